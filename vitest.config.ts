@@ -7,6 +7,5 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: parallel files mostly fight over CPU and the embedded databases.
     maxWorkers: 2,
-    globalSetup: ['test/support/global-setup.ts'],
   },
 });
