@@ -1,0 +1,438 @@
+/**
+ * GitHost over the `git` CLI, for any remote git understands (file:// bare repositories, https
+ * with a token, ssh).
+ *
+ * One bare clone per remote lives under `cacheDir`; it is fetched before every head read, and
+ * objects are fetched only when missing (oids never change meaning). Commits are built without a
+ * working tree: blobs with `hash-object -w`, a temporary index (GIT_INDEX_FILE) with `read-tree`
+ * and `update-index --index-info`, then `write-tree` and `commit-tree`. They are pushed with
+ * `--force-with-lease=refs/heads/<branch>:<expected head>`, so a branch that moved meanwhile is
+ * refused by the remote and reported as `head_moved`.
+ *
+ * The environment is closed off from the user's setup (fixed HOME, no system/global config, no
+ * terminal prompts, LANG=C so messages can be recognised), and credentials travel only through it
+ * (see credentials.ts). Pull requests are not a git concept: `ensurePullRequest` throws UNSUPPORTED.
+ */
+import { createHash } from 'node:crypto';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  assertBranchName,
+  assertOid,
+  assertValidCommitRequest,
+  normalizeDirectory,
+} from '../commit-request.ts';
+import {
+  GitHostError,
+  type AccessCheck,
+  type CommitAuthor,
+  type CommitRequest,
+  type CommitResult,
+  type GitHost,
+  type PullRequestResult,
+  type TreeEntry,
+} from '../git-host.ts';
+import { withKeyedLock } from '../keyed-mutex.ts';
+import { scrubSecrets } from '../scrub.ts';
+import { openCredentialSession, secretsOf, writeAskpassScript, type GitAuth } from './credentials.ts';
+import { classifyGitFailure } from './git-failure.ts';
+import { GitCommandError, runGit, type GitCommandEvent, type GitOutput } from './run-git.ts';
+
+export type { GitAuth } from './credentials.ts';
+export type { GitCommandEvent } from './run-git.ts';
+
+export interface CliGitHostOptions {
+  /** Any URL git accepts. Must not carry credentials: use `auth`. */
+  remoteUrl: string;
+  /** Where the cached bare clones live (one per remote URL). */
+  cacheDir: string;
+  /** @default { type: 'none' } */
+  auth?: GitAuth;
+  /** Commit author when the request names none. @default Hedgehog GitOps Gateway <gateway@hedgehog.invalid> */
+  author?: CommitAuthor;
+  /** @default 'git' */
+  gitBinary?: string;
+  /** Network operations (fetch, ls-remote, push) that fail transiently are tried this many times. */
+  retry?: { maxAttempts?: number; baseDelayMs?: number };
+  /** Called after every git command with its argv and the names of its environment variables. */
+  onCommand?: (event: GitCommandEvent) => void;
+}
+
+const DEFAULT_AUTHOR: CommitAuthor = { name: 'Hedgehog GitOps Gateway', email: 'gateway@hedgehog.invalid' };
+const ZERO_OID = '0000000000000000000000000000000000000000';
+
+export class CliGitHost implements GitHost {
+  readonly provider = 'git' as const;
+  readonly repositoryDir: string;
+  readonly #options: CliGitHostOptions;
+  readonly #auth: GitAuth;
+  readonly #secrets: string[];
+  readonly #homeDir: string;
+  readonly #askpassScript: string;
+  #prepared: Promise<void> | undefined;
+
+  constructor(options: CliGitHostOptions) {
+    this.#options = options;
+    this.#auth = options.auth ?? { type: 'none' };
+    this.#secrets = secretsOf(this.#auth);
+    const operation = 'configure git remote';
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+@/i.test(options.remoteUrl) && !/^ssh:\/\/[^/:@\s]+@/i.test(options.remoteUrl)) {
+      throw new GitHostError('INVALID', `remote URL ${scrubSecrets(options.remoteUrl, [])} carries credentials; pass them as auth instead`, {
+        operation,
+        location: 'remoteUrl',
+      });
+    }
+    if (this.#secrets.some((secret) => secret.length < 4)) {
+      throw new GitHostError('INVALID', 'the credential is too short to be real', { operation, location: 'auth' });
+    }
+    const digest = createHash('sha256').update(options.remoteUrl).digest('hex').slice(0, 16);
+    const slug = (options.remoteUrl.split(/[/:]/).filter(Boolean).pop() ?? 'repo').replace(/\.git$/, '').replace(/[^A-Za-z0-9._-]/g, '_');
+    this.repositoryDir = join(options.cacheDir, `${slug}-${digest}.git`);
+    this.#homeDir = join(options.cacheDir, '.home');
+    this.#askpassScript = join(options.cacheDir, '.hnp-askpass.sh');
+  }
+
+  async getBranchHead(branch: string): Promise<string | null> {
+    const operation = `read head of ${branch}`;
+    assertBranchName(branch, operation);
+    return this.#exclusive(operation, async () => {
+      await this.#fetch(operation);
+      return this.#localHead(branch);
+    });
+  }
+
+  async readTree(commitOid: string, directory: string): Promise<TreeEntry[]> {
+    const operation = `read tree ${directory || '/'} at ${commitOid}`;
+    assertOid(commitOid, operation, 'commitOid');
+    const dir = normalizeDirectory(directory, operation);
+    return this.#exclusive(operation, async () => {
+      await this.#ensureObjects([commitOid], operation);
+      const treeish = dir === '' ? `${commitOid}^{tree}` : `${commitOid}:${dir}`;
+      const type = await this.#git(['cat-file', '-t', treeish], operation).then(
+        (output) => output.stdout.toString('utf8').trim(),
+        () => null,
+      );
+      if (type !== 'tree') return [];
+      const { stdout } = await this.#git(['ls-tree', '-r', '-l', '-z', treeish], operation);
+      const entries: TreeEntry[] = [];
+      for (const record of stdout.toString('utf8').split('\0')) {
+        if (record === '') continue;
+        const tab = record.indexOf('\t');
+        const [mode, kind, oid, size] = record.slice(0, tab).split(/ +/);
+        if (kind !== 'blob' || !mode || !oid || size === undefined) continue; // submodules ('commit') are not files
+        const path = record.slice(tab + 1);
+        entries.push({ path: dir === '' ? path : `${dir}/${path}`, mode, oid, size: Number(size) });
+      }
+      return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    });
+  }
+
+  async readBlobs(oids: readonly string[]): Promise<Map<string, Uint8Array>> {
+    const operation = `read ${oids.length} blob(s)`;
+    oids.forEach((oid, index) => assertOid(oid, operation, `oids[${index}]`));
+    const wanted = [...new Set(oids)];
+    if (wanted.length === 0) return new Map();
+    return this.#exclusive(operation, async () => {
+      await this.#ensureObjects(wanted, operation);
+      const { stdout } = await this.#git(['cat-file', '--batch'], operation, { input: wanted.join('\n') + '\n' });
+      return parseCatFileBatch(stdout, operation);
+    });
+  }
+
+  async commit(request: CommitRequest): Promise<CommitResult> {
+    const operation = `commit on ${request.branch}`;
+    assertValidCommitRequest(request, operation);
+    return this.#exclusive(operation, async () => {
+      await this.#fetch(operation);
+      const head = await this.#localHead(request.branch);
+      if (head !== request.expectedHeadOid) return { status: 'head_moved', actualHeadOid: head };
+      const oid = await this.#buildCommit(request, operation);
+      const pushed = await this.#pushWithLease(oid, request.branch, request.expectedHeadOid, operation);
+      return pushed.status === 'pushed' ? { status: 'committed', oid } : { status: 'head_moved', actualHeadOid: pushed.actualHeadOid };
+    });
+  }
+
+  async createBranch(name: string, fromOid: string): Promise<void> {
+    const operation = `create branch ${name}`;
+    assertBranchName(name, operation, 'name');
+    assertOid(fromOid, operation, 'fromOid');
+    return this.#exclusive(operation, async () => {
+      await this.#ensureObjects([fromOid], operation);
+      const pushed = await this.#pushWithLease(fromOid, name, null, operation);
+      if (pushed.status === 'rejected' && pushed.actualHeadOid !== fromOid) {
+        throw new GitHostError('CONFLICT', `branch ${name} already exists at ${pushed.actualHeadOid ?? '(unknown)'}`, { operation });
+      }
+    });
+  }
+
+  async ensurePullRequest(): Promise<PullRequestResult> {
+    throw new GitHostError('UNSUPPORTED', 'a plain git remote has no pull requests; the branch is pushed, open the request on the hosting service', {
+      operation: 'open pull request',
+    });
+  }
+
+  async checkAccess(): Promise<AccessCheck> {
+    const operation = 'check access';
+    return this.#exclusive(operation, async () => {
+      let listing: string;
+      try {
+        listing = (await this.#network(['ls-remote', '--symref', 'origin', 'HEAD'], operation)).stdout.toString('utf8');
+      } catch (error) {
+        if (error instanceof GitHostError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) return { canRead: false, canWrite: false };
+        throw error;
+      }
+      const defaultBranch = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(listing)?.[1];
+      // A dry-run push of a throwaway commit makes the remote decide whether we may push.
+      const emptyTree = (await this.#git(['hash-object', '-t', 'tree', '-w', '--stdin'], operation, { input: '' })).stdout.toString().trim();
+      const probe = (await this.#git(['commit-tree', emptyTree, '-m', 'access check'], operation, { env: authorEnv(DEFAULT_AUTHOR) })).stdout
+        .toString()
+        .trim();
+      let canWrite = true;
+      try {
+        await this.#network(['push', '--dry-run', '--porcelain', 'origin', `${probe}:refs/heads/hnp-access-check`], operation);
+      } catch (error) {
+        if (!(error instanceof GitHostError) || (error.code !== 'FORBIDDEN' && error.code !== 'AUTH')) throw error;
+        canWrite = false;
+      }
+      return { canRead: true, canWrite, permission: canWrite ? 'WRITE' : 'READ', ...(defaultBranch ? { defaultBranch } : {}) };
+    });
+  }
+
+  async close(): Promise<void> {
+    // Waits for queued operations; the cache stays for the next run.
+    await withKeyedLock(this.repositoryDir, async () => {});
+  }
+
+  async #buildCommit(request: CommitRequest, operation: string): Promise<string> {
+    const scratch = await mkdtemp(join(tmpdir(), 'hnp-commit-'));
+    try {
+      const env = { GIT_INDEX_FILE: join(scratch, 'index') };
+      if (request.expectedHeadOid) await this.#git(['read-tree', request.expectedHeadOid], operation, { env });
+      if (request.deletions.length > 0) {
+        const listed = (await this.#git(['ls-files', '-z', '--cached'], operation, { env })).stdout.toString('utf8');
+        const present = new Set(listed.split('\0'));
+        request.deletions.forEach((deletion, index) => {
+          if (!present.has(deletion.path)) {
+            throw new GitHostError('INVALID', `cannot delete ${JSON.stringify(deletion.path)}: no such file at ${request.expectedHeadOid ?? 'the empty tree'}`, {
+              operation,
+              location: `deletions[${index}].path`,
+            });
+          }
+        });
+      }
+      let blobOids: string[] = [];
+      if (request.additions.length > 0) {
+        // One hash-object for all files: spawning git per file would dominate large commits.
+        const files = await Promise.all(
+          request.additions.map(async (addition, index) => {
+            const file = join(scratch, `blob-${index}`);
+            await writeFile(file, addition.contents);
+            return file;
+          }),
+        );
+        const { stdout } = await this.#git(['hash-object', '-w', '--no-filters', '--stdin-paths'], operation, { input: files.join('\n') + '\n' });
+        blobOids = stdout.toString('utf8').trim().split('\n');
+      }
+      const records = [
+        ...request.additions.map((addition, index) => `100644 blob ${blobOids[index]}\t${addition.path}\0`),
+        ...request.deletions.map((deletion) => `0 ${ZERO_OID}\t${deletion.path}\0`),
+      ];
+      if (records.length > 0) {
+        await this.#git(['update-index', '-z', '--index-info'], operation, { env, input: records.join('') }).catch((error: unknown) => {
+          throw error instanceof GitHostError && error.code === 'UNKNOWN'
+            ? new GitHostError('INVALID', `the changes do not fit the tree (a file where a directory is, or the reverse): ${error.message}`, { operation })
+            : error;
+        });
+      }
+      const tree = (await this.#git(['write-tree'], operation, { env })).stdout.toString('utf8').trim();
+      const parents = request.expectedHeadOid ? ['-p', request.expectedHeadOid] : [];
+      const author = request.author ?? this.#options.author ?? DEFAULT_AUTHOR;
+      const { stdout } = await this.#git(['commit-tree', tree, ...parents, '-F', '-'], operation, {
+        input: request.message,
+        env: authorEnv(author),
+      });
+      return stdout.toString('utf8').trim();
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /** Pushes `oid` to `branch` only if the remote still has `expected` there (null: no branch). */
+  async #pushWithLease(
+    oid: string,
+    branch: string,
+    expected: string | null,
+    operation: string,
+  ): Promise<{ status: 'pushed' } | { status: 'rejected'; actualHeadOid: string | null }> {
+    const ref = `refs/heads/${branch}`;
+    try {
+      await this.#network(['push', '--porcelain', `--force-with-lease=${ref}:${expected ?? ''}`, 'origin', `${oid}:${ref}`], operation, {
+        // Retrying a push whose first attempt landed is refused by the lease; the check below sees it.
+        isRejection: (error) => /\[rejected\]|stale info|fetch first|non-fast-forward|already exists/.test(error.stdout + error.stderr),
+      });
+    } catch (error) {
+      if (!(error instanceof PushRejected)) throw error;
+      await this.#fetch(operation);
+      const actual = await this.#localHead(branch);
+      if (actual === oid) return { status: 'pushed' };
+      return { status: 'rejected', actualHeadOid: actual };
+    }
+    await this.#git(['update-ref', `refs/remotes/origin/${branch}`, oid], operation);
+    return { status: 'pushed' };
+  }
+
+  async #localHead(branch: string): Promise<string | null> {
+    try {
+      const { stdout } = await this.#git(['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}^{commit}`], 'read head');
+      return stdout.toString('utf8').trim();
+    } catch {
+      return null;
+    }
+  }
+
+  async #fetch(operation: string): Promise<void> {
+    await this.#network(['fetch', '--prune', '--quiet', '--no-tags', 'origin'], operation);
+  }
+
+  /** Fetches when any of `oids` is not in the cache yet; NOT_FOUND when the remote lacks it too. */
+  async #ensureObjects(oids: readonly string[], operation: string): Promise<void> {
+    const missing = async () => {
+      const { stdout } = await this.#git(['cat-file', '--batch-check'], operation, { input: oids.join('\n') + '\n' });
+      return stdout
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.endsWith(' missing'))
+        .map((line) => line.split(' ')[0]);
+    };
+    if ((await missing()).length === 0) return;
+    await this.#fetch(operation);
+    const stillMissing = await missing();
+    if (stillMissing.length > 0) throw new GitHostError('NOT_FOUND', `object(s) not found on the remote: ${stillMissing.join(', ')}`, { operation });
+  }
+
+  #exclusive<T>(operation: string, task: () => Promise<T>): Promise<T> {
+    return withKeyedLock(this.repositoryDir, async () => {
+      await this.#prepare(operation);
+      return task();
+    });
+  }
+
+  #prepare(operation: string): Promise<void> {
+    this.#prepared ??= (async () => {
+      await mkdir(this.#homeDir, { recursive: true });
+      await writeAskpassScript(this.#askpassScript);
+      const initialised = await access(join(this.repositoryDir, 'HEAD')).then(
+        () => true,
+        () => false,
+      );
+      if (!initialised) {
+        await this.#git(['init', '--bare', '--quiet', this.repositoryDir], operation, { cwd: this.#options.cacheDir });
+        await this.#git(['remote', 'add', 'origin', this.#options.remoteUrl], operation);
+      }
+    })().catch((error: unknown) => {
+      this.#prepared = undefined;
+      throw error;
+    });
+    return this.#prepared;
+  }
+
+  /** A command that talks to the remote: credentials attached, transient failures retried. */
+  async #network(args: string[], operation: string, options: { isRejection?: (error: GitCommandError) => boolean } = {}): Promise<GitOutput> {
+    const maxAttempts = this.#options.retry?.maxAttempts ?? 3;
+    const baseDelayMs = this.#options.retry?.baseDelayMs ?? 250;
+    for (let attempt = 1; ; attempt++) {
+      const session = await openCredentialSession(this.#auth, {
+        askpassScript: this.#askpassScript,
+        knownHostsFile: join(this.#homeDir, 'known_hosts'),
+      });
+      try {
+        return await this.#git(args, operation, { env: session.env, raw: true });
+      } catch (error) {
+        if (!(error instanceof GitCommandError)) throw error;
+        if (options.isRejection?.(error)) throw new PushRejected();
+        const code = classifyGitFailure(error.stderr);
+        if (code !== 'TRANSIENT' || attempt >= maxAttempts) throw this.#hostError(code, error, operation);
+      } finally {
+        await session.dispose();
+      }
+      await delay(baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
+    }
+  }
+
+  async #git(
+    args: string[],
+    operation: string,
+    options: { env?: Record<string, string>; input?: Uint8Array | string; cwd?: string; raw?: boolean } = {},
+  ): Promise<GitOutput> {
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: this.#homeDir,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_ASKPASS: '/bin/false',
+      SSH_ASKPASS: '/bin/false',
+      LANG: 'C',
+      LC_ALL: 'C',
+      ...options.env,
+    };
+    const gitArgs = options.cwd ? args : ['--git-dir', this.repositoryDir, ...args];
+    try {
+      return await runGit(gitArgs, {
+        gitBinary: this.#options.gitBinary ?? 'git',
+        env,
+        ...(options.cwd ? { cwd: options.cwd } : {}),
+        ...(options.input !== undefined ? { input: options.input } : {}),
+        secrets: this.#secrets,
+        onCommand: this.#options.onCommand,
+      });
+    } catch (error) {
+      if (options.raw || !(error instanceof GitCommandError)) throw error;
+      throw this.#hostError(classifyGitFailure(error.stderr), error, operation);
+    }
+  }
+
+  #hostError(code: ReturnType<typeof classifyGitFailure>, error: GitCommandError, operation: string): GitHostError {
+    const detail = scrubSecrets(error.stderr.trim() || error.stdout.trim() || error.message, this.#secrets);
+    return new GitHostError(code, `git ${error.args.find((arg) => !arg.startsWith('-') && arg !== this.repositoryDir) ?? ''} failed: ${detail}`, {
+      operation,
+    });
+  }
+}
+
+class PushRejected extends Error {}
+
+function authorEnv(author: CommitAuthor): Record<string, string> {
+  return {
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: author.name,
+    GIT_COMMITTER_EMAIL: author.email,
+  };
+}
+
+/** Parses `git cat-file --batch` output: `<oid> <type> <size>\n<bytes>\n` per object. */
+function parseCatFileBatch(output: Buffer, operation: string): Map<string, Uint8Array> {
+  const blobs = new Map<string, Uint8Array>();
+  let offset = 0;
+  while (offset < output.length) {
+    const newline = output.indexOf(0x0a, offset);
+    if (newline === -1) break;
+    const header = output.subarray(offset, newline).toString('utf8');
+    const [oid, type, size] = header.split(' ');
+    if (!oid || type === 'missing' || size === undefined) throw new GitHostError('NOT_FOUND', `object ${oid ?? header} not found`, { operation });
+    if (type !== 'blob') throw new GitHostError('INVALID', `object ${oid} is a ${type}, not a blob`, { operation });
+    const start = newline + 1;
+    const end = start + Number(size);
+    blobs.set(oid, new Uint8Array(output.subarray(start, end)));
+    offset = end + 1;
+  }
+  return blobs;
+}
+
+/** Options-object factory, for symmetry with `createGitHubHost`. */
+export function createCliGitHost(options: CliGitHostOptions): CliGitHost {
+  return new CliGitHost(options);
+}

@@ -1,0 +1,160 @@
+/**
+ * The GitHost port: the only way the rest of the gateway touches Git.
+ *
+ * Two adapters implement it: `github/github-host.ts` (GitHub's GraphQL API, github.com or
+ * GitHub Enterprise) and `cli/cli-git-host.ts` (the `git` CLI against any remote). Both pass the
+ * same contract suite (test/git/git-host.contract.test.ts).
+ *
+ * Expected outcomes are data (`CommitResult`); everything else is a `GitHostError` with a stable
+ * `code`. Error messages never contain credentials.
+ */
+
+/** One blob below a directory, as read by `readTree`. */
+export interface TreeEntry {
+  /** Path relative to the repository root, `/`-separated (`managed/switches/leaf-01.yaml`). */
+  path: string;
+  /** Git file mode in octal (`100644`, `100755`, `120000`). */
+  mode: string;
+  /** Git blob object id (40 hex digits). */
+  oid: string;
+  /** Blob size in bytes. */
+  size: number;
+}
+
+export interface FileAddition {
+  /** Path relative to the repository root. Strings are written as UTF-8. */
+  path: string;
+  contents: Uint8Array | string;
+}
+
+export interface FileDeletion {
+  path: string;
+}
+
+export interface CommitAuthor {
+  name: string;
+  email: string;
+}
+
+export interface CommitRequest {
+  branch: string;
+  /**
+   * The head the caller based its change on. `null` means the branch must not exist yet (the
+   * first commit into an empty repository, or a new root branch).
+   */
+  expectedHeadOid: string | null;
+  message: string;
+  /** Files are always written with mode 100644 (GitHub cannot do otherwise). */
+  additions: readonly FileAddition[];
+  /** Deleting a path that does not exist fails the whole commit with `INVALID`. */
+  deletions: readonly FileDeletion[];
+  /** Used by the native git adapter; GitHub always commits as the token's owner. */
+  author?: CommitAuthor;
+}
+
+export type CommitResult =
+  | { status: 'committed'; oid: string }
+  | { status: 'head_moved'; actualHeadOid: string | null };
+
+export interface PullRequestRequest {
+  headBranch: string;
+  baseBranch: string;
+  title: string;
+  body: string;
+}
+
+export interface PullRequestResult {
+  url: string;
+  number: number;
+  /** False when an open pull request for the same head branch was reused. */
+  created: boolean;
+}
+
+export interface AccessCheck {
+  canRead: boolean;
+  canWrite: boolean;
+  /** Provider's own word for it: GitHub's `viewerPermission` (ADMIN, WRITE, READ…), or READ/WRITE. */
+  permission?: string;
+  /** Absent for an empty repository. */
+  defaultBranch?: string;
+}
+
+export interface GitHost {
+  readonly provider: 'github' | 'git';
+  /** The branch's head commit, or null when the branch does not exist. */
+  getBranchHead(branch: string): Promise<string | null>;
+  /**
+   * Every blob below `directory` at `commitOid`, recursively, sorted by path. `''` is the root.
+   * A directory that does not exist reads as empty. Submodules are skipped.
+   */
+  readTree(commitOid: string, directory: string): Promise<TreeEntry[]>;
+  /**
+   * Blob contents by oid, batched. Every returned blob is checked against its oid, so a truncated
+   * or re-encoded text is never returned. A missing oid fails with `NOT_FOUND`.
+   */
+  readBlobs(oids: readonly string[]): Promise<Map<string, Uint8Array>>;
+  /** One commit on `branch`, or `head_moved` when the branch is not at `expectedHeadOid`. */
+  commit(request: CommitRequest): Promise<CommitResult>;
+  /** Creates `name` at `fromOid`; succeeds when it already points there, `CONFLICT` otherwise. */
+  createBranch(name: string, fromOid: string): Promise<void>;
+  /** Opens a pull request, or reuses (and retitles) the open one for the same head branch. */
+  ensurePullRequest(request: PullRequestRequest): Promise<PullRequestResult>;
+  /** Contacts the remote. Throws `AUTH` when the credentials are refused outright. */
+  checkAccess(): Promise<AccessCheck>;
+  close?(): Promise<void>;
+}
+
+export const GitHostErrorCode = {
+  /** Credentials missing or refused (HTTP 401, bad key). */
+  Auth: 'AUTH',
+  /** Credentials accepted but not allowed to do this (read-only token pushing). */
+  Forbidden: 'FORBIDDEN',
+  NotFound: 'NOT_FOUND',
+  /** Rate limit still exhausted after the adapter's own waiting. `retryAfterMs` says how long. */
+  RateLimited: 'RATE_LIMITED',
+  /** The provider returned a cut blob and no complete copy could be read. */
+  Truncated: 'TRUNCATED',
+  /** Network failures, 5xx and timeouts that outlived the retries. */
+  Transient: 'TRANSIENT',
+  /** The request itself is wrong (bad path, deleting a missing file, query rejected). */
+  Invalid: 'INVALID',
+  /** Something exists already and differs (a branch at another commit). */
+  Conflict: 'CONFLICT',
+  /** The provider cannot do this (pull requests over plain git). */
+  Unsupported: 'UNSUPPORTED',
+  /** Data did not match its oid, or the provider answered something unexpected. */
+  Integrity: 'INTEGRITY',
+  Unknown: 'UNKNOWN',
+} as const;
+export type GitHostErrorCode = (typeof GitHostErrorCode)[keyof typeof GitHostErrorCode];
+
+export interface GitHostErrorOptions {
+  /** What was being attempted, e.g. `commit on main` (becomes the message prefix). */
+  operation: string;
+  /** Where in the request the problem is, e.g. `additions[2].path`. */
+  location?: string;
+  status?: number;
+  retryAfterMs?: number;
+}
+
+export class GitHostError extends Error {
+  override readonly name = 'GitHostError';
+  readonly code: GitHostErrorCode;
+  readonly operation: string;
+  readonly location: string | undefined;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: GitHostErrorCode, detail: string, options: GitHostErrorOptions) {
+    super(`${options.operation}: ${detail}`);
+    this.code = code;
+    this.operation = options.operation;
+    this.location = options.location;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+export function isGitHostError(error: unknown, code?: GitHostErrorCode): error is GitHostError {
+  return error instanceof GitHostError && (code === undefined || error.code === code);
+}
