@@ -5,7 +5,9 @@
 import { join } from 'node:path';
 import { CliGitHost, type GitCommandEvent } from '../../src/git/cli/cli-git-host.ts';
 import type { GitHost } from '../../src/git/git-host.ts';
+import { GitHubHost, type GitHubHostOptions } from '../../src/git/github/github-host.ts';
 import { createBareRepository, makeScratchDir } from '../support/git-fixtures.ts';
+import { startGitHubServer, type GitHubServer, type GitHubServerOptions } from '../support/github-server/github-server.ts';
 
 export interface HostHarness {
   host: GitHost;
@@ -31,6 +33,36 @@ export async function startCliHost(options: { onCommand?: (event: GitCommandEven
   return { host, remote, close: () => host.close() };
 }
 
+/** Small limits so the truncation path and the retries run quickly. */
+export const TEST_TRUNCATE_ABOVE = 4096;
+
+export async function startGitHubHost(
+  options: { server?: GitHubServerOptions; host?: Partial<GitHubHostOptions> } = {},
+): Promise<HostHarness & { host: GitHubHost; server: GitHubServer }> {
+  const server = await startGitHubServer({ truncateBlobsAbove: TEST_TRUNCATE_ABOVE, ...options.server });
+  const host = new GitHubHost({
+    owner: server.owner,
+    name: server.name,
+    token: server.token,
+    baseUrl: server.url,
+    retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 },
+    requestTimeoutMs: 5_000,
+    ...options.host,
+  });
+  return {
+    host,
+    server,
+    remote: server.repositoryDir,
+    counters: () => ({ restBlobReads: server.requestCount('rest:getBlob') }),
+    close: async () => {
+      await server.close();
+      // Any query GitHub's schema rejects fails the test that sent it.
+      if (server.rejectedQueries.length > 0) throw new Error(`GitHub would reject: ${JSON.stringify(server.rejectedQueries, null, 2)}`);
+    },
+  };
+}
+
 export const tHosts: THost[] = [
   { name: 'git', supportsPullRequests: false, commitsForFirstCommit: 1, start: () => startCliHost() },
+  { name: 'github', supportsPullRequests: true, commitsForFirstCommit: 2, start: () => startGitHubHost() },
 ];

@@ -1,0 +1,100 @@
+/**
+ * The GraphQL documents the GitHub adapter sends. Every one is validated against GitHub's
+ * published schema by the test server, so a field GitHub does not have fails the tests.
+ * Queries also ask for `rateLimit` so the adapter can slow down before the budget runs out.
+ */
+
+const RATE_LIMIT = 'rateLimit { cost remaining resetAt }';
+
+export const REPOSITORY_ACCESS = `query RepositoryAccess($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) { id viewerPermission defaultBranchRef { name } }
+  ${RATE_LIMIT}
+}`;
+
+export const BRANCH_HEAD = `query BranchHead($owner: String!, $name: String!, $ref: String!) {
+  repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { target { oid } } }
+  ${RATE_LIMIT}
+}`;
+
+/** The head and, when it is a commit, its message and parents: enough to tell whether a commit landed. */
+export const BRANCH_HEAD_COMMIT = `query BranchHeadCommit($owner: String!, $name: String!, $ref: String!) {
+  repository(owner: $owner, name: $name) {
+    ref(qualifiedName: $ref) { target { oid ... on Commit { message parents(first: 2) { nodes { oid } } } } }
+  }
+  ${RATE_LIMIT}
+}`;
+
+export const HAS_ANY_BRANCH = `query HasAnyBranch($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) { refs(refPrefix: "refs/heads/", first: 1) { totalCount } }
+  ${RATE_LIMIT}
+}`;
+
+/**
+ * Tree entries nested `depth` levels deep. GraphQL cannot recurse, so trees at the last level
+ * come back with their oid only and are read by a follow-up `SUBTREES` request.
+ */
+export function treeSelection(depth: number): string {
+  const entry = (level: number): string =>
+    level >= depth ? 'name type mode oid size' : `name type mode oid size object { ... on Tree { entries { ${entry(level + 1)} } } }`;
+  return `... on Tree { entries { ${entry(1)} } }`;
+}
+
+export function readTreeQuery(depth: number): string {
+  return `query ReadTree($owner: String!, $name: String!, $expression: String!, $commit: GitObjectID!) {
+  repository(owner: $owner, name: $name) {
+    commit: object(oid: $commit) { __typename }
+    tree: object(expression: $expression) { __typename ${treeSelection(depth)} }
+  }
+  ${RATE_LIMIT}
+}`;
+}
+
+/** `t0 … tN`: several subtrees by oid in one request (aliases). */
+export function readSubtreesQuery(count: number, depth: number): string {
+  const variables = Array.from({ length: count }, (_, index) => `$t${index}: GitObjectID!`).join(', ');
+  const fields = Array.from({ length: count }, (_, index) => `t${index}: object(oid: $t${index}) { __typename ${treeSelection(depth)} }`).join('\n    ');
+  return `query ReadSubtrees($owner: String!, $name: String!, ${variables}) {
+  repository(owner: $owner, name: $name) {
+    ${fields}
+  }
+  ${RATE_LIMIT}
+}`;
+}
+
+/** `b0 … bN`: several blobs by oid in one request (aliases). */
+export function readBlobsQuery(count: number): string {
+  const variables = Array.from({ length: count }, (_, index) => `$b${index}: GitObjectID!`).join(', ');
+  const fields = Array.from(
+    { length: count },
+    (_, index) => `b${index}: object(oid: $b${index}) { __typename ... on Blob { oid byteSize isBinary isTruncated text } }`,
+  ).join('\n    ');
+  return `query ReadBlobs($owner: String!, $name: String!, ${variables}) {
+  repository(owner: $owner, name: $name) {
+    ${fields}
+  }
+  ${RATE_LIMIT}
+}`;
+}
+
+export const CREATE_COMMIT_ON_BRANCH = `mutation CreateCommitOnBranch($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid } }
+}`;
+
+export const CREATE_REF = `mutation CreateRef($input: CreateRefInput!) {
+  createRef(input: $input) { ref { name target { oid } } }
+}`;
+
+export const OPEN_PULL_REQUESTS = `query OpenPullRequests($owner: String!, $name: String!, $head: String!) {
+  repository(owner: $owner, name: $name) {
+    pullRequests(headRefName: $head, states: [OPEN], first: 10) { nodes { id number url title body baseRefName } }
+  }
+  ${RATE_LIMIT}
+}`;
+
+export const CREATE_PULL_REQUEST = `mutation CreatePullRequest($input: CreatePullRequestInput!) {
+  createPullRequest(input: $input) { pullRequest { id number url } }
+}`;
+
+export const UPDATE_PULL_REQUEST = `mutation UpdatePullRequest($input: UpdatePullRequestInput!) {
+  updatePullRequest(input: $input) { pullRequest { id number url } }
+}`;

@@ -1,0 +1,139 @@
+/**
+ * The git side of the GitHub test server: reads objects from, and commits into, a real bare
+ * repository with the git CLI (plumbing only, no working tree).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { git, gitRaw } from '../git-fixtures.ts';
+
+export type GitObjectType = 'blob' | 'tree' | 'commit' | 'tag';
+
+export interface LsTreeEntry {
+  mode: string;
+  type: GitObjectType;
+  oid: string;
+  size: number;
+  name: string;
+}
+
+export interface CommitInfo {
+  oid: string;
+  parents: string[];
+  message: string;
+  tree: string;
+}
+
+export class BareRepository {
+  constructor(readonly dir: string) {}
+
+  #git(args: readonly string[], options: { input?: Uint8Array | string; env?: Record<string, string> } = {}) {
+    return git(['--git-dir', this.dir, ...args], options);
+  }
+
+  async refOid(ref: string): Promise<string | null> {
+    return this.#git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => null);
+  }
+
+  async refNames(prefix: string): Promise<string[]> {
+    return (await this.#git(['for-each-ref', '--format=%(refname)', prefix])).split('\n').filter(Boolean);
+  }
+
+  /** Resolves `<rev>:<path>` or an oid; null when git does not know it. */
+  async resolve(expression: string): Promise<{ oid: string; type: GitObjectType } | null> {
+    const oid = await this.#git(['rev-parse', '--verify', '--quiet', expression]).catch(() => null);
+    if (!oid) return null;
+    const type = await this.#git(['cat-file', '-t', oid]).catch(() => null);
+    return type ? { oid, type: type as GitObjectType } : null;
+  }
+
+  async lsTree(treeOid: string): Promise<LsTreeEntry[]> {
+    const out = (await gitRaw(['--git-dir', this.dir, 'ls-tree', '-l', '-z', treeOid])).toString('utf8');
+    return out
+      .split('\0')
+      .filter(Boolean)
+      .map((record) => {
+        const tab = record.indexOf('\t');
+        const [mode = '', type = 'blob', oid = '', size = '-'] = record.slice(0, tab).split(/ +/);
+        return { mode, type: type as GitObjectType, oid, size: size === '-' ? 0 : Number(size), name: record.slice(tab + 1) };
+      });
+  }
+
+  /** Many blobs in one `cat-file --batch`. */
+  async readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>> {
+    const out = await gitRaw(['--git-dir', this.dir, 'cat-file', '--batch'], { input: oids.join('\n') + '\n' });
+    const blobs = new Map<string, Buffer>();
+    let offset = 0;
+    while (offset < out.length) {
+      const newline = out.indexOf(0x0a, offset);
+      const [oid = '', type, size] = out.subarray(offset, newline).toString('utf8').split(' ');
+      if (type === 'missing' || size === undefined) {
+        offset = newline + 1;
+        continue;
+      }
+      const start = newline + 1;
+      if (type === 'blob') blobs.set(oid, out.subarray(start, start + Number(size)));
+      offset = start + Number(size) + 1;
+    }
+    return blobs;
+  }
+
+  async commitInfo(oid: string): Promise<CommitInfo> {
+    const out = await this.#git(['show', '-s', '--format=%H%n%P%n%T%n%B', oid]);
+    const [commitOid = '', parents = '', tree = '', ...message] = out.split('\n');
+    return { oid: commitOid, parents: parents.split(' ').filter(Boolean), tree, message: message.join('\n').trim() };
+  }
+
+  async hasPath(commitOid: string, path: string): Promise<boolean> {
+    return (await this.resolve(`${commitOid}:${path}`)) !== null;
+  }
+
+  /**
+   * Builds a commit from `parent` (null: a root commit) with the changes and moves `ref` to it
+   * only if it still points at `parent` (git's own compare-and-swap). Returns the new oid, or
+   * null when the ref moved meanwhile.
+   */
+  async commit(change: {
+    ref: string;
+    parent: string | null;
+    message: string;
+    author: { name: string; email: string };
+    additions: { path: string; contents: Buffer }[];
+    deletions: string[];
+  }): Promise<string | null> {
+    const scratch = await mkdtemp(join(tmpdir(), 'hnp-ghs-index-'));
+    try {
+      const env = {
+        GIT_INDEX_FILE: join(scratch, 'index'),
+        GIT_AUTHOR_NAME: change.author.name,
+        GIT_AUTHOR_EMAIL: change.author.email,
+        GIT_COMMITTER_NAME: change.author.name,
+        GIT_COMMITTER_EMAIL: change.author.email,
+      };
+      if (change.parent) await this.#git(['read-tree', change.parent], { env });
+      const records: string[] = [];
+      for (const addition of change.additions) {
+        const oid = await this.#git(['hash-object', '-w', '--stdin'], { input: addition.contents });
+        records.push(`100644 ${oid}\t${addition.path}\0`);
+      }
+      for (const path of change.deletions) records.push(`0 ${'0'.repeat(40)}\t${path}\0`);
+      if (records.length > 0) await this.#git(['update-index', '-z', '--index-info'], { env, input: records.join('') });
+      const tree = await this.#git(['write-tree'], { env });
+      const oid = await this.#git(['commit-tree', tree, ...(change.parent ? ['-p', change.parent] : []), '-F', '-'], { env, input: change.message });
+      const moved = await this.#git(['update-ref', change.ref, oid, change.parent ?? '0'.repeat(40)]).then(
+        () => false,
+        () => true,
+      );
+      return moved ? null : oid;
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  async createRef(ref: string, oid: string): Promise<boolean> {
+    return this.#git(['update-ref', ref, oid, '0'.repeat(40)]).then(
+      () => true,
+      () => false,
+    );
+  }
+}

@@ -1,0 +1,304 @@
+/**
+ * A GitHub test server built from GitHub's own schema (`@octokit/graphql-schema`).
+ *
+ * - `POST /graphql`: every document is validated against the real schema (a query GitHub would
+ *   reject is answered with errors, like GitHub, and recorded in `rejectedQueries`), then executed
+ *   with the resolvers in resolvers.ts against a real bare git repository.
+ * - `GET /repos/{owner}/{name}/git/blobs/{sha}` (base64, as GitHub) and
+ *   `PUT /repos/{owner}/{name}/contents/{path}` (GitHub's only way to make the first commit in an
+ *   empty repository).
+ * - Faults: the next N requests fail with 5xx, hang (before or after applying), or hit a
+ *   secondary rate limit with `retry-after`; a hook runs before each commit; blobs above a size
+ *   come back truncated.
+ * - Requests are counted per operation name (`rest:getBlob`, `rest:putContents` for REST).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  buildClientSchema,
+  execute,
+  getOperationAST,
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from 'graphql';
+import { schema } from '@octokit/graphql-schema';
+import { createBareRepository, createDeferred } from '../git-fixtures.ts';
+import { BareRepository } from './bare-repository.ts';
+import { createBlobLoader, createRootValue, type GitHubState } from './resolvers.ts';
+
+let gitHubSchema: GraphQLSchema | undefined;
+
+/** GitHub's published schema, built once per process (the JSON is about 5 MB). */
+export function loadGitHubSchema(): GraphQLSchema {
+  if (!gitHubSchema) {
+    gitHubSchema = buildClientSchema(schema.json as IntrospectionQuery);
+  }
+  return gitHubSchema;
+}
+
+export interface GitHubServerOptions {
+  owner?: string;
+  name?: string;
+  token?: string;
+  /** Blob.text is cut (and isTruncated set) above this many bytes. @default 512000 (GitHub's) */
+  truncateBlobsAbove?: number;
+  viewerPermission?: GitHubState['viewerPermission'];
+}
+
+interface Fault {
+  operation: string | undefined;
+  remaining: number;
+}
+
+interface FailFault extends Fault {
+  status: number;
+}
+interface RateLimitFault extends Fault {
+  status: 403 | 429;
+  retryAfterSeconds: number | undefined;
+  resetAt: number | undefined;
+}
+interface HangFault extends Fault {
+  after: 'receiving' | 'applying';
+  released: ReturnType<typeof createDeferred<void>>;
+}
+
+export interface GitHubServer {
+  /** REST base URL (github.com's `https://api.github.com` equivalent); GraphQL is at `${url}/graphql`. */
+  url: string;
+  token: string;
+  owner: string;
+  name: string;
+  /** The bare repository behind the server; inspect it with the git CLI. */
+  repositoryDir: string;
+  state: GitHubState;
+  /** Requests per operation name, faulted ones included. */
+  requests: Map<string, number>;
+  requestCount(operation?: string): number;
+  /** Documents that failed validation against GitHub's schema (should stay empty). */
+  rejectedQueries: { query: string; errors: string[] }[];
+  faults: {
+    /** The next `count` requests (for `operation`, if given) answer `status` (default 502). */
+    failNext(count: number, options?: { status?: number; operation?: string }): void;
+    /** The next request for `operation` gets a 403/429 secondary-limit answer. */
+    rateLimitNext(options: { retryAfterSeconds?: number; resetAt?: number; status?: 403 | 429; operation?: string; count?: number }): void;
+    /**
+     * The next request (for `operation`) never gets an answer; with `after: 'applying'` it is
+     * executed first (a commit lands, the client times out). Resolves when the client gave up.
+     */
+    hangNext(options?: { operation?: string; after?: 'receiving' | 'applying' }): Promise<void>;
+  };
+  close(): Promise<void>;
+}
+
+export async function startGitHubServer(options: GitHubServerOptions = {}): Promise<GitHubServer> {
+  const gitHub = loadGitHubSchema();
+  const repositoryDir = await createBareRepository();
+  const token = options.token ?? 'ghp_testToken0123456789abcdefABCDEF';
+  const owner = options.owner ?? 'hedgehog';
+  const name = options.name ?? 'fabric-gitops';
+  const state: GitHubState = {
+    owner,
+    name,
+    url: '',
+    repositoryId: 'R_kgDOtest0001',
+    viewerPermission: options.viewerPermission ?? 'WRITE',
+    viewer: { login: 'hnp-test-bot', name: 'hnp-test-bot', email: 'hnp-test-bot@users.noreply.github.test' },
+    truncateBlobsAbove: options.truncateBlobsAbove ?? 512_000,
+    rateLimit: { limit: 5000, remaining: 5000, resetAt: Math.floor(Date.now() / 1000) + 3600 },
+    pullRequests: [],
+    beforeCommit: null,
+    repo: new BareRepository(repositoryDir),
+  };
+  const rootValue = createRootValue(state);
+  const requests = new Map<string, number>();
+  const rejectedQueries: GitHubServer['rejectedQueries'] = [];
+  const failFaults: FailFault[] = [];
+  const rateLimitFaults: RateLimitFault[] = [];
+  const hangFaults: HangFault[] = [];
+  const openResponses = new Set<ServerResponse>();
+
+  const take = <F extends Fault>(list: F[], operation: string): F | undefined => {
+    const fault = list.find((candidate) => candidate.remaining > 0 && (candidate.operation === undefined || candidate.operation === operation));
+    if (fault) fault.remaining--;
+    return fault;
+  };
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const rate = state.rateLimit;
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'x-ratelimit-limit': String(rate.limit),
+      'x-ratelimit-remaining': String(rate.remaining),
+      'x-ratelimit-reset': String(rate.resetAt),
+      'x-ratelimit-resource': 'graphql',
+      ...headers,
+    });
+    res.end(JSON.stringify(body));
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', state.url);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks).toString('utf8');
+
+    let operation: string;
+    let document: DocumentNode | undefined;
+    let body: { query?: string; variables?: Record<string, unknown>; operationName?: string } = {};
+    const blobMatch = /^\/repos\/([^/]+)\/([^/]+)\/git\/blobs\/([0-9a-f]{40})$/.exec(url.pathname);
+    const contentsMatch = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(url.pathname);
+    if (req.method === 'POST' && url.pathname === '/graphql') {
+      try {
+        body = JSON.parse(rawBody) as typeof body;
+        document = parse(body.query ?? '');
+        operation = getOperationAST(document, body.operationName)?.name?.value ?? '(anonymous)';
+      } catch (error) {
+        operation = '(unparsable)';
+        rejectedQueries.push({ query: body.query ?? rawBody, errors: [String(error)] });
+      }
+    } else if (req.method === 'GET' && blobMatch) operation = 'rest:getBlob';
+    else if (req.method === 'PUT' && contentsMatch) operation = 'rest:putContents';
+    else return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+    requests.set(operation, (requests.get(operation) ?? 0) + 1);
+
+    const auth = req.headers.authorization ?? '';
+    if (auth !== `token ${token}` && auth !== `bearer ${token}` && auth !== `Bearer ${token}`) {
+      return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/graphql', status: '401' });
+    }
+    const failure = take(failFaults, operation);
+    if (failure) {
+      res.writeHead(failure.status, { 'content-type': 'text/html' });
+      return res.end(`<html><body><h1>${failure.status} Server Error</h1></body></html>`);
+    }
+    const limited = take(rateLimitFaults, operation);
+    if (limited) {
+      const headers: Record<string, string> = {};
+      if (limited.retryAfterSeconds !== undefined) headers['retry-after'] = String(limited.retryAfterSeconds);
+      if (limited.resetAt !== undefined) Object.assign(headers, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(limited.resetAt) });
+      return send(res, limited.status, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/graphql/overview/rate-limits-and-node-limits-for-the-graphql-api#secondary-rate-limits' }, headers);
+    }
+    const hang = take(hangFaults, operation);
+    if (hang?.after === 'receiving') return holdForever(res, hang);
+    state.rateLimit.remaining = Math.max(0, state.rateLimit.remaining - 1);
+
+    let status = 200;
+    let result: unknown;
+    if (blobMatch) {
+      const sha = blobMatch[3] ?? '';
+      const bytes = blobMatch[1] === owner && blobMatch[2] === name ? (await state.repo.readBlobs([sha])).get(sha) : undefined;
+      if (!bytes) [status, result] = [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/git/blobs#get-a-blob' }];
+      else {
+        // GitHub wraps base64 at 60 characters.
+        const content = (bytes.toString('base64').match(/.{1,60}/g) ?? []).join('\n');
+        result = { sha, node_id: `B_${sha}`, size: bytes.length, url: url.href, content, encoding: 'base64' };
+      }
+    } else if (contentsMatch) {
+      [status, result] = await putContents(decodeURIComponent(contentsMatch[3] ?? ''), rawBody);
+    } else if (document) {
+      result = await runGraphQL(document, body);
+    }
+    if (hang) return holdForever(res, hang);
+    send(res, status, result);
+  };
+
+  const runGraphQL = async (document: DocumentNode, body: { query?: string; variables?: Record<string, unknown>; operationName?: string }) => {
+    const errors = validate(gitHub, document);
+    if (errors.length > 0) {
+      rejectedQueries.push({ query: body.query ?? '', errors: errors.map((error) => error.message) });
+      return { errors: errors.map(formatError) };
+    }
+    const result = await execute({
+      schema: gitHub,
+      document,
+      rootValue,
+      contextValue: { loadBlob: createBlobLoader(state.repo) },
+      variableValues: body.variables ?? {},
+      operationName: body.operationName ?? null,
+    });
+    return { ...(result.data !== undefined ? { data: result.data } : {}), ...(result.errors ? { errors: result.errors.map(formatError) } : {}) };
+  };
+
+  const putContents = async (path: string, rawBody: string): Promise<[number, unknown]> => {
+    const input = JSON.parse(rawBody) as { message: string; content: string; branch?: string; sha?: string };
+    const ref = `refs/heads/${input.branch ?? 'main'}`;
+    const head = await state.repo.refOid(ref);
+    if (head && (await state.repo.hasPath(head, path)) && !input.sha) return [422, { message: '"sha" wasn\'t supplied.' }];
+    const oid = await state.repo.commit({
+      ref,
+      parent: head,
+      message: input.message,
+      author: state.viewer,
+      additions: [{ path, contents: Buffer.from(input.content, 'base64') }],
+      deletions: [],
+    });
+    if (!oid) return [409, { message: `${ref} moved; try again` }];
+    const blob = await state.repo.resolve(`${oid}:${path}`);
+    return [201, { content: { path, sha: blob?.oid }, commit: { sha: oid, message: input.message } }];
+  };
+
+  const holdForever = (res: ServerResponse, hang: HangFault) => {
+    openResponses.add(res);
+    res.on('close', () => {
+      openResponses.delete(res);
+      hang.released.resolve();
+    });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, { message: `test server failure: ${String(error)}` });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  state.url = `http://127.0.0.1:${port}`;
+
+  return {
+    url: state.url,
+    token,
+    owner,
+    name,
+    repositoryDir,
+    state,
+    requests,
+    requestCount: (operation) => (operation ? (requests.get(operation) ?? 0) : [...requests.values()].reduce((sum, count) => sum + count, 0)),
+    rejectedQueries,
+    faults: {
+      failNext: (count, faultOptions = {}) => failFaults.push({ remaining: count, status: faultOptions.status ?? 502, operation: faultOptions.operation }),
+      rateLimitNext: (faultOptions) =>
+        rateLimitFaults.push({
+          remaining: faultOptions.count ?? 1,
+          status: faultOptions.status ?? 403,
+          retryAfterSeconds: faultOptions.retryAfterSeconds,
+          resetAt: faultOptions.resetAt,
+          operation: faultOptions.operation,
+        }),
+      hangNext: (faultOptions = {}) => {
+        const released = createDeferred<void>();
+        hangFaults.push({ remaining: 1, operation: faultOptions.operation, after: faultOptions.after ?? 'receiving', released });
+        return released.promise;
+      },
+    },
+    close: async () => {
+      for (const res of openResponses) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function formatError(error: GraphQLError): Record<string, unknown> {
+  const { type, ...extensions } = (error.extensions ?? {}) as { type?: string };
+  return {
+    ...(type ? { type } : {}),
+    message: error.message,
+    ...(error.locations ? { locations: error.locations } : {}),
+    ...(error.path ? { path: error.path } : {}),
+    ...(Object.keys(extensions).length > 0 ? { extensions } : {}),
+  };
+}
