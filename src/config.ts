@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting the gateway reads, parsed once at start-up. Nothing else in the code reads
+ * `process.env`; everything receives the typed, frozen `Config`.
+ */
+const booleanFromString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+const EnvironmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('localhost'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  GATEWAY_SECRET_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex characters or base64')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GRAPHIQL: booleanFromString.optional(),
+  MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  MAX_YAML_BYTES: z.coerce.number().int().min(1).default(5 * 1024 * 1024),
+});
+
+export type Environment = z.infer<typeof EnvironmentSchema>;
+
+export interface Config {
+  readonly environment: 'development' | 'production' | 'test';
+  readonly http: { readonly host: string; readonly port: number; readonly graphiql: boolean };
+  readonly database:
+    | { readonly kind: 'external'; readonly url: string }
+    | { readonly kind: 'embedded'; readonly dataDir: string; readonly port: number };
+  readonly dataDir: string;
+  /** Raw 32-byte key, or null when the gateway should create/load one from the data directory. */
+  readonly secretKey: Buffer | null;
+  readonly logLevel: Environment['LOG_LEVEL'];
+  readonly pagination: { readonly defaultPageSize: number; readonly maxPageSize: number };
+  readonly shutdownTimeoutMs: number;
+  readonly maxYamlBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function decodeKey(text: string): Buffer {
+  return /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+}
+
+/** Parses the environment; every problem is reported at once. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvironmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.DEFAULT_PAGE_SIZE > e.MAX_PAGE_SIZE) problems.push('DEFAULT_PAGE_SIZE: must not exceed MAX_PAGE_SIZE');
+  if (e.DATABASE_URL && !e.GATEWAY_SECRET_KEY && e.NODE_ENV === 'production') {
+    problems.push('GATEWAY_SECRET_KEY: required in production with an external DATABASE_URL');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(e.DATA_DIR);
+  return Object.freeze({
+    environment: e.NODE_ENV,
+    http: Object.freeze({ host: e.HOST, port: e.PORT, graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production' }),
+    database: Object.freeze(
+      e.DATABASE_URL
+        ? { kind: 'external' as const, url: e.DATABASE_URL }
+        : { kind: 'embedded' as const, dataDir: path.join(dataDir, 'pgdata'), port: e.EMBEDDED_DB_PORT },
+    ),
+    dataDir,
+    secretKey: e.GATEWAY_SECRET_KEY ? decodeKey(e.GATEWAY_SECRET_KEY) : null,
+    logLevel: e.LOG_LEVEL,
+    pagination: Object.freeze({ defaultPageSize: e.DEFAULT_PAGE_SIZE, maxPageSize: e.MAX_PAGE_SIZE }),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    maxYamlBytes: e.MAX_YAML_BYTES,
+  });
+}

@@ -1,0 +1,97 @@
+import { topics } from '../../events/event-bus.ts';
+import { EVENT_LEVELS, OPERATION_STATUSES, OPERATION_TRIGGERS, OPERATION_TYPES, type SyncEvent, type SyncOperation } from '../../sync/sync-operation.entity.ts';
+import type { OperationUpdate } from '../../sync/sync-operation.service.ts';
+import { builder } from '../builder.ts';
+import { enumValues } from '../enums.ts';
+import { connectionWithTotalCount, resolvePagedConnection } from '../pagination.ts';
+import { FabricRef } from './fabric.ts';
+
+export const OperationTypeEnum = builder.enumType('SyncOperationType', { values: enumValues(OPERATION_TYPES) });
+export const OperationStatusEnum = builder.enumType('SyncOperationStatus', { values: enumValues(OPERATION_STATUSES) });
+export const OperationTriggerEnum = builder.enumType('SyncOperationTrigger', { values: enumValues(OPERATION_TRIGGERS) });
+export const EventLevelEnum = builder.enumType('SyncEventLevel', { values: enumValues(EVENT_LEVELS) });
+
+const SyncEventRef = builder.objectRef<SyncEvent>('SyncEvent').implement({
+  description: 'One line of an operation\'s log.',
+  fields: (t) => ({
+    time: t.expose('time', { type: 'DateTime' }),
+    level: t.expose('level', { type: EventLevelEnum }),
+    message: t.exposeString('message'),
+    path: t.exposeString('path', { nullable: true }),
+  }),
+});
+
+export const SyncOperationRef = builder.objectRef<SyncOperation>('SyncOperation');
+
+SyncOperationRef.implement({
+  description: 'A durable run of directory initialisation, ingestion, pull, push, conflict resolution or cluster refresh.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    fabric: t.field({ type: FabricRef, resolve: (operation) => operation.fabric.load() as never }),
+    operationType: t.expose('operationType', { type: OperationTypeEnum }),
+    status: t.expose('status', { type: OperationStatusEnum }),
+    phase: t.exposeString('phase'),
+    progressDone: t.exposeInt('progressDone'),
+    progressTotal: t.exposeInt('progressTotal'),
+    trigger: t.expose('trigger', { type: OperationTriggerEnum }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
+    details: t.expose('details', { type: 'JSON' }),
+    errorMessage: t.exposeString('errorMessage', { nullable: true }),
+    filesProcessed: t.exposeInt('filesProcessed'),
+    filesCreated: t.exposeInt('filesCreated'),
+    filesUpdated: t.exposeInt('filesUpdated'),
+    filesDeleted: t.exposeInt('filesDeleted'),
+    commitSha: t.exposeString('commitSha', { nullable: true }),
+    pullRequestUrl: t.exposeString('pullRequestUrl', { nullable: true }),
+    initiatedBy: t.exposeString('initiatedBy'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    events: t.field({
+      type: [SyncEventRef],
+      description: 'The operation\'s log, oldest first.',
+      resolve: (operation, _args, context) => context.loaders.operationEvents.load(operation.id),
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  syncOperations: t.connection({
+    type: SyncOperationRef,
+    description: 'Newest first.',
+    args: {
+      fabricId: t.arg.id(),
+      status: t.arg({ type: OperationStatusEnum }),
+      type: t.arg({ type: OperationTypeEnum }),
+    },
+    resolve: (_root, args, context) =>
+      resolvePagedConnection(args, context, (page) =>
+        context.services.operations.list({ fabricId: args.fabricId == null ? null : String(args.fabricId), status: args.status, type: args.type }, page),
+      ),
+  }, connectionWithTotalCount as never),
+  syncOperation: t.field({
+    type: SyncOperationRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) => context.services.operations.get(String(args.id)),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  syncOperationUpdated: t.field({
+    type: SyncOperationRef,
+    description: 'The operation\'s whole state: first as it is now, then after every change.',
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: async function* (_root, args, context) {
+      const id = String(args.id);
+      // Subscribe before reading, so no change between the read and the subscription is lost.
+      const updates = context.eventBus.subscribe<OperationUpdate>(topics.syncOperation(id));
+      try {
+        yield await context.services.operations.getFresh(id);
+        for await (const _update of updates) yield await context.services.operations.getFresh(id);
+      } finally {
+        await updates.return?.();
+      }
+    },
+    resolve: (operation) => operation as SyncOperation,
+  }),
+}));

@@ -1,0 +1,190 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { DomainError, notFound, requireId } from '../errors.ts';
+import { topics, type EventBus } from '../events/event-bus.ts';
+import { FabricSchema } from '../fabric/fabric.entity.ts';
+import { checkManifestShape, parseSingleManifest, type ManifestObject } from './manifest-input.ts';
+import { ResourceSchema, type Resource } from './resource.entity.ts';
+
+export interface ResourceFilter {
+  fabricId: string;
+  kind?: string | null;
+  namespace?: string | null;
+  /** Case-insensitive substring of the name. */
+  search?: string | null;
+  hasDraft?: boolean | null;
+  conflictStatus?: Resource['conflictStatus'] | null;
+  driftStatus?: Resource['driftStatus'] | null;
+}
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+/** One API edit: YAML text or an already structured object, never both. */
+export type ManifestInput = { yaml: string; object?: undefined } | { object: unknown; yaml?: undefined };
+
+export interface Actor {
+  name: string;
+}
+
+/** What `fabricEvents` subscribers receive; `type` says which fields come with it. */
+export interface FabricEvent {
+  type: string;
+  fabricId: string;
+  at: string;
+  resourceId?: string;
+  operationId?: string;
+  [key: string]: unknown;
+}
+
+export class ResourceService {
+  constructor(private readonly deps: { em: EntityManager; eventBus: EventBus; maxYamlBytes: number }) {}
+
+  async list(filter: ResourceFilter, page: Page): Promise<{ items: Resource[]; totalCount: number }> {
+    await this.requireFabric(filter.fabricId);
+    const where: FilterQuery<Resource> = { fabric: filter.fabricId };
+    if (filter.kind) where.kind = filter.kind;
+    if (filter.namespace) where.namespace = filter.namespace;
+    if (filter.search) where.name = { $ilike: `%${escapeLike(filter.search)}%` };
+    if (filter.hasDraft === true) where.draftAction = { $ne: null };
+    if (filter.hasDraft === false) where.draftAction = null;
+    if (filter.conflictStatus) where.conflictStatus = filter.conflictStatus;
+    if (filter.driftStatus) where.driftStatus = filter.driftStatus;
+    const [items, totalCount] = await this.deps.em.findAndCount(ResourceSchema, where, {
+      orderBy: { kind: 'asc', namespace: 'asc', name: 'asc', id: 'asc' },
+      limit: page.limit,
+      offset: page.offset,
+    });
+    return { items, totalCount };
+  }
+
+  async get(id: string): Promise<Resource> {
+    const resource = await this.deps.em.findOne(ResourceSchema, { id: requireId('Resource', id) });
+    if (!resource) throw notFound('Resource', id);
+    return resource;
+  }
+
+  /** Records a draft for a new object. Refused when the object already exists in Git or as a draft. */
+  async createDraft(fabricId: string, input: ManifestInput, actor: Actor): Promise<Resource> {
+    await this.requireFabric(fabricId);
+    const manifest = this.parse(input);
+    const identity = identityOf(manifest);
+    const existing = await this.deps.em.findOne(ResourceSchema, { fabric: fabricId, ...identity });
+    if (existing && (existing.desiredSpec !== null || existing.draftAction === 'upsert')) {
+      throw new DomainError(
+        'DUPLICATE',
+        `${identity.kind} ${identity.namespace}/${identity.name} already exists in fabric; use updateResource`,
+        { resourceId: existing.id },
+      );
+    }
+    const resource =
+      existing ?? this.deps.em.create(ResourceSchema, { fabric: fabricId, ...identity, apiVersion: manifest.apiVersion } as never);
+    this.applyDraft(resource, manifest, actor);
+    await this.deps.em.flush();
+    this.publishDraftChange(resource, 'upsert', actor);
+    return resource;
+  }
+
+  /** Records a draft that changes an existing object; kind, namespace and name cannot change. */
+  async updateDraft(id: string, input: ManifestInput, actor: Actor): Promise<Resource> {
+    const resource = await this.get(id);
+    const manifest = this.parse(input);
+    const identity = identityOf(manifest);
+    if (identity.kind !== resource.kind || identity.namespace !== resource.namespace || identity.name !== resource.name) {
+      throw new DomainError(
+        'INVALID_INPUT',
+        `The manifest describes ${identity.kind} ${identity.namespace}/${identity.name}, not ${resource.kind} ${resource.namespace}/${resource.name}; renaming is a delete plus a create`,
+        { problems: [{ path: '$.metadata.name', message: 'does not match the resource being updated' }] },
+      );
+    }
+    this.applyDraft(resource, manifest, actor);
+    await this.deps.em.flush();
+    this.publishDraftChange(resource, 'upsert', actor);
+    return resource;
+  }
+
+  /**
+   * Records the deletion as a draft. A resource that only ever existed as a draft is simply
+   * removed, since nothing in Git or the cluster needs to change.
+   */
+  async deleteDraft(id: string, actor: Actor): Promise<Resource | null> {
+    const resource = await this.get(id);
+    if (resource.desiredSpec === null && resource.liveSpec === null && resource.liveResourceVersion === null) {
+      await this.deps.em.remove(resource).flush();
+      this.publishDraftChange(resource, 'discard', actor);
+      return null;
+    }
+    resource.draftAction = 'delete';
+    resource.draftApiVersion = resource.apiVersion;
+    resource.draftSpec = null;
+    resource.draftLabels = null;
+    resource.draftAnnotations = null;
+    resource.draftBaseBlobOid = resource.desiredBlobOid;
+    resource.draftedBy = actor.name;
+    resource.draftedAt = new Date();
+    await this.deps.em.flush();
+    this.publishDraftChange(resource, 'delete', actor);
+    return resource;
+  }
+
+  /** Drops a pending draft; the row goes when no other state remains. */
+  async discardDraft(id: string, actor: Actor): Promise<Resource | null> {
+    const resource = await this.get(id);
+    if (resource.draftAction === null) throw new DomainError('INVALID_INPUT', 'The resource has no draft to discard');
+    if (resource.desiredSpec === null && resource.liveResourceVersion === null) {
+      await this.deps.em.remove(resource).flush();
+      this.publishDraftChange(resource, 'discard', actor);
+      return null;
+    }
+    Object.assign(resource, {
+      draftAction: null, draftApiVersion: null, draftSpec: null, draftLabels: null, draftAnnotations: null,
+      draftBaseBlobOid: null, draftedBy: null, draftedAt: null,
+    });
+    await this.deps.em.flush();
+    this.publishDraftChange(resource, 'discard', actor);
+    return resource;
+  }
+
+  private parse(input: ManifestInput): ManifestObject {
+    if ((input.yaml === undefined) === (input.object === undefined)) {
+      throw new DomainError('INVALID_INPUT', 'Give the manifest either as yaml or as object, exactly one of them');
+    }
+    return input.yaml !== undefined
+      ? parseSingleManifest(input.yaml, { maxBytes: this.deps.maxYamlBytes })
+      : checkManifestShape(input.object);
+  }
+
+  private applyDraft(resource: Resource, manifest: ManifestObject, actor: Actor): void {
+    resource.draftAction = 'upsert';
+    resource.draftApiVersion = manifest.apiVersion;
+    resource.draftSpec = manifest.spec ?? {};
+    resource.draftLabels = manifest.metadata.labels ?? null;
+    resource.draftAnnotations = manifest.metadata.annotations ?? null;
+    resource.draftBaseBlobOid = resource.desiredBlobOid ?? null;
+    resource.draftedBy = actor.name;
+    resource.draftedAt = new Date();
+  }
+
+  private publishDraftChange(resource: Resource, action: 'upsert' | 'delete' | 'discard', actor: Actor): void {
+    const fabricId = resource.fabric.id;
+    const event: FabricEvent = {
+      type: 'DRAFT_CHANGED', fabricId, resourceId: resource.id, kind: resource.kind, name: resource.name,
+      action, actor: actor.name, at: new Date().toISOString(),
+    };
+    this.deps.eventBus.publish(topics.fabric(fabricId), event);
+  }
+
+  private async requireFabric(fabricId: string): Promise<void> {
+    const count = await this.deps.em.count(FabricSchema, { id: requireId('Fabric', fabricId) });
+    if (count === 0) throw notFound('Fabric', fabricId);
+  }
+}
+
+function identityOf(manifest: ManifestObject) {
+  return { kind: manifest.kind, namespace: manifest.metadata.namespace ?? 'default', name: manifest.metadata.name };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}

@@ -1,0 +1,110 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { notFound, requireId } from '../errors.ts';
+import { topics, type EventBus } from '../events/event-bus.ts';
+import type { Page } from '../resource/resource.service.ts';
+import {
+  SyncEventSchema,
+  SyncOperationSchema,
+  type OperationStatus,
+  type OperationType,
+  type SyncEvent,
+  type SyncOperation,
+} from './sync-operation.entity.ts';
+
+export interface OperationFilter {
+  fabricId?: string | null;
+  status?: OperationStatus | null;
+  type?: OperationType | null;
+}
+
+/** What subscribers of an operation receive: its whole current state after every change. */
+export interface OperationUpdate {
+  operationId: string;
+  fabricId: string;
+}
+
+export class SyncOperationService {
+  constructor(private readonly deps: { em: EntityManager; eventBus: EventBus }) {}
+
+  async list(filter: OperationFilter, page: Page): Promise<{ items: SyncOperation[]; totalCount: number }> {
+    const where: FilterQuery<SyncOperation> = {};
+    if (filter.fabricId) where.fabric = requireId('Fabric', filter.fabricId);
+    if (filter.status) where.status = filter.status;
+    if (filter.type) where.operationType = filter.type;
+    const [items, totalCount] = await this.deps.em.findAndCount(SyncOperationSchema, where, {
+      orderBy: { createdAt: 'desc', id: 'desc' },
+      limit: page.limit,
+      offset: page.offset,
+    });
+    return { items, totalCount };
+  }
+
+  async get(id: string): Promise<SyncOperation> {
+    const operation = await this.deps.em.findOne(SyncOperationSchema, { id: requireId('Sync operation', id) });
+    if (!operation) throw notFound('Sync operation', id);
+    return operation;
+  }
+
+  /** A fresh read, bypassing this unit of work's identity map (subscriptions outlive requests). */
+  async getFresh(id: string): Promise<SyncOperation> {
+    const operation = await this.deps.em.fork().findOne(SyncOperationSchema, { id: requireId('Sync operation', id) });
+    if (!operation) throw notFound('Sync operation', id);
+    return operation;
+  }
+
+  async create(input: {
+    fabricId: string;
+    type: OperationType;
+    trigger?: SyncOperation['trigger'];
+    initiatedBy: string;
+    details?: Record<string, unknown>;
+  }): Promise<SyncOperation> {
+    const operation = this.deps.em.create(SyncOperationSchema, {
+      fabric: requireId('Fabric', input.fabricId),
+      operationType: input.type,
+      trigger: input.trigger ?? 'api',
+      initiatedBy: input.initiatedBy,
+      details: input.details ?? {},
+    } as never);
+    await this.deps.em.flush();
+    this.publish(operation);
+    return operation;
+  }
+
+  /** Applies a change to the operation, appends log events, and tells subscribers. */
+  async update(
+    operation: SyncOperation,
+    change: Partial<Pick<SyncOperation,
+      'status' | 'phase' | 'progressDone' | 'progressTotal' | 'startedAt' | 'completedAt' | 'details' | 'errorMessage'
+      | 'filesProcessed' | 'filesCreated' | 'filesUpdated' | 'filesDeleted' | 'commitSha' | 'pullRequestUrl'>>,
+    events: { level?: SyncEvent['level']; message: string; path?: string | null }[] = [],
+  ): Promise<void> {
+    this.deps.em.assign(operation, change as never);
+    for (const event of events) {
+      this.deps.em.create(SyncEventSchema, { operation, level: event.level ?? 'info', message: event.message, path: event.path ?? null } as never);
+    }
+    await this.deps.em.flush();
+    this.publish(operation);
+  }
+
+  /** Events of many operations in one statement (the GraphQL layer batches per request). */
+  async eventsOf(operationIds: readonly string[]): Promise<Map<string, SyncEvent[]>> {
+    const events = await this.deps.em.find(
+      SyncEventSchema,
+      { operation: { $in: [...operationIds] } },
+      { orderBy: { time: 'asc', id: 'asc' } },
+    );
+    const byOperation = new Map<string, SyncEvent[]>(operationIds.map((id) => [id, []]));
+    for (const event of events) byOperation.get(event.operation.id)?.push(event);
+    return byOperation;
+  }
+
+  private publish(operation: SyncOperation): void {
+    const update: OperationUpdate = { operationId: operation.id, fabricId: operation.fabric.id };
+    this.deps.eventBus.publish(topics.syncOperation(operation.id), update);
+    this.deps.eventBus.publish(topics.fabric(operation.fabric.id), {
+      type: 'OPERATION_UPDATED', fabricId: operation.fabric.id, operationId: operation.id,
+      status: operation.status, phase: operation.phase, at: new Date().toISOString(),
+    });
+  }
+}
