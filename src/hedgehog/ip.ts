@@ -1,0 +1,102 @@
+/**
+ * IPv4 helpers used by the rules: addresses as unsigned 32-bit numbers, prefixes as
+ * `{ network, length }`. Pure; nothing here throws on bad input, parsers return undefined.
+ */
+
+export interface Ipv4Prefix {
+  /** Address as written (not masked), as an unsigned 32-bit number. */
+  readonly address: number;
+  /** Network address (address with host bits cleared). */
+  readonly network: number;
+  readonly length: number;
+  /** Last address of the prefix. */
+  readonly broadcast: number;
+}
+
+const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+export function parseIpv4(text: string): number | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0;
+  for (const part of parts) {
+    if (!OCTET.test(part)) return undefined;
+    value = value * 256 + Number(part);
+  }
+  return value;
+}
+
+export function formatIpv4(value: number): string {
+  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+}
+
+function maskOf(length: number): number {
+  return length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
+}
+
+export function parseIpv4Prefix(text: string): Ipv4Prefix | undefined {
+  const slash = text.indexOf('/');
+  if (slash < 0) return undefined;
+  const address = parseIpv4(text.slice(0, slash));
+  const lengthText = text.slice(slash + 1);
+  if (address === undefined || !/^(3[0-2]|[12]?\d)$/.test(lengthText)) return undefined;
+  const length = Number(lengthText);
+  const network = (address & maskOf(length)) >>> 0;
+  const broadcast = (network | (~maskOf(length) >>> 0)) >>> 0;
+  return { address, network, length, broadcast };
+}
+
+/** True when the text is a prefix with no host bits set (`10.0.0.0/8`, not `10.0.0.1/8`). */
+export function isCanonicalPrefix(prefix: Ipv4Prefix): boolean {
+  return prefix.address === prefix.network;
+}
+
+export function prefixContains(outer: Ipv4Prefix, address: number): boolean {
+  return address >= outer.network && address <= outer.broadcast;
+}
+
+export function prefixWithin(inner: Ipv4Prefix, outer: Ipv4Prefix): boolean {
+  return inner.network >= outer.network && inner.broadcast <= outer.broadcast;
+}
+
+export function prefixesOverlap(a: Ipv4Prefix, b: Ipv4Prefix): boolean {
+  return a.network <= b.broadcast && b.network <= a.broadcast;
+}
+
+export function formatPrefix(prefix: Pick<Ipv4Prefix, 'network' | 'length'>): string {
+  return `${formatIpv4(prefix.network)}/${prefix.length}`;
+}
+
+/** Compares prefixes by network address, then length; used to sort lists the webhooks sort. */
+export function comparePrefixText(a: string, b: string): number {
+  const pa = parseIpv4Prefix(a);
+  const pb = parseIpv4Prefix(b);
+  if (!pa || !pb) return a < b ? -1 : a > b ? 1 : 0;
+  return pa.network - pb.network || pa.length - pb.length;
+}
+
+/**
+ * Finds overlapping pairs among many prefixes in O(n log n): sort by start, sweep keeping the
+ * furthest end seen. Returns each overlapping item with the earlier item it overlaps.
+ */
+export function findOverlaps<T>(items: readonly { prefix: Ipv4Prefix; item: T }[]): { item: T; other: T }[] {
+  const sorted = [...items].sort((a, b) => a.prefix.network - b.prefix.network || a.prefix.length - b.prefix.length);
+  const result: { item: T; other: T }[] = [];
+  let widest: { prefix: Ipv4Prefix; item: T } | undefined;
+  for (const entry of sorted) {
+    if (widest && entry.prefix.network <= widest.prefix.broadcast) {
+      result.push({ item: entry.item, other: widest.item });
+    }
+    if (!widest || entry.prefix.broadcast > widest.prefix.broadcast) widest = entry;
+  }
+  return result;
+}
+
+const MAC = /^([0-9a-fA-F]{2})([:-])([0-9a-fA-F]{2})\2([0-9a-fA-F]{2})\2([0-9a-fA-F]{2})\2([0-9a-fA-F]{2})\2([0-9a-fA-F]{2})$/;
+
+/** Go's net.ParseMAC + String() for 48-bit MACs: lower-case, colon-separated; undefined if invalid. */
+export function normalizeMac(text: string): string | undefined {
+  const match = MAC.exec(text);
+  if (!match) return undefined;
+  return [match[1], match[3], match[4], match[5], match[6], match[7]].map((part) => part!.toLowerCase()).join(':');
+}

@@ -1,0 +1,425 @@
+/**
+ * Rules for wiring.githedgehog.com kinds: Switch, VLANNamespace, Connection (reference §§3–4),
+ * checked the way the webhooks' `Validate()` does, plus hhfab's hydration checks.
+ */
+import { connectionEndpoints, connectionTypesOf, serversOf, splitDevicePort, switchesOf } from '../connection.ts';
+import { formatPrefix, parseIpv4, parseIpv4Prefix, prefixContains, prefixesOverlap, isCanonicalPrefix, findOverlaps } from '../ip.ts';
+import { reservedSubnets } from '../fabric-config.ts';
+import { countSwitchPorts, findSwitchProfile, switchPortMap } from '../switch-profiles.ts';
+import type { ConnectionObject, SwitchObject, VLANNamespaceObject } from '../schemas.ts';
+import { hydrationSeverity, rawListIndex, type ObjectRecord, type RuleContext } from '../rule-context.ts';
+
+const LEAF_ROLES = new Set(['server-leaf', 'border-leaf', 'mixed-leaf']);
+
+export function isLeafRole(role: string | undefined | null): boolean {
+  return LEAF_ROLES.has(role ?? '');
+}
+
+export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
+  const spec = (record.object as SwitchObject).spec;
+  const { config } = ctx;
+  const report = (finding: Parameters<RuleContext['report']>[1]) => ctx.report(record, finding);
+
+  if (spec.role === 'virtual-edge') {
+    report({ code: 'SWITCH_ROLE_UNSUPPORTED', message: `role virtual-edge is not supported; use spine, server-leaf, border-leaf or mixed-leaf`, path: ['spec', 'role'] });
+  }
+
+  const redundancy = spec.redundancy ?? {};
+  if (redundancy.type === 'mclag') {
+    report({ code: 'LEGACY_API', message: 'redundancy type mclag was removed in fabric 26.03; use type eslag (ESLAG groups of 2–4 leaves)', path: ['spec', 'redundancy', 'type'] });
+  }
+  if (redundancy.group && !redundancy.type) {
+    report({ code: 'SWITCH_REDUNDANCY_INVALID', message: 'redundancy group is set without a type', path: ['spec', 'redundancy', 'type'] });
+  }
+  if (!redundancy.group && redundancy.type) {
+    report({ code: 'SWITCH_REDUNDANCY_INVALID', message: 'redundancy type is set without a group', path: ['spec', 'redundancy', 'group'] });
+  }
+
+  // Existence of groups and VLAN namespaces, and that the namespaces' ranges do not overlap.
+  (spec.groups ?? []).forEach((group, index) => {
+    const rawIndex = rawListIndex(record, ['spec', 'groups'], (item) => item === group, index);
+    const path = group === redundancy.group && rawIndex === index && !(record.raw as { spec?: { groups?: unknown[] } }).spec?.groups?.includes(group)
+      ? ['spec', 'redundancy', 'group']
+      : ['spec', 'groups', rawIndex];
+    if (!group) {
+      report({ code: 'REFERENCE_NOT_FOUND', message: 'switch group name cannot be empty', path });
+    } else if (!ctx.lookup('SwitchGroup', record.namespace, group)) {
+      report({ code: 'REFERENCE_NOT_FOUND', message: `switch group ${group} does not exist`, path });
+    }
+  });
+  const ranges: { from: number; to: number; namespace: string }[] = [];
+  (spec.vlanNamespaces ?? []).forEach((namespace, index) => {
+    const found = ctx.lookup('VLANNamespace', record.namespace, namespace);
+    if (!found) {
+      const hasRaw = Array.isArray((record.raw as { spec?: { vlanNamespaces?: unknown } }).spec?.vlanNamespaces);
+      report({
+        code: 'REFERENCE_NOT_FOUND',
+        message: `VLANNamespace ${namespace} does not exist${hasRaw ? '' : ' (switches use namespace "default" unless vlanNamespaces is set)'}`,
+        path: hasRaw ? ['spec', 'vlanNamespaces', rawListIndex(record, ['spec', 'vlanNamespaces'], (item) => item === namespace, index)] : ['spec'],
+      });
+      return;
+    }
+    for (const range of (found.object as VLANNamespaceObject).spec.ranges) {
+      ranges.push({ from: range.from ?? 0, to: range.to ?? range.from ?? 0, namespace });
+    }
+  });
+  ranges.sort((a, b) => a.from - b.from);
+  for (let index = 1; index < ranges.length; index++) {
+    const previous = ranges[index - 1]!;
+    const current = ranges[index]!;
+    if (current.from <= previous.to && current.namespace !== previous.namespace) {
+      report({ code: 'VLAN_RANGES_OVERLAP', message: `VLAN namespaces ${previous.namespace} and ${current.namespace} overlap (${previous.from}-${previous.to} and ${current.from}-${current.to})`, path: ['spec', 'vlanNamespaces'] });
+      break;
+    }
+  }
+
+  // Profile, features and per-port settings.
+  if (!spec.profile) {
+    report({ code: 'SCHEMA_REQUIRED', message: 'profile is required', path: ['spec', 'profile'] });
+  } else {
+    const profile = findSwitchProfile(spec.profile);
+    if (!profile) {
+      report({ code: 'SWITCH_PROFILE_UNKNOWN', message: `switch profile ${spec.profile} does not exist (not a built-in SwitchProfile)`, path: ['spec', 'profile'] });
+    } else {
+      if (redundancy.type === 'eslag' && !profile.features.eslag) {
+        report({ code: 'SWITCH_PROFILE_FEATURE', message: `ESLAG is not supported on switch profile ${profile.name}`, path: ['spec', 'redundancy', 'type'] });
+      }
+      if (spec.roce && !profile.features.roce) {
+        report({ code: 'SWITCH_PROFILE_FEATURE', message: `RoCEv2 is not supported on switch profile ${profile.name}`, path: ['spec', 'roce'] });
+      }
+      if (spec.ecmp?.roceQPN && !profile.features.ecmpRoCEQPN) {
+        report({ code: 'SWITCH_PROFILE_FEATURE', message: `ECMP RoCE QPN hashing is not supported on switch profile ${profile.name}`, path: ['spec', 'ecmp', 'roceQPN'] });
+      }
+      const invalidPortSetting = (message: string, path: (string | number)[]) => report({ code: 'SWITCH_PORT_SETTING_INVALID', message, path });
+      for (const [name, speed] of Object.entries(spec.portGroupSpeeds ?? {})) {
+        const group = profile.portGroups[name];
+        const speeds = group ? profile.portProfiles[group.profile]?.speed : undefined;
+        if (!group) invalidPortSetting(`port group ${name} not found in switch profile ${profile.name}`, ['spec', 'portGroupSpeeds', name]);
+        else if (!speeds?.supported.includes(speed)) invalidPortSetting(`port group ${name} does not support speed ${speed} (supported: ${speeds?.supported.join(', ') ?? 'none'})`, ['spec', 'portGroupSpeeds', name]);
+      }
+      for (const [name, speed] of Object.entries(spec.portSpeeds ?? {})) {
+        const port = profile.ports[name];
+        const speeds = port?.profile ? profile.portProfiles[port.profile]?.speed : undefined;
+        if (!port) invalidPortSetting(`port ${name} not found in switch profile ${profile.name}`, ['spec', 'portSpeeds', name]);
+        else if (!speeds?.supported.includes(speed)) invalidPortSetting(`port ${name} does not support speed ${speed} (supported: ${speeds?.supported.join(', ') ?? 'none'})`, ['spec', 'portSpeeds', name]);
+      }
+      for (const [name, mode] of Object.entries(spec.portBreakouts ?? {})) {
+        const port = profile.ports[name];
+        const breakout = port?.profile ? profile.portProfiles[port.profile]?.breakout : undefined;
+        if (!port) invalidPortSetting(`port ${name} not found in switch profile ${profile.name}`, ['spec', 'portBreakouts', name]);
+        else if (!breakout) invalidPortSetting(`port ${name} has no supported breakouts`, ['spec', 'portBreakouts', name]);
+        else if (breakout.supported[mode] === undefined) invalidPortSetting(`port ${name} does not support breakout ${mode} (supported: ${Object.keys(breakout.supported).join(', ')})`, ['spec', 'portBreakouts', name]);
+      }
+      const portMap = switchPortMap(profile, spec.portBreakouts ?? {});
+      for (const name of Object.keys(spec.portAutoNegs ?? {})) {
+        const base = profile.ports[name] ? name : name.replace(/\/\d+$/, '');
+        const port = profile.ports[base];
+        const allowed = port?.profile ? profile.portProfiles[port.profile]?.autoNegAllowed === true : false;
+        if (!allowed || !portMap.ports.has(name)) invalidPortSetting(`port ${name} does not support configuring auto negotiation`, ['spec', 'portAutoNegs', name]);
+      }
+      for (const name of Object.keys(spec.portFECs ?? {})) {
+        const port = profile.ports[name];
+        const brokenOut = port?.profile ? (profile.portProfiles[port.profile]?.breakout?.supported[(spec.portBreakouts ?? {})[name] ?? profile.portProfiles[port.profile]?.breakout?.default ?? ''] ?? 1) > 1 : false;
+        if (!portMap.ports.has(name) || port?.management || brokenOut) {
+          invalidPortSetting(`port ${name} does not support configuring FEC (a broken-out port must be configured per sub-port, e.g. E1/53/1)`, ['spec', 'portFECs', name]);
+        }
+      }
+      const { total, perPipeline } = countSwitchPorts(profile, spec.portBreakouts ?? {});
+      if (profile.maxPorts && total > profile.maxPorts) {
+        report({ code: 'SWITCH_MAX_PORTS', message: `switch has exceeded maximum ports for profile ${profile.name}: ${total} > ${profile.maxPorts}`, path: ['spec', 'portBreakouts'] });
+      }
+      for (const [pipeline, count] of perPipeline) {
+        const max = profile.pipelines?.[pipeline];
+        if (max !== undefined && count > max) {
+          report({ code: 'SWITCH_MAX_PORTS', message: `pipeline ${pipeline} has exceeded maximum ports: ${count} > ${max}`, path: ['spec', 'portBreakouts'] });
+        }
+      }
+    }
+  }
+
+  // Hydration: ASN and addresses are filled by hhfab; check them when present.
+  const leaf = isLeafRole(spec.role);
+  const missing = [
+    spec.asn ? undefined : 'asn',
+    spec.ip ? undefined : 'ip',
+    spec.protocolIP ? undefined : 'protocolIP',
+    leaf && !spec.vtepIP ? 'vtepIP' : undefined,
+  ].filter((field): field is string => field !== undefined);
+  if (missing.length > 0) {
+    report({
+      severity: hydrationSeverity(config),
+      code: 'SWITCH_NOT_HYDRATED',
+      message: `switch is not hydrated: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing (hhfab fills them; the fabric's webhooks require them)`,
+      path: ['spec', missing[0]!],
+    });
+  }
+  if (spec.role === 'spine' && spec.vtepIP) {
+    report({ code: 'SWITCH_VTEP_FORBIDDEN', message: 'VTEP IP is not allowed for spine switches', path: ['spec', 'vtepIP'] });
+  }
+  if (spec.asn) {
+    if (leaf && (spec.asn < config.leafASNStart || spec.asn > config.leafASNEnd)) {
+      report({ code: 'SWITCH_ASN_INVALID', message: `leaf ASN ${spec.asn} is not within the fabric leaf ASN range ${config.leafASNStart}-${config.leafASNEnd}`, path: ['spec', 'asn'] });
+    }
+    if (spec.role === 'spine' && spec.asn !== config.spineASN) {
+      report({ code: 'SWITCH_ASN_INVALID', message: `spine ASN ${spec.asn} is not the expected spine ASN ${config.spineASN}`, path: ['spec', 'asn'] });
+    }
+  }
+  if (spec.ip) {
+    const ip = parseIpv4Prefix(spec.ip);
+    const subnet = parseIpv4Prefix(config.managementSubnet);
+    const dhcpStart = parseIpv4(config.managementDHCPStart);
+    if (!ip) report({ code: 'SWITCH_IP_INVALID', message: `management IP ${spec.ip} is not an IPv4 address with prefix length`, path: ['spec', 'ip'] });
+    else if (subnet && !prefixContains(subnet, ip.address)) report({ code: 'SWITCH_IP_INVALID', message: `management IP ${spec.ip} is not in the management subnet ${config.managementSubnet}`, path: ['spec', 'ip'] });
+    else if (dhcpStart !== undefined && ip.address >= dhcpStart) report({ code: 'SWITCH_IP_INVALID', message: `management IP ${spec.ip} is in the management DHCP range starting at ${config.managementDHCPStart}`, path: ['spec', 'ip'] });
+    else if (ip.address === parseIpv4(config.controlVIP)) report({ code: 'SWITCH_IP_INVALID', message: `management IP ${spec.ip} is the control node VIP`, path: ['spec', 'ip'] });
+  }
+  checkHostAddress(ctx, record, spec.protocolIP, ['spec', 'protocolIP'], 'protocol IP', config.protocolSubnet, 'protocol');
+  if (leaf) checkHostAddress(ctx, record, spec.vtepIP, ['spec', 'vtepIP'], 'VTEP IP', config.vtepSubnet, 'VTEP');
+}
+
+/** A `/32` inside one of the fabric's subnets (protocol IP, VTEP IP of switches and gateways). */
+export function checkHostAddress(ctx: RuleContext, record: ObjectRecord, value: string | null | undefined, path: (string | number)[], label: string, subnetText: string, subnetName: string): void {
+  if (!value) return;
+  const ip = parseIpv4Prefix(value);
+  const subnet = parseIpv4Prefix(subnetText);
+  if (!ip) ctx.report(record, { code: 'SWITCH_IP_INVALID', message: `${label} ${value} is not an IPv4 address with prefix length`, path });
+  else if (ip.length !== 32) ctx.report(record, { code: 'SWITCH_IP_INVALID', message: `${label} ${value} must be a /32`, path });
+  else if (subnet && !prefixContains(subnet, ip.address)) ctx.report(record, { code: 'SWITCH_IP_INVALID', message: `${label} ${value} is not in the ${subnetName} subnet ${subnetText}`, path });
+}
+
+export function checkVlanNamespace(ctx: RuleContext, record: ObjectRecord): void {
+  const ranges = (record.object as VLANNamespaceObject).spec.ranges;
+  const { vpcIRBVLANRange: irb, th5WorkaroundVLANRange: th5 } = ctx.config;
+  const checked: { from: number; to: number; index: number }[] = [];
+  ranges.forEach((range, index) => {
+    const from = range.from ?? 0;
+    const to = range.to ?? from;
+    const rawIndex = rawListIndex(record, ['spec', 'ranges'], (item) => (item as { from?: number } | null)?.from === range.from, index);
+    const path = ['spec', 'ranges', rawIndex];
+    if (from < 1 || to > 4094 || from > to) {
+      ctx.report(record, { code: 'VLAN_RANGE_INVALID', message: `VLAN range ${from}-${to} must satisfy 1 <= from <= to <= 4094`, path });
+      return;
+    }
+    for (const [reserved, label] of [[irb, 'VPC IRB'], [th5, 'TH5 workaround']] as const) {
+      if (from <= reserved.to && reserved.from <= to) {
+        ctx.report(record, { code: 'VLAN_RANGE_INVALID', message: `VLAN range ${from}-${to} overlaps the reserved ${label} VLAN range ${reserved.from}-${reserved.to}`, path });
+      }
+    }
+    checked.push({ from, to, index: rawIndex });
+  });
+  checked.sort((a, b) => a.from - b.from);
+  for (let index = 1; index < checked.length; index++) {
+    const previous = checked[index - 1]!;
+    const current = checked[index]!;
+    if (current.from <= previous.to) {
+      ctx.report(record, { code: 'VLAN_RANGES_OVERLAP', message: `VLAN range ${current.from}-${current.to} overlaps range ${previous.from}-${previous.to}`, path: ['spec', 'ranges', current.index] });
+    }
+  }
+}
+
+const LEGACY_CONNECTION_TYPES: Record<string, string> = {
+  mclag: 'MCLAG connections were removed in fabric 26.03; use an eslag connection (leaves in an ESLAG redundancy group)',
+  mclagDomain: 'mclagDomain connections were removed in fabric 26.03; ESLAG needs no peer or session links, so delete this connection',
+};
+
+/** Per-connection rules and references. Port uniqueness and link-IP uniqueness are fabric-wide (see uniqueness-rules.ts). */
+export function checkConnection(ctx: RuleContext, record: ObjectRecord): void {
+  const spec = (record.object as ConnectionObject).spec;
+  const types = connectionTypesOf(spec);
+  const report = (finding: Parameters<RuleContext['report']>[1]) => ctx.report(record, finding);
+  if (types.length !== 1) {
+    report({ code: 'CONNECTION_TYPE_COUNT', message: types.length === 0 ? 'exactly one connection type must be used; none is set' : `exactly one connection type must be used; found ${types.join(', ')}`, path: types.length === 0 ? ['spec'] : ['spec', types[1]!] });
+    return;
+  }
+  const type = types[0]!;
+  if (LEGACY_CONNECTION_TYPES[type]) {
+    report({ code: 'LEGACY_API', message: LEGACY_CONNECTION_TYPES[type]!, path: ['spec', type] });
+    return;
+  }
+  if (type === 'staticExternal') {
+    report({ severity: 'warning', code: 'CONNECTION_DEPRECATED', message: 'staticExternal connections are deprecated; use a static External with an ExternalAttachment on an external connection', path: ['spec', type] });
+  }
+
+  const endpoints = connectionEndpoints(spec, type);
+  let wellFormed = true;
+  for (const endpoint of endpoints) {
+    if (!splitDevicePort(endpoint.port)) {
+      wellFormed = false;
+      report({ code: 'CONNECTION_PORT_FORMAT', message: endpoint.port ? `port ${endpoint.port} should be "<device>/<port>" format` : 'port is required', path: endpoint.path });
+    }
+  }
+  if (endpoints.length === 0) {
+    report({ code: 'CONNECTION_ENDPOINTS', message: `${type} connection needs at least one link`, path: ['spec', type] });
+    return;
+  }
+  if (!wellFormed) return;
+
+  const switches = switchesOf(endpoints);
+  const servers = serversOf(endpoints);
+  const expect = (condition: boolean, message: string) => {
+    if (!condition) report({ code: 'CONNECTION_ENDPOINTS', message, path: ['spec', type] });
+  };
+  switch (type) {
+    case 'unbundled':
+    case 'bundled':
+      expect(servers.length === 1, `${type} connection must have exactly one server, found ${servers.length}`);
+      expect(switches.length === 1, `${type} connection must have exactly one switch, found ${switches.length}`);
+      break;
+    case 'eslag':
+      expect(servers.length === 1, `eslag connection must have exactly one server, found ${servers.length}`);
+      expect(switches.length >= 1 && switches.length <= 4, `eslag connection must have 1 to 4 switches, found ${switches.length}`);
+      break;
+    case 'fabric':
+    case 'mesh':
+      expect(switches.length === 2, `${type} connection must connect exactly 2 switches, found ${switches.length}`);
+      break;
+    case 'gateway':
+    case 'vpcLoopback':
+    case 'external':
+    case 'staticExternal':
+      expect(switches.length === 1, `${type} connection must use exactly one switch${type === 'vpcLoopback' ? ' on both sides' : ''}, found ${switches.length}`);
+      break;
+  }
+  if (type === 'fabric') {
+    const spines = new Set(endpoints.filter((endpoint) => endpoint.role === 'spine').map((endpoint) => splitDevicePort(endpoint.port)!.device));
+    const leaves = new Set(endpoints.filter((endpoint) => endpoint.role === 'leaf').map((endpoint) => splitDevicePort(endpoint.port)!.device));
+    expect(spines.size === 1 && leaves.size === 1, 'fabric connection links must all join the same spine and the same leaf');
+  }
+
+  // References: switches and servers exist, switch ports exist for the switch's profile and breakouts.
+  for (const endpoint of endpoints) {
+    const { device, port } = splitDevicePort(endpoint.port)!;
+    if (endpoint.side === 'server') {
+      if (!ctx.lookup('Server', record.namespace, device)) report({ code: 'REFERENCE_NOT_FOUND', message: `server ${device} does not exist`, path: endpoint.path });
+    } else if (endpoint.side === 'switch') {
+      const target = ctx.lookup('Switch', record.namespace, device);
+      if (!target) {
+        report({ code: 'REFERENCE_NOT_FOUND', message: `switch ${device} does not exist`, path: endpoint.path });
+        continue;
+      }
+      const switchSpec = (target.object as SwitchObject).spec;
+      const profile = findSwitchProfile(switchSpec.profile ?? '');
+      if (!profile) continue; // reported on the switch
+      if (!switchPortMap(profile, switchSpec.portBreakouts ?? {}).ports.has(port)) {
+        report({ code: 'PORT_NOT_ALLOWED', message: `port ${endpoint.port} is not allowed for switch ${device} (profile ${profile.name}${switchSpec.portBreakouts?.[port.replace(/\/\d+$/, '')] ? `, breakout ${switchSpec.portBreakouts[port.replace(/\/\d+$/, '')]}` : ''})`, path: endpoint.path });
+      }
+      if (type === 'fabric') {
+        const role = switchSpec.role;
+        if (endpoint.role === 'spine' && role !== 'spine') report({ code: 'REFERENCE_WRONG_TYPE', message: `switch ${device} on the spine side has role ${role}`, path: endpoint.path });
+        if (endpoint.role === 'leaf' && !isLeafRole(role)) report({ code: 'REFERENCE_WRONG_TYPE', message: `switch ${device} on the leaf side has role ${role}`, path: endpoint.path });
+      }
+      if (type === 'mesh' && !isLeafRole(switchSpec.role)) {
+        report({ code: 'REFERENCE_WRONG_TYPE', message: `mesh links join leaves only; switch ${device} has role ${switchSpec.role}`, path: endpoint.path });
+      }
+    }
+  }
+
+  // ESLAG: all switches in the same eslag redundancy group.
+  if (type === 'eslag') {
+    const groups = new Set<string>();
+    for (const name of switches) {
+      const redundancy = (ctx.lookup('Switch', record.namespace, name)?.object as SwitchObject | undefined)?.spec.redundancy;
+      groups.add(redundancy?.type === 'eslag' && redundancy.group ? redundancy.group : `(none on ${name})`);
+    }
+    if (groups.size !== 1 || [...groups][0]!.startsWith('(none')) {
+      report({ code: 'REDUNDANCY_GROUP_MISMATCH', message: `eslag connection switches must share one redundancy group of type eslag; found ${[...groups].join(', ')}`, path: ['spec', 'eslag', 'links'] });
+    }
+  }
+
+  // MTU on server-facing connections.
+  if (type === 'unbundled' || type === 'bundled') {
+    const mtu = spec[type]?.mtu;
+    const max = ctx.config.fabricMTU - ctx.config.serverFacingMTUOffset;
+    if (mtu && mtu > max) report({ code: 'CONNECTION_MTU', message: `MTU ${mtu} is above ${max} (fabric MTU ${ctx.config.fabricMTU} minus server-facing offset ${ctx.config.serverFacingMTUOffset})`, path: ['spec', type, 'mtu'] });
+  }
+
+  // Link IPs on fabric, mesh and gateway links.
+  if (type === 'fabric' || type === 'mesh' || type === 'gateway') checkLinkIPs(ctx, record, endpoints);
+  if (type === 'staticExternal') checkStaticExternal(ctx, record, spec);
+}
+
+function checkLinkIPs(ctx: RuleContext, record: ObjectRecord, endpoints: ReturnType<typeof connectionEndpoints>): void {
+  const fabricSubnet = parseIpv4Prefix(ctx.config.fabricSubnet);
+  const byLink = new Map<number, typeof endpoints>();
+  for (const endpoint of endpoints) byLink.set(endpoint.link, [...(byLink.get(endpoint.link) ?? []), endpoint]);
+  const unhydrated: number[] = [];
+  for (const [link, ends] of byLink) {
+    const withIP = ends.filter((end) => end.ip);
+    if (withIP.length === 0) {
+      unhydrated.push(link);
+      continue;
+    }
+    if (withIP.length !== ends.length) {
+      const missing = ends.find((end) => !end.ip)!;
+      ctx.report(record, { code: 'CONNECTION_LINK_IP', message: `link ${link} ${missing.role} IP is missing while the other end has one (partially hydrated)`, path: missing.ipPath! });
+      continue;
+    }
+    const parsed = ends.map((end) => ({ end, prefix: parseIpv4Prefix(end.ip!) }));
+    let ok = true;
+    for (const { end, prefix } of parsed) {
+      if (!prefix || prefix.length !== 31) {
+        ctx.report(record, { code: 'CONNECTION_LINK_IP', message: `link ${link} ${end.role} IP ${end.ip} is not a /31`, path: end.ipPath! });
+        ok = false;
+      } else if (fabricSubnet && !prefixContains(fabricSubnet, prefix.address)) {
+        ctx.report(record, { code: 'CONNECTION_LINK_IP', message: `link ${link} ${end.role} IP ${end.ip} is not in the fabric subnet ${ctx.config.fabricSubnet}`, path: end.ipPath! });
+        ok = false;
+      }
+    }
+    const [a, b] = parsed;
+    if (ok && a?.prefix && b?.prefix && (a.prefix.network !== b.prefix.network || a.prefix.address === b.prefix.address)) {
+      ctx.report(record, { code: 'CONNECTION_LINK_IP', message: `link ${link} IPs ${a.end.ip} and ${b.end.ip} must be the two addresses of one /31`, path: b.end.ipPath! });
+    }
+  }
+  if (unhydrated.length > 0) {
+    const first = byLink.get(unhydrated[0]!)![0]!;
+    ctx.report(record, {
+      severity: hydrationSeverity(ctx.config),
+      code: 'CONNECTION_NOT_HYDRATED',
+      message: `${unhydrated.length} link(s) have no IPs (hhfab allocates /31s from ${ctx.config.fabricSubnet}; switch agents need them)`,
+      path: first.ipPath!.slice(0, -2),
+    });
+  }
+}
+
+function checkStaticExternal(ctx: RuleContext, record: ObjectRecord, spec: ConnectionObject['spec']): void {
+  const link = spec.staticExternal?.link?.switch;
+  const base = ['spec', 'staticExternal', 'link', 'switch'];
+  const ip = link?.ip ? parseIpv4Prefix(link.ip) : undefined;
+  if (!link?.ip) ctx.report(record, { code: 'CONNECTION_STATIC_EXTERNAL', message: 'static external switch ip is required', path: [...base, 'ip'] });
+  if (link?.nextHop) {
+    const nextHop = parseIpv4(link.nextHop);
+    if (ip && nextHop !== undefined && !prefixContains(ip, nextHop)) {
+      ctx.report(record, { code: 'CONNECTION_STATIC_EXTERNAL', message: `next hop ${link.nextHop} is not inside ${link.ip}`, path: [...base, 'nextHop'] });
+    }
+  } else {
+    ctx.report(record, { code: 'CONNECTION_STATIC_EXTERNAL', message: 'static external next hop is required', path: [...base, 'nextHop'] });
+  }
+  const subnets = link?.subnets ?? [];
+  const parsed: { prefix: NonNullable<ReturnType<typeof parseIpv4Prefix>>; item: number }[] = [];
+  subnets.forEach((subnet, index) => {
+    const prefix = parseIpv4Prefix(subnet);
+    const path = [...base, 'subnets', index];
+    if (!prefix || !isCanonicalPrefix(prefix)) {
+      ctx.report(record, { code: 'CONNECTION_STATIC_EXTERNAL', message: `subnet ${subnet} must be a canonical CIDR${prefix ? ` (${formatPrefix(prefix)})` : ''}`, path });
+      return;
+    }
+    if (prefix.length === 0 && subnets.length > 1) {
+      ctx.report(record, { code: 'CONNECTION_STATIC_EXTERNAL', message: '0.0.0.0/0 must be the only subnet when used', path });
+      return;
+    }
+    for (const reserved of reservedSubnets(ctx.config)) {
+      const reservedPrefix = parseIpv4Prefix(reserved.cidr);
+      if (prefix.length > 0 && reservedPrefix && prefixesOverlap(prefix, reservedPrefix)) {
+        ctx.report(record, { code: 'SUBNET_RESERVED_OVERLAP', message: `subnet ${subnet} overlaps the reserved ${reserved.name} subnet ${reserved.cidr}`, path });
+      }
+    }
+    parsed.push({ prefix, item: index });
+  });
+  for (const { item, other } of findOverlaps(parsed.filter((entry) => entry.prefix.length > 0))) {
+    ctx.report(record, { code: 'CONNECTION_STATIC_EXTERNAL', message: `subnet ${subnets[item]} overlaps ${subnets[other]}`, path: [...base, 'subnets', item] });
+  }
+  const withinVPC = spec.staticExternal?.withinVPC;
+  if (withinVPC && !ctx.lookup('VPC', record.namespace, withinVPC)) {
+    ctx.report(record, { code: 'REFERENCE_NOT_FOUND', message: `VPC ${withinVPC} (withinVPC) does not exist`, path: ['spec', 'staticExternal', 'withinVPC'] });
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The SwitchProfile catalog (read-only): which ports a switch has for its profile and breakouts,
+ * and which features the profile supports. Port maps follow fabric's `GetAPI2NOSPortsFor`.
+ */
+import { BUILT_IN_SWITCH_PROFILES } from './switch-profile-data.ts';
+
+export interface SwitchProfileFeatures {
+  subinterfaces: boolean;
+  acls: boolean;
+  l2vni: boolean;
+  l3vni: boolean;
+  roce: boolean;
+  mclag: boolean;
+  eslag: boolean;
+  ecmpRoCEQPN: boolean;
+}
+
+export interface SwitchProfilePortData {
+  management?: boolean;
+  /** Port profile name (speed or breakout), for ports not in a group. */
+  profile?: string;
+  /** Port group name, for ports whose speed is set per group. */
+  group?: string;
+  pipeline?: string;
+}
+
+export interface SwitchProfilePortProfileData {
+  speed?: { default: string; supported: string[] };
+  /** Breakout modes, each with the number of sub-ports it creates. */
+  breakout?: { default: string; supported: Record<string, number> };
+  autoNegAllowed?: boolean;
+}
+
+export interface SwitchProfileData {
+  name: string;
+  displayName: string;
+  features: SwitchProfileFeatures;
+  ports: Record<string, SwitchProfilePortData>;
+  portGroups: Record<string, { profile: string }>;
+  portProfiles: Record<string, SwitchProfilePortProfileData>;
+  maxPorts?: number;
+  pipelines?: Record<string, number>;
+}
+
+export { BUILT_IN_SWITCH_PROFILES };
+
+const profilesByName = new Map(BUILT_IN_SWITCH_PROFILES.map((profile) => [profile.name, profile]));
+
+export function findSwitchProfile(name: string): SwitchProfileData | undefined {
+  return profilesByName.get(name);
+}
+
+export interface SwitchPortMap {
+  /**
+   * Every port name a Connection may use on this switch, mapped to the physical port it denotes:
+   * a broken-out port `E1/4` and its first sub-port `E1/4/1` map to the same key, so they count
+   * as one port for uniqueness.
+   */
+  readonly ports: ReadonlyMap<string, string>;
+  /** Ports whose breakout mode is not supported by the profile (the map then lacks their sub-ports). */
+  readonly invalidBreakouts: readonly string[];
+}
+
+const portMapCache = new Map<string, SwitchPortMap>();
+
+/** Ports of a switch with this profile and these breakouts (memoised: fabrics repeat the same few layouts). */
+export function switchPortMap(profile: SwitchProfileData, portBreakouts: Readonly<Record<string, string>> = {}): SwitchPortMap {
+  const cacheKey = `${profile.name}|${Object.entries(portBreakouts).sort().map(([port, mode]) => `${port}=${mode}`).join(',')}`;
+  const cached = portMapCache.get(cacheKey);
+  if (cached) return cached;
+
+  const ports = new Map<string, string>();
+  const invalidBreakouts: string[] = [];
+  for (const [name, port] of Object.entries(profile.ports)) {
+    const breakout = port.profile ? profile.portProfiles[port.profile]?.breakout : undefined;
+    if (port.management || !breakout) {
+      ports.set(name, name);
+      continue;
+    }
+    const mode = portBreakouts[name] ?? breakout.default;
+    const subPorts = breakout.supported[mode];
+    if (subPorts === undefined) {
+      invalidBreakouts.push(name);
+      continue;
+    }
+    ports.set(name, `${name}/1`);
+    for (let index = 1; index <= subPorts; index++) ports.set(`${name}/${index}`, `${name}/${index}`);
+  }
+  const result: SwitchPortMap = { ports, invalidBreakouts };
+  if (portMapCache.size > 1000) portMapCache.clear();
+  portMapCache.set(cacheKey, result);
+  return result;
+}
+
+/** Number of data ports after breakouts, in total and per pipeline (for `maxPorts`). */
+export function countSwitchPorts(profile: SwitchProfileData, portBreakouts: Readonly<Record<string, string>> = {}): { total: number; perPipeline: Map<string, number> } {
+  let total = 0;
+  const perPipeline = new Map<string, number>();
+  for (const [name, port] of Object.entries(profile.ports)) {
+    if (port.management) continue;
+    let count = 1;
+    if (!port.group && port.profile) {
+      const breakout = profile.portProfiles[port.profile]?.breakout;
+      if (breakout) count = breakout.supported[portBreakouts[name] ?? breakout.default] ?? 1;
+    }
+    total += count;
+    if (port.pipeline) perPipeline.set(port.pipeline, (perPipeline.get(port.pipeline) ?? 0) + count);
+  }
+  return { total, perPipeline };
+}

@@ -1,0 +1,336 @@
+/**
+ * Whole-fabric validation. Like `hhfab validate` it loads everything first, so results do not
+ * depend on file or document order; unlike hhfab it reports every finding, each with a position.
+ *
+ * Pipeline: parse → classify (Hedgehog? managed? legacy?) → strict schema → canonical form →
+ * index by kind/name → per-object rules in apply order → fabric-wide uniqueness → findings sorted.
+ */
+import type { z } from 'zod';
+import { findKind, isHedgehogApiVersion, legacyApiReplacement, type KindInfo } from './catalog.ts';
+import { canonicalize, gitBlobOid, renderCanonicalObjectYaml, sha256Hex, DEFAULT_NAMESPACE, type HedgehogObject } from './canonical.ts';
+import { resolveFabricConfig, type FabricConfig } from './fabric-config.ts';
+import { toJsonPath, type Finding, type FindingCode } from './findings.ts';
+import { parseManifests, type ManifestDocument, type PathSegment, type SourcePosition } from './manifests.ts';
+import type { ObjectRecord, RuleContext, RuleFinding } from './rule-context.ts';
+import { KIND_SCHEMAS } from './schemas.ts';
+import { checkMetadata } from './rules/metadata-rules.ts';
+import { checkConnection, checkSwitch, checkVlanNamespace } from './rules/wiring-rules.ts';
+import { checkExternal, checkExternalAttachment, checkExternalPeering, checkIpv4Namespace, checkVpc, checkVpcAttachment, checkVpcPeering } from './rules/vpc-rules.ts';
+import { checkGateway, checkGatewayPeering } from './rules/gateway-rules.ts';
+import { checkAttachmentsPerConnection, checkDeviceAddresses, checkPortsAndLinkIPs, checkVpcSubnetsAcrossVpcs } from './rules/uniqueness-rules.ts';
+
+export interface ValidatedObject {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  file?: string;
+  documentIndex?: number;
+  /** Canonical plain object. */
+  object: HedgehogObject;
+  canonicalYaml: string;
+  /** SHA-256 (hex) of the canonical YAML bytes. */
+  sha256: string;
+  /** Git blob id of the canonical YAML bytes. */
+  gitBlobOid: string;
+  /** False when any error finding is about this object. */
+  valid: boolean;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  errors: Finding[];
+  warnings: Finding[];
+  objects: ValidatedObject[];
+}
+
+export interface ValidationOptions {
+  /**
+   * The fabric's current objects (already canonical). Checked together with the input; an input
+   * object with the same kind/namespace/name replaces the existing one. Findings are reported
+   * only for input objects: the fabric's own state is not the caller's to fix here.
+   */
+  existing?: readonly HedgehogObject[];
+  fabricConfig?: Partial<FabricConfig>;
+}
+
+export interface ValidateManifestsInput extends ValidationOptions {
+  files: readonly { path: string; text: string }[];
+}
+
+/** One object to validate, with where it came from when known. */
+export interface SourceObject {
+  object: unknown;
+  file?: string;
+  documentIndex?: number;
+  positionOf?: (path: readonly PathSegment[]) => SourcePosition;
+}
+
+export function validateManifests(input: ValidateManifestsInput): ValidationResult {
+  const findings: Finding[] = [];
+  const sources: SourceObject[] = [];
+  for (const file of input.files) {
+    const parsed = parseManifests(file.text, { file: file.path });
+    findings.push(...parsed.findings);
+    for (const document of parsed.documents) sources.push(sourceOf(document));
+  }
+  return validateSources(sources, input, findings);
+}
+
+/** For callers that already hold parsed objects (no positions unless given as SourceObjects). */
+export function validateObjects(objects: readonly (unknown | SourceObject)[], options: ValidationOptions = {}): ValidationResult {
+  return validateSources(objects.map((object) => (isSourceObject(object) ? object : { object })), options, []);
+}
+
+function sourceOf(document: ManifestDocument): SourceObject {
+  return { object: document.object, ...(document.file === undefined ? {} : { file: document.file }), documentIndex: document.index, positionOf: document.positionOf };
+}
+
+function isSourceObject(value: unknown): value is SourceObject {
+  return value !== null && typeof value === 'object' && 'object' in value && !('apiVersion' in value);
+}
+
+type ManagedSource = { source: SourceObject; info: KindInfo; schemaValid: boolean; name: string; namespace: string };
+
+function validateSources(sources: readonly SourceObject[], options: ValidationOptions, initialFindings: Finding[]): ValidationResult {
+  const config = resolveFabricConfig(options.fabricConfig);
+  const findings = [...initialFindings];
+  const locate = (source: SourceObject, path: readonly PathSegment[]) => ({
+    ...(source.file === undefined ? {} : { file: source.file }),
+    ...(source.documentIndex === undefined ? {} : { documentIndex: source.documentIndex }),
+    ...(source.positionOf ? source.positionOf(path) : {}),
+  });
+  const sourceFinding = (source: SourceObject, code: FindingCode, message: string, path: readonly PathSegment[], severity: 'error' | 'warning' = 'error', identity: { kind?: string; name?: string } = {}) => {
+    findings.push({ severity, code, message, ...locate(source, path), ...identity, path: toJsonPath(path) });
+  };
+
+  // 1. Classify every document; run the strict schema on managed kinds.
+  const managed: ManagedSource[] = [];
+  for (const source of sources) {
+    const object = source.object;
+    if (object === null || typeof object !== 'object' || Array.isArray(object)) {
+      sourceFinding(source, 'NOT_AN_OBJECT', 'document is not a mapping of fields', []);
+      continue;
+    }
+    const { apiVersion, kind, metadata } = object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+    if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') {
+      sourceFinding(source, 'MISSING_TYPE', 'apiVersion and kind are required', [typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind']);
+      continue;
+    }
+    const name = typeof metadata?.name === 'string' ? metadata.name : '';
+    const identity = { kind, ...(name ? { name } : {}) };
+    const replacement = legacyApiReplacement(apiVersion, kind);
+    if (replacement) {
+      sourceFinding(source, 'LEGACY_API', replacement, ['apiVersion'], 'error', identity);
+      continue;
+    }
+    const info = findKind(apiVersion, kind);
+    if (!info) {
+      if (isHedgehogApiVersion(apiVersion)) sourceFinding(source, 'UNKNOWN_KIND', `${apiVersion} ${kind} is not a kind this fabric release serves`, ['kind'], 'error', identity);
+      else sourceFinding(source, 'NOT_HEDGEHOG_OBJECT', `${apiVersion} ${kind} is not a Hedgehog object; it is ignored`, ['kind'], 'warning', identity);
+      continue;
+    }
+    if (info.role === 'internal') {
+      sourceFinding(source, 'INTERNAL_KIND', `${kind} is managed by the fabric's controllers and is never synced; it is ignored`, ['kind'], 'warning', identity);
+      continue;
+    }
+    if (info.role === 'readOnlyCatalog') {
+      sourceFinding(source, 'READ_ONLY_KIND', `${kind} objects are the fabric's built-in catalog; custom profiles are not managed, it is ignored`, ['kind'], 'warning', identity);
+      continue;
+    }
+    const schema = KIND_SCHEMAS[kind]!;
+    const parsed = schema.safeParse(object);
+    if (!parsed.success) {
+      for (const finding of schemaFindings(parsed.error.issues, object)) sourceFinding(source, finding.code, finding.message, finding.path, 'error', identity);
+    }
+    if (!name) continue; // reported by the schema (metadata.name is required)
+    const namespace = typeof metadata?.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_NAMESPACE;
+    managed.push({ source, info, schemaValid: parsed.success, name, namespace });
+  }
+
+  // 2. Index: existing objects first, then input objects (which replace existing ones).
+  const records = new Map<string, ObjectRecord>();
+  const validity = new Map<ObjectRecord, boolean>();
+  const inputRecords: ObjectRecord[] = [];
+  let order = 0;
+  const keyOf = (kind: string, namespace: string, name: string) => `${kind}|${namespace}|${name}`;
+  for (const object of options.existing ?? []) {
+    const canonical = canonicalize(object);
+    const record: ObjectRecord = { kind: canonical.kind, name: canonical.metadata.name, namespace: canonical.metadata.namespace ?? DEFAULT_NAMESPACE, object: canonical, raw: object, order: order++ };
+    records.set(keyOf(record.kind, record.namespace, record.name), record);
+    validity.set(record, KIND_SCHEMAS[record.kind]?.safeParse(object).success ?? false);
+  }
+  const seenInput = new Map<string, ObjectRecord>();
+  for (const { source, info, schemaValid, name, namespace } of managed) {
+    const key = keyOf(info.kind, namespace, name);
+    const earlier = seenInput.get(key);
+    if (earlier) {
+      const where = earlier.file !== undefined ? ` in ${earlier.file}${earlier.documentIndex !== undefined ? ` (document ${earlier.documentIndex})` : ''}` : '';
+      sourceFinding(source, 'DUPLICATE_OBJECT', `${info.kind} ${namespace}/${name} is already defined${where}`, ['metadata', 'name'], 'error', { kind: info.kind, name });
+      continue;
+    }
+    const record: ObjectRecord = {
+      kind: info.kind, name, namespace, object: canonicalize(source.object as HedgehogObject), raw: source.object, order: order++,
+      ...(source.file === undefined ? {} : { file: source.file }),
+      ...(source.documentIndex === undefined ? {} : { documentIndex: source.documentIndex }),
+      ...(source.positionOf ? { positionOf: source.positionOf } : {}),
+    };
+    records.set(key, record);
+    seenInput.set(key, record);
+    validity.set(record, schemaValid);
+    inputRecords.push(record);
+  }
+
+  // 3. Rules.
+  const inputSet = new Set(inputRecords);
+  const errorsByRecord = new Set<ObjectRecord>();
+  const byKind = new Map<string, ObjectRecord[]>();
+  for (const record of [...records.values()].sort((a, b) => a.order - b.order)) {
+    if (!validity.get(record)) continue;
+    const list = byKind.get(record.kind) ?? [];
+    list.push(record);
+    byKind.set(record.kind, list);
+  }
+  const context: RuleContext = {
+    config,
+    lookup: (kind, namespace, name) => records.get(keyOf(kind, namespace, name)),
+    all: (kind) => byKind.get(kind) ?? [],
+    report: (record: ObjectRecord, finding: RuleFinding) => {
+      const severity = finding.severity ?? 'error';
+      if (severity === 'error') errorsByRecord.add(record);
+      if (!inputSet.has(record)) return;
+      findings.push({
+        severity,
+        code: finding.code,
+        message: finding.message,
+        ...(record.file === undefined ? {} : { file: record.file }),
+        ...(record.documentIndex === undefined ? {} : { documentIndex: record.documentIndex }),
+        ...(record.positionOf ? record.positionOf(finding.path) : {}),
+        kind: record.kind,
+        name: record.name,
+        path: toJsonPath(finding.path),
+      });
+    },
+  };
+  const anyInvalid = [...validity.values()].some((valid) => !valid);
+  // A malformed object that others reference can surprise a rule reading it; its own schema
+  // findings already explain the problem, so the rule's crash is not reported twice.
+  const guarded = (run: () => void) => {
+    try {
+      run();
+    } catch (error) {
+      if (!anyInvalid) throw error;
+    }
+  };
+  for (const record of records.values()) {
+    if (!validity.get(record)) continue;
+    guarded(() => checkMetadata(context, record));
+    const rule = KIND_RULES[record.kind];
+    if (rule) guarded(() => rule(context, record));
+  }
+  guarded(() => checkPortsAndLinkIPs(context));
+  guarded(() => checkDeviceAddresses(context));
+  guarded(() => checkVpcSubnetsAcrossVpcs(context));
+  guarded(() => checkAttachmentsPerConnection(context));
+
+  // 4. Results: every input object with its canonical form, valid or not.
+  const objects: ValidatedObject[] = inputRecords.map((record) => {
+    const canonicalYaml = renderCanonicalObjectYaml(record.object);
+    return {
+      apiVersion: record.object.apiVersion,
+      kind: record.kind,
+      namespace: record.namespace,
+      name: record.name,
+      ...(record.file === undefined ? {} : { file: record.file }),
+      ...(record.documentIndex === undefined ? {} : { documentIndex: record.documentIndex }),
+      object: record.object,
+      canonicalYaml,
+      sha256: sha256Hex(canonicalYaml),
+      gitBlobOid: gitBlobOid(canonicalYaml),
+      valid: validity.get(record) === true && !errorsByRecord.has(record),
+    };
+  });
+  findings.sort(compareFindings);
+  const errors = findings.filter((finding) => finding.severity === 'error');
+  const warnings = findings.filter((finding) => finding.severity === 'warning');
+  return { valid: errors.length === 0, errors, warnings, objects };
+}
+
+type KindRule = (ctx: RuleContext, record: ObjectRecord) => void;
+
+const KIND_RULES: Readonly<Record<string, KindRule>> = {
+  Switch: checkSwitch,
+  VLANNamespace: checkVlanNamespace,
+  Connection: checkConnection,
+  IPv4Namespace: checkIpv4Namespace,
+  VPC: checkVpc,
+  VPCAttachment: checkVpcAttachment,
+  VPCPeering: checkVpcPeering,
+  External: checkExternal,
+  ExternalAttachment: checkExternalAttachment,
+  ExternalPeering: checkExternalPeering,
+  Gateway: checkGateway,
+  GatewayPeering: checkGatewayPeering,
+};
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (a.file ?? '').localeCompare(b.file ?? '')
+    || (a.documentIndex ?? -1) - (b.documentIndex ?? -1)
+    || (a.line ?? 0) - (b.line ?? 0)
+    || (a.column ?? 0) - (b.column ?? 0)
+    || a.code.localeCompare(b.code)
+    || a.message.localeCompare(b.message);
+}
+
+/** Turns zod issues into findings: one per unknown key, positions at the offending field. */
+export function schemaFindings(issues: readonly z.core.$ZodIssue[], object: unknown): { code: FindingCode; message: string; path: PathSegment[] }[] {
+  const out: { code: FindingCode; message: string; path: PathSegment[] }[] = [];
+  for (const issue of issues) {
+    const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
+    const field = toJsonPath(path);
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        for (const key of issue.keys) out.push({ code: 'SCHEMA_UNKNOWN_FIELD', message: `unknown field ${JSON.stringify(key)} in ${field} (decoding is strict)`, path: [...path, key] });
+        break;
+      case 'invalid_type': {
+        const missing = valueAt(object, path) === undefined;
+        out.push(missing
+          ? { code: 'SCHEMA_REQUIRED', message: `${field} is required`, path }
+          : { code: 'SCHEMA_TYPE', message: `${field} must be ${issue.expected === 'record' || issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, got ${describeValue(valueAt(object, path))}`, path });
+        break;
+      }
+      case 'invalid_value':
+        out.push({ code: 'SCHEMA_ENUM', message: `${field} must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`, path });
+        break;
+      case 'invalid_format':
+        out.push({ code: 'SCHEMA_FORMAT', message: `${field} ${issue.message.startsWith('Invalid') ? `does not match the required format ${'pattern' in issue ? issue.pattern : issue.format}` : issue.message}`, path });
+        break;
+      case 'too_small':
+      case 'too_big': {
+        const bound = issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+        const what = issue.origin === 'array' ? `${bound} items` : issue.origin === 'string' ? `${bound} characters` : bound;
+        out.push({ code: 'SCHEMA_RANGE', message: `${field} must be ${what}`, path });
+        break;
+      }
+      default:
+        out.push({ code: 'SCHEMA_TYPE', message: `${field}: ${issue.message}`, path });
+    }
+  }
+  return out;
+}
+
+function valueAt(object: unknown, path: readonly PathSegment[]): unknown {
+  let node = object;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[segment];
+  }
+  return node;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
