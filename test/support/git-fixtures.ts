@@ -113,8 +113,8 @@ export async function pushFromAnotherClone(
   for (const [path, contents] of Object.entries(change.files ?? {})) {
     await mkdir(dirname(join(work, path)), { recursive: true });
     await writeFile(join(work, path), contents);
-    await git(['add', '--', path], { cwd: work });
   }
+  await git(['add', '--all'], { cwd: work });
   for (const path of change.deletions ?? []) await git(['rm', '--quiet', '--', path], { cwd: work });
   await git(['commit', '--quiet', '--allow-empty', '-m', change.message ?? 'a change made elsewhere'], { cwd: work });
   await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`], { cwd: work });

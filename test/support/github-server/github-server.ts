@@ -143,6 +143,8 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', state.url);
+    // GitHub Enterprise Server layout: REST under /api/v3, GraphQL at /api/graphql.
+    url.pathname = url.pathname.replace(/^\/api\/v3\//, '/').replace(/^\/api\/graphql$/, '/graphql');
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks).toString('utf8');

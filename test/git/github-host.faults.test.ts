@@ -1,0 +1,244 @@
+/**
+ * The GitHub adapter under the faults GitHub really produces, injected by the test server:
+ * 5xx, timeouts (before and after the commit was applied), secondary and primary rate limits,
+ * a bad token, a read-only token, and the head moving between read and commit.
+ * Waits go through an injected `sleep` that records and returns at once.
+ */
+import { inspect } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { gitBlobOid } from '../../src/git/blob-oid.ts';
+import { GitHostError } from '../../src/git/git-host.ts';
+import { GitHubHost, type GitHubRequestEvent } from '../../src/git/github/github-host.ts';
+import { gitLog, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import { startGitHubHost } from './t-hosts.ts';
+
+afterAll(removeScratchDirs);
+
+function recordingSleep() {
+  const waits: number[] = [];
+  return { waits, sleep: async (ms: number) => void waits.push(ms) };
+}
+
+async function caught(promise: Promise<unknown>): Promise<GitHostError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GitHostError);
+  return error as GitHostError;
+}
+
+const change = (expectedHeadOid: string, message = 'gateway change') => ({
+  branch: 'main',
+  expectedHeadOid,
+  message,
+  additions: [{ path: 'managed/a.yaml', contents: 'a: 1\n' }],
+  deletions: [],
+});
+
+describe('GitHub adapter under faults', () => {
+  it('retries 502/503/504 with backoff and gives up with TRANSIENT', async () => {
+    const { waits, sleep } = recordingSleep();
+    const { host, server, remote, close } = await startGitHubHost({ host: { sleep } });
+    try {
+      const head = await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
+      server.faults.failNext(1, { status: 502, operation: 'BranchHead' });
+      server.faults.failNext(1, { status: 503, operation: 'BranchHead' });
+      server.faults.failNext(1, { status: 504, operation: 'BranchHead' });
+      expect(await host.getBranchHead('main')).toBe(head);
+      expect(server.requestCount('BranchHead')).toBe(4);
+      expect(waits).toHaveLength(3);
+      // Exponential with jitter: attempt n waits between half and all of base·2^(n-1), capped at 5 ms.
+      expect(waits[0]).toBeGreaterThanOrEqual(0);
+      expect(waits.every((ms) => ms <= 5)).toBe(true);
+
+      server.faults.failNext(10, { status: 502, operation: 'BranchHead' });
+      const error = await caught(host.getBranchHead('main'));
+      expect(error.code).toBe('TRANSIENT');
+      expect(server.requestCount('BranchHead')).toBe(8);
+    } finally {
+      await close();
+    }
+  });
+
+  it('retries a read that timed out', async () => {
+    const { host, server, remote, close } = await startGitHubHost({ host: { requestTimeoutMs: 300 } });
+    try {
+      const head = await pushFromAnotherClone(remote, { files: { 'a.txt': 'hello' } });
+      const released = server.faults.hangNext({ operation: 'ReadBlobs' });
+      const blobs = await host.readBlobs([gitBlobOid('hello')]);
+      await released; // the client really gave up on the hung request
+      expect(Buffer.from(blobs.get(gitBlobOid('hello')) ?? []).toString()).toBe('hello');
+      expect(server.requestCount('ReadBlobs')).toBe(2);
+      expect(head).toMatch(/^[0-9a-f]{40}$/);
+    } finally {
+      await close();
+    }
+  });
+
+  it('does not commit twice when the commit landed but the answer timed out', async () => {
+    const { host, server, remote, close } = await startGitHubHost({ host: { requestTimeoutMs: 300 } });
+    try {
+      const base = await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
+      const released = server.faults.hangNext({ operation: 'CreateCommitOnBranch', after: 'applying' });
+      const result = await host.commit(change(base, 'landed once'));
+      await released;
+      const log = await gitLog(remote, 'main');
+      expect(log.map((commit) => commit.message)).toEqual(['landed once', 'a change made elsewhere']);
+      expect(result).toEqual({ status: 'committed', oid: log[0]?.oid });
+      expect(server.requestCount('CreateCommitOnBranch')).toBe(1);
+      expect(server.requestCount('BranchHeadCommit')).toBe(1);
+    } finally {
+      await close();
+    }
+  });
+
+  it('commits once when the first attempt timed out or failed before applying', async () => {
+    const { host, server, remote, close } = await startGitHubHost({ host: { requestTimeoutMs: 300 } });
+    try {
+      const base = await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
+      const released = server.faults.hangNext({ operation: 'CreateCommitOnBranch', after: 'receiving' });
+      const first = await host.commit(change(base, 'after a timeout'));
+      await released;
+      expect(first.status).toBe('committed');
+      server.faults.failNext(1, { status: 502, operation: 'CreateCommitOnBranch' });
+      const second = await host.commit(change(first.status === 'committed' ? first.oid : '', 'after a 502'));
+      expect(second.status).toBe('committed');
+      expect((await gitLog(remote, 'main')).map((commit) => commit.message)).toEqual(['after a 502', 'after a timeout', 'a change made elsewhere']);
+      expect(server.requestCount('CreateCommitOnBranch')).toBe(4);
+      expect(server.requestCount('BranchHeadCommit')).toBe(2);
+    } finally {
+      await close();
+    }
+  });
+
+  it('waits out secondary rate limits (retry-after, x-ratelimit-reset) and refuses to wait too long', async () => {
+    const { waits, sleep } = recordingSleep();
+    const { host, server, remote, close } = await startGitHubHost({ host: { sleep, rateLimit: { maxWaitMs: 120_000 } } });
+    try {
+      const head = await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
+      server.faults.rateLimitNext({ retryAfterSeconds: 1, status: 403, operation: 'BranchHead' });
+      expect(await host.getBranchHead('main')).toBe(head);
+      expect(waits).toEqual([1000]);
+
+      server.faults.rateLimitNext({ resetAt: Math.floor(Date.now() / 1000) + 30, status: 429, operation: 'BranchHead' });
+      expect(await host.getBranchHead('main')).toBe(head);
+      expect(waits[1]).toBeGreaterThan(25_000);
+      expect(waits[1]).toBeLessThanOrEqual(30_000);
+
+      server.faults.rateLimitNext({ retryAfterSeconds: 3600, operation: 'BranchHead' });
+      const error = await caught(host.getBranchHead('main'));
+      expect(error.code).toBe('RATE_LIMITED');
+      expect(error.retryAfterMs).toBe(3_600_000);
+      expect(server.requestCount('BranchHead')).toBe(5);
+    } finally {
+      await close();
+    }
+  });
+
+  it('slows down before the primary budget runs out (rateLimit.remaining, resetAt)', async () => {
+    const { waits, sleep } = recordingSleep();
+    const { host, server, remote, close } = await startGitHubHost({ host: { sleep, rateLimit: { minRemaining: 50, maxWaitMs: 120_000 } } });
+    try {
+      await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
+      server.state.rateLimit = { limit: 5000, remaining: 40, resetAt: Math.floor(Date.now() / 1000) + 60 };
+      await host.getBranchHead('main');
+      expect(waits).toEqual([]); // the budget was unknown before this answer
+      await host.getBranchHead('main');
+      expect(waits).toHaveLength(1);
+      expect(waits[0]).toBeGreaterThan(55_000);
+    } finally {
+      await close();
+    }
+  });
+
+  it('reports a bad token as AUTH without the token anywhere in the error', async () => {
+    const { host, server, close } = await startGitHubHost({ host: { token: 'ghp_WrongToken_0123456789abcdefXYZ' } });
+    try {
+      const calls = [() => host.getBranchHead('main'), () => host.checkAccess(), () => host.commit(change('0'.repeat(40)))];
+      for (const call of calls) {
+        const error = await caught(call());
+        expect(error.code).toBe('AUTH');
+        const everything = [error.message, error.stack, inspect(error, { depth: 10 }), JSON.stringify(error)].join('\n');
+        expect(everything).not.toContain('ghp_WrongToken_0123456789abcdefXYZ');
+        expect(everything).not.toContain(server.token);
+      }
+      expect(server.requestCount()).toBe(3); // no retries of a 401
+    } finally {
+      await close();
+    }
+  });
+
+  it('checks viewerPermission once before writing, and refuses with a read-only token', async () => {
+    const { host, server, remote, close } = await startGitHubHost({ server: { viewerPermission: 'READ' } });
+    try {
+      const base = await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
+      expect(await host.checkAccess()).toEqual({ canRead: true, canWrite: false, permission: 'READ', defaultBranch: 'main' });
+      const error = await caught(host.commit(change(base)));
+      expect(error.code).toBe('FORBIDDEN');
+      expect(server.requestCount('CreateCommitOnBranch')).toBe(0);
+      const writer = await startGitHubHost();
+      try {
+        const head = await pushFromAnotherClone(writer.remote, { files: { 'a.txt': 'a' } });
+        await writer.host.commit(change(head, 'one'));
+        const second = await writer.host.getBranchHead('main');
+        await writer.host.commit(change(second ?? '', 'two'));
+        expect(writer.server.requestCount('RepositoryAccess')).toBe(1);
+      } finally {
+        await writer.close();
+      }
+    } finally {
+      await close();
+    }
+  });
+
+  it('returns head_moved when the head moves between read and commit', async () => {
+    const { host, server, remote, close } = await startGitHubHost();
+    try {
+      const base = await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
+      let theirs = '';
+      server.state.beforeCommit = async () => {
+        server.state.beforeCommit = null;
+        theirs = await pushFromAnotherClone(remote, { files: { 'b.txt': 'b' }, message: 'pushed meanwhile' });
+      };
+      const result = await host.commit(change(base));
+      expect(result).toEqual({ status: 'head_moved', actualHeadOid: theirs });
+      expect((await gitLog(remote, 'main')).map((commit) => commit.message)).toEqual(['pushed meanwhile', 'a change made elsewhere']);
+    } finally {
+      await close();
+    }
+  });
+
+  it('batches: deep trees and many blobs take few requests, counted by onRequest', async () => {
+    const events: GitHubRequestEvent[] = [];
+    const { host, server, remote, close } = await startGitHubHost({ host: { onRequest: (event) => events.push(event), blobBatchSize: 100 } });
+    try {
+      const files = Object.fromEntries(Array.from({ length: 150 }, (_, index) => [`managed/d1/d2/d3/d4/d5/f${index}.yaml`, `n: ${index}\n`]));
+      const head = await pushFromAnotherClone(remote, { files });
+      const tree = await host.readTree(head, 'managed');
+      expect(tree).toHaveLength(150);
+      const blobs = await host.readBlobs(tree.map((entry) => entry.oid));
+      expect(blobs.size).toBe(150);
+      expect(Object.fromEntries(server.requests)).toEqual({ ReadTree: 1, ReadSubtrees: 1, ReadBlobs: 2 });
+      expect(events.map((event) => event.operation)).toEqual(['ReadTree', 'ReadSubtrees', 'ReadBlobs', 'ReadBlobs']);
+      expect(host.requestCount).toBe(4);
+    } finally {
+      await close();
+    }
+  });
+
+  it('talks to GitHub Enterprise Server under /api/v3 and /api/graphql', async () => {
+    const { server, remote, close } = await startGitHubHost();
+    try {
+      const enterprise = new GitHubHost({ owner: server.owner, name: server.name, token: server.token, baseUrl: `${server.url}/api/v3`, retry: { baseDelayMs: 1 } });
+      const head = await pushFromAnotherClone(remote, { files: { 'big.txt': 'x'.repeat(10_000) } });
+      expect(await enterprise.getBranchHead('main')).toBe(head);
+      const [entry] = await enterprise.readTree(head, '');
+      const blobs = await enterprise.readBlobs([entry?.oid ?? '']);
+      expect(blobs.get(entry?.oid ?? '')?.length).toBe(10_000);
+      expect(server.requestCount('rest:getBlob')).toBe(1);
+    } finally {
+      await close();
+    }
+  });
+});
