@@ -2,7 +2,9 @@
  * Real git repositories for tests, driven with the git CLI the way a person would.
  * Nothing here uses the gateway's own git code, so the tests check it against git itself.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -130,4 +132,80 @@ export function createDeferred<T = void>(): { promise: Promise<T>; resolve: (val
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/**
+ * A real smart-HTTP git remote: `git http-backend` (CGI) behind node:http with Basic auth, so
+ * the native adapter's credential plumbing (askpass after a 401) runs as it would against any
+ * https host. Repositories are served from `projectRoot` (`${url}/<dir name>`).
+ */
+export async function startGitHttpServer(options: { projectRoot: string; username: string; password: string }): Promise<{
+  url: string;
+  authorizedRequests: () => number;
+  rejectedRequests: () => number;
+  close: () => Promise<void>;
+}> {
+  const expected = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
+  let authorized = 0;
+  let rejected = 0;
+  const server = createServer((req, res) => {
+    if (req.headers.authorization !== expected) {
+      rejected++;
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="git"' });
+      res.end('authentication required');
+      return;
+    }
+    authorized++;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const child = spawn('git', ['http-backend'], {
+      env: fixtureEnv({
+        GIT_PROJECT_ROOT: options.projectRoot,
+        GIT_HTTP_EXPORT_ALL: '1',
+        REQUEST_METHOD: req.method ?? 'GET',
+        PATH_INFO: decodeURIComponent(url.pathname),
+        QUERY_STRING: url.search.slice(1),
+        CONTENT_TYPE: req.headers['content-type'] ?? '',
+        HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
+        GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
+        REMOTE_USER: options.username,
+        REMOTE_ADDR: '127.0.0.1',
+      }),
+    });
+    req.pipe(child.stdin);
+    let head = Buffer.alloc(0);
+    let headersSent = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (headersSent) return void res.write(chunk);
+      head = Buffer.concat([head, chunk]);
+      const crlf = head.indexOf('\r\n\r\n');
+      const lf = head.indexOf('\n\n');
+      const end = crlf !== -1 && (lf === -1 || crlf < lf) ? crlf : lf;
+      if (end === -1) return;
+      const separator = end === crlf ? 4 : 2;
+      let status = 200;
+      const headers: Record<string, string> = {};
+      for (const line of head.subarray(0, end).toString('utf8').split(/\r?\n/)) {
+        const colon = line.indexOf(':');
+        const key = line.slice(0, colon).trim();
+        const value = line.slice(colon + 1).trim();
+        if (key.toLowerCase() === 'status') status = Number.parseInt(value, 10);
+        else if (key) headers[key] = value;
+      }
+      res.writeHead(status, headers);
+      headersSent = true;
+      const rest = head.subarray(end + separator);
+      if (rest.length > 0) res.write(rest);
+    });
+    child.stdout.on('end', () => res.end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    authorizedRequests: () => authorized,
+    rejectedRequests: () => rejected,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

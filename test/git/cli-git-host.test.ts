@@ -1,0 +1,175 @@
+/**
+ * What only the native git adapter does: credentials through the environment (checked against a
+ * real smart-HTTP remote that demands Basic auth), ssh keys in short-lived files, the lease that
+ * makes concurrent pushes safe, and the commit author.
+ */
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { inspect } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CliGitHost, type GitCommandEvent } from '../../src/git/cli/cli-git-host.ts';
+import { GitHostError } from '../../src/git/git-host.ts';
+import { createBareRepository, gitLog, makeScratchDir, pushFromAnotherClone, removeScratchDirs, startGitHttpServer } from '../support/git-fixtures.ts';
+import { startCliHost } from './t-hosts.ts';
+
+afterAll(removeScratchDirs);
+
+const TOKEN = 'hnp-secret-token-4f1c2d9e7a';
+
+async function caught(promise: Promise<unknown>): Promise<GitHostError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GitHostError);
+  return error as GitHostError;
+}
+
+async function httpRemote() {
+  const remote = await createBareRepository();
+  const server = await startGitHttpServer({ projectRoot: dirname(remote), username: 'x-access-token', password: TOKEN });
+  return { remote, server, url: `${server.url}/${basename(remote)}` };
+}
+
+describe('native git adapter', () => {
+  it('authenticates over https-style remotes through askpass, never through argv', async () => {
+    const { remote, server, url } = await httpRemote();
+    const commands: GitCommandEvent[] = [];
+    try {
+      const host = new CliGitHost({
+        remoteUrl: url,
+        cacheDir: join(await makeScratchDir(), 'cache'),
+        auth: { type: 'token', token: TOKEN },
+        onCommand: (event) => commands.push(event),
+      });
+      const result = await host.commit({ branch: 'main', expectedHeadOid: null, message: 'over http', additions: [{ path: 'a.txt', contents: 'a' }], deletions: [] });
+      expect(result.status).toBe('committed');
+      expect((await gitLog(remote, 'main'))[0]?.message).toBe('over http');
+      expect(await host.checkAccess()).toMatchObject({ canRead: true, canWrite: true, defaultBranch: 'main' });
+      // The remote asked for credentials (401) and then got them.
+      expect(server.rejectedRequests()).toBeGreaterThan(0);
+      expect(server.authorizedRequests()).toBeGreaterThan(0);
+
+      expect(commands.length).toBeGreaterThan(5);
+      for (const command of commands) {
+        expect(command.args.join(' ')).not.toContain(TOKEN);
+        expect(command.envNames).toEqual(expect.arrayContaining(['GIT_TERMINAL_PROMPT', 'GIT_CONFIG_NOSYSTEM', 'HOME']));
+      }
+      const push = commands.find((command) => command.args.includes('push') && !command.args.includes('--dry-run'));
+      expect(push?.envNames).toEqual(expect.arrayContaining(['GIT_ASKPASS', 'HNP_GIT_PASSWORD']));
+      expect(push?.args).toContain('--force-with-lease=refs/heads/main:');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reports a refused token as AUTH and never shows it', async () => {
+    const { server, url } = await httpRemote();
+    try {
+      const wrong = 'hnp-wrong-token-9b8a7c6d5e';
+      const host = new CliGitHost({ remoteUrl: url, cacheDir: join(await makeScratchDir(), 'cache'), auth: { type: 'token', token: wrong } });
+      for (const call of [() => host.getBranchHead('main'), () => host.checkAccess()]) {
+        const error = await caught(call());
+        expect(error.code).toBe('AUTH');
+        const everything = [error.message, error.stack, inspect(error, { depth: 10 })].join('\n');
+        expect(everything).not.toContain(wrong);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses credentials in the remote URL, without echoing them', async () => {
+    const cacheDir = join(await makeScratchDir(), 'cache');
+    let error: unknown;
+    try {
+      new CliGitHost({ remoteUrl: 'https://user:p4ssw0rd-secret@git.example.test/fabric.git', cacheDir });
+    } catch (caughtError) {
+      error = caughtError;
+    }
+    expect(error).toBeInstanceOf(GitHostError);
+    expect((error as GitHostError).code).toBe('INVALID');
+    expect((error as GitHostError).location).toBe('remoteUrl');
+    expect((error as GitHostError).message).not.toContain('p4ssw0rd-secret');
+  });
+
+  it('keeps an ssh key in a mode-600 file only while git runs', async () => {
+    const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key-but-secret-material\n-----END OPENSSH PRIVATE KEY-----';
+    const commands: GitCommandEvent[] = [];
+    const before = new Set((await readdir(tmpdir())).filter((name) => name.startsWith('hnp-ssh-')));
+    const host = new CliGitHost({
+      // Nothing listens on port 1: ssh fails fast, after the key file was written and used.
+      remoteUrl: 'ssh://git@127.0.0.1:1/fabric.git',
+      cacheDir: join(await makeScratchDir(), 'cache'),
+      auth: { type: 'ssh', sshPrivateKey: key },
+      retry: { maxAttempts: 1 },
+      onCommand: (event) => commands.push(event),
+    });
+    const error = await caught(host.getBranchHead('main'));
+    expect(error.message).not.toContain('secret-material');
+    const fetch = commands.find((command) => command.args.includes('fetch'));
+    expect(fetch?.envNames).toContain('GIT_SSH_COMMAND');
+    expect(commands.every((command) => !command.args.join(' ').includes('secret-material'))).toBe(true);
+    const after = (await readdir(tmpdir())).filter((name) => name.startsWith('hnp-ssh-') && !before.has(name));
+    expect(after).toEqual([]);
+  });
+
+  it('lets exactly one of two racing gateways win; the other sees head_moved', async () => {
+    const remote = await createBareRepository();
+    const base = await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
+    const hosts = await Promise.all(
+      [1, 2].map(async () => new CliGitHost({ remoteUrl: `file://${remote}`, cacheDir: join(await makeScratchDir(), 'cache') })),
+    );
+    const results = await Promise.all(
+      hosts.map((host, index) =>
+        host.commit({ branch: 'main', expectedHeadOid: base, message: `racer ${index}`, additions: [{ path: `r${index}.txt`, contents: 'x' }], deletions: [] }),
+      ),
+    );
+    const winners = results.filter((result) => result.status === 'committed');
+    const losers = results.filter((result) => result.status === 'head_moved');
+    expect(winners).toHaveLength(1);
+    expect(losers).toEqual([{ status: 'head_moved', actualHeadOid: winners[0]?.status === 'committed' ? winners[0].oid : '' }]);
+    expect(await gitLog(remote, 'main')).toHaveLength(2);
+  });
+
+  it('serialises operations that share a cached clone', async () => {
+    const { host, remote } = await startCliHost();
+    const base = await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
+    const twin = new CliGitHost({ remoteUrl: `file://${remote}`, cacheDir: dirname(host.repositoryDir) });
+    const results = await Promise.all(
+      [host, twin].map((each, index) =>
+        each.commit({ branch: 'main', expectedHeadOid: base, message: `twin ${index}`, additions: [{ path: `t${index}.txt`, contents: 'x' }], deletions: [] }),
+      ),
+    );
+    expect(results.map((result) => result.status).sort()).toEqual(['committed', 'head_moved']);
+  });
+
+  it('writes the author from the request, else from the options', async () => {
+    const remote = await createBareRepository();
+    const host = new CliGitHost({
+      remoteUrl: `file://${remote}`,
+      cacheDir: join(await makeScratchDir(), 'cache'),
+      author: { name: 'Fabric Bot', email: 'bot@fabric.test' },
+    });
+    const first = await host.commit({ branch: 'main', expectedHeadOid: null, message: 'by the bot', additions: [{ path: 'a', contents: 'a' }], deletions: [] });
+    await host.commit({
+      branch: 'main',
+      expectedHeadOid: first.status === 'committed' ? first.oid : null,
+      message: 'by a person',
+      additions: [{ path: 'b', contents: 'b' }],
+      deletions: [],
+      author: { name: 'Ada', email: 'ada@example.test' },
+    });
+    expect((await gitLog(remote, 'main')).map((commit) => `${commit.authorName} <${commit.authorEmail}>`)).toEqual([
+      'Ada <ada@example.test>',
+      'Fabric Bot <bot@fabric.test>',
+    ]);
+  });
+
+  it('says a missing remote cannot be read', async () => {
+    const host = new CliGitHost({ remoteUrl: `file://${join(await makeScratchDir(), 'nothing-here.git')}`, cacheDir: join(await makeScratchDir(), 'cache') });
+    expect(await host.checkAccess()).toEqual({ canRead: false, canWrite: false });
+    expect((await caught(host.getBranchHead('main'))).code).toBe('NOT_FOUND');
+  });
+});
