@@ -71,7 +71,7 @@ export class ResourceService {
     const manifest = this.parse(input);
     const identity = identityOf(manifest);
     const existing = await this.deps.em.findOne(ResourceSchema, { fabric: fabricId, ...identity });
-    if (existing && (existing.desiredSpec !== null || existing.draftAction === 'upsert')) {
+    if (existing && (existing.desiredSpec != null || existing.draftAction === 'upsert')) {
       throw new DomainError(
         'DUPLICATE',
         `${identity.kind} ${identity.namespace}/${identity.name} already exists in fabric; use updateResource`,
@@ -110,7 +110,7 @@ export class ResourceService {
    */
   async deleteDraft(id: string, actor: Actor): Promise<Resource | null> {
     const resource = await this.get(id);
-    if (resource.desiredSpec === null && resource.liveSpec === null && resource.liveResourceVersion === null) {
+    if (resource.desiredSpec == null && resource.liveSpec == null && resource.liveResourceVersion == null) {
       await this.deps.em.remove(resource).flush();
       this.publishDraftChange(resource, 'discard', actor);
       return null;
@@ -131,8 +131,8 @@ export class ResourceService {
   /** Drops a pending draft; the row goes when no other state remains. */
   async discardDraft(id: string, actor: Actor): Promise<Resource | null> {
     const resource = await this.get(id);
-    if (resource.draftAction === null) throw new DomainError('INVALID_INPUT', 'The resource has no draft to discard');
-    if (resource.desiredSpec === null && resource.liveResourceVersion === null) {
+    if (resource.draftAction == null) throw new DomainError('INVALID_INPUT', 'The resource has no draft to discard');
+    if (resource.desiredSpec == null && resource.liveResourceVersion == null) {
       await this.deps.em.remove(resource).flush();
       this.publishDraftChange(resource, 'discard', actor);
       return null;

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { buildApp, type App } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+}
+
+export interface TestApp {
+  app: App;
+  database: TestDatabase;
+  /** http://127.0.0.1:port */
+  url: string;
+  /** POSTs a GraphQL request to /graphql on the real port. */
+  graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Like graphql, but fails the test on any error and returns data. */
+  graphqlOk<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** Every JSON log line the app wrote so far. */
+  logs(): string;
+  /** SQL statements the ORM sent, in order (reset with `sql.length = 0`). */
+  sql: string[];
+  stop(): Promise<void>;
+}
+
+export async function startTestApp(options: { env?: Record<string, string>; migrate?: boolean } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    GATEWAY_SECRET_KEY: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  });
+  const logStream = new PassThrough();
+  const logChunks: string[] = [];
+  logStream.on('data', (chunk: Buffer) => logChunks.push(chunk.toString('utf8')));
+  const logger = createLogger({ level: config.logLevel, destination: logStream });
+  const sql: string[] = [];
+  const app = await buildApp(config, { logger, onQuery: (statement) => sql.push(statement), migrate: options.migrate });
+  await app.start();
+
+  const graphql = async <T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLResponse<T>;
+  };
+
+  return {
+    app,
+    database,
+    url: app.url,
+    graphql,
+    async graphqlOk<T>(query: string, variables?: Record<string, unknown>) {
+      const result = await graphql<T>(query, variables);
+      if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);
+      return result.data as T;
+    },
+    logs: () => logChunks.join(''),
+    sql,
+    async stop() {
+      await app.stop();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
