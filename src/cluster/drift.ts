@@ -28,22 +28,25 @@ export interface DriftResult {
 }
 
 /** A Kubernetes-shaped object; only `spec` and `metadata.labels/annotations` are read. */
-export type KubeLikeObject = { metadata?: { labels?: unknown; annotations?: unknown }; spec?: unknown };
+export interface KubeLikeObject {
+  metadata?: object;
+  spec?: unknown;
+}
 
-export interface ComputeDriftInput<T extends KubeLikeObject = KubeLikeObject> {
+export interface ComputeDriftInput {
   /** The object as Git has it; absent when it is not in Git. */
-  desired?: T | undefined;
+  desired?: KubeLikeObject | undefined;
   /** The object as the cluster has it; absent when the cluster does not have it. */
-  live?: T | undefined;
+  live?: KubeLikeObject | undefined;
   /** False when the fabric has no cluster or its watch is not synced: nothing can be said. */
   clusterConnected: boolean;
   /** Applied to both sides before comparing; must not mutate its argument. */
-  normalize: (object: T) => T;
+  normalize: (object: KubeLikeObject) => KubeLikeObject;
   /** Passed on to `diffValues` (paths are from the object root, e.g. `'$.spec.permit'`). */
   diff?: DiffOptions;
 }
 
-export function computeDrift<T extends KubeLikeObject>(input: ComputeDriftInput<T>): DriftResult {
+export function computeDrift(input: ComputeDriftInput): DriftResult {
   const { desired, live } = input;
   if (!input.clusterConnected) return { status: 'UNKNOWN', differences: [] };
   if (desired === undefined && live === undefined) return { status: 'IN_SYNC', differences: [] };
@@ -57,8 +60,9 @@ export function computeDrift<T extends KubeLikeObject>(input: ComputeDriftInput<
 
 /** The part of an object drift is about, with empty label/annotation maps counted as absent. */
 function comparable(object: KubeLikeObject): Record<string, unknown> {
+  const metadata = object.metadata as { labels?: unknown; annotations?: unknown } | undefined;
   return {
-    metadata: { labels: nonEmpty(object.metadata?.labels), annotations: nonEmpty(object.metadata?.annotations) },
+    metadata: { labels: nonEmpty(metadata?.labels), annotations: nonEmpty(metadata?.annotations) },
     spec: object.spec,
   };
 }
