@@ -1,0 +1,64 @@
+/**
+ * Validation benchmark (prints figures; not a test). Generates a ~10,000-object hydrated fabric,
+ * then times, as medians over several runs after a warm-up:
+ *   - `yaml` alone: parseAllDocuments on the same text (and with toJS, the fairer baseline);
+ *   - validateManifests: parse + schema + canonical form + every rule + canonical YAML and hashes.
+ * Goal (issue 3): validation within 3x the parse time and under 5 s on a 2-core machine.
+ *
+ * Run: npx tsx bench/validate.ts [--runs 5] [--servers-per-leaf-pair 56]
+ */
+import { parseArgs } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+import { generateFabric, renderMultiDocument } from '../src/hedgehog/generate-fabric.ts';
+import { validateManifests } from '../src/hedgehog/validate.ts';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    'servers-per-leaf-pair': { type: 'string', default: '56' },
+  },
+});
+const runs = Math.max(1, Number(values.runs));
+
+const objects = generateFabric({ spines: 4, leaves: 64, serversPerLeafPair: Number(values['servers-per-leaf-pair']), vpcs: 400, attachmentsPerConnection: 3 });
+const text = renderMultiDocument(objects);
+const counts = new Map<string, number>();
+for (const object of objects) counts.set(object.kind, (counts.get(object.kind) ?? 0) + 1);
+
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function measure(run: () => unknown): number {
+  run(); // warm-up: JIT and caches
+  const samples: number[] = [];
+  for (let index = 0; index < runs; index++) {
+    const start = performance.now();
+    run();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+const parseOnly = measure(() => parseAllDocuments(text));
+const parseToJs = measure(() => {
+  const documents = parseAllDocuments(text);
+  if (Array.isArray(documents)) for (const document of documents) document.toJS();
+});
+let result = validateManifests({ files: [{ path: 'fabric.yaml', text }] });
+const validation = measure(() => {
+  result = validateManifests({ files: [{ path: 'fabric.yaml', text }] });
+});
+
+const lines = text.split('\n').length;
+console.log(`fabric: ${objects.length} objects, ${lines} lines, ${(Buffer.byteLength(text) / 1024 / 1024).toFixed(1)} MiB`);
+console.log(`  ${[...counts].map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
+console.log(`result: valid=${result.valid}, ${result.errors.length} errors, ${result.warnings.length} warnings, ${result.objects.length} objects`);
+console.log(`median of ${runs} runs (after one warm-up), node ${process.version}:`);
+console.log(`  yaml parseAllDocuments:          ${parseOnly.toFixed(0)} ms`);
+console.log(`  yaml parseAllDocuments + toJS:   ${parseToJs.toFixed(0)} ms`);
+console.log(`  validateManifests:               ${validation.toFixed(0)} ms  (${Math.round(objects.length / (validation / 1000))} objects/s)`);
+console.log(`  ratio to parseAllDocuments:      ${(validation / parseOnly).toFixed(2)}x`);
+console.log(`  ratio to parseAllDocuments+toJS: ${(validation / parseToJs).toFixed(2)}x`);
+console.log(`goal: < 3x parse time and < 5000 ms → ${validation / parseOnly < 3 && validation < 5000 ? 'met' : 'NOT met'}`);
