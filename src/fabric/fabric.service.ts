@@ -70,6 +70,12 @@ export class FabricService {
     return fabric;
   }
 
+  /** Many fabrics in one statement, by id. */
+  async getMany(ids: readonly string[]): Promise<Map<string, Fabric>> {
+    const fabrics = await this.deps.em.find(FabricSchema, { id: { $in: [...ids] } });
+    return new Map(fabrics.map((fabric) => [fabric.id, fabric]));
+  }
+
   async getByName(name: string): Promise<Fabric> {
     const fabric = await this.deps.em.findOne(FabricSchema, { name });
     if (!fabric) throw new DomainError('NOT_FOUND', `Fabric named ${JSON.stringify(name)} does not exist`, { name });

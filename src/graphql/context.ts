@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import type { EventBus } from '../events/event-bus.ts';
+import type { Fabric } from '../fabric/fabric.entity.ts';
 import type { FabricService } from '../fabric/fabric.service.ts';
 import type { GitRepositoryService } from '../fabric/git-repository.service.ts';
 import type { Logger } from '../logger.ts';
@@ -25,5 +26,5 @@ export interface GraphQLContext {
   logger: Logger;
   pagination: { defaultPageSize: number; maxPageSize: number };
   /** Per-request batching for lists that would otherwise cost a statement per row. */
-  loaders: { operationEvents: DataLoader<string, SyncEvent[]> };
+  loaders: { operationEvents: DataLoader<string, SyncEvent[]>; fabricById: DataLoader<string, Fabric> };
 }

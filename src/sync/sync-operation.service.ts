@@ -17,10 +17,23 @@ export interface OperationFilter {
   type?: OperationType | null;
 }
 
-/** What subscribers of an operation receive: its whole current state after every change. */
+/**
+ * The operation's state at one moment, as plain data. Subscribers receive one per change, so a
+ * dashboard sees every step in order even when steps follow each other faster than it reads.
+ */
+export type OperationSnapshot = Omit<SyncOperation, 'fabric'> & { fabric: { id: string } };
+
+export function snapshotOf(operation: SyncOperation): OperationSnapshot {
+  const { fabric, ...fields } = Object.fromEntries(
+    Object.keys(operation).filter((key) => typeof key === 'string').map((key) => [key, (operation as Record<string, unknown>)[key]]),
+  ) as unknown as SyncOperation;
+  return { ...(fields as Omit<SyncOperation, 'fabric'>), details: structuredClone(operation.details), fabric: { id: fabric.id } };
+}
+
 export interface OperationUpdate {
   operationId: string;
   fabricId: string;
+  snapshot: OperationSnapshot;
 }
 
 export class SyncOperationService {
@@ -46,10 +59,10 @@ export class SyncOperationService {
   }
 
   /** A fresh read, bypassing this unit of work's identity map (subscriptions outlive requests). */
-  async getFresh(id: string): Promise<SyncOperation> {
+  async getFresh(id: string): Promise<OperationSnapshot> {
     const operation = await this.deps.em.fork().findOne(SyncOperationSchema, { id: requireId('Sync operation', id) });
     if (!operation) throw notFound('Sync operation', id);
-    return operation;
+    return snapshotOf(operation);
   }
 
   async create(input: {
@@ -92,7 +105,8 @@ export class SyncOperationService {
     const events = await this.deps.em.find(
       SyncEventSchema,
       { operation: { $in: [...operationIds] } },
-      { orderBy: { time: 'asc', id: 'asc' } },
+      // Not from the identity map: a long-lived subscription must see events written since.
+      { orderBy: { time: 'asc', id: 'asc' }, disableIdentityMap: true },
     );
     const byOperation = new Map<string, SyncEvent[]>(operationIds.map((id) => [id, []]));
     for (const event of events) byOperation.get(event.operation.id)?.push(event);
@@ -100,7 +114,7 @@ export class SyncOperationService {
   }
 
   private publish(operation: SyncOperation): void {
-    const update: OperationUpdate = { operationId: operation.id, fabricId: operation.fabric.id };
+    const update: OperationUpdate = { operationId: operation.id, fabricId: operation.fabric.id, snapshot: snapshotOf(operation) };
     this.deps.eventBus.publish(topics.syncOperation(operation.id), update);
     this.deps.eventBus.publish(topics.fabric(operation.fabric.id), {
       type: 'OPERATION_UPDATED', fabricId: operation.fabric.id, operationId: operation.id,

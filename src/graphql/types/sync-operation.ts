@@ -1,6 +1,6 @@
 import { topics } from '../../events/event-bus.ts';
 import { EVENT_LEVELS, OPERATION_STATUSES, OPERATION_TRIGGERS, OPERATION_TYPES, type SyncEvent, type SyncOperation } from '../../sync/sync-operation.entity.ts';
-import type { OperationUpdate } from '../../sync/sync-operation.service.ts';
+import type { OperationSnapshot, OperationUpdate } from '../../sync/sync-operation.service.ts';
 import { builder } from '../builder.ts';
 import { enumValues } from '../enums.ts';
 import { connectionWithTotalCount, resolvePagedConnection } from '../pagination.ts';
@@ -21,13 +21,14 @@ const SyncEventRef = builder.objectRef<SyncEvent>('SyncEvent').implement({
   }),
 });
 
-export const SyncOperationRef = builder.objectRef<SyncOperation>('SyncOperation');
+/** Backed by the entity in queries and by a snapshot in subscriptions; both have the same fields. */
+export const SyncOperationRef = builder.objectRef<SyncOperation | OperationSnapshot>('SyncOperation');
 
 SyncOperationRef.implement({
   description: 'A durable run of directory initialisation, ingestion, pull, push, conflict resolution or cluster refresh.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    fabric: t.field({ type: FabricRef, resolve: (operation) => operation.fabric.load() as never }),
+    fabric: t.field({ type: FabricRef, resolve: (operation, _args, context) => context.loaders.fabricById.load(operation.fabric.id) }),
     operationType: t.expose('operationType', { type: OperationTypeEnum }),
     status: t.expose('status', { type: OperationStatusEnum }),
     phase: t.exposeString('phase'),
@@ -87,11 +88,11 @@ builder.subscriptionFields((t) => ({
       const updates = context.eventBus.subscribe<OperationUpdate>(topics.syncOperation(id));
       try {
         yield await context.services.operations.getFresh(id);
-        for await (const _update of updates) yield await context.services.operations.getFresh(id);
+        for await (const update of updates) yield update.snapshot;
       } finally {
         await updates.return?.();
       }
     },
-    resolve: (operation) => operation as SyncOperation,
+    resolve: (snapshot) => snapshot as OperationSnapshot,
   }),
 }));
