@@ -41,7 +41,7 @@ export type WatchState = 'starting' | 'listing' | 'watching' | 'backoff' | 'stop
 export interface WatchStatus {
   state: WatchState;
   lastEventAt?: Date;
-  /** Objects delivered (upserts, deletes and listed objects) since the watch started. */
+  /** ClusterEvents emitted for this kind since the watch started (a `synced` counts as one). */
   eventCount: number;
   /** Message of the last failure; never contains credentials. */
   lastError?: string;
@@ -60,10 +60,13 @@ export interface WatchOptions {
   /** Watch only these namespaces (one stream per namespace and kind); all namespaces when absent. */
   namespaces?: string[];
   /**
-   * Receives every event of every kind, in order per kind. The next event of that kind waits for
-   * the returned promise, so a slow consumer slows the stream rather than losing events.
+   * Receives every event of every kind, in order per kind: the next event of a kind is delivered
+   * only after the promise returned for the previous one settles (events wait in memory meanwhile).
+   * A throw or rejection is recorded as the kind's `lastError`; the stream goes on.
+   * Nothing is delivered once `stop()` has been called.
    */
   onEvent(event: ClusterEvent): void | Promise<void>;
+  /** Called when a kind's `state` or `lastError` changes (not on every event: read `status()` for counts). */
   onStatus?(kind: WatchedKind, status: WatchStatus): void;
   backoff?: BackoffOptions;
 }
@@ -82,7 +85,10 @@ export interface ClusterClient {
   testConnection(): Promise<ConnectionTestResult>;
   /** Which kinds the server serves. A kind whose CRD is absent is `missing`, never "zero objects". */
   discover(kinds: readonly WatchedKind[]): Promise<{ served: WatchedKind[]; missing: WatchedKind[] }>;
-  /** Full list, paginated with limit + continue, consistent at the returned resourceVersion. */
+  /**
+   * Full list, paginated with limit + continue, consistent at the returned resourceVersion. With
+   * `namespaces`, one list per namespace; the resourceVersion returned is the last namespace's.
+   */
   list(kind: WatchedKind, options?: ListOptions): Promise<{ objects: ClusterObject[]; resourceVersion: string }>;
   /**
    * List then watch each kind from the list's resourceVersion, forever: 410 Gone relists (and emits
