@@ -288,17 +288,17 @@ export function schemaFindings(issues: readonly z.core.$ZodIssue[], object: unkn
   for (const issue of issues) {
     const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
     const field = toJsonPath(path);
+    if (issue.code !== 'unrecognized_keys' && valueAt(object, path) === undefined) {
+      out.push({ code: 'SCHEMA_REQUIRED', message: `${field} is required`, path });
+      continue;
+    }
     switch (issue.code) {
       case 'unrecognized_keys':
         for (const key of issue.keys) out.push({ code: 'SCHEMA_UNKNOWN_FIELD', message: `unknown field ${JSON.stringify(key)} in ${field} (decoding is strict)`, path: [...path, key] });
         break;
-      case 'invalid_type': {
-        const missing = valueAt(object, path) === undefined;
-        out.push(missing
-          ? { code: 'SCHEMA_REQUIRED', message: `${field} is required`, path }
-          : { code: 'SCHEMA_TYPE', message: `${field} must be ${issue.expected === 'record' || issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, got ${describeValue(valueAt(object, path))}`, path });
+      case 'invalid_type':
+        out.push({ code: 'SCHEMA_TYPE', message: `${field} must be ${issue.expected === 'record' || issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, got ${describeValue(valueAt(object, path))}`, path });
         break;
-      }
       case 'invalid_value':
         out.push({ code: 'SCHEMA_ENUM', message: `${field} must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`, path });
         break;
