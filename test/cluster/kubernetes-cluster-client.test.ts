@@ -4,7 +4,7 @@ import { ClusterConfigError, ClusterRequestError, kindKey, type ClusterClient, t
 import { createKubernetesClusterClient } from '../../src/cluster/kubernetes/kubernetes-cluster-client.ts';
 import { HEDGEHOG_CRDS, switchObject, vpc } from '../support/kube-server/hedgehog.ts';
 import { KubeServer } from '../support/kube-server/kube-server.ts';
-import { viewEqualsServer, watchInto, type WatchHarness } from './watch-harness.ts';
+import { watchInto, type WatchHarness } from './watch-harness.ts';
 
 const TOKEN = 'test-token-7f3a9c';
 const VPC: WatchedKind = HEDGEHOG_CRDS.VPC;
@@ -241,14 +241,22 @@ describe('watch', () => {
     expect(status.lastError).not.toContain('stale-token-value');
   });
 
-  it('keeps its view equal to the server across bookmarks and a clean server-side close', async () => {
+  it('resumes from the last bookmark after a clean server-side close', async () => {
     const harness = watch([VPC]);
+    await harness.until(() => harness.events.some((e) => e.type === 'synced'));
     await server.waitForOpenWatches(1);
-    server.create(switchObject('leaf-1')); // moves the global resourceVersion, not this kind
+    server.create(switchObject('leaf-1')); // moves the global resourceVersion, not this kind's
     server.sendBookmarks();
+    const bookmarked = server.resourceVersion;
+    server.endWatches();
+    await server.waitForOpenWatches(1);
+    const watches = server.requests.filter((r) => r.watch);
+    expect(watches.map((r) => r.query['resourceVersion'])).toEqual(['1', bookmarked]);
     server.create(vpc('vpc-1', 1001));
     await harness.untilInSyncWith(server, VPC);
-    expect(viewEqualsServer(harness.view, server, VPC)).toBe(true);
-    expect(harness.handle.status().get(kindKey(VPC))?.resourceVersion).toBe(server.resourceVersion);
+    expect(harness.handle.status().get(kindKey(VPC))).toMatchObject({ state: 'watching', resourceVersion: server.resourceVersion });
+    expect(server.countRequests((r) => !r.watch && r.path.endsWith('/vpcs'))).toBe(1);
+    // a routine close after a bookmark is not a failure
+    expect(harness.statuses.map(({ status }) => status.state)).not.toContain('backoff');
   });
 });

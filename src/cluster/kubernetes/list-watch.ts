@@ -6,7 +6,8 @@
  *        ▲                         │ 410 Gone (ERROR event or HTTP 410): relist
  *        └─────────────────────────┤ broken stream / error: backoff with jitter, resume from the
  *                                  │   last resourceVersion seen (events and bookmarks)
- *                                  └ idle timeout or a clean end after progress: resume at once
+ *                                  └ idle timeout, or a clean end after events, bookmarks or 1 s:
+ *                                      resume at once
  *
  * Why not `makeInformer`: in client-node 2.0 it stops for good on any error other than 410 or an
  * idle timeout (the caller must restart it), its backoff is fixed (1 s … 30 s, no jitter, not
@@ -35,6 +36,10 @@ export interface ListWatchOptions {
 interface StreamEnd {
   /** Events (not bookmarks) received on this stream. */
   received: number;
+  /** BOOKMARK events received: proof the stream was healthy, though nothing changed. */
+  bookmarks: number;
+  /** How long the stream was open, in ms. */
+  durationMs: number;
   resourceVersion: string | undefined;
   gone: boolean;
   error: { status: number | undefined; message: string; idleTimeout: boolean } | undefined;
@@ -73,7 +78,8 @@ export async function runListWatch(options: ListWatchOptions): Promise<void> {
         continue;
       }
     }
-    if (end.error === undefined ? end.received > 0 : end.error.idleTimeout) continue;
+    // A server closing a stream that lived a while (its request timeout) or an idle timeout is routine.
+    if (end.error === undefined ? end.received + end.bookmarks > 0 || end.durationMs >= 1_000 : end.error.idleTimeout) continue;
     const message = end.error?.message ?? 'stream closed by the server without events';
     options.onState(isPermanent(end.error?.status) ? 'error' : 'backoff', { lastError: `watch: ${message}` });
     await sleep(backoffDelay(attempt++, options.backoff), signal);
@@ -84,7 +90,9 @@ export async function runListWatch(options: ListWatchOptions): Promise<void> {
 /** One watch request; resolves when the stream has ended (never rejects). */
 function streamOnce(options: ListWatchOptions, resourceVersion: string): Promise<StreamEnd> {
   return new Promise((resolve) => {
+    const startedAt = performance.now();
     let received = 0;
+    let bookmarks = 0;
     let lastVersion: string | undefined;
     let gone = false;
     let errorEvent: string | undefined;
@@ -99,6 +107,8 @@ function streamOnce(options: ListWatchOptions, resourceVersion: string): Promise
       const described = error && !isGone && !options.signal.aborted ? describeKubeError(error) : undefined;
       resolve({
         received,
+        bookmarks,
+        durationMs: performance.now() - startedAt,
         resourceVersion: lastVersion,
         gone: isGone,
         error: described ?? (errorEvent === undefined ? undefined : { status: undefined, message: errorEvent, idleTimeout: false }),
@@ -116,6 +126,7 @@ function streamOnce(options: ListWatchOptions, resourceVersion: string): Promise
           options.onChange(type === 'DELETED' ? 'delete' : 'upsert', object);
           break;
         case 'BOOKMARK':
+          bookmarks++;
           break;
         case 'ERROR': {
           const status = object as { code?: unknown; message?: unknown };

@@ -6,6 +6,9 @@
  * MODIFIED, DELETED, BOOKMARK and ERROR (410 Expired for a resourceVersion older than the last
  * compaction). One global, monotonically increasing resourceVersion, as etcd gives.
  *
+ * Lists accept `resourceVersion` but always serve the latest state (valid for the default
+ * "not older than" semantics); `limit` pages come from a snapshot taken at the first page.
+ *
  * Test controls change objects (notifying watchers synchronously), compact history, drop watch
  * connections (optionally mid-burst, mid-line), remove CRDs and count requests.
  */
@@ -244,6 +247,11 @@ export class KubeServer {
         watch.partialLine = options.partialLine ?? true;
       }
     }
+  }
+
+  /** End open watches cleanly, as a server does when a watch's request timeout is reached. */
+  endWatches(): void {
+    for (const watch of [...this.#watches]) this.#endWatch(watch, { destroy: false });
   }
 
   sendBookmarks(): void {
