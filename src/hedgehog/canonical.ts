@@ -33,6 +33,12 @@ const DROPPED_ANNOTATIONS = new Set(['kubectl.kubernetes.io/last-applied-configu
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
+/** Sets a member even when the key is `__proto__` (plain assignment would replace the prototype). */
+function setMember(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -49,7 +55,7 @@ function sortedCopy(value: unknown, options: { dropNulls: boolean }): Json {
     for (const key of Object.keys(value).sort()) {
       const member = value[key];
       if (member === undefined || (member === null && options.dropNulls)) continue;
-      out[key] = sortedCopy(member, options);
+      setMember(out, key, sortedCopy(member, options));
     }
     return out;
   }
@@ -66,7 +72,7 @@ function stringMap(value: unknown, keep: (key: string) => boolean): Record<strin
   for (const key of Object.keys(value).sort()) {
     const member = value[key];
     if (member === null || member === undefined || !keep(key)) continue;
-    out[key] = String(member);
+    setMember(out, key, String(member));
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }
@@ -370,7 +376,7 @@ function pruneZeroValues(value: Json | undefined): Json | undefined {
     const out: JsonObject = {};
     for (const [key, member] of Object.entries(value)) {
       const pruned = pruneZeroValues(member);
-      if (pruned !== undefined) out[key] = pruned;
+      if (pruned !== undefined) setMember(out, key, pruned);
     }
     return Object.keys(out).length > 0 ? out : undefined;
   }

@@ -94,6 +94,7 @@ export function parseManifests(text: string, options: ParseManifestsOptions = {}
       findings.push({ severity: 'error', code: 'YAML_LIMIT', message: (error as Error).message, ...where, documentIndex: index, ...docStart, path: '$' });
       return;
     }
+    if (object === null || object === undefined) return; // `---` followed by `---`: an empty document
     if (depthOf(object, maxDepth) > maxDepth) {
       findings.push({ severity: 'error', code: 'YAML_LIMIT', message: `document nests deeper than ${maxDepth} levels`, ...where, documentIndex: index, ...docStart, path: '$' });
       return;
