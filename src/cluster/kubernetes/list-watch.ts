@@ -49,6 +49,7 @@ export async function runListWatch(options: ListWatchOptions): Promise<void> {
   const { signal } = options;
   let resourceVersion: string | undefined;
   let attempt = 0;
+  let goneInARow = 0;
   while (!signal.aborted) {
     if (resourceVersion === undefined) {
       options.onState('listing', {});
@@ -69,15 +70,17 @@ export async function runListWatch(options: ListWatchOptions): Promise<void> {
     if (signal.aborted) break;
     if (end.resourceVersion !== undefined) resourceVersion = end.resourceVersion;
     if (end.received > 0) attempt = 0;
-    if (end.gone || end.error?.status === 404) {
-      // 410: history is gone, only a new list is consistent. 404: the CRD went away; relist once it is back.
+    if (end.gone) {
+      // History is gone: only a new list is consistent. Relist at once, but do not spin when a
+      // server answers 410 to every fresh list's resourceVersion.
       resourceVersion = undefined;
-      if (end.gone) {
-        attempt = 0;
-        options.onState('listing', { lastError: 'watch: resourceVersion expired (410 Gone); relisting' });
-        continue;
-      }
+      options.onState('listing', { lastError: 'watch: resourceVersion expired (410 Gone); relisting' });
+      if (end.received === 0 && goneInARow++ > 0) await sleep(backoffDelay(attempt++, options.backoff), signal);
+      continue;
     }
+    goneInARow = 0;
+    // The CRD went away: relist once it is back rather than resume a history that no longer exists.
+    if (end.error?.status === 404) resourceVersion = undefined;
     // A server closing a stream that lived a while (its request timeout) or an idle timeout is routine.
     if (end.error === undefined ? end.received + end.bookmarks > 0 || end.durationMs >= 1_000 : end.error.idleTimeout) continue;
     const message = end.error?.message ?? 'stream closed by the server without events';
