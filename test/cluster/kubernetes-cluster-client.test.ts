@@ -226,6 +226,7 @@ describe('watch', () => {
     await server.waitForOpenWatches(1);
     server.removeCrd('VPC');
     await harness.until(() => harness.statuses.some(({ status }) => status.state === 'error' && /404/.test(status.lastError ?? '')));
+    expect(harness.view.get(kindKey(VPC))?.size).toBe(0); // the CRD's deletion deleted its objects
     server.addCrd(HEDGEHOG_CRDS.VPC);
     server.create(vpc('vpc-2', 1002));
     await harness.untilInSyncWith(server, VPC);

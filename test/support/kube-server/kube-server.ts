@@ -151,11 +151,14 @@ export class KubeServer {
     if (!this.#objects.has(key)) this.#objects.set(key, new Map());
   }
 
-  /** Discovery stops listing the kind, its URLs answer 404 and its open watches end. */
+  /**
+   * Like deleting the CRD: its objects are deleted (watchers see DELETED), then discovery stops
+   * listing the kind, its URLs answer 404 and its open watches end.
+   */
   removeCrd(kind: string): void {
     const crd = this.#crdByKind(kind);
+    for (const object of this.objects(kind)) this.delete(kind, object.metadata.name, object.metadata.namespace);
     crd.served = false;
-    this.#objects.set(crdKeyOf(crd), new Map());
     for (const watch of [...this.#watches]) if (watch.crdKey === crdKeyOf(crd)) this.#endWatch(watch, { destroy: false });
   }
 
