@@ -34,15 +34,15 @@ export const FabricSchema = defineEntity({
       .type('boolean')
       .persist(false),
     /** Namespaces to watch; empty = all namespaces. */
-    kubernetesNamespaces: p.json<string[]>().default('[]'),
+    kubernetesNamespaces: p.json<string[]>().defaultRaw(`'[]'`).onCreate(() => []),
     /** Roll-up by drift status, kept current by the cluster watchers. */
-    driftCounts: p.json<Record<string, number>>().default('{}'),
+    driftCounts: p.json<Record<string, number>>().defaultRaw(`'{}'`).onCreate(() => ({})),
     driftCount: p.integer().default(0),
     pullIntervalSeconds: p.integer().default(60),
     autoCommitEnabled: p.boolean().default(false),
     autoCommitQuietSeconds: p.integer().default(30),
     /** Per-fabric overrides of the validation settings (reserved subnets, hydration, ...). */
-    validationSettings: p.json<Record<string, unknown>>().default('{}'),
+    validationSettings: p.json<Record<string, unknown>>().defaultRaw(`'{}'`).onCreate(() => ({})),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

@@ -69,13 +69,13 @@ export const ResourceSchema = defineEntity({
 
     /** Cached result of comparing desired with live, kept current on every change of either. */
     driftStatus: p.enum(DRIFT_STATUSES).default('unknown'),
-    driftDetails: p.json<unknown[]>().default('[]'),
+    driftDetails: p.json<unknown[]>().defaultRaw(`'[]'`).onCreate(() => []),
 
     syncDirection: p.enum(SYNC_DIRECTIONS).default('bidirectional'),
     conflictStatus: p.enum(CONFLICT_STATUSES).default('none'),
     conflictDetails: p.json<unknown>().nullable(),
-    externalModifications: p.json<ExternalModification[]>().default('[]'),
-    syncMetadata: p.json<Record<string, unknown>>().default('{}'),
+    externalModifications: p.json<ExternalModification[]>().defaultRaw(`'[]'`).onCreate(() => []),
+    syncMetadata: p.json<Record<string, unknown>>().defaultRaw(`'{}'`).onCreate(() => ({})),
 
     version: p.integer().version(),
     createdAt: p.datetime().onCreate(() => new Date()),

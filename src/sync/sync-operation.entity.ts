@@ -29,7 +29,7 @@ export const SyncOperationSchema = defineEntity({
     trigger: p.enum(OPERATION_TRIGGERS).default('api'),
     startedAt: p.datetime().nullable(),
     completedAt: p.datetime().nullable(),
-    details: p.json<Record<string, unknown>>().default('{}'),
+    details: p.json<Record<string, unknown>>().defaultRaw(`'{}'`).onCreate(() => ({})),
     errorMessage: p.text().nullable(),
     filesProcessed: p.integer().default(0),
     filesCreated: p.integer().default(0),

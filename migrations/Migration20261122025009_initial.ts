@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122023306_initial extends Migration {
+export class Migration20261122025009_initial extends Migration {
 
-  override name = 'Migration20261122023306_initial';
+  override name = 'Migration20261122025009_initial';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "git_repository" ("id" uuid not null, "name" varchar(255) not null, "url" text not null, "provider" text not null default 'git', "default_branch" varchar(255) not null default 'main', "auth_type" text not null default 'none', "encrypted_credentials" text null, "encrypted_webhook_secret" text null, "connection_status" text not null default 'pending', "last_validated_at" timestamptz null, "validation_error" text null, "direct_push_enabled" boolean not null default true, "push_branch" varchar(255) not null default '', "commit_author_name" varchar(255) not null default 'HNP Bidirectional Sync', "commit_author_email" varchar(255) not null default 'hnp-sync@hedgehog.gitops', "created_at" timestamptz not null, "updated_at" timestamptz not null, primary key ("id"));`);
