@@ -33,7 +33,7 @@ export function checkGateway(ctx: RuleContext, record: ObjectRecord): void {
   if (missing.length > 0) {
     report({ severity: hydrationSeverity(ctx.config), code: 'GATEWAY_NOT_HYDRATED', message: `gateway is not hydrated: ${missing.join(', ')} missing (hhfab fills them)`, path: ['spec'] });
   }
-  checkHostAddress(ctx, record, spec.protocolIP, ['spec', 'protocolIP'], 'protocol IP', ctx.config.protocolSubnet, 'protocol');
+  checkHostAddress(ctx, record, { value: spec.protocolIP, field: 'protocolIP', label: 'protocol IP', subnet: ctx.config.protocolSubnet, subnetName: 'protocol', code: 'GATEWAY_INVALID' });
   if (spec.vtepIP) {
     const vtep = parseIpv4Prefix(spec.vtepIP);
     if (!vtep || vtep.length !== 32) invalid(`VTEP IP ${spec.vtepIP} must be a /32`, ['spec', 'vtepIP']);

@@ -7,6 +7,7 @@ import { formatPrefix, parseIpv4, parseIpv4Prefix, prefixContains, prefixesOverl
 import { reservedSubnets } from '../fabric-config.ts';
 import { countSwitchPorts, findSwitchProfile, switchPortMap } from '../switch-profiles.ts';
 import type { ConnectionObject, SwitchObject, VLANNamespaceObject } from '../schemas.ts';
+import type { FindingCode } from '../findings.ts';
 import { hydrationSeverity, rawListIndex, type ObjectRecord, type RuleContext } from '../rule-context.ts';
 
 const LEAF_ROLES = new Set(['server-leaf', 'border-leaf', 'mixed-leaf']);
@@ -36,11 +37,11 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
   }
 
   // Existence of groups and VLAN namespaces, and that the namespaces' ranges do not overlap.
+  const rawGroups = (record.raw as { spec?: { groups?: unknown } }).spec?.groups;
   (spec.groups ?? []).forEach((group, index) => {
-    const rawIndex = rawListIndex(record, ['spec', 'groups'], (item) => item === group, index);
-    const path = group === redundancy.group && rawIndex === index && !(record.raw as { spec?: { groups?: unknown[] } }).spec?.groups?.includes(group)
-      ? ['spec', 'redundancy', 'group']
-      : ['spec', 'groups', rawIndex];
+    // The canonical list is sorted and may include the redundancy group the user wrote elsewhere.
+    const rawIndex = Array.isArray(rawGroups) ? rawGroups.indexOf(group) : -1;
+    const path = rawIndex >= 0 ? ['spec', 'groups', rawIndex] : group === redundancy.group ? ['spec', 'redundancy', 'group'] : ['spec', 'groups', index];
     if (!group) {
       report({ code: 'REFERENCE_NOT_FOUND', message: 'switch group name cannot be empty', path });
     } else if (!ctx.lookup('SwitchGroup', record.namespace, group)) {
@@ -173,18 +174,29 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
     else if (dhcpStart !== undefined && ip.address >= dhcpStart) report({ code: 'SWITCH_IP_INVALID', message: `management IP ${spec.ip} is in the management DHCP range starting at ${config.managementDHCPStart}`, path: ['spec', 'ip'] });
     else if (ip.address === parseIpv4(config.controlVIP)) report({ code: 'SWITCH_IP_INVALID', message: `management IP ${spec.ip} is the control node VIP`, path: ['spec', 'ip'] });
   }
-  checkHostAddress(ctx, record, spec.protocolIP, ['spec', 'protocolIP'], 'protocol IP', config.protocolSubnet, 'protocol');
-  if (leaf) checkHostAddress(ctx, record, spec.vtepIP, ['spec', 'vtepIP'], 'VTEP IP', config.vtepSubnet, 'VTEP');
+  checkHostAddress(ctx, record, { value: spec.protocolIP, field: 'protocolIP', label: 'protocol IP', subnet: config.protocolSubnet, subnetName: 'protocol', code: 'SWITCH_IP_INVALID' });
+  if (leaf) checkHostAddress(ctx, record, { value: spec.vtepIP, field: 'vtepIP', label: 'VTEP IP', subnet: config.vtepSubnet, subnetName: 'VTEP', code: 'SWITCH_IP_INVALID' });
+}
+
+export interface HostAddressCheck {
+  value: string | null | undefined;
+  field: string;
+  label: string;
+  subnet: string;
+  subnetName: string;
+  code: FindingCode;
 }
 
 /** A `/32` inside one of the fabric's subnets (protocol IP, VTEP IP of switches and gateways). */
-export function checkHostAddress(ctx: RuleContext, record: ObjectRecord, value: string | null | undefined, path: (string | number)[], label: string, subnetText: string, subnetName: string): void {
+export function checkHostAddress(ctx: RuleContext, record: ObjectRecord, check: HostAddressCheck): void {
+  const { value, label, code } = check;
   if (!value) return;
+  const path = ['spec', check.field];
   const ip = parseIpv4Prefix(value);
-  const subnet = parseIpv4Prefix(subnetText);
-  if (!ip) ctx.report(record, { code: 'SWITCH_IP_INVALID', message: `${label} ${value} is not an IPv4 address with prefix length`, path });
-  else if (ip.length !== 32) ctx.report(record, { code: 'SWITCH_IP_INVALID', message: `${label} ${value} must be a /32`, path });
-  else if (subnet && !prefixContains(subnet, ip.address)) ctx.report(record, { code: 'SWITCH_IP_INVALID', message: `${label} ${value} is not in the ${subnetName} subnet ${subnetText}`, path });
+  const subnet = parseIpv4Prefix(check.subnet);
+  if (!ip) ctx.report(record, { code, message: `${label} ${value} is not an IPv4 address with prefix length`, path });
+  else if (ip.length !== 32) ctx.report(record, { code, message: `${label} ${value} must be a /32`, path });
+  else if (subnet && !prefixContains(subnet, ip.address)) ctx.report(record, { code, message: `${label} ${value} is not in the ${check.subnetName} subnet ${check.subnet}`, path });
 }
 
 export function checkVlanNamespace(ctx: RuleContext, record: ObjectRecord): void {
