@@ -9,6 +9,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // A JSON report per database run; .ci/run adds them up into one closing line.
+    reporters: ['default', ['json', { outputFile: `test-results/${process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'pglite'}.json` }]],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: parallel files mostly fight over CPU and the embedded databases.
