@@ -4,7 +4,7 @@
  *
  * One bare clone per remote lives under `cacheDir`; it is fetched before every head read, and
  * objects are fetched only when missing (oids never change meaning). Commits are built without a
- * working tree: blobs with `hash-object -w`, a temporary index (GIT_INDEX_FILE) with `read-tree`
+ * working tree: blobs through one `fast-import` stream, a temporary index (GIT_INDEX_FILE) with `read-tree`
  * and `update-index --index-info`, then `write-tree` and `commit-tree`. They are pushed with
  * `--force-with-lease=refs/heads/<branch>:<expected head>`, so a branch that moved meanwhile is
  * refused by the remote and reported as `head_moved`.
@@ -14,10 +14,11 @@
  * (see credentials.ts). Pull requests are not a git concept: `ensurePullRequest` throws UNSUPPORTED.
  */
 import { createHash } from 'node:crypto';
-import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { gitBlobOid, toBytes } from '../blob-oid.ts';
 import {
   assertBranchName,
   assertOid,
@@ -222,18 +223,17 @@ export class CliGitHost implements GitHost {
           }
         });
       }
-      let blobOids: string[] = [];
+      // Blobs go in through one `git fast-import` (a single pack): a loose object per file, or a
+      // process per file, dominates large commits. Their oids are computed here; write-tree fails
+      // if any object were missing, so the two cannot silently disagree.
+      const blobOids = request.additions.map((addition) => gitBlobOid(addition.contents));
       if (request.additions.length > 0) {
-        // One hash-object for all files: spawning git per file would dominate large commits.
-        const files = await Promise.all(
-          request.additions.map(async (addition, index) => {
-            const file = join(scratch, `blob-${index}`);
-            await writeFile(file, addition.contents);
-            return file;
-          }),
-        );
-        const { stdout } = await this.#git(['hash-object', '-w', '--no-filters', '--stdin-paths'], operation, { input: files.join('\n') + '\n' });
-        blobOids = stdout.toString('utf8').trim().split('\n');
+        const stream: Buffer[] = [];
+        for (const addition of request.additions) {
+          const bytes = toBytes(addition.contents);
+          stream.push(Buffer.from(`blob\ndata ${bytes.byteLength}\n`), Buffer.from(bytes), Buffer.from('\n'));
+        }
+        await this.#git(['fast-import', '--quiet', '--done'], operation, { input: Buffer.concat([...stream, Buffer.from('done\n')]) });
       }
       const records = [
         ...request.additions.map((addition, index) => `100644 blob ${blobOids[index]}\t${addition.path}\0`),
@@ -270,14 +270,17 @@ export class CliGitHost implements GitHost {
     try {
       await this.#network(['push', '--porcelain', `--force-with-lease=${ref}:${expected ?? ''}`, 'origin', `${oid}:${ref}`], operation, {
         // Retrying a push whose first attempt landed is refused by the lease; the check below sees it.
-        isRejection: (error) => /\[rejected\]|stale info|fetch first|non-fast-forward|already exists/.test(error.stdout + error.stderr),
+        // "[remote rejected] … cannot lock ref": the lease passed but another push won the race.
+        isRejection: (error) => /\[rejected\]|\[remote rejected\]|stale info|fetch first|non-fast-forward|already exists/.test(error.stdout + error.stderr),
       });
     } catch (error) {
       if (!(error instanceof PushRejected)) throw error;
       await this.#fetch(operation);
       const actual = await this.#localHead(branch);
       if (actual === oid) return { status: 'pushed' };
-      return { status: 'rejected', actualHeadOid: actual };
+      if (actual !== expected) return { status: 'rejected', actualHeadOid: actual };
+      // The branch did not move, so the remote refused for another reason (a hook, a protected branch).
+      throw this.#hostError(classifyGitFailure(error.cause.stderr) === 'UNKNOWN' ? 'FORBIDDEN' : classifyGitFailure(error.cause.stderr), error.cause, operation);
     }
     await this.#git(['update-ref', `refs/remotes/origin/${branch}`, oid], operation);
     return { status: 'pushed' };
@@ -351,7 +354,7 @@ export class CliGitHost implements GitHost {
         return await this.#git(args, operation, { env: session.env, raw: true });
       } catch (error) {
         if (!(error instanceof GitCommandError)) throw error;
-        if (options.isRejection?.(error)) throw new PushRejected();
+        if (options.isRejection?.(error)) throw new PushRejected(error);
         const code = classifyGitFailure(error.stderr);
         if (code !== 'TRANSIENT' || attempt >= maxAttempts) throw this.#hostError(code, error, operation);
       } finally {
@@ -402,7 +405,13 @@ export class CliGitHost implements GitHost {
   }
 }
 
-class PushRejected extends Error {}
+class PushRejected extends Error {
+  override readonly cause: GitCommandError;
+  constructor(cause: GitCommandError) {
+    super('push rejected');
+    this.cause = cause;
+  }
+}
 
 function authorEnv(author: CommitAuthor): Record<string, string> {
   return {

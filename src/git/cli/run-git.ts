@@ -26,14 +26,18 @@ export interface GitOutput {
 
 export class GitCommandError extends Error {
   override readonly name = 'GitCommandError';
-  constructor(
-    readonly args: readonly string[],
-    readonly exitCode: number,
-    /** Already scrubbed of secrets. */
-    readonly stderr: string,
-    readonly stdout: string,
-  ) {
+  readonly args: readonly string[];
+  readonly exitCode: number;
+  /** Already scrubbed of secrets, like `stdout`. */
+  readonly stderr: string;
+  readonly stdout: string;
+
+  constructor(args: readonly string[], exitCode: number, stderr: string, stdout: string) {
     super(`git ${args[0] ?? ''} exited with ${exitCode}: ${stderr.trim() || stdout.trim()}`);
+    this.args = args;
+    this.exitCode = exitCode;
+    this.stderr = stderr;
+    this.stdout = stdout;
   }
 }
 

@@ -107,11 +107,12 @@ interface RateLimitData {
 
 /** GraphQL errors GitHub answered with, already free of secrets; mapped per operation. */
 class GraphqlErrors extends Error {
-  constructor(
-    readonly errors: readonly GitHubGraphqlError[],
-    readonly code: GitHostErrorCode,
-  ) {
+  readonly errors: readonly GitHubGraphqlError[];
+  readonly code: GitHostErrorCode;
+  constructor(errors: readonly GitHubGraphqlError[], code: GitHostErrorCode) {
     super(errors.map((error) => error.message).join('; '));
+    this.errors = errors;
+    this.code = code;
   }
   isStaleHead(): boolean {
     return this.errors.some((error) => error.type === 'STALE_DATA' || /Expected branch to point to/i.test(error.message));
@@ -120,11 +121,12 @@ class GraphqlErrors extends Error {
 
 /** A transient failure on a request that must not be blindly repeated (mutations). */
 class MaybeApplied extends Error {
-  constructor(
-    readonly detail: string,
-    readonly attempt: number,
-  ) {
+  readonly detail: string;
+  readonly attempt: number;
+  constructor(detail: string, attempt: number) {
     super(detail);
+    this.detail = detail;
+    this.attempt = attempt;
   }
 }
 

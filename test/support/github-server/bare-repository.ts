@@ -2,6 +2,7 @@
  * The git side of the GitHub test server: reads objects from, and commits into, a real bare
  * repository with the git CLI (plumbing only, no working tree).
  */
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,10 @@ export interface CommitInfo {
 }
 
 export class BareRepository {
-  constructor(readonly dir: string) {}
+  readonly dir: string;
+  constructor(dir: string) {
+    this.dir = dir;
+  }
 
   #git(args: readonly string[], options: { input?: Uint8Array | string; env?: Record<string, string> } = {}) {
     return git(['--git-dir', this.dir, ...args], options);
@@ -45,6 +49,18 @@ export class BareRepository {
     if (!oid) return null;
     const type = await this.#git(['cat-file', '-t', oid]).catch(() => null);
     return type ? { oid, type: type as GitObjectType } : null;
+  }
+
+  /** Many `resolve`s in one `cat-file --batch-check` (oids and `<rev>:<path>` alike). */
+  async resolveMany(expressions: readonly string[]): Promise<Map<string, { oid: string; type: GitObjectType } | null>> {
+    const out = (await gitRaw(['--git-dir', this.dir, 'cat-file', '--batch-check'], { input: expressions.join('\n') + '\n' })).toString('utf8');
+    const lines = out.split('\n');
+    return new Map(
+      expressions.map((expression, index) => {
+        const [oid = '', type = ''] = (lines[index] ?? '').split(' ');
+        return [expression, /^[0-9a-f]{40}$/.test(oid) && type !== 'missing' ? { oid, type: type as GitObjectType } : null];
+      }),
+    );
   }
 
   async lsTree(treeOid: string): Promise<LsTreeEntry[]> {
@@ -112,9 +128,11 @@ export class BareRepository {
       };
       if (change.parent) await this.#git(['read-tree', change.parent], { env });
       const records: string[] = [];
-      for (const addition of change.additions) {
-        const oid = await this.#git(['hash-object', '-w', '--stdin'], { input: addition.contents });
-        records.push(`100644 ${oid}\t${addition.path}\0`);
+      if (change.additions.length > 0) {
+        // Blobs through one fast-import stream (one pack); spawning git per file is far too slow.
+        const stream = change.additions.flatMap((addition) => [Buffer.from(`blob\ndata ${addition.contents.length}\n`), addition.contents, Buffer.from('\n')]);
+        await this.#git(['fast-import', '--quiet', '--done'], { input: Buffer.concat([...stream, Buffer.from('done\n')]) });
+        change.additions.forEach((addition) => records.push(`100644 ${blobOid(addition.contents)}\t${addition.path}\0`));
       }
       for (const path of change.deletions) records.push(`0 ${'0'.repeat(40)}\t${path}\0`);
       if (records.length > 0) await this.#git(['update-index', '-z', '--index-info'], { env, input: records.join('') });
@@ -136,4 +154,9 @@ export class BareRepository {
       () => false,
     );
   }
+}
+
+/** Git's blob oid, computed independently of the gateway's own gitBlobOid. */
+function blobOid(bytes: Buffer): string {
+  return createHash('sha1').update(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes])).digest('hex');
 }

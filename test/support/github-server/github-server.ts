@@ -28,7 +28,7 @@ import {
 import { schema } from '@octokit/graphql-schema';
 import { createBareRepository, createDeferred } from '../git-fixtures.ts';
 import { BareRepository } from './bare-repository.ts';
-import { createBlobLoader, createRootValue, type GitHubState } from './resolvers.ts';
+import { createRequestContext, createRootValue, type GitHubState } from './resolvers.ts';
 
 let gitHubSchema: GraphQLSchema | undefined;
 
@@ -218,7 +218,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       schema: gitHub,
       document,
       rootValue,
-      contextValue: { loadBlob: createBlobLoader(state.repo) },
+      contextValue: createRequestContext(state.repo),
       variableValues: body.variables ?? {},
       operationName: body.operationName ?? null,
     });

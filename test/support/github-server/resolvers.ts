@@ -39,28 +39,42 @@ export function gitHubError(type: string, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { type } });
 }
 
-/** Collects blob reads made in the same tick into one `cat-file --batch`. */
-export function createBlobLoader(repo: BareRepository): (oid: string) => Promise<Buffer | undefined> {
-  let pending: { oid: string; resolve: (value: Buffer | undefined) => void; reject: (error: unknown) => void }[] = [];
-  return (oid) =>
-    new Promise((resolve, reject) => {
-      pending.push({ oid, resolve, reject });
+/** Collects the loads asked for while resolvers run (until the next macrotask) into one call. */
+function createBatchLoader<V>(loadMany: (keys: string[]) => Promise<Map<string, V>>): (key: string) => Promise<V | undefined> {
+  const cache = new Map<string, Promise<V | undefined>>();
+  let pending: { key: string; resolve: (value: V | undefined) => void; reject: (error: unknown) => void }[] = [];
+  return (key) => {
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const promise = new Promise<V | undefined>((resolve, reject) => {
+      pending.push({ key, resolve, reject });
       if (pending.length > 1) return;
-      queueMicrotask(() => {
-        setImmediate(() => {
-          const batch = pending;
-          pending = [];
-          repo.readBlobs(batch.map((item) => item.oid)).then(
-            (blobs) => batch.forEach((item) => item.resolve(blobs.get(item.oid))),
-            (error: unknown) => batch.forEach((item) => item.reject(error)),
-          );
-        });
+      setImmediate(() => {
+        const batch = pending;
+        pending = [];
+        loadMany([...new Set(batch.map((item) => item.key))]).then(
+          (values) => batch.forEach((item) => item.resolve(values.get(item.key))),
+          (error: unknown) => batch.forEach((item) => item.reject(error)),
+        );
       });
     });
+    cache.set(key, promise);
+    return promise;
+  };
 }
 
-interface Context {
+/** Per-request loaders: blob contents (`cat-file --batch`) and object lookups (`--batch-check`). */
+export function createRequestContext(repo: BareRepository): Context {
+  const resolveObject = createBatchLoader((keys) => repo.resolveMany(keys));
+  return {
+    loadBlob: createBatchLoader((oids) => repo.readBlobs(oids)),
+    resolveObject: async (expression) => (await resolveObject(expression)) ?? null,
+  };
+}
+
+export interface Context {
   loadBlob: (oid: string) => Promise<Buffer | undefined>;
+  resolveObject: (expression: string) => Promise<{ oid: string; type: GitObjectType } | null>;
 }
 
 function looksBinary(bytes: Buffer): boolean {
@@ -185,10 +199,10 @@ export function createRootValue(state: GitHubState): object {
       const oid = await state.repo.refOid(full);
       return oid ? refObject(state, full, oid) : null;
     },
-    object: async ({ expression, oid }: { expression?: string; oid?: string }) => {
+    object: async ({ expression, oid }: { expression?: string; oid?: string }, context: Context) => {
       const target = oid ?? expression;
       if (!target) throw gitHubError('INVALID', 'object requires an expression or an oid');
-      const resolved = await state.repo.resolve(target);
+      const resolved = await context.resolveObject(target);
       if (!resolved) return null;
       const path = oid ? null : (expression?.split(':')[1] ?? null);
       return gitObject(state, resolved.oid, resolved.type, path === null ? null : path.replace(/\/+$/, ''));
@@ -239,10 +253,9 @@ export function createRootValue(state: GitHubState): object {
       const deletions = input.fileChanges?.deletions ?? [];
       const paths = [...additions.map((a) => a.path), ...deletions.map((d) => d.path)];
       if (new Set(paths).size !== paths.length) throw gitHubError('UNPROCESSABLE', 'A path was given more than once in fileChanges');
-      for (const deletion of deletions) {
-        if (!(await state.repo.hasPath(head, deletion.path))) {
-          throw gitHubError('UNPROCESSABLE', `A path was requested for deletion which does not exist as of commit oid \`${head}\``);
-        }
+      const existing = await state.repo.resolveMany(deletions.map((deletion) => `${head}:${deletion.path}`));
+      if ([...existing.values()].some((found) => found === null)) {
+        throw gitHubError('UNPROCESSABLE', `A path was requested for deletion which does not exist as of commit oid \`${head}\``);
       }
       const message = input.message.body ? `${input.message.headline}\n\n${input.message.body}` : input.message.headline;
       const oid = await state.repo.commit({
