@@ -4,8 +4,8 @@
  * deterministic YAML. This is what the gateway writes to Git, hashes, and compares for drift.
  */
 import { createHash } from 'node:crypto';
-import { stringify } from 'yaml';
 import { findKindByName } from './catalog.ts';
+import { printYamlDocument } from './canonical-yaml.ts';
 import { comparePrefixText, formatIpv4, normalizeMac, parseIpv4Prefix } from './ip.ts';
 
 export interface HedgehogObjectMetadata {
@@ -59,6 +59,7 @@ function sortedCopy(value: unknown, options: { dropNulls: boolean }): Json {
     }
     return out;
   }
+  if (value === 0) return 0; // -0 has no YAML or JSON form
   return value as Json;
 }
 
@@ -317,8 +318,8 @@ export function normalizeDuration(value: Json | undefined): string | undefined {
 
 /**
  * One YAML document: apiVersion, kind, metadata {name, namespace, labels, annotations}, spec.
- * Keys inside are sorted; strings YAML 1.1 would misread (`yes`, `on`) are quoted so
- * Kubernetes tooling reads the file the same way.
+ * Keys inside are sorted; strings a YAML 1.1 or 1.2 reader could misread (`yes`, `on`, `017`)
+ * are quoted so Kubernetes tooling reads the file the same way (see canonical-yaml.ts).
  */
 export function renderCanonicalYaml(object: HedgehogObject): string {
   return renderCanonicalObjectYaml(canonicalize(object));
@@ -332,7 +333,7 @@ export function renderCanonicalObjectYaml(canonical: HedgehogObject): string {
     metadata: canonical.metadata,
   };
   if (canonical.spec !== undefined) ordered.spec = canonical.spec;
-  return stringify(ordered, { version: '1.1', lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+  return printYamlDocument(ordered);
 }
 
 export function sha256Hex(text: string | Uint8Array): string {
