@@ -3,6 +3,7 @@
  * real remote (a bare repository; for GitHub, the schema-built test server in front of one) and
  * the same tests run against it. What the adapters wrote is checked with the git CLI.
  */
+import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gitBlobOid } from '../../src/git/blob-oid.ts';
 import { GitHostError, type CommitResult } from '../../src/git/git-host.ts';
@@ -231,6 +232,23 @@ for (const tHost of tHosts) {
         await expectGitHostError(host.readTree('not-an-oid', ''), 'INVALID');
         await expectGitHostError(host.readBlobs(['0123456789012345678901234567890123456789']), 'NOT_FOUND');
         expect((await gitLog(remote, 'main')).map((commit) => commit.oid)).toEqual([head]);
+      } finally {
+        await close();
+      }
+    });
+
+    it('reports a refused credential as AUTH, for reads and writes, never echoing it', async () => {
+      const { host, secret, close } = await tHost.startWithRefusedCredential();
+      try {
+        const calls = [
+          () => host.getBranchHead('main'),
+          () => host.checkAccess(),
+          () => host.commit({ branch: 'main', expectedHeadOid: null, message: 'm', additions: [{ path: 'a', contents: 'a' }], deletions: [] }),
+        ];
+        for (const call of calls) {
+          const error = await expectGitHostError(call(), 'AUTH');
+          expect([error.message, error.stack, inspect(error, { depth: 10 })].join('\n')).not.toContain(secret);
+        }
       } finally {
         await close();
       }

@@ -62,7 +62,7 @@ describe('GitHub adapter under faults', () => {
   });
 
   it('retries a read that timed out', async () => {
-    const { host, server, remote, close } = await startGitHubHost({ host: { requestTimeoutMs: 300 } });
+    const { host, server, remote, close } = await startGitHubHost({ host: { requestTimeoutMs: 1000 } });
     try {
       const head = await pushFromAnotherClone(remote, { files: { 'a.txt': 'hello' } });
       const released = server.faults.hangNext({ operation: 'ReadBlobs' });
@@ -77,7 +77,7 @@ describe('GitHub adapter under faults', () => {
   });
 
   it('does not commit twice when the commit landed but the answer timed out', async () => {
-    const { host, server, remote, close } = await startGitHubHost({ host: { requestTimeoutMs: 300 } });
+    const { host, server, remote, close } = await startGitHubHost({ host: { requestTimeoutMs: 1000 } });
     try {
       const base = await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
       const released = server.faults.hangNext({ operation: 'CreateCommitOnBranch', after: 'applying' });
@@ -94,7 +94,7 @@ describe('GitHub adapter under faults', () => {
   });
 
   it('commits once when the first attempt timed out or failed before applying', async () => {
-    const { host, server, remote, close } = await startGitHubHost({ host: { requestTimeoutMs: 300 } });
+    const { host, server, remote, close } = await startGitHubHost({ host: { requestTimeoutMs: 1000 } });
     try {
       const base = await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
       const released = server.faults.hangNext({ operation: 'CreateCommitOnBranch', after: 'receiving' });

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { CliGitHost, type GitCommandEvent } from '../../src/git/cli/cli-git-host.ts';
 import type { GitHost } from '../../src/git/git-host.ts';
 import { GitHubHost, type GitHubHostOptions } from '../../src/git/github/github-host.ts';
-import { createBareRepository, makeScratchDir } from '../support/git-fixtures.ts';
+import { basename, dirname } from 'node:path';
+import { createBareRepository, makeScratchDir, startGitHttpServer } from '../support/git-fixtures.ts';
 import { startGitHubServer, type GitHubServer, type GitHubServerOptions } from '../support/github-server/github-server.ts';
 
 export interface HostHarness {
@@ -24,6 +25,8 @@ export interface THost {
   /** GitHub cannot commit several files into an empty repository at once (see github-host.ts). */
   commitsForFirstCommit: number;
   start(): Promise<HostHarness>;
+  /** A host whose credential the remote refuses; `secret` must never show up in errors. */
+  startWithRefusedCredential(): Promise<{ host: GitHost; secret: string; close(): Promise<void> }>;
 }
 
 export async function startCliHost(options: { onCommand?: (event: GitCommandEvent) => void } = {}): Promise<HostHarness & { host: CliGitHost }> {
@@ -62,7 +65,34 @@ export async function startGitHubHost(
   };
 }
 
+const REFUSED_SECRET = 'hnp-refused-secret-0a1b2c3d4e5f';
+
 export const tHosts: THost[] = [
-  { name: 'git', supportsPullRequests: false, commitsForFirstCommit: 1, start: () => startCliHost() },
-  { name: 'github', supportsPullRequests: true, commitsForFirstCommit: 2, start: () => startGitHubHost() },
+  {
+    name: 'git',
+    supportsPullRequests: false,
+    commitsForFirstCommit: 1,
+    start: () => startCliHost(),
+    startWithRefusedCredential: async () => {
+      const remote = await createBareRepository();
+      const server = await startGitHttpServer({ projectRoot: dirname(remote), username: 'x-access-token', password: 'the-right-token-123' });
+      const host = new CliGitHost({
+        remoteUrl: `${server.url}/${basename(remote)}`,
+        cacheDir: join(await makeScratchDir('hnp-cache-'), 'cache'),
+        auth: { type: 'token', token: REFUSED_SECRET },
+        retry: { baseDelayMs: 1 },
+      });
+      return { host, secret: REFUSED_SECRET, close: () => server.close() };
+    },
+  },
+  {
+    name: 'github',
+    supportsPullRequests: true,
+    commitsForFirstCommit: 2,
+    start: () => startGitHubHost(),
+    startWithRefusedCredential: async () => {
+      const { host, close } = await startGitHubHost({ host: { token: REFUSED_SECRET } });
+      return { host, secret: REFUSED_SECRET, close };
+    },
+  },
 ];

@@ -412,6 +412,11 @@ export class GitHubHost implements GitHost {
         return { status: 'committed', oid };
       } catch (error) {
         if (error instanceof GraphqlErrors) {
+          // An earlier attempt that timed out may have landed after we looked: look again.
+          if (attempt > 1) {
+            const landed = await this.#landedCommit(request, expectedHeadOid, operation);
+            if (landed) return landed;
+          }
           const head = await this.#readHead(request.branch, operation);
           if (error.isStaleHead() || head !== expectedHeadOid) return { status: 'head_moved', actualHeadOid: head };
           throw this.#graphqlErrorsToHostError(error, operation);
