@@ -10,16 +10,14 @@ import type { Config } from './config.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.ts';
 import { initOrm, migrateToLatest, migrationsAreCurrent } from './db/orm.ts';
 import { InProcessEventBus, type EventBus } from './events/event-bus.ts';
-import { FabricService } from './fabric/fabric.service.ts';
-import { GitRepositoryService } from './fabric/git-repository.service.ts';
 import type { GraphQLContext, RequestServices } from './graphql/context.ts';
 import { createErrorMasker } from './graphql/errors.ts';
 import { schema } from './graphql/schema.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { ResourceService } from './resource/resource.service.ts';
 import { SecretBox } from './secrets/secret-box.ts';
 import { resolveSecretKey } from './secrets/secret-key.ts';
-import { SyncOperationService } from './sync/sync-operation.service.ts';
+import { createServices, type ServiceDependencies } from './services.ts';
+import { InProcessOperationRunner, type OperationRunner } from './sync/operation-runner.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -36,6 +34,8 @@ export interface App {
   readonly eventBus: EventBus;
   readonly secretBox: SecretBox;
   readonly databaseUrl: string;
+  readonly runner: OperationRunner;
+  readonly dependencies: ServiceDependencies;
   /** http://host:port of the running server (after start). */
   url: string;
   start(): Promise<void>;
@@ -74,16 +74,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const secretBox = new SecretBox(await resolveSecretKey({ configuredKey: config.secretKey, dataDir: config.dataDir, logger }));
   const eventBus = new InProcessEventBus();
 
-  const services = (): RequestServices => {
-    const em = orm.em.fork();
-    return {
-      em,
-      gitRepositories: new GitRepositoryService({ em, secretBox }),
-      fabrics: new FabricService({ em, secretBox }),
-      resources: new ResourceService({ em, eventBus, maxYamlBytes: config.maxYamlBytes }),
-      operations: new SyncOperationService({ em, eventBus }),
-    };
-  };
+  const runner = new InProcessOperationRunner(logger);
+  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, runner };
+  const services = (): RequestServices => createServices(dependencies);
 
   const yoga: YogaServerInstance<ServerContext, GraphQLContext> = createYoga<ServerContext, GraphQLContext>({
     schema,
@@ -105,6 +98,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         requestId,
         actor: { name: 'anonymous' },
         services: requestServices,
+        dependencies,
         eventBus,
         logger: logger.child({ requestId }),
         pagination: config.pagination,
@@ -186,6 +180,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     eventBus,
     secretBox,
     databaseUrl,
+    runner,
+    dependencies,
     url: '',
     services,
     async start() {
@@ -209,6 +205,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       const timeout = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       if (server.listening) await closed;
       clearTimeout(timeout);
+      // Running operations see their signal aborted and stop at the next step boundary.
+      await runner.close();
       await orm.close(true);
       await embedded?.stop();
     },

@@ -1,0 +1,40 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './config.ts';
+import type { EventBus } from './events/event-bus.ts';
+import { FabricService } from './fabric/fabric.service.ts';
+import { GitRepositoryService } from './fabric/git-repository.service.ts';
+import type { Logger } from './logger.ts';
+import { ResourceService } from './resource/resource.service.ts';
+import type { SecretBox } from './secrets/secret-box.ts';
+import type { OperationRunner } from './sync/operation-runner.ts';
+import { SyncOperationService } from './sync/sync-operation.service.ts';
+
+/** What every service may depend on; built once by the composition root. */
+export interface ServiceDependencies {
+  orm: MikroORM;
+  config: Config;
+  logger: Logger;
+  secretBox: SecretBox;
+  eventBus: EventBus;
+  runner: OperationRunner;
+}
+
+/** Services bound to one unit of work (one request, one job). */
+export interface Services {
+  em: EntityManager;
+  gitRepositories: GitRepositoryService;
+  fabrics: FabricService;
+  resources: ResourceService;
+  operations: SyncOperationService;
+}
+
+export function createServices(deps: ServiceDependencies): Services {
+  const em = deps.orm.em.fork();
+  return {
+    em,
+    gitRepositories: new GitRepositoryService({ em, secretBox: deps.secretBox }),
+    fabrics: new FabricService({ em, secretBox: deps.secretBox }),
+    resources: new ResourceService({ em, eventBus: deps.eventBus, maxYamlBytes: deps.config.maxYamlBytes }),
+    operations: new SyncOperationService({ em, eventBus: deps.eventBus }),
+  };
+}

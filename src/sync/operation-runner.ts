@@ -1,0 +1,106 @@
+import type { Logger } from '../logger.ts';
+import type { SyncOperation } from './sync-operation.entity.ts';
+import type { SyncOperationService } from './sync-operation.service.ts';
+
+/**
+ * Runs sync operations outside the GraphQL request that asked for them, one at a time per fabric.
+ * A mutation creates the operation (pending), hands the work here and returns at once; progress
+ * reaches subscribers through the operation's updates.
+ *
+ * This in-process runner serves one gateway process. The durable runner of the sync issue
+ * (graphile-worker queues per fabric) implements the same port.
+ */
+export interface OperationRunner {
+  enqueue(job: OperationJob): void;
+  /** Resolves once nothing is queued or running (tests, shutdown). */
+  idle(): Promise<void>;
+  /** Stops taking work and waits for what is running. */
+  close(): Promise<void>;
+}
+
+export interface OperationContext {
+  /** Services bound to a unit of work of the job's own. */
+  operations: SyncOperationService;
+  operation: SyncOperation;
+  /** Aborted when the operation is cancelled or the gateway stops; check it between steps. */
+  signal: AbortSignal;
+}
+
+export interface OperationJob {
+  operationId: string;
+  fabricId: string;
+  /** Loads the operation in a fresh unit of work and runs the steps. */
+  run(context: { signal: AbortSignal }): Promise<void>;
+}
+
+export class InProcessOperationRunner implements OperationRunner {
+  private readonly tails = new Map<string, Promise<void>>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly controller = new AbortController();
+  private closed = false;
+
+  constructor(private readonly logger: Logger) {}
+
+  enqueue(job: OperationJob): void {
+    if (this.closed) throw new Error('the operation runner is closed');
+    const previous = this.tails.get(job.fabricId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      try {
+        await job.run({ signal: this.controller.signal });
+      } catch (error) {
+        // run() records failures on the operation itself; this only catches what escaped it.
+        this.logger.error({ err: error, operationId: job.operationId }, 'operation failed outside its own error handling');
+      }
+    });
+    this.tails.set(job.fabricId, next);
+    this.running.add(next);
+    void next.finally(() => {
+      this.running.delete(next);
+      if (this.tails.get(job.fabricId) === next) this.tails.delete(job.fabricId);
+    });
+  }
+
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.controller.abort();
+    await this.idle();
+  }
+}
+
+export class OperationCancelledError extends Error {
+  constructor() {
+    super('the operation was cancelled');
+    this.name = 'OperationCancelledError';
+  }
+}
+
+/**
+ * The life cycle every operation shares: in_progress with a start time, the steps, then completed,
+ * or failed with the reason in `error_message` and the event log. Work that throws never leaves
+ * an operation "in progress".
+ */
+export async function runOperation(
+  context: OperationContext,
+  steps: (context: OperationContext) => Promise<Partial<SyncOperation> | void>,
+): Promise<void> {
+  const { operations, operation } = context;
+  await operations.update(operation, { status: 'in_progress', startedAt: new Date(), phase: 'starting' });
+  try {
+    const result = (await steps(context)) ?? {};
+    await operations.update(operation, { ...result, status: 'completed', phase: 'done', completedAt: new Date() } as never, [
+      { message: 'completed' },
+    ]);
+  } catch (error) {
+    const cancelled = error instanceof OperationCancelledError || context.signal.aborted;
+    const message = error instanceof Error ? error.message : String(error);
+    await operations.update(
+      operation,
+      { status: cancelled ? 'cancelled' : 'failed', completedAt: new Date(), errorMessage: cancelled ? 'cancelled' : message },
+      [{ level: cancelled ? 'warning' : 'error', message: cancelled ? 'cancelled' : message }],
+    );
+  }
+}
