@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { findKindByName } from './catalog.ts';
 import { printYamlDocument } from './canonical-yaml.ts';
-import { comparePrefixText, formatIpv4, normalizeMac, parseIpv4Prefix } from './ip.ts';
+import { formatIpv4, normalizeMac, parseIpv4Prefix } from './ip.ts';
 
 export interface HedgehogObjectMetadata {
   name: string;
@@ -384,4 +384,3 @@ function pruneZeroValues(value: Json | undefined): Json | undefined {
   return value;
 }
 
-export { comparePrefixText };

@@ -67,14 +67,6 @@ export function formatPrefix(prefix: Pick<Ipv4Prefix, 'network' | 'length'>): st
   return `${formatIpv4(prefix.network)}/${prefix.length}`;
 }
 
-/** Compares prefixes by network address, then length; used to sort lists the webhooks sort. */
-export function comparePrefixText(a: string, b: string): number {
-  const pa = parseIpv4Prefix(a);
-  const pb = parseIpv4Prefix(b);
-  if (!pa || !pb) return a < b ? -1 : a > b ? 1 : 0;
-  return pa.network - pb.network || pa.length - pb.length;
-}
-
 /**
  * Finds overlapping pairs among many prefixes in O(n log n): sort by start, sweep keeping the
  * furthest end seen. Returns each overlapping item with the earlier item it overlaps.

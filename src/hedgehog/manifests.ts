@@ -4,7 +4,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
-import { toJsonPath, type Finding } from './findings.ts';
+import type { Finding } from './findings.ts';
 
 export type PathSegment = string | number;
 
@@ -149,4 +149,3 @@ function depthOf(value: unknown, limit: number): number {
   return max;
 }
 
-export { toJsonPath };
