@@ -16,7 +16,7 @@ export type GitAuth =
   /** An https token; the username defaults to `x-access-token` (GitHub's convention). */
   | { type: 'token'; token: string; username?: string }
   | { type: 'basic'; username: string; password: string }
-  /** An ssh private key (OpenSSH PEM text). Without a key, ssh uses its agent/default keys. */
+  /** An ssh private key (OpenSSH PEM text). Without a key, ssh uses the agent at SSH_AUTH_SOCK. */
   | { type: 'ssh'; sshPrivateKey?: string };
 
 const ASKPASS_SCRIPT = `#!/bin/sh
@@ -67,7 +67,11 @@ export async function openCredentialSession(auth: GitAuth, paths: { askpassScrip
       };
     case 'ssh': {
       const sshOptions = `-o BatchMode=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile='${paths.knownHostsFile}'`;
-      if (!auth.sshPrivateKey) return { env: { GIT_SSH_COMMAND: `ssh ${sshOptions}` }, dispose: async () => {} };
+      if (!auth.sshPrivateKey) {
+        // HOME is ours, so ~/.ssh keys are out of reach; only the caller's agent can help.
+        const agent = process.env.SSH_AUTH_SOCK;
+        return { env: { GIT_SSH_COMMAND: `ssh ${sshOptions}`, ...(agent ? { SSH_AUTH_SOCK: agent } : {}) }, dispose: async () => {} };
+      }
       const directory = await mkdtemp(join(tmpdir(), 'hnp-ssh-'));
       const keyFile = join(directory, 'key');
       await writeFile(keyFile, auth.sshPrivateKey.trim() + '\n', { mode: 0o600, flag: 'wx' });
