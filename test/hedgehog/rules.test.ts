@@ -267,6 +267,16 @@ const CASES: RuleCase[] = [
     valid: 'apiVersion: wiring.githedgehog.com/v1beta1\nkind: Connection\nmetadata:\n  name: leaf-01--static-external\nspec:\n  staticExternal:\n    link:\n      switch: {port: leaf-01/E1/20/1, ip: 10.98.0.2/24, nextHop: 10.98.0.1, subnets: [10.200.0.0/16]}\n',
   },
   {
+    code: 'CONNECTION_DEPRECATED', severity: 'warning', path: '$.spec.staticExternal', needle: 'staticExternal:',
+    invalid: 'apiVersion: wiring.githedgehog.com/v1beta1\nkind: Connection\nmetadata:\n  name: leaf-01--static-external\nspec:\n  staticExternal:\n    link:\n      switch: {port: leaf-01/E1/20/1, ip: 10.98.0.2/24, nextHop: 10.98.0.1, subnets: [10.200.0.0/16]}\n',
+    valid: 'apiVersion: wiring.githedgehog.com/v1beta1\nkind: Connection\nmetadata:\n  name: leaf-01--external-2\nspec:\n  external:\n    link:\n      switch: {port: leaf-01/E1/20/1}\n',
+  },
+  {
+    code: 'YAML_LIMIT', path: '$', needle: 'a: &a',
+    invalid: ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((name, index) => `${name}: &${name} [${Array(10).fill(`*${'abcdefgh'[index]}`).join(', ')}]`)].join('\n') + '\n',
+    valid: 'apiVersion: wiring.githedgehog.com/v1beta1\nkind: SwitchGroup\nmetadata:\n  name: aliases\n  annotations: &notes {team: net}\nspec: {}\n',
+  },
+  {
     code: 'VPC_MODE_UNSUPPORTED', path: '$.spec.mode', needle: 'l3flat',
     invalid: vpc('s1:\n  subnet: 10.9.0.0/24\n  vlan: 2500', 'mode: l3flat'), valid: vpc('s1:\n  subnet: 10.9.0.0/24\n  vlan: 2500', 'mode: l3vni'),
   },
