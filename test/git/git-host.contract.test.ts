@@ -230,6 +230,10 @@ for (const tHost of tHosts) {
         );
         expect(missing.location).toMatch(/^deletions/);
         await expectGitHostError(host.readTree('not-an-oid', ''), 'INVALID');
+        await expectGitHostError(host.readTree('0123456789012345678901234567890123456789', ''), 'NOT_FOUND');
+        expect(
+          await host.commit({ branch: 'no-such-branch', expectedHeadOid: head, message: 'm', additions: [{ path: 'b.txt', contents: 'b' }], deletions: [] }),
+        ).toEqual({ status: 'head_moved', actualHeadOid: null });
         await expectGitHostError(host.readBlobs(['0123456789012345678901234567890123456789']), 'NOT_FOUND');
         expect((await gitLog(remote, 'main')).map((commit) => commit.oid)).toEqual([head]);
       } finally {
