@@ -17,6 +17,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { SecretBox } from './secrets/secret-box.ts';
 import { resolveSecretKey } from './secrets/secret-key.ts';
 import { createServices, type ServiceDependencies } from './services.ts';
+import { executeOperation, type OperationHandlers } from './sync/launch-operation.ts';
 import { InProcessOperationRunner, type OperationRunner } from './sync/operation-runner.ts';
 
 export interface AppOptions {
@@ -74,8 +75,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const secretBox = new SecretBox(await resolveSecretKey({ configuredKey: config.secretKey, dataDir: config.dataDir, logger }));
   const eventBus = new InProcessEventBus();
 
-  const runner = new InProcessOperationRunner(logger);
-  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, runner };
+  const operationHandlers: OperationHandlers = {};
+  const runner = new InProcessOperationRunner({
+    logger,
+    execute: (operationId, runOptions) => executeOperation(dependencies, operationId, runOptions),
+  });
+  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, runner, operationHandlers };
   const services = (): RequestServices => createServices(dependencies);
 
   const yoga: YogaServerInstance<ServerContext, GraphQLContext> = createYoga<ServerContext, GraphQLContext>({

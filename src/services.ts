@@ -6,6 +6,7 @@ import { GitRepositoryService } from './fabric/git-repository.service.ts';
 import type { Logger } from './logger.ts';
 import { ResourceService } from './resource/resource.service.ts';
 import type { SecretBox } from './secrets/secret-box.ts';
+import type { OperationHandlers } from './sync/launch-operation.ts';
 import type { OperationRunner } from './sync/operation-runner.ts';
 import { SyncOperationService } from './sync/sync-operation.service.ts';
 
@@ -17,6 +18,8 @@ export interface ServiceDependencies {
   secretBox: SecretBox;
   eventBus: EventBus;
   runner: OperationRunner;
+  /** The work of each operation type, registered by the composition root. */
+  operationHandlers: OperationHandlers;
 }
 
 /** Services bound to one unit of work (one request, one job). */

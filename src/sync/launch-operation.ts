@@ -1,5 +1,4 @@
-import type { ServiceDependencies, Services } from '../services.ts';
-import { createServices } from '../services.ts';
+import { createServices, type ServiceDependencies, type Services } from '../services.ts';
 import { runOperation, type OperationContext } from './operation-runner.ts';
 import type { OperationType, SyncOperation } from './sync-operation.entity.ts';
 
@@ -8,30 +7,38 @@ export interface LaunchRequest {
   type: OperationType;
   trigger?: SyncOperation['trigger'];
   initiatedBy: string;
+  /** Everything the handler needs besides the fabric (e.g. a commit message); stored with the operation. */
   details?: Record<string, unknown>;
+  /** Collapses queued duplicates (e.g. `pull:<fabricId>`). */
+  jobKey?: string;
 }
 
-export type OperationSteps = (context: OperationContext & { services: Services }) => Promise<Partial<SyncOperation> | void>;
+export type OperationStepsContext = OperationContext & { services: Services; dependencies: ServiceDependencies };
+
+/** The work of one operation type; registered in `ServiceDependencies.operationHandlers`. */
+export type OperationSteps = (context: OperationStepsContext) => Promise<Partial<SyncOperation> | void>;
+
+export type OperationHandlers = Partial<Record<OperationType, OperationSteps>>;
+
+/** Records a pending operation and enqueues it; returns at once. */
+export async function launchOperation(deps: ServiceDependencies, requestServices: Services, request: LaunchRequest): Promise<SyncOperation> {
+  if (!deps.operationHandlers[request.type]) throw new Error(`no handler is registered for ${request.type} operations`);
+  const operation = await requestServices.operations.create(request);
+  await deps.runner.enqueue({ operationId: operation.id, fabricId: request.fabricId, jobKey: request.jobKey });
+  return operation;
+}
 
 /**
- * Records a pending operation and queues its steps on the runner; returns at once. The steps get
- * services of their own unit of work, so nothing is shared with the request that asked.
+ * Runs one operation by id in a unit of work of its own, through the handler for its type. The
+ * runners call this; it is all a durable queue needs to store.
  */
-export async function launchOperation(
-  deps: ServiceDependencies,
-  requestServices: Services,
-  request: LaunchRequest,
-  steps: OperationSteps,
-): Promise<SyncOperation> {
-  const operation = await requestServices.operations.create(request);
-  deps.runner.enqueue({
-    operationId: operation.id,
-    fabricId: request.fabricId,
-    run: async ({ signal }) => {
-      const services = createServices(deps);
-      const fresh = await services.operations.get(operation.id);
-      await runOperation({ operations: services.operations, operation: fresh, signal }, (context) => steps({ ...context, services }));
-    },
+export async function executeOperation(deps: ServiceDependencies, operationId: string, options: { signal: AbortSignal }): Promise<void> {
+  const services = createServices(deps);
+  const operation = await services.operations.get(operationId);
+  if (operation.status !== 'pending') return; // already run (a retried or duplicate job)
+  const steps = deps.operationHandlers[operation.operationType];
+  await runOperation({ operations: services.operations, operation, signal: options.signal }, async (context) => {
+    if (!steps) throw new Error(`no handler is registered for ${operation.operationType} operations`);
+    return steps({ ...context, services, dependencies: deps });
   });
-  return operation;
 }

@@ -4,52 +4,61 @@ import type { SyncOperationService } from './sync-operation.service.ts';
 
 /**
  * Runs sync operations outside the GraphQL request that asked for them, one at a time per fabric.
- * A mutation creates the operation (pending), hands the work here and returns at once; progress
- * reaches subscribers through the operation's updates.
+ * A mutation records the operation (pending), enqueues it here by id and returns at once; the
+ * runner later executes it through the handler registered for its type, and progress reaches
+ * subscribers through the operation's updates.
  *
- * This in-process runner serves one gateway process. The durable runner of the sync issue
- * (graphile-worker queues per fabric) implements the same port.
+ * The in-process runner serves one gateway process. A durable runner (graphile-worker queues per
+ * fabric) implements the same port: everything it needs is the operation's id.
  */
 export interface OperationRunner {
-  enqueue(job: OperationJob): void;
+  enqueue(job: OperationJob): Promise<void>;
   /** Resolves once nothing is queued or running (tests, shutdown). */
   idle(): Promise<void>;
   /** Stops taking work and waits for what is running. */
   close(): Promise<void>;
 }
 
+export interface OperationJob {
+  operationId: string;
+  fabricId: string;
+  /** Jobs with the same key that are still queued collapse into one (a burst of pull triggers). */
+  jobKey?: string;
+}
+
+/** Executes one operation by id; given to the runner by the composition root. */
+export type ExecuteOperation = (operationId: string, options: { signal: AbortSignal }) => Promise<void>;
+
 export interface OperationContext {
-  /** Services bound to a unit of work of the job's own. */
   operations: SyncOperationService;
   operation: SyncOperation;
   /** Aborted when the operation is cancelled or the gateway stops; check it between steps. */
   signal: AbortSignal;
 }
 
-export interface OperationJob {
-  operationId: string;
-  fabricId: string;
-  /** Loads the operation in a fresh unit of work and runs the steps. */
-  run(context: { signal: AbortSignal }): Promise<void>;
-}
-
 export class InProcessOperationRunner implements OperationRunner {
   private readonly tails = new Map<string, Promise<void>>();
   private readonly running = new Set<Promise<void>>();
+  private readonly queuedKeys = new Set<string>();
   private readonly controller = new AbortController();
   private closed = false;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(private readonly options: { logger: Logger; execute: ExecuteOperation }) {}
 
-  enqueue(job: OperationJob): void {
+  async enqueue(job: OperationJob): Promise<void> {
     if (this.closed) throw new Error('the operation runner is closed');
+    if (job.jobKey) {
+      if (this.queuedKeys.has(job.jobKey)) return;
+      this.queuedKeys.add(job.jobKey);
+    }
     const previous = this.tails.get(job.fabricId) ?? Promise.resolve();
     const next = previous.then(async () => {
+      if (job.jobKey) this.queuedKeys.delete(job.jobKey);
       try {
-        await job.run({ signal: this.controller.signal });
+        await this.options.execute(job.operationId, { signal: this.controller.signal });
       } catch (error) {
-        // run() records failures on the operation itself; this only catches what escaped it.
-        this.logger.error({ err: error, operationId: job.operationId }, 'operation failed outside its own error handling');
+        // The operation records its own failures; this only catches what escaped that.
+        this.options.logger.error({ err: error, operationId: job.operationId }, 'operation failed outside its own error handling');
       }
     });
     this.tails.set(job.fabricId, next);

@@ -22,21 +22,24 @@ it('runs operations of one fabric one at a time, and of different fabrics side b
   const started: string[] = [];
   const release = deferred();
   const firstStarted = deferred();
-  const services = t.app.services();
-  const first = await launchOperation(t.app.dependencies, services, { fabricId: a.id, type: 'pull', initiatedBy: 'test' }, async () => {
-    started.push('a1');
-    firstStarted.resolve();
-    await release.promise;
-  });
-  expect(first.status).toBe('pending');
   const otherFabricDone = deferred();
-  await launchOperation(t.app.dependencies, services, { fabricId: a.id, type: 'push', initiatedBy: 'test' }, async () => {
-    started.push('a2');
-  });
-  await launchOperation(t.app.dependencies, services, { fabricId: b.id, type: 'pull', initiatedBy: 'test' }, async () => {
-    started.push('b1');
-    otherFabricDone.resolve();
-  });
+  // Handlers are looked up by type when the operation runs; `details` carries what they need.
+  t.app.dependencies.operationHandlers.cluster_refresh = async ({ operation }) => {
+    const label = String(operation.details.label);
+    started.push(label);
+    if (label === 'a1') {
+      firstStarted.resolve();
+      await release.promise;
+    }
+    if (label === 'b1') otherFabricDone.resolve();
+  };
+  const services = t.app.services();
+  const launch = (fabricId: string, label: string) =>
+    launchOperation(t.app.dependencies, services, { fabricId, type: 'cluster_refresh', initiatedBy: 'test', details: { label } });
+  const first = await launch(a.id, 'a1');
+  expect(first.status).toBe('pending');
+  await launch(a.id, 'a2');
+  await launch(b.id, 'b1');
   await firstStarted.promise;
   await otherFabricDone.promise;
   // b1 ran while a1 was still holding fabric a; a2 waits for a1.
@@ -50,12 +53,31 @@ it('runs operations of one fabric one at a time, and of different fabrics side b
   expect(done.completedAt).toBeInstanceOf(Date);
 });
 
+it('collapses queued jobs with the same key into one', async () => {
+  const fabric = await createFabric(t);
+  const release = deferred();
+  const ran: string[] = [];
+  t.app.dependencies.operationHandlers.pull = async ({ operation }) => {
+    ran.push(String(operation.details.label));
+    if (operation.details.label === 'busy') await release.promise;
+  };
+  const services = t.app.services();
+  await launchOperation(t.app.dependencies, services, { fabricId: fabric.id, type: 'pull', initiatedBy: 'test', details: { label: 'busy' } });
+  for (const label of ['burst-1', 'burst-2', 'burst-3']) {
+    await launchOperation(t.app.dependencies, services, { fabricId: fabric.id, type: 'pull', initiatedBy: 'webhook', details: { label }, jobKey: `pull:${fabric.id}` });
+  }
+  release.resolve();
+  await t.app.runner.idle();
+  expect(ran).toEqual(['busy', 'burst-1']);
+});
+
 it('records a failure with its reason and never leaves the operation in progress', async () => {
   const fabric = await createFabric(t);
-  const operation = await launchOperation(t.app.dependencies, t.app.services(), { fabricId: fabric.id, type: 'ingestion', initiatedBy: 'test' }, async ({ operations, operation: running }) => {
-    await operations.update(running, { phase: 'validating', progressTotal: 2 });
+  t.app.dependencies.operationHandlers.ingestion = async ({ operations, operation }) => {
+    await operations.update(operation, { phase: 'validating', progressTotal: 2 });
     throw new Error('raw/broken.yaml could not be read');
-  });
+  };
+  const operation = await launchOperation(t.app.dependencies, t.app.services(), { fabricId: fabric.id, type: 'ingestion', initiatedBy: 'test' });
   await t.app.runner.idle();
   const failed = await t.app.services().operations.get(operation.id);
   expect(failed).toMatchObject({ status: 'failed', errorMessage: 'raw/broken.yaml could not be read', phase: 'validating' });
