@@ -160,6 +160,7 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
     records.set(keyOf(record.kind, record.namespace, record.name), record);
     validity.set(record, KIND_SCHEMAS[record.kind]?.safeParse(object).success ?? false);
   }
+  const existingOnly = new Map(records);
   const seenInput = new Map<string, ObjectRecord>();
   for (const { source, info, schemaValid, name, namespace } of managed) {
     const key = keyOf(info.kind, namespace, name);
@@ -184,34 +185,23 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
   // 3. Rules.
   const inputSet = new Set(inputRecords);
   const errorsByRecord = new Set<ObjectRecord>();
-  const byKind = new Map<string, ObjectRecord[]>();
-  for (const record of [...records.values()].sort((a, b) => a.order - b.order)) {
-    if (!validity.get(record)) continue;
-    const list = byKind.get(record.kind) ?? [];
-    list.push(record);
-    byKind.set(record.kind, list);
-  }
-  const context: RuleContext = {
-    config,
-    lookup: (kind, namespace, name) => records.get(keyOf(kind, namespace, name)),
-    all: (kind) => byKind.get(kind) ?? [],
-    report: (record: ObjectRecord, finding: RuleFinding) => {
-      const severity = finding.severity ?? 'error';
-      if (severity === 'error') errorsByRecord.add(record);
-      if (!inputSet.has(record)) return;
-      findings.push({
-        severity,
-        code: finding.code,
-        message: finding.message,
-        ...(record.file === undefined ? {} : { file: record.file }),
-        ...(record.documentIndex === undefined ? {} : { documentIndex: record.documentIndex }),
-        ...(record.positionOf ? record.positionOf(finding.path) : {}),
-        kind: record.kind,
-        name: record.name,
-        path: toJsonPath(finding.path),
-      });
-    },
-  };
+  const byKind = indexByKind(records, validity);
+  const context = makeContext(config, records, byKind, (record, finding) => {
+    const severity = finding.severity ?? 'error';
+    if (severity === 'error') errorsByRecord.add(record);
+    if (!inputSet.has(record)) return;
+    findings.push({
+      severity,
+      code: finding.code,
+      message: finding.message,
+      ...(record.file === undefined ? {} : { file: record.file }),
+      ...(record.documentIndex === undefined ? {} : { documentIndex: record.documentIndex }),
+      ...(record.positionOf ? record.positionOf(finding.path) : {}),
+      kind: record.kind,
+      name: record.name,
+      path: toJsonPath(finding.path),
+    });
+  });
   const anyInvalid = [...validity.values()].some((valid) => !valid);
   // A malformed object that others reference can surprise a rule reading it; its own schema
   // findings already explain the problem, so the rule's crash is not reported twice.
@@ -234,6 +224,34 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
   guarded(() => checkDeviceAddresses(context));
   guarded(() => checkVpcSubnetsAcrossVpcs(context));
   guarded(() => checkAttachmentsPerConnection(context));
+
+  // 3b. Existing objects that refer to input objects are checked again, before and after the
+  // change; what they newly fail is reported (without a position: they are not in the input), so
+  // a change that breaks them (a port or subnet taken away) does not pass unnoticed.
+  const changedNames = new Set(inputRecords.map((record) => record.name));
+  const dependents = existingOnly.size === 0 ? [] : [...records.values()].filter((record) => !inputSet.has(record) && validity.get(record) && KIND_RULES[record.kind] && refersToAny(record.object.spec, changedNames));
+  if (dependents.length > 0) {
+    const collect = (lookup: Map<string, ObjectRecord>, kinds: Map<string, ObjectRecord[]>) => {
+      const found = new Map<string, { record: ObjectRecord; finding: RuleFinding }>();
+      const sink = makeContext(config, lookup, kinds, (record, finding) => {
+        found.set(`${record.kind}|${record.name}|${finding.code}|${toJsonPath(finding.path)}|${finding.message}`, { record, finding });
+      });
+      for (const record of dependents) guarded(() => KIND_RULES[record.kind]!(sink, record));
+      return found;
+    };
+    const before = collect(existingOnly, indexByKind(existingOnly, validity));
+    for (const [key, { record, finding }] of collect(records, byKind)) {
+      if (before.has(key)) continue;
+      findings.push({
+        severity: finding.severity ?? 'error',
+        code: finding.code,
+        message: `${finding.message} (existing ${record.kind} ${record.name}, after this change)`,
+        kind: record.kind,
+        name: record.name,
+        path: toJsonPath(finding.path),
+      });
+    }
+  }
 
   // 4. Results: every input object with its canonical form, valid or not.
   const objects: ValidatedObject[] = inputRecords.map((record) => {
@@ -259,6 +277,45 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
 }
 
 type KindRule = (ctx: RuleContext, record: ObjectRecord) => void;
+
+function indexByKind(records: ReadonlyMap<string, ObjectRecord>, validity: ReadonlyMap<ObjectRecord, boolean>): Map<string, ObjectRecord[]> {
+  const byKind = new Map<string, ObjectRecord[]>();
+  for (const record of [...records.values()].sort((a, b) => a.order - b.order)) {
+    if (!validity.get(record)) continue;
+    const list = byKind.get(record.kind) ?? [];
+    list.push(record);
+    byKind.set(record.kind, list);
+  }
+  return byKind;
+}
+
+function makeContext(config: FabricConfig, records: ReadonlyMap<string, ObjectRecord>, byKind: ReadonlyMap<string, ObjectRecord[]>, report: RuleContext['report']): RuleContext {
+  return {
+    config,
+    lookup: (kind, namespace, name) => records.get(`${kind}|${namespace}|${name}`),
+    all: (kind) => byKind.get(kind) ?? [],
+    report,
+  };
+}
+
+/** True when any string (or map key) in `value` is one of `names`, or `<name>/...` (ports, subnets). */
+function refersToAny(value: unknown, names: ReadonlySet<string>): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (typeof current === 'string') {
+      if (names.has(current) || names.has(current.split('/', 1)[0]!)) return true;
+    } else if (Array.isArray(current)) {
+      stack.push(...current);
+    } else if (current !== null && typeof current === 'object') {
+      for (const [key, member] of Object.entries(current)) {
+        if (names.has(key) || (key.startsWith('ext.') && names.has(key.slice(4)))) return true;
+        stack.push(member);
+      }
+    }
+  }
+  return false;
+}
 
 const KIND_RULES: Readonly<Record<string, KindRule>> = {
   Switch: checkSwitch,

@@ -34,16 +34,41 @@ describe('validateManifests', () => {
   });
 
   it('checks input together with existing objects; an input object replaces the existing one of the same name', () => {
-    // Changing leaf-01's profile to a spine-only profile without ESLAG makes its ESLAG setting invalid.
+    // Giving leaf-01 a spine-only profile without ESLAG makes its own ESLAG setting invalid.
     const leaf = BASE_FABRIC.find((object) => object.metadata.name === 'leaf-01')!;
     const changed = { ...leaf, spec: { ...(leaf.spec as object), profile: 'celestica-ds4000' } };
     const result = validateManifests({ files: [{ path: 'leaf.yaml', text: renderMultiDocument([changed]) }], existing: BASE_FABRIC });
-    const codes = new Set(result.errors.map((finding) => finding.code));
-    expect(codes.has('SWITCH_PROFILE_FEATURE')).toBe(true);
-    // Connections on leaf-01 now name ports the new profile lacks, but they are existing objects:
-    // their findings are the fabric's, not the input's, so only the input's findings are listed.
-    expect(result.errors.every((finding) => finding.name === 'leaf-01')).toBe(true);
+    expect(result.errors.filter((finding) => finding.name === 'leaf-01').map((finding) => finding.code)).toContain('SWITCH_PROFILE_FEATURE');
     expect(result.objects.map((object) => object.name)).toEqual(['leaf-01']);
+  });
+
+  it('reports existing objects the change breaks, without positions, and nothing they already had', () => {
+    // leaf-01 without breakouts: E1/1 falls back to 1x100G, so of its server sub-ports E1/1/1..E1/1/4
+    // only E1/1/1 (the alias of E1/1) remains.
+    const leaf = BASE_FABRIC.find((object) => object.metadata.name === 'leaf-01')!;
+    const { portBreakouts: _dropped, ...spec } = leaf.spec as { portBreakouts: unknown };
+    const result = validateManifests({ files: [{ path: 'leaf.yaml', text: renderMultiDocument([{ ...leaf, spec }]) }], existing: BASE_FABRIC });
+    expect(result.valid).toBe(false);
+    expect(result.errors.map((finding) => [finding.code, finding.kind, finding.name, finding.path, finding.file, finding.line])).toEqual([
+      ['PORT_NOT_ALLOWED', 'Connection', 'server-0002--eslag--leaf-01--leaf-02', '$.spec.eslag.links[0].switch.port', undefined, undefined],
+      ['PORT_NOT_ALLOWED', 'Connection', 'server-0003--bundled--leaf-01', '$.spec.bundled.links[0].switch.port', undefined, undefined],
+      ['PORT_NOT_ALLOWED', 'Connection', 'server-0003--bundled--leaf-01', '$.spec.bundled.links[1].switch.port', undefined, undefined],
+    ]);
+    expect(result.errors[0]!.message).toContain('after this change');
+
+    // A VPC that drops a subnet breaks the attachments to it.
+    const vpc = BASE_FABRIC.find((object) => object.kind === 'VPC' && object.metadata.name === 'vpc-0001')!;
+    const subnets = (vpc.spec as { subnets: Record<string, unknown> }).subnets;
+    const shrunk = { ...vpc, spec: { ...(vpc.spec as object), subnets: { 'subnet-2': subnets['subnet-2'] } } };
+    const attachments = validateManifests({ files: [{ path: 'vpc.yaml', text: renderMultiDocument([shrunk]) }], existing: BASE_FABRIC });
+    expect(attachments.errors.map((finding) => [finding.code, finding.kind, finding.name])).toEqual([
+      ['REFERENCE_NOT_FOUND', 'ExternalPeering', 'vpc-0001--uplink'],
+      ['REFERENCE_NOT_FOUND', 'VPCAttachment', 'server-0001--eslag--leaf-01--leaf-02--vpc-0001--subnet-1'],
+    ]);
+    expect(attachments.errors.every((finding) => finding.message.includes('has no subnet subnet-1'))).toBe(true);
+
+    // Unchanged input: nothing new to report.
+    expect(validateManifests({ files: [{ path: 'vpc.yaml', text: renderMultiDocument([vpc]) }], existing: BASE_FABRIC }).errors).toEqual([]);
   });
 
   it('is order-independent: shuffled documents and files give the same findings', () => {
