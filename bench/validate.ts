@@ -2,7 +2,8 @@
  * Validation benchmark (prints figures; not a test). Generates a ~10,000-object hydrated fabric,
  * then times, as medians over several runs after a warm-up:
  *   - `yaml` alone: parseAllDocuments on the same text (and with toJS, the fairer baseline);
- *   - validateManifests: parse + schema + canonical form + every rule + canonical YAML and hashes.
+ *   - validateManifests: parse + schema + canonical form + every rule + canonical YAML and hashes;
+ *   - a one-object draft (leaf-01) validated against the whole fabric as existing objects.
  * Goal (issue 3): validation within 3x the parse time and under 5 s on a 2-core machine.
  *
  * Run: npx tsx bench/validate.ts [--runs 5] [--servers-per-leaf-pair 56]
@@ -51,6 +52,11 @@ const validation = measure(() => {
   result = validateManifests({ files: [{ path: 'fabric.yaml', text }] });
 });
 
+// A draft: one changed object checked against the whole fabric (what a draft mutation does).
+const leaf = objects.find((object) => object.kind === 'Switch' && object.metadata.name === 'leaf-01')!;
+const draftText = renderMultiDocument([leaf]);
+const draft = measure(() => validateManifests({ files: [{ path: 'draft.yaml', text: draftText }], existing: objects }));
+
 const lines = text.split('\n').length;
 console.log(`fabric: ${objects.length} objects, ${lines} lines, ${(Buffer.byteLength(text) / 1024 / 1024).toFixed(1)} MiB`);
 console.log(`  ${[...counts].map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
@@ -61,4 +67,5 @@ console.log(`  yaml parseAllDocuments + toJS:   ${parseToJs.toFixed(0)} ms`);
 console.log(`  validateManifests:               ${validation.toFixed(0)} ms  (${Math.round(objects.length / (validation / 1000))} objects/s)`);
 console.log(`  ratio to parseAllDocuments:      ${(validation / parseOnly).toFixed(2)}x`);
 console.log(`  ratio to parseAllDocuments+toJS: ${(validation / parseToJs).toFixed(2)}x`);
+console.log(`  one-object draft vs the fabric:  ${draft.toFixed(0)} ms`);
 console.log(`goal: < 3x parse time and < 5000 ms → ${validation / parseOnly < 3 && validation < 5000 ? 'met' : 'NOT met'}`);
