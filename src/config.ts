@@ -29,6 +29,8 @@ const EnvironmentSchema = z.object({
   DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   MAX_YAML_BYTES: z.coerce.number().int().min(1).default(5 * 1024 * 1024),
+  GIT_CACHE_DIR: z.string().min(1).optional(),
+  GITHUB_API_URL: z.string().regex(/^https?:\/\//, 'must be an http(s):// URL').optional(),
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
@@ -46,6 +48,10 @@ export interface Config {
   readonly pagination: { readonly defaultPageSize: number; readonly maxPageSize: number };
   readonly shutdownTimeoutMs: number;
   readonly maxYamlBytes: number;
+  /** Cached bare clones of the native git adapter. */
+  readonly gitCacheDir: string;
+  /** REST base URL used for every GitHub repository instead of the one derived from its URL (tests, proxies). */
+  readonly githubApiUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -90,5 +96,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pagination: Object.freeze({ defaultPageSize: e.DEFAULT_PAGE_SIZE, maxPageSize: e.MAX_PAGE_SIZE }),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     maxYamlBytes: e.MAX_YAML_BYTES,
+    gitCacheDir: e.GIT_CACHE_DIR ? path.resolve(e.GIT_CACHE_DIR) : path.join(dataDir, 'git-cache'),
+    githubApiUrl: e.GITHUB_API_URL ?? null,
   });
 }

@@ -1,0 +1,84 @@
+/**
+ * Picks and configures the GitHost adapter for a stored GitRepository record: GitHub's API for
+ * provider `github`, the git CLI for everything else. The only place that turns stored
+ * credentials into adapter options; nothing here logs or returns them.
+ */
+import { DomainError } from '../errors.ts';
+import type { GitCredentials } from '../fabric/git-repository.service.ts';
+import type { GitRepository } from '../fabric/git-repository.entity.ts';
+import { CliGitHost, type GitAuth } from './cli/cli-git-host.ts';
+import type { GitHost } from './git-host.ts';
+import { GitHubHost, type GitHubHostOptions } from './github/github-host.ts';
+
+export interface CreateGitHostOptions {
+  repository: Pick<GitRepository, 'url' | 'provider' | 'authType' | 'commitAuthorName' | 'commitAuthorEmail'>;
+  /** Decrypted credentials (`GitRepositoryService.readCredentials`), or null. */
+  credentials: GitCredentials | null;
+  /** Where the native adapter keeps its cached bare clones (`Config.gitCacheDir`). */
+  cacheDir: string;
+  /** REST base URL for GitHub instead of the one derived from the URL (`Config.githubApiUrl`; tests). */
+  githubApiUrl?: string | null;
+  /** Extra GitHub adapter settings (retry, timeouts, request hook). */
+  github?: Partial<Omit<GitHubHostOptions, 'owner' | 'name' | 'token' | 'baseUrl'>>;
+}
+
+export interface GitHubCoordinates {
+  owner: string;
+  name: string;
+  /** REST base URL: `https://api.github.com`, or `https://<host>/api/v3` for GitHub Enterprise Server. */
+  baseUrl: string;
+}
+
+/** `https://github.com/acme/fabric(.git)` → owner, name and the API base for that host. */
+export function gitHubCoordinates(url: string): GitHubCoordinates {
+  const match = /^https:\/\/([^/@]+)\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url.trim());
+  if (!match) {
+    throw new DomainError('INVALID_INPUT', 'A GitHub repository URL must look like https://<host>/<owner>/<name>', {
+      problems: [{ path: '$.url', message: 'expected https://<host>/<owner>/<name>' }],
+    });
+  }
+  const [, host, owner, name] = match as unknown as [string, string, string, string];
+  const baseUrl = host.toLowerCase() === 'github.com' ? 'https://api.github.com' : `https://${host}/api/v3`;
+  return { owner, name, baseUrl };
+}
+
+function cliAuth(authType: GitRepository['authType'], credentials: GitCredentials | null): GitAuth {
+  switch (authType) {
+    case 'token':
+      if (!credentials?.token) throw missing('a token');
+      return { type: 'token', token: credentials.token, ...(credentials.username ? { username: credentials.username } : {}) };
+    case 'basic':
+      if (!credentials?.username || !credentials.password) throw missing('a username and password');
+      return { type: 'basic', username: credentials.username, password: credentials.password };
+    case 'ssh_key':
+      return credentials?.sshPrivateKey ? { type: 'ssh', sshPrivateKey: credentials.sshPrivateKey } : { type: 'ssh' };
+    default:
+      return { type: 'none' };
+  }
+}
+
+function missing(what: string): DomainError {
+  return new DomainError('INVALID_INPUT', `The Git repository has no stored credentials with ${what}; set them with updateGitRepository`);
+}
+
+/** The adapter for one repository. Callers should `close()` it when done. */
+export function createGitHost(options: CreateGitHostOptions): GitHost {
+  const { repository, credentials } = options;
+  if (repository.provider === 'github') {
+    const coordinates = gitHubCoordinates(repository.url);
+    if (!credentials?.token) throw missing('a token (GitHub needs one even for public repositories to commit)');
+    return new GitHubHost({
+      ...options.github,
+      owner: coordinates.owner,
+      name: coordinates.name,
+      token: credentials.token,
+      baseUrl: options.githubApiUrl ?? coordinates.baseUrl,
+    });
+  }
+  return new CliGitHost({
+    remoteUrl: repository.url,
+    cacheDir: options.cacheDir,
+    auth: cliAuth(repository.authType, credentials),
+    author: { name: repository.commitAuthorName, email: repository.commitAuthorEmail },
+  });
+}
