@@ -19,6 +19,9 @@ export interface InputProblem {
   path: string;
   line?: number;
   column?: number;
+  /** Stable finding code from the Hedgehog catalog, when the problem is one of its rules. */
+  code?: string;
+  severity?: 'error' | 'warning';
 }
 
 export function invalidManifest(problems: InputProblem[]): DomainError {

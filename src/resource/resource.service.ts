@@ -2,7 +2,10 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { DomainError, notFound, requireId } from '../errors.ts';
 import { topics, type EventBus } from '../events/event-bus.ts';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
+import type { FabricConfig } from '../hedgehog/fabric-config.ts';
+import type { ValidatedObject, ValidationResult } from '../hedgehog/validate.ts';
 import { checkManifestShape, parseSingleManifest, type ManifestObject } from './manifest-input.ts';
+import { effectiveObjects, requireOneValidObject, validateManifestInput } from './manifest-validation.ts';
 import { ResourceSchema, type Resource } from './resource.entity.ts';
 
 export interface ResourceFilter {
@@ -68,7 +71,7 @@ export class ResourceService {
   /** Records a draft for a new object. Refused when the object already exists in Git or as a draft. */
   async createDraft(fabricId: string, input: ManifestInput, actor: Actor): Promise<Resource> {
     await this.requireFabric(fabricId);
-    const manifest = this.parse(input);
+    const manifest = await this.parseAndValidate(fabricId, input);
     const identity = identityOf(manifest);
     const existing = await this.deps.em.findOne(ResourceSchema, { fabric: fabricId, ...identity });
     if (existing && (existing.desiredSpec != null || existing.draftAction === 'upsert')) {
@@ -89,8 +92,8 @@ export class ResourceService {
   /** Records a draft that changes an existing object; kind, namespace and name cannot change. */
   async updateDraft(id: string, input: ManifestInput, actor: Actor): Promise<Resource> {
     const resource = await this.get(id);
-    const manifest = this.parse(input);
-    const identity = identityOf(manifest);
+    const parsed = this.parse(input);
+    const identity = identityOf(parsed);
     if (identity.kind !== resource.kind || identity.namespace !== resource.namespace || identity.name !== resource.name) {
       throw new DomainError(
         'INVALID_INPUT',
@@ -98,6 +101,7 @@ export class ResourceService {
         { problems: [{ path: '$.metadata.name', message: 'does not match the resource being updated' }] },
       );
     }
+    const manifest = await this.parseAndValidate(resource.fabric.id, input);
     this.applyDraft(resource, manifest, actor);
     await this.deps.em.flush();
     this.publishDraftChange(resource, 'upsert', actor);
@@ -144,6 +148,28 @@ export class ResourceService {
     await this.deps.em.flush();
     this.publishDraftChange(resource, 'discard', actor);
     return resource;
+  }
+
+  /**
+   * Checks a manifest as the fabric would see it with every pending draft applied, and returns
+   * its canonical form (what will be written to Git). Refused with every finding otherwise.
+   */
+  async validate(fabricId: string, input: ManifestInput): Promise<ValidationResult> {
+    const [rows, fabric] = await Promise.all([
+      this.deps.em.find(ResourceSchema, { fabric: fabricId }, { disableIdentityMap: true }),
+      this.deps.em.findOneOrFail(FabricSchema, { id: fabricId }, { fields: ['validationSettings'] }),
+    ]);
+    return validateManifestInput({
+      ...(input.yaml !== undefined ? { yaml: input.yaml } : { object: input.object }),
+      existing: effectiveObjects(rows),
+      fabricConfig: fabric.validationSettings as Partial<FabricConfig>,
+    });
+  }
+
+  private async parseAndValidate(fabricId: string, input: ManifestInput): Promise<ManifestObject> {
+    this.parse(input);
+    const validated: ValidatedObject = requireOneValidObject(await this.validate(fabricId, input));
+    return validated.object as ManifestObject;
   }
 
   private parse(input: ManifestInput): ManifestObject {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { queryDatabase } from '../support/database.ts';
-import { createDraft, createFabric, createRepository, switchYaml } from '../support/fixtures.ts';
+import { createDraft, createFabric, createRepository, vlanNamespaceYaml } from '../support/fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -29,7 +29,7 @@ async function countRows(fabricId: string) {
 it('deleting a fabric removes its resources, operations and events, keeps the repository, and the fabric can be recreated', async () => {
   const repository = await createRepository(t, { name: 'clean-state-repo' });
   const fabric = await createFabric(t, { name: 'clean-state', gitRepositoryId: repository.id, gitopsDirectory: 'fabrics/clean' });
-  for (const name of ['leaf-01', 'leaf-02', 'spine-01']) await createDraft(t, fabric.id, switchYaml(name));
+  for (const name of ['leaf-01', 'leaf-02', 'spine-01']) await createDraft(t, fabric.id, vlanNamespaceYaml(name));
   const services = t.app.services();
   for (const type of ['pull', 'push'] as const) {
     const operation = await services.operations.create({ fabricId: fabric.id, type, initiatedBy: 'seed' });
@@ -37,7 +37,7 @@ it('deleting a fabric removes its resources, operations and events, keeps the re
   }
   // Another fabric whose rows must survive.
   const neighbour = await createFabric(t, { name: 'neighbour' });
-  await createDraft(t, neighbour.id, switchYaml('neighbour-leaf'));
+  await createDraft(t, neighbour.id, vlanNamespaceYaml('neighbour-leaf'));
 
   expect(await countRows(fabric.id)).toEqual({ resources: 3, operations: 2, events: 4, orphans: 0 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryDatabase } from '../support/database.ts';
-import { createDraft, createFabric, createRepository, switchYaml } from '../support/fixtures.ts';
+import { createDraft, createFabric, createRepository, vlanNamespaceYaml } from '../support/fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -127,18 +127,18 @@ describe('Resource drafts', () => {
     const fabric = await createFabric(t);
     const created = await t.graphqlOk(
       `mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id kind namespace name apiVersion hasDraft desired { spec } draft { action spec draftedBy baseBlobOid } } }`,
-      { f: fabric.id, y: switchYaml('leaf-01') },
+      { f: fabric.id, y: vlanNamespaceYaml('leaf-01') },
     );
     expect(created.createResource).toMatchObject({
-      kind: 'Switch', namespace: 'default', name: 'leaf-01', apiVersion: 'wiring.githedgehog.com/v1beta1', hasDraft: true,
-      desired: null, draft: { action: 'UPSERT', spec: { role: 'server-leaf', description: 'leaf-01' }, draftedBy: 'anonymous', baseBlobOid: null },
+      kind: 'VLANNamespace', namespace: 'default', name: 'leaf-01', apiVersion: 'wiring.githedgehog.com/v1beta1', hasDraft: true,
+      desired: null, draft: { action: 'UPSERT', spec: { ranges: [{ from: 1000, to: 1999 }] }, draftedBy: 'anonymous', baseBlobOid: null },
     });
     const id = created.createResource.id;
     const updated = await t.graphqlOk(
       `mutation($id: ID!, $o: JSON!) { updateResource(id: $id, manifest: { object: $o }) { draft { spec } version } }`,
-      { id, o: { apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'Switch', metadata: { name: 'leaf-01' }, spec: { role: 'server-leaf', description: 'changed' } } },
+      { id, o: { apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'VLANNamespace', metadata: { name: 'leaf-01' }, spec: { ranges: [{ from: 2000, to: 2999 }] } } },
     );
-    expect(updated.updateResource.draft.spec.description).toBe('changed');
+    expect(updated.updateResource.draft.spec.ranges).toEqual([{ from: 2000, to: 2999 }]);
     // Only ever a draft: deleting it removes the row.
     const deleted = await t.graphqlOk(`mutation($id: ID!) { deleteResource(id: $id) { id } }`, { id });
     expect(deleted.deleteResource).toBeNull();
@@ -148,7 +148,7 @@ describe('Resource drafts', () => {
 
   it('keeps a deletion of a Git-backed object as a delete draft', async () => {
     const fabric = await createFabric(t);
-    const draft = await createDraft(t, fabric.id, switchYaml('spine-01'));
+    const draft = await createDraft(t, fabric.id, vlanNamespaceYaml('spine-01'));
     // Simulate that the object reached Git (the sync issue does this through a pull).
     await queryDatabase(t.database.url, `update resource set desired_spec = '{"role":"spine"}', desired_blob_oid = 'abc', draft_action = null where id = $1`, [draft.id]);
     const deleted = await t.graphqlOk(`mutation($id: ID!) { deleteResource(id: $id) { draft { action baseBlobOid } desired { spec } } }`, { id: draft.id });
@@ -184,16 +184,16 @@ describe('Resource drafts', () => {
 
   it('refuses a second create of the same object and a rename through update', async () => {
     const fabric = await createFabric(t);
-    const draft = await createDraft(t, fabric.id, switchYaml('leaf-dup'));
-    const again = await t.graphql(`mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id } }`, { f: fabric.id, y: switchYaml('leaf-dup') });
+    const draft = await createDraft(t, fabric.id, vlanNamespaceYaml('leaf-dup'));
+    const again = await t.graphql(`mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id } }`, { f: fabric.id, y: vlanNamespaceYaml('leaf-dup') });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'DUPLICATE', resourceId: draft.id });
-    const renamed = await t.graphql(`mutation($id: ID!, $y: String!) { updateResource(id: $id, manifest: { yaml: $y }) { id } }`, { id: draft.id, y: switchYaml('other-name') });
+    const renamed = await t.graphql(`mutation($id: ID!, $y: String!) { updateResource(id: $id, manifest: { yaml: $y }) { id } }`, { id: draft.id, y: vlanNamespaceYaml('other-name') });
     expect(renamed.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
   });
 
   it('pages, filters and caps the resource list', async () => {
     const fabric = await createFabric(t);
-    for (let index = 0; index < 12; index++) await createDraft(t, fabric.id, switchYaml(`page-${String(index).padStart(2, '0')}`));
+    for (let index = 0; index < 12; index++) await createDraft(t, fabric.id, vlanNamespaceYaml(`page-${String(index).padStart(2, '0')}`));
     const first = await t.graphqlOk(
       `query($f: ID!) { resources(fabricId: $f, first: 5) { totalCount pageInfo { hasNextPage endCursor } edges { node { name } } } }`,
       { f: fabric.id },
@@ -205,7 +205,7 @@ describe('Resource drafts', () => {
       { f: fabric.id, after: first.resources.pageInfo.endCursor },
     );
     expect(next.resources.edges[0].node.name).toBe('page-05');
-    const searched = await t.graphqlOk(`query($f: ID!) { resources(fabricId: $f, search: "GE-1", hasDraft: true, kind: "Switch") { totalCount } }`, { f: fabric.id });
+    const searched = await t.graphqlOk(`query($f: ID!) { resources(fabricId: $f, search: "GE-1", hasDraft: true, kind: "VLANNamespace") { totalCount } }`, { f: fabric.id });
     expect(searched.resources.totalCount).toBe(2);
     const tooMany = await t.graphql(`query($f: ID!) { resources(fabricId: $f, first: 100000) { totalCount } }`, { f: fabric.id });
     expect(tooMany.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');

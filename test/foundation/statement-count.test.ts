@@ -11,7 +11,7 @@ beforeAll(async () => {
   for (let index = 0; index < 100; index++) {
     await services.resources.createDraft(
       fabricId,
-      { object: { apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'Switch', metadata: { name: `sw-${index}` }, spec: {} } },
+      { object: { apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'VLANNamespace', metadata: { name: `ns-${index}` }, spec: { ranges: [{ from: 1000, to: 1999 }] } } },
       { name: 'seed' },
     );
   }

@@ -3,7 +3,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { topics } from '../../src/events/event-bus.ts';
-import { createDraft, createFabric, switchYaml } from '../support/fixtures.ts';
+import { createDraft, createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -72,10 +72,10 @@ describe('subscriptions over graphql-ws on /graphql', () => {
     try {
       const subscription = subscribeWs(client, `subscription($f: ID!) { fabricEvents(fabricId: $f) { type fabricId resourceId data } }`, { f: fabric.id });
       await waitForSubscriber(topics.fabric(fabric.id));
-      const draft = await createDraft(t, fabric.id, switchYaml('ws-leaf'));
+      const draft = await createDraft(t, fabric.id, vlanNamespaceYaml('ws-leaf'));
       await subscription.next(1);
       expect(subscription.received[0].data.fabricEvents).toMatchObject({
-        type: 'DRAFT_CHANGED', fabricId: fabric.id, resourceId: draft.id, data: { kind: 'Switch', name: 'ws-leaf', action: 'upsert' },
+        type: 'DRAFT_CHANGED', fabricId: fabric.id, resourceId: draft.id, data: { kind: 'VLANNamespace', name: 'ws-leaf', action: 'upsert' },
       });
       subscription.dispose();
     } finally {
@@ -138,7 +138,7 @@ describe('subscriptions over SSE', () => {
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const events = readSse(response);
     await waitForSubscriber(topics.fabric(fabric.id));
-    const draft = await createDraft(t, fabric.id, switchYaml('sse-leaf'));
+    const draft = await createDraft(t, fabric.id, vlanNamespaceYaml('sse-leaf'));
     const first = await events.next();
     expect(first.value.data.fabricEvents).toEqual({ type: 'DRAFT_CHANGED', resourceId: draft.id });
     controller.abort();

@@ -17,13 +17,15 @@ export async function createFabric(t: TestApp, input: Record<string, unknown> = 
   return data.createFabric;
 }
 
-export const switchYaml = (name: string, extra = '') => `apiVersion: wiring.githedgehog.com/v1beta1
-kind: Switch
+/** A Hedgehog object that is valid on its own (no references), for tests about drafts. */
+export const vlanNamespaceYaml = (name: string, range = { from: 1000, to: 1999 }) => `apiVersion: wiring.githedgehog.com/v1beta1
+kind: VLANNamespace
 metadata:
   name: ${name}
 spec:
-  role: server-leaf
-  description: ${name}${extra}
+  ranges:
+  - from: ${range.from}
+    to: ${range.to}
 `;
 
 export async function createDraft(t: TestApp, fabricId: string, yaml: string) {

@@ -1,0 +1,63 @@
+import type { HedgehogObject } from '../hedgehog/canonical.ts';
+import type { FabricConfig } from '../hedgehog/fabric-config.ts';
+import type { Finding } from '../hedgehog/findings.ts';
+import { validateManifests, validateObjects, type ValidatedObject, type ValidationResult } from '../hedgehog/validate.ts';
+import { invalidManifest } from './manifest-input.ts';
+import type { Resource } from './resource.entity.ts';
+
+/**
+ * The fabric as it would be once its drafts are committed: desired state overlaid with drafts
+ * (an upsert draft replaces, a delete draft removes). New drafts are validated against it.
+ */
+export function effectiveObjects(rows: readonly Resource[]): HedgehogObject[] {
+  const objects: HedgehogObject[] = [];
+  for (const row of rows) {
+    if (row.draftAction === 'delete') continue;
+    const fromDraft = row.draftAction === 'upsert';
+    const spec = fromDraft ? row.draftSpec : row.desiredSpec;
+    if (spec == null) continue;
+    const labels = fromDraft ? row.draftLabels : row.desiredLabels;
+    const annotations = fromDraft ? row.draftAnnotations : row.desiredAnnotations;
+    objects.push({
+      apiVersion: (fromDraft ? row.draftApiVersion : null) ?? row.apiVersion,
+      kind: row.kind,
+      metadata: { name: row.name, namespace: row.namespace, ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) },
+      spec,
+    });
+  }
+  return objects;
+}
+
+export interface ManifestValidationInput {
+  yaml?: string;
+  object?: unknown;
+  existing: readonly HedgehogObject[];
+  fabricConfig?: Partial<FabricConfig>;
+}
+
+export function validateManifestInput(input: ManifestValidationInput): ValidationResult {
+  const options = { existing: input.existing, ...(input.fabricConfig ? { fabricConfig: input.fabricConfig } : {}) };
+  return input.yaml !== undefined
+    ? validateManifests({ files: [{ path: 'manifest.yaml', text: input.yaml }], ...options })
+    : validateObjects([input.object], options);
+}
+
+/**
+ * The one valid object a draft edit must consist of, or a refusal that lists every finding with
+ * its code, line, column and JSON path.
+ */
+export function requireOneValidObject(result: ValidationResult): ValidatedObject {
+  const object = result.objects[0];
+  if (result.valid && result.objects.length === 1 && object?.valid) return object;
+  const findings: Finding[] = [...result.errors, ...(result.objects.length === 0 ? result.warnings : [])];
+  if (findings.length === 0) findings.push({ severity: 'error', code: 'NO_OBJECT', message: 'the manifest holds no Hedgehog object', path: '$' });
+  throw invalidManifest(
+    findings.map((finding) => ({
+      message: finding.message,
+      path: finding.path,
+      code: finding.code,
+      severity: finding.severity,
+      ...(finding.line === undefined ? {} : { line: finding.line, column: finding.column ?? 1 }),
+    })),
+  );
+}
