@@ -30,3 +30,27 @@ export function createLogger(options: LoggerOptions): Logger {
     options.destination ?? process.stdout,
   );
 }
+
+/**
+ * Gives every HTTP request an id (the client's `x-request-id`, or a new one), returns it in the
+ * response header, makes it visible to later handlers through the request header, and logs one
+ * line when the response is finished. Bodies and headers are not logged.
+ */
+export function withRequestLog<Request extends import('node:http').IncomingMessage, Response extends import('node:http').ServerResponse>(
+  logger: Logger,
+  handler: (req: Request, res: Response) => void,
+): (req: Request, res: Response) => void {
+  return (req, res) => {
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : crypto.randomUUID();
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
+    const startedAt = performance.now();
+    res.once('finish', () => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (path === '/healthz' || path === '/readyz') return;
+      logger.info({ requestId, method: req.method, path, status: res.statusCode, durationMs: Math.round(performance.now() - startedAt) }, 'request');
+    });
+    handler(req, res);
+  };
+}
