@@ -6,6 +6,8 @@ import DataLoader from 'dataloader';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { clusterRefreshSteps } from './cluster/cluster.service.ts';
+import { FabricWatchers } from './cluster/fabric-watchers.ts';
 import type { Config } from './config.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.ts';
 import { initOrm, migrateToLatest, migrationsAreCurrent } from './db/orm.ts';
@@ -81,6 +83,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     execute: (operationId, runOptions) => executeOperation(dependencies, operationId, runOptions),
   });
   const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, runner, operationHandlers };
+  // Cluster watchers: started with the server, stopped before the ORM closes.
+  const clusterWatchers = new FabricWatchers({ orm, secretBox, eventBus, logger: logger.child({ component: 'cluster' }) });
+  dependencies.clusterWatchers = clusterWatchers;
+  operationHandlers.cluster_refresh = clusterRefreshSteps(clusterWatchers);
   const services = (): RequestServices => createServices(dependencies);
 
   const yoga: YogaServerInstance<ServerContext, GraphQLContext> = createYoga<ServerContext, GraphQLContext>({
@@ -200,6 +206,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       app.url = `http://${config.http.host === 'localhost' ? 'localhost' : host}:${address.port}`;
+      await clusterWatchers.start();
     },
     async stop() {
       // Stop accepting, end subscriptions so their streams complete, let requests finish, then close.
@@ -212,6 +219,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       clearTimeout(timeout);
       // Running operations see their signal aborted and stop at the next step boundary.
       await runner.close();
+      await clusterWatchers.stop();
       await orm.close(true);
       await embedded?.stop();
     },

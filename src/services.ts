@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { FabricWatchers } from './cluster/fabric-watchers.ts';
 import type { Config } from './config.ts';
 import type { EventBus } from './events/event-bus.ts';
 import { FabricService } from './fabric/fabric.service.ts';
@@ -20,6 +21,8 @@ export interface ServiceDependencies {
   runner: OperationRunner;
   /** The work of each operation type, registered by the composition root. */
   operationHandlers: OperationHandlers;
+  /** The process's cluster watchers (absent in scripts that do not watch clusters). */
+  clusterWatchers?: FabricWatchers;
 }
 
 /** Services bound to one unit of work (one request, one job). */
@@ -36,7 +39,7 @@ export function createServices(deps: ServiceDependencies): Services {
   return {
     em,
     gitRepositories: new GitRepositoryService({ em, secretBox: deps.secretBox }),
-    fabrics: new FabricService({ em, secretBox: deps.secretBox }),
+    fabrics: new FabricService({ em, secretBox: deps.secretBox, onChange: (change) => deps.clusterWatchers?.fabricChanged(change) }),
     resources: new ResourceService({ em, eventBus: deps.eventBus, maxYamlBytes: deps.config.maxYamlBytes }),
     operations: new SyncOperationService({ em, eventBus: deps.eventBus }),
   };

@@ -57,8 +57,16 @@ export type CreateFabricInput = z.input<typeof CreateFabricSchema>;
 export type UpdateFabricInput = z.input<typeof UpdateFabricSchema>;
 export type KubernetesCredentials = { kubeconfig: string } | { token: string; caData?: string };
 
+/** Reported after a committed change (the cluster watchers follow fabrics with it). */
+export interface FabricChangeNotice {
+  type: 'created' | 'updated' | 'deleted';
+  fabricId: string;
+  /** The cluster connection was set, changed or removed. */
+  clusterChanged: boolean;
+}
+
 export class FabricService {
-  constructor(private readonly deps: { em: EntityManager; secretBox: SecretBox }) {}
+  constructor(private readonly deps: { em: EntityManager; secretBox: SecretBox; onChange?: (change: FabricChangeNotice) => Promise<void> | void }) {}
 
   async list(): Promise<Fabric[]> {
     return this.deps.em.find(FabricSchema, {}, { orderBy: { name: 'asc' } });
@@ -90,6 +98,7 @@ export class FabricService {
     this.applyKubernetes(fabric, kubernetes);
     await this.flushChecked(fabric);
     fabric.hasKubernetesCredentials = fabric.encryptedKubernetesCredentials != null;
+    await this.deps.onChange?.({ type: 'created', fabricId: fabric.id, clusterChanged: kubernetes != null });
     return fabric;
   }
 
@@ -102,6 +111,7 @@ export class FabricService {
     this.applyKubernetes(fabric, kubernetes);
     await this.flushChecked(fabric);
     if (kubernetes !== undefined) fabric.hasKubernetesCredentials = fabric.encryptedKubernetesCredentials != null;
+    await this.deps.onChange?.({ type: 'updated', fabricId: fabric.id, clusterChanged: kubernetes !== undefined });
     return fabric;
   }
 
@@ -113,6 +123,7 @@ export class FabricService {
     await this.get(id);
     await this.deps.em.nativeDelete(FabricSchema, { id });
     this.deps.em.clear();
+    await this.deps.onChange?.({ type: 'deleted', fabricId: id, clusterChanged: true });
   }
 
   /** Decrypted cluster credentials, for the cluster adapter only; never for the API. */

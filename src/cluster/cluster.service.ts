@@ -1,0 +1,122 @@
+/**
+ * Cluster use cases of one unit of work: test a fabric's connection, adopt live-only objects as
+ * drafts, and the cluster_refresh operation's steps. The long-lived watchers are FabricWatchers.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DomainError, requireId } from '../errors.ts';
+import { topics, type EventBus } from '../events/event-bus.ts';
+import type { FabricService } from '../fabric/fabric.service.ts';
+import { canonicalize } from '../hedgehog/canonical.ts';
+import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
+import type { Actor, FabricEvent } from '../resource/resource.service.ts';
+import type { OperationSteps } from '../sync/launch-operation.ts';
+import type { ClusterClient, ClusterConnection, ConnectionTestResult } from './cluster-client.ts';
+import { connectionOf, type FabricWatchers } from './fabric-watchers.ts';
+import { createKubernetesClusterClient } from './kubernetes/kubernetes-cluster-client.ts';
+import { recomputeDrift } from './live-state-store.ts';
+
+export interface ClusterServiceDependencies {
+  em: EntityManager;
+  fabrics: FabricService;
+  eventBus: EventBus;
+  watchers: FabricWatchers;
+  createClient?: (connection: ClusterConnection) => ClusterClient;
+}
+
+export class ClusterService {
+  constructor(private readonly deps: ClusterServiceDependencies) {}
+
+  /** Really contacts the fabric's API server; the error text never contains credentials. */
+  async testConnection(fabricId: string): Promise<ConnectionTestResult> {
+    const fabric = await this.deps.fabrics.get(fabricId);
+    if (!fabric.kubernetesServer) return { ok: false, error: 'the fabric has no cluster connection' };
+    const connection = connectionOf(fabric.kubernetesServer, await this.deps.fabrics.readKubernetesCredentials(fabric));
+    if (!connection) return { ok: false, error: 'the fabric has a server but no credentials' };
+    let client: ClusterClient;
+    try {
+      client = (this.deps.createClient ?? createKubernetesClusterClient)(connection);
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+    return client.testConnection();
+  }
+
+  /**
+   * Copies live-only objects (in the cluster, not in Git, no draft) into drafts authored by
+   * `actor`, so that the next commit puts them in Git. Refuses the whole request when any id is
+   * not such an object. Cluster-owned metadata (fabric labels, last-applied) is left out.
+   */
+  async adopt(fabricId: string, ids: readonly string[], actor: Actor): Promise<Resource[]> {
+    await this.deps.fabrics.get(fabricId);
+    const unique = [...new Set(ids.map((id) => requireId('Resource', id)))];
+    if (unique.length === 0) throw new DomainError('INVALID_INPUT', 'Give at least one resource id to adopt');
+    const resources = await this.deps.em.find(ResourceSchema, { id: { $in: unique }, fabric: fabricId });
+    const found = new Map(resources.map((resource) => [resource.id, resource]));
+    const problems = unique.flatMap((id, index) => {
+      const resource = found.get(id);
+      const path = `$.ids[${index}]`;
+      if (!resource) return [{ path, id, message: 'no such resource in this fabric' }];
+      if (resource.liveResourceVersion == null || resource.desiredSpec != null || resource.draftAction != null) {
+        return [{ path, id, message: `${resource.kind} ${resource.namespace}/${resource.name} is not live-only (it is in Git, has a draft, or is not in the cluster)` }];
+      }
+      return [];
+    });
+    if (problems.length > 0) {
+      throw new DomainError('INVALID_INPUT', `Only live-only resources can be adopted: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, { problems });
+    }
+    const now = new Date();
+    for (const resource of resources) {
+      const clean = canonicalize({
+        apiVersion: resource.apiVersion,
+        kind: resource.kind,
+        metadata: {
+          name: resource.name, namespace: resource.namespace,
+          ...(resource.liveLabels ? { labels: resource.liveLabels } : {}),
+          ...(resource.liveAnnotations ? { annotations: resource.liveAnnotations } : {}),
+        },
+        spec: resource.liveSpec ?? {},
+      });
+      Object.assign(resource, {
+        draftAction: 'upsert', draftApiVersion: resource.apiVersion, draftSpec: clean.spec ?? {},
+        draftLabels: clean.metadata.labels ?? null, draftAnnotations: clean.metadata.annotations ?? null,
+        draftBaseBlobOid: null, draftedBy: actor.name, draftedAt: now,
+      });
+    }
+    await this.deps.em.flush();
+    for (const resource of resources) {
+      this.deps.eventBus.publish(topics.fabric(fabricId), {
+        type: 'DRAFT_CHANGED', fabricId, resourceId: resource.id, kind: resource.kind, name: resource.name,
+        action: 'upsert', actor: actor.name, adopted: true, at: now.toISOString(),
+      } satisfies FabricEvent);
+    }
+    return unique.map((id) => found.get(id) as Resource);
+  }
+}
+
+/**
+ * The cluster_refresh operation: a full relist of every served kind (each replaces the live view
+ * of its kind), then drift recomputed for every row of the fabric, with progress per kind.
+ */
+export function clusterRefreshSteps(watchers: FabricWatchers): OperationSteps {
+  return async ({ services, operations, operation, signal }) => {
+    const fabricId = operation.fabric.id;
+    await operations.update(operation, { phase: 'listing', progressDone: 0, progressTotal: 0 }, [{ message: 'relisting every served kind' }]);
+    const result = await watchers.refresh(fabricId, async ({ kind, done, total, objects }) => {
+      if (signal.aborted) throw new Error('cancelled');
+      await operations.update(operation, { progressDone: done, progressTotal: total, filesProcessed: operation.filesProcessed + objects }, [
+        { message: `${kind}: ${objects} objects`, path: kind },
+      ]);
+    });
+    await operations.update(operation, { phase: 'drift' }, [{ message: 'recomputing drift' }]);
+    const ids = await services.em.execute<{ id: string }[]>('select id from resource where fabric_id = ?', [fabricId]);
+    const changed = await watchers.recomputeDrift(services.em, ids.map((row) => row.id));
+    const missing = watchers.status(fabricId).missingKinds;
+    await operations.update(operation, { phase: 'done', details: { ...operation.details, kinds: result.kinds, objects: result.objects, driftChanged: changed.length, missingKinds: missing } }, [
+      { message: `${result.objects} objects in ${result.kinds} kinds${missing.length ? `; not served: ${missing.join(', ')}` : ''}` },
+    ]);
+    return { filesProcessed: result.objects };
+  };
+}
+
+/** Re-exported for ingestion code that has no FabricWatchers at hand (drift then UNKNOWN). */
+export { recomputeDrift };

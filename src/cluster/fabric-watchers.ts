@@ -1,0 +1,525 @@
+/**
+ * One process's cluster watchers: for every fabric with a cluster connection, a ClusterClient,
+ * discovery of the served Hedgehog kinds and one watch per served kind; their events are
+ * coalesced and written to the resource rows in batches (live-state-store.ts), with drift
+ * recomputed and fabric events published after each write.
+ *
+ * Follows fabric creation, connection changes and deletion through `fabricChanged`, which the
+ * FabricService calls after each committed change. Work per fabric is serialised, so a delete
+ * that arrives while the watch is starting still ends with no open watch.
+ */
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { topics, type EventBus } from '../events/event-bus.ts';
+import { FabricSchema } from '../fabric/fabric.entity.ts';
+import { FabricService } from '../fabric/fabric.service.ts';
+import { KIND_CATALOG, MANAGED_KINDS } from '../hedgehog/catalog.ts';
+import type { Logger } from '../logger.ts';
+import type { FabricEvent } from '../resource/resource.service.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
+import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
+import {
+  kindKey,
+  objectKey,
+  type BackoffOptions,
+  type ClusterClient,
+  type ClusterConnection,
+  type ClusterEvent,
+  type ClusterObject,
+  type WatchedKind,
+  type WatchHandle,
+  type WatchState,
+} from './cluster-client.ts';
+import { createKubernetesClusterClient } from './kubernetes/kubernetes-cluster-client.ts';
+import {
+  applyLiveChanges,
+  forgetLiveKinds,
+  recomputeDrift,
+  storeDriftRollup,
+  type ClusterSyncState,
+  type KindChanges,
+  type LiveChangeSummary,
+} from './live-state-store.ts';
+
+/** What the FabricService reports after a committed change. */
+export interface FabricChange {
+  type: 'created' | 'updated' | 'deleted';
+  fabricId: string;
+  /** The cluster connection (server, credentials or namespaces) was set, changed or removed. */
+  clusterChanged: boolean;
+}
+
+export interface KindWatchStatus {
+  kind: string;
+  group: string;
+  version: string;
+  /** `missing` when the cluster does not serve the kind (its CRD is not installed). */
+  state: WatchState | 'missing';
+  /** A full list of the kind has been received: drift of its objects is known. */
+  synced: boolean;
+  eventCount: number;
+  lastEventAt?: Date;
+  lastError?: string;
+  resourceVersion?: string;
+}
+
+export type FabricClusterState = 'not_configured' | 'connecting' | 'watching' | 'error' | 'stopped';
+
+export interface FabricClusterStatus {
+  fabricId: string;
+  state: FabricClusterState;
+  /** Why the fabric's cluster cannot be watched (bad settings, discovery failed); never credentials. */
+  error?: string;
+  /** Served kinds (watched) and missing kinds, in catalog order. */
+  kinds: KindWatchStatus[];
+  missingKinds: string[];
+  startedAt?: Date;
+}
+
+export interface FabricWatchersOptions {
+  orm: MikroORM;
+  secretBox: SecretBox;
+  eventBus: EventBus;
+  logger: Logger;
+  /** Builds the client of a fabric's connection. @default createKubernetesClusterClient */
+  createClient?: (connection: ClusterConnection) => ClusterClient;
+  /** Retry delays for discovery and for the watch streams. */
+  backoff?: BackoffOptions;
+}
+
+/** The managed kinds (rows) and Agent (switch health), as the ClusterClient names them. */
+const AGENT_KIND = KIND_CATALOG.find((info) => info.kind === 'Agent' && info.group === 'agent.githedgehog.com');
+export const WATCHED_KINDS: readonly WatchedKind[] = [...MANAGED_KINDS, ...(AGENT_KIND ? [AGENT_KIND] : [])].map(
+  ({ group, version, kind, plural }) => ({ group, version, kind, plural }),
+);
+
+/** Resources listed by name in one LIVE_CHANGED / DRIFT_CHANGED event; the rest are counted. */
+const EVENT_ITEM_LIMIT = 100;
+
+export class FabricWatchers implements ClusterSyncState {
+  readonly #options: FabricWatchersOptions;
+  readonly #fabrics = new Map<string, FabricWatch>();
+  /** Per-fabric chain of start/stop work, so changes apply in order. */
+  readonly #queue = new Map<string, Promise<void>>();
+  #closed = false;
+
+  constructor(options: FabricWatchersOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Starts watchers for every fabric that has a cluster connection. A database that cannot be
+   * read yet (migrations pending) is logged, not thrown: the server still answers /readyz.
+   */
+  async start(): Promise<void> {
+    const em = this.#options.orm.em.fork();
+    let fabrics: { id: string }[];
+    try {
+      fabrics = await em.find(FabricSchema, { kubernetesServer: { $ne: null } }, { fields: ['id'] });
+    } catch (error) {
+      this.#options.logger.error({ err: error }, 'cluster watchers not started: fabrics cannot be read');
+      return;
+    }
+    await Promise.all(fabrics.map((fabric) => this.#enqueue(fabric.id, () => this.#startFabric(fabric.id))));
+  }
+
+  /** Stops every watcher and waits for pending writes. */
+  async stop(): Promise<void> {
+    this.#closed = true;
+    await Promise.all([...this.#queue.values()]);
+    await Promise.all([...this.#fabrics.values()].map((watch) => watch.stop()));
+    this.#fabrics.clear();
+  }
+
+  /**
+   * Called after a fabric change is committed. A deletion resolves once the fabric's watches are
+   * closed; a (re)start goes on in the background (discovery may wait on an unreachable server).
+   */
+  fabricChanged(change: FabricChange): Promise<void> {
+    if (change.type === 'deleted') return this.#enqueue(change.fabricId, () => this.#stopFabric(change.fabricId));
+    if (!change.clusterChanged) return Promise.resolve();
+    void this.#enqueue(change.fabricId, async () => {
+      await this.#stopFabric(change.fabricId);
+      const started = await this.#startFabric(change.fabricId);
+      // The connection was removed: what we knew of the cluster is no longer true.
+      if (!started) await this.#forgetCluster(change.fabricId);
+    });
+    return Promise.resolve();
+  }
+
+  /** Resolves once every start/stop queued so far has run (tests, shutdown). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#queue.values()]);
+  }
+
+  isKindSynced(fabricId: string, kind: string): boolean {
+    return this.#fabrics.get(fabricId)?.isKindSynced(kind) ?? false;
+  }
+
+  status(fabricId: string): FabricClusterStatus {
+    return this.#fabrics.get(fabricId)?.status() ?? { fabricId, state: 'not_configured', kinds: [], missingKinds: [] };
+  }
+
+  /** The Agent object of a switch (same name and namespace), when the cluster has one. */
+  agent(fabricId: string, namespace: string, name: string): ClusterObject | undefined {
+    return this.#fabrics.get(fabricId)?.agent(namespace, name);
+  }
+
+  /**
+   * Full relist of every served kind of a fabric, each written as a replacement of the live view
+   * of its kind; `onKind` is called after each kind is stored.
+   */
+  async refresh(fabricId: string, onKind: (progress: { kind: string; done: number; total: number; objects: number }) => Promise<void>): Promise<{ kinds: number; objects: number }> {
+    const watch = this.#fabrics.get(fabricId);
+    if (!watch) throw new Error('the fabric has no cluster connection being watched');
+    return watch.refresh(onKind);
+  }
+
+  /**
+   * Recomputes the drift of rows after their desired state changed (Git ingestion, pull), stores
+   * the fabric roll-ups and publishes DRIFT_CHANGED. `em` is the caller's, after its commit.
+   */
+  async recomputeDrift(em: Parameters<typeof recomputeDrift>[0], resourceIds: readonly string[]): Promise<LiveChangeSummary['drift']> {
+    const changed = await recomputeDrift(em, resourceIds, this);
+    const byFabric = new Map<string, LiveChangeSummary['drift']>();
+    if (changed.length === 0) return changed;
+    const rows = await em.execute<{ id: string; fabric_id: string }[]>(
+      `select id, fabric_id from resource where id in (select (jsonb_array_elements_text(?::jsonb))::uuid)`,
+      [JSON.stringify(changed.map((c) => c.resourceId))],
+    );
+    const fabricOf = new Map(rows.map((row) => [row.id, row.fabric_id]));
+    for (const change of changed) {
+      const fabricId = fabricOf.get(change.resourceId);
+      if (fabricId) byFabric.set(fabricId, [...(byFabric.get(fabricId) ?? []), change]);
+    }
+    for (const [fabricId, changes] of byFabric) {
+      const summary = await storeDriftRollup(em, fabricId);
+      publishDriftChanged(this.#options.eventBus, fabricId, changes, summary.byStatus);
+    }
+    return changed;
+  }
+
+  #enqueue(fabricId: string, work: () => Promise<unknown>): Promise<void> {
+    const previous = this.#queue.get(fabricId) ?? Promise.resolve();
+    const next = previous.then(work).then(
+      () => undefined,
+      (error: unknown) => this.#options.logger.error({ fabricId, err: error }, 'cluster watcher change failed'),
+    );
+    this.#queue.set(fabricId, next);
+    void next.finally(() => {
+      if (this.#queue.get(fabricId) === next) this.#queue.delete(fabricId);
+    });
+    return next;
+  }
+
+  /** Returns false when the fabric (no longer) has a cluster connection. */
+  async #startFabric(fabricId: string): Promise<boolean> {
+    if (this.#closed) return false;
+    const em = this.#options.orm.em.fork();
+    const fabric = await em.findOne(FabricSchema, { id: fabricId });
+    if (!fabric?.kubernetesServer) return false;
+    const credentials = await new FabricService({ em, secretBox: this.#options.secretBox }).readKubernetesCredentials(fabric);
+    const watch = new FabricWatch({
+      fabricId,
+      namespaces: fabric.kubernetesNamespaces.length > 0 ? [...fabric.kubernetesNamespaces] : undefined,
+      connection: connectionOf(fabric.kubernetesServer, credentials),
+      options: this.#options,
+      sync: this,
+    });
+    this.#fabrics.set(fabricId, watch);
+    await watch.start();
+    return true;
+  }
+
+  async #stopFabric(fabricId: string): Promise<void> {
+    const watch = this.#fabrics.get(fabricId);
+    if (!watch) return;
+    this.#fabrics.delete(fabricId);
+    await watch.stop();
+  }
+
+  async #forgetCluster(fabricId: string): Promise<void> {
+    const em = this.#options.orm.em.fork();
+    const exists = await em.count(FabricSchema, { id: fabricId });
+    if (exists === 0) return;
+    await forgetLiveKinds(em, fabricId, 'all');
+    const summary = await storeDriftRollup(em, fabricId);
+    publish(this.#options.eventBus, fabricId, { type: 'DRIFT_CHANGED', count: 0, changes: [], driftCounts: summary.byStatus, reason: 'cluster connection removed' });
+  }
+}
+
+/** The ClusterConnection of stored fabric settings (null credentials: server only, which fails clearly). */
+export function connectionOf(
+  server: string,
+  credentials: { kubeconfig: string } | { token: string; caData?: string } | null,
+): ClusterConnection | undefined {
+  if (!credentials) return undefined;
+  if ('kubeconfig' in credentials) return { kubeconfig: credentials.kubeconfig };
+  return { server, token: credentials.token, ...(credentials.caData ? { caData: credentials.caData } : {}) };
+}
+
+interface FabricWatchInit {
+  fabricId: string;
+  namespaces: string[] | undefined;
+  connection: ClusterConnection | undefined;
+  options: FabricWatchersOptions;
+  sync: ClusterSyncState;
+}
+
+/** The watchers of one fabric. */
+class FabricWatch {
+  readonly #init: FabricWatchInit;
+  #client: ClusterClient | undefined;
+  #handle: WatchHandle | undefined;
+  #state: FabricClusterState = 'connecting';
+  #error: string | undefined;
+  #served: WatchedKind[] = [];
+  #missing: WatchedKind[] = [];
+  readonly #startedAt = new Date();
+  /** Relists received per kind name; synced once every namespace scope has been listed. */
+  readonly #relists = new Map<string, number>();
+  readonly #agents = new Map<string, ClusterObject>();
+  #pending = new Map<string, KindChanges>();
+  #flushing: Promise<void> | undefined;
+  #flushWaiters: (() => void)[] = [];
+  #retryTimer: NodeJS.Timeout | undefined;
+  #discoveryAttempt = 0;
+  #stopped = false;
+  #stopSignal = new AbortController();
+
+  constructor(init: FabricWatchInit) {
+    this.#init = init;
+  }
+
+  get #fabricId(): string {
+    return this.#init.fabricId;
+  }
+
+  async start(): Promise<void> {
+    if (!this.#init.connection) return this.#fail('the fabric has a server but no credentials');
+    try {
+      this.#client = (this.#init.options.createClient ?? createKubernetesClusterClient)(this.#init.connection);
+    } catch (error) {
+      return this.#fail(messageOf(error));
+    }
+    await this.#discoverAndWatch();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#stopSignal.abort();
+    clearTimeout(this.#retryTimer);
+    await this.#handle?.stop();
+    await this.#flushing;
+    this.#state = 'stopped';
+  }
+
+  isKindSynced(kind: string): boolean {
+    if (this.#stopped || !this.#served.some((k) => k.kind === kind)) return false;
+    return (this.#relists.get(kind) ?? 0) >= (this.#init.namespaces?.length ?? 1);
+  }
+
+  agent(namespace: string, name: string): ClusterObject | undefined {
+    return this.#agents.get(`${namespace}/${name}`) ?? (namespace === 'default' ? this.#agents.get(name) : undefined);
+  }
+
+  status(): FabricClusterStatus {
+    const live = this.#handle?.status();
+    const kinds: KindWatchStatus[] = WATCHED_KINDS.filter((k) => this.#served.includes(k) || this.#missing.includes(k)).map((kind) => {
+      if (this.#missing.includes(kind)) return { kind: kind.kind, group: kind.group, version: kind.version, state: 'missing', synced: false, eventCount: 0 };
+      const status = live?.get(kindKey(kind));
+      return {
+        kind: kind.kind, group: kind.group, version: kind.version,
+        state: this.#stopped ? 'stopped' : (status?.state ?? 'starting'),
+        synced: this.isKindSynced(kind.kind),
+        eventCount: status?.eventCount ?? 0,
+        ...(status?.lastEventAt ? { lastEventAt: status.lastEventAt } : {}),
+        ...(status?.lastError ? { lastError: status.lastError } : {}),
+        ...(status?.resourceVersion ? { resourceVersion: status.resourceVersion } : {}),
+      };
+    });
+    return {
+      fabricId: this.#fabricId, state: this.#state, kinds, missingKinds: this.#missing.map((k) => k.kind), startedAt: this.#startedAt,
+      ...(this.#error ? { error: this.#error } : {}),
+    };
+  }
+
+  async refresh(onKind: (progress: { kind: string; done: number; total: number; objects: number }) => Promise<void>): Promise<{ kinds: number; objects: number }> {
+    if (!this.#client || this.#state === 'error') throw new Error(this.#error ?? 'the cluster is not connected');
+    const client = this.#client;
+    let objects = 0;
+    let done = 0;
+    const kinds = [...this.#served];
+    for (const kind of kinds) {
+      if (this.#stopped) throw new Error('the fabric\'s watchers stopped during the refresh');
+      const listed = await client.list(kind, this.#init.namespaces ? { namespaces: this.#init.namespaces } : {});
+      this.#relists.set(kind.kind, Math.max(this.#relists.get(kind.kind) ?? 0, this.#init.namespaces?.length ?? 1));
+      await this.#accept({ type: 'synced', kind, objects: listed.objects });
+      await this.#whenFlushed();
+      objects += listed.objects.length;
+      await onKind({ kind: kind.kind, done: ++done, total: kinds.length, objects: listed.objects.length });
+    }
+    return { kinds: kinds.length, objects };
+  }
+
+  #fail(error: string): void {
+    this.#state = 'error';
+    this.#error = error;
+    this.#init.options.logger.warn({ fabricId: this.#fabricId, error }, 'cluster watch cannot start');
+    publish(this.#init.options.eventBus, this.#fabricId, { type: 'WATCH_STATUS_CHANGED', state: 'error', error });
+  }
+
+  async #discoverAndWatch(): Promise<void> {
+    if (this.#stopped || !this.#client) return;
+    try {
+      const { served, missing } = await this.#client.discover(WATCHED_KINDS);
+      if (this.#stopped) return;
+      this.#served = served;
+      this.#missing = missing;
+    } catch (error) {
+      // Unreachable or refusing API server: retry with the same backoff as the watch streams.
+      this.#fail(`discovery failed: ${messageOf(error)}`);
+      const delay = backoffDelay(this.#discoveryAttempt++, this.#init.options.backoff ?? DEFAULT_BACKOFF);
+      this.#retryTimer = setTimeout(() => void this.#discoverAndWatch(), delay);
+      return;
+    }
+    this.#state = 'watching';
+    this.#error = undefined;
+    const missingManaged = this.#missing.filter((k) => k.kind !== 'Agent').map((k) => k.kind);
+    if (missingManaged.length > 0) {
+      // A kind the cluster does not serve has no live objects and unknown drift (never "zero objects").
+      const em = this.#init.options.orm.em.fork();
+      await forgetLiveKinds(em, this.#fabricId, missingManaged).catch((error: unknown) =>
+        this.#init.options.logger.warn({ fabricId: this.#fabricId, err: error }, 'could not clear live state of missing kinds'),
+      );
+    }
+    publish(this.#init.options.eventBus, this.#fabricId, {
+      type: 'WATCH_STATUS_CHANGED', state: 'watching', servedKinds: this.#served.map((k) => k.kind), missingKinds: this.#missing.map((k) => k.kind),
+    });
+    this.#handle = this.#client.watch(this.#served, {
+      ...(this.#init.namespaces ? { namespaces: this.#init.namespaces } : {}),
+      ...(this.#init.options.backoff ? { backoff: this.#init.options.backoff } : {}),
+      onEvent: (event) => this.#accept(event),
+      onStatus: (kind, status) => {
+        publish(this.#init.options.eventBus, this.#fabricId, {
+          type: 'WATCH_STATUS_CHANGED', kind: kind.kind, state: status.state, ...(status.lastError ? { lastError: status.lastError } : {}),
+        });
+      },
+    });
+  }
+
+  /** Takes one event into the pending batch; returns at once (the write happens on the next tick). */
+  #accept(event: ClusterEvent): void {
+    if (this.#stopped) return;
+    if (event.kind.kind === 'Agent' && event.kind.group === 'agent.githedgehog.com') {
+      if (event.type === 'synced') {
+        this.#agents.clear();
+        for (const object of event.objects) this.#agents.set(objectKey(object), object);
+      } else if (event.type === 'upsert') this.#agents.set(objectKey(event.object), event.object);
+      else this.#agents.delete(objectKey(event.object));
+      // Health is computed when read (it ages with the heartbeat); subscribers learn that it moved.
+      publish(this.#init.options.eventBus, this.#fabricId, {
+        type: 'SWITCH_HEALTH_CHANGED',
+        ...(event.type === 'synced' ? { count: event.objects.length } : { namespace: event.object.metadata.namespace ?? 'default', name: event.object.metadata.name }),
+      });
+      return;
+    }
+    const kind = event.kind.kind;
+    let changes = this.#pending.get(kind);
+    if (!changes) this.#pending.set(kind, (changes = { changes: new Map() }));
+    if (event.type === 'synced') {
+      this.#relists.set(kind, (this.#relists.get(kind) ?? 0) + 1);
+      changes.relisted = new Map(event.objects.map((object) => [objectKey(object), object]));
+      changes.changes.clear();
+    } else {
+      changes.changes.set(objectKey(event.object), event.type === 'upsert' ? event.object : null);
+    }
+    this.#kick();
+  }
+
+  #whenFlushed(): Promise<void> {
+    if (this.#pending.size === 0 && !this.#flushing) return Promise.resolve();
+    return new Promise((resolve) => this.#flushWaiters.push(resolve));
+  }
+
+  #kick(): void {
+    if (this.#flushing) return;
+    this.#flushing = (async () => {
+      // One write per tick: events arriving together (a burst, a relist) share a transaction.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.#pending.size > 0 && !this.#stopped) {
+        const batch = this.#pending;
+        const waiters = this.#flushWaiters;
+        this.#pending = new Map();
+        this.#flushWaiters = [];
+        const ok = await this.#write(batch);
+        if (!ok) {
+          this.#pending = mergeChanges(batch, this.#pending);
+          this.#flushWaiters = [...waiters, ...this.#flushWaiters];
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 1000);
+            this.#stopSignal.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+          });
+          continue;
+        }
+        for (const resolve of waiters) resolve();
+      }
+      for (const resolve of this.#flushWaiters.splice(0)) resolve();
+    })().finally(() => {
+      this.#flushing = undefined;
+      if (this.#pending.size > 0 && !this.#stopped) this.#kick();
+    });
+  }
+
+  async #write(batch: Map<string, KindChanges>): Promise<boolean> {
+    const { orm, eventBus, logger } = this.#init.options;
+    const em = orm.em.fork();
+    try {
+      const summary = await applyLiveChanges(em, this.#fabricId, batch, this.#init.sync);
+      if (summary.live.length > 0) {
+        publish(eventBus, this.#fabricId, {
+          type: 'LIVE_CHANGED', count: summary.live.length, removed: summary.removed,
+          resources: summary.live.slice(0, EVENT_ITEM_LIMIT),
+        });
+      }
+      if (summary.drift.length > 0 || summary.removed > 0) {
+        const rollup = await storeDriftRollup(em, this.#fabricId);
+        if (summary.drift.length > 0) publishDriftChanged(eventBus, this.#fabricId, summary.drift, rollup.byStatus);
+      }
+      return true;
+    } catch (error) {
+      if (this.#stopped) return true; // the fabric was deleted or the gateway is stopping
+      logger.error({ fabricId: this.#fabricId, err: error }, 'writing live state failed; retrying');
+      return false;
+    }
+  }
+}
+
+/** `older` then `newer`: a relist in `newer` replaces everything older of its kind. */
+function mergeChanges(older: Map<string, KindChanges>, newer: Map<string, KindChanges>): Map<string, KindChanges> {
+  const merged = new Map(older);
+  for (const [kind, changes] of newer) {
+    const previous = merged.get(kind);
+    if (!previous || changes.relisted) {
+      merged.set(kind, changes);
+      continue;
+    }
+    merged.set(kind, {
+      ...(previous.relisted ? { relisted: previous.relisted } : {}),
+      changes: new Map([...previous.changes, ...changes.changes]),
+    });
+  }
+  return merged;
+}
+
+function publishDriftChanged(eventBus: EventBus, fabricId: string, changes: LiveChangeSummary['drift'], driftCounts: Record<string, number>): void {
+  publish(eventBus, fabricId, { type: 'DRIFT_CHANGED', count: changes.length, changes: changes.slice(0, EVENT_ITEM_LIMIT), driftCounts });
+}
+
+function publish(eventBus: EventBus, fabricId: string, fields: { type: string; [key: string]: unknown }): void {
+  const event: FabricEvent = { ...fields, fabricId, at: new Date().toISOString() };
+  eventBus.publish(topics.fabric(fabricId), event);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
