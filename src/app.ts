@@ -14,13 +14,15 @@ import { initOrm, migrateToLatest, migrationsAreCurrent } from './db/orm.ts';
 import { InProcessEventBus, type EventBus } from './events/event-bus.ts';
 import type { GraphQLContext, RequestServices } from './graphql/context.ts';
 import { createErrorMasker } from './graphql/errors.ts';
+import { registerGitopsOperations } from './gitops/gitops-operations.ts';
 import { schema } from './graphql/schema.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, withRequestLog, type Logger } from './logger.ts';
 import { SecretBox } from './secrets/secret-box.ts';
 import { resolveSecretKey } from './secrets/secret-key.ts';
 import { createServices, type ServiceDependencies } from './services.ts';
 import { executeOperation, type OperationHandlers } from './sync/launch-operation.ts';
-import { InProcessOperationRunner, type OperationRunner } from './sync/operation-runner.ts';
+import type { OperationRunner } from './sync/operation-runner.ts';
+import { createOperationRunner, defaultInstanceId, recoverOperations } from './sync/sync-runtime.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -78,11 +80,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const eventBus = new InProcessEventBus();
 
   const operationHandlers: OperationHandlers = {};
-  const runner = new InProcessOperationRunner({
-    logger,
+  registerGitopsOperations(operationHandlers);
+  // OPERATION_RUNNER: graphile-worker queues in this database (default) or this process only.
+  const instanceId = defaultInstanceId();
+  const runner = await createOperationRunner({
+    config, logger, orm, databaseUrl, instanceId,
     execute: (operationId, runOptions) => executeOperation(dependencies, operationId, runOptions),
   });
   const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, runner, operationHandlers };
+  await recoverOperations(dependencies, instanceId);
   // Cluster watchers: started with the server, stopped before the ORM closes.
   const clusterWatchers = new FabricWatchers({ orm, secretBox, eventBus, logger: logger.child({ component: 'cluster' }) });
   dependencies.clusterWatchers = clusterWatchers;
@@ -138,7 +144,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }
   };
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(withRequestLog(logger, (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
@@ -153,7 +159,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return;
     }
     void yoga(req, res);
-  });
+  }));
 
   const webSockets = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const webSocketServer = useServer(

@@ -31,6 +31,10 @@ const EnvironmentSchema = z.object({
   MAX_YAML_BYTES: z.coerce.number().int().min(1).default(5 * 1024 * 1024),
   GIT_CACHE_DIR: z.string().min(1).optional(),
   GITHUB_API_URL: z.string().regex(/^https?:\/\//, 'must be an http(s):// URL').optional(),
+  OPERATION_RUNNER: z.enum(['auto', 'graphile', 'in-process']).default('auto'),
+  OPERATION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  HEAD_CHECK: booleanFromString.default(true),
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
@@ -52,6 +56,17 @@ export interface Config {
   readonly gitCacheDir: string;
   /** REST base URL used for every GitHub repository instead of the one derived from its URL (tests, proxies). */
   readonly githubApiUrl: string | null;
+  /**
+   * Sync operations run on graphile-worker queues (durable, one per fabric) or in this process
+   * only; `auto` = graphile on PostgreSQL, in-process on the embedded PGlite (see docs/sync.md).
+   */
+  readonly operationRunner: 'auto' | 'graphile' | 'in-process';
+  /** Fabrics whose operations this process runs at once. */
+  readonly operationConcurrency: number;
+  /** Commit attempts of one push when the branch keeps moving (pull, merge, retry). */
+  readonly pushMaxAttempts: number;
+  /** Periodic branch-head check per fabric (`pullIntervalSeconds`), so a lost webhook loses nothing. */
+  readonly headCheckEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -98,5 +113,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxYamlBytes: e.MAX_YAML_BYTES,
     gitCacheDir: e.GIT_CACHE_DIR ? path.resolve(e.GIT_CACHE_DIR) : path.join(dataDir, 'git-cache'),
     githubApiUrl: e.GITHUB_API_URL ?? null,
+    operationRunner: e.OPERATION_RUNNER,
+    operationConcurrency: e.OPERATION_CONCURRENCY,
+    pushMaxAttempts: e.PUSH_MAX_ATTEMPTS,
+    headCheckEnabled: e.HEAD_CHECK,
   });
 }

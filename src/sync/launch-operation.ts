@@ -1,5 +1,6 @@
 import { createServices, type ServiceDependencies, type Services } from '../services.ts';
-import { runOperation, type OperationContext } from './operation-runner.ts';
+import { SyncOperationSchema } from './sync-operation.entity.ts';
+import { runOperation, type OperationContext, type RunnerInfo } from './operation-runner.ts';
 import type { OperationType, SyncOperation } from './sync-operation.entity.ts';
 
 export interface LaunchRequest {
@@ -23,7 +24,17 @@ export type OperationHandlers = Partial<Record<OperationType, OperationSteps>>;
 /** Records a pending operation and enqueues it; returns at once. */
 export async function launchOperation(deps: ServiceDependencies, requestServices: Services, request: LaunchRequest): Promise<SyncOperation> {
   if (!deps.operationHandlers[request.type]) throw new Error(`no handler is registered for ${request.type} operations`);
-  const operation = await requestServices.operations.create(request);
+  if (request.jobKey) {
+    // A queued operation with the same key stands for this request too (its job is the one kept).
+    const queued = await requestServices.em.findOne(SyncOperationSchema, {
+      fabric: request.fabricId, status: 'pending', operationType: request.type, details: { jobKey: request.jobKey },
+    } as never);
+    if (queued) return queued;
+  }
+  const operation = await requestServices.operations.create({
+    ...request,
+    details: request.jobKey ? { ...request.details, jobKey: request.jobKey } : request.details,
+  });
   await deps.runner.enqueue({ operationId: operation.id, fabricId: request.fabricId, jobKey: request.jobKey });
   return operation;
 }
@@ -32,10 +43,16 @@ export async function launchOperation(deps: ServiceDependencies, requestServices
  * Runs one operation by id in a unit of work of its own, through the handler for its type. The
  * runners call this; it is all a durable queue needs to store.
  */
-export async function executeOperation(deps: ServiceDependencies, operationId: string, options: { signal: AbortSignal }): Promise<void> {
+export async function executeOperation(
+  deps: ServiceDependencies,
+  operationId: string,
+  options: { signal: AbortSignal; runner?: RunnerInfo },
+): Promise<void> {
   const services = createServices(deps);
   const operation = await services.operations.get(operationId);
   if (operation.status !== 'pending') return; // already run (a retried or duplicate job)
+  // Flushed with the in_progress mark: start-up recovery reads it.
+  if (options.runner) operation.details = { ...operation.details, runner: options.runner };
   const steps = deps.operationHandlers[operation.operationType];
   await runOperation({ operations: services.operations, operation, signal: options.signal }, async (context) => {
     if (!steps) throw new Error(`no handler is registered for ${operation.operationType} operations`);

@@ -26,8 +26,17 @@ export interface OperationJob {
   jobKey?: string;
 }
 
+/** Who runs an operation; stored with it so that start-up can tell a dead process's work from a live one's. */
+export interface RunnerInfo {
+  /** This gateway process (`pg_stat_activity.application_name` carries it for the durable runner). */
+  instanceId?: string;
+  /** graphile-worker's worker and job ids, to release the locks a killed process left. */
+  workerId?: string | null;
+  jobId?: string;
+}
+
 /** Executes one operation by id; given to the runner by the composition root. */
-export type ExecuteOperation = (operationId: string, options: { signal: AbortSignal }) => Promise<void>;
+export type ExecuteOperation = (operationId: string, options: { signal: AbortSignal; runner?: RunnerInfo }) => Promise<void>;
 
 export interface OperationContext {
   operations: SyncOperationService;
