@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { EventBus } from './events/event-bus.ts';
 import { FabricService } from './fabric/fabric.service.ts';
 import { GitRepositoryService } from './fabric/git-repository.service.ts';
+import { GitopsService } from './gitops/gitops.service.ts';
 import type { Logger } from './logger.ts';
 import { ResourceService } from './resource/resource.service.ts';
 import type { SecretBox } from './secrets/secret-box.ts';
@@ -32,15 +33,20 @@ export interface Services {
   fabrics: FabricService;
   resources: ResourceService;
   operations: SyncOperationService;
+  gitops: GitopsService;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
   const em = deps.orm.em.fork();
-  return {
+  const services: Omit<Services, 'gitops'> = {
     em,
     gitRepositories: new GitRepositoryService({ em, secretBox: deps.secretBox }),
     fabrics: new FabricService({ em, secretBox: deps.secretBox, onChange: (change) => deps.clusterWatchers?.fabricChanged(change) }),
     resources: new ResourceService({ em, eventBus: deps.eventBus, maxYamlBytes: deps.config.maxYamlBytes }),
     operations: new SyncOperationService({ em, eventBus: deps.eventBus }),
   };
+  const gitops = new GitopsService({
+    em, fabrics: services.fabrics, gitRepositories: services.gitRepositories, eventBus: deps.eventBus, config: deps.config,
+  });
+  return { ...services, gitops };
 }

@@ -6,6 +6,7 @@ import './types/fabric.ts';
 import './types/resource.ts';
 import './types/sync-operation.ts';
 import './types/fabric-events.ts';
+import './types/gitops.ts';
 import './types/cluster.ts';
 
 export const schema = builder.toSchema();

@@ -1,0 +1,439 @@
+/**
+ * The GitOps directory manager: initialise, validate and ingest a fabric's directory through the
+ * GitHost port only. The decisions are made by the pure planners (layout.ts, ingestion-plan.ts);
+ * this service reads Git, calls them, makes the one commit, and records the outcome in the
+ * fabric, the resource rows (desired state only; never drafts) and the operation's log.
+ */
+import { readFileSync } from 'node:fs';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../config.ts';
+import { DomainError } from '../errors.ts';
+import { topics, type EventBus } from '../events/event-bus.ts';
+import type { Fabric } from '../fabric/fabric.entity.ts';
+import type { FabricService } from '../fabric/fabric.service.ts';
+import type { GitRepository } from '../fabric/git-repository.entity.ts';
+import type { GitRepositoryService } from '../fabric/git-repository.service.ts';
+import { createGitHost } from '../git/git-host-factory.ts';
+import { isGitHostError, type CommitResult, type GitHost } from '../git/git-host.ts';
+import { scrubSecrets } from '../git/scrub.ts';
+import type { HedgehogObject } from '../hedgehog/canonical.ts';
+import { validateManifests } from '../hedgehog/validate.ts';
+import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
+import type { FabricEvent } from '../resource/resource.service.ts';
+import type { SyncEvent, SyncOperation } from '../sync/sync-operation.entity.ts';
+import {
+  discoverRawFiles,
+  ingestionCommitSubject,
+  managedPathsToCompare,
+  planIngestion,
+  type IngestionPlan,
+  type StageCounters,
+} from './ingestion-plan.ts';
+import {
+  ARCHIVE_LOG_PATH,
+  MANIFEST_PATH,
+  managedFilesToRead,
+  planDirectoryInit,
+  validateDirectory,
+  type DirectoryEntry,
+  type DirectoryFinding,
+  type DirectoryStatus,
+} from './layout.ts';
+
+let gatewayVersionCache: string | undefined;
+/** The gateway's own version (package.json), recorded in the directory manifest. */
+export function gatewayVersion(): string {
+  gatewayVersionCache ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return gatewayVersionCache;
+}
+
+/** How an operation reports progress; the operation handlers pass `operations.update`. */
+export interface OperationProgress {
+  operationId: string;
+  actor: string;
+  report(
+    change: Partial<Pick<SyncOperation, 'phase' | 'progressDone' | 'progressTotal' | 'details' | 'filesProcessed' | 'filesCreated' | 'filesUpdated' | 'filesDeleted' | 'commitSha'>>,
+    events?: { level?: SyncEvent['level']; message: string; path?: string | null }[],
+  ): Promise<void>;
+  signal?: AbortSignal;
+}
+
+export interface DirectoryValidation {
+  status: DirectoryStatus;
+  findings: DirectoryFinding[];
+  /** The commit that was checked, or null when the branch does not exist. */
+  commit: string | null;
+}
+
+export interface GitopsServiceDependencies {
+  em: EntityManager;
+  fabrics: FabricService;
+  gitRepositories: GitRepositoryService;
+  eventBus: EventBus;
+  config: Pick<Config, 'gitCacheDir' | 'githubApiUrl' | 'maxYamlBytes'>;
+}
+
+interface OpenedDirectory {
+  host: GitHost;
+  repository: GitRepository;
+  branch: string;
+  /** `fabric/` (with slash) or `` for the repository root. */
+  prefix: string;
+  secrets: string[];
+}
+
+/** Most events an operation records per kind of detail; the rest is summarised in one line. */
+const EVENT_LIMIT = 200;
+
+export class GitopsService {
+  constructor(private readonly deps: GitopsServiceDependencies) {}
+
+  /** The fabric's repository; INVALID_INPUT when it has none. */
+  async requireRepository(fabricId: string): Promise<{ fabric: Fabric; repository: GitRepository }> {
+    const fabric = await this.deps.fabrics.get(fabricId);
+    if (!fabric.gitRepository) {
+      throw new DomainError('INVALID_INPUT', `Fabric ${JSON.stringify(fabric.name)} has no Git repository; set gitRepositoryId with updateFabric first`, {
+        problems: [{ path: '$.gitRepositoryId', message: 'is not set' }],
+      });
+    }
+    return { fabric, repository: await this.deps.gitRepositories.get(fabric.gitRepository.id) };
+  }
+
+  /** Contacts the remote and records connectionStatus, lastValidatedAt and validationError. */
+  async testRepository(id: string): Promise<GitRepository> {
+    const repository = await this.deps.gitRepositories.get(id);
+    const credentials = await this.deps.gitRepositories.readCredentials(repository);
+    const secrets = Object.values(credentials ?? {}).filter((value): value is string => typeof value === 'string');
+    let host: GitHost | undefined;
+    try {
+      host = this.hostFor(repository, credentials);
+      const access = await host.checkAccess();
+      const ok = access.canRead && access.canWrite;
+      repository.connectionStatus = ok ? 'connected' : 'failed';
+      repository.validationError = ok
+        ? null
+        : access.canRead
+          ? `the credentials may read but not write (permission ${access.permission ?? 'unknown'}); the gateway needs to push`
+          : 'the repository could not be read with these credentials';
+    } catch (error) {
+      repository.connectionStatus = 'failed';
+      repository.validationError = safeMessage(error, secrets);
+    } finally {
+      await host?.close?.();
+    }
+    repository.lastValidatedAt = new Date();
+    await this.deps.em.flush();
+    return repository;
+  }
+
+  /** Adds what the layout still lacks in ONE commit, or none when nothing is missing. */
+  async initializeDirectory(fabricId: string, progress: OperationProgress): Promise<Partial<SyncOperation>> {
+    const fabric = await this.deps.fabrics.get(fabricId);
+    fabric.gitopsDirectoryStatus = 'initializing';
+    await this.deps.em.flush();
+    const opened = await this.open(fabric).catch((error: unknown) => this.recordInitFailure(fabric, error, []));
+    try {
+      for (let attempt = 1; ; attempt++) {
+        await progress.report({ phase: 'reading' });
+        const head = await opened.host.getBranchHead(opened.branch);
+        const entries = head === null ? [] : await this.readDirectory(opened, head);
+        const additions = planDirectoryInit(entries, { fabricName: fabric.name, gatewayVersion: gatewayVersion() });
+        if (additions.length === 0) {
+          await this.recordDirectoryState(fabric, 'initialized', null);
+          await progress.report({ phase: 'done' }, [{ message: `${opened.prefix || '(repository root)'} is already initialised; nothing to commit` }]);
+          return { filesCreated: 0 };
+        }
+        await progress.report({ phase: 'committing', progressTotal: additions.length }, []);
+        const result = await opened.host.commit({
+          branch: opened.branch,
+          expectedHeadOid: head,
+          message: withTrailers(`Initialise GitOps directory ${opened.prefix || '/'} of fabric ${fabric.name}`, progress),
+          additions: additions.map((file) => ({ path: opened.prefix + file.path, contents: file.contents })),
+          deletions: [],
+        });
+        if (result.status === 'head_moved') {
+          if (attempt < 2) continue;
+          throw new DomainError('CONFLICT', `branch ${opened.branch} kept moving while the directory was being initialised; try again`);
+        }
+        await this.recordDirectoryState(fabric, 'initialized', null);
+        await progress.report(
+          { phase: 'done', progressDone: additions.length, filesCreated: additions.length, commitSha: result.oid },
+          additions.map((file) => ({ message: 'created', path: opened.prefix + file.path })),
+        );
+        this.publish(fabric.id, { type: 'GITOPS_DIRECTORY_INITIALIZED', commit: result.oid, operationId: progress.operationId });
+        return { filesCreated: additions.length, commitSha: result.oid };
+      }
+    } catch (error) {
+      return this.recordInitFailure(fabric, error, opened.secrets);
+    } finally {
+      await opened.host.close?.();
+    }
+  }
+
+  /** Reads the directory at the branch head and reports what does not follow the layout. */
+  async validateDirectory(fabricId: string): Promise<DirectoryValidation> {
+    const { fabric } = await this.requireRepository(fabricId);
+    const opened = await this.open(fabric);
+    try {
+      const head = await opened.host.getBranchHead(opened.branch);
+      const entries = head === null ? [] : await this.readDirectory(opened, head);
+      const wanted = [...managedFilesToRead(entries), ...entries.filter((entry) => entry.path === MANIFEST_PATH)];
+      const texts = await this.readTexts(opened, wanted);
+      const report = validateDirectory(entries, texts);
+      await this.recordDirectoryState(fabric, report.status, null);
+      return { ...report, commit: head };
+    } catch (error) {
+      throw new Error(safeMessage(error, opened.secrets));
+    } finally {
+      await opened.host.close?.();
+    }
+  }
+
+  /**
+   * The five-stage pipeline in ONE commit: discovery, validation (with the fabric's current
+   * objects), classification, processing (managed files, then resource rows in one transaction)
+   * and archive (raw files removed, archive log appended). Retries once when the branch moved.
+   */
+  async ingest(fabricId: string, progress: OperationProgress): Promise<Partial<SyncOperation>> {
+    const { fabric } = await this.requireRepository(fabricId);
+    const opened = await this.open(fabric);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        await progress.report({ phase: 'discovery' });
+        const head = await opened.host.getBranchHead(opened.branch);
+        if (head === null) throw new DomainError('INVALID_INPUT', `branch ${opened.branch} does not exist yet; initialise the GitOps directory first`);
+        const entries = await this.readDirectory(opened, head);
+        const discovery = discoverRawFiles(entries, { maxBytes: this.deps.config.maxYamlBytes });
+        const skippedEvents = discovery.skipped.map((skip) => ({ level: 'warning' as const, message: `${skip.code}: ${skip.message}`, path: opened.prefix + skip.path }));
+        if (discovery.files.length === 0) {
+          await progress.report(
+            { phase: 'done', details: { stages: emptyCounters(discovery.skipped.length) } },
+            [...skippedEvents, { message: `no YAML files in ${opened.prefix}raw/; nothing to ingest` }],
+          );
+          await this.recordDirectoryState(fabric, fabric.gitopsDirectoryStatus, null);
+          return { filesProcessed: 0 };
+        }
+        this.checkCancelled(progress);
+
+        await progress.report({ phase: 'validation', progressTotal: discovery.files.length });
+        const archiveLog = entries.find((entry) => entry.path === ARCHIVE_LOG_PATH);
+        const texts = await this.readTexts(opened, archiveLog ? [...discovery.files, archiveLog] : discovery.files);
+        const rawFiles = discovery.files.map((entry) => ({ path: entry.path, text: texts.get(entry.path) ?? '' }));
+        const validation = validateManifests({
+          files: rawFiles,
+          existing: await this.currentObjects(fabric.id),
+          fabricConfig: fabric.validationSettings as never,
+        });
+        this.checkCancelled(progress);
+
+        await progress.report({ phase: 'classification' });
+        const tree = new Map(entries.map((entry) => [entry.path, entry.oid]));
+        const comparePaths = new Set(managedPathsToCompare(validation, tree));
+        const managedTexts = await this.readTexts(opened, entries.filter((entry) => comparePaths.has(entry.path)));
+        const plan = planIngestion({
+          rawFiles,
+          skipped: discovery.skipped,
+          validation,
+          tree,
+          managedTexts,
+          archiveLog: archiveLog ? (texts.get(archiveLog.path) ?? null) : null,
+          sourceCommit: head,
+          operationId: progress.operationId,
+          actor: progress.actor,
+          at: new Date().toISOString(),
+        });
+        this.checkCancelled(progress);
+
+        await progress.report({ phase: 'processing' });
+        const result: CommitResult = await opened.host.commit({
+          branch: opened.branch,
+          expectedHeadOid: head,
+          message: withTrailers(`${ingestionCommitSubject(plan)}\n\nFabric ${fabric.name}, directory ${opened.prefix || '/'}.`, progress),
+          additions: plan.additions.map((file) => ({ path: opened.prefix + file.path, contents: file.contents })),
+          deletions: plan.deletions.map((path) => ({ path: opened.prefix + path })),
+        });
+        if (result.status === 'head_moved') {
+          if (attempt < 2) {
+            await progress.report({}, [{ level: 'warning', message: `branch ${opened.branch} moved while ingesting; reading it again` }]);
+            continue;
+          }
+          throw new DomainError('CONFLICT', `branch ${opened.branch} kept moving during ingestion; nothing was committed, try again`);
+        }
+
+        await this.upsertDesiredState(fabric.id, plan, result.oid);
+        await progress.report({ phase: 'archive' });
+        await this.recordDirectoryState(fabric, fabric.gitopsDirectoryStatus, null);
+        const counters = plan.counters;
+        await progress.report(
+          { details: { stages: counters, sourceCommit: head, conflicts: plan.conflicts }, progressDone: discovery.files.length },
+          [...skippedEvents, ...stageEvents(plan, opened.prefix, result.oid)],
+        );
+        this.publish(fabric.id, { type: 'GITOPS_INGESTED', commit: result.oid, operationId: progress.operationId, created: counters.processing.created, updated: counters.processing.updated });
+        return {
+          filesProcessed: counters.discovery.rawFiles,
+          filesCreated: counters.processing.created + counters.processing.unmanagedFiles * 2,
+          filesUpdated: counters.processing.updated + (counters.archive.logEntries > 0 ? 1 : 0),
+          filesDeleted: counters.archive.rawFilesRemoved,
+          commitSha: result.oid,
+        };
+      }
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      throw new Error(safeMessage(error, opened.secrets));
+    } finally {
+      await opened.host.close?.();
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private hostFor(repository: GitRepository, credentials: Awaited<ReturnType<GitRepositoryService['readCredentials']>>): GitHost {
+    return createGitHost({ repository, credentials, cacheDir: this.deps.config.gitCacheDir, githubApiUrl: this.deps.config.githubApiUrl });
+  }
+
+  private async open(fabric: Fabric): Promise<OpenedDirectory> {
+    const { repository } = await this.requireRepository(fabric.id);
+    const credentials = await this.deps.gitRepositories.readCredentials(repository);
+    const directory = fabric.gitopsDirectory.replace(/^\/+|\/+$/g, '');
+    return {
+      host: this.hostFor(repository, credentials),
+      repository,
+      branch: repository.defaultBranch,
+      prefix: directory === '' ? '' : `${directory}/`,
+      secrets: Object.values(credentials ?? {}).filter((value): value is string => typeof value === 'string'),
+    };
+  }
+
+  /** The directory's files at `commit`, with paths relative to the directory. */
+  private async readDirectory(opened: OpenedDirectory, commit: string): Promise<DirectoryEntry[]> {
+    const entries = await opened.host.readTree(commit, opened.prefix.replace(/\/$/, ''));
+    return entries.map((entry) => ({ path: entry.path.slice(opened.prefix.length), oid: entry.oid, size: entry.size, mode: entry.mode }));
+  }
+
+  private async readTexts(opened: OpenedDirectory, entries: readonly DirectoryEntry[]): Promise<Map<string, string>> {
+    if (entries.length === 0) return new Map();
+    const blobs = await opened.host.readBlobs([...new Set(entries.map((entry) => entry.oid))]);
+    const decoder = new TextDecoder();
+    return new Map(entries.map((entry) => [entry.path, decoder.decode(blobs.get(entry.oid))]));
+  }
+
+  /** The fabric's desired objects, for validating raw input together with them. */
+  private async currentObjects(fabricId: string): Promise<HedgehogObject[]> {
+    const rows = await this.deps.em.find(
+      ResourceSchema,
+      { fabric: fabricId, desiredSpec: { $ne: null } },
+      { fields: ['apiVersion', 'kind', 'namespace', 'name', 'desiredSpec', 'desiredLabels', 'desiredAnnotations'], disableIdentityMap: true },
+    );
+    return rows.map((row) => ({
+      apiVersion: row.apiVersion,
+      kind: row.kind,
+      metadata: {
+        name: row.name,
+        namespace: row.namespace,
+        ...(row.desiredLabels ? { labels: row.desiredLabels } : {}),
+        ...(row.desiredAnnotations ? { annotations: row.desiredAnnotations } : {}),
+      },
+      spec: row.desiredSpec,
+    }));
+  }
+
+  /** Desired state, file path, blob oid and hash of every ingested object, in one transaction. */
+  private async upsertDesiredState(fabricId: string, plan: IngestionPlan, commit: string): Promise<void> {
+    if (plan.objects.length === 0) return;
+    const now = new Date();
+    await this.deps.em.transactional(async (em) => {
+      const kinds = [...new Set(plan.objects.map((planned) => planned.object.kind))];
+      const rows = await em.find(ResourceSchema, { fabric: fabricId, kind: { $in: kinds } });
+      const byIdentity = new Map(rows.map((row) => [`${row.kind}|${row.namespace}|${row.name}`, row]));
+      for (const { object, managedPath } of plan.objects) {
+        const canonical = object.object;
+        const row: Resource =
+          byIdentity.get(`${object.kind}|${object.namespace}|${object.name}`) ??
+          em.create(ResourceSchema, { fabric: fabricId, kind: object.kind, namespace: object.namespace, name: object.name, apiVersion: object.apiVersion } as never);
+        row.apiVersion = object.apiVersion;
+        row.desiredSpec = canonical.spec ?? {};
+        row.desiredLabels = canonical.metadata.labels ?? null;
+        row.desiredAnnotations = canonical.metadata.annotations ?? null;
+        row.desiredCommit = commit;
+        row.managedFilePath = managedPath;
+        row.desiredBlobOid = object.gitBlobOid;
+        row.fileHash = object.sha256;
+        row.lastFileSync = now;
+      }
+    });
+  }
+
+  private async recordDirectoryState(fabric: Fabric, status: Fabric['gitopsDirectoryStatus'], error: string | null): Promise<void> {
+    fabric.gitopsDirectoryStatus = status;
+    fabric.directoryInitError = error;
+    if (error === null) fabric.lastDirectorySync = new Date();
+    await this.deps.em.flush();
+  }
+
+  private async recordInitFailure(fabric: Fabric, error: unknown, secrets: readonly string[]): Promise<never> {
+    const message = safeMessage(error, secrets);
+    await this.recordDirectoryState(fabric, 'error', message);
+    if (error instanceof DomainError) throw error;
+    throw new Error(message);
+  }
+
+  private checkCancelled(progress: OperationProgress): void {
+    if (progress.signal?.aborted) throw new Error('cancelled');
+  }
+
+  private publish(fabricId: string, event: Omit<FabricEvent, 'fabricId' | 'at'>): void {
+    this.deps.eventBus.publish(topics.fabric(fabricId), { ...event, fabricId, at: new Date().toISOString() } as FabricEvent);
+  }
+}
+
+function withTrailers(message: string, progress: OperationProgress): string {
+  return `${message}\n\nGateway-Operation: ${progress.operationId}\nGateway-Actor: ${progress.actor.replace(/[\r\n]/g, ' ')}\n`;
+}
+
+/**
+ * The message of an error, never its cause: octokit's errors carry the request, and the request
+ * carries the token. Known secrets are blanked as a second line of defence.
+ */
+function safeMessage(error: unknown, secrets: readonly string[]): string {
+  const text = isGitHostError(error) || error instanceof DomainError ? error.message : error instanceof Error ? error.message : String(error);
+  return scrubSecrets(text, secrets);
+}
+
+function emptyCounters(skipped: number): StageCounters {
+  return {
+    discovery: { rawFiles: 0, skipped },
+    validation: { documents: 0, errors: 0, warnings: 0 },
+    classification: { toManaged: 0, toUnmanaged: 0, conflicts: 0, empty: 0 },
+    processing: { created: 0, updated: 0, unchanged: 0, unmanagedFiles: 0 },
+    archive: { rawFilesRemoved: 0, logEntries: 0 },
+  };
+}
+
+/** One line per stage, then per raw file and per document kept out of managed/ (bounded). */
+function stageEvents(plan: IngestionPlan, prefix: string, commit: string): { level?: SyncEvent['level']; message: string; path?: string | null }[] {
+  const { discovery, validation, classification, processing, archive } = plan.counters;
+  const events: { level?: SyncEvent['level']; message: string; path?: string | null }[] = [
+    { message: `discovery: ${discovery.rawFiles} raw file(s) to ingest, ${discovery.skipped} left alone` },
+    { message: `validation: ${validation.documents} document(s), ${validation.errors} error(s), ${validation.warnings} warning(s)` },
+    { message: `classification: ${classification.toManaged} to managed/, ${classification.toUnmanaged} to unmanaged/ (${classification.conflicts} conflict(s)), ${classification.empty} empty` },
+    { message: `processing: ${processing.created} created, ${processing.updated} updated, ${processing.unchanged} unchanged, ${processing.unmanagedFiles} unmanaged file(s) in commit ${commit}` },
+    { message: `archive: ${archive.rawFilesRemoved} raw file(s) removed, ${archive.logEntries} archive log entr${archive.logEntries === 1 ? 'y' : 'ies'}` },
+  ];
+  for (const file of plan.files.slice(0, EVENT_LIMIT)) {
+    const kept = file.unmanagedPath ? `, ${file.unmanagedDocuments} document(s) to ${prefix}${file.unmanagedPath}` : '';
+    events.push({ level: file.unmanagedPath ? 'warning' : 'info', message: `${file.objects.length} object(s) to managed/${kept}; raw file archived`, path: prefix + file.path });
+  }
+  if (plan.files.length > EVENT_LIMIT) events.push({ message: `… and ${plan.files.length - EVENT_LIMIT} more raw files` });
+  for (const document of plan.unmanaged.slice(0, EVENT_LIMIT)) {
+    const first = document.findings[0];
+    const where = document.documentIndex === undefined ? 'file' : `document ${document.documentIndex}`;
+    const what = document.kind ? ` (${document.kind}${document.name ? ` ${document.name}` : ''})` : '';
+    const finding = first ? `: ${first.code}${first.line ? ` at line ${first.line}` : ''}: ${first.message}` : '';
+    events.push({ level: 'warning', message: `${where}${what} ${document.reason}${finding}`, path: prefix + document.sourcePath });
+  }
+  if (plan.unmanaged.length > EVENT_LIMIT) events.push({ level: 'warning', message: `… and ${plan.unmanaged.length - EVENT_LIMIT} more documents kept in unmanaged/` });
+  for (const finding of plan.fabricFindings.slice(0, EVENT_LIMIT)) {
+    events.push({ level: finding.severity === 'error' ? 'warning' : 'info', message: `${finding.code}: ${finding.message}` });
+  }
+  return events;
+}

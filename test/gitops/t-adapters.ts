@@ -1,0 +1,90 @@
+/**
+ * A running gateway with one fabric wired to a real remote, per adapter: a file:// bare
+ * repository for the native git adapter, the GitHub test server (itself backed by a bare
+ * repository) for the GitHub adapter. Tests drive the gateway through GraphQL and look at the
+ * remote with the git CLI.
+ */
+import { createFabric, createRepository } from '../support/fixtures.ts';
+import { createBareRepository } from '../support/git-fixtures.ts';
+import { startGitHubServer, type GitHubServer } from '../support/github-server/github-server.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+export interface GatewayWithRemote {
+  t: TestApp;
+  fabricId: string;
+  repositoryId: string;
+  /** Bare repository that receives the gateway's commits; inspect it with the git CLI. */
+  remote: string;
+  github?: GitHubServer;
+  stop(): Promise<void>;
+}
+
+export interface TAdapter {
+  name: 'git' | 'github';
+  start(options?: { directory?: string }): Promise<GatewayWithRemote>;
+}
+
+async function fabricFor(t: TestApp, repository: Record<string, unknown>, directory: string | undefined) {
+  const record = await createRepository(t, repository);
+  const fabric = await createFabric(t, { gitRepositoryId: record.id, ...(directory !== undefined ? { gitopsDirectory: directory } : {}) });
+  return { fabricId: fabric.id, repositoryId: record.id };
+}
+
+export const tAdapters: TAdapter[] = [
+  {
+    name: 'git',
+    async start(options = {}) {
+      const remote = await createBareRepository();
+      const t = await startTestApp();
+      const ids = await fabricFor(t, { url: `file://${remote}`, provider: 'GIT' }, options.directory);
+      return { t, remote, ...ids, stop: () => t.stop() };
+    },
+  },
+  {
+    name: 'github',
+    async start(options = {}) {
+      // The test server serves one repository and GITHUB_API_URL is one setting per app.
+      const github = await startGitHubServer();
+      const t = await startTestApp({ env: { GITHUB_API_URL: github.url } });
+      const ids = await fabricFor(t, { url: `https://github.com/${github.owner}/${github.name}`, provider: 'GITHUB', credentials: { token: github.token } }, options.directory);
+      return {
+        t,
+        github,
+        remote: github.repositoryDir,
+        ...ids,
+        async stop() {
+          await t.stop();
+          await github.close();
+          if (github.rejectedQueries.length > 0) throw new Error(`GitHub would reject: ${JSON.stringify(github.rejectedQueries)}`);
+        },
+      };
+    },
+  },
+];
+
+export const OPERATION_FIELDS = `id operationType status phase errorMessage commitSha filesProcessed filesCreated filesUpdated filesDeleted details initiatedBy events { level message path }`;
+
+export interface OperationResult {
+  id: string;
+  operationType: string;
+  status: string;
+  phase: string;
+  errorMessage: string | null;
+  commitSha: string | null;
+  filesProcessed: number;
+  filesCreated: number;
+  filesUpdated: number;
+  filesDeleted: number;
+  details: Record<string, any>;
+  initiatedBy: string;
+  events: { level: string; message: string; path: string | null }[];
+}
+
+/** Starts an operation through GraphQL, waits for the runner, returns the finished operation. */
+export async function runOperation(t: TestApp, mutation: 'initializeGitopsDirectory' | 'ingestRaw', fabricId: string): Promise<OperationResult> {
+  const started = await t.graphqlOk<Record<string, { id: string }>>(`mutation($id: ID!) { ${mutation}(fabricId: $id) { id } }`, { id: fabricId });
+  const id = started[mutation]!.id;
+  await t.app.runner.idle();
+  const done = await t.graphqlOk<{ syncOperation: OperationResult }>(`query($id: ID!) { syncOperation(id: $id) { ${OPERATION_FIELDS} } }`, { id });
+  return done.syncOperation;
+}
