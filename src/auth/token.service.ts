@@ -1,0 +1,85 @@
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { DomainError, notFound, requireId } from '../errors.ts';
+import { FabricSchema } from '../fabric/fabric.entity.ts';
+import { parseInput } from '../validation.ts';
+import { ApiTokenSchema, ROLES, type ApiToken } from './api-token.entity.ts';
+import { generateToken, hashToken, looksLikeToken, type Actor } from './tokens.ts';
+
+const CreateTokenSchema = z
+  .object({
+    name: z.string().trim().min(1).max(255).regex(/^[\w .@:-]+$/, 'letters, digits, spaces and . _ @ : - only'),
+    role: z.enum(ROLES),
+    fabricIds: z.array(z.string().uuid()).max(1000).optional(),
+    expiresAt: z.date().nullable().optional(),
+  })
+  .strict();
+
+export type CreateTokenInput = z.input<typeof CreateTokenSchema>;
+
+export class AuthenticationError extends DomainError {
+  constructor(reason: string) {
+    super('UNAUTHENTICATED', reason);
+  }
+}
+
+export class TokenService {
+  constructor(private readonly deps: { em: EntityManager }) {}
+
+  /** Creates a token; the returned `token` is the only time it exists in clear. */
+  async create(input: CreateTokenInput, createdBy: string): Promise<{ token: string; record: ApiToken }> {
+    const data = parseInput(CreateTokenSchema, input, 'API token');
+    if (data.expiresAt && data.expiresAt.getTime() <= Date.now()) {
+      throw new DomainError('INVALID_INPUT', 'expiresAt must be in the future', { problems: [{ path: '$.expiresAt', message: 'in the past' }] });
+    }
+    const fabricIds = [...new Set(data.fabricIds ?? [])];
+    if (fabricIds.length > 0) {
+      const found = await this.deps.em.count(FabricSchema, { id: { $in: fabricIds } });
+      if (found !== fabricIds.length) throw new DomainError('NOT_FOUND', 'One of the fabrics does not exist');
+    }
+    const token = generateToken();
+    const record = this.deps.em.create(ApiTokenSchema, {
+      name: data.name, role: data.role, fabricIds, expiresAt: data.expiresAt ?? null,
+      tokenHash: hashToken(token), prefix: token.slice(0, 10), createdBy,
+    } as never);
+    try {
+      await this.deps.em.flush();
+    } catch (error) {
+      this.deps.em.clear();
+      if (error instanceof UniqueConstraintViolationException) throw new DomainError('DUPLICATE', `A token named ${JSON.stringify(data.name)} already exists`);
+      throw error;
+    }
+    return { token, record };
+  }
+
+  async list(): Promise<ApiToken[]> {
+    return this.deps.em.find(ApiTokenSchema, {}, { orderBy: { createdAt: 'asc' } });
+  }
+
+  async revoke(id: string): Promise<ApiToken> {
+    const record = await this.deps.em.findOne(ApiTokenSchema, { id: requireId('API token', id) });
+    if (!record) throw notFound('API token', id);
+    record.revokedAt ??= new Date();
+    await this.deps.em.flush();
+    return record;
+  }
+
+  async count(): Promise<number> {
+    return this.deps.em.count(ApiTokenSchema, {});
+  }
+
+  /** The actor behind a token, or an UNAUTHENTICATED error saying why not (never echoing the token). */
+  async authenticate(token: string | null): Promise<Actor> {
+    if (!token) throw new AuthenticationError('An API token is required (Authorization: Bearer <token>)');
+    if (!looksLikeToken(token)) throw new AuthenticationError('The API token is not valid');
+    const record = await this.deps.em.findOne(ApiTokenSchema, { tokenHash: hashToken(token) });
+    if (!record) throw new AuthenticationError('The API token is not valid');
+    if (record.revokedAt) throw new AuthenticationError('The API token has been revoked');
+    if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) throw new AuthenticationError('The API token has expired');
+    // At most one write a minute per token for "last used".
+    if (!record.lastUsedAt || Date.now() - record.lastUsedAt.getTime() > 60_000) {
+      await this.deps.em.nativeUpdate(ApiTokenSchema, { id: record.id }, { lastUsedAt: new Date() });
+    }
+    return { name: record.name, role: record.role, fabricIds: record.fabricIds.length > 0 ? record.fabricIds : null, tokenId: record.id };
+  }
+}
