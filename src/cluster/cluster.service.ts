@@ -24,7 +24,11 @@ export interface ClusterServiceDependencies {
 }
 
 export class ClusterService {
-  constructor(private readonly deps: ClusterServiceDependencies) {}
+  private readonly deps: ClusterServiceDependencies;
+
+  constructor(deps: ClusterServiceDependencies) {
+    this.deps = deps;
+  }
 
   /** Really contacts the fabric's API server; the error text never contains credentials. */
   async testConnection(fabricId: string): Promise<ConnectionTestResult> {
