@@ -34,8 +34,10 @@ import {
   applyLiveChanges,
   forgetLiveKinds,
   recomputeDrift,
+  driftedCount,
   storeDriftRollup,
   type ClusterSyncState,
+  type DriftCountsByStatus,
   type KindChanges,
   type LiveChangeSummary,
 } from './live-state-store.ts';
@@ -94,6 +96,8 @@ export const WATCHED_KINDS: readonly WatchedKind[] = [...MANAGED_KINDS, ...(AGEN
 
 /** Resources listed by name in one LIVE_CHANGED / DRIFT_CHANGED event; the rest are counted. */
 const EVENT_ITEM_LIMIT = 100;
+/** Least time between two roll-ups of one fabric while events stream in. */
+const ROLLUP_INTERVAL_MS = 250;
 
 export class FabricWatchers implements ClusterSyncState {
   readonly #options: FabricWatchersOptions;
@@ -193,7 +197,8 @@ export class FabricWatchers implements ClusterSyncState {
     }
     for (const [fabricId, changes] of byFabric) {
       const summary = await storeDriftRollup(em, fabricId);
-      publishDriftChanged(this.#options.eventBus, fabricId, changes, summary.byStatus);
+      publishDriftChanged(this.#options.eventBus, fabricId, changes);
+      publishDriftSummary(this.#options.eventBus, fabricId, summary.byStatus);
     }
     return changed;
   }
@@ -243,7 +248,7 @@ export class FabricWatchers implements ClusterSyncState {
     if (exists === 0) return;
     await forgetLiveKinds(em, fabricId, 'all');
     const summary = await storeDriftRollup(em, fabricId);
-    publish(this.#options.eventBus, fabricId, { type: 'DRIFT_CHANGED', count: 0, changes: [], driftCounts: summary.byStatus, reason: 'cluster connection removed' });
+    publishDriftSummary(this.#options.eventBus, fabricId, summary.byStatus);
   }
 }
 
@@ -278,12 +283,17 @@ class FabricWatch {
   /** Relists received per kind name; synced once every namespace scope has been listed. */
   readonly #relists = new Map<string, number>();
   readonly #agents = new Map<string, ClusterObject>();
+  /** Served at start, then answered 404 (CRD removed): reported missing until listed again. */
+  readonly #unserved = new Set<string>();
   #pending = new Map<string, KindChanges>();
   #flushing: Promise<void> | undefined;
   #flushWaiters: (() => void)[] = [];
   #retryTimer: NodeJS.Timeout | undefined;
   #discoveryAttempt = 0;
   #stopped = false;
+  #rollupTimer: NodeJS.Timeout | undefined;
+  #rollupRunning: Promise<void> | undefined;
+  #lastRollupAt = 0;
   #stopSignal = new AbortController();
 
   constructor(init: FabricWatchInit) {
@@ -310,11 +320,13 @@ class FabricWatch {
     clearTimeout(this.#retryTimer);
     await this.#handle?.stop();
     await this.#flushing;
+    clearTimeout(this.#rollupTimer);
+    await this.#rollupRunning;
     this.#state = 'stopped';
   }
 
   isKindSynced(kind: string): boolean {
-    if (this.#stopped || !this.#served.some((k) => k.kind === kind)) return false;
+    if (this.#stopped || this.#unserved.has(kind) || !this.#served.some((k) => k.kind === kind)) return false;
     return (this.#relists.get(kind) ?? 0) >= (this.#init.namespaces?.length ?? 1);
   }
 
@@ -338,7 +350,7 @@ class FabricWatch {
       };
     });
     return {
-      fabricId: this.#fabricId, state: this.#state, kinds, missingKinds: this.#missing.map((k) => k.kind), startedAt: this.#startedAt,
+      fabricId: this.#fabricId, state: this.#state, kinds, missingKinds: [...this.#missing.map((k) => k.kind), ...this.#unserved], startedAt: this.#startedAt,
       ...(this.#error ? { error: this.#error } : {}),
     };
   }
@@ -400,6 +412,12 @@ class FabricWatch {
       ...(this.#init.options.backoff ? { backoff: this.#init.options.backoff } : {}),
       onEvent: (event) => this.#accept(event),
       onStatus: (kind, status) => {
+        if (status.state === 'error' && /\(404\)/.test(status.lastError ?? '') && !this.#unserved.has(kind.kind)) {
+          // The CRD went away: its objects are gone and its drift is unknown, never "zero objects".
+          this.#unserved.add(kind.kind);
+          this.#relists.delete(kind.kind);
+          void this.#forgetKind(kind.kind);
+        }
         publish(this.#init.options.eventBus, this.#fabricId, {
           type: 'WATCH_STATUS_CHANGED', kind: kind.kind, state: status.state, ...(status.lastError ? { lastError: status.lastError } : {}),
         });
@@ -427,6 +445,7 @@ class FabricWatch {
     let changes = this.#pending.get(kind);
     if (!changes) this.#pending.set(kind, (changes = { changes: new Map() }));
     if (event.type === 'synced') {
+      this.#unserved.delete(kind);
       this.#relists.set(kind, (this.#relists.get(kind) ?? 0) + 1);
       changes.relisted = new Map(event.objects.map((object) => [objectKey(object), object]));
       changes.changes.clear();
@@ -470,6 +489,37 @@ class FabricWatch {
     });
   }
 
+  async #forgetKind(kind: string): Promise<void> {
+    await this.#flushing;
+    if (this.#stopped) return;
+    try {
+      await forgetLiveKinds(this.#init.options.orm.em.fork(), this.#fabricId, [kind]);
+      publish(this.#init.options.eventBus, this.#fabricId, { type: 'LIVE_CHANGED', kind, cleared: true, count: 0, resources: [] });
+      this.#scheduleRollup();
+    } catch (error) {
+      this.#init.options.logger.error({ fabricId: this.#fabricId, kind, err: error }, 'could not clear live state of a kind no longer served');
+    }
+  }
+
+  /**
+   * The fabric roll-up is a grouped count over all its rows: under a stream of events it runs at
+   * most every ROLLUP_INTERVAL_MS (right away when idle), not once per write.
+   */
+  #scheduleRollup(): void {
+    if (this.#rollupTimer || this.#stopped) return;
+    const wait = Math.max(0, this.#lastRollupAt + ROLLUP_INTERVAL_MS - Date.now());
+    this.#rollupTimer = setTimeout(() => {
+      this.#rollupTimer = undefined;
+      this.#lastRollupAt = Date.now();
+      this.#rollupRunning = storeDriftRollup(this.#init.options.orm.em.fork(), this.#fabricId)
+        .then((summary) => publishDriftSummary(this.#init.options.eventBus, this.#fabricId, summary.byStatus))
+        .catch((error: unknown) => {
+          if (!this.#stopped) this.#init.options.logger.error({ fabricId: this.#fabricId, err: error }, 'drift roll-up failed');
+        })
+        .finally(() => (this.#rollupRunning = undefined));
+    }, wait);
+  }
+
   async #write(batch: Map<string, KindChanges>): Promise<boolean> {
     const { orm, eventBus, logger } = this.#init.options;
     const em = orm.em.fork();
@@ -481,10 +531,8 @@ class FabricWatch {
           resources: summary.live.slice(0, EVENT_ITEM_LIMIT),
         });
       }
-      if (summary.drift.length > 0 || summary.removed > 0) {
-        const rollup = await storeDriftRollup(em, this.#fabricId);
-        if (summary.drift.length > 0) publishDriftChanged(eventBus, this.#fabricId, summary.drift, rollup.byStatus);
-      }
+      if (summary.drift.length > 0) publishDriftChanged(eventBus, this.#fabricId, summary.drift);
+      if (summary.drift.length > 0 || summary.removed > 0) this.#scheduleRollup();
       return true;
     } catch (error) {
       if (this.#stopped) return true; // the fabric was deleted or the gateway is stopping
@@ -511,8 +559,12 @@ function mergeChanges(older: Map<string, KindChanges>, newer: Map<string, KindCh
   return merged;
 }
 
-function publishDriftChanged(eventBus: EventBus, fabricId: string, changes: LiveChangeSummary['drift'], driftCounts: Record<string, number>): void {
-  publish(eventBus, fabricId, { type: 'DRIFT_CHANGED', count: changes.length, changes: changes.slice(0, EVENT_ITEM_LIMIT), driftCounts });
+function publishDriftChanged(eventBus: EventBus, fabricId: string, changes: LiveChangeSummary['drift']): void {
+  publish(eventBus, fabricId, { type: 'DRIFT_CHANGED', count: changes.length, changes: changes.slice(0, EVENT_ITEM_LIMIT) });
+}
+
+function publishDriftSummary(eventBus: EventBus, fabricId: string, driftCounts: DriftCountsByStatus): void {
+  publish(eventBus, fabricId, { type: 'DRIFT_SUMMARY_CHANGED', driftCounts, driftCount: driftedCount(driftCounts) });
 }
 
 function publish(eventBus: EventBus, fabricId: string, fields: { type: string; [key: string]: unknown }): void {

@@ -100,8 +100,11 @@ describe('live state and drift', () => {
     expect((await row(t, fabricId, 'VPC', 'vpc-2'))!.drift_status).toBe('desired_only');
   });
 
-  it('rolls drift up per fabric, by status and by kind, and publishes DRIFT_CHANGED', async () => {
-    const data = await gql(`query($id: ID!) { fabric(id: $id) { driftCount driftCounts driftSummary { total byStatus { inSync specDrift desiredOnly liveOnly unknown } byKind { kind counts { inSync liveOnly desiredOnly } } } } }`, { id: fabricId });
+  it('rolls drift up per fabric, by status and by kind', async () => {
+    const data = await until(t, fabricId, async () => {
+      const result = await gql(`query($id: ID!) { fabric(id: $id) { driftCount driftCounts driftSummary { total byStatus { inSync specDrift desiredOnly liveOnly unknown } byKind { kind counts { inSync liveOnly desiredOnly } } } } }`, { id: fabricId });
+      return result.fabric.driftCount === 2 ? result : null;
+    }, 'roll-up stored');
     expect(data.fabric.driftSummary.byStatus).toEqual({ inSync: 2, specDrift: 0, desiredOnly: 1, liveOnly: 1, unknown: 0 });
     expect(data.fabric.driftCounts).toMatchObject({ in_sync: 2, desired_only: 1, live_only: 1 });
     expect(data.fabric.driftCount).toBe(2);
@@ -185,7 +188,7 @@ describe('live state and drift', () => {
     const adopted = await gql(`mutation($f: ID!, $ids: [ID!]!) { adoptLiveResources(fabricId: $f, ids: $ids) { id hasDraft draft { action spec labels draftedBy } } }`, { f: fabricId, ids: [handMade.id] });
     expect(adopted.adoptLiveResources).toEqual([{
       id: handMade.id, hasDraft: true,
-      draft: { action: 'UPSERT', spec: expect.objectContaining({ subnets: expect.any(Object) }), labels: { team: 'a' }, draftedBy: 'anonymous' },
+      draft: { action: 'UPSERT', spec: expect.objectContaining({ subnets: expect.any(Object) }), labels: { team: 'a' }, draftedBy: expect.stringMatching(/\S/) },
     }]);
     expect((await rows(t, fabricId, 'draft_action is not null')).map((r) => r.name)).toEqual(['hand-made']);
     const again = await t.graphql(`mutation($f: ID!, $ids: [ID!]!) { adoptLiveResources(fabricId: $f, ids: $ids) { id } }`, { f: fabricId, ids: [handMade.id] });
@@ -268,6 +271,32 @@ describe('connections and lifecycle', () => {
       await until(t, fabric.id, async () => (await rows(t, fabric.id)).length === 0, 'live-only row forgotten');
       await gql(`mutation($id: ID!, $k: KubernetesConnectionInput!) { updateFabric(id: $id, input: { kubernetes: $k }) { id } }`, { id: fabric.id, k: { server: other.url, token: TOKEN } });
       await until(t, fabric.id, async () => (await rows(t, fabric.id, "drift_status = 'live_only'")).length === 1, 'resynced');
+      await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a CRD removed while watched: its objects go, its drift becomes UNKNOWN and the kind is reported missing', async () => {
+    const other = await KubeServer.start({ crds: CRDS, token: TOKEN });
+    try {
+      const peering = (name: string): KubeObject => ({ apiVersion: 'vpc.githedgehog.com/v1beta1', kind: 'VPCPeering', metadata: { name, namespace: 'default' }, spec: { permit: [{ 'vpc-1': {}, 'vpc-2': {} }] } });
+      other.create(peering('live-peering'));
+      const fabric = await connectFabric(t, other, TOKEN);
+      await until(t, fabric.id, async () => (await rows(t, fabric.id, "drift_status = 'live_only'")).length === 1, 'synced');
+      await setDesired(t, fabric.id, peering('git-peering'));
+      expect((await row(t, fabric.id, 'VPCPeering', 'git-peering'))!.drift_status).toBe('desired_only');
+      other.removeCrd('VPCPeering');
+      const status = await until(t, fabric.id, async () => {
+        const data = await gql(`query($id: ID!) { fabric(id: $id) { clusterStatus { missingKinds kinds { kind state synced lastError } } } }`, { id: fabric.id });
+        return data.fabric.clusterStatus.missingKinds.includes('VPCPeering') ? data.fabric.clusterStatus : null;
+      }, 'VPCPeering reported missing');
+      expect(status.kinds.find((k: { kind: string }) => k.kind === 'VPCPeering')).toMatchObject({ state: 'ERROR', synced: false });
+      const left = await until(t, fabric.id, async () => {
+        const all = await rows(t, fabric.id);
+        return all.length === 1 && all[0]!.drift_status === 'unknown' ? all : null;
+      }, 'peering rows: live one gone, Git one unknown');
+      expect(left[0]).toMatchObject({ name: 'git-peering', live_resource_version: null });
       await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
     } finally {
       await other.close();
