@@ -86,7 +86,11 @@ interface OpenedDirectory {
 const EVENT_LIMIT = 200;
 
 export class GitopsService {
-  constructor(private readonly deps: GitopsServiceDependencies) {}
+  private readonly deps: GitopsServiceDependencies;
+
+  constructor(deps: GitopsServiceDependencies) {
+    this.deps = deps;
+  }
 
   /** The fabric's repository; INVALID_INPUT when it has none. */
   async requireRepository(fabricId: string): Promise<{ fabric: Fabric; repository: GitRepository }> {
@@ -244,7 +248,9 @@ export class GitopsService {
         });
         this.checkCancelled(progress);
 
-        await progress.report({ phase: 'processing' });
+        // Processing and archive land together: one commit writes managed/ and unmanaged/,
+        // removes the raw files and appends the archive log.
+        await progress.report({ phase: 'committing' });
         const result: CommitResult = await opened.host.commit({
           branch: opened.branch,
           expectedHeadOid: head,
@@ -260,8 +266,8 @@ export class GitopsService {
           throw new DomainError('CONFLICT', `branch ${opened.branch} kept moving during ingestion; nothing was committed, try again`);
         }
 
+        await progress.report({ phase: 'recording', commitSha: result.oid });
         await this.upsertDesiredState(fabric.id, plan, result.oid);
-        await progress.report({ phase: 'archive' });
         await this.recordDirectoryState(fabric, fabric.gitopsDirectoryStatus, null);
         const counters = plan.counters;
         await progress.report(
