@@ -15,6 +15,7 @@ import { InProcessEventBus, type EventBus } from './events/event-bus.ts';
 import type { GraphQLContext, RequestServices } from './graphql/context.ts';
 import { createErrorMasker } from './graphql/errors.ts';
 import { registerGitopsOperations } from './gitops/gitops-operations.ts';
+import { registerSyncHandlers } from './sync/sync-handlers.ts';
 import { schema } from './graphql/schema.ts';
 import { createLogger, withRequestLog, type Logger } from './logger.ts';
 import { SecretBox } from './secrets/secret-box.ts';
@@ -81,6 +82,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   const operationHandlers: OperationHandlers = {};
   registerGitopsOperations(operationHandlers);
+  registerSyncHandlers(operationHandlers);
   // OPERATION_RUNNER: graphile-worker queues in this database (default) or this process only.
   const instanceId = defaultInstanceId();
   const runner = await createOperationRunner({

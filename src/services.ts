@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { FabricWatchers } from './cluster/fabric-watchers.ts';
 import type { Config } from './config.ts';
 import type { EventBus } from './events/event-bus.ts';
+import type { GitHost } from './git/git-host.ts';
 import { FabricService } from './fabric/fabric.service.ts';
 import { GitRepositoryService } from './fabric/git-repository.service.ts';
 import { GitopsService } from './gitops/gitops.service.ts';
@@ -24,6 +25,8 @@ export interface ServiceDependencies {
   operationHandlers: OperationHandlers;
   /** The process's cluster watchers (absent in scripts that do not watch clusters). */
   clusterWatchers?: FabricWatchers;
+  /** Wraps every GitHost the sync opens (instrumentation; tests stage races at the remote with it). */
+  wrapGitHost?: (host: GitHost, context: { fabricId: string; operationId: string }) => GitHost;
 }
 
 /** Services bound to one unit of work (one request, one job). */

@@ -8,6 +8,7 @@ import './types/sync-operation.ts';
 import './types/fabric-events.ts';
 import './types/gitops.ts';
 import './types/cluster.ts';
+import './types/sync.ts';
 
 export const schema = builder.toSchema();
 

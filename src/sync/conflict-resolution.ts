@@ -1,0 +1,48 @@
+/**
+ * Conflict resolution strategies. Each one changes data and is recorded in `conflictDetails`:
+ * - GUI_WINS: the draft is kept and rebased onto Git's current version (the next push writes it).
+ * - GIT_WINS: the draft is dropped; Git's version stands.
+ * - MERGE: a given merged manifest becomes the draft (validated by the caller), rebased likewise.
+ * - MANUAL: the draft stays unpushed and flagged `resolving` until another strategy resolves it or it is discarded.
+ */
+import type { Resource } from '../resource/resource.entity.ts';
+import type { ManifestObject } from '../resource/manifest-input.ts';
+import { applyDraftState, clearDraft } from './pull.ts';
+
+export const RESOLUTION_STRATEGIES = ['GUI_WINS', 'GIT_WINS', 'MERGE', 'MANUAL'] as const;
+export type ResolutionStrategy = (typeof RESOLUTION_STRATEGIES)[number];
+
+export function applyResolution(row: Resource, input: { strategy: ResolutionStrategy; merged?: unknown; actor: string }): string {
+  const record = { strategy: input.strategy, by: input.actor, at: new Date().toISOString() };
+  const details = { ...((row.conflictDetails as Record<string, unknown> | null) ?? {}), resolution: record };
+  switch (input.strategy) {
+    case 'GIT_WINS':
+      clearDraft(row);
+      row.conflictStatus = 'resolved';
+      row.conflictDetails = details;
+      return 'Git version kept; draft dropped';
+    case 'GUI_WINS':
+      if (!row.draftAction) throw new Error('the resource has no draft to keep');
+      row.draftBaseBlobOid = row.desiredBlobOid ?? null;
+      row.conflictStatus = 'resolved';
+      row.conflictDetails = details;
+      return 'draft kept and rebased on the Git version; pushing it';
+    case 'MERGE': {
+      const manifest = input.merged as ManifestObject;
+      applyDraftState(row, {
+        apiVersion: manifest.apiVersion,
+        labels: manifest.metadata.labels ?? null,
+        annotations: manifest.metadata.annotations ?? null,
+        spec: manifest.spec ?? {},
+      });
+      Object.assign(row, { draftBaseBlobOid: row.desiredBlobOid ?? null, draftedBy: input.actor, draftedAt: new Date() });
+      row.conflictStatus = 'resolved';
+      row.conflictDetails = details;
+      return 'merged manifest stored as the draft, rebased on the Git version';
+    }
+    case 'MANUAL':
+      row.conflictStatus = 'resolving';
+      row.conflictDetails = details;
+      return 'kept flagged for manual resolution; the draft is not pushed until edited or discarded';
+  }
+}

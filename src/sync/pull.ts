@@ -1,0 +1,289 @@
+/**
+ * Pull (Git → database): from the branch head, read the fabric directory's tree, compare blob
+ * oids with what the database recorded, read only the blobs that changed, and apply the result
+ * in one flush (one transaction): desired state upserted or removed, external modifications
+ * recorded, pending drafts merged or flagged as conflicts, `lastPulledCommit` advanced.
+ *
+ * All reads and progress updates happen before the writes: on PGlite a transaction held while
+ * waiting for another connection would stall every other connection.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { topics } from '../events/event-bus.ts';
+import type { Fabric } from '../fabric/fabric.entity.ts';
+import type { GitHost } from '../git/git-host.ts';
+import { sha256Hex } from '../hedgehog/canonical.ts';
+import { validateManifests, type ValidatedObject } from '../hedgehog/validate.ts';
+import { ResourceSchema, type ExternalModification, type Resource } from '../resource/resource.entity.ts';
+import type { SyncOperationService } from './sync-operation.service.ts';
+import type { SyncOperation } from './sync-operation.entity.ts';
+import { checkConflict, type EditableState } from './conflicts.ts';
+import { OperationCancelledError } from './operation-runner.ts';
+import { planPull, pullPlanSize, type PullPlan } from './plan-pull.ts';
+import { toRepositoryPath } from './fabric-paths.ts';
+
+/** Kept per resource; older entries are dropped. */
+const MAX_EXTERNAL_MODIFICATIONS = 20;
+/** Per-file progress is flushed in batches of this many files. */
+const PROGRESS_BATCH = 200;
+
+export interface PullContext {
+  em: EntityManager;
+  operations: SyncOperationService;
+  operation: SyncOperation;
+  signal: AbortSignal;
+  fabric: Fabric;
+  host: GitHost;
+  branch: string;
+  publish: (event: Record<string, unknown>) => void;
+}
+
+export interface PullResult {
+  headOid: string | null;
+  upToDate: boolean;
+  plan: PullPlan | null;
+  filesCreated: number;
+  filesUpdated: number;
+  filesDeleted: number;
+  conflicts: number;
+  merged: number;
+  rawFiles: string[];
+}
+
+type Identity = { kind: string; namespace: string; name: string };
+const keyOf = (identity: Identity) => `${identity.kind}\u0000${identity.namespace}\u0000${identity.name}`;
+
+export function checkCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new OperationCancelledError();
+}
+
+export async function pullFabric(context: PullContext): Promise<PullResult> {
+  const { em, operations, operation, fabric, host } = context;
+  const empty: PullResult = { headOid: null, upToDate: true, plan: null, filesCreated: 0, filesUpdated: 0, filesDeleted: 0, conflicts: 0, merged: 0, rawFiles: [] };
+  await operations.update(operation, { phase: 'reading_head' });
+  const head = await host.getBranchHead(context.branch);
+  if (head === null || head === fabric.lastPulledCommit) {
+    await operations.update(operation, { phase: 'up_to_date' }, [{ message: head ? `already at ${head}` : `branch ${context.branch} does not exist yet` }]);
+    return { ...empty, headOid: head };
+  }
+  checkCancelled(context.signal);
+
+  await operations.update(operation, { phase: 'reading_tree' });
+  const tree = await host.readTree(head, fabric.gitopsDirectory);
+  const storedRows = await em.find(
+    ResourceSchema,
+    { fabric: fabric.id, managedFilePath: { $ne: null } },
+    // Partial rows stay out of the identity map (the full rows are loaded below).
+    { fields: ['id', 'managedFilePath', 'desiredBlobOid'] as never, disableIdentityMap: true },
+  );
+  const storedFiles = new Map<string, string>();
+  for (const row of storedRows) if (row.managedFilePath && row.desiredBlobOid) storedFiles.set(row.managedFilePath, row.desiredBlobOid);
+  const plan = planPull({ storedFiles, headTree: tree, directory: fabric.gitopsDirectory });
+  const total = pullPlanSize(plan);
+  await operations.update(operation, { phase: 'reading_files', progressDone: 0, progressTotal: total }, [
+    { message: `${plan.created.length} new, ${plan.changed.length} changed, ${plan.deleted.length} deleted, ${plan.unchangedCount} unchanged file(s) at ${head}` },
+  ]);
+  checkCancelled(context.signal);
+
+  // Only the blobs that changed.
+  const changedFiles = [...plan.created, ...plan.changed];
+  const blobs = changedFiles.length > 0 ? await host.readBlobs(changedFiles.map((file) => file.oid)) : new Map<string, Uint8Array>();
+  const decoder = new TextDecoder();
+  const validation = validateManifests({
+    files: changedFiles.map((file) => ({ path: file.path, text: decoder.decode(blobs.get(file.oid)) })),
+  });
+  const objectsByFile = new Map<string, ValidatedObject[]>();
+  for (const object of validation.objects) {
+    if (!object.file) continue;
+    const list = objectsByFile.get(object.file) ?? objectsByFile.set(object.file, []).get(object.file)!;
+    list.push(object);
+  }
+  const unreadable = new Set(validation.errors.filter((finding) => finding.code === 'YAML_SYNTAX' || finding.code === 'YAML_LIMIT').map((finding) => finding.file));
+
+  // The rows this change touches: by file path, and by identity of every object read.
+  const touchedPaths = [...changedFiles.map((file) => file.path), ...plan.deleted.map((file) => file.path)];
+  const identities = validation.objects.map((object) => ({ kind: object.kind, namespace: object.namespace, name: object.name }));
+  const rows = await loadRows(em, fabric.id, touchedPaths, identities);
+  const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+  const byPath = new Map<string, Resource[]>();
+  for (const row of rows) {
+    if (!row.managedFilePath) continue;
+    (byPath.get(row.managedFilePath) ?? byPath.set(row.managedFilePath, []).get(row.managedFilePath)!).push(row);
+  }
+
+  // Bases of pending drafts whose Git version changes (for the three-way merge).
+  const draftBases = rows.filter((row) => row.draftAction && row.draftBaseBlobOid).map((row) => row.draftBaseBlobOid!);
+  const baseStates = await readBaseStates(host, [...new Set(draftBases)]);
+
+  // Progress per file, flushed in batches (each flush reaches subscribers).
+  let done = 0;
+  let pendingEvents: { message: string; path: string; level?: 'warning' }[] = [];
+  const progress = async (event: { message: string; path: string; level?: 'warning' }) => {
+    done += 1;
+    pendingEvents.push(event);
+    if (pendingEvents.length >= PROGRESS_BATCH || done === total) {
+      await operations.update(operation, { progressDone: done }, pendingEvents);
+      pendingEvents = [];
+      checkCancelled(context.signal);
+    }
+  };
+  for (const finding of validation.errors.slice(0, 50)) {
+    pendingEvents.push({ level: 'warning', message: `${finding.code}: ${finding.message}${finding.line ? ` (line ${finding.line})` : ''}`, path: toRepositoryPath(fabric.gitopsDirectory, finding.file ?? '') });
+  }
+  const changedSet = new Set(plan.changed.map((file) => file.path));
+  for (const file of changedFiles) await progress({ message: unreadable.has(file.path) ? 'unreadable; previous state kept' : changedSet.has(file.path) ? 'changed' : 'created', path: file.repositoryPath });
+  for (const file of plan.deleted) await progress({ message: 'deleted', path: toRepositoryPath(fabric.gitopsDirectory, file.path) });
+  if (pendingEvents.length > 0) await operations.update(operation, {}, pendingEvents);
+  checkCancelled(context.signal);
+
+  // ---- Writes: nothing below reads the database or waits on the network until the flush. ----
+  const now = new Date();
+  const result: PullResult = { ...empty, headOid: head, upToDate: false, plan, rawFiles: plan.raw.map((file) => file.repositoryPath) };
+  const changedIds: string[] = [];
+  const seenKeys = new Set<string>();
+  for (const file of changedFiles) {
+    if (unreadable.has(file.path)) {
+      for (const row of byPath.get(file.path) ?? []) seenKeys.add(keyOf(row));
+      continue;
+    }
+    const bytes = blobs.get(file.oid)!;
+    const fileHash = sha256Hex(bytes);
+    if (changedSet.has(file.path)) result.filesUpdated += 1;
+    else result.filesCreated += 1;
+    for (const object of objectsByFile.get(file.path) ?? []) {
+      const key = keyOf(object);
+      if (seenKeys.has(key)) continue; // the same object in two files: the first one wins
+      seenKeys.add(key);
+      let row = byKey.get(key);
+      if (!row) {
+        row = em.create(ResourceSchema, { fabric: fabric.id, kind: object.kind, namespace: object.namespace, name: object.name, apiVersion: object.apiVersion } as never);
+        byKey.set(key, row);
+      }
+      const theirs = stateOf(object);
+      if (row.desiredBlobOid && row.desiredBlobOid !== file.oid && row.fileHash !== fileHash) {
+        const modification: ExternalModification = {
+          detectedAt: now.toISOString(), previousHash: row.fileHash ?? null, currentHash: fileHash, detectionMethod: 'pull:blob_oid', commit: head,
+        };
+        row.externalModifications = [...(row.externalModifications ?? []), modification].slice(-MAX_EXTERNAL_MODIFICATIONS);
+      }
+      if (row.draftAction && row.draftBaseBlobOid !== file.oid) tally(result, reconcileDraft(row, baseStates, theirs, file.oid, head, now));
+      Object.assign(row, {
+        apiVersion: object.apiVersion,
+        desiredSpec: theirs.spec, desiredLabels: theirs.labels, desiredAnnotations: theirs.annotations,
+        desiredCommit: head, managedFilePath: file.path, desiredBlobOid: file.oid, fileHash, lastFileSync: now,
+      });
+      changedIds.push(row.id);
+    }
+  }
+  // Rows whose file is gone, or whose object left a changed file.
+  for (const path of touchedPaths) {
+    for (const row of byPath.get(path) ?? []) {
+      if (seenKeys.has(keyOf(row))) continue;
+      if (row.draftAction && row.draftBaseBlobOid !== null) tally(result, reconcileDraft(row, baseStates, null, null, head, now));
+      Object.assign(row, {
+        desiredSpec: null, desiredLabels: null, desiredAnnotations: null, desiredCommit: head,
+        managedFilePath: null, desiredBlobOid: null, fileHash: null, lastFileSync: now,
+      });
+      if (!row.draftAction && row.liveResourceVersion == null && row.liveSpec == null) em.remove(row);
+      else changedIds.push(row.id);
+    }
+  }
+  result.filesDeleted = plan.deleted.length;
+  fabric.lastPulledCommit = head;
+  fabric.lastSyncedAt = now;
+  fabric.syncStatus = 'in_sync';
+  await em.flush();
+  context.publish({ type: 'DESIRED_STATE_CHANGED', commit: head, resourceIds: changedIds, created: result.filesCreated, updated: result.filesUpdated, deleted: result.filesDeleted });
+  return result;
+}
+
+function tally(result: PullResult, outcome: 'same' | 'merged' | 'conflict'): void {
+  if (outcome === 'conflict') result.conflicts += 1;
+  if (outcome === 'merged') result.merged += 1;
+}
+
+/**
+ * A pending draft meets a new Git version: clear it when Git already says the same, rebase it
+ * onto theirs when the fields differ, flag a conflict (draft kept, base kept) when they overlap.
+ */
+function reconcileDraft(row: Resource, bases: Map<string, Map<string, EditableState>>, theirs: EditableState | null, theirsOid: string | null, head: string, now: Date): 'same' | 'merged' | 'conflict' {
+  const base = row.draftBaseBlobOid ? (bases.get(row.draftBaseBlobOid)?.get(keyOf(row)) ?? null) : null;
+  const ours = row.draftAction === 'delete' ? null : draftStateOf(row);
+  const check = checkConflict({ base, ours, theirs });
+  if (check.outcome === 'same') {
+    clearDraft(row);
+    return 'same';
+  }
+  if (check.outcome === 'merged') {
+    applyDraftState(row, check.merged);
+    row.draftBaseBlobOid = theirsOid;
+    row.conflictStatus = 'none';
+    row.conflictDetails = null;
+    return 'merged';
+  }
+  row.conflictStatus = 'detected';
+  row.conflictDetails = {
+    detectedAt: now.toISOString(), commit: head, baseBlobOid: row.draftBaseBlobOid, theirsBlobOid: theirsOid,
+    paths: check.paths,
+  };
+  return 'conflict';
+}
+
+export function clearDraft(row: Resource): void {
+  Object.assign(row, {
+    draftAction: null, draftApiVersion: null, draftSpec: null, draftLabels: null, draftAnnotations: null,
+    draftBaseBlobOid: null, draftedBy: null, draftedAt: null, conflictStatus: 'none', conflictDetails: null,
+  });
+}
+
+export function applyDraftState(row: Resource, state: EditableState | null): void {
+  if (state === null) {
+    Object.assign(row, { draftAction: 'delete', draftApiVersion: row.apiVersion, draftSpec: null, draftLabels: null, draftAnnotations: null });
+    return;
+  }
+  Object.assign(row, { draftAction: 'upsert', draftApiVersion: state.apiVersion, draftSpec: state.spec, draftLabels: state.labels, draftAnnotations: state.annotations });
+}
+
+export function draftStateOf(row: Resource): EditableState {
+  return { apiVersion: row.draftApiVersion ?? row.apiVersion, labels: row.draftLabels ?? null, annotations: row.draftAnnotations ?? null, spec: row.draftSpec ?? {} };
+}
+
+export function desiredStateOf(row: Resource): EditableState | null {
+  if (row.desiredSpec == null) return null;
+  return { apiVersion: row.apiVersion, labels: row.desiredLabels ?? null, annotations: row.desiredAnnotations ?? null, spec: row.desiredSpec };
+}
+
+function stateOf(object: ValidatedObject): EditableState {
+  const metadata = object.object.metadata;
+  return {
+    apiVersion: object.apiVersion,
+    labels: metadata.labels && Object.keys(metadata.labels).length > 0 ? metadata.labels : null,
+    annotations: metadata.annotations && Object.keys(metadata.annotations).length > 0 ? metadata.annotations : null,
+    spec: object.object.spec ?? {},
+  };
+}
+
+/** Parsed objects of the given blobs, by blob oid then identity. */
+export async function readBaseStates(host: GitHost, oids: readonly string[]): Promise<Map<string, Map<string, EditableState>>> {
+  const states = new Map<string, Map<string, EditableState>>();
+  if (oids.length === 0) return states;
+  const blobs = await host.readBlobs(oids);
+  const decoder = new TextDecoder();
+  for (const oid of oids) {
+    const validation = validateManifests({ files: [{ path: oid, text: decoder.decode(blobs.get(oid)) }] });
+    states.set(oid, new Map(validation.objects.map((object) => [keyOf(object), stateOf(object)])));
+  }
+  return states;
+}
+
+async function loadRows(em: EntityManager, fabricId: string, paths: readonly string[], identities: readonly Identity[]): Promise<Resource[]> {
+  if (paths.length === 0 && identities.length === 0) return [];
+  // A large change (a first pull) reads the fabric once instead of building a huge condition.
+  if (paths.length + identities.length > 500) return em.find(ResourceSchema, { fabric: fabricId });
+  const or: object[] = [];
+  if (paths.length > 0) or.push({ managedFilePath: { $in: [...paths] } });
+  for (const identity of identities) or.push(identity);
+  return em.find(ResourceSchema, { fabric: fabricId, $or: or } as never);
+}
+
+export const publishTo = (eventBus: { publish(topic: string, payload: unknown): void }, fabricId: string) => (event: Record<string, unknown>) =>
+  eventBus.publish(topics.fabric(fabricId), { ...event, fabricId, at: new Date().toISOString() });

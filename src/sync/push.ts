@@ -1,0 +1,228 @@
+/**
+ * Push (database → Git): every pending draft of a fabric becomes ONE commit against the head the
+ * database last pulled. When the head moved meanwhile: pull (which merges or flags the drafts),
+ * plan again, retry, a bounded number of times. Drafts are cleared only once their commit has
+ * landed, and the desired state is set from what was committed, so the next pull sees no change.
+ *
+ * With `directPushEnabled = false` or a `pushBranch` other than the default branch, the commit
+ * goes to that branch and one pull request per fabric proposes it; the drafts stay, marked as
+ * proposed with the pull request's URL, until the merge comes back through a pull.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Fabric } from '../fabric/fabric.entity.ts';
+import type { GitRepository } from '../fabric/git-repository.entity.ts';
+import type { GitHost } from '../git/git-host.ts';
+import type { HedgehogObject } from '../hedgehog/canonical.ts';
+import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
+import { toFabricPath } from './fabric-paths.ts';
+import { planPush, type PushDraft, type PushPlan } from './plan-push.ts';
+import { checkCancelled, clearDraft, pullFabric, type PullContext, type PullResult } from './pull.ts';
+
+export interface PushOptions {
+  repository: GitRepository;
+  /** Caller's commit message; a summary is generated when absent. */
+  message?: string | null;
+  actor: string;
+  maxAttempts: number;
+}
+
+export interface PushResult {
+  commitOid: string | null;
+  branch: string;
+  pullRequestUrl: string | null;
+  attempts: number;
+  written: number;
+  unchanged: number;
+  refused: { resourceId: string; reason: string }[];
+  /** Drafts held back because they are in conflict. */
+  conflicted: number;
+  pulls: PullResult[];
+}
+
+export function pushTarget(repository: GitRepository, fabric: Fabric): { branch: string; viaPullRequest: boolean } {
+  const pushBranch = repository.pushBranch.trim();
+  if (repository.directPushEnabled && (pushBranch === '' || pushBranch === repository.defaultBranch)) {
+    return { branch: repository.defaultBranch, viaPullRequest: false };
+  }
+  const fallback = `hedgehog-gateway/${fabric.name.replace(/[^A-Za-z0-9._-]+/g, '-')}`;
+  return { branch: pushBranch && pushBranch !== repository.defaultBranch ? pushBranch : fallback, viaPullRequest: true };
+}
+
+export async function pushFabric(context: PullContext, options: PushOptions): Promise<PushResult> {
+  const { em, operations, operation, fabric, host } = context;
+  const target = pushTarget(options.repository, fabric);
+  const result: PushResult = {
+    commitOid: null, branch: target.branch, pullRequestUrl: null, attempts: 0, written: 0, unchanged: 0, refused: [], conflicted: 0, pulls: [],
+  };
+  while (result.attempts < options.maxAttempts) {
+    result.attempts += 1;
+    // Git first: whatever landed since the last pull (including a commit of ours that a crash
+    // kept us from recording) is merged into the drafts before anything is written.
+    result.pulls.push(await pullFabric(context));
+    checkCancelled(context.signal);
+    const drafts = await em.find(ResourceSchema, { fabric: fabric.id, draftAction: { $ne: null } }, { orderBy: { kind: 'asc', name: 'asc' } });
+    const ready = drafts.filter((row) => row.conflictStatus !== 'detected' && row.conflictStatus !== 'resolving');
+    result.conflicted = drafts.length - ready.length;
+
+    const desired = await desiredFiles(em, fabric.id);
+    const base = target.viaPullRequest
+      ? await preparePushBranch(host, target.branch, context.branch, fabric.gitopsDirectory)
+      : { headOid: fabric.lastPulledCommit ?? null, files: desired.files };
+    const plan = planPush({
+      drafts: ready.map(toPushDraft),
+      desired: base.files,
+      objectsPerFile: desired.objectsPerFile,
+      directory: fabric.gitopsDirectory,
+      operationId: operation.id,
+      actor: options.actor,
+      message: options.message,
+      fabricName: fabric.name,
+    });
+    result.refused = plan.refused;
+    await operations.update(operation, { phase: 'committing', progressDone: 0, progressTotal: plan.writes.length }, [
+      { message: `attempt ${result.attempts}: ${plan.writes.length} file change(s), ${plan.unchanged.length} draft(s) already in Git, ${result.conflicted} in conflict` },
+      ...plan.refused.map((refusal) => ({ level: 'warning' as const, message: refusal.reason })),
+    ]);
+    checkCancelled(context.signal);
+    if (plan.writes.length === 0) {
+      if (!target.viaPullRequest) {
+        for (const row of ready) if (plan.unchanged.includes(row.id)) clearDraft(row);
+        await em.flush();
+      }
+      result.unchanged = plan.unchanged.length;
+      if (target.viaPullRequest && plan.unchanged.length > 0) result.pullRequestUrl = await propose(context, options, target.branch, ready, plan, null);
+      return result;
+    }
+    const commit = await host.commit({
+      branch: target.branch,
+      expectedHeadOid: base.headOid,
+      message: plan.message,
+      additions: plan.additions,
+      deletions: plan.deletions,
+      author: { name: options.repository.commitAuthorName, email: options.repository.commitAuthorEmail },
+    });
+    if (commit.status === 'head_moved') {
+      await operations.update(operation, { phase: 'head_moved' }, [
+        { level: 'warning', message: `${target.branch} moved to ${commit.actualHeadOid ?? '(deleted)'} during the push; pulling and retrying` },
+      ]);
+      continue;
+    }
+    result.commitOid = commit.oid;
+    result.written = plan.writes.length;
+    result.unchanged = plan.unchanged.length;
+    if (target.viaPullRequest) {
+      result.pullRequestUrl = await propose(context, options, target.branch, ready, plan, commit.oid);
+    } else {
+      recordLanded(em, fabric, ready, plan, commit.oid);
+      await em.flush();
+    }
+    await operations.update(operation, { phase: 'committed', progressDone: plan.writes.length, commitSha: commit.oid }, [
+      { message: `committed ${commit.oid} on ${target.branch}` },
+    ]);
+    context.publish({ type: 'COMMITTED', commit: commit.oid, branch: target.branch, files: plan.writes.length });
+    return result;
+  }
+  throw new Error(
+    `${target.branch} kept moving: ${options.maxAttempts} commit attempt(s) each found a newer head; the drafts are kept, pull and push again`,
+  );
+}
+
+/** The commit landed: desired state := what was committed, drafts cleared, head recorded. */
+function recordLanded(em: EntityManager, fabric: Fabric, rows: readonly Resource[], plan: PushPlan, commitOid: string): void {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const now = new Date();
+  for (const write of plan.writes) {
+    const row = byId.get(write.resourceId)!;
+    if (write.change === 'delete') {
+      clearDraft(row);
+      Object.assign(row, { desiredSpec: null, desiredLabels: null, desiredAnnotations: null, managedFilePath: null, desiredBlobOid: null, fileHash: null, desiredCommit: commitOid, lastFileSync: now });
+      if (row.liveResourceVersion == null && row.liveSpec == null) em.remove(row);
+      continue;
+    }
+    const object = write.object!;
+    Object.assign(row, {
+      apiVersion: object.apiVersion,
+      desiredSpec: object.spec ?? {},
+      desiredLabels: nonEmpty(object.metadata.labels),
+      desiredAnnotations: nonEmpty(object.metadata.annotations),
+      managedFilePath: write.path, desiredBlobOid: write.blobOid, fileHash: write.fileHash, desiredCommit: commitOid, lastFileSync: now,
+    });
+    clearDraft(row);
+  }
+  for (const id of plan.unchanged) {
+    const row = byId.get(id);
+    if (row) clearDraft(row);
+  }
+  // The commit sits on the head we pulled, with exactly these changes: the database matches it.
+  fabric.lastPulledCommit = commitOid;
+  fabric.lastSyncedAt = now;
+  fabric.syncStatus = 'in_sync';
+}
+
+/** Opens or updates the fabric's pull request; the drafts stay, marked as proposed. */
+async function propose(context: PullContext, options: PushOptions, branch: string, rows: readonly Resource[], plan: PushPlan, commitOid: string | null): Promise<string> {
+  const pullRequest = await context.host.ensurePullRequest({
+    headBranch: branch,
+    baseBranch: context.branch,
+    title: `Hedgehog gateway: changes to fabric ${context.fabric.name}`,
+    body: `Proposed by the Hedgehog GitOps gateway for fabric ${context.fabric.name}.\n\n${plan.message || 'No new changes in the latest push.'}`,
+  });
+  const proposed = new Set([...plan.writes.map((write) => write.resourceId), ...plan.unchanged]);
+  for (const row of rows) {
+    if (!proposed.has(row.id)) continue;
+    row.syncMetadata = { ...row.syncMetadata, proposed: { pullRequestUrl: pullRequest.url, branch, commit: commitOid, at: new Date().toISOString() } };
+  }
+  await context.em.flush();
+  await context.operations.update(context.operation, { pullRequestUrl: pullRequest.url }, [{ message: `${pullRequest.created ? 'opened' : 'updated'} ${pullRequest.url}` }]);
+  return pullRequest.url;
+}
+
+/**
+ * The push branch exists (created from the default branch's head when missing). Planned against
+ * what that branch holds, so a proposal already on it is not committed again.
+ */
+async function preparePushBranch(host: GitHost, branch: string, defaultBranch: string, directory: string) {
+  let headOid = await host.getBranchHead(branch);
+  if (headOid === null) {
+    const from = await host.getBranchHead(defaultBranch);
+    if (from === null) throw new Error(`the default branch ${defaultBranch} does not exist; nothing to propose a change against`);
+    await host.createBranch(branch, from);
+    headOid = from;
+  }
+  const files = new Map<string, string>();
+  for (const entry of await host.readTree(headOid, directory)) {
+    const path = toFabricPath(directory, entry.path);
+    if (path !== null) files.set(path, entry.oid);
+  }
+  return { headOid, files };
+}
+
+async function desiredFiles(em: EntityManager, fabricId: string) {
+  const rows = await em.getConnection().execute<{ managed_file_path: string; desired_blob_oid: string; objects: string }[]>(
+    `select managed_file_path, min(desired_blob_oid) as desired_blob_oid, count(*)::text as objects
+       from resource where fabric_id = ? and managed_file_path is not null and desired_blob_oid is not null group by managed_file_path`,
+    [fabricId],
+  );
+  return {
+    files: new Map(rows.map((row) => [row.managed_file_path, row.desired_blob_oid])),
+    objectsPerFile: new Map(rows.map((row) => [row.managed_file_path, Number(row.objects)])),
+  };
+}
+
+function toPushDraft(row: Resource): PushDraft {
+  const draft: PushDraft = {
+    resourceId: row.id, kind: row.kind, namespace: row.namespace, name: row.name,
+    action: row.draftAction === 'delete' ? 'delete' : 'upsert', currentPath: row.managedFilePath ?? null,
+  };
+  if (draft.action === 'upsert') {
+    const metadata: HedgehogObject['metadata'] = { name: row.name, namespace: row.namespace };
+    if (row.draftLabels && Object.keys(row.draftLabels).length > 0) metadata.labels = row.draftLabels;
+    if (row.draftAnnotations && Object.keys(row.draftAnnotations).length > 0) metadata.annotations = row.draftAnnotations;
+    draft.object = { apiVersion: row.draftApiVersion ?? row.apiVersion, kind: row.kind, metadata, spec: row.draftSpec ?? {} };
+  }
+  return draft;
+}
+
+function nonEmpty(map: Record<string, string> | undefined): Record<string, string> | null {
+  return map && Object.keys(map).length > 0 ? map : null;
+}

@@ -1,0 +1,104 @@
+/**
+ * What the API can ask of the sync: start a pull/push/bidirectional run, commit the drafts,
+ * resolve a conflict, cancel an operation. Each records an operation and returns it at once
+ * (pending); the work runs on the fabric's queue.
+ */
+import { DomainError } from '../errors.ts';
+import { validateObjects } from '../hedgehog/validate.ts';
+import { checkManifestShape, invalidManifest } from '../resource/manifest-input.ts';
+import type { ServiceDependencies, Services } from '../services.ts';
+import { RESOLUTION_STRATEGIES, type ResolutionStrategy } from './conflict-resolution.ts';
+import { launchOperation } from './launch-operation.ts';
+import type { SyncOperation } from './sync-operation.entity.ts';
+
+export const SYNC_DIRECTIONS = ['PULL', 'PUSH', 'BIDIRECTIONAL'] as const;
+export type SyncDirection = (typeof SYNC_DIRECTIONS)[number];
+
+/** In-process cancel requests reach the running handler here (see sync-handlers.ts). */
+export const cancelTopic = (operationId: string) => `sync-cancel:${operationId}`;
+
+async function requireGitFabric(services: Services, fabricId: string) {
+  const fabric = await services.fabrics.get(fabricId);
+  if (!fabric.gitRepository) {
+    throw new DomainError('INVALID_INPUT', `Fabric ${JSON.stringify(fabric.name)} has no Git repository; set gitRepositoryId first`);
+  }
+  return fabric;
+}
+
+export async function startSync(
+  deps: ServiceDependencies,
+  services: Services,
+  input: { fabricId: string; direction: SyncDirection; actor: string; trigger?: SyncOperation['trigger'] },
+): Promise<SyncOperation> {
+  const fabric = await requireGitFabric(services, input.fabricId);
+  const type = input.direction === 'PULL' ? 'pull' : input.direction === 'PUSH' ? 'push' : 'bidirectional';
+  return launchOperation(deps, services, {
+    fabricId: fabric.id, type, trigger: input.trigger ?? 'api', initiatedBy: input.actor,
+    // Pulls collapse while queued; a push carries its actor and is never merged with another.
+    ...(type === 'pull' ? { jobKey: `pull:${fabric.id}` } : {}),
+  });
+}
+
+export async function commitChanges(deps: ServiceDependencies, services: Services, input: { fabricId: string; message: string; actor: string }): Promise<SyncOperation> {
+  const fabric = await requireGitFabric(services, input.fabricId);
+  const message = input.message.trim();
+  if (message.length === 0 || message.length > 10_000) {
+    throw new DomainError('INVALID_INPUT', 'The commit message must have 1 to 10,000 characters', { problems: [{ path: '$.message', message: 'length out of range' }] });
+  }
+  return launchOperation(deps, services, { fabricId: fabric.id, type: 'push', initiatedBy: input.actor, details: { message } });
+}
+
+export async function resolveConflict(
+  deps: ServiceDependencies,
+  services: Services,
+  input: { resourceId: string; strategy: ResolutionStrategy; merged?: unknown; actor: string },
+): Promise<SyncOperation> {
+  if (!RESOLUTION_STRATEGIES.includes(input.strategy)) throw new DomainError('INVALID_INPUT', `Unknown strategy ${JSON.stringify(input.strategy)}`);
+  const resource = await services.resources.get(input.resourceId);
+  if (resource.conflictStatus !== 'detected' && resource.conflictStatus !== 'resolving') {
+    throw new DomainError('INVALID_INPUT', `${resource.kind} ${resource.name} has no conflict to resolve (status ${resource.conflictStatus})`);
+  }
+  let merged: unknown;
+  if (input.strategy === 'MERGE') {
+    if (input.merged === undefined || input.merged === null) {
+      throw new DomainError('INVALID_INPUT', 'MERGE needs the merged manifest', { problems: [{ path: '$.merged', message: 'required for MERGE' }] });
+    }
+    const manifest = checkManifestShape(input.merged);
+    const namespace = manifest.metadata.namespace ?? 'default';
+    if (manifest.kind !== resource.kind || manifest.metadata.name !== resource.name || namespace !== resource.namespace) {
+      throw invalidManifest([{ path: '$.metadata.name', message: `the merged manifest must describe ${resource.kind} ${resource.namespace}/${resource.name}` }]);
+    }
+    const validation = validateObjects([manifest]);
+    if (validation.errors.length > 0) {
+      throw invalidManifest(validation.errors.map((finding) => ({ message: finding.message, path: finding.path ?? '$', code: finding.code })));
+    }
+    merged = manifest;
+  } else if (input.merged !== undefined && input.merged !== null) {
+    throw new DomainError('INVALID_INPUT', `merged is only read by the MERGE strategy`, { problems: [{ path: '$.merged', message: 'only for MERGE' }] });
+  }
+  return launchOperation(deps, services, {
+    fabricId: resource.fabric.id, type: 'conflict_resolution', initiatedBy: input.actor,
+    details: { resourceId: resource.id, strategy: input.strategy, ...(merged ? { merged } : {}) },
+  });
+}
+
+/**
+ * A queued operation is cancelled at once; a running one stops at its next step boundary (its
+ * writes happen in one flush after the last boundary, so nothing is half-written).
+ */
+export async function cancelOperation(deps: ServiceDependencies, services: Services, input: { operationId: string; actor: string }): Promise<SyncOperation> {
+  const operation = await services.operations.get(input.operationId);
+  if (operation.status === 'pending') {
+    await services.operations.update(operation, { status: 'cancelled', completedAt: new Date(), errorMessage: 'cancelled' }, [
+      { level: 'warning', message: `cancelled by ${input.actor} before it started` },
+    ]);
+  } else if (operation.status === 'in_progress') {
+    await services.operations.update(operation, { details: { ...operation.details, cancelRequestedBy: input.actor } }, [
+      { level: 'warning', message: `cancel requested by ${input.actor}` },
+    ]);
+    deps.eventBus.publish(cancelTopic(operation.id), { by: input.actor });
+  } else {
+    throw new DomainError('INVALID_INPUT', `The operation has already ${operation.status === 'completed' ? 'completed' : 'ended'} (${operation.status})`);
+  }
+  return operation;
+}
