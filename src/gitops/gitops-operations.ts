@@ -11,7 +11,9 @@ function progressOf(context: OperationStepsContext): OperationProgress {
     operationId: operation.id,
     actor: operation.initiatedBy,
     signal,
-    report: (change, events = []) => operations.update(operation, change, events),
+    // Details are merged: the runner keeps its own keys (job key, instance) there.
+    report: (change, events = []) =>
+      operations.update(operation, change.details ? { ...change, details: { ...operation.details, ...change.details } } : change, events),
   };
 }
 
