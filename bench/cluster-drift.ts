@@ -96,7 +96,9 @@ async function main(): Promise<void> {
     const received = new Map<string, number>();
     let listed = 0;
     let waiter: (() => void) | undefined;
-    const client = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    // An authenticated client when the test app provides one (API tokens), else a plain one.
+    const withWs = t as unknown as { wsClient?: () => ReturnType<typeof createClient> };
+    const client = withWs.wsClient?.() ?? createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
     const dispose = client.subscribe<{ fabricEvents: { type: string; data: { resources?: { name: string }[]; count?: number } } }>(
       { query: `subscription($f: ID!) { fabricEvents(fabricId: $f) { type data } }`, variables: { f: fabricId } },
       {

@@ -169,15 +169,24 @@ export async function applyLiveChanges(
         target.set(identity(kind, namespace, name), { kind, namespace, name, apiVersion: object?.apiVersion ?? '', object });
       }
     }
-    const explicit = [...target.values()].map((t) => ({ k: t.kind, ns: t.namespace, n: t.name }));
-    const rows = await tx.execute<Row[]>(
-      `select ${ROW_COLUMNS} from resource
-       where fabric_id = ? and (
-         kind in (select jsonb_array_elements_text(?::jsonb))
-         or (kind, namespace, name) in (select k, ns, n from jsonb_to_recordset(?::jsonb) as x(k text, ns text, n text)))
-       order by id for update`,
-      [fabricId, JSON.stringify(relistedKinds), JSON.stringify(explicit)],
-    );
+    // Two lookups, each on an index: whole relisted kinds, and the named objects of the others.
+    const relisted = new Set(relistedKinds);
+    const explicit = [...target.values()].filter((t) => !relisted.has(t.kind)).map((t) => ({ k: t.kind, ns: t.namespace, n: t.name }));
+    const rows: Row[] = [];
+    if (relistedKinds.length > 0) {
+      rows.push(...await tx.execute<Row[]>(
+        `select ${ROW_COLUMNS} from resource where fabric_id = ? and kind in (select jsonb_array_elements_text(?::jsonb)) order by id for update`,
+        [fabricId, JSON.stringify(relistedKinds)],
+      ));
+    }
+    if (explicit.length > 0) {
+      rows.push(...await tx.execute<Row[]>(
+        `select ${ROW_COLUMNS.replace(/(\w+)/g, 'r.$1')} from resource r
+         join jsonb_to_recordset(?::jsonb) as x(k text, ns text, n text) on r.kind = x.k and r.namespace = x.ns and r.name = x.n
+         where r.fabric_id = ? order by r.id for update of r`,
+        [JSON.stringify(explicit), fabricId],
+      ));
+    }
 
     const inserts: Record<string, unknown>[] = [];
     const updates: Record<string, unknown>[] = [];
