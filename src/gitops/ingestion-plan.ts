@@ -8,7 +8,7 @@
  * canonical form, or already identical), or `unmanaged/` with its reasons. Nothing is dropped
  * except documents that hold nothing (only comments or `---`), which are counted.
  */
-import { parseAllDocuments, parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { Parser, parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { canonicalize, managedFilePath, renderCanonicalObjectYaml, type HedgehogObject } from '../hedgehog/canonical.ts';
 import type { Finding } from '../hedgehog/findings.ts';
 import type { ValidatedObject, ValidationResult } from '../hedgehog/validate.ts';
@@ -185,13 +185,18 @@ interface DocumentSlice {
   text: string;
 }
 
-/** The source text of each document, as written (comments included, `---`/`...` markers dropped). */
+/**
+ * The source text of each document, as written (comments included, `---`/`...` markers dropped).
+ * Uses yaml's CST parser only (no composition): document boundaries are all that is needed, and
+ * it is about twice as fast as parsing the documents again. Indexes match `parseManifests`.
+ */
 export function splitDocuments(text: string): DocumentSlice[] {
-  const documents = parseAllDocuments(text);
-  if (!Array.isArray(documents)) return [];
-  return documents.map((document, index) => {
-    const start = index === 0 ? 0 : document.range[0];
-    const slice = text.slice(start, document.range[2]).replace(/^---[^\n]*\n?/, '').replace(/\n\.\.\.\s*$/, '\n');
+  const offsets: number[] = [];
+  for (const token of new Parser().parse(text)) if (token.type === 'document') offsets.push(token.offset);
+  return offsets.map((offset, index) => {
+    const start = index === 0 ? 0 : offset;
+    const end = index + 1 < offsets.length ? offsets[index + 1]! : text.length;
+    const slice = text.slice(start, end).replace(/^---[^\n]*\n?/, '').replace(/\n\.\.\.\s*$/, '\n');
     return { index, text: slice.endsWith('\n') || slice === '' ? slice : `${slice}\n` };
   });
 }
