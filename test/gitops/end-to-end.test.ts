@@ -118,6 +118,24 @@ describe.each(tAdapters)('end to end on the $name adapter', (adapter) => {
   });
 });
 
+describe.each(tAdapters)('an EMPTY repository on the $name adapter', (adapter) => {
+  it('is initialised in one commit by native git, in two on GitHub (createCommitOnBranch cannot write into an empty repository)', async () => {
+    const env = await adapter.start();
+    try {
+      const operation = await runOperation(env.t, 'initializeGitopsDirectory', env.fabricId);
+      expect(operation.errorMessage).toBeNull();
+      const log = await gitLog(env.remote, 'main');
+      expect(log).toHaveLength(adapter.name === 'github' ? 2 : 1);
+      expect(log[0]!.oid).toBe(operation.commitSha);
+      expect((await listFiles(env.remote, 'main')).filter((path) => path.startsWith('fabric/'))).toHaveLength(operation.filesCreated);
+      expect((await runOperation(env.t, 'initializeGitopsDirectory', env.fabricId)).commitSha).toBeNull();
+      expect(await gitLog(env.remote, 'main')).toHaveLength(log.length);
+    } finally {
+      await env.stop();
+    }
+  });
+});
+
 describe('refusals', () => {
   it('a fabric without a repository is INVALID_INPUT, and a refused token never shows in validationError', async () => {
     const t = await startTestApp();
