@@ -300,6 +300,12 @@ export function planIngestion(input: PlanIngestionInput): IngestionPlan {
         continue;
       }
       const managedPath = managedFilePath(object.object);
+      const unsafe = unsafePathReason(managedPath);
+      if (unsafe) {
+        // The catalog's name rules make this unreachable today; a path is still never trusted.
+        keptDocuments.push({ slice, entry: { sourcePath: raw.path, documentIndex: slice.index, kind: object.kind, name: object.name, reason: 'invalid', findings: [...findings, { severity: 'error', code: 'PATH_REFUSED', path: '$.metadata.name', message: `its file name ${JSON.stringify(managedPath)} ${unsafe}` }] } });
+        continue;
+      }
       const existingOid = tree.get(managedPath);
       let objectOutcome: ObjectOutcome;
       if (existingOid === undefined) objectOutcome = 'created';

@@ -144,6 +144,15 @@ describe('planIngestion', () => {
     expect(appendArchiveLog(null, [{ a: 1 }])).toMatch(/^# Ingestion archive log/);
   });
 
+  it('never writes outside managed/ even if an object name slipped through validation', () => {
+    const rawFiles = [{ path: 'raw/a.yaml', text: group('g1') }];
+    const validation = validateManifests({ files: rawFiles });
+    validation.objects[0]!.object.metadata.name = '../../../.git/hooks/x';
+    const result = planIngestion({ rawFiles, validation, tree: new Map(), managedTexts: new Map(), archiveLog: null, sourceCommit: 'c'.repeat(40), operationId: 'op', actor: 'a', at: 'now' });
+    expect(result.additions.map((file) => file.path).filter((path) => path.includes('..'))).toEqual([]);
+    expect(result.unmanaged).toEqual([expect.objectContaining({ findings: [expect.objectContaining({ code: 'PATH_REFUSED' })] })]);
+  });
+
   it('nothing to ingest means no changes', () => {
     expect(plan([]).hasChanges).toBe(false);
   });
