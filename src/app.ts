@@ -16,6 +16,8 @@ import type { GraphQLContext, RequestServices } from './graphql/context.ts';
 import { createErrorMasker } from './graphql/errors.ts';
 import { registerGitopsOperations } from './gitops/gitops-operations.ts';
 import { registerSyncHandlers } from './sync/sync-handlers.ts';
+import { createGitHubWebhookHandler, WEBHOOK_PATH } from './http/github-webhook.ts';
+import { startHeadChecks } from './sync/head-check.ts';
 import { schema } from './graphql/schema.ts';
 import { createLogger, withRequestLog, type Logger } from './logger.ts';
 import { SecretBox } from './secrets/secret-box.ts';
@@ -96,6 +98,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   dependencies.clusterWatchers = clusterWatchers;
   operationHandlers.cluster_refresh = clusterRefreshSteps(clusterWatchers);
   const services = (): RequestServices => createServices(dependencies);
+  const githubWebhook = createGitHubWebhookHandler(dependencies);
+  let headChecks: { stop(): Promise<void> } | null = null;
 
   const yoga: YogaServerInstance<ServerContext, GraphQLContext> = createYoga<ServerContext, GraphQLContext>({
     schema,
@@ -148,6 +152,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   const server: Server = createServer(withRequestLog(logger, (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (path === WEBHOOK_PATH) {
+      void githubWebhook(req, res);
+      return;
+    }
     if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
@@ -214,6 +222,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       app.url = `http://${config.http.host === 'localhost' ? 'localhost' : host}:${address.port}`;
+      // Lost webhooks lose nothing: each fabric's branch head is compared every pullIntervalSeconds.
+      if (config.headCheckEnabled) headChecks = startHeadChecks(dependencies);
       await clusterWatchers.start();
     },
     async stop() {
@@ -226,6 +236,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       if (server.listening) await closed;
       clearTimeout(timeout);
       // Running operations see their signal aborted and stop at the next step boundary.
+      await headChecks?.stop();
       await runner.close();
       await clusterWatchers.stop();
       await orm.close(true);

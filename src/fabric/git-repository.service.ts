@@ -143,6 +143,12 @@ export class GitRepositoryService {
     return repository.encryptedCredentials ? this.deps.secretBox.openJson<GitCredentials>(repository.encryptedCredentials) : null;
   }
 
+  /** Decrypted webhook secret, for checking webhook signatures only; never for the API or logs. */
+  async readWebhookSecret(repository: GitRepository): Promise<string | null> {
+    await this.deps.em.populate(repository, ['encryptedWebhookSecret'] as never);
+    return repository.encryptedWebhookSecret ? this.deps.secretBox.open(repository.encryptedWebhookSecret) : null;
+  }
+
   /** The `has…` flags are computed by SQL on load; after a write they are set from what was written. */
   private refreshSecretFlags(repository: GitRepository, written: { credentials: boolean; webhookSecret: boolean }): void {
     if (written.credentials) repository.hasCredentials = repository.encryptedCredentials != null;

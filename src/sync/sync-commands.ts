@@ -28,12 +28,12 @@ async function requireGitFabric(services: Services, fabricId: string) {
 export async function startSync(
   deps: ServiceDependencies,
   services: Services,
-  input: { fabricId: string; direction: SyncDirection; actor: string; trigger?: SyncOperation['trigger'] },
+  input: { fabricId: string; direction: SyncDirection; actor: string; trigger?: SyncOperation['trigger']; details?: Record<string, unknown> },
 ): Promise<SyncOperation> {
   const fabric = await requireGitFabric(services, input.fabricId);
   const type = input.direction === 'PULL' ? 'pull' : input.direction === 'PUSH' ? 'push' : 'bidirectional';
   return launchOperation(deps, services, {
-    fabricId: fabric.id, type, trigger: input.trigger ?? 'api', initiatedBy: input.actor,
+    fabricId: fabric.id, type, trigger: input.trigger ?? 'api', initiatedBy: input.actor, details: input.details ?? {},
     // Pulls collapse while queued; a push carries its actor and is never merged with another.
     ...(type === 'pull' ? { jobKey: `pull:${fabric.id}` } : {}),
   });

@@ -1,0 +1,68 @@
+/**
+ * The periodic head check: for every fabric with a Git repository, once per its
+ * `pullIntervalSeconds`, read the branch head (one cheap request) and queue a pull when it differs
+ * from `lastPulledCommit`. Lost or undelivered webhooks therefore lose nothing, only time. Several
+ * gateway processes may all check: their pulls collapse on the job key.
+ */
+import { FabricSchema } from '../fabric/fabric.entity.ts';
+import { createServices, type ServiceDependencies } from '../services.ts';
+import { openFabricGit } from './git-access.ts';
+import { startSync } from './sync-commands.ts';
+
+export interface HeadCheckResult {
+  checked: number;
+  queued: string[];
+  failed: { fabricId: string; reason: string }[];
+}
+
+export async function checkHeadsOnce(deps: ServiceDependencies, options: { now?: number; lastChecked?: Map<string, number> } = {}): Promise<HeadCheckResult> {
+  const now = options.now ?? Date.now();
+  const services = createServices(deps);
+  const fabrics = await services.em.find(FabricSchema, { gitRepository: { $ne: null } }, { orderBy: { name: 'asc' } });
+  const result: HeadCheckResult = { checked: 0, queued: [], failed: [] };
+  for (const fabric of fabrics) {
+    const last = options.lastChecked?.get(fabric.id);
+    if (options.lastChecked && last === undefined) {
+      // First sight: checked one interval from now (a start-up does not stampede the remotes).
+      options.lastChecked.set(fabric.id, now);
+      continue;
+    }
+    if (last !== undefined && now - last < fabric.pullIntervalSeconds * 1000) continue;
+    options.lastChecked?.set(fabric.id, now);
+    result.checked += 1;
+    let git: Awaited<ReturnType<typeof openFabricGit>> | null = null;
+    try {
+      git = await openFabricGit(deps, services, fabric.id, 'head-check');
+      const head = await git.host.getBranchHead(git.branch);
+      if (head !== null && head !== fabric.lastPulledCommit) {
+        const operation = await startSync(deps, services, { fabricId: fabric.id, direction: 'PULL', actor: 'head-check', trigger: 'schedule', details: { seenHead: head } });
+        result.queued.push(operation.id);
+      }
+    } catch (error) {
+      result.failed.push({ fabricId: fabric.id, reason: error instanceof Error ? error.message : String(error) });
+    } finally {
+      await git?.close();
+    }
+  }
+  if (result.failed.length > 0) deps.logger.warn({ failed: result.failed }, 'head check could not read some branches');
+  return result;
+}
+
+/** Runs `checkHeadsOnce` every `tickMs` (fabrics are checked by their own interval); `stop()` ends it. */
+export function startHeadChecks(deps: ServiceDependencies, options: { tickMs?: number } = {}): { stop(): Promise<void> } {
+  const lastChecked = new Map<string, number>();
+  let running: Promise<unknown> | null = null;
+  const timer = setInterval(() => {
+    if (running) return; // a slow remote never piles checks up
+    running = checkHeadsOnce(deps, { lastChecked })
+      .catch((error: unknown) => deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'head check failed'))
+      .finally(() => (running = null));
+  }, options.tickMs ?? 5_000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
