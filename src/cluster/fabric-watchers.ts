@@ -229,6 +229,13 @@ export class FabricWatchers implements ClusterSyncState {
       connection: connectionOf(fabric.kubernetesServer, credentials),
       options: this.#options,
       sync: this,
+      recompute: async (ids) => {
+        const recomputeEm = this.#options.orm.em.fork();
+        const all = ids === 'all'
+          ? (await recomputeEm.execute<{ id: string }[]>('select id from resource where fabric_id = ?', [fabricId])).map((row) => row.id)
+          : ids;
+        await this.recomputeDrift(recomputeEm, all);
+      },
     });
     this.#fabrics.set(fabricId, watch);
     await watch.start();
@@ -264,6 +271,8 @@ export function connectionOf(
 
 interface FabricWatchInit {
   fabricId: string;
+  /** Recomputes (and publishes) the drift of these rows, or of every row of the fabric. */
+  recompute: (resourceIds: readonly string[] | 'all') => Promise<void>;
   namespaces: string[] | undefined;
   connection: ClusterConnection | undefined;
   options: FabricWatchersOptions;
@@ -291,6 +300,8 @@ class FabricWatch {
   #retryTimer: NodeJS.Timeout | undefined;
   #discoveryAttempt = 0;
   #stopped = false;
+  #pendingDesired: Set<string> | 'all' | undefined;
+  #recomputing: Promise<void> | undefined;
   #rollupTimer: NodeJS.Timeout | undefined;
   #rollupRunning: Promise<void> | undefined;
   #lastRollupAt = 0;
@@ -311,7 +322,41 @@ class FabricWatch {
     } catch (error) {
       return this.#fail(messageOf(error));
     }
+    this.#followDesiredState();
     await this.#discoverAndWatch();
+  }
+
+  /**
+   * Git-side changes arrive as fabric events (a pull publishes DESIRED_STATE_CHANGED with the
+   * rows it changed, an ingestion GITOPS_INGESTED): their drift is recomputed here, so the drift
+   * stays true without the sync code knowing about clusters. Bursts collapse into one recompute.
+   */
+  #followDesiredState(): void {
+    const events = this.#init.options.eventBus.subscribe<FabricEvent>(topics.fabric(this.#fabricId), { signal: this.#stopSignal.signal });
+    void (async () => {
+      for await (const event of events) {
+        if (event.type === 'DESIRED_STATE_CHANGED' && Array.isArray(event['resourceIds'])) this.#desiredChanged(event['resourceIds'].map(String));
+        else if (event.type === 'DESIRED_STATE_CHANGED' || event.type === 'GITOPS_INGESTED') this.#desiredChanged('all');
+      }
+    })();
+  }
+
+  #desiredChanged(ids: string[] | 'all'): void {
+    if (ids === 'all' || this.#pendingDesired === 'all') this.#pendingDesired = 'all';
+    else this.#pendingDesired = new Set([...(this.#pendingDesired ?? []), ...ids]);
+    if (this.#recomputing) return;
+    this.#recomputing = (async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.#pendingDesired && !this.#stopped) {
+        const pending = this.#pendingDesired;
+        this.#pendingDesired = undefined;
+        await this.#init.recompute(pending === 'all' ? 'all' : [...pending]);
+      }
+    })()
+      .catch((error: unknown) => {
+        if (!this.#stopped) this.#init.options.logger.error({ fabricId: this.#fabricId, err: error }, 'recomputing drift after a Git change failed');
+      })
+      .finally(() => (this.#recomputing = undefined));
   }
 
   async stop(): Promise<void> {
@@ -322,6 +367,7 @@ class FabricWatch {
     await this.#flushing;
     clearTimeout(this.#rollupTimer);
     await this.#rollupRunning;
+    await this.#recomputing;
     this.#state = 'stopped';
   }
 

@@ -3,6 +3,7 @@
  * events, watch status, refresh, adopt, connection tests. Runs on both databases.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topics } from '../../src/events/event-bus.ts';
 import { queryDatabase } from '../support/database.ts';
 import { HEDGEHOG_CRDS, switchObject, vpc } from '../support/kube-server/hedgehog.ts';
 import { KubeServer, type KubeObject } from '../support/kube-server/kube-server.ts';
@@ -98,6 +99,23 @@ describe('live state and drift', () => {
     expect((await row(t, fabricId, 'Switch', 'leaf-1'))!.drift_status).toBe('in_sync');
     await setDesired(t, fabricId, vpc('vpc-2', 1002));
     expect((await row(t, fabricId, 'VPC', 'vpc-2'))!.drift_status).toBe('desired_only');
+  });
+
+  it('desired state changed by the sync code (its events) recomputes drift without being asked', async () => {
+    const vpc1 = (await row(t, fabricId, 'VPC', 'vpc-1'))!;
+    const setVlan = (vlan: number) => queryDatabase(t.database.url, `update resource set desired_spec = $2 where id = $1`, [vpc1.id, JSON.stringify(withVlan(vpc('vpc-1', 1001), vlan).spec)]);
+    // As a pull does: change desired rows, commit, then publish which rows changed.
+    await setVlan(1555);
+    t.app.eventBus.publish(topics.fabric(fabricId), { type: 'DESIRED_STATE_CHANGED', fabricId, at: new Date().toISOString(), resourceIds: [vpc1.id] });
+    const drifted = await until(t, fabricId, async () => {
+      const r = await row(t, fabricId, 'VPC', 'vpc-1');
+      return r?.drift_status === 'spec_drift' ? r : null;
+    }, 'drift after a pull');
+    expect(drifted.drift_details).toEqual([{ path: '$.spec.subnets["subnet-1"].vlan', desired: 1555, live: 1001 }]);
+    // As an ingestion does: no ids, the whole fabric is recomputed.
+    await setVlan(1001);
+    t.app.eventBus.publish(topics.fabric(fabricId), { type: 'GITOPS_INGESTED', fabricId, at: new Date().toISOString() });
+    await until(t, fabricId, async () => (await row(t, fabricId, 'VPC', 'vpc-1'))?.drift_status === 'in_sync', 'in sync after an ingestion');
   });
 
   it('rolls drift up per fabric, by status and by kind', async () => {
@@ -210,6 +228,9 @@ describe('live state and drift', () => {
     expect(op.filesProcessed).toBe((await rows(t, fabricId, 'live_resource_version is not null')).length + kube.objects('Agent').length);
     // Nothing changed, so nothing drifted and still no drafts besides the adopted one.
     expect((await rows(t, fabricId, 'draft_action is not null')).map((r) => r.name)).toEqual(['hand-made']);
+    // No echo: cluster data started no sync operation (no commit, no push), only the refresh asked for.
+    const operations = await queryDatabase<{ operation_type: string }>(t.database.url, 'select operation_type from sync_operation where fabric_id = $1', [fabricId]);
+    expect(operations.map((o) => o.operation_type)).toEqual(['cluster_refresh']);
   });
 });
 
@@ -272,6 +293,29 @@ describe('connections and lifecycle', () => {
       await gql(`mutation($id: ID!, $k: KubernetesConnectionInput!) { updateFabric(id: $id, input: { kubernetes: $k }) { id } }`, { id: fabric.id, k: { server: other.url, token: TOKEN } });
       await until(t, fabric.id, async () => (await rows(t, fabric.id, "drift_status = 'live_only'")).length === 1, 'resynced');
       await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('watches every namespace when none is configured, and only the listed ones otherwise', async () => {
+    const other = await KubeServer.start({ crds: CRDS, token: TOKEN });
+    try {
+      for (const namespace of ['default', 'team-a', 'team-b']) other.create(vpc(`vpc-${namespace}`, 1300, { namespace }));
+      const all = await connectFabric(t, other, TOKEN);
+      const some = await connectFabric(t, other, TOKEN, { namespaces: ['default', 'team-a'] });
+      await until(t, all.id, async () => (await rows(t, all.id, 'live_resource_version is not null')).length === 3, 'all namespaces');
+      await until(t, some.id, async () => {
+        const data = await gql(`query($id: ID!) { fabric(id: $id) { clusterStatus { kinds { kind synced } } } }`, { id: some.id });
+        return data.fabric.clusterStatus.kinds.find((k: { kind: string }) => k.kind === 'VPC')?.synced;
+      }, 'listed namespaces synced');
+      other.create(vpc('late', 1301, { namespace: 'team-b' }));
+      other.create(vpc('late', 1302, { namespace: 'team-a' }));
+      await until(t, all.id, async () => (await rows(t, all.id, 'live_resource_version is not null')).length === 5, 'late objects seen');
+      await until(t, some.id, async () => (await rows(t, some.id, 'live_resource_version is not null')).length === 3, 'team-a late seen');
+      expect((await rows(t, some.id)).map((r) => `${r.namespace}/${r.name}`)).toEqual(['default/vpc-default', 'team-a/late', 'team-a/vpc-team-a']);
+      await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: all.id });
+      await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: some.id });
     } finally {
       await other.close();
     }

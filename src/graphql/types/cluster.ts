@@ -125,7 +125,11 @@ builder.objectFields(FabricRef, (t) => ({
   clusterStatus: t.field({
     type: FabricClusterStatusRef,
     description: 'Watch state per kind in this gateway process.',
-    resolve: (fabric: Fabric, _args, context) => watchersOf(context).status(fabric.id),
+    resolve: (fabric: Fabric, _args, context) => {
+      const status = watchersOf(context).status(fabric.id);
+      // Saved a moment ago, its watch not started yet: say so rather than "not configured".
+      return status.state === 'not_configured' && fabric.kubernetesServer ? { ...status, state: 'connecting' as const } : status;
+    },
   }),
   driftSummary: t.field({
     type: DriftSummaryRef,
