@@ -96,6 +96,10 @@ async function run(scenario: Scenario, objectCount: number): Promise<void> {
     const requestText = github ? `, ${github.requestCount() - requestsBefore} GitHub requests` : '';
     console.log(`${scenario.adapter.padEnd(6)} ${scenario.label.padEnd(10)} ${objectCount} objects: ${(elapsed / 1000).toFixed(1)} s, ${commits} commit(s)${requestText}, ${rows} rows, ${result.filesCreated} files created, ${result.filesDeleted} raw files removed`);
     console.log(`         stages: ${stages.filter(([, ms]) => ms >= 1).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)} s`).join(', ')}`);
+    const requests = github ? github.requestCount() - requestsBefore : 0;
+    const goals = [`one commit ${commits === 1 ? 'met' : 'MISSED'}`, `under 20 s ${elapsed < 20_000 ? 'met' : 'MISSED'}`];
+    if (github) goals.push(`at most 10 requests ${requests <= 10 ? 'met' : 'MISSED'}`);
+    console.log(`         goals: ${goals.join(', ')}`);
     if (github) {
       const byOperation = [...github.requests].map(([operation, count]) => [operation, count - (requestsByOperationBefore.get(operation) ?? 0)] as const).filter(([, count]) => count > 0);
       console.log(`         requests: ${byOperation.map(([operation, count]) => `${operation} ${count}`).join(', ')}`);
