@@ -1,0 +1,164 @@
+/**
+ * Crash safety with the real entry point: a gateway process is killed (SIGKILL) during a large
+ * push, restarted on the same database, and must end consistent: the cut operation is marked
+ * failed with the reason, and the next push leaves exactly one commit with the drafts (the
+ * first one, if it had landed, is found by the pull and never made twice).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { gitBlobOid } from '../../src/hedgehog/canonical.ts';
+import { createTestDatabase, queryDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
+import { createBareRepository, gitLog, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import { fileOf, vlanNamespace, yamlOf } from './support.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const DRAFTS = 2000;
+let dataDir: string;
+let database: TestDatabase | null = null;
+let databaseUrl: string;
+let embeddedPort = 0;
+const secretKey = randomBytes(32).toString('hex');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-crash-'));
+  if (testDatabaseKind === 'postgres') {
+    database = await createTestDatabase();
+    databaseUrl = database.url;
+  } else {
+    embeddedPort = await freePort();
+    databaseUrl = `postgresql://postgres@127.0.0.1:${embeddedPort}/postgres`;
+  }
+});
+afterAll(async () => {
+  await database?.drop();
+  await rm(dataDir, { recursive: true, force: true });
+  await removeScratchDirs();
+});
+
+interface Gateway {
+  child: ChildProcess;
+  url: string;
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+async function startGateway(): Promise<Gateway> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info',
+    GATEWAY_SECRET_KEY: secretKey, HEAD_CHECK: 'false',
+  };
+  if (database) env.DATABASE_URL = database.url;
+  else env.EMBEDDED_DB_PORT = String(embeddedPort);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const lines: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => lines.push(line));
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      lines.push(line);
+      const match = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(line);
+      if (match?.[1]) resolve(match[1]);
+    });
+    void exited.then((code) => reject(new Error(`gateway exited with ${code}:\n${lines.join('\n')}`)));
+  });
+  return { child, url, lines, exited };
+}
+
+let token = '';
+async function graphql<T = any>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const result = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return result.data as T;
+}
+
+/** Resolves with the operation's updates until `until` says stop (no polling: a subscription). */
+function watchOperation(url: string, id: string, until: (update: { status: string; phase: string }) => boolean) {
+  const client = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: token ? { authorization: `Bearer ${token}` } : {} });
+  return new Promise<{ status: string; phase: string }>((resolve, reject) => {
+    client.subscribe<{ syncOperationUpdated: { status: string; phase: string } }>(
+      { query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status phase } }`, variables: { id } },
+      {
+        next: (message) => {
+          const update = message.data!.syncOperationUpdated;
+          if (until(update)) resolve(update);
+        },
+        error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+        complete: () => {},
+      },
+    );
+  }).finally(() => void client.dispose());
+}
+
+const finished = (update: { status: string }) => !['PENDING', 'IN_PROGRESS'].includes(update.status);
+
+it('a gateway killed during a large push is consistent after a restart; the commit is made once', async () => {
+  const remote = await createBareRepository();
+  await pushFromAnotherClone(remote, { files: fileOf(vlanNamespace('seed')), message: 'seed' });
+
+  const first = await startGateway();
+  token = first.lines.join('\n').match(/hgw_[A-Za-z0-9_-]{43}/)?.[0] ?? '';
+  const { createGitRepository } = await graphql(first.url, `mutation($url: String!) { createGitRepository(input: { name: "crash", url: $url }) { id } }`, { url: `file://${remote}` });
+  const { createFabric } = await graphql(first.url, `mutation($repo: ID!) { createFabric(input: { name: "crash-fabric", gitRepositoryId: $repo }) { id } }`, { repo: createGitRepository.id });
+  const fabricId = createFabric.id as string;
+  const pull = (await graphql(first.url, `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: fabricId })).syncFabric.id;
+  expect(await watchOperation(first.url, pull, finished)).toMatchObject({ status: 'COMPLETED' });
+
+  // Many drafts, written straight into the database (the API would validate each one: slow here).
+  await queryDatabase(databaseUrl, `
+    insert into resource (id, fabric_id, api_version, kind, namespace, name, draft_action, draft_api_version, draft_spec, drafted_by, drafted_at, created_at, updated_at)
+    select gen_random_uuid(), $1, 'wiring.githedgehog.com/v1beta1', 'VLANNamespace', 'default', 'ns-' || lpad(i::text, 5, '0'), 'upsert',
+           'wiring.githedgehog.com/v1beta1', jsonb_build_object('ranges', jsonb_build_array(jsonb_build_object('from', 1000, 'to', 1000 + i))), 'test', now(), now(), now()
+      from generate_series(1, ${DRAFTS}) as i`, [fabricId]);
+
+  const push = (await graphql(first.url, `mutation($id: ID!) { commitChanges(fabricId: $id, message: "bulk") { id } }`, { id: fabricId })).commitChanges.id as string;
+  const cut = await watchOperation(first.url, push, (update) => update.phase === 'committing' || finished(update));
+  expect(cut).toMatchObject({ status: 'IN_PROGRESS', phase: 'committing' });
+  first.child.kill('SIGKILL');
+  await first.exited;
+
+  const second = await startGateway();
+  try {
+    const recovered = await graphql(second.url, `query($id: ID!) { syncOperation(id: $id) { status errorMessage } }`, { id: push });
+    expect(recovered.syncOperation.status).toBe('FAILED');
+    expect(recovered.syncOperation.errorMessage).toMatch(/^interrupted: /);
+
+    const retry = (await graphql(second.url, `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PUSH) { id } }`, { id: fabricId })).syncFabric.id as string;
+    expect(await watchOperation(second.url, retry, finished)).toMatchObject({ status: 'COMPLETED' });
+
+    // Exactly one commit after the seed carries the drafts, whichever side of the commit the kill fell on.
+    const commits = await gitLog(remote, 'main');
+    expect(commits.map((commit) => commit.message.split('\n')[0])).toHaveLength(2);
+    expect(commits[1]!.message).toBe('seed');
+    const files = (await listFiles(remote, 'main')).filter((file) => file.startsWith('fabric/managed/'));
+    expect(files).toHaveLength(DRAFTS + 1);
+    const [counts] = await queryDatabase<{ drafts: number; rows: number; stale: number }>(databaseUrl, `
+      select count(*) filter (where draft_action is not null)::int as drafts, count(*)::int as rows,
+             count(*) filter (where name = 'ns-00007' and desired_blob_oid <> $2)::int as stale
+        from resource where fabric_id = $1`, [fabricId, gitBlobOid(yamlOf(vlanNamespace('ns-00007', 1007)))]);
+    expect(counts).toEqual({ drafts: 0, rows: DRAFTS + 1, stale: 0 });
+  } finally {
+    second.child.kill('SIGTERM');
+    await second.exited;
+  }
+}, 180_000);
