@@ -155,3 +155,41 @@ describe('live progress', () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
   });
 });
+
+describe('cancelSyncOperation', () => {
+  const cancel = (id: string) => env.t.graphqlOk<{ cancelSyncOperation: { status: string } }>(`mutation($id: ID!) { cancelSyncOperation(id: $id) { status } }`, { id });
+  const status = async (id: string) => (await queryDatabase<{ status: string; error_message: string | null }>(env.t.database.url, 'select status, error_message from sync_operation where id = $1', [id]))[0]!;
+
+  it('a queued operation is cancelled at once and never runs; a running one stops at the next step with nothing written', async () => {
+    await pushFromAnotherClone(env.remote, { files: fileOf(vlanNamespace('ns-b')) });
+    const before = await queryDatabase(env.t.database.url, 'select last_pulled_commit from fabric where id = $1', [env.fabricId]);
+    // The pull blocks inside readTree until released; meanwhile a second pull waits in the queue.
+    const inTree = createDeferred<void>();
+    const release = createDeferred<void>();
+    env.t.app.dependencies.wrapGitHost = (host) => new Proxy(host, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target);
+        if (property !== 'readTree') return typeof value === 'function' ? value.bind(target) : value;
+        return async (...args: Parameters<typeof host.readTree>) => {
+          inTree.resolve();
+          await release.promise;
+          return target.readTree(...args);
+        };
+      },
+    });
+    const running = (await env.t.graphqlOk<{ syncFabric: { id: string } }>(`mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: env.fabricId })).syncFabric.id;
+    await inTree.promise;
+    const queued = (await env.t.graphqlOk<{ commitChanges: { id: string } }>(`mutation($id: ID!) { commitChanges(fabricId: $id, message: "later") { id } }`, { id: env.fabricId })).commitChanges.id;
+    expect((await cancel(queued)).cancelSyncOperation.status).toBe('CANCELLED');
+    expect((await cancel(running)).cancelSyncOperation.status).toBe('IN_PROGRESS');
+    release.resolve();
+    await env.t.app.runner.idle();
+    expect(await status(running)).toEqual({ status: 'cancelled', error_message: 'cancelled' });
+    expect(await status(queued)).toEqual({ status: 'cancelled', error_message: 'cancelled' });
+    // Nothing of the cut pull was written.
+    expect([...(await rows(env.t, env.fabricId)).keys()]).toEqual(['ns-a']);
+    expect(await queryDatabase(env.t.database.url, 'select last_pulled_commit from fabric where id = $1', [env.fabricId])).toEqual(before);
+    const refused = await env.t.graphql(`mutation($id: ID!) { cancelSyncOperation(id: $id) { status } }`, { id: running });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+  });
+});
