@@ -98,19 +98,19 @@ export class ClusterService {
 }
 
 /**
- * The cluster_refresh operation: a full relist of every served kind (each replaces the live view
- * of its kind), then drift recomputed for every row of the fabric, with progress per kind.
+ * The cluster_refresh operation: the fabric's watch restarted (discovery, then a full list of every
+ * served kind, each replacing the live view of its kind), then drift recomputed for every row of
+ * the fabric, with progress per kind.
  */
 export function clusterRefreshSteps(watchers: FabricWatchers): OperationSteps {
   return async ({ services, operations, operation, signal }) => {
     const fabricId = operation.fabric.id;
     await operations.update(operation, { phase: 'listing', progressDone: 0, progressTotal: 0 }, [{ message: 'relisting every served kind' }]);
-    const result = await watchers.refresh(fabricId, async ({ kind, done, total, objects }) => {
-      if (signal.aborted) throw new Error('cancelled');
+    const result = await watchers.refresh(fabricId, async ({ kind, done, total, objects, error }) => {
       await operations.update(operation, { progressDone: done, progressTotal: total, filesProcessed: operation.filesProcessed + objects }, [
-        { message: `${kind}: ${objects} objects`, path: kind },
+        error ? { level: 'error', message: `${kind}: ${error}`, path: kind } : { message: `${kind}: ${objects} objects`, path: kind },
       ]);
-    });
+    }, signal);
     await operations.update(operation, { phase: 'drift' }, [{ message: 'recomputing drift' }]);
     const ids = await services.em.execute<{ id: string }[]>('select id from resource where fabric_id = ?', [fabricId]);
     const changed = await watchers.recomputeDrift(services.em, ids.map((row) => row.id));

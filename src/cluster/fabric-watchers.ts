@@ -42,6 +42,15 @@ import {
   type LiveChangeSummary,
 } from './live-state-store.ts';
 
+/** One kind of a refresh, stored (or failed, with `error`). */
+export interface RefreshProgress {
+  kind: string;
+  done: number;
+  total: number;
+  objects: number;
+  error?: string;
+}
+
 /** What the FabricService reports after a committed change. */
 export interface FabricChange {
   type: 'created' | 'updated' | 'deleted';
@@ -172,10 +181,16 @@ export class FabricWatchers implements ClusterSyncState {
    * Full relist of every served kind of a fabric, each written as a replacement of the live view
    * of its kind; `onKind` is called after each kind is stored.
    */
-  async refresh(fabricId: string, onKind: (progress: { kind: string; done: number; total: number; objects: number }) => Promise<void>): Promise<{ kinds: number; objects: number }> {
+  async refresh(fabricId: string, onKind: (progress: RefreshProgress) => Promise<void>, signal?: AbortSignal): Promise<{ kinds: number; objects: number }> {
+    // A restart: discovery again (a CRD installed since is picked up), then every kind listed and
+    // watched from its list, so no event older than the list can land after it.
+    await this.#enqueue(fabricId, async () => {
+      await this.#stopFabric(fabricId);
+      await this.#startFabric(fabricId);
+    });
     const watch = this.#fabrics.get(fabricId);
-    if (!watch) throw new Error('the fabric has no cluster connection being watched');
-    return watch.refresh(onKind);
+    if (!watch) throw new Error('the fabric has no cluster connection');
+    return watch.initialSync(onKind, signal);
   }
 
   /**
@@ -296,11 +311,15 @@ class FabricWatch {
   readonly #unserved = new Set<string>();
   #pending = new Map<string, KindChanges>();
   #flushing: Promise<void> | undefined;
-  #flushWaiters: (() => void)[] = [];
   #retryTimer: NodeJS.Timeout | undefined;
   #discoveryAttempt = 0;
   #stopped = false;
   #pendingDesired: Set<string> | 'all' | undefined;
+  readonly #syncListeners = new Set<(event: { kind: string; objects: number; error?: string }) => void>();
+  readonly #syncAborts = new Set<() => void>();
+  /** Objects in the last stored relist of each kind (progress of a refresh). */
+  readonly #stored = new Map<string, number>();
+  #agentsListed = false;
   #recomputing: Promise<void> | undefined;
   #rollupTimer: NodeJS.Timeout | undefined;
   #rollupRunning: Promise<void> | undefined;
@@ -361,6 +380,8 @@ class FabricWatch {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    for (const abort of this.#syncAborts) abort();
+    this.#syncAborts.clear();
     this.#stopSignal.abort();
     clearTimeout(this.#retryTimer);
     await this.#handle?.stop();
@@ -401,22 +422,52 @@ class FabricWatch {
     };
   }
 
-  async refresh(onKind: (progress: { kind: string; done: number; total: number; objects: number }) => Promise<void>): Promise<{ kinds: number; objects: number }> {
-    if (!this.#client || this.#state === 'error') throw new Error(this.#error ?? 'the cluster is not connected');
-    const client = this.#client;
+  /**
+   * Resolves once every served kind has been listed and stored since the watch started, calling
+   * `onKind` after each (in order). A kind whose watch fails counts as done with its error; the
+   * promise then rejects with every error once all kinds are accounted for.
+   */
+  initialSync(onKind: (progress: RefreshProgress) => Promise<void>, signal?: AbortSignal): Promise<{ kinds: number; objects: number }> {
+    if (this.#state === 'error' || !this.#handle) return Promise.reject(new Error(this.#error ?? 'the cluster is not connected'));
+    const total = this.#served.length;
+    const done = new Set<string>();
+    const errors: string[] = [];
     let objects = 0;
-    let done = 0;
-    const kinds = [...this.#served];
-    for (const kind of kinds) {
-      if (this.#stopped) throw new Error('the fabric\'s watchers stopped during the refresh');
-      const listed = await client.list(kind, this.#init.namespaces ? { namespaces: this.#init.namespaces } : {});
-      this.#relists.set(kind.kind, Math.max(this.#relists.get(kind.kind) ?? 0, this.#init.namespaces?.length ?? 1));
-      await this.#accept({ type: 'synced', kind, objects: listed.objects });
-      await this.#whenFlushed();
-      objects += listed.objects.length;
-      await onKind({ kind: kind.kind, done: ++done, total: kinds.length, objects: listed.objects.length });
-    }
-    return { kinds: kinds.length, objects };
+    let progress = Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const finish = (error?: Error) => {
+        this.#syncListeners.delete(listener);
+        signal?.removeEventListener('abort', aborted);
+        void progress.then(() => (error ? reject(error) : errors.length > 0 ? reject(new Error(errors.join('; '))) : resolve({ kinds: total, objects })), reject);
+      };
+      const listener = (event: { kind: string; objects: number; error?: string }) => {
+        if (done.has(event.kind) || !this.#served.some((k) => k.kind === event.kind)) return;
+        done.add(event.kind);
+        objects += event.objects;
+        if (event.error) errors.push(`${event.kind}: ${event.error}`);
+        const report: RefreshProgress = { kind: event.kind, done: done.size, total, objects: event.objects, ...(event.error ? { error: event.error } : {}) };
+        progress = progress.then(() => onKind(report));
+        if (done.size === total) finish();
+      };
+      const aborted = () => finish(new Error('cancelled'));
+      signal?.addEventListener('abort', aborted, { once: true });
+      this.#syncListeners.add(listener);
+      this.#syncAborts.add(() => finish(new Error('the fabric\'s watch stopped (fabric deleted, connection changed or gateway stopping)')));
+      // Kinds already stored (or failed) before the listener was added.
+      const statuses = this.#handle?.status();
+      for (const kind of this.#served) {
+        if (kind.kind === 'Agent' ? this.#agentsListed : this.isKindSynced(kind.kind) && this.#stored.has(kind.kind)) {
+          listener({ kind: kind.kind, objects: kind.kind === 'Agent' ? this.#agents.size : (this.#stored.get(kind.kind) ?? 0) });
+        } else if (statuses?.get(kindKey(kind))?.state === 'error') {
+          listener({ kind: kind.kind, objects: 0, error: statuses.get(kindKey(kind))?.lastError ?? 'error' });
+        }
+      }
+      if (total === 0) finish();
+    });
+  }
+
+  #notifySynced(event: { kind: string; objects: number; error?: string }): void {
+    for (const listener of [...this.#syncListeners]) listener(event);
   }
 
   #fail(error: string): void {
@@ -458,6 +509,7 @@ class FabricWatch {
       ...(this.#init.options.backoff ? { backoff: this.#init.options.backoff } : {}),
       onEvent: (event) => this.#accept(event),
       onStatus: (kind, status) => {
+        if (status.state === 'error') this.#notifySynced({ kind: kind.kind, objects: 0, error: status.lastError ?? 'error' });
         if (status.state === 'error' && /\(404\)/.test(status.lastError ?? '') && !this.#unserved.has(kind.kind)) {
           // The CRD went away: its objects are gone and its drift is unknown, never "zero objects".
           this.#unserved.add(kind.kind);
@@ -478,6 +530,8 @@ class FabricWatch {
       if (event.type === 'synced') {
         this.#agents.clear();
         for (const object of event.objects) this.#agents.set(objectKey(object), object);
+        this.#agentsListed = true;
+        this.#notifySynced({ kind: 'Agent', objects: event.objects.length });
       } else if (event.type === 'upsert') this.#agents.set(objectKey(event.object), event.object);
       else this.#agents.delete(objectKey(event.object));
       // Health is computed when read (it ages with the heartbeat); subscribers learn that it moved.
@@ -501,11 +555,6 @@ class FabricWatch {
     this.#kick();
   }
 
-  #whenFlushed(): Promise<void> {
-    if (this.#pending.size === 0 && !this.#flushing) return Promise.resolve();
-    return new Promise((resolve) => this.#flushWaiters.push(resolve));
-  }
-
   #kick(): void {
     if (this.#flushing) return;
     this.#flushing = (async () => {
@@ -513,22 +562,22 @@ class FabricWatch {
       await new Promise((resolve) => setImmediate(resolve));
       while (this.#pending.size > 0 && !this.#stopped) {
         const batch = this.#pending;
-        const waiters = this.#flushWaiters;
         this.#pending = new Map();
-        this.#flushWaiters = [];
         const ok = await this.#write(batch);
         if (!ok) {
           this.#pending = mergeChanges(batch, this.#pending);
-          this.#flushWaiters = [...waiters, ...this.#flushWaiters];
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, 1000);
             this.#stopSignal.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
           });
           continue;
         }
-        for (const resolve of waiters) resolve();
+        for (const [kind, changes] of batch) {
+          if (!changes.relisted) continue;
+          this.#stored.set(kind, changes.relisted.size);
+          if (this.isKindSynced(kind)) this.#notifySynced({ kind, objects: changes.relisted.size });
+        }
       }
-      for (const resolve of this.#flushWaiters.splice(0)) resolve();
     })().finally(() => {
       this.#flushing = undefined;
       if (this.#pending.size > 0 && !this.#stopped) this.#kick();

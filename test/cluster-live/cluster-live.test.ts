@@ -213,7 +213,10 @@ describe('live state and drift', () => {
     expect(again.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
   });
 
-  it('refreshCluster relists every served kind with progress and completes', async () => {
+  it('refreshCluster relists every served kind with progress and completes, picking up a CRD installed since', async () => {
+    kube.addCrd(HEDGEHOG_CRDS.Gateway);
+    kube.create({ apiVersion: 'gateway.githedgehog.com/v1alpha1', kind: 'Gateway', metadata: { name: 'gw-1', namespace: 'default' }, spec: { asn: 65534 } });
+    expect((await row(t, fabricId, 'Gateway', 'gw-1'))!.drift_status).toBe('unknown');
     const launched = await gql(`mutation($f: ID!) { refreshCluster(fabricId: $f) { id operationType status } }`, { f: fabricId });
     expect(launched.refreshCluster).toMatchObject({ operationType: 'CLUSTER_REFRESH', status: 'PENDING' });
     await t.app.runner.idle();
@@ -226,6 +229,8 @@ describe('live state and drift', () => {
     expect(op.progressDone).toBe(op.progressTotal);
     expect(op.events.map((e: { path: string | null }) => e.path)).toEqual(expect.arrayContaining(['VPC', 'Switch', 'Agent']));
     expect(op.filesProcessed).toBe((await rows(t, fabricId, 'live_resource_version is not null')).length + kube.objects('Agent').length);
+    expect(served.map((k: { kind: string }) => k.kind)).toContain('Gateway');
+    expect((await row(t, fabricId, 'Gateway', 'gw-1'))!.drift_status).toBe('in_sync');
     // Nothing changed, so nothing drifted and still no drafts besides the adopted one.
     expect((await rows(t, fabricId, 'draft_action is not null')).map((r) => r.name)).toEqual(['hand-made']);
     // No echo: cluster data started no sync operation (no commit, no push), only the refresh asked for.
