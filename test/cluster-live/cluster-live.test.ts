@@ -2,12 +2,17 @@
  * The gateway watching a real-protocol Kubernetes API server: live state into rows, drift,
  * events, watch status, refresh, adopt, connection tests. Runs on both databases.
  */
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../src/events/event-bus.ts';
 import { queryDatabase } from '../support/database.ts';
 import { HEDGEHOG_CRDS, switchObject, vpc } from '../support/kube-server/hedgehog.ts';
 import { KubeServer, type KubeObject } from '../support/kube-server/kube-server.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { FabricWatchers } from '../../src/cluster/fabric-watchers.ts';
+import { createFabric } from '../support/fixtures.ts';
 import { connectFabric, row, rows, setDesired, until } from './live-harness.ts';
 
 const TOKEN = 'kube-token-s3cr3t-do-not-leak';
@@ -348,6 +353,54 @@ describe('connections and lifecycle', () => {
       expect(left[0]).toMatchObject({ name: 'git-peering', live_resource_version: null });
       await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
     } finally {
+      await other.close();
+    }
+  });
+
+  it('a kubeconfig connection is watched like a token one; one with an exec plugin is reported, never run', async () => {
+    const other = await KubeServer.start({ crds: CRDS, token: TOKEN });
+    try {
+      other.create(vpc('vpc-kc', 1400));
+      const kubeconfig = (user: string) => `apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: "${other.url}" } }]
+users: [{ name: u, user: ${user} }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
+`;
+      const fabric = await createFabric(t, { kubernetes: { kubeconfig: kubeconfig(`{ token: ${TOKEN} }`) } });
+      await until(t, fabric.id, async () => (await rows(t, fabric.id, "drift_status = 'live_only'")).length === 1, 'kubeconfig fabric synced');
+      const marker = join(tmpdir(), `gateway-must-not-run-${process.pid}-${Date.now()}`);
+      const exec = await createFabric(t, { kubernetes: { kubeconfig: kubeconfig(`{ exec: { command: /bin/touch, args: [${marker}], apiVersion: client.authentication.k8s.io/v1 } }`) } });
+      const status = await until(t, exec.id, async () => {
+        const data = await gql(`query($id: ID!) { fabric(id: $id) { clusterStatus { state error } } }`, { id: exec.id });
+        return data.fabric.clusterStatus.state === 'ERROR' ? data.fabric.clusterStatus : null;
+      }, 'exec kubeconfig refused');
+      expect(status.error).toContain('exec credential plugins are not accepted');
+      expect(existsSync(marker)).toBe(false);
+      const tested = await gql(`mutation($f: ID!) { testClusterConnection(fabricId: $f) { ok error } }`, { f: exec.id });
+      expect(tested.testClusterConnection).toMatchObject({ ok: false, error: expect.stringContaining('kubeconfig.users[].user.exec') });
+      await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
+      await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: exec.id });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('watchers start for every fabric that already has a cluster (gateway start)', async () => {
+    const other = await KubeServer.start({ crds: CRDS, token: TOKEN });
+    const fabric = await connectFabric(t, other, TOKEN);
+    await other.waitForOpenWatches(CRDS.length);
+    // A second manager on the same database, as a restarted gateway builds it.
+    const restarted = new FabricWatchers({ orm: t.app.orm, secretBox: t.app.secretBox, eventBus: t.app.eventBus, logger: t.app.logger });
+    try {
+      await restarted.start();
+      await other.waitForOpenWatches(2 * CRDS.length);
+      expect(restarted.status(fabric.id)).toMatchObject({ state: 'watching', missingKinds: expect.arrayContaining(['Gateway']) });
+    } finally {
+      await restarted.stop();
+      await other.waitForOpenWatches(CRDS.length);
+      await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
       await other.close();
     }
   });
