@@ -120,7 +120,8 @@ export class FabricWatchers implements ClusterSyncState {
   }
 
   /**
-   * Starts watchers for every fabric that has a cluster connection. A database that cannot be
+   * Starts watchers for every fabric that has a cluster connection; resolves once they are queued
+   * (an unreachable API server must not hold up the gateway's start). A database that cannot be
    * read yet (migrations pending) is logged, not thrown: the server still answers /readyz.
    */
   async start(): Promise<void> {
@@ -132,7 +133,7 @@ export class FabricWatchers implements ClusterSyncState {
       this.#options.logger.error({ err: error }, 'cluster watchers not started: fabrics cannot be read');
       return;
     }
-    await Promise.all(fabrics.map((fabric) => this.#enqueue(fabric.id, () => this.#startFabric(fabric.id))));
+    for (const fabric of fabrics) void this.#enqueue(fabric.id, () => this.#startFabric(fabric.id));
   }
 
   /** Stops every watcher and waits for pending writes. */
@@ -148,20 +149,16 @@ export class FabricWatchers implements ClusterSyncState {
    * closed; a (re)start goes on in the background (discovery may wait on an unreachable server).
    */
   fabricChanged(change: FabricChange): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     if (change.type === 'deleted') return this.#enqueue(change.fabricId, () => this.#stopFabric(change.fabricId));
     if (!change.clusterChanged) return Promise.resolve();
     void this.#enqueue(change.fabricId, async () => {
       await this.#stopFabric(change.fabricId);
       const started = await this.#startFabric(change.fabricId);
       // The connection was removed: what we knew of the cluster is no longer true.
-      if (!started) await this.#forgetCluster(change.fabricId);
+      if (!started && !this.#closed) await this.#forgetCluster(change.fabricId);
     });
     return Promise.resolve();
-  }
-
-  /** Resolves once every start/stop queued so far has run (tests, shutdown). */
-  async settled(): Promise<void> {
-    await Promise.all([...this.#queue.values()]);
   }
 
   isKindSynced(fabricId: string, kind: string): boolean {
