@@ -69,14 +69,13 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
 
   await operations.update(operation, { phase: 'reading_tree' });
   const tree = await host.readTree(head, fabric.gitopsDirectory);
-  const storedRows = await em.find(
-    ResourceSchema,
-    { fabric: fabric.id, managedFilePath: { $ne: null } },
-    // Partial rows stay out of the identity map (the full rows are loaded below).
-    { fields: ['id', 'managedFilePath', 'desiredBlobOid'] as never, disableIdentityMap: true },
+  // Plain rows, no entities: for a large fabric this is the one read that grows with its size.
+  const storedRows = await em.getConnection().execute<{ managed_file_path: string; desired_blob_oid: string }[]>(
+    'select managed_file_path, desired_blob_oid from resource where fabric_id = ? and managed_file_path is not null and desired_blob_oid is not null',
+    [fabric.id],
   );
   const storedFiles = new Map<string, string>();
-  for (const row of storedRows) if (row.managedFilePath && row.desiredBlobOid) storedFiles.set(row.managedFilePath, row.desiredBlobOid);
+  for (const row of storedRows) if (!storedFiles.has(row.managed_file_path)) storedFiles.set(row.managed_file_path, row.desired_blob_oid);
   const plan = planPull({ storedFiles, headTree: tree, directory: fabric.gitopsDirectory });
   const total = pullPlanSize(plan);
   await operations.update(operation, { phase: 'reading_files', progressDone: 0, progressTotal: total }, [
