@@ -21,6 +21,7 @@ import { validateManifests } from '../hedgehog/validate.ts';
 import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
 import type { FabricEvent } from '../resource/resource.service.ts';
 import type { SyncEvent, SyncOperation } from '../sync/sync-operation.entity.ts';
+import { chunkChanges } from './commit-chunks.ts';
 import {
   discoverRawFiles,
   ingestionCommitSubject,
@@ -70,7 +71,7 @@ export interface GitopsServiceDependencies {
   fabrics: FabricService;
   gitRepositories: GitRepositoryService;
   eventBus: EventBus;
-  config: Pick<Config, 'gitCacheDir' | 'githubApiUrl' | 'maxYamlBytes'>;
+  config: Pick<Config, 'gitCacheDir' | 'githubApiUrl' | 'maxYamlBytes' | 'gitopsMaxCommitBytes'>;
 }
 
 interface OpenedDirectory {
@@ -249,21 +250,35 @@ export class GitopsService {
         this.checkCancelled(progress);
 
         // Processing and archive land together: one commit writes managed/ and unmanaged/,
-        // removes the raw files and appends the archive log.
+        // removes the raw files and appends the archive log. Only a change above the size limit
+        // is split, and then the raw files leave in the last commit (see commit-chunks.ts).
         await progress.report({ phase: 'committing' });
-        const result: CommitResult = await opened.host.commit({
-          branch: opened.branch,
-          expectedHeadOid: head,
-          message: withTrailers(`${ingestionCommitSubject(plan)}\n\nFabric ${fabric.name}, directory ${opened.prefix || '/'}.`, progress),
-          additions: plan.additions.map((file) => ({ path: opened.prefix + file.path, contents: file.contents })),
-          deletions: plan.deletions.map((path) => ({ path: opened.prefix + path })),
-        });
+        const chunks = chunkChanges(plan, { maxBytes: this.deps.config.gitopsMaxCommitBytes, last: new Set([ARCHIVE_LOG_PATH]) });
+        const subject = ingestionCommitSubject(plan);
+        const commits: string[] = [];
+        let result: CommitResult = { status: 'head_moved', actualHeadOid: null };
+        for (const [index, chunk] of chunks.entries()) {
+          const part = chunks.length > 1 ? ` (part ${index + 1} of ${chunks.length})` : '';
+          result = await opened.host.commit({
+            branch: opened.branch,
+            expectedHeadOid: commits.at(-1) ?? head,
+            message: withTrailers(`${subject}${part}\n\nFabric ${fabric.name}, directory ${opened.prefix || '/'}.`, progress),
+            additions: chunk.additions.map((file) => ({ path: opened.prefix + file.path, contents: file.contents })),
+            deletions: chunk.deletions.map((path) => ({ path: opened.prefix + path })),
+          });
+          if (result.status === 'head_moved') break;
+          commits.push(result.oid);
+        }
         if (result.status === 'head_moved') {
+          const partly = commits.length > 0 ? ` after ${commits.length} of ${chunks.length} commits (raw/ is untouched; running ingestion again finishes it)` : '';
           if (attempt < 2) {
-            await progress.report({}, [{ level: 'warning', message: `branch ${opened.branch} moved while ingesting; reading it again` }]);
+            await progress.report({}, [{ level: 'warning', message: `branch ${opened.branch} moved while ingesting${partly}; reading it again` }]);
             continue;
           }
-          throw new DomainError('CONFLICT', `branch ${opened.branch} kept moving during ingestion; nothing was committed, try again`);
+          throw new DomainError('CONFLICT', `branch ${opened.branch} kept moving during ingestion${partly || '; nothing was committed'}; try again`);
+        }
+        if (chunks.length > 1) {
+          await progress.report({ details: { commits } }, [{ level: 'warning', message: `the change was above ${this.deps.config.gitopsMaxCommitBytes} bytes: committed in ${chunks.length} parts` }]);
         }
 
         await progress.report({ phase: 'recording', commitSha: result.oid });

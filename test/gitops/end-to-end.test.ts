@@ -7,25 +7,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { renderCanonicalYaml, type HedgehogObject } from '../../src/hedgehog/canonical.ts';
-import { generateFabric, renderMultiDocument } from '../../src/hedgehog/generate-fabric.ts';
+import { renderCanonicalYaml } from '../../src/hedgehog/canonical.ts';
+import { renderMultiDocument } from '../../src/hedgehog/generate-fabric.ts';
 import { queryDatabase } from '../support/database.ts';
 import { createFabric, createRepository } from '../support/fixtures.ts';
 import { gitLog, listFiles, pushFromAnotherClone, readFileAt, removeScratchDirs } from '../support/git-fixtures.ts';
 import { startTestApp } from '../support/test-app.ts';
-import { runOperation, tAdapters, type GatewayWithRemote } from './t-adapters.ts';
+import { referenceFabric, runOperation, tAdapters, type GatewayWithRemote } from './t-adapters.ts';
 
 afterAll(removeScratchDirs);
 
 const SAMPLES_DIR = '/work/shared/hedgehog-samples';
 const samples = readdirSync(SAMPLES_DIR).filter((name) => name.endsWith('.yaml')).sort();
-
-/** The old system's reference fabric: 2 spines, 5 leaves, ~26 connections, 3 switch groups, 2 VPCs. */
-export function referenceFabric(): HedgehogObject[] {
-  const objects = generateFabric({ spines: 2, leaves: 5, serversPerLeafPair: 5, vpcs: 2 });
-  objects.push({ apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'SwitchGroup', metadata: { name: 'border', namespace: 'default' }, spec: {} });
-  return objects;
-}
 
 function documentCount(text: string): number {
   const documents = parseAllDocuments(text);

@@ -4,6 +4,8 @@
  * repository) for the GitHub adapter. Tests drive the gateway through GraphQL and look at the
  * remote with the git CLI.
  */
+import type { HedgehogObject } from '../../src/hedgehog/canonical.ts';
+import { generateFabric } from '../../src/hedgehog/generate-fabric.ts';
 import { createFabric, createRepository } from '../support/fixtures.ts';
 import { createBareRepository } from '../support/git-fixtures.ts';
 import { startGitHubServer, type GitHubServer } from '../support/github-server/github-server.ts';
@@ -21,7 +23,7 @@ export interface GatewayWithRemote {
 
 export interface TAdapter {
   name: 'git' | 'github';
-  start(options?: { directory?: string }): Promise<GatewayWithRemote>;
+  start(options?: { directory?: string; env?: Record<string, string> }): Promise<GatewayWithRemote>;
 }
 
 async function fabricFor(t: TestApp, repository: Record<string, unknown>, directory: string | undefined) {
@@ -35,7 +37,7 @@ export const tAdapters: TAdapter[] = [
     name: 'git',
     async start(options = {}) {
       const remote = await createBareRepository();
-      const t = await startTestApp();
+      const t = await startTestApp({ env: options.env ?? {} });
       const ids = await fabricFor(t, { url: `file://${remote}`, provider: 'GIT' }, options.directory);
       return { t, remote, ...ids, stop: () => t.stop() };
     },
@@ -45,7 +47,7 @@ export const tAdapters: TAdapter[] = [
     async start(options = {}) {
       // The test server serves one repository and GITHUB_API_URL is one setting per app.
       const github = await startGitHubServer();
-      const t = await startTestApp({ env: { GITHUB_API_URL: github.url } });
+      const t = await startTestApp({ env: { ...options.env, GITHUB_API_URL: github.url } });
       const ids = await fabricFor(t, { url: `https://github.com/${github.owner}/${github.name}`, provider: 'GITHUB', credentials: { token: github.token } }, options.directory);
       return {
         t,
@@ -87,4 +89,11 @@ export async function runOperation(t: TestApp, mutation: 'initializeGitopsDirect
   await t.app.runner.idle();
   const done = await t.graphqlOk<{ syncOperation: OperationResult }>(`query($id: ID!) { syncOperation(id: $id) { ${OPERATION_FIELDS} } }`, { id });
   return done.syncOperation;
+}
+
+/** The old system's reference fabric: 2 spines, 5 leaves, ~26 connections, 3 switch groups, 2 VPCs. */
+export function referenceFabric(): HedgehogObject[] {
+  const objects = generateFabric({ spines: 2, leaves: 5, serversPerLeafPair: 5, vpcs: 2 });
+  objects.push({ apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'SwitchGroup', metadata: { name: 'border', namespace: 'default' }, spec: {} });
+  return objects;
 }
