@@ -31,6 +31,7 @@ const EnvironmentSchema = z.object({
   MAX_YAML_BYTES: z.coerce.number().int().min(1).default(5 * 1024 * 1024),
   GIT_CACHE_DIR: z.string().min(1).optional(),
   GITHUB_API_URL: z.string().regex(/^https?:\/\//, 'must be an http(s):// URL').optional(),
+  GITOPS_MAX_COMMIT_BYTES: z.coerce.number().int().min(1024).default(30 * 1024 * 1024),
   OPERATION_RUNNER: z.enum(['auto', 'graphile', 'in-process']).default('auto'),
   OPERATION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
@@ -56,6 +57,8 @@ export interface Config {
   readonly gitCacheDir: string;
   /** REST base URL used for every GitHub repository instead of the one derived from its URL (tests, proxies). */
   readonly githubApiUrl: string | null;
+  /** Content per commit above which ingestion splits its change into several commits. */
+  readonly gitopsMaxCommitBytes: number;
   /**
    * Sync operations run on graphile-worker queues (durable, one per fabric) or in this process
    * only; `auto` = graphile on PostgreSQL, in-process on the embedded PGlite (see docs/sync.md).
@@ -113,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxYamlBytes: e.MAX_YAML_BYTES,
     gitCacheDir: e.GIT_CACHE_DIR ? path.resolve(e.GIT_CACHE_DIR) : path.join(dataDir, 'git-cache'),
     githubApiUrl: e.GITHUB_API_URL ?? null,
+    gitopsMaxCommitBytes: e.GITOPS_MAX_COMMIT_BYTES,
     operationRunner: e.OPERATION_RUNNER,
     operationConcurrency: e.OPERATION_CONCURRENCY,
     pushMaxAttempts: e.PUSH_MAX_ATTEMPTS,
