@@ -29,6 +29,12 @@ const EnvironmentSchema = z.object({
   DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   MAX_YAML_BYTES: z.coerce.number().int().min(1).default(5 * 1024 * 1024),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(12 * 1024 * 1024),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  MAX_QUERY_COST: z.coerce.number().int().min(10).default(20_000),
+  MAX_QUERY_ALIASES: z.coerce.number().int().min(1).default(30),
+  MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  INTROSPECTION: booleanFromString.optional(),
   GIT_CACHE_DIR: z.string().min(1).optional(),
   GITHUB_API_URL: z.string().regex(/^https?:\/\//, 'must be an http(s):// URL').optional(),
   GITOPS_MAX_COMMIT_BYTES: z.coerce.number().int().min(1024).default(30 * 1024 * 1024),
@@ -53,6 +59,14 @@ export interface Config {
   readonly pagination: { readonly defaultPageSize: number; readonly maxPageSize: number };
   readonly shutdownTimeoutMs: number;
   readonly maxYamlBytes: number;
+  readonly limits: {
+    readonly maxBodyBytes: number;
+    readonly maxQueryDepth: number;
+    readonly maxQueryCost: number;
+    readonly maxQueryAliases: number;
+    readonly mutationsPerMinute: number;
+    readonly introspection: boolean;
+  };
   /** Cached bare clones of the native git adapter. */
   readonly gitCacheDir: string;
   /** REST base URL used for every GitHub repository instead of the one derived from its URL (tests, proxies). */
@@ -114,6 +128,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pagination: Object.freeze({ defaultPageSize: e.DEFAULT_PAGE_SIZE, maxPageSize: e.MAX_PAGE_SIZE }),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     maxYamlBytes: e.MAX_YAML_BYTES,
+    limits: Object.freeze({
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      maxQueryDepth: e.MAX_QUERY_DEPTH,
+      maxQueryCost: e.MAX_QUERY_COST,
+      maxQueryAliases: e.MAX_QUERY_ALIASES,
+      mutationsPerMinute: e.MUTATIONS_PER_MINUTE,
+      introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
+    }),
     gitCacheDir: e.GIT_CACHE_DIR ? path.resolve(e.GIT_CACHE_DIR) : path.join(dataDir, 'git-cache'),
     githubApiUrl: e.GITHUB_API_URL ?? null,
     gitopsMaxCommitBytes: e.GITOPS_MAX_COMMIT_BYTES,

@@ -3,6 +3,7 @@ import type { FabricWatchers } from './cluster/fabric-watchers.ts';
 import type { Config } from './config.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { GitHost } from './git/git-host.ts';
+import { TokenService } from './auth/token.service.ts';
 import { FabricService } from './fabric/fabric.service.ts';
 import { GitRepositoryService } from './fabric/git-repository.service.ts';
 import { GitopsService } from './gitops/gitops.service.ts';
@@ -37,6 +38,7 @@ export interface Services {
   resources: ResourceService;
   operations: SyncOperationService;
   gitops: GitopsService;
+  tokens: TokenService;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
@@ -47,6 +49,7 @@ export function createServices(deps: ServiceDependencies): Services {
     fabrics: new FabricService({ em, secretBox: deps.secretBox, onChange: (change) => deps.clusterWatchers?.fabricChanged(change) }),
     resources: new ResourceService({ em, eventBus: deps.eventBus, maxYamlBytes: deps.config.maxYamlBytes }),
     operations: new SyncOperationService({ em, eventBus: deps.eventBus }),
+    tokens: new TokenService({ em }),
   };
   const gitops = new GitopsService({
     em, fabrics: services.fabrics, gitRepositories: services.gitRepositories, eventBus: deps.eventBus, config: deps.config,

@@ -2,7 +2,7 @@ import type DataLoader from 'dataloader';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
 import type { Logger } from '../logger.ts';
-import type { Actor } from '../resource/resource.service.ts';
+import type { Actor } from '../auth/tokens.ts';
 import type { ServiceDependencies, Services } from '../services.ts';
 import type { SyncEvent } from '../sync/sync-operation.entity.ts';
 

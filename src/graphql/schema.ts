@@ -9,6 +9,8 @@ import './types/fabric-events.ts';
 import './types/gitops.ts';
 import './types/cluster.ts';
 import './types/sync.ts';
+import './types/validation.ts';
+import './types/api-token.ts';
 
 export const schema = builder.toSchema();
 

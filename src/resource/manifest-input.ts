@@ -79,8 +79,28 @@ export function parseSingleManifest(text: string, options: { maxBytes: number })
 
 type Locate = (path: string[]) => { line: number; column: number } | undefined;
 
+/** Deepest nesting accepted in a manifest; real Hedgehog objects stay well under 16. */
+export const MAX_MANIFEST_DEPTH = 64;
+
+/** Nesting depth, measured without recursion so that hostile input cannot exhaust the stack. */
+export function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /** The minimal shape every manifest must have; used for YAML and for structured input alike. */
 export function checkManifestShape(value: unknown, locate: Locate = () => undefined): ManifestObject {
+  if (nestingDepth(value, MAX_MANIFEST_DEPTH) > MAX_MANIFEST_DEPTH) {
+    throw invalidManifest([{ message: `the manifest is nested deeper than ${MAX_MANIFEST_DEPTH} levels`, path: '$' }]);
+  }
   const problems: InputProblem[] = [];
   const object = (value ?? {}) as Record<string, unknown>;
   const need = (path: string[], test: (v: unknown) => boolean, message: string) => {

@@ -19,7 +19,7 @@ it('masks an unexpected failure for the client, logs it, and tags every request 
   try {
     const response = await fetch(`${t.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'masking-test-1' },
+      headers: { 'content-type': 'application/json', 'x-request-id': 'masking-test-1', authorization: `Bearer ${t.adminToken}` },
       body: JSON.stringify({ query: `query($id: ID!) { syncOperation(id: $id) { id events { message } } }`, variables: { id: operation.id } }),
     });
     expect(response.headers.get('x-request-id')).toBe('masking-test-1');

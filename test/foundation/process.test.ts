@@ -62,14 +62,25 @@ async function startGateway(): Promise<RunningGateway> {
   return { child, url, lines, exited };
 }
 
-async function graphql(url: string, query: string) {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+async function graphql(url: string, query: string, token: string) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+  });
   return (await response.json()) as { data?: any; errors?: unknown[] };
 }
 
 it('starts from nothing, keeps its data across a restart, and shuts down cleanly on SIGTERM', async () => {
   const first = await startGateway();
-  const created = await graphql(first.url, `mutation { createGitRepository(input: { name: "persisted", url: "file:///srv/git/x.git", credentials: { token: "persist-secret-1" } }) { id } }`);
+  // First start: an admin token is printed once, on the terminal, not in the JSON log.
+  const printed = first.lines.join('\n').match(/hgw_[A-Za-z0-9_-]{43}/g) ?? [];
+  expect(printed).toHaveLength(1);
+  const token = printed[0] as string;
+  expect(first.lines.filter((line) => line.startsWith('{')).join('\n')).not.toContain(token);
+  const refused = await fetch(`${first.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ fabrics { id } }"}' });
+  expect(refused.status).toBe(401);
+  const created = await graphql(first.url, `mutation { createGitRepository(input: { name: "persisted", url: "file:///srv/git/x.git", credentials: { token: "persist-secret-1" } }) { id } }`, token);
   expect(created.errors).toBeUndefined();
 
   if (!database) {
@@ -80,7 +91,10 @@ it('starts from nothing, keeps its data across a restart, and shuts down cleanly
   }
 
   // A WebSocket subscriber is told the server is going away, and the process exits 0.
-  const client = createClient({ url: `${first.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => {} });
+  const client = createClient({
+    url: `${first.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => {},
+    connectionParams: { authorization: `Bearer ${token}` },
+  });
   const socketClosed = new Promise<number>((resolve) => client.on('closed', (event) => resolve((event as { code: number }).code)));
   await new Promise<void>((resolve) => client.on('connected', () => resolve()));
   first.child.kill('SIGTERM');
@@ -90,9 +104,11 @@ it('starts from nothing, keeps its data across a restart, and shuts down cleanly
 
   const second = await startGateway();
   try {
-    const listed = await graphql(second.url, `{ gitRepositories { name hasCredentials } }`);
+    expect(second.lines.join('\n')).not.toMatch(/hgw_[A-Za-z0-9_-]{43}/); // printed only on the very first start
+    const listed = await graphql(second.url, `{ gitRepositories { name hasCredentials } }`, token);
     expect(listed.data?.gitRepositories).toEqual([{ name: 'persisted', hasCredentials: true }]);
     expect(second.lines.join('\n')).not.toContain('persist-secret-1');
+    expect(second.lines.join('\n')).not.toContain(token);
     expect(first.lines.join('\n')).not.toContain('persist-secret-1');
   } finally {
     second.child.kill('SIGTERM');

@@ -32,8 +32,8 @@ it('lists a page of 100 resources with their fabric in a constant number of stat
   );
   expect(data.resources.edges).toHaveLength(100);
   expect(data.resources.edges.every((edge: any) => edge.node.fabric.name === 'counted')).toBe(true);
-  // fabric exists, page, count, fabrics of the page: no statement per row.
-  expect(t.sql.length).toBeLessThanOrEqual(4);
+  // fabric exists, page, count, fabrics of the page: no statement per row (the token lookup aside).
+  expect(t.sql.filter((statement) => !statement.includes('api_token')).length).toBeLessThanOrEqual(4);
 });
 
 it('lists operations with their fabric and events in a constant number of statements', async () => {
@@ -44,5 +44,5 @@ it('lists operations with their fabric and events in a constant number of statem
   );
   expect(data.syncOperations.edges).toHaveLength(20);
   expect(data.syncOperations.edges[0].node.events).toHaveLength(2);
-  expect(t.sql.length).toBeLessThanOrEqual(4);
+  expect(t.sql.filter((statement) => !statement.includes('api_token')).length).toBeLessThanOrEqual(4);
 });

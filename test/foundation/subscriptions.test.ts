@@ -1,7 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { topics } from '../../src/events/event-bus.ts';
 import { createDraft, createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -68,7 +67,7 @@ async function waitForSubscriber(topic: string) {
 describe('subscriptions over graphql-ws on /graphql', () => {
   it('delivers fabric events caused by a mutation to a real WebSocket client', async () => {
     const fabric = await createFabric(t);
-    const client = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = t.wsClient();
     try {
       const subscription = subscribeWs(client, `subscription($f: ID!) { fabricEvents(fabricId: $f) { type fabricId resourceId data } }`, { f: fabric.id });
       await waitForSubscriber(topics.fabric(fabric.id));
@@ -88,7 +87,7 @@ describe('subscriptions over graphql-ws on /graphql', () => {
     const services = t.app.services();
     const operation = await services.operations.create({ fabricId: fabric.id, type: 'pull', initiatedBy: 'test' });
     await services.operations.update(operation, { status: 'in_progress', phase: 'reading_tree', progressTotal: 3 });
-    const client = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = t.wsClient();
     try {
       const subscription = subscribeWs(
         client,
@@ -113,7 +112,7 @@ describe('subscriptions over graphql-ws on /graphql', () => {
   });
 
   it('refuses a subscription to an unknown fabric with NOT_FOUND', async () => {
-    const client = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = t.wsClient();
     try {
       const subscription = subscribeWs(client, `subscription { fabricEvents(fabricId: "00000000-0000-0000-0000-000000000000") { type } }`, {});
       await subscription.next(1);
@@ -131,7 +130,7 @@ describe('subscriptions over SSE', () => {
     const controller = new AbortController();
     const response = await fetch(`${t.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${t.adminToken}` },
       body: JSON.stringify({ query: `subscription($f: ID!) { fabricEvents(fabricId: $f) { type resourceId } }`, variables: { f: fabric.id } }),
       signal: controller.signal,
     });

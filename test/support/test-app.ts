@@ -3,7 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { createClient, type Client, type ClientOptions } from 'graphql-ws';
+import WebSocket from 'ws';
 import { buildApp, type App } from '../../src/app.ts';
+import type { Role } from '../../src/auth/api-token.entity.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -18,7 +21,13 @@ export interface TestApp {
   database: TestDatabase;
   /** http://127.0.0.1:port */
   url: string;
-  /** POSTs a GraphQL request to /graphql on the real port. */
+  /** An admin token; `graphql` sends it unless the headers say otherwise. */
+  adminToken: string;
+  /** A token with the given role (and fabrics), named `name`. */
+  createToken(options: { role: Role; name?: string; fabricIds?: string[]; expiresAt?: Date }): Promise<string>;
+  /** A graphql-ws client on the real port, authenticated as admin unless another token is given. */
+  wsClient(options?: { token?: string | null } & Partial<ClientOptions>): Client;
+  /** POSTs a GraphQL request to /graphql on the real port, as admin unless headers give another authorization. */
   graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Like graphql, but fails the test on any error and returns data. */
   graphqlOk<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T>;
@@ -47,13 +56,22 @@ export async function startTestApp(options: { env?: Record<string, string>; migr
   logStream.on('data', (chunk: Buffer) => logChunks.push(chunk.toString('utf8')));
   const logger = createLogger({ level: config.logLevel, destination: logStream });
   const sql: string[] = [];
-  const app = await buildApp(config, { logger, onQuery: (statement) => sql.push(statement), migrate: options.migrate });
+  const app = await buildApp(config, { logger, onQuery: (statement) => sql.push(statement), migrate: options.migrate, onFirstAdminToken: false });
   await app.start();
+  const createToken = async (tokenOptions: { role: Role; name?: string; fabricIds?: string[]; expiresAt?: Date }) => {
+    const created = await app.services().tokens.create(
+      { name: tokenOptions.name ?? `test-${tokenOptions.role}-${randomBytes(4).toString('hex')}`, role: tokenOptions.role,
+        ...(tokenOptions.fabricIds ? { fabricIds: tokenOptions.fabricIds } : {}), ...(tokenOptions.expiresAt ? { expiresAt: tokenOptions.expiresAt } : {}) },
+      'test',
+    );
+    return created.token;
+  };
+  const adminToken = options.migrate === false ? '' : await createToken({ role: 'admin', name: 'test-admin' });
 
   const graphql = async <T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const response = await fetch(`${app.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${adminToken}`, ...headers },
       body: JSON.stringify({ query, variables }),
     });
     return (await response.json()) as GraphQLResponse<T>;
@@ -63,6 +81,16 @@ export async function startTestApp(options: { env?: Record<string, string>; migr
     app,
     database,
     url: app.url,
+    adminToken,
+    createToken,
+    wsClient: ({ token = adminToken, ...clientOptions } = {}) =>
+      createClient({
+        url: `${app.url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        ...(token === null ? {} : { connectionParams: { authorization: `Bearer ${token}` } }),
+        ...clientOptions,
+      }),
     graphql,
     async graphqlOk<T>(query: string, variables?: Record<string, unknown>) {
       const result = await graphql<T>(query, variables);

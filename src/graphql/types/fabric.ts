@@ -2,6 +2,7 @@ import { FABRIC_STATUSES, FABRIC_SYNC_STATUSES, GITOPS_DIRECTORY_STATUSES, type 
 import { DomainError } from '../../errors.ts';
 import { builder } from '../builder.ts';
 import { enumValues } from '../enums.ts';
+import { visibleTo } from '../authorization.ts';
 import { GitRepositoryRef, withoutUndefined } from './git-repository.ts';
 
 export const FabricStatusEnum = builder.enumType('FabricStatus', { values: enumValues(FABRIC_STATUSES) });
@@ -82,7 +83,11 @@ const UpdateFabricInput = builder.inputType('UpdateFabricInput', {
 });
 
 builder.queryFields((t) => ({
-  fabrics: t.field({ type: [FabricRef], resolve: (_root, _args, context) => context.services.fabrics.list() }),
+  fabrics: t.field({
+    type: [FabricRef],
+    description: 'Every fabric the token may see.',
+    resolve: async (_root, _args, context) => visibleTo(context.actor, await context.services.fabrics.list()),
+  }),
   fabric: t.field({
     type: FabricRef,
     description: 'A fabric by id or by name (exactly one).',

@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryDatabase } from '../support/database.ts';
+import { createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/**
+ * Hostile requests, each expecting a clear error and no change: every table's row count and the
+ * stored data are compared before and after. Run on PGlite and on PostgreSQL like the rest.
+ */
+let t: TestApp;
+let fabricId: string;
+let tokens: { viewer: string; expired: string; revoked: string; otherFabric: string };
+
+beforeAll(async () => {
+  t = await startTestApp({ env: { MUTATIONS_PER_MINUTE: '1000' } });
+  fabricId = (await createFabric(t, { name: 'hostile' })).id;
+  const other = await createFabric(t, { name: 'hostile-other' });
+  const expiring = await t.app.services().tokens.create({ name: 'expired', role: 'admin', expiresAt: new Date(Date.now() + 60_000) }, 'test');
+  await queryDatabase(t.database.url, `update api_token set expires_at = now() - interval '1 minute' where name = 'expired'`);
+  const revoked = await t.app.services().tokens.create({ name: 'revoked', role: 'admin' }, 'test');
+  await t.app.services().tokens.revoke(revoked.record.id);
+  tokens = {
+    viewer: await t.createToken({ role: 'viewer' }),
+    expired: expiring.token,
+    revoked: revoked.token,
+    otherFabric: await t.createToken({ role: 'admin', fabricIds: [other.id] }),
+  };
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+async function snapshot() {
+  const tables = ['git_repository', 'fabric', 'resource', 'sync_operation', 'sync_event', 'api_token'];
+  const counts: Record<string, number> = {};
+  for (const table of tables) counts[table] = Number((await queryDatabase<{ n: string }>(t.database.url, `select count(*) as n from ${table}`))[0]?.n);
+  const resources = await queryDatabase(t.database.url, 'select id, name, draft_spec, desired_spec, version from resource order by id');
+  return { counts, resources };
+}
+
+const billionLaughs = `apiVersion: wiring.githedgehog.com/v1beta1
+kind: VLANNamespace
+metadata:
+  name: lol
+  annotations:
+    a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+    b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+    c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+    d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+    e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+    f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+    g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+spec:
+  ranges: [{ from: 1000, to: 1099 }]
+`;
+
+const nestedYaml = `apiVersion: wiring.githedgehog.com/v1beta1\nkind: VLANNamespace\nmetadata:\n  name: deep\nspec:\n  ranges: ${'['.repeat(2000)}${']'.repeat(2000)}\n`;
+// Written as text: building it with JSON.stringify would overflow the test's own stack.
+const nestedSpec = `${'{"nested":'.repeat(5000)}{}${'}'.repeat(5000)}`;
+
+const create = (yaml: string) => ({
+  query: `mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id } }`,
+  variables: () => ({ f: fabricId, y: yaml }),
+});
+
+interface HostileCase {
+  name: string;
+  send(): Promise<{ status: number; body: any }>;
+  expect: { status?: number; code: string };
+}
+
+async function post(body: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${t.adminToken}`, ...headers },
+    body,
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {}
+  return { status: response.status, body: parsed };
+}
+
+const gql = (request: { query: string; variables: () => Record<string, unknown> }, headers: Record<string, string> = {}) => () =>
+  post(JSON.stringify({ query: request.query, variables: request.variables() }), headers);
+
+const cases: HostileCase[] = [
+  { name: 'a YAML alias bomb (billion laughs)', send: gql(create(billionLaughs)), expect: { code: 'INVALID_INPUT' } },
+  { name: 'YAML nested 2,000 levels deep', send: gql(create(nestedYaml)), expect: { code: 'INVALID_INPUT' } },
+  {
+    name: 'a JSON manifest nested 5,000 levels deep',
+    send: () =>
+      post(
+        `{"query":"mutation($f: ID!, $o: JSON!) { createResource(fabricId: $f, manifest: { object: $o }) { id } }","variables":{"f":"${fabricId}","o":{"apiVersion":"wiring.githedgehog.com/v1beta1","kind":"VLANNamespace","metadata":{"name":"deep-json"},"spec":${nestedSpec}}}}`,
+      ),
+    expect: { code: 'INVALID_INPUT' },
+  },
+  { name: 'a 50 MB body', send: () => post(JSON.stringify({ query: '{ fabrics { id } }', padding: 'x'.repeat(50 * 1024 * 1024) })), expect: { status: 413, code: 'INVALID_INPUT' } },
+  { name: 'a name with ../', send: gql(create(vlanNamespaceYaml('../../etc/passwd'))), expect: { code: 'INVALID_INPUT' } },
+  { name: 'a name with a NUL byte', send: gql(create(vlanNamespaceYaml('"bad\\0name"'))), expect: { code: 'INVALID_INPUT' } },
+  { name: 'a look-alike Unicode name (Cyrillic а)', send: gql(create(vlanNamespaceYaml('v\u0430lid-looking'))), expect: { code: 'INVALID_INPUT' } },
+  { name: 'an unknown Hedgehog kind', send: gql(create('apiVersion: wiring.githedgehog.com/v1beta1\nkind: Router\nmetadata:\n  name: r1\nspec: {}\n')), expect: { code: 'INVALID_INPUT' } },
+  {
+    name: 'a huge page size (literal: refused by the cost limit)',
+    send: gql({ query: `query($f: ID!) { resources(fabricId: $f, first: 1000000) { totalCount } }`, variables: () => ({ f: fabricId }) }),
+    expect: { code: 'QUERY_TOO_COMPLEX' },
+  },
+  {
+    name: 'a huge page size (variable: refused by the page cap)',
+    send: gql({ query: `query($f: ID!, $n: Int) { resources(fabricId: $f, first: $n) { totalCount } }`, variables: () => ({ f: fabricId, n: 1_000_000 }) }),
+    expect: { code: 'INVALID_INPUT' },
+  },
+  {
+    name: 'too many aliases',
+    send: gql({ query: `{ ${Array.from({ length: 200 }, (_, index) => `a${index}: fabrics { id }`).join(' ')} }`, variables: () => ({}) }),
+    expect: { code: 'QUERY_TOO_COMPLEX' },
+  },
+  {
+    name: 'an expensive query',
+    send: gql({
+      query: `query($f: ID!) { ${Array.from({ length: 25 }, (_, index) => `r${index}: resources(fabricId: $f, first: 100) { edges { node { id name kind fabric { name gitRepository { name url } } desired { spec } draft { spec } live { spec } } } }`).join(' ')} }`,
+      variables: () => ({ f: fabricId }),
+    }),
+    expect: { code: 'QUERY_TOO_COMPLEX' },
+  },
+  { name: 'no token', send: gql(create(vlanNamespaceYaml('no-token')), { authorization: '' }), expect: { status: 401, code: 'UNAUTHENTICATED' } },
+  { name: 'a malformed token', send: gql(create(vlanNamespaceYaml('bad-token')), { authorization: 'Bearer not-a-token' }), expect: { status: 401, code: 'UNAUTHENTICATED' } },
+  { name: 'a forged token of the right shape', send: gql(create(vlanNamespaceYaml('forged')), { authorization: `Bearer hgw_${'A'.repeat(43)}` }), expect: { status: 401, code: 'UNAUTHENTICATED' } },
+  { name: 'an expired token', send: () => gql(create(vlanNamespaceYaml('expired')), { authorization: `Bearer ${tokens.expired}` })(), expect: { status: 401, code: 'UNAUTHENTICATED' } },
+  { name: 'a revoked token', send: () => gql(create(vlanNamespaceYaml('revoked')), { authorization: `Bearer ${tokens.revoked}` })(), expect: { status: 401, code: 'UNAUTHENTICATED' } },
+  { name: 'the wrong role', send: () => gql(create(vlanNamespaceYaml('viewer-write')), { authorization: `Bearer ${tokens.viewer}` })(), expect: { code: 'FORBIDDEN' } },
+  { name: 'a token limited to another fabric', send: () => gql(create(vlanNamespaceYaml('elsewhere')), { authorization: `Bearer ${tokens.otherFabric}` })(), expect: { code: 'FORBIDDEN' } },
+  {
+    // A browser can send this from any site without a preflight; it can never attach a bearer token.
+    name: 'a cross-site form POST (text/plain, no token)',
+    send: async () => {
+      const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"mutation { deleteFabric(id: \\"x\\") }"}' });
+      return { status: response.status, body: await response.json() };
+    },
+    expect: { status: 401, code: 'UNAUTHENTICATED' },
+  },
+];
+
+describe('hostile input changes nothing', () => {
+  for (const hostile of cases) {
+    it(`refuses ${hostile.name}`, async () => {
+      const before = await snapshot();
+      const { status, body } = await hostile.send();
+      if (hostile.expect.status) expect(status).toBe(hostile.expect.status);
+      const codes = ((body as { errors?: { extensions?: { code?: string } }[] }).errors ?? []).map((error) => error.extensions?.code);
+      expect(codes, JSON.stringify(body).slice(0, 500)).toContain(hostile.expect.code);
+      expect(await snapshot()).toEqual(before);
+      // The gateway is still up and answering.
+      expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+    });
+  }
+
+});
+
+describe('limits that need their own settings', () => {
+  it('rate-limits mutations per token', async () => {
+    const limited = await startTestApp({ env: { MUTATIONS_PER_MINUTE: '3' } });
+    try {
+      const fabric = await createFabric(limited); // 1
+      const codes: (string | undefined)[] = [];
+      for (let index = 0; index < 4; index++) {
+        const result = await limited.graphql(`mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id } }`, { f: fabric.id, y: vlanNamespaceYaml(`rl-${index}`) });
+        codes.push(result.errors?.[0]?.extensions?.code);
+      }
+      expect(codes).toEqual([undefined, undefined, 'RATE_LIMITED', 'RATE_LIMITED']);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('turns introspection off in production unless enabled', async () => {
+    const production = await startTestApp({ env: { NODE_ENV: 'production' } });
+    try {
+      const result = await production.graphql(`{ __schema { queryType { name } } }`);
+      expect(result.errors?.length).toBeGreaterThan(0);
+      const page = await fetch(`${production.url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(await page.text()).not.toContain('GraphiQL');
+    } finally {
+      await production.stop();
+    }
+  });
+});
