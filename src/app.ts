@@ -14,6 +14,16 @@ import { initOrm, migrateToLatest, migrationsAreCurrent } from './db/orm.ts';
 import { InProcessEventBus, type EventBus } from './events/event-bus.ts';
 import type { GraphQLContext, RequestServices } from './graphql/context.ts';
 import { createErrorMasker } from './graphql/errors.ts';
+import { createAuthentication } from './graphql/authentication.ts';
+import { useAuthorization } from './graphql/authorization.ts';
+import { ensureFirstAdminToken, printFirstAdminToken } from './auth/bootstrap.ts';
+import { RateLimiter } from './auth/rate-limit.ts';
+import type { Actor } from './auth/tokens.ts';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { registerGitopsOperations } from './gitops/gitops-operations.ts';
 import { registerSyncHandlers } from './sync/sync-handlers.ts';
 import { createGitHubWebhookHandler, WEBHOOK_PATH } from './http/github-webhook.ts';
@@ -33,6 +43,8 @@ export interface AppOptions {
   onQuery?: (sql: string) => void;
   /** Apply pending migrations before serving (default true). */
   migrate?: boolean;
+  /** Where the first admin token goes on a first start; default: printed to stderr. `false`: none is made. */
+  onFirstAdminToken?: ((token: string) => void) | false;
 }
 
 export interface App {
@@ -53,6 +65,11 @@ export interface App {
 }
 
 type ServerContext = Record<string, unknown>;
+
+/** Queries refused for their depth, cost or aliases get a stable code like every other refusal. */
+const tagTooComplex = (_context: unknown, error: { extensions: Record<string, unknown> }) => {
+  error.extensions['code'] = 'QUERY_TOO_COMPLEX';
+};
 
 /** The composition root: builds the database, the services, GraphQL over HTTP, SSE and WebSocket. */
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -92,7 +109,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     execute: (operationId, runOptions) => executeOperation(dependencies, operationId, runOptions),
   });
   const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, runner, operationHandlers };
-  await recoverOperations(dependencies, instanceId);
+  // With migrations pending (only when started with migrate: false) the tables may not exist yet:
+  // serve /readyz saying so, and touch nothing else.
+  const schemaReady = options.migrate !== false || (await migrationsAreCurrent(orm));
+  if (schemaReady) await recoverOperations(dependencies, instanceId);
   // Cluster watchers: started with the server, stopped before the ORM closes.
   const clusterWatchers = new FabricWatchers({ orm, secretBox, eventBus, logger: logger.child({ component: 'cluster' }) });
   dependencies.clusterWatchers = clusterWatchers;
@@ -100,6 +120,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const services = (): RequestServices => createServices(dependencies);
   const githubWebhook = createGitHubWebhookHandler(dependencies);
   let headChecks: { stop(): Promise<void> } | null = null;
+  if (schemaReady && options.onFirstAdminToken !== false) {
+    await ensureFirstAdminToken(services().tokens, options.onFirstAdminToken ?? printFirstAdminToken);
+  }
+  const authentication = createAuthentication((token) => services().tokens.authenticate(token));
+  const mutationRateLimiter = new RateLimiter(config.limits.mutationsPerMinute);
 
   const yoga: YogaServerInstance<ServerContext, GraphQLContext> = createYoga<ServerContext, GraphQLContext>({
     schema,
@@ -113,13 +138,25 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       error: (...args) => logger.error(args.map(String).join(' ')),
     },
     maskedErrors: { maskError: createErrorMasker(logger) },
+    plugins: [
+      authentication.plugin,
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
+      ...(config.limits.introspection ? [] : [useDisableIntrospection()]),
+      maxDepthPlugin({ n: config.limits.maxQueryDepth, ignoreIntrospection: true, onReject: [tagTooComplex] }),
+      costLimitPlugin({ maxCost: config.limits.maxQueryCost, ignoreIntrospection: true, onReject: [tagTooComplex] }),
+      maxAliasesPlugin({ n: config.limits.maxQueryAliases, onReject: [tagTooComplex] }),
+      useAuthorization({ mutationRateLimiter }),
+    ],
     context: (initial): GraphQLContext => {
       const request = (initial as { request?: Request }).request;
       const requestId = request?.headers.get('x-request-id') ?? randomUUID();
+      const actor = authentication.actorOf(request) ?? (initial as { actor?: Actor }).actor;
+      // Unreachable through the server (authentication runs first); a guard against wiring mistakes.
+      if (!actor) throw new Error('request reached the schema without an authenticated actor');
       const requestServices = services();
       return {
         requestId,
-        actor: { name: 'anonymous' },
+        actor,
         services: requestServices,
         dependencies,
         eventBus,
@@ -160,6 +197,20 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
     }
+    if (req.method === 'POST' && path === '/graphql') {
+      // Refused before anything is read: a body larger than the limit, or one whose size is not given.
+      const length = Number(req.headers['content-length'] ?? Number.NaN);
+      if (Number.isNaN(length)) {
+        res.writeHead(411, { 'content-type': 'application/json' }).end('{"errors":[{"message":"Content-Length is required","extensions":{"code":"INVALID_INPUT"}}]}');
+        return;
+      }
+      if (length > config.limits.maxBodyBytes) {
+        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' })
+          .end(`{"errors":[{"message":"The request body is larger than ${config.limits.maxBodyBytes} bytes","extensions":{"code":"INVALID_INPUT"}}]}`);
+        req.destroy();
+        return;
+      }
+    }
     if (path === '/readyz') {
       void readiness().then((result) => {
         res
@@ -176,10 +227,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     {
       execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
+      onConnect: async (context) => {
+        const actor = await authentication.authenticateConnection(context.connectionParams);
+        if (!actor) return false; // closes with 4403 Forbidden
+        (context.extra as { actor?: Actor }).actor = actor;
+        return true;
+      },
       onSubscribe: async (context, _id, payload) => {
         // The same envelop pipeline and context factory as HTTP and SSE.
         const enveloped = yoga.getEnveloped({
           ...context,
+          actor: (context.extra as { actor?: Actor }).actor,
           req: context.extra.request,
           socket: context.extra.socket,
           params: payload,
@@ -223,8 +281,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       app.url = `http://${config.http.host === 'localhost' ? 'localhost' : host}:${address.port}`;
       // Lost webhooks lose nothing: each fabric's branch head is compared every pullIntervalSeconds.
-      if (config.headCheckEnabled) headChecks = startHeadChecks(dependencies);
-      await clusterWatchers.start();
+      if (schemaReady) {
+        if (config.headCheckEnabled) headChecks = startHeadChecks(dependencies);
+        await clusterWatchers.start();
+      }
     },
     async stop() {
       // Stop accepting, end subscriptions so their streams complete, let requests finish, then close.
