@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryDatabase } from '../support/database.ts';
 import { createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
@@ -12,8 +13,15 @@ let fabricId: string;
 let tokens: { viewer: string; expired: string; revoked: string; otherFabric: string };
 
 beforeAll(async () => {
-  t = await startTestApp({ env: { MUTATIONS_PER_MINUTE: '1000' } });
-  fabricId = (await createFabric(t, { name: 'hostile' })).id;
+  // No periodic head check: nothing may queue work on its own while a case is measured.
+  t = await startTestApp({ env: { MUTATIONS_PER_MINUTE: '1000', HEAD_CHECK: 'false' } });
+  const repository = await t.graphqlOk(
+    `mutation { createGitRepository(input: { name: "hostile", url: "https://github.com/acme/hostile", webhookSecret: "${WEBHOOK_SECRET}" }) { id } }`,
+  );
+  fabricId = (await createFabric(t, { name: 'hostile', gitRepositoryId: repository.createGitRepository.id, gitopsDirectory: 'fabric' })).id;
+  // A genuine delivery, so that sending it again is a replay.
+  expect((await sendWebhook({ secret: WEBHOOK_SECRET, delivery: 'delivery-1' })).status).toBeLessThan(300);
+  await t.app.runner.idle();
   const other = await createFabric(t, { name: 'hostile-other' });
   const expiring = await t.app.services().tokens.create({ name: 'expired', role: 'admin', expiresAt: new Date(Date.now() + 60_000) }, 'test');
   await queryDatabase(t.database.url, `update api_token set expires_at = now() - interval '1 minute' where name = 'expired'`);
@@ -30,11 +38,28 @@ afterAll(async () => {
   await t?.stop();
 });
 
+const WEBHOOK_SECRET = 'hostile-webhook-secret';
+const PUSH = JSON.stringify({
+  ref: 'refs/heads/main',
+  repository: { html_url: 'https://github.com/acme/hostile', clone_url: 'https://github.com/acme/hostile.git' },
+  commits: [{ id: 'a'.repeat(40), added: ['fabric/raw/new.yaml'], modified: [], removed: [] }],
+});
+
+async function sendWebhook(options: { secret: string; delivery: string }) {
+  const signature = `sha256=${createHmac('sha256', options.secret).update(PUSH).digest('hex')}`;
+  const response = await fetch(`${t.url}/webhooks/github`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': options.delivery, 'x-hub-signature-256': signature },
+    body: PUSH,
+  });
+  return { status: response.status, body: (await response.json()) as unknown };
+}
+
 async function snapshot() {
   const tables = ['git_repository', 'fabric', 'resource', 'sync_operation', 'sync_event', 'api_token'];
   const counts: Record<string, number> = {};
   for (const table of tables) counts[table] = Number((await queryDatabase<{ n: string }>(t.database.url, `select count(*) as n from ${table}`))[0]?.n);
-  const resources = await queryDatabase(t.database.url, 'select id, name, draft_spec, desired_spec, version from resource order by id');
+  const resources = await queryDatabase(t.database.url, 'select id, name, draft_spec, desired_spec, desired_blob_oid, live_spec, live_resource_version, version from resource order by id');
   return { counts, resources };
 }
 
@@ -132,6 +157,22 @@ const cases: HostileCase[] = [
   { name: 'a revoked token', send: () => gql(create(vlanNamespaceYaml('revoked')), { authorization: `Bearer ${tokens.revoked}` })(), expect: { status: 401, code: 'UNAUTHENTICATED' } },
   { name: 'the wrong role', send: () => gql(create(vlanNamespaceYaml('viewer-write')), { authorization: `Bearer ${tokens.viewer}` })(), expect: { code: 'FORBIDDEN' } },
   { name: 'a token limited to another fabric', send: () => gql(create(vlanNamespaceYaml('elsewhere')), { authorization: `Bearer ${tokens.otherFabric}` })(), expect: { code: 'FORBIDDEN' } },
+  {
+    name: 'a webhook with a forged signature',
+    send: async () => {
+      const result = await sendWebhook({ secret: 'not-the-secret', delivery: 'forged-1' });
+      return { status: result.status, body: { errors: [{ extensions: { code: result.status === 401 ? 'UNAUTHENTICATED' : 'ACCEPTED' } }] } };
+    },
+    expect: { status: 401, code: 'UNAUTHENTICATED' },
+  },
+  {
+    name: 'a replayed webhook delivery',
+    send: async () => {
+      const result = await sendWebhook({ secret: WEBHOOK_SECRET, delivery: 'delivery-1' });
+      return { status: result.status, body: { errors: [{ extensions: { code: JSON.stringify(result.body).includes('seen') ? 'IGNORED' : 'QUEUED' } }] } };
+    },
+    expect: { code: 'IGNORED' },
+  },
   {
     // A browser can send this from any site without a preflight; it can never attach a bearer token.
     name: 'a cross-site form POST (text/plain, no token)',
