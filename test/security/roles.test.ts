@@ -2,6 +2,7 @@ import { getNamedType, isLeafType, isNonNullType, type GraphQLField } from 'grap
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/api-token.entity.ts';
 import { MUTATION_ROLES } from '../../src/auth/permissions.ts';
+import { topics } from '../../src/events/event-bus.ts';
 import { schema } from '../../src/graphql/schema.ts';
 import { createDraft, createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -74,8 +75,13 @@ describe('reads and subscriptions', () => {
           error: reject,
           complete: () => resolve(null),
         });
-        // fabricEvents waits for an event: cause one.
-        if (field.name === 'fabricEvents') void createDraft(t, fabric.id, vlanNamespaceYaml(`sub-${Math.random().toString(36).slice(2, 7)}`));
+        // fabricEvents waits for an event: cause one once the subscription is listening.
+        if (field.name === 'fabricEvents') {
+          void (async () => {
+            while (t.app.eventBus.subscriberCount(topics.fabric(fabric.id)) === 0) await new Promise((next) => setImmediate(next));
+            await createDraft(t, fabric.id, vlanNamespaceYaml(`sub-${Math.random().toString(36).slice(2, 7)}`));
+          })();
+        }
       });
       expect(JSON.stringify(first)).not.toContain('FORBIDDEN');
       await viewer.dispose();
