@@ -12,7 +12,6 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { normalizeForDrift, type HedgehogObject } from '../hedgehog/canonical.ts';
-import { findKindByName } from '../hedgehog/catalog.ts';
 import type { ClusterObject } from './cluster-client.ts';
 import { computeDrift, type DriftStatus, type KubeLikeObject } from './drift.ts';
 
@@ -389,9 +388,4 @@ export async function storeDriftRollup(em: EntityManager, fabricId: string): Pro
     JSON.stringify(summary.byStatus), driftedCount(summary.byStatus), fabricId,
   ], 'run');
   return summary;
-}
-
-/** The catalog's managed kind names: the kinds stored as resource rows. */
-export function isManagedKind(kind: string): boolean {
-  return findKindByName(kind)?.managed === true;
 }
