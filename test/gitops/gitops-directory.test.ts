@@ -72,7 +72,9 @@ describe.each(tAdapters)('GitOps directory on the $name adapter', (adapter) => {
     expect(log).toHaveLength(before.length + 1);
     expect(log[0]!.oid).toBe(operation.commitSha);
     expect(log[0]!.message).toContain(`Gateway-Operation: ${operation.id}`);
-    expect(log[0]!.message).toContain('Gateway-Actor: anonymous');
+    // The actor is whoever called the mutation (the API token's name), recorded on the operation and in the commit.
+    expect(operation.initiatedBy).not.toBe('system');
+    expect(log[0]!.message).toContain(`Gateway-Actor: ${operation.initiatedBy}`);
     const files = await listFiles(env.remote, 'main');
     expect(files).toEqual(
       expect.arrayContaining(['README.md', 'fabric/README.md', 'fabric/.hnp/manifest.yaml', 'fabric/raw/.gitkeep', 'fabric/unmanaged/.gitkeep', 'fabric/managed/switchs/.gitkeep', 'fabric/managed/vpcattachments/.gitkeep']),
