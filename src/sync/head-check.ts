@@ -7,6 +7,7 @@
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 import { createServices, type ServiceDependencies } from '../services.ts';
 import { openFabricGit } from './git-access.ts';
+import { launchOperation } from './launch-operation.ts';
 import { startSync } from './sync-commands.ts';
 
 export interface HeadCheckResult {
@@ -48,6 +49,36 @@ export async function checkHeadsOnce(deps: ServiceDependencies, options: { now?:
   return result;
 }
 
+/**
+ * Auto-commit (per fabric, off by default): once a fabric's drafts have been quiet for
+ * `autoCommitQuietSeconds`, a push is queued. Nothing new since the last auto-commit attempt
+ * (drafts refused or in conflict stay) means no new attempt.
+ */
+export async function checkAutoCommitsOnce(deps: ServiceDependencies, options: { now?: number } = {}): Promise<string[]> {
+  const now = options.now ?? Date.now();
+  const services = createServices(deps);
+  const fabrics = await services.em.find(FabricSchema, { autoCommitEnabled: true, gitRepository: { $ne: null } }, { orderBy: { name: 'asc' } });
+  const queued: string[] = [];
+  for (const fabric of fabrics) {
+    const [row] = await services.em.getConnection().execute<{ drafts: number; last_draft: Date | null; last_attempt: Date | null }[]>(
+      `select count(*)::int as drafts, max(drafted_at) as last_draft,
+              (select max(created_at) from sync_operation where fabric_id = ? and initiated_by = 'auto-commit') as last_attempt
+         from resource where fabric_id = ? and draft_action is not null and conflict_status not in ('detected', 'resolving')`,
+      [fabric.id, fabric.id],
+    );
+    if (!row || row.drafts === 0 || !row.last_draft) continue;
+    const lastDraft = new Date(row.last_draft).getTime();
+    if (now - lastDraft < fabric.autoCommitQuietSeconds * 1000) continue;
+    if (row.last_attempt && new Date(row.last_attempt).getTime() >= lastDraft) continue;
+    const operation = await launchOperation(deps, services, {
+      fabricId: fabric.id, type: 'push', trigger: 'schedule', initiatedBy: 'auto-commit', jobKey: `auto-commit:${fabric.id}`,
+      details: { message: `Auto-commit of ${row.drafts} draft(s) of ${fabric.name} after ${fabric.autoCommitQuietSeconds} s without edits` },
+    });
+    queued.push(operation.id);
+  }
+  return queued;
+}
+
 /** Runs `checkHeadsOnce` every `tickMs` (fabrics are checked by their own interval); `stop()` ends it. */
 export function startHeadChecks(deps: ServiceDependencies, options: { tickMs?: number } = {}): { stop(): Promise<void> } {
   const lastChecked = new Map<string, number>();
@@ -55,6 +86,7 @@ export function startHeadChecks(deps: ServiceDependencies, options: { tickMs?: n
   const timer = setInterval(() => {
     if (running) return; // a slow remote never piles checks up
     running = checkHeadsOnce(deps, { lastChecked })
+      .then(() => checkAutoCommitsOnce(deps))
       .catch((error: unknown) => deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'head check failed'))
       .finally(() => (running = null));
   }, options.tickMs ?? 5_000);

@@ -193,3 +193,27 @@ describe('cancelSyncOperation', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
   });
 });
+
+describe('auto-commit after a quiet period', () => {
+  it('pushes the drafts of a fabric that enabled it once they are quiet; never twice for the same drafts', async () => {
+    const { checkAutoCommitsOnce } = await import('../../src/sync/head-check.ts');
+    const { editDraft } = await import('./support.ts');
+    const resource = (await rows(env.t, env.fabricId)).get('ns-a')!;
+    await editDraft(env.t, resource.id, vlanNamespace('ns-a', 1234));
+    // Off by default.
+    expect(await checkAutoCommitsOnce(env.t.app.dependencies, { now: Date.now() + 3_600_000 })).toEqual([]);
+    await env.t.graphqlOk(`mutation($id: ID!) { updateFabric(id: $id, input: { autoCommitEnabled: true, autoCommitQuietSeconds: 30 }) { id } }`, { id: env.fabricId });
+    // Not quiet long enough yet.
+    expect(await checkAutoCommitsOnce(env.t.app.dependencies, { now: Date.now() })).toEqual([]);
+    const queued = await checkAutoCommitsOnce(env.t.app.dependencies, { now: Date.now() + 31_000 });
+    expect(queued).toHaveLength(1);
+    await env.t.app.runner.idle();
+    const [operation] = await queryDatabase<{ status: string; commit_sha: string | null; initiated_by: string }>(
+      env.t.database.url, 'select status, commit_sha, initiated_by from sync_operation where id = $1', [queued[0]],
+    );
+    expect(operation).toMatchObject({ status: 'completed', initiated_by: 'auto-commit' });
+    expect(operation!.commit_sha).toMatch(/^[0-9a-f]{40}$/);
+    expect((await rows(env.t, env.fabricId)).get('ns-a')).toMatchObject({ draft_action: null, desired_spec: { ranges: [{ from: 1000, to: 1234 }] } });
+    expect(await checkAutoCommitsOnce(env.t.app.dependencies, { now: Date.now() + 3_600_000 })).toEqual([]);
+  });
+});
