@@ -8,7 +8,7 @@ import { initOrm } from '../src/db/orm.ts';
 
 const name = process.argv[2];
 const database = await startEmbeddedPostgres({ dataDir: 'memory://' });
-const orm = await initOrm({ url: database.url });
+const orm = await initOrm({ url: database.url, poolSize: 1 });
 try {
   await orm.migrator.up();
   const result = await orm.migrator.create(undefined, false, false, name);

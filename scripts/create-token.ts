@@ -19,7 +19,7 @@ try {
   }
   const config = loadConfig();
   const embedded = config.database.kind === 'embedded' ? await startEmbeddedPostgres({ dataDir: config.database.dataDir }) : null;
-  const orm = await initOrm({ url: embedded?.url ?? (config.database as { url: string }).url });
+  const orm = await initOrm({ url: embedded?.url ?? (config.database as { url: string }).url, poolSize: config.database.poolSize });
   try {
     await migrateToLatest(orm);
     const { token, record } = await new TokenService({ em: orm.em.fork() }).create(

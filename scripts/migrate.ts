@@ -6,7 +6,7 @@ import { initOrm, migrateToLatest } from '../src/db/orm.ts';
 try {
   const config = loadConfig();
   const embedded = config.database.kind === 'embedded' ? await startEmbeddedPostgres({ dataDir: config.database.dataDir }) : null;
-  const orm = await initOrm({ url: embedded?.url ?? (config.database as { url: string }).url });
+  const orm = await initOrm({ url: embedded?.url ?? (config.database as { url: string }).url, poolSize: config.database.poolSize });
   try {
     const applied = await migrateToLatest(orm);
     console.log(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');

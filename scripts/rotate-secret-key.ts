@@ -21,7 +21,7 @@ try {
   const from = new SecretBox(await resolveSecretKey({ configuredKey: config.secretKey, dataDir: config.dataDir, logger }));
   const to = new SecretBox(newKey);
   const embedded = config.database.kind === 'embedded' ? await startEmbeddedPostgres({ dataDir: config.database.dataDir }) : null;
-  const orm = await initOrm({ url: embedded?.url ?? (config.database as { url: string }).url });
+  const orm = await initOrm({ url: embedded?.url ?? (config.database as { url: string }).url, poolSize: config.database.poolSize });
   try {
     await migrateToLatest(orm);
     const result = await reencryptSecrets(orm, { from, to });

@@ -84,7 +84,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     databaseUrl = config.database.url;
   }
 
-  const orm = await initOrm({ url: databaseUrl, logger, onQuery: options.onQuery });
+  const orm = await initOrm({ url: databaseUrl, logger, onQuery: options.onQuery, poolSize: config.database.poolSize });
   try {
     if (options.migrate !== false) {
       const applied = await migrateToLatest(orm);

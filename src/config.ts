@@ -19,6 +19,7 @@ const EnvironmentSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).optional(),
   GATEWAY_SECRET_KEY: z
     .string()
     .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex characters or base64')
@@ -50,8 +51,8 @@ export interface Config {
   readonly environment: 'development' | 'production' | 'test';
   readonly http: { readonly host: string; readonly port: number; readonly graphiql: boolean };
   readonly database:
-    | { readonly kind: 'external'; readonly url: string }
-    | { readonly kind: 'embedded'; readonly dataDir: string; readonly port: number };
+    | { readonly kind: 'external'; readonly url: string; readonly poolSize: number }
+    | { readonly kind: 'embedded'; readonly dataDir: string; readonly port: number; readonly poolSize: number };
   readonly dataDir: string;
   /** Raw 32-byte key, or null when the gateway should create/load one from the data directory. */
   readonly secretKey: Buffer | null;
@@ -119,8 +120,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: Object.freeze({ host: e.HOST, port: e.PORT, graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production' }),
     database: Object.freeze(
       e.DATABASE_URL
-        ? { kind: 'external' as const, url: e.DATABASE_URL }
-        : { kind: 'embedded' as const, dataDir: path.join(dataDir, 'pgdata'), port: e.EMBEDDED_DB_PORT },
+        ? { kind: 'external' as const, url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE ?? 10 }
+        : // PGlite is a single session, and pglite-socket 0.2.17 can hand one connection's results to
+          // another while a transaction is open: the embedded database gets exactly one connection.
+          { kind: 'embedded' as const, dataDir: path.join(dataDir, 'pgdata'), port: e.EMBEDDED_DB_PORT, poolSize: 1 },
     ),
     dataDir,
     secretKey: e.GATEWAY_SECRET_KEY ? decodeKey(e.GATEWAY_SECRET_KEY) : null,
