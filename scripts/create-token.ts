@@ -5,8 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
-import { initOrm, migrateToLatest } from '../src/db/orm.ts';
+import { withConfiguredDatabase } from '../src/db/configured-database.ts';
 import { TokenService } from '../src/auth/token.service.ts';
 import { ROLES, type Role } from '../src/auth/api-token.entity.ts';
 
@@ -18,19 +17,13 @@ try {
     throw new ConfigError([`usage: npm run token:create -- --name <name> --role ${ROLES.join('|')} [--fabric <id>]... [--expires <ISO date>]`]);
   }
   const config = loadConfig();
-  const embedded = config.database.kind === 'embedded' ? await startEmbeddedPostgres({ dataDir: config.database.dataDir }) : null;
-  const orm = await initOrm({ url: embedded?.url ?? (config.database as { url: string }).url, poolSize: config.database.poolSize });
-  try {
-    await migrateToLatest(orm);
+  await withConfiguredDatabase(config, async (orm) => {
     const { token, record } = await new TokenService({ em: orm.em.fork() }).create(
-      { name: values.name, role: values.role as Role, ...(values.fabric ? { fabricIds: values.fabric } : {}), ...(values.expires ? { expiresAt: new Date(values.expires) } : {}) },
+      { name: values.name!, role: values.role as Role, ...(values.fabric ? { fabricIds: values.fabric } : {}), ...(values.expires ? { expiresAt: new Date(values.expires) } : {}) },
       'command line',
     );
     console.log(`Created token "${record.name}" (${record.role}). It is shown only this once:\n\n    ${token}\n`);
-  } finally {
-    await orm.close(true);
-    await embedded?.stop();
-  }
+  });
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : error instanceof Error ? error.message : error);
   process.exit(1);

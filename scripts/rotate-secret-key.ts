@@ -5,8 +5,7 @@
  * Stop the gateway first; then start it with GATEWAY_SECRET_KEY set to the new key.
  */
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
-import { initOrm, migrateToLatest } from '../src/db/orm.ts';
+import { withConfiguredDatabase } from '../src/db/configured-database.ts';
 import { createLogger } from '../src/logger.ts';
 import { SecretBox } from '../src/secrets/secret-box.ts';
 import { resolveSecretKey } from '../src/secrets/secret-key.ts';
@@ -20,17 +19,11 @@ try {
   const logger = createLogger({ level: 'warn' });
   const from = new SecretBox(await resolveSecretKey({ configuredKey: config.secretKey, dataDir: config.dataDir, logger }));
   const to = new SecretBox(newKey);
-  const embedded = config.database.kind === 'embedded' ? await startEmbeddedPostgres({ dataDir: config.database.dataDir }) : null;
-  const orm = await initOrm({ url: embedded?.url ?? (config.database as { url: string }).url, poolSize: config.database.poolSize });
-  try {
-    await migrateToLatest(orm);
+  await withConfiguredDatabase(config, async (orm) => {
     const result = await reencryptSecrets(orm, { from, to });
     console.log(`Re-encrypted ${result.reencrypted} secret(s); ${result.alreadyCurrent} already used the new key (${to.keyId}).`);
     console.log('Now start the gateway with GATEWAY_SECRET_KEY set to the new key.');
-  } finally {
-    await orm.close(true);
-    await embedded?.stop();
-  }
+  });
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : error instanceof Error ? error.message : error);
   process.exit(1);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchOperation } from '../../src/sync/launch-operation.ts';
 import { createFabric } from '../support/fixtures.ts';
+import { createDeferred } from '../support/git-fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -11,18 +12,13 @@ afterAll(async () => {
   await t?.stop();
 });
 
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 it('runs operations of one fabric one at a time, and of different fabrics side by side', async () => {
   const [a, b] = [await createFabric(t), await createFabric(t)];
   const started: string[] = [];
-  const release = deferred();
-  const firstStarted = deferred();
-  const otherFabricDone = deferred();
+  const release = createDeferred();
+  const firstStarted = createDeferred();
+  const otherFabricDone = createDeferred();
   // Handlers are looked up by type when the operation runs; `details` carries what they need.
   t.app.dependencies.operationHandlers.cluster_refresh = async ({ operation }) => {
     const label = String(operation.details.label);
@@ -55,7 +51,7 @@ it('runs operations of one fabric one at a time, and of different fabrics side b
 
 it('collapses queued jobs with the same key into one', async () => {
   const fabric = await createFabric(t);
-  const release = deferred();
+  const release = createDeferred();
   const ran: string[] = [];
   t.app.dependencies.operationHandlers.pull = async ({ operation }) => {
     ran.push(String(operation.details.label));

@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
 
 /**
@@ -14,7 +13,6 @@ import { createTestDatabase, testDatabaseKind, type TestDatabase } from '../supp
  * through the environment. With TEST_DATABASE=pglite it uses the embedded database in a data
  * directory (the `npm start` default); with postgres, DATABASE_URL.
  */
-const ROOT = path.resolve(import.meta.dirname, '../..');
 let dataDir: string;
 let database: TestDatabase | null = null;
 
@@ -27,39 +25,11 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-interface RunningGateway {
-  child: ChildProcess;
-  url: string;
-  lines: string[];
-  exited: Promise<number | null>;
-}
-
-async function startGateway(): Promise<RunningGateway> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
+async function startGateway(): Promise<GatewayProcess> {
+  return startGatewayProcess({
     DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'info',
-  };
-  if (database) {
-    env.DATABASE_URL = database.url;
-    env.GATEWAY_SECRET_KEY = randomBytes(32).toString('hex');
-  }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const lines: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => lines.push(line));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      lines.push(line);
-      const match = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(line);
-      if (match?.[1]) resolve(match[1]);
-    });
-    void exited.then((code) => reject(new Error(`gateway exited with ${code}:\n${lines.join('\n')}`)));
+    ...(database ? { DATABASE_URL: database.url, GATEWAY_SECRET_KEY: randomBytes(32).toString('hex') } : {}),
   });
-  return { child, url, lines, exited };
 }
 
 async function graphql(url: string, query: string, token: string) {

@@ -4,22 +4,20 @@
  * failed with the reason, and the next push leaves exactly one commit with the drafts (the
  * first one, if it had landed, is found by the pull and never made twice).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { gitBlobOid } from '../../src/hedgehog/canonical.ts';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
 import { createTestDatabase, queryDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
 import { createBareRepository, gitLog, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { fileOf, vlanNamespace, yamlOf } from './support.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const DRAFTS = 2000;
 let dataDir: string;
 let database: TestDatabase | null = null;
@@ -51,33 +49,11 @@ afterAll(async () => {
   await removeScratchDirs();
 });
 
-interface Gateway {
-  child: ChildProcess;
-  url: string;
-  lines: string[];
-  exited: Promise<number | null>;
-}
-
-async function startGateway(): Promise<Gateway> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info',
-    GATEWAY_SECRET_KEY: secretKey, HEAD_CHECK: 'false',
-  };
-  if (database) env.DATABASE_URL = database.url;
-  else env.EMBEDDED_DB_PORT = String(embeddedPort);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const lines: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => lines.push(line));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      lines.push(line);
-      const match = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(line);
-      if (match?.[1]) resolve(match[1]);
-    });
-    void exited.then((code) => reject(new Error(`gateway exited with ${code}:\n${lines.join('\n')}`)));
+async function startGateway(): Promise<GatewayProcess> {
+  return startGatewayProcess({
+    DATA_DIR: dataDir, GATEWAY_SECRET_KEY: secretKey, HEAD_CHECK: 'false',
+    ...(database ? { DATABASE_URL: database.url } : { EMBEDDED_DB_PORT: String(embeddedPort) }),
   });
-  return { child, url, lines, exited };
 }
 
 let token = '';

@@ -7,6 +7,7 @@ import { createOperationRunner, recoverOperations } from '../../src/sync/sync-ru
 import { testDatabaseKind } from '../support/database.ts';
 import { createFabric } from '../support/fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { createDeferred } from '../support/git-fixtures.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -17,11 +18,6 @@ afterAll(async () => {
   await t?.stop();
 });
 
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 const logger = createLogger({ level: 'silent' });
 
@@ -43,8 +39,8 @@ describe.runIf(testDatabaseKind === 'postgres')('graphile-worker runner (two run
     const events: string[] = [];
     const gates = new Map<string, ReturnType<typeof deferred>>();
     const started = new Map<string, ReturnType<typeof deferred>>();
-    const gate = (id: string) => gates.get(id) ?? gates.set(id, deferred()).get(id)!;
-    const onStart = (id: string) => started.get(id) ?? started.set(id, deferred()).get(id)!;
+    const gate = (id: string) => gates.get(id) ?? gates.set(id, createDeferred()).get(id)!;
+    const onStart = (id: string) => started.get(id) ?? started.set(id, createDeferred()).get(id)!;
     const execute = (name: string) => async (operationId: string) => {
       events.push(`${name}:start:${operationId}`);
       onStart(operationId).resolve();
