@@ -37,8 +37,8 @@ it('OPERATION_RUNNER=auto chooses graphile-worker on PostgreSQL and the in-proce
 describe.runIf(testDatabaseKind === 'postgres')('graphile-worker runner (two runners on one database = two processes)', () => {
   it('runs one operation at a time per fabric across processes, fabrics side by side, and collapses job keys', async () => {
     const events: string[] = [];
-    const gates = new Map<string, ReturnType<typeof deferred>>();
-    const started = new Map<string, ReturnType<typeof deferred>>();
+    const gates = new Map<string, ReturnType<typeof createDeferred<void>>>();
+    const started = new Map<string, ReturnType<typeof createDeferred<void>>>();
     const gate = (id: string) => gates.get(id) ?? gates.set(id, createDeferred()).get(id)!;
     const onStart = (id: string) => started.get(id) ?? started.set(id, createDeferred()).get(id)!;
     const execute = (name: string) => async (operationId: string) => {
