@@ -86,12 +86,12 @@ describe('subscriptions over graphql-ws on /graphql', () => {
     const fabric = await createFabric(t);
     const services = t.app.services();
     const operation = await services.operations.create({ fabricId: fabric.id, type: 'pull', initiatedBy: 'test' });
-    await services.operations.update(operation, { status: 'in_progress', phase: 'reading_tree', progressTotal: 3 });
+    await services.operations.update(operation, { status: 'in_progress', phase: 'reading_tree', progressTotal: 3, startedAt: new Date() });
     const client = t.wsClient();
     try {
       const subscription = subscribeWs(
         client,
-        `subscription($id: ID!) { syncOperationUpdated(id: $id) { status phase progressDone progressTotal events { message } } }`,
+        `subscription($id: ID!) { syncOperationUpdated(id: $id) { status phase progressDone progressTotal estimatedSecondsLeft events { message } } }`,
         { id: operation.id },
       );
       await subscription.next(1);
@@ -103,7 +103,9 @@ describe('subscriptions over graphql-ws on /graphql', () => {
       await subscription.next(5);
       const states = subscription.received.map((result) => result.data.syncOperationUpdated);
       expect(states.map((state) => state.progressDone)).toEqual([0, 1, 2, 3, 3]);
-      expect(states.at(-1)).toMatchObject({ status: 'COMPLETED', phase: 'done' });
+      expect(states.at(-1)).toMatchObject({ status: 'COMPLETED', phase: 'done', estimatedSecondsLeft: null });
+      // Mid-way (1 of 3 done) the dashboard gets an estimate of the time left.
+      expect(typeof states[1].estimatedSecondsLeft).toBe('number');
       expect(states.at(-1).events.map((event: { message: string }) => event.message)).toEqual(['file 1', 'file 2', 'file 3']);
       subscription.dispose();
     } finally {

@@ -22,6 +22,17 @@ const SyncEventRef = builder.objectRef<SyncEvent>('SyncEvent').implement({
 });
 
 /** Backed by the entity in queries and by a snapshot in subscriptions; both have the same fields. */
+/** Linear estimate from the progress so far; pure, so queries and subscription snapshots agree. */
+export function estimateSecondsLeft(
+  operation: Pick<SyncOperation, 'status' | 'startedAt' | 'progressDone' | 'progressTotal'>,
+  now: Date,
+): number | null {
+  const { startedAt, progressDone: done, progressTotal: total } = operation;
+  if (operation.status !== 'in_progress' || !startedAt || done <= 0 || total <= done) return null;
+  const elapsedSeconds = (now.getTime() - new Date(startedAt).getTime()) / 1000;
+  return Math.max(0, Math.round((elapsedSeconds / done) * (total - done)));
+}
+
 export const SyncOperationRef = builder.objectRef<SyncOperation | OperationSnapshot>('SyncOperation');
 
 SyncOperationRef.implement({
@@ -34,6 +45,11 @@ SyncOperationRef.implement({
     phase: t.exposeString('phase'),
     progressDone: t.exposeInt('progressDone'),
     progressTotal: t.exposeInt('progressTotal'),
+    estimatedSecondsLeft: t.int({
+      nullable: true,
+      description: 'Time left at the pace so far (elapsed / done × remaining); null until a step is done or once finished.',
+      resolve: (operation) => estimateSecondsLeft(operation, new Date()),
+    }),
     trigger: t.expose('trigger', { type: OperationTriggerEnum }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
