@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryDatabase } from '../support/database.ts';
 import { createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
+import { branchHead, createBareRepository, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -10,6 +11,9 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
  */
 let t: TestApp;
 let fabricId: string;
+/** A fabric backed by a real bare repository, initialised and ingested, whose head must not move. */
+let gitFabricId: string;
+let bareRepository: string;
 let tokens: { viewer: string; expired: string; revoked: string; otherFabric: string };
 
 beforeAll(async () => {
@@ -19,6 +23,16 @@ beforeAll(async () => {
     `mutation { createGitRepository(input: { name: "hostile", url: "https://github.com/acme/hostile", webhookSecret: "${WEBHOOK_SECRET}" }) { id } }`,
   );
   fabricId = (await createFabric(t, { name: 'hostile', gitRepositoryId: repository.createGitRepository.id, gitopsDirectory: 'fabric' })).id;
+  bareRepository = await createBareRepository();
+  await pushFromAnotherClone(bareRepository, { files: { 'fabric/raw/wiring.yaml': vlanNamespaceYaml('from-git') } });
+  const gitRepository = await t.graphqlOk(`mutation($url: String!) { createGitRepository(input: { name: "hostile-git", url: $url }) { id } }`, { url: `file://${bareRepository}` });
+  gitFabricId = (await createFabric(t, { name: 'hostile-git', gitRepositoryId: gitRepository.createGitRepository.id })).id;
+  for (const mutation of ['initializeGitopsDirectory', 'ingestRaw']) {
+    await t.graphqlOk(`mutation($f: ID!) { ${mutation}(fabricId: $f) { id } }`, { f: gitFabricId });
+    await t.app.runner.idle();
+  }
+  const ingested = await queryDatabase(t.database.url, 'select desired_blob_oid from resource where fabric_id = $1 and desired_blob_oid is not null', [gitFabricId]);
+  expect(ingested).toHaveLength(1);
   // A genuine delivery, so that sending it again is a replay.
   expect((await sendWebhook({ secret: WEBHOOK_SECRET, delivery: 'delivery-1' })).status).toBeLessThan(300);
   await t.app.runner.idle();
@@ -36,6 +50,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.stop();
+  await removeScratchDirs();
 });
 
 const WEBHOOK_SECRET = 'hostile-webhook-secret';
@@ -60,7 +75,7 @@ async function snapshot() {
   const counts: Record<string, number> = {};
   for (const table of tables) counts[table] = Number((await queryDatabase<{ n: string }>(t.database.url, `select count(*) as n from ${table}`))[0]?.n);
   const resources = await queryDatabase(t.database.url, 'select id, name, draft_spec, desired_spec, desired_blob_oid, live_spec, live_resource_version, version from resource order by id');
-  return { counts, resources };
+  return { counts, resources, gitHead: await branchHead(bareRepository, 'main') };
 }
 
 const billionLaughs = `apiVersion: wiring.githedgehog.com/v1beta1
@@ -157,6 +172,16 @@ const cases: HostileCase[] = [
   { name: 'a revoked token', send: () => gql(create(vlanNamespaceYaml('revoked')), { authorization: `Bearer ${tokens.revoked}` })(), expect: { status: 401, code: 'UNAUTHENTICATED' } },
   { name: 'the wrong role', send: () => gql(create(vlanNamespaceYaml('viewer-write')), { authorization: `Bearer ${tokens.viewer}` })(), expect: { code: 'FORBIDDEN' } },
   { name: 'a token limited to another fabric', send: () => gql(create(vlanNamespaceYaml('elsewhere')), { authorization: `Bearer ${tokens.otherFabric}` })(), expect: { code: 'FORBIDDEN' } },
+  {
+    name: 'a viewer asking to ingest the Git-backed fabric',
+    send: () => gql({ query: `mutation($f: ID!) { ingestRaw(fabricId: $f) { id } }`, variables: () => ({ f: gitFabricId }) }, { authorization: `Bearer ${tokens.viewer}` })(),
+    expect: { code: 'FORBIDDEN' },
+  },
+  {
+    name: 'a path-traversal name drafted into the Git-backed fabric',
+    send: () => gql({ query: `mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id } }`, variables: () => ({ f: gitFabricId, y: vlanNamespaceYaml('../../../.git/config') }) })(),
+    expect: { code: 'INVALID_INPUT' },
+  },
   {
     name: 'a webhook with a forged signature',
     send: async () => {
