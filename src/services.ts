@@ -53,6 +53,7 @@ export function createServices(deps: ServiceDependencies): Services {
   };
   const gitops = new GitopsService({
     em, fabrics: services.fabrics, gitRepositories: services.gitRepositories, eventBus: deps.eventBus, config: deps.config,
+    ...(deps.wrapGitHost ? { wrapGitHost: deps.wrapGitHost } : {}),
   });
   return { ...services, gitops };
 }

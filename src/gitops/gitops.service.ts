@@ -10,11 +10,9 @@ import type { Config } from '../config.ts';
 import { DomainError } from '../errors.ts';
 import { topics, type EventBus } from '../events/event-bus.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
-import type { FabricService } from '../fabric/fabric.service.ts';
 import type { GitRepository } from '../fabric/git-repository.entity.ts';
-import type { GitRepositoryService } from '../fabric/git-repository.service.ts';
-import { createGitHost } from '../git/git-host-factory.ts';
-import { isGitHostError, type CommitResult, type GitHost } from '../git/git-host.ts';
+import { openFabricGit, openRepositoryGit, requireFabricRepository, type FabricGitDependencies, type RepositoryGit } from '../fabric/fabric-git.ts';
+import { isGitHostError, type CommitResult } from '../git/git-host.ts';
 import { scrubSecrets } from '../git/scrub.ts';
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import { validateManifests } from '../hedgehog/validate.ts';
@@ -66,21 +64,15 @@ export interface DirectoryValidation {
   commit: string | null;
 }
 
-export interface GitopsServiceDependencies {
+export interface GitopsServiceDependencies extends FabricGitDependencies {
   em: EntityManager;
-  fabrics: FabricService;
-  gitRepositories: GitRepositoryService;
   eventBus: EventBus;
   config: Pick<Config, 'gitCacheDir' | 'githubApiUrl' | 'maxYamlBytes' | 'gitopsMaxCommitBytes'>;
 }
 
-interface OpenedDirectory {
-  host: GitHost;
-  repository: GitRepository;
-  branch: string;
+interface OpenedDirectory extends RepositoryGit {
   /** `fabric/` (with slash) or `` for the repository root. */
   prefix: string;
-  secrets: string[];
 }
 
 /** Most events an operation records per kind of detail; the rest is summarised in one line. */
@@ -95,24 +87,16 @@ export class GitopsService {
 
   /** The fabric's repository; INVALID_INPUT when it has none. */
   async requireRepository(fabricId: string): Promise<{ fabric: Fabric; repository: GitRepository }> {
-    const fabric = await this.deps.fabrics.get(fabricId);
-    if (!fabric.gitRepository) {
-      throw new DomainError('INVALID_INPUT', `Fabric ${JSON.stringify(fabric.name)} has no Git repository; set gitRepositoryId with updateFabric first`, {
-        problems: [{ path: '$.gitRepositoryId', message: 'is not set' }],
-      });
-    }
-    return { fabric, repository: await this.deps.gitRepositories.get(fabric.gitRepository.id) };
+    return requireFabricRepository(this.deps, fabricId);
   }
 
   /** Contacts the remote and records connectionStatus, lastValidatedAt and validationError. */
   async testRepository(id: string): Promise<GitRepository> {
     const repository = await this.deps.gitRepositories.get(id);
-    const credentials = await this.deps.gitRepositories.readCredentials(repository);
-    const secrets = Object.values(credentials ?? {}).filter((value): value is string => typeof value === 'string');
-    let host: GitHost | undefined;
+    let git: RepositoryGit | undefined;
     try {
-      host = this.hostFor(repository, credentials);
-      const access = await host.checkAccess();
+      git = await openRepositoryGit(this.deps, repository, { fabricId: '', operationId: 'test-repository' });
+      const access = await git.host.checkAccess();
       const ok = access.canRead && access.canWrite;
       repository.connectionStatus = ok ? 'connected' : 'failed';
       repository.validationError = ok
@@ -122,9 +106,9 @@ export class GitopsService {
           : 'the repository could not be read with these credentials';
     } catch (error) {
       repository.connectionStatus = 'failed';
-      repository.validationError = safeMessage(error, secrets);
+      repository.validationError = safeMessage(error, git?.secrets ?? []);
     } finally {
-      await host?.close?.();
+      await git?.close();
     }
     repository.lastValidatedAt = new Date();
     await this.deps.em.flush();
@@ -136,7 +120,7 @@ export class GitopsService {
     const fabric = await this.deps.fabrics.get(fabricId);
     fabric.gitopsDirectoryStatus = 'initializing';
     await this.deps.em.flush();
-    const opened = await this.open(fabric).catch((error: unknown) => this.recordInitFailure(fabric, error, []));
+    const opened = await this.open(fabric, progress.operationId).catch((error: unknown) => this.recordInitFailure(fabric, error, []));
     try {
       for (let attempt = 1; ; attempt++) {
         await progress.report({ phase: 'reading' });
@@ -171,14 +155,14 @@ export class GitopsService {
     } catch (error) {
       return this.recordInitFailure(fabric, error, opened.secrets);
     } finally {
-      await opened.host.close?.();
+      await opened.close();
     }
   }
 
   /** Reads the directory at the branch head and reports what does not follow the layout. */
   async validateDirectory(fabricId: string): Promise<DirectoryValidation> {
     const { fabric } = await this.requireRepository(fabricId);
-    const opened = await this.open(fabric);
+    const opened = await this.open(fabric, 'validate-directory');
     try {
       const head = await opened.host.getBranchHead(opened.branch);
       const entries = head === null ? [] : await this.readDirectory(opened, head);
@@ -190,7 +174,7 @@ export class GitopsService {
     } catch (error) {
       throw new Error(safeMessage(error, opened.secrets));
     } finally {
-      await opened.host.close?.();
+      await opened.close();
     }
   }
 
@@ -201,7 +185,7 @@ export class GitopsService {
    */
   async ingest(fabricId: string, progress: OperationProgress): Promise<Partial<SyncOperation>> {
     const { fabric } = await this.requireRepository(fabricId);
-    const opened = await this.open(fabric);
+    const opened = await this.open(fabric, progress.operationId);
     try {
       for (let attempt = 1; ; attempt++) {
         await progress.report({ phase: 'discovery' });
@@ -302,27 +286,16 @@ export class GitopsService {
       if (error instanceof DomainError) throw error;
       throw new Error(safeMessage(error, opened.secrets));
     } finally {
-      await opened.host.close?.();
+      await opened.close();
     }
   }
 
   // ------------------------------------------------------------------ helpers
 
-  private hostFor(repository: GitRepository, credentials: Awaited<ReturnType<GitRepositoryService['readCredentials']>>): GitHost {
-    return createGitHost({ repository, credentials, cacheDir: this.deps.config.gitCacheDir, githubApiUrl: this.deps.config.githubApiUrl });
-  }
-
-  private async open(fabric: Fabric): Promise<OpenedDirectory> {
-    const { repository } = await this.requireRepository(fabric.id);
-    const credentials = await this.deps.gitRepositories.readCredentials(repository);
+  private async open(fabric: Fabric, operationId: string): Promise<OpenedDirectory> {
+    const git = await openFabricGit(this.deps, fabric.id, operationId);
     const directory = fabric.gitopsDirectory.replace(/^\/+|\/+$/g, '');
-    return {
-      host: this.hostFor(repository, credentials),
-      repository,
-      branch: repository.defaultBranch,
-      prefix: directory === '' ? '' : `${directory}/`,
-      secrets: Object.values(credentials ?? {}).filter((value): value is string => typeof value === 'string'),
-    };
+    return { ...git, prefix: directory === '' ? '' : `${directory}/` };
   }
 
   /** The directory's files at `commit`, with paths relative to the directory. */

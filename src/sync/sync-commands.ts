@@ -10,6 +10,7 @@ import type { ServiceDependencies, Services } from '../services.ts';
 import { RESOLUTION_STRATEGIES, type ResolutionStrategy } from './conflict-resolution.ts';
 import { launchOperation } from './launch-operation.ts';
 import type { SyncOperation } from './sync-operation.entity.ts';
+import { requireFabricRepository } from '../fabric/fabric-git.ts';
 
 export const SYNC_DIRECTIONS = ['PULL', 'PUSH', 'BIDIRECTIONAL'] as const;
 export type SyncDirection = (typeof SYNC_DIRECTIONS)[number];
@@ -18,11 +19,7 @@ export type SyncDirection = (typeof SYNC_DIRECTIONS)[number];
 export const cancelTopic = (operationId: string) => `sync-cancel:${operationId}`;
 
 async function requireGitFabric(services: Services, fabricId: string) {
-  const fabric = await services.fabrics.get(fabricId);
-  if (!fabric.gitRepository) {
-    throw new DomainError('INVALID_INPUT', `Fabric ${JSON.stringify(fabric.name)} has no Git repository; set gitRepositoryId first`);
-  }
-  return fabric;
+  return (await requireFabricRepository(services, fabricId)).fabric;
 }
 
 export async function startSync(
