@@ -24,6 +24,7 @@ import { queryDatabase } from '../test/support/database.ts';
 import { HEDGEHOG_CRDS, vpc } from '../test/support/kube-server/hedgehog.ts';
 import { KubeServer, type KubeObject } from '../test/support/kube-server/kube-server.ts';
 import { startTestApp } from '../test/support/test-app.ts';
+import { percentile } from './stats.ts';
 
 const TOKEN = 'bench-token';
 const now = () => performance.timeOrigin + performance.now();
@@ -63,10 +64,6 @@ async function runServer(objects: number): Promise<void> {
 }
 
 // ---- parent: the gateway -----------------------------------------------------------------------
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -20,6 +20,7 @@ import { computeDrift, summarizeDrift, type DriftStatus, type KubeLikeObject } f
 import { createKubernetesClusterClient } from '../src/cluster/kubernetes/kubernetes-cluster-client.ts';
 import { HEDGEHOG_CRDS } from '../test/support/kube-server/hedgehog.ts';
 import { KubeServer, type KubeObject } from '../test/support/kube-server/kube-server.ts';
+import { percentile } from './stats.ts';
 
 const TOKEN = 'bench-token';
 const EMITTED_AT = 'bench.hedgehog.local/emitted-at';
@@ -102,10 +103,6 @@ function normalize(object: KubeLikeObject): KubeLikeObject {
   const labels = Object.fromEntries(Object.entries(metadata.labels ?? {}).filter(([key]) => !key.startsWith('fabric.githedgehog.com/')));
   const annotations = Object.fromEntries(Object.entries(metadata.annotations ?? {}).filter(([key]) => key !== EMITTED_AT));
   return { ...object, metadata: { ...metadata, labels, annotations } };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 async function main(): Promise<void> {

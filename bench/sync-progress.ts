@@ -11,7 +11,7 @@ import { topics } from '../src/events/event-bus.ts';
 import { launchOperation } from '../src/sync/launch-operation.ts';
 import { snapshotOf } from '../src/sync/sync-operation.service.ts';
 import { startTestApp } from '../test/support/test-app.ts';
-import { percentile } from './sync-harness.ts';
+import { percentile } from './stats.ts';
 import { createDeferred } from '../test/support/git-fixtures.ts';
 
 const [subscriberCount = 100, steps = 50] = process.argv.slice(2).map(Number);

@@ -4,7 +4,8 @@
  *
  *   node --import tsx bench/sync-pull.ts [large=10000] [small=100] [repeats=5]
  */
-import { median, startBench, vlanNamespace } from './sync-harness.ts';
+import { startBench, vlanNamespace } from './sync-harness.ts';
+import { median } from './stats.ts';
 import { removeScratchDirs } from '../test/support/git-fixtures.ts';
 
 const [large = 10_000, small = 100, repeats = 5] = process.argv.slice(2).map(Number);

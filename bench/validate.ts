@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { generateFabric, renderMultiDocument } from '../src/hedgehog/generate-fabric.ts';
 import { validateManifests } from '../src/hedgehog/validate.ts';
+import { median } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -26,10 +27,6 @@ const text = renderMultiDocument(objects);
 const counts = new Map<string, number>();
 for (const object of objects) counts.set(object.kind, (counts.get(object.kind) ?? 0) + 1);
 
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 function measure(run: () => unknown): number {
   run(); // warm-up: JIT and caches
