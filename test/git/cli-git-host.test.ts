@@ -11,20 +11,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CliGitHost, type GitCommandEvent } from '../../src/git/cli/cli-git-host.ts';
 import { GitHostError } from '../../src/git/git-host.ts';
 import { createBareRepository, gitLog, makeScratchDir, pushFromAnotherClone, removeScratchDirs, startGitHttpServer } from '../support/git-fixtures.ts';
-import { startCliHost } from './t-hosts.ts';
+import { caught, startCliHost } from './t-hosts.ts';
 
 afterAll(removeScratchDirs);
 
 const TOKEN = 'hnp-secret-token-4f1c2d9e7a';
 
-async function caught(promise: Promise<unknown>): Promise<GitHostError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GitHostError);
-  return error as GitHostError;
-}
 
 async function httpRemote() {
   const remote = await createBareRepository();

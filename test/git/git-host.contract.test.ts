@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gitBlobOid } from '../../src/git/blob-oid.ts';
 import { GitHostError, type CommitResult } from '../../src/git/git-host.ts';
 import { gitLog, listFiles, pushFromAnotherClone, readFileAt, removeScratchDirs } from '../support/git-fixtures.ts';
-import { tHosts } from './t-hosts.ts';
+import { caught, tHosts } from './t-hosts.ts';
 
 afterAll(removeScratchDirs);
 
@@ -18,13 +18,9 @@ function committedOid(result: CommitResult): string {
 }
 
 async function expectGitHostError(promise: Promise<unknown>, code: string): Promise<GitHostError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(GitHostError);
-  expect((error as GitHostError).code).toBe(code);
-  return error as GitHostError;
+  const error = await caught(promise);
+  expect(error.code).toBe(code);
+  return error;
 }
 
 const binary = Uint8Array.from({ length: 3000 }, (_, index) => (index * 7919) % 256); // has NULs: git calls it binary

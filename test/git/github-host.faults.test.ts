@@ -7,10 +7,9 @@
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gitBlobOid } from '../../src/git/blob-oid.ts';
-import { GitHostError } from '../../src/git/git-host.ts';
 import { GitHubHost, type GitHubRequestEvent } from '../../src/git/github/github-host.ts';
 import { gitLog, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
-import { startGitHubHost } from './t-hosts.ts';
+import { caught, startGitHubHost } from './t-hosts.ts';
 
 afterAll(removeScratchDirs);
 
@@ -19,14 +18,6 @@ function recordingSleep() {
   return { waits, sleep: async (ms: number) => void waits.push(ms) };
 }
 
-async function caught(promise: Promise<unknown>): Promise<GitHostError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GitHostError);
-  return error as GitHostError;
-}
 
 const change = (expectedHeadOid: string, message = 'gateway change') => ({
   branch: 'main',

@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import { CliGitHost, type GitCommandEvent } from '../../src/git/cli/cli-git-host.ts';
-import type { GitHost } from '../../src/git/git-host.ts';
+import { GitHostError, type GitHost } from '../../src/git/git-host.ts';
+import { expect } from 'vitest';
 import { GitHubHost, type GitHubHostOptions } from '../../src/git/github/github-host.ts';
 import { basename, dirname } from 'node:path';
 import { createBareRepository, makeScratchDir, startGitHttpServer } from '../support/git-fixtures.ts';
@@ -96,3 +97,13 @@ export const tHosts: THost[] = [
     },
   },
 ];
+
+/** The GitHostError a call fails with (the test fails when it does not fail that way). */
+export async function caught(promise: Promise<unknown>): Promise<GitHostError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GitHostError);
+  return error as GitHostError;
+}
