@@ -71,7 +71,8 @@ export class ResourceService {
   /** Records a draft for a new object. Refused when the object already exists in Git or as a draft. */
   async createDraft(fabricId: string, input: ManifestInput, actor: Actor): Promise<Resource> {
     await this.requireFabric(fabricId);
-    const manifest = await this.parseAndValidate(fabricId, input);
+    this.parse(input);
+    const manifest = await this.validatedManifest(fabricId, input);
     const identity = identityOf(manifest);
     const existing = await this.deps.em.findOne(ResourceSchema, { fabric: fabricId, ...identity });
     if (existing && (existing.desiredSpec != null || existing.draftAction === 'upsert')) {
@@ -101,7 +102,7 @@ export class ResourceService {
         { problems: [{ path: '$.metadata.name', message: 'does not match the resource being updated' }] },
       );
     }
-    const manifest = await this.parseAndValidate(resource.fabric.id, input);
+    const manifest = await this.validatedManifest(resource.fabric.id, input);
     this.applyDraft(resource, manifest, actor);
     await this.deps.em.flush();
     this.publishDraftChange(resource, 'upsert', actor);
@@ -151,8 +152,8 @@ export class ResourceService {
   }
 
   /**
-   * Checks a manifest as the fabric would see it with every pending draft applied, and returns
-   * its canonical form (what will be written to Git). Refused with every finding otherwise.
+   * Checks a manifest as the fabric would see it with every pending draft applied. Changes
+   * nothing; `validateManifests` answers with this.
    */
   async validate(fabricId: string, input: ManifestInput): Promise<ValidationResult> {
     const [rows, fabric] = await Promise.all([
@@ -166,8 +167,11 @@ export class ResourceService {
     });
   }
 
-  private async parseAndValidate(fabricId: string, input: ManifestInput): Promise<ManifestObject> {
-    this.parse(input);
+  /**
+   * The canonical object (what will be written to Git) of an input whose shape `parse` has
+   * already accepted; refused with every finding otherwise.
+   */
+  private async validatedManifest(fabricId: string, input: ManifestInput): Promise<ManifestObject> {
     const validated: ValidatedObject = requireOneValidObject(await this.validate(fabricId, input));
     return validated.object as ManifestObject;
   }
