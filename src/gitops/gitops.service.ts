@@ -19,6 +19,7 @@ import { validateManifests } from '../hedgehog/validate.ts';
 import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
 import type { FabricEvent } from '../resource/resource.service.ts';
 import type { SyncEvent, SyncOperation } from '../sync/sync-operation.entity.ts';
+import { OperationCancelledError } from '../sync/operation-runner.ts';
 import { chunkChanges } from './commit-chunks.ts';
 import {
   discoverRawFiles,
@@ -283,7 +284,7 @@ export class GitopsService {
         };
       }
     } catch (error) {
-      if (error instanceof DomainError) throw error;
+      if (error instanceof DomainError || error instanceof OperationCancelledError) throw error;
       throw new Error(safeMessage(error, opened.secrets));
     } finally {
       await opened.close();
@@ -372,7 +373,7 @@ export class GitopsService {
   }
 
   private checkCancelled(progress: OperationProgress): void {
-    if (progress.signal?.aborted) throw new Error('cancelled');
+    if (progress.signal?.aborted) throw new OperationCancelledError();
   }
 
   private publish(fabricId: string, event: Omit<FabricEvent, 'fabricId' | 'at'>): void {

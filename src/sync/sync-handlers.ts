@@ -5,7 +5,7 @@
  */
 import { DomainError } from '../errors.ts';
 import type { OperationHandlers, OperationStepsContext } from './launch-operation.ts';
-import { launchOperation } from './launch-operation.ts';
+import { OperationCancelledError } from './operation-runner.ts';
 import { openFabricGit } from './git-access.ts';
 import { publishTo, pullFabric, type PullContext, type PullResult } from './pull.ts';
 import { pushFabric } from './push.ts';
@@ -14,7 +14,10 @@ import type { SyncOperation } from './sync-operation.entity.ts';
 import { cancelTopic } from './sync-commands.ts';
 
 export function registerSyncHandlers(handlers: OperationHandlers): void {
-  handlers.pull = (context) => withGit(context, async (pull) => pullCounters(await pullFabric(pull), context));
+  handlers.pull = (context) => withGit(context, async (pull) => {
+    const result = await pullFabric(pull);
+    return pullCounters(result, context, await ingestRawFiles(context, pull, [result]));
+  });
   handlers.push = (context) => withGit(context, (pull, repository) => pushAndCount(context, pull, repository));
   handlers.bidirectional = handlers.push;
   handlers.conflict_resolution = async (context) => {
@@ -61,13 +64,13 @@ async function pushAndCount(context: OperationStepsContext, pull: PullContext, r
     repository, message: details.message ?? null, actor: context.operation.initiatedBy, maxAttempts: context.dependencies.config.pushMaxAttempts,
   });
   const pulled = result.pulls.reduce((sum, one) => sum + one.filesCreated + one.filesUpdated + one.filesDeleted, 0);
-  await launchIngestionIfNeeded(context, result.pulls);
+  const ingestion = await ingestRawFiles(context, pull, result.pulls);
   return {
     filesProcessed: result.written + pulled,
     filesCreated: result.pulls.reduce((sum, one) => sum + one.filesCreated, 0),
     filesUpdated: result.written + result.pulls.reduce((sum, one) => sum + one.filesUpdated, 0),
     filesDeleted: result.pulls.reduce((sum, one) => sum + one.filesDeleted, 0),
-    commitSha: result.commitOid,
+    commitSha: result.commitOid ?? ingestion?.commitSha ?? null,
     pullRequestUrl: result.pullRequestUrl,
     details: {
       ...context.operation.details,
@@ -79,8 +82,7 @@ async function pushAndCount(context: OperationStepsContext, pull: PullContext, r
   };
 }
 
-async function pullCounters(result: PullResult, context: OperationStepsContext): Promise<Partial<SyncOperation>> {
-  await launchIngestionIfNeeded(context, [result]);
+function pullCounters(result: PullResult, context: OperationStepsContext, ingestion: RawIngestion | null): Partial<SyncOperation> {
   return {
     filesProcessed: result.filesCreated + result.filesUpdated + result.filesDeleted,
     filesCreated: result.filesCreated,
@@ -90,23 +92,64 @@ async function pullCounters(result: PullResult, context: OperationStepsContext):
       ...context.operation.details,
       pull: { head: result.headOid, upToDate: result.upToDate, conflicts: result.conflicts, merged: result.merged, rawFiles: result.rawFiles.length },
     },
+    ...(ingestion?.commitSha ? { commitSha: ingestion.commitSha } : {}),
   };
 }
 
+/** A file in raw/ that ingestion would read (the folder's keep file and non-YAML files are left alone). */
+const isRawYaml = (repositoryPath: string) => /\.ya?ml$/i.test(repositoryPath);
+
+interface RawIngestion {
+  files: number;
+  commitSha: string | null;
+  fields: Partial<SyncOperation>;
+}
+
 /**
- * Files waiting in raw/ are handed to the ingestion operation (GitOps directory manager), queued
- * right behind this one on the fabric's queue. Without an ingestion handler they are reported.
+ * Files waiting in raw/ are ingested inside this same operation, right after the pull or push:
+ * the GitOps directory manager moves them into managed/ (and unmanaged/) in ONE commit, and a
+ * second, incremental pull then records that commit, so the operation ends with Git and the
+ * database in step. Its phases are reported as `ingest_<stage>`, its figures under
+ * `details.ingestion`. When it fails, the operation fails with the reason: what was pulled stays
+ * applied, and the raw files stay in raw/ for the next run.
  */
-async function launchIngestionIfNeeded(context: OperationStepsContext, pulls: readonly PullResult[]): Promise<void> {
-  const raw = pulls.flatMap((pull) => pull.rawFiles);
-  if (raw.length === 0) return;
-  if (!context.dependencies.operationHandlers.ingestion) {
-    await context.operations.update(context.operation, {}, [{ level: 'warning', message: `${raw.length} file(s) wait in raw/; no ingestion is available in this gateway` }]);
-    return;
+async function ingestRawFiles(context: OperationStepsContext, pull: PullContext, pulls: readonly PullResult[]): Promise<RawIngestion | null> {
+  const raw = [...new Set(pulls.flatMap((one) => one.rawFiles))].filter(isRawYaml);
+  if (raw.length === 0) return null;
+  const { operations, operation } = context;
+  await operations.update(operation, { phase: 'ingest_raw' }, [{ message: `${raw.length} file(s) in raw/: ingesting them in this operation` }]);
+  let fields: Partial<SyncOperation>;
+  try {
+    fields = await context.services.gitops.ingest(operation.fabric.id, {
+      operationId: operation.id,
+      actor: operation.initiatedBy,
+      signal: pull.signal,
+      report: (change, events = []) => {
+        const { phase, details, ...counters } = change;
+        // The ingestion's own counters describe raw/, not the pull: kept apart under details.ingestion.
+        const ingestion = { ...(operation.details.ingestion as Record<string, unknown> | undefined), ...details, ...pick(counters) };
+        return operations.update(
+          operation,
+          { ...(phase ? { phase: `ingest_${phase}` } : {}), details: { ...operation.details, ingestion } },
+          events,
+        );
+      },
+    });
+  } catch (error) {
+    if (error instanceof OperationCancelledError || pull.signal.aborted) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    const head = pulls.at(-1)?.headOid;
+    throw new Error(`the pull was applied${head ? ` up to ${head}` : ''}, but ingesting ${raw.length} file(s) from raw/ failed: ${reason}`);
   }
-  const ingestion = await launchOperation(context.dependencies, context.services, {
-    fabricId: context.operation.fabric.id, type: 'ingestion', trigger: context.operation.trigger,
-    initiatedBy: context.operation.initiatedBy, jobKey: `ingestion:${context.operation.fabric.id}`,
-  });
-  await context.operations.update(context.operation, {}, [{ message: `${raw.length} raw file(s): ingestion queued as operation ${ingestion.id}` }]);
+  // The ingestion commit (and anything that landed meanwhile) is recorded like any other change.
+  if (fields.commitSha) await pullFabric(pull);
+  return { files: raw.length, commitSha: fields.commitSha ?? null, fields };
+}
+
+function pick(counters: Partial<SyncOperation>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const key of ['filesProcessed', 'filesCreated', 'filesUpdated', 'filesDeleted', 'commitSha'] as const) {
+    if (counters[key] !== undefined) kept[key] = counters[key];
+  }
+  return kept;
 }
