@@ -21,6 +21,21 @@ export interface TreeEntry {
   size: number;
 }
 
+/** One blob that differs below a directory between two commits, as listed by `diffTree`. */
+export interface TreeChange {
+  /** Path relative to the repository root, like `TreeEntry.path`. */
+  path: string;
+  /** A rename is reported as `deleted` (old path) plus `added` (new path): no rename detection. */
+  status: 'added' | 'modified' | 'deleted';
+  /** The blob oid at the newer commit; null when deleted. */
+  oid: string | null;
+  /**
+   * The blob oid at the older commit when the host reports it; null when added, and always null
+   * from the GitHub adapter (its compare endpoint names only the newer blob).
+   */
+  previousOid: string | null;
+}
+
 export interface FileAddition {
   /** Path relative to the repository root. Strings are written as UTF-8. */
   path: string;
@@ -88,6 +103,18 @@ export interface GitHost {
    * A directory that does not exist reads as empty. Submodules are skipped.
    */
   readTree(commitOid: string, directory: string): Promise<TreeEntry[]>;
+  /**
+   * The blobs below `directory` that differ between `fromCommitOid` and `toCommitOid`, sorted by
+   * path; `[]` when nothing there changed. Submodules are skipped, as in `readTree`.
+   *
+   * Only forward moves are answered. `null` means "cannot say cheaply: read the whole tree
+   * instead", and is returned when either commit is unknown to the host, when `fromCommitOid` is
+   * not an ancestor of `toCommitOid` (a rewritten history: GitHub's compare endpoint diffs from
+   * the merge base, so both adapters decline alike), or when the change is too large for the host
+   * to list (GitHub lists at most 300 files per comparison). Failures to reach the host throw as
+   * for any other read.
+   */
+  diffTree(fromCommitOid: string, toCommitOid: string, directory: string): Promise<TreeChange[] | null>;
   /**
    * Blob contents by oid, batched. Every returned blob is checked against its oid, so a truncated
    * or re-encoded text is never returned. A missing oid fails with `NOT_FOUND`.

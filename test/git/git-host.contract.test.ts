@@ -101,6 +101,79 @@ for (const tHost of tHosts) {
       }
     });
 
+    it('lists what changed below a directory between two commits (a rename is a deletion plus an addition)', async () => {
+      const { host, remote, close } = await tHost.start();
+      try {
+        const base = await pushFromAnotherClone(remote, {
+          files: {
+            'fabric/managed/a.yaml': 'a: 1\n',
+            'fabric/managed/b.yaml': 'b: 1\n',
+            'fabric/managed/old-name.yaml': 'moved: true\n',
+            'fabric/managed/same.yaml': 'same: 1\n',
+            'fabric-sibling/y.yaml': 'y: 1\n',
+            'other/x.yaml': 'x: 1\n',
+          },
+        });
+        const head = await pushFromAnotherClone(remote, {
+          files: {
+            'fabric/managed/a.yaml': 'a: 2\n',
+            'fabric/managed/deep/er/e.yaml': 'e: 1\n',
+            'fabric/managed/new-name.yaml': 'moved: true\n',
+            'fabric-sibling/y.yaml': 'y: 2\n',
+            'other/x.yaml': 'x: 2\n',
+          },
+          deletions: ['fabric/managed/b.yaml', 'fabric/managed/old-name.yaml'],
+        });
+        // The native adapter names the old blob too; GitHub's compare endpoint does not.
+        const before = (contents: string) => (tHost.name === 'git' ? gitBlobOid(contents) : null);
+        expect(await host.diffTree(base, head, 'fabric')).toEqual([
+          { path: 'fabric/managed/a.yaml', status: 'modified', oid: gitBlobOid('a: 2\n'), previousOid: before('a: 1\n') },
+          { path: 'fabric/managed/b.yaml', status: 'deleted', oid: null, previousOid: before('b: 1\n') },
+          { path: 'fabric/managed/deep/er/e.yaml', status: 'added', oid: gitBlobOid('e: 1\n'), previousOid: null },
+          { path: 'fabric/managed/new-name.yaml', status: 'added', oid: gitBlobOid('moved: true\n'), previousOid: null },
+          { path: 'fabric/managed/old-name.yaml', status: 'deleted', oid: null, previousOid: before('moved: true\n') },
+        ]);
+        expect((await host.diffTree(base, head, ''))?.map((change) => change.path)).toEqual([
+          'fabric-sibling/y.yaml',
+          'fabric/managed/a.yaml',
+          'fabric/managed/b.yaml',
+          'fabric/managed/deep/er/e.yaml',
+          'fabric/managed/new-name.yaml',
+          'fabric/managed/old-name.yaml',
+          'other/x.yaml',
+        ]);
+        expect(await host.diffTree(base, head, 'fabric/managed/deep/')).toEqual([
+          { path: 'fabric/managed/deep/er/e.yaml', status: 'added', oid: gitBlobOid('e: 1\n'), previousOid: null },
+        ]);
+        expect(await host.diffTree(base, head, 'missing')).toEqual([]);
+        expect(await host.diffTree(head, head, 'fabric')).toEqual([]);
+      } finally {
+        await close();
+      }
+    });
+
+    it('declines to diff (null) from an unknown commit, backwards, or across a rewritten history', async () => {
+      const { host, remote, close } = await tHost.start();
+      try {
+        const base = await pushFromAnotherClone(remote, { files: { 'fabric/managed/a.yaml': 'a: 1\n' } });
+        const head = await pushFromAnotherClone(remote, { files: { 'fabric/managed/a.yaml': 'a: 2\n' } });
+        expect(await host.diffTree('0123456789012345678901234567890123456789', head, 'fabric')).toBeNull();
+        expect(await host.diffTree(base, '0123456789012345678901234567890123456789', 'fabric')).toBeNull();
+        expect(await host.diffTree(head, base, 'fabric')).toBeNull();
+        // Someone amends the last commit and force-pushes: the old head is off the branch.
+        const rewritten = await pushFromAnotherClone(remote, { files: { 'fabric/managed/a.yaml': 'a: 3\n' }, message: 'amended', amend: true });
+        expect((await gitLog(remote, 'main')).map((commit) => commit.oid)).toEqual([rewritten, base]);
+        expect(await host.diffTree(head, rewritten, 'fabric')).toBeNull();
+        expect(await host.diffTree(base, rewritten, 'fabric')).toEqual([
+          { path: 'fabric/managed/a.yaml', status: 'modified', oid: gitBlobOid('a: 3\n'), previousOid: tHost.name === 'git' ? gitBlobOid('a: 1\n') : null },
+        ]);
+        await expectGitHostError(host.diffTree('not-an-oid', head, 'fabric'), 'INVALID');
+        await expectGitHostError(host.diffTree(base, head, '../escape'), 'INVALID');
+      } finally {
+        await close();
+      }
+    });
+
     it('commits additions and deletions on top of the expected head', async () => {
       const { host, remote, close } = await tHost.start();
       try {

@@ -218,6 +218,30 @@ describe('GitHub adapter under faults', () => {
     }
   });
 
+  it('diffs in one compare request, retries it like any read, and declines at the file limit', async () => {
+    const { waits, sleep } = recordingSleep();
+    const { host, server, remote, close } = await startGitHubHost({ host: { sleep } });
+    try {
+      const base = await pushFromAnotherClone(remote, { files: { 'fabric/managed/a.yaml': 'a: 1\n' } });
+      const one = await pushFromAnotherClone(remote, { files: { 'fabric/managed/a.yaml': 'a: 2\n', 'other/b.yaml': 'b: 1\n' } });
+      server.faults.failNext(1, { status: 502, operation: 'rest:compare' });
+      expect((await host.diffTree(base, one, 'fabric'))?.map((change) => change.path)).toEqual(['fabric/managed/a.yaml']);
+      expect(server.requestCount('rest:compare')).toBe(2);
+      expect(waits).toHaveLength(1);
+
+      // GitHub lists 300 files and drops the rest without saying so: a full list may be cut, and
+      // the cut can hide changes inside the directory, whatever lies outside it.
+      const many = Object.fromEntries(Array.from({ length: 299 }, (_, index) => [`other/f${index}.yaml`, `n: ${index}\n`]));
+      const large = await pushFromAnotherClone(remote, { files: many });
+      expect(await host.diffTree(base, large, 'fabric')).toBeNull();
+      expect(await host.diffTree(one, large, 'fabric')).toEqual([]);
+      expect(server.requestCount('rest:compare')).toBe(4);
+      expect(server.requestCount()).toBe(4);
+    } finally {
+      await close();
+    }
+  });
+
   it('talks to GitHub Enterprise Server under /api/v3 and /api/graphql', async () => {
     const { server, remote, close } = await startGitHubHost();
     try {

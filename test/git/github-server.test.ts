@@ -57,4 +57,42 @@ describe('GitHub test server', () => {
       await server.close();
     }
   });
+
+  it('compares two commits as GitHub does: from the merge base, renames found, files on page 1 only', async () => {
+    const server = await startGitHubServer();
+    const get = async (basehead: string, query = '', token = server.token) => {
+      const response = await fetch(`${server.url}/repos/${server.owner}/${server.name}/compare/${basehead}${query}`, {
+        headers: { authorization: `token ${token}`, accept: 'application/vnd.github+json' },
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    };
+    try {
+      const base = await pushFromAnotherClone(server.repositoryDir, { files: { 'a.txt': 'a\n', 'old.txt': 'same\n' } });
+      const head = await pushFromAnotherClone(server.repositoryDir, { files: { 'a.txt': 'A\n', 'new.txt': 'same\n' }, deletions: ['old.txt'] });
+      const ahead = await get(`${base}...${head}`, '?per_page=1');
+      expect(ahead.status).toBe(200);
+      expect(ahead.body).toMatchObject({ status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, merge_base_commit: { sha: base } });
+      expect(ahead.body.commits.map((commit: { sha: string }) => commit.sha)).toEqual([head]);
+      expect(ahead.body.files.map((file: Record<string, string>) => [file.status, file.filename, file.previous_filename])).toEqual([
+        ['modified', 'a.txt', undefined],
+        ['renamed', 'new.txt', 'old.txt'],
+      ]);
+      expect((await get(`${base}...${head}`, '?per_page=1&page=2')).body.files).toBeUndefined();
+      expect((await get(`${head}...${base}`)).body).toMatchObject({ status: 'behind', files: [] });
+      expect((await get(`${head}...${head}`)).body).toMatchObject({ status: 'identical', files: [] });
+
+      // A rewritten head: the comparison runs from the merge base, so it shows only the new side.
+      const amended = await pushFromAnotherClone(server.repositoryDir, { files: { 'b.txt': 'b\n' }, amend: true });
+      const diverged = await get(`${head}...${amended}`);
+      expect(diverged.body).toMatchObject({ status: 'diverged', ahead_by: 1, behind_by: 1, merge_base_commit: { sha: base } });
+      expect(diverged.body.files.map((file: Record<string, string>) => file.filename)).toEqual(['a.txt', 'b.txt', 'new.txt']);
+
+      expect((await get(`${'0'.repeat(40)}...${head}`)).status).toBe(404);
+      expect((await get(`${base}..${head}`)).status).toBe(404);
+      expect((await get(`${base}...${head}`, '', 'wrong')).status).toBe(401);
+      expect(server.requestCount('rest:compare')).toBe(8);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -100,11 +100,13 @@ export async function readFileAt(bareDir: string, rev: string, path: string): Pr
 
 /**
  * What another person does: clone the remote, change files, commit, push. Returns the new head.
- * Works on an empty remote too (the first commit creates the branch).
+ * Works on an empty remote too (the first commit creates the branch). With `amend`, the change
+ * rewrites the branch's last commit instead (`commit --amend`, then a force push): the old head
+ * is then no longer an ancestor of the branch.
  */
 export async function pushFromAnotherClone(
   remote: string,
-  change: { branch?: string; files?: Record<string, string | Uint8Array>; deletions?: string[]; message?: string },
+  change: { branch?: string; files?: Record<string, string | Uint8Array>; deletions?: string[]; message?: string; amend?: boolean },
 ): Promise<string> {
   const branch = change.branch ?? 'main';
   const work = join(await makeScratchDir('hnp-clone-'), 'work');
@@ -118,8 +120,8 @@ export async function pushFromAnotherClone(
   }
   await git(['add', '--all'], { cwd: work });
   for (const path of change.deletions ?? []) await git(['rm', '--quiet', '--', path], { cwd: work });
-  await git(['commit', '--quiet', '--allow-empty', '-m', change.message ?? 'a change made elsewhere'], { cwd: work });
-  await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`], { cwd: work });
+  await git(['commit', '--quiet', '--allow-empty', ...(change.amend ? ['--amend'] : []), '-m', change.message ?? 'a change made elsewhere'], { cwd: work });
+  await git(['push', '--quiet', ...(change.amend ? ['--force'] : []), 'origin', `HEAD:refs/heads/${branch}`], { cwd: work });
   return git(['rev-parse', 'HEAD'], { cwd: work });
 }
 

@@ -33,6 +33,7 @@ import {
   type CommitResult,
   type GitHost,
   type PullRequestResult,
+  type TreeChange,
   type TreeEntry,
 } from '../git-host.ts';
 import { withKeyedLock } from '../keyed-mutex.ts';
@@ -127,6 +128,30 @@ export class CliGitHost implements GitHost {
         entries.push({ path: dir === '' ? path : `${dir}/${path}`, mode, oid, size: Number(size) });
       }
       return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    });
+  }
+
+  async diffTree(fromCommitOid: string, toCommitOid: string, directory: string): Promise<TreeChange[] | null> {
+    const operation = `diff ${directory || '/'} from ${fromCommitOid} to ${toCommitOid}`;
+    assertOid(fromCommitOid, operation, 'fromCommitOid');
+    assertOid(toCommitOid, operation, 'toCommitOid');
+    const dir = normalizeDirectory(directory, operation);
+    return this.#exclusive(operation, async () => {
+      // Both commits must be here (one fetch when either is missing); a commit the remote does not
+      // have either (gone with a rewritten history) cannot be diffed from.
+      const known = await this.#ensureObjects([fromCommitOid, toCommitOid], operation).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof GitHostError && error.code === 'NOT_FOUND') return false;
+          throw error;
+        },
+      );
+      if (!known || !(await this.#isAncestor(fromCommitOid, toCommitOid, operation))) return null;
+      const pathspec = dir === '' ? [] : ['--', dir];
+      const { stdout } = await this.#git(['diff-tree', '-r', '-z', '--no-renames', '--raw', fromCommitOid, toCommitOid, ...pathspec], operation, {
+        env: { GIT_LITERAL_PATHSPECS: '1' },
+      });
+      return parseDiffTree(stdout.toString('utf8'), dir);
     });
   }
 
@@ -286,6 +311,17 @@ export class CliGitHost implements GitHost {
     return { status: 'pushed' };
   }
 
+  /** True when `ancestor` is `descendant` or one of its ancestors (both commits present). */
+  async #isAncestor(ancestor: string, descendant: string, operation: string): Promise<boolean> {
+    try {
+      await this.#git(['merge-base', '--is-ancestor', ancestor, descendant], operation, { raw: true });
+      return true;
+    } catch (error) {
+      if (error instanceof GitCommandError && error.exitCode === 1) return false;
+      throw error instanceof GitCommandError ? this.#hostError(classifyGitFailure(error.stderr), error, operation) : error;
+    }
+  }
+
   async #localHead(branch: string): Promise<string | null> {
     try {
       const { stdout } = await this.#git(['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}^{commit}`], 'read head');
@@ -439,6 +475,31 @@ function parseCatFileBatch(output: Buffer, operation: string): Map<string, Uint8
     offset = end + 1;
   }
   return blobs;
+}
+
+const NO_BLOB_MODES = new Set(['000000', '160000']); // absent, or a submodule (not a file of this repository)
+
+/**
+ * Parses `git diff-tree -r -z --raw --no-renames` output (`:<old mode> <new mode> <old oid> <new
+ * oid> <status>\0<path>\0` per entry) into blob changes below `dir`. A type change that leaves
+ * a blob on both sides is a modification; one between a blob and a submodule is an addition or a
+ * deletion of the blob.
+ */
+function parseDiffTree(output: string, dir: string): TreeChange[] {
+  const prefix = dir === '' ? '' : `${dir}/`;
+  const fields = output.split('\0');
+  const changes: TreeChange[] = [];
+  for (let index = 0; index + 1 < fields.length; index += 2) {
+    const [oldMode = '', newMode = '', oldOid = '', newOid = ''] = (fields[index] ?? '').replace(/^:/, '').split(' ');
+    const path = fields[index + 1] ?? '';
+    if (!path.startsWith(prefix)) continue;
+    const before = !NO_BLOB_MODES.has(oldMode);
+    const after = !NO_BLOB_MODES.has(newMode);
+    if (before && after) changes.push({ path, status: 'modified', oid: newOid, previousOid: oldOid });
+    else if (after) changes.push({ path, status: 'added', oid: newOid, previousOid: null });
+    else if (before) changes.push({ path, status: 'deleted', oid: null, previousOid: oldOid });
+  }
+  return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** Options-object factory, for symmetry with `createGitHubHost`. */

@@ -4,6 +4,9 @@
  *
  * - Trees come from `repository.object(expression: "<oid>:<dir>")` nested a few levels per
  *   request; deeper subtrees are fetched by oid in aliased batches.
+ * - What changed between two commits comes from the REST compare endpoint (one request, files
+ *   only; GraphQL has no tree diff). It answers only forward moves it can list in full: a
+ *   rewritten history or more than 300 changed files makes the caller read the tree instead.
  * - Blobs come in aliased batches (`b0: object(oid:)`). A text is accepted only when its git oid
  *   matches; binary, truncated (GitHub cuts `text` at 512 kB) or re-encoded blobs are re-read
  *   through the REST blob endpoint, and a mismatch there fails loudly.
@@ -38,6 +41,7 @@ import {
   type GitHostErrorCode,
   type PullRequestRequest,
   type PullRequestResult,
+  type TreeChange,
   type TreeEntry,
 } from '../git-host.ts';
 import { scrubSecrets } from '../scrub.ts';
@@ -45,7 +49,7 @@ import * as q from './queries.ts';
 import { backoffDelayMs, decideRetry, type GitHubGraphqlError, type RequestFailure, type ResponseHeaders, type RetryPolicy } from './retry-policy.ts';
 
 export interface GitHubRequestEvent {
-  /** GraphQL operation name (`ReadBlobs`, `CreateCommitOnBranch`…) or `rest:getBlob` / `rest:putContents`. */
+  /** GraphQL operation name (`ReadBlobs`, `CreateCommitOnBranch`…) or `rest:getBlob` / `rest:putContents` / `rest:compare`. */
   operation: string;
   kind: 'graphql' | 'rest';
   /** 1 for the first try of a request, 2+ for retries. */
@@ -101,6 +105,20 @@ interface RawBlob {
   text?: string | null;
 }
 
+/** The part of GitHub's "compare two commits" answer the adapter reads. */
+interface RawComparison {
+  status?: string;
+  merge_base_commit?: { sha?: string } | null;
+  files?: RawDiffEntry[];
+}
+
+interface RawDiffEntry {
+  filename?: string;
+  status?: string;
+  sha?: string | null;
+  previous_filename?: string;
+}
+
 interface RateLimitData {
   rateLimit?: { cost: number; remaining: number; resetAt: string } | null;
 }
@@ -142,6 +160,9 @@ interface SendOptions {
 
 const WRITE_PERMISSIONS = new Set(['ADMIN', 'MAINTAIN', 'WRITE']);
 const REST_BLOB_CONCURRENCY = 4;
+/** GitHub lists at most this many files per comparison, silently dropping the rest. */
+export const COMPARE_FILE_LIMIT = 300;
+const BLOB_OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 export class GitHubHost implements GitHost {
   readonly provider = 'github' as const;
@@ -243,6 +264,30 @@ export class GitHubHost implements GitHost {
       });
     }
     return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /**
+   * One `GET /compare/{from}...{to}` (REST). GitHub diffs from the merge base, so only an answer
+   * whose merge base is `from` itself (status `ahead` or `identical`) is the diff asked for; a
+   * rewritten history, an unknown commit (404) or a list at GitHub's file limit gives null.
+   */
+  async diffTree(fromCommitOid: string, toCommitOid: string, directory: string): Promise<TreeChange[] | null> {
+    const operation = `diff ${directory || '/'} from ${fromCommitOid} to ${toCommitOid}`;
+    assertOid(fromCommitOid, operation, 'fromCommitOid');
+    assertOid(toCommitOid, operation, 'toCommitOid');
+    const dir = normalizeDirectory(directory, operation);
+    let comparison: RawComparison;
+    try {
+      // Paging applies to the commits only; the files all come with page 1. One commit is plenty.
+      comparison = await this.#rest<RawComparison>('rest:compare', `/compare/${fromCommitOid}...${toCommitOid}?per_page=1`, operation, { method: 'GET' });
+    } catch (error) {
+      if (error instanceof GitHostError && error.code === 'NOT_FOUND') return null;
+      throw error;
+    }
+    if (comparison.status === 'identical') return [];
+    if (comparison.status !== 'ahead' || comparison.merge_base_commit?.sha !== fromCommitOid) return null;
+    if (!Array.isArray(comparison.files) || comparison.files.length >= COMPARE_FILE_LIMIT) return null;
+    return changesFromComparison(comparison.files, dir);
   }
 
   async readBlobs(oids: readonly string[]): Promise<Map<string, Uint8Array>> {
@@ -669,6 +714,53 @@ function describe(failure: RequestFailure): string {
     case 'graphql':
       return failure.errors.map((error) => error.message).join('; ');
   }
+}
+
+/**
+ * Compare's file list as blob changes below `dir`, or null when an entry cannot be trusted (an
+ * unknown status, a missing blob sha). A rename is a deletion plus an addition; a path named
+ * twice (renamed away and added again) collapses into one modification.
+ */
+function changesFromComparison(files: readonly RawDiffEntry[], dir: string): TreeChange[] | null {
+  const prefix = dir === '' ? '' : `${dir}/`;
+  const byPath = new Map<string, TreeChange>();
+  const note = (change: TreeChange) => {
+    if (!change.path.startsWith(prefix)) return;
+    const earlier = byPath.get(change.path);
+    byPath.set(change.path, earlier && (earlier.status === 'deleted') !== (change.status === 'deleted')
+      ? { path: change.path, status: 'modified', oid: change.oid ?? earlier.oid, previousOid: null }
+      : change);
+  };
+  for (const file of files) {
+    const path = file.filename;
+    if (!path) return null;
+    const oid = typeof file.sha === 'string' && BLOB_OID.test(file.sha) ? file.sha : null;
+    switch (file.status) {
+      case 'added':
+      case 'copied':
+        if (!oid) return null;
+        note({ path, status: 'added', oid, previousOid: null });
+        break;
+      case 'modified':
+      case 'changed':
+        if (!oid) return null;
+        note({ path, status: 'modified', oid, previousOid: null });
+        break;
+      case 'removed':
+        note({ path, status: 'deleted', oid: null, previousOid: null });
+        break;
+      case 'renamed':
+        if (!oid || !file.previous_filename) return null;
+        note({ path: file.previous_filename, status: 'deleted', oid: null, previousOid: null });
+        note({ path, status: 'added', oid, previousOid: null });
+        break;
+      case 'unchanged':
+        break;
+      default:
+        return null;
+    }
+  }
+  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 export function createGitHubHost(options: GitHubHostOptions): GitHubHost {

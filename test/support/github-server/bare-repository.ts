@@ -18,6 +18,18 @@ export interface LsTreeEntry {
   name: string;
 }
 
+/** One entry of `git diff-tree --raw` with rename detection (`R`, `C` carry the old path). */
+export interface DiffEntry {
+  status: 'A' | 'D' | 'M' | 'T' | 'R' | 'C';
+  oldMode: string;
+  newMode: string;
+  oldOid: string;
+  newOid: string;
+  path: string;
+  /** For renames and copies. */
+  previousPath?: string;
+}
+
 export interface CommitInfo {
   oid: string;
   parents: string[];
@@ -92,6 +104,34 @@ export class BareRepository {
       offset = start + Number(size) + 1;
     }
     return blobs;
+  }
+
+  /** The best common ancestor of two commits, or null when their histories are unrelated. */
+  async mergeBase(a: string, b: string): Promise<string | null> {
+    return this.#git(['merge-base', a, b]).then((oid) => oid || null, () => null);
+  }
+
+  /** `git rev-list --reverse <range>`: oldest first, as GitHub lists a comparison's commits. */
+  async revList(range: string): Promise<string[]> {
+    return (await this.#git(['rev-list', '--reverse', range])).split('\n').filter(Boolean);
+  }
+
+  /** Blob changes between two commits, renames detected as GitHub does (`-M`). */
+  async diffTree(from: string, to: string): Promise<DiffEntry[]> {
+    const fields = (await gitRaw(['--git-dir', this.dir, 'diff-tree', '-r', '-z', '-M', '--raw', from, to])).toString('utf8').split('\0');
+    const entries: DiffEntry[] = [];
+    for (let index = 0; index + 1 < fields.length; ) {
+      const [oldMode = '', newMode = '', oldOid = '', newOid = '', score = ''] = (fields[index] ?? '').replace(/^:/, '').split(' ');
+      const status = score.charAt(0) as DiffEntry['status'];
+      if (status === 'R' || status === 'C') {
+        entries.push({ status, oldMode, newMode, oldOid, newOid, previousPath: fields[index + 1] ?? '', path: fields[index + 2] ?? '' });
+        index += 3;
+      } else {
+        entries.push({ status, oldMode, newMode, oldOid, newOid, path: fields[index + 1] ?? '' });
+        index += 2;
+      }
+    }
+    return entries;
   }
 
   async commitInfo(oid: string): Promise<CommitInfo> {

@@ -4,13 +4,15 @@
  * - `POST /graphql`: every document is validated against the real schema (a query GitHub would
  *   reject is answered with errors, like GitHub, and recorded in `rejectedQueries`), then executed
  *   with the resolvers in resolvers.ts against a real bare git repository.
- * - `GET /repos/{owner}/{name}/git/blobs/{sha}` (base64, as GitHub) and
+ * - `GET /repos/{owner}/{name}/git/blobs/{sha}` (base64, as GitHub),
  *   `PUT /repos/{owner}/{name}/contents/{path}` (GitHub's only way to make the first commit in an
- *   empty repository).
+ *   empty repository) and `GET /repos/{owner}/{name}/compare/{base}...{head}` (as GitHub: the
+ *   files differ from the merge base, renames detected, at most 300 files, paging the commits).
  * - Faults: the next N requests fail with 5xx, hang (before or after applying), or hit a
  *   secondary rate limit with `retry-after`; a hook runs before each commit; blobs above a size
  *   come back truncated.
- * - Requests are counted per operation name (`rest:getBlob`, `rest:putContents` for REST).
+ * - Requests are counted per operation name (`rest:getBlob`, `rest:putContents`, `rest:compare`
+ *   for REST).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,6 +49,8 @@ export interface GitHubServerOptions {
   /** Blob.text is cut (and isTruncated set) above this many bytes. @default 512000 (GitHub's) */
   truncateBlobsAbove?: number;
   viewerPermission?: GitHubState['viewerPermission'];
+  /** Files listed per comparison; the rest are dropped silently. @default 300 (GitHub's) */
+  compareFileLimit?: number;
 }
 
 interface Fault {
@@ -154,6 +158,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     let body: { query?: string; variables?: Record<string, unknown>; operationName?: string } = {};
     const blobMatch = /^\/repos\/([^/]+)\/([^/]+)\/git\/blobs\/([0-9a-f]{40})$/.exec(url.pathname);
     const contentsMatch = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(url.pathname);
+    const compareMatch = /^\/repos\/([^/]+)\/([^/]+)\/compare\/(.+)$/.exec(url.pathname);
     if (req.method === 'POST' && url.pathname === '/graphql') {
       try {
         body = JSON.parse(rawBody) as typeof body;
@@ -165,6 +170,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       }
     } else if (req.method === 'GET' && blobMatch) operation = 'rest:getBlob';
     else if (req.method === 'PUT' && contentsMatch) operation = 'rest:putContents';
+    else if (req.method === 'GET' && compareMatch) operation = 'rest:compare';
     else return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
     requests.set(operation, (requests.get(operation) ?? 0) + 1);
 
@@ -201,6 +207,9 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       }
     } else if (contentsMatch) {
       [status, result] = await putContents(decodeURIComponent(contentsMatch[3] ?? ''), rawBody);
+    } else if (compareMatch) {
+      const sameRepository = compareMatch[1] === owner && compareMatch[2] === name;
+      [status, result] = sameRepository ? await compare(decodeURIComponent(compareMatch[3] ?? ''), url) : [404, { message: 'Not Found' }];
     } else if (document) {
       result = await runGraphQL(document, body);
     }
@@ -241,6 +250,76 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     if (!oid) return [409, { message: `${ref} moved; try again` }];
     const blob = await state.repo.resolve(`${oid}:${path}`);
     return [201, { content: { path, sha: blob?.oid }, commit: { sha: oid, message: input.message } }];
+  };
+
+  const compareFileLimit = options.compareFileLimit ?? 300;
+  const commitJson = async (oid: string) => {
+    const info = await state.repo.commitInfo(oid);
+    return {
+      sha: oid,
+      node_id: `C_${oid}`,
+      url: `${state.url}/repos/${owner}/${name}/commits/${oid}`,
+      html_url: `https://github.com/${owner}/${name}/commit/${oid}`,
+      commit: { message: info.message, tree: { sha: info.tree } },
+      parents: info.parents.map((sha) => ({ sha })),
+    };
+  };
+
+  /**
+   * GitHub's "compare two commits": the commits of merge-base..head (paged when `page` or
+   * `per_page` is given, else the first 250) and, on page 1 only, the files changed between the
+   * merge base and head (not base and head: a diverged base does not show its own changes).
+   */
+  const compare = async (basehead: string, url: URL): Promise<[number, unknown]> => {
+    const notFound: [number, unknown] = [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/commits/commits#compare-two-commits' }];
+    const parts = basehead.split('...');
+    if (parts.length !== 2 || !parts[0] || !parts[1]) return notFound;
+    const [base, head] = await Promise.all(parts.map((part) => state.repo.resolve(`${part}^{commit}`)));
+    if (!base || !head) return notFound;
+    const mergeBase = await state.repo.mergeBase(base.oid, head.oid);
+    if (!mergeBase) return [404, { message: `No common ancestor between ${parts[0]} and ${parts[1]}.` }];
+    const ahead = await state.repo.revList(`${mergeBase}..${head.oid}`);
+    const behindBy = (await state.repo.revList(`${mergeBase}..${base.oid}`)).length;
+    const status = base.oid === head.oid ? 'identical' : behindBy === 0 ? 'ahead' : ahead.length === 0 ? 'behind' : 'diverged';
+    const paged = url.searchParams.has('page') || url.searchParams.has('per_page');
+    const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
+    const perPage = paged ? Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30)) : 250;
+    const commits = await Promise.all(ahead.slice((page - 1) * perPage, page * perPage).map(commitJson));
+    const blobUrl = (sha: string, path: string) => `https://github.com/${owner}/${name}/blob/${sha}/${path}`;
+    const files =
+      page === 1
+        ? (await state.repo.diffTree(mergeBase, head.oid)).slice(0, compareFileLimit).map((entry) => ({
+            // For a removed file GitHub's sha is not the new blob's (there is none); the adapter ignores it.
+            sha: entry.status === 'D' ? entry.oldOid : entry.newOid,
+            filename: entry.path,
+            status: { A: 'added', D: 'removed', M: 'modified', T: 'changed', R: 'renamed', C: 'copied' }[entry.status],
+            additions: 0,
+            deletions: 0,
+            changes: 0,
+            blob_url: blobUrl(head.oid, entry.path),
+            raw_url: blobUrl(head.oid, entry.path).replace('/blob/', '/raw/'),
+            contents_url: `${state.url}/repos/${owner}/${name}/contents/${entry.path}?ref=${head.oid}`,
+            ...(entry.previousPath ? { previous_filename: entry.previousPath } : {}),
+          }))
+        : undefined;
+    return [
+      200,
+      {
+        url: url.href,
+        html_url: `https://github.com/${owner}/${name}/compare/${basehead}`,
+        permalink_url: `https://github.com/${owner}/${name}/compare/${owner}:${base.oid.slice(0, 7)}...${owner}:${head.oid.slice(0, 7)}`,
+        diff_url: `https://github.com/${owner}/${name}/compare/${basehead}.diff`,
+        patch_url: `https://github.com/${owner}/${name}/compare/${basehead}.patch`,
+        base_commit: await commitJson(base.oid),
+        merge_base_commit: await commitJson(mergeBase),
+        status,
+        ahead_by: ahead.length,
+        behind_by: behindBy,
+        total_commits: ahead.length,
+        commits,
+        ...(files ? { files } : {}),
+      },
+    ];
   };
 
   const holdForever = (res: ServerResponse, hang: HangFault) => {
