@@ -11,7 +11,8 @@ import { FabricWatchers } from './cluster/fabric-watchers.ts';
 import type { Config } from './config.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.ts';
 import { initOrm, migrateToLatest, migrationsAreCurrent } from './db/orm.ts';
-import { InProcessEventBus, type EventBus } from './events/event-bus.ts';
+import type { EventBus } from './events/event-bus.ts';
+import { createEventBus } from './events/create-event-bus.ts';
 import type { GraphQLContext, RequestServices } from './graphql/context.ts';
 import { createErrorMasker } from './graphql/errors.ts';
 import { createAuthentication } from './graphql/authentication.ts';
@@ -55,6 +56,8 @@ export interface App {
   readonly secretBox: SecretBox;
   readonly databaseUrl: string;
   readonly runner: OperationRunner;
+  /** This process among the gateway's replicas (recorded with the operations it runs). */
+  readonly instanceId: string;
   readonly dependencies: ServiceDependencies;
   /** http://host:port of the running server (after start). */
   url: string;
@@ -97,13 +100,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   }
 
   const secretBox = new SecretBox(await resolveSecretKey({ configuredKey: config.secretKey, dataDir: config.dataDir, logger }));
-  const eventBus = new InProcessEventBus();
+  const instanceId = defaultInstanceId();
+  const eventBus = await createEventBus({ config, logger, orm, databaseUrl, instanceId });
 
   const operationHandlers: OperationHandlers = {};
   registerGitopsOperations(operationHandlers);
   registerSyncHandlers(operationHandlers);
   // OPERATION_RUNNER: graphile-worker queues in this database (default) or this process only.
-  const instanceId = defaultInstanceId();
   const runner = await createOperationRunner({
     config, logger, orm, databaseUrl, instanceId,
     execute: (operationId, runOptions) => executeOperation(dependencies, operationId, runOptions),
@@ -266,6 +269,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     secretBox,
     databaseUrl,
     runner,
+    instanceId,
     dependencies,
     url: '',
     services,
@@ -299,6 +303,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       await headChecks?.stop();
       await runner.close();
       await clusterWatchers.stop();
+      await eventBus.stop?.();
       await orm.close(true);
       await embedded?.stop();
     },

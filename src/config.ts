@@ -40,6 +40,7 @@ const EnvironmentSchema = z.object({
   GITHUB_API_URL: z.string().regex(/^https?:\/\//, 'must be an http(s):// URL').optional(),
   GITOPS_MAX_COMMIT_BYTES: z.coerce.number().int().min(1024).default(30 * 1024 * 1024),
   OPERATION_RUNNER: z.enum(['auto', 'graphile', 'in-process']).default('auto'),
+  EVENT_BUS: z.enum(['auto', 'postgres', 'in-process']).default('auto'),
   OPERATION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   HEAD_CHECK: booleanFromString.default(true),
@@ -79,6 +80,12 @@ export interface Config {
    * only; `auto` = graphile on PostgreSQL, in-process on the embedded PGlite (see docs/sync.md).
    */
   readonly operationRunner: 'auto' | 'graphile' | 'in-process';
+  /**
+   * Where live events (operation progress, fabric events, cancel requests) travel: `postgres` =
+   * LISTEN/NOTIFY, so replicas sharing the database see each other's events; `in-process` = this
+   * process only; `auto` = postgres on PostgreSQL, in-process on the embedded PGlite.
+   */
+  readonly eventBus: 'auto' | 'postgres' | 'in-process';
   /** Fabrics whose operations this process runs at once. */
   readonly operationConcurrency: number;
   /** Commit attempts of one push when the branch keeps moving (pull, merge, retry). */
@@ -143,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     githubApiUrl: e.GITHUB_API_URL ?? null,
     gitopsMaxCommitBytes: e.GITOPS_MAX_COMMIT_BYTES,
     operationRunner: e.OPERATION_RUNNER,
+    eventBus: e.EVENT_BUS,
     operationConcurrency: e.OPERATION_CONCURRENCY,
     pushMaxAttempts: e.PUSH_MAX_ATTEMPTS,
     headCheckEnabled: e.HEAD_CHECK,

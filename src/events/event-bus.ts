@@ -10,6 +10,8 @@ export interface EventBus {
   subscriberCount(topic: string): number;
   /** Ends every subscription (graceful shutdown: open SSE and WebSocket streams complete). */
   close(): void;
+  /** Releases what carries events between replicas, after the last publish (shutdown's last step). */
+  stop?(): Promise<void>;
 }
 
 export const topics = {

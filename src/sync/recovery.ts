@@ -38,7 +38,7 @@ export async function recoverInterruptedOperations(options: RecoveryOptions): Pr
   const jobIds: string[] = [];
   for (const operation of await em.find(SyncOperationSchema, { status: 'in_progress' }, { orderBy: { createdAt: 'asc' } })) {
     const runner = (operation.details.runner ?? {}) as RunnerInfo;
-    if (runner.instanceId && options.liveInstances.has(runner.instanceId)) continue;
+    if (runner.instanceId && isLive(runner.instanceId, options.liveInstances)) continue;
     const reason = `interrupted: the gateway process running it stopped during "${operation.phase}"; the next pull repairs from the last recorded commit`;
     await operations.update(operation, { status: 'failed', completedAt: new Date(), errorMessage: reason }, [{ level: 'error', message: reason }]);
     if (runner.workerId) workerIds.push(runner.workerId);
@@ -57,11 +57,22 @@ export async function recoverInterruptedOperations(options: RecoveryOptions): Pr
   return result;
 }
 
-/** Gateway instances with an open connection to the database (the durable runner names its pool). */
-export async function liveGatewayInstances(em: EntityManager, prefix: string): Promise<Set<string>> {
-  const rows = await em.getConnection().execute<{ application_name: string }[]>(
-    `select distinct application_name from pg_stat_activity where application_name like ?`,
-    [`${prefix}%`],
-  );
-  return new Set(rows.map((row) => row.application_name.slice(prefix.length)));
+/** PostgreSQL keeps 63 bytes of an application name: a long instance id is seen cut short. */
+function isLive(instanceId: string, live: ReadonlySet<string>): boolean {
+  if (live.has(instanceId)) return true;
+  for (const seen of live) if (seen.length >= 24 && instanceId.startsWith(seen)) return true;
+  return false;
+}
+
+/** Gateway instances with an open connection to the database (the durable runner and the event bus name theirs). */
+export async function liveGatewayInstances(em: EntityManager, prefixes: readonly string[]): Promise<Set<string>> {
+  const live = new Set<string>();
+  for (const prefix of prefixes) {
+    const rows = await em.getConnection().execute<{ application_name: string }[]>(
+      `select distinct application_name from pg_stat_activity where application_name like ?`,
+      [`${prefix}%`],
+    );
+    for (const row of rows) live.add(row.application_name.slice(prefix.length));
+  }
+  return live;
 }

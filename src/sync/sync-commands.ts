@@ -15,7 +15,7 @@ import { requireFabricRepository } from '../fabric/fabric-git.ts';
 export const SYNC_DIRECTIONS = ['PULL', 'PUSH', 'BIDIRECTIONAL'] as const;
 export type SyncDirection = (typeof SYNC_DIRECTIONS)[number];
 
-/** In-process cancel requests reach the running handler here (see sync-handlers.ts). */
+/** Cancel requests reach the running handler here, on whichever replica runs it (see sync-handlers.ts). */
 export const cancelTopic = (operationId: string) => `sync-cancel:${operationId}`;
 
 async function requireGitFabric(services: Services, fabricId: string) {
@@ -86,16 +86,18 @@ export async function resolveConflict(
 export async function cancelOperation(deps: ServiceDependencies, services: Services, input: { operationId: string; actor: string }): Promise<SyncOperation> {
   const operation = await services.operations.get(input.operationId);
   if (operation.status === 'pending') {
-    await services.operations.update(operation, { status: 'cancelled', completedAt: new Date(), errorMessage: 'cancelled' }, [
-      { level: 'warning', message: `cancelled by ${input.actor} before it started` },
-    ]);
-  } else if (operation.status === 'in_progress') {
-    await services.operations.update(operation, { details: { ...operation.details, cancelRequestedBy: input.actor } }, [
-      { level: 'warning', message: `cancel requested by ${input.actor}` },
-    ]);
-    deps.eventBus.publish(cancelTopic(operation.id), { by: input.actor });
-  } else {
-    throw new DomainError('INVALID_INPUT', `The operation has already ${operation.status === 'completed' ? 'completed' : 'ended'} (${operation.status})`);
+    const cancelled = await services.operations.transition(
+      operation, 'pending', { status: 'cancelled', completedAt: new Date(), errorMessage: 'cancelled' },
+      [{ level: 'warning', message: `cancelled by ${input.actor} before it started` }],
+    );
+    if (cancelled) return operation;
+    // It started meanwhile (here or on another replica): cancel it as a running one.
   }
-  return operation;
+  if (operation.status === 'in_progress' && (await services.operations.requestCancel(operation, input.actor))) {
+    // The replica running it (this one or another, through the event bus) stops at its next step boundary.
+    deps.eventBus.publish(cancelTopic(operation.id), { by: input.actor });
+    return operation;
+  }
+  throw new DomainError('INVALID_INPUT', `The operation has already ${operation.status === 'completed' ? 'completed' : 'ended'} (${operation.status})`);
 }
+

@@ -34,7 +34,7 @@ export function registerSyncHandlers(handlers: OperationHandlers): void {
 }
 
 async function withGit<T>(context: OperationStepsContext, work: (pull: PullContext, repository: import('../fabric/git-repository.entity.ts').GitRepository) => Promise<T>): Promise<T> {
-  // Cancelled by the runner's signal (shutdown) or by cancelSyncOperation.
+  // Cancelled by the runner's signal (shutdown) or by cancelSyncOperation, from any replica (the event bus).
   const cancel = new AbortController();
   const requests = context.dependencies.eventBus.subscribe(cancelTopic(context.operation.id), { signal: cancel.signal });
   void (async () => {
@@ -43,6 +43,8 @@ async function withGit<T>(context: OperationStepsContext, work: (pull: PullConte
       break;
     }
   })().catch(() => {});
+  // A request recorded before the subscription (from another replica, say) is not missed.
+  if (await cancelRequested(context)) cancel.abort();
   const signal = AbortSignal.any([context.signal, cancel.signal]);
   let git: Awaited<ReturnType<typeof openFabricGit>> | null = null;
   try {
@@ -56,6 +58,13 @@ async function withGit<T>(context: OperationStepsContext, work: (pull: PullConte
     await git?.close();
     await requests.return?.();
   }
+}
+
+async function cancelRequested(context: OperationStepsContext): Promise<boolean> {
+  const rows = await context.services.em.getConnection().execute<{ requested: string | null }[]>(
+    `select details->>'cancelRequestedBy' as requested from sync_operation where id = ?`, [context.operation.id],
+  );
+  return Boolean(rows[0]?.requested);
 }
 
 async function pushAndCount(context: OperationStepsContext, pull: PullContext, repository: import('../fabric/git-repository.entity.ts').GitRepository): Promise<Partial<SyncOperation>> {

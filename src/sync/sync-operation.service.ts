@@ -100,6 +100,39 @@ export class SyncOperationService {
     this.publish(operation);
   }
 
+  /**
+   * Applies `change` only while the operation still has status `from` (one conditional UPDATE), so
+   * two replicas can never both start it, nor cancel it while another starts it. True when it
+   * applied; the entity is re-read either way.
+   */
+  async transition(
+    operation: SyncOperation,
+    from: OperationStatus,
+    change: Partial<Pick<SyncOperation, 'status' | 'phase' | 'startedAt' | 'completedAt' | 'errorMessage'>>,
+    events: { level?: SyncEvent['level']; message: string; path?: string | null }[] = [],
+  ): Promise<boolean> {
+    const applied = await this.deps.em.nativeUpdate(SyncOperationSchema, { id: operation.id, status: from }, { ...change, updatedAt: new Date() });
+    await this.deps.em.refresh(operation);
+    if (applied === 0) return false;
+    await this.update(operation, {}, events);
+    return true;
+  }
+
+  /**
+   * Records a cancel request on a running operation without overwriting what the replica running
+   * it writes to `details` meanwhile (a JSON merge in SQL). False when it is no longer running.
+   */
+  async requestCancel(operation: SyncOperation, actor: string): Promise<boolean> {
+    const applied = await this.deps.em.getConnection().execute(
+      `update sync_operation set details = details || jsonb_build_object('cancelRequestedBy', ?::text), updated_at = now() where id = ? and status = 'in_progress'`,
+      [actor, operation.id], 'run',
+    );
+    await this.deps.em.refresh(operation);
+    if (Number((applied as { affectedRows?: number }).affectedRows ?? 0) === 0) return false;
+    await this.update(operation, {}, [{ level: 'warning', message: `cancel requested by ${actor}` }]);
+    return true;
+  }
+
   /** Events of many operations in one statement (the GraphQL layer batches per request). */
   async eventsOf(operationIds: readonly string[]): Promise<Map<string, SyncEvent[]>> {
     const events = await this.deps.em.find(

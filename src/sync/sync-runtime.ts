@@ -9,20 +9,10 @@ import type { ServiceDependencies } from '../services.ts';
 import { GraphileOperationRunner, defaultInstanceId } from './graphile-runner.ts';
 import { InProcessOperationRunner, type ExecuteOperation, type OperationRunner } from './operation-runner.ts';
 import { liveGatewayInstances, recoverInterruptedOperations } from './recovery.ts';
+import { isPglite } from '../db/orm.ts';
+import { PostgresEventBus } from '../events/postgres-event-bus.ts';
 
 export { defaultInstanceId };
-
-/**
- * PGlite's socket server interleaves the extended-protocol messages (Parse/Bind/Execute) of
- * concurrent connections outside transactions, so a worker polling on its own connections while
- * the gateway queries on others gets another statement's parameters. graphile-worker therefore
- * runs on PostgreSQL only; on PGlite (one gateway process by construction) the in-process runner
- * serves, and start-up recovery re-queues what was pending.
- */
-export async function isPglite(orm: MikroORM): Promise<boolean> {
-  const rows = await orm.em.getConnection().execute<{ version: string }[]>('select version() as version');
-  return /PGlite|emscripten/i.test(rows[0]?.version ?? '');
-}
 
 export async function createOperationRunner(options: {
   config: Config;
@@ -57,9 +47,12 @@ export async function createOperationRunner(options: {
 /** Marks what a dead process left in progress as failed (see recovery.ts). */
 export async function recoverOperations(dependencies: ServiceDependencies, instanceId: string) {
   const durable = dependencies.runner instanceof GraphileOperationRunner;
-  const live = durable
-    ? await liveGatewayInstances(dependencies.orm.em, GraphileOperationRunner.applicationNamePrefix)
-    : new Set<string>();
+  // Another replica's work is left alone while it is connected (its runner or its event bus).
+  const prefixes = [
+    ...(durable ? [GraphileOperationRunner.applicationNamePrefix] : []),
+    ...(dependencies.eventBus instanceof PostgresEventBus ? [PostgresEventBus.applicationNamePrefix] : []),
+  ];
+  const live = prefixes.length > 0 ? await liveGatewayInstances(dependencies.orm.em, prefixes) : new Set<string>();
   live.add(instanceId);
   return recoverInterruptedOperations({
     em: dependencies.orm.em,

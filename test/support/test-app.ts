@@ -38,8 +38,9 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(options: { env?: Record<string, string>; migrate?: boolean } = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function startTestApp(options: { env?: Record<string, string>; migrate?: boolean; database?: TestDatabase } = {}): Promise<TestApp> {
+  // A given database is shared (a second replica); the app creates and drops only its own.
+  const database = options.database ?? (await createTestDatabase());
   const dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -68,7 +69,7 @@ export async function startTestApp(options: { env?: Record<string, string>; migr
     );
     return created.token;
   };
-  const adminToken = options.migrate === false ? '' : await createToken({ role: 'admin', name: 'test-admin' });
+  const adminToken = options.migrate === false ? '' : await createToken({ role: 'admin', name: options.database ? `test-admin-${randomBytes(4).toString('hex')}` : 'test-admin' });
 
   const graphql = async <T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const response = await fetch(`${app.url}/graphql`, {
@@ -103,7 +104,7 @@ export async function startTestApp(options: { env?: Record<string, string>; migr
     sql,
     async stop() {
       await app.stop();
-      await database.drop();
+      if (!options.database) await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
