@@ -35,7 +35,14 @@ export async function launchOperation(deps: ServiceDependencies, requestServices
     ...request,
     details: request.jobKey ? { ...request.details, jobKey: request.jobKey } : request.details,
   });
-  await deps.runner.enqueue({ operationId: operation.id, fabricId: request.fabricId, jobKey: request.jobKey });
+  try {
+    await deps.runner.enqueue({ operationId: operation.id, fabricId: request.fabricId, jobKey: request.jobKey });
+  } catch (error) {
+    // Never left pending with no job behind it: a durable queue would not find it again.
+    const reason = `could not be queued: ${error instanceof Error ? error.message : String(error)}`;
+    await requestServices.operations.transition(operation, 'pending', { status: 'failed', completedAt: new Date(), errorMessage: reason }, [{ level: 'error', message: reason }]);
+    throw error;
+  }
   return operation;
 }
 
@@ -51,6 +58,8 @@ export async function executeOperation(
   const services = createServices(deps);
   const operation = await services.operations.get(operationId);
   if (operation.status !== 'pending') return; // already run (a retried or duplicate job)
+  // Claimed with one conditional update: a cancel (or another runner) that came first wins.
+  if (!(await services.operations.transition(operation, 'pending', { status: 'in_progress', startedAt: new Date(), phase: 'starting' }))) return;
   // Flushed with the in_progress mark: start-up recovery reads it.
   if (options.runner) operation.details = { ...operation.details, runner: options.runner };
   const steps = deps.operationHandlers[operation.operationType];

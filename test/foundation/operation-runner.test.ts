@@ -80,3 +80,18 @@ it('records a failure with its reason and never leaves the operation in progress
   const events = (await t.app.services().operations.eventsOf([operation.id])).get(operation.id) ?? [];
   expect(events.map((event) => [event.level, event.message])).toContainEqual(['error', 'raw/broken.yaml could not be read']);
 });
+
+it('an operation that cannot be queued is failed with the reason, never left pending', async () => {
+  const fabric = await createFabric(t);
+  t.app.dependencies.operationHandlers.cluster_refresh = async () => {};
+  // A runner that refuses work, as a stopped queue or an unreachable database would.
+  const runner = t.app.dependencies.runner;
+  t.app.dependencies.runner = { ...runner, enqueue: async () => { throw new Error('queue unavailable'); }, idle: () => runner.idle(), close: () => runner.close() };
+  try {
+    await expect(launchOperation(t.app.dependencies, t.app.services(), { fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: 'test' })).rejects.toThrow('queue unavailable');
+  } finally {
+    t.app.dependencies.runner = runner;
+  }
+  const operations = await t.app.services().operations.list({ fabricId: fabric.id }, { limit: 10, offset: 0 });
+  expect(operations.items.map((operation) => [operation.status, operation.errorMessage])).toEqual([['failed', 'could not be queued: queue unavailable']]);
+});
