@@ -4,8 +4,8 @@
  * (pending); the work runs on the fabric's queue.
  */
 import { DomainError } from '../errors.ts';
-import { validateObjects } from '../hedgehog/validate.ts';
 import { checkManifestShape, invalidManifest } from '../resource/manifest-input.ts';
+import { requireOneValidObject } from '../resource/manifest-validation.ts';
 import type { ServiceDependencies, Services } from '../services.ts';
 import { RESOLUTION_STRATEGIES, type ResolutionStrategy } from './conflict-resolution.ts';
 import { launchOperation } from './launch-operation.ts';
@@ -65,11 +65,9 @@ export async function resolveConflict(
     if (manifest.kind !== resource.kind || manifest.metadata.name !== resource.name || namespace !== resource.namespace) {
       throw invalidManifest([{ path: '$.metadata.name', message: `the merged manifest must describe ${resource.kind} ${resource.namespace}/${resource.name}` }]);
     }
-    const validation = validateObjects([manifest]);
-    if (validation.errors.length > 0) {
-      throw invalidManifest(validation.errors.map((finding) => ({ message: finding.message, path: finding.path ?? '$', code: finding.code })));
-    }
-    merged = manifest;
+    // Checked as the fabric would hold it (its desired state with the other drafts applied, and
+    // its validation settings), exactly like a draft edit; stored in canonical form.
+    merged = requireOneValidObject(await services.resources.validate(resource.fabric.id, { object: manifest })).object;
   } else if (input.merged !== undefined && input.merged !== null) {
     throw new DomainError('INVALID_INPUT', `merged is only read by the MERGE strategy`, { problems: [{ path: '$.merged', message: 'only for MERGE' }] });
   }

@@ -167,6 +167,16 @@ describe.each(tAdapters)('sync on the $name adapter', (adapter) => {
       { id: now.get('ns-b')!.id },
     );
     expect(refused.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+    // MERGE is checked against the fabric, not alone: valid under the default settings, but
+    // this fabric reserves 2500-2600 for IRB VLANs.
+    await env.t.graphqlOk(`mutation($id: ID!) { updateFabric(id: $id, input: { validationSettings: { vpcIRBVLANRange: { from: 2500, to: 2600 } } }) { id } }`, { id: env.fabricId });
+    const againstFabric = await env.t.graphql<never>(
+      `mutation($id: ID!, $merged: JSON) { resolveConflict(resourceId: $id, strategy: MERGE, merged: $merged) { id } }`,
+      { id: now.get('ns-b')!.id, merged: vlanNamespace('ns-b', 2550) },
+    );
+    expect(againstFabric.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_INPUT', problems: [expect.objectContaining({ code: 'VLAN_RANGE_INVALID', message: expect.stringContaining('2500-2600') })] });
+    await env.t.graphqlOk(`mutation($id: ID!) { updateFabric(id: $id, input: { validationSettings: {} }) { id } }`, { id: env.fabricId });
+    expect((await rows(env.t, env.fabricId)).get('ns-b')).toMatchObject({ conflict_status: 'detected', draft_spec: { ranges: [{ from: 1000, to: 1100 }] } });
 
     expect(await resolve('ns-a', 'GIT_WINS')).toMatchObject({ status: 'COMPLETED' });
     expect(await resolve('ns-b', 'MERGE', vlanNamespace('ns-b', 1500))).toMatchObject({ status: 'COMPLETED' });
