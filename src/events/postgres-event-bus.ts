@@ -19,6 +19,8 @@ import { InProcessEventBus, type EventBus } from './event-bus.ts';
 
 /** Below PostgreSQL's 8,000-byte NOTIFY limit, with room for the envelope. */
 const INLINE_LIMIT_BYTES = 7_000;
+/** Most notifications sent in one statement. */
+const MAX_BATCH = 500;
 
 export interface PostgresEventBusOptions {
   connectionString: string;
@@ -36,6 +38,8 @@ export interface PostgresEventBusOptions {
 interface Envelope {
   /** Origin replica. */
   o: string;
+  /** The origin's sequence number. */
+  s: number;
   /** Topic. */
   t: string;
   /** Payload, when it fitted. */
@@ -52,6 +56,12 @@ export class PostgresEventBus implements EventBus {
   #client: pg.Client | null = null;
   /** Incoming notifications are handled one after another, so order survives stored payloads. */
   #incoming: Promise<void> = Promise.resolve();
+  /** Outgoing notifications, one after another on the connection (pg runs one query at a time). */
+  #outgoing: Promise<void> = Promise.resolve();
+  /** Published and not yet sent to the other replicas, in order. */
+  #unsent: ({ inline: string; topic?: undefined; payload?: undefined } | { inline?: undefined; topic: string; payload: unknown })[] = [];
+  #sending = false;
+  #sequence = 0;
   #closed = false;
   #reconnectTimer: NodeJS.Timeout | null = null;
   #cleanupTimer: NodeJS.Timeout | null = null;
@@ -75,22 +85,53 @@ export class PostgresEventBus implements EventBus {
 
   publish(topic: string, payload: unknown): void {
     this.#local.publish(topic, payload);
-    const client = this.#client;
-    if (!client) {
+    if (!this.#client) {
       if (!this.#closed) this.#droppedWhileDown += 1;
       return;
     }
-    const { channel, instanceId } = this.#options;
-    const inline = JSON.stringify({ o: instanceId, t: topic, p: payload } satisfies Envelope);
-    // The client runs its queries in the order they were issued: the order of publish calls.
-    const sent = Buffer.byteLength(inline) <= INLINE_LIMIT_BYTES
-      ? client.query('select pg_notify($1, $2)', [channel, inline])
-      : client.query(
-          `with stored as (insert into event_payload (topic, payload, created_at) values ($2, $3::jsonb, now()) returning id)
-           select pg_notify($1, json_build_object('o', $4::text, 't', $2::text, 'r', stored.id)::text) from stored`,
-          [channel, topic, JSON.stringify(payload), instanceId],
-        );
-    sent.catch((error: unknown) => this.#options.logger.warn({ err: error, topic }, 'event not sent to other gateway replicas'));
+    // The sequence number keeps PostgreSQL from folding identical notifications of one statement.
+    const inline = JSON.stringify({ o: this.#options.instanceId, s: ++this.#sequence, t: topic, p: payload } satisfies Envelope);
+    this.#unsent.push(Buffer.byteLength(inline) <= INLINE_LIMIT_BYTES ? { inline } : { topic, payload });
+    if (!this.#sending) void this.#sendUnsent();
+  }
+
+  /**
+   * Sends what was published, in order: consecutive small events in ONE statement (one round
+   * trip however fast the steps come), a large one through `event_payload`.
+   */
+  async #sendUnsent(): Promise<void> {
+    this.#sending = true;
+    try {
+      while (this.#unsent.length > 0) {
+        const client = this.#client;
+        if (!client) {
+          this.#droppedWhileDown += this.#unsent.length;
+          this.#unsent = [];
+          break;
+        }
+        const first = this.#unsent[0]!;
+        const batch: string[] = [];
+        while (batch.length < MAX_BATCH && this.#unsent[0]?.inline !== undefined) batch.push(this.#unsent.shift()!.inline!);
+        if (batch.length === 0) this.#unsent.shift();
+        try {
+          if (batch.length > 0) {
+            // A function scan yields the array in order, so the notifications go out in that order.
+            await this.#serially(() => client.query('select pg_notify($1, event) from unnest($2::text[]) as events(event)', [this.#options.channel, batch]));
+          } else {
+            const { topic, payload } = first as { topic: string; payload: unknown };
+            await this.#serially(() => client.query(
+              `with stored as (insert into event_payload (topic, payload, created_at) values ($2, $3::jsonb, now()) returning id)
+               select pg_notify($1, json_build_object('o', $4::text, 's', $5::bigint, 't', $2::text, 'r', stored.id)::text) from stored`,
+              [this.#options.channel, topic, JSON.stringify(payload), this.#options.instanceId, ++this.#sequence],
+            ));
+          }
+        } catch (error) {
+          this.#options.logger.warn({ err: error, events: Math.max(batch.length, 1) }, 'events not sent to other gateway replicas');
+        }
+      }
+    } finally {
+      this.#sending = false;
+    }
   }
 
   /** How many times the connection was opened (1 after start, +1 per reconnection). */
@@ -124,11 +165,20 @@ export class PostgresEventBus implements EventBus {
     this.#local.close();
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     if (this.#cleanupTimer) clearInterval(this.#cleanupTimer);
+    // What was published before stop still goes out.
+    while (this.#sending) await this.#outgoing;
+    await this.#incoming.catch(() => {});
+    await this.#outgoing;
     const client = this.#client;
     this.#client = null;
-    await this.#incoming.catch(() => {});
-    // `end` waits for the queued notifications to be sent.
     await client?.end().catch(() => {});
+  }
+
+  /** Runs `work` after everything queued before it: the connection takes one query at a time. */
+  #serially<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#outgoing.then(work);
+    this.#outgoing = result.then(() => undefined, () => undefined);
+    return result;
   }
 
   async #connect(): Promise<void> {
@@ -164,7 +214,7 @@ export class PostgresEventBus implements EventBus {
       this.#local.publish(envelope.t, envelope.p);
       return;
     }
-    const { rows } = await client.query<{ payload: unknown }>('select payload from event_payload where id = $1', [envelope.r]);
+    const { rows } = await this.#serially(() => client.query<{ payload: unknown }>('select payload from event_payload where id = $1', [envelope.r]));
     if (rows[0]) this.#local.publish(envelope.t, rows[0].payload);
     else this.#options.logger.warn({ topic: envelope.t }, 'a large event from another gateway replica expired before it was read');
   }
@@ -187,7 +237,9 @@ export class PostgresEventBus implements EventBus {
 
   async #deleteExpired(): Promise<void> {
     try {
-      await this.#client?.query(`delete from event_payload where created_at < now() - make_interval(secs => $1)`, [this.#options.retentionMs / 1000]);
+      const client = this.#client;
+      if (!client) return;
+      await this.#serially(() => client.query(`delete from event_payload where created_at < now() - make_interval(secs => $1)`, [this.#options.retentionMs / 1000]));
     } catch (error) {
       this.#options.logger.warn({ err: error }, 'expired events not deleted');
     }
