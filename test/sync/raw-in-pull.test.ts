@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { queryDatabase } from '../support/database.ts';
 import { branchHead, gitLog, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
-import { fabricRow, fileOf, rows, sync, vlanNamespace } from './support.ts';
+import { editDraft, fabricRow, fileOf, rows, sync, vlanNamespace } from './support.ts';
 
 afterAll(removeScratchDirs);
 
@@ -55,6 +55,24 @@ describe.each(tAdapters)('raw/ files found by a pull, $name adapter', (adapter) 
     // No separate ingestion operation was queued.
     const types = await queryDatabase<{ operation_type: string }>(env.t.database.url, 'select operation_type from sync_operation where fabric_id = $1', [env.fabricId]);
     expect(types.map((row) => row.operation_type)).not.toContain('ingestion');
+  });
+
+  it('a bidirectional run commits the drafts, then ingests raw/, all in one operation', async () => {
+    const state = await rows(env.t, env.fabricId);
+    await editDraft(env.t, state.get('ns-a')!.id, vlanNamespace('ns-a', 1700));
+    const external = await pushFromAnotherClone(env.remote, { files: { 'fabric/raw/more.yaml': rawYaml('ns-r3') }, message: 'an import' });
+    const run = await sync(env.t, env.fabricId, 'BIDIRECTIONAL');
+    expect(run).toMatchObject({ status: 'COMPLETED', errorMessage: null });
+    const log = await gitLog(env.remote, 'main');
+    // External import, then the push of the draft, then the ingestion: both made by this operation.
+    expect(log[2]!.oid).toBe(external);
+    expect(log.slice(0, 2).map((commit) => commit.message.includes(`Gateway-Operation: ${run.id}`))).toEqual([true, true]);
+    expect(run.commitSha).toBe(log[1]!.oid);
+    expect(run.details.ingestion).toMatchObject({ commitSha: log[0]!.oid });
+    const after = await rows(env.t, env.fabricId);
+    expect(after.get('ns-a')).toMatchObject({ desired_spec: { ranges: [{ from: 1000, to: 1700 }] }, draft_action: null });
+    expect(after.get('ns-r3')).toMatchObject({ managed_file_path: 'managed/vlannamespaces/ns-r3.yaml', draft_action: null });
+    expect((await fabricRow(env.t, env.fabricId)).last_pulled_commit).toBe(log[0]!.oid);
   });
 
   it('a pull whose raw/ holds nothing ingestible makes no commit', async () => {
