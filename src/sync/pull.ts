@@ -1,8 +1,14 @@
 /**
- * Pull (Git → database): from the branch head, read the fabric directory's tree, compare blob
- * oids with what the database recorded, read only the blobs that changed, and apply the result
- * in one flush (one transaction): desired state upserted or removed, external modifications
- * recorded, pending drafts merged or flagged as conflicts, `lastPulledCommit` advanced.
+ * Pull (Git → database): from the branch head, find the files that changed, compare blob oids
+ * with what the database recorded, read only the blobs that changed, and apply the result in one
+ * flush (one transaction): desired state upserted or removed, external modifications recorded,
+ * pending drafts merged or flagged as conflicts, `lastPulledCommit` advanced.
+ *
+ * Finding the changed files costs what the change costs: the host lists what changed below the
+ * fabric directory since `lastPulledCommit` (`diffTree`), the database is asked about those
+ * paths only, and `raw/` alone is listed whole. Without a last pulled commit, or when the host
+ * cannot diff from it (a rewritten history, a change too large to list), the whole directory is
+ * listed and compared with every recorded file instead, which also repairs any drift.
  *
  * All reads and progress updates happen before the writes: on PGlite a transaction held while
  * waiting for another connection would stall every other connection.
@@ -10,7 +16,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { topics } from '../events/event-bus.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
-import type { GitHost } from '../git/git-host.ts';
+import type { GitHost, TreeChange } from '../git/git-host.ts';
 import { sha256Hex } from '../hedgehog/canonical.ts';
 import { validateManifests, type ValidatedObject } from '../hedgehog/validate.ts';
 import { ResourceSchema, type ExternalModification, type Resource } from '../resource/resource.entity.ts';
@@ -18,13 +24,15 @@ import type { SyncOperationService } from './sync-operation.service.ts';
 import type { SyncOperation } from './sync-operation.entity.ts';
 import { checkConflict, type EditableState } from './conflicts.ts';
 import { OperationCancelledError } from './operation-runner.ts';
-import { planPull, pullPlanSize, type PullPlan } from './plan-pull.ts';
-import { toRepositoryPath } from './fabric-paths.ts';
+import { changedManagedPaths, planPull, planPullFromDiff, pullPlanSize, type PullPlan } from './plan-pull.ts';
+import { RAW_PREFIX, toRepositoryPath } from './fabric-paths.ts';
 
 /** Kept per resource; older entries are dropped. */
 const MAX_EXTERNAL_MODIFICATIONS = 20;
 /** Per-file progress is flushed in batches of this many files. */
 const PROGRESS_BATCH = 200;
+/** Stored blob oids are asked for by path up to this many paths; a larger change reads them all. */
+const STORED_PATHS_BY_NAME = 500;
 
 export interface PullContext {
   em: EntityManager;
@@ -41,6 +49,11 @@ export interface PullResult {
   headOid: string | null;
   upToDate: boolean;
   plan: PullPlan | null;
+  /**
+   * How the changed files were found: from the host's diff since the last pulled commit, or by
+   * listing the whole directory. Null when there was nothing to pull.
+   */
+  source: { kind: 'incremental'; from: string; changedFiles: number } | { kind: 'full'; reason: string } | null;
   filesCreated: number;
   filesUpdated: number;
   filesDeleted: number;
@@ -58,7 +71,7 @@ export function checkCancelled(signal: AbortSignal): void {
 
 export async function pullFabric(context: PullContext): Promise<PullResult> {
   const { em, operations, operation, fabric, host } = context;
-  const empty: PullResult = { headOid: null, upToDate: true, plan: null, filesCreated: 0, filesUpdated: 0, filesDeleted: 0, conflicts: 0, merged: 0, rawFiles: [] };
+  const empty: PullResult = { headOid: null, upToDate: true, plan: null, source: null, filesCreated: 0, filesUpdated: 0, filesDeleted: 0, conflicts: 0, merged: 0, rawFiles: [] };
   await operations.update(operation, { phase: 'reading_head' });
   const head = await host.getBranchHead(context.branch);
   if (head === null || head === fabric.lastPulledCommit) {
@@ -68,17 +81,15 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   checkCancelled(context.signal);
 
   await operations.update(operation, { phase: 'reading_tree' });
-  const tree = await host.readTree(head, fabric.gitopsDirectory);
-  // Plain rows, no entities: for a large fabric this is the one read that grows with its size.
-  const storedRows = await em.getConnection().execute<{ managed_file_path: string; desired_blob_oid: string }[]>(
-    'select managed_file_path, desired_blob_oid from resource where fabric_id = ? and managed_file_path is not null and desired_blob_oid is not null',
-    [fabric.id],
-  );
-  const storedFiles = new Map<string, string>();
-  for (const row of storedRows) if (!storedFiles.has(row.managed_file_path)) storedFiles.set(row.managed_file_path, row.desired_blob_oid);
-  const plan = planPull({ storedFiles, headTree: tree, directory: fabric.gitopsDirectory });
+  const { plan, source } = await planFromGit(context, head);
   const total = pullPlanSize(plan);
   await operations.update(operation, { phase: 'reading_files', progressDone: 0, progressTotal: total }, [
+    {
+      message:
+        source.kind === 'incremental'
+          ? `incremental from ${source.from}: ${source.changedFiles} file(s) changed below ${fabric.gitopsDirectory || 'the repository root'}`
+          : `full listing of ${fabric.gitopsDirectory || 'the repository root'} (${source.reason})`,
+    },
     { message: `${plan.created.length} new, ${plan.changed.length} changed, ${plan.deleted.length} deleted, ${plan.unchangedCount} unchanged file(s) at ${head}` },
   ]);
   checkCancelled(context.signal);
@@ -136,7 +147,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
 
   // ---- Writes: nothing below reads the database or waits on the network until the flush. ----
   const now = new Date();
-  const result: PullResult = { ...empty, headOid: head, upToDate: false, plan, rawFiles: plan.raw.map((file) => file.repositoryPath) };
+  const result: PullResult = { ...empty, headOid: head, upToDate: false, plan, source, rawFiles: plan.raw.map((file) => file.repositoryPath) };
   const changedIds: string[] = [];
   const seenKeys = new Set<string>();
   for (const file of changedFiles) {
@@ -193,6 +204,47 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   await em.flush();
   context.publish({ type: 'DESIRED_STATE_CHANGED', commit: head, resourceIds: changedIds, created: result.filesCreated, updated: result.filesUpdated, deleted: result.filesDeleted });
   return result;
+}
+
+/**
+ * The pull plan at `head`: from the host's diff since `lastPulledCommit` when it can give one
+ * (database asked about the changed paths only, `raw/` listed on its own), else from the whole
+ * directory and every recorded file.
+ */
+async function planFromGit(context: PullContext, head: string): Promise<{ plan: PullPlan; source: NonNullable<PullResult['source']> }> {
+  const { em, fabric, host } = context;
+  const directory = fabric.gitopsDirectory;
+  const from = fabric.lastPulledCommit;
+  const changes: TreeChange[] | null = from ? await host.diffTree(from, head, directory) : null;
+  checkCancelled(context.signal);
+  if (from && changes) {
+    const paths = changedManagedPaths(changes, directory);
+    const [storedFiles, rawTree] = await Promise.all([
+      storedBlobOids(em, fabric.id, paths),
+      host.readTree(head, toRepositoryPath(directory, RAW_PREFIX.slice(0, -1))),
+    ]);
+    return { plan: planPullFromDiff({ changes, storedFiles, rawTree, directory }), source: { kind: 'incremental', from, changedFiles: changes.length } };
+  }
+  const tree = await host.readTree(head, directory);
+  const storedFiles = await storedBlobOids(em, fabric.id, null);
+  const reason = from ? `${host.provider === 'github' ? 'GitHub' : 'git'} could not list the changes since ${from}` : 'first pull';
+  return { plan: planPull({ storedFiles, headTree: tree, directory }), source: { kind: 'full', reason } };
+}
+
+/**
+ * Recorded blob oid per managed file path (the first row wins for a multi-object file), for the
+ * given paths, or for the whole fabric when `paths` is null or long. Plain rows, no entities.
+ */
+async function storedBlobOids(em: EntityManager, fabricId: string, paths: readonly string[] | null): Promise<Map<string, string>> {
+  const storedFiles = new Map<string, string>();
+  if (paths !== null && paths.length === 0) return storedFiles;
+  const byName = paths !== null && paths.length <= STORED_PATHS_BY_NAME;
+  const rows = await em.getConnection().execute<{ managed_file_path: string; desired_blob_oid: string }[]>(
+    `select managed_file_path, desired_blob_oid from resource where fabric_id = ? and ${byName ? `managed_file_path in (${paths.map(() => '?').join(', ')})` : 'managed_file_path is not null'} and desired_blob_oid is not null`,
+    byName ? [fabricId, ...paths] : [fabricId],
+  );
+  for (const row of rows) if (!storedFiles.has(row.managed_file_path)) storedFiles.set(row.managed_file_path, row.desired_blob_oid);
+  return storedFiles;
 }
 
 function tally(result: PullResult, outcome: 'same' | 'merged' | 'conflict'): void {

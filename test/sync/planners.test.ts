@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gitBlobOid, renderCanonicalYaml, type HedgehogObject } from '../../src/hedgehog/canonical.ts';
 import { checkConflict, type EditableState } from '../../src/sync/conflicts.ts';
-import { planPull } from '../../src/sync/plan-pull.ts';
+import { changedManagedPaths, planPull, planPullFromDiff } from '../../src/sync/plan-pull.ts';
 import { planPush, type PushDraft } from '../../src/sync/plan-push.ts';
 import { isRelevantPush, signatureOf, verifyWebhookSignature } from '../../src/sync/webhook.ts';
 
@@ -44,6 +44,73 @@ describe('planPull', () => {
     const plan = planPull({ directory: 'f', storedFiles: stored, headTree: [...stored].map(([path, blob]) => ({ path: `f/${path}`, mode: '100644', oid: blob, size: 1 })) });
     expect([plan.created, plan.changed, plan.deleted]).toEqual([[], [], []]);
     expect(plan.unchangedCount).toBe(100);
+  });
+});
+
+const added = (path: string, n: number) => ({ path, status: 'added' as const, oid: oid(n), previousOid: null });
+const modified = (path: string, n: number, before: number | null = null) => ({ path, status: 'modified' as const, oid: oid(n), previousOid: before === null ? null : oid(before) });
+const deleted = (path: string) => ({ path, status: 'deleted' as const, oid: null, previousOid: null });
+
+describe('planPullFromDiff', () => {
+  it('decides created, changed and deleted from the database rows of the changed paths only', () => {
+    const changes = [
+      added('fab/managed/vpcs/new.yaml', 4),
+      modified('fab/managed/switchs/b.yaml', 22, 2),
+      deleted('fab/managed/switchs/gone.yaml'),
+      added('fab/raw/import.yaml', 5),
+      added('fab/README.md', 6),
+      modified('fab/managed/switchs/notes.txt', 7),
+      added('other/managed/switchs/x.yaml', 8),
+    ];
+    expect(changedManagedPaths(changes, 'fab')).toEqual(['managed/switchs/b.yaml', 'managed/switchs/gone.yaml', 'managed/vpcs/new.yaml']);
+    const plan = planPullFromDiff({
+      directory: 'fab',
+      changes,
+      storedFiles: new Map([
+        ['managed/switchs/b.yaml', oid(2)],
+        ['managed/switchs/gone.yaml', oid(3)],
+      ]),
+      rawTree: [entry('fab/raw/import.yaml', 5), entry('fab/raw/older/waiting.yaml', 9)],
+    });
+    expect(plan.created).toEqual([{ path: 'managed/vpcs/new.yaml', repositoryPath: 'fab/managed/vpcs/new.yaml', oid: oid(4) }]);
+    // The stored oid is the previous one, whatever the host reported.
+    expect(plan.changed).toEqual([{ path: 'managed/switchs/b.yaml', repositoryPath: 'fab/managed/switchs/b.yaml', oid: oid(22), previousOid: oid(2) }]);
+    expect(plan.deleted).toEqual([{ path: 'managed/switchs/gone.yaml', previousOid: oid(3) }]);
+    // Every file waiting in raw/ comes from the raw listing, changed in this diff or not.
+    expect(plan.raw.map((file) => [file.path, file.repositoryPath])).toEqual([
+      ['raw/import.yaml', 'fab/raw/import.yaml'],
+      ['raw/older/waiting.yaml', 'fab/raw/older/waiting.yaml'],
+    ]);
+    expect(plan.unchangedCount).toBe(0);
+  });
+
+  it('what the database already records (a push, an ingestion) is unchanged; deleting an unknown path is nothing', () => {
+    const plan = planPullFromDiff({
+      directory: '',
+      changes: [
+        modified('managed/switchs/pushed.yaml', 5, 4),
+        added('managed/switchs/ingested.yml', 6),
+        added('managed/switchs/brand-new.yaml', 7),
+        modified('managed/switchs/unknown-before.yaml', 8, 3),
+        deleted('managed/switchs/never-stored.yaml'),
+        deleted('managed/switchs/moved-by-push.yaml'),
+      ],
+      storedFiles: new Map([
+        ['managed/switchs/pushed.yaml', oid(5)],
+        ['managed/switchs/ingested.yml', oid(6)],
+      ]),
+      rawTree: [],
+    });
+    expect(plan.created.map((file) => file.path)).toEqual(['managed/switchs/brand-new.yaml', 'managed/switchs/unknown-before.yaml']);
+    expect(plan.changed).toEqual([]);
+    expect(plan.deleted).toEqual([]);
+    expect(plan.unchangedCount).toBe(2);
+  });
+
+  it('an empty diff plans nothing but still lists raw/', () => {
+    const plan = planPullFromDiff({ directory: 'f', changes: [], storedFiles: new Map(), rawTree: [entry('f/raw/a.yaml', 1)] });
+    expect([plan.created, plan.changed, plan.deleted, plan.unchangedCount]).toEqual([[], [], [], 0]);
+    expect(plan.raw.map((file) => file.path)).toEqual(['raw/a.yaml']);
   });
 });
 
