@@ -110,12 +110,14 @@ export class CliGitHost implements GitHost {
     assertOid(commitOid, operation, 'commitOid');
     const dir = normalizeDirectory(directory, operation);
     return this.#exclusive(operation, async () => {
-      await this.#ensureObjects([commitOid], operation);
       const treeish = dir === '' ? `${commitOid}^{tree}` : `${commitOid}:${dir}`;
-      const type = await this.#git(['cat-file', '-t', treeish], operation).then(
-        (output) => output.stdout.toString('utf8').trim(),
-        () => null,
-      );
+      // One process tells whether the commit is here and what the directory is; a fetch only
+      // when the commit is missing (spawning git is most of the cost of a small read).
+      let [commit, type] = await this.#objectTypes([commitOid, treeish], operation);
+      if (commit === null) {
+        await this.#ensureObjects([commitOid], operation);
+        [commit, type] = await this.#objectTypes([commitOid, treeish], operation);
+      }
       if (type !== 'tree') return [];
       const { stdout } = await this.#git(['ls-tree', '-r', '-l', '-z', treeish], operation);
       const entries: TreeEntry[] = [];
@@ -137,16 +139,22 @@ export class CliGitHost implements GitHost {
     assertOid(toCommitOid, operation, 'toCommitOid');
     const dir = normalizeDirectory(directory, operation);
     return this.#exclusive(operation, async () => {
-      // Both commits must be here (one fetch when either is missing); a commit the remote does not
-      // have either (gone with a rewritten history) cannot be diffed from.
-      const known = await this.#ensureObjects([fromCommitOid, toCommitOid], operation).then(
-        () => true,
-        (error: unknown) => {
-          if (error instanceof GitHostError && error.code === 'NOT_FOUND') return false;
-          throw error;
-        },
-      );
-      if (!known || !(await this.#isAncestor(fromCommitOid, toCommitOid, operation))) return null;
+      // Two git processes when both commits are here (the usual case: the head was just fetched);
+      // otherwise one fetch, and a commit the remote does not have either (gone with a rewritten
+      // history) cannot be diffed from.
+      let ancestry = await this.#ancestry(fromCommitOid, toCommitOid, operation);
+      if (ancestry === 'missing') {
+        const known = await this.#ensureObjects([fromCommitOid, toCommitOid], operation).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof GitHostError && error.code === 'NOT_FOUND') return false;
+            throw error;
+          },
+        );
+        if (!known) return null;
+        ancestry = await this.#ancestry(fromCommitOid, toCommitOid, operation, { strict: true });
+      }
+      if (ancestry !== 'ancestor') return null;
       const pathspec = dir === '' ? [] : ['--', dir];
       const { stdout } = await this.#git(['diff-tree', '-r', '-z', '--no-renames', '--raw', fromCommitOid, toCommitOid, ...pathspec], operation, {
         env: { GIT_LITERAL_PATHSPECS: '1' },
@@ -311,14 +319,19 @@ export class CliGitHost implements GitHost {
     return { status: 'pushed' };
   }
 
-  /** True when `ancestor` is `descendant` or one of its ancestors (both commits present). */
-  async #isAncestor(ancestor: string, descendant: string, operation: string): Promise<boolean> {
+  /**
+   * Whether `ancestor` is `descendant` or one of its ancestors; `missing` when git could not
+   * tell (an object not in the cache), which fails instead when `strict`.
+   */
+  async #ancestry(ancestor: string, descendant: string, operation: string, options: { strict?: boolean } = {}): Promise<'ancestor' | 'not_ancestor' | 'missing'> {
     try {
       await this.#git(['merge-base', '--is-ancestor', ancestor, descendant], operation, { raw: true });
-      return true;
+      return 'ancestor';
     } catch (error) {
-      if (error instanceof GitCommandError && error.exitCode === 1) return false;
-      throw error instanceof GitCommandError ? this.#hostError(classifyGitFailure(error.stderr), error, operation) : error;
+      if (!(error instanceof GitCommandError)) throw error;
+      if (error.exitCode === 1) return 'not_ancestor';
+      if (options.strict) throw this.#hostError(classifyGitFailure(error.stderr), error, operation);
+      return 'missing';
     }
   }
 
@@ -333,6 +346,18 @@ export class CliGitHost implements GitHost {
 
   async #fetch(operation: string): Promise<void> {
     await this.#network(['fetch', '--prune', '--quiet', '--no-tags', 'origin'], operation);
+  }
+
+  /** The object type of each expression (`<oid>`, `<oid>:<path>`), null when git does not have it. */
+  async #objectTypes(expressions: readonly string[], operation: string): Promise<(string | null)[]> {
+    const { stdout } = await this.#git(['cat-file', '--batch-check'], operation, { input: expressions.join('\n') + '\n' });
+    const lines = stdout.toString('utf8').split('\n');
+    return expressions.map((_, index) => {
+      // `<oid> <type> <size>`, or `<expression> missing` (the expression may hold spaces, or look like an oid).
+      const fields = (lines[index] ?? '').split(' ');
+      const last = fields.at(-1);
+      return fields.length !== 3 || last === 'missing' || last === 'ambiguous' ? null : (fields[1] ?? null);
+    });
   }
 
   /** Fetches when any of `oids` is not in the cache yet; NOT_FOUND when the remote lacks it too. */

@@ -87,6 +87,36 @@ export class BareRepository {
       });
   }
 
+  /** Commits by expression (`<oid>`, `<ref>^{commit}`…) in one `cat-file --batch`; unknown ones are left out. */
+  async readCommits(expressions: readonly string[]): Promise<Map<string, CommitInfo>> {
+    const out = await gitRaw(['--git-dir', this.dir, 'cat-file', '--batch'], { input: expressions.join('\n') + '\n' });
+    const commits = new Map<string, CommitInfo>();
+    let offset = 0;
+    for (const expression of expressions) {
+      const newline = out.indexOf(0x0a, offset);
+      if (newline === -1) break;
+      const fields = out.subarray(offset, newline).toString('utf8').split(' ');
+      const [oid = '', type, size] = fields;
+      if (fields.length !== 3 || type === 'missing' || type === 'ambiguous') {
+        offset = newline + 1;
+        continue;
+      }
+      const start = newline + 1;
+      const body = out.subarray(start, start + Number(size)).toString('utf8');
+      offset = start + Number(size) + 1;
+      if (type !== 'commit') continue;
+      const split = body.indexOf('\n\n');
+      const headers = (split === -1 ? body : body.slice(0, split)).split('\n');
+      commits.set(expression, {
+        oid,
+        tree: headers.find((line) => line.startsWith('tree '))?.slice(5) ?? '',
+        parents: headers.filter((line) => line.startsWith('parent ')).map((line) => line.slice(7)),
+        message: split === -1 ? '' : body.slice(split + 2).trim(),
+      });
+    }
+    return commits;
+  }
+
   /** Many blobs in one `cat-file --batch`. */
   async readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>> {
     const out = await gitRaw(['--git-dir', this.dir, 'cat-file', '--batch'], { input: oids.join('\n') + '\n' });
@@ -111,9 +141,16 @@ export class BareRepository {
     return this.#git(['merge-base', a, b]).then((oid) => oid || null, () => null);
   }
 
-  /** `git rev-list --reverse <range>`: oldest first, as GitHub lists a comparison's commits. */
-  async revList(range: string): Promise<string[]> {
-    return (await this.#git(['rev-list', '--reverse', range])).split('\n').filter(Boolean);
+  /** The commits of `<range>`, oldest first (as GitHub lists a comparison's commits), in one `git log`. */
+  async log(range: string): Promise<CommitInfo[]> {
+    const out = (await gitRaw(['--git-dir', this.dir, 'log', '--reverse', '-z', '--format=%H%n%P%n%T%n%B', range])).toString('utf8');
+    return out
+      .split('\0')
+      .filter(Boolean)
+      .map((record) => {
+        const [oid = '', parents = '', tree = '', ...message] = record.split('\n');
+        return { oid, parents: parents.split(' ').filter(Boolean), tree, message: message.join('\n').trim() };
+      });
   }
 
   /** Blob changes between two commits, renames detected as GitHub does (`-M`). */
