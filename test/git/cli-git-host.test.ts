@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliGitHost, type GitCommandEvent } from '../../src/git/cli/cli-git-host.ts';
+import { gitBlobOid } from '../../src/git/blob-oid.ts';
 import { GitHostError } from '../../src/git/git-host.ts';
 import { createBareRepository, gitLog, makeScratchDir, pushFromAnotherClone, removeScratchDirs, startGitHttpServer } from '../support/git-fixtures.ts';
 import { caught, startCliHost } from './t-hosts.ts';
@@ -163,5 +164,26 @@ describe('native git adapter', () => {
     const host = new CliGitHost({ remoteUrl: `file://${join(await makeScratchDir(), 'nothing-here.git')}`, cacheDir: join(await makeScratchDir(), 'cache') });
     expect(await host.checkAccess()).toEqual({ canRead: false, canWrite: false });
     expect((await caught(host.getBranchHead('main'))).code).toBe('NOT_FOUND');
+  });
+
+  it("fetches only for objects it lacks; a pull's reads take few git processes", async () => {
+    const commands: GitCommandEvent[] = [];
+    const { host, remote } = await startCliHost({ onCommand: (event) => commands.push(event) });
+    const base = await pushFromAnotherClone(remote, { files: { 'fabric/managed/a.yaml': 'a: 1\n', 'fabric/raw/notes.txt': 'x\n' } });
+    const head = await pushFromAnotherClone(remote, { files: { 'fabric/managed/a.yaml': 'a: 2\n' } });
+    const gitCommands = () => commands.splice(0).map((command) => command.args.find((arg, index) => index > 1 && !arg.startsWith('-')));
+    // Nothing cached yet: each read fetches what it lacks, then answers.
+    expect(Buffer.from((await host.readBlobs([gitBlobOid('a: 2\n')])).get(gitBlobOid('a: 2\n')) ?? []).toString()).toBe('a: 2\n');
+    expect(gitCommands()).toContain('fetch');
+    expect(await host.diffTree(base, head, 'fabric')).toHaveLength(1);
+    expect(gitCommands()).not.toContain('fetch');
+
+    // Everything cached (a pull right after reading the head): diff, raw/ listing, one blob.
+    await host.getBranchHead('main');
+    gitCommands();
+    await host.diffTree(base, head, 'fabric');
+    await host.readTree(head, 'fabric/raw');
+    await host.readBlobs([gitBlobOid('a: 2\n')]);
+    expect(gitCommands()).toEqual(['merge-base', 'diff-tree', 'cat-file', 'ls-tree', 'cat-file']);
   });
 });

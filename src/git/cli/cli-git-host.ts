@@ -169,9 +169,15 @@ export class CliGitHost implements GitHost {
     const wanted = [...new Set(oids)];
     if (wanted.length === 0) return new Map();
     return this.#exclusive(operation, async () => {
+      const read = async () => parseCatFileBatch((await this.#git(['cat-file', '--batch'], operation, { input: wanted.join('\n') + '\n' })).stdout, operation);
+      // Usually every blob is here already (fetched with the head): one process. Else fetch, read again.
+      try {
+        return await read();
+      } catch (error) {
+        if (!(error instanceof GitHostError && error.code === 'NOT_FOUND')) throw error;
+      }
       await this.#ensureObjects(wanted, operation);
-      const { stdout } = await this.#git(['cat-file', '--batch'], operation, { input: wanted.join('\n') + '\n' });
-      return parseCatFileBatch(stdout, operation);
+      return read();
     });
   }
 
