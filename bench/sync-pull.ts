@@ -1,6 +1,8 @@
 /**
  * Pull of ONE changed file in a fabric of 10,000 objects against the same in a fabric of 100
- * (goal: ratio at most 2: the cost follows the change, not the fabric). Native git adapter.
+ * (goal: ratio at most 2: the cost follows the change, not the fabric), on the native git adapter
+ * and on the GitHub test server. After the first pull, each one-file pull is incremental (the
+ * host's diff since the last pulled commit); see docs/sync.md, "Figures".
  *
  *   node --import tsx bench/sync-pull.ts [large=10000] [small=100] [repeats=5]
  */
