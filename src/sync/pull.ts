@@ -43,6 +43,11 @@ export interface PullContext {
   host: GitHost;
   branch: string;
   publish: (event: Record<string, unknown>) => void;
+  /**
+   * Compare the whole directory with every recorded file, even when the head has not moved,
+   * instead of reading the diff since the last pulled commit: repairs any difference.
+   */
+  fullListing?: boolean;
 }
 
 export interface PullResult {
@@ -74,7 +79,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   const empty: PullResult = { headOid: null, upToDate: true, plan: null, source: null, filesCreated: 0, filesUpdated: 0, filesDeleted: 0, conflicts: 0, merged: 0, rawFiles: [] };
   await operations.update(operation, { phase: 'reading_head' });
   const head = await host.getBranchHead(context.branch);
-  if (head === null || head === fabric.lastPulledCommit) {
+  if (head === null || (head === fabric.lastPulledCommit && !context.fullListing)) {
     await operations.update(operation, { phase: 'up_to_date' }, [{ message: head ? `already at ${head}` : `branch ${context.branch} does not exist yet` }]);
     return { ...empty, headOid: head };
   }
@@ -215,7 +220,7 @@ async function planFromGit(context: PullContext, head: string): Promise<{ plan: 
   const { em, fabric, host } = context;
   const directory = fabric.gitopsDirectory;
   const from = fabric.lastPulledCommit;
-  const changes: TreeChange[] | null = from ? await host.diffTree(from, head, directory) : null;
+  const changes: TreeChange[] | null = from && !context.fullListing ? await host.diffTree(from, head, directory) : null;
   checkCancelled(context.signal);
   if (from && changes) {
     const paths = changedManagedPaths(changes, directory);
@@ -227,7 +232,9 @@ async function planFromGit(context: PullContext, head: string): Promise<{ plan: 
   }
   const tree = await host.readTree(head, directory);
   const storedFiles = await storedBlobOids(em, fabric.id, null);
-  const reason = from ? `${host.provider === 'github' ? 'GitHub' : 'git'} could not list the changes since ${from}` : 'first pull';
+  const reason = context.fullListing
+    ? 'asked for a full listing'
+    : from ? `${host.provider === 'github' ? 'GitHub' : 'git'} could not list the changes since ${from}` : 'first pull';
   return { plan: planPull({ storedFiles, headTree: tree, directory }), source: { kind: 'full', reason } };
 }
 

@@ -25,14 +25,20 @@ async function requireGitFabric(services: Services, fabricId: string) {
 export async function startSync(
   deps: ServiceDependencies,
   services: Services,
-  input: { fabricId: string; direction: SyncDirection; actor: string; trigger?: SyncOperation['trigger']; details?: Record<string, unknown> },
+  input: {
+    fabricId: string; direction: SyncDirection; actor: string; trigger?: SyncOperation['trigger']; details?: Record<string, unknown>;
+    /** Compare the whole directory with the database instead of the diff since the last pull (repairs any difference). */
+    fullListing?: boolean;
+  },
 ): Promise<SyncOperation> {
   const fabric = await requireGitFabric(services, input.fabricId);
   const type = input.direction === 'PULL' ? 'pull' : input.direction === 'PUSH' ? 'push' : 'bidirectional';
+  const details = { ...input.details, ...(input.fullListing ? { fullListing: true } : {}) };
   return launchOperation(deps, services, {
-    fabricId: fabric.id, type, trigger: input.trigger ?? 'api', initiatedBy: input.actor, details: input.details ?? {},
-    // Pulls collapse while queued; a push carries its actor and is never merged with another.
-    ...(type === 'pull' ? { jobKey: `pull:${fabric.id}` } : {}),
+    fabricId: fabric.id, type, trigger: input.trigger ?? 'api', initiatedBy: input.actor, details,
+    // Pulls collapse while queued (a full one only with another full one); a push carries its
+    // actor and is never merged with another.
+    ...(type === 'pull' ? { jobKey: `${input.fullListing ? 'pull-full' : 'pull'}:${fabric.id}` } : {}),
   });
 }
 

@@ -52,6 +52,7 @@ async function withGit<T>(context: OperationStepsContext, work: (pull: PullConte
     const pull: PullContext = {
       em: context.services.em, operations: context.operations, operation: context.operation, signal,
       fabric: git.fabric, host: git.host, branch: git.branch, publish: publishTo(context.dependencies.eventBus, git.fabric.id),
+      fullListing: context.operation.details.fullListing === true,
     };
     return await work(pull, git.repository);
   } finally {
@@ -99,7 +100,10 @@ function pullCounters(result: PullResult, context: OperationStepsContext, ingest
     filesDeleted: result.filesDeleted,
     details: {
       ...context.operation.details,
-      pull: { head: result.headOid, upToDate: result.upToDate, conflicts: result.conflicts, merged: result.merged, rawFiles: result.rawFiles.length },
+      pull: {
+        head: result.headOid, upToDate: result.upToDate, conflicts: result.conflicts, merged: result.merged, rawFiles: result.rawFiles.length,
+        source: result.source,
+      },
     },
     ...(ingestion?.commitSha ? { commitSha: ingestion.commitSha } : {}),
   };

@@ -9,9 +9,10 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { GitHost } from '../../src/git/git-host.ts';
 import { gitBlobOid } from '../../src/hedgehog/canonical.ts';
+import { queryDatabase } from '../support/database.ts';
 import { pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
-import { fabricRow, fileOf, pathOf, rows, sync, vlanNamespace, yamlOf } from './support.ts';
+import { fabricRow, fileOf, operation, pathOf, rows, sync, vlanNamespace, yamlOf } from './support.ts';
 
 afterAll(removeScratchDirs);
 
@@ -109,6 +110,29 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
     expect(calls.readTree).toEqual(['fabric/raw']);
     expect([...(await rows(env.t, env.fabricId)).keys()]).toEqual(['ns-a', 'ns-c', 'ns-d', 'ns-e', 'ns-f']);
     expect((await fabricRow(env.t, env.fabricId)).last_pulled_commit).toBe(head);
+  });
+
+  it('fullListing compares the whole directory even with the head unchanged, and repairs what the database got wrong', async () => {
+    // The database no longer matches Git (a restored backup, a hand edit): a diff cannot see it.
+    await queryDatabase(env.t.database.url, `update resource set desired_spec = '{"ranges":[]}'::jsonb, desired_blob_oid = $1 where fabric_id = $2 and name = 'ns-b'`, ['0'.repeat(40), env.fabricId]);
+    const incremental = await sync(env.t, env.fabricId, 'PULL');
+    expect(incremental.details.pull.upToDate).toBe(true);
+    expect((await rows(env.t, env.fabricId)).get('ns-b')!.desired_spec).toEqual({ ranges: [] });
+
+    const calls = recordHostCalls(env);
+    const started = await env.t.graphqlOk<{ syncFabric: { id: string } }>(
+      `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL, fullListing: true) { id } }`, { id: env.fabricId },
+    );
+    await env.t.app.runner.idle();
+    const full = await operation(env.t, started.syncFabric.id);
+    expect(full).toMatchObject({ status: 'COMPLETED', filesUpdated: 1, filesCreated: 0, filesDeleted: 0 });
+    expect(messages(full)).toContain('full listing of fabric (asked for a full listing)');
+    expect(full.details.pull.source).toEqual({ kind: 'full', reason: 'asked for a full listing' });
+    expect(calls.diffTree).toEqual([]);
+    expect(calls.blobsRead).toEqual([gitBlobOid(yamlOf(vlanNamespace('ns-b')))]);
+    const repaired = (await rows(env.t, env.fabricId)).get('ns-b')!;
+    expect(repaired).toMatchObject({ desired_spec: { ranges: [{ from: 1000, to: 1999 }] }, desired_blob_oid: gitBlobOid(yamlOf(vlanNamespace('ns-b'))) });
+    expect((await fabricRow(env.t, env.fabricId)).last_pulled_commit).toBe(seedHead);
   });
 
   it('a rewritten history (force push) is read in full and still yields the right rows', async () => {

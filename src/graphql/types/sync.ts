@@ -21,9 +21,18 @@ builder.mutationFields((t) => ({
   syncFabric: t.field({
     type: SyncOperationRef,
     description: 'Starts a sync run; returns the operation at once (PENDING). Queued pulls of one fabric collapse into one.',
-    args: { fabricId: t.arg.id({ required: true }), direction: t.arg({ type: SyncRunDirectionEnum, required: true }) },
+    args: {
+      fabricId: t.arg.id({ required: true }),
+      direction: t.arg({ type: SyncRunDirectionEnum, required: true }),
+      fullListing: t.arg.boolean({
+        required: false,
+        description: 'Compare every file of the GitOps directory with the database, even when the branch has not moved, instead of only what changed since the last pull. Repairs any difference; costs what the fabric costs.',
+      }),
+    },
     resolve: (_root, args, context) =>
-      startSync(context.dependencies, context.services, { fabricId: String(args.fabricId), direction: args.direction, actor: context.actor.name }),
+      startSync(context.dependencies, context.services, {
+        fabricId: String(args.fabricId), direction: args.direction, actor: context.actor.name, fullListing: args.fullListing === true,
+      }),
   }),
   commitChanges: t.field({
     type: SyncOperationRef,
