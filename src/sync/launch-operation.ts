@@ -1,5 +1,4 @@
 import { createServices, type ServiceDependencies, type Services } from '../services.ts';
-import { SyncOperationSchema } from './sync-operation.entity.ts';
 import { runOperation, type OperationContext, type RunnerInfo } from './operation-runner.ts';
 import type { OperationType, SyncOperation } from './sync-operation.entity.ts';
 
@@ -24,17 +23,15 @@ export type OperationHandlers = Partial<Record<OperationType, OperationSteps>>;
 /** Records a pending operation and enqueues it; returns at once. */
 export async function launchOperation(deps: ServiceDependencies, requestServices: Services, request: LaunchRequest): Promise<SyncOperation> {
   if (!deps.operationHandlers[request.type]) throw new Error(`no handler is registered for ${request.type} operations`);
+  let operation: SyncOperation;
   if (request.jobKey) {
     // A queued operation with the same key stands for this request too (its job is the one kept).
-    const queued = await requestServices.em.findOne(SyncOperationSchema, {
-      fabric: request.fabricId, status: 'pending', operationType: request.type, details: { jobKey: request.jobKey },
-    } as never);
-    if (queued) return queued;
+    const recorded = await requestServices.operations.createUnlessQueued({ ...request, jobKey: request.jobKey });
+    if (!recorded.created) return recorded.operation;
+    operation = recorded.operation;
+  } else {
+    operation = await requestServices.operations.create(request);
   }
-  const operation = await requestServices.operations.create({
-    ...request,
-    details: request.jobKey ? { ...request.details, jobKey: request.jobKey } : request.details,
-  });
   try {
     await deps.runner.enqueue({ operationId: operation.id, fabricId: request.fabricId, jobKey: request.jobKey });
   } catch (error) {

@@ -84,6 +84,32 @@ export class SyncOperationService {
     return operation;
   }
 
+  /**
+   * The pending operation of this type and job key, or a new one: decided under a transaction
+   * lock on the key, so two launches at once (a webhook and a head check, two replicas) make
+   * one operation, never two whose second job would replace the first's and strand it pending.
+   */
+  async createUnlessQueued(input: Parameters<SyncOperationService['create']>[0] & { jobKey: string }): Promise<{ operation: SyncOperation; created: boolean }> {
+    const { id, created } = await this.deps.em.transactional(async (em) => {
+      await em.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`sync-operation-job:${input.jobKey}`], 'all', em.getTransactionContext());
+      const queued = await em.findOne(SyncOperationSchema, {
+        fabric: input.fabricId, status: 'pending', operationType: input.type, details: { jobKey: input.jobKey },
+      } as never);
+      if (queued) return { id: queued.id, created: false };
+      const operation = em.create(SyncOperationSchema, {
+        fabric: requireId('Fabric', input.fabricId),
+        operationType: input.type,
+        trigger: input.trigger ?? 'api',
+        initiatedBy: input.initiatedBy,
+        details: { ...input.details, jobKey: input.jobKey },
+      } as never);
+      return { id: operation.id, created: true };
+    });
+    const operation = await this.get(id);
+    if (created) this.publish(operation);
+    return { operation, created };
+  }
+
   /** Applies a change to the operation, appends log events, and tells subscribers. */
   async update(
     operation: SyncOperation,

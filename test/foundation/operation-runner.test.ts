@@ -95,3 +95,26 @@ it('an operation that cannot be queued is failed with the reason, never left pen
   const operations = await t.app.services().operations.list({ fabricId: fabric.id }, { limit: 10, offset: 0 });
   expect(operations.items.map((operation) => [operation.status, operation.errorMessage])).toEqual([['failed', 'could not be queued: queue unavailable']]);
 });
+
+it('launches at the same moment with one job key make one operation, which runs', async () => {
+  const fabric = await createFabric(t);
+  const release = createDeferred();
+  const blockerStarted = createDeferred();
+  t.app.dependencies.operationHandlers.cluster_refresh = async ({ operation }) => {
+    if (operation.details.label === 'blocker') {
+      blockerStarted.resolve();
+      await release.promise;
+    }
+  };
+  // The fabric's queue is busy, so the keyed launches below all find each other pending.
+  await launchOperation(t.app.dependencies, t.app.services(), { fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: 'test', details: { label: 'blocker' } });
+  await blockerStarted.promise;
+  // Each launch on its own unit of work (its own connection on PostgreSQL), all at once.
+  const launches = await Promise.all(Array.from({ length: 6 }, () =>
+    launchOperation(t.app.dependencies, t.app.services(), { fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: 'test', jobKey: `refresh:${fabric.id}` })));
+  expect(new Set(launches.map((operation) => operation.id)).size).toBe(1);
+  release.resolve();
+  await t.app.runner.idle();
+  const operations = await t.app.services().operations.list({ fabricId: fabric.id }, { limit: 20, offset: 0 });
+  expect(operations.items.map((operation) => operation.status).sort()).toEqual(['completed', 'completed']);
+});
