@@ -79,7 +79,7 @@ export class PostgresEventBus implements EventBus {
   /** Opens the connection and starts listening; events published before reach local subscribers only. */
   async start(): Promise<void> {
     await this.#connect();
-    this.#cleanupTimer = setInterval(() => void this.#deleteExpired(), Math.max(1_000, this.#options.retentionMs / 2));
+    this.#cleanupTimer = setInterval(() => void this.deleteExpiredEvents(), Math.max(1_000, this.#options.retentionMs / 2));
     this.#cleanupTimer.unref();
   }
 
@@ -235,13 +235,17 @@ export class PostgresEventBus implements EventBus {
     this.#reconnectTimer = setTimeout(retry, this.#reconnectDelay).unref();
   }
 
-  async #deleteExpired(): Promise<void> {
+  /** Deletes stored large events older than `retentionMs` (run on a timer); returns how many. */
+  async deleteExpiredEvents(): Promise<number> {
     try {
       const client = this.#client;
-      if (!client) return;
-      await this.#serially(() => client.query(`delete from event_payload where created_at < now() - make_interval(secs => $1)`, [this.#options.retentionMs / 1000]));
+      if (!client) return 0;
+      const result = await this.#serially(() =>
+        client.query(`delete from event_payload where created_at <= now() - make_interval(secs => $1)`, [this.#options.retentionMs / 1000]));
+      return result.rowCount ?? 0;
     } catch (error) {
       this.#options.logger.warn({ err: error }, 'expired events not deleted');
+      return 0;
     }
   }
 }

@@ -73,6 +73,23 @@ describe.skipIf(testDatabaseKind !== 'postgres')('PostgresEventBus (replicas on 
     expect(atB.received.slice(300).map((event) => event.n)).toEqual([-1, -2, -3]);
   });
 
+  it('deletes stored large events once they are older than the retention', async () => {
+    const keeping = await bus('replica-e');
+    const expiring = new PostgresEventBus({ connectionString: database.url, instanceId: 'replica-f', logger, retentionMs: 0 });
+    await expiring.start();
+    buses.push(expiring);
+    const count = async () => (await queryDatabase<{ n: number }>(database.url, 'select count(*)::int as n from event_payload'))[0]!.n;
+    const atE = collect(keeping.subscribe<{ blob: string }>('large'));
+    const before = await count();
+    expiring.publish('large', { blob: 'z'.repeat(10_000) });
+    await atE.until(1);
+    expect(await count()).toBe(before + 1);
+    // A 10-minute retention keeps it; a zero one deletes it (and everything older).
+    expect(await keeping.deleteExpiredEvents()).toBe(0);
+    expect(await expiring.deleteExpiredEvents()).toBe(before + 1);
+    expect(await count()).toBe(0);
+  });
+
   it('re-opens a lost connection and carries events again', async () => {
     const a = await bus('replica-c');
     const b = await bus('replica-d');
