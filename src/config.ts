@@ -77,7 +77,8 @@ export interface Config {
   readonly gitopsMaxCommitBytes: number;
   /**
    * Sync operations run on graphile-worker queues (durable, one per fabric) or in this process
-   * only; `auto` = graphile on PostgreSQL, in-process on the embedded PGlite (see docs/sync.md).
+   * only; `auto` = graphile on PostgreSQL, in-process on the embedded PGlite, where graphile also
+   * runs but finds new jobs by polling (see docs/sync.md).
    */
   readonly operationRunner: 'auto' | 'graphile' | 'in-process';
   /**

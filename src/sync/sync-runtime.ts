@@ -14,6 +14,9 @@ import { PostgresEventBus } from '../events/postgres-event-bus.ts';
 
 export { defaultInstanceId };
 
+/** How often graphile-worker looks for new jobs on the embedded PGlite (see createOperationRunner). */
+const EMBEDDED_POLL_INTERVAL_MS = 200;
+
 export async function createOperationRunner(options: {
   config: Config;
   logger: Logger;
@@ -25,10 +28,9 @@ export async function createOperationRunner(options: {
   const execute: ExecuteOperation = (operationId, runOptions) =>
     options.execute(operationId, { ...runOptions, runner: { instanceId: options.instanceId, ...runOptions.runner } });
   const embedded = await isPglite(options.orm);
-  if (options.config.operationRunner === 'graphile' && embedded) {
-    throw new Error('OPERATION_RUNNER=graphile needs PostgreSQL: the embedded PGlite cannot serve concurrent connections safely (use auto or in-process)');
-  }
-  if (options.config.operationRunner === 'in-process' || embedded) {
+  // On PGlite, `auto` keeps the work in this process: there is one gateway process by
+  // construction, and graphile would find new jobs by polling only (below).
+  if (options.config.operationRunner === 'in-process' || (options.config.operationRunner === 'auto' && embedded)) {
     options.logger.info({ runner: 'in-process' }, 'sync operations run in this process');
     return new InProcessOperationRunner({ logger: options.logger, execute });
   }
@@ -39,6 +41,9 @@ export async function createOperationRunner(options: {
     execute,
     instanceId: options.instanceId,
     concurrency: options.config.operationConcurrency,
+    // PGlite is one session behind its socket server: the NOTIFY of a new job reaches the
+    // connection that added it, not graphile's listening one, so new jobs are found by polling.
+    ...(embedded ? { pollIntervalMs: EMBEDDED_POLL_INTERVAL_MS } : {}),
   });
   await runner.start();
   return runner;
