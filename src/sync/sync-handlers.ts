@@ -1,7 +1,8 @@
 /**
  * The operation handlers of the sync: pull, push, bidirectional (pull then push, one operation)
- * and conflict_resolution. Registered by the composition root; launched by the GraphQL
- * mutations, the webhook and the head check.
+ * and conflict_resolution; YAML a pull finds in raw/ is ingested inside the same operation.
+ * Registered by the composition root; launched by the GraphQL mutations, the webhook and the
+ * head check.
  */
 import { DomainError } from '../errors.ts';
 import type { OperationHandlers, OperationStepsContext } from './launch-operation.ts';
