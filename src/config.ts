@@ -40,6 +40,7 @@ const EnvironmentSchema = z.object({
   GITHUB_API_URL: z.string().regex(/^https?:\/\//, 'must be an http(s):// URL').optional(),
   GITOPS_MAX_COMMIT_BYTES: z.coerce.number().int().min(1024).default(30 * 1024 * 1024),
   OPERATION_RUNNER: z.enum(['auto', 'graphile', 'in-process']).default('auto'),
+  GRAPHILE_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
   EVENT_BUS: z.enum(['auto', 'postgres', 'in-process']).default('auto'),
   OPERATION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
@@ -77,8 +78,8 @@ export interface Config {
   readonly gitopsMaxCommitBytes: number;
   /**
    * Sync operations run on graphile-worker queues (durable, one per fabric) or in this process
-   * only; `auto` = graphile on PostgreSQL, in-process on the embedded PGlite, where graphile also
-   * runs but finds new jobs by polling (see docs/sync.md).
+   * only; `auto` (the default) = graphile, on PostgreSQL and on the embedded PGlite alike (see
+   * docs/sync.md).
    */
   readonly operationRunner: 'auto' | 'graphile' | 'in-process';
   /**
@@ -87,6 +88,8 @@ export interface Config {
    * process only; `auto` = postgres on PostgreSQL, in-process on the embedded PGlite.
    */
   readonly eventBus: 'auto' | 'postgres' | 'in-process';
+  /** How often graphile-worker looks for jobs when no NOTIFY told it of one (a missed notification). */
+  readonly graphilePollIntervalMs: number;
   /** Fabrics whose operations this process runs at once. */
   readonly operationConcurrency: number;
   /** Commit attempts of one push when the branch keeps moving (pull, merge, retry). */
@@ -152,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     gitopsMaxCommitBytes: e.GITOPS_MAX_COMMIT_BYTES,
     operationRunner: e.OPERATION_RUNNER,
     eventBus: e.EVENT_BUS,
+    graphilePollIntervalMs: e.GRAPHILE_POLL_INTERVAL_MS,
     operationConcurrency: e.OPERATION_CONCURRENCY,
     pushMaxAttempts: e.PUSH_MAX_ATTEMPTS,
     headCheckEnabled: e.HEAD_CHECK,

@@ -7,6 +7,11 @@
  * (Parse, Bind, Describe, Execute, Close, Flush … up to Sync) of one connection together, which
  * makes several pool connections and graphile-worker safe on the embedded database.
  *
+ * Notifications are routed too. LISTEN and NOTIFY happen in the one session, so PGlite writes a
+ * NotificationResponse into the output of whichever connection's statement committed the NOTIFY.
+ * The queue remembers which connection asked to LISTEN on which channel and hands each
+ * notification to those connections as well (graphile-worker learns of a new job at once).
+ *
  * It replaces the server's own queue (same methods, same contract); see embedded-postgres.ts.
  */
 import type { PGlite } from '@electric-sql/pglite';
@@ -32,6 +37,10 @@ export class ProtocolCycleQueue {
   #owner: number | null = null;
   /** The owner is between Parse and Sync (not merely in a transaction). */
   #midCycle = false;
+  /** Channels each connection LISTENs on. */
+  readonly #listening = new Map<number, Set<string>>();
+  /** Where to write to each connection outside its own statements (its socket, through the handler). */
+  readonly #writers = new Map<number, (data: Uint8Array) => void>();
 
   constructor(db: PGlite) {
     this.#db = db;
@@ -50,6 +59,8 @@ export class ProtocolCycleQueue {
 
   /** A connection went away: its queued messages fail, and the session is no longer held for it. */
   clearQueueForHandler(handlerId: number): void {
+    this.#listening.delete(handlerId);
+    this.#writers.delete(handlerId);
     this.#queue = this.#queue.filter((item) => {
       if (item.handlerId !== handlerId) return true;
       item.reject(new Error('Handler disconnected'));
@@ -77,12 +88,16 @@ export class ProtocolCycleQueue {
         // The owner has not sent its next message yet: everyone else waits for it.
         if (index === -1 || this.#queue.length === 0) break;
         const [item] = this.#queue.splice(index, 1);
+        this.#writers.set(item!.handlerId, item!.onData);
+        const routing = this.#listening.size > 0;
+        const output: Uint8Array[] = [];
         let bytes = 0;
         try {
           await this.#db.runExclusive(() =>
             this.#db.execProtocolRawStream(item!.message, {
               onRawData: (data) => {
                 bytes += data.length;
+                if (routing) output.push(data.slice());
                 item!.onData(data);
               },
             }));
@@ -90,6 +105,8 @@ export class ProtocolCycleQueue {
           item!.reject(error);
           continue;
         }
+        await this.#followListen(item!.handlerId, item!.message);
+        if (routing) this.#route(item!.handlerId, output);
         this.#midCycle = EXTENDED_PROTOCOL_BEFORE_SYNC.has(item!.message[0]!);
         this.#owner = this.#midCycle || this.#db.isInTransaction() ? item!.handlerId : null;
         item!.resolve(bytes);
@@ -98,4 +115,84 @@ export class ProtocolCycleQueue {
       this.#processing = false;
     }
   }
+
+  /**
+   * Follows a connection's LISTEN and UNLISTEN. The session is shared, so an UNLISTEN stops the
+   * channel for every connection: it is listened to again at once when another connection still
+   * wants it.
+   */
+  async #followListen(handlerId: number, message: Uint8Array): Promise<void> {
+    const changes = listenChanges(message);
+    if (changes.length === 0) return;
+    const channels = this.#listening.get(handlerId) ?? new Set<string>();
+    const dropped = new Set<string>();
+    for (const change of changes) {
+      if (change.listen) {
+        channels.add(change.channel);
+      } else if (change.channel === '*') {
+        for (const channel of channels) dropped.add(channel);
+        channels.clear();
+      } else {
+        channels.delete(change.channel);
+        dropped.add(change.channel);
+      }
+    }
+    if (channels.size > 0) this.#listening.set(handlerId, channels);
+    else this.#listening.delete(handlerId);
+    const unlistenedAll = changes.some((change) => !change.listen && change.channel === '*');
+    const wantedElsewhere = new Set([...this.#listening.entries()].filter(([id]) => id !== handlerId).flatMap(([, wanted]) => [...wanted]));
+    for (const channel of wantedElsewhere) {
+      if (unlistenedAll || dropped.has(channel)) await this.#db.exec(`LISTEN "${channel.replace(/"/g, '""')}"`);
+    }
+  }
+
+  /** Every notification in a statement's output also goes to the other connections listening on its channel. */
+  #route(fromHandler: number, output: readonly Uint8Array[]): void {
+    for (const notification of notificationsIn(output)) {
+      for (const [handlerId, channels] of this.#listening) {
+        if (handlerId === fromHandler || !channels.has(notification.channel)) continue;
+        this.#writers.get(handlerId)?.(notification.message);
+      }
+    }
+  }
+}
+
+/**
+ * The LISTEN and UNLISTEN statements of a simple-protocol Query message (`Q`), in order; empty
+ * for anything else (a Query that mixes them with other statements is not followed).
+ */
+export function listenChanges(message: Uint8Array): { listen: boolean; channel: string }[] {
+  if (message[0] !== 0x51 || message.length < 6) return [];
+  const text = new TextDecoder().decode(message.subarray(5, message.length - 1));
+  const changes: { listen: boolean; channel: string }[] = [];
+  const statement = /\s*(listen|unlisten)\s+(\*|"((?:[^"]|"")+)"|[A-Za-z_][A-Za-z0-9_$]*)\s*(;|$)/iy;
+  while (statement.lastIndex < text.length) {
+    const match = statement.exec(text);
+    if (!match) return text.slice(statement.lastIndex).trim() === '' ? changes : [];
+    const channel = match[3] !== undefined ? match[3].replace(/""/g, '"') : match[2] === '*' ? '*' : match[2]!.toLowerCase();
+    changes.push({ listen: match[1]!.toLowerCase() === 'listen', channel });
+    if (match[4] === '') break;
+  }
+  return changes;
+}
+
+/** The NotificationResponse messages (`A`) in a backend output, with their channel. */
+export function notificationsIn(chunks: readonly Uint8Array[]): { channel: string; message: Uint8Array }[] {
+  const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  const buffer = Buffer.concat(chunks.map((chunk) => Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)), total);
+  const found: { channel: string; message: Uint8Array }[] = [];
+  for (let offset = 0; offset + 5 <= buffer.length;) {
+    const length = buffer.readInt32BE(offset + 1);
+    const end = offset + 1 + length;
+    if (length < 4 || end > buffer.length) break;
+    if (buffer[offset] === 0x41 /* A */) {
+      const channelStart = offset + 9; // type, length, process id
+      const channelEnd = buffer.indexOf(0, channelStart);
+      if (channelEnd > 0 && channelEnd < end) {
+        found.push({ channel: buffer.toString('utf8', channelStart, channelEnd), message: new Uint8Array(buffer.subarray(offset, end)) });
+      }
+    }
+    offset = end;
+  }
+  return found;
 }

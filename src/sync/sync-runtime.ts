@@ -9,13 +9,9 @@ import type { ServiceDependencies } from '../services.ts';
 import { GraphileOperationRunner, defaultInstanceId } from './graphile-runner.ts';
 import { InProcessOperationRunner, type ExecuteOperation, type OperationRunner } from './operation-runner.ts';
 import { liveGatewayInstances, recoverInterruptedOperations } from './recovery.ts';
-import { isPglite } from '../db/orm.ts';
 import { PostgresEventBus } from '../events/postgres-event-bus.ts';
 
 export { defaultInstanceId };
-
-/** How often graphile-worker looks for new jobs on the embedded PGlite (see createOperationRunner). */
-const EMBEDDED_POLL_INTERVAL_MS = 200;
 
 export async function createOperationRunner(options: {
   config: Config;
@@ -27,10 +23,7 @@ export async function createOperationRunner(options: {
 }): Promise<OperationRunner> {
   const execute: ExecuteOperation = (operationId, runOptions) =>
     options.execute(operationId, { ...runOptions, runner: { instanceId: options.instanceId, ...runOptions.runner } });
-  const embedded = await isPglite(options.orm);
-  // On PGlite, `auto` keeps the work in this process: there is one gateway process by
-  // construction, and graphile would find new jobs by polling only (below).
-  if (options.config.operationRunner === 'in-process' || (options.config.operationRunner === 'auto' && embedded)) {
+  if (options.config.operationRunner === 'in-process') {
     options.logger.info({ runner: 'in-process' }, 'sync operations run in this process');
     return new InProcessOperationRunner({ logger: options.logger, execute });
   }
@@ -41,9 +34,7 @@ export async function createOperationRunner(options: {
     execute,
     instanceId: options.instanceId,
     concurrency: options.config.operationConcurrency,
-    // PGlite is one session behind its socket server: the NOTIFY of a new job reaches the
-    // connection that added it, not graphile's listening one, so new jobs are found by polling.
-    ...(embedded ? { pollIntervalMs: EMBEDDED_POLL_INTERVAL_MS } : {}),
+    pollIntervalMs: options.config.graphilePollIntervalMs,
   });
   await runner.start();
   return runner;

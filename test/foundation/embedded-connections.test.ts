@@ -62,3 +62,37 @@ it('a transaction stays on its connection while the others wait, and a dropped c
   expect((await pool.query<{ count: number }>('select count(*)::int as count from counter')).rows).toEqual([{ count: 1 }]);
   holder.release();
 });
+
+it('a NOTIFY reaches the connections that LISTEN on its channel, not the others', async () => {
+  const listener = new pg.Client({ connectionString: embedded.url });
+  const bystander = new pg.Client({ connectionString: embedded.url });
+  await listener.connect();
+  await bystander.connect();
+  try {
+    await listener.query('LISTEN "jobs:insert"; LISTEN other');
+    const heardByBystander: string[] = [];
+    bystander.on('notification', (message) => heardByBystander.push(message.channel));
+    const heard = new Promise<pg.Notification>((resolve) => listener.once('notification', resolve));
+    // Sent from a third connection of the pool, inside a transaction: delivered at commit.
+    await pool.query(`begin; select pg_notify('jobs:insert', '{"id": 1}'); commit`);
+    expect(await heard).toMatchObject({ channel: 'jobs:insert', payload: '{"id": 1}' });
+    // The session is shared: another connection's UNLISTEN must not silence this one's channel.
+    await bystander.query('LISTEN "jobs:insert"');
+    await bystander.query('UNLISTEN *');
+    const heardAgain = new Promise<pg.Notification>((resolve) => listener.once('notification', resolve));
+    await pool.query(`select pg_notify('jobs:insert', 'again')`);
+    expect(await heardAgain).toMatchObject({ channel: 'jobs:insert', payload: 'again' });
+    // UNLISTEN stops it; a round trip on the bystander shows nothing was sent its way.
+    await listener.query('UNLISTEN *');
+    const unheard: string[] = [];
+    listener.on('notification', (message) => unheard.push(message.channel));
+    await pool.query(`select pg_notify('other', 'x')`);
+    await listener.query('select 1');
+    await bystander.query('select 1');
+    expect(unheard).toEqual([]);
+    expect(heardByBystander).toEqual([]);
+  } finally {
+    await listener.end();
+    await bystander.end();
+  }
+});

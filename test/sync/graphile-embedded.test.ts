@@ -1,7 +1,8 @@
 /**
- * OPERATION_RUNNER=graphile on the embedded PGlite (auto keeps the in-process runner there; on
- * PostgreSQL graphile is the default and every sync test uses it). A pull and a push end to end,
- * run by graphile-worker jobs in the gateway's own embedded database.
+ * graphile-worker on the embedded PGlite (the default runner there as on PostgreSQL): a pull and a
+ * push end to end, run as graphile jobs in the gateway's own embedded database. The runner is
+ * asked to poll only once a minute, so the jobs run at once only because the NOTIFY of a new
+ * job reaches graphile's listening connection (src/db/pglite-protocol-queue.ts routes it).
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GraphileOperationRunner } from '../../src/sync/graphile-runner.ts';
@@ -15,11 +16,11 @@ afterAll(removeScratchDirs);
 describe.runIf(testDatabaseKind === 'pglite')('graphile-worker on the embedded database', () => {
   let env: GatewayWithRemote;
   beforeEach(async () => {
-    env = await tAdapters[0]!.start({ env: { OPERATION_RUNNER: 'graphile', HEAD_CHECK: 'false' } });
+    env = await tAdapters[0]!.start({ env: { OPERATION_RUNNER: 'graphile', GRAPHILE_POLL_INTERVAL_MS: '60000', HEAD_CHECK: 'false' } });
   });
   afterEach(() => env.stop());
 
-  it('runs a pull and a push as graphile jobs', async () => {
+  it('runs a pull and a push as graphile jobs, woken by NOTIFY', async () => {
     expect(env.t.app.runner).toBeInstanceOf(GraphileOperationRunner);
     await pushFromAnotherClone(env.remote, { files: { ...fileOf(vlanNamespace('ns-a')), ...fileOf(vlanNamespace('ns-b')) }, message: 'seed' });
     const pulled = await sync(env.t, env.fabricId, 'PULL');
