@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { CliGitHost } from '../src/git/cli/cli-git-host.ts';
 import { managedFilePath, renderCanonicalYaml, type HedgehogObject } from '../src/hedgehog/canonical.ts';
+import { topics } from '../src/events/event-bus.ts';
 import { launchOperation } from '../src/sync/launch-operation.ts';
 import { createBareRepository, makeScratchDir } from '../test/support/git-fixtures.ts';
 import { startGitHubServer, type GitHubServer } from '../test/support/github-server/github-server.ts';
@@ -46,10 +47,16 @@ export async function startBench(options: { adapter: 'git' | 'github'; name: str
       return result.oid;
     },
     async run(type, details = {}) {
+      // Timed from the launch to the operation's own end (its last update on the event bus), not
+      // to the runner's idle: a job queue may tidy up after the operation has ended.
+      const updates = t.app.eventBus.subscribe<{ operationId: string; status: string }>(topics.fabric(fabric.id));
       const started = performance.now();
       const operation = await launchOperation(t.app.dependencies, t.app.services(), { fabricId: fabric.id, type, initiatedBy: 'bench', details });
-      await t.app.runner.idle();
+      for await (const update of updates) {
+        if (update.operationId === operation.id && ['completed', 'failed', 'cancelled'].includes(update.status)) break;
+      }
       const ms = performance.now() - started;
+      await t.app.runner.idle();
       const done = await t.app.services().operations.get(operation.id);
       if (done.status !== 'completed') throw new Error(`${type} ${done.status}: ${done.errorMessage}`);
       return { ms, operation: done as unknown as Record<string, unknown> };

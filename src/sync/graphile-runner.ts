@@ -121,8 +121,9 @@ export class GraphileOperationRunner implements OperationRunner {
 
   async idle(): Promise<void> {
     while (!this.closed && (await this.outstandingJobs()) > 0) {
-      // Woken by our own workers; the timeout covers jobs another process completes.
-      await Promise.race([once(this.finished, 'done'), new Promise((resolve) => setTimeout(resolve, 250).unref())]);
+      // Woken by our own workers; graphile removes a finished job a moment after saying so, and
+      // the timeout also covers jobs another process completes.
+      await Promise.race([once(this.finished, 'done'), new Promise((resolve) => setTimeout(resolve, 50).unref())]);
     }
   }
 
