@@ -96,3 +96,34 @@ it('a NOTIFY reaches the connections that LISTEN on its channel, not the others'
     await bystander.end();
   }
 });
+
+it('reads LISTEN and UNLISTEN out of simple-protocol queries, and nothing else', async () => {
+  const { listenChanges, notificationsIn } = await import('../../src/db/pglite-protocol-queue.ts');
+  const query = (text: string) => {
+    const body = Buffer.from(`${text}\0`);
+    const message = Buffer.alloc(5 + body.length);
+    message[0] = 0x51; // Q
+    message.writeInt32BE(4 + body.length, 1);
+    body.copy(message, 5);
+    return new Uint8Array(message);
+  };
+  expect(listenChanges(query('LISTEN "jobs:insert"; LISTEN "worker:migrate";'))).toEqual([
+    { listen: true, channel: 'jobs:insert' }, { listen: true, channel: 'worker:migrate' },
+  ]);
+  expect(listenChanges(query('listen Mixed_Case'))).toEqual([{ listen: true, channel: 'mixed_case' }]);
+  expect(listenChanges(query('UNLISTEN "a""b"'))).toEqual([{ listen: false, channel: 'a"b' }]);
+  expect(listenChanges(query('unlisten *'))).toEqual([{ listen: false, channel: '*' }]);
+  // Mixed with other statements, or not a Query message: not followed.
+  expect(listenChanges(query('LISTEN a; select 1'))).toEqual([]);
+  expect(listenChanges(query('select 1'))).toEqual([]);
+  expect(listenChanges(new Uint8Array([0x50, 0, 0, 0, 4]))).toEqual([]);
+
+  // A NotificationResponse split over two output chunks, between two other messages.
+  const notification = Buffer.concat([Buffer.from([0x41]), Buffer.alloc(4), Buffer.alloc(4), Buffer.from('jobs:insert\0{"id":1}\0')]);
+  notification.writeInt32BE(notification.length - 1, 1);
+  const ready = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]); // ReadyForQuery
+  const output = Buffer.concat([ready, notification, ready]);
+  const found = notificationsIn([output.subarray(0, 10), output.subarray(10)]);
+  expect(found.map((one) => one.channel)).toEqual(['jobs:insert']);
+  expect(Buffer.from(found[0]!.message)).toEqual(notification);
+});
