@@ -36,6 +36,11 @@ export interface TreeChange {
   previousOid: string | null;
 }
 
+/** Orders entries by path, as `readTree` and `diffTree` return them. */
+export function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
 export interface FileAddition {
   /** Path relative to the repository root. Strings are written as UTF-8. */
   path: string;

@@ -10,6 +10,7 @@
  */
 import { Parser, parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { canonicalize, managedFilePath, renderCanonicalObjectYaml, type HedgehogObject } from '../hedgehog/canonical.ts';
+import { byPath } from '../git/git-host.ts';
 import type { Finding } from '../hedgehog/findings.ts';
 import type { ValidatedObject, ValidationResult } from '../hedgehog/validate.ts';
 import { ARCHIVE_LOG_PATH, KEEP_FILE, RAW_FOLDER, UNMANAGED_FOLDER, type DirectoryEntry, type PlannedFile } from './layout.ts';
@@ -267,7 +268,7 @@ export function planIngestion(input: PlanIngestionInput): IngestionPlan {
   for (const object of validation.objects) objectByDocument.set(`${object.file}\0${object.documentIndex}`, object);
 
   const archiveEntries: Record<string, unknown>[] = [];
-  for (const raw of [...input.rawFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+  for (const raw of [...input.rawFiles].sort(byPath)) {
     const outcome: RawFileOutcome = { path: raw.path, objects: [], unmanagedDocuments: 0, conflicts: 0, emptyDocuments: 0 };
     const keptDocuments: { slice: DocumentSlice; entry: UnmanagedDocument }[] = [];
     const wholeFileProblems = fileFindings.get(raw.path) ?? [];

@@ -11,7 +11,7 @@
  *   fallback when there is no last pulled commit or the host cannot diff from it; it also
  *   repairs anything the database holds that Git no longer has.
  */
-import type { TreeChange, TreeEntry } from '../git/git-host.ts';
+import { byPath, type TreeChange, type TreeEntry } from '../git/git-host.ts';
 import { RAW_PREFIX, isManagedYaml, toFabricPath } from './fabric-paths.ts';
 
 export interface PullPlanInput {
@@ -65,7 +65,7 @@ export function planPull(input: PullPlanInput): PullPlan {
   for (const [path, previousOid] of input.storedFiles) {
     if (!seen.has(path)) plan.deleted.push({ path, previousOid });
   }
-  plan.deleted.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  plan.deleted.sort(byPath);
   return plan;
 }
 
@@ -110,9 +110,9 @@ export function planPullFromDiff(input: DiffPlanInput): PullPlan {
     const path = toFabricPath(input.directory, entry.path);
     if (path !== null && path.startsWith(RAW_PREFIX)) plan.raw.push({ path, repositoryPath: entry.path, oid: entry.oid });
   }
-  const byPath = new Map<string, TreeChange>();
-  for (const change of input.changes) byPath.set(change.path, change);
-  for (const change of [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+  const changesByPath = new Map<string, TreeChange>();
+  for (const change of input.changes) changesByPath.set(change.path, change);
+  for (const change of [...changesByPath.values()].sort(byPath)) {
     const path = toFabricPath(input.directory, change.path);
     if (path === null || !isManagedYaml(path)) continue;
     const previousOid = input.storedFiles.get(path);

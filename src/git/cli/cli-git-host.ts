@@ -26,6 +26,7 @@ import {
   normalizeDirectory,
 } from '../commit-request.ts';
 import {
+  byPath,
   GitHostError,
   type AccessCheck,
   type CommitAuthor,
@@ -129,7 +130,7 @@ export class CliGitHost implements GitHost {
         const path = record.slice(tab + 1);
         entries.push({ path: dir === '' ? path : `${dir}/${path}`, mode, oid, size: Number(size) });
       }
-      return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      return entries.sort(byPath);
     });
   }
 
@@ -530,7 +531,7 @@ function parseDiffTree(output: string, dir: string): TreeChange[] {
     else if (after) changes.push({ path, status: 'added', oid: newOid, previousOid: null });
     else if (before) changes.push({ path, status: 'deleted', oid: null, previousOid: oldOid });
   }
-  return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return changes.sort(byPath);
 }
 
 /** Options-object factory, for symmetry with `createGitHubHost`. */

@@ -33,6 +33,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { gitBlobOid, toBytes } from '../blob-oid.ts';
 import { assertBranchName, assertOid, assertValidCommitRequest, normalizeDirectory, splitCommitMessage } from '../commit-request.ts';
 import {
+  byPath,
   GitHostError,
   type AccessCheck,
   type CommitRequest,
@@ -263,7 +264,7 @@ export class GitHubHost implements GitHost {
         collect(subtree.entries, item.path, 1);
       });
     }
-    return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return entries.sort(byPath);
   }
 
   /**
@@ -723,11 +724,11 @@ function describe(failure: RequestFailure): string {
  */
 function changesFromComparison(files: readonly RawDiffEntry[], dir: string): TreeChange[] | null {
   const prefix = dir === '' ? '' : `${dir}/`;
-  const byPath = new Map<string, TreeChange>();
+  const changesByPath = new Map<string, TreeChange>();
   const note = (change: TreeChange) => {
     if (!change.path.startsWith(prefix)) return;
-    const earlier = byPath.get(change.path);
-    byPath.set(change.path, earlier && (earlier.status === 'deleted') !== (change.status === 'deleted')
+    const earlier = changesByPath.get(change.path);
+    changesByPath.set(change.path, earlier && (earlier.status === 'deleted') !== (change.status === 'deleted')
       ? { path: change.path, status: 'modified', oid: change.oid ?? earlier.oid, previousOid: null }
       : change);
   };
@@ -760,7 +761,7 @@ function changesFromComparison(files: readonly RawDiffEntry[], dir: string): Tre
         return null;
     }
   }
-  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...changesByPath.values()].sort(byPath);
 }
 
 export function createGitHubHost(options: GitHubHostOptions): GitHubHost {
