@@ -36,6 +36,25 @@ export interface OperationUpdate {
   snapshot: OperationSnapshot;
 }
 
+export interface NewOperation {
+  fabricId: string;
+  type: OperationType;
+  trigger?: SyncOperation['trigger'];
+  initiatedBy: string;
+  details?: Record<string, unknown>;
+}
+
+/** A pending operation, persisted by the unit of work's next flush. */
+function newOperation(em: EntityManager, input: NewOperation): SyncOperation {
+  return em.create(SyncOperationSchema, {
+    fabric: requireId('Fabric', input.fabricId),
+    operationType: input.type,
+    trigger: input.trigger ?? 'api',
+    initiatedBy: input.initiatedBy,
+    details: input.details ?? {},
+  } as never);
+}
+
 export class SyncOperationService {
   constructor(private readonly deps: { em: EntityManager; eventBus: EventBus }) {}
 
@@ -65,20 +84,8 @@ export class SyncOperationService {
     return snapshotOf(operation);
   }
 
-  async create(input: {
-    fabricId: string;
-    type: OperationType;
-    trigger?: SyncOperation['trigger'];
-    initiatedBy: string;
-    details?: Record<string, unknown>;
-  }): Promise<SyncOperation> {
-    const operation = this.deps.em.create(SyncOperationSchema, {
-      fabric: requireId('Fabric', input.fabricId),
-      operationType: input.type,
-      trigger: input.trigger ?? 'api',
-      initiatedBy: input.initiatedBy,
-      details: input.details ?? {},
-    } as never);
+  async create(input: NewOperation): Promise<SyncOperation> {
+    const operation = newOperation(this.deps.em, input);
     await this.deps.em.flush();
     this.publish(operation);
     return operation;
@@ -89,20 +96,14 @@ export class SyncOperationService {
    * lock on the key, so two launches at once (a webhook and a head check, two replicas) make
    * one operation, never two whose second job would replace the first's and strand it pending.
    */
-  async createUnlessQueued(input: Parameters<SyncOperationService['create']>[0] & { jobKey: string }): Promise<{ operation: SyncOperation; created: boolean }> {
+  async createUnlessQueued(input: NewOperation & { jobKey: string }): Promise<{ operation: SyncOperation; created: boolean }> {
     const { id, created } = await this.deps.em.transactional(async (em) => {
       await em.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`sync-operation-job:${input.jobKey}`], 'all', em.getTransactionContext());
       const queued = await em.findOne(SyncOperationSchema, {
         fabric: input.fabricId, status: 'pending', operationType: input.type, details: { jobKey: input.jobKey },
       } as never);
       if (queued) return { id: queued.id, created: false };
-      const operation = em.create(SyncOperationSchema, {
-        fabric: requireId('Fabric', input.fabricId),
-        operationType: input.type,
-        trigger: input.trigger ?? 'api',
-        initiatedBy: input.initiatedBy,
-        details: { ...input.details, jobKey: input.jobKey },
-      } as never);
+      const operation = newOperation(em, { ...input, details: { ...input.details, jobKey: input.jobKey } });
       return { id: operation.id, created: true };
     });
     const operation = await this.get(id);
