@@ -18,6 +18,8 @@ import type { PGlite } from '@electric-sql/pglite';
 
 /** Message types of the extended query protocol that precede a Sync (frontend messages). */
 const EXTENDED_PROTOCOL_BEFORE_SYNC = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map((type) => type.charCodeAt(0)));
+/** Frontend messages the backend answers with ReadyForQuery: Sync and a simple Query. */
+const ENDS_WITH_READY_FOR_QUERY = new Set(['S', 'Q'].map((type) => type.charCodeAt(0)));
 /** A Sync message: `S` with length 4. */
 const SYNC = new Uint8Array([0x53, 0, 0, 0, 4]);
 
@@ -89,7 +91,10 @@ export class ProtocolCycleQueue {
         if (index === -1 || this.#queue.length === 0) break;
         const [item] = this.#queue.splice(index, 1);
         this.#writers.set(item!.handlerId, item!.onData);
-        const routing = this.#listening.size > 0;
+        // PostgreSQL sends notifications when a statement ends the transaction, before
+        // ReadyForQuery: only a Sync or a simple Query can carry them, never the (possibly large)
+        // output of an Execute, so only those outputs are kept and scanned.
+        const routing = this.#listening.size > 0 && ENDS_WITH_READY_FOR_QUERY.has(item!.message[0]!);
         const output: Uint8Array[] = [];
         let bytes = 0;
         try {
