@@ -48,6 +48,13 @@ interface Envelope {
   r?: number;
 }
 
+interface UnsentEvent {
+  topic: string;
+  payload: unknown;
+  /** The notification text, or null when it is too large and goes through `event_payload`. */
+  inline: string | null;
+}
+
 export class PostgresEventBus implements EventBus {
   /** `application_name` of the bus's connection is this prefix + the instance id (start-up recovery reads it). */
   static readonly applicationNamePrefix = 'hedgehog-gateway-events:';
@@ -59,7 +66,7 @@ export class PostgresEventBus implements EventBus {
   /** Outgoing notifications, one after another on the connection (pg runs one query at a time). */
   #outgoing: Promise<void> = Promise.resolve();
   /** Published and not yet sent to the other replicas, in order. */
-  #unsent: ({ inline: string; topic?: undefined; payload?: undefined } | { inline?: undefined; topic: string; payload: unknown })[] = [];
+  #unsent: UnsentEvent[] = [];
   #sending = false;
   #sequence = 0;
   #closed = false;
@@ -91,7 +98,7 @@ export class PostgresEventBus implements EventBus {
     }
     // The sequence number keeps PostgreSQL from folding identical notifications of one statement.
     const inline = JSON.stringify({ o: this.#options.instanceId, s: ++this.#sequence, t: topic, p: payload } satisfies Envelope);
-    this.#unsent.push(Buffer.byteLength(inline) <= INLINE_LIMIT_BYTES ? { inline } : { topic, payload });
+    this.#unsent.push({ topic, payload, inline: Buffer.byteLength(inline) <= INLINE_LIMIT_BYTES ? inline : null });
     if (!this.#sending) void this.#sendUnsent();
   }
 
@@ -109,16 +116,15 @@ export class PostgresEventBus implements EventBus {
           this.#unsent = [];
           break;
         }
-        const first = this.#unsent[0]!;
         const batch: string[] = [];
-        while (batch.length < MAX_BATCH && this.#unsent[0]?.inline !== undefined) batch.push(this.#unsent.shift()!.inline!);
-        if (batch.length === 0) this.#unsent.shift();
+        while (batch.length < MAX_BATCH && typeof this.#unsent[0]?.inline === 'string') batch.push(this.#unsent.shift()!.inline!);
+        const large = batch.length === 0 ? this.#unsent.shift()! : null;
         try {
-          if (batch.length > 0) {
+          if (large === null) {
             // A function scan yields the array in order, so the notifications go out in that order.
             await this.#serially(() => client.query('select pg_notify($1, event) from unnest($2::text[]) as events(event)', [this.#options.channel, batch]));
           } else {
-            const { topic, payload } = first as { topic: string; payload: unknown };
+            const { topic, payload } = large;
             await this.#serially(() => client.query(
               `with stored as (insert into event_payload (topic, payload, created_at) values ($2, $3::jsonb, now()) returning id)
                select pg_notify($1, json_build_object('o', $4::text, 's', $5::bigint, 't', $2::text, 'r', stored.id)::text) from stored`,
