@@ -13,6 +13,7 @@ import { canonicalize, managedFilePath, renderCanonicalObjectYaml, type Hedgehog
 import { byPath } from '../git/git-host.ts';
 import type { Finding } from '../hedgehog/findings.ts';
 import type { ValidatedObject, ValidationResult } from '../hedgehog/validate.ts';
+import { isYamlFile } from '../sync/fabric-paths.ts';
 import { ARCHIVE_LOG_PATH, KEEP_FILE, RAW_FOLDER, UNMANAGED_FOLDER, type DirectoryEntry, type PlannedFile } from './layout.ts';
 
 // ---------------------------------------------------------------- discovery
@@ -54,7 +55,7 @@ export function discoverRawFiles(entries: readonly DirectoryEntry[], options: { 
       skipped.push({ path: JSON.stringify(entry.path).slice(1, -1), code: 'PATH_REFUSED', message: `path ${unsafe}; not followed` });
     } else if (entry.mode === '120000') {
       skipped.push({ path: entry.path, code: 'SYMLINK', message: 'a symbolic link; not followed' });
-    } else if (!/\.ya?ml$/i.test(entry.path)) {
+    } else if (!isYamlFile(entry.path)) {
       skipped.push({ path: entry.path, code: 'NOT_YAML', message: 'not a .yaml or .yml file; left alone' });
     } else if (entry.size > options.maxBytes) {
       skipped.push({ path: entry.path, code: 'TOO_LARGE', message: `${entry.size} bytes, above the limit of ${options.maxBytes}; left alone (split it)` });

@@ -14,6 +14,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { MANAGED_KINDS, findKindByName } from '../hedgehog/catalog.ts';
 import { managedFilePath, type HedgehogObject } from '../hedgehog/canonical.ts';
 import { parseManifests } from '../hedgehog/manifests.ts';
+import { isYamlFile } from '../sync/fabric-paths.ts';
 
 export const LAYOUT_VERSION = 1;
 export const README_PATH = 'README.md';
@@ -133,7 +134,7 @@ export function managedFilesToRead(entries: readonly DirectoryEntry[]): Director
   const folders = new Set(MANAGED_KINDS.map((info) => info.directory));
   return entries.filter((entry) => {
     const parts = entry.path.split('/');
-    return parts.length === 3 && parts[0] === MANAGED_FOLDER && folders.has(parts[1]!) && /\.ya?ml$/i.test(parts[2]!);
+    return parts.length === 3 && parts[0] === MANAGED_FOLDER && folders.has(parts[1]!) && isYamlFile(parts[2]!);
   });
 }
 

@@ -22,6 +22,10 @@ export function toFabricPath(directory: string, repositoryPath: string): string 
   return repositoryPath.startsWith(prefix) ? repositoryPath.slice(prefix.length) : null;
 }
 
+export function isYamlFile(path: string): boolean {
+  return /\.ya?ml$/i.test(path);
+}
+
 export function isManagedYaml(fabricPath: string): boolean {
-  return fabricPath.startsWith(MANAGED_PREFIX) && /\.ya?ml$/i.test(fabricPath);
+  return fabricPath.startsWith(MANAGED_PREFIX) && isYamlFile(fabricPath);
 }

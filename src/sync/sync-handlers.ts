@@ -13,6 +13,7 @@ import { pushFabric } from './push.ts';
 import { applyResolution, type ResolutionStrategy } from './conflict-resolution.ts';
 import type { SyncOperation } from './sync-operation.entity.ts';
 import { cancelTopic } from './sync-commands.ts';
+import { isYamlFile } from './fabric-paths.ts';
 
 export function registerSyncHandlers(handlers: OperationHandlers): void {
   handlers.pull = (context) => withGit(context, async (pull) => {
@@ -75,13 +76,13 @@ async function pushAndCount(context: OperationStepsContext, pull: PullContext, r
     repository, message: details.message ?? null, actor: context.operation.initiatedBy, maxAttempts: context.dependencies.config.pushMaxAttempts,
   });
   const pulled = result.pulls.reduce((sum, one) => sum + one.filesCreated + one.filesUpdated + one.filesDeleted, 0);
-  const ingestion = await ingestRawFiles(context, pull, result.pulls);
+  const ingestionCommit = await ingestRawFiles(context, pull, result.pulls);
   return {
     filesProcessed: result.written + pulled,
     filesCreated: result.pulls.reduce((sum, one) => sum + one.filesCreated, 0),
     filesUpdated: result.written + result.pulls.reduce((sum, one) => sum + one.filesUpdated, 0),
     filesDeleted: result.pulls.reduce((sum, one) => sum + one.filesDeleted, 0),
-    commitSha: result.commitOid ?? ingestion?.commitSha ?? null,
+    commitSha: result.commitOid ?? ingestionCommit,
     pullRequestUrl: result.pullRequestUrl,
     details: {
       ...context.operation.details,
@@ -93,7 +94,7 @@ async function pushAndCount(context: OperationStepsContext, pull: PullContext, r
   };
 }
 
-function pullCounters(result: PullResult, context: OperationStepsContext, ingestion: RawIngestion | null): Partial<SyncOperation> {
+function pullCounters(result: PullResult, context: OperationStepsContext, ingestionCommit: string | null): Partial<SyncOperation> {
   return {
     filesProcessed: result.filesCreated + result.filesUpdated + result.filesDeleted,
     filesCreated: result.filesCreated,
@@ -106,17 +107,8 @@ function pullCounters(result: PullResult, context: OperationStepsContext, ingest
         source: result.source,
       },
     },
-    ...(ingestion?.commitSha ? { commitSha: ingestion.commitSha } : {}),
+    ...(ingestionCommit ? { commitSha: ingestionCommit } : {}),
   };
-}
-
-/** A file in raw/ that ingestion would read (the folder's keep file and non-YAML files are left alone). */
-const isRawYaml = (repositoryPath: string) => /\.ya?ml$/i.test(repositoryPath);
-
-interface RawIngestion {
-  files: number;
-  commitSha: string | null;
-  fields: Partial<SyncOperation>;
 }
 
 /**
@@ -125,10 +117,12 @@ interface RawIngestion {
  * second, incremental pull then records that commit, so the operation ends with Git and the
  * database in step. Its phases are reported as `ingest_<stage>`, its figures under
  * `details.ingestion`. When it fails, the operation fails with the reason: what was pulled stays
- * applied, and the raw files stay in raw/ for the next run.
+ * applied, and the raw files stay in raw/ for the next run. Returns the ingestion commit, or
+ * null when nothing was ingested.
  */
-async function ingestRawFiles(context: OperationStepsContext, pull: PullContext, pulls: readonly PullResult[]): Promise<RawIngestion | null> {
-  const raw = [...new Set(pulls.flatMap((one) => one.rawFiles))].filter(isRawYaml);
+async function ingestRawFiles(context: OperationStepsContext, pull: PullContext, pulls: readonly PullResult[]): Promise<string | null> {
+  // The folder's keep file and non-YAML files are left alone by ingestion: they start none.
+  const raw = [...new Set(pulls.flatMap((one) => one.rawFiles))].filter(isYamlFile);
   if (raw.length === 0) return null;
   const { operations, operation } = context;
   await operations.update(operation, { phase: 'ingest_raw' }, [{ message: `${raw.length} file(s) in raw/: ingesting them in this operation` }]);
@@ -157,7 +151,7 @@ async function ingestRawFiles(context: OperationStepsContext, pull: PullContext,
   }
   // The ingestion commit (and anything that landed meanwhile) is recorded like any other change.
   if (fields.commitSha) await pullFabric(pull);
-  return { files: raw.length, commitSha: fields.commitSha ?? null, fields };
+  return fields.commitSha ?? null;
 }
 
 function pick(counters: Partial<SyncOperation>): Record<string, unknown> {
