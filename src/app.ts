@@ -34,6 +34,7 @@ import { createLogger, withRequestLog, type Logger } from './logger.ts';
 import { SecretBox } from './secrets/secret-box.ts';
 import { resolveSecretKey } from './secrets/secret-key.ts';
 import { createServices, type ServiceDependencies } from './services.ts';
+import { workerPoolManifestValidator } from './manifest-validator/worker-pool-validator.ts';
 import { executeOperation, type OperationHandlers } from './sync/launch-operation.ts';
 import type { OperationRunner } from './sync/operation-runner.ts';
 import { createOperationRunner, defaultInstanceId, recoverOperations } from './sync/sync-runtime.ts';
@@ -111,7 +112,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     config, logger, orm, databaseUrl, instanceId,
     execute: (operationId, runOptions) => executeOperation(dependencies, operationId, runOptions),
   });
-  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, runner, operationHandlers };
+  // Large manifests are validated on worker threads so that no request holds the event loop.
+  const validator = workerPoolManifestValidator({
+    maxBytes: config.maxYamlBytes, maxDocuments: config.validation.maxDocuments, maxFindings: config.validation.maxFindings,
+    timeoutMs: config.validation.timeoutMs, inlineBytes: 64 * 1024, ...(config.validation.threads ? { threads: config.validation.threads } : {}),
+  });
+  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, validator, runner, operationHandlers };
   // With migrations pending (only when started with migrate: false) the tables may not exist yet:
   // serve /readyz saying so, and touch nothing else.
   const schemaReady = options.migrate !== false || (await migrationsAreCurrent(orm));
@@ -303,6 +309,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       await headChecks?.stop();
       await runner.close();
       await clusterWatchers.stop();
+      await validator.close();
       await eventBus.stop?.();
       await orm.close(true);
       await embedded?.stop();

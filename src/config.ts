@@ -30,6 +30,10 @@ const EnvironmentSchema = z.object({
   DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   MAX_YAML_BYTES: z.coerce.number().int().min(1).default(5 * 1024 * 1024),
+  MAX_YAML_DOCUMENTS: z.coerce.number().int().min(1).default(50_000),
+  VALIDATION_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  VALIDATION_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+  VALIDATION_MAX_FINDINGS: z.coerce.number().int().min(1).default(1_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(12 * 1024 * 1024),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   MAX_QUERY_COST: z.coerce.number().int().min(10).default(20_000),
@@ -62,6 +66,14 @@ export interface Config {
   readonly pagination: { readonly defaultPageSize: number; readonly maxPageSize: number };
   readonly shutdownTimeoutMs: number;
   readonly maxYamlBytes: number;
+  /** Bounds of one validation request, and the worker threads that validate large inputs. */
+  readonly validation: {
+    readonly maxDocuments: number;
+    readonly timeoutMs: number;
+    /** null: one fewer than the cores, at least one. */
+    readonly threads: number | null;
+    readonly maxFindings: number;
+  };
   readonly limits: {
     readonly maxBodyBytes: number;
     readonly maxQueryDepth: number;
@@ -142,6 +154,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pagination: Object.freeze({ defaultPageSize: e.DEFAULT_PAGE_SIZE, maxPageSize: e.MAX_PAGE_SIZE }),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     maxYamlBytes: e.MAX_YAML_BYTES,
+    validation: Object.freeze({
+      maxDocuments: e.MAX_YAML_DOCUMENTS,
+      timeoutMs: e.VALIDATION_TIMEOUT_MS,
+      threads: e.VALIDATION_THREADS ?? null,
+      maxFindings: e.VALIDATION_MAX_FINDINGS,
+    }),
     limits: Object.freeze({
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxQueryDepth: e.MAX_QUERY_DEPTH,

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   | 'CONFLICT'
   | 'UNAUTHENTICATED'
-  | 'FORBIDDEN';
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED';
 
 export interface SourceLocation {
   file?: string;

@@ -8,6 +8,7 @@ import { FabricService } from './fabric/fabric.service.ts';
 import { GitRepositoryService } from './fabric/git-repository.service.ts';
 import { GitopsService } from './gitops/gitops.service.ts';
 import type { Logger } from './logger.ts';
+import type { ManifestValidator } from './manifest-validator/manifest-validator.ts';
 import { ResourceService } from './resource/resource.service.ts';
 import type { SecretBox } from './secrets/secret-box.ts';
 import type { OperationHandlers } from './sync/launch-operation.ts';
@@ -21,6 +22,8 @@ export interface ServiceDependencies {
   logger: Logger;
   secretBox: SecretBox;
   eventBus: EventBus;
+  /** Where manifests are validated (large inputs on worker threads). */
+  validator: ManifestValidator;
   runner: OperationRunner;
   /** The work of each operation type, registered by the composition root. */
   operationHandlers: OperationHandlers;
@@ -47,7 +50,7 @@ export function createServices(deps: ServiceDependencies): Services {
     em,
     gitRepositories: new GitRepositoryService({ em, secretBox: deps.secretBox }),
     fabrics: new FabricService({ em, secretBox: deps.secretBox, onChange: (change) => deps.clusterWatchers?.fabricChanged(change) }),
-    resources: new ResourceService({ em, eventBus: deps.eventBus, maxYamlBytes: deps.config.maxYamlBytes }),
+    resources: new ResourceService({ em, eventBus: deps.eventBus, maxYamlBytes: deps.config.maxYamlBytes, validator: deps.validator }),
     operations: new SyncOperationService({ em, eventBus: deps.eventBus }),
     tokens: new TokenService({ em }),
   };

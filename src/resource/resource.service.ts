@@ -3,9 +3,10 @@ import { DomainError, notFound, requireId } from '../errors.ts';
 import { topics, type EventBus } from '../events/event-bus.ts';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 import type { FabricConfig } from '../hedgehog/fabric-config.ts';
-import type { ValidatedObject, ValidationResult } from '../hedgehog/validate.ts';
+import type { ValidatedObject } from '../hedgehog/validate.ts';
 import { checkManifestShape, parseSingleManifest, type ManifestObject } from './manifest-input.ts';
-import { effectiveObjects, requireOneValidObject, validateManifestInput } from './manifest-validation.ts';
+import type { BoundedValidationResult, ManifestValidator } from '../manifest-validator/manifest-validator.ts';
+import { effectiveObjects, requireOneValidObject } from './manifest-validation.ts';
 import { ResourceSchema, type Resource } from './resource.entity.ts';
 
 export interface ResourceFilter {
@@ -42,7 +43,7 @@ export interface FabricEvent {
 }
 
 export class ResourceService {
-  constructor(private readonly deps: { em: EntityManager; eventBus: EventBus; maxYamlBytes: number }) {}
+  constructor(private readonly deps: { em: EntityManager; eventBus: EventBus; maxYamlBytes: number; validator: ManifestValidator }) {}
 
   async list(filter: ResourceFilter, page: Page): Promise<{ items: Resource[]; totalCount: number }> {
     await this.requireFabric(filter.fabricId);
@@ -152,16 +153,18 @@ export class ResourceService {
   }
 
   /**
-   * Checks a manifest as the fabric would see it with every pending draft applied. Changes
-   * nothing; `validateManifests` answers with this.
+   * Checks a manifest as the fabric would see it with every pending draft applied (or on its own
+   * when no fabric is named). Changes nothing; `validateManifests` answers with this.
    */
-  async validate(fabricId: string, input: ManifestInput): Promise<ValidationResult> {
+  async validate(fabricId: string | null, input: ManifestInput): Promise<BoundedValidationResult> {
+    const manifest = input.yaml !== undefined ? { yaml: input.yaml } : { object: input.object };
+    if (fabricId === null) return this.deps.validator.validate({ ...manifest, existing: [] });
     const [rows, fabric] = await Promise.all([
       this.deps.em.find(ResourceSchema, { fabric: fabricId }, { disableIdentityMap: true }),
       this.deps.em.findOneOrFail(FabricSchema, { id: fabricId }, { fields: ['validationSettings'] }),
     ]);
-    return validateManifestInput({
-      ...(input.yaml !== undefined ? { yaml: input.yaml } : { object: input.object }),
+    return this.deps.validator.validate({
+      ...manifest,
       existing: effectiveObjects(rows),
       fabricConfig: fabric.validationSettings as Partial<FabricConfig>,
     });

@@ -1,7 +1,6 @@
 import type { Finding } from '../../hedgehog/findings.ts';
-import type { ValidatedObject, ValidationResult } from '../../hedgehog/validate.ts';
-import { validateManifestInput } from '../../resource/manifest-validation.ts';
-import { DomainError } from '../../errors.ts';
+import type { ValidatedObject } from '../../hedgehog/validate.ts';
+import type { BoundedValidationResult } from '../../manifest-validator/manifest-validator.ts';
 import { builder } from '../builder.ts';
 
 const SeverityEnum = builder.enumType('FindingSeverity', { values: { ERROR: { value: 'error' }, WARNING: { value: 'warning' } } as const });
@@ -35,11 +34,14 @@ const ValidatedObjectRef = builder.objectRef<ValidatedObject>('ValidatedObject')
   }),
 });
 
-const ValidationResultRef = builder.objectRef<ValidationResult>('ValidationResult').implement({
+const ValidationResultRef = builder.objectRef<BoundedValidationResult>('ValidationResult').implement({
   fields: (t) => ({
     valid: t.exposeBoolean('valid'),
-    errors: t.field({ type: [FindingRef], resolve: (result) => result.errors }),
-    warnings: t.field({ type: [FindingRef], resolve: (result) => result.warnings }),
+    errors: t.field({ type: [FindingRef], description: 'The first VALIDATION_MAX_FINDINGS errors (errorCount says how many there are).', resolve: (result) => result.errors }),
+    warnings: t.field({ type: [FindingRef], description: 'The first VALIDATION_MAX_FINDINGS warnings (warningCount says how many there are).', resolve: (result) => result.warnings }),
+    errorCount: t.exposeInt('errorCount', { description: 'Every error found, also those not listed.' }),
+    warningCount: t.exposeInt('warningCount', { description: 'Every warning found, also those not listed.' }),
+    findingsTruncated: t.exposeBoolean('findingsTruncated', { description: 'True when errors or warnings list only the first VALIDATION_MAX_FINDINGS.' }),
     objects: t.field({ type: [ValidatedObjectRef], resolve: (result) => result.objects }),
   }),
 });
@@ -48,18 +50,14 @@ builder.queryFields((t) => ({
   validateManifests: t.field({
     type: ValidationResultRef,
     description:
-      'Checks multi-document YAML like `hhfab validate`, reporting every finding with its position. With a fabricId the input is checked together with the fabric (its Git state with pending drafts applied). Changes nothing.',
+      'Checks multi-document YAML like `hhfab validate`, reporting every finding with its position. With a fabricId the input is checked together with the fabric (its Git state with pending drafts applied). Changes nothing. At most MAX_YAML_BYTES bytes and MAX_YAML_DOCUMENTS documents; large inputs are validated on worker threads and stopped after VALIDATION_TIMEOUT_MS.',
     args: { yaml: t.arg.string({ required: true }), fabricId: t.arg.id() },
     resolve: async (_root, args, context) => {
-      const maxBytes = context.dependencies.config.maxYamlBytes;
-      if (Buffer.byteLength(args.yaml, 'utf8') > maxBytes) {
-        throw new DomainError('INVALID_INPUT', `The YAML is larger than ${maxBytes} bytes`);
-      }
       if (args.fabricId != null) {
         await context.services.fabrics.get(String(args.fabricId));
         return context.services.resources.validate(String(args.fabricId), { yaml: args.yaml });
       }
-      return validateManifestInput({ yaml: args.yaml, existing: [] });
+      return context.services.resources.validate(null, { yaml: args.yaml });
     },
   }),
 }));

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryDatabase } from '../support/database.ts';
+import { vlanNamespaceYaml } from '../support/fixtures.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/**
+ * One request's validation is bounded (bytes, documents, time) and large inputs are validated on a
+ * worker thread, so a viewer sending huge YAML cannot freeze the gateway. Timing figures are in
+ * bench/validate-under-load.ts; here only order and bounds are asserted.
+ */
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({
+    env: { MUTATIONS_PER_MINUTE: '1000', HEAD_CHECK: 'false', MAX_YAML_DOCUMENTS: '60000', VALIDATION_MAX_FINDINGS: '10' },
+  });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const VALIDATE = 'query($y: String!) { validateManifests(yaml: $y) { valid errorCount warningCount findingsTruncated errors { code } objects { name } } }';
+
+/** `count` valid VLANNamespaces, one document each. */
+function manyObjects(count: number): string {
+  return Array.from({ length: count }, (_, index) => vlanNamespaceYaml(`ns-${index}`)).join('---\n');
+}
+
+async function rowCounts() {
+  const counts: Record<string, number> = {};
+  for (const table of ['git_repository', 'fabric', 'resource', 'sync_operation', 'api_token']) {
+    counts[table] = Number((await queryDatabase<{ n: string }>(t.database.url, `select count(*) as n from ${table}`))[0]?.n);
+  }
+  return counts;
+}
+
+describe('validateManifests is bounded', () => {
+  it('answers /healthz while a large validation runs on a worker thread', async () => {
+    const viewer = await t.createToken({ role: 'viewer' });
+    const before = t.app.dependencies.validator.stats().completedOnWorkers;
+    let settled = false;
+    const validation = t.graphql(VALIDATE, { y: manyObjects(5_000) }, { authorization: `Bearer ${viewer}` }).finally(() => { settled = true; });
+    // Wait until the work has reached a worker thread, then ask the event loop for something else.
+    await expect.poll(() => t.app.dependencies.validator.stats().runningOnWorkers, { timeout: 20_000, interval: 5 }).toBe(1);
+    const health = await fetch(`${t.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(settled).toBe(false);
+    const result = await validation;
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.validateManifests.valid).toBe(true);
+    expect(result.data?.validateManifests.objects).toHaveLength(5_000);
+    expect(t.app.dependencies.validator.stats().completedOnWorkers).toBe(before + 1);
+  });
+
+  it('gives the same answer on a worker thread as on the event loop', async () => {
+    const duplicate = `${manyObjects(3_000)}---\n${vlanNamespaceYaml('ns-7')}`;
+    const small = `${vlanNamespaceYaml('a')}---\n${vlanNamespaceYaml('a')}`;
+    const large = (await t.graphqlOk(VALIDATE, { y: duplicate })).validateManifests;
+    const inline = (await t.graphqlOk(VALIDATE, { y: small })).validateManifests;
+    expect(large.valid).toBe(false);
+    expect(inline.valid).toBe(false);
+    expect(large.errors.map((e: { code: string }) => e.code)).toEqual(inline.errors.map((e: { code: string }) => e.code));
+  });
+
+  it('refuses more documents than MAX_YAML_DOCUMENTS before parsing, changing nothing', async () => {
+    const before = await rowCounts();
+    const tiny = Array.from({ length: 60_001 }, () => 'a: 1\n').join('---\n');
+    const result = await t.graphql(VALIDATE, { y: tiny });
+    expect(result.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+    expect(result.errors?.[0]?.message).toMatch(/more than 60000 documents/);
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('lists at most VALIDATION_MAX_FINDINGS findings and says how many there were', async () => {
+    const result = (await t.graphqlOk(VALIDATE, { y: Array.from({ length: 500 }, () => 'a: 1\n').join('---\n') })).validateManifests;
+    expect(result.errorCount).toBe(500);
+    expect(result.errors).toHaveLength(10);
+    expect(result.findingsTruncated).toBe(true);
+  });
+});
+
+describe('a validation that runs too long', () => {
+  let slow: TestApp;
+  beforeAll(async () => {
+    slow = await startTestApp({ env: { HEAD_CHECK: 'false', VALIDATION_TIMEOUT_MS: '1000' } });
+  });
+  afterAll(async () => {
+    await slow?.stop();
+  });
+
+  it('is stopped with a clear error, and the next one is served', async () => {
+    const result = await slow.graphql(VALIDATE, { y: manyObjects(20_000) });
+    expect(result.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+    expect(result.errors?.[0]?.message).toMatch(/longer than 1000 ms/);
+    const next = await slow.graphql(VALIDATE, { y: vlanNamespaceYaml('after') });
+    expect(next.errors).toBeUndefined();
+    expect(next.data?.validateManifests.valid).toBe(true);
+  });
+});
