@@ -161,7 +161,8 @@ export class ResourceService {
     if (fabricId === null) return this.deps.validator.validate({ ...manifest, existing: [] });
     const [rows, fabric] = await Promise.all([
       this.deps.em.find(ResourceSchema, { fabric: fabricId }, { disableIdentityMap: true }),
-      this.deps.em.findOneOrFail(FabricSchema, { id: fabricId }, { fields: ['validationSettings'] }),
+      // Apart from the unit of work: a partly loaded Fabric there would answer later reads without its other fields.
+      this.deps.em.findOneOrFail(FabricSchema, { id: fabricId }, { fields: ['validationSettings'], disableIdentityMap: true }),
     ]);
     return this.deps.validator.validate({
       ...manifest,

@@ -58,7 +58,8 @@ ResourceRef.implement({
   description: 'One Hedgehog object of a fabric, with its desired (Git), draft (API) and live (cluster) states.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    fabric: t.field({ type: FabricRef, resolve: (resource) => resource.fabric.load() as never }),
+    // Through the request's loader (whole rows, batched): the unit of work may hold a partly loaded Fabric.
+    fabric: t.field({ type: FabricRef, resolve: (resource, _args, context) => context.loaders.fabricById.load(resource.fabric.id) }),
     apiVersion: t.exposeString('apiVersion'),
     kind: t.exposeString('kind'),
     namespace: t.exposeString('namespace'),

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryDatabase } from '../support/database.ts';
+import { createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/** What a mutation answers: every field it was asked for, each field's result on its own. */
+let t: TestApp;
+let fabricId: string;
+beforeAll(async () => {
+  t = await startTestApp({ env: { MUTATIONS_PER_MINUTE: '1000', HEAD_CHECK: 'false' } });
+  fabricId = (await createFabric(t, { name: 'results' })).id;
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('mutation results', () => {
+  it('updateResource answers the fabric it belongs to', async () => {
+    const created = await t.graphqlOk(`mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id fabric { name } } }`, { f: fabricId, y: vlanNamespaceYaml('first') });
+    expect(created.createResource.fabric.name).toBe('results');
+    const updated = await t.graphql(`mutation($id: ID!, $y: String!) { updateResource(id: $id, manifest: { yaml: $y }) { id fabric { id name } } }`, { id: created.createResource.id, y: vlanNamespaceYaml('first', { from: 1000, to: 1500 }) });
+    expect(updated.errors).toBeUndefined();
+    expect(updated.data?.updateResource.fabric).toEqual({ id: fabricId, name: 'results' });
+  });
+
+  it('keeps the results of earlier fields when a later field fails', async () => {
+    const result = await t.graphql(
+      `mutation($f: ID!, $good: String!, $bad: String!) {
+        good: createResource(fabricId: $f, manifest: { yaml: $good }) { id name }
+        bad: createResource(fabricId: $f, manifest: { yaml: $bad }) { id name }
+      }`,
+      { f: fabricId, good: vlanNamespaceYaml('second'), bad: 'kind: [' },
+    );
+    expect(result.data?.good?.name).toBe('second');
+    expect(result.data?.bad).toBeNull();
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors?.[0]?.path).toEqual(['bad']);
+    expect(result.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+    // What the answer says was applied is what the database holds.
+    const rows = await queryDatabase(t.database.url, `select name from resource where fabric_id = $1 and name = 'second'`, [fabricId]);
+    expect(rows).toHaveLength(1);
+  });
+});
