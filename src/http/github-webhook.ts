@@ -5,9 +5,17 @@
  * body must match that repository's webhook secret (constant-time compare), or the answer is 401
  * and nothing is queued. A push to the watched branch that touches a fabric's directory queues a
  * pull of that fabric (job key `pull:<fabric>`: a burst becomes one pull); everything else is
- * acknowledged with 202 and ignored. A delivery id seen before is ignored.
+ * acknowledged with 202 and ignored.
+ *
+ * Replays: the delivery id header is not signed, so deliveries are recorded by the SHA-256 of the
+ * signed body too (table `webhook_delivery`, shared by replicas, written before anything is
+ * queued): a body seen before is ignored whatever id it comes with, or without one, and so is an
+ * id seen before. Records older than DELIVERY_DAYS are dropped; a replay older than that queues
+ * at most one pull, which reads Git and changes nothing by itself.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 import type { GitRepository } from '../fabric/git-repository.entity.ts';
 import { createServices, type ServiceDependencies } from '../services.ts';
@@ -16,7 +24,7 @@ import { isRelevantPush, verifyWebhookSignature, type PushEventSummary } from '.
 
 export const WEBHOOK_PATH = '/webhooks/github';
 const MAX_BODY_BYTES = 25 * 1024 * 1024; // GitHub caps payloads at 25 MB
-const REMEMBERED_DELIVERIES = 10_000;
+const DELIVERY_DAYS = 30;
 
 export interface WebhookOutcome {
   status: number;
@@ -33,12 +41,6 @@ export function repositoryKey(url: string): string | null {
 }
 
 export function createGitHubWebhookHandler(deps: ServiceDependencies) {
-  const seen = new Set<string>();
-  const remember = (delivery: string) => {
-    seen.add(delivery);
-    if (seen.size > REMEMBERED_DELIVERIES) seen.delete(seen.values().next().value as string);
-  };
-
   async function handle(headers: IncomingMessage['headers'], body: Buffer): Promise<WebhookOutcome> {
     const header = (name: string) => {
       const value = headers[name];
@@ -75,10 +77,9 @@ export function createGitHubWebhookHandler(deps: ServiceDependencies) {
       }
     }
     if (!repository) return { status: 401, body: { error: 'signature missing or not valid for any repository with a webhook secret' } };
-    if (delivery && (seen.has(delivery) || (await deliveryRecorded(services.em, delivery)))) {
+    if (!(await recordDelivery(services.em, { body, delivery, event }))) {
       return { status: 202, body: { status: 'ignored', reason: 'delivery already seen' } };
     }
-    if (delivery) remember(delivery);
     if (event === 'ping') return { status: 202, body: { status: 'pong' } };
     if (event !== 'push') return { status: 202, body: { status: 'ignored', reason: `event ${event || '(none)'} is not used` } };
 
@@ -121,11 +122,19 @@ export function createGitHubWebhookHandler(deps: ServiceDependencies) {
   };
 }
 
-async function deliveryRecorded(em: import('@mikro-orm/postgresql').EntityManager, delivery: string): Promise<boolean> {
-  // Another gateway process may have taken it: pulls record their deliveries.
-  const rows = await em.getConnection().execute<{ n: number }[]>(
-    `select count(*)::int as n from sync_operation where jsonb_exists(details->'deliveries', ?)`,
-    [delivery],
+/**
+ * Records a delivery by its body's digest and its id; false when either was recorded before. One
+ * statement, so two replicas receiving the same delivery at once record it once.
+ */
+async function recordDelivery(em: EntityManager, input: { body: Buffer; delivery: string; event: string }): Promise<boolean> {
+  const digest = createHash('sha256').update(input.body).digest('hex');
+  const connection = em.getConnection();
+  const inserted = await connection.execute<{ digest: string }[]>(
+    `insert into webhook_delivery (digest, delivery_id, event) values (?, ?, ?) on conflict do nothing returning digest`,
+    [digest, input.delivery === '' ? null : input.delivery, input.event],
   );
-  return (rows[0]?.n ?? 0) > 0;
+  if (Math.random() < 0.01) {
+    await connection.execute(`delete from webhook_delivery where received_at < now() - make_interval(days => ?)`, [DELIVERY_DAYS]);
+  }
+  return inserted.length > 0;
 }

@@ -25,7 +25,7 @@ it('migrates up from an empty database, matches the entities exactly, and migrat
   const applied = await migrateToLatest(orm);
   expect(applied.length).toBeGreaterThan(0);
   expect(await migrationsAreCurrent(orm)).toBe(true);
-  expect(await tables()).toEqual(['api_token', 'event_payload', 'fabric', 'git_repository', 'resource', 'sync_event', 'sync_operation']);
+  expect(await tables()).toEqual(['api_token', 'event_payload', 'fabric', 'git_repository', 'resource', 'sync_event', 'sync_operation', 'webhook_delivery']);
 
   // The entities and the checked-in migrations agree: the ORM finds nothing to change.
   const diff = await orm.schema.getUpdateSchemaSQL({ wrap: false });
