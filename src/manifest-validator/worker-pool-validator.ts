@@ -12,11 +12,13 @@ export interface WorkerPoolOptions extends ValidationLimits {
   threads?: number;
   /**
    * A validation running longer is stopped (its worker is ended) and refused with INVALID_INPUT;
-   * one waiting longer for a thread is refused with RATE_LIMITED.
+   * one waiting longer than `queueTimeoutMs` for a thread is refused with RATE_LIMITED.
    */
   timeoutMs: number;
   /** Requests waiting for a thread; more are refused with RATE_LIMITED. */
   maxQueue?: number;
+  /** Longest wait for a thread (starting one included); default 60 s. */
+  queueTimeoutMs?: number;
 }
 
 /**
@@ -49,7 +51,7 @@ export function workerPoolManifestValidator(options: WorkerPoolOptions): Manifes
       const abort = new AbortController();
       const channel = new MessageChannel();
       let started = false;
-      let timer = setTimeout(() => abort.abort('queued'), options.timeoutMs);
+      let timer = setTimeout(() => abort.abort('queued'), options.queueTimeoutMs ?? 60_000);
       channel.port1.once('message', () => {
         started = true;
         clearTimeout(timer);
@@ -67,7 +69,7 @@ export function workerPoolManifestValidator(options: WorkerPoolOptions): Manifes
           throw new DomainError('INVALID_INPUT', `Validation took longer than ${options.timeoutMs} ms and was stopped (VALIDATION_TIMEOUT_MS); send fewer documents at once`);
         }
         if (abort.signal.aborted || /queue is at limit/i.test((error as Error).message)) {
-          throw new DomainError('RATE_LIMITED', 'Too many large validations are waiting; retry shortly', { retryAfterSeconds: Math.ceil(options.timeoutMs / 1000) });
+          throw new DomainError('RATE_LIMITED', 'Too many large validations are waiting; retry shortly', { retryAfterSeconds: 5 });
         }
         throw error;
       } finally {
