@@ -266,6 +266,24 @@ describe('a Kubernetes server URL', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('stored with credentials (before these checks) is shown without them and is not used', async () => {
+    const em = t.app.orm.em.fork();
+    const fabric = em.create(FabricSchema, {
+      name: `kube-stored-url-${randomBytes(4).toString('hex')}`,
+      kubernetesServer: `http://admin:hunter2@127.0.0.1:${new URL(listenerUrl).port}/?access_token=hunter3`,
+      encryptedKubernetesCredentials: t.app.secretBox.sealJson({ token: 'STORED-URL-TOKEN' }),
+    } as never);
+    await em.flush();
+    const viewer = await t.createToken({ role: 'viewer' });
+    const shown = await t.graphql(`query($id: ID!) { fabric(id: $id) { kubernetes { server } } }`, { id: fabric.id }, { authorization: `Bearer ${viewer}` });
+    expect(shown.data?.fabric.kubernetes.server).toBe(`http://127.0.0.1:${new URL(listenerUrl).port}`);
+    const tested = await t.graphqlOk(`mutation($f: ID!) { testClusterConnection(fabricId: $f) { ok error } }`, { f: fabric.id });
+    expect(tested.testClusterConnection).toMatchObject({ ok: false, error: expect.stringContaining('server: must not contain credentials') });
+    expect(JSON.stringify([shown, tested])).not.toMatch(/hunter[23]/);
+    expect(received.some((request) => request.headers.authorization === 'Bearer STORED-URL-TOKEN')).toBe(false);
+    await t.graphqlOk(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
+  });
+
   const targetRows = () => [
     'http://169.254.169.254/',
     'http://169.254.169.254:80/latest/meta-data/',

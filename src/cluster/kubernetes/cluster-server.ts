@@ -60,6 +60,21 @@ export function serverProblem(server: string, options: { credentialsField: strin
   return undefined;
 }
 
+/**
+ * A stored server URL as the API shows it: without userinfo, query or fragment, which a gateway
+ * before these checks may have stored (they are never shown). Null for what is not a URL.
+ */
+export function displayServer(server: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    return null;
+  }
+  if (url.username === '' && url.password === '' && url.search === '' && url.hash === '') return server;
+  return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+}
+
 function isThisHost(host: string, family: 'ipv4' | 'ipv6' | undefined, gatewayHost: string): boolean {
   if (host === gatewayHost.toLowerCase() || host === 'localhost' || host.endsWith('.localhost')) return true;
   if (!family) return false;
