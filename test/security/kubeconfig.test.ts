@@ -199,6 +199,7 @@ describe('a kubeconfig may hold inline credentials only', () => {
     await barrier();
     expect(listenerSawSecret()).toBe(false);
     expect(existsSync(marker())).toBe(false);
+    expect(t.logs()).not.toContain(FILE_SECRET);
   });
 });
 
@@ -264,6 +265,7 @@ describe('a Kubernetes server URL', () => {
       expect(JSON.stringify(response)).not.toContain(secret);
     }
     expect(await snapshot()).toEqual(before);
+    expect(t.logs()).not.toContain(secret);
   });
 
   it('stored with credentials (before these checks) is shown without them and is not used', async () => {
