@@ -8,6 +8,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { clusterRefreshSteps } from './cluster/cluster.service.ts';
 import { FabricWatchers } from './cluster/fabric-watchers.ts';
+import type { GatewayAddress } from './cluster/kubernetes/cluster-server.ts';
 import type { Config } from './config.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.ts';
 import { initOrm, migrateToLatest, migrationsAreCurrent } from './db/orm.ts';
@@ -117,13 +118,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     maxBytes: config.maxYamlBytes, maxDocuments: config.validation.maxDocuments, maxFindings: config.validation.maxFindings,
     timeoutMs: config.validation.timeoutMs, inlineBytes: 64 * 1024, ...(config.validation.threads ? { threads: config.validation.threads } : {}),
   });
-  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, validator, runner, operationHandlers };
+  // The port is known once the server listens (PORT=0 picks one); start() sets it.
+  const gatewayAddress: GatewayAddress = { host: config.http.host, port: config.http.port || undefined };
+  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, validator, runner, operationHandlers, gatewayAddress };
   // With migrations pending (only when started with migrate: false) the tables may not exist yet:
   // serve /readyz saying so, and touch nothing else.
   const schemaReady = options.migrate !== false || (await migrationsAreCurrent(orm));
   if (schemaReady) await recoverOperations(dependencies, instanceId);
   // Cluster watchers: started with the server, stopped before the ORM closes.
-  const clusterWatchers = new FabricWatchers({ orm, secretBox, eventBus, logger: logger.child({ component: 'cluster' }) });
+  const clusterWatchers = new FabricWatchers({ orm, secretBox, eventBus, gatewayAddress, logger: logger.child({ component: 'cluster' }) });
   dependencies.clusterWatchers = clusterWatchers;
   operationHandlers.cluster_refresh = clusterRefreshSteps(clusterWatchers);
   const services = (): RequestServices => createServices(dependencies);
@@ -288,6 +291,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         });
       });
       const address = server.address() as AddressInfo;
+      gatewayAddress.port = address.port;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       app.url = `http://${config.http.host === 'localhost' ? 'localhost' : host}:${address.port}`;
       // Lost webhooks lose nothing: each fabric's branch head is compared every pullIntervalSeconds.

@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { FabricWatchers } from './cluster/fabric-watchers.ts';
+import type { GatewayAddress } from './cluster/kubernetes/cluster-server.ts';
 import type { Config } from './config.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { GitHost } from './git/git-host.ts';
@@ -27,6 +28,8 @@ export interface ServiceDependencies {
   runner: OperationRunner;
   /** The work of each operation type, registered by the composition root. */
   operationHandlers: OperationHandlers;
+  /** Where this gateway listens (port set once it does): cluster servers may not point back at it. */
+  gatewayAddress?: GatewayAddress;
   /** The process's cluster watchers (absent in scripts that do not watch clusters). */
   clusterWatchers?: FabricWatchers;
   /** Wraps every GitHost the sync opens (instrumentation; tests stage races at the remote with it). */
@@ -49,7 +52,7 @@ export function createServices(deps: ServiceDependencies): Services {
   const services: Omit<Services, 'gitops'> = {
     em,
     gitRepositories: new GitRepositoryService({ em, secretBox: deps.secretBox }),
-    fabrics: new FabricService({ em, secretBox: deps.secretBox, onChange: (change) => deps.clusterWatchers?.fabricChanged(change) }),
+    fabrics: new FabricService({ em, secretBox: deps.secretBox, gatewayAddress: deps.gatewayAddress, onChange: (change) => deps.clusterWatchers?.fabricChanged(change) }),
     resources: new ResourceService({ em, eventBus: deps.eventBus, maxYamlBytes: deps.config.maxYamlBytes, validator: deps.validator }),
     operations: new SyncOperationService({ em, eventBus: deps.eventBus }),
     tokens: new TokenService({ em }),

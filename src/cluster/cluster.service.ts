@@ -12,6 +12,7 @@ import type { Actor, FabricEvent } from '../resource/resource.service.ts';
 import type { OperationSteps } from '../sync/launch-operation.ts';
 import type { ClusterClient, ClusterConnection, ConnectionTestResult } from './cluster-client.ts';
 import { connectionOf, type FabricWatchers } from './fabric-watchers.ts';
+import type { GatewayAddress } from './kubernetes/cluster-server.ts';
 import { createKubernetesClusterClient } from './kubernetes/kubernetes-cluster-client.ts';
 import { recomputeDrift } from './live-state-store.ts';
 
@@ -21,6 +22,8 @@ export interface ClusterServiceDependencies {
   eventBus: EventBus;
   watchers: FabricWatchers;
   createClient?: (connection: ClusterConnection) => ClusterClient;
+  /** This gateway's listen address: a cluster server pointing back at it is refused. */
+  gatewayAddress?: GatewayAddress | undefined;
 }
 
 export class ClusterService {
@@ -38,7 +41,7 @@ export class ClusterService {
     if (!connection) return { ok: false, error: 'the fabric has a server but no credentials' };
     let client: ClusterClient;
     try {
-      client = (this.deps.createClient ?? createKubernetesClusterClient)(connection);
+      client = this.deps.createClient ? this.deps.createClient(connection) : createKubernetesClusterClient(connection, { gateway: this.deps.gatewayAddress });
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error) };
     }

@@ -16,6 +16,7 @@ import { KIND_CATALOG, MANAGED_KINDS } from '../hedgehog/catalog.ts';
 import type { Logger } from '../logger.ts';
 import type { FabricEvent } from '../resource/resource.service.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
+import type { GatewayAddress } from './kubernetes/cluster-server.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import {
   kindKey,
@@ -93,6 +94,8 @@ export interface FabricWatchersOptions {
   logger: Logger;
   /** Builds the client of a fabric's connection. @default createKubernetesClusterClient */
   createClient?: (connection: ClusterConnection) => ClusterClient;
+  /** This gateway's listen address: a cluster server pointing back at it is refused. */
+  gatewayAddress?: GatewayAddress;
   /** Retry delays for discovery and for the watch streams. */
   backoff?: BackoffOptions;
 }
@@ -334,7 +337,8 @@ class FabricWatch {
   async start(): Promise<void> {
     if (!this.#init.connection) return this.#fail('the fabric has a server but no credentials');
     try {
-      this.#client = (this.#init.options.createClient ?? createKubernetesClusterClient)(this.#init.connection);
+      const { createClient, gatewayAddress } = this.#init.options;
+      this.#client = createClient ? createClient(this.#init.connection) : createKubernetesClusterClient(this.#init.connection, { gateway: gatewayAddress });
     } catch (error) {
       return this.#fail(messageOf(error));
     }

@@ -1,6 +1,7 @@
 import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { serverProblem, type GatewayAddress } from '../cluster/kubernetes/cluster-server.ts';
+import { describeProblems, parseKubeconfig } from '../cluster/kubernetes/kubeconfig.ts';
 import { DomainError, notFound, requireId } from '../errors.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { parseInput } from '../validation.ts';
@@ -66,7 +67,15 @@ export interface FabricChangeNotice {
 }
 
 export class FabricService {
-  constructor(private readonly deps: { em: EntityManager; secretBox: SecretBox; onChange?: (change: FabricChangeNotice) => Promise<void> | void }) {}
+  constructor(
+    private readonly deps: {
+      em: EntityManager;
+      secretBox: SecretBox;
+      /** Where this gateway listens: a cluster server may not point back at it. */
+      gatewayAddress?: GatewayAddress | undefined;
+      onChange?: (change: FabricChangeNotice) => Promise<void> | void;
+    },
+  ) {}
 
   async list(): Promise<Fabric[]> {
     return this.deps.em.find(FabricSchema, {}, { orderBy: { name: 'asc' } });
@@ -155,9 +164,10 @@ export class FabricService {
     }
     if (kubernetes.namespaces) fabric.kubernetesNamespaces = kubernetes.namespaces;
     if (kubernetes.kubeconfig) {
-      fabric.kubernetesServer = serverFromKubeconfig(kubernetes.kubeconfig);
+      fabric.kubernetesServer = serverFromKubeconfig(kubernetes.kubeconfig, this.deps.gatewayAddress);
       fabric.encryptedKubernetesCredentials = this.deps.secretBox.sealJson({ kubeconfig: kubernetes.kubeconfig });
     } else if (kubernetes.server) {
+      checkServer(kubernetes.server, this.deps.gatewayAddress);
       fabric.kubernetesServer = kubernetes.server;
       if (kubernetes.token) {
         fabric.encryptedKubernetesCredentials = this.deps.secretBox.sealJson({ token: kubernetes.token, caData: kubernetes.caData });
@@ -189,25 +199,18 @@ export class FabricService {
 
 /**
  * The server URL of the kubeconfig's current context, shown in the API so people can tell
- * clusters apart. A kubeconfig that does not parse, or names no server, is refused.
+ * clusters apart. The kubeconfig is checked whole (inline credentials only, every entry, every
+ * server URL) by the same reader the cluster adapter uses; problems name their field, never a value.
  */
-function serverFromKubeconfig(kubeconfig: string): string {
-  const invalid = (message: string) =>
-    new DomainError('INVALID_INPUT', `Invalid kubeconfig: ${message}`, { problems: [{ path: '$.kubernetes.kubeconfig', message }] });
-  let document: unknown;
-  try {
-    document = parseYaml(kubeconfig, { maxAliasCount: 50 });
-  } catch (error) {
-    throw invalid((error as Error).message.split('\n')[0] ?? 'not YAML');
-  }
-  const config = document as {
-    'current-context'?: string;
-    contexts?: { name?: string; context?: { cluster?: string } }[];
-    clusters?: { name?: string; cluster?: { server?: string } }[];
-  } | null;
-  const contextName = config?.['current-context'];
-  const clusterName = config?.contexts?.find((context) => context.name === contextName)?.context?.cluster ?? config?.clusters?.[0]?.name;
-  const server = config?.clusters?.find((cluster) => cluster.name === clusterName)?.cluster?.server;
-  if (!server) throw invalid('no cluster server found for the current context');
-  return server;
+function serverFromKubeconfig(kubeconfig: string, gateway: GatewayAddress | undefined): string {
+  const result = parseKubeconfig(kubeconfig, { gateway });
+  if (result.ok) return result.config.cluster.server;
+  throw new DomainError('INVALID_INPUT', `Invalid kubeconfig: ${describeProblems(result.problems)}`, {
+    problems: result.problems.map((problem) => ({ path: `$.kubernetes.kubeconfig${problem.path ? `.${problem.path}` : ''}`, message: problem.message })),
+  });
+}
+
+function checkServer(server: string, gateway: GatewayAddress | undefined): void {
+  const message = serverProblem(server, { credentialsField: 'token', gateway });
+  if (message) throw new DomainError('INVALID_INPUT', `Invalid fabric: $.kubernetes.server: ${message}`, { problems: [{ path: '$.kubernetes.server', message }] });
 }

@@ -63,7 +63,7 @@ current-context: lab
 `;
     expect(await createKubernetesClusterClient({ kubeconfig: kubeconfig(`{ token: ${TOKEN} }`) }).testConnection()).toMatchObject({ ok: true });
     expect(() => createKubernetesClusterClient({ kubeconfig: kubeconfig('{ exec: { command: /bin/sh, apiVersion: client.authentication.k8s.io/v1 } }') })).toThrow(
-      expect.objectContaining({ name: 'ClusterConfigError', field: 'kubeconfig.users[].user.exec' }),
+      expect.objectContaining({ name: 'ClusterConfigError', field: 'kubeconfig.users[0].user.exec' }),
     );
     expect(() => createKubernetesClusterClient({ kubeconfig: 'clusters: [ {' })).toThrow(ClusterConfigError);
     expect(() => createKubernetesClusterClient({ server: 'not a url', token: TOKEN })).toThrow(expect.objectContaining({ field: 'server' }));

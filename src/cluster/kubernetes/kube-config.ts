@@ -1,35 +1,45 @@
 /**
  * Builds a KubeConfig in memory from the fabric's connection settings: never written to disk,
- * never logged. Kubeconfigs come from users, so anything that would make the gateway run a
- * command (`exec`, `auth-provider`) or read a local file (`*-file`, file paths) is refused.
+ * never logged. A kubeconfig text is read by `parseKubeconfig` (inline credentials only, every
+ * entry checked) and the library gets only the object built from that result: it never parses
+ * the text, so it never reads a file or runs a command. Stored connections go through the same
+ * checks each time they are used, so one stored by an older gateway cannot do either.
  */
 import { KubeConfig, type Cluster } from '@kubernetes/client-node';
 import { ClusterConfigError, type ClusterConnection } from '../cluster-client.ts';
+import { serverProblem, type GatewayAddress } from './cluster-server.ts';
+import { describeProblems, parseKubeconfig } from './kubeconfig.ts';
 
-export function buildKubeConfig(connection: ClusterConnection): KubeConfig {
+export interface BuildKubeConfigOptions {
+  /** Refuses servers that point back at this gateway. */
+  gateway?: GatewayAddress | undefined;
+}
+
+export function buildKubeConfig(connection: ClusterConnection, options: BuildKubeConfigOptions = {}): KubeConfig {
   const kc = new KubeConfig();
   if ('kubeconfig' in connection) {
-    try {
-      kc.loadFromString(connection.kubeconfig);
-    } catch (error) {
-      // The YAML parser's message may quote the document; keep only its first line (line/column).
-      const first = error instanceof Error ? (error.message.split('\n')[0] ?? '') : '';
-      throw new ClusterConfigError('kubeconfig', `not a valid kubeconfig (${first.slice(0, 120)})`);
+    const result = parseKubeconfig(connection.kubeconfig, { gateway: options.gateway });
+    if (!result.ok) {
+      const [first] = result.problems;
+      throw new ClusterConfigError(first?.path ? `kubeconfig.${first.path}` : 'kubeconfig', describeProblems(result.problems));
     }
-    const context = kc.getContextObject(kc.getCurrentContext());
-    if (!context) throw new ClusterConfigError('kubeconfig', `current-context "${kc.getCurrentContext() ?? ''}" is not defined`);
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new ClusterConfigError('kubeconfig', `cluster "${context.cluster}" of context "${context.name}" is not defined`);
-    checkServer('kubeconfig.clusters[].cluster.server', cluster.server);
-    if (cluster.caFile) throw new ClusterConfigError('kubeconfig.clusters[].cluster.certificate-authority', 'file paths are not accepted; use certificate-authority-data');
-    const user = kc.getCurrentUser();
-    if (user?.exec) throw new ClusterConfigError('kubeconfig.users[].user.exec', 'exec credential plugins are not accepted; use a token or client certificate data');
-    if (user?.authProvider) throw new ClusterConfigError('kubeconfig.users[].user.auth-provider', 'auth providers are not accepted; use a token or client certificate data');
-    if (user?.certFile || user?.keyFile) throw new ClusterConfigError('kubeconfig.users[].user.client-certificate', 'file paths are not accepted; use client-certificate-data and client-key-data');
-    kc.clusters = kc.clusters.map(allowPlainHttp);
+    const { cluster, user, context } = result.config;
+    kc.loadFromOptions({
+      clusters: [allowPlainHttp({
+        name: cluster.name,
+        server: cluster.server.replace(/\/$/, ''),
+        skipTLSVerify: cluster.insecureSkipTlsVerify,
+        ...(cluster.caData ? { caData: cluster.caData } : {}),
+        ...(cluster.tlsServerName ? { tlsServerName: cluster.tlsServerName } : {}),
+      })],
+      users: user ? [{ ...user }] : [],
+      contexts: [{ name: context.name, cluster: cluster.name, user: user?.name ?? '', ...(context.namespace ? { namespace: context.namespace } : {}) }],
+      currentContext: context.name,
+    });
     return kc;
   }
-  checkServer('server', connection.server);
+  const problem = serverProblem(connection.server, { credentialsField: 'token', gateway: options.gateway });
+  if (problem) throw new ClusterConfigError('server', problem);
   if (!connection.token) throw new ClusterConfigError('token', 'a bearer token is required');
   kc.loadFromOptions({
     clusters: [allowPlainHttp({ name: 'fabric', server: connection.server, caData: caDataBase64(connection.caData), skipTLSVerify: connection.insecureSkipTlsVerify ?? false })],
@@ -46,16 +56,6 @@ export function buildKubeConfig(connection: ClusterConnection): KubeConfig {
  */
 function allowPlainHttp(cluster: Cluster): Cluster {
   return cluster.server.startsWith('http:') ? { ...cluster, skipTLSVerify: true } : cluster;
-}
-
-function checkServer(field: string, server: string | undefined): void {
-  let url: URL;
-  try {
-    url = new URL(server ?? '');
-  } catch {
-    throw new ClusterConfigError(field, 'must be an absolute http(s) URL');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ClusterConfigError(field, 'must be an absolute http(s) URL');
 }
 
 /** Accepts PEM text or base64 (as in a kubeconfig's certificate-authority-data). */

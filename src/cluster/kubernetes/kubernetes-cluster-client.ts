@@ -22,6 +22,7 @@ import {
   type WatchOptions,
   type WatchStatus,
 } from '../cluster-client.ts';
+import type { GatewayAddress } from './cluster-server.ts';
 import { buildKubeConfig } from './kube-config.ts';
 import { toClusterRequestError } from './kube-errors.ts';
 import { abortable, runListWatch } from './list-watch.ts';
@@ -31,11 +32,13 @@ export interface KubernetesClusterClientOptions {
   requestTimeoutMs?: number;
   /** Objects per list page. @default 500 */
   pageSize?: number;
+  /** This gateway's listen address: a server pointing back at it is refused. */
+  gateway?: GatewayAddress | undefined;
 }
 
 /** Throws ClusterConfigError (with the offending field) for unusable connection settings. */
 export function createKubernetesClusterClient(connection: ClusterConnection, options: KubernetesClusterClientOptions = {}): ClusterClient {
-  return new KubernetesClusterClient(buildKubeConfig(connection), options);
+  return new KubernetesClusterClient(buildKubeConfig(connection, { gateway: options.gateway }), options);
 }
 
 class KubernetesClusterClient implements ClusterClient {

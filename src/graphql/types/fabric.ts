@@ -1,3 +1,4 @@
+import { displayServer } from '../../cluster/kubernetes/cluster-server.ts';
 import { FABRIC_STATUSES, FABRIC_SYNC_STATUSES, GITOPS_DIRECTORY_STATUSES, type Fabric } from '../../fabric/fabric.entity.ts';
 import { DomainError } from '../../errors.ts';
 import { builder } from '../builder.ts';
@@ -12,7 +13,7 @@ export const FabricSyncStatusEnum = builder.enumType('FabricSyncStatus', { value
 const KubernetesConnectionRef = builder.objectRef<Fabric>('KubernetesConnection').implement({
   description: 'Where the fabric\'s cluster is. Credentials are write-only.',
   fields: (t) => ({
-    server: t.exposeString('kubernetesServer', { nullable: true }),
+    server: t.string({ nullable: true, resolve: (fabric) => (fabric.kubernetesServer ? displayServer(fabric.kubernetesServer) : null) }),
     namespaces: t.exposeStringList('kubernetesNamespaces', { description: 'Namespaces watched; empty means all.' }),
     hasCredentials: t.boolean({ resolve: (fabric) => Boolean(fabric.hasKubernetesCredentials) }),
   }),
