@@ -38,6 +38,7 @@ import {
   type TreeEntry,
 } from '../git-host.ts';
 import { withKeyedLock } from '../keyed-mutex.ts';
+import { urlCredentialProblem } from '../repository-url.ts';
 import { scrubSecrets } from '../scrub.ts';
 import { openCredentialSession, secretsOf, writeAskpassScript, type GitAuth } from './credentials.ts';
 import { classifyGitFailure } from './git-failure.ts';
@@ -81,7 +82,8 @@ export class CliGitHost implements GitHost {
     this.#auth = options.auth ?? { type: 'none' };
     this.#secrets = secretsOf(this.#auth);
     const operation = 'configure git remote';
-    if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+@/i.test(options.remoteUrl) && !/^ssh:\/\/[^/:@\s]+@/i.test(options.remoteUrl)) {
+    const credentials = urlCredentialProblem(options.remoteUrl);
+    if (credentials !== null) {
       throw new GitHostError('INVALID', `remote URL ${scrubSecrets(options.remoteUrl, [])} carries credentials; pass them as auth instead`, {
         operation,
         location: 'remoteUrl',
