@@ -401,8 +401,8 @@ export class CliGitHost implements GitHost {
         () => false,
       );
       if (!initialised) {
-        await this.#git(['init', '--bare', '--quiet', this.repositoryDir], operation, { cwd: this.#options.cacheDir });
-        await this.#git(['remote', 'add', 'origin', this.#options.remoteUrl], operation);
+        await this.#git(['init', '--bare', '--quiet', '--', this.repositoryDir], operation, { cwd: this.#options.cacheDir });
+        await this.#git(['remote', 'add', '--', 'origin', this.#options.remoteUrl], operation);
       }
     })().catch((error: unknown) => {
       this.#prepared = undefined;
@@ -451,6 +451,8 @@ export class CliGitHost implements GitHost {
       LC_ALL: 'C',
       ...options.env,
     };
+    // `--` precedes every path and URL argument (see the calls; the --git-dir value is an option's
+    // own argument); oids, refs and branch names are checked before they get here, none starts with "-".
     const gitArgs = options.cwd ? args : ['--git-dir', this.repositoryDir, ...args];
     try {
       return await runGit(gitArgs, {
