@@ -252,7 +252,7 @@ export class CliGitHost implements GitHost {
     const scratch = await mkdtemp(join(tmpdir(), 'hnp-commit-'));
     try {
       const env = { GIT_INDEX_FILE: join(scratch, 'index') };
-      if (request.expectedHeadOid) await this.#git(['read-tree', request.expectedHeadOid], operation, { env });
+      if (request.expectedHeadOid) await this.#readTreeIntoIndex(request.expectedHeadOid, env, operation);
       if (request.deletions.length > 0) {
         const listed = (await this.#git(['ls-files', '-z', '--cached'], operation, { env })).stdout.toString('utf8');
         const present = new Set(listed.split('\0'));
@@ -298,6 +298,27 @@ export class CliGitHost implements GitHost {
       return stdout.toString('utf8').trim();
     } finally {
       await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Loads the tree of `commitOid` into the temporary index. git refuses a tree holding an entry
+   * named `.`, `..` or `.git` (possible only through plumbing, or elsewhere than git): that is
+   * said plainly, naming the path, since no commit can be built on it until it is repaired.
+   */
+  async #readTreeIntoIndex(commitOid: string, env: Record<string, string>, operation: string): Promise<void> {
+    try {
+      await this.#git(['read-tree', commitOid], operation, { env, raw: true });
+    } catch (error) {
+      if (!(error instanceof GitCommandError)) throw error;
+      const path = /invalid path '([^\n]*)'/.exec(error.stderr)?.[1];
+      if (path === undefined) throw this.#hostError(classifyGitFailure(error.stderr), error, operation);
+      throw new GitHostError(
+        'INVALID',
+        `the repository's tree at ${commitOid} holds ${JSON.stringify(path)}, which cannot be checked out (a ".", ".." or ".git" entry); ` +
+          'rename or remove it in Git, then commit again',
+        { operation },
+      );
     }
   }
 
