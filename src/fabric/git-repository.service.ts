@@ -2,6 +2,7 @@ import { UniqueConstraintViolationException, type EntityManager } from '@mikro-o
 import { z } from 'zod';
 import { DomainError, notFound, requireId } from '../errors.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
+import { repositoryUrlProblem } from '../git/repository-url.ts';
 import { parseInput } from '../validation.ts';
 import { FabricSchema } from './fabric.entity.ts';
 import { GIT_AUTH_TYPES, GIT_PROVIDERS, GitRepositorySchema, type GitRepository } from './git-repository.entity.ts';
@@ -31,12 +32,11 @@ const RepositoryFields = {
     .trim()
     .min(1)
     .max(2048)
-    .refine(noControlCharacters, 'must not contain control characters')
-    .refine(
-      (url) => /^(https?|ssh|git|file):\/\//.test(url) || /^[\w.-]+@[\w.-]+:/.test(url),
-      'must be an https://, ssh://, git://, file:// or scp-style (user@host:path) URL',
-    )
-    .refine((url) => !/^https?:\/\/[^/]*@/.test(url), 'must not embed credentials; use the credentials field'),
+    // One place decides (credentials, forms, leading "-"); its messages never quote the URL.
+    .superRefine((url, context) => {
+      const problem = repositoryUrlProblem(url);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    }),
   provider: z.enum(GIT_PROVIDERS),
   defaultBranch: branchName.min(1),
   authType: z.enum(GIT_AUTH_TYPES),

@@ -104,7 +104,9 @@ export class GitopsService {
         ? null
         : access.canRead
           ? `the credentials may read but not write (permission ${access.permission ?? 'unknown'}); the gateway needs to push`
-          : 'the repository could not be read with these credentials';
+          : repository.hasCredentials
+            ? 'the repository was not found, or these credentials may not read it'
+            : 'the repository was not found or is not reachable';
     } catch (error) {
       repository.connectionStatus = 'failed';
       repository.validationError = safeMessage(error, git?.secrets ?? []);

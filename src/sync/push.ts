@@ -31,7 +31,11 @@ export interface PushResult {
   branch: string;
   pullRequestUrl: string | null;
   attempts: number;
+  /** Files the commit wrote: `created + updated + deleted`. */
   written: number;
+  created: number;
+  updated: number;
+  deleted: number;
   unchanged: number;
   refused: { resourceId: string; reason: string }[];
   /** Drafts held back because they are in conflict. */
@@ -52,7 +56,8 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
   const { em, operations, operation, fabric, host } = context;
   const target = pushTarget(options.repository, fabric);
   const result: PushResult = {
-    commitOid: null, branch: target.branch, pullRequestUrl: null, attempts: 0, written: 0, unchanged: 0, refused: [], conflicted: 0, pulls: [],
+    commitOid: null, branch: target.branch, pullRequestUrl: null, attempts: 0, written: 0, created: 0, updated: 0, deleted: 0, unchanged: 0,
+    refused: [], conflicted: 0, pulls: [],
   };
   while (result.attempts < options.maxAttempts) {
     result.attempts += 1;
@@ -109,6 +114,9 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
     }
     result.commitOid = commit.oid;
     result.written = plan.writes.length;
+    result.created = plan.writes.filter((write) => write.change === 'create').length;
+    result.updated = plan.writes.filter((write) => write.change === 'update').length;
+    result.deleted = plan.writes.filter((write) => write.change === 'delete').length;
     result.unchanged = plan.unchanged.length;
     if (target.viaPullRequest) {
       result.pullRequestUrl = await propose(context, options, target.branch, ready, plan, commit.oid);

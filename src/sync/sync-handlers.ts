@@ -79,9 +79,10 @@ async function pushAndCount(context: OperationStepsContext, pull: PullContext, r
   const ingestionCommit = await ingestRawFiles(context, pull, result.pulls);
   return {
     filesProcessed: result.written + pulled,
-    filesCreated: result.pulls.reduce((sum, one) => sum + one.filesCreated, 0),
-    filesUpdated: result.written + result.pulls.reduce((sum, one) => sum + one.filesUpdated, 0),
-    filesDeleted: result.pulls.reduce((sum, one) => sum + one.filesDeleted, 0),
+    // What the commit made, plus what the pulls before it recorded.
+    filesCreated: result.created + result.pulls.reduce((sum, one) => sum + one.filesCreated, 0),
+    filesUpdated: result.updated + result.pulls.reduce((sum, one) => sum + one.filesUpdated, 0),
+    filesDeleted: result.deleted + result.pulls.reduce((sum, one) => sum + one.filesDeleted, 0),
     commitSha: result.commitOid ?? ingestionCommit,
     pullRequestUrl: result.pullRequestUrl,
     details: {

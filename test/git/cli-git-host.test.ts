@@ -3,7 +3,7 @@
  * real smart-HTTP remote that demands Basic auth), ssh keys in short-lived files, the lease that
  * makes concurrent pushes safe, and the commit author.
  */
-import { readdir } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { inspect } from 'node:util';
@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CliGitHost, type GitCommandEvent } from '../../src/git/cli/cli-git-host.ts';
 import { gitBlobOid } from '../../src/git/blob-oid.ts';
 import { GitHostError } from '../../src/git/git-host.ts';
-import { createBareRepository, gitLog, makeScratchDir, pushFromAnotherClone, removeScratchDirs, startGitHttpServer } from '../support/git-fixtures.ts';
+import { createBareRepository, git, gitLog, makeScratchDir, pushFromAnotherClone, removeScratchDirs, startGitHttpServer } from '../support/git-fixtures.ts';
 import { caught, startCliHost } from './t-hosts.ts';
 
 afterAll(removeScratchDirs);
@@ -85,6 +85,18 @@ describe('native git adapter', () => {
     expect((error as GitHostError).code).toBe('INVALID');
     expect((error as GitHostError).location).toBe('remoteUrl');
     expect((error as GitHostError).message).not.toContain('p4ssw0rd-secret');
+  });
+
+  it('hands a remote URL that starts with - to git as an argument, never as an option', async () => {
+    const scratch = await makeScratchDir();
+    const marker = join(scratch, 'pwned');
+    const remoteUrl = `--upload-pack=touch ${marker}`;
+    const host = new CliGitHost({ remoteUrl, cacheDir: join(scratch, 'cache'), retry: { maxAttempts: 1 } });
+    const error = await caught(host.getBranchHead('main'));
+    // git stored it as the URL (and refuses such a path itself); no option parser saw it.
+    expect(error.message).not.toMatch(/unknown (switch|option)|usage:/);
+    expect(await git(['--git-dir', host.repositoryDir, 'config', '--get', 'remote.origin.url'])).toBe(remoteUrl);
+    await expect(access(marker)).rejects.toThrow();
   });
 
   it('keeps an ssh key in a mode-600 file only while git runs', async () => {

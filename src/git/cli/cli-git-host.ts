@@ -38,6 +38,7 @@ import {
   type TreeEntry,
 } from '../git-host.ts';
 import { withKeyedLock } from '../keyed-mutex.ts';
+import { urlCredentialProblem } from '../repository-url.ts';
 import { scrubSecrets } from '../scrub.ts';
 import { openCredentialSession, secretsOf, writeAskpassScript, type GitAuth } from './credentials.ts';
 import { classifyGitFailure } from './git-failure.ts';
@@ -81,7 +82,8 @@ export class CliGitHost implements GitHost {
     this.#auth = options.auth ?? { type: 'none' };
     this.#secrets = secretsOf(this.#auth);
     const operation = 'configure git remote';
-    if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+@/i.test(options.remoteUrl) && !/^ssh:\/\/[^/:@\s]+@/i.test(options.remoteUrl)) {
+    const credentials = urlCredentialProblem(options.remoteUrl);
+    if (credentials !== null) {
       throw new GitHostError('INVALID', `remote URL ${scrubSecrets(options.remoteUrl, [])} carries credentials; pass them as auth instead`, {
         operation,
         location: 'remoteUrl',
@@ -250,7 +252,7 @@ export class CliGitHost implements GitHost {
     const scratch = await mkdtemp(join(tmpdir(), 'hnp-commit-'));
     try {
       const env = { GIT_INDEX_FILE: join(scratch, 'index') };
-      if (request.expectedHeadOid) await this.#git(['read-tree', request.expectedHeadOid], operation, { env });
+      if (request.expectedHeadOid) await this.#readTreeIntoIndex(request.expectedHeadOid, env, operation);
       if (request.deletions.length > 0) {
         const listed = (await this.#git(['ls-files', '-z', '--cached'], operation, { env })).stdout.toString('utf8');
         const present = new Set(listed.split('\0'));
@@ -296,6 +298,27 @@ export class CliGitHost implements GitHost {
       return stdout.toString('utf8').trim();
     } finally {
       await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Loads the tree of `commitOid` into the temporary index. git refuses a tree holding an entry
+   * named `.`, `..` or `.git` (possible only through plumbing, or elsewhere than git): that is
+   * said plainly, naming the path, since no commit can be built on it until it is repaired.
+   */
+  async #readTreeIntoIndex(commitOid: string, env: Record<string, string>, operation: string): Promise<void> {
+    try {
+      await this.#git(['read-tree', commitOid], operation, { env, raw: true });
+    } catch (error) {
+      if (!(error instanceof GitCommandError)) throw error;
+      const path = /invalid path '([^\n]*)'/.exec(error.stderr)?.[1];
+      if (path === undefined) throw this.#hostError(classifyGitFailure(error.stderr), error, operation);
+      throw new GitHostError(
+        'INVALID',
+        `the repository's tree at ${commitOid} holds ${JSON.stringify(path)}, which cannot be checked out (a ".", ".." or ".git" entry); ` +
+          'rename or remove it in Git, then commit again',
+        { operation },
+      );
     }
   }
 
@@ -399,8 +422,8 @@ export class CliGitHost implements GitHost {
         () => false,
       );
       if (!initialised) {
-        await this.#git(['init', '--bare', '--quiet', this.repositoryDir], operation, { cwd: this.#options.cacheDir });
-        await this.#git(['remote', 'add', 'origin', this.#options.remoteUrl], operation);
+        await this.#git(['init', '--bare', '--quiet', '--', this.repositoryDir], operation, { cwd: this.#options.cacheDir });
+        await this.#git(['remote', 'add', '--', 'origin', this.#options.remoteUrl], operation);
       }
     })().catch((error: unknown) => {
       this.#prepared = undefined;
@@ -449,6 +472,8 @@ export class CliGitHost implements GitHost {
       LC_ALL: 'C',
       ...options.env,
     };
+    // `--` precedes every path and URL argument (see the calls; the --git-dir value is an option's
+    // own argument); oids, refs and branch names are checked before they get here, none starts with "-".
     const gitArgs = options.cwd ? args : ['--git-dir', this.repositoryDir, ...args];
     try {
       return await runGit(gitArgs, {
