@@ -11,7 +11,9 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { managedFilePath, type HedgehogObject } from '../../src/hedgehog/canonical.ts';
 import { gitBlobOid } from '../../src/git/blob-oid.ts';
 import { queryDatabase } from '../support/database.ts';
-import { branchHead, git, gitLog, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import { listedTree, treeObjectOid, UnverifiedListing, type RawRestTreeEntry } from '../../src/git/github/tree-listing.ts';
+import { branchHead, createBareRepository, git, gitLog, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import { BareRepository } from '../support/github-server/bare-repository.ts';
 import { referenceFabric, tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
 import { createDraftOf, fabricRow, operation, sync, vlanNamespace, yamlOf } from '../sync/support.ts';
 
@@ -132,5 +134,47 @@ describe('GitHub tree listings cut at the API limit', () => {
     env.github!.state.maxTreeEntries = 100_000;
     const recovered = await pullFull(env);
     expect(recovered).toMatchObject({ status: 'COMPLETED', filesDeleted: 0 });
+  });
+});
+
+describe('a tree answer is used only when it adds up to its tree oid', () => {
+  it('re-hashes every tree of the answer as git does; a missing, extra or altered entry is refused', async () => {
+    const remote = await createBareRepository();
+    const head = await pushFromAnotherClone(remote, {
+      files: {
+        'fabric/a.yaml': 'a\n', 'fabric/a-b.yaml': 'ab\n', 'fabric/a/inner.yaml': 'inner\n', 'fabric/a.b/x.yaml': 'x\n',
+        'fabric/caf\u00e9.yaml': 'unicode\n', 'fabric/deep/1/2/3/leaf.yaml': 'leaf\n', 'fabric/run.sh': '#!/bin/sh\n',
+      },
+    });
+    const repository = new BareRepository(remote);
+    const fabricTree = (await repository.resolve(`${head}:fabric`))!.oid;
+    const asGitHub = async (recursive: boolean): Promise<RawRestTreeEntry[]> =>
+      (recursive ? await repository.lsTreeRecursive(fabricTree) : await repository.lsTree(fabricTree)).map((entry) => ({
+        path: entry.name, mode: entry.mode, type: entry.type, sha: entry.oid, ...(entry.type === 'blob' ? { size: entry.size } : {}),
+      }));
+
+    const whole = await asGitHub(true);
+    const listed = listedTree(fabricTree, 'fabric', whole, true);
+    expect(listed.subtrees).toEqual([]);
+    expect(listed.blobs.map((blob) => blob.path).sort()).toEqual([
+      'fabric/a-b.yaml', 'fabric/a.b/x.yaml', 'fabric/a.yaml', 'fabric/a/inner.yaml', 'fabric/caf\u00e9.yaml', 'fabric/deep/1/2/3/leaf.yaml', 'fabric/run.sh',
+    ]);
+    expect(listed.blobs.every((blob) => blob.mode === '100644' && blob.size > 0)).toBe(true);
+
+    const level = listedTree(fabricTree, 'fabric', await asGitHub(false), false);
+    expect(level.subtrees.map((subtree) => subtree.path)).toEqual(['fabric/a.b', 'fabric/a', 'fabric/deep']); // git's order: a tree sorts as if named 'a/'
+    expect(treeObjectOid([])).toBe('4b825dc642cb6eb9a060e54bf8d69288fbee4904');
+
+    const refused = (entries: RawRestTreeEntry[], recursive = true) => {
+      expect(() => listedTree(fabricTree, 'fabric', entries, recursive)).toThrow(UnverifiedListing);
+    };
+    refused(whole.filter((entry) => entry.path !== 'deep/1/2/3/leaf.yaml')); // an entry deep down left out
+    refused(whole.filter((entry) => entry.path !== 'a.yaml')); // one at the top left out
+    refused([...whole, { path: 'extra.yaml', mode: '100644', type: 'blob', sha: '0'.repeat(40), size: 1 }]);
+    refused(whole.map((entry) => (entry.path === 'a/inner.yaml' ? { ...entry, sha: 'f'.repeat(40) } : entry)));
+    refused(whole.map((entry) => (entry.path === 'a.yaml' ? { ...entry, mode: '100755' } : entry)));
+    refused(whole.filter((entry) => entry.path !== 'deep/1')); // entries below a tree the answer did not name
+    refused(whole, false); // deeper paths in an answer asked for one level
+    refused([{ path: '../escape', mode: 'x', type: 'blob', sha: 'nope' }]);
   });
 });
