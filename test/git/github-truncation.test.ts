@@ -62,7 +62,8 @@ async function snapshot(env: GatewayWithRemote) {
   };
 }
 
-describe('GitHub tree listings cut at the API limit', () => {
+// About a hundred files pulled several times: slow on PGlite on a busy machine.
+describe('GitHub tree listings cut at the API limit', { timeout: 120_000 }, () => {
   let env: GatewayWithRemote;
   const objects = fabricObjects();
   const sizes = folderSizes(objects);
