@@ -270,6 +270,7 @@ describe('GitHub adapter under faults', () => {
       const blobs = await enterprise.readBlobs([entry?.oid ?? '']);
       expect(blobs.get(entry?.oid ?? '')?.length).toBe(10_000);
       expect(server.requestCount('rest:getBlob')).toBe(1);
+      expect(server.requestCount('rest:getTree')).toBe(1); // trees over REST reach /api/v3 too
     } finally {
       await close();
     }
