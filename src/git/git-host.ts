@@ -106,6 +106,11 @@ export interface GitHost {
   /**
    * Every blob below `directory` at `commitOid`, recursively, sorted by path. `''` is the root.
    * A directory that does not exist reads as empty. Submodules are skipped.
+   *
+   * The listing is complete or the call fails: when the host cannot vouch for every entry (a
+   * response cut at the provider's limit, a listing that does not add up to its tree's oid) it
+   * throws `INCOMPLETE`, never a shorter list. Callers may therefore treat a path missing from
+   * the result as deleted from Git, and must not catch `INCOMPLETE` to carry on with less.
    */
   readTree(commitOid: string, directory: string): Promise<TreeEntry[]>;
   /**
@@ -146,6 +151,11 @@ export const GitHostErrorCode = {
   RateLimited: 'RATE_LIMITED',
   /** The provider returned a cut blob and no complete copy could be read. */
   Truncated: 'TRUNCATED',
+  /**
+   * A tree listing could not be read in full (cut at the provider's limit even folder by folder,
+   * or not matching its tree's oid). Nothing may be concluded from the entries that did come.
+   */
+  Incomplete: 'INCOMPLETE',
   /** Network failures, 5xx and timeouts that outlived the retries. */
   Transient: 'TRANSIENT',
   /** The request itself is wrong (bad path, deleting a missing file, query rejected). */

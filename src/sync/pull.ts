@@ -16,7 +16,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { topics } from '../events/event-bus.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
-import type { GitHost, TreeChange } from '../git/git-host.ts';
+import { isGitHostError, type GitHost, type TreeChange, type TreeEntry } from '../git/git-host.ts';
 import { sha256Hex } from '../hedgehog/canonical.ts';
 import { validateManifests, type ValidatedObject } from '../hedgehog/validate.ts';
 import { ResourceSchema, type ExternalModification, type Resource } from '../resource/resource.entity.ts';
@@ -226,16 +226,30 @@ async function planFromGit(context: PullContext, head: string): Promise<{ plan: 
     const paths = changedManagedPaths(changes, directory);
     const [storedFiles, rawTree] = await Promise.all([
       storedBlobOids(em, fabric.id, paths),
-      host.readTree(head, toRepositoryPath(directory, RAW_PREFIX.slice(0, -1))),
+      listCompletely(host, head, toRepositoryPath(directory, RAW_PREFIX.slice(0, -1))),
     ]);
     return { plan: planPullFromDiff({ changes, storedFiles, rawTree, directory }), source: { kind: 'incremental', from, changedFiles: changes.length } };
   }
-  const tree = await host.readTree(head, directory);
+  const tree = await listCompletely(host, head, directory);
   const storedFiles = await storedBlobOids(em, fabric.id, null);
   const reason = context.fullListing
     ? 'asked for a full listing'
     : from ? `${host.provider === 'github' ? 'GitHub' : 'git'} could not list the changes since ${from}` : 'first pull';
   return { plan: planPull({ storedFiles, headTree: tree, directory }), source: { kind: 'full', reason } };
+}
+
+/**
+ * `readTree`, which lists completely or fails with INCOMPLETE (the GitHost contract). A path
+ * missing from the listing is taken as deleted in Git, so the pull stops there, before any write,
+ * instead of removing desired state or planning files anew from part of the tree.
+ */
+async function listCompletely(host: GitHost, head: string, directory: string): Promise<TreeEntry[]> {
+  try {
+    return await host.readTree(head, directory);
+  } catch (error) {
+    if (!isGitHostError(error, 'INCOMPLETE')) throw error;
+    throw new Error(`pull stopped: the listing of ${directory || 'the repository root'} at ${head} may be incomplete, so nothing was changed (no row removed, added or updated): ${error.message}`);
+  }
 }
 
 /**

@@ -101,6 +101,41 @@ for (const tHost of tHosts) {
       }
     });
 
+    it('lists a directory larger than one answer of the remote completely, sorted', async () => {
+      const { host, remote, close } = await tHost.start();
+      try {
+        // 3 folders of 15 files (one nested): more entries than one answer holds, each folder fewer.
+        const files: Record<string, string> = { 'README.md': 'top\n' };
+        for (const folder of ['managed/connections', 'managed/switches', 'managed/vpcs/nested']) {
+          for (let index = 0; index < 15; index++) files[`${folder}/f-${String(index).padStart(2, '0')}.yaml`] = `${folder}: ${index}\n`;
+        }
+        const head = await pushFromAnotherClone(remote, { files });
+        const expected = Object.keys(files).filter((path) => path.startsWith('managed/')).sort();
+        const listed = await host.readTree(head, 'managed');
+        expect(listed.map((entry) => entry.path)).toEqual(expected);
+        expect(listed.every((entry) => entry.oid === gitBlobOid(files[entry.path]!))).toBe(true);
+        expect((await host.readTree(head, '')).length).toBe(expected.length + 1);
+      } finally {
+        await close();
+      }
+    });
+
+    it.runIf(tHost.listingLimit !== undefined)('never hands back part of a listing: a folder too large for one answer fails with INCOMPLETE', async () => {
+      const { host, remote, close } = await tHost.start();
+      try {
+        const files = Object.fromEntries(Array.from({ length: tHost.listingLimit! + 5 }, (_, index) => [`managed/big/f-${index}.yaml`, `n: ${index}\n`]));
+        const head = await pushFromAnotherClone(remote, { files: { ...files, 'managed/small/one.yaml': 'one\n' } });
+        const error = await caught(host.readTree(head, 'managed'));
+        expect(error.code).toBe('INCOMPLETE');
+        expect(error.message).toContain('managed/big');
+        expect(error.location).toBe('managed/big');
+        // A folder that fits is still listed in full.
+        expect((await host.readTree(head, 'managed/small')).map((entry) => entry.path)).toEqual(['managed/small/one.yaml']);
+      } finally {
+        await close();
+      }
+    });
+
     it('lists what changed below a directory between two commits (a rename is a deletion plus an addition)', async () => {
       const { host, remote, close } = await tHost.start();
       try {

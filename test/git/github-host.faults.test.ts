@@ -210,9 +210,27 @@ describe('GitHub adapter under faults', () => {
       expect(tree).toHaveLength(150);
       const blobs = await host.readBlobs(tree.map((entry) => entry.oid));
       expect(blobs.size).toBe(150);
-      expect(Object.fromEntries(server.requests)).toEqual({ ReadTree: 1, ReadSubtrees: 1, ReadBlobs: 2 });
-      expect(events.map((event) => event.operation)).toEqual(['ReadTree', 'ReadSubtrees', 'ReadBlobs', 'ReadBlobs']);
+      // The tree oid from GraphQL, every entry at any depth from one recursive REST answer.
+      expect(Object.fromEntries(server.requests)).toEqual({ ResolveTree: 1, 'rest:getTree': 1, ReadBlobs: 2 });
+      expect(events.map((event) => event.operation)).toEqual(['ResolveTree', 'rest:getTree', 'ReadBlobs', 'ReadBlobs']);
       expect(host.requestCount).toBe(4);
+    } finally {
+      await close();
+    }
+  });
+
+  it('retries tree listings like any read: a 502 and a secondary rate limit are waited out', async () => {
+    const { waits, sleep } = recordingSleep();
+    const { host, server, remote, close } = await startGitHubHost({ host: { sleep } });
+    try {
+      const head = await pushFromAnotherClone(remote, { files: { 'managed/a/x.yaml': 'x: 1\n', 'managed/b/y.yaml': 'y: 1\n' } });
+      server.faults.failNext(1, { status: 502, operation: 'rest:getTree' });
+      server.faults.rateLimitNext({ operation: 'rest:getTree', retryAfterSeconds: 2 });
+      expect((await host.readTree(head, 'managed')).map((entry) => entry.path)).toEqual(['managed/a/x.yaml', 'managed/b/y.yaml']);
+      expect(server.requestCount('rest:getTree')).toBe(3);
+      expect(waits).toContain(2000);
+      server.faults.failNext(10, { status: 502, operation: 'rest:getTree' });
+      expect((await caught(host.readTree(head, 'managed'))).code).toBe('TRANSIENT');
     } finally {
       await close();
     }
@@ -252,6 +270,7 @@ describe('GitHub adapter under faults', () => {
       const blobs = await enterprise.readBlobs([entry?.oid ?? '']);
       expect(blobs.get(entry?.oid ?? '')?.length).toBe(10_000);
       expect(server.requestCount('rest:getBlob')).toBe(1);
+      expect(server.requestCount('rest:getTree')).toBe(1); // trees over REST reach /api/v3 too
     } finally {
       await close();
     }

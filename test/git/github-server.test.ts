@@ -95,4 +95,35 @@ describe('GitHub test server', () => {
       await server.close();
     }
   });
+  it('lists trees as GitHub does: any `recursive` value recurses, answers beyond the limit are cut and flagged', async () => {
+    const server = await startGitHubServer({ maxTreeEntries: 5 });
+    const get = async (sha: string, query = '') => {
+      const response = await fetch(`${server.url}/repos/${server.owner}/${server.name}/git/trees/${sha}${query}`, {
+        headers: { authorization: `token ${server.token}`, accept: 'application/vnd.github+json' },
+      });
+      return { status: response.status, body: (await response.json()) as { sha: string; truncated: boolean; tree: Record<string, unknown>[] } };
+    };
+    try {
+      const head = await pushFromAnotherClone(server.repositoryDir, { files: { 'a.txt': 'a\n', 'dir/b.txt': 'b\n', 'dir/sub/c.txt': 'c\n' } });
+      const root = await get(head);
+      expect(root.status).toBe(200);
+      expect(root.body.truncated).toBe(false);
+      expect(root.body.tree.map((entry) => [entry.path, entry.type, entry.mode])).toEqual([['a.txt', 'blob', '100644'], ['dir', 'tree', '040000']]);
+      expect(root.body.tree[0]).toMatchObject({ size: 2 });
+      expect(root.body.tree[1]).not.toHaveProperty('size');
+      for (const query of ['?recursive=1', '?recursive=0', '?recursive=false']) {
+        const whole = await get(head, query);
+        expect(whole.body.truncated).toBe(false);
+        expect(whole.body.tree.map((entry) => entry.path)).toEqual(['a.txt', 'dir', 'dir/b.txt', 'dir/sub', 'dir/sub/c.txt']);
+      }
+      server.state.maxTreeEntries = 3;
+      const cut = await get(head, '?recursive=1');
+      expect(cut.body).toMatchObject({ truncated: true });
+      expect(cut.body.tree.map((entry) => entry.path)).toEqual(['a.txt', 'dir', 'dir/b.txt']);
+      expect((await get('0'.repeat(40))).status).toBe(404);
+      expect(server.requestCount('rest:getTree')).toBe(6);
+    } finally {
+      await server.close();
+    }
+  });
 });

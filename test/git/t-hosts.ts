@@ -25,6 +25,11 @@ export interface THost {
   supportsPullRequests: boolean;
   /** GitHub cannot commit several files into an empty repository at once (see github-host.ts). */
   commitsForFirstCommit: number;
+  /**
+   * Entries per tree answer of the remote, when it has such a limit (lowered for the tests, as
+   * GitHub's is 100,000): listings beyond it must still be complete, or fail with INCOMPLETE.
+   */
+  listingLimit?: number;
   start(): Promise<HostHarness>;
   /** A host whose credential the remote refuses; `secret` must never show up in errors. */
   startWithRefusedCredential(): Promise<{ host: GitHost; secret: string; close(): Promise<void> }>;
@@ -39,6 +44,7 @@ export async function startCliHost(options: { onCommand?: (event: GitCommandEven
 
 /** Small limits so the truncation path and the retries run quickly. */
 export const TEST_TRUNCATE_ABOVE = 4096;
+export const TEST_TREE_ENTRIES = 40;
 
 export async function startGitHubHost(
   options: { server?: GitHubServerOptions; host?: Partial<GitHubHostOptions> } = {},
@@ -90,7 +96,8 @@ export const tHosts: THost[] = [
     name: 'github',
     supportsPullRequests: true,
     commitsForFirstCommit: 2,
-    start: () => startGitHubHost(),
+    listingLimit: TEST_TREE_ENTRIES,
+    start: () => startGitHubHost({ server: { maxTreeEntries: TEST_TREE_ENTRIES } }),
     startWithRefusedCredential: async () => {
       const { host, close } = await startGitHubHost({ host: { token: REFUSED_SECRET } });
       return { host, secret: REFUSED_SECRET, close };

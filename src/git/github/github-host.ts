@@ -2,8 +2,10 @@
  * GitHost over GitHub's GraphQL API (github.com or GitHub Enterprise Server); the only module
  * that imports @octokit/graphql.
  *
- * - Trees come from `repository.object(expression: "<oid>:<dir>")` nested a few levels per
- *   request; deeper subtrees are fetched by oid in aliased batches.
+ * - Trees: GraphQL resolves the directory's tree oid, the REST trees endpoint lists it
+ *   (`recursive=1`). GitHub flags a cut answer (`truncated`); then the tree is listed folder by
+ *   folder, and a folder cut even alone fails with INCOMPLETE. Every answer is re-hashed and
+ *   compared with its tree oid, so a listing handed back is complete (never a shorter list).
  * - What changed between two commits comes from the REST compare endpoint (one request, files
  *   only; GraphQL has no tree diff). It answers only forward moves it can list in full: a
  *   rewritten history or more than 300 changed files makes the caller read the tree instead.
@@ -47,10 +49,11 @@ import {
 } from '../git-host.ts';
 import { scrubSecrets } from '../scrub.ts';
 import * as q from './queries.ts';
+import { listedTree, UnverifiedListing, type ListedTree, type RawRestTreeEntry } from './tree-listing.ts';
 import { backoffDelayMs, decideRetry, type GitHubGraphqlError, type RequestFailure, type ResponseHeaders, type RetryPolicy } from './retry-policy.ts';
 
 export interface GitHubRequestEvent {
-  /** GraphQL operation name (`ReadBlobs`, `CreateCommitOnBranch`…) or `rest:getBlob` / `rest:putContents` / `rest:compare`. */
+  /** GraphQL operation name (`ReadBlobs`, `CreateCommitOnBranch`…) or `rest:getBlob` / `rest:getTree` / `rest:putContents` / `rest:compare`. */
   operation: string;
   kind: 'graphql' | 'rest';
   /** 1 for the first try of a request, 2+ for retries. */
@@ -80,21 +83,10 @@ export interface GitHubHostOptions {
   rateLimit?: { minRemaining?: number; maxWaitMs?: number };
   /** Blobs per ReadBlobs request. @default 100 */
   blobBatchSize?: number;
-  /** Tree levels per ReadTree request. @default 4 */
-  treeDepthPerRequest?: number;
   /** Called before every HTTP request (retries included). */
   onRequest?: (event: GitHubRequestEvent) => void;
   /** How waiting is done; tests pass one that records and returns at once. */
   sleep?: (ms: number) => Promise<void>;
-}
-
-interface RawTreeEntry {
-  name: string;
-  type: string;
-  mode: number;
-  oid: string;
-  size: number;
-  object?: { entries?: RawTreeEntry[] } | null;
 }
 
 interface RawBlob {
@@ -161,6 +153,7 @@ interface SendOptions {
 
 const WRITE_PERMISSIONS = new Set(['ADMIN', 'MAINTAIN', 'WRITE']);
 const REST_BLOB_CONCURRENCY = 4;
+const REST_TREE_CONCURRENCY = 4;
 /** GitHub lists at most this many files per comparison, silently dropping the rest. */
 export const COMPARE_FILE_LIMIT = 300;
 const BLOB_OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
@@ -218,53 +211,70 @@ export class GitHubHost implements GitHost {
     return this.#readHead(branch, operation);
   }
 
+  /**
+   * The directory's tree oid from GraphQL (which also says whether the commit exists), then its
+   * entries from the REST trees endpoint, whose answers say when they were cut. A cut recursive
+   * answer is replaced by this tree's own level plus each subtree listed on its own, down to
+   * single folders; a folder cut even alone fails with INCOMPLETE. Every answer used is checked
+   * against its tree's oid (tree-listing.ts).
+   */
   async readTree(commitOid: string, directory: string): Promise<TreeEntry[]> {
     const operation = `read tree ${directory || '/'} at ${commitOid}`;
     assertOid(commitOid, operation, 'commitOid');
     const dir = normalizeDirectory(directory, operation);
-    const depth = this.#options.treeDepthPerRequest ?? 4;
-    const data = await this.#graphql<{ repository: { commit: { __typename: string } | null; tree: (RawBlob & { entries?: RawTreeEntry[] }) | null } }>(
-      'ReadTree',
-      q.readTreeQuery(depth),
+    const data = await this.#graphql<{ repository: { commit: { __typename: string } | null; tree: { __typename: string; oid?: string } | null } }>(
+      'ResolveTree',
+      q.RESOLVE_TREE,
       { expression: `${commitOid}:${dir}`, commit: commitOid },
       operation,
     );
     if (data.repository.commit?.__typename !== 'Commit') throw new GitHostError('NOT_FOUND', `commit ${commitOid} not found`, { operation });
     const tree = data.repository.tree;
-    if (tree?.__typename !== 'Tree' || !tree.entries) return [];
-
+    if (tree?.__typename !== 'Tree' || !tree.oid) return [];
     const entries: TreeEntry[] = [];
-    let pending: { oid: string; path: string }[] = [];
-    const collect = (raw: readonly RawTreeEntry[], prefix: string, level: number) => {
-      for (const entry of raw) {
-        const path = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-        if (entry.type === 'blob') entries.push({ path, mode: entry.mode.toString(8), oid: entry.oid, size: entry.size });
-        else if (entry.type === 'tree') {
-          if (level < depth && entry.object?.entries) collect(entry.object.entries, path, level + 1);
-          else pending.push({ oid: entry.oid, path });
-        }
-        // 'commit' entries are submodules: not files of this repository.
-      }
-    };
-    collect(tree.entries, dir, 1);
-    const batchSize = 50;
-    while (pending.length > 0) {
-      const batch = pending.slice(0, batchSize);
-      pending = pending.slice(batchSize);
-      const variables = Object.fromEntries(batch.map((item, index) => [`t${index}`, item.oid]));
-      const subtrees = await this.#graphql<{ repository: Record<string, { entries?: RawTreeEntry[] } | null> }>(
-        'ReadSubtrees',
-        q.readSubtreesQuery(batch.length, depth),
-        variables,
+    await this.#listTree(tree.oid, dir, entries, operation);
+    return entries.sort(byPath);
+  }
+
+  /** Appends every blob below tree `oid` (at `path`) to `into`; see readTree. */
+  async #listTree(oid: string, path: string, into: TreeEntry[], operation: string): Promise<void> {
+    const whole = await this.#getTree(oid, path, true, operation);
+    if (whole) {
+      into.push(...whole.blobs);
+      return;
+    }
+    const level = await this.#getTree(oid, path, false, operation);
+    if (!level) {
+      throw new GitHostError('INCOMPLETE', `GitHub cut the listing of ${path || '/'} (tree ${oid}) even for that folder alone, so its complete contents are unknown`, {
         operation,
-      );
-      batch.forEach((item, index) => {
-        const subtree = subtrees.repository[`t${index}`];
-        if (!subtree?.entries) throw new GitHostError('INTEGRITY', `subtree ${item.path} (${item.oid}) could not be read`, { operation });
-        collect(subtree.entries, item.path, 1);
+        location: path || '/',
       });
     }
-    return entries.sort(byPath);
+    into.push(...level.blobs);
+    for (let start = 0; start < level.subtrees.length; start += REST_TREE_CONCURRENCY) {
+      await Promise.all(level.subtrees.slice(start, start + REST_TREE_CONCURRENCY).map((subtree) => this.#listTree(subtree.oid, subtree.path, into, operation)));
+    }
+  }
+
+  /** One REST tree answer, checked; null when GitHub says it cut it (`truncated`). */
+  async #getTree(oid: string, path: string, recursive: boolean, operation: string): Promise<ListedTree | null> {
+    // GitHub lists recursively when `recursive` has any value at all, so it is left out for one level.
+    const answer = await this.#rest<{ sha?: string; truncated?: boolean; tree?: RawRestTreeEntry[] }>(
+      'rest:getTree',
+      `/git/trees/${oid}${recursive ? '?recursive=1' : ''}`,
+      operation,
+      { method: 'GET' },
+    );
+    if (answer.truncated === true) return null;
+    if (answer.truncated !== false || !Array.isArray(answer.tree) || answer.sha !== oid) {
+      throw new GitHostError('INCOMPLETE', `GitHub's listing of ${path || '/'} (tree ${oid}) does not say whether it is complete`, { operation, location: path || '/' });
+    }
+    try {
+      return listedTree(oid, path, answer.tree, recursive);
+    } catch (error) {
+      if (!(error instanceof UnverifiedListing)) throw error;
+      throw new GitHostError('INCOMPLETE', `GitHub's listing of ${path || '/'} cannot be trusted: ${error.message}`, { operation, location: path || '/' });
+    }
   }
 
   /**

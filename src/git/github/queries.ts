@@ -30,36 +30,16 @@ export const HAS_ANY_BRANCH = `query HasAnyBranch($owner: String!, $name: String
 }`;
 
 /**
- * Tree entries nested `depth` levels deep. GraphQL cannot recurse, so trees at the last level
- * come back with their oid only and are read by a follow-up `SUBTREES` request.
+ * Whether the commit exists and the oid of the directory's tree at it. The entries come from the
+ * REST trees endpoint: GraphQL's `Tree.entries` has no paging and never says it was cut.
  */
-export function treeSelection(depth: number): string {
-  const entry = (level: number): string =>
-    level >= depth ? 'name type mode oid size' : `name type mode oid size object { ... on Tree { entries { ${entry(level + 1)} } } }`;
-  return `... on Tree { entries { ${entry(1)} } }`;
-}
-
-export function readTreeQuery(depth: number): string {
-  return `query ReadTree($owner: String!, $name: String!, $expression: String!, $commit: GitObjectID!) {
+export const RESOLVE_TREE = `query ResolveTree($owner: String!, $name: String!, $expression: String!, $commit: GitObjectID!) {
   repository(owner: $owner, name: $name) {
     commit: object(oid: $commit) { __typename }
-    tree: object(expression: $expression) { __typename ${treeSelection(depth)} }
+    tree: object(expression: $expression) { __typename oid }
   }
   ${RATE_LIMIT}
 }`;
-}
-
-/** `t0 … tN`: several subtrees by oid in one request (aliases). */
-export function readSubtreesQuery(count: number, depth: number): string {
-  const variables = Array.from({ length: count }, (_, index) => `$t${index}: GitObjectID!`).join(', ');
-  const fields = Array.from({ length: count }, (_, index) => `t${index}: object(oid: $t${index}) { __typename ${treeSelection(depth)} }`).join('\n    ');
-  return `query ReadSubtrees($owner: String!, $name: String!, ${variables}) {
-  repository(owner: $owner, name: $name) {
-    ${fields}
-  }
-  ${RATE_LIMIT}
-}`;
-}
 
 /** `b0 … bN`: several blobs by oid in one request (aliases). */
 export function readBlobsQuery(count: number): string {

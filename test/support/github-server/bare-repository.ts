@@ -87,6 +87,19 @@ export class BareRepository {
       });
   }
 
+  /** Every entry below a tree, trees included before their contents (`ls-tree -r -t`), paths relative to it. */
+  async lsTreeRecursive(treeOid: string): Promise<LsTreeEntry[]> {
+    const out = (await gitRaw(['--git-dir', this.dir, 'ls-tree', '-r', '-t', '-l', '-z', treeOid])).toString('utf8');
+    return out
+      .split('\0')
+      .filter(Boolean)
+      .map((record) => {
+        const tab = record.indexOf('\t');
+        const [mode = '', type = 'blob', oid = '', size = '-'] = record.slice(0, tab).split(/ +/);
+        return { mode, type: type as GitObjectType, oid, size: size === '-' ? 0 : Number(size), name: record.slice(tab + 1) };
+      });
+  }
+
   /** Commits by expression (`<oid>`, `<ref>^{commit}`…) in one `cat-file --batch`; unknown ones are left out. */
   async readCommits(expressions: readonly string[]): Promise<Map<string, CommitInfo>> {
     const out = await gitRaw(['--git-dir', this.dir, 'cat-file', '--batch'], { input: expressions.join('\n') + '\n' });

@@ -7,12 +7,14 @@
  * - `GET /repos/{owner}/{name}/git/blobs/{sha}` (base64, as GitHub),
  *   `PUT /repos/{owner}/{name}/contents/{path}` (GitHub's only way to make the first commit in an
  *   empty repository) and `GET /repos/{owner}/{name}/compare/{base}...{head}` (as GitHub: the
- *   files differ from the merge base, renames detected, at most 300 files, paging the commits).
+ *   files differ from the merge base, renames detected, at most 300 files, paging the commits),
+ *   `GET /repos/{owner}/{name}/git/trees/{sha}[?recursive=1]` (as GitHub: cut beyond 100,000
+ *   entries or 7 MB with `truncated: true`; both limits can be lowered, see `maxTreeEntries`).
  * - Faults: the next N requests fail with 5xx, hang (before or after applying), or hit a
  *   secondary rate limit with `retry-after`; a hook runs before each commit; blobs above a size
  *   come back truncated.
- * - Requests are counted per operation name (`rest:getBlob`, `rest:putContents`, `rest:compare`
- *   for REST).
+ * - Requests are counted per operation name (`rest:getBlob`, `rest:getTree`, `rest:putContents`,
+ *   `rest:compare` for REST).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -51,6 +53,10 @@ export interface GitHubServerOptions {
   viewerPermission?: GitHubState['viewerPermission'];
   /** Files listed per comparison; the rest are dropped silently. @default 300 (GitHub's) */
   compareFileLimit?: number;
+  /** Entries per tree answer (see GitHubState.maxTreeEntries). @default 100000 (GitHub's) */
+  maxTreeEntries?: number;
+  /** Bytes of entries per REST tree answer. @default 7 MB (GitHub's) */
+  maxTreeBytes?: number;
 }
 
 interface Fault {
@@ -113,6 +119,8 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     viewerPermission: options.viewerPermission ?? 'WRITE',
     viewer: { login: 'hnp-test-bot', name: 'hnp-test-bot', email: 'hnp-test-bot@users.noreply.github.test' },
     truncateBlobsAbove: options.truncateBlobsAbove ?? 512_000,
+    maxTreeEntries: options.maxTreeEntries ?? 100_000,
+    maxTreeBytes: options.maxTreeBytes ?? 7 * 1024 * 1024,
     rateLimit: { limit: 5000, remaining: 5000, resetAt: Math.floor(Date.now() / 1000) + 3600 },
     pullRequests: [],
     beforeCommit: null,
@@ -159,6 +167,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     const blobMatch = /^\/repos\/([^/]+)\/([^/]+)\/git\/blobs\/([0-9a-f]{40})$/.exec(url.pathname);
     const contentsMatch = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(url.pathname);
     const compareMatch = /^\/repos\/([^/]+)\/([^/]+)\/compare\/(.+)$/.exec(url.pathname);
+    const treeMatch = /^\/repos\/([^/]+)\/([^/]+)\/git\/trees\/(.+)$/.exec(url.pathname);
     if (req.method === 'POST' && url.pathname === '/graphql') {
       try {
         body = JSON.parse(rawBody) as typeof body;
@@ -171,6 +180,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     } else if (req.method === 'GET' && blobMatch) operation = 'rest:getBlob';
     else if (req.method === 'PUT' && contentsMatch) operation = 'rest:putContents';
     else if (req.method === 'GET' && compareMatch) operation = 'rest:compare';
+    else if (req.method === 'GET' && treeMatch) operation = 'rest:getTree';
     else return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
     requests.set(operation, (requests.get(operation) ?? 0) + 1);
 
@@ -210,6 +220,9 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     } else if (compareMatch) {
       const sameRepository = compareMatch[1] === owner && compareMatch[2] === name;
       [status, result] = sameRepository ? await compare(decodeURIComponent(compareMatch[3] ?? ''), url) : [404, { message: 'Not Found' }];
+    } else if (treeMatch) {
+      const sameRepository = treeMatch[1] === owner && treeMatch[2] === name;
+      [status, result] = sameRepository ? await getTree(decodeURIComponent(treeMatch[3] ?? ''), url) : [404, { message: 'Not Found' }];
     } else if (document) {
       result = await runGraphQL(document, body);
     }
@@ -331,6 +344,40 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
         ...(files ? { files } : {}),
       },
     ];
+  };
+
+  /**
+   * GitHub's "get a tree": `tree_sha` is a tree, commit or ref; any value of `recursive` lists
+   * the whole tree (subtrees before their contents). Entries beyond `maxTreeEntries` or
+   * `maxTreeBytes` are left out and `truncated` says so.
+   */
+  const getTree = async (treeSha: string, url: URL): Promise<[number, unknown]> => {
+    const notFound: [number, unknown] = [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/git/trees#get-a-tree' }];
+    if (treeSha === '' || /\s/.test(treeSha)) return notFound;
+    const tree = await state.repo.resolve(`${treeSha}^{tree}`);
+    if (!tree) return notFound;
+    const recursive = url.searchParams.has('recursive');
+    const listed = recursive ? await state.repo.lsTreeRecursive(tree.oid) : await state.repo.lsTree(tree.oid);
+    const entries: unknown[] = [];
+    let bytes = 0;
+    let truncated = false;
+    for (const entry of listed) {
+      const json = {
+        path: entry.name,
+        mode: entry.mode,
+        type: entry.type,
+        sha: entry.oid,
+        ...(entry.type === 'blob' ? { size: entry.size } : {}),
+        url: `${state.url}/repos/${owner}/${name}/git/${entry.type === 'tree' ? 'trees' : 'blobs'}/${entry.oid}`,
+      };
+      bytes += JSON.stringify(json).length;
+      if (entries.length >= state.maxTreeEntries || bytes > state.maxTreeBytes) {
+        truncated = true;
+        break;
+      }
+      entries.push(json);
+    }
+    return [200, { sha: tree.oid, url: `${state.url}/repos/${owner}/${name}/git/trees/${tree.oid}`, tree: entries, truncated }];
   };
 
   const holdForever = (res: ServerResponse, hang: HangFault) => {

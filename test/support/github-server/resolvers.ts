@@ -27,6 +27,14 @@ export interface GitHubState {
   viewerPermission: 'ADMIN' | 'MAINTAIN' | 'WRITE' | 'TRIAGE' | 'READ';
   viewer: { login: string; name: string; email: string };
   truncateBlobsAbove: number;
+  /**
+   * Entries per tree answer. REST tree listings beyond it come back cut with `truncated: true`;
+   * GraphQL `Tree.entries` is cut at the same number without a word (it has no paging and no
+   * flag). Tests may change it at any time. @default 100000 (GitHub's REST limit)
+   */
+  maxTreeEntries: number;
+  /** Bytes of entries per REST tree answer before it is cut. @default 7 MB (GitHub's) */
+  maxTreeBytes: number;
   rateLimit: { limit: number; remaining: number; resetAt: number /* epoch seconds */ };
   pullRequests: PullRequestRecord[];
   /** Awaited before createCommitOnBranch looks at the branch (lets a test move the head). */
@@ -123,7 +131,7 @@ function treeObject(state: GitHubState, oid: string, path: string | null): objec
     oid,
     abbreviatedOid: oid.slice(0, 7),
     entries: async () =>
-      (await state.repo.lsTree(oid)).map((entry) => {
+      (await state.repo.lsTree(oid)).slice(0, state.maxTreeEntries).map((entry) => {
         const entryPath = path === null ? null : path === '' ? entry.name : `${path}/${entry.name}`;
         return {
           name: entry.name,
