@@ -267,7 +267,13 @@ export class GitopsService {
         }
 
         await progress.report({ phase: 'recording', commitSha: result.oid });
-        await this.upsertDesiredState(fabric.id, plan, result.oid);
+        // One transaction that moves no commit pointer: when it fails, the next pull reads the
+        // ingestion commit from the fabric's last pulled commit and records it.
+        try {
+          await this.upsertDesiredState(fabric.id, plan, result.oid);
+        } catch (error) {
+          throw new Error(`commit ${result.oid} landed on ${opened.branch}, but recording it failed: ${safeMessage(error, opened.secrets)}; the next pull records it`, { cause: error });
+        }
         await this.recordDirectoryState(fabric, fabric.gitopsDirectoryStatus, null);
         const counters = plan.counters;
         await progress.report(
