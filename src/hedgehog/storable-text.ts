@@ -45,25 +45,24 @@ export function findUnstorableText(value: unknown, limit: number): { found: Unst
     total += 1;
     if (found.length < limit) found.push(entry);
   };
-  const stack: { value: unknown; path: PathSegment[] }[] = [{ value, path: [] }];
+  // `key` is set for a mapping's entries: the key is checked when its entry is reached.
+  type Entry = { value: unknown; path: PathSegment[]; key?: string };
+  const stack: Entry[] = [{ value, path: [] }];
   while (stack.length > 0) {
-    const { value: current, path } = stack.pop()!;
+    const { value: current, path, key } = stack.pop()!;
+    if (key !== undefined) {
+      const character = unstorableCharacter(key);
+      if (character) note({ path, where: 'key', character });
+    }
     if (typeof current === 'string') {
       const character = unstorableCharacter(current);
       if (character) note({ path, where: 'value', character });
       continue;
     }
     if (current === null || typeof current !== 'object') continue;
-    const children: { value: unknown; path: PathSegment[] }[] = [];
-    if (Array.isArray(current)) {
-      current.forEach((item, index) => children.push({ value: item, path: [...path, index] }));
-    } else {
-      for (const [key, child] of Object.entries(current)) {
-        const character = unstorableCharacter(key);
-        if (character) note({ path: [...path, key], where: 'key', character });
-        children.push({ value: child, path: [...path, key] });
-      }
-    }
+    const children: Entry[] = Array.isArray(current)
+      ? current.map((item, index) => ({ value: item, path: [...path, index] }))
+      : Object.entries(current).map(([name, child]) => ({ value: child, path: [...path, name], key: name }));
     // Reversed onto the stack, so findings come out in document order.
     for (let index = children.length - 1; index >= 0; index--) stack.push(children[index]!);
   }

@@ -10,6 +10,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { GitHost } from '../../src/git/git-host.ts';
+import { findUnstorableText, storableText } from '../../src/hedgehog/storable-text.ts';
+import { validateManifests } from '../../src/hedgehog/validate.ts';
 import { queryDatabase } from '../support/database.ts';
 import { branchHead, git, listFiles, pushFromAnotherClone, readFileAt, removeScratchDirs } from '../support/git-fixtures.ts';
 import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
@@ -102,6 +104,35 @@ const draftCases: DraftCase[] = [
     finding: { path: '$.metadata.labels["a\\u0000"]' },
   },
 ];
+
+describe('the rule (pure)', () => {
+  it('finds NUL and lone surrogates in keys and values, in document order, bounded; pairs are fine', () => {
+    const document = { a: 'ok \u{1F600}', b: ['x', 'y\u0000'], 'c\u0000': { d: '\ud800', e: 'x\udc00' }, f: 'ok' };
+    expect(findUnstorableText(document, 10)).toEqual({
+      total: 4,
+      found: [
+        { path: ['b', 1], where: 'value', character: 'U+0000 (NUL)' },
+        { path: ['c\u0000'], where: 'key', character: 'U+0000 (NUL)' },
+        { path: ['c\u0000', 'd'], where: 'value', character: 'a lone UTF-16 surrogate U+D800' },
+        { path: ['c\u0000', 'e'], where: 'value', character: 'a lone UTF-16 surrogate U+DC00' },
+      ],
+    });
+    expect(findUnstorableText(document, 1)).toMatchObject({ total: 4, found: [{ path: ['b', 1] }] });
+    expect(storableText('a\u0000b\ud800c\u{1F600}')).toBe('a\\u0000b\\ud800c\u{1F600}');
+  });
+
+  it('a document with many such strings gets 20 findings, the last one counting the rest; an emoji is valid', () => {
+    const labels = Object.fromEntries(Array.from({ length: 30 }, (_, index) => [`l${index}`, `"v\\0${index}"`]));
+    const text = manifest(`  name: ns-many\n  labels:\n${Object.entries(labels).map(([key, value]) => `    ${key}: ${value}\n`).join('')}`);
+    const result = validateManifests({ files: [{ path: 'many.yaml', text }] });
+    expect(result.errors).toHaveLength(20);
+    expect(result.errors.every((finding) => finding.code === 'TEXT_UNSTORABLE' && finding.kind === 'VLANNamespace' && finding.name === 'ns-many')).toBe(true);
+    expect(result.errors.map((finding) => finding.message).join('\n')).toContain('10 more in this document');
+    expect(result.objects).toEqual([]);
+    const emoji = validateManifests({ files: [{ path: 'emoji.yaml', text: manifest('  name: ns-emoji\n  annotations:\n    note: "\\U0001F600 \u{1F600}"\n') }] });
+    expect(emoji).toMatchObject({ valid: true, errors: [] });
+  });
+});
 
 describe('drafts holding text the database cannot store', () => {
   it.each(draftCases)('$name: INVALID_INPUT with a TEXT_UNSTORABLE finding, nothing changed', async (item) => {
