@@ -145,6 +145,7 @@ export class GitopsService {
           if (attempt < 2) continue;
           throw new DomainError('CONFLICT', `branch ${opened.branch} kept moving while the directory was being initialised; try again`);
         }
+        await progress.report({ phase: 'recording', commitSha: result.oid });
         await this.recordDirectoryState(fabric, 'initialized', null);
         await progress.report(
           { phase: 'done', progressDone: additions.length, filesCreated: additions.length, commitSha: result.oid },
@@ -253,6 +254,8 @@ export class GitopsService {
           });
           if (result.status === 'head_moved') break;
           commits.push(result.oid);
+          // A part that landed is named at once: a later part failing still leaves it on the operation.
+          if (chunks.length > 1) await progress.report({ commitSha: result.oid, details: { commits } });
         }
         if (result.status === 'head_moved') {
           const partly = commits.length > 0 ? ` after ${commits.length} of ${chunks.length} commits (raw/ is untouched; running ingestion again finishes it)` : '';

@@ -259,6 +259,7 @@ describe('a recording step that fails after the commit landed', () => {
     expect(pushed).toMatchObject({ status: 'FAILED', commitSha: head });
     expect(pushed.errorMessage).toContain(head);
     expect(pushed.errorMessage).toContain('the next pull records it');
+    expect(await db('select jsonb_typeof(details) as type from sync_operation where id = $1', [pushed.id])).toEqual([{ type: 'object' }]);
     // Not recorded: the row still has its old desired state and the draft, the pointer did not move.
     const stale = (await rows(env.t, env.fabricId)).get('ns-a')!;
     expect(stale).toMatchObject({ desired_blob_oid: rowsBefore.get('ns-a')!.desired_blob_oid, draft_action: 'upsert' });
