@@ -147,6 +147,7 @@ export class GitopsService {
           if (attempt < 2) continue;
           throw new DomainError('CONFLICT', `branch ${opened.branch} kept moving while the directory was being initialised; try again`);
         }
+        await progress.report({ phase: 'recording', commitSha: result.oid });
         await this.recordDirectoryState(fabric, 'initialized', null);
         await progress.report(
           { phase: 'done', progressDone: additions.length, filesCreated: additions.length, commitSha: result.oid },
@@ -255,6 +256,8 @@ export class GitopsService {
           });
           if (result.status === 'head_moved') break;
           commits.push(result.oid);
+          // A part that landed is named at once: a later part failing still leaves it on the operation.
+          if (chunks.length > 1) await progress.report({ commitSha: result.oid, details: { commits } });
         }
         if (result.status === 'head_moved') {
           const partly = commits.length > 0 ? ` after ${commits.length} of ${chunks.length} commits (raw/ is untouched; running ingestion again finishes it)` : '';
@@ -269,7 +272,13 @@ export class GitopsService {
         }
 
         await progress.report({ phase: 'recording', commitSha: result.oid });
-        await this.upsertDesiredState(fabric.id, plan, result.oid);
+        // One transaction that moves no commit pointer: when it fails, the next pull reads the
+        // ingestion commit from the fabric's last pulled commit and records it.
+        try {
+          await this.upsertDesiredState(fabric.id, plan, result.oid);
+        } catch (error) {
+          throw new Error(`commit ${result.oid} landed on ${opened.branch}, but recording it failed: ${safeMessage(error, opened.secrets)}; the next pull records it`, { cause: error });
+        }
         await this.recordDirectoryState(fabric, fabric.gitopsDirectoryStatus, null);
         const counters = plan.counters;
         await progress.report(

@@ -32,6 +32,7 @@ export const FINDING_CODES = {
   YAML_SYNTAX: 'The text is not well-formed YAML.',
   YAML_LIMIT: 'The document is too large, too deep or uses too many aliases.',
   NOT_AN_OBJECT: 'A YAML document is not a mapping (for example a bare string or list).',
+  TEXT_UNSTORABLE: 'A key or string holds U+0000 (NUL) or a lone UTF-16 surrogate, which the database cannot store.',
   MISSING_TYPE: 'apiVersion or kind is missing.',
   NOT_HEDGEHOG_OBJECT: 'The document is not a Hedgehog object (for example a ConfigMap); it is ignored.',
   UNKNOWN_KIND: 'A *.githedgehog.com apiVersion/kind this release does not know.',

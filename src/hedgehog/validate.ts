@@ -13,6 +13,7 @@ import { toJsonPath, type Finding, type FindingCode } from './findings.ts';
 import { parseManifests, type ManifestDocument, type PathSegment, type SourcePosition } from './manifests.ts';
 import type { ObjectRecord, RuleContext, RuleFinding } from './rule-context.ts';
 import { KIND_SCHEMAS } from './schemas.ts';
+import { findUnstorableText, unstorableCharacter } from './storable-text.ts';
 import { checkMetadata } from './rules/metadata-rules.ts';
 import { checkConnection, checkSwitch, checkVlanNamespace } from './rules/wiring-rules.ts';
 import { checkExternal, checkExternalAttachment, checkExternalPeering, checkIpv4Namespace, checkVpc, checkVpcAttachment, checkVpcPeering } from './rules/vpc-rules.ts';
@@ -90,6 +91,9 @@ function isSourceObject(value: unknown): value is SourceObject {
   return value !== null && typeof value === 'object' && 'object' in value && !('apiVersion' in value);
 }
 
+/** Findings reported per document for text the database cannot store; the rest are counted. */
+const MAX_UNSTORABLE_FINDINGS = 20;
+
 type ManagedSource = { source: SourceObject; info: KindInfo; schemaValid: boolean; name: string; namespace: string };
 
 function validateSources(sources: readonly SourceObject[], options: ValidationOptions, initialFindings: Finding[]): ValidationResult {
@@ -113,6 +117,17 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
       continue;
     }
     const { apiVersion, kind, metadata } = object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+    // Before anything else reads it: no message, row or event may carry text the database refuses.
+    const unstorable = findUnstorableText(object, MAX_UNSTORABLE_FINDINGS);
+    if (unstorable.total > 0) {
+      const storable = (value: unknown) => (typeof value === 'string' && value !== '' && unstorableCharacter(value) === null ? value : undefined);
+      const identity = { ...(storable(kind) ? { kind: kind as string } : {}), ...(storable(metadata?.name) ? { name: metadata!.name as string } : {}) };
+      unstorable.found.forEach((entry, index) => {
+        const more = index === unstorable.found.length - 1 && unstorable.total > unstorable.found.length ? `; ${unstorable.total - unstorable.found.length} more in this document` : '';
+        sourceFinding(source, 'TEXT_UNSTORABLE', `the ${entry.where === 'key' ? 'key' : 'value'} at ${toJsonPath(entry.path)} holds ${entry.character}, which the database cannot store${more}`, entry.path, 'error', identity);
+      });
+      continue;
+    }
     if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') {
       sourceFinding(source, 'MISSING_TYPE', 'apiVersion and kind are required', [typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind']);
       continue;

@@ -27,6 +27,8 @@ import { OperationCancelledError } from './operation-runner.ts';
 import { changedManagedPaths, planPull, planPullFromDiff, pullPlanSize, type PullPlan } from './plan-pull.ts';
 import { RAW_PREFIX, toRepositoryPath } from './fabric-paths.ts';
 
+/** Findings that make a changed file keep its previous desired state (with a warning) instead of applying it. */
+const KEEPS_PREVIOUS_STATE = new Set(['YAML_SYNTAX', 'YAML_LIMIT', 'TEXT_UNSTORABLE']);
 /** Kept per resource; older entries are dropped. */
 const MAX_EXTERNAL_MODIFICATIONS = 20;
 /** Per-file progress is flushed in batches of this many files. */
@@ -112,7 +114,8 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     const list = objectsByFile.get(object.file) ?? objectsByFile.set(object.file, []).get(object.file)!;
     list.push(object);
   }
-  const unreadable = new Set(validation.errors.filter((finding) => finding.code === 'YAML_SYNTAX' || finding.code === 'YAML_LIMIT').map((finding) => finding.file));
+  // Not readable YAML, or text the database cannot store: the file's previous state is kept.
+  const unreadable = new Set(validation.errors.filter((finding) => KEEPS_PREVIOUS_STATE.has(finding.code)).map((finding) => finding.file));
 
   // The rows this change touches: by file path, and by identity of every object read.
   const touchedPaths = [...changedFiles.map((file) => file.path), ...plan.deleted.map((file) => file.path)];
@@ -145,7 +148,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     pendingEvents.push({ level: 'warning', message: `${finding.code}: ${finding.message}${finding.line ? ` (line ${finding.line})` : ''}`, path: toRepositoryPath(fabric.gitopsDirectory, finding.file ?? '') });
   }
   const changedSet = new Set(plan.changed.map((file) => file.path));
-  for (const file of changedFiles) await progress({ message: unreadable.has(file.path) ? 'unreadable; previous state kept' : changedSet.has(file.path) ? 'changed' : 'created', path: file.repositoryPath });
+  for (const file of changedFiles) await progress({ message: unreadable.has(file.path) ? 'unreadable or not storable; previous state kept' : changedSet.has(file.path) ? 'changed' : 'created', path: file.repositoryPath });
   for (const file of plan.deleted) await progress({ message: 'deleted', path: toRepositoryPath(fabric.gitopsDirectory, file.path) });
   if (pendingEvents.length > 0) await operations.update(operation, {}, pendingEvents);
   checkCancelled(context.signal);

@@ -118,11 +118,20 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
     result.updated = plan.writes.filter((write) => write.change === 'update').length;
     result.deleted = plan.writes.filter((write) => write.change === 'delete').length;
     result.unchanged = plan.unchanged.length;
+    // The commit is in Git: the operation names it before anything else can fail.
+    await operations.update(operation, { phase: 'recording', commitSha: commit.oid });
     if (target.viaPullRequest) {
       result.pullRequestUrl = await propose(context, options, target.branch, ready, plan, commit.oid);
     } else {
+      // One flush, with `lastPulledCommit`: when it fails nothing of it is applied, and the next
+      // pull reads this commit like anyone else's (its drafts then match Git and are cleared).
       recordLanded(em, fabric, ready, plan, commit.oid);
-      await em.flush();
+      try {
+        await em.flush();
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`commit ${commit.oid} landed on ${target.branch}, but recording it failed: ${reason}; the next pull records it`, { cause: error });
+      }
     }
     await operations.update(operation, { phase: 'committed', progressDone: plan.writes.length, commitSha: commit.oid }, [
       { message: `committed ${commit.oid} on ${target.branch}` },

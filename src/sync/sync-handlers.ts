@@ -139,7 +139,11 @@ async function ingestRawFiles(context: OperationStepsContext, pull: PullContext,
         const ingestion = { ...(operation.details.ingestion as Record<string, unknown> | undefined), ...details, ...pick(counters) };
         return operations.update(
           operation,
-          { ...(phase ? { phase: `ingest_${phase}` } : {}), details: { ...operation.details, ingestion } },
+          {
+            ...(phase ? { phase: `ingest_${phase}` } : {}), details: { ...operation.details, ingestion },
+            // A commit the ingestion made is the operation's when it made none of its own, so a failure after it still names it.
+            ...(counters.commitSha && !operation.commitSha ? { commitSha: counters.commitSha } : {}),
+          },
           events,
         );
       },

@@ -1,6 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { notFound, requireId } from '../errors.ts';
 import { topics, type EventBus } from '../events/event-bus.ts';
+import { storableText } from '../hedgehog/storable-text.ts';
 import type { Page } from '../resource/resource.service.ts';
 import {
   SyncEventSchema,
@@ -10,6 +11,25 @@ import {
   type SyncEvent,
   type SyncOperation,
 } from './sync-operation.entity.ts';
+
+type OperationChange = Partial<Pick<SyncOperation,
+  'status' | 'phase' | 'progressDone' | 'progressTotal' | 'startedAt' | 'completedAt' | 'details' | 'errorMessage'
+  | 'filesProcessed' | 'filesCreated' | 'filesUpdated' | 'filesDeleted' | 'commitSha' | 'pullRequestUrl'>>;
+
+/** What `finish` writes: everything a step can change. */
+const OPERATION_FIELDS = [
+  'status', 'phase', 'progressDone', 'progressTotal', 'startedAt', 'completedAt', 'details', 'errorMessage',
+  'filesProcessed', 'filesCreated', 'filesUpdated', 'filesDeleted', 'commitSha', 'pullRequestUrl',
+] as const satisfies readonly (keyof SyncOperation)[];
+
+/** Log lines and error messages quote input (a name, a finding, a database error): kept storable. */
+function storableEvent(event: { level?: SyncEvent['level']; message: string; path?: string | null }) {
+  return { level: event.level ?? 'info', message: storableText(event.message), path: event.path == null ? null : storableText(event.path) };
+}
+
+function storableChange(change: OperationChange): OperationChange {
+  return typeof change.errorMessage === 'string' ? { ...change, errorMessage: storableText(change.errorMessage) } : change;
+}
 
 export interface OperationFilter {
   fabricId?: string | null;
@@ -111,19 +131,42 @@ export class SyncOperationService {
     return { operation, created };
   }
 
-  /** Applies a change to the operation, appends log events, and tells subscribers. */
+  /**
+   * Applies a change to the operation, appends log events, and tells subscribers. An operation
+   * that fails or is cancelled is written on a unit of work of its own (see `finish`).
+   */
   async update(
     operation: SyncOperation,
-    change: Partial<Pick<SyncOperation,
-      'status' | 'phase' | 'progressDone' | 'progressTotal' | 'startedAt' | 'completedAt' | 'details' | 'errorMessage'
-      | 'filesProcessed' | 'filesCreated' | 'filesUpdated' | 'filesDeleted' | 'commitSha' | 'pullRequestUrl'>>,
+    change: OperationChange,
     events: { level?: SyncEvent['level']; message: string; path?: string | null }[] = [],
   ): Promise<void> {
-    this.deps.em.assign(operation, change as never);
-    for (const event of events) {
-      this.deps.em.create(SyncEventSchema, { operation, level: event.level ?? 'info', message: event.message, path: event.path ?? null } as never);
-    }
+    if (change.status === 'failed' || change.status === 'cancelled') return this.finish(operation, change, events);
+    this.deps.em.assign(operation, storableChange(change) as never);
+    for (const event of events) this.deps.em.create(SyncEventSchema, { operation, ...storableEvent(event) } as never);
     await this.deps.em.flush();
+    this.publish(operation);
+  }
+
+  /**
+   * Records the end of an operation that did not complete, apart from the shared unit of work:
+   * the step that failed may have left it unflushable (a row the database refused), and what it
+   * left there must neither keep the operation in progress nor be written half done. Every field
+   * of the operation as it stands in memory is written (a commit it made included, even when the
+   * update that reported it could not be flushed).
+   */
+  private async finish(
+    operation: SyncOperation,
+    change: OperationChange,
+    events: { level?: SyncEvent['level']; message: string; path?: string | null }[],
+  ): Promise<void> {
+    this.deps.em.assign(operation, storableChange(change) as never);
+    const fields: Record<string, unknown> = { updatedAt: new Date() };
+    for (const key of OPERATION_FIELDS) fields[key] = operation[key];
+    await this.deps.em.fork().transactional(async (em) => {
+      await em.nativeUpdate(SyncOperationSchema, { id: operation.id }, fields);
+      const reference = em.getReference(SyncOperationSchema, operation.id);
+      for (const event of events) em.create(SyncEventSchema, { operation: reference, ...storableEvent(event) } as never);
+    });
     this.publish(operation);
   }
 
