@@ -1,5 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { DomainError, notFound, requireId } from '../errors.ts';
+import { FabricScope } from '../auth/fabric-scope.ts';
+import { DomainError, notFound } from '../errors.ts';
 import { topics, type EventBus } from '../events/event-bus.ts';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 import type { FabricConfig } from '../hedgehog/fabric-config.ts';
@@ -42,7 +43,11 @@ export interface FabricEvent {
 }
 
 export class ResourceService {
-  constructor(private readonly deps: { em: EntityManager; eventBus: EventBus; maxYamlBytes: number }) {}
+  readonly #scope: FabricScope;
+
+  constructor(private readonly deps: { em: EntityManager; eventBus: EventBus; maxYamlBytes: number; scope?: FabricScope }) {
+    this.#scope = deps.scope ?? FabricScope.unlimited;
+  }
 
   async list(filter: ResourceFilter, page: Page): Promise<{ items: Resource[]; totalCount: number }> {
     await this.requireFabric(filter.fabricId);
@@ -63,9 +68,8 @@ export class ResourceService {
   }
 
   async get(id: string): Promise<Resource> {
-    const resource = await this.deps.em.findOne(ResourceSchema, { id: requireId('Resource', id) });
-    if (!resource) throw notFound('Resource', id);
-    return resource;
+    const resource = await this.deps.em.findOne(ResourceSchema, { id: this.#scope.requireId('Resource', id) });
+    return this.#scope.require('Resource', id, resource, (row) => row.fabric.id);
   }
 
   /** Records a draft for a new object. Refused when the object already exists in Git or as a draft. */
@@ -156,6 +160,7 @@ export class ResourceService {
    * nothing; `validateManifests` answers with this.
    */
   async validate(fabricId: string, input: ManifestInput): Promise<ValidationResult> {
+    this.#scope.requireFabricId(fabricId);
     const [rows, fabric] = await Promise.all([
       this.deps.em.find(ResourceSchema, { fabric: fabricId }, { disableIdentityMap: true }),
       this.deps.em.findOneOrFail(FabricSchema, { id: fabricId }, { fields: ['validationSettings'] }),
@@ -206,7 +211,7 @@ export class ResourceService {
   }
 
   private async requireFabric(fabricId: string): Promise<void> {
-    const count = await this.deps.em.count(FabricSchema, { id: requireId('Fabric', fabricId) });
+    const count = await this.deps.em.count(FabricSchema, { id: this.#scope.requireFabricId(fabricId) });
     if (count === 0) throw notFound('Fabric', fabricId);
   }
 }
