@@ -28,37 +28,20 @@ type OperationKind = 'query' | 'mutation' | 'subscription';
 
 /**
  * The root fields the operation will run, wherever the document puts them (fragments, inline
- * fragments, aliases), with their arguments as execution will see them: variables coerced with
- * their defaults applied, exactly as graphql-js does. Invalid variables answer their errors here,
- * before anything runs.
+ * fragments, aliases). `withArguments` adds their arguments as execution will see them: variables
+ * coerced with their defaults applied, exactly as graphql-js does; invalid variables answer their
+ * errors, before anything runs.
  */
-function rootFields(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName: string | null | undefined,
-  rawVariables: Record<string, unknown>,
-): { kind: OperationKind; fields: RootField[] } | { errors: readonly GraphQLError[] } | null {
+function rootFields(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined) {
   const operation = getOperationAST(document, operationName ?? undefined);
   // No such operation: execution itself answers that, and runs nothing.
   if (!operation) return null;
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables, { maxErrors: 20 });
-  if (coerced.errors) return { errors: coerced.errors };
-  const variables = coerced.coerced;
   const rootType = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
   const fragments = new Map(document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])));
-  const fields: RootField[] = [];
-  const toRootField = (node: FieldNode): RootField => {
-    const definition = rootType?.getFields()[node.name.value];
-    if (!definition) return { name: node.name.value, args: node.name.value.startsWith('__') ? {} : null };
-    try {
-      return { name: node.name.value, args: getArgumentValues(definition, node, variables) };
-    } catch {
-      return { name: node.name.value, args: null };
-    }
-  };
+  const nodes: FieldNode[] = [];
   const visit = (selectionSet: SelectionSetNode, seen: Set<string>) => {
     for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) fields.push(toRootField(selection));
+      if (selection.kind === Kind.FIELD) nodes.push(selection);
       else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet, seen);
       else if (!seen.has(selection.name.value)) {
         seen.add(selection.name.value);
@@ -68,7 +51,22 @@ function rootFields(
     }
   };
   visit(operation.selectionSet, new Set());
-  return { kind: operation.operation, fields };
+  const withArguments = (rawVariables: Record<string, unknown>): { fields: RootField[] } | { errors: readonly GraphQLError[] } => {
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables, { maxErrors: 20 });
+    if (coerced.errors) return { errors: coerced.errors };
+    return {
+      fields: nodes.map((node) => {
+        const definition = rootType?.getFields()[node.name.value];
+        if (!definition) return { name: node.name.value, args: node.name.value.startsWith('__') ? {} : null };
+        try {
+          return { name: node.name.value, args: getArgumentValues(definition, node, coerced.coerced) };
+        } catch {
+          return { name: node.name.value, args: null };
+        }
+      }),
+    };
+  };
+  return { kind: operation.operation as OperationKind, names: nodes.map((node) => node.name.value), withArguments };
 }
 
 /** Marks an address that names no fabric this check can see: a limited token is refused it. */
@@ -123,17 +121,19 @@ export function useAuthorization(options: AuthorizationOptions): Plugin<GraphQLC
     contextValue: GraphQLContext;
   }): Promise<readonly Error[] | null> => {
     const actor: Actor = args.contextValue.actor;
-    const operation = rootFields(args.schema, args.document, args.operationName, args.variableValues ?? {});
+    const operation = rootFields(args.schema, args.document, args.operationName);
     if (!operation) return null;
-    if ('errors' in operation) return operation.errors;
-    for (const field of operation.fields) {
-      const role = requiredRole(operation.kind, field.name);
-      if (!roleAllows(actor.role, role)) return [forbidden(`${field.name} needs the ${role} role; token ${JSON.stringify(actor.name)} has ${actor.role}`)];
+    // Roles need no arguments: a wrong role is told so before anything about its variables.
+    for (const name of operation.names) {
+      const role = requiredRole(operation.kind, name);
+      if (!roleAllows(actor.role, role)) return [forbidden(`${name} needs the ${role} role; token ${JSON.stringify(actor.name)} has ${actor.role}`)];
     }
-    const limited = rateLimited(options, operation.kind, operation.fields, actor);
+    const limited = rateLimited(options, operation.kind, operation.names, actor);
     if (limited) return [limited];
     if (actor.fabricIds === null) return null;
-    for (const field of operation.fields) {
+    const resolved = operation.withArguments(args.variableValues ?? {});
+    if ('errors' in resolved) return resolved.errors;
+    for (const field of resolved.fields) {
       const refusal = forbidden(`Token ${JSON.stringify(actor.name)} is limited to other fabrics than ${field.name} touches`);
       if (field.args === null) return [refusal];
       const fabricIds = await fabricIdsOf(args.contextValue.services.em, { ...field, args: field.args });
@@ -158,10 +158,10 @@ export function useAuthorization(options: AuthorizationOptions): Plugin<GraphQLC
  * Each mutation field costs one from the token's mutation bucket (30 aliased mutations cost 30);
  * each query or subscription field one from its query bucket. A request is taken whole or not at all.
  */
-function rateLimited(options: AuthorizationOptions, kind: OperationKind, fields: readonly RootField[], actor: Actor): Error | null {
+function rateLimited(options: AuthorizationOptions, kind: OperationKind, fieldNames: readonly string[], actor: Actor): Error | null {
   const limiter = kind === 'mutation' ? options.mutationRateLimiter : options.queryRateLimiter;
   const what = kind === 'mutation' ? 'mutations' : 'queries';
-  const cost = Math.max(1, fields.filter((field) => !field.name.startsWith('__')).length);
+  const cost = Math.max(1, fieldNames.filter((name) => !name.startsWith('__')).length);
   const key = actor.tokenId ?? actor.name;
   if (limiter.take(key, cost)) return null;
   const message =
