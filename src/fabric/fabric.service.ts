@@ -115,6 +115,11 @@ export class FabricService {
     const data = parseInput(UpdateFabricSchema, input, 'fabric');
     const fabric = await this.get(id);
     const { gitRepositoryId, kubernetes, ...fields } = data;
+    // Repositories are shared between fabrics: pointing its fabric at another fabric's repository
+    // and directory would let a limited token read and commit there.
+    if (this.#scope.limited && (gitRepositoryId !== undefined || fields.gitopsDirectory !== undefined)) {
+      throw new DomainError('FORBIDDEN', 'A token limited to fabrics cannot change the Git repository or directory of a fabric', { id });
+    }
     this.deps.em.assign(fabric, fields as never);
     await this.applyRepository(fabric, gitRepositoryId);
     this.applyKubernetes(fabric, kubernetes);

@@ -389,3 +389,21 @@ describe('the scope table', () => {
 
 /** Fields about repositories and tokens, which span fabrics: a limited token is refused them. */
 const REFUSED_TO_LIMITED_TOKENS = new Set(['gitRepository', 'updateGitRepository', 'deleteGitRepository', 'testGitRepository', 'revokeApiToken']);
+
+describe('a limited admin', () => {
+  it('cannot move its own fabric onto the repository and directory of another fabric', async () => {
+    const before = await snapshot();
+    const [theirRepository] = await queryDatabase<{ git_repository_id: string }>(t.database.url, 'select git_repository_id from fabric where id = $1', [theirs.id]);
+    const mineBefore = await queryDatabase(t.database.url, 'select git_repository_id, gitops_directory from fabric where id = $1', [mine.id]);
+    // Inside the other fabric's directory: mine's drafts would be committed among its files.
+    const inside = { gitRepositoryId: theirRepository!.git_repository_id, gitopsDirectory: 'fabric/raw' };
+    for (const input of [inside, { gitRepositoryId: theirRepository!.git_repository_id }, { gitopsDirectory: 'elsewhere' }]) {
+      const result = await overHttp(tokens.admin, `mutation($id: ID!, $input: UpdateFabricInput!) { updateFabric(id: $id, input: $input) { id } }`, { id: mine.id, input });
+      expect(result.errors?.[0]?.extensions?.code, JSON.stringify(input)).toBe('FORBIDDEN');
+    }
+    expect(await queryDatabase(t.database.url, 'select git_repository_id, gitops_directory from fabric where id = $1', [mine.id])).toEqual(mineBefore);
+    // Other settings of its own fabric stay its to change.
+    expect((await overHttp(tokens.admin, `mutation($id: ID!) { updateFabric(id: $id, input: { pullIntervalSeconds: 600 }) { id } }`, { id: mine.id })).errors).toBeUndefined();
+    expect(await snapshot()).toEqual(before);
+  });
+});
