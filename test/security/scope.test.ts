@@ -290,6 +290,7 @@ describe('a token limited to other fabrics', () => {
 
 describe('services built for a limited token', () => {
   it('refuse to load rows of other fabrics by id, whatever asked for them', async () => {
+    const before = await snapshot();
     const services = createServices({ ...t.app.dependencies }, { scope: new FabricScope([mine.id]) });
     for (const load of [
       () => services.fabrics.get(theirs.id),
@@ -300,6 +301,12 @@ describe('services built for a limited token', () => {
       () => services.operations.getFresh(theirs.operationId),
       () => services.operations.list({ fabricId: theirs.id }, { limit: 10, offset: 0 }),
       () => services.resources.validate(theirs.id, { yaml: vlanNamespaceYaml('x') }),
+      () => services.resources.createDraft(theirs.id, { yaml: vlanNamespaceYaml('x') }, { name: 'limited' }),
+      () => services.resources.deleteDraft(theirs.resourceId, { name: 'limited' }),
+      () => services.fabrics.update(theirs.id, { description: 'taken over' }),
+      () => services.fabrics.delete(theirs.id),
+      () => services.gitops.requireRepository(theirs.id),
+      () => services.gitops.validateDirectory(theirs.id),
     ]) {
       await expect(load()).rejects.toMatchObject({ code: 'FORBIDDEN' });
     }
@@ -309,6 +316,7 @@ describe('services built for a limited token', () => {
     // An unknown id answers the same as a row of another fabric: no existence oracle.
     await expect(services.resources.get('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(services.fabrics.get(mine.id)).resolves.toMatchObject({ id: mine.id });
+    expect(await snapshot()).toEqual(before);
   });
 });
 
