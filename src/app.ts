@@ -19,6 +19,7 @@ import { createErrorMasker } from './graphql/errors.ts';
 import { createAuthentication } from './graphql/authentication.ts';
 import { useAuthorization } from './graphql/authorization.ts';
 import { ensureFirstAdminToken, printFirstAdminToken } from './auth/bootstrap.ts';
+import { FabricScope } from './auth/fabric-scope.ts';
 import { RateLimiter } from './auth/rate-limit.ts';
 import type { Actor } from './auth/tokens.ts';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
@@ -137,6 +138,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   }
   const authentication = createAuthentication((token) => services().tokens.authenticate(token));
   const mutationRateLimiter = new RateLimiter(config.limits.mutationsPerMinute);
+  const queryRateLimiter = new RateLimiter(config.limits.queriesPerMinute);
 
   const yoga: YogaServerInstance<ServerContext, GraphQLContext> = createYoga<ServerContext, GraphQLContext>({
     schema,
@@ -157,7 +159,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       maxDepthPlugin({ n: config.limits.maxQueryDepth, ignoreIntrospection: true, onReject: [tagTooComplex] }),
       costLimitPlugin({ maxCost: config.limits.maxQueryCost, ignoreIntrospection: true, onReject: [tagTooComplex] }),
       maxAliasesPlugin({ n: config.limits.maxQueryAliases, onReject: [tagTooComplex] }),
-      useAuthorization({ mutationRateLimiter }),
+      useAuthorization({ mutationRateLimiter, queryRateLimiter }),
     ],
     context: (initial): GraphQLContext => {
       const request = (initial as { request?: Request }).request;
@@ -165,7 +167,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       const actor = authentication.actorOf(request) ?? (initial as { actor?: Actor }).actor;
       // Unreachable through the server (authentication runs first); a guard against wiring mistakes.
       if (!actor) throw new Error('request reached the schema without an authenticated actor');
-      const requestServices = services();
+      // A limited token's services load rows of its fabrics only, whatever the resolvers ask for.
+      const requestServices = createServices(dependencies, { scope: new FabricScope(actor.fabricIds) });
       return {
         requestId,
         actor,

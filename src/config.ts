@@ -39,6 +39,7 @@ const EnvironmentSchema = z.object({
   MAX_QUERY_COST: z.coerce.number().int().min(10).default(20_000),
   MAX_QUERY_ALIASES: z.coerce.number().int().min(1).default(30),
   MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  QUERIES_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   INTROSPECTION: booleanFromString.optional(),
   GIT_CACHE_DIR: z.string().min(1).optional(),
   GITHUB_API_URL: z.string().regex(/^https?:\/\//, 'must be an http(s):// URL').optional(),
@@ -80,6 +81,8 @@ export interface Config {
     readonly maxQueryCost: number;
     readonly maxQueryAliases: number;
     readonly mutationsPerMinute: number;
+    /** Query and subscription fields one token may send a minute. */
+    readonly queriesPerMinute: number;
     readonly introspection: boolean;
   };
   /** Cached bare clones of the native git adapter. */
@@ -166,6 +169,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxQueryCost: e.MAX_QUERY_COST,
       maxQueryAliases: e.MAX_QUERY_ALIASES,
       mutationsPerMinute: e.MUTATIONS_PER_MINUTE,
+      queriesPerMinute: e.QUERIES_PER_MINUTE,
       introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
     }),
     gitCacheDir: e.GIT_CACHE_DIR ? path.resolve(e.GIT_CACHE_DIR) : path.join(dataDir, 'git-cache'),

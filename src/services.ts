@@ -4,6 +4,7 @@ import type { GatewayAddress } from './cluster/kubernetes/cluster-server.ts';
 import type { Config } from './config.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { GitHost } from './git/git-host.ts';
+import { FabricScope } from './auth/fabric-scope.ts';
 import { TokenService } from './auth/token.service.ts';
 import { FabricService } from './fabric/fabric.service.ts';
 import { GitRepositoryService } from './fabric/git-repository.service.ts';
@@ -47,14 +48,19 @@ export interface Services {
   tokens: TokenService;
 }
 
-export function createServices(deps: ServiceDependencies): Services {
+/**
+ * `scope`: the fabrics this unit of work may load (a request of a fabric-limited token); every
+ * load of a fabric, resource or operation by id or by list checks it. Unlimited by default.
+ */
+export function createServices(deps: ServiceDependencies, options: { scope?: FabricScope } = {}): Services {
   const em = deps.orm.em.fork();
+  const scope = options.scope ?? FabricScope.unlimited;
   const services: Omit<Services, 'gitops'> = {
     em,
     gitRepositories: new GitRepositoryService({ em, secretBox: deps.secretBox }),
-    fabrics: new FabricService({ em, secretBox: deps.secretBox, gatewayAddress: deps.gatewayAddress, onChange: (change) => deps.clusterWatchers?.fabricChanged(change) }),
-    resources: new ResourceService({ em, eventBus: deps.eventBus, maxYamlBytes: deps.config.maxYamlBytes, validator: deps.validator }),
-    operations: new SyncOperationService({ em, eventBus: deps.eventBus }),
+    fabrics: new FabricService({ em, scope, secretBox: deps.secretBox, gatewayAddress: deps.gatewayAddress, onChange: (change) => deps.clusterWatchers?.fabricChanged(change) }),
+    resources: new ResourceService({ em, scope, eventBus: deps.eventBus, maxYamlBytes: deps.config.maxYamlBytes, validator: deps.validator }),
+    operations: new SyncOperationService({ em, scope, eventBus: deps.eventBus }),
     tokens: new TokenService({ em }),
   };
   const gitops = new GitopsService({

@@ -2,6 +2,7 @@ import { ForeignKeyConstraintViolationException, UniqueConstraintViolationExcept
 import { z } from 'zod';
 import { serverProblem, type GatewayAddress } from '../cluster/kubernetes/cluster-server.ts';
 import { describeProblems, parseKubeconfig } from '../cluster/kubernetes/kubeconfig.ts';
+import { FabricScope } from '../auth/fabric-scope.ts';
 import { DomainError, notFound, requireId } from '../errors.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { parseInput } from '../validation.ts';
@@ -67,36 +68,43 @@ export interface FabricChangeNotice {
 }
 
 export class FabricService {
+  readonly #scope: FabricScope;
+
   constructor(
     private readonly deps: {
       em: EntityManager;
       secretBox: SecretBox;
+      scope?: FabricScope;
       /** Where this gateway listens: a cluster server may not point back at it. */
       gatewayAddress?: GatewayAddress | undefined;
       onChange?: (change: FabricChangeNotice) => Promise<void> | void;
     },
-  ) {}
+  ) {
+    this.#scope = deps.scope ?? FabricScope.unlimited;
+  }
 
+  /** The fabrics in scope, by name. */
   async list(): Promise<Fabric[]> {
-    return this.deps.em.find(FabricSchema, {}, { orderBy: { name: 'asc' } });
+    const inScope = this.#scope.fabricIds;
+    return this.deps.em.find(FabricSchema, inScope ? { id: { $in: inScope } } : {}, { orderBy: { name: 'asc' } });
   }
 
   async get(id: string): Promise<Fabric> {
-    const fabric = await this.deps.em.findOne(FabricSchema, { id: requireId('Fabric', id) });
-    if (!fabric) throw notFound('Fabric', id);
-    return fabric;
+    const fabric = await this.deps.em.findOne(FabricSchema, { id: this.#scope.requireFabricId(id) });
+    return this.#scope.require('Fabric', id, fabric, (row) => row.id);
   }
 
-  /** Many fabrics in one statement, by id. */
+  /** Many fabrics in one statement, by id; those out of scope are absent. */
   async getMany(ids: readonly string[]): Promise<Map<string, Fabric>> {
-    const fabrics = await this.deps.em.find(FabricSchema, { id: { $in: [...ids] } });
+    const fabrics = await this.deps.em.find(FabricSchema, { id: { $in: ids.filter((id) => this.#scope.allows(id)) } });
     return new Map(fabrics.map((fabric) => [fabric.id, fabric]));
   }
 
   async getByName(name: string): Promise<Fabric> {
     const fabric = await this.deps.em.findOne(FabricSchema, { name });
-    if (!fabric) throw new DomainError('NOT_FOUND', `Fabric named ${JSON.stringify(name)} does not exist`, { name });
-    return fabric;
+    if (fabric && this.#scope.allows(fabric.id)) return fabric;
+    if (this.#scope.limited) throw new DomainError('FORBIDDEN', `Fabric named ${JSON.stringify(name)} is not in the fabrics this token is limited to`, { name });
+    throw new DomainError('NOT_FOUND', `Fabric named ${JSON.stringify(name)} does not exist`, { name });
   }
 
   async create(input: CreateFabricInput): Promise<Fabric> {
@@ -115,6 +123,11 @@ export class FabricService {
     const data = parseInput(UpdateFabricSchema, input, 'fabric');
     const fabric = await this.get(id);
     const { gitRepositoryId, kubernetes, ...fields } = data;
+    // Repositories are shared between fabrics: pointing its fabric at another fabric's repository
+    // and directory would let a limited token read and commit there.
+    if (this.#scope.limited && (gitRepositoryId !== undefined || fields.gitopsDirectory !== undefined)) {
+      throw new DomainError('FORBIDDEN', 'A token limited to fabrics cannot change the Git repository or directory of a fabric', { id });
+    }
     this.deps.em.assign(fabric, fields as never);
     await this.applyRepository(fabric, gitRepositoryId);
     this.applyKubernetes(fabric, kubernetes);

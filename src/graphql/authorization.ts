@@ -1,13 +1,13 @@
 import {
-
   getOperationAST,
   Kind,
   type DocumentNode,
   type FieldNode,
+  type GraphQLError,
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { getArgumentValues } from 'graphql/execution/values.js';
+import { getArgumentValues, getVariableValues } from 'graphql/execution/values.js';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { fabricScopeOf, LIMITED_TOKEN_GLOBAL_FIELDS, requiredRole } from '../auth/permissions.ts';
@@ -20,18 +20,28 @@ import type { GraphQLContext } from './context.ts';
 
 interface RootField {
   name: string;
-  args: Record<string, unknown>;
+  /** The field's arguments with variables (and their defaults) applied; null when they cannot be worked out. */
+  args: Record<string, unknown> | null;
 }
 
-function rootFields(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>) {
+type OperationKind = 'query' | 'mutation' | 'subscription';
+
+/**
+ * The root fields the operation will run, wherever the document puts them (fragments, inline
+ * fragments, aliases). `withArguments` adds their arguments as execution will see them: variables
+ * coerced with their defaults applied, exactly as graphql-js does; invalid variables answer their
+ * errors, before anything runs.
+ */
+function rootFields(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined) {
   const operation = getOperationAST(document, operationName ?? undefined);
+  // No such operation: execution itself answers that, and runs nothing.
   if (!operation) return null;
   const rootType = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
   const fragments = new Map(document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])));
-  const fields: RootField[] = [];
+  const nodes: FieldNode[] = [];
   const visit = (selectionSet: SelectionSetNode, seen: Set<string>) => {
     for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) fields.push(toRootField(selection));
+      if (selection.kind === Kind.FIELD) nodes.push(selection);
       else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet, seen);
       else if (!seen.has(selection.name.value)) {
         seen.add(selection.name.value);
@@ -40,48 +50,67 @@ function rootFields(schema: GraphQLSchema, document: DocumentNode, operationName
       }
     }
   };
-  const toRootField = (node: FieldNode): RootField => {
-    const definition = rootType?.getFields()[node.name.value];
-    let args: Record<string, unknown> = {};
-    try {
-      if (definition) args = getArgumentValues(definition, node, variables);
-    } catch {
-      // Invalid variables are reported by execution itself; the role check needs no arguments.
-    }
-    return { name: node.name.value, args };
-  };
   visit(operation.selectionSet, new Set());
-  return { kind: operation.operation, fields };
+  const withArguments = (rawVariables: Record<string, unknown>): { fields: RootField[] } | { errors: readonly GraphQLError[] } => {
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables, { maxErrors: 20 });
+    if (coerced.errors) return { errors: coerced.errors };
+    return {
+      fields: nodes.map((node) => {
+        const definition = rootType?.getFields()[node.name.value];
+        if (!definition) return { name: node.name.value, args: node.name.value.startsWith('__') ? {} : null };
+        try {
+          return { name: node.name.value, args: getArgumentValues(definition, node, coerced.coerced) };
+        } catch {
+          return { name: node.name.value, args: null };
+        }
+      }),
+    };
+  };
+  return { kind: operation.operation as OperationKind, names: nodes.map((node) => node.name.value), withArguments };
 }
 
-async function fabricIdsOf(em: EntityManager, field: RootField): Promise<string[] | 'global'> {
+/** Marks an address that names no fabric this check can see: a limited token is refused it. */
+const UNKNOWN = '(unknown)';
+
+/**
+ * The fabrics a root field addresses, or 'global' for fields that span fabrics. An address that
+ * cannot be resolved (an unknown id, a missing argument) is UNKNOWN, so that a limited token is
+ * refused rather than let through: fail closed.
+ */
+async function fabricIdsOf(em: EntityManager, field: RootField & { args: Record<string, unknown> }): Promise<string[] | 'global'> {
   const ids: string[] = [];
   for (const scope of fabricScopeOf(field.name, field.args)) {
     if (scope.via === 'global') return 'global';
     const value = field.args[scope.arg];
-    const values = (Array.isArray(value) ? value : [value]).map(String);
+    const values = (Array.isArray(value) ? value : [value]).map((item) => (typeof item === 'string' ? item : UNKNOWN));
     if (scope.via === 'fabricId') ids.push(...values);
     else if (scope.via === 'fabricName') {
       const fabrics = await em.find(FabricSchema, { name: { $in: values } }, { fields: ['id'] });
-      ids.push(...fabrics.map((fabric) => fabric.id), ...(fabrics.length < values.length ? ['(unknown)'] : []));
+      ids.push(...fabrics.map((fabric) => fabric.id), ...(fabrics.length < new Set(values).size ? [UNKNOWN] : []));
     } else {
       const schema = scope.via === 'resourceId' ? ResourceSchema : SyncOperationSchema;
-      const uuids = values.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+      const uuids = [...new Set(values.filter((id) => UUID.test(id)))];
       const rows = uuids.length > 0 ? await em.find(schema as typeof ResourceSchema, { id: { $in: uuids } }, { fields: ['fabric'] }) : [];
-      // Unknown ids are left for the resolver to answer NOT_FOUND.
-      ids.push(...rows.map((row) => row.fabric.id));
+      ids.push(...rows.map((row) => row.fabric.id), ...(rows.length < new Set(values).size ? [UNKNOWN] : []));
     }
   }
   return ids;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface AuthorizationOptions {
   mutationRateLimiter: RateLimiter;
+  /** Queries and subscriptions, counted apart from mutations. */
+  queryRateLimiter: RateLimiter;
 }
 
+const forbidden = (message: string) => createGraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+
 /**
- * Enforces roles, fabric limits and the mutation rate limit before anything executes, for HTTP,
- * SSE and WebSocket alike (all three go through this envelop pipeline).
+ * Enforces roles, fabric limits and the rate limits before anything executes, for HTTP, SSE and
+ * WebSocket alike (all three go through this envelop pipeline). The services of a limited
+ * token's request check its fabrics again where they load rows (src/auth/fabric-scope.ts).
  */
 export function useAuthorization(options: AuthorizationOptions): Plugin<GraphQLContext> {
   const check = async (args: {
@@ -90,48 +119,56 @@ export function useAuthorization(options: AuthorizationOptions): Plugin<GraphQLC
     operationName?: string | null;
     variableValues?: Record<string, unknown> | null;
     contextValue: GraphQLContext;
-  }): Promise<Error | null> => {
+  }): Promise<readonly Error[] | null> => {
     const actor: Actor = args.contextValue.actor;
-    const operation = rootFields(args.schema, args.document, args.operationName, args.variableValues ?? {});
+    const operation = rootFields(args.schema, args.document, args.operationName);
     if (!operation) return null;
-    for (const field of operation.fields) {
-      const role = requiredRole(operation.kind, field.name);
-      if (!roleAllows(actor.role, role)) {
-        return createGraphQLError(`${field.name} needs the ${role} role; token ${JSON.stringify(actor.name)} has ${actor.role}`, {
-          extensions: { code: 'FORBIDDEN', http: { status: 403 } },
-        });
-      }
-      if (actor.fabricIds !== null) {
-        const fabricIds = await fabricIdsOf(args.contextValue.services.em, field);
-        const allowed = fabricIds === 'global' ? LIMITED_TOKEN_GLOBAL_FIELDS.has(field.name) : fabricIds.every((id) => actorMayTouchFabric(actor, id));
-        if (!allowed) {
-          return createGraphQLError(`Token ${JSON.stringify(actor.name)} is limited to other fabrics than ${field.name} touches`, {
-            extensions: { code: 'FORBIDDEN', http: { status: 403 } },
-          });
-        }
-      }
+    // Roles need no arguments: a wrong role is told so before anything about its variables.
+    for (const name of operation.names) {
+      const role = requiredRole(operation.kind, name);
+      if (!roleAllows(actor.role, role)) return [forbidden(`${name} needs the ${role} role; token ${JSON.stringify(actor.name)} has ${actor.role}`)];
     }
-    if (operation.kind === 'mutation' && !options.mutationRateLimiter.take(actor.tokenId ?? actor.name)) {
-      return createGraphQLError('Too many mutations; slow down', {
-        extensions: { code: 'RATE_LIMITED', retryAfterSeconds: options.mutationRateLimiter.retryAfterSeconds(actor.tokenId ?? actor.name), http: { status: 429 } },
-      });
+    const limited = rateLimited(options, operation.kind, operation.names, actor);
+    if (limited) return [limited];
+    if (actor.fabricIds === null) return null;
+    const resolved = operation.withArguments(args.variableValues ?? {});
+    if ('errors' in resolved) return resolved.errors;
+    for (const field of resolved.fields) {
+      const refusal = forbidden(`Token ${JSON.stringify(actor.name)} is limited to other fabrics than ${field.name} touches`);
+      if (field.args === null) return [refusal];
+      const fabricIds = await fabricIdsOf(args.contextValue.services.em, { ...field, args: field.args });
+      const allowed = fabricIds === 'global' ? LIMITED_TOKEN_GLOBAL_FIELDS.has(field.name) : fabricIds.every((id) => actorMayTouchFabric(actor, id));
+      if (!allowed) return [refusal];
     }
     return null;
   };
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const error = await check(args as never);
-      if (error) setResultAndStopExecution({ errors: [error as never] });
+      const errors = await check(args as never);
+      if (errors) setResultAndStopExecution({ errors: errors as never });
     },
     async onSubscribe({ args, setResultAndStopExecution }) {
-      const error = await check(args as never);
-      if (error) setResultAndStopExecution({ errors: [error as never] });
+      const errors = await check(args as never);
+      if (errors) setResultAndStopExecution({ errors: errors as never });
     },
   };
 }
 
-/** Scoped tokens see only their fabrics in cross-fabric lists. */
-export function visibleTo<T extends { id: string }>(actor: Actor, items: T[]): T[] {
-  return actor.fabricIds === null ? items : items.filter((item) => actorMayTouchFabric(actor, item.id));
+/**
+ * Each mutation field costs one from the token's mutation bucket (30 aliased mutations cost 30);
+ * each query or subscription field one from its query bucket. A request is taken whole or not at all.
+ */
+function rateLimited(options: AuthorizationOptions, kind: OperationKind, fieldNames: readonly string[], actor: Actor): Error | null {
+  const limiter = kind === 'mutation' ? options.mutationRateLimiter : options.queryRateLimiter;
+  const what = kind === 'mutation' ? 'mutations' : 'queries';
+  const cost = Math.max(1, fieldNames.filter((name) => !name.startsWith('__')).length);
+  const key = actor.tokenId ?? actor.name;
+  if (limiter.take(key, cost)) return null;
+  const message =
+    cost > limiter.perMinute
+      ? `${cost} ${what} in one request are more than the ${limiter.perMinute} a minute a token may send`
+      : `Too many ${what}; slow down`;
+  return createGraphQLError(message, {
+    extensions: { code: 'RATE_LIMITED', retryAfterSeconds: limiter.retryAfterSeconds(key, cost), http: { status: 429 } },
+  });
 }
-

@@ -1,5 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { DomainError, notFound, requireId } from '../errors.ts';
+import { FabricScope } from '../auth/fabric-scope.ts';
+import { DomainError, notFound } from '../errors.ts';
 import { topics, type EventBus } from '../events/event-bus.ts';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 import type { FabricConfig } from '../hedgehog/fabric-config.ts';
@@ -43,7 +44,11 @@ export interface FabricEvent {
 }
 
 export class ResourceService {
-  constructor(private readonly deps: { em: EntityManager; eventBus: EventBus; maxYamlBytes: number; validator: ManifestValidator }) {}
+  readonly #scope: FabricScope;
+
+  constructor(private readonly deps: { em: EntityManager; eventBus: EventBus; maxYamlBytes: number; validator: ManifestValidator; scope?: FabricScope }) {
+    this.#scope = deps.scope ?? FabricScope.unlimited;
+  }
 
   async list(filter: ResourceFilter, page: Page): Promise<{ items: Resource[]; totalCount: number }> {
     await this.requireFabric(filter.fabricId);
@@ -64,9 +69,8 @@ export class ResourceService {
   }
 
   async get(id: string): Promise<Resource> {
-    const resource = await this.deps.em.findOne(ResourceSchema, { id: requireId('Resource', id) });
-    if (!resource) throw notFound('Resource', id);
-    return resource;
+    const resource = await this.deps.em.findOne(ResourceSchema, { id: this.#scope.requireId('Resource', id) });
+    return this.#scope.require('Resource', id, resource, (row) => row.fabric.id);
   }
 
   /** Records a draft for a new object. Refused when the object already exists in Git or as a draft. */
@@ -159,6 +163,7 @@ export class ResourceService {
   async validate(fabricId: string | null, input: ManifestInput): Promise<BoundedValidationResult> {
     const manifest = input.yaml !== undefined ? { yaml: input.yaml } : { object: input.object };
     if (fabricId === null) return this.deps.validator.validate({ ...manifest, existing: [] });
+    this.#scope.requireFabricId(fabricId);
     const [rows, fabric] = await Promise.all([
       this.deps.em.find(ResourceSchema, { fabric: fabricId }, { disableIdentityMap: true }),
       // Apart from the unit of work: a partly loaded Fabric there would answer later reads without its other fields.
@@ -210,7 +215,7 @@ export class ResourceService {
   }
 
   private async requireFabric(fabricId: string): Promise<void> {
-    const count = await this.deps.em.count(FabricSchema, { id: requireId('Fabric', fabricId) });
+    const count = await this.deps.em.count(FabricSchema, { id: this.#scope.requireFabricId(fabricId) });
     if (count === 0) throw notFound('Fabric', fabricId);
   }
 }

@@ -1,5 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { notFound, requireId } from '../errors.ts';
+import { FabricScope } from '../auth/fabric-scope.ts';
+import { requireId } from '../errors.ts';
 import { topics, type EventBus } from '../events/event-bus.ts';
 import { storableText } from '../hedgehog/storable-text.ts';
 import type { Page } from '../resource/resource.service.ts';
@@ -76,11 +77,18 @@ function newOperation(em: EntityManager, input: NewOperation): SyncOperation {
 }
 
 export class SyncOperationService {
-  constructor(private readonly deps: { em: EntityManager; eventBus: EventBus }) {}
+  readonly #scope: FabricScope;
 
+  constructor(private readonly deps: { em: EntityManager; eventBus: EventBus; scope?: FabricScope }) {
+    this.#scope = deps.scope ?? FabricScope.unlimited;
+  }
+
+  /** Newest first; without a fabricId, the operations of every fabric in scope. */
   async list(filter: OperationFilter, page: Page): Promise<{ items: SyncOperation[]; totalCount: number }> {
     const where: FilterQuery<SyncOperation> = {};
-    if (filter.fabricId) where.fabric = requireId('Fabric', filter.fabricId);
+    const inScope = this.#scope.fabricIds;
+    if (inScope) where.fabric = { $in: inScope };
+    if (filter.fabricId) where.fabric = this.#scope.requireFabricId(filter.fabricId);
     if (filter.status) where.status = filter.status;
     if (filter.type) where.operationType = filter.type;
     const [items, totalCount] = await this.deps.em.findAndCount(SyncOperationSchema, where, {
@@ -92,16 +100,14 @@ export class SyncOperationService {
   }
 
   async get(id: string): Promise<SyncOperation> {
-    const operation = await this.deps.em.findOne(SyncOperationSchema, { id: requireId('Sync operation', id) });
-    if (!operation) throw notFound('Sync operation', id);
-    return operation;
+    const operation = await this.deps.em.findOne(SyncOperationSchema, { id: this.#scope.requireId('Sync operation', id) });
+    return this.#scope.require('Sync operation', id, operation, (row) => row.fabric.id);
   }
 
   /** A fresh read, bypassing this unit of work's identity map (subscriptions outlive requests). */
   async getFresh(id: string): Promise<OperationSnapshot> {
-    const operation = await this.deps.em.fork().findOne(SyncOperationSchema, { id: requireId('Sync operation', id) });
-    if (!operation) throw notFound('Sync operation', id);
-    return snapshotOf(operation);
+    const operation = await this.deps.em.fork().findOne(SyncOperationSchema, { id: this.#scope.requireId('Sync operation', id) });
+    return snapshotOf(this.#scope.require('Sync operation', id, operation, (row) => row.fabric.id));
   }
 
   async create(input: NewOperation): Promise<SyncOperation> {

@@ -52,6 +52,8 @@ export async function startTestApp(options: { env?: Record<string, string>; migr
     ...(database.kind === 'pglite' ? { DATABASE_POOL_SIZE: '1' } : {}),
     GATEWAY_SECRET_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'debug',
+    // Tests poll with queries; a test about the query rate limit sets its own.
+    QUERIES_PER_MINUTE: '100000',
     ...options.env,
   });
   const logStream = new PassThrough();
