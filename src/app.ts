@@ -238,7 +238,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     void yoga(req, res);
   }));
 
-  const webSockets = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  // A message larger than an HTTP body may be is refused unread: the socket is closed with 1009.
+  const webSockets = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.limits.maxBodyBytes });
   const webSocketServer = useServer(
     {
       execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
