@@ -14,7 +14,7 @@ import { initOrm, migrateToLatest, migrationsAreCurrent } from './db/orm.ts';
 import { topics, type EventBus } from './events/event-bus.ts';
 import { createEventBus } from './events/create-event-bus.ts';
 import type { GraphQLContext, RequestServices } from './graphql/context.ts';
-import { createErrorMasker } from './graphql/errors.ts';
+import { createErrorMasker, useNoSuggestions } from './graphql/errors.ts';
 import { closeReason, createAuthentication, LiveConnections, TOKEN_CLOSE_CODE } from './graphql/authentication.ts';
 import { useAuthorization } from './graphql/authorization.ts';
 import { ensureFirstAdminToken, printFirstAdminToken } from './auth/bootstrap.ts';
@@ -30,7 +30,7 @@ import { registerSyncHandlers } from './sync/sync-handlers.ts';
 import { createGitHubWebhookHandler, WEBHOOK_PATH } from './http/github-webhook.ts';
 import { startHeadChecks } from './sync/head-check.ts';
 import { schema } from './graphql/schema.ts';
-import { createLogger, withRequestLog, type Logger } from './logger.ts';
+import { createLogger, withRequestLog, yogaLogger, type Logger } from './logger.ts';
 import { SecretBox } from './secrets/secret-box.ts';
 import { resolveSecretKey } from './secrets/secret-key.ts';
 import { createServices, type ServiceDependencies } from './services.ts';
@@ -147,17 +147,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     graphqlEndpoint: '/graphql',
     graphiql: config.http.graphiql ? { subscriptionsProtocol: 'WS' } : false,
     landingPage: false,
-    logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error(args.map(String).join(' ')),
-    },
-    maskedErrors: { maskError: createErrorMasker(logger) },
+    logging: yogaLogger(logger),
+    // Suggestions ("Did you mean …?") name parts of the schema: off together with introspection.
+    maskedErrors: { maskError: createErrorMasker(logger, { suggestions: config.limits.introspection }) },
     plugins: [
       authentication.plugin,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
-      ...(config.limits.introspection ? [] : [useDisableIntrospection()]),
+      ...(config.limits.introspection ? [] : [useDisableIntrospection(), useNoSuggestions()]),
       maxDepthPlugin({ n: config.limits.maxQueryDepth, ignoreIntrospection: true, onReject: [tagTooComplex] }),
       costLimitPlugin({ maxCost: config.limits.maxQueryCost, ignoreIntrospection: true, onReject: [tagTooComplex] }),
       maxAliasesPlugin({ n: config.limits.maxQueryAliases, onReject: [tagTooComplex] }),
