@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -14,7 +15,7 @@ import { initOrm, migrateToLatest, migrationsAreCurrent } from './db/orm.ts';
 import { topics, type EventBus } from './events/event-bus.ts';
 import { createEventBus } from './events/create-event-bus.ts';
 import type { GraphQLContext, RequestServices } from './graphql/context.ts';
-import { createErrorMasker, useNoSuggestions } from './graphql/errors.ts';
+import { createErrorMasker, describeError, useNoSuggestions } from './graphql/errors.ts';
 import { closeReason, createAuthentication, LiveConnections, TOKEN_CLOSE_CODE } from './graphql/authentication.ts';
 import { useAuthorization } from './graphql/authorization.ts';
 import { ensureFirstAdminToken, printFirstAdminToken } from './auth/bootstrap.ts';
@@ -270,10 +271,19 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
           socket: context.extra.socket,
           params: payload,
         });
+        // A syntax error is the client's: answered as an error of this operation (like over HTTP),
+        // not thrown, which would close the socket and print the error on stderr.
+        let document: ReturnType<typeof enveloped.parse>;
+        try {
+          document = enveloped.parse(payload.query);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         const args = {
           schema: enveloped.schema,
           operationName: payload.operationName,
-          document: enveloped.parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: await enveloped.contextFactory(),
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
@@ -313,7 +323,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       // A token revoked through any replica sharing the event bus ends its connections at once.
       void (async () => {
         for await (const event of eventBus.subscribe<{ tokenId: string }>(topics.apiTokens)) {
-          await connections.recheck([event.tokenId]).catch((error: unknown) => logger.warn({ error: { class: (error as Error)?.name } }, 'could not re-check a revoked token'));
+          await connections.recheck([event.tokenId]).catch((error: unknown) => logger.warn({ error: describeError(error) }, 'could not re-check a revoked token'));
         }
       })();
       // Lost webhooks lose nothing: each fabric's branch head is compared every pullIntervalSeconds.

@@ -5,6 +5,7 @@ import { bearerToken, type Actor } from '../auth/tokens.ts';
 import { DomainError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { GraphQLContext } from './context.ts';
+import { describeError } from './errors.ts';
 
 export type Authenticate = (token: string | null) => Promise<Actor>;
 
@@ -220,7 +221,7 @@ export class LiveConnections {
       if (this.#checking) return;
       this.#checking = true;
       this.recheck()
-        .catch((error: unknown) => this.#options.logger.warn({ error: { class: (error as Error)?.name } }, 'could not re-check the tokens of open connections'))
+        .catch((error: unknown) => this.#options.logger.warn({ error: describeError(error) }, 'could not re-check the tokens of open connections'))
         .finally(() => {
           this.#checking = false;
         });

@@ -106,7 +106,7 @@ export function createErrorMasker(logger: Logger, options: ErrorMaskerOptions = 
     }
     if (graphQLError && (original === null || isGraphQLError(original))) {
       const code = graphQLError.extensions?.['code'];
-      if (typeof code === 'string') logger.info({ code, path: graphQLError.path }, 'request refused');
+      if (typeof code === 'string') logger.info({ code, path: graphQLError.path, operationName: operationNameOf(graphQLError) }, 'request refused');
       return suggestions ? graphQLError : stripSuggestions(graphQLError);
     }
     logger.error(

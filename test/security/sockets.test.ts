@@ -289,6 +289,21 @@ describe('WebSocket messages are capped like HTTP bodies', () => {
   });
 });
 
+describe('a document that does not parse, over WebSocket', () => {
+  it('is answered with the syntax error; the socket stays open', async () => {
+    const client = t.wsClient();
+    const closed = closeOf(client);
+    try {
+      const sent = await sendOver(client, `{ fabrics { id `);
+      expect(sent.error).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Syntax Error/) })]);
+      expect((await sendOver(client, `{ fabrics { id } }`)).result).toMatchObject({ data: { fabrics: expect.any(Array) } });
+      expect(await Promise.race([closed, Promise.resolve('open')])).toBe('open');
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
 describe('no "Did you mean" suggestions when introspection is off', () => {
   it('HTTP and WebSocket answer without suggestions, and say what was wrong', async () => {
     const field = await t.graphql(`{ fabricz { id } }`);
