@@ -11,6 +11,8 @@ const REDACTED_PATHS = [
   '*.sshPrivateKey', 'webhookSecret', '*.webhookSecret', 'kubeconfig', '*.kubeconfig',
   'authorization', '*.authorization', 'req.headers.authorization', 'headers.authorization',
   'variables.input.credentials', 'variables.input.webhookSecret', 'variables.input.kubernetes',
+  // What a client typed: a GraphQL document and its variables are never logged (see graphql/errors.ts).
+  'query', '*.query', 'variables', '*.variables', 'document', '*.document',
 ];
 
 export interface LoggerOptions {

@@ -369,6 +369,16 @@ describe('the log holds nothing a client typed', () => {
     const logged = logLines().find((line) => line.msg === 'unexpected error while resolving a request' && line.operationName === 'CreateRepo');
     expect(logged).toMatchObject({ level: 50, operationName: 'CreateRepo', path: ['createGitRepository'], error: { class: expect.stringMatching(/TableNotFound/) } });
   });
+
+  it('a GraphQL document or variables handed to the logger by mistake are redacted', () => {
+    const lines: string[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => lines.push(chunk.toString('utf8')));
+    const logger = createLogger({ level: 'info', destination: stream });
+    logger.info({ query: `mutation { x(token: "${SECRET}") }`, params: { variables: { token: SECRET }, document: SECRET } }, 'oops');
+    expect(lines.join('')).toContain('"msg":"oops"');
+    expect(lines.join('')).not.toContain(SECRET);
+  });
 });
 
 describe('a lost optimistic lock is a CONFLICT', () => {
