@@ -27,11 +27,9 @@ beforeAll(async () => {
   t = await startTestApp({
     env: { TOKEN_RECHECK_INTERVAL_MS: '600000', MAX_BODY_BYTES: String(MAX_BODY_BYTES), INTROSPECTION: 'false', MUTATIONS_PER_MINUTE: '1000', HEAD_CHECK: 'false' },
   });
-  fast = await startTestApp({ env: { TOKEN_RECHECK_INTERVAL_MS: '200', HEAD_CHECK: 'false' } });
 });
 afterAll(async () => {
   await t?.stop();
-  await fast?.stop();
 });
 
 async function token(app: TestApp, options: { role?: 'viewer' | 'operator' | 'admin'; expiresAt?: Date } = {}) {
@@ -180,22 +178,6 @@ describe('a token that stops working ends the connections it opened', () => {
     expect(events[0]).toMatchObject({ event: 'next', data: { errors: [{ message: 'The API token has expired', extensions: { code: 'UNAUTHENTICATED' } }] } });
   });
 
-  it('revoked by a script or another replica: the periodic check closes WebSocket and SSE', async () => {
-    const { token: bearer, id } = await token(fast, { role: 'viewer' });
-    const client = fast.wsClient({ token: bearer });
-    const closed = closeOf(client);
-    try {
-      await openSubscription(fast, client);
-      const sse = await openSse(fast, bearer);
-      const rest = sse.rest();
-      await revokeInDatabase(fast, id);
-      expect(await closed).toEqual({ code: 4403, reason: 'The API token has been revoked' });
-      expect((await rest)[0]).toMatchObject({ data: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] } });
-    } finally {
-      await client.dispose();
-    }
-  });
-
   it('other connections keep working', async () => {
     const { token: bearer, id } = await token(t, { role: 'viewer' });
     const doomed = t.wsClient({ token: bearer });
@@ -323,10 +305,6 @@ describe('no "Did you mean" suggestions when introspection is off', () => {
     }
   });
 
-  it('with introspection on (development), suggestions stay', async () => {
-    const field = await fast.graphql(`{ fabricz { id } }`);
-    expect(field.errors?.[0]?.message).toMatch(/Did you mean .*"fabrics"/);
-  });
 });
 
 describe('the log holds nothing a client typed', () => {
@@ -403,5 +381,35 @@ describe('a lost optimistic lock is a CONFLICT', () => {
     expect(masked.extensions).toMatchObject({ code: 'CONFLICT' });
     expect(masked.message).toMatch(/changed by someone else.*reload.*retry/i);
     expect(masked.path).toEqual(['updateResource']);
+  });
+});
+
+describe('a gateway that re-checks tokens every 200 ms, with introspection on', () => {
+  beforeAll(async () => {
+    fast = await startTestApp({ env: { TOKEN_RECHECK_INTERVAL_MS: '200', HEAD_CHECK: 'false' } });
+  });
+  afterAll(async () => {
+    await fast?.stop();
+  });
+
+  it('revoked by a script or another replica: the periodic check closes WebSocket and SSE', async () => {
+    const { token: bearer, id } = await token(fast, { role: 'viewer' });
+    const client = fast.wsClient({ token: bearer });
+    const closed = closeOf(client);
+    try {
+      await openSubscription(fast, client);
+      const sse = await openSse(fast, bearer);
+      const rest = sse.rest();
+      await revokeInDatabase(fast, id);
+      expect(await closed).toEqual({ code: 4403, reason: 'The API token has been revoked' });
+      expect((await rest)[0]).toMatchObject({ data: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] } });
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('with introspection on (development), suggestions stay', async () => {
+    const field = await fast.graphql(`{ fabricz { id } }`);
+    expect(field.errors?.[0]?.message).toMatch(/Did you mean .*"fabrics"/);
   });
 });
