@@ -183,6 +183,7 @@ export class LiveConnections {
     const connection: OpenConnection = {
       end: (reason) => {
         release();
+        this.#options.logger.info({ tokenId, reason }, 'connection ended: its token no longer works');
         end(reason);
       },
       expiry: null,
