@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+import { createGraphQLError, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { clusterRefreshSteps } from './cluster/cluster.service.ts';
@@ -12,11 +13,11 @@ import type { GatewayAddress } from './cluster/kubernetes/cluster-server.ts';
 import type { Config } from './config.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.ts';
 import { initOrm, migrateToLatest, migrationsAreCurrent } from './db/orm.ts';
-import type { EventBus } from './events/event-bus.ts';
+import { topics, type EventBus } from './events/event-bus.ts';
 import { createEventBus } from './events/create-event-bus.ts';
 import type { GraphQLContext, RequestServices } from './graphql/context.ts';
-import { createErrorMasker } from './graphql/errors.ts';
-import { createAuthentication } from './graphql/authentication.ts';
+import { createErrorMasker, describeError, useNoSuggestions } from './graphql/errors.ts';
+import { closeReason, createAuthentication, LiveConnections, TOKEN_CLOSE_CODE } from './graphql/authentication.ts';
 import { useAuthorization } from './graphql/authorization.ts';
 import { ensureFirstAdminToken, printFirstAdminToken } from './auth/bootstrap.ts';
 import { FabricScope } from './auth/fabric-scope.ts';
@@ -32,7 +33,7 @@ import { registerSyncHandlers } from './sync/sync-handlers.ts';
 import { createGitHubWebhookHandler, WEBHOOK_PATH } from './http/github-webhook.ts';
 import { startHeadChecks } from './sync/head-check.ts';
 import { schema } from './graphql/schema.ts';
-import { createLogger, withRequestLog, type Logger } from './logger.ts';
+import { createLogger, withRequestLog, yogaLogger, type Logger } from './logger.ts';
 import { SecretBox } from './secrets/secret-box.ts';
 import { resolveSecretKey } from './secrets/secret-key.ts';
 import { createServices, type ServiceDependencies } from './services.ts';
@@ -71,6 +72,13 @@ export interface App {
 }
 
 type ServerContext = Record<string, unknown>;
+
+/** What graphql-ws's `extra` holds for one socket: the ws socket and request, and the token it opened with. */
+interface SocketExtra {
+  socket: import('ws').WebSocket;
+  request: import('node:http').IncomingMessage;
+  token?: string;
+}
 
 /** Queries refused for their depth, cost or aliases get a stable code like every other refusal. */
 const tagTooComplex = (_context: unknown, error: { extensions: Record<string, unknown> }) => {
@@ -136,7 +144,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   if (schemaReady && options.onFirstAdminToken !== false) {
     await ensureFirstAdminToken(services().tokens, options.onFirstAdminToken ?? printFirstAdminToken);
   }
-  const authentication = createAuthentication((token) => services().tokens.authenticate(token));
+  // Open WebSocket and SSE connections end when their token stops working (see authentication.ts).
+  const connections = new LiveConnections({
+    check: (tokenIds) => services().tokens.whyUnusable(tokenIds),
+    intervalMs: config.tokenRecheckIntervalMs,
+    logger,
+  });
+  const authentication = createAuthentication((token) => services().tokens.authenticate(token), connections);
   const mutationRateLimiter = new RateLimiter(config.limits.mutationsPerMinute);
   const queryRateLimiter = new RateLimiter(config.limits.queriesPerMinute);
 
@@ -145,17 +159,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     graphqlEndpoint: '/graphql',
     graphiql: config.http.graphiql ? { subscriptionsProtocol: 'WS' } : false,
     landingPage: false,
-    logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error(args.map(String).join(' ')),
-    },
-    maskedErrors: { maskError: createErrorMasker(logger) },
+    logging: yogaLogger(logger),
+    // Suggestions ("Did you mean …?") name parts of the schema: off together with introspection.
+    maskedErrors: { maskError: createErrorMasker(logger, { suggestions: config.limits.introspection }) },
     plugins: [
       authentication.plugin,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
-      ...(config.limits.introspection ? [] : [useDisableIntrospection()]),
+      ...(config.limits.introspection ? [] : [useDisableIntrospection(), useNoSuggestions()]),
       maxDepthPlugin({ n: config.limits.maxQueryDepth, ignoreIntrospection: true, onReject: [tagTooComplex] }),
       costLimitPlugin({ maxCost: config.limits.maxQueryCost, ignoreIntrospection: true, onReject: [tagTooComplex] }),
       maxAliasesPlugin({ n: config.limits.maxQueryAliases, onReject: [tagTooComplex] }),
@@ -237,30 +247,55 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     void yoga(req, res);
   }));
 
-  const webSockets = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  // A message larger than an HTTP body may be is refused unread: the socket is closed with 1009.
+  const webSockets = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.limits.maxBodyBytes });
   const webSocketServer = useServer(
     {
       execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
       onConnect: async (context) => {
-        const actor = await authentication.authenticateConnection(context.connectionParams);
-        if (!actor) return false; // closes with 4403 Forbidden
-        (context.extra as { actor?: Actor }).actor = actor;
+        const extra = context.extra as SocketExtra;
+        const authenticated = await authentication.authenticateConnection(context.connectionParams);
+        if ('reason' in authenticated) {
+          // Closed here with the reason; graphql-ws's own close (4403 "Forbidden") then does nothing.
+          extra.socket.close(TOKEN_CLOSE_CODE, closeReason(authenticated.reason));
+          return false;
+        }
+        extra.token = authenticated.token;
+        const release = connections.open(authenticated.actor, (reason) => extra.socket.close(TOKEN_CLOSE_CODE, closeReason(reason)));
+        extra.socket.once('close', release);
         return true;
       },
       onSubscribe: async (context, _id, payload) => {
+        // Every operation sent over the socket is authenticated again: a token revoked or expired
+        // since the socket opened runs nothing, and the socket is closed.
+        const extra = context.extra as SocketExtra;
+        const authenticated = await authentication.authenticateAgain(extra.token);
+        if ('reason' in authenticated) {
+          extra.socket.close(TOKEN_CLOSE_CODE, closeReason(authenticated.reason));
+          return [createGraphQLError(authenticated.reason, { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
         // The same envelop pipeline and context factory as HTTP and SSE.
         const enveloped = yoga.getEnveloped({
           ...context,
-          actor: (context.extra as { actor?: Actor }).actor,
+          actor: authenticated.actor,
           req: context.extra.request,
           socket: context.extra.socket,
           params: payload,
         });
+        // A syntax error is the client's: answered as an error of this operation (like over HTTP),
+        // not thrown, which would close the socket and print the error on stderr.
+        let document: ReturnType<typeof enveloped.parse>;
+        try {
+          document = enveloped.parse(payload.query);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         const args = {
           schema: enveloped.schema,
           operationName: payload.operationName,
-          document: enveloped.parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: await enveloped.contextFactory(),
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
@@ -297,6 +332,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       gatewayAddress.port = address.port;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       app.url = `http://${config.http.host === 'localhost' ? 'localhost' : host}:${address.port}`;
+      connections.start();
+      // A token revoked through any replica sharing the event bus ends its connections at once.
+      void (async () => {
+        for await (const event of eventBus.subscribe<{ tokenId: string }>(topics.apiTokens)) {
+          await connections.recheck([event.tokenId]).catch((error: unknown) => logger.warn({ error: describeError(error) }, 'could not re-check a revoked token'));
+        }
+      })();
       // Lost webhooks lose nothing: each fabric's branch head is compared every pullIntervalSeconds.
       if (schemaReady) {
         if (config.headCheckEnabled) headChecks = startHeadChecks(dependencies);
@@ -308,6 +350,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       eventBus.close();
       await webSocketServer.dispose();
+      connections.stop();
       server.closeIdleConnections();
       const timeout = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       if (server.listening) await closed;

@@ -50,6 +50,7 @@ const EnvironmentSchema = z.object({
   OPERATION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   HEAD_CHECK: booleanFromString.default(true),
+  TOKEN_RECHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
@@ -111,6 +112,11 @@ export interface Config {
   readonly pushMaxAttempts: number;
   /** Periodic branch-head check per fabric (`pullIntervalSeconds`), so a lost webhook loses nothing. */
   readonly headCheckEnabled: boolean;
+  /**
+   * How often the tokens of open WebSocket and SSE connections are looked up again, so that a
+   * revocation made elsewhere (another replica, a script) closes them within this time.
+   */
+  readonly tokenRecheckIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -181,5 +187,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     operationConcurrency: e.OPERATION_CONCURRENCY,
     pushMaxAttempts: e.PUSH_MAX_ATTEMPTS,
     headCheckEnabled: e.HEAD_CHECK,
+    tokenRecheckIntervalMs: e.TOKEN_RECHECK_INTERVAL_MS,
   });
 }

@@ -11,6 +11,8 @@ const REDACTED_PATHS = [
   '*.sshPrivateKey', 'webhookSecret', '*.webhookSecret', 'kubeconfig', '*.kubeconfig',
   'authorization', '*.authorization', 'req.headers.authorization', 'headers.authorization',
   'variables.input.credentials', 'variables.input.webhookSecret', 'variables.input.kubernetes',
+  // What a client typed: a GraphQL document and its variables are never logged (see graphql/errors.ts).
+  'query', '*.query', 'variables', '*.variables', 'document', '*.document',
 ];
 
 export interface LoggerOptions {
@@ -53,4 +55,22 @@ export function withRequestLog<Request extends import('node:http').IncomingMessa
     });
     handler(req, res);
   };
+}
+
+/**
+ * graphql-yoga's `logging` option. Yoga hands its logger every error the masker replaced; the
+ * masker has logged those already (see graphql/errors.ts), and their text (a GraphQLError prints
+ * the document around its location) may hold what a client typed, secrets included. So an Error
+ * argument is reduced to its class, at debug; yoga's own messages pass at their level.
+ */
+export function yogaLogger(logger: Logger) {
+  const line = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => {
+    const errors = args.filter((arg): arg is Error => arg instanceof Error);
+    if (errors.length > 0) {
+      logger.debug({ errors: errors.map((error) => error.name) }, 'graphql-yoga reported an error (logged by the error masker)');
+      return;
+    }
+    logger[level](args.map((arg) => (typeof arg === 'string' ? arg : typeof arg)).join(' '));
+  };
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }

@@ -17,6 +17,10 @@ const CreateTokenSchema = z
 
 export type CreateTokenInput = z.input<typeof CreateTokenSchema>;
 
+/** The one rule on every transport (HTTP, SSE, WebSocket): `Authorization: Bearer <token>`. */
+export const NO_TOKEN_SENT = 'No API token was sent: send `Authorization: Bearer <token>`';
+export const NOT_BEARER = 'Authorization must be `Bearer <token>`';
+
 export class AuthenticationError extends DomainError {
   constructor(reason: string) {
     super('UNAUTHENTICATED', reason);
@@ -70,16 +74,41 @@ export class TokenService {
 
   /** The actor behind a token, or an UNAUTHENTICATED error saying why not (never echoing the token). */
   async authenticate(token: string | null): Promise<Actor> {
-    if (!token) throw new AuthenticationError('An API token is required (Authorization: Bearer <token>)');
+    if (!token) throw new AuthenticationError(NO_TOKEN_SENT);
     if (!looksLikeToken(token)) throw new AuthenticationError('The API token is not valid');
     const record = await this.deps.em.findOne(ApiTokenSchema, { tokenHash: hashToken(token) });
     if (!record) throw new AuthenticationError('The API token is not valid');
-    if (record.revokedAt) throw new AuthenticationError('The API token has been revoked');
-    if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) throw new AuthenticationError('The API token has expired');
+    const unusable = whyUnusable(record);
+    if (unusable) throw new AuthenticationError(unusable);
     // At most one write a minute per token for "last used".
     if (!record.lastUsedAt || Date.now() - record.lastUsedAt.getTime() > 60_000) {
       await this.deps.em.nativeUpdate(ApiTokenSchema, { id: record.id }, { lastUsedAt: new Date() });
     }
-    return { name: record.name, role: record.role, fabricIds: record.fabricIds.length > 0 ? record.fabricIds : null, tokenId: record.id };
+    return {
+      name: record.name, role: record.role, fabricIds: record.fabricIds.length > 0 ? record.fabricIds : null, tokenId: record.id,
+      expiresAt: record.expiresAt,
+    };
   }
+
+  /**
+   * Why each of these tokens no longer works (not valid, revoked, expired); tokens that still
+   * work are absent. Open connections are checked with it.
+   */
+  async whyUnusable(ids: readonly string[]): Promise<Map<string, string>> {
+    const records = await this.deps.em.find(ApiTokenSchema, { id: { $in: [...ids] } }, { fields: ['id', 'revokedAt', 'expiresAt'] });
+    const byId = new Map(records.map((record) => [record.id, record]));
+    const reasons = new Map<string, string>();
+    for (const id of ids) {
+      const record = byId.get(id);
+      const reason = record ? whyUnusable(record) : 'The API token is not valid';
+      if (reason) reasons.set(id, reason);
+    }
+    return reasons;
+  }
+}
+
+function whyUnusable(record: Pick<ApiToken, 'revokedAt' | 'expiresAt'>): string | null {
+  if (record.revokedAt) return 'The API token has been revoked';
+  if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) return 'The API token has expired';
+  return null;
 }

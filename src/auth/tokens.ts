@@ -29,6 +29,8 @@ export interface Actor {
   /** null = every fabric. */
   fabricIds: readonly string[] | null;
   tokenId: string | null;
+  /** When the token stops working (open connections are closed then); null or absent = never. */
+  expiresAt?: Date | null;
 }
 
 export const SYSTEM_ACTOR: Actor = { name: 'system', role: 'admin', fabricIds: null, tokenId: null };

@@ -17,6 +17,8 @@ export interface EventBus {
 export const topics = {
   syncOperation: (operationId: string) => `sync-operation:${operationId}`,
   fabric: (fabricId: string) => `fabric:${fabricId}`,
+  /** `{ tokenId }` of a token just revoked: open connections that use it are closed. */
+  apiTokens: 'api-tokens',
 };
 
 interface Subscriber {

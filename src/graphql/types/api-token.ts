@@ -1,4 +1,5 @@
 import { ROLES, type ApiToken } from '../../auth/api-token.entity.ts';
+import { topics } from '../../events/event-bus.ts';
 import { builder } from '../builder.ts';
 import { enumValues } from '../enums.ts';
 
@@ -60,8 +61,12 @@ builder.mutationFields((t) => ({
   }),
   revokeApiToken: t.field({
     type: ApiTokenRef,
-    description: 'The token stops working at once.',
+    description: 'The token stops working at once; WebSocket and SSE connections opened with it are closed.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => context.services.tokens.revoke(String(args.id)),
+    resolve: async (_root, args, context) => {
+      const record = await context.services.tokens.revoke(String(args.id));
+      context.eventBus.publish(topics.apiTokens, { tokenId: record.id });
+      return record;
+    },
   }),
 }));
