@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEntry, startGatewayProcess as startProcess, type FinishedProcess, type GatewayProcess } from '../support/gateway-process.ts';
-import { createTestDatabase, queryDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, queryDatabase, testDatabaseKind } from '../support/database.ts';
 
 /**
  * What a newcomer meets when `npm start` cannot start: each condition ends the process with exit
