@@ -3,8 +3,10 @@
  * printed one was lost, or for automation).
  *   npm run token:create -- --name ci-bot --role operator [--fabric <id> ...] [--expires 2027-01-01]
  */
+import '../src/node-version.ts';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { DataDirLockedError } from '../src/data-dir-lock.ts';
 import { withConfiguredDatabase } from '../src/db/configured-database.ts';
 import { TokenService } from '../src/auth/token.service.ts';
 import { ROLES, type Role } from '../src/auth/api-token.entity.ts';
@@ -25,6 +27,14 @@ try {
     console.log(`Created token "${record.name}" (${record.role}). It is shown only this once:\n\n    ${token}\n`);
   });
 } catch (error) {
+  if (error instanceof DataDirLockedError && error.holder.holder === 'gateway') {
+    // Only the running gateway can write to its embedded database; a copy opened here would diverge.
+    console.error(
+      `A gateway (pid ${error.holder.pid}) runs on DATA_DIR ${error.dataDir} with the embedded database, which only that process can open: ` +
+        'create the token through it with the createApiToken mutation (sent with an admin token), or stop the gateway first.',
+    );
+    process.exit(1);
+  }
   console.error(error instanceof ConfigError ? error.message : error instanceof Error ? error.message : error);
   process.exit(1);
 }

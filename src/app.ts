@@ -38,6 +38,7 @@ import { SecretBox } from './secrets/secret-box.ts';
 import { resolveSecretKey } from './secrets/secret-key.ts';
 import { createServices, type ServiceDependencies } from './services.ts';
 import { workerPoolManifestValidator } from './manifest-validator/worker-pool-validator.ts';
+import { listenFailure } from './startup-error.ts';
 import { executeOperation, type OperationHandlers } from './sync/launch-operation.ts';
 import type { OperationRunner } from './sync/operation-runner.ts';
 import { createOperationRunner, defaultInstanceId, recoverOperations } from './sync/sync-runtime.ts';
@@ -98,7 +99,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     databaseUrl = config.database.url;
   }
 
-  const orm = await initOrm({ url: databaseUrl, logger, onQuery: options.onQuery, poolSize: config.database.poolSize });
+  const orm = await initOrm({
+    url: databaseUrl, logger, onQuery: options.onQuery, poolSize: config.database.poolSize,
+    createDatabase: config.database.kind === 'external' && config.database.create,
+  });
   try {
     if (options.migrate !== false) {
       const applied = await migrateToLatest(orm);
@@ -141,9 +145,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const services = (): RequestServices => createServices(dependencies);
   const githubWebhook = createGitHubWebhookHandler(dependencies);
   let headChecks: { stop(): Promise<void> } | null = null;
-  if (schemaReady && options.onFirstAdminToken !== false) {
-    await ensureFirstAdminToken(services().tokens, options.onFirstAdminToken ?? printFirstAdminToken);
-  }
   // Open WebSocket and SSE connections end when their token stops working (see authentication.ts).
   const connections = new LiveConnections({
     check: (tokenIds) => services().tokens.whyUnusable(tokenIds),
@@ -248,7 +249,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   }));
 
   // A message larger than an HTTP body may be is refused unread: the socket is closed with 1009.
-  const webSockets = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.limits.maxBodyBytes });
+  // The WebSocket server takes the HTTP server's upgrades but not its 'error' events (with
+  // `server:` it re-emits them, and graphql-ws prints a port in use as "Internal error emitted on
+  // the WebSocket server"): start() reports listen failures itself.
+  const webSockets = new WebSocketServer({ noServer: true, path: yoga.graphqlEndpoint, maxPayload: config.limits.maxBodyBytes });
+  server.on('upgrade', (request, socket, head) => {
+    if (!webSockets.shouldHandle(request)) {
+      socket.destroy();
+      return;
+    }
+    webSockets.handleUpgrade(request, socket, head, (webSocket) => webSockets.emit('connection', webSocket, request));
+  });
   const webSocketServer = useServer(
     {
       execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
@@ -322,9 +333,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     services,
     async start() {
       await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
+        const onError = (error: Error) => reject(listenFailure(error, config.http));
+        server.once('error', onError);
         server.listen(config.http.port, config.http.host, () => {
-          server.off('error', reject);
+          server.off('error', onError);
           resolve();
         });
       });
@@ -343,6 +355,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       if (schemaReady) {
         if (config.headCheckEnabled) headChecks = startHeadChecks(dependencies);
         await clusterWatchers.start();
+      }
+      // Only now that it serves: a token printed by a start that then fails (a port in use) is lost.
+      if (schemaReady && options.onFirstAdminToken !== false) {
+        await ensureFirstAdminToken(services().tokens, options.onFirstAdminToken ?? printFirstAdminToken);
       }
     },
     async stop() {

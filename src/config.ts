@@ -18,6 +18,7 @@ const EnvironmentSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  DATABASE_CREATE: booleanFromString.default(false),
   EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).optional(),
   GATEWAY_SECRET_KEY: z
@@ -59,7 +60,13 @@ export interface Config {
   readonly environment: 'development' | 'production' | 'test';
   readonly http: { readonly host: string; readonly port: number; readonly graphiql: boolean };
   readonly database:
-    | { readonly kind: 'external'; readonly url: string; readonly poolSize: number }
+    | {
+        readonly kind: 'external';
+        readonly url: string;
+        readonly poolSize: number;
+        /** DATABASE_CREATE: create the database DATABASE_URL names when it does not exist (otherwise refuse to start). */
+        readonly create: boolean;
+      }
     | { readonly kind: 'embedded'; readonly dataDir: string; readonly port: number; readonly poolSize: number };
   readonly dataDir: string;
   /** Raw 32-byte key, or null when the gateway should create/load one from the data directory. */
@@ -152,7 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: Object.freeze({ host: e.HOST, port: e.PORT, graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production' }),
     database: Object.freeze(
       e.DATABASE_URL
-        ? { kind: 'external' as const, url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE ?? 10 }
+        ? { kind: 'external' as const, url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE ?? 10, create: e.DATABASE_CREATE }
         : // PGlite is a single session, and pglite-socket 0.2.17 can hand one connection's results to
           // another while a transaction is open: the embedded database gets exactly one connection.
           { kind: 'embedded' as const, dataDir: path.join(dataDir, 'pgdata'), port: e.EMBEDDED_DB_PORT, poolSize: 1 },

@@ -1,6 +1,11 @@
-import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+// First: on an older Node this ends the process with one line saying what to install, before
+// the libraries below load (they fail while loading with errors that say nothing useful).
+import './node-version.ts';
+import { buildApp, type App } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { createLogger } from './logger.ts';
+import { StartupError } from './startup-error.ts';
 
 const startedAt = performance.now();
 let config;
@@ -15,12 +20,24 @@ try {
 }
 
 const logger = createLogger({ level: config.logLevel });
-const app = await buildApp(config, { logger });
-await app.start();
-logger.info(
-  { url: `${app.url}/graphql`, database: config.database.kind, startupMs: Math.round(performance.now() - startedAt) },
-  `gateway ready at ${app.url}/graphql`,
-);
+const app = await startGateway(config);
+
+/** A start that fails for a reason the person starting it can fix ends with one line and exit code 1, no stack trace. */
+async function startGateway(config: Config): Promise<App> {
+  let app: App | null = null;
+  try {
+    await lockDataDir(config.dataDir, 'gateway'); // released when the process exits
+    app = await buildApp(config, { logger });
+    // Serves first; the first start's admin token is made and printed only once it does.
+    await app.start();
+    return app;
+  } catch (error) {
+    await app?.stop().catch(() => {});
+    if (!(error instanceof StartupError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -37,3 +54,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     );
   });
 }
+
+// Said only once the signal handlers are in place: whoever waits for this line may stop it at once.
+logger.info(
+  { url: `${app.url}/graphql`, database: config.database.kind, startupMs: Math.round(performance.now() - startedAt) },
+  `gateway ready at ${app.url}/graphql`,
+);

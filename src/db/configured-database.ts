@@ -1,25 +1,46 @@
+import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.ts';
+import { lockDataDir } from '../data-dir-lock.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 import { initOrm, migrateToLatest } from './orm.ts';
 
 /**
  * For command-line scripts: opens the database the configuration names (starting the embedded
  * one when needed), migrates it (unless told not to), runs `work`, and closes everything whatever happens.
+ *
+ * The embedded database lives inside one process: a script takes DATA_DIR's lock before opening
+ * it, so while a gateway runs on that DATA_DIR the script is refused (DataDirLockedError) instead
+ * of writing to a copy of the data that the gateway never reads. A PostgreSQL server is shared:
+ * no lock is needed.
  */
 export async function withConfiguredDatabase<T>(
   config: Config,
   work: (orm: MikroORM) => Promise<T>,
   options: { migrate?: boolean } = {},
 ): Promise<T> {
-  const embedded = config.database.kind === 'embedded' ? await startEmbeddedPostgres({ dataDir: config.database.dataDir }) : null;
-  const url = embedded?.url ?? (config.database as { url: string }).url;
-  const orm = await initOrm({ url, poolSize: config.database.poolSize });
+  const lock = config.database.kind === 'embedded' ? await lockDataDir(config.dataDir, scriptName()) : null;
   try {
-    if (options.migrate !== false) await migrateToLatest(orm);
-    return await work(orm);
+    const embedded = config.database.kind === 'embedded' ? await startEmbeddedPostgres({ dataDir: config.database.dataDir }) : null;
+    try {
+      const url = embedded?.url ?? (config.database as { url: string }).url;
+      const orm = await initOrm({ url, poolSize: config.database.poolSize, createDatabase: config.database.kind === 'external' && config.database.create });
+      try {
+        if (options.migrate !== false) await migrateToLatest(orm);
+        return await work(orm);
+      } finally {
+        await orm.close(true);
+      }
+    } finally {
+      await embedded?.stop();
+    }
   } finally {
-    await orm.close(true);
-    await embedded?.stop();
+    await lock?.release();
   }
+}
+
+/** "npm run token:create" when run through npm, else the script's file name. */
+function scriptName(): string {
+  const event = process.env.npm_lifecycle_event;
+  return event ? `npm run ${event}` : path.basename(process.argv[1] ?? 'a script');
 }

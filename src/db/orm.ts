@@ -4,6 +4,7 @@ import { DataloaderType, DefaultLogger, type LogContext, type LoggerNamespace, t
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.ts';
+import { checkDatabase } from './database-check.ts';
 import { ENTITIES } from './entities.ts';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
@@ -14,6 +15,8 @@ export interface OrmOptions {
   /** Called with every SQL statement the ORM sends (tests count statements with it). */
   onQuery?: (sql: string) => void;
   poolSize?: number;
+  /** Create the database when the URL names one that does not exist (DATABASE_CREATE); default: refuse. */
+  createDatabase?: boolean;
 }
 
 /** Forwards MikroORM's log lines to pino at debug level, and SQL statements to `onQuery`. */
@@ -47,6 +50,8 @@ export function ormConfig(options: OrmOptions): Options {
     // Relations and collections asked for one by one (GraphQL fields) are batched per tick.
     dataloader: DataloaderType.ALL,
     forceUtcTimezone: true,
+    // checkDatabase decides whether a missing database may be created; MikroORM would always create it.
+    ensureDatabase: false,
     debug: false,
     pool: { min: 0, max: options.poolSize ?? 10 },
     loggerFactory: (loggerOptions) => new OrmLogger(loggerOptions, { logger: options.logger, onQuery: options.onQuery }),
@@ -64,7 +69,9 @@ export function ormConfig(options: OrmOptions): Options {
   });
 }
 
+/** Checks that the database can be opened (one clear error if not, see database-check.ts), then opens the ORM on it. */
 export async function initOrm(options: OrmOptions): Promise<MikroORM> {
+  await checkDatabase(options.url, { create: options.createDatabase ?? false, logger: options.logger });
   return MikroORM.init(ormConfig(options));
 }
 

@@ -12,14 +12,25 @@ export interface GatewayProcess {
   exited: Promise<number | null>;
 }
 
+/** A command-line run that has ended: its exit code and what it wrote, line by line. */
+export interface FinishedProcess {
+  code: number | null;
+  stdout: string[];
+  stderr: string[];
+}
+
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+function spawnEntry(entry: string, env: Record<string, string>, options: { node?: string; args?: string[] } = {}): ChildProcess {
+  return spawn(options.node ?? process.execPath, ['--import', 'tsx', entry, ...(options.args ?? [])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
+  const child = spawnEntry('src/main.ts', env);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const lines: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => lines.push(line));
@@ -32,4 +43,27 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     void exited.then((code) => reject(new Error(`gateway exited with ${code}:\n${lines.join('\n')}`)));
   });
   return { child, url, lines, exited };
+}
+
+/**
+ * Runs an entry point (`src/main.ts`, `scripts/create-token.ts`, ...) until it exits, for starts
+ * that are meant to fail and for scripts. `node` picks another Node binary than the test's own.
+ * One still running after `timeoutMs` (a start that should have failed but serves) is killed and
+ * reported with code null.
+ */
+export async function runEntry(
+  entry: string,
+  env: Record<string, string>,
+  options: { node?: string; args?: string[]; timeoutMs?: number } = {},
+): Promise<FinishedProcess> {
+  const child = spawnEntry(entry, env, options);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const stdoutDone = new Promise<void>((resolve) => createInterface({ input: child.stdout! }).on('line', (line) => stdout.push(line)).once('close', resolve));
+  const stderrDone = new Promise<void>((resolve) => createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line)).once('close', resolve));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+  clearTimeout(timer);
+  await Promise.all([stdoutDone, stderrDone]);
+  return { code, stdout, stderr };
 }
