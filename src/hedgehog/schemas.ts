@@ -136,9 +136,10 @@ const dhcpOptions = z.strictObject({
   pxeURL: opt(z.string()),
   dnsServers: opt(z.array(z.string())),
   timeServers: opt(z.array(z.string())),
-  // The CRD lists interfaceMTU and leaseTimeSeconds as required keys; 0 means "default".
-  interfaceMTU: z.union([z.literal(0), z.number().int().min(96).max(9036)]),
-  leaseTimeSeconds: uint32,
+  // The CRD lists both keys as required, but VPC.Default fills them (9036, 3600) before the CRD
+  // schema runs, so they are never missing; 0 means "default".
+  interfaceMTU: opt(z.union([z.literal(0), z.number().int().min(96).max(9036)])),
+  leaseTimeSeconds: opt(uint32),
   disableDefaultRoute: opt(z.boolean()),
   advertisedRoutes: opt(z.array(z.strictObject({ destination: opt(z.string()), gateway: opt(z.string()) }))),
 });
@@ -265,7 +266,8 @@ const gatewayPeeringSpec = z.strictObject({
     }))),
   }).nullable())),
   acl: opt(z.strictObject({
-    default: z.enum(['', 'deny', 'deny-unless-exposed']),
+    // GatewayPeering.Default fills `deny-unless-exposed`.
+    default: opt(z.enum(['', 'deny', 'deny-unless-exposed'])),
     rules: opt(z.array(z.strictObject({
       name: opt(z.string().max(64)),
       from: opt(z.string()),

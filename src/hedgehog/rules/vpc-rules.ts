@@ -4,6 +4,7 @@
  */
 import { connectionEndpoints, connectionTypesOf, switchesOf } from '../connection.ts';
 import { findOverlaps, formatPrefix, isCanonicalPrefix, normalizeMac, parseIpv4, parseIpv4Prefix, prefixContains, prefixesOverlap, prefixWithin, type Ipv4Prefix } from '../ip.ts';
+import { DHCP_OPTION_DEFAULTS } from '../defaults.ts';
 import { reservedSubnets, type FabricConfig } from '../fabric-config.ts';
 import { findSwitchProfile } from '../switch-profiles.ts';
 import type {
@@ -155,7 +156,7 @@ function checkDhcp(ctx: RuleContext, record: ObjectRecord, name: string, subnet:
   }
   if (start !== undefined && end !== undefined && start >= end) report(`DHCP range start ${dhcp.range?.start} must be below end ${dhcp.range?.end}`, [...path, 'range', 'start']);
   if (dhcp.options) {
-    if (dhcp.options.leaseTimeSeconds < 1) report('DHCP leaseTimeSeconds must be at least 1', [...path, 'options', 'leaseTimeSeconds']);
+    if ((dhcp.options.leaseTimeSeconds ?? DHCP_OPTION_DEFAULTS.leaseTimeSeconds) < 1) report('DHCP leaseTimeSeconds must be at least 1', [...path, 'options', 'leaseTimeSeconds']);
     (dhcp.options.advertisedRoutes ?? []).forEach((route, index) => {
       if (!route.destination || !parseIpv4Prefix(route.destination)) report(`advertised route destination ${route.destination ?? ''} must be a CIDR`, [...path, 'options', 'advertisedRoutes', index, 'destination']);
       const via = route.gateway ? parseIpv4(route.gateway) : undefined;
