@@ -162,7 +162,8 @@ const vpcSubnet = z.strictObject({
   // 26.03 only (reference: version drift).
   hostBGPMinPrefixLen: opt(uint8),
   hostBGPMaxPrefixLen: opt(uint8),
-  hostBGPExtraPrefixes: opt(z.array(z.strictObject({ prefix: opt(z.string()), minPrefixLen: opt(uint8), maxPrefixLen: opt(uint8) }))),
+  // fabric v0.129 `map[string]VPCSubnetHostBGPPrefix`, keyed by prefix: `"10.10.55.0/24": {minPrefixLen: 26}`.
+  hostBGPExtraPrefixes: opt(z.record(z.string(), z.strictObject({ minPrefixLen: opt(uint8), maxPrefixLen: opt(uint8) }).nullable())),
 });
 
 const vpcSpec = z.strictObject({
@@ -247,6 +248,24 @@ const gatewaySpec = z.strictObject({
   flowTableCapacity: opt(uint32),
 });
 
+/**
+ * GatewayPeering.Validate: an ACL match protocol is "", tcp, udp, or anything `strconv.Atoi`
+ * reads (an optionally signed decimal that fits in 64 bits).
+ */
+const aclMatchProtocol = z.string().refine((value) => value === '' || value === 'tcp' || value === 'udp' || isGoInt(value), {
+  message: 'must be "", "tcp", "udp" or a protocol number',
+});
+
+const GO_INT_MAX = 9223372036854775807n;
+function isGoInt(value: string): boolean {
+  if (!/^[+-]?[0-9]+$/.test(value)) return false;
+  const negative = value.startsWith('-');
+  const digits = value.replace(/^[+-]/, '').replace(/^0+(?=[0-9])/, '');
+  if (digits.length > 19) return false;
+  const number = BigInt(digits);
+  return negative ? number <= GO_INT_MAX + 1n : number <= GO_INT_MAX;
+}
+
 const cidrOrNot = z.strictObject({ cidr: opt(z.string()), not: opt(z.string()) });
 const gatewayPeeringSpec = z.strictObject({
   gatewayGroup: opt(z.string()),
@@ -276,7 +295,7 @@ const gatewayPeeringSpec = z.strictObject({
       match: opt(z.strictObject({
         src: opt(z.array(z.strictObject({ cidr: opt(z.string()), vpcSubnet: opt(z.string()), ports: opt(z.array(z.string())) }))),
         dst: opt(z.array(z.strictObject({ cidr: opt(z.string()), vpcSubnet: opt(z.string()), ports: opt(z.array(z.string())) }))),
-        proto: opt(z.enum(['', 'tcp', 'udp'])),
+        proto: opt(aclMatchProtocol),
       })),
       scope: opt(z.enum(['', 'flow', 'packet'])),
       log: opt(z.boolean()),

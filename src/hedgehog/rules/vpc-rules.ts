@@ -81,7 +81,8 @@ export function checkVpc(ctx: RuleContext, record: ObjectRecord): void {
       continue;
     }
     if (prefix.length > 30) report({ code: 'VPC_SUBNET_INVALID', message: `subnet ${name}: prefix length must be at most 30`, path: [...base, 'subnet'] });
-    if (!isCanonicalPrefix(prefix)) report({ code: 'VPC_SUBNET_INVALID', message: `subnet ${name}: ${subnet.subnet} has host bits set (did you mean ${formatPrefix(prefix)}?)`, path: [...base, 'subnet'] });
+    // VPC.Validate accepts host bits (iputil.ParseCIDR keeps the network); almost always a typo, so a warning.
+    if (!isCanonicalPrefix(prefix)) report({ severity: 'warning', code: 'VPC_SUBNET_INVALID', message: `subnet ${name}: ${subnet.subnet} has host bits set; Hedgehog uses ${formatPrefix(prefix)} (did you mean it?)`, path: [...base, 'subnet'] });
     for (const reserved of reservedOverlaps(ctx.config, prefix)) {
       report({ code: 'SUBNET_RESERVED_OVERLAP', message: `subnet ${name}: ${subnet.subnet} overlaps the reserved ${reserved.name} subnet ${reserved.cidr}`, path: [...base, 'subnet'] });
     }
@@ -134,7 +135,9 @@ function checkDhcp(ctx: RuleContext, record: ObjectRecord, name: string, subnet:
   if (!dhcp) return;
   const path: Path = [...base, 'dhcp'];
   const report = (message: string, at: Path) => ctx.report(record, { code: 'VPC_DHCP_INVALID', message: `subnet ${name}: ${message}`, path: at });
-  if (subnet.hostBGP && (dhcp.enable || dhcp.relay)) report('hostBGP subnets cannot use DHCP', [...path, dhcp.enable ? 'enable' : 'relay']);
+  if (subnet.hostBGP && dhcp.enable) report('hostBGP subnets cannot use DHCP', [...path, 'enable']);
+  // VPC.Validate refuses only the DHCP server on hostBGP subnets; a relay there has no server-facing VLAN to listen on.
+  else if (subnet.hostBGP && dhcp.relay) ctx.report(record, { severity: 'warning', code: 'VPC_DHCP_INVALID', message: `subnet ${name}: a DHCP relay on a hostBGP subnet has no effect (Hedgehog accepts it)`, path: [...path, 'relay'] });
   if (dhcp.relay && dhcp.enable) report('DHCP relay and DHCP enable are mutually exclusive', [...path, 'relay']);
   if (dhcp.relay && !parseIpv4Prefix(dhcp.relay)) report(`DHCP relay ${dhcp.relay} must be an IPv4 CIDR`, [...path, 'relay']);
   if (dhcp.relayVPC) {
@@ -275,8 +278,13 @@ export function checkExternal(ctx: RuleContext, record: ObjectRecord): void {
     const parsed: { prefix: Ipv4Prefix; item: number }[] = [];
     prefixes.forEach((text, index) => {
       const prefix = parseIpv4Prefix(text);
-      if (!prefix || !isCanonicalPrefix(prefix)) report({ code: 'EXTERNAL_INVALID', message: `prefix ${text} must be a canonical IPv4 CIDR`, path: ['spec', 'static', 'prefixes', index] });
-      else parsed.push({ prefix, item: index });
+      if (!prefix) {
+        report({ code: 'EXTERNAL_INVALID', message: `prefix ${text} must be an IPv4 CIDR`, path: ['spec', 'static', 'prefixes', index] });
+        return;
+      }
+      // External.Validate parses with netip.ParsePrefix, which keeps host bits; a warning, as for VPC subnets.
+      if (!isCanonicalPrefix(prefix)) report({ severity: 'warning', code: 'EXTERNAL_INVALID', message: `prefix ${text} has host bits set; Hedgehog uses ${formatPrefix(prefix)} (did you mean it?)`, path: ['spec', 'static', 'prefixes', index] });
+      parsed.push({ prefix, item: index });
     });
     for (const { item, other } of findOverlaps(parsed)) {
       report({ code: 'EXTERNAL_INVALID', message: `prefix ${prefixes[item]} overlaps ${prefixes[other]}`, path: ['spec', 'static', 'prefixes', item] });

@@ -315,26 +315,36 @@ export function checkConnection(ctx: RuleContext, record: ObjectRecord): void {
       if (!switchPortMap(profile, switchSpec.portBreakouts ?? {}).ports.has(port)) {
         report({ code: 'PORT_NOT_ALLOWED', message: `port ${endpoint.port} is not allowed for switch ${device} (profile ${profile.name}${switchSpec.portBreakouts?.[port.replace(/\/\d+$/, '')] ? `, breakout ${switchSpec.portBreakouts[port.replace(/\/\d+$/, '')]}` : ''})`, path: endpoint.path });
       }
+      // Connection.Validate checks no roles; a swapped link is almost surely a mistake, so a warning.
       if (type === 'fabric') {
         const role = switchSpec.role;
-        if (endpoint.role === 'spine' && role !== 'spine') report({ code: 'REFERENCE_WRONG_TYPE', message: `switch ${device} on the spine side has role ${role}`, path: endpoint.path });
-        if (endpoint.role === 'leaf' && !isLeafRole(role)) report({ code: 'REFERENCE_WRONG_TYPE', message: `switch ${device} on the leaf side has role ${role}`, path: endpoint.path });
+        if (endpoint.role === 'spine' && role !== 'spine') report({ severity: 'warning', code: 'REFERENCE_WRONG_TYPE', message: `switch ${device} on the spine side has role ${role} (Hedgehog does not check roles)`, path: endpoint.path });
+        if (endpoint.role === 'leaf' && !isLeafRole(role)) report({ severity: 'warning', code: 'REFERENCE_WRONG_TYPE', message: `switch ${device} on the leaf side has role ${role} (Hedgehog does not check roles)`, path: endpoint.path });
       }
       if (type === 'mesh' && !isLeafRole(switchSpec.role)) {
-        report({ code: 'REFERENCE_WRONG_TYPE', message: `mesh links join leaves only; switch ${device} has role ${switchSpec.role}`, path: endpoint.path });
+        report({ severity: 'warning', code: 'REFERENCE_WRONG_TYPE', message: `mesh links join leaves only; switch ${device} has role ${switchSpec.role} (Hedgehog does not check roles)`, path: endpoint.path });
       }
     }
   }
 
-  // ESLAG: all switches in the same eslag redundancy group.
+  // ESLAG (Connection.Validate): the switches that have a redundancy group share it, and those
+  // with a type share it. Go skips switches without a group; ESLAG cannot work on them, so a warning.
   if (type === 'eslag') {
     const groups = new Set<string>();
+    const types = new Set<string>();
+    const ungrouped: string[] = [];
     for (const name of switches) {
-      const redundancy = (ctx.lookup('Switch', record.namespace, name)?.object as SwitchObject | undefined)?.spec.redundancy;
-      groups.add(redundancy?.type === 'eslag' && redundancy.group ? redundancy.group : `(none on ${name})`);
+      const target = ctx.lookup('Switch', record.namespace, name);
+      if (!target) continue;
+      const redundancy = (target.object as SwitchObject).spec.redundancy;
+      if (redundancy?.group) groups.add(redundancy.group);
+      if (redundancy?.type) types.add(redundancy.type);
+      if (!redundancy?.group || redundancy.type !== 'eslag') ungrouped.push(name);
     }
-    if (groups.size !== 1 || [...groups][0]!.startsWith('(none')) {
-      report({ code: 'REDUNDANCY_GROUP_MISMATCH', message: `eslag connection switches must share one redundancy group of type eslag; found ${[...groups].join(', ')}`, path: ['spec', 'eslag', 'links'] });
+    if (groups.size > 1 || types.size > 1) {
+      report({ code: 'REDUNDANCY_GROUP_MISMATCH', message: `eslag connection switches must share one redundancy group and type; found ${[...groups, ...types].join(', ')}`, path: ['spec', 'eslag', 'links'] });
+    } else if (ungrouped.length > 0) {
+      report({ severity: 'warning', code: 'REDUNDANCY_GROUP_MISMATCH', message: `eslag connection switches ${ungrouped.join(', ')} are not in an eslag redundancy group (Hedgehog skips them; ESLAG will not work there)`, path: ['spec', 'eslag', 'links'] });
     }
   }
 
