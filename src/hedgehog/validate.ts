@@ -111,7 +111,7 @@ interface SchemaCheck {
  * list size out of range, a string of the wrong format. A missing field, a wrong type or a value
  * outside an enum (rules branch on enums) makes the object unreadable, and its rules are skipped.
  */
-const READABLE_ISSUES = new Set<string>();
+const READABLE_ISSUES = new Set(['unrecognized_keys', 'too_small', 'too_big', 'invalid_format', 'custom']);
 
 /**
  * The strict schema, run as the webhooks run it: on the object after Default(). Decoding

@@ -255,3 +255,27 @@ describe('fidelity: what validation sees is the defaulted object', () => {
     }
   });
 });
+
+describe('fidelity: every finding at once (deliver 5)', () => {
+  it('an unknown field does not hide the rule checks of a readable object', () => {
+    const text = leafSwitch('leaf-09', 91, 'location:\n  rack: "1"').replace('asn: 65191', 'asn: 64000');
+    const result = check(text);
+    expectFinding(result, 'SCHEMA_UNKNOWN_FIELD', { ...at(text, 'location:'), path: '$.spec.location' });
+    expectFinding(result, 'SWITCH_ASN_INVALID', { ...at(text, '64000'), path: '$.spec.asn' });
+    expect(result.objects[0]!.valid).toBe(false);
+  });
+
+  it('a value out of range does not hide the rules either', () => {
+    const text = vpc(`${DHCP_ON}\n  options:\n    interfaceMTU: 20000`).replace('10.50.0.0/24', '11.50.0.0/24');
+    const result = check(text);
+    expectFinding(result, 'SCHEMA_RANGE', { ...at(text, '20000'), path: '$.spec.subnets.default.dhcp.options.interfaceMTU' });
+    expectFinding(result, 'VPC_SUBNET_INVALID', { ...at(text, '11.50.0.0/24'), path: '$.spec.subnets.default.subnet' });
+  });
+
+  it('an object whose shape cannot be read (a wrong type) gets its schema findings only, and never throws', () => {
+    const text = vpc('subnet: 11.50.0.0/24\nvlan: many');
+    const result = check(text);
+    expectFinding(result, 'SCHEMA_TYPE', { ...at(text, 'many'), path: '$.spec.subnets.default.vlan' });
+    expect(codesOf(result)).not.toContain('VPC_SUBNET_INVALID');
+  });
+});
