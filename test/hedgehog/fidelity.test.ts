@@ -210,6 +210,11 @@ const CASES: FidelityCase[] = [
     valid: eslagPair('redundancy:\n  group: eslag-9\n  type: eslag'),
     invalid: eslagPair(''), code: 'REDUNDANCY_GROUP_MISMATCH', needle: 'links:', after: 'eslag:', path: '$.spec.eslag.links', severity: 'warning',
   },
+  {
+    go: 'connection_types.go Connection.Validate (MCLAG: warning "deprecated and no longer supported")', what: 'an mclag connection is a LEGACY_API warning',
+    valid: eslagPair('redundancy:\n  group: eslag-9\n  type: eslag'),
+    invalid: eslagPair('redundancy:\n  group: eslag-9\n  type: eslag').replace('  eslag:\n    links:', '  mclag:\n    links:'), code: 'LEGACY_API', needle: 'mclag:', after: 'kind: Connection', path: '$.spec.mclag', severity: 'warning',
+  },
 ];
 
 describe('fidelity: a valid and an invalid case per default and rule, read from the Go function', () => {

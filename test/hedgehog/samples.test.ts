@@ -53,17 +53,18 @@ describe.skipIf(!PRESENT)(PRESENT ? 'samples' : `samples: skipped, ${SAMPLES} is
     ]);
   });
 
-  it('03 legacy MCLAG lab: refused with LEGACY_API naming ESLAG as the replacement', () => {
+  it('03 legacy MCLAG lab: accepted, as Switch/Connection.Validate accept it, with LEGACY_API warnings naming ESLAG', () => {
     const result = validateManifests({ files: [read('03-labci-env-ci-1-wiring-legacy-mclag.yaml')] });
-    expect(summary(result.errors)).toEqual([
+    expect(summary(result.errors)).toEqual([]);
+    expect(summary(result.warnings.filter((finding) => finding.code === 'LEGACY_API'))).toEqual([
       'LEGACY_API Connection/ds3000-01--mclag-domain--ds3000-02 $.spec.mclagDomain',
       'LEGACY_API Connection/server-1--mclag--ds3000-01--ds3000-02 $.spec.mclag',
       'LEGACY_API Connection/server-2--mclag--ds3000-01--ds3000-02 $.spec.mclag',
       'LEGACY_API Switch/ds3000-01 $.spec.redundancy.type',
       'LEGACY_API Switch/ds3000-02 $.spec.redundancy.type',
     ]);
-    expect(result.errors.every((finding) => /eslag|ESLAG/.test(finding.message))).toBe(true);
-    expect(result.errors.find((finding) => finding.name === 'ds3000-01')).toMatchObject({ line: 66, column: 11 });
+    expect(result.warnings.filter((finding) => finding.code === 'LEGACY_API').every((finding) => /eslag|ESLAG/.test(finding.message))).toBe(true);
+    expect(result.warnings.find((finding) => finding.code === 'LEGACY_API' && finding.name === 'ds3000-01')).toMatchObject({ line: 66, column: 11 });
   });
 
   it('05 hydrated NVIDIA Air export: valid under its own fabric config (management subnet 192.168.200.0/24)', () => {
@@ -164,8 +165,9 @@ describe.skipIf(!PRESENT)(PRESENT ? 'samples' : `samples: skipped, ${SAMPLES} is
     const files = ['01-labci-env-ci-1-wiring-eslag.yaml', '03-labci-env-ci-1-wiring-legacy-mclag.yaml', '08-fabric-v0.20.0-collapsedcore-vlab-v1alpha2.yaml'].map(read);
     const result = validateManifests({ files });
     // 03 redefines 01's objects: each repeat is a DUPLICATE_OBJECT (the first definition is the one
-    // checked), so 03's legacy findings remain for its 3 MCLAG connections, which 01 does not have.
-    expect(countByCode(result.errors).LEGACY_API).toBe(18 + 3);
+    // checked), so 03's legacy warnings remain for its 3 MCLAG connections, which 01 does not have.
+    expect(countByCode(result.errors).LEGACY_API).toBe(18);
+    expect(countByCode(result.warnings).LEGACY_API).toBe(3);
     expect(countByCode(result.errors).DUPLICATE_OBJECT).toBeGreaterThan(40);
   });
 });

@@ -26,8 +26,9 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
   }
 
   const redundancy = spec.redundancy ?? {};
+  // Switch.Validate only warns "MCLAG is deprecated and no longer supported"; so does the gateway.
   if (redundancy.type === 'mclag') {
-    report({ code: 'LEGACY_API', message: 'redundancy type mclag was removed in fabric 26.03; use type eslag (ESLAG groups of 2–4 leaves)', path: ['spec', 'redundancy', 'type'] });
+    report({ severity: 'warning', code: 'LEGACY_API', message: 'redundancy type mclag is deprecated and no longer supported (Hedgehog accepts it with a warning); use type eslag (ESLAG groups of 2–4 leaves)', path: ['spec', 'redundancy', 'type'] });
   }
   if (redundancy.group && !redundancy.type) {
     report({ code: 'SWITCH_REDUNDANCY_INVALID', message: 'redundancy group is set without a type', path: ['spec', 'redundancy', 'type'] });
@@ -229,9 +230,10 @@ export function checkVlanNamespace(ctx: RuleContext, record: ObjectRecord): void
   }
 }
 
+/** Connection.Validate returns early with the warning "MCLAG is deprecated and no longer supported". */
 const LEGACY_CONNECTION_TYPES: Record<string, string> = {
-  mclag: 'MCLAG connections were removed in fabric 26.03; use an eslag connection (leaves in an ESLAG redundancy group)',
-  mclagDomain: 'mclagDomain connections were removed in fabric 26.03; ESLAG needs no peer or session links, so delete this connection',
+  mclag: 'MCLAG connections are deprecated and no longer supported (Hedgehog accepts them with a warning); use an eslag connection (leaves in an ESLAG redundancy group)',
+  mclagDomain: 'mclagDomain connections are deprecated and no longer supported (Hedgehog accepts them with a warning); ESLAG needs no peer or session links, so delete this connection',
 };
 
 /** Per-connection rules and references. Port uniqueness and link-IP uniqueness are fabric-wide (see uniqueness-rules.ts). */
@@ -245,7 +247,7 @@ export function checkConnection(ctx: RuleContext, record: ObjectRecord): void {
   }
   const type = types[0]!;
   if (LEGACY_CONNECTION_TYPES[type]) {
-    report({ code: 'LEGACY_API', message: LEGACY_CONNECTION_TYPES[type]!, path: ['spec', type] });
+    report({ severity: 'warning', code: 'LEGACY_API', message: LEGACY_CONNECTION_TYPES[type]!, path: ['spec', type] });
     return;
   }
   if (type === 'staticExternal') {
