@@ -2,6 +2,7 @@
  * IPv4 helpers used by the rules: addresses as unsigned 32-bit numbers, prefixes as
  * `{ network, length }`. Pure; nothing here throws on bad input, parsers return undefined.
  */
+import { isIPv6 } from 'node:net';
 
 export interface Ipv4Prefix {
   /** Address as written (not masked), as an unsigned 32-bit number. */
@@ -82,6 +83,17 @@ export function findOverlaps<T>(items: readonly { prefix: Ipv4Prefix; item: T }[
     if (!widest || entry.prefix.broadcast > widest.prefix.broadcast) widest = entry;
   }
   return result;
+}
+
+/** An IPv6 address as Go's net.ParseIP / netip.ParseAddr read it (no zone). */
+export function isIpv6Address(text: string): boolean {
+  return !text.includes('%') && isIPv6(text);
+}
+
+/** An IPv6 prefix as net.ParseCIDR / netip.ParsePrefix read it: `<address>/<0-128>`. */
+export function isIpv6Prefix(text: string): boolean {
+  const slash = text.lastIndexOf('/');
+  return slash > 0 && isIpv6Address(text.slice(0, slash)) && /^(0|[1-9][0-9]?|1[01][0-9]|12[0-8])$/.test(text.slice(slash + 1));
 }
 
 /** Octet counts `net.ParseMAC` accepts: EUI-48, EUI-64 and 20-octet IP over InfiniBand. */

@@ -139,6 +139,29 @@ const eslagPair = (secondExtra: string) => `${leafSwitch('leaf-08', 81, 'redunda
             port: leaf-09/E1/1/1
 `}`;
 
+const attachment = (neighbor: string, prefix: string) => yaml`
+  apiVersion: vpc.githedgehog.com/v1beta1
+  kind: ExternalAttachment
+  metadata:
+    name: leaf-01--uplink
+  spec:
+    external: uplink
+    connection: leaf-01--external
+    switch:
+      vlan: 100
+      ip: 100.64.0.2/24
+    neighbor:
+      asn: 64102
+      ip: "${neighbor}"
+    inboundACL:
+      statements:
+        - seq: 10
+          action: permit
+          protocol: ip
+          srcPrefix: "${prefix}"
+          dstPrefix: any
+`;
+
 const CASES: FidelityCase[] = [
   // Deliver 1: Default() before validation.
   {
@@ -215,6 +238,17 @@ const CASES: FidelityCase[] = [
     valid: eslagPair('redundancy:\n  group: eslag-9\n  type: eslag'),
     invalid: eslagPair('redundancy:\n  group: eslag-9\n  type: eslag').replace('  eslag:\n    links:', '  mclag:\n    links:'), code: 'LEGACY_API', needle: 'mclag:', after: 'kind: Connection', path: '$.spec.mclag', severity: 'warning',
   },
+  {
+    go: 'external_types.go External.Validate (netip.ParsePrefix reads IPv6)', what: 'an IPv6 static External prefix is a warning',
+    valid: 'apiVersion: vpc.githedgehog.com/v1beta1\nkind: External\nmetadata:\n  name: st\nspec:\n  static:\n    prefixes: [198.51.100.0/24]\n',
+    invalid: 'apiVersion: vpc.githedgehog.com/v1beta1\nkind: External\nmetadata:\n  name: st\nspec:\n  static:\n    prefixes: [198.51.100.0/24, "2001:db8::/32"]\n',
+    code: 'EXTERNAL_INVALID', needle: '"2001:db8::/32"', path: '$.spec.static.prefixes[1]', severity: 'warning',
+  },
+  {
+    go: 'externalattachment_types.go ExternalAttachment.Validate (net.ParseIP, net.ParseCIDR read IPv6)', what: 'an IPv6 BGP neighbor and ACL prefix are warnings',
+    valid: attachment('100.64.0.1', '10.0.0.0/8'),
+    invalid: attachment('2001:db8::1', '2001:db8::/32'), code: 'EXTERNAL_ATTACHMENT_INVALID', needle: '"2001:db8::1"', path: '$.spec.neighbor.ip', severity: 'warning',
+  },
 ];
 
 describe('fidelity: a valid and an invalid case per default and rule, read from the Go function', () => {
@@ -252,6 +286,13 @@ describe('fidelity: what validation sees is the defaulted object', () => {
   it('ACL protocol: strconv.Atoi reads signs and leading zeros, and nothing beyond 64 bits', () => {
     for (const proto of ['+6', '-1', '0017', '9223372036854775807']) expect(check(peering(`${RULE}\n    match:\n      proto: "${proto}"`)).errors).toEqual([]);
     for (const proto of ['9223372036854775808', '1.5', '6 ', 'tcp6']) expect(codesOf(check(peering(`${RULE}\n    match:\n      proto: "${proto}"`)))).toContain('SCHEMA_FORMAT');
+  });
+
+  it('an IPv6 ACL prefix is a warning too; text that is neither IPv4 nor IPv6 stays an error', () => {
+    const text = attachment('2001:db8::1', '2001:db8::/32');
+    expectFinding(check(text), 'ACL_INVALID', { ...at(text, '"2001:db8::/32"'), path: '$.spec.inboundACL.statements[0].srcPrefix', severity: 'warning' });
+    const bad = attachment('2001:db8::1', '2001:db8::/129');
+    expectFinding(check(bad), 'ACL_INVALID', { ...at(bad, '"2001:db8::/129"'), path: '$.spec.inboundACL.statements[0].srcPrefix', severity: 'error' });
   });
 
   it('net.ParseMAC forms: mixed separators and odd group sizes are refused', () => {

@@ -3,7 +3,7 @@
  * VPCPeering, External, ExternalAttachment, ExternalPeering.
  */
 import { connectionEndpoints, connectionTypesOf, switchesOf } from '../connection.ts';
-import { findOverlaps, formatPrefix, isCanonicalPrefix, normalizeMac, parseIpv4, parseIpv4Prefix, prefixContains, prefixesOverlap, prefixWithin, type Ipv4Prefix } from '../ip.ts';
+import { findOverlaps, formatPrefix, isCanonicalPrefix, isIpv6Address, isIpv6Prefix, normalizeMac, parseIpv4, parseIpv4Prefix, prefixContains, prefixesOverlap, prefixWithin, type Ipv4Prefix } from '../ip.ts';
 import { DHCP_OPTION_DEFAULTS } from '../defaults.ts';
 import { reservedSubnets, type FabricConfig } from '../fabric-config.ts';
 import { findSwitchProfile } from '../switch-profiles.ts';
@@ -14,6 +14,14 @@ import type {
 import type { ObjectRecord, RuleContext } from '../rule-context.ts';
 
 type Path = (string | number)[];
+
+/**
+ * Go parses these fields with net.ParseCIDR / net.ParseIP / netip, which read IPv6 too. The
+ * gateway's further checks are IPv4-only, so an IPv6 value is a warning that says so, not an error.
+ */
+function ipv6Accepted(ctx: RuleContext, record: ObjectRecord, code: 'EXTERNAL_INVALID' | 'EXTERNAL_ATTACHMENT_INVALID' | 'ACL_INVALID', what: string, value: string, path: Path): void {
+  ctx.report(record, { severity: 'warning', code, message: `${what} ${value} is IPv6: Hedgehog accepts it; the gateway checks only IPv4 values further`, path });
+}
 
 function reservedOverlaps(config: FabricConfig, prefix: Ipv4Prefix): { name: string; cidr: string }[] {
   return reservedSubnets(config).filter((reserved) => {
@@ -279,7 +287,8 @@ export function checkExternal(ctx: RuleContext, record: ObjectRecord): void {
     prefixes.forEach((text, index) => {
       const prefix = parseIpv4Prefix(text);
       if (!prefix) {
-        report({ code: 'EXTERNAL_INVALID', message: `prefix ${text} must be an IPv4 CIDR`, path: ['spec', 'static', 'prefixes', index] });
+        if (isIpv6Prefix(text)) ipv6Accepted(ctx, record, 'EXTERNAL_INVALID', 'prefix', text, ['spec', 'static', 'prefixes', index]);
+        else report({ code: 'EXTERNAL_INVALID', message: `prefix ${text} must be an IPv4 CIDR`, path: ['spec', 'static', 'prefixes', index] });
         return;
       }
       // External.Validate parses with netip.ParsePrefix, which keeps host bits; a warning, as for VPC subnets.
@@ -315,15 +324,27 @@ export function checkExternalAttachment(ctx: RuleContext, record: ObjectRecord):
     const fixed = spec.static!;
     if (spec.switch?.ip || spec.switch?.vlan) invalid('static attachments must leave switch empty', ['spec', 'switch']);
     if (spec.neighbor?.ip || spec.neighbor?.asn) invalid('static attachments must leave neighbor empty', ['spec', 'neighbor']);
-    if (parseIpv4(fixed.remoteIP) === undefined) invalid(`static remoteIP ${fixed.remoteIP} is not an IPv4 address`, ['spec', 'static', 'remoteIP']);
+    if (parseIpv4(fixed.remoteIP) === undefined) {
+      if (isIpv6Address(fixed.remoteIP)) ipv6Accepted(ctx, record, 'EXTERNAL_ATTACHMENT_INVALID', 'static remoteIP', fixed.remoteIP, ['spec', 'static', 'remoteIP']);
+      else invalid(`static remoteIP ${fixed.remoteIP} is not an IPv4 address`, ['spec', 'static', 'remoteIP']);
+    }
     if (Boolean(fixed.ip) === Boolean(fixed.proxy)) invalid('static attachments need exactly one of ip or proxy', ['spec', 'static', fixed.ip ? 'proxy' : 'ip']);
-    if (fixed.ip && !parseIpv4Prefix(fixed.ip)) invalid(`static ip ${fixed.ip} must be an IPv4 CIDR`, ['spec', 'static', 'ip']);
+    if (fixed.ip && !parseIpv4Prefix(fixed.ip)) {
+      if (isIpv6Prefix(fixed.ip)) ipv6Accepted(ctx, record, 'EXTERNAL_ATTACHMENT_INVALID', 'static ip', fixed.ip, ['spec', 'static', 'ip']);
+      else invalid(`static ip ${fixed.ip} must be an IPv4 CIDR`, ['spec', 'static', 'ip']);
+    }
   } else {
     if (!spec.switch?.ip) invalid('switch ip (CIDR) is required for BGP attachments', ['spec', 'switch', 'ip']);
-    else if (!parseIpv4Prefix(spec.switch.ip)) invalid(`switch ip ${spec.switch.ip} must be an IPv4 CIDR`, ['spec', 'switch', 'ip']);
+    else if (!parseIpv4Prefix(spec.switch.ip)) {
+      if (isIpv6Prefix(spec.switch.ip)) ipv6Accepted(ctx, record, 'EXTERNAL_ATTACHMENT_INVALID', 'switch ip', spec.switch.ip, ['spec', 'switch', 'ip']);
+      else invalid(`switch ip ${spec.switch.ip} must be an IPv4 CIDR`, ['spec', 'switch', 'ip']);
+    }
     if (!spec.neighbor?.asn) invalid('neighbor asn is required for BGP attachments', ['spec', 'neighbor', 'asn']);
     if (!spec.neighbor?.ip) invalid('neighbor ip is required for BGP attachments', ['spec', 'neighbor', 'ip']);
-    else if (parseIpv4(spec.neighbor.ip) === undefined) invalid(`neighbor ip ${spec.neighbor.ip} is not an IPv4 address`, ['spec', 'neighbor', 'ip']);
+    else if (parseIpv4(spec.neighbor.ip) === undefined) {
+      if (isIpv6Address(spec.neighbor.ip)) ipv6Accepted(ctx, record, 'EXTERNAL_ATTACHMENT_INVALID', 'neighbor ip', spec.neighbor.ip, ['spec', 'neighbor', 'ip']);
+      else invalid(`neighbor ip ${spec.neighbor.ip} is not an IPv4 address`, ['spec', 'neighbor', 'ip']);
+    }
   }
   checkAcl(ctx, record, spec.inboundACL?.statements ?? []);
 }
@@ -339,7 +360,9 @@ function checkAcl(ctx: RuleContext, record: ObjectRecord, statements: NonNullabl
     if (seen.has(statement.seq)) invalid('seq is used twice', 'seq');
     seen.add(statement.seq);
     for (const field of ['srcPrefix', 'dstPrefix'] as const) {
-      if (statement[field] !== 'any' && !parseIpv4Prefix(statement[field])) invalid(`${field} ${statement[field]} must be a CIDR or "any"`, field);
+      if (statement[field] === 'any' || parseIpv4Prefix(statement[field])) continue;
+      if (isIpv6Prefix(statement[field])) ipv6Accepted(ctx, record, 'ACL_INVALID', `statement ${statement.seq}: ${field}`, statement[field], [...base, field]);
+      else invalid(`${field} ${statement[field]} must be a CIDR or "any"`, field);
     }
     const ports = statement.portRangeBegin || statement.portRangeEnd;
     if (ports) {
