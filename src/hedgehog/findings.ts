@@ -36,7 +36,7 @@ export const FINDING_CODES = {
   MISSING_TYPE: 'apiVersion or kind is missing.',
   NOT_HEDGEHOG_OBJECT: 'The document is not a Hedgehog object (for example a ConfigMap); it is ignored.',
   UNKNOWN_KIND: 'A *.githedgehog.com apiVersion/kind this release does not know.',
-  LEGACY_API: 'A removed API (v1alpha2, MCLAG, mclagDomain, VPCPeering remote); the message names the replacement.',
+  LEGACY_API: 'A removed API (v1alpha2, VPCPeering remote: errors) or a deprecated one Hedgehog still accepts (MCLAG, mclagDomain: warnings); the message names the replacement.',
   INTERNAL_KIND: 'A controller-managed kind (Agent, Catalog, DHCPSubnet, VPCInfo, GatewayAgent) that is never synced.',
   READ_ONLY_KIND: 'A SwitchProfile: profiles are a built-in catalog, not user objects.',
   DUPLICATE_OBJECT: 'Two documents define the same kind, namespace and name.',

@@ -2,6 +2,7 @@
  * IPv4 helpers used by the rules: addresses as unsigned 32-bit numbers, prefixes as
  * `{ network, length }`. Pure; nothing here throws on bad input, parsers return undefined.
  */
+import { isIPv6 } from 'node:net';
 
 export interface Ipv4Prefix {
   /** Address as written (not masked), as an unsigned 32-bit number. */
@@ -84,11 +85,41 @@ export function findOverlaps<T>(items: readonly { prefix: Ipv4Prefix; item: T }[
   return result;
 }
 
-const MAC = /^([0-9a-fA-F]{2})([:-])([0-9a-fA-F]{2})\2([0-9a-fA-F]{2})\2([0-9a-fA-F]{2})\2([0-9a-fA-F]{2})\2([0-9a-fA-F]{2})$/;
+/** An IPv6 address as Go's net.ParseIP / netip.ParseAddr read it (no zone). */
+export function isIpv6Address(text: string): boolean {
+  return !text.includes('%') && isIPv6(text);
+}
 
-/** Go's net.ParseMAC + String() for 48-bit MACs: lower-case, colon-separated; undefined if invalid. */
+/** An IPv6 prefix as net.ParseCIDR / netip.ParsePrefix read it: `<address>/<0-128>`. */
+export function isIpv6Prefix(text: string): boolean {
+  const slash = text.lastIndexOf('/');
+  return slash > 0 && isIpv6Address(text.slice(0, slash)) && /^(0|[1-9][0-9]?|1[01][0-9]|12[0-8])$/.test(text.slice(slash + 1));
+}
+
+/** Octet counts `net.ParseMAC` accepts: EUI-48, EUI-64 and 20-octet IP over InfiniBand. */
+const MAC_OCTETS = new Set([6, 8, 20]);
+const HEX_PAIR = /^[0-9a-fA-F]{2}$/;
+const HEX_QUAD = /^[0-9a-fA-F]{4}$/;
+
+/**
+ * Go's `net.ParseMAC` then `String()`: every form ParseMAC reads (`00:00:5e:00:53:01`,
+ * `00-00-5E-00-53-01`, `0000.5e00.5301`; 6, 8 or 20 octets) comes back lower-case and
+ * colon-separated; undefined when ParseMAC would fail.
+ */
 export function normalizeMac(text: string): string | undefined {
-  const match = MAC.exec(text);
-  if (!match) return undefined;
-  return [match[1], match[3], match[4], match[5], match[6], match[7]].map((part) => part!.toLowerCase()).join(':');
+  if (text.length < 14 || text.length > 59) return undefined;
+  let octets: string[];
+  if (text[2] === ':' || text[2] === '-') {
+    const parts = text.split(text[2]);
+    if (!parts.every((part) => HEX_PAIR.test(part))) return undefined;
+    octets = parts;
+  } else if (text[4] === '.') {
+    const parts = text.split('.');
+    if (!parts.every((part) => HEX_QUAD.test(part))) return undefined;
+    octets = parts.flatMap((part) => [part.slice(0, 2), part.slice(2)]);
+  } else {
+    return undefined;
+  }
+  if (!MAC_OCTETS.has(octets.length)) return undefined;
+  return octets.map((octet) => octet.toLowerCase()).join(':');
 }

@@ -136,9 +136,10 @@ const dhcpOptions = z.strictObject({
   pxeURL: opt(z.string()),
   dnsServers: opt(z.array(z.string())),
   timeServers: opt(z.array(z.string())),
-  // The CRD lists interfaceMTU and leaseTimeSeconds as required keys; 0 means "default".
-  interfaceMTU: z.union([z.literal(0), z.number().int().min(96).max(9036)]),
-  leaseTimeSeconds: uint32,
+  // The CRD lists both keys as required, but VPC.Default fills them (9036, 3600) before the CRD
+  // schema runs, so they are never missing; 0 means "default".
+  interfaceMTU: opt(z.union([z.literal(0), z.number().int().min(96).max(9036)])),
+  leaseTimeSeconds: opt(uint32),
   disableDefaultRoute: opt(z.boolean()),
   advertisedRoutes: opt(z.array(z.strictObject({ destination: opt(z.string()), gateway: opt(z.string()) }))),
 });
@@ -161,7 +162,8 @@ const vpcSubnet = z.strictObject({
   // 26.03 only (reference: version drift).
   hostBGPMinPrefixLen: opt(uint8),
   hostBGPMaxPrefixLen: opt(uint8),
-  hostBGPExtraPrefixes: opt(z.array(z.strictObject({ prefix: opt(z.string()), minPrefixLen: opt(uint8), maxPrefixLen: opt(uint8) }))),
+  // fabric v0.129 `map[string]VPCSubnetHostBGPPrefix`, keyed by prefix: `"10.10.55.0/24": {minPrefixLen: 26}`.
+  hostBGPExtraPrefixes: opt(z.record(z.string(), z.strictObject({ minPrefixLen: opt(uint8), maxPrefixLen: opt(uint8) }).nullable())),
 });
 
 const vpcSpec = z.strictObject({
@@ -246,6 +248,24 @@ const gatewaySpec = z.strictObject({
   flowTableCapacity: opt(uint32),
 });
 
+/**
+ * GatewayPeering.Validate: an ACL match protocol is "", tcp, udp, or anything `strconv.Atoi`
+ * reads (an optionally signed decimal that fits in 64 bits).
+ */
+const aclMatchProtocol = z.string().refine((value) => value === '' || value === 'tcp' || value === 'udp' || isGoInt(value), {
+  message: 'must be "", "tcp", "udp" or a protocol number',
+});
+
+const GO_INT_MAX = 9223372036854775807n;
+function isGoInt(value: string): boolean {
+  if (!/^[+-]?[0-9]+$/.test(value)) return false;
+  const negative = value.startsWith('-');
+  const digits = value.replace(/^[+-]/, '').replace(/^0+(?=[0-9])/, '');
+  if (digits.length > 19) return false;
+  const number = BigInt(digits);
+  return negative ? number <= GO_INT_MAX + 1n : number <= GO_INT_MAX;
+}
+
 const cidrOrNot = z.strictObject({ cidr: opt(z.string()), not: opt(z.string()) });
 const gatewayPeeringSpec = z.strictObject({
   gatewayGroup: opt(z.string()),
@@ -265,7 +285,8 @@ const gatewayPeeringSpec = z.strictObject({
     }))),
   }).nullable())),
   acl: opt(z.strictObject({
-    default: z.enum(['', 'deny', 'deny-unless-exposed']),
+    // GatewayPeering.Default fills `deny-unless-exposed`.
+    default: opt(z.enum(['', 'deny', 'deny-unless-exposed'])),
     rules: opt(z.array(z.strictObject({
       name: opt(z.string().max(64)),
       from: opt(z.string()),
@@ -274,7 +295,7 @@ const gatewayPeeringSpec = z.strictObject({
       match: opt(z.strictObject({
         src: opt(z.array(z.strictObject({ cidr: opt(z.string()), vpcSubnet: opt(z.string()), ports: opt(z.array(z.string())) }))),
         dst: opt(z.array(z.strictObject({ cidr: opt(z.string()), vpcSubnet: opt(z.string()), ports: opt(z.array(z.string())) }))),
-        proto: opt(z.enum(['', 'tcp', 'udp'])),
+        proto: opt(aclMatchProtocol),
       })),
       scope: opt(z.enum(['', 'flow', 'packet'])),
       log: opt(z.boolean()),

@@ -2,11 +2,14 @@
  * Whole-fabric validation. Like `hhfab validate` it loads everything first, so results do not
  * depend on file or document order; unlike hhfab it reports every finding, each with a position.
  *
- * Pipeline: parse → classify (Hedgehog? managed? legacy?) → strict schema → canonical form →
- * index by kind/name → per-object rules in apply order → fabric-wide uniqueness → findings sorted.
+ * Pipeline: parse → classify (Hedgehog? managed? legacy?) → Default() → strict schema on the
+ * defaulted object → canonical form → index by kind/name → per-object rules → fabric-wide
+ * uniqueness → findings sorted. An object whose schema findings leave its shape readable (an
+ * unknown field, a value out of range) still goes through the rules: every finding at once.
  */
 import type { z } from 'zod';
 import { findKind, isHedgehogApiVersion, legacyApiReplacement, type KindInfo } from './catalog.ts';
+import { defaultObject } from './defaults.ts';
 import { canonicalize, gitBlobOid, renderCanonicalObjectYaml, sha256Hex, DEFAULT_NAMESPACE, type HedgehogObject } from './canonical.ts';
 import { resolveFabricConfig, type FabricConfig } from './fabric-config.ts';
 import { toJsonPath, type Finding, type FindingCode } from './findings.ts';
@@ -94,7 +97,59 @@ function isSourceObject(value: unknown): value is SourceObject {
 /** Findings reported per document for text the database cannot store; the rest are counted. */
 const MAX_UNSTORABLE_FINDINGS = 20;
 
-type ManagedSource = { source: SourceObject; info: KindInfo; schemaValid: boolean; name: string; namespace: string };
+type ManagedSource = { source: SourceObject; info: KindInfo; schema: SchemaCheck; name: string; namespace: string };
+
+interface SchemaCheck {
+  valid: boolean;
+  /** The rules can read the object: every schema finding leaves the shape they expect intact. */
+  readable: boolean;
+  findings: { code: FindingCode; message: string; path: PathSegment[] }[];
+}
+
+/**
+ * zod issue codes that leave an object's shape as the rules expect it: an extra key, a number or
+ * list size out of range, a string of the wrong format. A missing field, a wrong type or a value
+ * outside an enum (rules branch on enums) makes the object unreadable, and its rules are skipped.
+ */
+const READABLE_ISSUES = new Set(['unrecognized_keys', 'too_small', 'too_big', 'invalid_format', 'custom']);
+
+/**
+ * The strict schema, run as the webhooks run it: on the object after Default(). Decoding
+ * happens before Default, so unknown fields and wrong types inside what Default drops (DHCP
+ * range and options while DHCP is off) are still reported, from the object as written.
+ */
+function checkSchema(kind: string, object: unknown): SchemaCheck {
+  const schema = KIND_SCHEMAS[kind];
+  if (!schema) return { valid: false, readable: false, findings: [] };
+  const defaulted = defaultObject(object);
+  const parsed = schema.safeParse(defaulted);
+  const issues = parsed.success ? [] : [...parsed.error.issues];
+  if (kind === 'VPC' && hasDroppedDhcpFields(object)) {
+    const raw = schema.safeParse(object);
+    if (!raw.success) {
+      for (const issue of raw.error.issues) {
+        const decoding = issue.code === 'unrecognized_keys' || (issue.code === 'invalid_type' && valueAt(object, issue.path as PathSegment[]) !== undefined);
+        if (decoding && isUnderDroppedDhcpField(issue.path) && !issues.some((other) => other.code === issue.code && toJsonPath(other.path as PathSegment[]) === toJsonPath(issue.path as PathSegment[]))) issues.push(issue);
+      }
+    }
+  }
+  if (issues.length === 0) return { valid: true, readable: true, findings: [] };
+  return { valid: false, readable: issues.every((issue) => READABLE_ISSUES.has(issue.code)), findings: schemaFindings(issues, defaulted) };
+}
+
+/** True when a VPC subnet has DHCP off and a range or options, which VPC.Default drops. */
+function hasDroppedDhcpFields(object: unknown): boolean {
+  const subnets = (object as { spec?: { subnets?: unknown } } | null)?.spec?.subnets;
+  if (subnets === null || typeof subnets !== 'object') return false;
+  return Object.values(subnets).some((subnet) => {
+    const dhcp = (subnet as { dhcp?: Record<string, unknown> } | null)?.dhcp;
+    return dhcp !== null && typeof dhcp === 'object' && dhcp.enable !== true && (dhcp.range !== undefined || dhcp.options !== undefined);
+  });
+}
+
+function isUnderDroppedDhcpField(path: readonly PropertyKey[]): boolean {
+  return path.length >= 5 && path[0] === 'spec' && path[1] === 'subnets' && path[3] === 'dhcp' && (path[4] === 'range' || path[4] === 'options');
+}
 
 function validateSources(sources: readonly SourceObject[], options: ValidationOptions, initialFindings: Finding[]): ValidationResult {
   const config = resolveFabricConfig(options.fabricConfig);
@@ -153,19 +208,18 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
       sourceFinding(source, 'READ_ONLY_KIND', `${kind} objects are the fabric's built-in catalog; custom profiles are not managed, it is ignored`, ['kind'], 'warning', identity);
       continue;
     }
-    const schema = KIND_SCHEMAS[kind]!;
-    const parsed = schema.safeParse(object);
-    if (!parsed.success) {
-      for (const finding of schemaFindings(parsed.error.issues, object)) sourceFinding(source, finding.code, finding.message, finding.path, 'error', identity);
-    }
+    const schema = checkSchema(kind, object);
+    for (const finding of schema.findings) sourceFinding(source, finding.code, finding.message, finding.path, 'error', identity);
     if (!name) continue; // reported by the schema (metadata.name is required)
     const namespace = typeof metadata?.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_NAMESPACE;
-    managed.push({ source, info, schemaValid: parsed.success, name, namespace });
+    managed.push({ source, info, schema, name, namespace });
   }
 
   // 2. Index: existing objects first, then input objects (which replace existing ones).
   const records = new Map<string, ObjectRecord>();
+  // Schema-valid objects; readable ones (valid, or with findings that keep their shape) go through the rules.
   const validity = new Map<ObjectRecord, boolean>();
+  const readability = new Map<ObjectRecord, boolean>();
   const inputRecords: ObjectRecord[] = [];
   let order = 0;
   const keyOf = (kind: string, namespace: string, name: string) => `${kind}|${namespace}|${name}`;
@@ -173,11 +227,13 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
     const canonical = canonicalize(object);
     const record: ObjectRecord = { kind: canonical.kind, name: canonical.metadata.name, namespace: canonical.metadata.namespace ?? DEFAULT_NAMESPACE, object: canonical, raw: object, order: order++ };
     records.set(keyOf(record.kind, record.namespace, record.name), record);
-    validity.set(record, KIND_SCHEMAS[record.kind]?.safeParse(object).success ?? false);
+    const schema = checkSchema(record.kind, object);
+    validity.set(record, schema.valid);
+    readability.set(record, schema.readable);
   }
   const existingOnly = new Map(records);
   const seenInput = new Map<string, ObjectRecord>();
-  for (const { source, info, schemaValid, name, namespace } of managed) {
+  for (const { source, info, schema, name, namespace } of managed) {
     const key = keyOf(info.kind, namespace, name);
     const earlier = seenInput.get(key);
     if (earlier) {
@@ -193,14 +249,15 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
     };
     records.set(key, record);
     seenInput.set(key, record);
-    validity.set(record, schemaValid);
+    validity.set(record, schema.valid);
+    readability.set(record, schema.readable);
     inputRecords.push(record);
   }
 
   // 3. Rules.
   const inputSet = new Set(inputRecords);
   const errorsByRecord = new Set<ObjectRecord>();
-  const byKind = indexByKind(records, validity);
+  const byKind = indexByKind(records, readability);
   const context = makeContext(config, records, byKind, (record, finding) => {
     const severity = finding.severity ?? 'error';
     if (severity === 'error') errorsByRecord.add(record);
@@ -230,7 +287,7 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
   // Per-object rules run on input objects only: findings about existing objects are not reported,
   // so checking them would only cost time (a one-object draft against a 10,000-object fabric).
   for (const record of inputRecords) {
-    if (!validity.get(record)) continue;
+    if (!readability.get(record)) continue;
     guarded(() => checkMetadata(context, record));
     const rule = KIND_RULES[record.kind];
     if (rule) guarded(() => rule(context, record));
@@ -244,7 +301,7 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
   // change; what they newly fail is reported (without a position: they are not in the input), so
   // a change that breaks them (a port or subnet taken away) does not pass unnoticed.
   const changedNames = new Set(inputRecords.map((record) => record.name));
-  const dependents = existingOnly.size === 0 ? [] : [...records.values()].filter((record) => !inputSet.has(record) && validity.get(record) && KIND_RULES[record.kind] && refersToAny(record.object.spec, changedNames));
+  const dependents = existingOnly.size === 0 ? [] : [...records.values()].filter((record) => !inputSet.has(record) && readability.get(record) && KIND_RULES[record.kind] && refersToAny(record.object.spec, changedNames));
   if (dependents.length > 0) {
     const collect = (lookup: Map<string, ObjectRecord>, kinds: Map<string, ObjectRecord[]>) => {
       const found = new Map<string, { record: ObjectRecord; finding: RuleFinding }>();
@@ -254,7 +311,7 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
       for (const record of dependents) guarded(() => KIND_RULES[record.kind]!(sink, record));
       return found;
     };
-    const before = collect(existingOnly, indexByKind(existingOnly, validity));
+    const before = collect(existingOnly, indexByKind(existingOnly, readability));
     for (const [key, { record, finding }] of collect(records, byKind)) {
       if (before.has(key)) continue;
       findings.push({
@@ -293,10 +350,10 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
 
 type KindRule = (ctx: RuleContext, record: ObjectRecord) => void;
 
-function indexByKind(records: ReadonlyMap<string, ObjectRecord>, validity: ReadonlyMap<ObjectRecord, boolean>): Map<string, ObjectRecord[]> {
+function indexByKind(records: ReadonlyMap<string, ObjectRecord>, readability: ReadonlyMap<ObjectRecord, boolean>): Map<string, ObjectRecord[]> {
   const byKind = new Map<string, ObjectRecord[]>();
   for (const record of [...records.values()].sort((a, b) => a.order - b.order)) {
-    if (!validity.get(record)) continue;
+    if (!readability.get(record)) continue;
     const list = byKind.get(record.kind) ?? [];
     list.push(record);
     byKind.set(record.kind, list);
@@ -378,6 +435,9 @@ export function schemaFindings(issues: readonly z.core.$ZodIssue[], object: unkn
         break;
       case 'invalid_format':
         out.push({ code: 'SCHEMA_FORMAT', message: `${field} ${issue.message.startsWith('Invalid') ? `does not match the required format ${'pattern' in issue ? issue.pattern : issue.format}` : issue.message}`, path });
+        break;
+      case 'custom':
+        out.push({ code: 'SCHEMA_FORMAT', message: `${field} ${issue.message}`, path });
         break;
       case 'too_small':
       case 'too_big': {

@@ -3,7 +3,8 @@
  * VPCPeering, External, ExternalAttachment, ExternalPeering.
  */
 import { connectionEndpoints, connectionTypesOf, switchesOf } from '../connection.ts';
-import { findOverlaps, formatPrefix, isCanonicalPrefix, normalizeMac, parseIpv4, parseIpv4Prefix, prefixContains, prefixesOverlap, prefixWithin, type Ipv4Prefix } from '../ip.ts';
+import { findOverlaps, formatPrefix, isCanonicalPrefix, isIpv6Address, isIpv6Prefix, normalizeMac, parseIpv4, parseIpv4Prefix, prefixContains, prefixesOverlap, prefixWithin, type Ipv4Prefix } from '../ip.ts';
+import { DHCP_OPTION_DEFAULTS } from '../defaults.ts';
 import { reservedSubnets, type FabricConfig } from '../fabric-config.ts';
 import { findSwitchProfile } from '../switch-profiles.ts';
 import type {
@@ -13,6 +14,14 @@ import type {
 import type { ObjectRecord, RuleContext } from '../rule-context.ts';
 
 type Path = (string | number)[];
+
+/**
+ * Go parses these fields with net.ParseCIDR / net.ParseIP / netip, which read IPv6 too. The
+ * gateway's further checks are IPv4-only, so an IPv6 value is a warning that says so, not an error.
+ */
+function ipv6Accepted(ctx: RuleContext, record: ObjectRecord, code: 'EXTERNAL_INVALID' | 'EXTERNAL_ATTACHMENT_INVALID' | 'ACL_INVALID', what: string, value: string, path: Path): void {
+  ctx.report(record, { severity: 'warning', code, message: `${what} ${value} is IPv6: Hedgehog accepts it; the gateway checks only IPv4 values further`, path });
+}
 
 function reservedOverlaps(config: FabricConfig, prefix: Ipv4Prefix): { name: string; cidr: string }[] {
   return reservedSubnets(config).filter((reserved) => {
@@ -80,7 +89,8 @@ export function checkVpc(ctx: RuleContext, record: ObjectRecord): void {
       continue;
     }
     if (prefix.length > 30) report({ code: 'VPC_SUBNET_INVALID', message: `subnet ${name}: prefix length must be at most 30`, path: [...base, 'subnet'] });
-    if (!isCanonicalPrefix(prefix)) report({ code: 'VPC_SUBNET_INVALID', message: `subnet ${name}: ${subnet.subnet} has host bits set (did you mean ${formatPrefix(prefix)}?)`, path: [...base, 'subnet'] });
+    // VPC.Validate accepts host bits (iputil.ParseCIDR keeps the network); almost always a typo, so a warning.
+    if (!isCanonicalPrefix(prefix)) report({ severity: 'warning', code: 'VPC_SUBNET_INVALID', message: `subnet ${name}: ${subnet.subnet} has host bits set; Hedgehog uses ${formatPrefix(prefix)} (did you mean it?)`, path: [...base, 'subnet'] });
     for (const reserved of reservedOverlaps(ctx.config, prefix)) {
       report({ code: 'SUBNET_RESERVED_OVERLAP', message: `subnet ${name}: ${subnet.subnet} overlaps the reserved ${reserved.name} subnet ${reserved.cidr}`, path: [...base, 'subnet'] });
     }
@@ -133,7 +143,9 @@ function checkDhcp(ctx: RuleContext, record: ObjectRecord, name: string, subnet:
   if (!dhcp) return;
   const path: Path = [...base, 'dhcp'];
   const report = (message: string, at: Path) => ctx.report(record, { code: 'VPC_DHCP_INVALID', message: `subnet ${name}: ${message}`, path: at });
-  if (subnet.hostBGP && (dhcp.enable || dhcp.relay)) report('hostBGP subnets cannot use DHCP', [...path, dhcp.enable ? 'enable' : 'relay']);
+  if (subnet.hostBGP && dhcp.enable) report('hostBGP subnets cannot use DHCP', [...path, 'enable']);
+  // VPC.Validate refuses only the DHCP server on hostBGP subnets; a relay there has no server-facing VLAN to listen on.
+  else if (subnet.hostBGP && dhcp.relay) ctx.report(record, { severity: 'warning', code: 'VPC_DHCP_INVALID', message: `subnet ${name}: a DHCP relay on a hostBGP subnet has no effect (Hedgehog accepts it)`, path: [...path, 'relay'] });
   if (dhcp.relay && dhcp.enable) report('DHCP relay and DHCP enable are mutually exclusive', [...path, 'relay']);
   if (dhcp.relay && !parseIpv4Prefix(dhcp.relay)) report(`DHCP relay ${dhcp.relay} must be an IPv4 CIDR`, [...path, 'relay']);
   if (dhcp.relayVPC) {
@@ -155,7 +167,7 @@ function checkDhcp(ctx: RuleContext, record: ObjectRecord, name: string, subnet:
   }
   if (start !== undefined && end !== undefined && start >= end) report(`DHCP range start ${dhcp.range?.start} must be below end ${dhcp.range?.end}`, [...path, 'range', 'start']);
   if (dhcp.options) {
-    if (dhcp.options.leaseTimeSeconds < 1) report('DHCP leaseTimeSeconds must be at least 1', [...path, 'options', 'leaseTimeSeconds']);
+    if ((dhcp.options.leaseTimeSeconds ?? DHCP_OPTION_DEFAULTS.leaseTimeSeconds) < 1) report('DHCP leaseTimeSeconds must be at least 1', [...path, 'options', 'leaseTimeSeconds']);
     (dhcp.options.advertisedRoutes ?? []).forEach((route, index) => {
       if (!route.destination || !parseIpv4Prefix(route.destination)) report(`advertised route destination ${route.destination ?? ''} must be a CIDR`, [...path, 'options', 'advertisedRoutes', index, 'destination']);
       const via = route.gateway ? parseIpv4(route.gateway) : undefined;
@@ -274,8 +286,14 @@ export function checkExternal(ctx: RuleContext, record: ObjectRecord): void {
     const parsed: { prefix: Ipv4Prefix; item: number }[] = [];
     prefixes.forEach((text, index) => {
       const prefix = parseIpv4Prefix(text);
-      if (!prefix || !isCanonicalPrefix(prefix)) report({ code: 'EXTERNAL_INVALID', message: `prefix ${text} must be a canonical IPv4 CIDR`, path: ['spec', 'static', 'prefixes', index] });
-      else parsed.push({ prefix, item: index });
+      if (!prefix) {
+        if (isIpv6Prefix(text)) ipv6Accepted(ctx, record, 'EXTERNAL_INVALID', 'prefix', text, ['spec', 'static', 'prefixes', index]);
+        else report({ code: 'EXTERNAL_INVALID', message: `prefix ${text} must be an IPv4 CIDR`, path: ['spec', 'static', 'prefixes', index] });
+        return;
+      }
+      // External.Validate parses with netip.ParsePrefix, which keeps host bits; a warning, as for VPC subnets.
+      if (!isCanonicalPrefix(prefix)) report({ severity: 'warning', code: 'EXTERNAL_INVALID', message: `prefix ${text} has host bits set; Hedgehog uses ${formatPrefix(prefix)} (did you mean it?)`, path: ['spec', 'static', 'prefixes', index] });
+      parsed.push({ prefix, item: index });
     });
     for (const { item, other } of findOverlaps(parsed)) {
       report({ code: 'EXTERNAL_INVALID', message: `prefix ${prefixes[item]} overlaps ${prefixes[other]}`, path: ['spec', 'static', 'prefixes', item] });
@@ -306,15 +324,27 @@ export function checkExternalAttachment(ctx: RuleContext, record: ObjectRecord):
     const fixed = spec.static!;
     if (spec.switch?.ip || spec.switch?.vlan) invalid('static attachments must leave switch empty', ['spec', 'switch']);
     if (spec.neighbor?.ip || spec.neighbor?.asn) invalid('static attachments must leave neighbor empty', ['spec', 'neighbor']);
-    if (parseIpv4(fixed.remoteIP) === undefined) invalid(`static remoteIP ${fixed.remoteIP} is not an IPv4 address`, ['spec', 'static', 'remoteIP']);
+    if (parseIpv4(fixed.remoteIP) === undefined) {
+      if (isIpv6Address(fixed.remoteIP)) ipv6Accepted(ctx, record, 'EXTERNAL_ATTACHMENT_INVALID', 'static remoteIP', fixed.remoteIP, ['spec', 'static', 'remoteIP']);
+      else invalid(`static remoteIP ${fixed.remoteIP} is not an IPv4 address`, ['spec', 'static', 'remoteIP']);
+    }
     if (Boolean(fixed.ip) === Boolean(fixed.proxy)) invalid('static attachments need exactly one of ip or proxy', ['spec', 'static', fixed.ip ? 'proxy' : 'ip']);
-    if (fixed.ip && !parseIpv4Prefix(fixed.ip)) invalid(`static ip ${fixed.ip} must be an IPv4 CIDR`, ['spec', 'static', 'ip']);
+    if (fixed.ip && !parseIpv4Prefix(fixed.ip)) {
+      if (isIpv6Prefix(fixed.ip)) ipv6Accepted(ctx, record, 'EXTERNAL_ATTACHMENT_INVALID', 'static ip', fixed.ip, ['spec', 'static', 'ip']);
+      else invalid(`static ip ${fixed.ip} must be an IPv4 CIDR`, ['spec', 'static', 'ip']);
+    }
   } else {
     if (!spec.switch?.ip) invalid('switch ip (CIDR) is required for BGP attachments', ['spec', 'switch', 'ip']);
-    else if (!parseIpv4Prefix(spec.switch.ip)) invalid(`switch ip ${spec.switch.ip} must be an IPv4 CIDR`, ['spec', 'switch', 'ip']);
+    else if (!parseIpv4Prefix(spec.switch.ip)) {
+      if (isIpv6Prefix(spec.switch.ip)) ipv6Accepted(ctx, record, 'EXTERNAL_ATTACHMENT_INVALID', 'switch ip', spec.switch.ip, ['spec', 'switch', 'ip']);
+      else invalid(`switch ip ${spec.switch.ip} must be an IPv4 CIDR`, ['spec', 'switch', 'ip']);
+    }
     if (!spec.neighbor?.asn) invalid('neighbor asn is required for BGP attachments', ['spec', 'neighbor', 'asn']);
     if (!spec.neighbor?.ip) invalid('neighbor ip is required for BGP attachments', ['spec', 'neighbor', 'ip']);
-    else if (parseIpv4(spec.neighbor.ip) === undefined) invalid(`neighbor ip ${spec.neighbor.ip} is not an IPv4 address`, ['spec', 'neighbor', 'ip']);
+    else if (parseIpv4(spec.neighbor.ip) === undefined) {
+      if (isIpv6Address(spec.neighbor.ip)) ipv6Accepted(ctx, record, 'EXTERNAL_ATTACHMENT_INVALID', 'neighbor ip', spec.neighbor.ip, ['spec', 'neighbor', 'ip']);
+      else invalid(`neighbor ip ${spec.neighbor.ip} is not an IPv4 address`, ['spec', 'neighbor', 'ip']);
+    }
   }
   checkAcl(ctx, record, spec.inboundACL?.statements ?? []);
 }
@@ -330,7 +360,9 @@ function checkAcl(ctx: RuleContext, record: ObjectRecord, statements: NonNullabl
     if (seen.has(statement.seq)) invalid('seq is used twice', 'seq');
     seen.add(statement.seq);
     for (const field of ['srcPrefix', 'dstPrefix'] as const) {
-      if (statement[field] !== 'any' && !parseIpv4Prefix(statement[field])) invalid(`${field} ${statement[field]} must be a CIDR or "any"`, field);
+      if (statement[field] === 'any' || parseIpv4Prefix(statement[field])) continue;
+      if (isIpv6Prefix(statement[field])) ipv6Accepted(ctx, record, 'ACL_INVALID', `statement ${statement.seq}: ${field}`, statement[field], [...base, field]);
+      else invalid(`${field} ${statement[field]} must be a CIDR or "any"`, field);
     }
     const ports = statement.portRangeBegin || statement.portRangeEnd;
     if (ports) {

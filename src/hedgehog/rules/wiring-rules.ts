@@ -26,8 +26,9 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
   }
 
   const redundancy = spec.redundancy ?? {};
+  // Switch.Validate only warns "MCLAG is deprecated and no longer supported"; so does the gateway.
   if (redundancy.type === 'mclag') {
-    report({ code: 'LEGACY_API', message: 'redundancy type mclag was removed in fabric 26.03; use type eslag (ESLAG groups of 2–4 leaves)', path: ['spec', 'redundancy', 'type'] });
+    report({ severity: 'warning', code: 'LEGACY_API', message: 'redundancy type mclag is deprecated and no longer supported (Hedgehog accepts it with a warning); use type eslag (ESLAG groups of 2–4 leaves)', path: ['spec', 'redundancy', 'type'] });
   }
   if (redundancy.group && !redundancy.type) {
     report({ code: 'SWITCH_REDUNDANCY_INVALID', message: 'redundancy group is set without a type', path: ['spec', 'redundancy', 'type'] });
@@ -229,9 +230,10 @@ export function checkVlanNamespace(ctx: RuleContext, record: ObjectRecord): void
   }
 }
 
+/** Connection.Validate returns early with the warning "MCLAG is deprecated and no longer supported". */
 const LEGACY_CONNECTION_TYPES: Record<string, string> = {
-  mclag: 'MCLAG connections were removed in fabric 26.03; use an eslag connection (leaves in an ESLAG redundancy group)',
-  mclagDomain: 'mclagDomain connections were removed in fabric 26.03; ESLAG needs no peer or session links, so delete this connection',
+  mclag: 'MCLAG connections are deprecated and no longer supported (Hedgehog accepts them with a warning); use an eslag connection (leaves in an ESLAG redundancy group)',
+  mclagDomain: 'mclagDomain connections are deprecated and no longer supported (Hedgehog accepts them with a warning); ESLAG needs no peer or session links, so delete this connection',
 };
 
 /** Per-connection rules and references. Port uniqueness and link-IP uniqueness are fabric-wide (see uniqueness-rules.ts). */
@@ -245,7 +247,7 @@ export function checkConnection(ctx: RuleContext, record: ObjectRecord): void {
   }
   const type = types[0]!;
   if (LEGACY_CONNECTION_TYPES[type]) {
-    report({ code: 'LEGACY_API', message: LEGACY_CONNECTION_TYPES[type]!, path: ['spec', type] });
+    report({ severity: 'warning', code: 'LEGACY_API', message: LEGACY_CONNECTION_TYPES[type]!, path: ['spec', type] });
     return;
   }
   if (type === 'staticExternal') {
@@ -315,26 +317,36 @@ export function checkConnection(ctx: RuleContext, record: ObjectRecord): void {
       if (!switchPortMap(profile, switchSpec.portBreakouts ?? {}).ports.has(port)) {
         report({ code: 'PORT_NOT_ALLOWED', message: `port ${endpoint.port} is not allowed for switch ${device} (profile ${profile.name}${switchSpec.portBreakouts?.[port.replace(/\/\d+$/, '')] ? `, breakout ${switchSpec.portBreakouts[port.replace(/\/\d+$/, '')]}` : ''})`, path: endpoint.path });
       }
+      // Connection.Validate checks no roles; a swapped link is almost surely a mistake, so a warning.
       if (type === 'fabric') {
         const role = switchSpec.role;
-        if (endpoint.role === 'spine' && role !== 'spine') report({ code: 'REFERENCE_WRONG_TYPE', message: `switch ${device} on the spine side has role ${role}`, path: endpoint.path });
-        if (endpoint.role === 'leaf' && !isLeafRole(role)) report({ code: 'REFERENCE_WRONG_TYPE', message: `switch ${device} on the leaf side has role ${role}`, path: endpoint.path });
+        if (endpoint.role === 'spine' && role !== 'spine') report({ severity: 'warning', code: 'REFERENCE_WRONG_TYPE', message: `switch ${device} on the spine side has role ${role} (Hedgehog does not check roles)`, path: endpoint.path });
+        if (endpoint.role === 'leaf' && !isLeafRole(role)) report({ severity: 'warning', code: 'REFERENCE_WRONG_TYPE', message: `switch ${device} on the leaf side has role ${role} (Hedgehog does not check roles)`, path: endpoint.path });
       }
       if (type === 'mesh' && !isLeafRole(switchSpec.role)) {
-        report({ code: 'REFERENCE_WRONG_TYPE', message: `mesh links join leaves only; switch ${device} has role ${switchSpec.role}`, path: endpoint.path });
+        report({ severity: 'warning', code: 'REFERENCE_WRONG_TYPE', message: `mesh links join leaves only; switch ${device} has role ${switchSpec.role} (Hedgehog does not check roles)`, path: endpoint.path });
       }
     }
   }
 
-  // ESLAG: all switches in the same eslag redundancy group.
+  // ESLAG (Connection.Validate): the switches that have a redundancy group share it, and those
+  // with a type share it. Go skips switches without a group; ESLAG cannot work on them, so a warning.
   if (type === 'eslag') {
     const groups = new Set<string>();
+    const types = new Set<string>();
+    const ungrouped: string[] = [];
     for (const name of switches) {
-      const redundancy = (ctx.lookup('Switch', record.namespace, name)?.object as SwitchObject | undefined)?.spec.redundancy;
-      groups.add(redundancy?.type === 'eslag' && redundancy.group ? redundancy.group : `(none on ${name})`);
+      const target = ctx.lookup('Switch', record.namespace, name);
+      if (!target) continue;
+      const redundancy = (target.object as SwitchObject).spec.redundancy;
+      if (redundancy?.group) groups.add(redundancy.group);
+      if (redundancy?.type) types.add(redundancy.type);
+      if (!redundancy?.group || redundancy.type !== 'eslag') ungrouped.push(name);
     }
-    if (groups.size !== 1 || [...groups][0]!.startsWith('(none')) {
-      report({ code: 'REDUNDANCY_GROUP_MISMATCH', message: `eslag connection switches must share one redundancy group of type eslag; found ${[...groups].join(', ')}`, path: ['spec', 'eslag', 'links'] });
+    if (groups.size > 1 || types.size > 1) {
+      report({ code: 'REDUNDANCY_GROUP_MISMATCH', message: `eslag connection switches must share one redundancy group and type; found ${[...groups, ...types].join(', ')}`, path: ['spec', 'eslag', 'links'] });
+    } else if (ungrouped.length > 0) {
+      report({ severity: 'warning', code: 'REDUNDANCY_GROUP_MISMATCH', message: `eslag connection switches ${ungrouped.join(', ')} are not in an eslag redundancy group (Hedgehog skips them; ESLAG will not work there)`, path: ['spec', 'eslag', 'links'] });
     }
   }
 
