@@ -10,7 +10,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { managedFilePath, type HedgehogObject } from '../../src/hedgehog/canonical.ts';
 import { gitBlobOid } from '../../src/git/blob-oid.ts';
-import { queryDatabase } from '../support/database.ts';
+import { queryDatabase, rowCounts } from '../support/database.ts';
 import { listedTree, treeObjectOid, UnverifiedListing, type RawRestTreeEntry } from '../../src/git/github/tree-listing.ts';
 import { branchHead, createBareRepository, git, gitLog, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { BareRepository } from '../support/github-server/bare-repository.ts';
@@ -50,8 +50,7 @@ async function pullFull(env: GatewayWithRemote) {
 /** Everything a pull or a push could change, for before/after comparison. */
 async function snapshot(env: GatewayWithRemote) {
   const url = env.t.database.url;
-  const counts: Record<string, number> = {};
-  for (const table of ['resource', 'fabric', 'git_repository']) counts[table] = Number((await queryDatabase<{ n: string }>(url, `select count(*) as n from ${table}`))[0]?.n);
+  const counts = await rowCounts(url, ['resource', 'fabric', 'git_repository']);
   return {
     counts,
     resources: await queryDatabase(url, 'select * from resource where fabric_id = $1 order by id', [env.fabricId]),

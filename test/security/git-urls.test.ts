@@ -8,7 +8,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initOrm, migrateToLatest } from '../../src/db/orm.ts';
 import { scrubSecrets } from '../../src/git/scrub.ts';
-import { createTestDatabase, queryDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, queryDatabase, type TestDatabase, rowCounts } from '../support/database.ts';
 import { createFabric } from '../support/fixtures.ts';
 import { branchHead, createBareRepository, makeScratchDir, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -33,9 +33,7 @@ afterAll(async () => {
 });
 
 async function snapshot() {
-  const tables = ['git_repository', 'fabric', 'resource', 'sync_operation', 'sync_event', 'api_token'];
-  const counts: Record<string, number> = {};
-  for (const table of tables) counts[table] = Number((await queryDatabase<{ n: string }>(t.database.url, `select count(*) as n from ${table}`))[0]?.n);
+  const counts = await rowCounts(t.database.url);
   const repositories = await queryDatabase(t.database.url, 'select id, name, url, auth_type, encrypted_credentials, validation_error, updated_at from git_repository order by id');
   return { counts, repositories, gitHead: await branchHead(bareRepository, 'main') };
 }

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryDatabase } from '../support/database.ts';
+import { queryDatabase, rowCounts } from '../support/database.ts';
 import { createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
 import { branchHead, createBareRepository, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -71,9 +71,7 @@ async function sendWebhook(options: { secret: string; delivery: string }) {
 }
 
 async function snapshot() {
-  const tables = ['git_repository', 'fabric', 'resource', 'sync_operation', 'sync_event', 'api_token'];
-  const counts: Record<string, number> = {};
-  for (const table of tables) counts[table] = Number((await queryDatabase<{ n: string }>(t.database.url, `select count(*) as n from ${table}`))[0]?.n);
+  const counts = await rowCounts(t.database.url);
   const resources = await queryDatabase(t.database.url, 'select id, name, draft_spec, desired_spec, desired_blob_oid, live_spec, live_resource_version, version from resource order by id');
   return { counts, resources, gitHead: await branchHead(bareRepository, 'main') };
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { topics } from '../../src/events/event-bus.ts';
 import { FabricSchema } from '../../src/fabric/fabric.entity.ts';
-import { queryDatabase } from '../support/database.ts';
+import { queryDatabase, rowCounts } from '../support/database.ts';
 import { createFabric } from '../support/fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -106,10 +106,7 @@ function kubeconfig(parts: KubeconfigParts = {}): string {
 }
 
 async function snapshot() {
-  const counts: Record<string, number> = {};
-  for (const table of ['git_repository', 'fabric', 'resource', 'sync_operation', 'sync_event', 'api_token']) {
-    counts[table] = Number((await queryDatabase<{ n: string }>(t.database.url, `select count(*) as n from ${table}`))[0]?.n);
-  }
+  const counts = await rowCounts(t.database.url);
   const fabrics = await queryDatabase(t.database.url, 'select id, name, kubernetes_server, encrypted_kubernetes_credentials, kubernetes_namespaces, updated_at from fabric order by id');
   return { counts, fabrics };
 }

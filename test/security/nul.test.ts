@@ -12,7 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import type { GitHost } from '../../src/git/git-host.ts';
 import { findUnstorableText, storableText } from '../../src/hedgehog/storable-text.ts';
 import { validateManifests } from '../../src/hedgehog/validate.ts';
-import { queryDatabase } from '../support/database.ts';
+import { queryDatabase, rowCounts } from '../support/database.ts';
 import { branchHead, git, listFiles, pushFromAnotherClone, readFileAt, removeScratchDirs } from '../support/git-fixtures.ts';
 import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
 import { fileOf, rows, sync, vlanNamespace, yamlOf } from '../sync/support.ts';
@@ -34,9 +34,7 @@ afterAll(async () => {
 const db = <T extends Record<string, any>>(sql: string, params: unknown[] = []) => queryDatabase<T>(env.t.database.url, sql, params);
 
 async function snapshot() {
-  const tables = ['git_repository', 'fabric', 'resource', 'sync_operation', 'sync_event', 'api_token'];
-  const counts: Record<string, number> = {};
-  for (const table of tables) counts[table] = Number((await db<{ n: string }>(`select count(*) as n from ${table}`))[0]?.n);
+  const counts = await rowCounts(env.t.database.url);
   const resources = await db('select id, name, draft_action, draft_spec, draft_labels, draft_annotations, desired_spec, desired_labels, desired_blob_oid, version from resource order by id');
   return { counts, resources, gitHead: await branchHead(env.remote, 'main') };
 }

@@ -3,7 +3,7 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FabricScope } from '../../src/auth/fabric-scope.ts';
 import { createServices } from '../../src/services.ts';
-import { queryDatabase } from '../support/database.ts';
+import { queryDatabase, rowCounts } from '../support/database.ts';
 import { createDraft, createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
 import { branchHead, createBareRepository, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { startTestApp, type GraphQLResponse, type TestApp } from '../support/test-app.ts';
@@ -67,9 +67,7 @@ afterAll(async () => {
 
 /** Every table's row count, the other fabric's rows (draft columns included) and its Git head. */
 async function snapshot() {
-  const tables = ['git_repository', 'fabric', 'resource', 'sync_operation', 'sync_event', 'api_token'];
-  const counts: Record<string, number> = {};
-  for (const table of tables) counts[table] = Number((await queryDatabase<{ n: string }>(t.database.url, `select count(*) as n from ${table}`))[0]?.n);
+  const counts = await rowCounts(t.database.url);
   const fabric = await queryDatabase(t.database.url, 'select name, description, status, kubernetes_server, updated_at from fabric where id = $1', [theirs.id]);
   const resources = await queryDatabase(
     t.database.url,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createErrorMasker } from '../../src/graphql/errors.ts';
 import { createLogger } from '../../src/logger.ts';
 import { ResourceSchema } from '../../src/resource/resource.entity.ts';
-import { queryDatabase } from '../support/database.ts';
+import { queryDatabase, rowCounts } from '../support/database.ts';
 import { createDraft, createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -108,13 +108,7 @@ async function openSse(app: TestApp, bearer: string) {
 const revokeOver = (app: TestApp, id: string) => app.graphqlOk(`mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }`, { id });
 const revokeInDatabase = (app: TestApp, id: string) => queryDatabase(app.database.url, 'update api_token set revoked_at = now() where id = $1', [id]);
 
-async function rowCounts(app: TestApp) {
-  const counts: Record<string, number> = {};
-  for (const table of ['git_repository', 'fabric', 'resource', 'sync_operation', 'api_token']) {
-    counts[table] = Number((await queryDatabase<{ n: string }>(app.database.url, `select count(*) as n from ${table}`))[0]?.n);
-  }
-  return counts;
-}
+const tableCounts = (app: TestApp) => rowCounts(app.database.url, ['git_repository', 'fabric', 'resource', 'sync_operation', 'api_token']);
 
 describe('a token that stops working ends the connections it opened', () => {
   it('revoked through the API: an open WebSocket is closed with 4403 and the reason', async () => {
@@ -138,11 +132,11 @@ describe('a token that stops working ends the connections it opened', () => {
       await openSubscription(t, client);
       // A script or another replica revokes it; this replica is not told and `t` does not poll in time.
       await revokeInDatabase(t, id);
-      const before = await rowCounts(t);
+      const before = await tableCounts(t);
       const sent = await sendOver(client, `mutation { createFabric(input: { name: "after-revoke" }) { id } }`);
       expect(sent.result).toBeUndefined();
       expect(await closed).toEqual({ code: 4403, reason: 'The API token has been revoked' });
-      expect(await rowCounts(t)).toEqual(before);
+      expect(await tableCounts(t)).toEqual(before);
       expect(await queryDatabase(t.database.url, `select id from fabric where name = 'after-revoke'`)).toEqual([]);
     } finally {
       await client.dispose();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryDatabase } from '../support/database.ts';
+import { queryDatabase, rowCounts } from '../support/database.ts';
 import { vlanNamespaceYaml } from '../support/fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -25,13 +25,7 @@ function manyObjects(count: number): string {
   return Array.from({ length: count }, (_, index) => vlanNamespaceYaml(`ns-${index}`)).join('---\n');
 }
 
-async function rowCounts() {
-  const counts: Record<string, number> = {};
-  for (const table of ['git_repository', 'fabric', 'resource', 'sync_operation', 'api_token']) {
-    counts[table] = Number((await queryDatabase<{ n: string }>(t.database.url, `select count(*) as n from ${table}`))[0]?.n);
-  }
-  return counts;
-}
+const tableCounts = () => rowCounts(t.database.url);
 
 describe('validateManifests is bounded', () => {
   it('answers /healthz while a large validation runs on a worker thread', async () => {
@@ -62,12 +56,12 @@ describe('validateManifests is bounded', () => {
   });
 
   it('refuses more documents than MAX_YAML_DOCUMENTS before parsing, changing nothing', async () => {
-    const before = await rowCounts();
+    const before = await tableCounts();
     const tiny = Array.from({ length: 60_001 }, () => 'a: 1\n').join('---\n');
     const result = await t.graphql(VALIDATE, { y: tiny });
     expect(result.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
     expect(result.errors?.[0]?.message).toMatch(/more than 60000 documents/);
-    expect(await rowCounts()).toEqual(before);
+    expect(await tableCounts()).toEqual(before);
   });
 
   it('lists at most VALIDATION_MAX_FINDINGS findings and says how many there were', async () => {
