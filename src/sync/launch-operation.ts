@@ -60,7 +60,7 @@ export async function executeOperation(
   // Flushed with the in_progress mark: start-up recovery reads it.
   if (options.runner) operation.details = { ...operation.details, runner: options.runner };
   const steps = deps.operationHandlers[operation.operationType];
-  await runOperation({ operations: services.operations, operation, signal: options.signal }, async (context) => {
+  await runOperation({ operations: services.operations, operation, signal: options.signal, logger: deps.logger }, async (context) => {
     if (!steps) throw new Error(`no handler is registered for ${operation.operationType} operations`);
     return steps({ ...context, services, dependencies: deps });
   });

@@ -108,6 +108,8 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
       continue;
     }
     result.commitOid = commit.oid;
+    // Known on the row from here on, even if recording what landed fails (the end keeps it).
+    operation.commitSha = commit.oid;
     result.written = plan.writes.length;
     result.unchanged = plan.unchanged.length;
     if (target.viaPullRequest) {
