@@ -14,9 +14,14 @@ export interface GatewayProcess {
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
+/**
+ * `detached` puts the gateway at the head of a process group of its own, as a shell does with a
+ * foreground command: `process.kill(-child.pid, 'SIGINT')` is then what Ctrl-C in a terminal sends.
+ */
+export async function startGatewayProcess(env: Record<string, string>, options: { detached?: boolean } = {}): Promise<GatewayProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
+    detached: options.detached ?? false,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

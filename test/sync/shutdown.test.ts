@@ -1,0 +1,261 @@
+/**
+ * Shutdown and restarts with the real entry point (issue 11, item 9). A gateway process is stopped
+ * during an operation by Ctrl-C (SIGINT to its whole process group, as a terminal sends it),
+ * SIGTERM or SIGKILL, then started again on the same database. Afterwards nothing is left in
+ * progress or stuck pending, the cut operation says what happened ("interrupted by shutdown", or
+ * recovered as interrupted after a kill), the fabric's next operation completes at once (its
+ * graphile-worker queue is not left locked by the dead process), and Git and the database agree.
+ *
+ * Covered: SIGINT during an ingestion, SIGTERM during a push, SIGKILL during an ingestion.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { stringify } from 'yaml';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
+import { createTestDatabase, queryDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
+import { branchHead, createBareRepository, git, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import { fileOf, vlanNamespace } from './support.ts';
+
+const RAW_FILES = 10;
+const DOCUMENTS_PER_FILE = 100;
+const DRAFTS = 2000;
+
+let dataDir: string;
+let database: TestDatabase | null = null;
+let databaseUrl: string;
+let embeddedPort = 0;
+let remote: string;
+let fabricId: string;
+let token = '';
+const secretKey = randomBytes(32).toString('hex');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function startGateway(options: { detached?: boolean } = {}): Promise<GatewayProcess> {
+  return startGatewayProcess({
+    DATA_DIR: dataDir, GATEWAY_SECRET_KEY: secretKey, HEAD_CHECK: 'false',
+    ...(database ? { DATABASE_URL: database.url } : { EMBEDDED_DB_PORT: String(embeddedPort) }),
+  }, options);
+}
+
+async function graphql<T = any>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const result = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return result.data as T;
+}
+
+type Update = { status: string; phase: string };
+
+/** Resolves with the first update `until` accepts (a subscription: no polling). */
+function watchOperation(url: string, id: string, until: (update: Update) => boolean): Promise<Update> {
+  const client = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+  return new Promise<Update>((resolve, reject) => {
+    client.subscribe<{ syncOperationUpdated: Update }>(
+      { query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status phase } }`, variables: { id } },
+      {
+        next: (message) => {
+          const update = message.data!.syncOperationUpdated;
+          if (until(update)) resolve(update);
+        },
+        error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+        complete: () => {},
+      },
+    );
+  }).finally(() => void client.dispose());
+}
+
+const finished = (update: { status: string }) => !['PENDING', 'IN_PROGRESS'].includes(update.status);
+
+/** A fabric's queue that a dead process left locked never starts: this bounds the wait with a clear failure. */
+async function completesSoon(gateway: GatewayProcess, id: string): Promise<Update> {
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`operation ${id} did not finish within 60 s of the restart (its fabric's queue is stuck):\n${gateway.lines.join('\n')}`)), 20_000);
+  });
+  try {
+    return await Promise.race([watchOperation(gateway.url, id, finished), stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function operationRow(url: string, id: string) {
+  return (await graphql(url, `query($id: ID!) { syncOperation(id: $id) { status phase errorMessage commitSha events { level message } } }`, { id })).syncOperation as {
+    status: string; phase: string; errorMessage: string | null; commitSha: string | null; events: { level: string; message: string }[];
+  };
+}
+
+/** Nothing running, nothing waiting, no job or queue lock left behind in graphile-worker's tables. */
+async function expectQuiet(): Promise<void> {
+  const operations = await queryDatabase<{ status: string; count: number }>(databaseUrl,
+    `select status, count(*)::int as count from sync_operation where status in ('pending', 'in_progress') group by status`);
+  expect(operations).toEqual([]);
+  const [locks] = await queryDatabase<{ jobs: number; queues: number }>(databaseUrl, `
+    select (select count(*)::int from graphile_worker._private_jobs where locked_by is not null) as jobs,
+           (select count(*)::int from graphile_worker._private_job_queues where locked_by is not null) as queues`);
+  expect(locks).toEqual({ jobs: 0, queues: 0 });
+}
+
+/**
+ * Every managed file in Git is a row with that file's blob, and the other way round, and no
+ * drafts are left; then a pull has nothing to change and records the head (an ingestion leaves
+ * recording its own commit as the head to the next pull).
+ */
+async function expectGitAndDatabaseAgree(gateway: GatewayProcess): Promise<void> {
+  await expectSameFiles();
+  const pull = (await graphql(gateway.url, `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: fabricId })).syncFabric.id as string;
+  expect(await completesSoon(gateway, pull)).toMatchObject({ status: 'COMPLETED' });
+  expect(await operationRow(gateway.url, pull)).toMatchObject({ errorMessage: null });
+  await expectSameFiles();
+  const [fabric] = await queryDatabase<{ last_pulled_commit: string }>(databaseUrl, `select last_pulled_commit from fabric where id = $1`, [fabricId]);
+  expect(fabric!.last_pulled_commit).toBe(await branchHead(remote, 'main'));
+}
+
+async function expectSameFiles(): Promise<void> {
+  const listing = await git(['ls-tree', '-r', 'main', '--', 'fabric/managed/'], { cwd: remote });
+  const inGit = new Map(listing.split('\n').filter(Boolean).map((line) => {
+    const [meta, file] = line.split('\t') as [string, string];
+    return [file.slice('fabric/'.length), meta.split(' ')[2]!];
+  }));
+  const rows = await queryDatabase<{ managed_file_path: string; desired_blob_oid: string }>(databaseUrl,
+    `select distinct managed_file_path, desired_blob_oid from resource where fabric_id = $1 and managed_file_path is not null`, [fabricId]);
+  expect(new Map(rows.map((row) => [row.managed_file_path, row.desired_blob_oid]))).toEqual(inGit);
+  const [state] = await queryDatabase<{ drafts: number }>(databaseUrl,
+    `select count(*)::int as drafts from resource where fabric_id = $1 and draft_action is not null`, [fabricId]);
+  expect(state).toEqual({ drafts: 0 });
+}
+
+async function stopWith(gateway: GatewayProcess, signal: 'SIGINT' | 'SIGTERM' | 'SIGKILL'): Promise<number | null> {
+  // Ctrl-C: the terminal signals the whole foreground process group, git children included.
+  if (signal === 'SIGINT') process.kill(-gateway.child.pid!, 'SIGINT');
+  else gateway.child.kill(signal);
+  return gateway.exited;
+}
+
+async function putRawFiles(tag: string): Promise<void> {
+  const files: Record<string, string> = {};
+  for (let file = 0; file < RAW_FILES; file++) {
+    const documents = Array.from({ length: DOCUMENTS_PER_FILE }, (_, index) => stringify(vlanNamespace(`${tag}-${file}-${index}`, 1000 + index)));
+    files[`fabric/raw/${tag}-${file}.yaml`] = documents.join('---\n');
+  }
+  await pushFromAnotherClone(remote, { files, message: `raw ${tag}` });
+}
+
+async function insertDrafts(tag: string): Promise<void> {
+  // Written straight into the database: the API would validate each one (slow here).
+  await queryDatabase(databaseUrl, `
+    insert into resource (id, fabric_id, api_version, kind, namespace, name, draft_action, draft_api_version, draft_spec, drafted_by, drafted_at, created_at, updated_at)
+    select gen_random_uuid(), $1, 'wiring.githedgehog.com/v1beta1', 'VLANNamespace', 'default', $2 || '-' || lpad(i::text, 5, '0'), 'upsert',
+           'wiring.githedgehog.com/v1beta1', jsonb_build_object('ranges', jsonb_build_array(jsonb_build_object('from', 1000, 'to', 1000 + i))), 'test', now(), now(), now()
+      from generate_series(1, ${DRAFTS}) as i`, [fabricId, tag]);
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-shutdown-'));
+  if (testDatabaseKind === 'postgres') {
+    database = await createTestDatabase();
+    databaseUrl = database.url;
+  } else {
+    embeddedPort = await freePort();
+    databaseUrl = `postgresql://postgres@127.0.0.1:${embeddedPort}/postgres`;
+  }
+  remote = await createBareRepository();
+  await pushFromAnotherClone(remote, { files: { 'fabric/raw/.gitkeep': '', ...fileOf(vlanNamespace('seed')) }, message: 'seed' });
+  const first = await startGateway();
+  try {
+    token = first.lines.join('\n').match(/hgw_[A-Za-z0-9_-]{43}/)?.[0] ?? '';
+    const { createGitRepository } = await graphql(first.url, `mutation($url: String!) { createGitRepository(input: { name: "shutdown", url: $url }) { id } }`, { url: `file://${remote}` });
+    const { createFabric } = await graphql(first.url, `mutation($repo: ID!) { createFabric(input: { name: "shutdown-fabric", gitRepositoryId: $repo }) { id } }`, { repo: createGitRepository.id });
+    fabricId = createFabric.id;
+    const pull = (await graphql(first.url, `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: fabricId })).syncFabric.id;
+    expect(await watchOperation(first.url, pull, finished)).toMatchObject({ status: 'COMPLETED' });
+  } finally {
+    first.child.kill('SIGTERM');
+    await first.exited;
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await database?.drop();
+  await rm(dataDir, { recursive: true, force: true });
+  await removeScratchDirs();
+});
+
+describe(`a gateway stopped during an operation (${testDatabaseKind})`, () => {
+  for (const signal of (process.env.SHUTDOWN_ONLY ? [process.env.SHUTDOWN_ONLY] : ['SIGINT', 'SIGKILL']) as ('SIGINT' | 'SIGKILL')[]) {
+    it(`${signal} during an ingestion: nothing stays in progress, the fabric's next operation completes, Git and the database agree`, async () => {
+      const tag = signal.toLowerCase();
+      await putRawFiles(tag);
+      const gateway = await startGateway({ detached: signal === 'SIGINT' });
+      const ingestion = (await graphql(gateway.url, `mutation($id: ID!) { ingestRaw(fabricId: $id) { id } }`, { id: fabricId })).ingestRaw.id as string;
+      // Reading and validating thousands of documents: the signal comes while git reads them.
+      const cut = await watchOperation(gateway.url, ingestion, (update) => update.phase === 'validation' || finished(update));
+      expect(cut).toMatchObject({ status: 'IN_PROGRESS', phase: 'validation' });
+      const code = await stopWith(gateway, signal);
+      if (signal !== 'SIGKILL') expect({ code, log: gateway.lines.filter((line) => /"level":(50|60)/.test(line)) }).toEqual({ code: 0, log: [] });
+
+      const second = await startGateway();
+      try {
+        const row = await operationRow(second.url, ingestion);
+        expect(row.status).toBe('FAILED');
+        expect(row.commitSha).toBeNull();
+        if (signal === 'SIGKILL') expect(row.errorMessage).toMatch(/^interrupted: the gateway process running it stopped during "validation"/);
+        else expect(row.errorMessage).toMatch(/^interrupted by shutdown during "(validation|classification)"/);
+        // Never a git error from a child that died with the terminal's signal.
+        expect(row.events.map((event) => event.message).join('\n')).not.toMatch(/git |branch main moved/);
+
+        const retry = (await graphql(second.url, `mutation($id: ID!) { ingestRaw(fabricId: $id) { id } }`, { id: fabricId })).ingestRaw.id as string;
+        expect(await completesSoon(second, retry)).toMatchObject({ status: 'COMPLETED' });
+        expect((await listFiles(remote, 'main')).filter((file) => file.startsWith(`fabric/raw/${tag}-`))).toEqual([]);
+        await expectQuiet();
+        await expectGitAndDatabaseAgree(second);
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+    }, 180_000);
+  }
+
+  it('SIGTERM during a push: the push ends completed or interrupted, never in progress; the next push completes, Git and the database agree', async () => {
+    await insertDrafts('sigterm');
+    const gateway = await startGateway();
+    const push = (await graphql(gateway.url, `mutation($id: ID!) { commitChanges(fabricId: $id, message: "bulk") { id } }`, { id: fabricId })).commitChanges.id as string;
+    const cut = await watchOperation(gateway.url, push, (update) => update.phase === 'committing' || finished(update));
+    expect(cut).toMatchObject({ status: 'IN_PROGRESS', phase: 'committing' });
+    const code = await stopWith(gateway, 'SIGTERM');
+    expect({ code, log: gateway.lines.filter((line) => /"level":(50|60)/.test(line)) }).toEqual({ code: 0, log: [] });
+
+    const second = await startGateway();
+    try {
+      const row = await operationRow(second.url, push);
+      // The commit was under way: it is finished and recorded, or the push stopped before it, saying so.
+      if (row.status === 'COMPLETED') expect(row.commitSha).toBe(await branchHead(remote, 'main'));
+      else expect(row).toMatchObject({ status: 'FAILED', errorMessage: expect.stringMatching(/^interrupted by shutdown during /) });
+
+      const retry = (await graphql(second.url, `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PUSH) { id } }`, { id: fabricId })).syncFabric.id as string;
+      expect(await completesSoon(second, retry)).toMatchObject({ status: 'COMPLETED' });
+      await expectQuiet();
+      await expectGitAndDatabaseAgree(second);
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+  }, 180_000);
+});
