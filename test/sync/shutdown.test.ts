@@ -6,7 +6,9 @@
  * recovered as interrupted after a kill), the fabric's next operation completes at once (its
  * graphile-worker queue is not left locked by the dead process), and Git and the database agree.
  *
- * Covered: SIGINT during an ingestion, SIGTERM during a push, SIGKILL during an ingestion.
+ * Covered: SIGINT during an ingestion, SIGTERM during a push, SIGKILL during an ingestion. Then,
+ * in process: the locks start-up recovery releases (the exact state the issue found), and a
+ * database restart right after a push landed (item 8; PostgreSQL only, see there).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,13 +16,17 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { stringify } from 'yaml';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
 import { createTestDatabase, queryDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
-import { branchHead, createBareRepository, git, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
-import { fileOf, vlanNamespace } from './support.ts';
+import { branchHead, createBareRepository, createDeferred, git, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
+import type { GitHost } from '../../src/git/git-host.ts';
+import { recoverOperations } from '../../src/sync/sync-runtime.ts';
+import { commitChanges, createDraftOf, fabricRow, fileOf, operation, rows, sync, vlanNamespace } from './support.ts';
 
 const RAW_FILES = 10;
 const DOCUMENTS_PER_FILE = 100;
@@ -167,38 +173,39 @@ async function insertDrafts(tag: string): Promise<void> {
       from generate_series(1, ${DRAFTS}) as i`, [fabricId, tag]);
 }
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-shutdown-'));
-  if (testDatabaseKind === 'postgres') {
-    database = await createTestDatabase();
-    databaseUrl = database.url;
-  } else {
-    embeddedPort = await freePort();
-    databaseUrl = `postgresql://postgres@127.0.0.1:${embeddedPort}/postgres`;
-  }
-  remote = await createBareRepository();
-  await pushFromAnotherClone(remote, { files: { 'fabric/raw/.gitkeep': '', ...fileOf(vlanNamespace('seed')) }, message: 'seed' });
-  const first = await startGateway();
-  try {
-    token = first.lines.join('\n').match(/hgw_[A-Za-z0-9_-]{43}/)?.[0] ?? '';
-    const { createGitRepository } = await graphql(first.url, `mutation($url: String!) { createGitRepository(input: { name: "shutdown", url: $url }) { id } }`, { url: `file://${remote}` });
-    const { createFabric } = await graphql(first.url, `mutation($repo: ID!) { createFabric(input: { name: "shutdown-fabric", gitRepositoryId: $repo }) { id } }`, { repo: createGitRepository.id });
-    fabricId = createFabric.id;
-    const pull = (await graphql(first.url, `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: fabricId })).syncFabric.id;
-    expect(await watchOperation(first.url, pull, finished)).toMatchObject({ status: 'COMPLETED' });
-  } finally {
-    first.child.kill('SIGTERM');
-    await first.exited;
-  }
-}, 120_000);
-
-afterAll(async () => {
-  await database?.drop();
-  await rm(dataDir, { recursive: true, force: true });
-  await removeScratchDirs();
-});
+afterAll(removeScratchDirs);
 
 describe(`a gateway stopped during an operation (${testDatabaseKind})`, () => {
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-shutdown-'));
+    if (testDatabaseKind === 'postgres') {
+      database = await createTestDatabase();
+      databaseUrl = database.url;
+    } else {
+      embeddedPort = await freePort();
+      databaseUrl = `postgresql://postgres@127.0.0.1:${embeddedPort}/postgres`;
+    }
+    remote = await createBareRepository();
+    await pushFromAnotherClone(remote, { files: { 'fabric/raw/.gitkeep': '', ...fileOf(vlanNamespace('seed')) }, message: 'seed' });
+    const first = await startGateway();
+    try {
+      token = first.lines.join('\n').match(/hgw_[A-Za-z0-9_-]{43}/)?.[0] ?? '';
+      const { createGitRepository } = await graphql(first.url, `mutation($url: String!) { createGitRepository(input: { name: "shutdown", url: $url }) { id } }`, { url: `file://${remote}` });
+      const { createFabric } = await graphql(first.url, `mutation($repo: ID!) { createFabric(input: { name: "shutdown-fabric", gitRepositoryId: $repo }) { id } }`, { repo: createGitRepository.id });
+      fabricId = createFabric.id;
+      const pull = (await graphql(first.url, `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: fabricId })).syncFabric.id;
+      expect(await watchOperation(first.url, pull, finished)).toMatchObject({ status: 'COMPLETED' });
+    } finally {
+      first.child.kill('SIGTERM');
+      await first.exited;
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await database?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
   for (const signal of (process.env.SHUTDOWN_ONLY ? [process.env.SHUTDOWN_ONLY] : ['SIGINT', 'SIGKILL']) as ('SIGINT' | 'SIGKILL')[]) {
     it(`${signal} during an ingestion: nothing stays in progress, the fabric's next operation completes, Git and the database agree`, async () => {
       const tag = signal.toLowerCase();
@@ -258,4 +265,142 @@ describe(`a gateway stopped during an operation (${testDatabaseKind})`, () => {
       await second.exited;
     }
   }, 180_000);
+});
+
+/** Settles with `promise`, or fails with `what` after `ms` (a stuck queue never settles). */
+async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(what)), ms);
+    })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('start-up recovery frees a fabric queue that a stopped gateway left locked', () => {
+  let env: GatewayWithRemote;
+  beforeEach(async () => {
+    env = await tAdapters[0]!.start();
+    await pushFromAnotherClone(env.remote, { files: fileOf(vlanNamespace('ns-a')), message: 'seed' });
+  });
+  afterEach(() => env.stop());
+
+  /** An operation whose job a worker pool of a gateway that is gone locked, with the fabric's queue. */
+  async function lockedByDeadPool(status: 'cancelled' | 'pending'): Promise<string> {
+    const [row] = await queryDatabase<{ id: string }>(env.t.database.url, `
+      insert into sync_operation (id, fabric_id, operation_type, status, trigger, initiated_by, details, created_at, updated_at)
+      values (gen_random_uuid(), $1, 'pull', $2, 'api', 'test', '{}', now(), now()) returning id`, [env.fabricId, status]);
+    // One transaction: the app's own workers never see the job unlocked.
+    const client = new pg.Client({ connectionString: env.t.database.url });
+    await client.connect();
+    try {
+      await client.query('begin');
+      const { rows: [job] } = await client.query<{ id: string; job_queue_id: number }>(
+        `select id, job_queue_id from graphile_worker.add_job('hedgehog_sync_operation', json_build_object('operationId', $1::text), queue_name := $2, max_attempts := 1)`,
+        [row!.id, `fabric:${env.fabricId}`]);
+      await client.query(`update graphile_worker._private_jobs set locked_by = 'pool-gone', locked_at = now() - interval '5 minutes', attempts = 1 where id = $1`, [job!.id]);
+      await client.query(`update graphile_worker._private_job_queues set locked_by = 'pool-gone', locked_at = now() - interval '5 minutes' where id = $1`, [job!.job_queue_id]);
+      await client.query('commit');
+    } finally {
+      await client.end();
+    }
+    return row!.id;
+  }
+
+  it('an ended operation\'s lock (Ctrl-C left it CANCELLED and the queue locked): the next operations of the fabric run', async () => {
+    await lockedByDeadPool('cancelled');
+    const next = (await env.t.graphqlOk<{ syncFabric: { id: string } }>(`mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: env.fabricId })).syncFabric.id;
+    const result = await recoverOperations(env.t.app.dependencies, env.t.app.instanceId);
+    expect(result.released).toEqual(['pool-gone']);
+    await within(30_000, 'the fabric queue stayed locked', env.t.app.runner.idle());
+    expect(await operation(env.t, next)).toMatchObject({ status: 'COMPLETED', errorMessage: null });
+    const [locks] = await queryDatabase<{ count: number }>(env.t.database.url, `select count(*)::int as count from graphile_worker._private_jobs`);
+    expect(locks).toEqual({ count: 0 });
+  }, 90_000);
+
+  it('an operation that was locked but never started (killed in between) runs after the restart', async () => {
+    const stranded = await lockedByDeadPool('pending');
+    const result = await recoverOperations(env.t.app.dependencies, env.t.app.instanceId);
+    expect(result.released).toEqual(['pool-gone']);
+    await within(30_000, 'the stranded operation never ran', env.t.app.runner.idle());
+    expect(await operation(env.t, stranded)).toMatchObject({ status: 'COMPLETED', errorMessage: null });
+  }, 90_000);
+
+  it('a pending operation whose job was failed by a forceful shutdown is queued again', async () => {
+    const [row] = await queryDatabase<{ id: string }>(env.t.database.url, `
+      insert into sync_operation (id, fabric_id, operation_type, status, trigger, initiated_by, details, created_at, updated_at)
+      values (gen_random_uuid(), $1, 'pull', 'pending', 'api', 'test', '{}', now(), now()) returning id`, [env.fabricId]);
+    const result = await recoverOperations(env.t.app.dependencies, env.t.app.instanceId);
+    expect(result.requeued).toEqual([row!.id]);
+    await within(30_000, 'the operation never ran', env.t.app.runner.idle());
+    expect(await operation(env.t, row!.id)).toMatchObject({ status: 'COMPLETED' });
+  }, 90_000);
+});
+
+// PGlite is the embedded database of the gateway process: it cannot restart on its own under a
+// running gateway (restarting it is restarting the gateway, the SIGKILL row above).
+describe.skipIf(testDatabaseKind === 'pglite')('a database restart right after a push landed (PostgreSQL)', () => {
+  let env: GatewayWithRemote;
+  beforeEach(async () => {
+    env = await tAdapters[0]!.start();
+    await pushFromAnotherClone(env.remote, { files: fileOf(vlanNamespace('ns-a')), message: 'seed' });
+    expect(await sync(env.t, env.fabricId, 'PULL')).toMatchObject({ status: 'COMPLETED' });
+  });
+  afterEach(async () => {
+    await setConnections(true);
+    await env.stop();
+  });
+
+  const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const databaseName = () => new URL(env.t.database.url).pathname.slice(1);
+  /** Down: no new connection is accepted and every open one is cut, as when the server restarts. */
+  async function setConnections(allowed: boolean): Promise<void> {
+    await queryDatabase(ADMIN_URL, `alter database "${databaseName()}" allow_connections ${allowed}`);
+    if (!allowed) await queryDatabase(ADMIN_URL, `select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`, [databaseName()]);
+  }
+
+  it('the operation is not left in progress: it fails with the reason and its commit once the database is back, and the next pull repairs', async () => {
+    await createDraftOf(env.t, env.fabricId, vlanNamespace('ns-new', 1500));
+    const landed = createDeferred<string>();
+    env.t.app.dependencies.wrapGitHost = (host: GitHost) => new Proxy(host, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target);
+        if (property !== 'commit') return typeof value === 'function' ? value.bind(target) : value;
+        return async (...args: Parameters<GitHost['commit']>) => {
+          const result = await target.commit(...args);
+          // The commit is in Git; the database goes away before the gateway records it.
+          await setConnections(false);
+          if (result.status === 'committed') landed.resolve(result.oid);
+          return result;
+        };
+      },
+    });
+    const push = (await env.t.graphqlOk<{ commitChanges: { id: string } }>(`mutation($id: ID!) { commitChanges(fabricId: $id, message: "during a restart") { id } }`, { id: env.fabricId })).commitChanges.id;
+    const commit = await landed.promise;
+    // Back once the gateway has found it gone (its log says so: waiting for it, or, before the
+    // fix, its job failed).
+    await within(30_000, 'the gateway never noticed the database was gone', (async () => {
+      while (!/could not record the end of an operation|Failed task/.test(env.t.logs())) await new Promise((resolve) => setTimeout(resolve, 50));
+    })());
+    await setConnections(true);
+    env.t.app.dependencies.wrapGitHost = undefined;
+    await within(60_000, 'the operation was never recorded', env.t.app.runner.idle());
+
+    const recorded = await operation(env.t, push);
+    expect(recorded.status).toBe('FAILED');
+    expect(recorded.commitSha).toBe(commit);
+    expect(recorded.errorMessage).toContain(`commit ${commit} landed, and the next pull records it`);
+    expect(await branchHead(env.remote, 'main')).toBe(commit);
+
+    // The next pull records the commit: the draft is cleared, the row holds what Git holds.
+    expect(await sync(env.t, env.fabricId, 'PULL')).toMatchObject({ status: 'COMPLETED', errorMessage: null });
+    const state = await rows(env.t, env.fabricId);
+    expect(state.get('ns-new')).toMatchObject({ draft_action: null, managed_file_path: 'managed/vlannamespaces/ns-new.yaml', desired_spec: { ranges: [{ from: 1000, to: 1500 }] } });
+    expect((await fabricRow(env.t, env.fabricId)).last_pulled_commit).toBe(commit);
+    const again = await commitChanges(env.t, env.fabricId, 'nothing left');
+    expect(again).toMatchObject({ status: 'COMPLETED', commitSha: null });
+    expect(await branchHead(env.remote, 'main')).toBe(commit);
+  }, 120_000);
 });
