@@ -241,8 +241,9 @@ describe(`a gateway stopped during an operation (${testDatabaseKind})`, () => {
   }
 
   it('SIGTERM during a push: the push ends completed or interrupted, never in progress; the next push completes, Git and the database agree', async () => {
-    await insertDrafts('sigterm');
     const gateway = await startGateway();
+    // After the start: the embedded database is served only while the gateway runs.
+    await insertDrafts('sigterm');
     const push = (await graphql(gateway.url, `mutation($id: ID!) { commitChanges(fabricId: $id, message: "bulk") { id } }`, { id: fabricId })).commitChanges.id as string;
     const cut = await watchOperation(gateway.url, push, (update) => update.phase === 'committing' || finished(update));
     expect(cut).toMatchObject({ status: 'IN_PROGRESS', phase: 'committing' });
