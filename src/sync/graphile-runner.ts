@@ -57,8 +57,8 @@ export class GraphileOperationRunner implements OperationRunner {
   private stopped = false;
   /** This process's worker pool: the `locked_by` of the jobs it runs. */
   private poolId: string | null = null;
-  /** Operations whose job runs in this process now. */
-  private readonly running = new Set<string>();
+  /** Operations whose job runs in this process now, with the job's run. */
+  private readonly running = new Map<string, Promise<void>>();
 
   private readonly schema: string;
 
@@ -102,12 +102,13 @@ export class GraphileOperationRunner implements OperationRunner {
           const { operationId } = payload as { operationId: string };
           // Our controller aborts first on shutdown (close), so the reason is GatewayShutdown.
           const signal = AbortSignal.any([this.controller.signal, helpers.abortSignal ?? new AbortController().signal]);
-          this.running.add(operationId);
+          const run = this.options.execute(operationId, {
+            signal,
+            runner: { instanceId: this.options.instanceId, workerId: helpers.job.locked_by, jobId: helpers.job.id },
+          });
+          this.running.set(operationId, run.then(() => {}, () => {}));
           try {
-            await this.options.execute(operationId, {
-              signal,
-              runner: { instanceId: this.options.instanceId, workerId: helpers.job.locked_by, jobId: helpers.job.id },
-            });
+            await run;
           } finally {
             this.running.delete(operationId);
           }
@@ -209,6 +210,7 @@ export class GraphileOperationRunner implements OperationRunner {
     // Synchronous, first: an operation between two steps must see it at its very next check.
     this.controller.abort(new GatewayShutdown());
     let leftRunning: string[] = [];
+    let abandoned: Promise<void>[] = [];
     if (this.runner && !this.stopped) {
       const runner = this.runner;
       let timer: NodeJS.Timeout | undefined;
@@ -222,7 +224,8 @@ export class GraphileOperationRunner implements OperationRunner {
       const stoppedInTime = await Promise.race([graceful, timedOut]);
       clearTimeout(timer);
       if (!stoppedInTime) {
-        leftRunning = [...this.running];
+        leftRunning = [...this.running.keys()];
+        abandoned = [...this.running.values()];
         this.options.logger.warn({ operations: leftRunning }, 'operations did not stop in time; failing their jobs');
         await runner.kill('the gateway is stopping; the operation did not stop in time').catch((error: unknown) => {
           this.options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'graphile-worker did not stop cleanly');
@@ -230,7 +233,11 @@ export class GraphileOperationRunner implements OperationRunner {
       }
     }
     await this.utils?.release();
-    await this.pool?.end();
+    // graphile-worker still completes the job of an operation it gave up on, whenever that ends
+    // (if the process has not exited by then): the pool stays open for it.
+    const pool = this.pool;
+    if (abandoned.length === 0) await pool?.end();
+    else void Promise.allSettled(abandoned).then(() => pool?.end());
     return leftRunning;
   }
 }

@@ -24,6 +24,7 @@ import { startGatewayProcess, type GatewayProcess } from '../support/gateway-pro
 import { createTestDatabase, queryDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
 import { branchHead, createBareRepository, createDeferred, git, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
 import type { GitHost } from '../../src/git/git-host.ts';
 import { recoverOperations } from '../../src/sync/sync-runtime.ts';
 import { commitChanges, createDraftOf, fabricRow, fileOf, operation, rows, sync, vlanNamespace } from './support.ts';
@@ -404,4 +405,42 @@ describe.skipIf(testDatabaseKind === 'pglite')('a database restart right after a
     expect(again).toMatchObject({ status: 'COMPLETED', commitSha: null });
     expect(await branchHead(env.remote, 'main')).toBe(commit);
   }, 120_000);
+});
+
+describe('an operation that does not stop within SHUTDOWN_TIMEOUT_MS', () => {
+  it('is marked interrupted, its job failed and its queue unlocked: the next gateway runs the fabric\'s next operation at once', async () => {
+    const env = await tAdapters[0]!.start({ env: { SHUTDOWN_TIMEOUT_MS: '200' } });
+    const release = createDeferred<void>();
+    let second: TestApp | null = null;
+    try {
+      await pushFromAnotherClone(env.remote, { files: fileOf(vlanNamespace('ns-a')), message: 'seed' });
+      // The pull hangs inside a Git read (a remote that stopped answering) until the test lets it go.
+      const inTree = createDeferred<void>();
+      env.t.app.dependencies.wrapGitHost = (host: GitHost) => new Proxy(host, {
+        get(target, property) {
+          const value = Reflect.get(target, property, target);
+          if (property !== 'readTree') return typeof value === 'function' ? value.bind(target) : value;
+          return async (...args: Parameters<GitHost['readTree']>) => {
+            inTree.resolve();
+            await release.promise;
+            return target.readTree(...args);
+          };
+        },
+      });
+      const stuck = (await env.t.graphqlOk<{ syncFabric: { id: string } }>(`mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: env.fabricId })).syncFabric.id;
+      await inTree.promise;
+      await within(30_000, 'stop() waited for the stuck operation', env.t.app.stop());
+
+      second = await startTestApp({ database: env.t.database });
+      const [row] = await queryDatabase<{ status: string; error_message: string }>(second.database.url, 'select status, error_message from sync_operation where id = $1', [stuck]);
+      expect(row).toEqual({ status: 'failed', error_message: expect.stringMatching(/^interrupted by shutdown during "[a-z_]+": it did not stop within 200 ms/) });
+      const [locks] = await queryDatabase<{ count: number }>(second.database.url, `select count(*)::int as count from graphile_worker._private_job_queues where locked_by is not null`);
+      expect(locks).toEqual({ count: 0 });
+      expect(await within(30_000, 'the fabric queue stayed locked', sync(second, env.fabricId, 'PULL'))).toMatchObject({ status: 'COMPLETED', filesCreated: 1 });
+    } finally {
+      release.resolve();
+      await second?.stop();
+      await env.t.database.drop();
+    }
+  }, 90_000);
 });
