@@ -27,6 +27,7 @@ import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import type { GitHost } from '../../src/git/git-host.ts';
 import { recoverOperations } from '../../src/sync/sync-runtime.ts';
+import { runGit } from '../../src/git/cli/run-git.ts';
 import { commitChanges, createDraftOf, fabricRow, fileOf, operation, rows, sync, vlanNamespace } from './support.ts';
 
 const RAW_FILES = 10;
@@ -446,3 +447,19 @@ describe('an operation that does not stop within SHUTDOWN_TIMEOUT_MS', () => {
     }
   }, 90_000);
 });
+
+describe('git children and the terminal', () => {
+  it('each git command runs in a process group of its own, so Ctrl-C in a terminal reaches only the gateway', async () => {
+    // The "git" here is a shell printing its own process group; the test process's group is the gateway's.
+    const { stdout } = await runGit(['-c', 'ps -o pgid= -p $$'], { gitBinary: 'sh', env: { PATH: process.env.PATH ?? '' }, secrets: [] });
+    const ours = await queryProcessGroup(process.pid);
+    const childGroup = Number(stdout.toString().trim());
+    expect(childGroup).toBeGreaterThan(0);
+    expect(childGroup).not.toBe(ours);
+  });
+});
+
+async function queryProcessGroup(pid: number): Promise<number> {
+  const { stdout } = await runGit(['-c', `ps -o pgid= -p ${pid}`], { gitBinary: 'sh', env: { PATH: process.env.PATH ?? '' }, secrets: [] });
+  return Number(stdout.toString().trim());
+}
