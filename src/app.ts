@@ -293,6 +293,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     async stop() {
       // Operations first, at once (Ctrl-C, SIGTERM): they stop at their next step boundary and
       // record "interrupted by shutdown" while requests drain; see stopOperations.
+      const headChecksStopped = headChecks?.stop();
       const operationsStopped = stopOperations(dependencies, config.shutdownTimeoutMs);
       // Stop accepting, end subscriptions so their streams complete, let requests finish, then close.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -302,7 +303,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       const timeout = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       if (server.listening) await closed;
       clearTimeout(timeout);
-      await headChecks?.stop();
+      await headChecksStopped;
       await operationsStopped;
       await clusterWatchers.stop();
       await eventBus.stop?.();

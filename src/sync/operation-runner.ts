@@ -180,9 +180,19 @@ async function recordEnd(context: OperationContext, change: OperationEnd, events
       context.logger?.info({ operationId: operation.id, status: change.status }, 'recorded the end of an operation after the database came back');
       return;
     } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (await operations.databaseAnswers()) {
+        // The database is back (or never left): once more, then, if it refuses this end itself, a plain failure.
+        const refusal = await operations.settle(operation.id, change, events).then(() => null, (again: unknown) => (again instanceof Error ? again.message : String(again)));
+        if (refusal === null) return;
+        const refused = `the end of this operation could not be recorded: ${refusal}`.replaceAll('\u0000', '\uFFFD');
+        await operations.settle(operation.id, { status: 'failed', completedAt: new Date(), errorMessage: refused, commitSha: operation.commitSha }, [{ level: 'error', message: refused }])
+          .catch((again: unknown) => context.logger?.error({ operationId: operation.id, err: again instanceof Error ? again.message : String(again) }, 'could not record the end of an operation'));
+        return;
+      }
       // A stopping gateway gives up after a few tries: start-up recovery marks the row interrupted.
       if (context.signal.aborted && attempt >= 3) {
-        context.logger?.error({ operationId: operation.id, err: error instanceof Error ? error.message : String(error) }, 'gave up recording the end of an operation; the next start marks it interrupted');
+        context.logger?.error({ operationId: operation.id, err: reason }, 'gave up recording the end of an operation; the next start marks it interrupted');
         return;
       }
     }

@@ -149,6 +149,16 @@ export class SyncOperationService {
     if (operation) this.publish(operation);
   }
 
+  /** True when the database answers a trivial query on a connection of its own. */
+  async databaseAnswers(): Promise<boolean> {
+    try {
+      await this.deps.em.fork().getConnection().execute('select 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * Applies `change` only while the operation still has status `from` (one conditional UPDATE), so
    * two replicas can never both start it, nor cancel it while another starts it. True when it

@@ -463,3 +463,21 @@ async function queryProcessGroup(pid: number): Promise<number> {
   const { stdout } = await runGit(['-c', `ps -o pgid= -p ${pid}`], { gitBinary: 'sh', env: { PATH: process.env.PATH ?? '' }, secrets: [] });
   return Number(stdout.toString().trim());
 }
+
+describe('an end the database refuses to store', () => {
+  it('is recorded as a plain failure saying so, never left in progress', async () => {
+    const env = await tAdapters[0]!.start();
+    try {
+      // A failure whose reason PostgreSQL cannot store (U+0000 in text): the row must still end.
+      env.t.app.dependencies.operationHandlers.pull = async () => {
+        throw new Error('a reason with a \u0000 in it');
+      };
+      const pulled = await within(30_000, 'the operation was never recorded', sync(env.t, env.fabricId, 'PULL'));
+      expect(pulled.status).toBe('FAILED');
+      expect(pulled.errorMessage).toMatch(/^the end of this operation could not be recorded: /);
+      expect(pulled.errorMessage).not.toContain('\u0000');
+    } finally {
+      await env.stop();
+    }
+  }, 60_000);
+});
