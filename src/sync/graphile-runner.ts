@@ -57,8 +57,10 @@ export class GraphileOperationRunner implements OperationRunner {
   private stopped = false;
   /** This process's worker pool: the `locked_by` of the jobs it runs. */
   private poolId: string | null = null;
-  /** Operations whose job runs in this process now, with the job's run. */
-  private readonly running = new Map<string, Promise<void>>();
+  /** Operations whose job runs in this process now. */
+  private readonly running = new Set<string>();
+  /** Set when shutdown stops waiting for running operations. */
+  private abandoning = false;
 
   private readonly schema: string;
 
@@ -106,12 +108,19 @@ export class GraphileOperationRunner implements OperationRunner {
             signal,
             runner: { instanceId: this.options.instanceId, workerId: helpers.job.locked_by, jobId: helpers.job.id },
           });
-          this.running.set(operationId, run.then(() => {}, () => {}));
+          this.running.add(operationId);
+          let failure: unknown = null;
           try {
             await run;
+          } catch (error) {
+            failure = error;
           } finally {
             this.running.delete(operationId);
           }
+          // Given up on by a forceful shutdown, which already failed its job: graphile-worker must
+          // not also complete or fail it now, on a pool that is gone.
+          if (this.abandoning) return new Promise<never>(() => {});
+          if (failure) throw failure;
         },
       },
     });
@@ -210,7 +219,7 @@ export class GraphileOperationRunner implements OperationRunner {
     // Synchronous, first: an operation between two steps must see it at its very next check.
     this.controller.abort(new GatewayShutdown());
     let leftRunning: string[] = [];
-    let abandoned: Promise<void>[] = [];
+    const timeoutMs = options.timeoutMs ?? 10_000;
     if (this.runner && !this.stopped) {
       const runner = this.runner;
       let timer: NodeJS.Timeout | undefined;
@@ -219,27 +228,39 @@ export class GraphileOperationRunner implements OperationRunner {
         return true;
       });
       const timedOut = new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), options.timeoutMs ?? 10_000);
+        timer = setTimeout(() => resolve(false), timeoutMs);
       });
       const stoppedInTime = await Promise.race([graceful, timedOut]);
       clearTimeout(timer);
       if (!stoppedInTime) {
-        leftRunning = [...this.running.keys()];
-        abandoned = [...this.running.values()];
+        leftRunning = [...this.running];
+        this.abandoning = true;
         this.options.logger.warn({ operations: leftRunning }, 'operations did not stop in time; failing their jobs');
-        await runner.kill('the gateway is stopping; the operation did not stop in time').catch((error: unknown) => {
-          this.options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'graphile-worker did not stop cleanly');
+        await settledWithin(timeoutMs, runner.kill('the gateway is stopping; the operation did not stop in time'), (error) => {
+          this.options.logger.warn({ err: error }, 'graphile-worker did not stop cleanly');
         });
       }
     }
-    await this.utils?.release();
-    // graphile-worker still completes the job of an operation it gave up on, whenever that ends
-    // (if the process has not exited by then): the pool stays open for it.
-    const pool = this.pool;
-    if (abandoned.length === 0) await pool?.end();
-    else void Promise.allSettled(abandoned).then(() => pool?.end());
+    // Bounded too: a connection stuck on a database that went away must not hold the process.
+    await settledWithin(timeoutMs, (async () => {
+      await this.utils?.release();
+      await this.pool?.end();
+    })(), (error) => this.options.logger.warn({ err: error }, 'graphile-worker connections did not close cleanly'));
     return leftRunning;
   }
+}
+
+/** Waits for `promise` at most `ms`; reports a rejection or the timeout to `onProblem`, never throws. */
+async function settledWithin(ms: number, promise: Promise<unknown>, onProblem: (error: string) => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      onProblem(`still waiting after ${ms} ms; going on`);
+      resolve();
+    }, ms);
+  });
+  await Promise.race([promise.then(() => {}, (error: unknown) => onProblem(error instanceof Error ? error.message : String(error))), timedOut]);
+  clearTimeout(timer);
 }
 
 export function defaultInstanceId(): string {
