@@ -41,7 +41,7 @@ import { workerPoolManifestValidator } from './manifest-validator/worker-pool-va
 import { listenFailure } from './startup-error.ts';
 import { executeOperation, type OperationHandlers } from './sync/launch-operation.ts';
 import type { OperationRunner } from './sync/operation-runner.ts';
-import { createOperationRunner, defaultInstanceId, recoverOperations } from './sync/sync-runtime.ts';
+import { createOperationRunner, defaultInstanceId, recoverOperations, stopOperations } from './sync/sync-runtime.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -362,6 +362,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       }
     },
     async stop() {
+      // Operations first, at once (Ctrl-C, SIGTERM): they stop at their next step boundary and
+      // record "interrupted by shutdown" while requests drain; see stopOperations.
+      const headChecksStopped = headChecks?.stop();
+      const operationsStopped = stopOperations(dependencies, config.shutdownTimeoutMs);
       // Stop accepting, end subscriptions so their streams complete, let requests finish, then close.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       eventBus.close();
@@ -371,9 +375,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       const timeout = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       if (server.listening) await closed;
       clearTimeout(timeout);
-      // Running operations see their signal aborted and stop at the next step boundary.
-      await headChecks?.stop();
-      await runner.close();
+      await headChecksStopped;
+      await operationsStopped;
       await clusterWatchers.stop();
       await validator.close();
       await eventBus.stop?.();

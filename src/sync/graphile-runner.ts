@@ -6,6 +6,13 @@
  *
  * Jobs get one attempt: an operation is not idempotent halfway (a commit may have landed), so a
  * failure is recorded on the operation and a new operation is launched by whoever wants a retry.
+ *
+ * Shutdown (issue 11, item 9): `close` aborts every running operation's signal with a
+ * GatewayShutdown reason, so each stops at its next step boundary and records "interrupted by
+ * shutdown"; graphile-worker then completes its jobs and unlocks their queues. Whatever is still
+ * running after `timeoutMs` is failed by graphile's forceful shutdown (which unlocks the queues
+ * too) and its ids are handed back for the caller to mark. Locks a killed process left behind are
+ * released at the next start by recovery.ts through `heldLocks` / `releaseLocks`.
  */
 import { EventEmitter, once } from 'node:events';
 import { hostname } from 'node:os';
@@ -13,7 +20,7 @@ import pg from 'pg';
 import { makeWorkerUtils, run, type Logger as WorkerLogger, type Runner, type WorkerEvents, type WorkerUtils } from 'graphile-worker';
 import { Logger as GraphileLogger } from 'graphile-worker';
 import type { Logger } from '../logger.ts';
-import type { ExecuteOperation, OperationJob, OperationRunner } from './operation-runner.ts';
+import { GatewayShutdown, type ExecuteOperation, type OperationJob, type OperationRunner } from './operation-runner.ts';
 
 export const OPERATION_TASK = 'hedgehog_sync_operation';
 
@@ -31,6 +38,15 @@ export interface GraphileRunnerOptions {
 
 export const queueNameOf = (fabricId: string) => `fabric:${fabricId}`;
 
+/** A job or queue lock in graphile-worker's tables; `holder` is the locking worker pool's id. */
+export interface HeldLock {
+  holder: string;
+  lockedAt: Date;
+  /** Null for a queue lock. */
+  jobId: string | null;
+  operationId: string | null;
+}
+
 export class GraphileOperationRunner implements OperationRunner {
   private pool: pg.Pool | null = null;
   private runner: Runner | null = null;
@@ -39,6 +55,12 @@ export class GraphileOperationRunner implements OperationRunner {
   private readonly finished = new EventEmitter();
   private closed = false;
   private stopped = false;
+  /** This process's worker pool: the `locked_by` of the jobs it runs. */
+  private poolId: string | null = null;
+  /** Operations whose job runs in this process now. */
+  private readonly running = new Set<string>();
+  /** Set when shutdown stops waiting for running operations. */
+  private abandoning = false;
 
   private readonly schema: string;
 
@@ -68,6 +90,9 @@ export class GraphileOperationRunner implements OperationRunner {
     await this.utils.migrate();
     const events = new EventEmitter() as WorkerEvents;
     events.on('job:complete', () => this.finished.emit('done'));
+    events.on('pool:create', ({ workerPool }) => {
+      this.poolId = workerPool.id;
+    });
     this.runner = await run({
       ...common,
       concurrency: this.options.concurrency ?? 4,
@@ -77,11 +102,25 @@ export class GraphileOperationRunner implements OperationRunner {
       taskList: {
         [OPERATION_TASK]: async (payload, helpers) => {
           const { operationId } = payload as { operationId: string };
+          // Our controller aborts first on shutdown (close), so the reason is GatewayShutdown.
           const signal = AbortSignal.any([this.controller.signal, helpers.abortSignal ?? new AbortController().signal]);
-          await this.options.execute(operationId, {
+          const run = this.options.execute(operationId, {
             signal,
             runner: { instanceId: this.options.instanceId, workerId: helpers.job.locked_by, jobId: helpers.job.id },
           });
+          this.running.add(operationId);
+          let failure: unknown = null;
+          try {
+            await run;
+          } catch (error) {
+            failure = error;
+          } finally {
+            this.running.delete(operationId);
+          }
+          // Given up on by a forceful shutdown, which already failed its job: graphile-worker must
+          // not also complete or fail it now, on a pool that is gone.
+          if (this.abandoning) return new Promise<never>(() => {});
+          if (failure) throw failure;
         },
       },
     });
@@ -127,21 +166,101 @@ export class GraphileOperationRunner implements OperationRunner {
     }
   }
 
-  /** Releases the job locks a dead process left behind, so its fabric's queue moves on. */
-  async releaseWorkers(workerIds: readonly string[], jobIds: readonly string[]): Promise<void> {
-    if (!this.utils) return;
-    if (workerIds.length > 0) await this.utils.forceUnlockWorkers([...workerIds]);
-    if (jobIds.length > 0) await this.utils.completeJobs([...jobIds]);
+  /** The id this process's jobs are locked with (null before the pool exists). */
+  get ownLockHolder(): string | null {
+    return this.poolId;
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.controller.abort();
-    if (this.runner && !this.stopped) await this.runner.stop();
-    await this.utils?.release();
-    await this.pool?.end();
+  /**
+   * Every job and queue lock in the database, with the operation of each locked job. Reads
+   * graphile-worker's private tables (0.18): its public `jobs` view carries neither the payload
+   * nor queue locks.
+   */
+  async heldLocks(): Promise<HeldLock[]> {
+    if (!this.pool) return [];
+    const { rows } = await this.pool.query<{ holder: string; locked_at: Date; job_id: string | null; operation_id: string | null }>(`
+      select locked_by as holder, locked_at, id::text as job_id, payload->>'operationId' as operation_id
+        from "${this.schema}"._private_jobs where locked_by is not null
+      union all
+      select locked_by, locked_at, null, null from "${this.schema}"._private_job_queues where locked_by is not null`);
+    return rows.map((row) => ({ holder: row.holder, lockedAt: row.locked_at, jobId: row.job_id, operationId: row.operation_id }));
   }
+
+  /** Operations with a job that is waiting or being run (a failed job's operation has none). */
+  async queuedOperationIds(): Promise<Set<string>> {
+    if (!this.pool) return new Set();
+    const { rows } = await this.pool.query<{ operation_id: string }>(
+      `select distinct payload->>'operationId' as operation_id from "${this.schema}"._private_jobs where attempts < max_attempts or locked_by is not null`,
+    );
+    return new Set(rows.map((row) => row.operation_id).filter(Boolean));
+  }
+
+  /**
+   * Releases the locks of worker pools that no longer run (their fabric's queue moves on): the
+   * jobs in `rerun` are run again (their operation never started), those in `complete` removed
+   * (their operation has ended; the job has nothing left to do).
+   */
+  async releaseLocks(holders: readonly string[], jobs: { rerun: readonly string[]; complete: readonly string[] }): Promise<void> {
+    if (!this.utils) return;
+    if (holders.length > 0) await this.utils.forceUnlockWorkers([...holders]);
+    if (jobs.complete.length > 0) await this.utils.completeJobs([...jobs.complete]);
+    // Locking a job counted its one attempt: give it back, or the unlocked job would never run.
+    if (jobs.rerun.length > 0) await this.utils.rescheduleJobs([...jobs.rerun], { runAt: new Date(), attempts: 0 });
+  }
+
+  /**
+   * Stops the runner: running operations are told the gateway stops and get `timeoutMs` to stop
+   * at a step boundary. Returns the operations still running after that; their jobs were failed
+   * (queues unlocked) by graphile-worker's forceful shutdown.
+   */
+  async close(options: { timeoutMs?: number } = {}): Promise<string[]> {
+    if (this.closed) return [];
+    this.closed = true;
+    // Synchronous, first: an operation between two steps must see it at its very next check.
+    this.controller.abort(new GatewayShutdown());
+    let leftRunning: string[] = [];
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    if (this.runner && !this.stopped) {
+      const runner = this.runner;
+      let timer: NodeJS.Timeout | undefined;
+      const graceful = runner.stop('the gateway is stopping').then(() => true, (error: unknown) => {
+        this.options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'graphile-worker did not stop cleanly');
+        return true;
+      });
+      const timedOut = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const stoppedInTime = await Promise.race([graceful, timedOut]);
+      clearTimeout(timer);
+      if (!stoppedInTime) {
+        leftRunning = [...this.running];
+        this.abandoning = true;
+        this.options.logger.warn({ operations: leftRunning }, 'operations did not stop in time; failing their jobs');
+        await settledWithin(timeoutMs, runner.kill('the gateway is stopping; the operation did not stop in time'), (error) => {
+          this.options.logger.warn({ err: error }, 'graphile-worker did not stop cleanly');
+        });
+      }
+    }
+    // Bounded too: a connection stuck on a database that went away must not hold the process.
+    await settledWithin(timeoutMs, (async () => {
+      await this.utils?.release();
+      await this.pool?.end();
+    })(), (error) => this.options.logger.warn({ err: error }, 'graphile-worker connections did not close cleanly'));
+    return leftRunning;
+  }
+}
+
+/** Waits for `promise` at most `ms`; reports a rejection or the timeout to `onProblem`, never throws. */
+async function settledWithin(ms: number, promise: Promise<unknown>, onProblem: (error: string) => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      onProblem(`still waiting after ${ms} ms; going on`);
+      resolve();
+    }, ms);
+  });
+  await Promise.race([promise.then(() => {}, (error: unknown) => onProblem(error instanceof Error ? error.message : String(error))), timedOut]);
+  clearTimeout(timer);
 }
 
 export function defaultInstanceId(): string {

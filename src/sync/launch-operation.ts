@@ -55,12 +55,14 @@ export async function executeOperation(
   const services = createServices(deps);
   const operation = await services.operations.get(operationId);
   if (operation.status !== 'pending') return; // already run (a retried or duplicate job)
+  // The gateway is stopping: never start now. It stays pending, and the next start queues it again.
+  if (options.signal.aborted) return;
   // Claimed with one conditional update: a cancel (or another runner) that came first wins.
   if (!(await services.operations.transition(operation, 'pending', { status: 'in_progress', startedAt: new Date(), phase: 'starting' }))) return;
   // Flushed with the in_progress mark: start-up recovery reads it.
   if (options.runner) operation.details = { ...operation.details, runner: options.runner };
   const steps = deps.operationHandlers[operation.operationType];
-  await runOperation({ operations: services.operations, operation, signal: options.signal }, async (context) => {
+  await runOperation({ operations: services.operations, operation, signal: options.signal, logger: deps.logger }, async (context) => {
     if (!steps) throw new Error(`no handler is registered for ${operation.operationType} operations`);
     return steps({ ...context, services, dependencies: deps });
   });

@@ -15,9 +15,24 @@ export interface OperationRunner {
   enqueue(job: OperationJob): Promise<void>;
   /** Resolves once nothing is queued or running (tests, shutdown). */
   idle(): Promise<void>;
-  /** Stops taking work and waits for what is running. */
-  close(): Promise<void>;
+  /**
+   * Stops taking work, tells running operations the gateway is stopping (their signal aborts with
+   * a GatewayShutdown reason), and waits for them to stop at their next step boundary: at most
+   * `timeoutMs` for the durable runner, which then releases their jobs (see graphile-runner.ts).
+   * Resolves with the operations still running when it stopped waiting.
+   */
+  close(options?: { timeoutMs?: number }): Promise<string[]>;
 }
+
+/** The abort reason of an operation's signal when the gateway process stops (Ctrl-C, SIGTERM). */
+export class GatewayShutdown extends Error {
+  constructor() {
+    super('interrupted by shutdown');
+    this.name = 'GatewayShutdown';
+  }
+}
+
+export const stoppedByShutdown = (signal: AbortSignal) => signal.aborted && signal.reason instanceof GatewayShutdown;
 
 export interface OperationJob {
   operationId: string;
@@ -43,6 +58,7 @@ export interface OperationContext {
   operation: SyncOperation;
   /** Aborted when the operation is cancelled or the gateway stops; check it between steps. */
   signal: AbortSignal;
+  logger?: Logger;
 }
 
 export class InProcessOperationRunner implements OperationRunner {
@@ -82,10 +98,12 @@ export class InProcessOperationRunner implements OperationRunner {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
-  async close(): Promise<void> {
+  async close(): Promise<string[]> {
     this.closed = true;
-    this.controller.abort();
+    this.controller.abort(new GatewayShutdown());
+    // Nothing to release: the queue lives in this process. Operations stop at their next step.
     await this.idle();
+    return [];
   }
 }
 
@@ -99,7 +117,10 @@ export class OperationCancelledError extends Error {
 /**
  * The life cycle every operation shares: in_progress with a start time, the steps, then completed,
  * or failed with the reason in `error_message` and the event log. Work that throws never leaves
- * an operation "in progress".
+ * an operation "in progress": when the end cannot be recorded because the database went away,
+ * it is recorded on a unit of work of its own as soon as the database answers again (issue 11,
+ * item 8). An operation stopped because the gateway stops fails "interrupted by shutdown"; one a
+ * user cancelled is cancelled. A commit that landed stays on the row (`commitSha`) either way.
  */
 export async function runOperation(
   context: OperationContext,
@@ -107,18 +128,73 @@ export async function runOperation(
 ): Promise<void> {
   const { operations, operation } = context;
   await operations.update(operation, { status: 'in_progress', startedAt: new Date(), phase: 'starting' });
+  let change: OperationEnd;
+  let events: OperationEvent[];
   try {
     const result = (await steps(context)) ?? {};
-    await operations.update(operation, { ...result, status: 'completed', phase: 'done', completedAt: new Date() } as never, [
-      { message: 'completed' },
-    ]);
+    change = { ...result, status: 'completed', phase: 'done', completedAt: new Date() } as OperationEnd;
+    events = [{ message: 'completed' }];
   } catch (error) {
-    const cancelled = error instanceof OperationCancelledError || context.signal.aborted;
-    const message = error instanceof Error ? error.message : String(error);
-    await operations.update(
-      operation,
-      { status: cancelled ? 'cancelled' : 'failed', completedAt: new Date(), errorMessage: cancelled ? 'cancelled' : message },
-      [{ level: cancelled ? 'warning' : 'error', message: cancelled ? 'cancelled' : message }],
-    );
+    ({ change, events } = failureOf(operation, error, context.signal));
+  }
+  await recordEnd(context, change, events);
+}
+
+type OperationEnd = Parameters<SyncOperationService['update']>[1];
+type OperationEvent = Parameters<SyncOperationService['update']>[2] extends (infer E)[] | undefined ? E : never;
+
+function failureOf(operation: SyncOperation, error: unknown, signal: AbortSignal): { change: OperationEnd; events: OperationEvent[] } {
+  const message = error instanceof Error ? error.message : String(error);
+  // Set in memory as soon as a commit lands, even when recording it is what failed.
+  const landed = operation.commitSha ? `; commit ${operation.commitSha} landed, and the next pull records it` : '';
+  if (stoppedByShutdown(signal)) {
+    const reason = `interrupted by shutdown during "${operation.phase}"${landed || '; the next operation on this fabric starts from the last recorded commit'}`;
+    const events: OperationEvent[] = [{ level: 'error', message: reason }];
+    // What the step was doing when it stopped, if it stopped with an error of its own.
+    if (!(error instanceof OperationCancelledError)) events.unshift({ level: 'warning', message: `while stopping: ${message}` });
+    return { change: { status: 'failed', completedAt: new Date(), errorMessage: reason, commitSha: operation.commitSha }, events };
+  }
+  if (error instanceof OperationCancelledError || signal.aborted) {
+    return { change: { status: 'cancelled', completedAt: new Date(), errorMessage: 'cancelled', commitSha: operation.commitSha }, events: [{ level: 'warning', message: 'cancelled' }] };
+  }
+  const reason = `${message}${landed}`;
+  return { change: { status: 'failed', completedAt: new Date(), errorMessage: reason, commitSha: operation.commitSha }, events: [{ level: 'error', message: reason }] };
+}
+
+/** Delays between attempts to record an operation's end while the database is unreachable. */
+const RECORD_RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
+
+async function recordEnd(context: OperationContext, change: OperationEnd, events: OperationEvent[]): Promise<void> {
+  const { operations, operation } = context;
+  try {
+    await operations.update(operation, change, events);
+    return;
+  } catch (error) {
+    context.logger?.warn({ operationId: operation.id, err: error instanceof Error ? error.message : String(error) }, 'could not record the end of an operation; retrying until the database answers');
+  }
+  for (let attempt = 0; ; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS[Math.min(attempt, RECORD_RETRY_MS.length - 1)]));
+    try {
+      // The unit of work that failed may hold a half-done flush: this one only writes the end.
+      await operations.settle(operation.id, change, events);
+      context.logger?.info({ operationId: operation.id, status: change.status }, 'recorded the end of an operation after the database came back');
+      return;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (await operations.databaseAnswers()) {
+        // The database is back (or never left): once more, then, if it refuses this end itself, a plain failure.
+        const refusal = await operations.settle(operation.id, change, events).then(() => null, (again: unknown) => (again instanceof Error ? again.message : String(again)));
+        if (refusal === null) return;
+        const refused = `the end of this operation could not be recorded: ${refusal}`.replaceAll('\u0000', '\uFFFD');
+        await operations.settle(operation.id, { status: 'failed', completedAt: new Date(), errorMessage: refused, commitSha: operation.commitSha }, [{ level: 'error', message: refused }])
+          .catch((again: unknown) => context.logger?.error({ operationId: operation.id, err: again instanceof Error ? again.message : String(again) }, 'could not record the end of an operation'));
+        return;
+      }
+      // A stopping gateway gives up after a few tries: start-up recovery marks the row interrupted.
+      if (context.signal.aborted && attempt >= 3) {
+        context.logger?.error({ operationId: operation.id, err: reason }, 'gave up recording the end of an operation; the next start marks it interrupted');
+        return;
+      }
+    }
   }
 }

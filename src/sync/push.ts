@@ -113,6 +113,8 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
       continue;
     }
     result.commitOid = commit.oid;
+    // Known on the row from here on, even if recording what landed fails (the end keeps it).
+    operation.commitSha = commit.oid;
     result.written = plan.writes.length;
     result.created = plan.writes.filter((write) => write.change === 'create').length;
     result.updated = plan.writes.filter((write) => write.change === 'update').length;

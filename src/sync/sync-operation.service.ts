@@ -177,6 +177,38 @@ export class SyncOperationService {
   }
 
   /**
+   * Records an operation's end on a unit of work of its own, for when the caller's failed (the
+   * database went away mid-flush and may have left it half done). Applies only while the row is
+   * still in progress, so it never overwrites an end recorded meanwhile.
+   */
+  async settle(
+    operationId: string,
+    change: Parameters<SyncOperationService['update']>[1],
+    events: Parameters<SyncOperationService['update']>[2] = [],
+  ): Promise<void> {
+    const em = this.deps.em.fork();
+    await em.transactional(async (tx) => {
+      const applied = await tx.nativeUpdate(SyncOperationSchema, { id: operationId, status: 'in_progress' }, { ...change, updatedAt: new Date() } as never);
+      if (applied === 0) return;
+      for (const event of events) {
+        tx.create(SyncEventSchema, { operation: requireId('Sync operation', operationId), level: event.level ?? 'info', message: event.message, path: event.path ?? null } as never);
+      }
+    });
+    const operation = await em.findOne(SyncOperationSchema, { id: operationId }, { disableIdentityMap: true });
+    if (operation) this.publish(operation);
+  }
+
+  /** True when the database answers a trivial query on a connection of its own. */
+  async databaseAnswers(): Promise<boolean> {
+    try {
+      await this.deps.em.fork().getConnection().execute('select 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
    * Applies `change` only while the operation still has status `from` (one conditional UPDATE), so
    * two replicas can never both start it, nor cancel it while another starts it. True when it
    * applied; the entity is re-read either way.

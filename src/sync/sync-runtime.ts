@@ -10,6 +10,8 @@ import { GraphileOperationRunner, defaultInstanceId } from './graphile-runner.ts
 import { InProcessOperationRunner, type ExecuteOperation, type OperationRunner } from './operation-runner.ts';
 import { liveGatewayInstances, recoverInterruptedOperations } from './recovery.ts';
 import { PostgresEventBus } from '../events/postgres-event-bus.ts';
+import { SyncOperationSchema } from './sync-operation.entity.ts';
+import { SyncOperationService } from './sync-operation.service.ts';
 
 export { defaultInstanceId };
 
@@ -57,6 +59,24 @@ export async function recoverOperations(dependencies: ServiceDependencies, insta
     runner: dependencies.runner,
     liveInstances: live,
     durableQueue: durable,
-    releaseWorkers: durable ? (workers, jobs) => (dependencies.runner as GraphileOperationRunner).releaseWorkers(workers, jobs) : undefined,
+    instanceId,
+    ...(durable ? { locks: dependencies.runner as GraphileOperationRunner } : {}),
   });
+}
+
+/**
+ * Stops the operations of this process when the gateway stops: each is told so and gets
+ * `timeoutMs` to stop at a step boundary, recording "interrupted by shutdown" itself. One that
+ * does not stop in time is marked so here (its job was already failed and its queue unlocked by
+ * the runner); the row names the step it was in.
+ */
+export async function stopOperations(dependencies: ServiceDependencies, timeoutMs: number): Promise<void> {
+  const leftRunning = await dependencies.runner.close({ timeoutMs });
+  if (leftRunning.length === 0) return;
+  const em = dependencies.orm.em.fork();
+  const operations = new SyncOperationService({ em, eventBus: dependencies.eventBus });
+  for (const operation of await em.find(SyncOperationSchema, { id: { $in: leftRunning }, status: 'in_progress' })) {
+    const reason = `interrupted by shutdown during "${operation.phase}": it did not stop within ${timeoutMs} ms; the next operation on this fabric starts from the last recorded commit`;
+    await operations.settle(operation.id, { status: 'failed', completedAt: new Date(), errorMessage: reason }, [{ level: 'error', message: reason }]);
+  }
 }

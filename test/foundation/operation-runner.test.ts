@@ -38,11 +38,11 @@ it('runs operations of one fabric one at a time, and of different fabrics side b
   await launch(b.id, 'b1');
   await firstStarted.promise;
   await otherFabricDone.promise;
-  // b1 ran while a1 was still holding fabric a; a2 waits for a1.
-  expect(started).toEqual(['a1', 'b1']);
+  // b1 ran while a1 was still holding fabric a (in either order: two queues); a2 waits for a1.
+  expect([...started].sort()).toEqual(['a1', 'b1']);
   release.resolve();
   await t.app.runner.idle();
-  expect(started).toEqual(['a1', 'b1', 'a2']);
+  expect(started.slice(2)).toEqual(['a2']);
   const done = await t.app.services().operations.get(first.id);
   expect(done.status).toBe('completed');
   expect(done.startedAt).toBeInstanceOf(Date);

@@ -21,16 +21,21 @@ export interface FinishedProcess {
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-function spawnEntry(entry: string, env: Record<string, string>, options: { node?: string; args?: string[] } = {}): ChildProcess {
+function spawnEntry(entry: string, env: Record<string, string>, options: { node?: string; args?: string[]; detached?: boolean } = {}): ChildProcess {
   return spawn(options.node ?? process.execPath, ['--import', 'tsx', entry, ...(options.args ?? [])], {
     cwd: ROOT,
+    detached: options.detached ?? false,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
-export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawnEntry('src/main.ts', env);
+/**
+ * `detached` puts the gateway at the head of a process group of its own, as a shell does with a
+ * foreground command: `process.kill(-child.pid, 'SIGINT')` is then what Ctrl-C in a terminal sends.
+ */
+export async function startGatewayProcess(env: Record<string, string>, options: { detached?: boolean } = {}): Promise<GatewayProcess> {
+  const child = spawnEntry('src/main.ts', env, options);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const lines: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => lines.push(line));

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { scrubSecrets } from '../scrub.ts';
 
 /** What the adapter ran: argv and the *names* of the environment variables (never values). */
@@ -44,28 +44,48 @@ export class GitCommandError extends Error {
 // Blobs and listings can be large; the limit only guards against a runaway child.
 const MAX_OUTPUT_BYTES = 2 ** 31 - 1;
 
-/** Runs git with execFile (no shell), feeding `input` on stdin; rejects with GitCommandError. */
+/**
+ * Runs git (no shell), feeding `input` on stdin; rejects with GitCommandError. The child leads a
+ * process group of its own (`detached`): Ctrl-C in a terminal signals the foreground group, and
+ * that signal is the gateway's to handle (it stops operations at a step boundary), not a git
+ * child's to die of halfway through a step. execFile ignores `detached`, hence spawn.
+ */
 export function runGit(args: readonly string[], options: RunGitOptions): Promise<GitOutput> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      options.gitBinary,
-      args,
-      { env: options.env, cwd: options.cwd, encoding: 'buffer', maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true },
-      (error, stdout, stderrBuffer) => {
-        const stderr = scrubSecrets(stderrBuffer.toString('utf8'), options.secrets);
-        const exitCode = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        options.onCommand?.({ args, envNames: Object.keys(options.env), exitCode, durationMs: performance.now() - started });
-        if (error) {
-          const output = scrubSecrets(stdout.toString('utf8'), options.secrets);
-          reject(new GitCommandError(args, exitCode, exitCode === -1 ? scrubSecrets(error.message, options.secrets) : stderr, output));
-        } else {
-          resolve({ stdout, stderr });
-        }
-      },
-    );
+    const child = spawn(options.gitBinary, args, { env: options.env, cwd: options.cwd, windowsHide: true, detached: true, stdio: 'pipe' });
+    const stdoutChunks: Buffer[] = [];
+    const stderrChunks: Buffer[] = [];
+    let outputBytes = 0;
+    let failure: Error | null = null;
+    const collect = (chunks: Buffer[]) => (chunk: Buffer) => {
+      outputBytes += chunk.length;
+      if (outputBytes > MAX_OUTPUT_BYTES && !failure) {
+        failure = new Error(`git ${args[0] ?? ''} wrote more than ${MAX_OUTPUT_BYTES} bytes`);
+        child.kill();
+      }
+      chunks.push(chunk);
+    };
+    child.stdout.on('data', collect(stdoutChunks));
+    child.stderr.on('data', collect(stderrChunks));
+    child.once('error', (error) => {
+      failure ??= error;
+    });
+    child.once('close', (code, signal) => {
+      const stdout = Buffer.concat(stdoutChunks);
+      const stderr = scrubSecrets(Buffer.concat(stderrChunks).toString('utf8'), options.secrets);
+      const exitCode = failure || code === null ? -1 : code;
+      options.onCommand?.({ args, envNames: Object.keys(options.env), exitCode, durationMs: performance.now() - started });
+      if (exitCode === 0) {
+        resolve({ stdout, stderr });
+        return;
+      }
+      const output = scrubSecrets(stdout.toString('utf8'), options.secrets);
+      const reason = failure ? failure.message : code === null ? `git ${args[0] ?? ''} was stopped by ${signal ?? 'a signal'}` : stderr;
+      reject(new GitCommandError(args, exitCode, exitCode === -1 ? scrubSecrets(reason, options.secrets) : stderr, output));
+    });
     // git may exit before reading all of stdin (e.g. on a bad object); the exit status tells why.
-    child.stdin?.on('error', () => {});
-    child.stdin?.end(options.input ?? '');
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
   });
 }
