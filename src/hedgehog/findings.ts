@@ -85,7 +85,8 @@ export const FINDING_CODES = {
   PEERING_INVALID: 'VPCPeering/ExternalPeering/GatewayPeering structure rules.',
   GATEWAY_INVALID: 'Gateway rules: interfaces, addresses, ASN, groups.',
   GATEWAY_NOT_HYDRATED: 'The gateway lacks protocolIP/vtepIP/vtepMAC/asn/neighbors/interface IPs (hhfab fills them).',
-  GATEWAY_NAT_INVALID: 'GatewayPeering expose/NAT rules.',
+  GATEWAY_NAT_INVALID: 'GatewayPeering expose rules: ips required unless default, one of cidr/not/vpcSubnet per entry, as and nat, NAT types, port forwarding ports.',
+  GATEWAY_ACL_INVALID: 'GatewayPeering ACL rule: name, from/to not members of the peering, cidr with vpcSubnet, a CIDR or port that does not parse.',
   GATEWAY_DISABLED: 'Gateway kinds need the fabric gateway to be enabled.',
   // Whole-fabric
   REFERENCE_NOT_FOUND: 'A referenced object (switch, server, group, namespace, VPC, subnet, connection, external...) does not exist.',

@@ -1,0 +1,157 @@
+/**
+ * Issue 12 deliver 2: the rules the audit found missing, each read from the Go function it names
+ * (fabric v0.129.1, as vendored by fabricator fee55670). A valid and an invalid case per rule,
+ * asserting code, line, column and JSON path.
+ */
+import { describe, expect, it } from 'vitest';
+import { at, check, codesOf, expectFinding, yaml } from './helpers.ts';
+
+interface RuleCase {
+  go: string;
+  what: string;
+  valid: string;
+  invalid: string;
+  code: string;
+  needle: string;
+  after?: string;
+  path: string;
+}
+
+const indent = (text: string, by: number) => text.split('\n').map((line) => `${' '.repeat(by)}${line}`).join('\n');
+
+const GROUP = yaml`
+  apiVersion: gateway.githedgehog.com/v1alpha1
+  kind: GatewayGroup
+  metadata:
+    name: default
+  ---
+`;
+/** A GatewayPeering between vpc-0001 (10.1.0.0/24, 10.1.1.0/24) and `other`, with the given exposes. */
+const peering = (first: string, second = '- ips:\n    - cidr: 10.1.2.0/24', other = 'vpc-0002', acl = '') => `${GROUP}${yaml`
+  apiVersion: gateway.githedgehog.com/v1alpha1
+  kind: GatewayPeering
+  metadata:
+    name: vpc-0001--peer
+  spec:
+    peering:
+      vpc-0001:
+        expose:
+${indent(first, 10)}
+      ${other}:
+        expose:
+${indent(second, 10)}
+`}${acl ? `  acl:\n${indent(acl, 4)}\n` : ''}`;
+const OWN = '- ips:\n    - cidr: 10.1.0.0/24';
+const portForward = (port: string, as = '8080') => `- ips:\n    - cidr: 10.1.0.10/32\n  as:\n    - cidr: 192.0.2.10/32\n  nat:\n    portForward:\n      ports:\n        - proto: tcp\n          port: "${port}"\n          as: "${as}"`;
+const aclRule = (rule: string) => peering(OWN, undefined, undefined, `rules:\n${indent(rule, 2)}`);
+
+const CASES: RuleCase[] = [
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate ("at least one IP block must be specified")', what: 'an expose needs ips unless it is default',
+    valid: peering(OWN, '- default: true', 'ext.uplink'),
+    invalid: peering('- as:\n    - cidr: 192.0.2.0/24\n  nat:\n    static: {}'), code: 'GATEWAY_NAT_INVALID', needle: '- »as:', path: '$.spec.peering["vpc-0001"].expose[0]',
+  },
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate ("exactly one of cidr, not or vpcSubnet")', what: 'an ips entry sets exactly one of cidr, not, vpcSubnet',
+    valid: peering('- ips:\n    - cidr: 10.1.0.0/24\n    - not: 10.1.0.128/25\n    - vpcSubnet: subnet-2'),
+    invalid: peering('- ips:\n    - cidr: 10.1.0.0/24\n      vpcSubnet: subnet-2'), code: 'GATEWAY_NAT_INVALID', needle: '- »cidr: 10.1.0.0/24', path: '$.spec.peering["vpc-0001"].expose[0].ips[0]',
+  },
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate (netip.ParsePrefix of ips.not)', what: 'an ips not is a CIDR',
+    valid: peering('- ips:\n    - cidr: 10.1.0.0/24\n    - not: 10.1.0.7/25'),
+    invalid: peering('- ips:\n    - cidr: 10.1.0.0/24\n    - not: 10.1.0.300/25'), code: 'GATEWAY_NAT_INVALID', needle: '10.1.0.300/25', path: '$.spec.peering["vpc-0001"].expose[0].ips[1].not',
+  },
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate ("exactly one of cidr or not must be set in peering expose AS")', what: 'an as entry sets exactly one of cidr or not',
+    valid: peering('- ips:\n    - cidr: 10.1.0.0/24\n  as:\n    - cidr: 192.0.2.0/24\n    - not: 192.0.2.128/25\n  nat:\n    static: {}'),
+    invalid: peering('- ips:\n    - cidr: 10.1.0.0/24\n  as:\n    - cidr: 192.0.2.0/24\n      not: 192.0.2.128/25\n  nat:\n    static: {}'), code: 'GATEWAY_NAT_INVALID', needle: '- »cidr: 192.0.2.0/24', path: '$.spec.peering["vpc-0001"].expose[0].as[0]',
+  },
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate (netip.ParsePrefix of as.cidr)', what: 'an as cidr is a CIDR',
+    valid: peering('- ips:\n    - cidr: 10.1.0.0/24\n  as:\n    - cidr: 192.0.2.0/24\n  nat:\n    static: {}'),
+    invalid: peering('- ips:\n    - cidr: 10.1.0.0/24\n  as:\n    - cidr: 192.0.2.0\n  nat:\n    static: {}'), code: 'GATEWAY_NAT_INVALID', needle: '192.0.2.0', path: '$.spec.peering["vpc-0001"].expose[0].as[0].cidr',
+  },
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate ("external %s cannot have an IP block with VPC Subnets")', what: 'the ext. side cannot expose a vpcSubnet',
+    valid: peering(OWN, '- ips:\n    - cidr: 0.0.0.0/0', 'ext.uplink'),
+    invalid: peering(OWN, '- ips:\n    - vpcSubnet: subnet-1', 'ext.uplink'), code: 'GATEWAY_NAT_INVALID', needle: 'vpcSubnet: »subnet-1', path: '$.spec.peering["ext.uplink"].expose[0].ips[0].vpcSubnet',
+  },
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate (kube: "VPC subnet %s referenced in peering expose does not exist")', what: 'an exposed vpcSubnet exists in that VPC',
+    valid: peering('- ips:\n    - vpcSubnet: subnet-1'),
+    invalid: peering('- ips:\n    - vpcSubnet: subnet-9'), code: 'REFERENCE_NOT_FOUND', needle: 'subnet-9', path: '$.spec.peering["vpc-0001"].expose[0].ips[0].vpcSubnet',
+  },
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate ("at least one port forwarding rule must be set")', what: 'portForward needs at least one rule',
+    valid: peering(portForward('22')),
+    invalid: peering('- ips:\n    - cidr: 10.1.0.10/32\n  as:\n    - cidr: 192.0.2.10/32\n  nat:\n    portForward:\n      idleTimeout: 1m'), code: 'GATEWAY_NAT_INVALID', needle: 'portForward:', path: '$.spec.peering["vpc-0001"].expose[0].nat.portForward',
+  },
+  {
+    go: 'gatewaypeering_types.go validatePort (single port 1..65535)', what: 'a port-forward port is between 1 and 65535',
+    valid: peering(portForward('65535', '1')),
+    invalid: peering(portForward('65536')), code: 'GATEWAY_NAT_INVALID', needle: '"65536"', path: '$.spec.peering["vpc-0001"].expose[0].nat.portForward.ports[0].port',
+  },
+  {
+    go: 'gatewaypeering_types.go validatePort (range start-end, start <= end)', what: 'a port-forward range is start-end with start <= end',
+    valid: peering(portForward('8000 - 8010', '9000-9010')),
+    invalid: peering(portForward('8000-8010', '9010-9000')), code: 'GATEWAY_NAT_INVALID', needle: '"9010-9000"', path: '$.spec.peering["vpc-0001"].expose[0].nat.portForward.ports[0].as',
+  },
+  {
+    go: 'gatewaypeering_types.go validatePort (no commas, no surrounding whitespace)', what: 'a port is a single port or range, unpadded',
+    valid: peering(portForward('+443', '0443')),
+    invalid: peering(portForward('80,443')), code: 'GATEWAY_NAT_INVALID', needle: '"80,443"', path: '$.spec.peering["vpc-0001"].expose[0].nat.portForward.ports[0].port',
+  },
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate (ACL rule name: nameChecker)', what: 'an ACL rule name is lower-case RFC 1123 labels',
+    valid: aclRule('- name: allow.web-1\n  from: vpc-0001\n  action: allow'),
+    invalid: aclRule('- name: Allow_Web\n  from: vpc-0001\n  action: allow'), code: 'GATEWAY_ACL_INVALID', needle: 'Allow_Web', path: '$.spec.acl.rules[0].name',
+  },
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate ("at least one of from and to must be specified")', what: 'an ACL rule sets from or to',
+    valid: aclRule('- to: vpc-0002\n  action: deny'),
+    invalid: aclRule('- name: nothing\n  action: deny'), code: 'GATEWAY_ACL_INVALID', needle: '- »name: nothing', path: '$.spec.acl.rules[0]',
+  },
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate ("it has to match one of the two VPCs of the peering")', what: 'ACL from and to are entries of the peering',
+    valid: aclRule('- from: vpc-0001\n  to: vpc-0002\n  action: allow'),
+    invalid: aclRule('- from: vpc-0001\n  to: vpc-0003\n  action: allow'), code: 'GATEWAY_ACL_INVALID', needle: 'vpc-0003', path: '$.spec.acl.rules[0].to',
+  },
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate ("at most one of cidr and vpcSubnet")', what: 'an ACL match endpoint sets cidr or vpcSubnet, not both',
+    valid: aclRule('- from: vpc-0001\n  action: allow\n  match:\n    src:\n      - vpcSubnet: subnet-1\n    dst:\n      - cidr: 10.1.2.0/25'),
+    invalid: aclRule('- from: vpc-0001\n  action: allow\n  match:\n    src:\n      - vpcSubnet: subnet-1\n        cidr: 10.1.0.0/24'), code: 'GATEWAY_ACL_INVALID', needle: '- »vpcSubnet: subnet-1', path: '$.spec.acl.rules[0].match.src[0]',
+  },
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate (netip.ParsePrefix of a destination CIDR)', what: 'an ACL match cidr is a CIDR',
+    valid: aclRule('- from: vpc-0001\n  action: allow\n  match:\n    dst:\n      - cidr: 10.1.2.0/25'),
+    invalid: aclRule('- from: vpc-0001\n  action: allow\n  match:\n    dst:\n      - cidr: 10.1.2.0/33'), code: 'GATEWAY_ACL_INVALID', needle: '10.1.2.0/33', path: '$.spec.acl.rules[0].match.dst[0].cidr',
+  },
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate (validatePort of ACL ports)', what: 'ACL ports are single ports or ranges',
+    valid: aclRule('- from: vpc-0001\n  action: allow\n  match:\n    proto: tcp\n    dst:\n      - ports: ["443", "8000-8080"]'),
+    invalid: aclRule('- from: vpc-0001\n  action: allow\n  match:\n    proto: tcp\n    dst:\n      - ports: ["443", "-8080"]'), code: 'GATEWAY_ACL_INVALID', needle: '"-8080"', path: '$.spec.acl.rules[0].match.dst[0].ports[1]',
+  },
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate (kube: "source VPC subnet %s ... does not exist in VPC")', what: 'an ACL source vpcSubnet exists in the from VPC (implicit from "to")',
+    valid: aclRule('- to: vpc-0002\n  action: allow\n  match:\n    src:\n      - vpcSubnet: subnet-2'),
+    invalid: aclRule('- to: vpc-0002\n  action: allow\n  match:\n    src:\n      - vpcSubnet: subnet-7'), code: 'REFERENCE_NOT_FOUND', needle: 'subnet-7', path: '$.spec.acl.rules[0].match.src[0].vpcSubnet',
+  },
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate (kube: "the corresponding peering entry %q is not a VPC")', what: 'an ACL vpcSubnet needs its side to be a VPC',
+    valid: peering(OWN, '- default: true', 'ext.uplink', 'rules:\n  - from: vpc-0001\n    action: allow\n    match:\n      src:\n        - vpcSubnet: subnet-1'),
+    invalid: peering(OWN, '- default: true', 'ext.uplink', 'rules:\n  - from: vpc-0001\n    action: allow\n    match:\n      dst:\n        - vpcSubnet: subnet-1'), code: 'GATEWAY_ACL_INVALID', needle: 'vpcSubnet: »subnet-1', path: '$.spec.acl.rules[0].match.dst[0].vpcSubnet',
+  },
+];
+
+describe('fidelity rules: a valid and an invalid case per rule, read from the Go function', () => {
+  for (const rule of CASES) {
+    it(`${rule.go}: ${rule.what}`, () => {
+      const valid = check(rule.valid);
+      expect(valid.errors.map((finding) => `${finding.code} ${finding.path}: ${finding.message}`)).toEqual([]);
+      expect(codesOf(valid)).not.toContain(rule.code);
+      const invalid = check(rule.invalid);
+      expectFinding(invalid, rule.code, { ...at(rule.invalid, rule.needle, rule.after), path: rule.path, severity: 'error' });
+      expect(invalid.valid).toBe(false);
+    });
+  }
+});
