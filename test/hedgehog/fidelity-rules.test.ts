@@ -155,3 +155,46 @@ describe('fidelity rules: a valid and an invalid case per rule, read from the Go
     });
   }
 });
+
+const vpc = (options: string) => yaml`
+  apiVersion: vpc.githedgehog.com/v1beta1
+  kind: VPC
+  metadata:
+    name: vpc-new
+  spec:
+    subnets:
+      default:
+        subnet: 10.50.0.0/24
+        vlan: 2500
+        dhcp:
+          enable: true
+          options:
+${indent(options, 12)}
+`;
+
+const VPC_CASES: RuleCase[] = [
+  {
+    go: 'vpc_types.go VPC.Validate (netip.ParseAddr of each DNSServers entry)', what: 'DHCP DNS servers are IP addresses',
+    valid: vpc('dnsServers: [10.50.0.53, "2001:db8::53"]'),
+    invalid: vpc('dnsServers: [10.50.0.53, dns.example.com]'), code: 'VPC_DHCP_INVALID', needle: 'dns.example.com', path: '$.spec.subnets.default.dhcp.options.dnsServers[1]',
+  },
+  {
+    go: 'vpc_types.go VPC.Validate (netip.ParseAddr of each TimeServers entry)', what: 'DHCP time servers are IP addresses',
+    valid: vpc('timeServers: [10.50.0.123]'),
+    // listed out of order: the canonical form sorts the list, the finding still names the line written
+    invalid: vpc('timeServers:\n  - 10.50.0.123\n  - 10.50.0.1/32'), code: 'VPC_DHCP_INVALID', needle: '10.50.0.1/32', path: '$.spec.subnets.default.dhcp.options.timeServers[1]',
+  },
+];
+
+describe('fidelity rules: VPC', () => {
+  for (const rule of VPC_CASES) {
+    it(`${rule.go}: ${rule.what}`, () => {
+      const valid = check(rule.valid);
+      expect(valid.errors.map((finding) => `${finding.code} ${finding.path}: ${finding.message}`)).toEqual([]);
+      expect(codesOf(valid)).not.toContain(rule.code);
+      const invalid = check(rule.invalid);
+      expectFinding(invalid, rule.code, { ...at(rule.invalid, rule.needle, rule.after), path: rule.path, severity: 'error' });
+      expect(invalid.valid).toBe(false);
+    });
+  }
+});

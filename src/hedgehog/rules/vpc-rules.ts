@@ -2,6 +2,8 @@
  * Rules for vpc.githedgehog.com kinds (reference §5): IPv4Namespace, VPC, VPCAttachment,
  * VPCPeering, External, ExternalAttachment, ExternalPeering.
  */
+// netip.ParseAddr reads IPv6 with a zone (`fe80::1%eth0`); node's isIPv6 does too.
+import { isIPv6 } from 'node:net';
 import { connectionEndpoints, connectionTypesOf, switchesOf } from '../connection.ts';
 import { findOverlaps, formatPrefix, isCanonicalPrefix, isIpv6Address, isIpv6Prefix, normalizeMac, parseIpv4, parseIpv4Prefix, prefixContains, prefixesOverlap, prefixWithin, type Ipv4Prefix } from '../ip.ts';
 import { DHCP_OPTION_DEFAULTS } from '../defaults.ts';
@@ -11,7 +13,7 @@ import type {
   ConnectionObject, ExternalAttachmentObject, ExternalObject, ExternalPeeringObject, IPv4NamespaceObject, SwitchObject,
   VLANNamespaceObject, VPCAttachmentObject, VPCObject, VPCPeeringObject,
 } from '../schemas.ts';
-import type { ObjectRecord, RuleContext } from '../rule-context.ts';
+import { rawListIndex, type ObjectRecord, type RuleContext } from '../rule-context.ts';
 
 type Path = (string | number)[];
 
@@ -167,6 +169,14 @@ function checkDhcp(ctx: RuleContext, record: ObjectRecord, name: string, subnet:
   }
   if (start !== undefined && end !== undefined && start >= end) report(`DHCP range start ${dhcp.range?.start} must be below end ${dhcp.range?.end}`, [...path, 'range', 'start']);
   if (dhcp.options) {
+    // VPC.Validate: each DNS and time server must be what netip.ParseAddr reads (IPv4 or IPv6).
+    for (const [field, label] of [['dnsServers', 'DNS server'], ['timeServers', 'time server']] as const) {
+      (dhcp.options[field] ?? []).forEach((server, index) => {
+        if (parseIpv4(server) !== undefined || isIPv6(server)) return;
+        const listPath: Path = [...path, 'options', field];
+        report(`${label} ${server} is not an IP address`, [...listPath, rawListIndex(record, listPath, (item) => item === server, index)]);
+      });
+    }
     if ((dhcp.options.leaseTimeSeconds ?? DHCP_OPTION_DEFAULTS.leaseTimeSeconds) < 1) report('DHCP leaseTimeSeconds must be at least 1', [...path, 'options', 'leaseTimeSeconds']);
     (dhcp.options.advertisedRoutes ?? []).forEach((route, index) => {
       if (!route.destination || !parseIpv4Prefix(route.destination)) report(`advertised route destination ${route.destination ?? ''} must be a CIDR`, [...path, 'options', 'advertisedRoutes', index, 'destination']);
