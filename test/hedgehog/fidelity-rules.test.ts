@@ -198,3 +198,97 @@ describe('fidelity rules: VPC', () => {
     });
   }
 });
+
+/** A hydrated Gateway (as hhfab writes it), with `iface` as the body of interface enp2s1 and `extra` spec lines. */
+const gateway = (iface = 'ips: [172.30.200.1/31]', extra = '', name = 'enp2s1') => `${GROUP}${yaml`
+  apiVersion: gateway.githedgehog.com/v1alpha1
+  kind: Gateway
+  metadata:
+    name: gw-new
+  spec:
+    protocolIP: 172.30.8.200/32
+    vtepIP: 172.30.12.200/32
+    vtepMAC: 02:00:00:00:00:01
+    asn: 65534
+    interfaces:
+      ${name}:
+${indent(iface, 8)}
+`}${extra ? `${indent(extra, 2)}\n` : ''}`;
+const NEIGHBOR = 'neighbors:\n  - source: enp2s1\n    ip: 172.30.200.0\n    asn: 65100';
+const withNeighbor = (ip: string) => `neighbors:\n  - source: enp2s1\n    ip: ${ip}\n    asn: 65100`;
+
+const GATEWAY_CASES: RuleCase[] = [
+  {
+    go: 'gateway_types.go Gateway.Validate (linuxIfaceNameRegex on the interface name)', what: 'an interface name is a Linux interface name',
+    valid: gateway(undefined, NEIGHBOR, 'eth0.100'),
+    invalid: gateway(undefined, NEIGHBOR, 'eth0.'), code: 'GATEWAY_INVALID', needle: 'eth0.:', path: '$.spec.interfaces["eth0."]',
+  },
+  {
+    go: 'gateway_types.go Gateway.Validate ("cannot have both PCI address and kernel names")', what: 'pci and kernel are exclusive',
+    valid: gateway('pci: "0000:02:00.0"\nips: [172.30.200.1/31]', NEIGHBOR),
+    invalid: gateway('pci: "0000:02:00.0"\nkernel: ens3\nips: [172.30.200.1/31]', NEIGHBOR), code: 'GATEWAY_INVALID', needle: 'ens3', path: '$.spec.interfaces.enp2s1.kernel',
+  },
+  {
+    go: 'gateway_types.go Gateway.Validate (PCI address: 12 characters, domain:bus:device.function)', what: 'a PCI address is dddd:bb:dd.f',
+    valid: gateway('pci: "ffff:ff:1f.7"\nips: [172.30.200.1/31]', NEIGHBOR),
+    invalid: gateway('pci: "0000:02:00:0"\nips: [172.30.200.1/31]', NEIGHBOR), code: 'GATEWAY_INVALID', needle: '"0000:02:00:0"', path: '$.spec.interfaces.enp2s1.pci',
+  },
+  {
+    go: 'gateway_types.go Gateway.Validate (PCI device 0-1F)', what: 'a PCI device is at most 1F',
+    valid: gateway('pci: "0000:02:1f.0"\nips: [172.30.200.1/31]', NEIGHBOR),
+    invalid: gateway('pci: "0000:02:20.0"\nips: [172.30.200.1/31]', NEIGHBOR), code: 'GATEWAY_INVALID', needle: '"0000:02:20.0"', path: '$.spec.interfaces.enp2s1.pci',
+  },
+  {
+    go: 'gateway_types.go Gateway.Validate (PCI function 0-7)', what: 'a PCI function is at most 7',
+    valid: gateway('pci: "0000:02:00.7"\nips: [172.30.200.1/31]', NEIGHBOR),
+    invalid: gateway('pci: "0000:02:00.8"\nips: [172.30.200.1/31]', NEIGHBOR), code: 'GATEWAY_INVALID', needle: '"0000:02:00.8"', path: '$.spec.interfaces.enp2s1.pci',
+  },
+  {
+    go: 'gateway_types.go Gateway.Validate (kernel name: linuxIfaceNameRegex, not the interface name)', what: 'a kernel name is a Linux name other than the interface name',
+    valid: gateway('kernel: ens3\nips: [172.30.200.1/31]', NEIGHBOR),
+    invalid: gateway('kernel: enp2s1\nips: [172.30.200.1/31]', NEIGHBOR), code: 'GATEWAY_INVALID', needle: 'kernel: »enp2s1', path: '$.spec.interfaces.enp2s1.kernel',
+  },
+  {
+    go: 'gateway_types.go Gateway.Validate (kernel name: linuxIfaceNameRegex)', what: 'a kernel name is at most 10 characters',
+    valid: gateway('kernel: enp10s0f1np1\nips: [172.30.200.1/31]'.replace('enp10s0f1np1', 'ens10f1np1'), NEIGHBOR),
+    invalid: gateway('kernel: enp10s0f1np1\nips: [172.30.200.1/31]', NEIGHBOR), code: 'GATEWAY_INVALID', needle: 'enp10s0f1np1', path: '$.spec.interfaces.enp2s1.kernel',
+  },
+  {
+    go: 'gateway_types.go Gateway.Validate ("group %s is duplicate")', what: 'a gateway lists a group once',
+    valid: gateway(undefined, `${NEIGHBOR}\ngroups:\n  - name: default\n    priority: 1`),
+    invalid: gateway(undefined, `${NEIGHBOR}\ngroups:\n  - name: default\n  - name: default\n    priority: 1`), code: 'GATEWAY_INVALID', needle: 'name: »default\n      priority', path: '$.spec.groups[1].name',
+  },
+  {
+    go: 'gateway_types.go Gateway.Validate (VTEPIP IsMulticast/IsLoopback/IsUnspecified, 127.0.0.0/8)', what: 'the VTEP IP is unicast and not loopback',
+    valid: gateway(undefined, NEIGHBOR),
+    invalid: gateway(undefined, NEIGHBOR).replace('vtepIP: 172.30.12.200/32', 'vtepIP: 127.0.0.2/32'), code: 'GATEWAY_INVALID', needle: '127.0.0.2/32', path: '$.spec.vtepIP',
+  },
+  {
+    go: 'gateway_types.go Gateway.Validate (VTEPIP IsMulticast)', what: 'the VTEP IP is not multicast',
+    valid: gateway(undefined, NEIGHBOR),
+    invalid: gateway(undefined, NEIGHBOR).replace('vtepIP: 172.30.12.200/32', 'vtepIP: 239.1.1.1/32'), code: 'GATEWAY_INVALID', needle: '239.1.1.1/32', path: '$.spec.vtepIP',
+  },
+  {
+    go: 'gateway_types.go Gateway.Validate (neighbor IP: netip.ParseAddr)', what: 'a neighbor IP is an address, without a prefix length',
+    valid: gateway(undefined, withNeighbor('172.30.200.0')),
+    invalid: gateway(undefined, withNeighbor('172.30.200.0/31')), code: 'GATEWAY_INVALID', needle: '172.30.200.0/31', path: '$.spec.neighbors[0].ip',
+  },
+  {
+    go: 'gateway_types.go Gateway.Validate (neighbor IP IsMulticast/IsUnspecified)', what: 'a neighbor IP is unicast',
+    valid: gateway(undefined, withNeighbor('172.30.200.0')),
+    invalid: gateway(undefined, withNeighbor('224.0.0.5')), code: 'GATEWAY_INVALID', needle: '224.0.0.5', path: '$.spec.neighbors[0].ip',
+  },
+];
+
+describe('fidelity rules: Gateway', () => {
+  for (const rule of GATEWAY_CASES) {
+    it(`${rule.go}: ${rule.what}`, () => {
+      const valid = check(rule.valid);
+      expect(valid.errors.map((finding) => `${finding.code} ${finding.path}: ${finding.message}`)).toEqual([]);
+      expect(codesOf(valid).filter((code) => code === rule.code)).toEqual([]);
+      const invalid = check(rule.invalid);
+      expectFinding(invalid, rule.code, { ...at(rule.invalid, rule.needle, rule.after), path: rule.path, severity: 'error' });
+      expect(invalid.valid).toBe(false);
+    });
+  }
+});

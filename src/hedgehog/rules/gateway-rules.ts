@@ -4,6 +4,35 @@ import type { ExternalObject, GatewayObject, GatewayPeeringObject, VPCObject } f
 import { hydrationSeverity, type ObjectRecord, type RuleContext } from '../rule-context.ts';
 import { checkHostAddress } from './wiring-rules.ts';
 
+/** gateway_types.go `linuxIfaceNameRegex`. */
+const LINUX_IFACE_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,8}[a-zA-Z0-9]$/;
+
+/** Not multicast (224.0.0.0/4) and not unspecified (0.0.0.0): netip's IsMulticast / IsUnspecified. */
+function isUnicast(address: number): boolean {
+  return address !== 0 && address >>> 28 !== 14;
+}
+
+/** strconv.ParseInt(text, 16, 64) within 0..max: an optional sign, then hex digits. */
+function hexField(text: string, max: number): boolean {
+  if (!/^[+-]?[0-9a-fA-F]+$/.test(text)) return false;
+  const value = Number.parseInt(text, 16);
+  return value >= 0 && value <= max;
+}
+
+/** Gateway.Validate's PCI address check: 12 characters, `domain:bus:device.function` in hex. */
+function pciProblem(pci: string): string | undefined {
+  if (pci.length !== 12) return 'must be 12 characters';
+  const dot = pci.split('.');
+  if (dot.length !== 2) return 'must be domain:bus:device.function';
+  if (!hexField(dot[1]!, 7)) return 'has a function outside 0-7';
+  const parts = dot[0]!.split(':');
+  if (parts.length !== 3) return 'must be domain:bus:device.function';
+  if (!hexField(parts[0]!, 0xffff)) return 'has a domain outside 0-FFFF';
+  if (!hexField(parts[1]!, 0xff)) return 'has a bus outside 0-FF';
+  if (!hexField(parts[2]!, 0x1f)) return 'has a device outside 0-1F';
+  return undefined;
+}
+
 export function checkGateway(ctx: RuleContext, record: ObjectRecord): void {
   const spec = (record.object as GatewayObject).spec ?? {};
   const report = (finding: Parameters<RuleContext['report']>[1]) => ctx.report(record, finding);
@@ -13,7 +42,18 @@ export function checkGateway(ctx: RuleContext, record: ObjectRecord): void {
   if (interfaces.length === 0) invalid('at least one interface is required', ['spec', 'interfaces']);
   let missingIPs = 0;
   for (const [name, iface] of interfaces) {
-    if (name.length < 2 || name.length > 10) invalid(`interface name ${name} must be 2 to 10 characters`, ['spec', 'interfaces', name]);
+    const at = ['spec', 'interfaces', name];
+    // Gateway.Validate: linuxIfaceNameRegex, for the interface name and for its kernel name.
+    if (!LINUX_IFACE_NAME.test(name)) invalid(`interface name ${name} must be a Linux interface name: 2 to 10 letters, digits, _ . -, starting with a letter and not ending in _ . -`, at);
+    if (iface?.pci && iface.kernel) invalid(`interface ${name} cannot have both a PCI address and a kernel name`, [...at, 'kernel']);
+    if (iface?.pci) {
+      const problem = pciProblem(iface.pci);
+      if (problem) invalid(`interface ${name} PCI address ${iface.pci} ${problem} (written like 0000:02:00.0)`, [...at, 'pci']);
+    }
+    if (iface?.kernel) {
+      if (!LINUX_IFACE_NAME.test(iface.kernel)) invalid(`interface ${name} kernel name ${iface.kernel} must be a Linux interface name (2 to 10 characters)`, [...at, 'kernel']);
+      else if (iface.kernel === name) invalid(`interface ${name} cannot use its own name as kernel name`, [...at, 'kernel']);
+    }
     const ips = iface?.ips ?? [];
     if (ips.length === 0) missingIPs++;
     ips.forEach((ip, index) => {
@@ -37,6 +77,8 @@ export function checkGateway(ctx: RuleContext, record: ObjectRecord): void {
   if (spec.vtepIP) {
     const vtep = parseIpv4Prefix(spec.vtepIP);
     if (!vtep || vtep.length !== 32) invalid(`VTEP IP ${spec.vtepIP} must be a /32`, ['spec', 'vtepIP']);
+    // Gateway.Validate: not multicast, loopback (127.0.0.0/8) or unspecified.
+    else if (!isUnicast(vtep.address) || vtep.address >>> 24 === 127) invalid(`VTEP IP ${spec.vtepIP} must be a unicast address, not loopback`, ['spec', 'vtepIP']);
   }
   if (spec.vtepMAC) {
     const mac = normalizeMac(spec.vtepMAC);
@@ -46,10 +88,24 @@ export function checkGateway(ctx: RuleContext, record: ObjectRecord): void {
   if (spec.asn && spec.asn !== ctx.config.gatewayASN) invalid(`ASN ${spec.asn} must be the fabric gateway ASN ${ctx.config.gatewayASN}`, ['spec', 'asn']);
   if (spec.workers !== undefined && spec.workers !== null && (spec.workers < 1 || spec.workers > 64)) invalid('workers must be between 1 and 64', ['spec', 'workers']);
   (spec.neighbors ?? []).forEach((neighbor, index) => {
-    if (!neighbor.ip || parseIpv4(neighbor.ip.split('/')[0] ?? '') === undefined) invalid(`neighbor ${index} ip ${neighbor.ip ?? ''} is not an IPv4 address`, ['spec', 'neighbors', index, 'ip']);
+    // Gateway.Validate: netip.ParseAddr (no prefix length), IPv4, not multicast or unspecified.
+    const ip = neighbor.ip ? parseIpv4(neighbor.ip) : undefined;
+    if (ip === undefined) invalid(`neighbor ${index} ip ${neighbor.ip ?? ''} is not an IPv4 address${neighbor.ip?.includes('/') ? ' (write it without a prefix length)' : ''}`, ['spec', 'neighbors', index, 'ip']);
+    else if (ip >>> 28 === 14) invalid(`neighbor ${index} ip ${neighbor.ip} is a multicast address`, ['spec', 'neighbors', index, 'ip']);
+    else if (ip === 0) invalid(`neighbor ${index} ip ${neighbor.ip} is the unspecified address`, ['spec', 'neighbors', index, 'ip']);
     if (!neighbor.asn) invalid(`neighbor ${index} asn is required`, ['spec', 'neighbors', index, 'asn']);
   });
   const rawGroups = (record.raw as { spec?: { groups?: unknown } }).spec?.groups;
+  // Gateway.Validate: "group %s is duplicate". Default sorts the groups, so point at the second one written.
+  if (Array.isArray(rawGroups)) {
+    const seen = new Set<string>();
+    rawGroups.forEach((group: unknown, index) => {
+      const name = group !== null && typeof group === 'object' ? (group as { name?: unknown }).name : undefined;
+      if (typeof name !== 'string') return;
+      if (seen.has(name)) invalid(`gateway group ${name} is listed twice`, ['spec', 'groups', index, 'name']);
+      seen.add(name);
+    });
+  }
   (spec.groups ?? []).forEach((group, index) => {
     if (!group.name) return invalid('group name is required', ['spec', 'groups', index, 'name']);
     if (!ctx.lookup('GatewayGroup', record.namespace, group.name)) {
