@@ -78,6 +78,7 @@ export const FINDING_CODES = {
   VPC_SUBNET_INVALID: 'VPC subnet rules: CIDR, prefix length, host bits, inside the IPv4Namespace, gateway, VLAN present and inside the VLANNamespace.',
   VPC_DHCP_INVALID: 'VPC DHCP rules: relay vs enable, range, options, static leases.',
   VPC_PERMIT_INVALID: 'VPC permit lists need at least 2 distinct existing subnets.',
+  VPC_ATTACHMENT_INVALID: 'VPCAttachment rules: nativeVLAN on a hostBGP subnet; the `fabric.githedgehog.com/p2p-link` annotation is not an IPv4 /31.',
   VPC_STATIC_ROUTE_INVALID: 'Static route prefix must be a canonical CIDR with next hops.',
   EXTERNAL_INVALID: 'External rules: communities, static prefixes.',
   EXTERNAL_ATTACHMENT_INVALID: 'ExternalAttachment rules: BGP vs static fields.',

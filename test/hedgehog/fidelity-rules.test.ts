@@ -292,3 +292,102 @@ describe('fidelity rules: Gateway', () => {
     });
   }
 });
+
+/** A VPC whose subnet `default` is written by `body` (indented under the subnet). */
+const hostVpc = (body: string) => yaml`
+  apiVersion: vpc.githedgehog.com/v1beta1
+  kind: VPC
+  metadata:
+    name: vpc-new
+  spec:
+    subnets:
+      default:
+${indent(body, 8)}
+`;
+const HOST_BGP = 'subnet: 10.50.0.0/24\nhostBGP: true';
+const hostAttachment = (extra: string, annotations = '') => `${hostVpc(HOST_BGP)}---\n${yaml`
+  apiVersion: vpc.githedgehog.com/v1beta1
+  kind: VPCAttachment
+  metadata:
+    name: server-0004--vpc-new
+${annotations ? indent(annotations, 4) : ''}
+  spec:
+    connection: server-0004--unbundled--leaf-02
+    subnet: vpc-new/default
+${indent(extra, 4)}
+`}`;
+
+const HOST_BGP_CASES: RuleCase[] = [
+  {
+    go: 'vpc_types.go validateHostBGPPrefixLens (min <= max)', what: 'hostBGPMinPrefixLen is at most hostBGPMaxPrefixLen',
+    valid: hostVpc(`${HOST_BGP}\nhostBGPMinPrefixLen: 28\nhostBGPMaxPrefixLen: 30`),
+    invalid: hostVpc(`${HOST_BGP}\nhostBGPMinPrefixLen: 31\nhostBGPMaxPrefixLen: 30`), code: 'VPC_SUBNET_INVALID', needle: 'hostBGPMinPrefixLen: »31', path: '$.spec.subnets.default.hostBGPMinPrefixLen',
+  },
+  {
+    go: 'vpc_types.go validateHostBGPPrefixLens (min not shorter than the subnet)', what: 'hostBGPMinPrefixLen is not shorter than the subnet prefix',
+    valid: hostVpc(`${HOST_BGP}\nhostBGPMinPrefixLen: 24`),
+    invalid: hostVpc(`${HOST_BGP}\nhostBGPMinPrefixLen: 23`), code: 'VPC_SUBNET_INVALID', needle: '23', path: '$.spec.subnets.default.hostBGPMinPrefixLen',
+  },
+  {
+    go: 'vpc_types.go VPC.Validate ("cannot specify hostBGP prefix lengths on non-hostBGP subnet")', what: 'prefix lengths only on hostBGP subnets',
+    valid: hostVpc(`${HOST_BGP}\nhostBGPMaxPrefixLen: 32`),
+    invalid: hostVpc('subnet: 10.50.0.0/24\nvlan: 2500\nhostBGPMaxPrefixLen: 32'), code: 'VPC_SUBNET_INVALID', needle: 'hostBGPMaxPrefixLen: »32', path: '$.spec.subnets.default.hostBGPMaxPrefixLen',
+  },
+  {
+    go: 'vpc_types.go VPC.Validate ("cannot specify hostBGP extra prefixes on non-hostBGP subnet")', what: 'extra prefixes only on hostBGP subnets',
+    valid: hostVpc(`${HOST_BGP}\nhostBGPExtraPrefixes:\n  "10.10.55.0/24": {minPrefixLen: 26}`),
+    invalid: hostVpc('subnet: 10.50.0.0/24\nvlan: 2500\nhostBGPExtraPrefixes:\n  "10.10.55.0/24": {minPrefixLen: 26}'), code: 'VPC_SUBNET_INVALID', needle: 'hostBGPExtraPrefixes:', path: '$.spec.subnets.default.hostBGPExtraPrefixes',
+  },
+  {
+    go: 'vpc_types.go VPC.Validate (hostBGP extra prefix "is not in canonical form")', what: 'an extra prefix key is a canonical IPv4 prefix',
+    valid: hostVpc(`${HOST_BGP}\nhostBGPExtraPrefixes:\n  "10.10.55.0/24": {}`),
+    invalid: hostVpc(`${HOST_BGP}\nhostBGPExtraPrefixes:\n  "10.10.55.1/24": {}`), code: 'VPC_SUBNET_INVALID', needle: '"10.10.55.1/24"', path: '$.spec.subnets.default.hostBGPExtraPrefixes["10.10.55.1/24"]',
+  },
+  {
+    go: 'vpc_types.go VPC.Validate (HostBGPExtraPrefixLens, validateHostBGPPrefixLens)', what: 'an extra prefix min length is not shorter than the prefix',
+    valid: hostVpc(`${HOST_BGP}\nhostBGPExtraPrefixes:\n  "10.10.55.0/24": {minPrefixLen: 24, maxPrefixLen: 28}`),
+    invalid: hostVpc(`${HOST_BGP}\nhostBGPExtraPrefixes:\n  "10.10.55.0/24": {minPrefixLen: 20, maxPrefixLen: 28}`), code: 'VPC_SUBNET_INVALID', needle: '20', path: '$.spec.subnets.default.hostBGPExtraPrefixes["10.10.55.0/24"].minPrefixLen',
+  },
+  {
+    go: 'vpc_types.go VPC.Validate (kube: "hostBGP extra prefix %s ... doesn\'t belong to IPv4Namespace")', what: 'an extra prefix is inside the IPv4Namespace',
+    valid: hostVpc(`${HOST_BGP}\nhostBGPExtraPrefixes:\n  "10.10.55.0/24": {}`),
+    invalid: hostVpc(`${HOST_BGP}\nhostBGPExtraPrefixes:\n  "192.168.55.0/24": {}`), code: 'VPC_SUBNET_INVALID', needle: '"192.168.55.0/24"', path: '$.spec.subnets.default.hostBGPExtraPrefixes["192.168.55.0/24"]',
+  },
+  {
+    go: 'vpc_types.go VPC.Validate (extra prefixes join iputil.VerifyNoOverlapNetip)', what: 'an extra prefix does not overlap the VPC subnets',
+    valid: hostVpc(`${HOST_BGP}\nhostBGPExtraPrefixes:\n  "10.50.1.0/24": {}`),
+    invalid: hostVpc(`${HOST_BGP}\nhostBGPExtraPrefixes:\n  "10.50.0.128/25": {}`), code: 'SUBNET_OVERLAP', needle: '"10.50.0.128/25"', path: '$.spec.subnets.default.hostBGPExtraPrefixes["10.50.0.128/25"]',
+  },
+  {
+    go: 'vpcattachment_types.go VPCAttachment.Validate ("native VLAN is not supported for hostBGP subnets")', what: 'a hostBGP subnet is not attached with nativeVLAN',
+    valid: hostAttachment('nativeVLAN: false'),
+    invalid: hostAttachment('nativeVLAN: true'), code: 'VPC_ATTACHMENT_INVALID', needle: 'nativeVLAN: »true', path: '$.spec.nativeVLAN',
+  },
+  {
+    go: 'vpcattachment_types.go VPCAttachment.Validate (AnnotationVPCAttachmentP2PLink: an IPv4 /31)', what: 'the p2p-link annotation is a /31',
+    valid: hostAttachment('', 'annotations:\n  fabric.githedgehog.com/p2p-link: 10.50.0.0/31'),
+    invalid: hostAttachment('', 'annotations:\n  fabric.githedgehog.com/p2p-link: 10.50.0.0/30'), code: 'VPC_ATTACHMENT_INVALID', needle: '10.50.0.0/30', path: '$.metadata.annotations["fabric.githedgehog.com/p2p-link"]',
+  },
+];
+
+describe('fidelity rules: hostBGP (26.03) and VPCAttachment', () => {
+  for (const rule of HOST_BGP_CASES) {
+    it(`${rule.go}: ${rule.what}`, () => {
+      const valid = check(rule.valid);
+      expect(valid.errors.map((finding) => `${finding.code} ${finding.path}: ${finding.message}`)).toEqual([]);
+      expect(codesOf(valid).filter((code) => code === rule.code)).toEqual([]);
+      const invalid = check(rule.invalid);
+      expectFinding(invalid, rule.code, { ...at(rule.invalid, rule.needle, rule.after), path: rule.path, severity: 'error' });
+      expect(invalid.valid).toBe(false);
+    });
+  }
+});
+
+describe('fidelity rules: hostBGP extra prefixes across VPCs', () => {
+  it('vpc_types.go VPC.Validate (kube: "subnet %s overlaps with hostBGP extra prefix %s of VPC"): an extra prefix does not overlap another VPC', () => {
+    const valid = hostVpc(`${HOST_BGP}\nhostBGPExtraPrefixes:\n  "10.10.55.0/24": {}`);
+    expect(check(valid).errors).toEqual([]);
+    const invalid = hostVpc(`${HOST_BGP}\nhostBGPExtraPrefixes:\n  "10.1.0.0/23": {}`);
+    expectFinding(check(invalid), 'SUBNET_OVERLAP', { ...at(invalid, '"10.1.0.0/23"'), path: '$.spec.subnets.default.hostBGPExtraPrefixes["10.1.0.0/23"]', severity: 'error' });
+  });
+});

@@ -77,7 +77,7 @@ export function checkVpc(ctx: RuleContext, record: ObjectRecord): void {
   if (subnets.length < 1 || subnets.length > 20) {
     report({ code: 'SCHEMA_RANGE', message: `a VPC needs 1 to 20 subnets, found ${subnets.length}`, path: ['spec', 'subnets'] });
   }
-  const parsedSubnets: { prefix: Ipv4Prefix; item: string }[] = [];
+  const parsedSubnets: { prefix: Ipv4Prefix; item: { label: string; path: Path } }[] = [];
   const vlans = new Map<number, string>();
   for (const [name, subnet] of subnets) {
     const base: Path = ['spec', 'subnets', name];
@@ -99,7 +99,8 @@ export function checkVpc(ctx: RuleContext, record: ObjectRecord): void {
     if (ipv4Namespace && !namespacePrefixes.some((outer) => prefixWithin(prefix, outer))) {
       report({ code: 'VPC_SUBNET_INVALID', message: `subnet ${name}: ${subnet.subnet} is not inside any subnet of IPv4Namespace ${ipv4Namespace.name}`, path: [...base, 'subnet'] });
     }
-    parsedSubnets.push({ prefix, item: name });
+    parsedSubnets.push({ prefix, item: { label: `subnet ${name}`, path: [...base, 'subnet'] } });
+    checkHostBGPPrefixes(ctx, record, name, subnet, prefix, base, ipv4Namespace?.name, ipv4Namespace ? namespacePrefixes : undefined, parsedSubnets);
 
     const gateway = subnet.gateway ? parseIpv4(subnet.gateway) : undefined;
     if (subnet.gateway && (gateway === undefined || !prefixContains(prefix, gateway))) {
@@ -121,7 +122,7 @@ export function checkVpc(ctx: RuleContext, record: ObjectRecord): void {
     checkDhcp(ctx, record, name, subnet, prefix, gateway, base);
   }
   for (const { item, other } of findOverlaps(parsedSubnets)) {
-    report({ code: 'SUBNET_OVERLAP', message: `subnet ${item} overlaps subnet ${other} of the same VPC`, path: ['spec', 'subnets', item, 'subnet'] });
+    report({ code: 'SUBNET_OVERLAP', message: `${item.label} overlaps ${other.label} of the same VPC`, path: item.path });
   }
 
   (spec.permit ?? []).forEach((list, index) => {
@@ -138,6 +139,60 @@ export function checkVpc(ctx: RuleContext, record: ObjectRecord): void {
     if (!prefix || !isCanonicalPrefix(prefix)) report({ code: 'VPC_STATIC_ROUTE_INVALID', message: `static route prefix ${route.prefix ?? '(missing)'} must be a canonical CIDR`, path: [...path, 'prefix'] });
     if (!route.nextHops || route.nextHops.length === 0) report({ code: 'VPC_STATIC_ROUTE_INVALID', message: 'static route needs at least one next hop', path: [...path, 'nextHops'] });
   });
+}
+
+type VpcSubnet = NonNullable<NonNullable<VPCObject['spec']['subnets']>[string]>;
+
+/** vpc_types.go `MaxHostBGPExtraPrefixes` and `DefaultHostBGPPrefixLen`. */
+const MAX_HOST_BGP_EXTRA_PREFIXES = 100;
+const DEFAULT_HOST_BGP_PREFIX_LEN = 32;
+
+/**
+ * VPC.Validate on the 26.03 hostBGP fields (fabric v0.129): prefix lengths (`HostBGPPrefixLens`,
+ * `HostBGPExtraPrefixLens`, `validateHostBGPPrefixLens`) and the extra prefixes, which join the
+ * VPC's subnets for the overlap checks. Ordinary subnets may set none of them.
+ */
+function checkHostBGPPrefixes(ctx: RuleContext, record: ObjectRecord, name: string, subnet: VpcSubnet, prefix: Ipv4Prefix, base: Path, namespaceName: string | undefined, namespacePrefixes: Ipv4Prefix[] | undefined, parsed: { prefix: Ipv4Prefix; item: { label: string; path: Path } }[]): void {
+  const report = (message: string, path: Path, code: 'VPC_SUBNET_INVALID' | 'SUBNET_RESERVED_OVERLAP' = 'VPC_SUBNET_INVALID') => ctx.report(record, { code, message: `subnet ${name}: ${message}`, path });
+  const extras = Object.entries(subnet.hostBGPExtraPrefixes ?? {});
+  if (!subnet.hostBGP) {
+    if (extras.length > 0) report('hostBGPExtraPrefixes can be set only on a hostBGP subnet', [...base, 'hostBGPExtraPrefixes']);
+    for (const field of ['hostBGPMinPrefixLen', 'hostBGPMaxPrefixLen'] as const) {
+      if (subnet[field]) report(`${field} can be set only on a hostBGP subnet`, [...base, field]);
+    }
+    return;
+  }
+  const minLen = subnet.hostBGPMinPrefixLen || DEFAULT_HOST_BGP_PREFIX_LEN;
+  const maxLen = subnet.hostBGPMaxPrefixLen || DEFAULT_HOST_BGP_PREFIX_LEN;
+  /** validateHostBGPPrefixLens, each problem at the field that holds the value (or the one inherited from). */
+  const checkLens = (what: string, of: Ipv4Prefix, min: number, max: number, minPath: Path, maxPath: Path) => {
+    if (min > max) report(`${what} min prefix length ${min} is greater than max prefix length ${max}`, minPath);
+    else if (max > DEFAULT_HOST_BGP_PREFIX_LEN) report(`${what} max prefix length ${max} is greater than ${DEFAULT_HOST_BGP_PREFIX_LEN}`, maxPath);
+    else if (min < of.length) report(`${what} min prefix length ${min} is shorter than the prefix length of ${formatPrefix(of)} (/${of.length})`, minPath);
+  };
+  const fieldPath = (field: 'hostBGPMinPrefixLen' | 'hostBGPMaxPrefixLen'): Path => (subnet[field] ? [...base, field] : [...base, 'hostBGP']);
+  checkLens('hostBGP', prefix, minLen, maxLen, fieldPath('hostBGPMinPrefixLen'), fieldPath('hostBGPMaxPrefixLen'));
+  if (extras.length > MAX_HOST_BGP_EXTRA_PREFIXES) report(`too many hostBGP extra prefixes (${extras.length}), maximum is ${MAX_HOST_BGP_EXTRA_PREFIXES}`, [...base, 'hostBGPExtraPrefixes']);
+  for (const [key, lens] of extras) {
+    const at: Path = [...base, 'hostBGPExtraPrefixes', key];
+    const extra = parseIpv4Prefix(key);
+    if (!extra) {
+      report(`hostBGP extra prefix ${key} is not an IPv4 prefix`, at);
+      continue;
+    }
+    if (!isCanonicalPrefix(extra)) {
+      report(`hostBGP extra prefix ${key} is not in canonical form (${formatPrefix(extra)})`, at);
+      continue;
+    }
+    checkLens(`hostBGP extra prefix ${key}`, extra, lens?.minPrefixLen || minLen, lens?.maxPrefixLen || maxLen, lens?.minPrefixLen ? [...at, 'minPrefixLen'] : at, lens?.maxPrefixLen ? [...at, 'maxPrefixLen'] : at);
+    for (const reserved of reservedOverlaps(ctx.config, extra)) {
+      report(`hostBGP extra prefix ${key} overlaps the reserved ${reserved.name} subnet ${reserved.cidr}`, at, 'SUBNET_RESERVED_OVERLAP');
+    }
+    if (namespacePrefixes && !namespacePrefixes.some((outer) => prefixWithin(extra, outer))) {
+      report(`hostBGP extra prefix ${key} is not inside any subnet of IPv4Namespace ${namespaceName}`, at);
+    }
+    parsed.push({ prefix: extra, item: { label: `hostBGP extra prefix ${key} of subnet ${name}`, path: at } });
+  }
 }
 
 function checkDhcp(ctx: RuleContext, record: ObjectRecord, name: string, subnet: NonNullable<NonNullable<VPCObject['spec']['subnets']>[string]>, prefix: Ipv4Prefix, gateway: number | undefined, base: Path): void {
@@ -196,10 +251,23 @@ function checkDhcp(ctx: RuleContext, record: ObjectRecord, name: string, subnet:
   }
 }
 
+/** vpc/v1beta1 `AnnotationVPCAttachmentP2PLink`. */
+const P2P_LINK_ANNOTATION = 'fabric.githedgehog.com/p2p-link';
+
 export function checkVpcAttachment(ctx: RuleContext, record: ObjectRecord): void {
   const spec = (record.object as VPCAttachmentObject).spec;
   const report = (finding: Parameters<RuleContext['report']>[1]) => ctx.report(record, finding);
   const [vpcName = '', subnetName = ''] = (spec.subnet ?? '').split('/', 2);
+  // VPCAttachment.Validate: the p2p-link annotation, when present, is an IPv4 /31 prefix.
+  const annotations = (record.raw as { metadata?: { annotations?: unknown } }).metadata?.annotations;
+  if (annotations !== null && typeof annotations === 'object' && Object.hasOwn(annotations, P2P_LINK_ANNOTATION)) {
+    const value = (annotations as Record<string, unknown>)[P2P_LINK_ANNOTATION];
+    const text = typeof value === 'string' ? value : '';
+    const p2p = parseIpv4Prefix(text);
+    if (!p2p || p2p.length !== 31) {
+      report({ code: 'VPC_ATTACHMENT_INVALID', message: text === '' ? `annotation ${P2P_LINK_ANNOTATION} is empty; it must be an IPv4 /31 prefix` : `annotation ${P2P_LINK_ANNOTATION} ${text} must be an IPv4 /31 prefix`, path: ['metadata', 'annotations', P2P_LINK_ANNOTATION] });
+    }
+  }
   let vpc: VPCObject | undefined;
   if (!vpcName) {
     report({ code: 'SCHEMA_REQUIRED', message: 'subnet is required, written <vpc>/<subnet>', path: ['spec', 'subnet'] });
@@ -226,6 +294,8 @@ export function checkVpcAttachment(ctx: RuleContext, record: ObjectRecord): void
   const mode = vpc.spec.mode ?? '';
   if (type === 'eslag' && mode !== '') report({ code: 'REFERENCE_WRONG_TYPE', message: `eslag connections can attach only L2VNI VPCs; ${vpcName} is ${mode}`, path: ['spec', 'connection'] });
   if (vpc.spec.subnets?.[subnetName]?.hostBGP && type !== 'unbundled') report({ code: 'REFERENCE_WRONG_TYPE', message: `hostBGP subnet ${spec.subnet} can be attached only to unbundled connections`, path: ['spec', 'connection'] });
+  // VPCAttachment.Validate (fabric v0.129): "native VLAN is not supported for hostBGP subnets".
+  if (vpc.spec.subnets?.[subnetName]?.hostBGP && spec.nativeVLAN) report({ code: 'VPC_ATTACHMENT_INVALID', message: `hostBGP subnet ${spec.subnet} cannot be attached with nativeVLAN (hostBGP subnets carry no VLAN)`, path: ['spec', 'nativeVLAN'] });
   const vlanNamespace = vpc.spec.vlanNamespace ?? 'default';
   for (const switchName of switchesOf(connectionEndpoints(connection.spec, type))) {
     const sw = (ctx.lookup('Switch', record.namespace, switchName)?.object as SwitchObject | undefined)?.spec;
