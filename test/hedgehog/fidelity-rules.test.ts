@@ -391,3 +391,62 @@ describe('fidelity rules: hostBGP extra prefixes across VPCs', () => {
     expectFinding(check(invalid), 'SUBNET_OVERLAP', { ...at(invalid, '"10.1.0.0/23"'), path: '$.spec.subnets.default.hostBGPExtraPrefixes["10.1.0.0/23"]', severity: 'error' });
   });
 });
+
+const external = (community: string) => yaml`
+  apiVersion: vpc.githedgehog.com/v1beta1
+  kind: External
+  metadata:
+    name: bgp-new
+  spec:
+    inboundCommunity: "${community}"
+    outboundCommunity: "500:65102"
+`;
+const aclStatement = (ports: string) => yaml`
+  apiVersion: vpc.githedgehog.com/v1beta1
+  kind: ExternalAttachment
+  metadata:
+    name: leaf-01--uplink
+  spec:
+    external: uplink
+    connection: leaf-01--external
+    switch:
+      vlan: 100
+      ip: 100.64.0.2/24
+    neighbor:
+      asn: 64102
+      ip: 100.64.0.1
+    inboundACL:
+      statements:
+        - seq: 10
+          action: permit
+          protocol: tcp
+          srcPrefix: any
+          dstPrefix: any
+${indent(ports, 10)}
+`;
+
+const SMALL_CASES: RuleCase[] = [
+  {
+    go: 'external_types.go External.Validate (communityCheck: no leading zeros)', what: 'a BGP community half has no leading zero',
+    valid: external('65102:500'),
+    invalid: external('65102:0500'), code: 'EXTERNAL_INVALID', needle: '"65102:0500"', path: '$.spec.inboundCommunity',
+  },
+  {
+    go: 'externalattachment_types.go ExternalAttachment.Validate ("portRangeBegin must be <= portRangeEnd"; an omitted end is 0)', what: 'an ACL portRangeBegin needs an end',
+    valid: aclStatement('portRangeBegin: 443\nportRangeEnd: 443'),
+    invalid: aclStatement('portRangeBegin: 443'), code: 'ACL_INVALID', needle: '443', path: '$.spec.inboundACL.statements[0].portRangeBegin',
+  },
+];
+
+describe('fidelity rules: the smaller ones', () => {
+  for (const rule of SMALL_CASES) {
+    it(`${rule.go}: ${rule.what}`, () => {
+      const valid = check(rule.valid);
+      expect(valid.errors.map((finding) => `${finding.code} ${finding.path}: ${finding.message}`)).toEqual([]);
+      expect(codesOf(valid).filter((code) => code === rule.code)).toEqual([]);
+      const invalid = check(rule.invalid);
+      expectFinding(invalid, rule.code, { ...at(rule.invalid, rule.needle, rule.after), path: rule.path, severity: 'error' });
+      expect(invalid.valid).toBe(false);
+    });
+  }
+});

@@ -358,7 +358,8 @@ export function checkExternal(ctx: RuleContext, record: ObjectRecord): void {
     const value = spec[field];
     if (!value) continue;
     if (spec.static) report({ code: 'EXTERNAL_INVALID', message: `static externals must not set ${field}`, path: ['spec', field] });
-    if (value.split(':').some((part) => Number(part) > COMMUNITY_PART_MAX)) report({ code: 'EXTERNAL_INVALID', message: `${field} ${value} must be <0-65535>:<0-65535>`, path: ['spec', field] });
+    // External.Validate `communityCheck`: each half 0-65535, written without leading zeros (`65102:0500` is refused).
+    if (value.split(':').some((part) => Number(part) > COMMUNITY_PART_MAX || !/^(0|[1-9][0-9]*)$/.test(part))) report({ code: 'EXTERNAL_INVALID', message: `${field} ${value} must be <0-65535>:<0-65535>, without leading zeros`, path: ['spec', field] });
   }
   if (spec.static) {
     const prefixes = spec.static.prefixes ?? [];
@@ -447,7 +448,7 @@ function checkAcl(ctx: RuleContext, record: ObjectRecord, statements: NonNullabl
     const ports = statement.portRangeBegin || statement.portRangeEnd;
     if (ports) {
       if (statement.protocol !== 'tcp' && statement.protocol !== 'udp') invalid('port ranges are allowed only for tcp and udp', 'portRangeBegin');
-      else if (!statement.portRangeBegin || statement.portRangeBegin < 1 || (statement.portRangeEnd ?? statement.portRangeBegin) < statement.portRangeBegin) invalid('port range needs 1 <= begin <= end', 'portRangeBegin');
+      else if (!statement.portRangeBegin || statement.portRangeBegin < 1 || (statement.portRangeEnd ?? 0) < statement.portRangeBegin) invalid('port range needs 1 <= begin <= end (a begin without an end is refused: the end is then 0)', 'portRangeBegin');
     }
     const filters = statement.tcpFilters;
     if (filters && Object.values(filters).some(Boolean)) {
