@@ -57,6 +57,11 @@ const CASES: RuleCase[] = [
     invalid: peering('- ips:\n    - cidr: 10.1.0.0/24\n      vpcSubnet: subnet-2'), code: 'GATEWAY_NAT_INVALID', needle: '- »cidr: 10.1.0.0/24', path: '$.spec.peering["vpc-0001"].expose[0].ips[0]',
   },
   {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate (kube: "CIDR %s is not part of VPC", iputil.IsSubset)', what: 'an IPv6 cidr on the VPC side is not part of the VPC; on the ext. side it is accepted',
+    valid: peering(OWN, '- ips:\n    - cidr: "2001:db8::/32"', 'ext.uplink'),
+    invalid: peering('- ips:\n    - cidr: "2001:db8::/32"'), code: 'GATEWAY_NAT_INVALID', needle: '"2001:db8::/32"', path: '$.spec.peering["vpc-0001"].expose[0].ips[0].cidr',
+  },
+  {
     go: 'gatewaypeering_types.go GatewayPeering.Validate (netip.ParsePrefix of ips.not)', what: 'an ips not is a CIDR',
     valid: peering('- ips:\n    - cidr: 10.1.0.0/24\n    - not: 10.1.0.7/25'),
     invalid: peering('- ips:\n    - cidr: 10.1.0.0/24\n    - not: 10.1.0.300/25'), code: 'GATEWAY_NAT_INVALID', needle: '10.1.0.300/25', path: '$.spec.peering["vpc-0001"].expose[0].ips[1].not',

@@ -187,8 +187,9 @@ export function checkGatewayPeering(ctx: RuleContext, record: ObjectRecord): voi
           else if (vpc && !Object.hasOwn(vpc.spec.subnets ?? {}, ip.vpcSubnet)) report({ code: 'REFERENCE_NOT_FOUND', message: `subnet ${ip.vpcSubnet} does not exist in VPC ${name}`, path: [...where, 'vpcSubnet'] });
         }
         if (!ip.cidr || !subnets || expose.default) return;
+        // The webhook: the CIDR must be a subset of one of the VPC's (IPv4) subnets, so an IPv6 one never is.
         const prefix = parseIpv4Prefix(ip.cidr);
-        if (prefix && !subnets.some((subnet) => prefixWithin(prefix, subnet))) fail(`${ip.cidr} is not inside any subnet of VPC ${name}`, [...where, 'cidr']);
+        if (goPrefix(ip.cidr) && !(prefix && subnets.some((subnet) => prefixWithin(prefix, subnet)))) fail(`${ip.cidr} is not inside any subnet of VPC ${name}`, [...where, 'cidr']);
       });
       (expose.as ?? []).forEach((as, position) => {
         const where = at('as', position);
