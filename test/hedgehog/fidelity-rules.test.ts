@@ -388,6 +388,15 @@ describe('fidelity rules: hostBGP (26.03) and VPCAttachment', () => {
   }
 });
 
+describe('fidelity rules: hostBGP prefix lengths inherited from the default', () => {
+  it('vpc_types.go HostBGPPrefixLens (0 means 32): a max below the default min points at the max written', () => {
+    const text = hostVpc(`${HOST_BGP}\nhostBGPMaxPrefixLen: 28`);
+    expectFinding(check(text), 'VPC_SUBNET_INVALID', { ...at(text, '28'), path: '$.spec.subnets.default.hostBGPMaxPrefixLen', severity: 'error' });
+    const extra = hostVpc(`${HOST_BGP}\nhostBGPMinPrefixLen: 26\nhostBGPExtraPrefixes:\n  "10.10.55.0/24": {maxPrefixLen: 25}`);
+    expectFinding(check(extra), 'VPC_SUBNET_INVALID', { ...at(extra, '25}'), path: '$.spec.subnets.default.hostBGPExtraPrefixes["10.10.55.0/24"].maxPrefixLen', severity: 'error' });
+  });
+});
+
 describe('fidelity rules: hostBGP extra prefixes across VPCs', () => {
   it('vpc_types.go VPC.Validate (kube: "subnet %s overlaps with hostBGP extra prefix %s of VPC"): an extra prefix does not overlap another VPC', () => {
     const valid = hostVpc(`${HOST_BGP}\nhostBGPExtraPrefixes:\n  "10.10.55.0/24": {}`);

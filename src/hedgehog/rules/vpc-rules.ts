@@ -165,13 +165,13 @@ function checkHostBGPPrefixes(ctx: RuleContext, record: ObjectRecord, name: stri
   const minLen = subnet.hostBGPMinPrefixLen || DEFAULT_HOST_BGP_PREFIX_LEN;
   const maxLen = subnet.hostBGPMaxPrefixLen || DEFAULT_HOST_BGP_PREFIX_LEN;
   /** validateHostBGPPrefixLens, each problem at the field that holds the value (or the one inherited from). */
-  const checkLens = (what: string, of: Ipv4Prefix, min: number, max: number, minPath: Path, maxPath: Path) => {
-    if (min > max) report(`${what} min prefix length ${min} is greater than max prefix length ${max}`, minPath);
+  const checkLens = (what: string, of: Ipv4Prefix, min: number, max: number, minPath: Path, maxPath: Path, minSet: boolean) => {
+    if (min > max) report(`${what} min prefix length ${min} is greater than max prefix length ${max}`, minSet ? minPath : maxPath);
     else if (max > DEFAULT_HOST_BGP_PREFIX_LEN) report(`${what} max prefix length ${max} is greater than ${DEFAULT_HOST_BGP_PREFIX_LEN}`, maxPath);
     else if (min < of.length) report(`${what} min prefix length ${min} is shorter than the prefix length of ${formatPrefix(of)} (/${of.length})`, minPath);
   };
   const fieldPath = (field: 'hostBGPMinPrefixLen' | 'hostBGPMaxPrefixLen'): Path => (subnet[field] ? [...base, field] : [...base, 'hostBGP']);
-  checkLens('hostBGP', prefix, minLen, maxLen, fieldPath('hostBGPMinPrefixLen'), fieldPath('hostBGPMaxPrefixLen'));
+  checkLens('hostBGP', prefix, minLen, maxLen, fieldPath('hostBGPMinPrefixLen'), fieldPath('hostBGPMaxPrefixLen'), Boolean(subnet.hostBGPMinPrefixLen));
   if (extras.length > MAX_HOST_BGP_EXTRA_PREFIXES) report(`too many hostBGP extra prefixes (${extras.length}), maximum is ${MAX_HOST_BGP_EXTRA_PREFIXES}`, [...base, 'hostBGPExtraPrefixes']);
   for (const [key, lens] of extras) {
     const at: Path = [...base, 'hostBGPExtraPrefixes', key];
@@ -184,7 +184,7 @@ function checkHostBGPPrefixes(ctx: RuleContext, record: ObjectRecord, name: stri
       report(`hostBGP extra prefix ${key} is not in canonical form (${formatPrefix(extra)})`, at);
       continue;
     }
-    checkLens(`hostBGP extra prefix ${key}`, extra, lens?.minPrefixLen || minLen, lens?.maxPrefixLen || maxLen, lens?.minPrefixLen ? [...at, 'minPrefixLen'] : at, lens?.maxPrefixLen ? [...at, 'maxPrefixLen'] : at);
+    checkLens(`hostBGP extra prefix ${key}`, extra, lens?.minPrefixLen || minLen, lens?.maxPrefixLen || maxLen, lens?.minPrefixLen ? [...at, 'minPrefixLen'] : at, lens?.maxPrefixLen ? [...at, 'maxPrefixLen'] : at, Boolean(lens?.minPrefixLen));
     for (const reserved of reservedOverlaps(ctx.config, extra)) {
       report(`hostBGP extra prefix ${key} overlaps the reserved ${reserved.name} subnet ${reserved.cidr}`, at, 'SUBNET_RESERVED_OVERLAP');
     }
