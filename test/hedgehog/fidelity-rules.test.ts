@@ -87,6 +87,11 @@ const CASES: RuleCase[] = [
     invalid: peering('- ips:\n    - vpcSubnet: subnet-9'), code: 'REFERENCE_NOT_FOUND', needle: 'subnet-9', path: '$.spec.peering["vpc-0001"].expose[0].ips[0].vpcSubnet',
   },
   {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate ("one side of a peering using static NAT cannot peer with a side using stateful NAT")', what: 'static and stateful NAT on one side is accepted; across the sides refused',
+    valid: peering(`${portForward('22')}\n- ips:\n    - cidr: 10.1.1.0/24\n  as:\n    - cidr: 192.0.2.128/25\n  nat:\n    static: {}`),
+    invalid: peering(portForward('22'), '- ips:\n    - cidr: 10.1.2.0/24\n  as:\n    - cidr: 198.51.100.0/24\n  nat:\n    static: {}'), code: 'GATEWAY_NAT_INVALID', needle: 'peering:', after: 'kind: GatewayPeering', path: '$.spec.peering',
+  },
+  {
     go: 'gatewaypeering_types.go GatewayPeering.Validate ("at least one port forwarding rule must be set")', what: 'portForward needs at least one rule',
     valid: peering(portForward('22')),
     invalid: peering('- ips:\n    - cidr: 10.1.0.10/32\n  as:\n    - cidr: 192.0.2.10/32\n  nat:\n    portForward:\n      idleTimeout: 1m'), code: 'GATEWAY_NAT_INVALID', needle: 'portForward:', path: '$.spec.peering["vpc-0001"].expose[0].nat.portForward',

@@ -202,8 +202,9 @@ export function checkGatewayPeering(ctx: RuleContext, record: ObjectRecord): voi
     });
   }
   if (new Set(statefulSides).size > 1) report({ code: 'GATEWAY_NAT_INVALID', message: 'only one side of a peering may use stateful NAT (masquerade or port forwarding)', path: ['spec', 'peering'] });
-  if (statefulSides.length > 0 && staticSides.length > 0) {
-    report({ code: 'GATEWAY_NAT_INVALID', message: 'static NAT cannot be paired with stateful NAT', path: ['spec', 'peering'] });
+  // GatewayPeering.Validate refuses static NAT on one side with stateful NAT on the other; one side using both is accepted.
+  if (staticSides.some((side) => statefulSides.some((other) => other !== side))) {
+    report({ code: 'GATEWAY_NAT_INVALID', message: 'static NAT on one side cannot be paired with stateful NAT on the other', path: ['spec', 'peering'] });
   }
   checkPeeringACL(ctx, record, members, vpcs);
 }
