@@ -455,6 +455,11 @@ const SMALL_CASES: RuleCase[] = [
     valid: aclStatement('portRangeBegin: 443\nportRangeEnd: 443'),
     invalid: aclStatement('portRangeBegin: 443'), code: 'ACL_INVALID', needle: '443', path: '$.spec.inboundACL.statements[0].portRangeBegin',
   },
+  {
+    go: 'externalattachment_types.go ExternalAttachment.Validate ("tcpFilters can only be used with tcp": TCPFilters != nil)', what: 'an empty tcpFilters block needs tcp',
+    valid: aclStatement('tcpFilters: {}'),
+    invalid: aclStatement('tcpFilters: {}').replace('protocol: tcp', 'protocol: udp'), code: 'ACL_INVALID', needle: 'tcpFilters:', path: '$.spec.inboundACL.statements[0].tcpFilters',
+  },
 ];
 
 describe('fidelity rules: the smaller ones', () => {

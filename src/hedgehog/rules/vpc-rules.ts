@@ -451,8 +451,9 @@ function checkAcl(ctx: RuleContext, record: ObjectRecord, statements: NonNullabl
       else if (!statement.portRangeBegin || statement.portRangeBegin < 1 || (statement.portRangeEnd ?? 0) < statement.portRangeBegin) invalid('port range needs 1 <= begin <= end (a begin without an end is refused: the end is then 0)', 'portRangeBegin');
     }
     const filters = statement.tcpFilters;
-    if (filters && Object.values(filters).some(Boolean)) {
-      if (statement.protocol !== 'tcp') invalid('tcpFilters are allowed only for tcp', 'tcpFilters');
+    // ExternalAttachment.Validate: any tcpFilters block (`TCPFilters != nil`, even `{}`) needs tcp.
+    if (filters) {
+      if (statement.protocol !== 'tcp') invalid('tcpFilters are allowed only for tcp (even an empty block)', 'tcpFilters');
       const flagsSet = TCP_FLAGS.some((flag) => filters[flag] || filters[`not${flag[0]!.toUpperCase()}${flag.slice(1)}`]);
       if (filters.established && flagsSet) invalid('established cannot be combined with other TCP flags', 'tcpFilters');
       for (const flag of TCP_FLAGS) {
