@@ -78,6 +78,7 @@ export const FINDING_CODES = {
   VPC_SUBNET_INVALID: 'VPC subnet rules: CIDR, prefix length, host bits, inside the IPv4Namespace, gateway, VLAN present and inside the VLANNamespace.',
   VPC_DHCP_INVALID: 'VPC DHCP rules: relay vs enable, range, options, static leases.',
   VPC_PERMIT_INVALID: 'VPC permit lists need at least 2 distinct existing subnets.',
+  VPC_ATTACHMENT_INVALID: 'VPCAttachment rules: nativeVLAN on a hostBGP subnet; the `fabric.githedgehog.com/p2p-link` annotation is not an IPv4 /31.',
   VPC_STATIC_ROUTE_INVALID: 'Static route prefix must be a canonical CIDR with next hops.',
   EXTERNAL_INVALID: 'External rules: communities, static prefixes.',
   EXTERNAL_ATTACHMENT_INVALID: 'ExternalAttachment rules: BGP vs static fields.',
@@ -85,7 +86,8 @@ export const FINDING_CODES = {
   PEERING_INVALID: 'VPCPeering/ExternalPeering/GatewayPeering structure rules.',
   GATEWAY_INVALID: 'Gateway rules: interfaces, addresses, ASN, groups.',
   GATEWAY_NOT_HYDRATED: 'The gateway lacks protocolIP/vtepIP/vtepMAC/asn/neighbors/interface IPs (hhfab fills them).',
-  GATEWAY_NAT_INVALID: 'GatewayPeering expose/NAT rules.',
+  GATEWAY_NAT_INVALID: 'GatewayPeering expose rules: ips required unless default, one of cidr/not/vpcSubnet per entry, as and nat, NAT types, port forwarding ports.',
+  GATEWAY_ACL_INVALID: 'GatewayPeering ACL rule: name, from/to not members of the peering, cidr with vpcSubnet, a CIDR or port that does not parse.',
   GATEWAY_DISABLED: 'Gateway kinds need the fabric gateway to be enabled.',
   // Whole-fabric
   REFERENCE_NOT_FOUND: 'A referenced object (switch, server, group, namespace, VPC, subnet, connection, external...) does not exist.',

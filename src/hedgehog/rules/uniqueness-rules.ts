@@ -93,7 +93,7 @@ export function checkDeviceAddresses(ctx: RuleContext): void {
 
 export function checkVpcSubnetsAcrossVpcs(ctx: RuleContext): void {
   const vlans = new FirstOwner<string>();
-  const byIpv4Namespace = new Map<string, { prefix: Ipv4Prefix; item: { record: ObjectRecord; subnet: string } }[]>();
+  const byIpv4Namespace = new Map<string, { prefix: Ipv4Prefix; item: { record: ObjectRecord; subnet: string; label: string; path: (string | number)[] } }[]>();
   for (const record of ctx.all('VPC')) {
     const spec = (record.object as VPCObject).spec;
     const vlanNamespace = spec.vlanNamespace ?? 'default';
@@ -105,13 +105,16 @@ export function checkVpcSubnetsAcrossVpcs(ctx: RuleContext): void {
           }
         });
       }
+      const key = spec.ipv4Namespace ?? 'default';
+      const list = byIpv4Namespace.get(key) ?? [];
       const prefix = subnet?.subnet ? parseIpv4Prefix(subnet.subnet) : undefined;
-      if (prefix) {
-        const key = spec.ipv4Namespace ?? 'default';
-        const list = byIpv4Namespace.get(key) ?? [];
-        list.push({ prefix, item: { record, subnet: name } });
-        byIpv4Namespace.set(key, list);
+      if (prefix) list.push({ prefix, item: { record, subnet: name, label: `subnet ${name}`, path: ['spec', 'subnets', name, 'subnet'] } });
+      // VPC.Validate (fabric v0.129): hostBGP extra prefixes take part in the cross-VPC overlap check.
+      for (const extra of subnet?.hostBGP ? Object.keys(subnet.hostBGPExtraPrefixes ?? {}) : []) {
+        const parsed = parseIpv4Prefix(extra);
+        if (parsed) list.push({ prefix: parsed, item: { record, subnet: name, label: `hostBGP extra prefix ${extra} of subnet ${name}`, path: ['spec', 'subnets', name, 'hostBGPExtraPrefixes', extra] } });
       }
+      byIpv4Namespace.set(key, list);
     }
   }
   for (const [namespace, list] of byIpv4Namespace) {
@@ -119,7 +122,7 @@ export function checkVpcSubnetsAcrossVpcs(ctx: RuleContext): void {
       if (item.record === other.record) continue; // reported by the VPC's own rule
       // Report on the object loaded later, naming the earlier one.
       const [later, earlier] = item.record.order > other.record.order ? [item, other] : [other, item];
-      ctx.report(later.record, { code: 'SUBNET_OVERLAP', message: `subnet ${later.subnet} overlaps subnet ${earlier.subnet} of VPC ${earlier.record.name} in IPv4Namespace ${namespace}`, path: ['spec', 'subnets', later.subnet, 'subnet'] });
+      ctx.report(later.record, { code: 'SUBNET_OVERLAP', message: `${later.label} overlaps ${earlier.label} of VPC ${earlier.record.name} in IPv4Namespace ${namespace}`, path: later.path });
     }
   }
 }

@@ -2,6 +2,8 @@
  * Rules for vpc.githedgehog.com kinds (reference §5): IPv4Namespace, VPC, VPCAttachment,
  * VPCPeering, External, ExternalAttachment, ExternalPeering.
  */
+// netip.ParseAddr reads IPv6 with a zone (`fe80::1%eth0`); node's isIPv6 does too.
+import { isIPv6 } from 'node:net';
 import { connectionEndpoints, connectionTypesOf, switchesOf } from '../connection.ts';
 import { findOverlaps, formatPrefix, isCanonicalPrefix, isIpv6Address, isIpv6Prefix, normalizeMac, parseIpv4, parseIpv4Prefix, prefixContains, prefixesOverlap, prefixWithin, type Ipv4Prefix } from '../ip.ts';
 import { DHCP_OPTION_DEFAULTS } from '../defaults.ts';
@@ -11,7 +13,7 @@ import type {
   ConnectionObject, ExternalAttachmentObject, ExternalObject, ExternalPeeringObject, IPv4NamespaceObject, SwitchObject,
   VLANNamespaceObject, VPCAttachmentObject, VPCObject, VPCPeeringObject,
 } from '../schemas.ts';
-import type { ObjectRecord, RuleContext } from '../rule-context.ts';
+import { rawListIndex, type ObjectRecord, type RuleContext } from '../rule-context.ts';
 
 type Path = (string | number)[];
 
@@ -75,7 +77,7 @@ export function checkVpc(ctx: RuleContext, record: ObjectRecord): void {
   if (subnets.length < 1 || subnets.length > 20) {
     report({ code: 'SCHEMA_RANGE', message: `a VPC needs 1 to 20 subnets, found ${subnets.length}`, path: ['spec', 'subnets'] });
   }
-  const parsedSubnets: { prefix: Ipv4Prefix; item: string }[] = [];
+  const parsedSubnets: { prefix: Ipv4Prefix; item: { label: string; path: Path } }[] = [];
   const vlans = new Map<number, string>();
   for (const [name, subnet] of subnets) {
     const base: Path = ['spec', 'subnets', name];
@@ -97,7 +99,8 @@ export function checkVpc(ctx: RuleContext, record: ObjectRecord): void {
     if (ipv4Namespace && !namespacePrefixes.some((outer) => prefixWithin(prefix, outer))) {
       report({ code: 'VPC_SUBNET_INVALID', message: `subnet ${name}: ${subnet.subnet} is not inside any subnet of IPv4Namespace ${ipv4Namespace.name}`, path: [...base, 'subnet'] });
     }
-    parsedSubnets.push({ prefix, item: name });
+    parsedSubnets.push({ prefix, item: { label: `subnet ${name}`, path: [...base, 'subnet'] } });
+    checkHostBGPPrefixes(ctx, record, name, subnet, prefix, base, ipv4Namespace?.name, ipv4Namespace ? namespacePrefixes : undefined, parsedSubnets);
 
     const gateway = subnet.gateway ? parseIpv4(subnet.gateway) : undefined;
     if (subnet.gateway && (gateway === undefined || !prefixContains(prefix, gateway))) {
@@ -119,7 +122,7 @@ export function checkVpc(ctx: RuleContext, record: ObjectRecord): void {
     checkDhcp(ctx, record, name, subnet, prefix, gateway, base);
   }
   for (const { item, other } of findOverlaps(parsedSubnets)) {
-    report({ code: 'SUBNET_OVERLAP', message: `subnet ${item} overlaps subnet ${other} of the same VPC`, path: ['spec', 'subnets', item, 'subnet'] });
+    report({ code: 'SUBNET_OVERLAP', message: `${item.label} overlaps ${other.label} of the same VPC`, path: item.path });
   }
 
   (spec.permit ?? []).forEach((list, index) => {
@@ -136,6 +139,60 @@ export function checkVpc(ctx: RuleContext, record: ObjectRecord): void {
     if (!prefix || !isCanonicalPrefix(prefix)) report({ code: 'VPC_STATIC_ROUTE_INVALID', message: `static route prefix ${route.prefix ?? '(missing)'} must be a canonical CIDR`, path: [...path, 'prefix'] });
     if (!route.nextHops || route.nextHops.length === 0) report({ code: 'VPC_STATIC_ROUTE_INVALID', message: 'static route needs at least one next hop', path: [...path, 'nextHops'] });
   });
+}
+
+type VpcSubnet = NonNullable<NonNullable<VPCObject['spec']['subnets']>[string]>;
+
+/** vpc_types.go `MaxHostBGPExtraPrefixes` and `DefaultHostBGPPrefixLen`. */
+const MAX_HOST_BGP_EXTRA_PREFIXES = 100;
+const DEFAULT_HOST_BGP_PREFIX_LEN = 32;
+
+/**
+ * VPC.Validate on the 26.03 hostBGP fields (fabric v0.129): prefix lengths (`HostBGPPrefixLens`,
+ * `HostBGPExtraPrefixLens`, `validateHostBGPPrefixLens`) and the extra prefixes, which join the
+ * VPC's subnets for the overlap checks. Ordinary subnets may set none of them.
+ */
+function checkHostBGPPrefixes(ctx: RuleContext, record: ObjectRecord, name: string, subnet: VpcSubnet, prefix: Ipv4Prefix, base: Path, namespaceName: string | undefined, namespacePrefixes: Ipv4Prefix[] | undefined, parsed: { prefix: Ipv4Prefix; item: { label: string; path: Path } }[]): void {
+  const report = (message: string, path: Path, code: 'VPC_SUBNET_INVALID' | 'SUBNET_RESERVED_OVERLAP' = 'VPC_SUBNET_INVALID') => ctx.report(record, { code, message: `subnet ${name}: ${message}`, path });
+  const extras = Object.entries(subnet.hostBGPExtraPrefixes ?? {});
+  if (!subnet.hostBGP) {
+    if (extras.length > 0) report('hostBGPExtraPrefixes can be set only on a hostBGP subnet', [...base, 'hostBGPExtraPrefixes']);
+    for (const field of ['hostBGPMinPrefixLen', 'hostBGPMaxPrefixLen'] as const) {
+      if (subnet[field]) report(`${field} can be set only on a hostBGP subnet`, [...base, field]);
+    }
+    return;
+  }
+  const minLen = subnet.hostBGPMinPrefixLen || DEFAULT_HOST_BGP_PREFIX_LEN;
+  const maxLen = subnet.hostBGPMaxPrefixLen || DEFAULT_HOST_BGP_PREFIX_LEN;
+  /** validateHostBGPPrefixLens, each problem at the field that holds the value (or the one inherited from). */
+  const checkLens = (what: string, of: Ipv4Prefix, min: number, max: number, minPath: Path, maxPath: Path, minSet: boolean) => {
+    if (min > max) report(`${what} min prefix length ${min} is greater than max prefix length ${max}`, minSet ? minPath : maxPath);
+    else if (max > DEFAULT_HOST_BGP_PREFIX_LEN) report(`${what} max prefix length ${max} is greater than ${DEFAULT_HOST_BGP_PREFIX_LEN}`, maxPath);
+    else if (min < of.length) report(`${what} min prefix length ${min} is shorter than the prefix length of ${formatPrefix(of)} (/${of.length})`, minPath);
+  };
+  const fieldPath = (field: 'hostBGPMinPrefixLen' | 'hostBGPMaxPrefixLen'): Path => (subnet[field] ? [...base, field] : [...base, 'hostBGP']);
+  checkLens('hostBGP', prefix, minLen, maxLen, fieldPath('hostBGPMinPrefixLen'), fieldPath('hostBGPMaxPrefixLen'), Boolean(subnet.hostBGPMinPrefixLen));
+  if (extras.length > MAX_HOST_BGP_EXTRA_PREFIXES) report(`too many hostBGP extra prefixes (${extras.length}), maximum is ${MAX_HOST_BGP_EXTRA_PREFIXES}`, [...base, 'hostBGPExtraPrefixes']);
+  for (const [key, lens] of extras) {
+    const at: Path = [...base, 'hostBGPExtraPrefixes', key];
+    const extra = parseIpv4Prefix(key);
+    if (!extra) {
+      report(`hostBGP extra prefix ${key} is not an IPv4 prefix`, at);
+      continue;
+    }
+    if (!isCanonicalPrefix(extra)) {
+      report(`hostBGP extra prefix ${key} is not in canonical form (${formatPrefix(extra)})`, at);
+      continue;
+    }
+    checkLens(`hostBGP extra prefix ${key}`, extra, lens?.minPrefixLen || minLen, lens?.maxPrefixLen || maxLen, lens?.minPrefixLen ? [...at, 'minPrefixLen'] : at, lens?.maxPrefixLen ? [...at, 'maxPrefixLen'] : at, Boolean(lens?.minPrefixLen));
+    for (const reserved of reservedOverlaps(ctx.config, extra)) {
+      report(`hostBGP extra prefix ${key} overlaps the reserved ${reserved.name} subnet ${reserved.cidr}`, at, 'SUBNET_RESERVED_OVERLAP');
+    }
+    if (namespacePrefixes && !namespacePrefixes.some((outer) => prefixWithin(extra, outer))) {
+      report(`hostBGP extra prefix ${key} is not inside any subnet of IPv4Namespace ${namespaceName}`, at);
+    }
+    parsed.push({ prefix: extra, item: { label: `hostBGP extra prefix ${key} of subnet ${name}`, path: at } });
+  }
 }
 
 function checkDhcp(ctx: RuleContext, record: ObjectRecord, name: string, subnet: NonNullable<NonNullable<VPCObject['spec']['subnets']>[string]>, prefix: Ipv4Prefix, gateway: number | undefined, base: Path): void {
@@ -167,6 +224,14 @@ function checkDhcp(ctx: RuleContext, record: ObjectRecord, name: string, subnet:
   }
   if (start !== undefined && end !== undefined && start >= end) report(`DHCP range start ${dhcp.range?.start} must be below end ${dhcp.range?.end}`, [...path, 'range', 'start']);
   if (dhcp.options) {
+    // VPC.Validate: each DNS and time server must be what netip.ParseAddr reads (IPv4 or IPv6).
+    for (const [field, label] of [['dnsServers', 'DNS server'], ['timeServers', 'time server']] as const) {
+      (dhcp.options[field] ?? []).forEach((server, index) => {
+        if (parseIpv4(server) !== undefined || isIPv6(server)) return;
+        const listPath: Path = [...path, 'options', field];
+        report(`${label} ${server} is not an IP address`, [...listPath, rawListIndex(record, listPath, (item) => item === server, index)]);
+      });
+    }
     if ((dhcp.options.leaseTimeSeconds ?? DHCP_OPTION_DEFAULTS.leaseTimeSeconds) < 1) report('DHCP leaseTimeSeconds must be at least 1', [...path, 'options', 'leaseTimeSeconds']);
     (dhcp.options.advertisedRoutes ?? []).forEach((route, index) => {
       if (!route.destination || !parseIpv4Prefix(route.destination)) report(`advertised route destination ${route.destination ?? ''} must be a CIDR`, [...path, 'options', 'advertisedRoutes', index, 'destination']);
@@ -186,10 +251,23 @@ function checkDhcp(ctx: RuleContext, record: ObjectRecord, name: string, subnet:
   }
 }
 
+/** vpc/v1beta1 `AnnotationVPCAttachmentP2PLink`. */
+const P2P_LINK_ANNOTATION = 'fabric.githedgehog.com/p2p-link';
+
 export function checkVpcAttachment(ctx: RuleContext, record: ObjectRecord): void {
   const spec = (record.object as VPCAttachmentObject).spec;
   const report = (finding: Parameters<RuleContext['report']>[1]) => ctx.report(record, finding);
   const [vpcName = '', subnetName = ''] = (spec.subnet ?? '').split('/', 2);
+  // VPCAttachment.Validate: the p2p-link annotation, when present, is an IPv4 /31 prefix.
+  const annotations = (record.raw as { metadata?: { annotations?: unknown } }).metadata?.annotations;
+  if (annotations !== null && typeof annotations === 'object' && Object.hasOwn(annotations, P2P_LINK_ANNOTATION)) {
+    const value = (annotations as Record<string, unknown>)[P2P_LINK_ANNOTATION];
+    const text = typeof value === 'string' ? value : '';
+    const p2p = parseIpv4Prefix(text);
+    if (!p2p || p2p.length !== 31) {
+      report({ code: 'VPC_ATTACHMENT_INVALID', message: text === '' ? `annotation ${P2P_LINK_ANNOTATION} is empty; it must be an IPv4 /31 prefix` : `annotation ${P2P_LINK_ANNOTATION} ${text} must be an IPv4 /31 prefix`, path: ['metadata', 'annotations', P2P_LINK_ANNOTATION] });
+    }
+  }
   let vpc: VPCObject | undefined;
   if (!vpcName) {
     report({ code: 'SCHEMA_REQUIRED', message: 'subnet is required, written <vpc>/<subnet>', path: ['spec', 'subnet'] });
@@ -216,6 +294,8 @@ export function checkVpcAttachment(ctx: RuleContext, record: ObjectRecord): void
   const mode = vpc.spec.mode ?? '';
   if (type === 'eslag' && mode !== '') report({ code: 'REFERENCE_WRONG_TYPE', message: `eslag connections can attach only L2VNI VPCs; ${vpcName} is ${mode}`, path: ['spec', 'connection'] });
   if (vpc.spec.subnets?.[subnetName]?.hostBGP && type !== 'unbundled') report({ code: 'REFERENCE_WRONG_TYPE', message: `hostBGP subnet ${spec.subnet} can be attached only to unbundled connections`, path: ['spec', 'connection'] });
+  // VPCAttachment.Validate (fabric v0.129): "native VLAN is not supported for hostBGP subnets".
+  if (vpc.spec.subnets?.[subnetName]?.hostBGP && spec.nativeVLAN) report({ code: 'VPC_ATTACHMENT_INVALID', message: `hostBGP subnet ${spec.subnet} cannot be attached with nativeVLAN (hostBGP subnets carry no VLAN)`, path: ['spec', 'nativeVLAN'] });
   const vlanNamespace = vpc.spec.vlanNamespace ?? 'default';
   for (const switchName of switchesOf(connectionEndpoints(connection.spec, type))) {
     const sw = (ctx.lookup('Switch', record.namespace, switchName)?.object as SwitchObject | undefined)?.spec;
@@ -278,7 +358,8 @@ export function checkExternal(ctx: RuleContext, record: ObjectRecord): void {
     const value = spec[field];
     if (!value) continue;
     if (spec.static) report({ code: 'EXTERNAL_INVALID', message: `static externals must not set ${field}`, path: ['spec', field] });
-    if (value.split(':').some((part) => Number(part) > COMMUNITY_PART_MAX)) report({ code: 'EXTERNAL_INVALID', message: `${field} ${value} must be <0-65535>:<0-65535>`, path: ['spec', field] });
+    // External.Validate `communityCheck`: each half 0-65535, written without leading zeros (`65102:0500` is refused).
+    if (value.split(':').some((part) => Number(part) > COMMUNITY_PART_MAX || !/^(0|[1-9][0-9]*)$/.test(part))) report({ code: 'EXTERNAL_INVALID', message: `${field} ${value} must be <0-65535>:<0-65535>, without leading zeros`, path: ['spec', field] });
   }
   if (spec.static) {
     const prefixes = spec.static.prefixes ?? [];
@@ -367,11 +448,12 @@ function checkAcl(ctx: RuleContext, record: ObjectRecord, statements: NonNullabl
     const ports = statement.portRangeBegin || statement.portRangeEnd;
     if (ports) {
       if (statement.protocol !== 'tcp' && statement.protocol !== 'udp') invalid('port ranges are allowed only for tcp and udp', 'portRangeBegin');
-      else if (!statement.portRangeBegin || statement.portRangeBegin < 1 || (statement.portRangeEnd ?? statement.portRangeBegin) < statement.portRangeBegin) invalid('port range needs 1 <= begin <= end', 'portRangeBegin');
+      else if (!statement.portRangeBegin || statement.portRangeBegin < 1 || (statement.portRangeEnd ?? 0) < statement.portRangeBegin) invalid('port range needs 1 <= begin <= end (a begin without an end is refused: the end is then 0)', 'portRangeBegin');
     }
     const filters = statement.tcpFilters;
-    if (filters && Object.values(filters).some(Boolean)) {
-      if (statement.protocol !== 'tcp') invalid('tcpFilters are allowed only for tcp', 'tcpFilters');
+    // ExternalAttachment.Validate: any tcpFilters block (`TCPFilters != nil`, even `{}`) needs tcp.
+    if (filters) {
+      if (statement.protocol !== 'tcp') invalid('tcpFilters are allowed only for tcp (even an empty block)', 'tcpFilters');
       const flagsSet = TCP_FLAGS.some((flag) => filters[flag] || filters[`not${flag[0]!.toUpperCase()}${flag.slice(1)}`]);
       if (filters.established && flagsSet) invalid('established cannot be combined with other TCP flags', 'tcpFilters');
       for (const flag of TCP_FLAGS) {
