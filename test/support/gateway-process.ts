@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 
 /** The gateway as a user runs it: the real entry point in its own process, set up only by environment. */
 export interface GatewayProcess {
@@ -71,4 +73,34 @@ export async function runEntry(
   clearTimeout(timer);
   await Promise.all([stdoutDone, stderrDone]);
   return { code, stdout, stderr };
+}
+
+/** What `watchOperation` reports of an operation. */
+export interface OperationUpdate {
+  status: string;
+  phase: string;
+}
+
+/** True once an operation has ended (neither PENDING nor IN_PROGRESS). */
+export const operationFinished = (update: { status: string }) => !['PENDING', 'IN_PROGRESS'].includes(update.status);
+
+/**
+ * Resolves with the first `syncOperationUpdated` update of a gateway at `url` that `until`
+ * accepts (a graphql-ws subscription: no polling); `token` is sent as the Bearer token.
+ */
+export function watchOperation(url: string, token: string | null, id: string, until: (update: OperationUpdate) => boolean): Promise<OperationUpdate> {
+  const client = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: token ? { authorization: `Bearer ${token}` } : {} });
+  return new Promise<OperationUpdate>((resolve, reject) => {
+    client.subscribe<{ syncOperationUpdated: OperationUpdate }>(
+      { query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status phase } }`, variables: { id } },
+      {
+        next: (message) => {
+          const update = message.data!.syncOperationUpdated;
+          if (until(update)) resolve(update);
+        },
+        error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+        complete: () => {},
+      },
+    );
+  }).finally(() => void client.dispose());
 }

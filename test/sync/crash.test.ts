@@ -9,11 +9,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { gitBlobOid } from '../../src/hedgehog/canonical.ts';
-import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
+import { operationFinished, startGatewayProcess, watchOperation, type GatewayProcess, type OperationUpdate } from '../support/gateway-process.ts';
 import { createTestDatabase, queryDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
 import { createBareRepository, gitLog, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { fileOf, vlanNamespace, yamlOf } from './support.ts';
@@ -68,25 +66,8 @@ async function graphql<T = any>(url: string, query: string, variables: Record<st
   return result.data as T;
 }
 
-/** Resolves with the operation's updates until `until` says stop (no polling: a subscription). */
-function watchOperation(url: string, id: string, until: (update: { status: string; phase: string }) => boolean) {
-  const client = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: token ? { authorization: `Bearer ${token}` } : {} });
-  return new Promise<{ status: string; phase: string }>((resolve, reject) => {
-    client.subscribe<{ syncOperationUpdated: { status: string; phase: string } }>(
-      { query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status phase } }`, variables: { id } },
-      {
-        next: (message) => {
-          const update = message.data!.syncOperationUpdated;
-          if (until(update)) resolve(update);
-        },
-        error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
-        complete: () => {},
-      },
-    );
-  }).finally(() => void client.dispose());
-}
-
-const finished = (update: { status: string }) => !['PENDING', 'IN_PROGRESS'].includes(update.status);
+const watch = (url: string, id: string, until: (update: OperationUpdate) => boolean) => watchOperation(url, token, id, until);
+const finished = operationFinished;
 
 it('a gateway killed during a large push is consistent after a restart; the commit is made once', async () => {
   const remote = await createBareRepository();
@@ -98,7 +79,7 @@ it('a gateway killed during a large push is consistent after a restart; the comm
   const { createFabric } = await graphql(first.url, `mutation($repo: ID!) { createFabric(input: { name: "crash-fabric", gitRepositoryId: $repo }) { id } }`, { repo: createGitRepository.id });
   const fabricId = createFabric.id as string;
   const pull = (await graphql(first.url, `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: fabricId })).syncFabric.id;
-  expect(await watchOperation(first.url, pull, finished)).toMatchObject({ status: 'COMPLETED' });
+  expect(await watch(first.url, pull, finished)).toMatchObject({ status: 'COMPLETED' });
 
   // Many drafts, written straight into the database (the API would validate each one: slow here).
   await queryDatabase(databaseUrl, `
@@ -108,7 +89,7 @@ it('a gateway killed during a large push is consistent after a restart; the comm
       from generate_series(1, ${DRAFTS}) as i`, [fabricId]);
 
   const push = (await graphql(first.url, `mutation($id: ID!) { commitChanges(fabricId: $id, message: "bulk") { id } }`, { id: fabricId })).commitChanges.id as string;
-  const cut = await watchOperation(first.url, push, (update) => update.phase === 'committing' || finished(update));
+  const cut = await watch(first.url, push, (update) => update.phase === 'committing' || finished(update));
   expect(cut).toMatchObject({ status: 'IN_PROGRESS', phase: 'committing' });
   first.child.kill('SIGKILL');
   await first.exited;
@@ -120,7 +101,7 @@ it('a gateway killed during a large push is consistent after a restart; the comm
     expect(recovered.syncOperation.errorMessage).toMatch(/^interrupted: /);
 
     const retry = (await graphql(second.url, `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PUSH) { id } }`, { id: fabricId })).syncFabric.id as string;
-    expect(await watchOperation(second.url, retry, finished)).toMatchObject({ status: 'COMPLETED' });
+    expect(await watch(second.url, retry, finished)).toMatchObject({ status: 'COMPLETED' });
 
     // Exactly one commit after the seed carries the drafts, whichever side of the commit the kill fell on.
     const commits = await gitLog(remote, 'main');

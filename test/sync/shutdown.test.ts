@@ -15,12 +15,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createClient } from 'graphql-ws';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { stringify } from 'yaml';
-import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
+import { operationFinished, startGatewayProcess, watchOperation, type GatewayProcess, type OperationUpdate } from '../support/gateway-process.ts';
 import { createTestDatabase, queryDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
 import { branchHead, createBareRepository, createDeferred, git, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
@@ -73,25 +71,8 @@ async function graphql<T = any>(url: string, query: string, variables: Record<st
 
 type Update = { status: string; phase: string };
 
-/** Resolves with the first update `until` accepts (a subscription: no polling). */
-function watchOperation(url: string, id: string, until: (update: Update) => boolean): Promise<Update> {
-  const client = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
-  return new Promise<Update>((resolve, reject) => {
-    client.subscribe<{ syncOperationUpdated: Update }>(
-      { query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status phase } }`, variables: { id } },
-      {
-        next: (message) => {
-          const update = message.data!.syncOperationUpdated;
-          if (until(update)) resolve(update);
-        },
-        error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
-        complete: () => {},
-      },
-    );
-  }).finally(() => void client.dispose());
-}
-
-const finished = (update: { status: string }) => !['PENDING', 'IN_PROGRESS'].includes(update.status);
+const watch = (url: string, id: string, until: (update: OperationUpdate) => boolean) => watchOperation(url, token, id, until);
+const finished = operationFinished;
 
 /** A fabric's queue that a dead process left locked never starts: this bounds the wait with a clear failure. */
 async function completesSoon(gateway: GatewayProcess, id: string): Promise<Update> {
@@ -100,7 +81,7 @@ async function completesSoon(gateway: GatewayProcess, id: string): Promise<Updat
     timer = setTimeout(() => reject(new Error(`operation ${id} did not finish within 60 s of the restart (its fabric's queue is stuck):\n${gateway.lines.join('\n')}`)), 20_000);
   });
   try {
-    return await Promise.race([watchOperation(gateway.url, id, finished), stuck]);
+    return await Promise.race([watch(gateway.url, id, finished), stuck]);
   } finally {
     clearTimeout(timer);
   }
@@ -198,7 +179,7 @@ describe(`a gateway stopped during an operation (${testDatabaseKind})`, () => {
       const { createFabric } = await graphql(first.url, `mutation($repo: ID!) { createFabric(input: { name: "shutdown-fabric", gitRepositoryId: $repo }) { id } }`, { repo: createGitRepository.id });
       fabricId = createFabric.id;
       const pull = (await graphql(first.url, `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: fabricId })).syncFabric.id;
-      expect(await watchOperation(first.url, pull, finished)).toMatchObject({ status: 'COMPLETED' });
+      expect(await watch(first.url, pull, finished)).toMatchObject({ status: 'COMPLETED' });
     } finally {
       first.child.kill('SIGTERM');
       await first.exited;
@@ -217,7 +198,7 @@ describe(`a gateway stopped during an operation (${testDatabaseKind})`, () => {
       const gateway = await startGateway({ detached: signal === 'SIGINT' });
       const ingestion = (await graphql(gateway.url, `mutation($id: ID!) { ingestRaw(fabricId: $id) { id } }`, { id: fabricId })).ingestRaw.id as string;
       // Reading and validating a thousand documents: the signal comes while git reads them, before the commit.
-      const cut = await watchOperation(gateway.url, ingestion, (update) => BEFORE_COMMIT.includes(update.phase) || finished(update));
+      const cut = await watch(gateway.url, ingestion, (update) => BEFORE_COMMIT.includes(update.phase) || finished(update));
       expect(cut).toMatchObject({ status: 'IN_PROGRESS', phase: expect.toBeOneOf(BEFORE_COMMIT) });
       const code = await stopWith(gateway, signal);
       if (signal !== 'SIGKILL') expect({ code, log: gateway.lines.filter((line) => /"level":(50|60)/.test(line)) }).toEqual({ code: 0, log: [] });
@@ -251,7 +232,7 @@ describe(`a gateway stopped during an operation (${testDatabaseKind})`, () => {
     // After the start: the embedded database is served only while the gateway runs.
     await insertDrafts('sigterm');
     const push = (await graphql(gateway.url, `mutation($id: ID!) { commitChanges(fabricId: $id, message: "bulk") { id } }`, { id: fabricId })).commitChanges.id as string;
-    const cut = await watchOperation(gateway.url, push, (update) => update.phase === 'committing' || finished(update));
+    const cut = await watch(gateway.url, push, (update) => update.phase === 'committing' || finished(update));
     expect(cut).toMatchObject({ status: 'IN_PROGRESS', phase: 'committing' });
     const code = await stopWith(gateway, 'SIGTERM');
     expect({ code, log: gateway.lines.filter((line) => /"level":(50|60)/.test(line)) }).toEqual({ code: 0, log: [] });
@@ -470,14 +451,30 @@ describe('an end the database refuses to store', () => {
   it('is recorded as a plain failure saying so, never left in progress', async () => {
     const env = await tAdapters[0]!.start();
     try {
-      // A failure whose reason PostgreSQL cannot store (U+0000 in text): the row must still end.
+      // The database refuses the end as reported (a trigger stands in for any refusal): the row
+      // must still end, with a reason the database takes.
+      await queryDatabase(env.t.database.url, `create or replace function shutdown_test_refuse() returns trigger language plpgsql as $$ begin if new.error_message like '%refuse-me%' then raise exception 'injected: the database refused the end'; end if; return new; end $$`);
+      await queryDatabase(env.t.database.url, 'create trigger shutdown_test_refuse before update on sync_operation for each row execute function shutdown_test_refuse()');
+      env.t.app.dependencies.operationHandlers.pull = async () => {
+        throw new Error('a reason to refuse-me');
+      };
+      const pulled = await within(30_000, 'the operation was never recorded', sync(env.t, env.fabricId, 'PULL'));
+      expect(pulled.status).toBe('FAILED');
+      expect(pulled.errorMessage).toMatch(/^the end of this operation could not be recorded: /);
+    } finally {
+      await env.stop();
+    }
+  }, 60_000);
+
+  it('keeps a reason with U+0000 in it, escaped, and ends the operation', async () => {
+    const env = await tAdapters[0]!.start();
+    try {
       env.t.app.dependencies.operationHandlers.pull = async () => {
         throw new Error('a reason with a \u0000 in it');
       };
       const pulled = await within(30_000, 'the operation was never recorded', sync(env.t, env.fabricId, 'PULL'));
       expect(pulled.status).toBe('FAILED');
-      expect(pulled.errorMessage).toMatch(/^the end of this operation could not be recorded: /);
-      expect(pulled.errorMessage).not.toContain('\u0000');
+      expect(pulled.errorMessage).toBe('a reason with a \\u0000 in it');
     } finally {
       await env.stop();
     }
