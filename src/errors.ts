@@ -36,8 +36,11 @@ export const notFound = (what: string, id: string) =>
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** True when `text` is a row id: our ids are UUIDs. */
+export const isUuid = (text: string): boolean => UUID.test(text);
+
 /** Ids are UUIDs; anything else cannot name a row, so it is "not found" rather than a database error. */
 export function requireId(what: string, id: string): string {
-  if (!UUID.test(id)) throw notFound(what, id);
+  if (!isUuid(id)) throw notFound(what, id);
   return id;
 }

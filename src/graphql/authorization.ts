@@ -16,6 +16,7 @@ import { actorMayTouchFabric, roleAllows, type Actor } from '../auth/tokens.ts';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 import { ResourceSchema } from '../resource/resource.entity.ts';
 import { SyncOperationSchema } from '../sync/sync-operation.entity.ts';
+import { isUuid } from '../errors.ts';
 import type { GraphQLContext } from './context.ts';
 
 interface RootField {
@@ -89,15 +90,13 @@ async function fabricIdsOf(em: EntityManager, field: RootField & { args: Record<
       ids.push(...fabrics.map((fabric) => fabric.id), ...(fabrics.length < new Set(values).size ? [UNKNOWN] : []));
     } else {
       const schema = scope.via === 'resourceId' ? ResourceSchema : SyncOperationSchema;
-      const uuids = [...new Set(values.filter((id) => UUID.test(id)))];
+      const uuids = [...new Set(values.filter(isUuid))];
       const rows = uuids.length > 0 ? await em.find(schema as typeof ResourceSchema, { id: { $in: uuids } }, { fields: ['fabric'] }) : [];
       ids.push(...rows.map((row) => row.fabric.id), ...(rows.length < new Set(values).size ? [UNKNOWN] : []));
     }
   }
   return ids;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AuthorizationOptions {
   mutationRateLimiter: RateLimiter;
