@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import type { SyncOperation } from './sync-operation.entity.ts';
-import type { SyncOperationService } from './sync-operation.service.ts';
+import type { OperationChange, OperationEventInput, SyncOperationService } from './sync-operation.service.ts';
 
 /**
  * Runs sync operations outside the GraphQL request that asked for them, one at a time per fabric.
@@ -128,11 +128,11 @@ export async function runOperation(
 ): Promise<void> {
   const { operations, operation } = context;
   await operations.update(operation, { status: 'in_progress', startedAt: new Date(), phase: 'starting' });
-  let change: OperationEnd;
-  let events: OperationEvent[];
+  let change: OperationChange;
+  let events: OperationEventInput[];
   try {
     const result = (await steps(context)) ?? {};
-    change = { ...result, status: 'completed', phase: 'done', completedAt: new Date() } as OperationEnd;
+    change = { ...result, status: 'completed', phase: 'done', completedAt: new Date() } as OperationChange;
     events = [{ message: 'completed' }];
   } catch (error) {
     ({ change, events } = failureOf(operation, error, context.signal));
@@ -140,16 +140,14 @@ export async function runOperation(
   await recordEnd(context, change, events);
 }
 
-type OperationEnd = Parameters<SyncOperationService['update']>[1];
-type OperationEvent = Parameters<SyncOperationService['update']>[2] extends (infer E)[] | undefined ? E : never;
 
-function failureOf(operation: SyncOperation, error: unknown, signal: AbortSignal): { change: OperationEnd; events: OperationEvent[] } {
+function failureOf(operation: SyncOperation, error: unknown, signal: AbortSignal): { change: OperationChange; events: OperationEventInput[] } {
   const message = error instanceof Error ? error.message : String(error);
   // Set in memory as soon as a commit lands, even when recording it is what failed.
   const landed = operation.commitSha ? `; commit ${operation.commitSha} landed, and the next pull records it` : '';
   if (stoppedByShutdown(signal)) {
     const reason = `interrupted by shutdown during "${operation.phase}"${landed || '; the next operation on this fabric starts from the last recorded commit'}`;
-    const events: OperationEvent[] = [{ level: 'error', message: reason }];
+    const events: OperationEventInput[] = [{ level: 'error', message: reason }];
     // What the step was doing when it stopped, if it stopped with an error of its own.
     if (!(error instanceof OperationCancelledError)) events.unshift({ level: 'warning', message: `while stopping: ${message}` });
     return { change: { status: 'failed', completedAt: new Date(), errorMessage: reason, commitSha: operation.commitSha }, events };
@@ -164,7 +162,7 @@ function failureOf(operation: SyncOperation, error: unknown, signal: AbortSignal
 /** Delays between attempts to record an operation's end while the database is unreachable. */
 const RECORD_RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
 
-async function recordEnd(context: OperationContext, change: OperationEnd, events: OperationEvent[]): Promise<void> {
+async function recordEnd(context: OperationContext, change: OperationChange, events: OperationEventInput[]): Promise<void> {
   const { operations, operation } = context;
   try {
     await operations.update(operation, change, events);
@@ -185,7 +183,8 @@ async function recordEnd(context: OperationContext, change: OperationEnd, events
         // The database is back (or never left): once more, then, if it refuses this end itself, a plain failure.
         const refusal = await operations.settle(operation.id, change, events).then(() => null, (again: unknown) => (again instanceof Error ? again.message : String(again)));
         if (refusal === null) return;
-        const refused = `the end of this operation could not be recorded: ${refusal}`.replaceAll('\u0000', '\uFFFD');
+        // settle() stores the reason escaped where it quotes text the database cannot hold.
+        const refused = `the end of this operation could not be recorded: ${refusal}`;
         await operations.settle(operation.id, { status: 'failed', completedAt: new Date(), errorMessage: refused, commitSha: operation.commitSha }, [{ level: 'error', message: refused }])
           .catch((again: unknown) => context.logger?.error({ operationId: operation.id, err: again instanceof Error ? again.message : String(again) }, 'could not record the end of an operation'));
         return;

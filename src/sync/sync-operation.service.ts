@@ -13,7 +13,8 @@ import {
   type SyncOperation,
 } from './sync-operation.entity.ts';
 
-type OperationChange = Partial<Pick<SyncOperation,
+/** What a step may change on an operation. */
+export type OperationChange = Partial<Pick<SyncOperation,
   'status' | 'phase' | 'progressDone' | 'progressTotal' | 'startedAt' | 'completedAt' | 'details' | 'errorMessage'
   | 'filesProcessed' | 'filesCreated' | 'filesUpdated' | 'filesDeleted' | 'commitSha' | 'pullRequestUrl'>>;
 
@@ -23,8 +24,15 @@ const OPERATION_FIELDS = [
   'filesProcessed', 'filesCreated', 'filesUpdated', 'filesDeleted', 'commitSha', 'pullRequestUrl',
 ] as const satisfies readonly (keyof SyncOperation)[];
 
+/** One log line of an operation. */
+export interface OperationEventInput {
+  level?: SyncEvent['level'];
+  message: string;
+  path?: string | null;
+}
+
 /** Log lines and error messages quote input (a name, a finding, a database error): kept storable. */
-function storableEvent(event: { level?: SyncEvent['level']; message: string; path?: string | null }) {
+function storableEvent(event: OperationEventInput) {
   return { level: event.level ?? 'info', message: storableText(event.message), path: event.path == null ? null : storableText(event.path) };
 }
 
@@ -144,7 +152,7 @@ export class SyncOperationService {
   async update(
     operation: SyncOperation,
     change: OperationChange,
-    events: { level?: SyncEvent['level']; message: string; path?: string | null }[] = [],
+    events: OperationEventInput[] = [],
   ): Promise<void> {
     if (change.status === 'failed' || change.status === 'cancelled') return this.finish(operation, change, events);
     this.deps.em.assign(operation, storableChange(change) as never);
@@ -163,7 +171,7 @@ export class SyncOperationService {
   private async finish(
     operation: SyncOperation,
     change: OperationChange,
-    events: { level?: SyncEvent['level']; message: string; path?: string | null }[],
+    events: OperationEventInput[],
   ): Promise<void> {
     this.deps.em.assign(operation, storableChange(change) as never);
     const fields: Record<string, unknown> = { updatedAt: new Date() };
@@ -181,18 +189,12 @@ export class SyncOperationService {
    * database went away mid-flush and may have left it half done). Applies only while the row is
    * still in progress, so it never overwrites an end recorded meanwhile.
    */
-  async settle(
-    operationId: string,
-    change: Parameters<SyncOperationService['update']>[1],
-    events: Parameters<SyncOperationService['update']>[2] = [],
-  ): Promise<void> {
+  async settle(operationId: string, change: OperationChange, events: OperationEventInput[] = []): Promise<void> {
     const em = this.deps.em.fork();
     await em.transactional(async (tx) => {
-      const applied = await tx.nativeUpdate(SyncOperationSchema, { id: operationId, status: 'in_progress' }, { ...change, updatedAt: new Date() } as never);
+      const applied = await tx.nativeUpdate(SyncOperationSchema, { id: operationId, status: 'in_progress' }, { ...storableChange(change), updatedAt: new Date() } as never);
       if (applied === 0) return;
-      for (const event of events) {
-        tx.create(SyncEventSchema, { operation: requireId('Sync operation', operationId), level: event.level ?? 'info', message: event.message, path: event.path ?? null } as never);
-      }
+      for (const event of events) tx.create(SyncEventSchema, { operation: requireId('Sync operation', operationId), ...storableEvent(event) } as never);
     });
     const operation = await em.findOne(SyncOperationSchema, { id: operationId }, { disableIdentityMap: true });
     if (operation) this.publish(operation);
