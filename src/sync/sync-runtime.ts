@@ -5,13 +5,12 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import type { ServiceDependencies } from '../services.ts';
+import { createServices, type ServiceDependencies } from '../services.ts';
 import { GraphileOperationRunner, defaultInstanceId } from './graphile-runner.ts';
 import { InProcessOperationRunner, type ExecuteOperation, type OperationRunner } from './operation-runner.ts';
 import { liveGatewayInstances, recoverInterruptedOperations } from './recovery.ts';
 import { PostgresEventBus } from '../events/postgres-event-bus.ts';
 import { SyncOperationSchema } from './sync-operation.entity.ts';
-import { SyncOperationService } from './sync-operation.service.ts';
 
 export { defaultInstanceId };
 
@@ -73,8 +72,7 @@ export async function recoverOperations(dependencies: ServiceDependencies, insta
 export async function stopOperations(dependencies: ServiceDependencies, timeoutMs: number): Promise<void> {
   const leftRunning = await dependencies.runner.close({ timeoutMs });
   if (leftRunning.length === 0) return;
-  const em = dependencies.orm.em.fork();
-  const operations = new SyncOperationService({ em, eventBus: dependencies.eventBus });
+  const { em, operations } = createServices(dependencies);
   for (const operation of await em.find(SyncOperationSchema, { id: { $in: leftRunning }, status: 'in_progress' })) {
     const reason = `interrupted by shutdown during "${operation.phase}": it did not stop within ${timeoutMs} ms; the next operation on this fabric starts from the last recorded commit`;
     await operations.settle(operation.id, { status: 'failed', completedAt: new Date(), errorMessage: reason }, [{ level: 'error', message: reason }]);
