@@ -45,21 +45,29 @@ export function useNoSuggestions(): Plugin {
   };
 }
 
+/** Each document's operations by position, parsed once however many of its fields fail. */
+const operationsBySource = new WeakMap<object, { start: number; end: number; name: string | null }[]>();
+
 /** The name of the operation an error was raised in, read from the document (null: anonymous). */
 function operationNameOf(error: GraphQLError | null): string | null | undefined {
   const at = error?.nodes?.[0]?.loc?.start;
-  const body = error?.source?.body;
-  if (at === undefined || !body) return undefined;
-  try {
-    for (const definition of parse(body).definitions) {
-      if (definition.kind === Kind.OPERATION_DEFINITION && definition.loc && definition.loc.start <= at && at < definition.loc.end) {
-        return definition.name?.value ?? null;
+  const source = error?.source;
+  if (at === undefined || !source?.body) return undefined;
+  let operations = operationsBySource.get(source);
+  if (!operations) {
+    operations = [];
+    try {
+      for (const definition of parse(source.body).definitions) {
+        if (definition.kind === Kind.OPERATION_DEFINITION && definition.loc) {
+          operations.push({ start: definition.loc.start, end: definition.loc.end, name: definition.name?.value ?? null });
+        }
       }
+    } catch {
+      // Not a document: nothing to name.
     }
-  } catch {
-    // Not a document: nothing to name.
+    operationsBySource.set(source, operations);
   }
-  return undefined;
+  return operations.find((operation) => operation.start <= at && at < operation.end)?.name;
 }
 
 const SAFE_CODE = /^[\w.-]{1,40}$/;
