@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { CliGitHost } from '../src/git/cli/cli-git-host.ts';
 import { managedFilePath, renderCanonicalYaml, type HedgehogObject } from '../src/hedgehog/canonical.ts';
 import { topics } from '../src/events/event-bus.ts';
-import { launchOperation } from '../src/sync/launch-operation.ts';
 import { createBareRepository, makeScratchDir } from '../test/support/git-fixtures.ts';
 import { startGitHubServer, type GitHubServer } from '../test/support/github-server/github-server.ts';
 import { startTestApp, type TestApp } from '../test/support/test-app.ts';
@@ -51,7 +50,7 @@ export async function startBench(options: { adapter: 'git' | 'github'; name: str
       // to the runner's idle: a job queue may tidy up after the operation has ended.
       const updates = t.app.eventBus.subscribe<{ operationId: string; status: string }>(topics.fabric(fabric.id));
       const started = performance.now();
-      const operation = await launchOperation(t.app.dependencies, t.app.services(), { fabricId: fabric.id, type, initiatedBy: 'bench', details });
+      const operation = await t.app.services().operations.launch({ fabricId: fabric.id, type, initiatedBy: 'bench', details });
       for await (const update of updates) {
         if (update.operationId === operation.id && ['completed', 'failed', 'cancelled'].includes(update.status)) break;
       }

@@ -11,8 +11,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { topics } from '../src/events/event-bus.ts';
-import { launchOperation } from '../src/sync/launch-operation.ts';
-import { snapshotOf } from '../src/sync/sync-operation.service.ts';
+import { snapshotOf } from '../src/operations/sync-operation.service.ts';
 import { startTestApp } from '../test/support/test-app.ts';
 import { percentile } from './stats.ts';
 import { createDeferred } from '../test/support/git-fixtures.ts';
@@ -26,8 +25,8 @@ const services = t.app.services();
 const fabric = await services.fabrics.create({ name: 'progress-bench' });
 // An operation that waits: its steps are published by hand below.
 const gate = createDeferred<void>();
-t.app.dependencies.operationHandlers.cluster_refresh = () => gate.promise;
-const operation = await launchOperation(t.app.dependencies, services, { fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: 'bench' });
+t.app.operationHandlers.cluster_refresh = () => gate.promise;
+const operation = await services.operations.launch({ fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: 'bench' });
 
 const token = watched.adminToken;
 const publishedAt = new Map<number, number>();

@@ -31,17 +31,19 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { registerGitopsOperations } from './gitops/gitops-operations.ts';
 import { registerSyncHandlers } from './sync/sync-handlers.ts';
 import { createGitHubWebhookHandler, WEBHOOK_PATH } from './http/github-webhook.ts';
-import { startHeadChecks } from './sync/head-check.ts';
+import { startHeadChecks, type HeadCheckDependencies } from './sync/head-check.ts';
+import { openFabricGit, type OpenGit } from './sync/git-access.ts';
 import { schema } from './graphql/schema.ts';
 import { createLogger, withRequestLog, yogaLogger, type Logger } from './logger.ts';
 import { SecretBox } from './secrets/secret-box.ts';
 import { resolveSecretKey } from './secrets/secret-key.ts';
-import { createServices, type ServiceDependencies } from './services.ts';
+import { createServices, type ServiceDependencies, type Services } from './services.ts';
 import { workerPoolManifestValidator } from './manifest-validator/worker-pool-validator.ts';
 import { listenFailure } from './startup-error.ts';
-import { executeOperation, type OperationHandlers } from './sync/launch-operation.ts';
-import type { OperationRunner } from './sync/operation-runner.ts';
-import { createOperationRunner, defaultInstanceId, recoverOperations, stopOperations } from './sync/sync-runtime.ts';
+import { executeOperation } from './operations/execute-operation.ts';
+import type { OperationHandlers } from './operations/operation-handler.ts';
+import type { OperationJob, OperationRunner } from './operations/operation-runner.ts';
+import { createOperationRunner, defaultInstanceId, recoverOperations, stopOperations } from './operations/operation-runtime.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -64,12 +66,16 @@ export interface App {
   /** This process among the gateway's replicas (recorded with the operations it runs). */
   readonly instanceId: string;
   readonly dependencies: ServiceDependencies;
+  /** The work of each operation type (tests replace a handler to stage one). */
+  readonly operationHandlers: OperationHandlers<Services>;
+  /** What the periodic head check is given (tests run one round with it). */
+  readonly headCheck: HeadCheckDependencies;
   /** http://host:port of the running server (after start). */
   url: string;
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Services bound to a fresh unit of work, for scripts and tests. */
-  services(): RequestServices;
+  /** Services bound to a fresh unit of work, for scripts and tests (`scope`: as a fabric-limited token's request). */
+  services(options?: { scope?: FabricScope }): RequestServices;
 }
 
 type ServerContext = Record<string, unknown>;
@@ -118,13 +124,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const instanceId = defaultInstanceId();
   const eventBus = await createEventBus({ config, logger, orm, databaseUrl, instanceId });
 
-  const operationHandlers: OperationHandlers = {};
+  const operationHandlers: OperationHandlers<Services> = {};
+  const openGit: OpenGit = (unitOfWork, fabricId, operationId) => openFabricGit(dependencies, unitOfWork, fabricId, operationId);
   registerGitopsOperations(operationHandlers);
-  registerSyncHandlers(operationHandlers);
+  registerSyncHandlers(operationHandlers, { eventBus, config, openGit });
   // OPERATION_RUNNER: graphile-worker queues in this database (default) or this process only.
   const runner = await createOperationRunner({
     config, logger, orm, databaseUrl, instanceId,
-    execute: (operationId, runOptions) => executeOperation(dependencies, operationId, runOptions),
+    execute: (operationId, runOptions) => executeOperation({ handlers: operationHandlers, openUnitOfWork: services, logger }, operationId, runOptions),
   });
   // Large manifests are validated on worker threads so that no request holds the event loop.
   const validator = workerPoolManifestValidator({
@@ -133,25 +140,30 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   // The port is known once the server listens (PORT=0 picks one); start() sets it.
   const gatewayAddress: GatewayAddress = { host: config.http.host, port: config.http.port || undefined };
-  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, validator, runner, operationHandlers, gatewayAddress };
+  const operationQueue = { accepts: (type: keyof typeof operationHandlers) => operationHandlers[type] !== undefined, enqueue: (job: OperationJob) => runner.enqueue(job) };
+  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, validator, operationQueue, gatewayAddress };
+  // The one place a unit of work is opened: requests, operations, the webhook, the head check.
+  const services = (options: { scope?: FabricScope } = {}): RequestServices => createServices(dependencies, options);
   // With migrations pending (only when started with migrate: false) the tables may not exist yet:
   // serve /readyz saying so, and touch nothing else.
   const schemaReady = options.migrate !== false || (await migrationsAreCurrent(orm));
-  if (schemaReady) await recoverOperations(dependencies, instanceId);
+  if (schemaReady) await recoverOperations({ orm, eventBus, logger, runner }, instanceId);
   // Cluster watchers: started with the server, stopped before the ORM closes.
   const clusterWatchers = new FabricWatchers({ orm, secretBox, eventBus, gatewayAddress, logger: logger.child({ component: 'cluster' }) });
   dependencies.clusterWatchers = clusterWatchers;
   operationHandlers.cluster_refresh = clusterRefreshSteps(clusterWatchers);
-  const services = (): RequestServices => createServices(dependencies);
-  const githubWebhook = createGitHubWebhookHandler(dependencies);
+  const githubWebhook = createGitHubWebhookHandler({ openUnitOfWork: services, logger });
+  const headCheck: HeadCheckDependencies = { openUnitOfWork: services, openGit, logger };
   let headChecks: { stop(): Promise<void> } | null = null;
+  // Token checks have a unit of work of their own (its reads bypass the identity map).
+  const { tokens } = services();
   // Open WebSocket and SSE connections end when their token stops working (see authentication.ts).
   const connections = new LiveConnections({
-    check: (tokenIds) => services().tokens.whyUnusable(tokenIds),
+    check: (tokenIds) => tokens.whyUnusable(tokenIds),
     intervalMs: config.tokenRecheckIntervalMs,
     logger,
   });
-  const authentication = createAuthentication((token) => services().tokens.authenticate(token), connections);
+  const authentication = createAuthentication((token) => tokens.authenticate(token), connections);
   const mutationRateLimiter = new RateLimiter(config.limits.mutationsPerMinute);
   const queryRateLimiter = new RateLimiter(config.limits.queriesPerMinute);
 
@@ -179,12 +191,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       // Unreachable through the server (authentication runs first); a guard against wiring mistakes.
       if (!actor) throw new Error('request reached the schema without an authenticated actor');
       // A limited token's services load rows of its fabrics only, whatever the resolvers ask for.
-      const requestServices = createServices(dependencies, { scope: new FabricScope(actor.fabricIds) });
+      const requestServices = services({ scope: new FabricScope(actor.fabricIds) });
       return {
         requestId,
         actor,
         services: requestServices,
-        dependencies,
         eventBus,
         logger: logger.child({ requestId }),
         pagination: config.pagination,
@@ -329,6 +340,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     runner,
     instanceId,
     dependencies,
+    operationHandlers,
+    headCheck,
     url: '',
     services,
     async start() {
@@ -353,7 +366,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       })();
       // Lost webhooks lose nothing: each fabric's branch head is compared every pullIntervalSeconds.
       if (schemaReady) {
-        if (config.headCheckEnabled) headChecks = startHeadChecks(dependencies);
+        if (config.headCheckEnabled) headChecks = startHeadChecks(headCheck);
         await clusterWatchers.start();
       }
       // Only now that it serves: a token printed by a start that then fails (a port in use) is lost.
@@ -365,7 +378,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       // Operations first, at once (Ctrl-C, SIGTERM): they stop at their next step boundary and
       // record "interrupted by shutdown" while requests drain; see stopOperations.
       const headChecksStopped = headChecks?.stop();
-      const operationsStopped = stopOperations(dependencies, config.shutdownTimeoutMs);
+      const operationsStopped = stopOperations({ runner, openUnitOfWork: services }, config.shutdownTimeoutMs);
       // Stop accepting, end subscriptions so their streams complete, let requests finish, then close.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       eventBus.close();

@@ -6,6 +6,7 @@ import type { EventBus } from './events/event-bus.ts';
 import type { GitHost } from './git/git-host.ts';
 import { FabricScope } from './auth/fabric-scope.ts';
 import { TokenService } from './auth/token.service.ts';
+import { ClusterService } from './cluster/cluster.service.ts';
 import { FabricService } from './fabric/fabric.service.ts';
 import { GitRepositoryService } from './fabric/git-repository.service.ts';
 import { GitopsService } from './gitops/gitops.service.ts';
@@ -13,9 +14,8 @@ import type { Logger } from './logger.ts';
 import type { ManifestValidator } from './manifest-validator/manifest-validator.ts';
 import { ResourceService } from './resource/resource.service.ts';
 import type { SecretBox } from './secrets/secret-box.ts';
-import type { OperationHandlers } from './sync/launch-operation.ts';
-import type { OperationRunner } from './sync/operation-runner.ts';
-import { SyncOperationService } from './sync/sync-operation.service.ts';
+import { SyncOperationService, type OperationQueue } from './operations/sync-operation.service.ts';
+import { SyncCommands } from './sync/sync-commands.ts';
 
 /** What every service may depend on; built once by the composition root. */
 export interface ServiceDependencies {
@@ -26,9 +26,8 @@ export interface ServiceDependencies {
   eventBus: EventBus;
   /** Where manifests are validated (large inputs on worker threads). */
   validator: ManifestValidator;
-  runner: OperationRunner;
-  /** The work of each operation type, registered by the composition root. */
-  operationHandlers: OperationHandlers;
+  /** Where `operations.launch` sends operations (the composition root's runner and handler table). */
+  operationQueue: OperationQueue;
   /** Where this gateway listens (port set once it does): cluster servers may not point back at it. */
   gatewayAddress?: GatewayAddress;
   /** The process's cluster watchers (absent in scripts that do not watch clusters). */
@@ -46,6 +45,9 @@ export interface Services {
   operations: SyncOperationService;
   gitops: GitopsService;
   tokens: TokenService;
+  /** Start a sync run, commit the drafts, resolve a conflict (each an operation, returned pending). */
+  sync: SyncCommands;
+  cluster: ClusterService;
 }
 
 /**
@@ -55,17 +57,21 @@ export interface Services {
 export function createServices(deps: ServiceDependencies, options: { scope?: FabricScope } = {}): Services {
   const em = deps.orm.em.fork();
   const scope = options.scope ?? FabricScope.unlimited;
-  const services: Omit<Services, 'gitops'> = {
+  const services: Omit<Services, 'gitops' | 'sync' | 'cluster'> = {
     em,
     gitRepositories: new GitRepositoryService({ em, secretBox: deps.secretBox }),
     fabrics: new FabricService({ em, scope, secretBox: deps.secretBox, gatewayAddress: deps.gatewayAddress, onChange: (change) => deps.clusterWatchers?.fabricChanged(change) }),
     resources: new ResourceService({ em, scope, eventBus: deps.eventBus, maxYamlBytes: deps.config.maxYamlBytes, validator: deps.validator }),
-    operations: new SyncOperationService({ em, scope, eventBus: deps.eventBus }),
+    operations: new SyncOperationService({ em, scope, eventBus: deps.eventBus, queue: deps.operationQueue }),
     tokens: new TokenService({ em }),
   };
   const gitops = new GitopsService({
-    em, fabrics: services.fabrics, gitRepositories: services.gitRepositories, eventBus: deps.eventBus, config: deps.config,
+    em, fabrics: services.fabrics, gitRepositories: services.gitRepositories, eventBus: deps.eventBus, config: deps.config, operations: services.operations,
     ...(deps.wrapGitHost ? { wrapGitHost: deps.wrapGitHost } : {}),
   });
-  return { ...services, gitops };
+  const sync = new SyncCommands(services);
+  const cluster = new ClusterService({
+    em, fabrics: services.fabrics, eventBus: deps.eventBus, operations: services.operations, watchers: deps.clusterWatchers, gatewayAddress: deps.gatewayAddress,
+  });
+  return { ...services, gitops, sync, cluster };
 }

@@ -76,7 +76,9 @@ export class TokenService {
   async authenticate(token: string | null): Promise<Actor> {
     if (!token) throw new AuthenticationError(NO_TOKEN_SENT);
     if (!looksLikeToken(token)) throw new AuthenticationError('The API token is not valid');
-    const record = await this.deps.em.findOne(ApiTokenSchema, { tokenHash: hashToken(token) });
+    // Past the identity map: the app checks every token on one long-lived unit of work, which must
+    // see a revocation made through any other.
+    const record = await this.deps.em.findOne(ApiTokenSchema, { tokenHash: hashToken(token) }, { disableIdentityMap: true });
     if (!record) throw new AuthenticationError('The API token is not valid');
     const unusable = whyUnusable(record);
     if (unusable) throw new AuthenticationError(unusable);
@@ -95,7 +97,7 @@ export class TokenService {
    * work are absent. Open connections are checked with it.
    */
   async whyUnusable(ids: readonly string[]): Promise<Map<string, string>> {
-    const records = await this.deps.em.find(ApiTokenSchema, { id: { $in: [...ids] } }, { fields: ['id', 'revokedAt', 'expiresAt'] });
+    const records = await this.deps.em.find(ApiTokenSchema, { id: { $in: [...ids] } }, { fields: ['id', 'revokedAt', 'expiresAt'], disableIdentityMap: true });
     const byId = new Map(records.map((record) => [record.id, record]));
     const reasons = new Map<string, string>();
     for (const id of ids) {

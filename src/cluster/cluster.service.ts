@@ -1,26 +1,34 @@
 /**
  * Cluster use cases of one unit of work: test a fabric's connection, adopt live-only objects as
- * drafts, and the cluster_refresh operation's steps. The long-lived watchers are FabricWatchers.
+ * drafts, read what the watchers know (status, switch health, drift), queue a cluster_refresh,
+ * and that operation's steps. The long-lived watchers are FabricWatchers.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError, requireId } from '../errors.ts';
 import { topics, type EventBus } from '../events/event-bus.ts';
+import type { Fabric } from '../fabric/fabric.entity.ts';
 import type { FabricService } from '../fabric/fabric.service.ts';
 import { canonicalize } from '../hedgehog/canonical.ts';
+import type { OperationSteps } from '../operations/operation-handler.ts';
+import type { SyncOperation } from '../operations/sync-operation.entity.ts';
+import type { SyncOperationService } from '../operations/sync-operation.service.ts';
 import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
 import type { Actor, FabricEvent } from '../resource/resource.service.ts';
-import type { OperationSteps } from '../sync/launch-operation.ts';
 import type { ClusterClient, ClusterConnection, ConnectionTestResult } from './cluster-client.ts';
-import { connectionOf, type FabricWatchers } from './fabric-watchers.ts';
+import { connectionOf, type FabricClusterStatus, type FabricWatchers } from './fabric-watchers.ts';
 import type { GatewayAddress } from './kubernetes/cluster-server.ts';
 import { createKubernetesClusterClient } from './kubernetes/kubernetes-cluster-client.ts';
-import { recomputeDrift } from './live-state-store.ts';
+import { driftSummary, recomputeDrift, type StoredDriftSummary } from './live-state-store.ts';
+import { switchHealth, type SwitchHealth } from './switch-health.ts';
 
 export interface ClusterServiceDependencies {
   em: EntityManager;
   fabrics: FabricService;
   eventBus: EventBus;
-  watchers: FabricWatchers;
+  /** Launches the cluster_refresh operation. */
+  operations: SyncOperationService;
+  /** This process's watchers (absent in scripts that do not watch clusters). */
+  watchers?: FabricWatchers | undefined;
   createClient?: (connection: ClusterConnection) => ClusterClient;
   /** This gateway's listen address: a cluster server pointing back at it is refused. */
   gatewayAddress?: GatewayAddress | undefined;
@@ -31,6 +39,32 @@ export class ClusterService {
 
   constructor(deps: ClusterServiceDependencies) {
     this.deps = deps;
+  }
+
+  /** Watch state per kind in this gateway process. */
+  status(fabric: Fabric): FabricClusterStatus {
+    const status = this.watchers().status(fabric.id);
+    // Saved a moment ago, its watch not started yet: say so rather than "not configured".
+    return status.state === 'not_configured' && fabric.kubernetesServer ? { ...status, state: 'connecting' as const } : status;
+  }
+
+  /** The health of a Switch from its Agent object, when the cluster has one; null otherwise. */
+  switchHealth(resource: Resource): SwitchHealth | null {
+    if (resource.kind !== 'Switch') return null;
+    const agent = this.deps.watchers?.agent(resource.fabric.id, resource.namespace, resource.name);
+    return agent ? switchHealth(agent, new Date()) : null;
+  }
+
+  /** Resources of the fabric by drift status and by kind. */
+  driftSummary(fabricId: string): Promise<StoredDriftSummary> {
+    return driftSummary(this.deps.em, fabricId);
+  }
+
+  /** Queues a cluster_refresh (full relist, then drift recomputed); refused for a fabric with no cluster connection. */
+  async startRefresh(fabricId: string, actor: string): Promise<SyncOperation> {
+    const fabric = await this.deps.fabrics.get(fabricId);
+    if (!fabric.kubernetesServer) throw new DomainError('INVALID_INPUT', 'The fabric has no cluster connection', { fabricId: fabric.id });
+    return this.deps.operations.launch({ fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: actor, jobKey: `cluster_refresh:${fabric.id}` });
   }
 
   /** Really contacts the fabric's API server; the error text never contains credentials. */
@@ -98,6 +132,11 @@ export class ClusterService {
     }
     return unique.map((id) => found.get(id) as Resource);
   }
+
+  private watchers(): FabricWatchers {
+    if (!this.deps.watchers) throw new Error('cluster watchers are not running in this process');
+    return this.deps.watchers;
+  }
 }
 
 /**
@@ -105,20 +144,20 @@ export class ClusterService {
  * served kind, each replacing the live view of its kind), then drift recomputed for every row of
  * the fabric, with progress per kind.
  */
-export function clusterRefreshSteps(watchers: FabricWatchers): OperationSteps {
-  return async ({ services, operations, operation, signal }) => {
+export function clusterRefreshSteps(watchers: FabricWatchers): OperationSteps<{ em: EntityManager }> {
+  return async ({ services, progress, operation, signal }) => {
     const fabricId = operation.fabric.id;
-    await operations.update(operation, { phase: 'listing', progressDone: 0, progressTotal: 0 }, [{ message: 'relisting every served kind' }]);
+    await progress({ phase: 'listing', progressDone: 0, progressTotal: 0 }, [{ message: 'relisting every served kind' }]);
     const result = await watchers.refresh(fabricId, async ({ kind, done, total, objects, error }) => {
-      await operations.update(operation, { progressDone: done, progressTotal: total, filesProcessed: operation.filesProcessed + objects }, [
+      await progress({ progressDone: done, progressTotal: total, filesProcessed: operation.filesProcessed + objects }, [
         error ? { level: 'error', message: `${kind}: ${error}`, path: kind } : { message: `${kind}: ${objects} objects`, path: kind },
       ]);
     }, signal);
-    await operations.update(operation, { phase: 'drift' }, [{ message: 'recomputing drift' }]);
+    await progress({ phase: 'drift' }, [{ message: 'recomputing drift' }]);
     const ids = await services.em.execute<{ id: string }[]>('select id from resource where fabric_id = ?', [fabricId]);
     const changed = await watchers.recomputeDrift(services.em, ids.map((row) => row.id));
     const missing = watchers.status(fabricId).missingKinds;
-    await operations.update(operation, { phase: 'done', details: { ...operation.details, kinds: result.kinds, objects: result.objects, driftChanged: changed.length, missingKinds: missing } }, [
+    await progress({ phase: 'done', details: { ...operation.details, kinds: result.kinds, objects: result.objects, driftChanged: changed.length, missingKinds: missing } }, [
       { message: `${result.objects} objects in ${result.kinds} kinds${missing.length ? `; not served: ${missing.join(', ')}` : ''}` },
     ]);
     return { filesProcessed: result.objects };

@@ -18,8 +18,9 @@ import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import { validateManifests } from '../hedgehog/validate.ts';
 import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
 import type { FabricEvent } from '../resource/resource.service.ts';
-import type { SyncEvent, SyncOperation } from '../sync/sync-operation.entity.ts';
-import { OperationCancelledError } from '../sync/operation-runner.ts';
+import { checkCancelled, OperationCancelledError } from '../operations/cancellation.ts';
+import type { SyncEvent, SyncOperation } from '../operations/sync-operation.entity.ts';
+import type { SyncOperationService } from '../operations/sync-operation.service.ts';
 import { chunkChanges } from './commit-chunks.ts';
 import {
   discoverRawFiles,
@@ -69,6 +70,8 @@ export interface GitopsServiceDependencies extends FabricGitDependencies {
   em: EntityManager;
   eventBus: EventBus;
   config: Pick<Config, 'gitCacheDir' | 'githubApiUrl' | 'maxYamlBytes' | 'gitopsMaxCommitBytes'>;
+  /** Launches the directory_init and ingestion operations (see gitops-operations.ts). */
+  operations: SyncOperationService;
 }
 
 interface OpenedDirectory extends RepositoryGit {
@@ -89,6 +92,18 @@ export class GitopsService {
   /** The fabric's repository; INVALID_INPUT when it has none. */
   async requireRepository(fabricId: string): Promise<{ fabric: Fabric; repository: GitRepository }> {
     return requireFabricRepository(this.deps, fabricId);
+  }
+
+  /** Queues a directory_init operation for a fabric with a repository; returns it at once (pending). */
+  async startDirectoryInit(fabricId: string, actor: string): Promise<SyncOperation> {
+    const { fabric } = await this.requireRepository(fabricId);
+    return this.deps.operations.launch({ fabricId: fabric.id, type: 'directory_init', initiatedBy: actor, jobKey: `directory_init:${fabric.id}` });
+  }
+
+  /** Queues an ingestion operation for a fabric with a repository; returns it at once (pending). */
+  async startIngestion(fabricId: string, actor: string): Promise<SyncOperation> {
+    const { fabric } = await this.requireRepository(fabricId);
+    return this.deps.operations.launch({ fabricId: fabric.id, type: 'ingestion', initiatedBy: actor, jobKey: `ingestion:${fabric.id}` });
   }
 
   /** Contacts the remote and records connectionStatus, lastValidatedAt and validationError. */
@@ -206,7 +221,7 @@ export class GitopsService {
           await this.recordDirectoryState(fabric, fabric.gitopsDirectoryStatus, null);
           return { filesProcessed: 0 };
         }
-        this.checkCancelled(progress);
+        checkCancelled(progress.signal);
 
         await progress.report({ phase: 'validation', progressTotal: discovery.files.length });
         const archiveLog = entries.find((entry) => entry.path === ARCHIVE_LOG_PATH);
@@ -217,7 +232,7 @@ export class GitopsService {
           existing: await this.currentObjects(fabric.id),
           fabricConfig: fabric.validationSettings as never,
         });
-        this.checkCancelled(progress);
+        checkCancelled(progress.signal);
 
         await progress.report({ phase: 'classification' });
         const tree = new Map(entries.map((entry) => [entry.path, entry.oid]));
@@ -235,7 +250,7 @@ export class GitopsService {
           actor: progress.actor,
           at: new Date().toISOString(),
         });
-        this.checkCancelled(progress);
+        checkCancelled(progress.signal);
 
         // Processing and archive land together: one commit writes managed/ and unmanaged/,
         // removes the raw files and appends the archive log. Only a change above the size limit
@@ -381,10 +396,6 @@ export class GitopsService {
     await this.recordDirectoryState(fabric, 'error', message);
     if (error instanceof DomainError) throw error;
     throw new Error(message);
-  }
-
-  private checkCancelled(progress: OperationProgress): void {
-    if (progress.signal?.aborted) throw new OperationCancelledError();
   }
 
   private publish(fabricId: string, event: Omit<FabricEvent, 'fabricId' | 'at'>): void {

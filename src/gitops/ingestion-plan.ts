@@ -13,7 +13,7 @@ import { canonicalize, managedFilePath, renderCanonicalObjectYaml, type Hedgehog
 import { byPath } from '../git/git-host.ts';
 import type { Finding } from '../hedgehog/findings.ts';
 import type { ValidatedObject, ValidationResult } from '../hedgehog/validate.ts';
-import { isYamlFile } from '../sync/fabric-paths.ts';
+import { isYamlFile } from './fabric-paths.ts';
 import { ARCHIVE_LOG_PATH, KEEP_FILE, RAW_FOLDER, UNMANAGED_FOLDER, type DirectoryEntry, type PlannedFile } from './layout.ts';
 
 // ---------------------------------------------------------------- discovery

@@ -14,7 +14,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { MANAGED_KINDS, findKindByName } from '../hedgehog/catalog.ts';
 import { managedFilePath, type HedgehogObject } from '../hedgehog/canonical.ts';
 import { parseManifests } from '../hedgehog/manifests.ts';
-import { isYamlFile } from '../sync/fabric-paths.ts';
+import { isYamlFile } from './fabric-paths.ts';
 
 export const LAYOUT_VERSION = 1;
 export const README_PATH = 'README.md';

@@ -15,7 +15,7 @@ import type { RateLimiter } from '../auth/rate-limit.ts';
 import { actorMayTouchFabric, roleAllows, type Actor } from '../auth/tokens.ts';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 import { ResourceSchema } from '../resource/resource.entity.ts';
-import { SyncOperationSchema } from '../sync/sync-operation.entity.ts';
+import { SyncOperationSchema } from '../operations/sync-operation.entity.ts';
 import { isUuid } from '../errors.ts';
 import type { GraphQLContext } from './context.ts';
 

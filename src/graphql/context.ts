@@ -3,8 +3,8 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
 import type { Logger } from '../logger.ts';
 import type { Actor } from '../auth/tokens.ts';
-import type { ServiceDependencies, Services } from '../services.ts';
-import type { SyncEvent } from '../sync/sync-operation.entity.ts';
+import type { Services } from '../services.ts';
+import type { SyncEvent } from '../operations/sync-operation.entity.ts';
 
 /** Services bound to one request's unit of work. */
 export type RequestServices = Services;
@@ -13,8 +13,6 @@ export interface GraphQLContext {
   requestId: string;
   actor: Actor;
   services: RequestServices;
-  /** For launching operations and building services of their own unit of work. */
-  dependencies: ServiceDependencies;
   eventBus: EventBus;
   logger: Logger;
   pagination: { defaultPageSize: number; maxPageSize: number };

@@ -18,8 +18,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 import type { GitRepository } from '../fabric/git-repository.entity.ts';
-import { createServices, type ServiceDependencies } from '../services.ts';
-import { startSync } from '../sync/sync-commands.ts';
+import type { Logger } from '../logger.ts';
+import type { Services } from '../services.ts';
 import { isRelevantPush, verifyWebhookSignature, type PushEventSummary } from '../sync/webhook.ts';
 
 export const WEBHOOK_PATH = '/webhooks/github';
@@ -40,7 +40,13 @@ export function repositoryKey(url: string): string | null {
   return scp ? `${scp[1]}/${scp[2]}` : null;
 }
 
-export function createGitHubWebhookHandler(deps: ServiceDependencies) {
+/** A unit of work per delivery, with the services the handler uses. */
+export interface WebhookDependencies {
+  openUnitOfWork: () => Pick<Services, 'em' | 'gitRepositories' | 'sync'>;
+  logger: Logger;
+}
+
+export function createGitHubWebhookHandler(deps: WebhookDependencies) {
   async function handle(headers: IncomingMessage['headers'], body: Buffer): Promise<WebhookOutcome> {
     const header = (name: string) => {
       const value = headers[name];
@@ -62,7 +68,7 @@ export function createGitHubWebhookHandler(deps: ServiceDependencies) {
         .map(repositoryKey)
         .filter((key): key is string => key !== null),
     );
-    const services = createServices(deps);
+    const services = deps.openUnitOfWork();
     const candidates = (await services.gitRepositories.list()).filter((repository) => {
       const key = repositoryKey(repository.url);
       return repository.hasWebhookSecret && key !== null && keys.has(key);
@@ -87,7 +93,7 @@ export function createGitHubWebhookHandler(deps: ServiceDependencies) {
     const queued: string[] = [];
     for (const fabric of fabrics) {
       if (!isRelevantPush(payload as PushEventSummary, { branch: repository.defaultBranch, directory: fabric.gitopsDirectory })) continue;
-      const operation = await startSync(deps, services, {
+      const operation = await services.sync.start({
         fabricId: fabric.id, direction: 'PULL', actor: 'github-webhook', trigger: 'webhook', details: delivery ? { deliveries: [delivery] } : {},
       });
       queued.push(operation.id);

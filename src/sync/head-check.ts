@@ -5,10 +5,16 @@
  * gateway processes may all check: their pulls collapse on the job key.
  */
 import { FabricSchema } from '../fabric/fabric.entity.ts';
-import { createServices, type ServiceDependencies } from '../services.ts';
-import { openFabricGit } from './git-access.ts';
-import { launchOperation } from './launch-operation.ts';
-import { startSync } from './sync-commands.ts';
+import type { Logger } from '../logger.ts';
+import type { Services } from '../services.ts';
+import type { FabricGit, OpenGit } from './git-access.ts';
+
+/** What the head check is given: a unit of work per round, the way to a fabric's Git, a logger. */
+export interface HeadCheckDependencies {
+  openUnitOfWork: () => Pick<Services, 'em' | 'fabrics' | 'gitRepositories' | 'operations' | 'sync'>;
+  openGit: OpenGit;
+  logger: Logger;
+}
 
 export interface HeadCheckResult {
   checked: number;
@@ -16,9 +22,9 @@ export interface HeadCheckResult {
   failed: { fabricId: string; reason: string }[];
 }
 
-export async function checkHeadsOnce(deps: ServiceDependencies, options: { now?: number; lastChecked?: Map<string, number> } = {}): Promise<HeadCheckResult> {
+export async function checkHeadsOnce(deps: HeadCheckDependencies, options: { now?: number; lastChecked?: Map<string, number> } = {}): Promise<HeadCheckResult> {
   const now = options.now ?? Date.now();
-  const services = createServices(deps);
+  const services = deps.openUnitOfWork();
   const fabrics = await services.em.find(FabricSchema, { gitRepository: { $ne: null } }, { orderBy: { name: 'asc' } });
   const result: HeadCheckResult = { checked: 0, queued: [], failed: [] };
   for (const fabric of fabrics) {
@@ -31,12 +37,12 @@ export async function checkHeadsOnce(deps: ServiceDependencies, options: { now?:
     if (last !== undefined && now - last < fabric.pullIntervalSeconds * 1000) continue;
     options.lastChecked?.set(fabric.id, now);
     result.checked += 1;
-    let git: Awaited<ReturnType<typeof openFabricGit>> | null = null;
+    let git: FabricGit | null = null;
     try {
-      git = await openFabricGit(deps, services, fabric.id, 'head-check');
+      git = await deps.openGit(services, fabric.id, 'head-check');
       const head = await git.host.getBranchHead(git.branch);
       if (head !== null && head !== fabric.lastPulledCommit) {
-        const operation = await startSync(deps, services, { fabricId: fabric.id, direction: 'PULL', actor: 'head-check', trigger: 'schedule', details: { seenHead: head } });
+        const operation = await services.sync.start({ fabricId: fabric.id, direction: 'PULL', actor: 'head-check', trigger: 'schedule', details: { seenHead: head } });
         result.queued.push(operation.id);
       }
     } catch (error) {
@@ -54,9 +60,9 @@ export async function checkHeadsOnce(deps: ServiceDependencies, options: { now?:
  * `autoCommitQuietSeconds`, a push is queued. Nothing new since the last auto-commit attempt
  * (drafts refused or in conflict stay) means no new attempt.
  */
-export async function checkAutoCommitsOnce(deps: ServiceDependencies, options: { now?: number } = {}): Promise<string[]> {
+export async function checkAutoCommitsOnce(deps: Pick<HeadCheckDependencies, 'openUnitOfWork'>, options: { now?: number } = {}): Promise<string[]> {
   const now = options.now ?? Date.now();
-  const services = createServices(deps);
+  const services = deps.openUnitOfWork();
   const fabrics = await services.em.find(FabricSchema, { autoCommitEnabled: true, gitRepository: { $ne: null } }, { orderBy: { name: 'asc' } });
   const queued: string[] = [];
   for (const fabric of fabrics) {
@@ -70,7 +76,7 @@ export async function checkAutoCommitsOnce(deps: ServiceDependencies, options: {
     const lastDraft = new Date(row.last_draft).getTime();
     if (now - lastDraft < fabric.autoCommitQuietSeconds * 1000) continue;
     if (row.last_attempt && new Date(row.last_attempt).getTime() >= lastDraft) continue;
-    const operation = await launchOperation(deps, services, {
+    const operation = await services.operations.launch({
       fabricId: fabric.id, type: 'push', trigger: 'schedule', initiatedBy: 'auto-commit', jobKey: `auto-commit:${fabric.id}`,
       details: { message: `Auto-commit of ${row.drafts} draft(s) of ${fabric.name} after ${fabric.autoCommitQuietSeconds} s without edits` },
     });
@@ -80,7 +86,7 @@ export async function checkAutoCommitsOnce(deps: ServiceDependencies, options: {
 }
 
 /** Runs `checkHeadsOnce` every `tickMs` (fabrics are checked by their own interval); `stop()` ends it. */
-export function startHeadChecks(deps: ServiceDependencies, options: { tickMs?: number } = {}): { stop(): Promise<void> } {
+export function startHeadChecks(deps: HeadCheckDependencies, options: { tickMs?: number } = {}): { stop(): Promise<void> } {
   const lastChecked = new Map<string, number>();
   let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {

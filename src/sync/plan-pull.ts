@@ -12,7 +12,7 @@
  *   repairs anything the database holds that Git no longer has.
  */
 import { byPath, type TreeChange, type TreeEntry } from '../git/git-host.ts';
-import { RAW_PREFIX, isManagedYaml, toFabricPath } from './fabric-paths.ts';
+import { RAW_PREFIX, isManagedYaml, toFabricPath } from '../gitops/fabric-paths.ts';
 
 export interface PullPlanInput {
   /** Managed files the database knows, by path relative to the fabric directory → blob oid. */

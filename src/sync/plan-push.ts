@@ -5,7 +5,7 @@
  */
 import type { FileAddition, FileDeletion } from '../git/git-host.ts';
 import { gitBlobOid, managedFilePath, renderCanonicalYaml, sha256Hex, type HedgehogObject } from '../hedgehog/canonical.ts';
-import { toRepositoryPath } from './fabric-paths.ts';
+import { toRepositoryPath } from '../gitops/fabric-paths.ts';
 
 export interface PushDraft {
   resourceId: string;

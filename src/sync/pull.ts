@@ -20,12 +20,12 @@ import { isGitHostError, type GitHost, type TreeChange, type TreeEntry } from '.
 import { sha256Hex } from '../hedgehog/canonical.ts';
 import { validateManifests, type ValidatedObject } from '../hedgehog/validate.ts';
 import { ResourceSchema, type ExternalModification, type Resource } from '../resource/resource.entity.ts';
-import type { SyncOperationService } from './sync-operation.service.ts';
-import type { SyncOperation } from './sync-operation.entity.ts';
+import { checkCancelled } from '../operations/cancellation.ts';
+import type { SyncOperationService } from '../operations/sync-operation.service.ts';
+import type { SyncOperation } from '../operations/sync-operation.entity.ts';
 import { checkConflict, type EditableState } from './conflicts.ts';
-import { OperationCancelledError } from './operation-runner.ts';
 import { changedManagedPaths, planPull, planPullFromDiff, pullPlanSize, type PullPlan } from './plan-pull.ts';
-import { RAW_PREFIX, toRepositoryPath } from './fabric-paths.ts';
+import { RAW_PREFIX, toRepositoryPath } from '../gitops/fabric-paths.ts';
 
 /** Findings that make a changed file keep its previous desired state (with a warning) instead of applying it. */
 const KEEPS_PREVIOUS_STATE = new Set(['YAML_SYNTAX', 'YAML_LIMIT', 'TEXT_UNSTORABLE']);
@@ -71,10 +71,6 @@ export interface PullResult {
 
 type Identity = { kind: string; namespace: string; name: string };
 const keyOf = (identity: Identity) => `${identity.kind}\u0000${identity.namespace}\u0000${identity.name}`;
-
-export function checkCancelled(signal: AbortSignal): void {
-  if (signal.aborted) throw new OperationCancelledError();
-}
 
 export async function pullFabric(context: PullContext): Promise<PullResult> {
   const { em, operations, operation, fabric, host } = context;

@@ -14,9 +14,10 @@ import type { GitRepository } from '../fabric/git-repository.entity.ts';
 import type { GitHost } from '../git/git-host.ts';
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
-import { toFabricPath } from './fabric-paths.ts';
+import { toFabricPath } from '../gitops/fabric-paths.ts';
 import { planPush, type PushDraft, type PushPlan } from './plan-push.ts';
-import { checkCancelled, clearDraft, pullFabric, type PullContext, type PullResult } from './pull.ts';
+import { checkCancelled } from '../operations/cancellation.ts';
+import { clearDraft, pullFabric, type PullContext, type PullResult } from './pull.ts';
 
 export interface PushOptions {
   repository: GitRepository;

@@ -4,18 +4,32 @@
  * Registered by the composition root; launched by the GraphQL mutations, the webhook and the
  * head check.
  */
+import type { Config } from '../config.ts';
 import { DomainError } from '../errors.ts';
-import type { OperationHandlers, OperationStepsContext } from './launch-operation.ts';
-import { OperationCancelledError } from './operation-runner.ts';
-import { openFabricGit } from './git-access.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { GitRepository } from '../fabric/git-repository.entity.ts';
+import { listenForCancel, OperationCancelledError } from '../operations/cancellation.ts';
+import type { OperationContext, OperationHandlers } from '../operations/operation-handler.ts';
+import type { SyncOperation } from '../operations/sync-operation.entity.ts';
+import type { Services } from '../services.ts';
+import type { FabricGit, OpenGit } from './git-access.ts';
 import { publishTo, pullFabric, type PullContext, type PullResult } from './pull.ts';
 import { pushFabric } from './push.ts';
 import { applyResolution, type ResolutionStrategy } from './conflict-resolution.ts';
-import type { SyncOperation } from './sync-operation.entity.ts';
-import { cancelTopic } from './sync-commands.ts';
-import { isYamlFile } from './fabric-paths.ts';
+import { isYamlFile } from '../gitops/fabric-paths.ts';
 
-export function registerSyncHandlers(handlers: OperationHandlers): void {
+/** What the sync handlers use besides their operation's unit of work; given at registration. */
+export interface SyncHandlerDependencies {
+  eventBus: EventBus;
+  config: Pick<Config, 'pushMaxAttempts'>;
+  openGit: OpenGit;
+}
+
+type SyncContext = OperationContext<Services>;
+
+export function registerSyncHandlers(handlers: OperationHandlers<Services>, deps: SyncHandlerDependencies): void {
+  const withGit = <T>(context: SyncContext, work: (pull: PullContext, repository: GitRepository) => Promise<T>) => withFabricGit(deps, context, work);
+  const pushAndCount = (context: SyncContext, pull: PullContext, repository: GitRepository) => pushAndCountWith(deps, context, pull, repository);
   handlers.pull = (context) => withGit(context, async (pull) => {
     const result = await pullFabric(pull);
     return pullCounters(result, context, await ingestRawFiles(context, pull, [result]));
@@ -28,52 +42,38 @@ export function registerSyncHandlers(handlers: OperationHandlers): void {
     if (resource.fabric.id !== context.operation.fabric.id) throw new DomainError('INVALID_INPUT', 'the resource belongs to another fabric');
     const outcome = applyResolution(resource, { strategy, merged, actor: context.operation.initiatedBy });
     await context.services.em.flush();
-    await context.operations.update(context.operation, { phase: 'resolved' }, [{ message: outcome, path: `${resource.kind}/${resource.name}` }]);
-    publishTo(context.dependencies.eventBus, resource.fabric.id)({ type: 'CONFLICT_RESOLVED', resourceId, strategy });
+    await context.progress({ phase: 'resolved' }, [{ message: outcome, path: `${resource.kind}/${resource.name}` }]);
+    publishTo(deps.eventBus, resource.fabric.id)({ type: 'CONFLICT_RESOLVED', resourceId, strategy });
     // GUI_WINS means "push mine": the push runs in this same operation, right after.
     if (strategy === 'GUI_WINS') return withGit(context, (pull, repository) => pushAndCount(context, pull, repository));
   };
 }
 
-async function withGit<T>(context: OperationStepsContext, work: (pull: PullContext, repository: import('../fabric/git-repository.entity.ts').GitRepository) => Promise<T>): Promise<T> {
-  // Cancelled by the runner's signal (shutdown) or by cancelSyncOperation, from any replica (the event bus).
-  const cancel = new AbortController();
-  const requests = context.dependencies.eventBus.subscribe(cancelTopic(context.operation.id), { signal: cancel.signal });
-  void (async () => {
-    for await (const _request of requests) {
-      cancel.abort();
-      break;
-    }
-  })().catch(() => {});
-  // A request recorded before the subscription (from another replica, say) is not missed.
-  if (await cancelRequested(context)) cancel.abort();
-  const signal = AbortSignal.any([context.signal, cancel.signal]);
-  let git: Awaited<ReturnType<typeof openFabricGit>> | null = null;
+async function withFabricGit<T>(deps: SyncHandlerDependencies, context: SyncContext, work: (pull: PullContext, repository: GitRepository) => Promise<T>): Promise<T> {
+  const { services, operation } = context;
+  // Cancelled by the runner's signal (shutdown) or by cancelSyncOperation, from any replica (the
+  // event bus); a request recorded before the subscription (from another replica, say) is not missed.
+  const cancel = await listenForCancel(deps.eventBus, operation.id, context.signal, () => services.operations.cancelRequested(operation.id));
+  const signal = cancel.signal;
+  let git: FabricGit | null = null;
   try {
-    git = await openFabricGit(context.dependencies, context.services, context.operation.fabric.id, context.operation.id);
+    git = await deps.openGit(services, operation.fabric.id, operation.id);
     const pull: PullContext = {
-      em: context.services.em, operations: context.operations, operation: context.operation, signal,
-      fabric: git.fabric, host: git.host, branch: git.branch, publish: publishTo(context.dependencies.eventBus, git.fabric.id),
-      fullListing: context.operation.details.fullListing === true,
+      em: services.em, operations: services.operations, operation, signal,
+      fabric: git.fabric, host: git.host, branch: git.branch, publish: publishTo(deps.eventBus, git.fabric.id),
+      fullListing: operation.details.fullListing === true,
     };
     return await work(pull, git.repository);
   } finally {
     await git?.close();
-    await requests.return?.();
+    await cancel.close();
   }
 }
 
-async function cancelRequested(context: OperationStepsContext): Promise<boolean> {
-  const rows = await context.services.em.getConnection().execute<{ requested: string | null }[]>(
-    `select details->>'cancelRequestedBy' as requested from sync_operation where id = ?`, [context.operation.id],
-  );
-  return Boolean(rows[0]?.requested);
-}
-
-async function pushAndCount(context: OperationStepsContext, pull: PullContext, repository: import('../fabric/git-repository.entity.ts').GitRepository): Promise<Partial<SyncOperation>> {
+async function pushAndCountWith(deps: SyncHandlerDependencies, context: SyncContext, pull: PullContext, repository: GitRepository): Promise<Partial<SyncOperation>> {
   const details = context.operation.details as { message?: string | null };
   const result = await pushFabric(pull, {
-    repository, message: details.message ?? null, actor: context.operation.initiatedBy, maxAttempts: context.dependencies.config.pushMaxAttempts,
+    repository, message: details.message ?? null, actor: context.operation.initiatedBy, maxAttempts: deps.config.pushMaxAttempts,
   });
   const pulled = result.pulls.reduce((sum, one) => sum + one.filesCreated + one.filesUpdated + one.filesDeleted, 0);
   const ingestionCommit = await ingestRawFiles(context, pull, result.pulls);
@@ -95,7 +95,7 @@ async function pushAndCount(context: OperationStepsContext, pull: PullContext, r
   };
 }
 
-function pullCounters(result: PullResult, context: OperationStepsContext, ingestionCommit: string | null): Partial<SyncOperation> {
+function pullCounters(result: PullResult, context: SyncContext, ingestionCommit: string | null): Partial<SyncOperation> {
   return {
     filesProcessed: result.filesCreated + result.filesUpdated + result.filesDeleted,
     filesCreated: result.filesCreated,
@@ -121,12 +121,12 @@ function pullCounters(result: PullResult, context: OperationStepsContext, ingest
  * applied, and the raw files stay in raw/ for the next run. Returns the ingestion commit, or
  * null when nothing was ingested.
  */
-async function ingestRawFiles(context: OperationStepsContext, pull: PullContext, pulls: readonly PullResult[]): Promise<string | null> {
+async function ingestRawFiles(context: SyncContext, pull: PullContext, pulls: readonly PullResult[]): Promise<string | null> {
   // The folder's keep file and non-YAML files are left alone by ingestion: they start none.
   const raw = [...new Set(pulls.flatMap((one) => one.rawFiles))].filter(isYamlFile);
   if (raw.length === 0) return null;
-  const { operations, operation } = context;
-  await operations.update(operation, { phase: 'ingest_raw' }, [{ message: `${raw.length} file(s) in raw/: ingesting them in this operation` }]);
+  const { progress, operation } = context;
+  await progress({ phase: 'ingest_raw' }, [{ message: `${raw.length} file(s) in raw/: ingesting them in this operation` }]);
   let fields: Partial<SyncOperation>;
   try {
     fields = await context.services.gitops.ingest(operation.fabric.id, {
@@ -137,8 +137,7 @@ async function ingestRawFiles(context: OperationStepsContext, pull: PullContext,
         const { phase, details, ...counters } = change;
         // The ingestion's own counters describe raw/, not the pull: kept apart under details.ingestion.
         const ingestion = { ...(operation.details.ingestion as Record<string, unknown> | undefined), ...details, ...pick(counters) };
-        return operations.update(
-          operation,
+        return progress(
           {
             ...(phase ? { phase: `ingest_${phase}` } : {}), details: { ...operation.details, ingestion },
             // A commit the ingestion made is the operation's when it made none of its own, so a failure after it still names it.

@@ -3,7 +3,7 @@
  * constant time, and whether a push event concerns a fabric.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { directoryPrefix } from './fabric-paths.ts';
+import { directoryPrefix } from '../gitops/fabric-paths.ts';
 
 export function signatureOf(secret: string, body: Uint8Array): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;

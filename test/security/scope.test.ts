@@ -2,7 +2,6 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FabricScope } from '../../src/auth/fabric-scope.ts';
-import { createServices } from '../../src/services.ts';
 import { queryDatabase, rowCounts } from '../support/database.ts';
 import { createDraft, createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
 import { branchHead, createBareRepository, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
@@ -289,7 +288,7 @@ describe('a token limited to other fabrics', () => {
 describe('services built for a limited token', () => {
   it('refuse to load rows of other fabrics by id, whatever asked for them', async () => {
     const before = await snapshot();
-    const services = createServices({ ...t.app.dependencies }, { scope: new FabricScope([mine.id]) });
+    const services = t.app.services({ scope: new FabricScope([mine.id]) });
     for (const load of [
       () => services.fabrics.get(theirs.id),
       () => services.fabrics.getByName(theirs.name),

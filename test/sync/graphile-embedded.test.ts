@@ -5,7 +5,7 @@
  * job reaches graphile's listening connection (src/db/pglite-protocol-queue.ts routes it).
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GraphileOperationRunner } from '../../src/sync/graphile-runner.ts';
+import { GraphileOperationRunner } from '../../src/operations/graphile-runner.ts';
 import { testDatabaseKind } from '../support/database.ts';
 import { gitLog, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';

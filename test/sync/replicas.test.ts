@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GitHost } from '../../src/git/git-host.ts';
-import { cancelTopic } from '../../src/sync/sync-commands.ts';
+import { cancelTopic } from '../../src/operations/cancellation.ts';
 import { createTestDatabase, queryDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
 import { createFabric, createRepository } from '../support/fixtures.ts';
 import { createBareRepository, createDeferred, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';

@@ -24,7 +24,7 @@ import { branchHead, createBareRepository, createDeferred, git, listFiles, pushF
 import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import type { GitHost } from '../../src/git/git-host.ts';
-import { recoverOperations } from '../../src/sync/sync-runtime.ts';
+import { recoverOperations } from '../../src/operations/operation-runtime.ts';
 import { runGit } from '../../src/git/cli/run-git.ts';
 import { commitChanges, createDraftOf, fabricRow, fileOf, operation, rows, sync, vlanNamespace } from './support.ts';
 
@@ -300,7 +300,7 @@ describe('start-up recovery frees a fabric queue that a stopped gateway left loc
   it('an ended operation\'s lock (Ctrl-C left it CANCELLED and the queue locked): the next operations of the fabric run', async () => {
     await lockedByDeadPool('cancelled');
     const next = (await env.t.graphqlOk<{ syncFabric: { id: string } }>(`mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: env.fabricId })).syncFabric.id;
-    const result = await recoverOperations(env.t.app.dependencies, env.t.app.instanceId);
+    const result = await recoverOperations(env.t.app, env.t.app.instanceId);
     expect(result.released).toEqual(['pool-gone']);
     await within(30_000, 'the fabric queue stayed locked', env.t.app.runner.idle());
     expect(await operation(env.t, next)).toMatchObject({ status: 'COMPLETED', errorMessage: null });
@@ -310,7 +310,7 @@ describe('start-up recovery frees a fabric queue that a stopped gateway left loc
 
   it('an operation that was locked but never started (killed in between) runs after the restart', async () => {
     const stranded = await lockedByDeadPool('pending');
-    const result = await recoverOperations(env.t.app.dependencies, env.t.app.instanceId);
+    const result = await recoverOperations(env.t.app, env.t.app.instanceId);
     expect(result.released).toEqual(['pool-gone']);
     await within(30_000, 'the stranded operation never ran', env.t.app.runner.idle());
     expect(await operation(env.t, stranded)).toMatchObject({ status: 'COMPLETED', errorMessage: null });
@@ -320,7 +320,7 @@ describe('start-up recovery frees a fabric queue that a stopped gateway left loc
     const [row] = await queryDatabase<{ id: string }>(env.t.database.url, `
       insert into sync_operation (id, fabric_id, operation_type, status, trigger, initiated_by, details, created_at, updated_at)
       values (gen_random_uuid(), $1, 'pull', 'pending', 'api', 'test', '{}', now(), now()) returning id`, [env.fabricId]);
-    const result = await recoverOperations(env.t.app.dependencies, env.t.app.instanceId);
+    const result = await recoverOperations(env.t.app, env.t.app.instanceId);
     expect(result.requeued).toEqual([row!.id]);
     await within(30_000, 'the operation never ran', env.t.app.runner.idle());
     expect(await operation(env.t, row!.id)).toMatchObject({ status: 'COMPLETED' });
@@ -455,7 +455,7 @@ describe('an end the database refuses to store', () => {
       // must still end, with a reason the database takes.
       await queryDatabase(env.t.database.url, `create or replace function shutdown_test_refuse() returns trigger language plpgsql as $$ begin if new.error_message like '%refuse-me%' then raise exception 'injected: the database refused the end'; end if; return new; end $$`);
       await queryDatabase(env.t.database.url, 'create trigger shutdown_test_refuse before update on sync_operation for each row execute function shutdown_test_refuse()');
-      env.t.app.dependencies.operationHandlers.pull = async () => {
+      env.t.app.operationHandlers.pull = async () => {
         throw new Error('a reason to refuse-me');
       };
       const pulled = await within(30_000, 'the operation was never recorded', sync(env.t, env.fabricId, 'PULL'));
@@ -469,7 +469,7 @@ describe('an end the database refuses to store', () => {
   it('keeps a reason with U+0000 in it, escaped, and ends the operation', async () => {
     const env = await tAdapters[0]!.start();
     try {
-      env.t.app.dependencies.operationHandlers.pull = async () => {
+      env.t.app.operationHandlers.pull = async () => {
         throw new Error('a reason with a \u0000 in it');
       };
       const pulled = await within(30_000, 'the operation was never recorded', sync(env.t, env.fabricId, 'PULL'));

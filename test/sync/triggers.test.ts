@@ -97,13 +97,13 @@ describe('POST /webhooks/github', () => {
 
 describe('periodic head check', () => {
   it('queues a pull when the branch moved without a webhook, and nothing when it did not', async () => {
-    expect((await checkHeadsOnce(env.t.app.dependencies)).queued).toEqual([]);
+    expect((await checkHeadsOnce(env.t.app.headCheck)).queued).toEqual([]);
     await pushFromAnotherClone(env.remote, { files: fileOf(vlanNamespace('ns-b')) });
-    const check = await checkHeadsOnce(env.t.app.dependencies);
+    const check = await checkHeadsOnce(env.t.app.headCheck);
     expect(check.queued).toHaveLength(1);
     await env.t.app.runner.idle();
     expect([...(await rows(env.t, env.fabricId)).keys()]).toEqual(['ns-a', 'ns-b']);
-    expect((await checkHeadsOnce(env.t.app.dependencies)).queued).toEqual([]);
+    expect((await checkHeadsOnce(env.t.app.headCheck)).queued).toEqual([]);
   });
 });
 
@@ -115,12 +115,11 @@ describe('live progress', () => {
     // Queue a long-running operation first so the pull waits and the subscription sees it all.
     const gate = createDeferred<void>();
     const blockerStarted = createDeferred<void>();
-    env.t.app.dependencies.operationHandlers.cluster_refresh = async () => {
+    env.t.app.operationHandlers.cluster_refresh = async () => {
       blockerStarted.resolve();
       await gate.promise;
     };
-    const { launchOperation } = await import('../../src/sync/launch-operation.ts');
-    await launchOperation(env.t.app.dependencies, env.t.app.services(), { fabricId: env.fabricId, type: 'cluster_refresh', initiatedBy: 'test' });
+    await env.t.app.services().operations.launch({ fabricId: env.fabricId, type: 'cluster_refresh', initiatedBy: 'test' });
     await blockerStarted.promise;
     const started = await env.t.graphqlOk<{ syncFabric: { id: string } }>(`mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: env.fabricId });
 
@@ -201,11 +200,11 @@ describe('auto-commit after a quiet period', () => {
     const resource = (await rows(env.t, env.fabricId)).get('ns-a')!;
     await editDraft(env.t, resource.id, vlanNamespace('ns-a', 1234));
     // Off by default.
-    expect(await checkAutoCommitsOnce(env.t.app.dependencies, { now: Date.now() + 3_600_000 })).toEqual([]);
+    expect(await checkAutoCommitsOnce(env.t.app.headCheck, { now: Date.now() + 3_600_000 })).toEqual([]);
     await env.t.graphqlOk(`mutation($id: ID!) { updateFabric(id: $id, input: { autoCommitEnabled: true, autoCommitQuietSeconds: 30 }) { id } }`, { id: env.fabricId });
     // Not quiet long enough yet.
-    expect(await checkAutoCommitsOnce(env.t.app.dependencies, { now: Date.now() })).toEqual([]);
-    const queued = await checkAutoCommitsOnce(env.t.app.dependencies, { now: Date.now() + 31_000 });
+    expect(await checkAutoCommitsOnce(env.t.app.headCheck, { now: Date.now() })).toEqual([]);
+    const queued = await checkAutoCommitsOnce(env.t.app.headCheck, { now: Date.now() + 31_000 });
     expect(queued).toHaveLength(1);
     await env.t.app.runner.idle();
     const [operation] = await queryDatabase<{ status: string; commit_sha: string | null; initiated_by: string }>(
@@ -214,6 +213,6 @@ describe('auto-commit after a quiet period', () => {
     expect(operation).toMatchObject({ status: 'completed', initiated_by: 'auto-commit' });
     expect(operation!.commit_sha).toMatch(/^[0-9a-f]{40}$/);
     expect((await rows(env.t, env.fabricId)).get('ns-a')).toMatchObject({ draft_action: null, desired_spec: { ranges: [{ from: 1000, to: 1234 }] } });
-    expect(await checkAutoCommitsOnce(env.t.app.dependencies, { now: Date.now() + 3_600_000 })).toEqual([]);
+    expect(await checkAutoCommitsOnce(env.t.app.headCheck, { now: Date.now() + 3_600_000 })).toEqual([]);
   });
 });

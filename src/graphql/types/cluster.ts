@@ -1,31 +1,14 @@
-import { ClusterService } from '../../cluster/cluster.service.ts';
 import type { ConnectionTestResult } from '../../cluster/cluster-client.ts';
-import type { FabricClusterStatus, FabricWatchers, KindWatchStatus } from '../../cluster/fabric-watchers.ts';
-import { driftSummary, type DriftCountsByStatus, type StoredDriftDifference, type StoredDriftSummary } from '../../cluster/live-state-store.ts';
-import { SWITCH_HEALTH_STATES, switchHealth, type SwitchHealth } from '../../cluster/switch-health.ts';
-import { DomainError } from '../../errors.ts';
+import type { FabricClusterStatus, KindWatchStatus } from '../../cluster/fabric-watchers.ts';
+import type { DriftCountsByStatus, StoredDriftDifference, StoredDriftSummary } from '../../cluster/live-state-store.ts';
+import { SWITCH_HEALTH_STATES, type SwitchHealth } from '../../cluster/switch-health.ts';
 import type { Fabric } from '../../fabric/fabric.entity.ts';
 import type { Resource } from '../../resource/resource.entity.ts';
-import { launchOperation } from '../../sync/launch-operation.ts';
 import { builder } from '../builder.ts';
-import type { GraphQLContext } from '../context.ts';
 import { enumValues } from '../enums.ts';
 import { FabricRef } from './fabric.ts';
 import { ResourceRef } from './resource.ts';
 import { SyncOperationRef } from './sync-operation.ts';
-
-function watchersOf(context: GraphQLContext): FabricWatchers {
-  const watchers = context.dependencies.clusterWatchers;
-  if (!watchers) throw new Error('cluster watchers are not running in this process');
-  return watchers;
-}
-
-function clusterService(context: GraphQLContext): ClusterService {
-  return new ClusterService({
-    em: context.services.em, fabrics: context.services.fabrics, eventBus: context.eventBus, watchers: watchersOf(context),
-    gatewayAddress: context.dependencies.gatewayAddress,
-  });
-}
 
 const WatchStateEnum = builder.enumType('ClusterWatchState', {
   description: 'STARTING, LISTING (full list), WATCHING (stream open), BACKOFF (retrying a broken stream), ERROR (refused: 401/403/404), STOPPED, MISSING (the cluster does not serve the kind).',
@@ -128,15 +111,11 @@ builder.objectFields(FabricRef, (t) => ({
   clusterStatus: t.field({
     type: FabricClusterStatusRef,
     description: 'Watch state per kind in this gateway process.',
-    resolve: (fabric: Fabric, _args, context) => {
-      const status = watchersOf(context).status(fabric.id);
-      // Saved a moment ago, its watch not started yet: say so rather than "not configured".
-      return status.state === 'not_configured' && fabric.kubernetesServer ? { ...status, state: 'connecting' as const } : status;
-    },
+    resolve: (fabric: Fabric, _args, context) => context.services.cluster.status(fabric),
   }),
   driftSummary: t.field({
     type: DriftSummaryRef,
-    resolve: (fabric: Fabric, _args, context) => driftSummary(context.services.em, fabric.id),
+    resolve: (fabric: Fabric, _args, context) => context.services.cluster.driftSummary(fabric.id),
   }),
 }));
 
@@ -150,11 +129,7 @@ builder.objectFields(ResourceRef, (t) => ({
     type: SwitchHealthRef,
     nullable: true,
     description: 'For a Switch whose Agent object the cluster has; null otherwise.',
-    resolve: (resource: Resource, _args, context) => {
-      if (resource.kind !== 'Switch') return null;
-      const agent = context.dependencies.clusterWatchers?.agent(resource.fabric.id, resource.namespace, resource.name);
-      return agent ? switchHealth(agent, new Date()) : null;
-    },
+    resolve: (resource: Resource, _args, context) => context.services.cluster.switchHealth(resource),
   }),
 }));
 
@@ -163,24 +138,18 @@ builder.mutationFields((t) => ({
     type: ClusterConnectionTestRef,
     description: 'Contacts the fabric\'s Kubernetes API server with its stored connection.',
     args: { fabricId: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => clusterService(context).testConnection(String(args.fabricId)),
+    resolve: (_root, args, context) => context.services.cluster.testConnection(String(args.fabricId)),
   }),
   refreshCluster: t.field({
     type: SyncOperationRef,
     description: 'Starts a cluster_refresh operation: full relist of every served kind, then drift recomputed, with progress per kind.',
     args: { fabricId: t.arg.id({ required: true }) },
-    resolve: async (_root, args, context) => {
-      const fabric = await context.services.fabrics.get(String(args.fabricId));
-      if (!fabric.kubernetesServer) throw new DomainError('INVALID_INPUT', 'The fabric has no cluster connection', { fabricId: fabric.id });
-      return launchOperation(context.dependencies, context.services, {
-        fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: context.actor.name, jobKey: `cluster_refresh:${fabric.id}`,
-      });
-    },
+    resolve: (_root, args, context) => context.services.cluster.startRefresh(String(args.fabricId), context.actor.name),
   }),
   adoptLiveResources: t.field({
     type: [ResourceRef],
     description: 'Copies live-only objects (in the cluster, not in Git) into drafts, so the next commit puts them in Git.',
     args: { fabricId: t.arg.id({ required: true }), ids: t.arg.idList({ required: true }) },
-    resolve: (_root, args, context) => clusterService(context).adopt(String(args.fabricId), args.ids.map(String), context.actor),
+    resolve: (_root, args, context) => context.services.cluster.adopt(String(args.fabricId), args.ids.map(String), context.actor),
   }),
 }));

@@ -1,6 +1,5 @@
 import { DIRECTORY_FINDING_CODES, type DirectoryFinding } from '../../gitops/layout.ts';
 import type { DirectoryValidation } from '../../gitops/gitops.service.ts';
-import { launchOperation } from '../../sync/launch-operation.ts';
 import { builder } from '../builder.ts';
 import { GitopsDirectoryStatusEnum } from './fabric.ts';
 import { GitRepositoryRef } from './git-repository.ts';
@@ -38,12 +37,7 @@ builder.mutationFields((t) => ({
     type: SyncOperationRef,
     description: 'Creates what the directory layout lacks in one commit (none when it is complete). Runs as a directory_init operation.',
     args: { fabricId: t.arg.id({ required: true }) },
-    resolve: async (_root, args, context) => {
-      const { fabric } = await context.services.gitops.requireRepository(String(args.fabricId));
-      return launchOperation(context.dependencies, context.services, {
-        fabricId: fabric.id, type: 'directory_init', initiatedBy: context.actor.name, jobKey: `directory_init:${fabric.id}`,
-      });
-    },
+    resolve: (_root, args, context) => context.services.gitops.startDirectoryInit(String(args.fabricId), context.actor.name),
   }),
   validateGitopsDirectory: t.field({
     type: GitopsDirectoryReportRef,
@@ -55,12 +49,7 @@ builder.mutationFields((t) => ({
     type: SyncOperationRef,
     description: 'Ingests the YAML files in raw/ into managed/ (and unmanaged/) in one commit. Runs as an ingestion operation.',
     args: { fabricId: t.arg.id({ required: true }) },
-    resolve: async (_root, args, context) => {
-      const { fabric } = await context.services.gitops.requireRepository(String(args.fabricId));
-      return launchOperation(context.dependencies, context.services, {
-        fabricId: fabric.id, type: 'ingestion', initiatedBy: context.actor.name, jobKey: `ingestion:${fabric.id}`,
-      });
-    },
+    resolve: (_root, args, context) => context.services.gitops.startIngestion(String(args.fabricId), context.actor.name),
   }),
   testGitRepository: t.field({
     type: GitRepositoryRef,

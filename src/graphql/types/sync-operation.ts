@@ -1,6 +1,6 @@
 import { topics } from '../../events/event-bus.ts';
-import { EVENT_LEVELS, OPERATION_STATUSES, OPERATION_TRIGGERS, OPERATION_TYPES, type SyncEvent, type SyncOperation } from '../../sync/sync-operation.entity.ts';
-import type { OperationSnapshot, OperationUpdate } from '../../sync/sync-operation.service.ts';
+import { EVENT_LEVELS, OPERATION_STATUSES, OPERATION_TRIGGERS, OPERATION_TYPES, type SyncEvent, type SyncOperation } from '../../operations/sync-operation.entity.ts';
+import type { OperationSnapshot, OperationUpdate } from '../../operations/sync-operation.service.ts';
 import { builder } from '../builder.ts';
 import { enumValues } from '../enums.ts';
 import { connectionWithTotalCount, resolvePagedConnection } from '../pagination.ts';

@@ -1,5 +1,5 @@
 import { RESOLUTION_STRATEGIES } from '../../sync/conflict-resolution.ts';
-import { SYNC_DIRECTIONS, cancelOperation, commitChanges, resolveConflict, startSync } from '../../sync/sync-commands.ts';
+import { SYNC_DIRECTIONS } from '../../sync/sync-commands.ts';
 import { builder } from '../builder.ts';
 import { SyncOperationRef } from './sync-operation.ts';
 
@@ -30,7 +30,7 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: (_root, args, context) =>
-      startSync(context.dependencies, context.services, {
+      context.services.sync.start({
         fabricId: String(args.fabricId), direction: args.direction, actor: context.actor.name, fullListing: args.fullListing === true,
       }),
   }),
@@ -39,7 +39,7 @@ builder.mutationFields((t) => ({
     description: 'Commits every draft of the fabric as ONE commit with this message (or proposes it in a pull request); returns the push operation at once.',
     args: { fabricId: t.arg.id({ required: true }), message: t.arg.string({ required: true }) },
     resolve: (_root, args, context) =>
-      commitChanges(context.dependencies, context.services, { fabricId: String(args.fabricId), message: args.message, actor: context.actor.name }),
+      context.services.sync.commit({ fabricId: String(args.fabricId), message: args.message, actor: context.actor.name }),
   }),
   resolveConflict: t.field({
     type: SyncOperationRef,
@@ -50,7 +50,7 @@ builder.mutationFields((t) => ({
       merged: t.arg({ type: 'JSON', description: 'The merged manifest (apiVersion, kind, metadata, spec); MERGE only.' }),
     },
     resolve: (_root, args, context) =>
-      resolveConflict(context.dependencies, context.services, {
+      context.services.sync.resolveConflict({
         resourceId: String(args.resourceId), strategy: args.strategy, merged: args.merged ?? undefined, actor: context.actor.name,
       }),
   }),
@@ -58,6 +58,6 @@ builder.mutationFields((t) => ({
     type: SyncOperationRef,
     description: 'Cancels a queued operation at once, or stops a running one at its next step boundary.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => cancelOperation(context.dependencies, context.services, { operationId: String(args.id), actor: context.actor.name }),
+    resolve: (_root, args, context) => context.services.operations.cancel({ operationId: String(args.id), actor: context.actor.name }),
   }),
 }));

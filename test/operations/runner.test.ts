@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
-import { GraphileOperationRunner } from '../../src/sync/graphile-runner.ts';
-import { InProcessOperationRunner } from '../../src/sync/operation-runner.ts';
-import { SyncOperationSchema } from '../../src/sync/sync-operation.entity.ts';
-import { createOperationRunner, recoverOperations } from '../../src/sync/sync-runtime.ts';
+import { GraphileOperationRunner } from '../../src/operations/graphile-runner.ts';
+import { InProcessOperationRunner } from '../../src/operations/operation-runner.ts';
+import { SyncOperationSchema } from '../../src/operations/sync-operation.entity.ts';
+import { createOperationRunner, recoverOperations } from '../../src/operations/operation-runtime.ts';
 import { testDatabaseKind } from '../support/database.ts';
 import { createFabric } from '../support/fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -96,7 +96,7 @@ describe('start-up recovery', () => {
       details: { runner: { instanceId: 'this-one' } },
     } as never);
     await em.flush();
-    const result = await recoverOperations(t.app.dependencies, 'this-one');
+    const result = await recoverOperations(t.app, 'this-one');
     expect(result.failed).toEqual([orphan.id]);
     const after = await t.app.services().operations.get(orphan.id);
     expect(after.status).toBe('failed');

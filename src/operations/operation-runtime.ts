@@ -1,16 +1,17 @@
 /**
- * The sync machinery the composition root starts: the operation runner it chose, start-up
- * recovery and the periodic head check. Kept here so that `app.ts` only wires it in.
+ * The operation machinery the composition root starts and stops: the operation runner it chose,
+ * start-up recovery, and the stop at shutdown. Kept here so that `app.ts` only wires it in.
  */
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logger.ts';
-import { createServices, type ServiceDependencies } from '../services.ts';
 import { GraphileOperationRunner, defaultInstanceId } from './graphile-runner.ts';
 import { InProcessOperationRunner, type ExecuteOperation, type OperationRunner } from './operation-runner.ts';
 import { liveGatewayInstances, recoverInterruptedOperations } from './recovery.ts';
 import { PostgresEventBus } from '../events/postgres-event-bus.ts';
 import { SyncOperationSchema } from './sync-operation.entity.ts';
+import type { SyncOperationService } from './sync-operation.service.ts';
 
 export { defaultInstanceId };
 
@@ -42,7 +43,10 @@ export async function createOperationRunner(options: {
 }
 
 /** Marks what a dead process left in progress as failed (see recovery.ts). */
-export async function recoverOperations(dependencies: ServiceDependencies, instanceId: string) {
+export async function recoverOperations(
+  dependencies: { orm: MikroORM; eventBus: EventBus; logger: Logger; runner: OperationRunner },
+  instanceId: string,
+) {
   const durable = dependencies.runner instanceof GraphileOperationRunner;
   // Another replica's work is left alone while it is connected (its runner or its event bus).
   const prefixes = [
@@ -69,10 +73,13 @@ export async function recoverOperations(dependencies: ServiceDependencies, insta
  * does not stop in time is marked so here (its job was already failed and its queue unlocked by
  * the runner); the row names the step it was in.
  */
-export async function stopOperations(dependencies: ServiceDependencies, timeoutMs: number): Promise<void> {
+export async function stopOperations(
+  dependencies: { runner: OperationRunner; openUnitOfWork: () => { em: EntityManager; operations: SyncOperationService } },
+  timeoutMs: number,
+): Promise<void> {
   const leftRunning = await dependencies.runner.close({ timeoutMs });
   if (leftRunning.length === 0) return;
-  const { em, operations } = createServices(dependencies);
+  const { em, operations } = dependencies.openUnitOfWork();
   for (const operation of await em.find(SyncOperationSchema, { id: { $in: leftRunning }, status: 'in_progress' })) {
     const reason = `interrupted by shutdown during "${operation.phase}": it did not stop within ${timeoutMs} ms; the next operation on this fabric starts from the last recorded commit`;
     await operations.settle(operation.id, { status: 'failed', completedAt: new Date(), errorMessage: reason }, [{ level: 'error', message: reason }]);

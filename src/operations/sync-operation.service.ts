@@ -1,6 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { FabricScope } from '../auth/fabric-scope.ts';
-import { requireId } from '../errors.ts';
+import { DomainError, requireId } from '../errors.ts';
 import { topics, type EventBus } from '../events/event-bus.ts';
 import { storableText } from '../hedgehog/storable-text.ts';
 import type { Page } from '../resource/resource.service.ts';
@@ -12,6 +12,8 @@ import {
   type SyncEvent,
   type SyncOperation,
 } from './sync-operation.entity.ts';
+import { cancelTopic } from './cancellation.ts';
+import type { OperationJob } from './operation-runner.ts';
 
 /** What a step may change on an operation. */
 export type OperationChange = Partial<Pick<SyncOperation,
@@ -73,6 +75,22 @@ export interface NewOperation {
   details?: Record<string, unknown>;
 }
 
+export interface LaunchRequest extends NewOperation {
+  /** Everything the handler needs besides the fabric (e.g. a commit message); stored with the operation. */
+  details?: Record<string, unknown>;
+  /** Collapses queued duplicates (e.g. `pull:<fabricId>`). */
+  jobKey?: string;
+}
+
+/**
+ * Where launched operations go: the runner's queue, and which types have a handler. Given by
+ * the composition root, which holds both.
+ */
+export interface OperationQueue {
+  accepts(type: OperationType): boolean;
+  enqueue(job: OperationJob): Promise<void>;
+}
+
 /** A pending operation, persisted by the unit of work's next flush. */
 function newOperation(em: EntityManager, input: NewOperation): SyncOperation {
   return em.create(SyncOperationSchema, {
@@ -87,7 +105,7 @@ function newOperation(em: EntityManager, input: NewOperation): SyncOperation {
 export class SyncOperationService {
   readonly #scope: FabricScope;
 
-  constructor(private readonly deps: { em: EntityManager; eventBus: EventBus; scope?: FabricScope }) {
+  constructor(private readonly deps: { em: EntityManager; eventBus: EventBus; scope?: FabricScope; queue?: OperationQueue }) {
     this.#scope = deps.scope ?? FabricScope.unlimited;
   }
 
@@ -123,6 +141,53 @@ export class SyncOperationService {
     await this.deps.em.flush();
     this.publish(operation);
     return operation;
+  }
+
+  /** Records a pending operation and enqueues it; returns at once. */
+  async launch(request: LaunchRequest): Promise<SyncOperation> {
+    const queue = this.deps.queue;
+    if (!queue) throw new Error('operations cannot be launched from this unit of work');
+    if (!queue.accepts(request.type)) throw new Error(`no handler is registered for ${request.type} operations`);
+    let operation: SyncOperation;
+    if (request.jobKey) {
+      // A queued operation with the same key stands for this request too (its job is the one kept).
+      const recorded = await this.createUnlessQueued({ ...request, jobKey: request.jobKey });
+      if (!recorded.created) return recorded.operation;
+      operation = recorded.operation;
+    } else {
+      operation = await this.create(request);
+    }
+    try {
+      await queue.enqueue({ operationId: operation.id, fabricId: request.fabricId, jobKey: request.jobKey });
+    } catch (error) {
+      // Never left pending with no job behind it: a durable queue would not find it again.
+      const reason = `could not be queued: ${error instanceof Error ? error.message : String(error)}`;
+      await this.transition(operation, 'pending', { status: 'failed', completedAt: new Date(), errorMessage: reason }, [{ level: 'error', message: reason }]);
+      throw error;
+    }
+    return operation;
+  }
+
+  /**
+   * A queued operation is cancelled at once; a running one stops at its next step boundary (its
+   * writes happen in one flush after the last boundary, so nothing is half-written).
+   */
+  async cancel(input: { operationId: string; actor: string }): Promise<SyncOperation> {
+    const operation = await this.get(input.operationId);
+    if (operation.status === 'pending') {
+      const cancelled = await this.transition(
+        operation, 'pending', { status: 'cancelled', completedAt: new Date(), errorMessage: 'cancelled' },
+        [{ level: 'warning', message: `cancelled by ${input.actor} before it started` }],
+      );
+      if (cancelled) return operation;
+      // It started meanwhile (here or on another replica): cancel it as a running one.
+    }
+    if (operation.status === 'in_progress' && (await this.requestCancel(operation, input.actor))) {
+      // The replica running it (this one or another, through the event bus) stops at its next step boundary.
+      this.deps.eventBus.publish(cancelTopic(operation.id), { by: input.actor });
+      return operation;
+    }
+    throw new DomainError('INVALID_INPUT', `The operation has already ${operation.status === 'completed' ? 'completed' : 'ended'} (${operation.status})`);
   }
 
   /**
@@ -241,6 +306,14 @@ export class SyncOperationService {
     if (Number((applied as { affectedRows?: number }).affectedRows ?? 0) === 0) return false;
     await this.update(operation, {}, [{ level: 'warning', message: `cancel requested by ${actor}` }]);
     return true;
+  }
+
+  /** True when a cancel of the operation was recorded (read from the database: another replica may have written it). */
+  async cancelRequested(operationId: string): Promise<boolean> {
+    const rows = await this.deps.em.getConnection().execute<{ requested: string | null }[]>(
+      `select details->>'cancelRequestedBy' as requested from sync_operation where id = ?`, [operationId],
+    );
+    return Boolean(rows[0]?.requested);
   }
 
   /** Events of many operations in one statement (the GraphQL layer batches per request). */

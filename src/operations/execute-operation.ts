@@ -1,117 +1,60 @@
+/**
+ * Executing an operation: claimed by one conditional update, run through the handler registered
+ * for its type in a unit of work of its own, and its end recorded whatever happens. The runners
+ * call `executeOperation` with nothing but the operation's id.
+ */
 import type { Logger } from '../logger.ts';
+import { OperationCancelledError } from './cancellation.ts';
+import type { OperationHandlers } from './operation-handler.ts';
+import { stoppedByShutdown, type RunnerInfo } from './operation-runner.ts';
 import type { SyncOperation } from './sync-operation.entity.ts';
 import type { OperationChange, OperationEventInput, SyncOperationService } from './sync-operation.service.ts';
 
-/**
- * Runs sync operations outside the GraphQL request that asked for them, one at a time per fabric.
- * A mutation records the operation (pending), enqueues it here by id and returns at once; the
- * runner later executes it through the handler registered for its type, and progress reaches
- * subscribers through the operation's updates.
- *
- * The in-process runner serves one gateway process. A durable runner (graphile-worker queues per
- * fabric) implements the same port: everything it needs is the operation's id.
- */
-export interface OperationRunner {
-  enqueue(job: OperationJob): Promise<void>;
-  /** Resolves once nothing is queued or running (tests, shutdown). */
-  idle(): Promise<void>;
-  /**
-   * Stops taking work, tells running operations the gateway is stopping (their signal aborts with
-   * a GatewayShutdown reason), and waits for them to stop at their next step boundary: at most
-   * `timeoutMs` for the durable runner, which then releases their jobs (see graphile-runner.ts).
-   * Resolves with the operations still running when it stopped waiting.
-   */
-  close(options?: { timeoutMs?: number }): Promise<string[]>;
-}
-
-/** The abort reason of an operation's signal when the gateway process stops (Ctrl-C, SIGTERM). */
-export class GatewayShutdown extends Error {
-  constructor() {
-    super('interrupted by shutdown');
-    this.name = 'GatewayShutdown';
-  }
-}
-
-export const stoppedByShutdown = (signal: AbortSignal) => signal.aborted && signal.reason instanceof GatewayShutdown;
-
-export interface OperationJob {
-  operationId: string;
-  fabricId: string;
-  /** Jobs with the same key that are still queued collapse into one (a burst of pull triggers). */
-  jobKey?: string;
-}
-
-/** Who runs an operation; stored with it so that start-up can tell a dead process's work from a live one's. */
-export interface RunnerInfo {
-  /** This gateway process (`pg_stat_activity.application_name` carries it for the durable runner). */
-  instanceId?: string;
-  /** graphile-worker's worker and job ids, to release the locks a killed process left. */
-  workerId?: string | null;
-  jobId?: string;
-}
-
-/** Executes one operation by id; given to the runner by the composition root. */
-export type ExecuteOperation = (operationId: string, options: { signal: AbortSignal; runner?: RunnerInfo }) => Promise<void>;
-
-export interface OperationContext {
+/** What the engine itself needs of a unit of work; the caller's `Services` has it. */
+export interface OperationUnitOfWork {
   operations: SyncOperationService;
-  operation: SyncOperation;
-  /** Aborted when the operation is cancelled or the gateway stops; check it between steps. */
-  signal: AbortSignal;
+}
+
+/** Given by the composition root: the handler table and how to open a unit of work. */
+export interface OperationEngine<S extends OperationUnitOfWork> {
+  handlers: OperationHandlers<S>;
+  openUnitOfWork: () => S;
   logger?: Logger;
 }
 
-export class InProcessOperationRunner implements OperationRunner {
-  private readonly tails = new Map<string, Promise<void>>();
-  private readonly running = new Set<Promise<void>>();
-  private readonly queuedKeys = new Set<string>();
-  private readonly controller = new AbortController();
-  private closed = false;
-
-  constructor(private readonly options: { logger: Logger; execute: ExecuteOperation }) {}
-
-  async enqueue(job: OperationJob): Promise<void> {
-    if (this.closed) throw new Error('the operation runner is closed');
-    if (job.jobKey) {
-      if (this.queuedKeys.has(job.jobKey)) return;
-      this.queuedKeys.add(job.jobKey);
-    }
-    const previous = this.tails.get(job.fabricId) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      if (job.jobKey) this.queuedKeys.delete(job.jobKey);
-      try {
-        await this.options.execute(job.operationId, { signal: this.controller.signal });
-      } catch (error) {
-        // The operation records its own failures; this only catches what escaped that.
-        this.options.logger.error({ err: error, operationId: job.operationId }, 'operation failed outside its own error handling');
-      }
-    });
-    this.tails.set(job.fabricId, next);
-    this.running.add(next);
-    void next.finally(() => {
-      this.running.delete(next);
-      if (this.tails.get(job.fabricId) === next) this.tails.delete(job.fabricId);
-    });
-  }
-
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
-  }
-
-  async close(): Promise<string[]> {
-    this.closed = true;
-    this.controller.abort(new GatewayShutdown());
-    // Nothing to release: the queue lives in this process. Operations stop at their next step.
-    await this.idle();
-    return [];
-  }
+/**
+ * Runs one operation by id in a unit of work of its own, through the handler for its type. The
+ * runners call this; it is all a durable queue needs to store.
+ */
+export async function executeOperation<S extends OperationUnitOfWork>(
+  engine: OperationEngine<S>,
+  operationId: string,
+  options: { signal: AbortSignal; runner?: RunnerInfo },
+): Promise<void> {
+  const services = engine.openUnitOfWork();
+  const { operations } = services;
+  const operation = await operations.get(operationId);
+  if (operation.status !== 'pending') return; // already run (a retried or duplicate job)
+  // The gateway is stopping: never start now. It stays pending, and the next start queues it again.
+  if (options.signal.aborted) return;
+  // Claimed with one conditional update: a cancel (or another runner) that came first wins.
+  if (!(await operations.transition(operation, 'pending', { status: 'in_progress', startedAt: new Date(), phase: 'starting' }))) return;
+  // Flushed with the in_progress mark: start-up recovery reads it.
+  if (options.runner) operation.details = { ...operation.details, runner: options.runner };
+  const steps = engine.handlers[operation.operationType];
+  const { signal } = options;
+  await runOperation({ operations, operation, signal, logger: engine.logger }, async () => {
+    if (!steps) throw new Error(`no handler is registered for ${operation.operationType} operations`);
+    return steps({ operation, signal, services, progress: (change, events) => operations.update(operation, change, events) });
+  });
 }
 
-export class OperationCancelledError extends Error {
-  constructor() {
-    super('the operation was cancelled');
-    this.name = 'OperationCancelledError';
-  }
+interface RunContext {
+  operations: SyncOperationService;
+  operation: SyncOperation;
+  /** Aborted when the gateway stops (or the handler's work was cancelled). */
+  signal: AbortSignal;
+  logger?: Logger | undefined;
 }
 
 /**
@@ -123,15 +66,15 @@ export class OperationCancelledError extends Error {
  * user cancelled is cancelled. A commit that landed stays on the row (`commitSha`) either way.
  */
 export async function runOperation(
-  context: OperationContext,
-  steps: (context: OperationContext) => Promise<Partial<SyncOperation> | void>,
+  context: RunContext,
+  steps: () => Promise<Partial<SyncOperation> | void>,
 ): Promise<void> {
   const { operations, operation } = context;
   await operations.update(operation, { status: 'in_progress', startedAt: new Date(), phase: 'starting' });
   let change: OperationChange;
   let events: OperationEventInput[];
   try {
-    const result = (await steps(context)) ?? {};
+    const result = (await steps()) ?? {};
     change = { ...result, status: 'completed', phase: 'done', completedAt: new Date() } as OperationChange;
     events = [{ message: 'completed' }];
   } catch (error) {
@@ -139,7 +82,6 @@ export async function runOperation(
   }
   await recordEnd(context, change, events);
 }
-
 
 function failureOf(operation: SyncOperation, error: unknown, signal: AbortSignal): { change: OperationChange; events: OperationEventInput[] } {
   const message = error instanceof Error ? error.message : String(error);
@@ -162,7 +104,7 @@ function failureOf(operation: SyncOperation, error: unknown, signal: AbortSignal
 /** Delays between attempts to record an operation's end while the database is unreachable. */
 const RECORD_RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
 
-async function recordEnd(context: OperationContext, change: OperationChange, events: OperationEventInput[]): Promise<void> {
+async function recordEnd(context: RunContext, change: OperationChange, events: OperationEventInput[]): Promise<void> {
   const { operations, operation } = context;
   try {
     await operations.update(operation, change, events);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchOperation } from '../../src/sync/launch-operation.ts';
 import { createFabric } from '../support/fixtures.ts';
 import { createDeferred } from '../support/git-fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -20,7 +19,7 @@ it('runs operations of one fabric one at a time, and of different fabrics side b
   const firstStarted = createDeferred();
   const otherFabricDone = createDeferred();
   // Handlers are looked up by type when the operation runs; `details` carries what they need.
-  t.app.dependencies.operationHandlers.cluster_refresh = async ({ operation }) => {
+  t.app.operationHandlers.cluster_refresh = async ({ operation }) => {
     const label = String(operation.details.label);
     started.push(label);
     if (label === 'a1') {
@@ -31,7 +30,7 @@ it('runs operations of one fabric one at a time, and of different fabrics side b
   };
   const services = t.app.services();
   const launch = (fabricId: string, label: string) =>
-    launchOperation(t.app.dependencies, services, { fabricId, type: 'cluster_refresh', initiatedBy: 'test', details: { label } });
+    services.operations.launch({ fabricId, type: 'cluster_refresh', initiatedBy: 'test', details: { label } });
   const first = await launch(a.id, 'a1');
   expect(first.status).toBe('pending');
   await launch(a.id, 'a2');
@@ -53,14 +52,14 @@ it('collapses queued jobs with the same key into one', async () => {
   const fabric = await createFabric(t);
   const release = createDeferred();
   const ran: string[] = [];
-  t.app.dependencies.operationHandlers.pull = async ({ operation }) => {
+  t.app.operationHandlers.pull = async ({ operation }) => {
     ran.push(String(operation.details.label));
     if (operation.details.label === 'busy') await release.promise;
   };
   const services = t.app.services();
-  await launchOperation(t.app.dependencies, services, { fabricId: fabric.id, type: 'pull', initiatedBy: 'test', details: { label: 'busy' } });
+  await services.operations.launch({ fabricId: fabric.id, type: 'pull', initiatedBy: 'test', details: { label: 'busy' } });
   for (const label of ['burst-1', 'burst-2', 'burst-3']) {
-    await launchOperation(t.app.dependencies, services, { fabricId: fabric.id, type: 'pull', initiatedBy: 'webhook', details: { label }, jobKey: `pull:${fabric.id}` });
+    await services.operations.launch({ fabricId: fabric.id, type: 'pull', initiatedBy: 'webhook', details: { label }, jobKey: `pull:${fabric.id}` });
   }
   release.resolve();
   await t.app.runner.idle();
@@ -69,11 +68,11 @@ it('collapses queued jobs with the same key into one', async () => {
 
 it('records a failure with its reason and never leaves the operation in progress', async () => {
   const fabric = await createFabric(t);
-  t.app.dependencies.operationHandlers.ingestion = async ({ operations, operation }) => {
-    await operations.update(operation, { phase: 'validating', progressTotal: 2 });
+  t.app.operationHandlers.ingestion = async ({ progress }) => {
+    await progress({ phase: 'validating', progressTotal: 2 });
     throw new Error('raw/broken.yaml could not be read');
   };
-  const operation = await launchOperation(t.app.dependencies, t.app.services(), { fabricId: fabric.id, type: 'ingestion', initiatedBy: 'test' });
+  const operation = await t.app.services().operations.launch({ fabricId: fabric.id, type: 'ingestion', initiatedBy: 'test' });
   await t.app.runner.idle();
   const failed = await t.app.services().operations.get(operation.id);
   expect(failed).toMatchObject({ status: 'failed', errorMessage: 'raw/broken.yaml could not be read', phase: 'validating' });
@@ -83,14 +82,15 @@ it('records a failure with its reason and never leaves the operation in progress
 
 it('an operation that cannot be queued is failed with the reason, never left pending', async () => {
   const fabric = await createFabric(t);
-  t.app.dependencies.operationHandlers.cluster_refresh = async () => {};
+  t.app.operationHandlers.cluster_refresh = async () => {};
   // A runner that refuses work, as a stopped queue or an unreachable database would.
-  const runner = t.app.dependencies.runner;
-  t.app.dependencies.runner = { ...runner, enqueue: async () => { throw new Error('queue unavailable'); }, idle: () => runner.idle(), close: () => runner.close() };
+  const runner = t.app.runner;
+  const enqueue = runner.enqueue;
+  runner.enqueue = async () => { throw new Error('queue unavailable'); };
   try {
-    await expect(launchOperation(t.app.dependencies, t.app.services(), { fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: 'test' })).rejects.toThrow('queue unavailable');
+    await expect(t.app.services().operations.launch({ fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: 'test' })).rejects.toThrow('queue unavailable');
   } finally {
-    t.app.dependencies.runner = runner;
+    runner.enqueue = enqueue;
   }
   const operations = await t.app.services().operations.list({ fabricId: fabric.id }, { limit: 10, offset: 0 });
   expect(operations.items.map((operation) => [operation.status, operation.errorMessage])).toEqual([['failed', 'could not be queued: queue unavailable']]);
@@ -100,18 +100,18 @@ it('launches at the same moment with one job key make one operation, which runs'
   const fabric = await createFabric(t);
   const release = createDeferred();
   const blockerStarted = createDeferred();
-  t.app.dependencies.operationHandlers.cluster_refresh = async ({ operation }) => {
+  t.app.operationHandlers.cluster_refresh = async ({ operation }) => {
     if (operation.details.label === 'blocker') {
       blockerStarted.resolve();
       await release.promise;
     }
   };
   // The fabric's queue is busy, so the keyed launches below all find each other pending.
-  await launchOperation(t.app.dependencies, t.app.services(), { fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: 'test', details: { label: 'blocker' } });
+  await t.app.services().operations.launch({ fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: 'test', details: { label: 'blocker' } });
   await blockerStarted.promise;
   // Each launch on its own unit of work (its own connection on PostgreSQL), all at once.
   const launches = await Promise.all(Array.from({ length: 6 }, () =>
-    launchOperation(t.app.dependencies, t.app.services(), { fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: 'test', jobKey: `refresh:${fabric.id}` })));
+    t.app.services().operations.launch({ fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: 'test', jobKey: `refresh:${fabric.id}` })));
   expect(new Set(launches.map((operation) => operation.id)).size).toBe(1);
   release.resolve();
   await t.app.runner.idle();
