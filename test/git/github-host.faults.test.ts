@@ -7,7 +7,8 @@
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gitBlobOid } from '../../src/git/blob-oid.ts';
-import { GitHubHost, type GitHubRequestEvent } from '../../src/git/github/github-host.ts';
+import { GitHubHost } from '../../src/git/github/github-host.ts';
+import type { GitHubRequestEvent } from '../../src/git/github/github-transport.ts';
 import { gitLog, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { caught, startGitHubHost } from './t-hosts.ts';
 
