@@ -15,6 +15,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-post
 import { initOrm, migrateToLatest, migrationsAreCurrent } from './db/orm.ts';
 import { topics, type EventBus } from './events/event-bus.ts';
 import { createEventBus } from './events/create-event-bus.ts';
+import type { OpenGitHost } from './git/git-host.ts';
+import { gitHostOpener } from './git/git-host-factory.ts';
 import type { GraphQLContext, RequestServices } from './graphql/context.ts';
 import { createErrorMasker, describeError, useNoSuggestions } from './graphql/errors.ts';
 import { closeReason, createAuthentication, LiveConnections, TOKEN_CLOSE_CODE } from './graphql/authentication.ts';
@@ -51,6 +53,8 @@ export interface AppOptions {
   migrate?: boolean;
   /** Where the first admin token goes on a first start; default: printed to stderr. `false`: none is made. */
   onFirstAdminToken?: ((token: string) => void) | false;
+  /** Opens the GitHost of a repository; default: GitHub's API or the git CLI (`gitHostOpener`). Tests wrap it. */
+  openGitHost?: OpenGitHost;
 }
 
 export interface App {
@@ -133,7 +137,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   // The port is known once the server listens (PORT=0 picks one); start() sets it.
   const gatewayAddress: GatewayAddress = { host: config.http.host, port: config.http.port || undefined };
-  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, validator, runner, operationHandlers, gatewayAddress };
+  // The only place adapters are chosen: the GitHost of a repository is GitHub's API or the git CLI.
+  const openGitHost = options.openGitHost ?? gitHostOpener({ cacheDir: config.gitCacheDir, githubApiUrl: config.githubApiUrl });
+  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, validator, runner, operationHandlers, gatewayAddress, openGitHost };
   // With migrations pending (only when started with migrate: false) the tables may not exist yet:
   // serve /readyz saying so, and touch nothing else.
   const schemaReady = options.migrate !== false || (await migrationsAreCurrent(orm));

@@ -69,7 +69,7 @@ export interface DirectoryValidation {
 export interface GitopsServiceDependencies extends FabricGitDependencies {
   em: EntityManager;
   eventBus: EventBus;
-  config: Pick<Config, 'gitCacheDir' | 'githubApiUrl' | 'maxYamlBytes' | 'gitopsMaxCommitBytes'>;
+  config: Pick<Config, 'maxYamlBytes' | 'gitopsMaxCommitBytes'>;
 }
 
 interface OpenedDirectory extends RepositoryGit {

@@ -6,7 +6,7 @@ export type { FabricGit };
 
 export async function openFabricGit(deps: ServiceDependencies, services: Services, fabricId: string, operationId: string): Promise<FabricGit> {
   return openGit(
-    { fabrics: services.fabrics, gitRepositories: services.gitRepositories, config: deps.config, ...(deps.wrapGitHost ? { wrapGitHost: deps.wrapGitHost } : {}) },
+    { fabrics: services.fabrics, gitRepositories: services.gitRepositories, openGitHost: deps.openGitHost },
     fabricId,
     operationId,
   );
