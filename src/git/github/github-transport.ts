@@ -62,7 +62,7 @@ export interface SendOptions {
   firstAttempt?: number;
 }
 
-export type Json = Record<string, unknown>;
+type Json = Record<string, unknown>;
 
 interface RateLimitData {
   rateLimit?: { cost: number; remaining: number; resetAt: string } | null;
