@@ -15,6 +15,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-post
 import { initOrm, migrateToLatest, migrationsAreCurrent } from './db/orm.ts';
 import { topics, type EventBus } from './events/event-bus.ts';
 import { createEventBus } from './events/create-event-bus.ts';
+import type { OpenGitHost } from './git/git-host.ts';
+import { gitHostOpener } from './git/git-host-factory.ts';
 import type { GraphQLContext, RequestServices } from './graphql/context.ts';
 import { createErrorMasker, describeError, useNoSuggestions } from './graphql/errors.ts';
 import { closeReason, createAuthentication, LiveConnections, TOKEN_CLOSE_CODE } from './graphql/authentication.ts';
@@ -53,6 +55,8 @@ export interface AppOptions {
   migrate?: boolean;
   /** Where the first admin token goes on a first start; default: printed to stderr. `false`: none is made. */
   onFirstAdminToken?: ((token: string) => void) | false;
+  /** Opens the GitHost of a repository; default: GitHub's API or the git CLI (`gitHostOpener`). Tests wrap it. */
+  openGitHost?: OpenGitHost;
 }
 
 export interface App {
@@ -125,7 +129,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const eventBus = await createEventBus({ config, logger, orm, databaseUrl, instanceId });
 
   const operationHandlers: OperationHandlers<Services> = {};
-  const openGit: OpenGit = (unitOfWork, fabricId, operationId) => openFabricGit(dependencies, unitOfWork, fabricId, operationId);
+  // The only place adapters are chosen: the GitHost of a repository is GitHub's API or the git CLI.
+  const openGitHost = options.openGitHost ?? gitHostOpener({ cacheDir: config.gitCacheDir, githubApiUrl: config.githubApiUrl });
+  const openGit: OpenGit = (unitOfWork, fabricId, operationId) => openFabricGit(openGitHost, unitOfWork, fabricId, operationId);
   registerGitopsOperations(operationHandlers);
   registerSyncHandlers(operationHandlers, { eventBus, config, openGit });
   // OPERATION_RUNNER: graphile-worker queues in this database (default) or this process only.
@@ -141,7 +147,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // The port is known once the server listens (PORT=0 picks one); start() sets it.
   const gatewayAddress: GatewayAddress = { host: config.http.host, port: config.http.port || undefined };
   const operationQueue = { accepts: (type: keyof typeof operationHandlers) => operationHandlers[type] !== undefined, enqueue: (job: OperationJob) => runner.enqueue(job) };
-  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, validator, operationQueue, gatewayAddress };
+  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, validator, operationQueue, gatewayAddress, openGitHost };
   // The one place a unit of work is opened: requests, operations, the webhook, the head check.
   const services = (options: { scope?: FabricScope } = {}): RequestServices => createServices(dependencies, options);
   // With migrations pending (only when started with migrate: false) the tables may not exist yet:

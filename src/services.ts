@@ -3,7 +3,7 @@ import type { FabricWatchers } from './cluster/fabric-watchers.ts';
 import type { GatewayAddress } from './cluster/kubernetes/cluster-server.ts';
 import type { Config } from './config.ts';
 import type { EventBus } from './events/event-bus.ts';
-import type { GitHost } from './git/git-host.ts';
+import type { OpenGitHost } from './git/git-host.ts';
 import { FabricScope } from './auth/fabric-scope.ts';
 import { TokenService } from './auth/token.service.ts';
 import { ClusterService } from './cluster/cluster.service.ts';
@@ -32,8 +32,8 @@ export interface ServiceDependencies {
   gatewayAddress?: GatewayAddress;
   /** The process's cluster watchers (absent in scripts that do not watch clusters). */
   clusterWatchers?: FabricWatchers;
-  /** Wraps every GitHost the sync opens (instrumentation; tests stage races at the remote with it). */
-  wrapGitHost?: (host: GitHost, context: { fabricId: string; operationId: string }) => GitHost;
+  /** Opens the GitHost of a repository; the composition root chooses the adapters (tests wrap them). */
+  openGitHost: OpenGitHost;
 }
 
 /** Services bound to one unit of work (one request, one job). */
@@ -67,7 +67,7 @@ export function createServices(deps: ServiceDependencies, options: { scope?: Fab
   };
   const gitops = new GitopsService({
     em, fabrics: services.fabrics, gitRepositories: services.gitRepositories, eventBus: deps.eventBus, config: deps.config, operations: services.operations,
-    ...(deps.wrapGitHost ? { wrapGitHost: deps.wrapGitHost } : {}),
+    openGitHost: deps.openGitHost,
   });
   const sync = new SyncCommands(services);
   const cluster = new ClusterService({

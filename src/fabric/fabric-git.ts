@@ -1,13 +1,12 @@
 /**
- * The Git side of a fabric: its repository record, the adapter for it (built from the
- * repository's stored credentials) and the branch it tracks. The one place the gitops and sync
- * code turn a fabric into a GitHost; credentials go only to the adapter, and their values are
- * returned solely so callers can scrub them from error text.
+ * The Git side of a fabric: its repository record, the adapter for it (opened with the
+ * repository's stored credentials by the `openGitHost` the composition root chose) and the
+ * branch it tracks. The one place the gitops and sync code turn a fabric into a GitHost;
+ * credentials go only to the adapter, and their values are returned solely so callers can scrub
+ * them from error text.
  */
-import type { Config } from '../config.ts';
 import { DomainError } from '../errors.ts';
-import { createGitHost } from '../git/git-host-factory.ts';
-import type { GitHost } from '../git/git-host.ts';
+import type { GitHost, OpenGitHost } from '../git/git-host.ts';
 import type { Fabric } from './fabric.entity.ts';
 import type { FabricService } from './fabric.service.ts';
 import type { GitRepository } from './git-repository.entity.ts';
@@ -16,9 +15,8 @@ import type { GitRepositoryService } from './git-repository.service.ts';
 export interface FabricGitDependencies {
   fabrics: FabricService;
   gitRepositories: GitRepositoryService;
-  config: Pick<Config, 'gitCacheDir' | 'githubApiUrl'>;
-  /** Test seam: wraps every adapter handed out (used to stage races at the remote). */
-  wrapGitHost?: (host: GitHost, context: { fabricId: string; operationId: string }) => GitHost;
+  /** Opens the adapter for a repository (GitHub's API or the git CLI; tests wrap it). */
+  openGitHost: OpenGitHost;
 }
 
 export interface RepositoryGit {
@@ -56,13 +54,19 @@ export async function openRepositoryGit(
   context: { fabricId: string; operationId: string },
 ): Promise<RepositoryGit> {
   const credentials = await deps.gitRepositories.readCredentials(repository);
-  const adapter = createGitHost({ repository, credentials, cacheDir: deps.config.gitCacheDir, githubApiUrl: deps.config.githubApiUrl });
+  const host = deps.openGitHost(
+    {
+      url: repository.url, provider: repository.provider, authType: repository.authType,
+      author: { name: repository.commitAuthorName, email: repository.commitAuthorEmail }, credentials,
+    },
+    context,
+  );
   return {
     repository,
-    host: deps.wrapGitHost ? deps.wrapGitHost(adapter, context) : adapter,
+    host,
     branch: repository.defaultBranch,
     secrets: Object.values(credentials ?? {}).filter((value): value is string => typeof value === 'string'),
-    close: async () => adapter.close?.(),
+    close: async () => host.close?.(),
   };
 }
 

@@ -1,19 +1,16 @@
 /**
- * Picks and configures the GitHost adapter for a stored GitRepository record: GitHub's API for
- * provider `github`, the git CLI for everything else. The only place that turns stored
- * credentials into adapter options; nothing here logs or returns them.
+ * Picks and configures the GitHost adapter for a repository given as plain data: GitHub's API
+ * for provider `github`, the git CLI for everything else. The only place that turns credentials
+ * into adapter options; nothing here logs or returns them. Only the composition root
+ * (`src/app.ts`) calls it; the rest of the gateway gets an `OpenGitHost`.
  */
 import { DomainError } from '../errors.ts';
-import type { GitCredentials } from '../fabric/git-repository.service.ts';
-import type { GitRepository } from '../fabric/git-repository.entity.ts';
 import { CliGitHost, type GitAuth } from './cli/cli-git-host.ts';
-import type { GitHost } from './git-host.ts';
+import type { GitCredentials, GitHost, GitHostTarget, OpenGitHost } from './git-host.ts';
 import { GitHubHost, type GitHubHostOptions } from './github/github-host.ts';
 
-export interface CreateGitHostOptions {
-  repository: Pick<GitRepository, 'url' | 'provider' | 'authType' | 'commitAuthorName' | 'commitAuthorEmail'>;
-  /** Decrypted credentials (`GitRepositoryService.readCredentials`), or null. */
-  credentials: GitCredentials | null;
+/** What the adapters need besides the repository: the gateway's settings. */
+export interface GitHostSettings {
   /** Where the native adapter keeps its cached bare clones (`Config.gitCacheDir`). */
   cacheDir: string;
   /** REST base URL for GitHub instead of the one derived from the URL (`Config.githubApiUrl`; tests). */
@@ -42,7 +39,7 @@ export function gitHubCoordinates(url: string): GitHubCoordinates {
   return { owner, name, baseUrl };
 }
 
-function cliAuth(authType: GitRepository['authType'], credentials: GitCredentials | null): GitAuth {
+function cliAuth(authType: GitHostTarget['authType'], credentials: GitCredentials | null): GitAuth {
   switch (authType) {
     case 'token':
       if (!credentials?.token) throw missing('a token');
@@ -62,23 +59,28 @@ function missing(what: string): DomainError {
 }
 
 /** The adapter for one repository. Callers should `close()` it when done. */
-export function createGitHost(options: CreateGitHostOptions): GitHost {
-  const { repository, credentials } = options;
-  if (repository.provider === 'github') {
-    const coordinates = gitHubCoordinates(repository.url);
+export function createGitHost(target: GitHostTarget, settings: GitHostSettings): GitHost {
+  const { credentials } = target;
+  if (target.provider === 'github') {
+    const coordinates = gitHubCoordinates(target.url);
     if (!credentials?.token) throw missing('a token (GitHub needs one even for public repositories to commit)');
     return new GitHubHost({
-      ...options.github,
+      ...settings.github,
       owner: coordinates.owner,
       name: coordinates.name,
       token: credentials.token,
-      baseUrl: options.githubApiUrl ?? coordinates.baseUrl,
+      baseUrl: settings.githubApiUrl ?? coordinates.baseUrl,
     });
   }
   return new CliGitHost({
-    remoteUrl: repository.url,
-    cacheDir: options.cacheDir,
-    auth: cliAuth(repository.authType, credentials),
-    author: { name: repository.commitAuthorName, email: repository.commitAuthorEmail },
+    remoteUrl: target.url,
+    cacheDir: settings.cacheDir,
+    auth: cliAuth(target.authType, credentials),
+    author: target.author,
   });
+}
+
+/** The gateway's `OpenGitHost`: `createGitHost` with these settings. */
+export function gitHostOpener(settings: GitHostSettings): OpenGitHost {
+  return (target) => createGitHost(target, settings);
 }

@@ -141,6 +141,37 @@ export interface GitHost {
   close?(): Promise<void>;
 }
 
+/** A repository's stored credentials, decrypted; an adapter takes what its `authType` needs. */
+export interface GitCredentials {
+  token?: string;
+  username?: string;
+  password?: string;
+  sshPrivateKey?: string;
+}
+
+/** The repository an adapter is opened for, as plain data. */
+export interface GitHostTarget {
+  url: string;
+  /** `github`: GitHub's API; `git`: the git CLI against any remote. */
+  provider: 'github' | 'git';
+  authType: 'token' | 'ssh_key' | 'basic' | 'none';
+  /** Author of the commits (the git CLI; on GitHub the author is always the token's owner). */
+  author: CommitAuthor;
+  credentials: GitCredentials | null;
+}
+
+/** Which fabric and operation an adapter is opened for. */
+export interface GitHostContext {
+  fabricId: string;
+  operationId: string;
+}
+
+/**
+ * Opens the adapter for one repository. The composition root (`src/app.ts`) chooses it
+ * (`git-host-factory.ts`); the domain only calls it. Callers `close()` the host when done.
+ */
+export type OpenGitHost = (target: GitHostTarget, context: GitHostContext) => GitHost;
+
 export const GitHostErrorCode = {
   /** Credentials missing or refused (HTTP 401, bad key). */
   Auth: 'AUTH',

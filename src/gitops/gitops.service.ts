@@ -12,6 +12,7 @@ import { topics, type EventBus } from '../events/event-bus.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
 import type { GitRepository } from '../fabric/git-repository.entity.ts';
 import { openFabricGit, openRepositoryGit, requireFabricRepository, type FabricGitDependencies, type RepositoryGit } from '../fabric/fabric-git.ts';
+import { withGatewayTrailers } from '../git/commit-trailers.ts';
 import { isGitHostError, type CommitResult } from '../git/git-host.ts';
 import { scrubSecrets } from '../git/scrub.ts';
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
@@ -69,7 +70,7 @@ export interface DirectoryValidation {
 export interface GitopsServiceDependencies extends FabricGitDependencies {
   em: EntityManager;
   eventBus: EventBus;
-  config: Pick<Config, 'gitCacheDir' | 'githubApiUrl' | 'maxYamlBytes' | 'gitopsMaxCommitBytes'>;
+  config: Pick<Config, 'maxYamlBytes' | 'gitopsMaxCommitBytes'>;
   /** Launches the directory_init and ingestion operations (see gitops-operations.ts). */
   operations: SyncOperationService;
 }
@@ -154,7 +155,7 @@ export class GitopsService {
         const result = await opened.host.commit({
           branch: opened.branch,
           expectedHeadOid: head,
-          message: withTrailers(`Initialise GitOps directory ${opened.prefix || '/'} of fabric ${fabric.name}`, progress),
+          message: withGatewayTrailers(`Initialise GitOps directory ${opened.prefix || '/'} of fabric ${fabric.name}`, progress),
           additions: additions.map((file) => ({ path: opened.prefix + file.path, contents: file.contents })),
           deletions: [],
         });
@@ -265,7 +266,7 @@ export class GitopsService {
           result = await opened.host.commit({
             branch: opened.branch,
             expectedHeadOid: commits.at(-1) ?? head,
-            message: withTrailers(`${subject}${part}\n\nFabric ${fabric.name}, directory ${opened.prefix || '/'}.`, progress),
+            message: withGatewayTrailers(`${subject}${part}\n\nFabric ${fabric.name}, directory ${opened.prefix || '/'}.`, progress),
             additions: chunk.additions.map((file) => ({ path: opened.prefix + file.path, contents: file.contents })),
             deletions: chunk.deletions.map((path) => ({ path: opened.prefix + path })),
           });
@@ -401,10 +402,6 @@ export class GitopsService {
   private publish(fabricId: string, event: Omit<FabricEvent, 'fabricId' | 'at'>): void {
     this.deps.eventBus.publish(topics.fabric(fabricId), { ...event, fabricId, at: new Date().toISOString() } as FabricEvent);
   }
-}
-
-function withTrailers(message: string, progress: OperationProgress): string {
-  return `${message}\n\nGateway-Operation: ${progress.operationId}\nGateway-Actor: ${progress.actor.replace(/[\r\n]/g, ' ')}\n`;
 }
 
 /**

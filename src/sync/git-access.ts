@@ -1,6 +1,7 @@
 /** The sync code's way to the Git side of a fabric (see src/fabric/fabric-git.ts). */
 import { openFabricGit as openGit, type FabricGit } from '../fabric/fabric-git.ts';
-import type { ServiceDependencies, Services } from '../services.ts';
+import type { OpenGitHost } from '../git/git-host.ts';
+import type { Services } from '../services.ts';
 
 export type { FabricGit };
 
@@ -8,13 +9,13 @@ export type { FabricGit };
 export type OpenGit = (services: Pick<Services, 'fabrics' | 'gitRepositories'>, fabricId: string, operationId: string) => Promise<FabricGit>;
 
 export async function openFabricGit(
-  deps: Pick<ServiceDependencies, 'config' | 'wrapGitHost'>,
+  openGitHost: OpenGitHost,
   services: Pick<Services, 'fabrics' | 'gitRepositories'>,
   fabricId: string,
   operationId: string,
 ): Promise<FabricGit> {
   return openGit(
-    { fabrics: services.fabrics, gitRepositories: services.gitRepositories, config: deps.config, ...(deps.wrapGitHost ? { wrapGitHost: deps.wrapGitHost } : {}) },
+    { fabrics: services.fabrics, gitRepositories: services.gitRepositories, openGitHost },
     fabricId,
     operationId,
   );

@@ -3,6 +3,7 @@
  * A draft whose canonical file equals what Git already has produces nothing (no empty commits,
  * no echo of what came from Git); a delete of a file Git no longer has produces nothing either.
  */
+import { withGatewayTrailers } from '../git/commit-trailers.ts';
 import type { FileAddition, FileDeletion } from '../git/git-host.ts';
 import { gitBlobOid, managedFilePath, renderCanonicalYaml, sha256Hex, type HedgehogObject } from '../hedgehog/canonical.ts';
 import { toRepositoryPath } from '../gitops/fabric-paths.ts';
@@ -128,11 +129,7 @@ function commitMessage(input: PushPlanInput, writes: readonly PlannedWrite[]): s
   const listed = writes.slice(0, 50).map((write) => `- ${write.change} ${write.kind} ${write.name} (${write.path})`);
   if (writes.length > listed.length) listed.push(`- ... and ${writes.length - listed.length} more`);
   const body = [rest, `${parts.join(', ')}:`, listed.join('\n')].filter(Boolean).join('\n\n');
-  return `${headline}\n\n${body}\n\nGateway-Operation: ${input.operationId}\nGateway-Actor: ${oneLine(input.actor)}\n`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').trim() || 'unknown';
+  return withGatewayTrailers(`${headline}\n\n${body}`, input);
 }
 
 function byIdentity(a: PushDraft, b: PushDraft): number {

@@ -1,13 +1,15 @@
 /**
  * The GitHub adapter under the faults GitHub really produces, injected by the test server:
- * 5xx, timeouts (before and after the commit was applied), secondary and primary rate limits,
- * a bad token, a read-only token, and the head moving between read and commit.
+ * 5xx, timeouts (before and after the commit was applied), a bad token, a read-only token, and
+ * the head moving between read and commit. How any request is retried and paced (5xx, secondary
+ * and primary rate limits) is the transport's, tested in github-transport.test.ts.
  * Waits go through an injected `sleep` that records and returns at once.
  */
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gitBlobOid } from '../../src/git/blob-oid.ts';
-import { GitHubHost, type GitHubRequestEvent } from '../../src/git/github/github-host.ts';
+import { GitHubHost } from '../../src/git/github/github-host.ts';
+import type { GitHubRequestEvent } from '../../src/git/github/github-transport.ts';
 import { gitLog, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { caught, startGitHubHost } from './t-hosts.ts';
 
@@ -28,30 +30,6 @@ const change = (expectedHeadOid: string, message = 'gateway change') => ({
 });
 
 describe('GitHub adapter under faults', () => {
-  it('retries 502/503/504 with backoff and gives up with TRANSIENT', async () => {
-    const { waits, sleep } = recordingSleep();
-    const { host, server, remote, close } = await startGitHubHost({ host: { sleep } });
-    try {
-      const head = await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
-      server.faults.failNext(1, { status: 502, operation: 'BranchHead' });
-      server.faults.failNext(1, { status: 503, operation: 'BranchHead' });
-      server.faults.failNext(1, { status: 504, operation: 'BranchHead' });
-      expect(await host.getBranchHead('main')).toBe(head);
-      expect(server.requestCount('BranchHead')).toBe(4);
-      expect(waits).toHaveLength(3);
-      // Exponential with jitter: attempt n waits between half and all of base·2^(n-1), capped at 5 ms.
-      expect(waits[0]).toBeGreaterThanOrEqual(0);
-      expect(waits.every((ms) => ms <= 5)).toBe(true);
-
-      server.faults.failNext(10, { status: 502, operation: 'BranchHead' });
-      const error = await caught(host.getBranchHead('main'));
-      expect(error.code).toBe('TRANSIENT');
-      expect(server.requestCount('BranchHead')).toBe(8);
-    } finally {
-      await close();
-    }
-  });
-
   it('retries a read that timed out', async () => {
     const { host, server, remote, close } = await startGitHubHost({ host: { requestTimeoutMs: 1000 } });
     try {
@@ -98,46 +76,6 @@ describe('GitHub adapter under faults', () => {
       expect((await gitLog(remote, 'main')).map((commit) => commit.message)).toEqual(['after a 502', 'after a timeout', 'a change made elsewhere']);
       expect(server.requestCount('CreateCommitOnBranch')).toBe(4);
       expect(server.requestCount('BranchHeadCommit')).toBe(2);
-    } finally {
-      await close();
-    }
-  });
-
-  it('waits out secondary rate limits (retry-after, x-ratelimit-reset) and refuses to wait too long', async () => {
-    const { waits, sleep } = recordingSleep();
-    const { host, server, remote, close } = await startGitHubHost({ host: { sleep, rateLimit: { maxWaitMs: 120_000 } } });
-    try {
-      const head = await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
-      server.faults.rateLimitNext({ retryAfterSeconds: 1, status: 403, operation: 'BranchHead' });
-      expect(await host.getBranchHead('main')).toBe(head);
-      expect(waits).toEqual([1000]);
-
-      server.faults.rateLimitNext({ resetAt: Math.floor(Date.now() / 1000) + 30, status: 429, operation: 'BranchHead' });
-      expect(await host.getBranchHead('main')).toBe(head);
-      expect(waits[1]).toBeGreaterThan(25_000);
-      expect(waits[1]).toBeLessThanOrEqual(30_000);
-
-      server.faults.rateLimitNext({ retryAfterSeconds: 3600, operation: 'BranchHead' });
-      const error = await caught(host.getBranchHead('main'));
-      expect(error.code).toBe('RATE_LIMITED');
-      expect(error.retryAfterMs).toBe(3_600_000);
-      expect(server.requestCount('BranchHead')).toBe(5);
-    } finally {
-      await close();
-    }
-  });
-
-  it('slows down before the primary budget runs out (rateLimit.remaining, resetAt)', async () => {
-    const { waits, sleep } = recordingSleep();
-    const { host, server, remote, close } = await startGitHubHost({ host: { sleep, rateLimit: { minRemaining: 50, maxWaitMs: 120_000 } } });
-    try {
-      await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
-      server.state.rateLimit = { limit: 5000, remaining: 40, resetAt: Math.floor(Date.now() / 1000) + 60 };
-      await host.getBranchHead('main');
-      expect(waits).toEqual([]); // the budget was unknown before this answer
-      await host.getBranchHead('main');
-      expect(waits).toHaveLength(1);
-      expect(waits[0]).toBeGreaterThan(55_000);
     } finally {
       await close();
     }

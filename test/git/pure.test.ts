@@ -1,11 +1,12 @@
 /**
  * The pure parts of the git layer: blob oids (checked against `git hash-object`), request
- * validation, message splitting, secret scrubbing and the GitHub retry decisions.
+ * validation, message splitting, commit trailers, secret scrubbing and the GitHub retry decisions.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gitBlobOid } from '../../src/git/blob-oid.ts';
 import { assertValidCommitRequest, branchNameProblem, filePathProblem, normalizeDirectory, splitCommitMessage } from '../../src/git/commit-request.ts';
+import { withGatewayTrailers } from '../../src/git/commit-trailers.ts';
 import { GitHostError, type CommitRequest } from '../../src/git/git-host.ts';
 import { backoffDelayMs, decideRetry, rateLimitWaitMs, type RetryPolicy } from '../../src/git/github/retry-policy.ts';
 import { scrubSecrets } from '../../src/git/scrub.ts';
@@ -21,6 +22,18 @@ describe('gitBlobOid', () => {
     );
     expect(gitBlobOid('')).toBe('e69de29bb2d1d6434b8b29ae775ad8c2e48c5391');
     expect(gitBlobOid('café\n')).toBe(await git(['hash-object', '--stdin'], { input: 'café\n' }));
+  });
+});
+
+describe('withGatewayTrailers', () => {
+  it('ends a message with the operation and the actor, each on its own line', () => {
+    expect(withGatewayTrailers('Add leaf\n\nbody', { operationId: 'op-1', actor: 'alice' })).toBe('Add leaf\n\nbody\n\nGateway-Operation: op-1\nGateway-Actor: alice\n');
+  });
+
+  it('puts the actor on one line, so no newline can forge a trailer; a blank actor is "unknown"', () => {
+    const message = withGatewayTrailers('m', { operationId: 'op-1', actor: 'eve\r\nGateway-Operation: other\n' });
+    expect(message.match(/^Gateway-.*$/gm)).toEqual(['Gateway-Operation: op-1', 'Gateway-Actor: eve Gateway-Operation: other']);
+    expect(withGatewayTrailers('m', { operationId: 'op-1', actor: ' \n ' })).toMatch(/\nGateway-Actor: unknown\n$/);
   });
 });
 

@@ -9,7 +9,7 @@ import { generateFabric } from '../../src/hedgehog/generate-fabric.ts';
 import { createFabric, createRepository } from '../support/fixtures.ts';
 import { createBareRepository } from '../support/git-fixtures.ts';
 import { startGitHubServer, type GitHubServer } from '../support/github-server/github-server.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.ts';
 
 export interface GatewayWithRemote {
   t: TestApp;
@@ -23,7 +23,7 @@ export interface GatewayWithRemote {
 
 export interface TAdapter {
   name: 'git' | 'github';
-  start(options?: { directory?: string; env?: Record<string, string> }): Promise<GatewayWithRemote>;
+  start(options?: { directory?: string; env?: Record<string, string>; openGitHost?: TestAppOptions['openGitHost'] }): Promise<GatewayWithRemote>;
 }
 
 async function fabricFor(t: TestApp, repository: Record<string, unknown>, directory: string | undefined) {
@@ -37,7 +37,7 @@ export const tAdapters: TAdapter[] = [
     name: 'git',
     async start(options = {}) {
       const remote = await createBareRepository();
-      const t = await startTestApp({ env: options.env ?? {} });
+      const t = await startTestApp({ env: options.env ?? {}, openGitHost: options.openGitHost });
       const ids = await fabricFor(t, { url: `file://${remote}`, provider: 'GIT' }, options.directory);
       return { t, remote, ...ids, stop: () => t.stop() };
     },
@@ -47,7 +47,7 @@ export const tAdapters: TAdapter[] = [
     async start(options = {}) {
       // The test server serves one repository and GITHUB_API_URL is one setting per app.
       const github = await startGitHubServer();
-      const t = await startTestApp({ env: { ...options.env, GITHUB_API_URL: github.url } });
+      const t = await startTestApp({ env: { ...options.env, GITHUB_API_URL: github.url }, openGitHost: options.openGitHost });
       const ids = await fabricFor(t, { url: `https://github.com/${github.owner}/${github.name}`, provider: 'GITHUB', credentials: { token: github.token } }, options.directory);
       return {
         t,

@@ -14,14 +14,16 @@ import { findUnstorableText, storableText } from '../../src/hedgehog/storable-te
 import { validateManifests } from '../../src/hedgehog/validate.ts';
 import { queryDatabase, rowCounts } from '../support/database.ts';
 import { branchHead, git, listFiles, pushFromAnotherClone, readFileAt, removeScratchDirs } from '../support/git-fixtures.ts';
+import { gitHostHook } from '../support/git-host-hook.ts';
 import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
 import { fileOf, rows, sync, vlanNamespace, yamlOf } from '../sync/support.ts';
 
 let env: GatewayWithRemote;
 let nsA: string;
+const hosts = gitHostHook();
 
 beforeAll(async () => {
-  env = await tAdapters[0]!.start({ env: { MUTATIONS_PER_MINUTE: '1000', HEAD_CHECK: 'false' } });
+  env = await tAdapters[0]!.start({ env: { MUTATIONS_PER_MINUTE: '1000', HEAD_CHECK: 'false' }, openGitHost: hosts.openGitHost });
   await pushFromAnotherClone(env.remote, { files: { 'README.md': '# fabric\n', ...fileOf(vlanNamespace('ns-a')) }, message: 'seed' });
   expect(await sync(env.t, env.fabricId, 'PULL')).toMatchObject({ status: 'COMPLETED', filesCreated: 1 });
   nsA = (await rows(env.t, env.fabricId)).get('ns-a')!.id;
@@ -227,7 +229,7 @@ describe('a recording step that fails after the commit landed', () => {
   };
   const allowResourceWrites = () => db('drop trigger if exists nul_test_refuse on resource');
   const failRecordingAfterCommit = () => {
-    env.t.app.dependencies.wrapGitHost = (host: GitHost) =>
+    hosts.wrap = (host: GitHost) =>
       new Proxy(host, {
         get(target, property, receiver) {
           const value = Reflect.get(target, property, receiver);
@@ -242,7 +244,7 @@ describe('a recording step that fails after the commit landed', () => {
       });
   };
   afterAll(async () => {
-    delete env.t.app.dependencies.wrapGitHost;
+    hosts.wrap = undefined;
     await allowResourceWrites();
   });
 
@@ -251,7 +253,7 @@ describe('a recording step that fails after the commit landed', () => {
     await env.t.graphqlOk(`mutation($id: ID!, $yaml: String!) { updateResource(id: $id, manifest: { yaml: $yaml }) { id } }`, { id: nsA, yaml: yamlOf(vlanNamespace('ns-a', 1444)) });
     failRecordingAfterCommit();
     const pushed = await sync(env.t, env.fabricId, 'PUSH');
-    delete env.t.app.dependencies.wrapGitHost;
+    hosts.wrap = undefined;
     await allowResourceWrites();
     const head = await branchHead(env.remote, 'main');
     expect(pushed).toMatchObject({ status: 'FAILED', commitSha: head });
@@ -289,7 +291,7 @@ describe('a recording step that fails after the commit landed', () => {
     await pushFromAnotherClone(env.remote, { files: { 'fabric/raw/late.yaml': yamlOf(vlanNamespace('ns-late', 1555)) }, message: 'raw file' });
     failRecordingAfterCommit();
     const pulled = await sync(env.t, env.fabricId, 'PULL');
-    delete env.t.app.dependencies.wrapGitHost;
+    hosts.wrap = undefined;
     await allowResourceWrites();
     const head = await branchHead(env.remote, 'main');
     expect(pulled).toMatchObject({ status: 'FAILED', commitSha: head });

@@ -8,6 +8,8 @@ import WebSocket from 'ws';
 import { buildApp, type App } from '../../src/app.ts';
 import type { Role } from '../../src/auth/api-token.entity.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { OpenGitHost } from '../../src/git/git-host.ts';
+import { gitHostOpener } from '../../src/git/git-host-factory.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
@@ -38,7 +40,15 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(options: { env?: Record<string, string>; migrate?: boolean; database?: TestDatabase } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  migrate?: boolean;
+  database?: TestDatabase;
+  /** The app's GitHost opener, given the one it would use (to wrap it: see git-host-hook.ts). */
+  openGitHost?: (gateway: OpenGitHost) => OpenGitHost;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   // A given database is shared (a second replica); the app creates and drops only its own.
   const database = options.database ?? (await createTestDatabase());
   const dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-test-'));
@@ -61,7 +71,8 @@ export async function startTestApp(options: { env?: Record<string, string>; migr
   logStream.on('data', (chunk: Buffer) => logChunks.push(chunk.toString('utf8')));
   const logger = createLogger({ level: config.logLevel, destination: logStream });
   const sql: string[] = [];
-  const app = await buildApp(config, { logger, onQuery: (statement) => sql.push(statement), migrate: options.migrate, onFirstAdminToken: false });
+  const openGitHost = options.openGitHost?.(gitHostOpener({ cacheDir: config.gitCacheDir, githubApiUrl: config.githubApiUrl }));
+  const app = await buildApp(config, { logger, onQuery: (statement) => sql.push(statement), migrate: options.migrate, onFirstAdminToken: false, ...(openGitHost ? { openGitHost } : {}) });
   await app.start();
   const createToken = async (tokenOptions: { role: Role; name?: string; fabricIds?: string[]; expiresAt?: Date }) => {
     const created = await app.services().tokens.create(

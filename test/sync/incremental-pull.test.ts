@@ -11,6 +11,7 @@ import type { GitHost } from '../../src/git/git-host.ts';
 import { gitBlobOid } from '../../src/hedgehog/canonical.ts';
 import { queryDatabase } from '../support/database.ts';
 import { pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import { gitHostHook, type GitHostHook } from '../support/git-host-hook.ts';
 import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
 import { fabricRow, fileOf, operation, pathOf, rows, sync, vlanNamespace, yamlOf } from './support.ts';
 
@@ -23,9 +24,9 @@ interface HostCalls {
 }
 
 /** Records what the pull asks of the GitHost (the real adapter still answers). */
-function recordHostCalls(env: GatewayWithRemote): HostCalls {
+function recordHostCalls(hosts: GitHostHook): HostCalls {
   const calls: HostCalls = { diffTree: [], readTree: [], blobsRead: [] };
-  env.t.app.dependencies.wrapGitHost = (host: GitHost) =>
+  hosts.wrap = (host: GitHost) =>
     new Proxy(host, {
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver);
@@ -58,9 +59,11 @@ const FULL_READ = /managed_file_path is not null/;
 
 describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
   let env: GatewayWithRemote;
+  let hosts: GitHostHook;
   let seedHead: string;
   beforeEach(async () => {
-    env = await adapter.start();
+    hosts = gitHostHook();
+    env = await adapter.start({ openGitHost: hosts.openGitHost });
     const seed = ['ns-a', 'ns-b', 'ns-c', 'ns-d', 'ns-e'].map((name) => fileOf(vlanNamespace(name)));
     seedHead = await pushFromAnotherClone(env.remote, {
       // A file waiting in raw/ that is not YAML stays there (nothing to ingest): every pull must still see it.
@@ -74,7 +77,7 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
   afterEach(() => env.stop());
 
   it('one changed file: diffed from the last pulled commit, one blob read, only raw/ listed, only its path asked of the database', async () => {
-    const calls = recordHostCalls(env);
+    const calls = recordHostCalls(hosts);
     const head = await pushFromAnotherClone(env.remote, { files: { ...fileOf(vlanNamespace('ns-c', 1500)), 'elsewhere/notes.md': 'outside the fabric\n' } });
     env.t.sql.length = 0;
     let pulled!: Awaited<ReturnType<typeof sync>>;
@@ -102,7 +105,7 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
   });
 
   it('a file deleted in Git removes its row; a new one is created; both read incrementally', async () => {
-    const calls = recordHostCalls(env);
+    const calls = recordHostCalls(hosts);
     const head = await pushFromAnotherClone(env.remote, { files: fileOf(vlanNamespace('ns-f', 1300)), deletions: [pathOf(vlanNamespace('ns-b'))] });
     const pulled = await sync(env.t, env.fabricId, 'PULL');
     expect(pulled).toMatchObject({ status: 'COMPLETED', filesCreated: 1, filesUpdated: 0, filesDeleted: 1 });
@@ -120,7 +123,7 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
     expect(incremental.details.pull.upToDate).toBe(true);
     expect((await rows(env.t, env.fabricId)).get('ns-b')!.desired_spec).toEqual({ ranges: [] });
 
-    const calls = recordHostCalls(env);
+    const calls = recordHostCalls(hosts);
     const started = await env.t.graphqlOk<{ syncFabric: { id: string } }>(
       `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL, fullListing: true) { id } }`, { id: env.fabricId },
     );
@@ -143,7 +146,7 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
     expect(await sync(env.t, env.fabricId, 'PULL')).toMatchObject({ status: 'COMPLETED', filesCreated: 1, filesUpdated: 1 });
     expect((await fabricRow(env.t, env.fabricId)).last_pulled_commit).toBe(pulledHead);
 
-    const calls = recordHostCalls(env);
+    const calls = recordHostCalls(hosts);
     const rewritten = await pushFromAnotherClone(env.remote, {
       files: { ...fileOf(vlanNamespace('ns-a', 1600)), ...fileOf(vlanNamespace('ns-h')) },
       deletions: [pathOf(vlanNamespace('ns-g')), pathOf(vlanNamespace('ns-b'))],
@@ -179,7 +182,7 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
     expect(pushed).toMatchObject({ status: 'COMPLETED' });
     expect(pushed.commitSha).toMatch(/^[0-9a-f]{40}$/);
 
-    const calls = recordHostCalls(env);
+    const calls = recordHostCalls(hosts);
     await pushFromAnotherClone(env.remote, { files: fileOf(vlanNamespace('ns-d', 1200)) });
     const pulled = await sync(env.t, env.fabricId, 'PULL');
     expect(pulled).toMatchObject({ status: 'COMPLETED', filesUpdated: 1 });
@@ -189,7 +192,7 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
   });
 
   it('files an ingestion already recorded count as unchanged for the pull that records its commit', async () => {
-    const calls = recordHostCalls(env);
+    const calls = recordHostCalls(hosts);
     const raw = ['ns-r1', 'ns-r2'].map((name) => stringify(vlanNamespace(name, 1200))).join('---\n');
     const external = await pushFromAnotherClone(env.remote, { files: { 'fabric/raw/import.yaml': raw } });
     const pulled = await sync(env.t, env.fabricId, 'PULL');

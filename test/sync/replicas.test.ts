@@ -10,6 +10,7 @@ import { cancelTopic } from '../../src/operations/cancellation.ts';
 import { createTestDatabase, queryDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
 import { createFabric, createRepository } from '../support/fixtures.ts';
 import { createBareRepository, createDeferred, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import { gitHostHook } from '../support/git-host-hook.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { fileOf, vlanNamespace } from './support.ts';
 
@@ -27,7 +28,8 @@ describe.skipIf(testDatabaseKind !== 'postgres')('two gateway replicas on one Po
     database = await createTestDatabase();
     const remote = await createBareRepository();
     await pushFromAnotherClone(remote, { files: fileOf(vlanNamespace('ns-a')), message: 'seed' });
-    const a = await startTestApp({ database, env: { HEAD_CHECK: 'false' } });
+    const hosts = gitHostHook();
+    const a = await startTestApp({ database, env: { HEAD_CHECK: 'false' }, openGitHost: hosts.openGitHost });
     apps.push(a);
     const b = await startTestApp({ database, env: { HEAD_CHECK: 'false', OPERATION_RUNNER: 'in-process' } });
     apps.push(b);
@@ -37,7 +39,7 @@ describe.skipIf(testDatabaseKind !== 'postgres')('two gateway replicas on one Po
     // A's pull blocks inside readTree until released.
     const inTree = createDeferred();
     const release = createDeferred();
-    a.app.dependencies.wrapGitHost = (host: GitHost) => new Proxy(host, {
+    hosts.wrap = (host: GitHost) => new Proxy(host, {
       get(target, property) {
         const value = Reflect.get(target, property, target);
         if (property !== 'readTree') return typeof value === 'function' ? value.bind(target) : value;

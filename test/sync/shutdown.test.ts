@@ -21,6 +21,7 @@ import { stringify } from 'yaml';
 import { operationFinished, startGatewayProcess, watchOperation, type GatewayProcess, type OperationUpdate } from '../support/gateway-process.ts';
 import { createTestDatabase, queryDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
 import { branchHead, createBareRepository, createDeferred, git, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import { gitHostHook, type GitHostHook } from '../support/git-host-hook.ts';
 import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import type { GitHost } from '../../src/git/git-host.ts';
@@ -331,8 +332,10 @@ describe('start-up recovery frees a fabric queue that a stopped gateway left loc
 // running gateway (restarting it is restarting the gateway, the SIGKILL row above).
 describe.skipIf(testDatabaseKind === 'pglite')('a database restart right after a push landed (PostgreSQL)', () => {
   let env: GatewayWithRemote;
+  let hosts: GitHostHook;
   beforeEach(async () => {
-    env = await tAdapters[0]!.start();
+    hosts = gitHostHook();
+    env = await tAdapters[0]!.start({ openGitHost: hosts.openGitHost });
     await pushFromAnotherClone(env.remote, { files: fileOf(vlanNamespace('ns-a')), message: 'seed' });
     expect(await sync(env.t, env.fabricId, 'PULL')).toMatchObject({ status: 'COMPLETED' });
   });
@@ -352,7 +355,7 @@ describe.skipIf(testDatabaseKind === 'pglite')('a database restart right after a
   it('the operation is not left in progress: it fails with the reason and its commit once the database is back, and the next pull repairs', async () => {
     await createDraftOf(env.t, env.fabricId, vlanNamespace('ns-new', 1500));
     const landed = createDeferred<string>();
-    env.t.app.dependencies.wrapGitHost = (host: GitHost) => new Proxy(host, {
+    hosts.wrap = (host: GitHost) => new Proxy(host, {
       get(target, property) {
         const value = Reflect.get(target, property, target);
         if (property !== 'commit') return typeof value === 'function' ? value.bind(target) : value;
@@ -373,7 +376,7 @@ describe.skipIf(testDatabaseKind === 'pglite')('a database restart right after a
       while (!/could not record the end of an operation|Failed task/.test(env.t.logs())) await new Promise((resolve) => setTimeout(resolve, 50));
     })());
     await setConnections(true);
-    env.t.app.dependencies.wrapGitHost = undefined;
+    hosts.wrap = undefined;
     await within(60_000, 'the operation was never recorded', env.t.app.runner.idle());
 
     const recorded = await operation(env.t, push);
@@ -395,14 +398,15 @@ describe.skipIf(testDatabaseKind === 'pglite')('a database restart right after a
 
 describe('an operation that does not stop within SHUTDOWN_TIMEOUT_MS', () => {
   it('is marked interrupted, its job failed and its queue unlocked: the next gateway runs the fabric\'s next operation at once', async () => {
-    const env = await tAdapters[0]!.start({ env: { SHUTDOWN_TIMEOUT_MS: '200' } });
+    const hosts = gitHostHook();
+    const env = await tAdapters[0]!.start({ env: { SHUTDOWN_TIMEOUT_MS: '200' }, openGitHost: hosts.openGitHost });
     const release = createDeferred<void>();
     let second: TestApp | null = null;
     try {
       await pushFromAnotherClone(env.remote, { files: fileOf(vlanNamespace('ns-a')), message: 'seed' });
       // The pull hangs inside a Git read (a remote that stopped answering) until the test lets it go.
       const inTree = createDeferred<void>();
-      env.t.app.dependencies.wrapGitHost = (host: GitHost) => new Proxy(host, {
+      hosts.wrap = (host: GitHost) => new Proxy(host, {
         get(target, property) {
           const value = Reflect.get(target, property, target);
           if (property !== 'readTree') return typeof value === 'function' ? value.bind(target) : value;

@@ -8,6 +8,7 @@ import type { CommitRequest, GitHost } from '../../src/git/git-host.ts';
 import { gitBlobOid } from '../../src/hedgehog/canonical.ts';
 import { queryDatabase } from '../support/database.ts';
 import { gitLog, listFiles, pushFromAnotherClone, readFileAt, removeScratchDirs } from '../support/git-fixtures.ts';
+import { gitHostHook, type GitHostHook } from '../support/git-host-hook.ts';
 import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
 import { commitChanges, createDraftOf, editDraft, fabricRow, fileOf, operation, parsed, pathOf, rows, sync, vlanNamespace, yamlOf } from './support.ts';
 
@@ -15,9 +16,11 @@ afterAll(removeScratchDirs);
 
 describe.each(tAdapters)('sync on the $name adapter', (adapter) => {
   let env: GatewayWithRemote;
+  let hosts: GitHostHook;
   let seedHead: string;
   beforeEach(async () => {
-    env = await adapter.start();
+    hosts = gitHostHook();
+    env = await adapter.start({ openGitHost: hosts.openGitHost });
     seedHead = await pushFromAnotherClone(env.remote, {
       files: { 'README.md': '# fabric\n', ...fileOf(vlanNamespace('ns-a')), ...fileOf(vlanNamespace('ns-b')), ...fileOf(vlanNamespace('ns-c')) },
       message: 'seed',
@@ -97,7 +100,7 @@ describe.each(tAdapters)('sync on the $name adapter', (adapter) => {
 
   it('an external commit landing during the push: pulled, merged, retried, nothing lost', async () => {
     let raced = false;
-    env.t.app.dependencies.wrapGitHost = (host) => raceOnFirstCommit(host, async () => {
+    hosts.wrap = (host) => raceOnFirstCommit(host, async () => {
       if (raced) return;
       raced = true;
       await pushFromAnotherClone(env.remote, { files: { ...fileOf(vlanNamespace('ns-b', 1300)), ...fileOf(vlanNamespace('ns-a', 1999, { team: 'blue' })) }, message: 'meanwhile' });
@@ -119,7 +122,7 @@ describe.each(tAdapters)('sync on the $name adapter', (adapter) => {
 
   it('gives up with a clear reason when the branch keeps moving, keeping the drafts', async () => {
     let n = 0;
-    env.t.app.dependencies.wrapGitHost = (host) => raceOnFirstCommit(host, async () => {
+    hosts.wrap = (host) => raceOnFirstCommit(host, async () => {
       n += 1;
       await pushFromAnotherClone(env.remote, { files: { 'fabric/notes.txt': `move ${n}\n` }, message: `move ${n}` });
     }, { every: true });

@@ -10,6 +10,7 @@ import { signatureOf } from '../../src/sync/webhook.ts';
 import { checkHeadsOnce } from '../../src/sync/head-check.ts';
 import { queryDatabase } from '../support/database.ts';
 import { createDeferred, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import { gitHostHook, type GitHostHook } from '../support/git-host-hook.ts';
 import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
 import { fileOf, rows, sync, vlanNamespace } from './support.ts';
 
@@ -19,8 +20,10 @@ const SECRET = 'webhook-secret-for-tests-0123';
 const github = tAdapters.find((adapter) => adapter.name === 'github')!;
 
 let env: GatewayWithRemote;
+let hosts: GitHostHook;
 beforeEach(async () => {
-  env = await github.start();
+  hosts = gitHostHook();
+  env = await github.start({ openGitHost: hosts.openGitHost });
   const repository = await env.t.graphqlOk<{ fabric: { gitRepository: { id: string } } }>(`query($id: ID!) { fabric(id: $id) { gitRepository { id } } }`, { id: env.fabricId });
   await env.t.graphqlOk(`mutation($id: ID!, $secret: String!) { updateGitRepository(id: $id, input: { webhookSecret: $secret }) { id } }`, { id: repository.fabric.gitRepository.id, secret: SECRET });
   await pushFromAnotherClone(env.remote, { files: fileOf(vlanNamespace('ns-a')), message: 'seed' });
@@ -165,7 +168,7 @@ describe('cancelSyncOperation', () => {
     // The pull blocks inside readTree until released; meanwhile a second pull waits in the queue.
     const inTree = createDeferred<void>();
     const release = createDeferred<void>();
-    env.t.app.dependencies.wrapGitHost = (host) => new Proxy(host, {
+    hosts.wrap = (host) => new Proxy(host, {
       get(target, property) {
         const value = Reflect.get(target, property, target);
         if (property !== 'readTree') return typeof value === 'function' ? value.bind(target) : value;
