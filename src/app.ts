@@ -7,14 +7,18 @@ import { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { ClusterConnection } from './cluster/cluster-client.ts';
 import { clusterRefreshSteps } from './cluster/cluster.service.ts';
+import { readFabricConnection } from './cluster/fabric-connection.ts';
 import { FabricWatchers } from './cluster/fabric-watchers.ts';
 import type { GatewayAddress } from './cluster/kubernetes/cluster-server.ts';
+import { createKubernetesClusterClient } from './cluster/kubernetes/kubernetes-cluster-client.ts';
 import type { Config } from './config.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.ts';
 import { initOrm, migrateToLatest, migrationsAreCurrent } from './db/orm.ts';
 import { topics, type EventBus } from './events/event-bus.ts';
 import { createEventBus } from './events/create-event-bus.ts';
+import { FabricService } from './fabric/fabric.service.ts';
 import type { GraphQLContext, RequestServices } from './graphql/context.ts';
 import { createErrorMasker, describeError, useNoSuggestions } from './graphql/errors.ts';
 import { closeReason, createAuthentication, LiveConnections, TOKEN_CLOSE_CODE } from './graphql/authentication.ts';
@@ -133,13 +137,19 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   // The port is known once the server listens (PORT=0 picks one); start() sets it.
   const gatewayAddress: GatewayAddress = { host: config.http.host, port: config.http.port || undefined };
-  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, validator, runner, operationHandlers, gatewayAddress };
+  // The one Kubernetes adapter: the watchers and the connection test build their clients with it.
+  const createClusterClient = (connection: ClusterConnection) => createKubernetesClusterClient(connection, { gateway: gatewayAddress });
+  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, validator, runner, operationHandlers, gatewayAddress, createClusterClient };
   // With migrations pending (only when started with migrate: false) the tables may not exist yet:
   // serve /readyz saying so, and touch nothing else.
   const schemaReady = options.migrate !== false || (await migrationsAreCurrent(orm));
   if (schemaReady) await recoverOperations(dependencies, instanceId);
   // Cluster watchers: started with the server, stopped before the ORM closes.
-  const clusterWatchers = new FabricWatchers({ orm, secretBox, eventBus, gatewayAddress, logger: logger.child({ component: 'cluster' }) });
+  // A fabric's connection is read (credentials decrypted) by the fabric domain, in a unit of work of its own.
+  const clusterWatchers = new FabricWatchers({
+    orm, eventBus, logger: logger.child({ component: 'cluster' }), createClient: createClusterClient,
+    readConnection: (fabricId) => readFabricConnection(new FabricService({ em: orm.em.fork(), secretBox }), fabricId),
+  });
   dependencies.clusterWatchers = clusterWatchers;
   operationHandlers.cluster_refresh = clusterRefreshSteps(clusterWatchers);
   const services = (): RequestServices => createServices(dependencies);

@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { ClusterClient, ClusterConnection } from './cluster/cluster-client.ts';
 import type { FabricWatchers } from './cluster/fabric-watchers.ts';
 import type { GatewayAddress } from './cluster/kubernetes/cluster-server.ts';
 import type { Config } from './config.ts';
@@ -31,6 +32,8 @@ export interface ServiceDependencies {
   operationHandlers: OperationHandlers;
   /** Where this gateway listens (port set once it does): cluster servers may not point back at it. */
   gatewayAddress?: GatewayAddress;
+  /** Builds the client of a fabric's cluster connection (the Kubernetes adapter, chosen by app.ts). */
+  createClusterClient: (connection: ClusterConnection) => ClusterClient;
   /** The process's cluster watchers (absent in scripts that do not watch clusters). */
   clusterWatchers?: FabricWatchers;
   /** Wraps every GitHost the sync opens (instrumentation; tests stage races at the remote with it). */

@@ -11,9 +11,8 @@ import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
 import type { Actor, FabricEvent } from '../resource/resource.service.ts';
 import type { OperationSteps } from '../sync/launch-operation.ts';
 import type { ClusterClient, ClusterConnection, ConnectionTestResult } from './cluster-client.ts';
-import { connectionOf, type FabricWatchers } from './fabric-watchers.ts';
-import type { GatewayAddress } from './kubernetes/cluster-server.ts';
-import { createKubernetesClusterClient } from './kubernetes/kubernetes-cluster-client.ts';
+import { connectionOf } from './fabric-connection.ts';
+import type { FabricWatchers } from './fabric-watchers.ts';
 import { recomputeDrift } from './live-state-store.ts';
 
 export interface ClusterServiceDependencies {
@@ -21,9 +20,8 @@ export interface ClusterServiceDependencies {
   fabrics: FabricService;
   eventBus: EventBus;
   watchers: FabricWatchers;
-  createClient?: (connection: ClusterConnection) => ClusterClient;
-  /** This gateway's listen address: a cluster server pointing back at it is refused. */
-  gatewayAddress?: GatewayAddress | undefined;
+  /** Builds the client of a connection (the composition root passes the Kubernetes adapter). */
+  createClient: (connection: ClusterConnection) => ClusterClient;
 }
 
 export class ClusterService {
@@ -41,7 +39,7 @@ export class ClusterService {
     if (!connection) return { ok: false, error: 'the fabric has a server but no credentials' };
     let client: ClusterClient;
     try {
-      client = this.deps.createClient ? this.deps.createClient(connection) : createKubernetesClusterClient(connection, { gateway: this.deps.gatewayAddress });
+      client = this.deps.createClient(connection);
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error) };
     }

@@ -4,19 +4,19 @@
  * coalesced and written to the resource rows in batches (live-state-store.ts), with drift
  * recomputed and fabric events published after each write.
  *
- * Follows fabric creation, connection changes and deletion through `fabricChanged`, which the
- * FabricService calls after each committed change. Work per fabric is serialised, so a delete
- * that arrives while the watch is starting still ends with no open watch.
+ * Follows fabric creation, connection changes and deletion through `fabricChanged`, the one
+ * callback the FabricService calls after each committed change. Work per fabric is serialised, so
+ * a delete that arrives while the watch is starting still ends with no open watch. The client of
+ * a connection and the reader of a fabric's connection (its credentials) are handed in by the
+ * composition root.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { topics, type EventBus } from '../events/event-bus.ts';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
-import { FabricService } from '../fabric/fabric.service.ts';
+import type { FabricChangeNotice } from '../fabric/fabric.service.ts';
 import { KIND_CATALOG, MANAGED_KINDS } from '../hedgehog/catalog.ts';
 import type { Logger } from '../logger.ts';
 import type { FabricEvent } from '../resource/resource.service.ts';
-import type { SecretBox } from '../secrets/secret-box.ts';
-import type { GatewayAddress } from './kubernetes/cluster-server.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import {
   kindKey,
@@ -30,7 +30,7 @@ import {
   type WatchHandle,
   type WatchState,
 } from './cluster-client.ts';
-import { createKubernetesClusterClient } from './kubernetes/kubernetes-cluster-client.ts';
+import type { FabricConnection } from './fabric-connection.ts';
 import {
   applyLiveChanges,
   forgetLiveKinds,
@@ -50,14 +50,6 @@ export interface RefreshProgress {
   total: number;
   objects: number;
   error?: string;
-}
-
-/** What the FabricService reports after a committed change. */
-export interface FabricChange {
-  type: 'created' | 'updated' | 'deleted';
-  fabricId: string;
-  /** The cluster connection (server, credentials or namespaces) was set, changed or removed. */
-  clusterChanged: boolean;
 }
 
 export interface KindWatchStatus {
@@ -89,13 +81,12 @@ export interface FabricClusterStatus {
 
 export interface FabricWatchersOptions {
   orm: MikroORM;
-  secretBox: SecretBox;
   eventBus: EventBus;
   logger: Logger;
-  /** Builds the client of a fabric's connection. @default createKubernetesClusterClient */
-  createClient?: (connection: ClusterConnection) => ClusterClient;
-  /** This gateway's listen address: a cluster server pointing back at it is refused. */
-  gatewayAddress?: GatewayAddress;
+  /** Builds the client of a fabric's connection (the composition root passes the Kubernetes adapter). */
+  createClient: (connection: ClusterConnection) => ClusterClient;
+  /** A fabric's cluster connection, credentials decrypted; null when it has none (or no longer exists). */
+  readConnection: (fabricId: string) => Promise<FabricConnection | null>;
   /** Retry delays for discovery and for the watch streams. */
   backoff?: BackoffOptions;
 }
@@ -151,7 +142,7 @@ export class FabricWatchers implements ClusterSyncState {
    * Called after a fabric change is committed. A deletion resolves once the fabric's watches are
    * closed; a (re)start goes on in the background (discovery may wait on an unreachable server).
    */
-  fabricChanged(change: FabricChange): Promise<void> {
+  fabricChanged(change: FabricChangeNotice): Promise<void> {
     if (this.#closed) return Promise.resolve();
     if (change.type === 'deleted') return this.#enqueue(change.fabricId, () => this.#stopFabric(change.fabricId));
     if (!change.clusterChanged) return Promise.resolve();
@@ -234,14 +225,12 @@ export class FabricWatchers implements ClusterSyncState {
   /** Returns false when the fabric (no longer) has a cluster connection. */
   async #startFabric(fabricId: string): Promise<boolean> {
     if (this.#closed) return false;
-    const em = this.#options.orm.em.fork();
-    const fabric = await em.findOne(FabricSchema, { id: fabricId });
-    if (!fabric?.kubernetesServer) return false;
-    const credentials = await new FabricService({ em, secretBox: this.#options.secretBox }).readKubernetesCredentials(fabric);
+    const settings = await this.#options.readConnection(fabricId);
+    if (!settings) return false;
     const watch = new FabricWatch({
       fabricId,
-      namespaces: fabric.kubernetesNamespaces.length > 0 ? [...fabric.kubernetesNamespaces] : undefined,
-      connection: connectionOf(fabric.kubernetesServer, credentials),
+      namespaces: settings.namespaces,
+      connection: settings.connection,
       options: this.#options,
       sync: this,
       recompute: async (ids) => {
@@ -272,16 +261,6 @@ export class FabricWatchers implements ClusterSyncState {
     const summary = await storeDriftRollup(em, fabricId);
     publishDriftSummary(this.#options.eventBus, fabricId, summary.byStatus);
   }
-}
-
-/** The ClusterConnection of stored fabric settings (null credentials: server only, which fails clearly). */
-export function connectionOf(
-  server: string,
-  credentials: { kubeconfig: string } | { token: string; caData?: string } | null,
-): ClusterConnection | undefined {
-  if (!credentials) return undefined;
-  if ('kubeconfig' in credentials) return { kubeconfig: credentials.kubeconfig };
-  return { server, token: credentials.token, ...(credentials.caData ? { caData: credentials.caData } : {}) };
 }
 
 interface FabricWatchInit {
@@ -337,8 +316,7 @@ class FabricWatch {
   async start(): Promise<void> {
     if (!this.#init.connection) return this.#fail('the fabric has a server but no credentials');
     try {
-      const { createClient, gatewayAddress } = this.#init.options;
-      this.#client = createClient ? createClient(this.#init.connection) : createKubernetesClusterClient(this.#init.connection, { gateway: gatewayAddress });
+      this.#client = this.#init.options.createClient(this.#init.connection);
     } catch (error) {
       return this.#fail(messageOf(error));
     }

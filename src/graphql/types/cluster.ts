@@ -23,7 +23,7 @@ function watchersOf(context: GraphQLContext): FabricWatchers {
 function clusterService(context: GraphQLContext): ClusterService {
   return new ClusterService({
     em: context.services.em, fabrics: context.services.fabrics, eventBus: context.eventBus, watchers: watchersOf(context),
-    gatewayAddress: context.dependencies.gatewayAddress,
+    createClient: context.dependencies.createClusterClient,
   });
 }
 
