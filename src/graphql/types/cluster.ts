@@ -1,6 +1,7 @@
 import { ClusterService } from '../../cluster/cluster.service.ts';
 import type { ConnectionTestResult } from '../../cluster/cluster-client.ts';
-import type { FabricClusterStatus, FabricWatchers, KindWatchStatus } from '../../cluster/fabric-watchers.ts';
+import type { FabricClusterStatus, KindWatchStatus } from '../../cluster/fabric-watch.ts';
+import type { FabricWatchers } from '../../cluster/fabric-watchers.ts';
 import { driftSummary, type DriftCountsByStatus, type StoredDriftDifference, type StoredDriftSummary } from '../../cluster/live-state-store.ts';
 import { SWITCH_HEALTH_STATES, switchHealth, type SwitchHealth } from '../../cluster/switch-health.ts';
 import { DomainError } from '../../errors.ts';
