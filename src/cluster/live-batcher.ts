@@ -66,6 +66,8 @@ export class LiveBatcher {
         if (!ok) {
           this.#pending = mergeChanges(batch, this.#pending);
           await new Promise<void>((resolve) => {
+            // Stopped since the write failed (in the same turn of the event loop): no wait.
+            if (signal.aborted) return resolve();
             const timer = setTimeout(resolve, this.#options.retryDelayMs ?? 1000);
             signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
           });
