@@ -88,6 +88,10 @@ export class DriftFollower {
       .catch((error: unknown) => {
         if (!signal.aborted) this.#options.logger.error({ fabricId: this.#options.fabricId, err: error }, 'recomputing drift after a Git change failed');
       })
-      .finally(() => (this.#recomputing = undefined));
+      .finally(() => {
+        this.#recomputing = undefined;
+        // A change that came in after the last pass looked (in the same turn) is not left behind.
+        if (this.#pendingDesired && !signal.aborted) this.#desiredChanged([]);
+      });
   }
 }
