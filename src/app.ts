@@ -7,9 +7,12 @@ import { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { ClusterConnection } from './cluster/cluster-client.ts';
 import { clusterRefreshSteps } from './cluster/cluster.service.ts';
+import { readFabricConnection } from './cluster/fabric-connection.ts';
 import { FabricWatchers } from './cluster/fabric-watchers.ts';
 import type { GatewayAddress } from './cluster/kubernetes/cluster-server.ts';
+import { createKubernetesClusterClient } from './cluster/kubernetes/kubernetes-cluster-client.ts';
 import type { Config } from './config.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.ts';
 import { initOrm, migrateToLatest, migrationsAreCurrent } from './db/orm.ts';
@@ -17,6 +20,7 @@ import { topics, type EventBus } from './events/event-bus.ts';
 import { createEventBus } from './events/create-event-bus.ts';
 import type { OpenGitHost } from './git/git-host.ts';
 import { gitHostOpener } from './git/git-host-factory.ts';
+import { FabricService } from './fabric/fabric.service.ts';
 import type { GraphQLContext, RequestServices } from './graphql/context.ts';
 import { createErrorMasker, describeError, useNoSuggestions } from './graphql/errors.ts';
 import { closeReason, createAuthentication, LiveConnections, TOKEN_CLOSE_CODE } from './graphql/authentication.ts';
@@ -146,8 +150,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   // The port is known once the server listens (PORT=0 picks one); start() sets it.
   const gatewayAddress: GatewayAddress = { host: config.http.host, port: config.http.port || undefined };
+  // The one Kubernetes adapter: the watchers and the connection test build their clients with it.
+  const createClusterClient = (connection: ClusterConnection) => createKubernetesClusterClient(connection, { gateway: gatewayAddress });
   const operationQueue = { accepts: (type: keyof typeof operationHandlers) => operationHandlers[type] !== undefined, enqueue: (job: OperationJob) => runner.enqueue(job) };
-  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, validator, operationQueue, gatewayAddress, openGitHost };
+  const dependencies: ServiceDependencies = { orm, config, logger, secretBox, eventBus, validator, operationQueue, gatewayAddress, openGitHost, createClusterClient };
   // The one place a unit of work is opened: requests, operations, the webhook, the head check.
   const services = (options: { scope?: FabricScope } = {}): RequestServices => createServices(dependencies, options);
   // With migrations pending (only when started with migrate: false) the tables may not exist yet:
@@ -155,7 +161,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const schemaReady = options.migrate !== false || (await migrationsAreCurrent(orm));
   if (schemaReady) await recoverOperations({ orm, eventBus, logger, runner }, instanceId);
   // Cluster watchers: started with the server, stopped before the ORM closes.
-  const clusterWatchers = new FabricWatchers({ orm, secretBox, eventBus, gatewayAddress, logger: logger.child({ component: 'cluster' }) });
+  // A fabric's connection is read (credentials decrypted) by the fabric domain, in a unit of work of its own.
+  const clusterWatchers = new FabricWatchers({
+    orm, eventBus, logger: logger.child({ component: 'cluster' }), createClient: createClusterClient,
+    readConnection: (fabricId) => readFabricConnection(new FabricService({ em: orm.em.fork(), secretBox }), fabricId),
+  });
   dependencies.clusterWatchers = clusterWatchers;
   operationHandlers.cluster_refresh = clusterRefreshSteps(clusterWatchers);
   const githubWebhook = createGitHubWebhookHandler({ openUnitOfWork: services, logger });

@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { ClusterClient, ClusterConnection } from './cluster/cluster-client.ts';
 import type { FabricWatchers } from './cluster/fabric-watchers.ts';
 import type { GatewayAddress } from './cluster/kubernetes/cluster-server.ts';
 import type { Config } from './config.ts';
@@ -30,6 +31,8 @@ export interface ServiceDependencies {
   operationQueue: OperationQueue;
   /** Where this gateway listens (port set once it does): cluster servers may not point back at it. */
   gatewayAddress?: GatewayAddress;
+  /** Builds the client of a fabric's cluster connection (the Kubernetes adapter, chosen by app.ts). */
+  createClusterClient: (connection: ClusterConnection) => ClusterClient;
   /** The process's cluster watchers (absent in scripts that do not watch clusters). */
   clusterWatchers?: FabricWatchers;
   /** Opens the GitHost of a repository; the composition root chooses the adapters (tests wrap them). */
@@ -71,7 +74,7 @@ export function createServices(deps: ServiceDependencies, options: { scope?: Fab
   });
   const sync = new SyncCommands(services);
   const cluster = new ClusterService({
-    em, fabrics: services.fabrics, eventBus: deps.eventBus, operations: services.operations, watchers: deps.clusterWatchers, gatewayAddress: deps.gatewayAddress,
+    em, fabrics: services.fabrics, eventBus: deps.eventBus, operations: services.operations, watchers: deps.clusterWatchers, createClient: deps.createClusterClient,
   });
   return { ...services, gitops, sync, cluster };
 }

@@ -15,9 +15,9 @@ import type { SyncOperationService } from '../operations/sync-operation.service.
 import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
 import type { Actor, FabricEvent } from '../resource/resource.service.ts';
 import type { ClusterClient, ClusterConnection, ConnectionTestResult } from './cluster-client.ts';
-import { connectionOf, type FabricClusterStatus, type FabricWatchers } from './fabric-watchers.ts';
-import type { GatewayAddress } from './kubernetes/cluster-server.ts';
-import { createKubernetesClusterClient } from './kubernetes/kubernetes-cluster-client.ts';
+import { connectionOf } from './fabric-connection.ts';
+import type { FabricClusterStatus } from './fabric-watch.ts';
+import type { FabricWatchers } from './fabric-watchers.ts';
 import { driftSummary, recomputeDrift, type StoredDriftSummary } from './live-state-store.ts';
 import { switchHealth, type SwitchHealth } from './switch-health.ts';
 
@@ -29,9 +29,8 @@ export interface ClusterServiceDependencies {
   operations: SyncOperationService;
   /** This process's watchers (absent in scripts that do not watch clusters). */
   watchers?: FabricWatchers | undefined;
-  createClient?: (connection: ClusterConnection) => ClusterClient;
-  /** This gateway's listen address: a cluster server pointing back at it is refused. */
-  gatewayAddress?: GatewayAddress | undefined;
+  /** Builds the client of a connection (the composition root passes the Kubernetes adapter). */
+  createClient: (connection: ClusterConnection) => ClusterClient;
 }
 
 export class ClusterService {
@@ -75,7 +74,7 @@ export class ClusterService {
     if (!connection) return { ok: false, error: 'the fabric has a server but no credentials' };
     let client: ClusterClient;
     try {
-      client = this.deps.createClient ? this.deps.createClient(connection) : createKubernetesClusterClient(connection, { gateway: this.deps.gatewayAddress });
+      client = this.deps.createClient(connection);
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error) };
     }

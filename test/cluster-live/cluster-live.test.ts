@@ -11,7 +11,10 @@ import { queryDatabase } from '../support/database.ts';
 import { HEDGEHOG_CRDS, switchObject, vpc } from '../support/kube-server/hedgehog.ts';
 import { KubeServer, type KubeObject } from '../support/kube-server/kube-server.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { readFabricConnection } from '../../src/cluster/fabric-connection.ts';
 import { FabricWatchers } from '../../src/cluster/fabric-watchers.ts';
+import { createKubernetesClusterClient } from '../../src/cluster/kubernetes/kubernetes-cluster-client.ts';
+import { FabricService } from '../../src/fabric/fabric.service.ts';
 import { createFabric } from '../support/fixtures.ts';
 import { connectFabric, row, rows, setDesired, until } from './live-harness.ts';
 
@@ -388,7 +391,11 @@ current-context: x
     const fabric = await connectFabric(t, other, TOKEN);
     await other.waitForOpenWatches(CRDS.length);
     // A second manager on the same database, as a restarted gateway builds it.
-    const restarted = new FabricWatchers({ orm: t.app.orm, secretBox: t.app.secretBox, eventBus: t.app.eventBus, logger: t.app.logger });
+    const { orm, secretBox, eventBus, logger } = t.app;
+    const restarted = new FabricWatchers({
+      orm, eventBus, logger, createClient: (connection) => createKubernetesClusterClient(connection),
+      readConnection: (fabricId) => readFabricConnection(new FabricService({ em: orm.em.fork(), secretBox }), fabricId),
+    });
     try {
       await restarted.start();
       await other.waitForOpenWatches(2 * CRDS.length);

@@ -1,5 +1,5 @@
 import type { ConnectionTestResult } from '../../cluster/cluster-client.ts';
-import type { FabricClusterStatus, KindWatchStatus } from '../../cluster/fabric-watchers.ts';
+import type { FabricClusterStatus, KindWatchStatus } from '../../cluster/fabric-watch.ts';
 import type { DriftCountsByStatus, StoredDriftDifference, StoredDriftSummary } from '../../cluster/live-state-store.ts';
 import { SWITCH_HEALTH_STATES, type SwitchHealth } from '../../cluster/switch-health.ts';
 import type { Fabric } from '../../fabric/fabric.entity.ts';
