@@ -55,6 +55,12 @@ export interface ValidationOptions {
    * only for input objects: the fabric's own state is not the caller's to fix here.
    */
   existing?: readonly HedgehogObject[];
+  /**
+   * Identities whose existing object stays whatever the input says (an ingestion keeps a managed
+   * file after a conflict): the input object is still checked and returned, but the rest of the
+   * input is checked against the existing object it does not replace.
+   */
+  keepExisting?: readonly { kind: string; namespace: string; name: string }[];
   fabricConfig?: Partial<FabricConfig>;
 }
 
@@ -232,6 +238,7 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
     readability.set(record, schema.readable);
   }
   const existingOnly = new Map(records);
+  const kept = new Set((options.keepExisting ?? []).map((identity) => keyOf(identity.kind, identity.namespace, identity.name)));
   const seenInput = new Map<string, ObjectRecord>();
   for (const { source, info, schema, name, namespace } of managed) {
     const key = keyOf(info.kind, namespace, name);
@@ -247,7 +254,7 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
       ...(source.documentIndex === undefined ? {} : { documentIndex: source.documentIndex }),
       ...(source.positionOf ? { positionOf: source.positionOf } : {}),
     };
-    records.set(key, record);
+    if (!kept.has(key) || !records.has(key)) records.set(key, record);
     seenInput.set(key, record);
     validity.set(record, schema.valid);
     readability.set(record, schema.readable);
