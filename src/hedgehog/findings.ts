@@ -58,6 +58,7 @@ export const FINDING_CODES = {
   SWITCH_MAX_PORTS: 'Breakouts exceed the profile (or pipeline) port limit.',
   SWITCH_REDUNDANCY_INVALID: 'Redundancy group and type must be set together.',
   SWITCH_NOT_HYDRATED: 'The switch lacks asn/ip/protocolIP/vtepIP (hhfab fills them when hydrating).',
+  HYDRATION_STATUS: 'The wiring as a whole is partially hydrated (hydration mode if-not-present) or not fully hydrated (mode never), which hhfab refuses.',
   SWITCH_ASN_INVALID: 'Leaf ASN outside the leaf range, or spine ASN not the spine ASN.',
   SWITCH_IP_INVALID: 'A switch address outside its fabric subnet, or in the DHCP range, or the control VIP.',
   SWITCH_VTEP_FORBIDDEN: 'Spines must not have a VTEP IP.',

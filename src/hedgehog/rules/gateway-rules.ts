@@ -1,5 +1,5 @@
 /** Rules for gateway.githedgehog.com kinds (reference §6): Gateway and GatewayPeering. */
-import { isIpv6Prefix, normalizeMac, parseIpv4, parseIpv4Prefix, prefixWithin, type Ipv4Prefix } from '../ip.ts';
+import { isIpv6Prefix, normalizeMac, parseIpv4, parseIpv4Prefix, prefixContains, prefixWithin, type Ipv4Prefix } from '../ip.ts';
 import type { ExternalObject, GatewayObject, GatewayPeeringObject, VPCObject } from '../schemas.ts';
 import { hydrationSeverity, type ObjectRecord, type RuleContext } from '../rule-context.ts';
 import { checkHostAddress } from './wiring-rules.ts';
@@ -71,7 +71,7 @@ export function checkGateway(ctx: RuleContext, record: ObjectRecord): void {
     interfaces.length > 0 && missingIPs > 0 ? 'interfaces.*.ips' : undefined,
   ].filter((field): field is string => field !== undefined);
   if (missing.length > 0) {
-    report({ severity: hydrationSeverity(ctx.config), code: 'GATEWAY_NOT_HYDRATED', message: `gateway is not hydrated: ${missing.join(', ')} missing (hhfab fills them)`, path: ['spec'] });
+    report({ severity: hydrationSeverity(ctx), code: 'GATEWAY_NOT_HYDRATED', message: `gateway is not hydrated: ${missing.join(', ')} missing (hhfab fills them)`, path: ['spec'] });
   }
   checkHostAddress(ctx, record, { value: spec.protocolIP, field: 'protocolIP', label: 'protocol IP', subnet: ctx.config.protocolSubnet, subnetName: 'protocol', code: 'GATEWAY_INVALID' });
   if (spec.vtepIP) {
@@ -79,6 +79,8 @@ export function checkGateway(ctx: RuleContext, record: ObjectRecord): void {
     if (!vtep || vtep.length !== 32) invalid(`VTEP IP ${spec.vtepIP} must be a /32`, ['spec', 'vtepIP']);
     // Gateway.Validate: not multicast, loopback (127.0.0.0/8) or unspecified.
     else if (!isUnicast(vtep.address) || vtep.address >>> 24 === 127) invalid(`VTEP IP ${spec.vtepIP} must be a unicast address, not loopback`, ['spec', 'vtepIP']);
+    // hhfab getHydration: "gateway %s vtep IP %s is not in the vtep subnet %s".
+    else if (parseIpv4Prefix(ctx.config.vtepSubnet) && !prefixContains(parseIpv4Prefix(ctx.config.vtepSubnet)!, vtep.address)) invalid(`VTEP IP ${spec.vtepIP} is not in the VTEP subnet ${ctx.config.vtepSubnet}`, ['spec', 'vtepIP']);
   }
   if (spec.vtepMAC) {
     const mac = normalizeMac(spec.vtepMAC);
