@@ -44,6 +44,11 @@ export interface FabricConfig {
   includeCLSP: boolean;
   /** The Cumulus VX switch profile (`cumulus-vx`) exists (fab.yaml `fabric.includeCumulus`). */
   includeCumulus: boolean;
+  /**
+   * fab.yaml `gateway.communities` (priority → community): a gateway group has at most as many
+   * members as there are communities. Only the number of entries matters here.
+   */
+  gatewayCommunities: Record<string, string>;
   /** How hhfab treats missing ASNs and addresses (see `HydrationMode`). */
   hydrationMode: HydrationMode;
   /**
@@ -76,6 +81,8 @@ export const DEFAULT_FABRIC_CONFIG: Readonly<FabricConfig> = Object.freeze({
   vpcPeeringDisabled: false,
   includeCLSP: false,
   includeCumulus: false,
+  // fabricator Fabricator.Default: ten communities 50001:0 to 50001:9, priorities 0 to 9.
+  gatewayCommunities: Object.freeze(Object.fromEntries(Array.from({ length: 10 }, (_, index) => [String(index), `50001:${index}`]))),
   hydrationMode: 'if-not-present',
   requireHydration: false,
 });
@@ -114,6 +121,7 @@ export const fabricConfigSettingsSchema = z.strictObject({
   vpcPeeringDisabled: z.boolean(),
   includeCLSP: z.boolean(),
   includeCumulus: z.boolean(),
+  gatewayCommunities: z.record(z.string().regex(/^\d+$/, 'a priority number'), z.string()),
   hydrationMode: z.enum(HYDRATION_MODES),
   requireHydration: z.boolean(),
 }).partial();

@@ -16,6 +16,8 @@ interface FabricCase {
   invalid: string;
   code: string;
   needle: string;
+  /** The needle is looked for after this text. */
+  after?: string;
   path: string;
   severity?: 'error' | 'warning';
   /** Fabric config for the valid case (default: hhfab's). */
@@ -56,6 +58,21 @@ const gateway = (vtepIP = '172.30.12.250/32') => `${GROUP}${yaml`
     vtepIP: ${vtepIP}
     interfaces:
       enp2s1: {}
+`}`;
+/** Two hydrated gateways in group default, the second naming it. */
+const twoGateways = `${gateway()}---\n${yaml`
+  apiVersion: gateway.githedgehog.com/v1alpha1
+  kind: Gateway
+  metadata:
+    name: gw-2
+  spec:
+    asn: 65534
+    protocolIP: 172.30.8.251/32
+    vtepIP: 172.30.12.251/32
+    interfaces:
+      enp2s1: {}
+    groups:
+      - name: default
 `}`;
 /** A gateway link from spine-01 (a free sub-port) to gw-1's `port`. */
 const gatewayLink = (port: string) => `${gateway()}---\n${yaml`
@@ -129,6 +146,11 @@ const CASES: FabricCase[] = [
     invalid: gatewayLink('enp2s2').replace('spine-01/E1/32/4', 'spine-01/E1/32/4\n          ip: 172.30.255.0/31').replace('gw-1/enp2s2', 'gw-1/enp2s2\n          ip: 172.30.255.1/31'),
     code: 'REFERENCE_NOT_FOUND', needle: 'gw-1/enp2s2', path: '$.spec.gateway.links[0].gateway.port', severity: 'warning',
   },
+  {
+    go: 'gateway_types.go Gateway.Validate ("gateway group %s already has too many members", len(fabricCfg.GatewayCommunities))', what: 'a gateway group has at most as many members as the fabric has gateway communities',
+    valid: twoGateways, validConfig: { gatewayCommunities: { 0: '50001:0', 1: '50001:1' } },
+    invalid: twoGateways, invalidConfig: { gatewayCommunities: { 0: '50001:0' } }, code: 'GATEWAY_INVALID', needle: 'name: »default', after: 'groups:', path: '$.spec.groups[0].name',
+  },
 ];
 
 describe('fidelity rules: fabric config, hydration, port settings, gateway links', () => {
@@ -140,7 +162,7 @@ describe('fidelity rules: fabric config, hydration, port settings, gateway links
 
       const invalid = check(rule.invalid, rule.invalidConfig ? { fabricConfig: rule.invalidConfig } : {});
       const severity = rule.severity ?? 'error';
-      expectFinding(invalid, rule.code, { ...at(rule.invalid, rule.needle), path: rule.path, severity });
+      expectFinding(invalid, rule.code, { ...at(rule.invalid, rule.needle, rule.after), path: rule.path, severity });
       if (severity === 'warning') expect(invalid.errors.map((finding) => `${finding.code} ${finding.path}: ${finding.message}`)).toEqual([]);
       else expect(invalid.valid).toBe(false);
     });

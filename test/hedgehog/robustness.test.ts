@@ -66,7 +66,7 @@ it('any port locators, hydration mode and profile catalog never throw; every fin
     fc.constantFrom('never' as const, 'if-not-present' as const, 'override' as const),
     fc.boolean(),
     (portLocators, hydrationMode, include) => {
-      const changed = { ...leaf, spec: { ...leaf.spec, portLocators } };
+      const changed = { ...leaf, spec: { ...(leaf.spec as Record<string, unknown>), portLocators } };
       const result = validateObjects([changed], { existing: BASE_FABRIC, fabricConfig: { hydrationMode, includeCLSP: include, includeCumulus: include } });
       for (const finding of [...result.errors, ...result.warnings]) expect(finding.path).toMatch(/^\$/);
     },

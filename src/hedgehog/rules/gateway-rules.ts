@@ -116,6 +116,15 @@ export function checkGateway(ctx: RuleContext, record: ObjectRecord): void {
         message: `gateway group ${group.name} does not exist${Array.isArray(rawGroups) ? '' : ' (gateways join group "default" unless groups is set)'}`,
         path: Array.isArray(rawGroups) ? ['spec', 'groups', index, 'name'] : ['spec'],
       });
+      return;
+    }
+    // Gateway.Validate: a group has at most as many members as the fabric has gateway communities
+    // ("gateway group %s already has too many members"), counting the other gateways.
+    const cap = Object.keys(ctx.config.gatewayCommunities).length;
+    const others = ctx.all('Gateway').filter((other) => other !== record && other.name !== record.name && ((other.object as GatewayObject).spec?.groups ?? []).some((member) => member.name === group.name)).length;
+    if (cap > 0 && others >= cap) {
+      const rawIndex = Array.isArray(rawGroups) ? rawGroups.findIndex((item: unknown) => item !== null && typeof item === 'object' && (item as { name?: unknown }).name === group.name) : -1;
+      invalid(`gateway group ${group.name} already has too many members (${others}), max is ${cap} (the fabric's gateway communities)`, rawIndex >= 0 ? ['spec', 'groups', rawIndex, 'name'] : ['spec']);
     }
   });
 }
