@@ -99,7 +99,7 @@ export const FINDING_CODES = {
   DUPLICATE_ASN: 'Two leaves share an ASN.',
   DUPLICATE_IP: 'An address (management, protocol, VTEP, link IP, gateway VTEP MAC) is used twice.',
   DUPLICATE_VLAN: 'A VLAN is used twice in one VLANNamespace (or on one connection).',
-  SUBNET_OVERLAP: 'Subnets overlap: within an IPv4Namespace, within a VPC, or across the VPCs of one IPv4Namespace.',
+  SUBNET_OVERLAP: 'Subnets overlap: within an IPv4Namespace, within a VPC, across the VPCs of one IPv4Namespace, or what GatewayPeerings expose towards one VPC.',
   NAMESPACE_MISMATCH: 'Peered or attached objects are in different IPv4/VLAN namespaces.',
   ATTACHMENT_CONFLICT: 'A connection attaches the same subnet twice, or has more than one native VLAN.',
   PEERING_DISABLED: 'VPC peering is disabled in the fabric config.',

@@ -74,6 +74,42 @@ const twoGateways = `${gateway()}---\n${yaml`
     groups:
       - name: default
 `}`;
+/** Two GatewayPeerings with vpc-0002: vpc-0001 exposes 10.1.0.0/24 to it; vpc-0003 exposes its NAT range `as`. */
+const twoPeerings = (as: string) => `${GROUP}${yaml`
+  apiVersion: gateway.githedgehog.com/v1alpha1
+  kind: GatewayPeering
+  metadata:
+    name: vpc-0001--vpc-0002
+  spec:
+    peering:
+      vpc-0001:
+        expose:
+          - ips:
+              - cidr: 10.1.0.0/24
+      vpc-0002:
+        expose:
+          - ips:
+              - cidr: 10.1.2.0/24
+  ---
+  apiVersion: gateway.githedgehog.com/v1alpha1
+  kind: GatewayPeering
+  metadata:
+    name: vpc-0003--vpc-0002
+  spec:
+    peering:
+      vpc-0003:
+        expose:
+          - ips:
+              - cidr: 10.1.4.0/24
+            as:
+              - cidr: ${as}
+            nat:
+              static: {}
+      vpc-0002:
+        expose:
+          - ips:
+              - cidr: 10.1.3.0/24
+`}`;
 /** A gateway link from spine-01 (a free sub-port) to gw-1's `port`. */
 const gatewayLink = (port: string) => `${gateway()}---\n${yaml`
   apiVersion: wiring.githedgehog.com/v1beta1
@@ -150,6 +186,11 @@ const CASES: FabricCase[] = [
     go: 'gateway_types.go Gateway.Validate ("gateway group %s already has too many members", len(fabricCfg.GatewayCommunities))', what: 'a gateway group has at most as many members as the fabric has gateway communities',
     valid: twoGateways, validConfig: { gatewayCommunities: { 0: '50001:0', 1: '50001:1' } },
     invalid: twoGateways, invalidConfig: { gatewayCommunities: { 0: '50001:0' } }, code: 'GATEWAY_INVALID', needle: 'name: »default', after: 'groups:', path: '$.spec.groups[0].name',
+  },
+  {
+    go: 'gatewaypeering_types.go GatewayPeering.Validate (collectExposedCIDRs: "overlap between existing exposed CIDR %s and new exposed CIDR %s")', what: 'what two peerings expose towards one VPC does not overlap',
+    valid: twoPeerings('10.9.0.0/24'),
+    invalid: twoPeerings('10.1.0.0/25'), code: 'SUBNET_OVERLAP', needle: '10.1.0.0/24', path: '$.spec.peering["vpc-0001"].expose[0].ips[0].cidr',
   },
 ];
 

@@ -1,5 +1,5 @@
 /** Rules for gateway.githedgehog.com kinds (reference §6): Gateway and GatewayPeering. */
-import { isIpv6Prefix, normalizeMac, parseIpv4, parseIpv4Prefix, prefixContains, prefixWithin, type Ipv4Prefix } from '../ip.ts';
+import { isIpv6Prefix, normalizeMac, parseIpv4, parseIpv4Prefix, prefixContains, prefixesOverlap, prefixWithin, type Ipv4Prefix } from '../ip.ts';
 import type { ExternalObject, GatewayObject, GatewayPeeringObject, VPCObject } from '../schemas.ts';
 import { hydrationSeverity, type ObjectRecord, type RuleContext } from '../rule-context.ts';
 import { checkHostAddress } from './wiring-rules.ts';
@@ -133,6 +133,7 @@ export function checkGatewayPeering(ctx: RuleContext, record: ObjectRecord): voi
   const spec = (record.object as GatewayPeeringObject).spec;
   const report = (finding: Parameters<RuleContext['report']>[1]) => ctx.report(record, finding);
   const entries = Object.entries(spec.peering ?? {});
+  checkExposeOverlaps(ctx, record);
   const members = entries.map(([name]) => name);
   if (entries.length !== 2) report({ code: 'PEERING_INVALID', message: `a GatewayPeering must have exactly 2 peering entries, found ${entries.length}`, path: ['spec', 'peering'] });
   if (spec.gatewayGroup && !ctx.lookup('GatewayGroup', record.namespace, spec.gatewayGroup)) {
@@ -296,3 +297,56 @@ export function portProblem(text: string): string | undefined {
 function goPrefix(text: string): boolean {
   return parseIpv4Prefix(text) !== undefined || isIpv6Prefix(text);
 }
+
+type ExposedCIDR = { cidr: string; path: (string | number)[] };
+
+/** collectExposedCIDRs: what an entry exposes (its `as` CIDRs when NATed, else its `ips` CIDRs; not `default`). */
+function exposedCIDRs(entry: NonNullable<GatewayPeeringObject['spec']['peering']>[string] | undefined, base: (string | number)[]): ExposedCIDR[] {
+  const found: ExposedCIDR[] = [];
+  (entry?.expose ?? []).forEach((expose, index) => {
+    if (expose.default) return;
+    const field = (expose.as ?? []).length === 0 ? 'ips' : 'as';
+    ((field === 'ips' ? expose.ips : expose.as) ?? []).forEach((item, position) => {
+      if (item?.cidr) found.push({ cidr: item.cidr, path: [...base, 'expose', index, field, position, 'cidr'] });
+    });
+  });
+  return found;
+}
+
+/**
+ * GatewayPeering.Validate (fabric v0.129): what one side exposes towards the other VPC must not
+ * overlap what other peerings with that VPC expose towards it ("overlap between existing exposed
+ * CIDR %s and new exposed CIDR %s"). IPv4 only; `not` and `vpcSubnet` entries carry no CIDR here.
+ */
+function checkExposeOverlaps(ctx: RuleContext, record: ObjectRecord): void {
+  const peering = (record.object as GatewayPeeringObject).spec.peering ?? {};
+  const names = Object.keys(peering);
+  if (names.length !== 2) return;
+  for (const origin of names) {
+    const target = names.find((name) => name !== origin)!;
+    const ours = exposedCIDRs(peering[origin], ['spec', 'peering', origin]);
+    if (ours.length === 0) continue;
+    const theirs: { cidr: string; owner: string }[] = [];
+    for (const other of ctx.all('GatewayPeering')) {
+      if (other === record || other.name === record.name) continue;
+      const otherPeering = (other.object as GatewayPeeringObject).spec?.peering ?? {};
+      if (!(target in otherPeering)) continue;
+      for (const [otherOrigin, otherEntry] of Object.entries(otherPeering)) {
+        if (otherOrigin === target) continue;
+        for (const exposed of exposedCIDRs(otherEntry, [])) theirs.push({ cidr: exposed.cidr, owner: other.name });
+      }
+    }
+    for (const mine of ours) {
+      const prefix = parseIpv4Prefix(mine.cidr);
+      if (!prefix) continue;
+      const clash = theirs.find((other) => {
+        const otherPrefix = parseIpv4Prefix(other.cidr);
+        return otherPrefix !== undefined && prefixesOverlap(prefix, otherPrefix);
+      });
+      if (clash) {
+        ctx.report(record, { code: 'SUBNET_OVERLAP', message: `${origin} exposes ${mine.cidr} towards ${target}, which overlaps ${clash.cidr} exposed towards ${target} by GatewayPeering ${clash.owner}`, path: mine.path });
+      }
+    }
+  }
+}
+
