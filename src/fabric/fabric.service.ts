@@ -8,6 +8,7 @@ import type { SecretBox } from '../secrets/secret-box.ts';
 import { parseInput } from '../validation.ts';
 import { FABRIC_STATUSES, FabricSchema, type Fabric } from './fabric.entity.ts';
 import { GitRepositorySchema } from './git-repository.entity.ts';
+import { fabricConfigSettingsSchema } from '../hedgehog/fabric-config.ts';
 
 /**
  * A GitOps directory is a relative path inside the repository: no leading slash, no `.` or `..`
@@ -49,7 +50,7 @@ const FabricFields = {
   pullIntervalSeconds: z.number().int().min(10).max(86_400),
   autoCommitEnabled: z.boolean(),
   autoCommitQuietSeconds: z.number().int().min(1).max(86_400),
-  validationSettings: z.record(z.string(), z.unknown()),
+  validationSettings: fabricConfigSettingsSchema,
 };
 
 const CreateFabricSchema = z.object(FabricFields).partial().required({ name: true }).strict();

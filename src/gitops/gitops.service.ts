@@ -17,6 +17,7 @@ import { isGitHostError, type CommitResult } from '../git/git-host.ts';
 import { scrubSecrets } from '../git/scrub.ts';
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import { validateManifests } from '../hedgehog/validate.ts';
+import { parse as parseYaml } from 'yaml';
 import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
 import type { FabricEvent } from '../resource/resource.service.ts';
 import { checkCancelled, OperationCancelledError } from '../operations/cancellation.ts';
@@ -228,21 +229,18 @@ export class GitopsService {
         const archiveLog = entries.find((entry) => entry.path === ARCHIVE_LOG_PATH);
         const texts = await this.readTexts(opened, archiveLog ? [...discovery.files, archiveLog] : discovery.files);
         const rawFiles = discovery.files.map((entry) => ({ path: entry.path, text: texts.get(entry.path) ?? '' }));
-        const validation = validateManifests({
-          files: rawFiles,
-          existing: await this.currentObjects(fabric.id),
-          fabricConfig: fabric.validationSettings as never,
-        });
+        const existing = await this.currentObjects(fabric.id);
+        let validation = validateManifests({ files: rawFiles, existing, fabricConfig: fabric.validationSettings as never });
         checkCancelled(progress.signal);
 
         await progress.report({ phase: 'classification' });
         const tree = new Map(entries.map((entry) => [entry.path, entry.oid]));
         const comparePaths = new Set(managedPathsToCompare(validation, tree));
         const managedTexts = await this.readTexts(opened, entries.filter((entry) => comparePaths.has(entry.path)));
-        const plan = planIngestion({
+        const planWith = (checked: typeof validation) => planIngestion({
           rawFiles,
           skipped: discovery.skipped,
-          validation,
+          validation: checked,
           tree,
           managedTexts,
           archiveLog: archiveLog ? (texts.get(archiveLog.path) ?? null) : null,
@@ -251,6 +249,21 @@ export class GitopsService {
           actor: progress.actor,
           at: new Date().toISOString(),
         });
+        let plan = planWith(validation);
+        if (plan.conflicts.length > 0) {
+          // A conflict keeps the managed file: the rest of raw/ is checked again against it.
+          const kept = new Map(plan.conflicts.flatMap((conflict) => {
+            const object = readManagedObject(managedTexts.get(conflict.managedPath));
+            return object ? [[`${conflict.kind}|${conflict.namespace}|${conflict.name}`, object] as const] : [];
+          }));
+          validation = validateManifests({
+            files: rawFiles,
+            existing: [...existing.filter((object) => !kept.has(`${object.kind}|${object.metadata.namespace ?? 'default'}|${object.metadata.name}`)), ...kept.values()],
+            keepExisting: plan.conflicts,
+            fabricConfig: fabric.validationSettings as never,
+          });
+          plan = planWith(validation);
+        }
         checkCancelled(progress.signal);
 
         // Processing and archive land together: one commit writes managed/ and unmanaged/,
@@ -450,4 +463,15 @@ function stageEvents(plan: IngestionPlan, prefix: string, commit: string): { lev
     events.push({ level: finding.severity === 'error' ? 'warning' : 'info', message: `${finding.code}: ${finding.message}` });
   }
   return events;
+}
+
+/** A managed file's object as written (one document), or undefined when it cannot be read. */
+function readManagedObject(text: string | undefined): HedgehogObject | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const object = parseYaml(text) as unknown;
+    return object !== null && typeof object === 'object' && !Array.isArray(object) ? (object as HedgehogObject) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,16 @@
 /**
  * The fabric settings the rules depend on (reference §9). Defaults are hhfab's
- * (fabricator `pkg/fab/defaults.go`); a fabric overrides any of them.
+ * (fabricator `pkg/fab/defaults.go`, `hhfab init --gw`); a fabric overrides any of them.
  */
+import { z } from 'zod';
+
+/**
+ * hhfab's `--hydrate-mode` (fabricator `pkg/hhfab/hydrate.go`): `never` needs a fully hydrated
+ * wiring; `if-not-present` (hhfab's default) hydrates a wiring that has no hydrated field at all
+ * and refuses a partly hydrated one; `override` hydrates whatever is there.
+ */
+export const HYDRATION_MODES = ['never', 'if-not-present', 'override'] as const;
+export type HydrationMode = (typeof HYDRATION_MODES)[number];
 
 export interface FabricConfig {
   managementSubnet: string;
@@ -31,9 +40,20 @@ export interface FabricConfig {
    */
   gatewayEnabled: boolean;
   vpcPeeringDisabled: boolean;
+  /** Celestica SONiC+ switch profiles (`-clsp`, `vs-clsp`) exist (fab.yaml `fabric.includeCLSP`). */
+  includeCLSP: boolean;
+  /** The Cumulus VX switch profile (`cumulus-vx`) exists (fab.yaml `fabric.includeCumulus`). */
+  includeCumulus: boolean;
   /**
-   * When true, non-hydrated wiring (switches without ASN/IPs, links without IPs) is an error,
-   * as with `hhfab validate --hydrate-mode never`; otherwise it is a warning.
+   * fab.yaml `gateway.communities` (priority → community): a gateway group has at most as many
+   * members as there are communities. Only the number of entries matters here.
+   */
+  gatewayCommunities: Record<string, string>;
+  /** How hhfab treats missing ASNs and addresses (see `HydrationMode`). */
+  hydrationMode: HydrationMode;
+  /**
+   * Older spelling of `hydrationMode: never`: when true and no mode is given, the mode is
+   * `never`. After `resolveFabricConfig` it is true exactly when the mode is `never`.
    */
   requireHydration: boolean;
 }
@@ -59,12 +79,52 @@ export const DEFAULT_FABRIC_CONFIG: Readonly<FabricConfig> = Object.freeze({
   fabricMode: 'spine-leaf',
   gatewayEnabled: true,
   vpcPeeringDisabled: false,
+  includeCLSP: false,
+  includeCumulus: false,
+  // fabricator Fabricator.Default: ten communities 50001:0 to 50001:9, priorities 0 to 9.
+  gatewayCommunities: Object.freeze(Object.fromEntries(Array.from({ length: 10 }, (_, index) => [String(index), `50001:${index}`]))),
+  hydrationMode: 'if-not-present',
   requireHydration: false,
 });
 
 export function resolveFabricConfig(overrides: Partial<FabricConfig> = {}): FabricConfig {
-  return { ...DEFAULT_FABRIC_CONFIG, ...overrides };
+  const hydrationMode = overrides.hydrationMode ?? (overrides.requireHydration ? 'never' : DEFAULT_FABRIC_CONFIG.hydrationMode);
+  return { ...DEFAULT_FABRIC_CONFIG, ...overrides, hydrationMode, requireHydration: hydrationMode === 'never' };
 }
+
+const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 CIDR such as 172.30.0.0/21');
+const address = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'an IPv4 address');
+const asn = z.number().int().min(1).max(4294967295);
+const vlanRange = z.strictObject({ from: z.number().int().min(1).max(4094), to: z.number().int().min(1).max(4094) });
+
+/** A fabric's `validationSettings`: any subset of `FabricConfig`, each field of its type. */
+export const fabricConfigSettingsSchema = z.strictObject({
+  managementSubnet: cidr,
+  controlVIP: address,
+  managementDHCPStart: address,
+  protocolSubnet: cidr,
+  vtepSubnet: cidr,
+  proxyExternalSubnet: cidr,
+  fabricSubnet: cidr,
+  vpcWorkaroundSubnet: cidr,
+  mclagSessionSubnet: cidr,
+  spineASN: asn,
+  leafASNStart: asn,
+  leafASNEnd: asn,
+  gatewayASN: asn,
+  vpcIRBVLANRange: vlanRange,
+  th5WorkaroundVLANRange: vlanRange,
+  fabricMTU: z.number().int().min(1).max(65535),
+  serverFacingMTUOffset: z.number().int().min(0).max(65535),
+  fabricMode: z.literal('spine-leaf'),
+  gatewayEnabled: z.boolean(),
+  vpcPeeringDisabled: z.boolean(),
+  includeCLSP: z.boolean(),
+  includeCumulus: z.boolean(),
+  gatewayCommunities: z.record(z.string().regex(/^\d+$/, 'a priority number'), z.string()),
+  hydrationMode: z.enum(HYDRATION_MODES),
+  requireHydration: z.boolean(),
+}).partial();
 
 /** The subnets no VPC, IPv4Namespace or static external may overlap (reference §9). */
 export function reservedSubnets(config: FabricConfig): { name: string; cidr: string }[] {

@@ -4,6 +4,7 @@
  */
 import type { HedgehogObject } from './canonical.ts';
 import type { FabricConfig } from './fabric-config.ts';
+import type { HydrationStatus } from './hydration.ts';
 import type { FindingCode, Severity } from './findings.ts';
 import type { PathSegment, SourcePosition } from './manifests.ts';
 
@@ -32,6 +33,8 @@ export interface RuleFinding {
 
 export interface RuleContext {
   readonly config: FabricConfig;
+  /** The wiring's hydration status (input and existing objects together), as hhfab computes it. */
+  readonly hydration: HydrationStatus;
   report(record: ObjectRecord, finding: RuleFinding): void;
   /** Object of a kind by name, in the record's namespace. */
   lookup(kind: string, namespace: string, name: string): ObjectRecord | undefined;
@@ -39,9 +42,16 @@ export interface RuleContext {
   all(kind: string): readonly ObjectRecord[];
 }
 
-/** Severity for missing hydration: an error only when the fabric asks for full hydration. */
-export function hydrationSeverity(config: FabricConfig): Severity {
-  return config.requireHydration ? 'error' : 'warning';
+/**
+ * Severity for a missing hydrated field, as hhfab's `ensureHydrated` would treat the wiring: an
+ * error with hydration mode `never`, and with `if-not-present` when the wiring is partly
+ * hydrated; otherwise a warning (hhfab fills the field).
+ */
+export function hydrationSeverity(ctx: Pick<RuleContext, 'config' | 'hydration'>): Severity {
+  const mode = ctx.config.hydrationMode;
+  if (mode === 'never') return 'error';
+  if (mode === 'if-not-present' && ctx.hydration === 'partial') return 'error';
+  return 'warning';
 }
 
 /**

@@ -13,6 +13,8 @@ export interface SwitchProfileFeatures {
   mclag: boolean;
   eslag: boolean;
   ecmpRoCEQPN: boolean;
+  /** Port locator LEDs (`Switch.spec.portLocators`, fabric v0.129). */
+  portLocator: boolean;
 }
 
 export interface SwitchProfilePortData {
@@ -34,6 +36,11 @@ export interface SwitchProfilePortProfileData {
 export interface SwitchProfileData {
   name: string;
   displayName: string;
+  /**
+   * The catalog the profile belongs to: `bcm` profiles are always registered; `clsp` (Celestica
+   * SONiC+) and `cumulus` ones only when the fabric config includes them (`RegisterAll`).
+   */
+  family: 'bcm' | 'clsp' | 'cumulus';
   features: SwitchProfileFeatures;
   ports: Record<string, SwitchProfilePortData>;
   portGroups: Record<string, { profile: string }>;
@@ -46,8 +53,17 @@ export { BUILT_IN_SWITCH_PROFILES };
 
 const profilesByName = new Map(BUILT_IN_SWITCH_PROFILES.map((profile) => [profile.name, profile]));
 
-export function findSwitchProfile(name: string): SwitchProfileData | undefined {
-  return profilesByName.get(name);
+/**
+ * The built-in profile of that name, when the fabric registers it: switchprofile.RegisterAll adds
+ * the CLS+ profiles (`-clsp`, `vs-clsp`) only with `includeCLSP` and `cumulus-vx` only with
+ * `includeCumulus`. Without `include`, every profile is found (the catalog itself).
+ */
+export function findSwitchProfile(name: string, include?: { includeCLSP: boolean; includeCumulus: boolean }): SwitchProfileData | undefined {
+  const profile = profilesByName.get(name);
+  if (!profile || !include) return profile;
+  if (profile.family === 'clsp' && !include.includeCLSP) return undefined;
+  if (profile.family === 'cumulus' && !include.includeCumulus) return undefined;
+  return profile;
 }
 
 export interface SwitchPortMap {
@@ -90,6 +106,25 @@ export function switchPortMap(profile: SwitchProfileData, portBreakouts: Readonl
   if (portMapCache.size > 1000) portMapCache.clear();
   portMapCache.set(cacheKey, result);
   return result;
+}
+
+/**
+ * API port names of a switch (GetAvailableAPIPorts): ports with a speed profile or in a group by
+ * their name, breakout ports by their sub-ports only (`E1/5/1`, never `E1/5`); no management port.
+ */
+export function availableApiPorts(profile: SwitchProfileData, portBreakouts: Readonly<Record<string, string>> = {}): Set<string> {
+  const ports = new Set<string>();
+  for (const [name, port] of Object.entries(profile.ports)) {
+    if (port.management) continue;
+    const breakout = port.profile ? profile.portProfiles[port.profile]?.breakout : undefined;
+    if (!breakout) {
+      ports.add(name);
+      continue;
+    }
+    const subPorts = breakout.supported[portBreakouts[name] ?? breakout.default] ?? 0;
+    for (let index = 1; index <= subPorts; index++) ports.add(`${name}/${index}`);
+  }
+  return ports;
 }
 
 /** Number of data ports after breakouts, in total and per pipeline (for `maxPorts`). */

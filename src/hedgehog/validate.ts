@@ -12,6 +12,7 @@ import { findKind, isHedgehogApiVersion, legacyApiReplacement, type KindInfo } f
 import { defaultObject } from './defaults.ts';
 import { canonicalize, gitBlobOid, renderCanonicalObjectYaml, sha256Hex, DEFAULT_NAMESPACE, type HedgehogObject } from './canonical.ts';
 import { resolveFabricConfig, type FabricConfig } from './fabric-config.ts';
+import { wiringHydration, type Hydration, type HydrationStatus } from './hydration.ts';
 import { toJsonPath, type Finding, type FindingCode } from './findings.ts';
 import { parseManifests, type ManifestDocument, type PathSegment, type SourcePosition } from './manifests.ts';
 import type { ObjectRecord, RuleContext, RuleFinding } from './rule-context.ts';
@@ -55,6 +56,12 @@ export interface ValidationOptions {
    * only for input objects: the fabric's own state is not the caller's to fix here.
    */
   existing?: readonly HedgehogObject[];
+  /**
+   * Identities whose existing object stays whatever the input says (an ingestion keeps a managed
+   * file after a conflict): the input object is still checked and returned, but the rest of the
+   * input is checked against the existing object it does not replace.
+   */
+  keepExisting?: readonly { kind: string; namespace: string; name: string }[];
   fabricConfig?: Partial<FabricConfig>;
 }
 
@@ -232,6 +239,7 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
     readability.set(record, schema.readable);
   }
   const existingOnly = new Map(records);
+  const kept = new Set((options.keepExisting ?? []).map((identity) => keyOf(identity.kind, identity.namespace, identity.name)));
   const seenInput = new Map<string, ObjectRecord>();
   for (const { source, info, schema, name, namespace } of managed) {
     const key = keyOf(info.kind, namespace, name);
@@ -247,7 +255,7 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
       ...(source.documentIndex === undefined ? {} : { documentIndex: source.documentIndex }),
       ...(source.positionOf ? { positionOf: source.positionOf } : {}),
     };
-    records.set(key, record);
+    if (!kept.has(key) || !records.has(key)) records.set(key, record);
     seenInput.set(key, record);
     validity.set(record, schema.valid);
     readability.set(record, schema.readable);
@@ -258,7 +266,8 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
   const inputSet = new Set(inputRecords);
   const errorsByRecord = new Set<ObjectRecord>();
   const byKind = indexByKind(records, readability);
-  const context = makeContext(config, records, byKind, (record, finding) => {
+  const hydration = wiringHydration({ all: (kind) => byKind.get(kind) ?? [] });
+  const context = makeContext(config, hydration.status, records, byKind, (record, finding) => {
     const severity = finding.severity ?? 'error';
     if (severity === 'error') errorsByRecord.add(record);
     if (!inputSet.has(record)) return;
@@ -296,6 +305,7 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
   guarded(() => checkDeviceAddresses(context));
   guarded(() => checkVpcSubnetsAcrossVpcs(context));
   guarded(() => checkAttachmentsPerConnection(context));
+  reportHydrationStatus(context, hydration, inputRecords);
 
   // 3b. Existing objects that refer to input objects are checked again, before and after the
   // change; what they newly fail is reported (without a position: they are not in the input), so
@@ -305,7 +315,7 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
   if (dependents.length > 0) {
     const collect = (lookup: Map<string, ObjectRecord>, kinds: Map<string, ObjectRecord[]>) => {
       const found = new Map<string, { record: ObjectRecord; finding: RuleFinding }>();
-      const sink = makeContext(config, lookup, kinds, (record, finding) => {
+      const sink = makeContext(config, hydration.status, lookup, kinds, (record, finding) => {
         found.set(`${record.kind}|${record.name}|${finding.code}|${toJsonPath(finding.path)}|${finding.message}`, { record, finding });
       });
       for (const record of dependents) guarded(() => KIND_RULES[record.kind]!(sink, record));
@@ -361,13 +371,36 @@ function indexByKind(records: ReadonlyMap<string, ObjectRecord>, readability: Re
   return byKind;
 }
 
-function makeContext(config: FabricConfig, records: ReadonlyMap<string, ObjectRecord>, byKind: ReadonlyMap<string, ObjectRecord[]>, report: RuleContext['report']): RuleContext {
+function makeContext(config: FabricConfig, hydration: HydrationStatus, records: ReadonlyMap<string, ObjectRecord>, byKind: ReadonlyMap<string, ObjectRecord[]>, report: RuleContext['report']): RuleContext {
   return {
     config,
+    hydration,
     lookup: (kind, namespace, name) => records.get(`${kind}|${namespace}|${name}`),
     all: (kind) => byKind.get(kind) ?? [],
     report,
   };
+}
+
+/**
+ * hhfab's `ensureHydrated` judges the wiring as a whole: `if-not-present` refuses a partly
+ * hydrated one, `never` anything short of full. One finding says so, on the first input object
+ * with a missing field (the per-object findings list the rest); nothing when the gaps are all in
+ * existing objects.
+ */
+function reportHydrationStatus(ctx: RuleContext, hydration: Hydration, inputRecords: readonly ObjectRecord[]): void {
+  const mode = ctx.config.hydrationMode;
+  const refused = (mode === 'if-not-present' && hydration.status === 'partial') || (mode === 'never' && hydration.status !== 'full');
+  if (!refused) return;
+  const first = inputRecords.find((record) => hydration.gaps.has(record));
+  if (!first) return;
+  const counts = `${hydration.total - hydration.missing} of ${hydration.total} hydrated fields are set (switch and gateway ASNs and addresses, link IPs)`;
+  ctx.report(first, {
+    code: 'HYDRATION_STATUS',
+    message: mode === 'never'
+      ? `the wiring is not fully hydrated while hydration mode is never: ${counts}; hhfab refuses it ("wiring is not fully hydrated while hydration is disabled")`
+      : `the wiring is partially hydrated: ${counts}; hhfab's hydration mode if-not-present refuses it ("wiring is already partially hydrated"). Fill in the rest, remove the hydrated values, or use hydration mode override`,
+    path: hydration.gaps.get(first)!,
+  });
 }
 
 /** True when any string (or map key) in `value` is one of `names`, or `<name>/...` (ports, subnets). */

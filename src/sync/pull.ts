@@ -17,7 +17,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { topics } from '../events/event-bus.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
 import { isGitHostError, type GitHost, type TreeChange, type TreeEntry } from '../git/git-host.ts';
-import { sha256Hex } from '../hedgehog/canonical.ts';
+import { sha256Hex, type HedgehogObject } from '../hedgehog/canonical.ts';
+import type { FabricConfig } from '../hedgehog/fabric-config.ts';
 import { validateManifests, type ValidatedObject } from '../hedgehog/validate.ts';
 import { ResourceSchema, type ExternalModification, type Resource } from '../resource/resource.entity.ts';
 import { checkCancelled } from '../operations/cancellation.ts';
@@ -101,8 +102,13 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   const changedFiles = [...plan.created, ...plan.changed];
   const blobs = changedFiles.length > 0 ? await host.readBlobs(changedFiles.map((file) => file.oid)) : new Map<string, Uint8Array>();
   const decoder = new TextDecoder();
+  // Checked against the rest of the fabric's desired state, so a reference to an object in an
+  // unchanged file is found, and a conflict with one is seen.
+  const touched = new Set([...changedFiles.map((file) => file.path), ...plan.deleted.map((file) => file.path)]);
   const validation = validateManifests({
     files: changedFiles.map((file) => ({ path: file.path, text: decoder.decode(blobs.get(file.oid)) })),
+    existing: changedFiles.length > 0 ? await desiredObjectsOutside(em, fabric.id, touched) : [],
+    fabricConfig: fabric.validationSettings as Partial<FabricConfig>,
   });
   const objectsByFile = new Map<string, ValidatedObject[]>();
   for (const object of validation.objects) {
@@ -344,6 +350,28 @@ export async function readBaseStates(host: GitHost, oids: readonly string[]): Pr
     states.set(oid, new Map(validation.objects.map((object) => [keyOf(object), stateOf(object)])));
   }
   return states;
+}
+
+/** The fabric's desired objects, except those recorded in `paths` (their files changed or went). */
+async function desiredObjectsOutside(em: EntityManager, fabricId: string, paths: ReadonlySet<string>): Promise<HedgehogObject[]> {
+  const rows = await em.find(
+    ResourceSchema,
+    { fabric: fabricId, desiredSpec: { $ne: null } },
+    { fields: ['apiVersion', 'kind', 'namespace', 'name', 'desiredSpec', 'desiredLabels', 'desiredAnnotations', 'managedFilePath'], disableIdentityMap: true },
+  );
+  return rows
+    .filter((row) => row.managedFilePath === null || row.managedFilePath === undefined || !paths.has(row.managedFilePath))
+    .map((row) => ({
+      apiVersion: row.apiVersion,
+      kind: row.kind,
+      metadata: {
+        name: row.name,
+        namespace: row.namespace,
+        ...(row.desiredLabels ? { labels: row.desiredLabels } : {}),
+        ...(row.desiredAnnotations ? { annotations: row.desiredAnnotations } : {}),
+      },
+      spec: row.desiredSpec,
+    }));
 }
 
 async function loadRows(em: EntityManager, fabricId: string, paths: readonly string[], identities: readonly Identity[]): Promise<Resource[]> {

@@ -198,6 +198,25 @@ describe.each(tAdapters)('GitOps directory on the $name adapter', (adapter) => {
     expect(await listFiles(env.remote, 'main')).not.toContain('fabric/raw/second.yaml');
   });
 
+  it('after a conflict keeps a managed file, the rest of raw/ is checked against that file: a duplicate switch IP is reported', async () => {
+    const leaf = (name: string, ip: string) => `apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: ${name}\nspec:\n  role: server-leaf\n  profile: vs\n  ip: ${ip}\n`;
+    const vlans = MIXED_YAML.split('---\n')[0]!;
+    await runOperation(env.t, 'initializeGitopsDirectory', env.fabricId);
+    await pushFromAnotherClone(env.remote, { files: { 'fabric/raw/first.yaml': `${vlans}---\n${leaf('leaf-01', '172.30.0.10/21')}` } });
+    expect((await runOperation(env.t, 'ingestRaw', env.fabricId)).details.stages.classification).toMatchObject({ toManaged: 2, toUnmanaged: 0 });
+    // leaf-01 again, readdressed (a conflict: its managed file stays), and leaf-02 taking leaf-01's kept address.
+    await pushFromAnotherClone(env.remote, { files: { 'fabric/raw/second.yaml': `${leaf('leaf-01', '172.30.0.11/21')}---\n${leaf('leaf-02', '172.30.0.10/21')}` } });
+    const operation = await runOperation(env.t, 'ingestRaw', env.fabricId);
+    expect(operation.status).toBe('COMPLETED');
+    expect(operation.details.stages.classification).toMatchObject({ toManaged: 0, toUnmanaged: 2, conflicts: 1 });
+    const reasons = parseYaml((await readFileAt(env.remote, 'main', 'fabric/unmanaged/second.yaml.reason.yaml')).toString());
+    expect(reasons.documents).toEqual([
+      expect.objectContaining({ index: 0, name: 'leaf-01', reason: 'conflict' }),
+      expect.objectContaining({ index: 1, name: 'leaf-02', reason: 'invalid', findings: expect.arrayContaining([expect.objectContaining({ code: 'DUPLICATE_IP', line: 17, column: 7, path: '$.spec.ip', message: 'management IP 172.30.0.10/21 is already in use by switch leaf-01 (ip)' })]) }),
+    ]);
+    expect(await listFiles(env.remote, 'main')).not.toContain('fabric/managed/switchs/leaf-02.yaml');
+  });
+
   it('testGitRepository contacts the remote and records the outcome', async () => {
     const { testGitRepository } = await env.t.graphqlOk<{ testGitRepository: { connectionStatus: string; lastValidatedAt: string | null; validationError: string | null } }>(
       `mutation($id: ID!) { testGitRepository(id: $id) { connectionStatus lastValidatedAt validationError } }`, { id: env.repositoryId },

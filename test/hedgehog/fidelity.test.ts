@@ -66,6 +66,9 @@ const gateway = (extra: string) => `${GROUP}${yaml`
   metadata:
     name: gw-new
   spec:
+    asn: 65534
+    protocolIP: 172.30.8.250/32
+    vtepIP: 172.30.12.250/32
     interfaces:
       enp2s1: {}
 ${extra.split('\n').map((line) => `    ${line}`).join('\n')}
@@ -188,7 +191,7 @@ const CASES: FidelityCase[] = [
   {
     go: 'gateway_types.go Gateway.Default (Workers = 4 when 0) and Gateway.Validate (1..64)', what: 'workers: 0 means the default 4',
     valid: gateway('workers: 0'),
-    invalid: gateway('workers: 65'), code: 'GATEWAY_INVALID', needle: '65', path: '$.spec.workers',
+    invalid: gateway('workers: 65'), code: 'GATEWAY_INVALID', needle: 'workers: »65', path: '$.spec.workers',
   },
   // Deliver 2: the over-strict table.
   {

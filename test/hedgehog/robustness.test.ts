@@ -58,3 +58,17 @@ spec: {peering: {ext.nope: null, odd: {expose: [{}, {default: true, nat: {}}]}}}
   expect(result.valid).toBe(false);
   expect(new Set(result.errors.map((finding) => finding.name))).toEqual(new Set(['odd-1', 'odd-2', 'odd']));
 });
+
+it('any port locators, hydration mode and profile catalog never throw; every finding has a JSON path', () => {
+  const leaf = BASE_FABRIC.find((object) => object.kind === 'Switch' && object.metadata.name === 'leaf-01')!;
+  fc.assert(fc.property(
+    fc.dictionary(fc.oneof(fc.constantFrom('*', 'E1/1', 'E1/1/1', 'E1/33', 'M1'), fc.string({ maxLength: 8 })), fc.oneof(fc.constantFrom('', '10m', '-1h', '2999-01-01 00:00:00', '2000-01-01 00:00:00'), fc.string({ maxLength: 20 })), { maxKeys: 4 }),
+    fc.constantFrom('never' as const, 'if-not-present' as const, 'override' as const),
+    fc.boolean(),
+    (portLocators, hydrationMode, include) => {
+      const changed = { ...leaf, spec: { ...(leaf.spec as Record<string, unknown>), portLocators } };
+      const result = validateObjects([changed], { existing: BASE_FABRIC, fabricConfig: { hydrationMode, includeCLSP: include, includeCumulus: include } });
+      for (const finding of [...result.errors, ...result.warnings]) expect(finding.path).toMatch(/^\$/);
+    },
+  ), { numRuns: 200 });
+});

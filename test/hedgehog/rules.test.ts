@@ -189,7 +189,18 @@ const CASES: RuleCase[] = [
     invalid: leaf(`${HYDRATED_LEAF}\nredundancy:\n  group: eslag-1`), valid: leaf(`${HYDRATED_LEAF}\nredundancy:\n  group: eslag-1\n  type: eslag`),
   },
   {
-    code: 'SWITCH_NOT_HYDRATED', severity: 'warning', path: '$.spec.asn', needle: 'spec:',
+    // hydration mode override: hhfab hydrates whatever is missing, so a gap is only a warning.
+    code: 'SWITCH_NOT_HYDRATED', severity: 'warning', path: '$.spec.asn', needle: 'spec:', fabricConfig: { hydrationMode: 'override' },
+    invalid: leaf('role: server-leaf\nprofile: celestica-ds3000'), valid: leaf(HYDRATED_LEAF),
+  },
+  {
+    // hhfab's default mode if-not-present, against the hydrated base fabric: the wiring is then partly hydrated.
+    code: 'SWITCH_NOT_HYDRATED', severity: 'error', path: '$.spec.asn', needle: 'spec:',
+    invalid: leaf('role: server-leaf\nprofile: celestica-ds3000'), valid: leaf(HYDRATED_LEAF),
+  },
+  {
+    // hydrate.go ensureHydrated: "wiring is already partially hydrated", once, on the first input object with a gap.
+    code: 'HYDRATION_STATUS', severity: 'error', path: '$.spec.ip', needle: 'spec:',
     invalid: leaf('role: server-leaf\nprofile: celestica-ds3000'), valid: leaf(HYDRATED_LEAF),
   },
   {
@@ -258,7 +269,7 @@ const CASES: RuleCase[] = [
     valid: 'apiVersion: wiring.githedgehog.com/v1beta1\nkind: Connection\nmetadata:\n  name: spine-01--fabric--leaf-01\nspec:\n  fabric:\n    links:\n      - spine: {port: spine-01/E1/1/1, ip: 172.30.200.0/31}\n        leaf: {port: leaf-01/E1/25, ip: 172.30.200.1/31}\n',
   },
   {
-    code: 'CONNECTION_NOT_HYDRATED', severity: 'warning', path: '$.spec.fabric.links[0]', needle: '- »spine',
+    code: 'CONNECTION_NOT_HYDRATED', severity: 'warning', path: '$.spec.fabric.links[0]', needle: '- »spine', fabricConfig: { hydrationMode: 'override' },
     invalid: 'apiVersion: wiring.githedgehog.com/v1beta1\nkind: Connection\nmetadata:\n  name: spine-01--fabric--leaf-01\nspec:\n  fabric:\n    links:\n      - spine: {port: spine-01/E1/1/1}\n        leaf: {port: leaf-01/E1/25}\n',
     valid: 'apiVersion: wiring.githedgehog.com/v1beta1\nkind: Connection\nmetadata:\n  name: spine-01--fabric--leaf-01\nspec:\n  fabric:\n    links:\n      - spine: {port: spine-01/E1/1/1, ip: 172.30.200.0/31}\n        leaf: {port: leaf-01/E1/25, ip: 172.30.200.1/31}\n',
   },
@@ -325,12 +336,12 @@ const CASES: RuleCase[] = [
     valid: 'apiVersion: vpc.githedgehog.com/v1beta1\nkind: SwitchGroup\nmetadata:\n  name: p\n'.replace('vpc.githedgehog.com', 'wiring.githedgehog.com'),
   },
   {
-    code: 'GATEWAY_INVALID', path: '$.spec.interfaces.x', needle: 'x:',
+    code: 'GATEWAY_INVALID', path: '$.spec.interfaces.x', needle: 'x:', fabricConfig: { hydrationMode: 'override' },
     invalid: 'apiVersion: gateway.githedgehog.com/v1alpha1\nkind: GatewayGroup\nmetadata:\n  name: default\n---\napiVersion: gateway.githedgehog.com/v1alpha1\nkind: Gateway\nmetadata:\n  name: gw\nspec:\n  interfaces:\n    x:\n      ips: [172.30.200.1/31]\n',
     valid: 'apiVersion: gateway.githedgehog.com/v1alpha1\nkind: GatewayGroup\nmetadata:\n  name: default\n---\napiVersion: gateway.githedgehog.com/v1alpha1\nkind: Gateway\nmetadata:\n  name: gw\nspec:\n  interfaces:\n    enp2s1:\n      ips: [172.30.200.1/31]\n',
   },
   {
-    code: 'GATEWAY_NOT_HYDRATED', severity: 'warning', path: '$.spec', needle: 'spec:',
+    code: 'GATEWAY_NOT_HYDRATED', severity: 'warning', path: '$.spec', needle: 'spec:', fabricConfig: { hydrationMode: 'override' },
     invalid: 'apiVersion: gateway.githedgehog.com/v1alpha1\nkind: GatewayGroup\nmetadata:\n  name: default\n---\napiVersion: gateway.githedgehog.com/v1alpha1\nkind: Gateway\nmetadata:\n  name: gw\nspec:\n  interfaces:\n    enp2s1: {}\n',
     valid: 'apiVersion: gateway.githedgehog.com/v1alpha1\nkind: GatewayGroup\nmetadata:\n  name: default\n---\napiVersion: gateway.githedgehog.com/v1alpha1\nkind: Gateway\nmetadata:\n  name: gw\nspec:\n  protocolIP: 172.30.8.200/32\n  vtepIP: 172.30.12.200/32\n  vtepMAC: 02:00:00:00:00:01\n  asn: 65534\n  neighbors: [{source: enp2s1, ip: 172.30.200.0, asn: 65100}]\n  interfaces:\n    enp2s1:\n      ips: [172.30.200.1/31]\n',
   },

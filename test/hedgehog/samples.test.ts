@@ -33,9 +33,21 @@ describe.skipIf(!PRESENT)(PRESENT ? 'samples' : `samples: skipped, ${SAMPLES} is
     expect(result.objects.every((object) => object.valid)).toBe(true);
   });
 
-  it('01 with requireHydration: the same gaps become errors', () => {
-    const result = validateManifests({ files: [read('01-labci-env-ci-1-wiring-eslag.yaml')], fabricConfig: { requireHydration: true } });
-    expect(countByCode(result.errors)).toEqual({ SWITCH_NOT_HYDRATED: 6, CONNECTION_NOT_HYDRATED: 8 });
+  it('01 with requireHydration (hydration mode never): the same gaps become errors, and the wiring as a whole is refused once', () => {
+    for (const fabricConfig of [{ requireHydration: true }, { hydrationMode: 'never' as const }]) {
+      const result = validateManifests({ files: [read('01-labci-env-ci-1-wiring-eslag.yaml')], fabricConfig });
+      expect(countByCode(result.errors)).toEqual({ SWITCH_NOT_HYDRATED: 6, CONNECTION_NOT_HYDRATED: 8, HYDRATION_STATUS: 1 });
+    }
+  });
+
+  it('01 under hhfab\'s default hydration mode (if-not-present): no field hydrated, so hhfab hydrates it; one switch half hydrated makes it partial, refused', () => {
+    const text = read('01-labci-env-ci-1-wiring-eslag.yaml');
+    expect(countByCode(validateManifests({ files: [text] }).errors)).toEqual({});
+    const partial = { path: text.path, text: text.text.replace('  name: ds3000-01\nspec:\n', '  name: ds3000-01\nspec:\n  asn: 65101\n') };
+    expect(partial.text).not.toBe(text.text);
+    const result = validateManifests({ files: [partial] });
+    expect(countByCode(result.errors)).toEqual({ SWITCH_NOT_HYDRATED: 6, CONNECTION_NOT_HYDRATED: 8, HYDRATION_STATUS: 1 });
+    expect(result.errors.find((finding) => finding.code === 'HYDRATION_STATUS')!.message).toContain('1 of ');
   });
 
   it('02 gateway overlay, validated together with 01 (it references 01\'s spines): only hydration warnings', () => {
@@ -68,16 +80,18 @@ describe.skipIf(!PRESENT)(PRESENT ? 'samples' : `samples: skipped, ${SAMPLES} is
   });
 
   it('05 hydrated NVIDIA Air export: valid under its own fabric config (management subnet 192.168.200.0/24)', () => {
-    const fabricConfig = { managementSubnet: '192.168.200.0/24', controlVIP: '192.168.200.1', managementDHCPStart: '192.168.200.128' };
+    // The Air lab runs Cumulus VX switches: its fab.yaml includes Cumulus (`includeCumulus`), without which cumulus-vx is no profile.
+    const fabricConfig = { managementSubnet: '192.168.200.0/24', controlVIP: '192.168.200.1', managementDHCPStart: '192.168.200.128', includeCumulus: true };
     const result = validateManifests({ files: [read('05-nvidia-air-demo-include-hydrated.yaml')], fabricConfig });
     expect(summary(result.errors)).toEqual([]);
     expect(summary(result.warnings)).toEqual([]);
     expect(result.objects).toHaveLength(166);
   });
 
-  it('05 under hhfab\'s default config: every switch management IP is outside 172.30.0.0/21', () => {
+  it('05 under hhfab\'s default config: every switch management IP is outside 172.30.0.0/21, and cumulus-vx is not registered', () => {
     const result = validateManifests({ files: [read('05-nvidia-air-demo-include-hydrated.yaml')] });
-    expect(countByCode(result.errors)).toEqual({ SWITCH_IP_INVALID: 10 });
+    expect(countByCode(result.errors)).toEqual({ SWITCH_IP_INVALID: 10, SWITCH_PROFILE_UNKNOWN: 10 });
+    expect(result.errors.find((finding) => finding.code === 'SWITCH_PROFILE_UNKNOWN')!.message).toContain('includeCumulus');
   });
 
   it('06 demo-gitops VPCs: the namespaces and connections it refers to live in the fabric, not in the file', () => {
@@ -112,6 +126,9 @@ describe.skipIf(!PRESENT)(PRESENT ? 'samples' : `samples: skipped, ${SAMPLES} is
       ['NAMESPACE_NOT_DEFAULT', 'gateway-1', '$.metadata.namespace', 121, 14],
       // and it has no GatewayGroup "default", which a Gateway without groups joins
       ['REFERENCE_NOT_FOUND', 'gateway-1', '$.spec', 122, 1],
+      // so hhfab's hydration does not find gateway-1 (it looks in namespace default) for its links
+      ['REFERENCE_NOT_FOUND', 'spine-01--gateway--gateway-1', '$.spec.gateway.links[0].gateway.port', 267, 15],
+      ['REFERENCE_NOT_FOUND', 'spine-02--gateway--gateway-1', '$.spec.gateway.links[0].gateway.port', 279, 15],
     ]);
     expect(countByCode(result.warnings)).toEqual({ SWITCH_NOT_HYDRATED: 6, GATEWAY_NOT_HYDRATED: 1, CONNECTION_NOT_HYDRATED: 10 });
   });

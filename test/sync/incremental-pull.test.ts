@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { GitHost } from '../../src/git/git-host.ts';
-import { gitBlobOid } from '../../src/hedgehog/canonical.ts';
+import { gitBlobOid, type HedgehogObject } from '../../src/hedgehog/canonical.ts';
 import { queryDatabase } from '../support/database.ts';
 import { pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { gitHostHook, type GitHostHook } from '../support/git-host-hook.ts';
@@ -189,6 +189,22 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
     expect(messages(pulled)).toContain(`incremental from ${pushed.commitSha}: 1 file(s) changed below fabric`);
     expect(calls.blobsRead).toEqual([gitBlobOid(yamlOf(vlanNamespace('ns-d', 1200)))]);
     expect((await rows(env.t, env.fabricId)).get('ns-e')!.external_modifications).toEqual([]);
+  });
+
+  it('a changed file is validated against the whole fabric: objects it names that Git already has are found, a missing one is reported', async () => {
+    const group: HedgehogObject = { apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'SwitchGroup', metadata: { name: 'border', namespace: 'default' }, spec: {} };
+    await pushFromAnotherClone(env.remote, { files: { ...fileOf(vlanNamespace('default')), ...fileOf(group) } });
+    expect(await sync(env.t, env.fabricId, 'PULL')).toMatchObject({ status: 'COMPLETED', filesCreated: 2 });
+    // One new file: a switch in group border, using the VLANNamespace default (both from earlier commits).
+    const leaf = (name: string, groups: string[]): HedgehogObject => ({ apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'Switch', metadata: { name, namespace: 'default' }, spec: { role: 'server-leaf', profile: 'vs', groups } });
+    await pushFromAnotherClone(env.remote, { files: fileOf(leaf('leaf-01', ['border'])) });
+    const pulled = await sync(env.t, env.fabricId, 'PULL');
+    expect(pulled).toMatchObject({ status: 'COMPLETED', filesCreated: 1 });
+    expect(messages(pulled).filter((message) => message.startsWith('REFERENCE_NOT_FOUND'))).toEqual([]);
+    // A group that exists nowhere is still reported.
+    await pushFromAnotherClone(env.remote, { files: fileOf(leaf('leaf-02', ['spine-side'])) });
+    const missing = await sync(env.t, env.fabricId, 'PULL');
+    expect(messages(missing).filter((message) => message.startsWith('REFERENCE_NOT_FOUND'))).toEqual(['REFERENCE_NOT_FOUND: switch group spine-side does not exist (line 8)']);
   });
 
   it('files an ingestion already recorded count as unchanged for the pull that records its commit', async () => {

@@ -1,5 +1,5 @@
 /** Rules for gateway.githedgehog.com kinds (reference §6): Gateway and GatewayPeering. */
-import { isIpv6Prefix, normalizeMac, parseIpv4, parseIpv4Prefix, prefixWithin, type Ipv4Prefix } from '../ip.ts';
+import { isIpv6Prefix, normalizeMac, parseIpv4, parseIpv4Prefix, prefixContains, prefixesOverlap, prefixWithin, type Ipv4Prefix } from '../ip.ts';
 import type { ExternalObject, GatewayObject, GatewayPeeringObject, VPCObject } from '../schemas.ts';
 import { hydrationSeverity, type ObjectRecord, type RuleContext } from '../rule-context.ts';
 import { checkHostAddress } from './wiring-rules.ts';
@@ -71,7 +71,7 @@ export function checkGateway(ctx: RuleContext, record: ObjectRecord): void {
     interfaces.length > 0 && missingIPs > 0 ? 'interfaces.*.ips' : undefined,
   ].filter((field): field is string => field !== undefined);
   if (missing.length > 0) {
-    report({ severity: hydrationSeverity(ctx.config), code: 'GATEWAY_NOT_HYDRATED', message: `gateway is not hydrated: ${missing.join(', ')} missing (hhfab fills them)`, path: ['spec'] });
+    report({ severity: hydrationSeverity(ctx), code: 'GATEWAY_NOT_HYDRATED', message: `gateway is not hydrated: ${missing.join(', ')} missing (hhfab fills them)`, path: ['spec'] });
   }
   checkHostAddress(ctx, record, { value: spec.protocolIP, field: 'protocolIP', label: 'protocol IP', subnet: ctx.config.protocolSubnet, subnetName: 'protocol', code: 'GATEWAY_INVALID' });
   if (spec.vtepIP) {
@@ -79,6 +79,8 @@ export function checkGateway(ctx: RuleContext, record: ObjectRecord): void {
     if (!vtep || vtep.length !== 32) invalid(`VTEP IP ${spec.vtepIP} must be a /32`, ['spec', 'vtepIP']);
     // Gateway.Validate: not multicast, loopback (127.0.0.0/8) or unspecified.
     else if (!isUnicast(vtep.address) || vtep.address >>> 24 === 127) invalid(`VTEP IP ${spec.vtepIP} must be a unicast address, not loopback`, ['spec', 'vtepIP']);
+    // hhfab getHydration: "gateway %s vtep IP %s is not in the vtep subnet %s".
+    else if (parseIpv4Prefix(ctx.config.vtepSubnet) && !prefixContains(parseIpv4Prefix(ctx.config.vtepSubnet)!, vtep.address)) invalid(`VTEP IP ${spec.vtepIP} is not in the VTEP subnet ${ctx.config.vtepSubnet}`, ['spec', 'vtepIP']);
   }
   if (spec.vtepMAC) {
     const mac = normalizeMac(spec.vtepMAC);
@@ -114,6 +116,15 @@ export function checkGateway(ctx: RuleContext, record: ObjectRecord): void {
         message: `gateway group ${group.name} does not exist${Array.isArray(rawGroups) ? '' : ' (gateways join group "default" unless groups is set)'}`,
         path: Array.isArray(rawGroups) ? ['spec', 'groups', index, 'name'] : ['spec'],
       });
+      return;
+    }
+    // Gateway.Validate: a group has at most as many members as the fabric has gateway communities
+    // ("gateway group %s already has too many members"), counting the other gateways.
+    const cap = Object.keys(ctx.config.gatewayCommunities).length;
+    const others = ctx.all('Gateway').filter((other) => other !== record && other.name !== record.name && ((other.object as GatewayObject).spec?.groups ?? []).some((member) => member.name === group.name)).length;
+    if (cap > 0 && others >= cap) {
+      const rawIndex = Array.isArray(rawGroups) ? rawGroups.findIndex((item: unknown) => item !== null && typeof item === 'object' && (item as { name?: unknown }).name === group.name) : -1;
+      invalid(`gateway group ${group.name} already has too many members (${others}), max is ${cap} (the fabric's gateway communities)`, rawIndex >= 0 ? ['spec', 'groups', rawIndex, 'name'] : ['spec']);
     }
   });
 }
@@ -122,6 +133,7 @@ export function checkGatewayPeering(ctx: RuleContext, record: ObjectRecord): voi
   const spec = (record.object as GatewayPeeringObject).spec;
   const report = (finding: Parameters<RuleContext['report']>[1]) => ctx.report(record, finding);
   const entries = Object.entries(spec.peering ?? {});
+  checkExposeOverlaps(ctx, record);
   const members = entries.map(([name]) => name);
   if (entries.length !== 2) report({ code: 'PEERING_INVALID', message: `a GatewayPeering must have exactly 2 peering entries, found ${entries.length}`, path: ['spec', 'peering'] });
   if (spec.gatewayGroup && !ctx.lookup('GatewayGroup', record.namespace, spec.gatewayGroup)) {
@@ -285,3 +297,56 @@ export function portProblem(text: string): string | undefined {
 function goPrefix(text: string): boolean {
   return parseIpv4Prefix(text) !== undefined || isIpv6Prefix(text);
 }
+
+type ExposedCIDR = { cidr: string; path: (string | number)[] };
+
+/** collectExposedCIDRs: what an entry exposes (its `as` CIDRs when NATed, else its `ips` CIDRs; not `default`). */
+function exposedCIDRs(entry: NonNullable<GatewayPeeringObject['spec']['peering']>[string] | undefined, base: (string | number)[]): ExposedCIDR[] {
+  const found: ExposedCIDR[] = [];
+  (entry?.expose ?? []).forEach((expose, index) => {
+    if (expose.default) return;
+    const field = (expose.as ?? []).length === 0 ? 'ips' : 'as';
+    ((field === 'ips' ? expose.ips : expose.as) ?? []).forEach((item, position) => {
+      if (item?.cidr) found.push({ cidr: item.cidr, path: [...base, 'expose', index, field, position, 'cidr'] });
+    });
+  });
+  return found;
+}
+
+/**
+ * GatewayPeering.Validate (fabric v0.129): what one side exposes towards the other VPC must not
+ * overlap what other peerings with that VPC expose towards it ("overlap between existing exposed
+ * CIDR %s and new exposed CIDR %s"). IPv4 only; `not` and `vpcSubnet` entries carry no CIDR here.
+ */
+function checkExposeOverlaps(ctx: RuleContext, record: ObjectRecord): void {
+  const peering = (record.object as GatewayPeeringObject).spec.peering ?? {};
+  const names = Object.keys(peering);
+  if (names.length !== 2) return;
+  for (const origin of names) {
+    const target = names.find((name) => name !== origin)!;
+    const ours = exposedCIDRs(peering[origin], ['spec', 'peering', origin]);
+    if (ours.length === 0) continue;
+    const theirs: { cidr: string; owner: string }[] = [];
+    for (const other of ctx.all('GatewayPeering')) {
+      if (other === record || other.name === record.name) continue;
+      const otherPeering = (other.object as GatewayPeeringObject).spec?.peering ?? {};
+      if (!(target in otherPeering)) continue;
+      for (const [otherOrigin, otherEntry] of Object.entries(otherPeering)) {
+        if (otherOrigin === target) continue;
+        for (const exposed of exposedCIDRs(otherEntry, [])) theirs.push({ cidr: exposed.cidr, owner: other.name });
+      }
+    }
+    for (const mine of ours) {
+      const prefix = parseIpv4Prefix(mine.cidr);
+      if (!prefix) continue;
+      const clash = theirs.find((other) => {
+        const otherPrefix = parseIpv4Prefix(other.cidr);
+        return otherPrefix !== undefined && prefixesOverlap(prefix, otherPrefix);
+      });
+      if (clash) {
+        ctx.report(record, { code: 'SUBNET_OVERLAP', message: `${origin} exposes ${mine.cidr} towards ${target}, which overlaps ${clash.cidr} exposed towards ${target} by GatewayPeering ${clash.owner}`, path: mine.path });
+      }
+    }
+  }
+}
+

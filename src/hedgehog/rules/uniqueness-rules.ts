@@ -40,7 +40,7 @@ export function checkPortsAndLinkIPs(ctx: RuleContext): void {
       if (endpoint.side === 'switch') {
         // A broken-out port and its first sub-port (E1/4, E1/4/1) are the same physical port.
         const sw = (ctx.lookup('Switch', record.namespace, parts.device)?.object as SwitchObject | undefined)?.spec;
-        const profile = sw ? findSwitchProfile(sw.profile ?? '') : undefined;
+        const profile = sw ? findSwitchProfile(sw.profile ?? '', ctx.config) : undefined;
         physical = (profile && switchPortMap(profile, sw?.portBreakouts ?? {}).ports.get(parts.port)) ?? parts.port;
       }
       ports.claim(`${endpoint.side === 'server' ? 'server' : endpoint.side === 'gateway' ? 'gateway' : 'switch'}:${parts.device}/${physical}`, record, '', (owner) => {

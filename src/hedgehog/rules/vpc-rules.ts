@@ -303,7 +303,7 @@ export function checkVpcAttachment(ctx: RuleContext, record: ObjectRecord): void
     if (!(sw.vlanNamespaces ?? ['default']).includes(vlanNamespace)) {
       report({ code: 'NAMESPACE_MISMATCH', message: `switch ${switchName} does not use VLANNamespace ${vlanNamespace} of VPC ${vpcName}`, path: ['spec', 'connection'] });
     }
-    const features = findSwitchProfile(sw.profile ?? '')?.features;
+    const features = findSwitchProfile(sw.profile ?? '', ctx.config)?.features;
     if (features && ((mode === '' && !(features.l2vni && features.l3vni)) || (mode === 'l3vni' && !features.l3vni))) {
       report({ code: 'SWITCH_PROFILE_FEATURE', message: `switch ${switchName} (profile ${sw.profile}) does not support ${mode === '' ? 'L2VNI' : 'L3VNI'} VPCs`, path: ['spec', 'connection'] });
     }

@@ -5,8 +5,9 @@
 import { connectionEndpoints, connectionTypesOf, serversOf, splitDevicePort, switchesOf } from '../connection.ts';
 import { formatPrefix, parseIpv4, parseIpv4Prefix, prefixContains, prefixesOverlap, isCanonicalPrefix, findOverlaps } from '../ip.ts';
 import { reservedSubnets } from '../fabric-config.ts';
-import { countSwitchPorts, findSwitchProfile, switchPortMap } from '../switch-profiles.ts';
-import type { ConnectionObject, SwitchObject, VLANNamespaceObject } from '../schemas.ts';
+import { availableApiPorts, countSwitchPorts, findSwitchProfile, switchPortMap, type SwitchProfileData } from '../switch-profiles.ts';
+import { normalizePortLocator } from '../port-locator.ts';
+import type { ConnectionObject, GatewayObject, SwitchObject, VLANNamespaceObject } from '../schemas.ts';
 import type { FindingCode } from '../findings.ts';
 import { hydrationSeverity, rawListIndex, type ObjectRecord, type RuleContext } from '../rule-context.ts';
 
@@ -79,9 +80,12 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
   if (!spec.profile) {
     report({ code: 'SCHEMA_REQUIRED', message: 'profile is required', path: ['spec', 'profile'] });
   } else {
-    const profile = findSwitchProfile(spec.profile);
+    const profile = findSwitchProfile(spec.profile, config);
+    const family = findSwitchProfile(spec.profile)?.family;
     if (!profile) {
-      report({ code: 'SWITCH_PROFILE_UNKNOWN', message: `switch profile ${spec.profile} does not exist (not a built-in SwitchProfile)`, path: ['spec', 'profile'] });
+      // switchprofile.RegisterAll: CLS+ and Cumulus profiles exist only when fab.yaml includes them.
+      const why = family === 'clsp' ? ' (a Celestica SONiC+ profile: the fabric config does not set includeCLSP)' : family === 'cumulus' ? ' (a Cumulus profile: the fabric config does not set includeCumulus)' : ' (not a built-in SwitchProfile)';
+      report({ code: 'SWITCH_PROFILE_UNKNOWN', message: `switch profile ${spec.profile} does not exist${why}`, path: ['spec', 'profile'] });
     } else {
       if (redundancy.type === 'eslag' && !profile.features.eslag) {
         report({ code: 'SWITCH_PROFILE_FEATURE', message: `ESLAG is not supported on switch profile ${profile.name}`, path: ['spec', 'redundancy', 'type'] });
@@ -113,12 +117,16 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
         else if (breakout.supported[mode] === undefined) invalidPortSetting(`port ${name} does not support breakout ${mode} (supported: ${Object.keys(breakout.supported).join(', ')})`, ['spec', 'portBreakouts', name]);
       }
       const portMap = switchPortMap(profile, spec.portBreakouts ?? {});
+      const apiPorts = availableApiPorts(profile, spec.portBreakouts ?? {});
+      // GetAutoNegsDefaultsFor: ports with a speed profile that allows it, and the sub-ports of a
+      // breakout port whose profile allows it (never the base name of a breakout port, never groups).
       for (const name of Object.keys(spec.portAutoNegs ?? {})) {
         const base = profile.ports[name] ? name : name.replace(/\/\d+$/, '');
         const port = profile.ports[base];
-        const allowed = port?.profile ? profile.portProfiles[port.profile]?.autoNegAllowed === true : false;
-        if (!allowed || !portMap.ports.has(name)) invalidPortSetting(`port ${name} does not support configuring auto negotiation`, ['spec', 'portAutoNegs', name]);
+        const allowed = port?.profile && !port.management ? profile.portProfiles[port.profile]?.autoNegAllowed === true : false;
+        if (!allowed || !apiPorts.has(name)) invalidPortSetting(`port ${name} does not support configuring auto negotiation${allowed && profile.ports[name] ? ` (a breakout port: configure its sub-ports, e.g. ${name}/1)` : ''}`, ['spec', 'portAutoNegs', name]);
       }
+      checkPortLocators(ctx, record, profile, apiPorts);
       for (const name of Object.keys(spec.portFECs ?? {})) {
         const port = profile.ports[name];
         const brokenOut = port?.profile ? (profile.portProfiles[port.profile]?.breakout?.supported[(spec.portBreakouts ?? {})[name] ?? profile.portProfiles[port.profile]?.breakout?.default ?? ''] ?? 1) > 1 : false;
@@ -149,7 +157,7 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
   ].filter((field): field is string => field !== undefined);
   if (missing.length > 0) {
     report({
-      severity: hydrationSeverity(config),
+      severity: hydrationSeverity(ctx),
       code: 'SWITCH_NOT_HYDRATED',
       message: `switch is not hydrated: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing (hhfab fills them; the fabric's webhooks require them)`,
       path: ['spec', missing[0]!],
@@ -177,6 +185,30 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
   }
   checkHostAddress(ctx, record, { value: spec.protocolIP, field: 'protocolIP', label: 'protocol IP', subnet: config.protocolSubnet, subnetName: 'protocol', code: 'SWITCH_IP_INVALID' });
   if (leaf) checkHostAddress(ctx, record, { value: spec.vtepIP, field: 'vtepIP', label: 'VTEP IP', subnet: config.vtepSubnet, subnetName: 'VTEP', code: 'SWITCH_IP_INVALID' });
+}
+
+/**
+ * Switch.Validate (fabric v0.129): port locators need the profile feature; each key is `*` or an
+ * available API port (GetAvailableAPIPorts), each value one NormalizePortLocator reads. Default()
+ * runs first: with `*` present the per-port entries are dropped, and so are expired entries.
+ */
+function checkPortLocators(ctx: RuleContext, record: ObjectRecord, profile: SwitchProfileData, apiPorts: ReadonlySet<string>): void {
+  const locators = (record.object as SwitchObject).spec.portLocators;
+  if (!locators) return;
+  const entries = Object.entries(locators).filter(([name]) => !('*' in locators) || name === '*');
+  const kept = entries.filter(([, value]) => normalizePortLocator(value ?? '', Date.now()) !== 'expired');
+  if (kept.length > 0 && !profile.features.portLocator) {
+    ctx.report(record, { code: 'SWITCH_PROFILE_FEATURE', message: `port locators are not supported on switch profile ${profile.name}`, path: ['spec', 'portLocators'] });
+    return;
+  }
+  for (const [name, value] of kept) {
+    if (name !== '*' && !apiPorts.has(name)) {
+      ctx.report(record, { code: 'SWITCH_PORT_SETTING_INVALID', message: `port ${name} is not a valid port for port locators${profile.ports[name] ? ` (a breakout port: name its sub-ports, e.g. ${name}/1)` : ''}`, path: ['spec', 'portLocators', name] });
+    }
+    if (normalizePortLocator(value ?? '', Date.now()) === 'invalid') {
+      ctx.report(record, { code: 'SWITCH_PORT_SETTING_INVALID', message: `invalid port locator expire ${JSON.stringify(value)} for port ${name}: expected an empty value, a duration such as 10m or an exact UTC time such as 2026-08-05 18:45:47`, path: ['spec', 'portLocators', name] });
+    }
+  }
 }
 
 export interface HostAddressCheck {
@@ -305,6 +337,13 @@ export function checkConnection(ctx: RuleContext, record: ObjectRecord): void {
     const { device, port } = splitDevicePort(endpoint.port)!;
     if (endpoint.side === 'server') {
       if (!ctx.lookup('Server', record.namespace, device)) report({ code: 'REFERENCE_NOT_FOUND', message: `server ${device} does not exist`, path: endpoint.path });
+    } else if (endpoint.side === 'gateway') {
+      // hhfab's hydrate(): "getting gateway %s" / "gateway %s does not have interface %s". Go checks
+      // it only when it hydrates; on a hydrated wiring a missing gateway is a warning here.
+      const severity = ctx.config.hydrationMode === 'override' || (ctx.config.hydrationMode === 'if-not-present' && ctx.hydration === 'none') ? 'error' : 'warning';
+      const gateway = ctx.lookup('Gateway', record.namespace, device);
+      if (!gateway) report({ severity, code: 'REFERENCE_NOT_FOUND', message: `gateway ${device} does not exist`, path: endpoint.path });
+      else if (!((gateway.object as GatewayObject).spec?.interfaces ?? {})[port]) report({ severity, code: 'REFERENCE_NOT_FOUND', message: `gateway ${device} does not have interface ${port}`, path: endpoint.path });
     } else if (endpoint.side === 'switch') {
       const target = ctx.lookup('Switch', record.namespace, device);
       if (!target) {
@@ -312,7 +351,7 @@ export function checkConnection(ctx: RuleContext, record: ObjectRecord): void {
         continue;
       }
       const switchSpec = (target.object as SwitchObject).spec;
-      const profile = findSwitchProfile(switchSpec.profile ?? '');
+      const profile = findSwitchProfile(switchSpec.profile ?? '', ctx.config);
       if (!profile) continue; // reported on the switch
       if (!switchPortMap(profile, switchSpec.portBreakouts ?? {}).ports.has(port)) {
         report({ code: 'PORT_NOT_ALLOWED', message: `port ${endpoint.port} is not allowed for switch ${device} (profile ${profile.name}${switchSpec.portBreakouts?.[port.replace(/\/\d+$/, '')] ? `, breakout ${switchSpec.portBreakouts[port.replace(/\/\d+$/, '')]}` : ''})`, path: endpoint.path });
@@ -397,7 +436,7 @@ function checkLinkIPs(ctx: RuleContext, record: ObjectRecord, endpoints: ReturnT
   if (unhydrated.length > 0) {
     const first = byLink.get(unhydrated[0]!)![0]!;
     ctx.report(record, {
-      severity: hydrationSeverity(ctx.config),
+      severity: hydrationSeverity(ctx),
       code: 'CONNECTION_NOT_HYDRATED',
       message: `${unhydrated.length} link(s) have no IPs (hhfab allocates /31s from ${ctx.config.fabricSubnet}; switch agents need them)`,
       path: first.ipPath!.slice(0, -2),

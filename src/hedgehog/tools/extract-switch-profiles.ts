@@ -2,7 +2,11 @@
  * Developer tool (not used at run time): regenerates ../switch-profile-data.ts from the Go
  * SwitchProfile literals in a githedgehog/fabric checkout, so the catalog follows a new release.
  *
- *   npx tsx src/hedgehog/tools/extract-switch-profiles.ts <fabric git dir> [commit] > src/hedgehog/switch-profile-data.ts
+ *   npx tsx src/hedgehog/tools/extract-switch-profiles.ts <git dir> [commit] [fabric path] > src/hedgehog/switch-profile-data.ts
+ *
+ * `fabric path` is where the fabric module sits in that repository: empty for a githedgehog/fabric
+ * checkout, `vendor/go.githedgehog.com/fabric/` for a githedgehog/fabricator one (the fabric API
+ * release hhfab actually runs).
  *
  * It reads `pkg/ctrl/switchprofile/p_*.go` with `git show`, parses the composite literals with a
  * small tokenizer (enough for these files: strings, numbers, booleans, identifiers, maps, slices,
@@ -14,9 +18,9 @@ type Value = string | number | boolean | Value[] | { [key: string]: Value } | { 
 type Token = { t: string; v?: string };
 type GoObject = { [key: string]: Value };
 
-const [gitDir, commit = 'HEAD'] = process.argv.slice(2);
+const [gitDir, commit = 'HEAD', fabricPath = ''] = process.argv.slice(2);
 if (!gitDir) {
-  process.stderr.write('usage: extract-switch-profiles.ts <fabric git dir> [commit]\n');
+  process.stderr.write('usage: extract-switch-profiles.ts <git dir> [commit] [fabric path]\n');
   process.exit(2);
 }
 const git = (...args: string[]) => execFileSync('git', ['--git-dir', gitDir, ...args]).toString();
@@ -96,13 +100,16 @@ function parse(tokens: Token[]): Value {
   return value();
 }
 
-const files = git('ls-tree', '--name-only', commit, 'pkg/ctrl/switchprofile/').trim().split('\n').filter((file) => /\/p_[^/]*\.go$/.test(file));
+const files = git('ls-tree', '--name-only', commit, `${fabricPath}pkg/ctrl/switchprofile/`).trim().split('\n').filter((file) => /\/p_[^/]*\.go$/.test(file));
 const raw: Record<string, GoObject> = {};
+/** Which catalog a profile belongs to (switchprofile.RegisterAll adds CLS+ and Cumulus ones only when the config includes them). */
+const families: Record<string, 'bcm' | 'clsp' | 'cumulus'> = {};
 for (const file of files) {
   const source = git('show', `${commit}:${file}`).replace(/" \+ wiringapi\.NonBreakoutPortExceptionSuffix/g, '-nb"');
   const match = /^var (\w+) = wiringapi\.SwitchProfile\{/m.exec(source);
   if (!match) continue;
   raw[match[1]!] = parse(tokenize(source.slice(match.index + match[0].length - 1))) as GoObject;
+  families[match[1]!] = /\/p_clsp_/.test(file) ? 'clsp' : /\/p_cmls_/.test(file) ? 'cumulus' : 'bcm';
 }
 
 function resolve(value: Value): Value {
@@ -127,8 +134,8 @@ function resolve(value: Value): Value {
   return value;
 }
 
-const FEATURE_NAMES: Record<string, string> = { Subinterfaces: 'subinterfaces', ACLs: 'acls', L2VNI: 'l2vni', L3VNI: 'l3vni', RoCE: 'roce', MCLAG: 'mclag', ESLAG: 'eslag', ECMPRoCEQPN: 'ecmpRoCEQPN' };
-const profiles = Object.values(raw).map((profile) => {
+const FEATURE_NAMES: Record<string, string> = { Subinterfaces: 'subinterfaces', ACLs: 'acls', L2VNI: 'l2vni', L3VNI: 'l3vni', RoCE: 'roce', MCLAG: 'mclag', ESLAG: 'eslag', ECMPRoCEQPN: 'ecmpRoCEQPN', PortLocator: 'portLocator' };
+const profiles = Object.entries(raw).map(([variable, profile]) => {
   const spec = profile.Spec as GoObject;
   for (const key of Object.keys(spec)) spec[key] = resolve(spec[key]!);
   const ports = Object.fromEntries(Object.entries(spec.Ports as GoObject).map(([name, entry]) => {
@@ -149,7 +156,8 @@ const profiles = Object.values(raw).map((profile) => {
   return {
     name: resolve((profile.ObjectMeta as GoObject).Name!),
     displayName: spec.DisplayName,
-    features: Object.fromEntries(Object.entries(spec.Features as GoObject).map(([key, enabled]) => [FEATURE_NAMES[key] ?? key, enabled])),
+    family: families[variable],
+    features: { ...Object.fromEntries(Object.values(FEATURE_NAMES).map((name) => [name, false])), ...Object.fromEntries(Object.entries(spec.Features as GoObject).map(([key, enabled]) => [FEATURE_NAMES[key] ?? key, enabled])) },
     ports,
     portGroups: Object.fromEntries(Object.entries((spec.PortGroups ?? {}) as GoObject).map(([name, group]) => [name, { profile: (group as GoObject).Profile }])),
     portProfiles,
@@ -160,8 +168,8 @@ const profiles = Object.values(raw).map((profile) => {
 
 const head = git('rev-parse', commit).trim();
 process.stdout.write(`/**
- * Built-in SwitchProfiles (read-only catalog), generated from githedgehog/fabric
- * pkg/ctrl/switchprofile/p_*.go at commit ${head}
+ * Built-in SwitchProfiles (read-only catalog), generated from ${fabricPath}pkg/ctrl/switchprofile/p_*.go
+ * at commit ${head}
  * by tools/extract-switch-profiles.ts. Only what validation needs: features, ports, port groups,
  * port profiles (speeds; breakout modes with their sub-port counts), port limits.
  * Do not edit by hand; regenerate when the fabric release changes.
