@@ -31,6 +31,7 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { registerGitopsOperations } from './gitops/gitops-operations.ts';
 import { registerSyncHandlers } from './sync/sync-handlers.ts';
 import { createGitHubWebhookHandler, WEBHOOK_PATH } from './http/github-webhook.ts';
+import { graphiqlOptions, renderOfflineGraphiQL } from './http/graphiql.ts';
 import { startHeadChecks } from './sync/head-check.ts';
 import { schema } from './graphql/schema.ts';
 import { createLogger, withRequestLog, yogaLogger, type Logger } from './logger.ts';
@@ -158,7 +159,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const yoga: YogaServerInstance<ServerContext, GraphQLContext> = createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: config.http.graphiql ? { subscriptionsProtocol: 'WS' } : false,
+    graphiql: config.http.graphiql ? graphiqlOptions : false,
+    renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
     logging: yogaLogger(logger),
     // Suggestions ("Did you mean …?") name parts of the schema: off together with introspection.
