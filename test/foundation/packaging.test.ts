@@ -16,7 +16,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 const packageJson = JSON.parse(read('package.json')) as { version: string; scripts: Record<string, string> };
 
-type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: any };
+type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
 
 function manifests(): { file: string; object: KubeObject }[] {
   const kustomization = parseYaml(read('deploy/kustomization.yaml')) as { resources: string[] };
@@ -83,7 +83,7 @@ describe('deploy/ (Kubernetes)', () => {
     }
     // The token Secret is the ServiceAccount's.
     const token = find('Secret').find((s) => s.type === 'kubernetes.io/service-account-token')!;
-    expect(token.metadata.annotations['kubernetes.io/service-account.name']).toBe(one('ServiceAccount').metadata.name);
+    expect(token.metadata.annotations?.['kubernetes.io/service-account.name']).toBe(one('ServiceAccount').metadata.name);
   });
 
   it('the container: probes on /healthz and /readyz, resource requests, not root, the image of this version', () => {
