@@ -86,5 +86,7 @@ it.skipIf(!hasChromium)(`works offline: says how to set the token, lists Fabric 
   await expect.poll(() => textOf(result), { timeout: 30_000 }).toContain(draft.id);
   expect(await textOf(result)).toContain('DRAFT_CHANGED');
 
+  // The token stays out of the browser's storage (headers are not persisted).
+  expect(await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }))).not.toContain(t.adminToken);
   expect(offLoopback).toEqual([]);
 }, 180_000);
