@@ -188,7 +188,7 @@ describe('docker-compose.yml', () => {
   let production: TestApp;
   beforeAll(async () => {
     production = await startTestApp({ env: { NODE_ENV: 'production' } });
-  });
+  }, 120_000);
   afterAll(async () => {
     await production?.stop();
   });
