@@ -4,6 +4,7 @@
  * The current key is the usual one (GATEWAY_SECRET_KEY, or the data directory's secret.key).
  * Stop the gateway first; then start it with GATEWAY_SECRET_KEY set to the new key.
  */
+import '../src/node-version.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { withConfiguredDatabase } from '../src/db/configured-database.ts';
 import { createLogger } from '../src/logger.ts';

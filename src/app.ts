@@ -39,6 +39,7 @@ import { registerSyncHandlers } from './sync/sync-handlers.ts';
 import { createGitHubWebhookHandler, WEBHOOK_PATH } from './http/github-webhook.ts';
 import { startHeadChecks, type HeadCheckDependencies } from './sync/head-check.ts';
 import { openFabricGit, type OpenGit } from './sync/git-access.ts';
+import { graphiqlOptions, renderOfflineGraphiQL } from './http/graphiql.ts';
 import { schema } from './graphql/schema.ts';
 import { createLogger, withRequestLog, yogaLogger, type Logger } from './logger.ts';
 import { SecretBox } from './secrets/secret-box.ts';
@@ -186,7 +187,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const yoga: YogaServerInstance<ServerContext, GraphQLContext> = createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: config.http.graphiql ? { subscriptionsProtocol: 'WS' } : false,
+    graphiql: config.http.graphiql ? graphiqlOptions : false,
+    renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
     logging: yogaLogger(logger),
     // Suggestions ("Did you mean …?") name parts of the schema: off together with introspection.

@@ -22,6 +22,15 @@ export interface WorkerPoolOptions extends ValidationLimits {
 }
 
 /**
+ * The module a worker thread of the pool loads, given this module's URL: compiled (dist/, a `.js`
+ * URL), the compiled task itself; from the sources, the plain JavaScript entry that loads the task
+ * through tsx.
+ */
+export function validationWorkerUrl(moduleUrl: string): string {
+  return new URL(moduleUrl.endsWith('.js') ? './validation-task.js' : './validation-worker.mjs', moduleUrl).href;
+}
+
+/**
  * Large inputs are validated on worker threads (piscina), so one request with tens of thousands
  * of documents never holds the event loop that serves every other request and /healthz. Small
  * inputs stay on the calling thread: a draft of one object is faster there than a thread hop.
@@ -29,7 +38,7 @@ export interface WorkerPoolOptions extends ValidationLimits {
 export function workerPoolManifestValidator(options: WorkerPoolOptions): ManifestValidator {
   const threads = options.threads ?? Math.max(1, availableParallelism() - 1);
   const pool = new Piscina({
-    filename: new URL('./validation-worker.mjs', import.meta.url).href,
+    filename: validationWorkerUrl(import.meta.url),
     minThreads: 0,
     maxThreads: threads,
     idleTimeout: 30_000,

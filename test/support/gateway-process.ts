@@ -23,8 +23,17 @@ export interface FinishedProcess {
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-function spawnEntry(entry: string, env: Record<string, string>, options: { node?: string; args?: string[]; detached?: boolean } = {}): ChildProcess {
-  return spawn(options.node ?? process.execPath, ['--import', 'tsx', entry, ...(options.args ?? [])], {
+/** How an entry runs: from its sources through tsx (default), or `built`: as `npm start` runs it, from dist/ (built first when missing or stale). */
+interface EntryOptions {
+  node?: string;
+  args?: string[];
+  detached?: boolean;
+  built?: boolean;
+}
+
+function spawnEntry(entry: string, env: Record<string, string>, options: EntryOptions = {}): ChildProcess {
+  const command = options.built ? ['scripts/run-built.mjs', entry] : ['--import', 'tsx', entry];
+  return spawn(options.node ?? process.execPath, [...command, ...(options.args ?? [])], {
     cwd: ROOT,
     detached: options.detached ?? false,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
@@ -36,7 +45,7 @@ function spawnEntry(entry: string, env: Record<string, string>, options: { node?
  * `detached` puts the gateway at the head of a process group of its own, as a shell does with a
  * foreground command: `process.kill(-child.pid, 'SIGINT')` is then what Ctrl-C in a terminal sends.
  */
-export async function startGatewayProcess(env: Record<string, string>, options: { detached?: boolean } = {}): Promise<GatewayProcess> {
+export async function startGatewayProcess(env: Record<string, string>, options: { detached?: boolean; built?: boolean } = {}): Promise<GatewayProcess> {
   const child = spawnEntry('src/main.ts', env, options);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const lines: string[] = [];
@@ -61,7 +70,7 @@ export async function startGatewayProcess(env: Record<string, string>, options: 
 export async function runEntry(
   entry: string,
   env: Record<string, string>,
-  options: { node?: string; args?: string[]; timeoutMs?: number } = {},
+  options: { node?: string; args?: string[]; timeoutMs?: number; built?: boolean } = {},
 ): Promise<FinishedProcess> {
   const child = spawnEntry(entry, env, options);
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
