@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { WATCHED_KINDS } from '../../src/cluster/fabric-watchers.ts';
+import { WATCHED_KINDS } from '../../src/cluster/fabric-watch.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
