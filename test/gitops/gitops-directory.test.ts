@@ -199,7 +199,11 @@ describe.each(tAdapters)('GitOps directory on the $name adapter', (adapter) => {
   });
 
   it('after a conflict keeps a managed file, the rest of raw/ is checked against that file: a duplicate switch IP is reported', async () => {
-    const leaf = (name: string, ip: string) => `apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: ${name}\nspec:\n  role: server-leaf\n  profile: vs\n  ip: ${ip}\n`;
+    // Fully hydrated leaves (a partly hydrated wiring is refused as a whole, as hhfab does).
+    const leaf = (name: string, ip: string) => {
+      const n = Number(name.slice(-1));
+      return `apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: ${name}\nspec:\n  role: server-leaf\n  profile: vs\n  asn: ${65100 + n}\n  protocolIP: 172.30.8.${n}/32\n  vtepIP: 172.30.12.${n}/32\n  ip: ${ip}\n`;
+    };
     const vlans = MIXED_YAML.split('---\n')[0]!;
     await runOperation(env.t, 'initializeGitopsDirectory', env.fabricId);
     await pushFromAnotherClone(env.remote, { files: { 'fabric/raw/first.yaml': `${vlans}---\n${leaf('leaf-01', '172.30.0.10/21')}` } });
@@ -212,7 +216,7 @@ describe.each(tAdapters)('GitOps directory on the $name adapter', (adapter) => {
     const reasons = parseYaml((await readFileAt(env.remote, 'main', 'fabric/unmanaged/second.yaml.reason.yaml')).toString());
     expect(reasons.documents).toEqual([
       expect.objectContaining({ index: 0, name: 'leaf-01', reason: 'conflict' }),
-      expect.objectContaining({ index: 1, name: 'leaf-02', reason: 'invalid', findings: expect.arrayContaining([expect.objectContaining({ code: 'DUPLICATE_IP', line: 17, column: 7, path: '$.spec.ip', message: 'management IP 172.30.0.10/21 is already in use by switch leaf-01 (ip)' })]) }),
+      expect.objectContaining({ index: 1, name: 'leaf-02', reason: 'invalid', findings: expect.arrayContaining([expect.objectContaining({ code: 'DUPLICATE_IP', line: 23, column: 7, path: '$.spec.ip', message: 'management IP 172.30.0.10/21 is already in use by switch leaf-01 (ip)' })]) }),
     ]);
     expect(await listFiles(env.remote, 'main')).not.toContain('fabric/managed/switchs/leaf-02.yaml');
   });
