@@ -92,9 +92,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   let embedded: EmbeddedPostgres | null = null;
   let databaseUrl: string;
   if (config.database.kind === 'embedded') {
-    embedded = await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.port });
+    embedded = await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.port, logger });
     databaseUrl = embedded.url;
-    logger.info({ dataDir: config.database.dataDir }, 'embedded PostgreSQL (PGlite) started');
   } else {
     databaseUrl = config.database.url;
   }

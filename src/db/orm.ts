@@ -86,15 +86,3 @@ export async function migrationsAreCurrent(orm: MikroORM): Promise<boolean> {
   const pending = await orm.migrator.getPending();
   return pending.length === 0;
 }
-
-/**
- * PGlite's socket server interleaves the extended-protocol messages (Parse/Bind/Execute) of
- * concurrent connections outside transactions, so a worker polling on its own connections while
- * the gateway queries on others gets another statement's parameters. graphile-worker therefore
- * runs on PostgreSQL only; on PGlite (one gateway process by construction) the in-process runner
- * serves, and start-up recovery re-queues what was pending.
- */
-export async function isPglite(orm: MikroORM): Promise<boolean> {
-  const rows = await orm.em.getConnection().execute<{ version: string }[]>('select version() as version');
-  return /PGlite|emscripten/i.test(rows[0]?.version ?? '');
-}

@@ -48,8 +48,6 @@ export async function startTestApp(options: { env?: Record<string, string>; migr
     PORT: '0',
     DATA_DIR: dataDir,
     DATABASE_URL: database.url,
-    // A PGlite test database is served like the embedded one, so it gets its single connection.
-    ...(database.kind === 'pglite' ? { DATABASE_POOL_SIZE: '1' } : {}),
     GATEWAY_SECRET_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'debug',
     // Tests poll with queries; a test about the query rate limit sets its own.
