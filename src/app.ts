@@ -45,8 +45,8 @@ import { createOperationRunner, defaultInstanceId, recoverOperations, stopOperat
 
 export interface AppOptions {
   logger?: Logger;
-  /** Every SQL statement the ORM sends (tests count statements with it). */
-  onQuery?: (sql: string) => void;
+  /** Every SQL statement the ORM sends, with the HTTP request it serves if any (tests count statements with it). */
+  onQuery?: (sql: string, requestId: string | undefined) => void;
   /** Apply pending migrations before serving (default true). */
   migrate?: boolean;
   /** Where the first admin token goes on a first start; default: printed to stderr. `false`: none is made. */

@@ -35,6 +35,8 @@ export interface TestApp {
   logs(): string;
   /** SQL statements the ORM sent, in order (reset with `sql.length = 0`). */
   sql: string[];
+  /** SQL statements the ORM sent for the HTTP request sent with this `x-request-id`, in order. */
+  statementsOf(requestId: string): string[];
   stop(): Promise<void>;
 }
 
@@ -59,7 +61,12 @@ export async function startTestApp(options: { env?: Record<string, string>; migr
   logStream.on('data', (chunk: Buffer) => logChunks.push(chunk.toString('utf8')));
   const logger = createLogger({ level: config.logLevel, destination: logStream });
   const sql: string[] = [];
-  const app = await buildApp(config, { logger, onQuery: (statement) => sql.push(statement), migrate: options.migrate, onFirstAdminToken: false });
+  const byRequest = new Map<string, string[]>();
+  const onQuery = (statement: string, requestId: string | undefined) => {
+    sql.push(statement);
+    if (requestId) byRequest.set(requestId, [...(byRequest.get(requestId) ?? []), statement]);
+  };
+  const app = await buildApp(config, { logger, onQuery, migrate: options.migrate, onFirstAdminToken: false });
   await app.start();
   const createToken = async (tokenOptions: { role: Role; name?: string; fabricIds?: string[]; expiresAt?: Date }) => {
     const created = await app.services().tokens.create(
@@ -102,6 +109,7 @@ export async function startTestApp(options: { env?: Record<string, string>; migr
     },
     logs: () => logChunks.join(''),
     sql,
+    statementsOf: (requestId) => byRequest.get(requestId) ?? [],
     async stop() {
       await app.stop();
       if (!options.database) await database.drop();
