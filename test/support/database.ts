@@ -22,9 +22,10 @@ export function testServerUrl(): Promise<string> {
     try {
       return inject('testDatabaseUrl');
     } catch {
-      // Not under vitest (bench/): a server for this process, stopped when it exits.
+      // Not under vitest (bench/): a server for this process, stopped and removed when it is done
+      // (process.exit() skips beforeExit: the server still stops, its temporary folder stays).
       const server = await startTemporaryPostgres();
-      process.once('exit', () => void server.stop());
+      process.once('beforeExit', () => void server.stop());
       return server.url;
     }
   })();
