@@ -9,11 +9,13 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    // A JSON report per database run; .ci/run adds them up into one closing line.
-    reporters: ['default', ['json', { outputFile: `test-results/${process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'pglite'}.json` }]],
+    // The run's PostgreSQL server: TEST_DATABASE_URL, or one embedded server for the whole run.
+    globalSetup: ['test/support/global-database.ts'],
+    // A JSON report of the run; .ci/run turns it into one closing line.
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Two cores: parallel files mostly fight over CPU and the embedded databases.
+    // Two cores: parallel files mostly fight over CPU.
     maxWorkers: 2,
   },
 });

@@ -7,12 +7,12 @@
  *      reverting), each written to its row with drift recomputed, the fabric roll-up updated and
  *      LIVE_CHANGED published; a GraphQL `fabricEvents` subscriber over WebSocket receives them.
  *
- * The test API server runs in a child process; the gateway (and, with TEST_DATABASE=pglite, the
- * embedded database) runs in this one, so CPU per event covers the adapter, the batched SQL, drift,
+ * The test API server runs in a child process; the gateway runs in this one (the PostgreSQL
+ * server in its own processes), so CPU per event covers the adapter, the batched SQL, drift,
  * the event bus and the WebSocket subscriber. Latency: server writes the event → the subscriber
  * receives the LIVE_CHANGED naming the object (same machine clock in both processes).
  *
- *   TEST_DATABASE=postgres npx tsx bench/cluster-drift.ts [--objects 10000] [--rate 500] [--seconds 10]
+ *   [TEST_DATABASE_URL=postgresql://…] npx tsx bench/cluster-drift.ts [--objects 10000] [--rate 500] [--seconds 10]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -168,10 +168,10 @@ async function main(): Promise<void> {
     latencies.sort((a, b) => a - b);
     const [counts] = await queryDatabase<{ drift_counts: Record<string, number>; drift_count: number }>(t.database.url, 'select drift_counts, drift_count from fabric where id = $1', [fabricId]);
     const ms = (n: number) => `${n.toFixed(1)} ms`;
-    console.log(`cluster → database benchmark (node ${process.version}, database ${t.database.kind}, ${objectCount} objects)`);
+    console.log(`cluster → database benchmark (node ${process.version}, database ${process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'embedded'}, ${objectCount} objects)`);
     console.log(`initial sync: ${ms(syncMs)} wall, ${ms((syncCpu.user + syncCpu.system) / 1000)} CPU, ${Math.round(objectCount / (syncMs / 1000))} objects/s, ${syncStatements} SQL statements on resource`);
     console.log(`stream: ${done.streamed} events in ${ms(streamMs)} (target ${rate}/s), ${streamStatements} SQL statements (${(streamStatements / done.streamed).toFixed(2)} per event)`);
-    console.log(`CPU per event: ${((streamCpu.user + streamCpu.system) / done.streamed).toFixed(0)} µs (gateway${t.database.kind === 'pglite' ? ' + embedded database' : ''} + subscriber)`);
+    console.log(`CPU per event: ${((streamCpu.user + streamCpu.system) / done.streamed).toFixed(0)} µs (gateway + subscriber)`);
     console.log(`latency server write → fabricEvents subscriber: p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1) ?? Number.NaN)} (${latencies.length} events measured)`);
     console.log(`fabric roll-up after the stream: ${JSON.stringify(counts?.drift_counts)}, driftCount ${counts?.drift_count}`);
     dispose();

@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/sync-progress.ts [subscribers=100] [steps=50] [replicas=1]
  *
- * With replicas=2 (PostgreSQL only: TEST_DATABASE=postgres) the subscribers connect to a second
+ * With replicas=2 the subscribers connect to a second
  * gateway on the same database, so every step crosses replicas over LISTEN/NOTIFY.
  */
 import { createClient, type Client } from 'graphql-ws';
@@ -18,7 +18,6 @@ import { createDeferred } from '../test/support/git-fixtures.ts';
 
 const [subscriberCount = 100, steps = 50, replicas = 1] = process.argv.slice(2).map(Number);
 const t = await startTestApp({ env: { HEAD_CHECK: 'false', LOG_LEVEL: 'warn' } });
-if (replicas > 1 && t.database.kind !== 'postgres') throw new Error('replicas=2 needs TEST_DATABASE=postgres');
 // Where the dashboards connect: this gateway, or a second replica on the same database.
 const watched = replicas > 1 ? await startTestApp({ database: t.database, env: { HEAD_CHECK: 'false', LOG_LEVEL: 'warn', OPERATION_RUNNER: 'in-process' } }) : t;
 const services = t.app.services();

@@ -36,7 +36,7 @@ async function measure(size: number, adapter: 'git' | 'github') {
 for (const adapter of ['git', 'github'] as const) {
   const smallResult = await measure(small, adapter);
   const largeResult = await measure(large, adapter);
-  console.log(`${adapter} adapter (${process.env.TEST_DATABASE ?? 'pglite'}):`);
+  console.log(`${adapter} adapter (${process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'embedded PostgreSQL'}):`);
   console.log(`  initial pull      ${small} objects: ${smallResult.initialMs.toFixed(0)} ms   ${large} objects: ${largeResult.initialMs.toFixed(0)} ms`);
   console.log(`  one changed file  ${small} objects: ${smallResult.oneFileMs.toFixed(0)} ms   ${large} objects: ${largeResult.oneFileMs.toFixed(0)} ms   ratio ${(largeResult.oneFileMs / smallResult.oneFileMs).toFixed(2)} (goal <= 2)`);
 }

@@ -27,7 +27,7 @@ for (const adapter of ['github', 'git'] as const) {
     const pushed = await bench.run('push', { message: `add ${drafts} VLAN namespaces` });
     const commits = (await gitLog(bench.remote, 'main')).length - commitsBefore;
     const [left] = await queryDatabase<{ n: number }>(bench.t.database.url, 'select count(*)::int as n from resource where fabric_id = $1 and draft_action is not null', [bench.fabricId]);
-    console.log(`${adapter} adapter (${process.env.TEST_DATABASE ?? 'pglite'}): push of ${drafts} drafts: ${pushed.ms.toFixed(0)} ms, ${commits} commit(s), drafts left ${left!.n}`);
+    console.log(`${adapter} adapter (${process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'embedded PostgreSQL'}): push of ${drafts} drafts: ${pushed.ms.toFixed(0)} ms, ${commits} commit(s), drafts left ${left!.n}`);
     if (bench.github) {
       const detail = [...bench.github.requests].map(([name, count]) => [name, count - (byOperation!.get(name) ?? 0)] as const).filter(([, count]) => count > 0);
       console.log(`  GitHub requests: ${bench.github.requestCount() - requestsBefore} (goal <= 5): ${detail.map(([name, count]) => `${name} ${count}`).join(', ')}`);

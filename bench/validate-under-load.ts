@@ -23,7 +23,6 @@ const { values } = parseArgs({ options: { clients: { type: 'string', default: '4
 const clients = Number(values.clients);
 const documents = Number(values.documents);
 
-process.env.TEST_DATABASE = 'postgres';
 const database = await createTestDatabase();
 const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-validate-'));
 const gateway = await startGatewayProcess({

@@ -1,13 +1,13 @@
 /**
  * Generates a migration from the difference between the entities and a scratch database that has
- * every existing migration applied. Usage: `npm run migration:create -- name`. Uses the embedded
- * database, so no server is needed.
+ * every existing migration applied. Usage: `npm run migration:create -- name`. Uses a throwaway
+ * embedded PostgreSQL server, so no server of your own is needed.
  */
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { startTemporaryPostgres } from '../src/db/embedded-postgres.ts';
 import { initOrm } from '../src/db/orm.ts';
 
 const name = process.argv[2];
-const database = await startEmbeddedPostgres({ dataDir: 'memory://' });
+const database = await startTemporaryPostgres();
 const orm = await initOrm({ url: database.url, poolSize: 1 });
 try {
   await orm.migrator.up();

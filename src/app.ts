@@ -54,8 +54,8 @@ import { createOperationRunner, defaultInstanceId, recoverOperations, stopOperat
 
 export interface AppOptions {
   logger?: Logger;
-  /** Every SQL statement the ORM sends (tests count statements with it). */
-  onQuery?: (sql: string) => void;
+  /** Every SQL statement the ORM sends, with the HTTP request it serves if any (tests count statements with it). */
+  onQuery?: (sql: string, requestId: string | undefined) => void;
   /** Apply pending migrations before serving (default true). */
   migrate?: boolean;
   /** Where the first admin token goes on a first start; default: printed to stderr. `false`: none is made. */
@@ -107,9 +107,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   let embedded: EmbeddedPostgres | null = null;
   let databaseUrl: string;
   if (config.database.kind === 'embedded') {
-    embedded = await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.port });
+    embedded = await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.port, logger });
     databaseUrl = embedded.url;
-    logger.info({ dataDir: config.database.dataDir }, 'embedded PostgreSQL (PGlite) started');
   } else {
     databaseUrl = config.database.url;
   }

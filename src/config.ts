@@ -101,14 +101,13 @@ export interface Config {
   readonly gitopsMaxCommitBytes: number;
   /**
    * Sync operations run on graphile-worker queues (durable, one per fabric) or in this process
-   * only; `auto` (the default) = graphile, on PostgreSQL and on the embedded PGlite alike (see
-   * docs/sync.md).
+   * only; `auto` (the default) = graphile (see docs/sync.md).
    */
   readonly operationRunner: 'auto' | 'graphile' | 'in-process';
   /**
    * Where live events (operation progress, fabric events, cancel requests) travel: `postgres` =
    * LISTEN/NOTIFY, so replicas sharing the database see each other's events; `in-process` = this
-   * process only; `auto` = postgres on PostgreSQL, in-process on the embedded PGlite.
+   * process only; `auto` = postgres.
    */
   readonly eventBus: 'auto' | 'postgres' | 'in-process';
   /** How often graphile-worker looks for jobs when no NOTIFY told it of one (a missed notification). */
@@ -160,9 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database: Object.freeze(
       e.DATABASE_URL
         ? { kind: 'external' as const, url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE ?? 10, create: e.DATABASE_CREATE }
-        : // PGlite is a single session, and pglite-socket 0.2.17 can hand one connection's results to
-          // another while a transaction is open: the embedded database gets exactly one connection.
-          { kind: 'embedded' as const, dataDir: path.join(dataDir, 'pgdata'), port: e.EMBEDDED_DB_PORT, poolSize: 1 },
+        : { kind: 'embedded' as const, dataDir: path.join(dataDir, 'pgdata'), port: e.EMBEDDED_DB_PORT, poolSize: e.DATABASE_POOL_SIZE ?? 10 },
     ),
     dataDir,
     secretKey: e.GATEWAY_SECRET_KEY ? decodeKey(e.GATEWAY_SECRET_KEY) : null,

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { StartupError } from './startup-error.ts';
 
 /**
- * One process at a time owns a data directory. The embedded database is a copy of PostgreSQL
- * inside the process: a second process opening the same `pgdata/` gets its own copy of the data
- * (what one writes the other never sees, and each may overwrite the other's pages), and two
- * processes would also share the git cache and the generated secret key.
+ * One process at a time owns a data directory. It starts and stops the embedded PostgreSQL
+ * server on `pgdata/` (a second process would stop the first one's server, taking it for one a
+ * killed gateway left running), and two processes would also share the git cache and the
+ * generated secret key.
  *
  * The lock is the file DATA_DIR/gateway.lock naming its holder's pid. It is created exclusively
  * (`wx`: fails when one exists) and removed when the holder exits. One

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
@@ -33,10 +34,18 @@ export function createLogger(options: LoggerOptions): Logger {
   );
 }
 
+const requestIds = new AsyncLocalStorage<string>();
+
+/** The id of the HTTP request whose handling the caller is part of; undefined in background work. */
+export function currentRequestId(): string | undefined {
+  return requestIds.getStore();
+}
+
 /**
  * Gives every HTTP request an id (the client's `x-request-id`, or a new one), returns it in the
- * response header, makes it visible to later handlers through the request header, and logs one
- * line when the response is finished. Bodies and headers are not logged.
+ * response header, makes it visible to later handlers through the request header and
+ * currentRequestId(), and logs one line when the response is finished. Bodies and headers are
+ * not logged.
  */
 export function withRequestLog<Request extends import('node:http').IncomingMessage, Response extends import('node:http').ServerResponse>(
   logger: Logger,
@@ -53,7 +62,7 @@ export function withRequestLog<Request extends import('node:http').IncomingMessa
       if (path === '/healthz' || path === '/readyz') return;
       logger.info({ requestId, method: req.method, path, status: res.statusCode, durationMs: Math.round(performance.now() - startedAt) }, 'request');
     });
-    handler(req, res);
+    requestIds.run(requestId, () => handler(req, res));
   };
 }
 

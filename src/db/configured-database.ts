@@ -9,10 +9,10 @@ import { initOrm, migrateToLatest } from './orm.ts';
  * For command-line scripts: opens the database the configuration names (starting the embedded
  * one when needed), migrates it (unless told not to), runs `work`, and closes everything whatever happens.
  *
- * The embedded database lives inside one process: a script takes DATA_DIR's lock before opening
+ * The embedded server belongs to one process: a script takes DATA_DIR's lock before starting
  * it, so while a gateway runs on that DATA_DIR the script is refused (DataDirLockedError) instead
- * of writing to a copy of the data that the gateway never reads. A PostgreSQL server is shared:
- * no lock is needed.
+ * of starting a second server on the same folder. A PostgreSQL server of your own is shared: no
+ * lock is needed.
  */
 export async function withConfiguredDatabase<T>(
   config: Config,
@@ -21,7 +21,7 @@ export async function withConfiguredDatabase<T>(
 ): Promise<T> {
   const lock = config.database.kind === 'embedded' ? await lockDataDir(config.dataDir, scriptName()) : null;
   try {
-    const embedded = config.database.kind === 'embedded' ? await startEmbeddedPostgres({ dataDir: config.database.dataDir }) : null;
+    const embedded = config.database.kind === 'embedded' ? await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.port }) : null;
     try {
       const url = embedded?.url ?? (config.database as { url: string }).url;
       const orm = await initOrm({ url, poolSize: config.database.poolSize, createDatabase: config.database.kind === 'external' && config.database.create });

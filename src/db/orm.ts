@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { DataloaderType, DefaultLogger, type LogContext, type LoggerNamespace, type LoggerOptions } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
-import type { Logger } from '../logger.ts';
+import { currentRequestId, type Logger } from '../logger.ts';
 import { checkDatabase } from './database-check.ts';
 import { ENTITIES } from './entities.ts';
 
@@ -12,8 +12,8 @@ export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.met
 export interface OrmOptions {
   url: string;
   logger?: Logger;
-  /** Called with every SQL statement the ORM sends (tests count statements with it). */
-  onQuery?: (sql: string) => void;
+  /** Called with every SQL statement the ORM sends, and the HTTP request it serves if any (tests count statements with it). */
+  onQuery?: (sql: string, requestId: string | undefined) => void;
   poolSize?: number;
   /** Create the database when the URL names one that does not exist (DATABASE_CREATE); default: refuse. */
   createDatabase?: boolean;
@@ -23,7 +23,7 @@ export interface OrmOptions {
 class OrmLogger extends DefaultLogger {
   constructor(
     options: LoggerOptions,
-    private readonly sink: { logger?: Logger; onQuery?: (sql: string) => void },
+    private readonly sink: { logger?: Logger; onQuery?: (sql: string, requestId: string | undefined) => void },
   ) {
     super(options);
   }
@@ -35,7 +35,7 @@ class OrmLogger extends DefaultLogger {
 
   override log(namespace: LoggerNamespace, message: string, context?: LogContext): void {
     if (namespace === 'query' && this.sink.onQuery && context?.query) {
-      this.sink.onQuery(context.query);
+      this.sink.onQuery(context.query, currentRequestId());
       if (!super.isEnabled(namespace, context)) return;
     }
     this.sink.logger?.debug({ orm: namespace }, message);
@@ -85,16 +85,4 @@ export async function migrateToLatest(orm: MikroORM): Promise<string[]> {
 export async function migrationsAreCurrent(orm: MikroORM): Promise<boolean> {
   const pending = await orm.migrator.getPending();
   return pending.length === 0;
-}
-
-/**
- * PGlite's socket server interleaves the extended-protocol messages (Parse/Bind/Execute) of
- * concurrent connections outside transactions, so a worker polling on its own connections while
- * the gateway queries on others gets another statement's parameters. graphile-worker therefore
- * runs on PostgreSQL only; on PGlite (one gateway process by construction) the in-process runner
- * serves, and start-up recovery re-queues what was pending.
- */
-export async function isPglite(orm: MikroORM): Promise<boolean> {
-  const rows = await orm.em.getConnection().execute<{ version: string }[]>('select version() as version');
-  return /PGlite|emscripten/i.test(rows[0]?.version ?? '');
 }

@@ -1,11 +1,11 @@
 /**
  * The event bus the composition root uses (EVENT_BUS): LISTEN/NOTIFY on a PostgreSQL server, so
  * that replicas sharing the database see each other's operation progress, fabric events and
- * cancel requests; the in-process bus on the embedded PGlite (one process by construction).
+ * cancel requests (the embedded server is a PostgreSQL server like any other); the in-process
+ * bus when EVENT_BUS=in-process.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.ts';
-import { isPglite } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
 import { InProcessEventBus, type EventBus } from './event-bus.ts';
 import { PostgresEventBus } from './postgres-event-bus.ts';
@@ -13,11 +13,6 @@ import { PostgresEventBus } from './postgres-event-bus.ts';
 export async function createEventBus(options: { config: Config; logger: Logger; orm: MikroORM; databaseUrl: string; instanceId: string }): Promise<EventBus> {
   const choice = options.config.eventBus;
   if (choice === 'in-process') return new InProcessEventBus();
-  const embedded = await isPglite(options.orm);
-  if (embedded) {
-    if (choice === 'postgres') throw new Error('EVENT_BUS=postgres needs a PostgreSQL server: the embedded PGlite serves one process only (use auto or in-process)');
-    return new InProcessEventBus();
-  }
   const bus = new PostgresEventBus({ connectionString: options.databaseUrl, instanceId: options.instanceId, logger: options.logger.child({ component: 'events' }) });
   await bus.start();
   options.logger.info({ eventBus: 'postgres' }, 'live events are shared with other gateway replicas over LISTEN/NOTIFY');

@@ -75,7 +75,7 @@ export class GraphileOperationRunner implements OperationRunner {
   static readonly applicationNamePrefix = 'hedgehog-gateway:';
 
   async start(): Promise<void> {
-    // Small pool: on PGlite every connection shares one session, so more connections buy nothing.
+    // Small pool: graphile's own queries are few and short.
     this.pool = new pg.Pool({
       connectionString: this.options.databaseUrl,
       max: 4,

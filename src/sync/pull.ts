@@ -10,8 +10,8 @@
  * cannot diff from it (a rewritten history, a change too large to list), the whole directory is
  * listed and compared with every recorded file instead, which also repairs any drift.
  *
- * All reads and progress updates happen before the writes: on PGlite a transaction held while
- * waiting for another connection would stall every other connection.
+ * All reads and progress updates happen before the writes, so the one transaction is short: it
+ * never waits on Git or on another connection while it holds its locks.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { topics } from '../events/event-bus.ts';

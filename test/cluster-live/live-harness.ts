@@ -25,14 +25,7 @@ export interface ResourceRow {
 
 export async function rows(t: TestApp, fabricId: string, where = 'true', params: unknown[] = []): Promise<ResourceRow[]> {
   const sql = `select * from resource where fabric_id = $1 and (${where}) order by kind, namespace, name`;
-  try {
-    return await queryDatabase<ResourceRow & Record<string, any>>(t.database.url, sql, [fabricId, ...params]);
-  } catch (error) {
-    // PGlite's socket server queues protocol messages, not whole queries, so this extra connection's
-    // Parse/Bind can interleave with the app's (pglite-socket 0.2.17). Retried once; see the report.
-    if (!String(error).includes('prepared statement')) throw error;
-    return queryDatabase<ResourceRow & Record<string, any>>(t.database.url, sql, [fabricId, ...params]);
-  }
+  return queryDatabase<ResourceRow & Record<string, any>>(t.database.url, sql, [fabricId, ...params]);
 }
 
 export async function row(t: TestApp, fabricId: string, kind: string, name: string): Promise<ResourceRow | undefined> {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runEntry, startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
-import { createTestDatabase, testDatabaseKind } from '../support/database.ts';
+import { createTestDatabase } from '../support/database.ts';
 import { vlanNamespaceYaml } from '../support/fixtures.ts';
 
 /**
@@ -24,7 +24,6 @@ afterAll(async () => {
 async function gatewayEnvironment(): Promise<Record<string, string>> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-built-'));
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-  if (testDatabaseKind === 'pglite') return { DATA_DIR: dataDir };
   const database = await createTestDatabase();
   cleanups.push(() => database.drop());
   return { DATA_DIR: dataDir, DATABASE_URL: database.url, GATEWAY_SECRET_KEY: randomBytes(32).toString('hex') };

@@ -1,12 +1,11 @@
 /**
- * The LISTEN/NOTIFY event bus between replicas, on the real PostgreSQL server (PGlite serves one
- * process, so it has no such bus): order, large events, no echo to the sender, reconnection.
+ * The LISTEN/NOTIFY event bus between replicas, on the real PostgreSQL server: order, large events, no echo to the sender, reconnection.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initOrm, migrateToLatest } from '../../src/db/orm.ts';
 import { PostgresEventBus } from '../../src/events/postgres-event-bus.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createTestDatabase, queryDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, queryDatabase, type TestDatabase } from '../support/database.ts';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -26,7 +25,7 @@ function collect<T>(iterator: AsyncIterableIterator<T>) {
   };
 }
 
-describe.skipIf(testDatabaseKind !== 'postgres')('PostgresEventBus (replicas on one PostgreSQL database)', () => {
+describe('PostgresEventBus (replicas on one PostgreSQL database)', () => {
   let database: TestDatabase;
   const buses: PostgresEventBus[] = [];
   const bus = async (instanceId: string) => {

@@ -1,35 +1,29 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
-import { createTestDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
 
 /**
  * The gateway as a newcomer runs it: the real entry point in its own process, configured only
- * through the environment. With TEST_DATABASE=pglite it uses the embedded database in a data
- * directory (the `npm start` default); with postgres, DATABASE_URL.
+ * through the environment: no DATABASE_URL, so the embedded PostgreSQL server in its data
+ * directory (the `npm start` default).
  */
 let dataDir: string;
-let database: TestDatabase | null = null;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-process-'));
-  if (testDatabaseKind === 'postgres') database = await createTestDatabase();
+  await chmod(dataDir, 0o755); // run as root, the embedded server's user (postgres) must enter it
 });
 afterAll(async () => {
-  await database?.drop();
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function startGateway(): Promise<GatewayProcess> {
-  return startGatewayProcess({
-    DATA_DIR: dataDir,
-    ...(database ? { DATABASE_URL: database.url, GATEWAY_SECRET_KEY: randomBytes(32).toString('hex') } : {}),
-  });
+async function startGateway(options: { detached?: boolean } = {}): Promise<GatewayProcess> {
+  return startGatewayProcess({ DATA_DIR: dataDir }, options);
 }
 
 async function graphql(url: string, query: string, token: string) {
@@ -53,12 +47,14 @@ it('starts from nothing, keeps its data across a restart, and shuts down cleanly
   const created = await graphql(first.url, `mutation { createGitRepository(input: { name: "persisted", url: "file:///srv/git/x.git", credentials: { token: "persist-secret-1" } }) { id } }`, token);
   expect(created.errors).toBeUndefined();
 
-  if (!database) {
-    // Embedded mode: the database and a generated key live in the data directory, with a warning.
-    expect((await stat(path.join(dataDir, 'pgdata'))).isDirectory()).toBe(true);
-    expect((await readFile(path.join(dataDir, 'secret.key'), 'utf8')).trim()).toMatch(/^[0-9a-f]{64}$/);
-    expect(first.lines.some((line) => line.includes('GATEWAY_SECRET_KEY is not set'))).toBe(true);
-  }
+  // The database and a generated key live in the data directory, with a warning.
+  expect((await stat(path.join(dataDir, 'pgdata', 'PG_VERSION'))).isFile()).toBe(true);
+  expect((await readFile(path.join(dataDir, 'secret.key'), 'utf8')).trim()).toMatch(/^[0-9a-f]{64}$/);
+  expect(first.lines.some((line) => line.includes('GATEWAY_SECRET_KEY is not set'))).toBe(true);
+  // The embedded server's password is kept for the owner only; its log goes to a file, not to ours.
+  expect((await stat(path.join(dataDir, 'postgres-password'))).mode & 0o777).toBe(0o600);
+  expect(await readFile(path.join(dataDir, 'postgres.log'), 'utf8')).toContain('database system is ready to accept connections');
+  expect(first.lines.join('\n')).not.toContain('database system is ready');
 
   // A WebSocket subscriber is told the server is going away, and the process exits 0.
   const client = createClient({
@@ -72,7 +68,12 @@ it('starts from nothing, keeps its data across a restart, and shuts down cleanly
   expect(await socketClosed).toBe(1001); // Going Away
   await client.dispose();
 
-  const second = await startGateway();
+  // The server stopped with the gateway.
+  expect(await readFile(path.join(dataDir, 'postgres.log'), 'utf8')).toContain('database system is shut down');
+  expect(existsSync(path.join(dataDir, 'pgdata', 'postmaster.pid'))).toBe(false);
+
+  const second = await startGateway({ detached: true });
+  let stopped = false;
   try {
     expect(second.lines.join('\n')).not.toMatch(/hgw_[A-Za-z0-9_-]{43}/); // printed only on the very first start
     const listed = await graphql(second.url, `{ gitRepositories { name hasCredentials } }`, token);
@@ -80,8 +81,18 @@ it('starts from nothing, keeps its data across a restart, and shuts down cleanly
     expect(second.lines.join('\n')).not.toContain('persist-secret-1');
     expect(second.lines.join('\n')).not.toContain(token);
     expect(first.lines.join('\n')).not.toContain('persist-secret-1');
-  } finally {
-    second.child.kill('SIGTERM');
+
+    // Ctrl-C in a terminal: SIGINT to the whole process group. The gateway drains and stops its
+    // server (which runs in a session of its own, so the signal does not reach it first).
+    process.kill(-second.child.pid!, 'SIGINT');
     expect(await second.exited).toBe(0);
+    stopped = true;
+    expect(second.lines.join('\n')).not.toMatch(/"level":(50|60)/);
+    expect(existsSync(path.join(dataDir, 'pgdata', 'postmaster.pid'))).toBe(false);
+  } finally {
+    if (!stopped) {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
   }
 }, 120_000);

@@ -1,13 +1,13 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEntry, startGatewayProcess as startProcess, type FinishedProcess, type GatewayProcess } from '../support/gateway-process.ts';
-import { createTestDatabase, queryDatabase, testDatabaseKind } from '../support/database.ts';
+import { queryDatabase, testServerUrl } from '../support/database.ts';
 
 /**
  * What a newcomer meets when `npm start` cannot start: each condition ends the process with exit
@@ -15,7 +15,6 @@ import { createTestDatabase, queryDatabase, testDatabaseKind } from '../support/
  * done (no token printed that the database then never serves, no database created unasked, no
  * second process on one data directory). The real entry points run in their own processes.
  */
-const POSTGRES = 'postgresql://postgres@127.0.0.1:5432';
 const TOKEN = /hgw_[A-Za-z0-9_-]{43}/g;
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -34,17 +33,23 @@ async function startGatewayProcess(env: Record<string, string>): Promise<Gateway
 
 async function scratchDir(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gateway-startup-'));
+  await chmod(dir, 0o755); // run as root, the embedded server's user (postgres) must enter it
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 
-/** The environment of a gateway on this run's database: the embedded one (pglite) or a fresh PostgreSQL database. */
+/** The environment of `npm start` with nothing set: a fresh DATA_DIR, the embedded PostgreSQL server. */
 async function gatewayEnvironment(): Promise<Record<string, string>> {
-  const dataDir = await scratchDir();
-  if (testDatabaseKind === 'pglite') return { DATA_DIR: dataDir };
-  const database = await createTestDatabase();
-  cleanups.push(() => database.drop());
-  return { DATA_DIR: dataDir, DATABASE_URL: database.url, GATEWAY_SECRET_KEY: randomBytes(32).toString('hex') };
+  return { DATA_DIR: await scratchDir() };
+}
+
+/** The run's PostgreSQL server with another path, user or password. */
+async function serverUrl(change: { database?: string; user?: string; password?: string }): Promise<string> {
+  const url = new URL(await testServerUrl());
+  if (change.database !== undefined) url.pathname = `/${change.database}`;
+  if (change.user !== undefined) url.username = change.user;
+  if (change.password !== undefined) url.password = change.password;
+  return url.toString();
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on (taken from the kernel, then released). */
@@ -80,6 +85,17 @@ async function graphql(url: string, query: string, token: string) {
 function compareVersions(a: string, b: string): number {
   const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
   return x.map((part, index) => part - (y[index] ?? 0)).find((difference) => difference !== 0) ?? 0;
+}
+
+/** Alive: signalable and not a zombie (an exited server whose parent, init here, has not reaped it yet). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
 
 async function stopGateway(gateway: GatewayProcess): Promise<void> {
@@ -119,21 +135,22 @@ describe('an unusable DATABASE_URL', () => {
     expect(line).toContain('DATABASE_URL');
   }, 60_000);
 
-  it.runIf(testDatabaseKind === 'postgres')('a role the server refuses: one line naming the role, never the password', async () => {
+  it('a role the server refuses: one line naming the role, never the password', async () => {
     const run = await runEntry('src/main.ts', {
       DATA_DIR: await scratchDir(),
-      DATABASE_URL: `postgresql://no_such_role:hunter2-not-shown@127.0.0.1:5432/postgres`,
+      DATABASE_URL: await serverUrl({ user: 'no_such_role', password: 'hunter2-not-shown', database: 'postgres' }),
     });
     const line = expectOneLineRefusal(run, ['hunter2-not-shown']);
     expect(line).toContain('no_such_role');
     expect(line).toContain('DATABASE_URL');
   }, 60_000);
 
-  it.runIf(testDatabaseKind === 'postgres')('a database that does not exist is refused unless DATABASE_CREATE=true, then created', async () => {
+  it('a database that does not exist is refused unless DATABASE_CREATE=true, then created', async () => {
     const name = `gateway_test_missing_${randomBytes(6).toString('hex')}`;
-    cleanups.push(() => queryDatabase(`${POSTGRES}/postgres`, `drop database if exists "${name}" with (force)`));
-    const exists = async () => (await queryDatabase(`${POSTGRES}/postgres`, 'select 1 from pg_database where datname = $1', [name])).length === 1;
-    const env = { DATA_DIR: await scratchDir(), DATABASE_URL: `${POSTGRES}/${name}`, GATEWAY_SECRET_KEY: randomBytes(32).toString('hex') };
+    const admin = await testServerUrl();
+    cleanups.push(() => queryDatabase(admin, `drop database if exists "${name}" with (force)`));
+    const exists = async () => (await queryDatabase(admin, 'select 1 from pg_database where datname = $1', [name])).length === 1;
+    const env = { DATA_DIR: await scratchDir(), DATABASE_URL: await serverUrl({ database: name }), GATEWAY_SECRET_KEY: randomBytes(32).toString('hex') };
 
     const refused = await runEntry('src/main.ts', env);
     const line = expectOneLineRefusal(refused);
@@ -184,7 +201,7 @@ describe('a port in use', () => {
 });
 
 describe('one DATA_DIR, one gateway', () => {
-  it('refuses a second gateway and (on the embedded database) token:create while one runs; a killed one leaves nothing that blocks', async () => {
+  it('refuses a second gateway and token:create while one runs; a killed one leaves nothing that blocks', async () => {
     const env = await gatewayEnvironment();
     const dataDir = env.DATA_DIR as string;
     const first = await startGatewayProcess(env);
@@ -198,32 +215,30 @@ describe('one DATA_DIR, one gateway', () => {
     expect(line).toContain(String(first.child.pid));
 
     const script = await runEntry('scripts/create-token.ts', env, { args: ['--name', 'from-script', '--role', 'viewer'] });
-    let scriptToken: string | null = null;
-    if (testDatabaseKind === 'pglite') {
-      const refusal = expectOneLineRefusal(script);
-      expect(refusal).toContain(dataDir);
-      expect(refusal).toContain('createApiToken');
-    } else {
-      // With a PostgreSQL server both processes see one database: the script works as always.
-      expect(script.code, script.stderr.join('\n')).toBe(0);
-      scriptToken = (script.stdout.join('\n').match(TOKEN) ?? [])[0] as string;
-      expect((await graphql(first.url, '{ fabrics { id } }', scriptToken)).errors).toBeUndefined();
-    }
+    const refusal = expectOneLineRefusal(script);
+    expect(refusal).toContain(dataDir);
+    expect(refusal).toContain('createApiToken');
 
     // Killed without a chance to clean up: its lock names a dead process and is taken over.
     first.child.kill('SIGKILL');
     await first.exited;
     expect(existsSync(path.join(dataDir, 'gateway.lock'))).toBe(true);
+    // Its embedded PostgreSQL server still runs; the next gateway stops it rather than start a second.
+    const pidFile = path.join(dataDir, 'pgdata', 'postmaster.pid');
+    const leftover = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    expect(processRuns(leftover)).toBe(true);
     const third = await startGatewayProcess(env);
+    expect(processRuns(leftover)).toBe(false);
+    expect(Number(readFileSync(pidFile, 'utf8').split('\n')[0])).not.toBe(leftover);
     await stopGateway(third);
     expect(existsSync(path.join(dataDir, 'gateway.lock'))).toBe(false);
+    // Stopped cleanly with the gateway: no server left on the folder.
+    expect(existsSync(pidFile)).toBe(false);
 
-    if (testDatabaseKind === 'pglite') {
-      // With no gateway running the script opens the embedded database itself, as before.
-      const created = await runEntry('scripts/create-token.ts', env, { args: ['--name', 'from-script', '--role', 'viewer'] });
-      expect(created.code, created.stderr.join('\n')).toBe(0);
-      scriptToken = (created.stdout.join('\n').match(TOKEN) ?? [])[0] as string;
-    }
+    // With no gateway running the script starts the embedded server itself.
+    const created = await runEntry('scripts/create-token.ts', env, { args: ['--name', 'from-script', '--role', 'viewer'] });
+    expect(created.code, created.stderr.join('\n')).toBe(0);
+    const scriptToken = (created.stdout.join('\n').match(TOKEN) ?? [])[0] as string;
     const fourth = await startGatewayProcess(env);
     try {
       expect((await graphql(fourth.url, '{ fabrics { id } }', scriptToken as string)).errors).toBeUndefined();

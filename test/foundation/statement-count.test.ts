@@ -24,25 +24,51 @@ afterAll(async () => {
   await t?.stop();
 });
 
+/** Sends a query with its own x-request-id: the statements counted are those sent for it (TestApp.statementsOf). */
+async function measured(requestId: string, query: string, variables: Record<string, unknown>): Promise<any> {
+  const result = await t.graphql(query, variables, { 'x-request-id': requestId });
+  expect(result.errors).toBeUndefined();
+  return result.data;
+}
+
+/**
+ * Runs `request` while other work of the same process sends statements through the same ORM
+ * (as head checks, token re-checks and operations do): what is counted must be the request's.
+ */
+async function alongsideBackgroundWork<T>(request: () => Promise<T>): Promise<T> {
+  let running = true;
+  const background = (async () => {
+    while (running) await t.app.services().fabrics.getMany([fabricId]);
+  })();
+  try {
+    return await request();
+  } finally {
+    running = false;
+    await background;
+  }
+}
+
 it('lists a page of 100 resources with their fabric in a constant number of statements', async () => {
-  t.sql.length = 0;
-  const data = await t.graphqlOk(
+  const data = await alongsideBackgroundWork(() => measured('count-resources',
     `query($f: ID!) { resources(fabricId: $f, first: 100) { totalCount edges { node { name fabric { name gitRepository { name } } } } } }`,
     { f: fabricId },
-  );
+  ));
   expect(data.resources.edges).toHaveLength(100);
   expect(data.resources.edges.every((edge: any) => edge.node.fabric.name === 'counted')).toBe(true);
   // fabric exists, page, count, fabrics of the page: no statement per row (the token lookup aside).
-  expect(t.sql.filter((statement) => !statement.includes('api_token')).length).toBeLessThanOrEqual(4);
+  const statements = t.statementsOf('count-resources').filter((statement) => !statement.includes('api_token'));
+  expect(statements.length).toBeGreaterThanOrEqual(2); // the request's own statements are seen
+  expect(statements.length).toBeLessThanOrEqual(4);
 });
 
 it('lists operations with their fabric and events in a constant number of statements', async () => {
-  t.sql.length = 0;
-  const data = await t.graphqlOk(
+  const data = await alongsideBackgroundWork(() => measured('count-operations',
     `query($f: ID!) { syncOperations(fabricId: $f, first: 20) { edges { node { fabric { name } events { message } } } } }`,
     { f: fabricId },
-  );
+  ));
   expect(data.syncOperations.edges).toHaveLength(20);
   expect(data.syncOperations.edges[0].node.events).toHaveLength(2);
-  expect(t.sql.filter((statement) => !statement.includes('api_token')).length).toBeLessThanOrEqual(4);
+  const statements = t.statementsOf('count-operations').filter((statement) => !statement.includes('api_token'));
+  expect(statements.length).toBeGreaterThanOrEqual(2);
+  expect(statements.length).toBeLessThanOrEqual(4);
 });

@@ -61,7 +61,7 @@ async function snapshot(env: GatewayWithRemote) {
   };
 }
 
-// About a hundred files pulled several times: slow on PGlite on a busy machine.
+// About a hundred files pulled several times: slow on a busy machine.
 describe('GitHub tree listings cut at the API limit', { timeout: 120_000 }, () => {
   let env: GatewayWithRemote;
   const objects = fabricObjects();

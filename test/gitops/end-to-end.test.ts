@@ -3,7 +3,7 @@
  * fabric shaped like the old system's reference (2 spines, 5 leaves, ~26 connections, 3 switch
  * groups, 2 VPCs). Also: the branch moving mid-ingestion, GitHub request counts, refusals.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
@@ -17,8 +17,10 @@ import { referenceFabric, runOperation, tAdapters, type GatewayWithRemote } from
 
 afterAll(removeScratchDirs);
 
-const SAMPLES_DIR = '/work/shared/hedgehog-samples';
-const samples = readdirSync(SAMPLES_DIR).filter((name) => name.endsWith('.yaml')).sort();
+/** The samples live beside the checkout, not in it: their test is skipped, saying so, without them. */
+const SAMPLES_DIR = join(import.meta.dirname, '../../../shared/hedgehog-samples');
+const PRESENT = existsSync(SAMPLES_DIR);
+const samples = PRESENT ? readdirSync(SAMPLES_DIR).filter((name) => name.endsWith('.yaml')).sort() : [];
 
 function documentCount(text: string): number {
   const documents = parseAllDocuments(text);
@@ -34,7 +36,7 @@ describe.each(tAdapters)('end to end on the $name adapter', (adapter) => {
   });
   afterEach(() => env.stop());
 
-  it('ingests every sample at once in one commit and accounts for every document', async () => {
+  it.skipIf(!PRESENT)(`ingests every sample at once in one commit and accounts for every document${PRESENT ? '' : ` (skipped: ${SAMPLES_DIR} is absent)`}`, async () => {
     const files = Object.fromEntries(samples.map((name) => [`fabric/raw/samples/${name}`, readFileSync(join(SAMPLES_DIR, name), 'utf8')]));
     await pushFromAnotherClone(env.remote, { files });
     const before = await gitLog(env.remote, 'main');

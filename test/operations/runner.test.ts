@@ -4,7 +4,6 @@ import { GraphileOperationRunner } from '../../src/operations/graphile-runner.ts
 import { InProcessOperationRunner } from '../../src/operations/operation-runner.ts';
 import { SyncOperationSchema } from '../../src/operations/sync-operation.entity.ts';
 import { createOperationRunner, recoverOperations } from '../../src/operations/operation-runtime.ts';
-import { testDatabaseKind } from '../support/database.ts';
 import { createFabric } from '../support/fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createDeferred } from '../support/git-fixtures.ts';
@@ -21,7 +20,7 @@ afterAll(async () => {
 
 const logger = createLogger({ level: 'silent' });
 
-it('OPERATION_RUNNER=auto chooses graphile-worker on PostgreSQL and on PGlite alike; in-process when asked', async () => {
+it('OPERATION_RUNNER=auto chooses graphile-worker; in-process when asked', async () => {
   const options = { logger, orm: t.app.orm, databaseUrl: t.database.url, instanceId: 'choice', execute: async () => {} };
   const runner = await createOperationRunner({ ...options, config: { ...t.app.config, operationRunner: 'auto' } });
   try {
@@ -37,7 +36,6 @@ it('OPERATION_RUNNER=auto chooses graphile-worker on PostgreSQL and on PGlite al
   }
 });
 
-// On PGlite too: its socket server keeps each connection's protocol cycles together (src/db/pglite-protocol-queue.ts).
 describe('graphile-worker runner (two runners on one database = two processes)', () => {
   it('runs one operation at a time per fabric across processes, fabrics side by side, and collapses job keys', async () => {
     const events: string[] = [];

@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
  * Hostile requests, each expecting a clear error and no change: every table's row count and the
- * stored data are compared before and after. Run on PGlite and on PostgreSQL like the rest.
+ * stored data are compared before and after.
  */
 let t: TestApp;
 let fabricId: string;

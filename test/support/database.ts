@@ -1,44 +1,53 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
+import { inject } from 'vitest';
+import { startTemporaryPostgres } from '../../src/db/embedded-postgres.ts';
 
 /**
- * The database a test file runs against, chosen by TEST_DATABASE: `postgres` (the real server
- * on 127.0.0.1:5432, a fresh database per call) or `pglite` (embedded, in memory, served over
- * its socket exactly as the gateway serves it).
+ * The database a test runs against: a fresh one per call, on the run's PostgreSQL server —
+ * TEST_DATABASE_URL when set, otherwise the embedded server test/support/global-database.ts
+ * started for the run (outside vitest, in a bench script, one started for this process).
  */
-export type TestDatabaseKind = 'postgres' | 'pglite';
-
-export const testDatabaseKind: TestDatabaseKind = process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'pglite';
-
 export interface TestDatabase {
-  kind: TestDatabaseKind;
   url: string;
   drop(): Promise<void>;
 }
 
-const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+let adminUrl: Promise<string> | null = null;
+
+/** The URL of the run's server (its `postgres` database), for tests that need to administer it. */
+export function testServerUrl(): Promise<string> {
+  adminUrl ??= (async () => {
+    if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
+    try {
+      return inject('testDatabaseUrl');
+    } catch {
+      // Not under vitest (bench/): a server for this process, stopped and removed when it is done
+      // (process.exit() skips beforeExit: the server still stops, its temporary folder stays).
+      const server = await startTemporaryPostgres();
+      process.once('beforeExit', () => void server.stop());
+      return server.url;
+    }
+  })();
+  return adminUrl;
+}
 
 export async function createTestDatabase(): Promise<TestDatabase> {
-  if (testDatabaseKind === 'pglite') {
-    const embedded = await startEmbeddedPostgres({ dataDir: 'memory://' });
-    return { kind: 'pglite', url: embedded.url, drop: () => embedded.stop() };
-  }
+  const serverUrl = await testServerUrl();
   const name = `gateway_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
     await admin.query(`create database "${name}"`);
   } finally {
     await admin.end();
   }
-  const url = new URL(POSTGRES_ADMIN_URL);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
-    kind: 'postgres',
     url: url.toString(),
     async drop() {
-      const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
       try {
         await client.query(`drop database if exists "${name}" with (force)`);
@@ -48,7 +57,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
-
 /** Runs one SQL statement on its own connection (row counts for before/after assertions). */
 export async function queryDatabase<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });

@@ -37,6 +37,8 @@ export interface TestApp {
   logs(): string;
   /** SQL statements the ORM sent, in order (reset with `sql.length = 0`). */
   sql: string[];
+  /** SQL statements the ORM sent for the HTTP request sent with this `x-request-id`, in order. */
+  statementsOf(requestId: string): string[];
   stop(): Promise<void>;
 }
 
@@ -58,8 +60,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     PORT: '0',
     DATA_DIR: dataDir,
     DATABASE_URL: database.url,
-    // A PGlite test database is served like the embedded one, so it gets its single connection.
-    ...(database.kind === 'pglite' ? { DATABASE_POOL_SIZE: '1' } : {}),
     GATEWAY_SECRET_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'debug',
     // Tests poll with queries; a test about the query rate limit sets its own.
@@ -71,8 +71,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   logStream.on('data', (chunk: Buffer) => logChunks.push(chunk.toString('utf8')));
   const logger = createLogger({ level: config.logLevel, destination: logStream });
   const sql: string[] = [];
+  const byRequest = new Map<string, string[]>();
+  const onQuery = (statement: string, requestId: string | undefined) => {
+    sql.push(statement);
+    if (requestId) byRequest.set(requestId, [...(byRequest.get(requestId) ?? []), statement]);
+  };
   const openGitHost = options.openGitHost?.(gitHostOpener({ cacheDir: config.gitCacheDir, githubApiUrl: config.githubApiUrl }));
-  const app = await buildApp(config, { logger, onQuery: (statement) => sql.push(statement), migrate: options.migrate, onFirstAdminToken: false, ...(openGitHost ? { openGitHost } : {}) });
+  const app = await buildApp(config, { logger, onQuery, migrate: options.migrate, onFirstAdminToken: false, ...(openGitHost ? { openGitHost } : {}) });
   await app.start();
   const createToken = async (tokenOptions: { role: Role; name?: string; fabricIds?: string[]; expiresAt?: Date }) => {
     const created = await app.services().tokens.create(
@@ -115,6 +120,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     logs: () => logChunks.join(''),
     sql,
+    statementsOf: (requestId) => byRequest.get(requestId) ?? [],
     async stop() {
       await app.stop();
       if (!options.database) await database.drop();

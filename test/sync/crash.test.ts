@@ -6,43 +6,28 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { gitBlobOid } from '../../src/hedgehog/canonical.ts';
 import { operationFinished, startGatewayProcess, watchOperation, type GatewayProcess, type OperationUpdate } from '../support/gateway-process.ts';
-import { createTestDatabase, queryDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, queryDatabase, type TestDatabase } from '../support/database.ts';
 import { createBareRepository, gitLog, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { fileOf, vlanNamespace, yamlOf } from './support.ts';
 
 const DRAFTS = 2000;
 let dataDir: string;
-let database: TestDatabase | null = null;
+let database: TestDatabase;
 let databaseUrl: string;
-let embeddedPort = 0;
 const secretKey = randomBytes(32).toString('hex');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-crash-'));
-  if (testDatabaseKind === 'postgres') {
-    database = await createTestDatabase();
-    databaseUrl = database.url;
-  } else {
-    embeddedPort = await freePort();
-    databaseUrl = `postgresql://postgres@127.0.0.1:${embeddedPort}/postgres`;
-  }
+  database = await createTestDatabase();
+  databaseUrl = database.url;
 });
 afterAll(async () => {
-  await database?.drop();
+  await database.drop();
   await rm(dataDir, { recursive: true, force: true });
   await removeScratchDirs();
 });
@@ -50,7 +35,7 @@ afterAll(async () => {
 async function startGateway(): Promise<GatewayProcess> {
   return startGatewayProcess({
     DATA_DIR: dataDir, GATEWAY_SECRET_KEY: secretKey, HEAD_CHECK: 'false',
-    ...(database ? { DATABASE_URL: database.url } : { EMBEDDED_DB_PORT: String(embeddedPort) }),
+    DATABASE_URL: database.url,
   });
 }
 

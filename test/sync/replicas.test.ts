@@ -1,13 +1,12 @@
 /**
- * Two gateway replicas on one PostgreSQL database (PGlite serves one process, so this runs on
- * PostgreSQL only): replica A runs the operations (graphile-worker), replica B only serves a
+ * Two gateway replicas on one PostgreSQL database: replica A runs the operations (graphile-worker), replica B only serves a
  * dashboard. B's subscriber follows an operation A runs, and B's cancel stops it on A, through
  * the LISTEN/NOTIFY event bus.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GitHost } from '../../src/git/git-host.ts';
 import { cancelTopic } from '../../src/operations/cancellation.ts';
-import { createTestDatabase, queryDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, queryDatabase, type TestDatabase } from '../support/database.ts';
 import { createFabric, createRepository } from '../support/fixtures.ts';
 import { createBareRepository, createDeferred, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { gitHostHook } from '../support/git-host-hook.ts';
@@ -16,7 +15,7 @@ import { fileOf, vlanNamespace } from './support.ts';
 
 afterAll(removeScratchDirs);
 
-describe.skipIf(testDatabaseKind !== 'postgres')('two gateway replicas on one PostgreSQL database', () => {
+describe('two gateway replicas on one PostgreSQL database', () => {
   let database: TestDatabase;
   const apps: TestApp[] = [];
   afterAll(async () => {

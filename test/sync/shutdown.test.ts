@@ -8,18 +8,17 @@
  *
  * Covered: SIGINT during an ingestion, SIGTERM during a push, SIGKILL during an ingestion. Then,
  * in process: the locks start-up recovery releases (the exact state the issue found), and a
- * database restart right after a push landed (item 8; PostgreSQL only, see there).
+ * database restart right after a push landed (item 8).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { operationFinished, startGatewayProcess, watchOperation, type GatewayProcess, type OperationUpdate } from '../support/gateway-process.ts';
-import { createTestDatabase, queryDatabase, testDatabaseKind, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, queryDatabase, testServerUrl, type TestDatabase } from '../support/database.ts';
 import { branchHead, createBareRepository, createDeferred, git, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { gitHostHook, type GitHostHook } from '../support/git-host-hook.ts';
 import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
@@ -36,26 +35,17 @@ const DRAFTS = 2000;
 const BEFORE_COMMIT = ['discovery', 'validation', 'classification'];
 
 let dataDir: string;
-let database: TestDatabase | null = null;
+let database: TestDatabase;
 let databaseUrl: string;
-let embeddedPort = 0;
 let remote: string;
 let fabricId: string;
 let token = '';
 const secretKey = randomBytes(32).toString('hex');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 function startGateway(options: { detached?: boolean } = {}): Promise<GatewayProcess> {
   return startGatewayProcess({
     DATA_DIR: dataDir, GATEWAY_SECRET_KEY: secretKey, HEAD_CHECK: 'false',
-    ...(database ? { DATABASE_URL: database.url } : { EMBEDDED_DB_PORT: String(embeddedPort) }),
+    DATABASE_URL: database.url,
   }, options);
 }
 
@@ -161,16 +151,11 @@ async function insertDrafts(tag: string): Promise<void> {
 
 afterAll(removeScratchDirs);
 
-describe(`a gateway stopped during an operation (${testDatabaseKind})`, () => {
+describe('a gateway stopped during an operation', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-shutdown-'));
-    if (testDatabaseKind === 'postgres') {
-      database = await createTestDatabase();
-      databaseUrl = database.url;
-    } else {
-      embeddedPort = await freePort();
-      databaseUrl = `postgresql://postgres@127.0.0.1:${embeddedPort}/postgres`;
-    }
+    database = await createTestDatabase();
+    databaseUrl = database.url;
     remote = await createBareRepository();
     await pushFromAnotherClone(remote, { files: { 'fabric/raw/.gitkeep': '', ...fileOf(vlanNamespace('seed')) }, message: 'seed' });
     const first = await startGateway();
@@ -188,7 +173,7 @@ describe(`a gateway stopped during an operation (${testDatabaseKind})`, () => {
   }, 120_000);
 
   afterAll(async () => {
-    await database?.drop();
+    await database.drop();
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -328,9 +313,7 @@ describe('start-up recovery frees a fabric queue that a stopped gateway left loc
   }, 90_000);
 });
 
-// PGlite is the embedded database of the gateway process: it cannot restart on its own under a
-// running gateway (restarting it is restarting the gateway, the SIGKILL row above).
-describe.skipIf(testDatabaseKind === 'pglite')('a database restart right after a push landed (PostgreSQL)', () => {
+describe('a database restart right after a push landed', () => {
   let env: GatewayWithRemote;
   let hosts: GitHostHook;
   beforeEach(async () => {
@@ -344,10 +327,10 @@ describe.skipIf(testDatabaseKind === 'pglite')('a database restart right after a
     await env.stop();
   });
 
-  const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const databaseName = () => new URL(env.t.database.url).pathname.slice(1);
   /** Down: no new connection is accepted and every open one is cut, as when the server restarts. */
   async function setConnections(allowed: boolean): Promise<void> {
+    const ADMIN_URL = await testServerUrl();
     await queryDatabase(ADMIN_URL, `alter database "${databaseName()}" allow_connections ${allowed}`);
     if (!allowed) await queryDatabase(ADMIN_URL, `select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`, [databaseName()]);
   }

@@ -1,6 +1,6 @@
 /**
  * The sync end to end on both adapters (native git on a file:// bare repository, the GitHub
- * test server) and the database chosen by TEST_DATABASE: pulls, pushes, races at the remote,
+ * test server) and the run's PostgreSQL server: pulls, pushes, races at the remote,
  * conflicts and every strategy, pull requests.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,19 +1,17 @@
 /**
- * graphile-worker on the embedded PGlite (the default runner there as on PostgreSQL): a pull and a
- * push end to end, run as graphile jobs in the gateway's own embedded database. The runner is
- * asked to poll only once a minute, so the jobs run at once only because the NOTIFY of a new
- * job reaches graphile's listening connection (src/db/pglite-protocol-queue.ts routes it).
+ * graphile-worker, the default runner: a pull and a push end to end, run as graphile jobs in the
+ * gateway's own database. The runner is asked to poll only once a minute, so the jobs run at once
+ * only because the NOTIFY of a new job reaches graphile's listening connection.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GraphileOperationRunner } from '../../src/operations/graphile-runner.ts';
-import { testDatabaseKind } from '../support/database.ts';
 import { gitLog, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
 import { commitChanges, editDraft, fileOf, rows, sync, vlanNamespace } from './support.ts';
 
 afterAll(removeScratchDirs);
 
-describe.runIf(testDatabaseKind === 'pglite')('graphile-worker on the embedded database', () => {
+describe('graphile-worker woken by NOTIFY', () => {
   let env: GatewayWithRemote;
   beforeEach(async () => {
     env = await tAdapters[0]!.start({ env: { OPERATION_RUNNER: 'graphile', GRAPHILE_POLL_INTERVAL_MS: '60000', HEAD_CHECK: 'false' } });
