@@ -12,6 +12,9 @@ import { z } from 'zod';
 export const HYDRATION_MODES = ['never', 'if-not-present', 'override'] as const;
 export type HydrationMode = (typeof HYDRATION_MODES)[number];
 
+/** A wiring's hydration as hhfab counts it (`getHydration`): no, some or all addresses and ASNs set. */
+export type HydrationStatus = 'none' | 'partial' | 'full';
+
 export interface FabricConfig {
   managementSubnet: string;
   /** Control node VIP; no switch may use it. */

@@ -7,11 +7,12 @@
  * fabric objects.)
  */
 import { connectionEndpoints, connectionTypesOf } from './connection.ts';
+import type { HydrationStatus } from './fabric-config.ts';
 import type { PathSegment } from './manifests.ts';
 import type { ObjectRecord, RuleContext } from './rule-context.ts';
 import type { ConnectionObject, GatewayObject, SwitchObject } from './schemas.ts';
 
-export type HydrationStatus = 'none' | 'partial' | 'full';
+export type { HydrationStatus } from './fabric-config.ts';
 
 export interface Hydration {
   status: HydrationStatus;

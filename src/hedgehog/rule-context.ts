@@ -3,8 +3,7 @@
  * and a `report` that turns a JSON path into a positioned finding.
  */
 import type { HedgehogObject } from './canonical.ts';
-import type { FabricConfig } from './fabric-config.ts';
-import type { HydrationStatus } from './hydration.ts';
+import type { FabricConfig, HydrationStatus } from './fabric-config.ts';
 import type { FindingCode, Severity } from './findings.ts';
 import type { PathSegment, SourcePosition } from './manifests.ts';
 

@@ -174,7 +174,7 @@ process.stdout.write(`/**
  * port profiles (speeds; breakout modes with their sub-port counts), port limits.
  * Do not edit by hand; regenerate when the fabric release changes.
  */
-import type { SwitchProfileData } from './switch-profiles.ts';
+import type { SwitchProfileData } from './switch-profile-types.ts';
 
 export const BUILT_IN_SWITCH_PROFILES: readonly SwitchProfileData[] = [
 ${profiles.map((profile) => `  ${JSON.stringify(profile)},`).join('\n')}
