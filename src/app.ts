@@ -11,7 +11,7 @@ import type { ClusterConnection } from './cluster/cluster-client.ts';
 import { clusterRefreshSteps } from './cluster/cluster.service.ts';
 import { readFabricConnection } from './cluster/fabric-connection.ts';
 import { FabricWatchers } from './cluster/fabric-watchers.ts';
-import type { GatewayAddress } from './cluster/kubernetes/cluster-server.ts';
+import type { GatewayAddress } from './cluster/cluster-server.ts';
 import { createKubernetesClusterClient } from './cluster/kubernetes/kubernetes-cluster-client.ts';
 import type { Config } from './config.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.ts';

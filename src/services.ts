@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { ClusterClient, ClusterConnection } from './cluster/cluster-client.ts';
 import type { FabricWatchers } from './cluster/fabric-watchers.ts';
-import type { GatewayAddress } from './cluster/kubernetes/cluster-server.ts';
+import type { GatewayAddress } from './cluster/cluster-server.ts';
 import type { Config } from './config.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { OpenGitHost } from './git/git-host.ts';

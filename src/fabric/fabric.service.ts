@@ -1,7 +1,7 @@
 import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { serverProblem, type GatewayAddress } from '../cluster/kubernetes/cluster-server.ts';
-import { describeProblems, parseKubeconfig } from '../cluster/kubernetes/kubeconfig.ts';
+import { serverProblem, type GatewayAddress } from '../cluster/cluster-server.ts';
+import { describeProblems, parseKubeconfig } from '../cluster/kubeconfig.ts';
 import { FabricScope } from '../auth/fabric-scope.ts';
 import { DomainError, notFound, requireId } from '../errors.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';

@@ -7,8 +7,8 @@
  */
 import { KubeConfig, type Cluster } from '@kubernetes/client-node';
 import { ClusterConfigError, type ClusterConnection } from '../cluster-client.ts';
-import { serverProblem, type GatewayAddress } from './cluster-server.ts';
-import { describeProblems, parseKubeconfig } from './kubeconfig.ts';
+import { serverProblem, type GatewayAddress } from '../cluster-server.ts';
+import { describeProblems, parseKubeconfig } from '../kubeconfig.ts';
 
 export interface BuildKubeConfigOptions {
   /** Refuses servers that point back at this gateway. */

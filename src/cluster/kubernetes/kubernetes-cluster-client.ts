@@ -22,7 +22,7 @@ import {
   type WatchOptions,
   type WatchStatus,
 } from '../cluster-client.ts';
-import type { GatewayAddress } from './cluster-server.ts';
+import type { GatewayAddress } from '../cluster-server.ts';
 import { buildKubeConfig } from './kube-config.ts';
 import { toClusterRequestError } from './kube-errors.ts';
 import { abortable, runListWatch } from './list-watch.ts';

@@ -1,4 +1,4 @@
-import { displayServer } from '../../cluster/kubernetes/cluster-server.ts';
+import { displayServer } from '../../cluster/cluster-server.ts';
 import { FABRIC_STATUSES, FABRIC_SYNC_STATUSES, GITOPS_DIRECTORY_STATUSES, type Fabric } from '../../fabric/fabric.entity.ts';
 import { DomainError } from '../../errors.ts';
 import { builder } from '../builder.ts';
