@@ -51,6 +51,11 @@ import { executeOperation } from './operations/execute-operation.ts';
 import type { OperationHandlers } from './operations/operation-handler.ts';
 import type { OperationJob, OperationRunner } from './operations/operation-runner.ts';
 import { createOperationRunner, defaultInstanceId, recoverOperations, stopOperations } from './operations/operation-runtime.ts';
+import { GatewayMetrics } from './metrics/metrics.ts';
+import { countPublished } from './metrics/counted-event-bus.ts';
+import { useGraphQLMetrics } from './metrics/graphql-metrics.ts';
+import { metricSources } from './metrics/sources.ts';
+import { createMetricsRoute, METRICS_PATH } from './http/metrics-route.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -62,6 +67,8 @@ export interface AppOptions {
   onFirstAdminToken?: ((token: string) => void) | false;
   /** Opens the GitHost of a repository; default: GitHub's API or the git CLI (`gitHostOpener`). Tests wrap it. */
   openGitHost?: OpenGitHost;
+  /** The Prometheus registry the app records into (default: a new one; tests may share or read it). */
+  metrics?: GatewayMetrics;
 }
 
 export interface App {
@@ -79,6 +86,8 @@ export interface App {
   readonly operationHandlers: OperationHandlers<Services>;
   /** What the periodic head check is given (tests run one round with it). */
   readonly headCheck: HeadCheckDependencies;
+  /** What GET /metrics serves. */
+  readonly metrics: GatewayMetrics;
   /** http://host:port of the running server (after start). */
   url: string;
   start(): Promise<void>;
@@ -130,18 +139,20 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   const secretBox = new SecretBox(await resolveSecretKey({ configuredKey: config.secretKey, dataDir: config.dataDir, logger }));
   const instanceId = defaultInstanceId();
-  const eventBus = await createEventBus({ config, logger, orm, databaseUrl, instanceId });
+  const metrics = options.metrics ?? new GatewayMetrics();
+  const sharedBus = await createEventBus({ config, logger, orm, databaseUrl, instanceId });
+  const eventBus = countPublished(sharedBus, metrics.published);
 
   const operationHandlers: OperationHandlers<Services> = {};
   // The only place adapters are chosen: the GitHost of a repository is GitHub's API or the git CLI.
-  const openGitHost = options.openGitHost ?? gitHostOpener({ cacheDir: config.gitCacheDir, githubApiUrl: config.githubApiUrl });
+  const openGitHost = options.openGitHost ?? gitHostOpener({ cacheDir: config.gitCacheDir, githubApiUrl: config.githubApiUrl, github: metrics.github, cli: { onCommand: metrics.gitCommand } });
   const openGit: OpenGit = (unitOfWork, fabricId, operationId) => openFabricGit(openGitHost, unitOfWork, fabricId, operationId);
   registerGitopsOperations(operationHandlers);
   registerSyncHandlers(operationHandlers, { eventBus, config, openGit });
   // OPERATION_RUNNER: graphile-worker queues in this database (default) or this process only.
   const runner = await createOperationRunner({
     config, logger, orm, databaseUrl, instanceId,
-    execute: (operationId, runOptions) => executeOperation({ handlers: operationHandlers, openUnitOfWork: services, logger }, operationId, runOptions),
+    execute: (operationId, runOptions) => executeOperation({ handlers: operationHandlers, openUnitOfWork: services, logger, onEnded: (...ended) => metrics.operationEnded(...ended) }, operationId, runOptions),
   });
   // Large manifests are validated on worker threads so that no request holds the event loop.
   const validator = workerPoolManifestValidator({
@@ -159,11 +170,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // With migrations pending (only when started with migrate: false) the tables may not exist yet:
   // serve /readyz saying so, and touch nothing else.
   const schemaReady = options.migrate !== false || (await migrationsAreCurrent(orm));
-  if (schemaReady) await recoverOperations({ orm, eventBus, logger, runner }, instanceId);
+  if (schemaReady) await recoverOperations({ orm, eventBus: sharedBus, logger, runner }, instanceId);
   // Cluster watchers: started with the server, stopped before the ORM closes.
   // A fabric's connection is read (credentials decrypted) by the fabric domain, in a unit of work of its own.
   const clusterWatchers = new FabricWatchers({
-    orm, eventBus, logger: logger.child({ component: 'cluster' }), createClient: createClusterClient,
+    orm, eventBus, logger: logger.child({ component: 'cluster' }), createClient: createClusterClient, onRelist: metrics.relisted,
     readConnection: (fabricId) => readFabricConnection(new FabricService({ em: orm.em.fork(), secretBox }), fabricId),
   });
   dependencies.clusterWatchers = clusterWatchers;
@@ -180,6 +191,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
   });
   const authentication = createAuthentication((token) => tokens.authenticate(token), connections);
+  metrics.observe(metricSources({ orm, watchStatus: (fabricId) => clusterWatchers.status(fabricId), liveConnections: () => connections.size }));
+  const metricsRoute = createMetricsRoute({ metrics, metricsToken: config.metricsToken, authenticate: (token) => tokens.authenticate(token), logger });
   const mutationRateLimiter = new RateLimiter(config.limits.mutationsPerMinute);
   const queryRateLimiter = new RateLimiter(config.limits.queriesPerMinute);
 
@@ -193,6 +206,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Suggestions ("Did you mean …?") name parts of the schema: off together with introspection.
     maskedErrors: { maskError: createErrorMasker(logger, { suggestions: config.limits.introspection }) },
     plugins: [
+      useGraphQLMetrics(metrics),
       authentication.plugin,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
       ...(config.limits.introspection ? [] : [useDisableIntrospection(), useNoSuggestions()]),
@@ -245,6 +259,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     const path = (req.url ?? '/').split('?')[0];
     if (path === WEBHOOK_PATH) {
       void githubWebhook(req, res);
+      return;
+    }
+    if (path === METRICS_PATH) {
+      void metricsRoute(req, res);
       return;
     }
     if (path === '/healthz') {
@@ -359,6 +377,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     dependencies,
     operationHandlers,
     headCheck,
+    metrics,
     url: '',
     services,
     async start() {

@@ -81,6 +81,8 @@ export interface FabricWatchInit {
   sync: ClusterSyncState;
   /** Recomputes (and publishes) the drift of these rows, or of every row of the fabric. */
   recompute: (resourceIds: readonly string[] | 'all') => Promise<void>;
+  /** Told of every full list of a kind received (metrics). */
+  onRelist?: ((fabricId: string, kind: string) => void) | undefined;
 }
 
 /** The watchers of one fabric. */
@@ -292,6 +294,7 @@ export class FabricWatch {
   /** Agent events update the cache; events of managed kinds go to the batcher (written on the next tick). */
   #accept(event: ClusterEvent): void {
     if (this.#stopped) return;
+    if (event.type === 'synced') this.#init.onRelist?.(this.#fabricId, event.kind.kind);
     if (isAgentKind(event.kind)) {
       this.#agents.apply(event);
       if (event.type === 'synced') this.#notifySynced({ kind: 'Agent', objects: event.objects.length });

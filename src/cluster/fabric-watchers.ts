@@ -34,6 +34,8 @@ export interface FabricWatchersOptions {
   readConnection: (fabricId: string) => Promise<FabricConnection | null>;
   /** Retry delays for discovery and for the watch streams. */
   backoff?: BackoffOptions;
+  /** Told of every full list of a kind a fabric's watch receives (metrics). */
+  onRelist?: (fabricId: string, kind: string) => void;
 }
 
 export class FabricWatchers implements ClusterSyncState {
@@ -161,12 +163,12 @@ export class FabricWatchers implements ClusterSyncState {
     if (this.#closed) return false;
     const settings = await this.#options.readConnection(fabricId);
     if (!settings) return false;
-    const { orm, eventBus, logger, createClient, backoff } = this.#options;
+    const { orm, eventBus, logger, createClient, backoff, onRelist } = this.#options;
     const watch = new FabricWatch({
       fabricId,
       namespaces: settings.namespaces,
       connection: settings.connection,
-      orm, eventBus, logger, createClient, backoff,
+      orm, eventBus, logger, createClient, backoff, onRelist,
       sync: this,
       recompute: async (ids) => {
         const recomputeEm = this.#options.orm.em.fork();

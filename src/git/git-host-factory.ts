@@ -5,7 +5,7 @@
  * (`src/app.ts`) calls it; the rest of the gateway gets an `OpenGitHost`.
  */
 import { DomainError } from '../errors.ts';
-import { CliGitHost, type GitAuth } from './cli/cli-git-host.ts';
+import { CliGitHost, type CliGitHostOptions, type GitAuth } from './cli/cli-git-host.ts';
 import type { GitCredentials, GitHost, GitHostTarget, OpenGitHost } from './git-host.ts';
 import { GitHubHost, type GitHubHostOptions } from './github/github-host.ts';
 
@@ -17,6 +17,8 @@ export interface GitHostSettings {
   githubApiUrl?: string | null;
   /** Extra GitHub adapter settings (retry, timeouts, request hook). */
   github?: Partial<Omit<GitHubHostOptions, 'owner' | 'name' | 'token' | 'baseUrl'>>;
+  /** Extra git CLI adapter settings (the command hook). */
+  cli?: Pick<CliGitHostOptions, 'onCommand'>;
 }
 
 export interface GitHubCoordinates {
@@ -73,6 +75,7 @@ export function createGitHost(target: GitHostTarget, settings: GitHostSettings):
     });
   }
   return new CliGitHost({
+    ...settings.cli,
     remoteUrl: target.url,
     cacheDir: settings.cacheDir,
     auth: cliAuth(target.authType, credentials),

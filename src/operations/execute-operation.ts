@@ -20,6 +20,8 @@ export interface OperationEngine<S extends OperationUnitOfWork> {
   handlers: OperationHandlers<S>;
   openUnitOfWork: () => S;
   logger?: Logger;
+  /** Told how each operation this process ran ended, and how long it took from its claim (metrics). */
+  onEnded?: (type: string, status: string, seconds: number) => void;
 }
 
 /**
@@ -43,10 +45,12 @@ export async function executeOperation<S extends OperationUnitOfWork>(
   if (options.runner) operation.details = { ...operation.details, runner: options.runner };
   const steps = engine.handlers[operation.operationType];
   const { signal } = options;
-  await runOperation({ operations, operation, signal, logger: engine.logger }, async () => {
+  const claimed = performance.now();
+  const status = await runOperation({ operations, operation, signal, logger: engine.logger }, async () => {
     if (!steps) throw new Error(`no handler is registered for ${operation.operationType} operations`);
     return steps({ operation, signal, services, progress: (change, events) => operations.update(operation, change, events) });
   });
+  engine.onEnded?.(operation.operationType, status, (performance.now() - claimed) / 1000);
 }
 
 interface RunContext {
@@ -68,7 +72,7 @@ interface RunContext {
 export async function runOperation(
   context: RunContext,
   steps: () => Promise<Partial<SyncOperation> | void>,
-): Promise<void> {
+): Promise<NonNullable<OperationChange['status']>> {
   const { operations, operation } = context;
   await operations.update(operation, { status: 'in_progress', startedAt: new Date(), phase: 'starting' });
   let change: OperationChange;
@@ -81,6 +85,7 @@ export async function runOperation(
     ({ change, events } = failureOf(operation, error, context.signal));
   }
   await recordEnd(context, change, events);
+  return change.status ?? 'failed';
 }
 
 function failureOf(operation: SyncOperation, error: unknown, signal: AbortSignal): { change: OperationChange; events: OperationEventInput[] } {

@@ -49,6 +49,10 @@ export interface GitHubTransportOptions {
   rateLimit?: { minRemaining?: number; maxWaitMs?: number };
   /** Called before every HTTP request (retries included). */
   onRequest?: (event: GitHubRequestEvent) => void;
+  /** Called after every failed HTTP request (retried or not): an HTTP status, `graphql` or `network`. */
+  onRequestFailed?: (event: GitHubRequestEvent & { reason: string }) => void;
+  /** Called before every wait for the rate limit (pacing, or a 403/429 answer waited out). */
+  onRateLimitWait?: (ms: number) => void;
   /** How waiting is done; tests pass one that records and returns at once. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -220,9 +224,11 @@ export class GitHubTransport {
         return await attemptRequest(AbortSignal.timeout(this.#options.requestTimeoutMs ?? 30_000));
       } catch (thrown) {
         if (!isRequestFailure(thrown)) throw thrown;
+        this.#options.onRequestFailed?.({ operation: operationName, kind, attempt, reason: thrown.kind === 'http' ? String(thrown.status) : thrown.kind });
         const decision = decideRetry(thrown, attempt, this.policy, { now: Date.now(), random: Math.random });
         if (decision.action === 'retry') {
           if (options.idempotent === false && decision.mayHaveApplied) throw new MaybeApplied(this.#scrub(describe(thrown)), attempt);
+          if (decision.reason === 'rate_limited') this.#options.onRateLimitWait?.(decision.delayMs);
           await this.sleep(decision.delayMs);
           continue;
         }
@@ -255,6 +261,7 @@ export class GitHubTransport {
         retryAfterMs: waitMs,
       });
     }
+    this.#options.onRateLimitWait?.(waitMs);
     await this.sleep(waitMs);
     this.#rate = undefined;
   }

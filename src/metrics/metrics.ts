@@ -1,0 +1,197 @@
+/**
+ * The gateway's Prometheus metrics: one registry per app, built by the composition root and
+ * handed to what records (hooks and ports, never an imported global), so tests build their own.
+ * Every label value is bounded: operation types and statuses are enums, fabric ids are the
+ * fabrics that exist, kinds are the watched kinds, GitHub request names and git commands come
+ * from our own code (checked against a pattern), GraphQL operation names are capped (see
+ * `graphql-metrics.ts`). No secret is ever a label. docs/metrics.md lists every metric.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+
+/** What the metrics read when scraped (the composition root builds them from its parts). */
+export interface MetricSources {
+  /** Pending and in-progress operations per fabric. */
+  queueDepth(): Promise<{ fabricId: string; status: string; count: number }[]>;
+  /** Each fabric's stored drift roll-up, by drift status. */
+  driftCounts(): Promise<{ fabricId: string; counts: Record<string, number> }[]>;
+  /** The watch of each fabric with a cluster: its state and the state of each watched kind. */
+  watchStatuses(): Promise<{ fabricId: string; state: string; kinds: { kind: string; state: string; eventCount: number }[] }[]>;
+  /** Open WebSocket sockets and subscription streams (SSE or WebSocket) held by a token. */
+  liveConnections(): number;
+}
+
+const OPERATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+const REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** git subcommands are our own (`fetch`, `push`, `cat-file`…); anything else is named `other`. */
+const GIT_COMMAND = /^[a-z][a-z-]{0,30}$/;
+/** GitHub request names are our own (`ReadBlobs`, `rest:getTree`…). */
+const GITHUB_OPERATION = /^[A-Za-z][A-Za-z:]{0,40}$/;
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  #sources: MetricSources | undefined;
+
+  readonly operations = new Counter({
+    name: 'gateway_operations_total', help: 'Sync operations that ended, by type and final status.',
+    labelNames: ['type', 'status'] as const, registers: [this.registry],
+  });
+  readonly operationDuration = new Histogram({
+    name: 'gateway_operation_duration_seconds', help: 'Time from an operation being claimed to its end being recorded, by type and final status.',
+    labelNames: ['type', 'status'] as const, buckets: OPERATION_BUCKETS, registers: [this.registry],
+  });
+  readonly githubRequests = new Counter({
+    name: 'gateway_github_requests_total', help: 'HTTP requests to GitHub\'s API (retries included), by API and request name.',
+    labelNames: ['api', 'request'] as const, registers: [this.registry],
+  });
+  readonly githubErrors = new Counter({
+    name: 'gateway_github_request_errors_total', help: 'GitHub requests that failed (each failed try), by API and reason: an HTTP status, `graphql` or `network`.',
+    labelNames: ['api', 'reason'] as const, registers: [this.registry],
+  });
+  readonly rateLimitWaits = new Counter({
+    name: 'gateway_github_rate_limit_waits_total', help: 'Waits for GitHub\'s rate limit: pacing before a request, or a 403/429 answer waited out.',
+    registers: [this.registry],
+  });
+  readonly rateLimitWaitSeconds = new Counter({
+    name: 'gateway_github_rate_limit_wait_seconds_total', help: 'Seconds spent waiting for GitHub\'s rate limit.',
+    registers: [this.registry],
+  });
+  readonly gitCommands = new Counter({
+    name: 'gateway_git_commands_total', help: 'git commands run by the git CLI adapter, by subcommand.',
+    labelNames: ['command'] as const, registers: [this.registry],
+  });
+  readonly gitErrors = new Counter({
+    name: 'gateway_git_command_errors_total', help: 'git commands that exited with a non-zero status, by subcommand.',
+    labelNames: ['command'] as const, registers: [this.registry],
+  });
+  readonly gitDuration = new Histogram({
+    name: 'gateway_git_command_duration_seconds', help: 'Time git commands took, by subcommand.',
+    labelNames: ['command'] as const, buckets: REQUEST_BUCKETS, registers: [this.registry],
+  });
+  readonly relists = new Counter({
+    name: 'gateway_cluster_relists_total', help: 'Full lists of a kind received from a fabric\'s cluster (the first one and every relist after a watch expired).',
+    labelNames: ['fabric', 'kind'] as const, registers: [this.registry],
+  });
+  readonly eventsPublished = new Counter({
+    name: 'gateway_events_published_total', help: 'Live events published on the event bus, by topic family (`sync-operation`, `fabric`, `api-tokens`).',
+    labelNames: ['topic'] as const, registers: [this.registry],
+  });
+  readonly graphqlDuration = new Histogram({
+    name: 'gateway_graphql_request_duration_seconds', help: 'Time from parsing a GraphQL operation to its result, by operation name and type (subscriptions: until the stream is set up).',
+    labelNames: ['operation_name', 'operation_type'] as const, buckets: REQUEST_BUCKETS, registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    // Process metrics (CPU, memory, event loop lag), prefixed like ours.
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
+    const sources = () => this.#sources;
+    new Gauge({
+      name: 'gateway_operation_queue_depth', help: 'Operations waiting (pending) or running (in_progress), by fabric.',
+      labelNames: ['fabric', 'status'] as const, registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const row of (await sources()?.queueDepth()) ?? []) this.set({ fabric: row.fabricId, status: row.status }, row.count);
+      },
+    });
+    new Gauge({
+      name: 'gateway_fabric_drift_objects', help: 'Objects of a fabric by drift status (in_sync, spec_drift, desired_only, live_only, unknown), as the cluster watchers last rolled it up.',
+      labelNames: ['fabric', 'status'] as const, registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const row of (await sources()?.driftCounts()) ?? []) for (const [status, count] of Object.entries(row.counts)) this.set({ fabric: row.fabricId, status }, count);
+      },
+    });
+    new Gauge({
+      name: 'gateway_cluster_watch_state', help: 'State of each fabric\'s cluster watch (1 for the current state; kind `*` is the fabric\'s watch as a whole).',
+      labelNames: ['fabric', 'kind', 'state'] as const, registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const fabric of (await sources()?.watchStatuses()) ?? []) {
+          this.set({ fabric: fabric.fabricId, kind: '*', state: fabric.state }, 1);
+          for (const kind of fabric.kinds) this.set({ fabric: fabric.fabricId, kind: kind.kind, state: kind.state }, 1);
+        }
+      },
+    });
+    new Gauge({
+      name: 'gateway_cluster_watch_events', help: 'Watch events received per kind since the fabric\'s watch started.',
+      labelNames: ['fabric', 'kind'] as const, registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const fabric of (await sources()?.watchStatuses()) ?? []) {
+          for (const kind of fabric.kinds) this.set({ fabric: fabric.fabricId, kind: kind.kind }, kind.eventCount);
+        }
+      },
+    });
+    new Gauge({
+      name: 'gateway_live_connections', help: 'Open WebSocket connections and subscription streams (SSE or WebSocket) held by a token.',
+      registers: [this.registry],
+      collect() {
+        this.set(sources()?.liveConnections() ?? 0);
+      },
+    });
+  }
+
+  /** What the scrape-time gauges read; set once the parts they read exist. */
+  observe(sources: MetricSources): void {
+    this.#sources = sources;
+  }
+
+  /** The text a Prometheus scrape receives. */
+  scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** Hook for the operation engine: an operation ended with `status` after `seconds`. */
+  operationEnded(type: string, status: string, seconds: number): void {
+    this.operations.inc({ type, status });
+    this.operationDuration.observe({ type, status }, seconds);
+  }
+
+  /** Hooks for the GitHub transport (see GitHubTransportOptions). */
+  readonly github = {
+    onRequest: (event: { operation: string; kind: 'graphql' | 'rest' }) => {
+      this.githubRequests.inc({ api: event.kind, request: GITHUB_OPERATION.test(event.operation) ? event.operation : 'other' });
+    },
+    onRequestFailed: (event: { kind: 'graphql' | 'rest'; reason: string }) => {
+      this.githubErrors.inc({ api: event.kind, reason: /^(\d{3}|graphql|network)$/.test(event.reason) ? event.reason : 'other' });
+    },
+    onRateLimitWait: (ms: number) => {
+      this.rateLimitWaits.inc();
+      this.rateLimitWaitSeconds.inc(Math.max(0, ms) / 1000);
+    },
+  };
+
+  /** Hook for the git CLI adapter: one command ran (`args` as given to git). */
+  readonly gitCommand = (event: { args: readonly string[]; exitCode: number; durationMs: number }) => {
+    const command = gitSubcommand(event.args);
+    this.gitCommands.inc({ command });
+    if (event.exitCode !== 0) this.gitErrors.inc({ command });
+    this.gitDuration.observe({ command }, event.durationMs / 1000);
+  };
+
+  /** Hook for the cluster watchers: a full list of `kind` arrived for `fabricId`. */
+  readonly relisted = (fabricId: string, kind: string) => {
+    this.relists.inc({ fabric: fabricId, kind });
+  };
+
+  /** Hook for the event bus: one event was published on `topic`. */
+  readonly published = (topic: string) => {
+    const family = topic.split(':', 1)[0] ?? '';
+    this.eventsPublished.inc({ topic: /^[a-z-]{1,30}$/.test(family) ? family : 'other' });
+  };
+}
+
+/** The subcommand of a git argv: past `--git-dir <dir>`, `-c <setting>` and other options. */
+export function gitSubcommand(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--git-dir' || arg === '-c' || arg === '-C') {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('-')) continue;
+    return GIT_COMMAND.test(arg) ? arg : 'other';
+  }
+  return 'other';
+}
