@@ -2,6 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { FabricScope } from '../auth/fabric-scope.ts';
 import { DomainError, requireId } from '../errors.ts';
 import { topics, type EventBus } from '../events/event-bus.ts';
+import { publishFabricEvent } from '../events/fabric-events.ts';
 import { storableText } from '../hedgehog/storable-text.ts';
 import type { Page } from '../resource/resource.service.ts';
 import {
@@ -332,9 +333,6 @@ export class SyncOperationService {
   private publish(operation: SyncOperation): void {
     const update: OperationUpdate = { operationId: operation.id, fabricId: operation.fabric.id, snapshot: snapshotOf(operation) };
     this.deps.eventBus.publish(topics.syncOperation(operation.id), update);
-    this.deps.eventBus.publish(topics.fabric(operation.fabric.id), {
-      type: 'OPERATION_UPDATED', fabricId: operation.fabric.id, operationId: operation.id,
-      status: operation.status, phase: operation.phase, at: new Date().toISOString(),
-    });
+    publishFabricEvent(this.deps.eventBus, operation.fabric.id, { type: 'OPERATION_UPDATED', operationId: operation.id, status: operation.status, phase: operation.phase });
   }
 }

@@ -14,7 +14,8 @@
  * never waits on Git or on another connection while it holds its locks.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { topics } from '../events/event-bus.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { publishDesiredStateChanged, publishFabricEvent } from '../events/fabric-events.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
 import { isGitHostError, type GitHost, type TreeChange, type TreeEntry } from '../git/git-host.ts';
 import { sha256Hex, type HedgehogObject } from '../hedgehog/canonical.ts';
@@ -24,7 +25,10 @@ import { ResourceSchema, type ExternalModification, type Resource } from '../res
 import { checkCancelled } from '../operations/cancellation.ts';
 import type { SyncOperationService } from '../operations/sync-operation.service.ts';
 import type { SyncOperation } from '../operations/sync-operation.entity.ts';
-import { checkConflict, type EditableState } from './conflicts.ts';
+import { checkConflict } from './conflicts.ts';
+import {
+  clearDesired, clearDraft, draftStateOf, editableStateOf, hasAnyState, markConflict, setDesired, setDraftState, type EditableState,
+} from '../resource/resource-state.ts';
 import { changedManagedPaths, planPull, planPullFromDiff, pullPlanSize, type PullPlan } from './plan-pull.ts';
 import { RAW_PREFIX, toRepositoryPath } from '../gitops/fabric-paths.ts';
 
@@ -45,7 +49,8 @@ export interface PullContext {
   fabric: Fabric;
   host: GitHost;
   branch: string;
-  publish: (event: Record<string, unknown>) => void;
+  /** Where the pull and the push announce what they changed (events/fabric-events.ts). */
+  eventBus: EventBus;
   /**
    * Compare the whole directory with every recorded file, even when the head has not moved,
    * instead of reading the diff since the last pulled commit: repairs any difference.
@@ -178,7 +183,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
         row = em.create(ResourceSchema, { fabric: fabric.id, kind: object.kind, namespace: object.namespace, name: object.name, apiVersion: object.apiVersion } as never);
         byKey.set(key, row);
       }
-      const theirs = stateOf(object);
+      const theirs = editableStateOf(object.object);
       if (row.desiredBlobOid && row.desiredBlobOid !== file.oid && row.fileHash !== fileHash) {
         const modification: ExternalModification = {
           detectedAt: now.toISOString(), previousHash: row.fileHash ?? null, currentHash: fileHash, detectionMethod: 'pull:blob_oid', commit: head,
@@ -186,11 +191,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
         row.externalModifications = [...(row.externalModifications ?? []), modification].slice(-MAX_EXTERNAL_MODIFICATIONS);
       }
       if (row.draftAction && row.draftBaseBlobOid !== file.oid) tally(result, reconcileDraft(row, baseStates, theirs, file.oid, head, now));
-      Object.assign(row, {
-        apiVersion: object.apiVersion,
-        desiredSpec: theirs.spec, desiredLabels: theirs.labels, desiredAnnotations: theirs.annotations,
-        desiredCommit: head, managedFilePath: file.path, desiredBlobOid: file.oid, fileHash, lastFileSync: now,
-      });
+      setDesired(row, object.object, { path: file.path, blobOid: file.oid, fileHash, commit: head, at: now });
       changedIds.push(row.id);
     }
   }
@@ -199,11 +200,8 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     for (const row of byPath.get(path) ?? []) {
       if (seenKeys.has(keyOf(row))) continue;
       if (row.draftAction && row.draftBaseBlobOid !== null) tally(result, reconcileDraft(row, baseStates, null, null, head, now));
-      Object.assign(row, {
-        desiredSpec: null, desiredLabels: null, desiredAnnotations: null, desiredCommit: head,
-        managedFilePath: null, desiredBlobOid: null, fileHash: null, lastFileSync: now,
-      });
-      if (!row.draftAction && row.liveResourceVersion == null && row.liveSpec == null) em.remove(row);
+      clearDesired(row, head, now);
+      if (!hasAnyState(row)) em.remove(row);
       else changedIds.push(row.id);
     }
   }
@@ -212,7 +210,10 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   fabric.lastSyncedAt = now;
   fabric.syncStatus = 'in_sync';
   await em.flush();
-  context.publish({ type: 'DESIRED_STATE_CHANGED', commit: head, resourceIds: changedIds, created: result.filesCreated, updated: result.filesUpdated, deleted: result.filesDeleted });
+  publishFabricEvent(context.eventBus, fabric.id, {
+    type: 'DESIRED_STATE_CHANGED', commit: head, resourceIds: changedIds, created: result.filesCreated, updated: result.filesUpdated, deleted: result.filesDeleted,
+  });
+  publishDesiredStateChanged(context.eventBus, fabric.id, changedIds);
   return result;
 }
 
@@ -291,52 +292,17 @@ function reconcileDraft(row: Resource, bases: Map<string, Map<string, EditableSt
     return 'same';
   }
   if (check.outcome === 'merged') {
-    applyDraftState(row, check.merged);
+    setDraftState(row, check.merged);
     row.draftBaseBlobOid = theirsOid;
     row.conflictStatus = 'none';
     row.conflictDetails = null;
     return 'merged';
   }
-  row.conflictStatus = 'detected';
-  row.conflictDetails = {
+  markConflict(row, {
     detectedAt: now.toISOString(), commit: head, baseBlobOid: row.draftBaseBlobOid, theirsBlobOid: theirsOid,
     paths: check.paths,
-  };
-  return 'conflict';
-}
-
-export function clearDraft(row: Resource): void {
-  Object.assign(row, {
-    draftAction: null, draftApiVersion: null, draftSpec: null, draftLabels: null, draftAnnotations: null,
-    draftBaseBlobOid: null, draftedBy: null, draftedAt: null, conflictStatus: 'none', conflictDetails: null,
   });
-}
-
-export function applyDraftState(row: Resource, state: EditableState | null): void {
-  if (state === null) {
-    Object.assign(row, { draftAction: 'delete', draftApiVersion: row.apiVersion, draftSpec: null, draftLabels: null, draftAnnotations: null });
-    return;
-  }
-  Object.assign(row, { draftAction: 'upsert', draftApiVersion: state.apiVersion, draftSpec: state.spec, draftLabels: state.labels, draftAnnotations: state.annotations });
-}
-
-export function draftStateOf(row: Resource): EditableState {
-  return { apiVersion: row.draftApiVersion ?? row.apiVersion, labels: row.draftLabels ?? null, annotations: row.draftAnnotations ?? null, spec: row.draftSpec ?? {} };
-}
-
-export function desiredStateOf(row: Resource): EditableState | null {
-  if (row.desiredSpec == null) return null;
-  return { apiVersion: row.apiVersion, labels: row.desiredLabels ?? null, annotations: row.desiredAnnotations ?? null, spec: row.desiredSpec };
-}
-
-function stateOf(object: ValidatedObject): EditableState {
-  const metadata = object.object.metadata;
-  return {
-    apiVersion: object.apiVersion,
-    labels: metadata.labels && Object.keys(metadata.labels).length > 0 ? metadata.labels : null,
-    annotations: metadata.annotations && Object.keys(metadata.annotations).length > 0 ? metadata.annotations : null,
-    spec: object.object.spec ?? {},
-  };
+  return 'conflict';
 }
 
 /** Parsed objects of the given blobs, by blob oid then identity. */
@@ -347,7 +313,7 @@ export async function readBaseStates(host: GitHost, oids: readonly string[]): Pr
   const decoder = new TextDecoder();
   for (const oid of oids) {
     const validation = validateManifests({ files: [{ path: oid, text: decoder.decode(blobs.get(oid)) }] });
-    states.set(oid, new Map(validation.objects.map((object) => [keyOf(object), stateOf(object)])));
+    states.set(oid, new Map(validation.objects.map((object) => [keyOf(object), editableStateOf(object.object)])));
   }
   return states;
 }
@@ -383,6 +349,3 @@ async function loadRows(em: EntityManager, fabricId: string, paths: readonly str
   for (const identity of identities) or.push(identity);
   return em.find(ResourceSchema, { fabric: fabricId, $or: or } as never);
 }
-
-export const publishTo = (eventBus: { publish(topic: string, payload: unknown): void }, fabricId: string) => (event: Record<string, unknown>) =>
-  eventBus.publish(topics.fabric(fabricId), { ...event, fabricId, at: new Date().toISOString() });

@@ -12,12 +12,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Fabric } from '../fabric/fabric.entity.ts';
 import type { GitRepository } from '../fabric/git-repository.entity.ts';
 import type { GitHost } from '../git/git-host.ts';
+import { publishFabricEvent } from '../events/fabric-events.ts';
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
 import { toFabricPath } from '../gitops/fabric-paths.ts';
 import { planPush, type PushDraft, type PushPlan } from './plan-push.ts';
 import { checkCancelled } from '../operations/cancellation.ts';
-import { clearDraft, pullFabric, type PullContext, type PullResult } from './pull.ts';
+import { clearDesired, clearDraft, hasAnyState, setDesired } from '../resource/resource-state.ts';
+import { pullFabric, type PullContext, type PullResult } from './pull.ts';
 
 export interface PushOptions {
   repository: GitRepository;
@@ -139,7 +141,7 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
     await operations.update(operation, { phase: 'committed', progressDone: plan.writes.length, commitSha: commit.oid }, [
       { message: `committed ${commit.oid} on ${target.branch}` },
     ]);
-    context.publish({ type: 'COMMITTED', commit: commit.oid, branch: target.branch, files: plan.writes.length });
+    publishFabricEvent(context.eventBus, fabric.id, { type: 'COMMITTED', commit: commit.oid, branch: target.branch, files: plan.writes.length });
     return result;
   }
   throw new Error(
@@ -153,21 +155,13 @@ function recordLanded(em: EntityManager, fabric: Fabric, rows: readonly Resource
   const now = new Date();
   for (const write of plan.writes) {
     const row = byId.get(write.resourceId)!;
+    clearDraft(row);
     if (write.change === 'delete') {
-      clearDraft(row);
-      Object.assign(row, { desiredSpec: null, desiredLabels: null, desiredAnnotations: null, managedFilePath: null, desiredBlobOid: null, fileHash: null, desiredCommit: commitOid, lastFileSync: now });
-      if (row.liveResourceVersion == null && row.liveSpec == null) em.remove(row);
+      clearDesired(row, commitOid, now);
+      if (!hasAnyState(row)) em.remove(row);
       continue;
     }
-    const object = write.object!;
-    Object.assign(row, {
-      apiVersion: object.apiVersion,
-      desiredSpec: object.spec ?? {},
-      desiredLabels: nonEmpty(object.metadata.labels),
-      desiredAnnotations: nonEmpty(object.metadata.annotations),
-      managedFilePath: write.path, desiredBlobOid: write.blobOid, fileHash: write.fileHash, desiredCommit: commitOid, lastFileSync: now,
-    });
-    clearDraft(row);
+    setDesired(row, write.object!, { path: write.path, blobOid: write.blobOid!, fileHash: write.fileHash!, commit: commitOid, at: now });
   }
   for (const id of plan.unchanged) {
     const row = byId.get(id);
@@ -241,8 +235,4 @@ function toPushDraft(row: Resource): PushDraft {
     draft.object = { apiVersion: row.draftApiVersion ?? row.apiVersion, kind: row.kind, metadata, spec: row.draftSpec ?? {} };
   }
   return draft;
-}
-
-function nonEmpty(map: Record<string, string> | undefined): Record<string, string> | null {
-  return map && Object.keys(map).length > 0 ? map : null;
 }
