@@ -14,6 +14,7 @@ import type { OperationSteps } from '../operations/operation-handler.ts';
 import type { SyncOperation } from '../operations/sync-operation.entity.ts';
 import type { SyncOperationService } from '../operations/sync-operation.service.ts';
 import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
+import { resourceIdsOf } from '../resource/resource.repository.ts';
 import type { Actor } from '../resource/resource.service.ts';
 import { editableStateOf, setDraft } from '../resource/resource-state.ts';
 import type { ClusterClient, ClusterConnection, ConnectionTestResult } from './cluster-client.ts';
@@ -151,8 +152,7 @@ export function clusterRefreshSteps(watchers: FabricWatchers): OperationSteps<{ 
       ]);
     }, signal);
     await progress({ phase: 'drift' }, [{ message: 'recomputing drift' }]);
-    const ids = await services.em.execute<{ id: string }[]>('select id from resource where fabric_id = ?', [fabricId]);
-    const changed = await watchers.recomputeDrift(services.em, ids.map((row) => row.id));
+    const changed = await watchers.recomputeDrift(services.em, await resourceIdsOf(services.em, fabricId));
     const missing = watchers.status(fabricId).missingKinds;
     await progress({ phase: 'done', details: { ...operation.details, kinds: result.kinds, objects: result.objects, driftChanged: changed.length, missingKinds: missing } }, [
       { message: `${result.objects} objects in ${result.kinds} kinds${missing.length ? `; not served: ${missing.join(', ')}` : ''}` },

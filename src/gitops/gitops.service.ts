@@ -20,6 +20,7 @@ import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import { validateManifests } from '../hedgehog/validate.ts';
 import { parse as parseYaml } from 'yaml';
 import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
+import { desiredObjects, rowsOfKinds } from '../resource/resource.repository.ts';
 import { setDesired } from '../resource/resource-state.ts';
 import { checkCancelled, OperationCancelledError } from '../operations/cancellation.ts';
 import type { SyncEvent, SyncOperation } from '../operations/sync-operation.entity.ts';
@@ -230,7 +231,7 @@ export class GitopsService {
         const archiveLog = entries.find((entry) => entry.path === ARCHIVE_LOG_PATH);
         const texts = await this.readTexts(opened, archiveLog ? [...discovery.files, archiveLog] : discovery.files);
         const rawFiles = discovery.files.map((entry) => ({ path: entry.path, text: texts.get(entry.path) ?? '' }));
-        const existing = await this.currentObjects(fabric.id);
+        const existing = await desiredObjects(this.deps.em, fabric.id);
         let validation = validateManifests({ files: rawFiles, existing, fabricConfig: fabric.validationSettings as never });
         checkCancelled(progress.signal);
 
@@ -354,33 +355,13 @@ export class GitopsService {
     return new Map(entries.map((entry) => [entry.path, decoder.decode(blobs.get(entry.oid))]));
   }
 
-  /** The fabric's desired objects, for validating raw input together with them. */
-  private async currentObjects(fabricId: string): Promise<HedgehogObject[]> {
-    const rows = await this.deps.em.find(
-      ResourceSchema,
-      { fabric: fabricId, desiredSpec: { $ne: null } },
-      { fields: ['apiVersion', 'kind', 'namespace', 'name', 'desiredSpec', 'desiredLabels', 'desiredAnnotations'], disableIdentityMap: true },
-    );
-    return rows.map((row) => ({
-      apiVersion: row.apiVersion,
-      kind: row.kind,
-      metadata: {
-        name: row.name,
-        namespace: row.namespace,
-        ...(row.desiredLabels ? { labels: row.desiredLabels } : {}),
-        ...(row.desiredAnnotations ? { annotations: row.desiredAnnotations } : {}),
-      },
-      spec: row.desiredSpec,
-    }));
-  }
-
   /** Desired state, file path, blob oid and hash of every ingested object, in one transaction. */
   private async upsertDesiredState(fabricId: string, plan: IngestionPlan, commit: string): Promise<void> {
     if (plan.objects.length === 0) return;
     const now = new Date();
     await this.deps.em.transactional(async (em) => {
       const kinds = [...new Set(plan.objects.map((planned) => planned.object.kind))];
-      const rows = await em.find(ResourceSchema, { fabric: fabricId, kind: { $in: kinds } });
+      const rows = await rowsOfKinds(em, fabricId, kinds);
       const byIdentity = new Map(rows.map((row) => [`${row.kind}|${row.namespace}|${row.name}`, row]));
       for (const { object, managedPath } of plan.objects) {
         const row: Resource =

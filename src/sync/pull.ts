@@ -18,10 +18,11 @@ import type { EventBus } from '../events/event-bus.ts';
 import { publishDesiredStateChanged, publishFabricEvent } from '../events/fabric-events.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
 import { isGitHostError, type GitHost, type TreeChange, type TreeEntry } from '../git/git-host.ts';
-import { sha256Hex, type HedgehogObject } from '../hedgehog/canonical.ts';
+import { sha256Hex } from '../hedgehog/canonical.ts';
 import type { FabricConfig } from '../hedgehog/fabric-config.ts';
 import { validateManifests, type ValidatedObject } from '../hedgehog/validate.ts';
 import { ResourceSchema, type ExternalModification, type Resource } from '../resource/resource.entity.ts';
+import { desiredObjects, rowsByPathOrIdentity, storedBlobOids } from '../resource/resource.repository.ts';
 import { checkCancelled } from '../operations/cancellation.ts';
 import type { SyncOperationService } from '../operations/sync-operation.service.ts';
 import type { SyncOperation } from '../operations/sync-operation.entity.ts';
@@ -38,8 +39,6 @@ const KEEPS_PREVIOUS_STATE = new Set(['YAML_SYNTAX', 'YAML_LIMIT', 'TEXT_UNSTORA
 const MAX_EXTERNAL_MODIFICATIONS = 20;
 /** Per-file progress is flushed in batches of this many files. */
 const PROGRESS_BATCH = 200;
-/** Stored blob oids are asked for by path up to this many paths; a larger change reads them all. */
-const STORED_PATHS_BY_NAME = 500;
 
 export interface PullContext {
   em: EntityManager;
@@ -112,7 +111,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   const touched = new Set([...changedFiles.map((file) => file.path), ...plan.deleted.map((file) => file.path)]);
   const validation = validateManifests({
     files: changedFiles.map((file) => ({ path: file.path, text: decoder.decode(blobs.get(file.oid)) })),
-    existing: changedFiles.length > 0 ? await desiredObjectsOutside(em, fabric.id, touched) : [],
+    existing: changedFiles.length > 0 ? await desiredObjects(em, fabric.id, touched) : [],
     fabricConfig: fabric.validationSettings as Partial<FabricConfig>,
   });
   const objectsByFile = new Map<string, ValidatedObject[]>();
@@ -127,7 +126,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   // The rows this change touches: by file path, and by identity of every object read.
   const touchedPaths = [...changedFiles.map((file) => file.path), ...plan.deleted.map((file) => file.path)];
   const identities = validation.objects.map((object) => ({ kind: object.kind, namespace: object.namespace, name: object.name }));
-  const rows = await loadRows(em, fabric.id, touchedPaths, identities);
+  const rows = await rowsByPathOrIdentity(em, fabric.id, touchedPaths, identities);
   const byKey = new Map(rows.map((row) => [keyOf(row), row]));
   const byPath = new Map<string, Resource[]>();
   for (const row of rows) {
@@ -258,22 +257,6 @@ async function listCompletely(host: GitHost, head: string, directory: string): P
   }
 }
 
-/**
- * Recorded blob oid per managed file path (the first row wins for a multi-object file), for the
- * given paths, or for the whole fabric when `paths` is null or long. Plain rows, no entities.
- */
-async function storedBlobOids(em: EntityManager, fabricId: string, paths: readonly string[] | null): Promise<Map<string, string>> {
-  const storedFiles = new Map<string, string>();
-  if (paths !== null && paths.length === 0) return storedFiles;
-  const byName = paths !== null && paths.length <= STORED_PATHS_BY_NAME;
-  const rows = await em.getConnection().execute<{ managed_file_path: string; desired_blob_oid: string }[]>(
-    `select managed_file_path, desired_blob_oid from resource where fabric_id = ? and ${byName ? `managed_file_path in (${paths.map(() => '?').join(', ')})` : 'managed_file_path is not null'} and desired_blob_oid is not null`,
-    byName ? [fabricId, ...paths] : [fabricId],
-  );
-  for (const row of rows) if (!storedFiles.has(row.managed_file_path)) storedFiles.set(row.managed_file_path, row.desired_blob_oid);
-  return storedFiles;
-}
-
 function tally(result: PullResult, outcome: 'same' | 'merged' | 'conflict'): void {
   if (outcome === 'conflict') result.conflicts += 1;
   if (outcome === 'merged') result.merged += 1;
@@ -316,36 +299,4 @@ export async function readBaseStates(host: GitHost, oids: readonly string[]): Pr
     states.set(oid, new Map(validation.objects.map((object) => [keyOf(object), editableStateOf(object.object)])));
   }
   return states;
-}
-
-/** The fabric's desired objects, except those recorded in `paths` (their files changed or went). */
-async function desiredObjectsOutside(em: EntityManager, fabricId: string, paths: ReadonlySet<string>): Promise<HedgehogObject[]> {
-  const rows = await em.find(
-    ResourceSchema,
-    { fabric: fabricId, desiredSpec: { $ne: null } },
-    { fields: ['apiVersion', 'kind', 'namespace', 'name', 'desiredSpec', 'desiredLabels', 'desiredAnnotations', 'managedFilePath'], disableIdentityMap: true },
-  );
-  return rows
-    .filter((row) => row.managedFilePath === null || row.managedFilePath === undefined || !paths.has(row.managedFilePath))
-    .map((row) => ({
-      apiVersion: row.apiVersion,
-      kind: row.kind,
-      metadata: {
-        name: row.name,
-        namespace: row.namespace,
-        ...(row.desiredLabels ? { labels: row.desiredLabels } : {}),
-        ...(row.desiredAnnotations ? { annotations: row.desiredAnnotations } : {}),
-      },
-      spec: row.desiredSpec,
-    }));
-}
-
-async function loadRows(em: EntityManager, fabricId: string, paths: readonly string[], identities: readonly Identity[]): Promise<Resource[]> {
-  if (paths.length === 0 && identities.length === 0) return [];
-  // A large change (a first pull) reads the fabric once instead of building a huge condition.
-  if (paths.length + identities.length > 500) return em.find(ResourceSchema, { fabric: fabricId });
-  const or: object[] = [];
-  if (paths.length > 0) or.push({ managedFilePath: { $in: [...paths] } });
-  for (const identity of identities) or.push(identity);
-  return em.find(ResourceSchema, { fabric: fabricId, $or: or } as never);
 }

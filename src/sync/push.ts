@@ -14,7 +14,8 @@ import type { GitRepository } from '../fabric/git-repository.entity.ts';
 import type { GitHost } from '../git/git-host.ts';
 import { publishFabricEvent } from '../events/fabric-events.ts';
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
-import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
+import type { Resource } from '../resource/resource.entity.ts';
+import { desiredFiles, pendingDrafts } from '../resource/resource.repository.ts';
 import { toFabricPath } from '../gitops/fabric-paths.ts';
 import { planPush, type PushDraft, type PushPlan } from './plan-push.ts';
 import { checkCancelled } from '../operations/cancellation.ts';
@@ -68,7 +69,7 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
     // kept us from recording) is merged into the drafts before anything is written.
     result.pulls.push(await pullFabric(context));
     checkCancelled(context.signal);
-    const drafts = await em.find(ResourceSchema, { fabric: fabric.id, draftAction: { $ne: null } }, { orderBy: { kind: 'asc', name: 'asc' } });
+    const drafts = await pendingDrafts(em, fabric.id);
     const ready = drafts.filter((row) => row.conflictStatus !== 'detected' && row.conflictStatus !== 'resolving');
     result.conflicted = drafts.length - ready.length;
 
@@ -209,18 +210,6 @@ async function preparePushBranch(host: GitHost, branch: string, defaultBranch: s
     if (path !== null) files.set(path, entry.oid);
   }
   return { headOid, files };
-}
-
-async function desiredFiles(em: EntityManager, fabricId: string) {
-  const rows = await em.getConnection().execute<{ managed_file_path: string; desired_blob_oid: string; objects: string }[]>(
-    `select managed_file_path, min(desired_blob_oid) as desired_blob_oid, count(*)::text as objects
-       from resource where fabric_id = ? and managed_file_path is not null and desired_blob_oid is not null group by managed_file_path`,
-    [fabricId],
-  );
-  return {
-    files: new Map(rows.map((row) => [row.managed_file_path, row.desired_blob_oid])),
-    objectsPerFile: new Map(rows.map((row) => [row.managed_file_path, Number(row.objects)])),
-  };
 }
 
 function toPushDraft(row: Resource): PushDraft {
