@@ -5,7 +5,8 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError, requireId } from '../errors.ts';
-import { topics, type EventBus } from '../events/event-bus.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { publishFabricEvent } from '../events/fabric-events.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
 import type { FabricService } from '../fabric/fabric.service.ts';
 import { canonicalize } from '../hedgehog/canonical.ts';
@@ -13,7 +14,9 @@ import type { OperationSteps } from '../operations/operation-handler.ts';
 import type { SyncOperation } from '../operations/sync-operation.entity.ts';
 import type { SyncOperationService } from '../operations/sync-operation.service.ts';
 import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
-import type { Actor, FabricEvent } from '../resource/resource.service.ts';
+import { resourceIdsOf } from '../resource/resource.repository.ts';
+import type { Actor } from '../resource/resource.service.ts';
+import { editableStateOf, setDraft } from '../resource/resource-state.ts';
 import type { ClusterClient, ClusterConnection, ConnectionTestResult } from './cluster-client.ts';
 import { connectionOf } from './fabric-connection.ts';
 import type { FabricClusterStatus } from './fabric-watch.ts';
@@ -116,18 +119,14 @@ export class ClusterService {
         },
         spec: resource.liveSpec ?? {},
       });
-      Object.assign(resource, {
-        draftAction: 'upsert', draftApiVersion: resource.apiVersion, draftSpec: clean.spec ?? {},
-        draftLabels: clean.metadata.labels ?? null, draftAnnotations: clean.metadata.annotations ?? null,
-        draftBaseBlobOid: null, draftedBy: actor.name, draftedAt: now,
-      });
+      // Live-only: no desired version, so the draft has no base.
+      setDraft(resource, editableStateOf(clean), actor.name, now);
     }
     await this.deps.em.flush();
     for (const resource of resources) {
-      this.deps.eventBus.publish(topics.fabric(fabricId), {
-        type: 'DRAFT_CHANGED', fabricId, resourceId: resource.id, kind: resource.kind, name: resource.name,
-        action: 'upsert', actor: actor.name, adopted: true, at: now.toISOString(),
-      } satisfies FabricEvent);
+      publishFabricEvent(this.deps.eventBus, fabricId, {
+        type: 'DRAFT_CHANGED', resourceId: resource.id, kind: resource.kind, name: resource.name, action: 'upsert', actor: actor.name, adopted: true,
+      });
     }
     return unique.map((id) => found.get(id) as Resource);
   }
@@ -153,8 +152,7 @@ export function clusterRefreshSteps(watchers: FabricWatchers): OperationSteps<{ 
       ]);
     }, signal);
     await progress({ phase: 'drift' }, [{ message: 'recomputing drift' }]);
-    const ids = await services.em.execute<{ id: string }[]>('select id from resource where fabric_id = ?', [fabricId]);
-    const changed = await watchers.recomputeDrift(services.em, ids.map((row) => row.id));
+    const changed = await watchers.recomputeDrift(services.em, await resourceIdsOf(services.em, fabricId));
     const missing = watchers.status(fabricId).missingKinds;
     await progress({ phase: 'done', details: { ...operation.details, kinds: result.kinds, objects: result.objects, driftChanged: changed.length, missingKinds: missing } }, [
       { message: `${result.objects} objects in ${result.kinds} kinds${missing.length ? `; not served: ${missing.join(', ')}` : ''}` },

@@ -1,15 +1,16 @@
 /**
  * Keeps one fabric's drift true on the Git side and its roll-up fresh:
- * - Git-side changes arrive as fabric events (a pull publishes DESIRED_STATE_CHANGED with the rows
- *   it changed, an ingestion GITOPS_INGESTED): their drift is recomputed here, so the drift stays
- *   true without the sync code knowing about clusters. Bursts collapse into one recompute.
+ * - Git-side changes arrive on the fabric's internal topic (a pull announces the rows whose desired
+ *   state it changed, an ingestion the whole fabric; see events/fabric-events.ts), from any
+ *   replica: their drift is recomputed here, so the drift stays true without the sync code
+ *   knowing about clusters. Bursts collapse into one recompute.
  * - The fabric roll-up is a grouped count over all its rows: under a stream of live writes it runs
  *   at most every `rollupIntervalMs` (right away when idle), not once per write.
  * What a recompute and a roll-up do (store, publish) is handed in.
  */
 import { topics, type EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logger.ts';
-import type { FabricEvent } from '../resource/resource.service.ts';
+import type { InternalFabricEvent } from '../events/fabric-events.ts';
 
 export interface DriftFollowerOptions {
   fabricId: string;
@@ -37,14 +38,13 @@ export class DriftFollower {
     this.#options = options;
   }
 
-  /** Subscribes to the fabric's events (until the signal aborts). */
+  /** Subscribes to the fabric's internal events (until the signal aborts). */
   start(): void {
     const { eventBus, fabricId, signal } = this.#options;
-    const events = eventBus.subscribe<FabricEvent>(topics.fabric(fabricId), { signal });
+    const events = eventBus.subscribe<InternalFabricEvent>(topics.fabricInternal(fabricId), { signal });
     void (async () => {
       for await (const event of events) {
-        if (event.type === 'DESIRED_STATE_CHANGED' && Array.isArray(event['resourceIds'])) this.#desiredChanged(event['resourceIds'].map(String));
-        else if (event.type === 'DESIRED_STATE_CHANGED' || event.type === 'GITOPS_INGESTED') this.#desiredChanged('all');
+        if (event.type === 'DESIRED_STATE_CHANGED') this.#desiredChanged(event.resourceIds === 'all' ? 'all' : [...event.resourceIds]);
       }
     })();
   }

@@ -22,7 +22,8 @@ import {
   type WatchHandle,
   type WatchState,
 } from './cluster-client.ts';
-import { EVENT_ITEM_LIMIT, publish, publishDriftChanged, publishDriftSummary } from './cluster-events.ts';
+import { EVENT_ITEM_LIMIT, publishDriftChanged, publishDriftSummary } from './cluster-events.ts';
+import { publishFabricEvent } from '../events/fabric-events.ts';
 import { DriftFollower } from './drift-follower.ts';
 import { LiveBatcher, type LiveBatch } from './live-batcher.ts';
 import { applyLiveChanges, forgetLiveKinds, storeDriftRollup, type ClusterSyncState } from './live-state-store.ts';
@@ -242,7 +243,7 @@ export class FabricWatch {
     this.#state = 'error';
     this.#error = error;
     this.#init.logger.warn({ fabricId: this.#fabricId, error }, 'cluster watch cannot start');
-    publish(this.#init.eventBus, this.#fabricId, { type: 'WATCH_STATUS_CHANGED', state: 'error', error });
+    publishFabricEvent(this.#init.eventBus, this.#fabricId, { type: 'WATCH_STATUS_CHANGED', state: 'error', error });
   }
 
   async #discoverAndWatch(): Promise<void> {
@@ -269,7 +270,7 @@ export class FabricWatch {
         this.#init.logger.warn({ fabricId: this.#fabricId, err: error }, 'could not clear live state of missing kinds'),
       );
     }
-    publish(this.#init.eventBus, this.#fabricId, {
+    publishFabricEvent(this.#init.eventBus, this.#fabricId, {
       type: 'WATCH_STATUS_CHANGED', state: 'watching', servedKinds: this.#served.map((k) => k.kind), missingKinds: this.#missing.map((k) => k.kind),
     });
     this.#handle = this.#client.watch(this.#served, {
@@ -284,7 +285,7 @@ export class FabricWatch {
           this.#relists.delete(kind.kind);
           void this.#forgetKind(kind.kind);
         }
-        publish(this.#init.eventBus, this.#fabricId, {
+        publishFabricEvent(this.#init.eventBus, this.#fabricId, {
           type: 'WATCH_STATUS_CHANGED', kind: kind.kind, state: status.state, ...(status.lastError ? { lastError: status.lastError } : {}),
         });
       },
@@ -299,7 +300,7 @@ export class FabricWatch {
       this.#agents.apply(event);
       if (event.type === 'synced') this.#notifySynced({ kind: 'Agent', objects: event.objects.length });
       // Health is computed when read (it ages with the heartbeat); subscribers learn that it moved.
-      publish(this.#init.eventBus, this.#fabricId, {
+      publishFabricEvent(this.#init.eventBus, this.#fabricId, {
         type: 'SWITCH_HEALTH_CHANGED',
         ...(event.type === 'synced' ? { count: event.objects.length } : { namespace: event.object.metadata.namespace ?? 'default', name: event.object.metadata.name }),
       });
@@ -317,7 +318,7 @@ export class FabricWatch {
     if (this.#stopped) return;
     try {
       await forgetLiveKinds(this.#init.orm.em.fork(), this.#fabricId, [kind]);
-      publish(this.#init.eventBus, this.#fabricId, { type: 'LIVE_CHANGED', kind, cleared: true, count: 0, resources: [] });
+      publishFabricEvent(this.#init.eventBus, this.#fabricId, { type: 'LIVE_CHANGED', kind, cleared: true, count: 0, resources: [] });
       this.#follower.scheduleRollup();
     } catch (error) {
       this.#init.logger.error({ fabricId: this.#fabricId, kind, err: error }, 'could not clear live state of a kind no longer served');
@@ -329,7 +330,7 @@ export class FabricWatch {
     const { orm, eventBus } = this.#init;
     const summary = await applyLiveChanges(orm.em.fork(), this.#fabricId, batch, this.#init.sync);
     if (summary.live.length > 0) {
-      publish(eventBus, this.#fabricId, {
+      publishFabricEvent(eventBus, this.#fabricId, {
         type: 'LIVE_CHANGED', count: summary.live.length, removed: summary.removed,
         resources: summary.live.slice(0, EVENT_ITEM_LIMIT),
       });

@@ -12,6 +12,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 import type { FabricChangeNotice } from '../fabric/fabric.service.ts';
 import type { Logger } from '../logger.ts';
+import { fabricIdsOf, resourceIdsOf } from '../resource/resource.repository.ts';
 import type { BackoffOptions, ClusterClient, ClusterConnection, ClusterObject } from './cluster-client.ts';
 import { publishDriftChanged, publishDriftSummary } from './cluster-events.ts';
 import type { FabricConnection } from './fabric-connection.ts';
@@ -128,11 +129,7 @@ export class FabricWatchers implements ClusterSyncState {
     const changed = await recomputeDrift(em, resourceIds, this);
     const byFabric = new Map<string, LiveChangeSummary['drift']>();
     if (changed.length === 0) return changed;
-    const rows = await em.execute<{ id: string; fabric_id: string }[]>(
-      `select id, fabric_id from resource where id in (select (jsonb_array_elements_text(?::jsonb))::uuid)`,
-      [JSON.stringify(changed.map((c) => c.resourceId))],
-    );
-    const fabricOf = new Map(rows.map((row) => [row.id, row.fabric_id]));
+    const fabricOf = await fabricIdsOf(em, changed.map((c) => c.resourceId));
     for (const change of changed) {
       const fabricId = fabricOf.get(change.resourceId);
       if (fabricId) byFabric.set(fabricId, [...(byFabric.get(fabricId) ?? []), change]);
@@ -172,9 +169,7 @@ export class FabricWatchers implements ClusterSyncState {
       sync: this,
       recompute: async (ids) => {
         const recomputeEm = this.#options.orm.em.fork();
-        const all = ids === 'all'
-          ? (await recomputeEm.execute<{ id: string }[]>('select id from resource where fabric_id = ?', [fabricId])).map((row) => row.id)
-          : ids;
+        const all = ids === 'all' ? await resourceIdsOf(recomputeEm, fabricId) : ids;
         await this.recomputeDrift(recomputeEm, all);
       },
     });

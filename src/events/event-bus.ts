@@ -17,6 +17,8 @@ export interface EventBus {
 export const topics = {
   syncOperation: (operationId: string) => `sync-operation:${operationId}`,
   fabric: (fabricId: string) => `fabric:${fabricId}`,
+  /** What the gateway's own modules follow about a fabric (see events/fabric-events.ts); no client subscribes. */
+  fabricInternal: (fabricId: string) => `fabric-internal:${fabricId}`,
   /** `{ tokenId }` of a token just revoked: open connections that use it are closed. */
   apiTokens: 'api-tokens',
 };

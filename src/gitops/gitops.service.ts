@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config.ts';
 import { DomainError } from '../errors.ts';
-import { topics, type EventBus } from '../events/event-bus.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { publishDesiredStateChanged, publishFabricEvent } from '../events/fabric-events.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
 import type { GitRepository } from '../fabric/git-repository.entity.ts';
 import { openFabricGit, openRepositoryGit, requireFabricRepository, type FabricGitDependencies, type RepositoryGit } from '../fabric/fabric-git.ts';
@@ -19,7 +20,8 @@ import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import { validateManifests } from '../hedgehog/validate.ts';
 import { parse as parseYaml } from 'yaml';
 import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
-import type { FabricEvent } from '../resource/resource.service.ts';
+import { desiredObjects, rowsOfKinds } from '../resource/resource.repository.ts';
+import { setDesired } from '../resource/resource-state.ts';
 import { checkCancelled, OperationCancelledError } from '../operations/cancellation.ts';
 import type { SyncEvent, SyncOperation } from '../operations/sync-operation.entity.ts';
 import type { SyncOperationService } from '../operations/sync-operation.service.ts';
@@ -170,7 +172,7 @@ export class GitopsService {
           { phase: 'done', progressDone: additions.length, filesCreated: additions.length, commitSha: result.oid },
           additions.map((file) => ({ message: 'created', path: opened.prefix + file.path })),
         );
-        this.publish(fabric.id, { type: 'GITOPS_DIRECTORY_INITIALIZED', commit: result.oid, operationId: progress.operationId });
+        publishFabricEvent(this.deps.eventBus, fabric.id, { type: 'GITOPS_DIRECTORY_INITIALIZED', commit: result.oid, operationId: progress.operationId });
         return { filesCreated: additions.length, commitSha: result.oid };
       }
     } catch (error) {
@@ -229,7 +231,7 @@ export class GitopsService {
         const archiveLog = entries.find((entry) => entry.path === ARCHIVE_LOG_PATH);
         const texts = await this.readTexts(opened, archiveLog ? [...discovery.files, archiveLog] : discovery.files);
         const rawFiles = discovery.files.map((entry) => ({ path: entry.path, text: texts.get(entry.path) ?? '' }));
-        const existing = await this.currentObjects(fabric.id);
+        const existing = await desiredObjects(this.deps.em, fabric.id);
         let validation = validateManifests({ files: rawFiles, existing, fabricConfig: fabric.validationSettings as never });
         checkCancelled(progress.signal);
 
@@ -314,7 +316,8 @@ export class GitopsService {
           { details: { stages: counters, sourceCommit: head, conflicts: plan.conflicts }, progressDone: discovery.files.length },
           [...skippedEvents, ...stageEvents(plan, opened.prefix, result.oid)],
         );
-        this.publish(fabric.id, { type: 'GITOPS_INGESTED', commit: result.oid, operationId: progress.operationId, created: counters.processing.created, updated: counters.processing.updated });
+        publishFabricEvent(this.deps.eventBus, fabric.id, { type: 'GITOPS_INGESTED', commit: result.oid, operationId: progress.operationId, created: counters.processing.created, updated: counters.processing.updated });
+        publishDesiredStateChanged(this.deps.eventBus, fabric.id, 'all');
         return {
           filesProcessed: counters.discovery.rawFiles,
           filesCreated: counters.processing.created + counters.processing.unmanagedFiles * 2,
@@ -352,48 +355,19 @@ export class GitopsService {
     return new Map(entries.map((entry) => [entry.path, decoder.decode(blobs.get(entry.oid))]));
   }
 
-  /** The fabric's desired objects, for validating raw input together with them. */
-  private async currentObjects(fabricId: string): Promise<HedgehogObject[]> {
-    const rows = await this.deps.em.find(
-      ResourceSchema,
-      { fabric: fabricId, desiredSpec: { $ne: null } },
-      { fields: ['apiVersion', 'kind', 'namespace', 'name', 'desiredSpec', 'desiredLabels', 'desiredAnnotations'], disableIdentityMap: true },
-    );
-    return rows.map((row) => ({
-      apiVersion: row.apiVersion,
-      kind: row.kind,
-      metadata: {
-        name: row.name,
-        namespace: row.namespace,
-        ...(row.desiredLabels ? { labels: row.desiredLabels } : {}),
-        ...(row.desiredAnnotations ? { annotations: row.desiredAnnotations } : {}),
-      },
-      spec: row.desiredSpec,
-    }));
-  }
-
   /** Desired state, file path, blob oid and hash of every ingested object, in one transaction. */
   private async upsertDesiredState(fabricId: string, plan: IngestionPlan, commit: string): Promise<void> {
     if (plan.objects.length === 0) return;
     const now = new Date();
     await this.deps.em.transactional(async (em) => {
       const kinds = [...new Set(plan.objects.map((planned) => planned.object.kind))];
-      const rows = await em.find(ResourceSchema, { fabric: fabricId, kind: { $in: kinds } });
+      const rows = await rowsOfKinds(em, fabricId, kinds);
       const byIdentity = new Map(rows.map((row) => [`${row.kind}|${row.namespace}|${row.name}`, row]));
       for (const { object, managedPath } of plan.objects) {
-        const canonical = object.object;
         const row: Resource =
           byIdentity.get(`${object.kind}|${object.namespace}|${object.name}`) ??
           em.create(ResourceSchema, { fabric: fabricId, kind: object.kind, namespace: object.namespace, name: object.name, apiVersion: object.apiVersion } as never);
-        row.apiVersion = object.apiVersion;
-        row.desiredSpec = canonical.spec ?? {};
-        row.desiredLabels = canonical.metadata.labels ?? null;
-        row.desiredAnnotations = canonical.metadata.annotations ?? null;
-        row.desiredCommit = commit;
-        row.managedFilePath = managedPath;
-        row.desiredBlobOid = object.gitBlobOid;
-        row.fileHash = object.sha256;
-        row.lastFileSync = now;
+        setDesired(row, object.object, { path: managedPath, blobOid: object.gitBlobOid, fileHash: object.sha256, commit, at: now });
       }
     });
   }
@@ -410,10 +384,6 @@ export class GitopsService {
     await this.recordDirectoryState(fabric, 'error', message);
     if (error instanceof DomainError) throw error;
     throw new Error(message);
-  }
-
-  private publish(fabricId: string, event: Omit<FabricEvent, 'fabricId' | 'at'>): void {
-    this.deps.eventBus.publish(topics.fabric(fabricId), { ...event, fabricId, at: new Date().toISOString() } as FabricEvent);
   }
 }
 

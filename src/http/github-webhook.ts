@@ -15,12 +15,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 import type { GitRepository } from '../fabric/git-repository.entity.ts';
 import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
 import { isRelevantPush, verifyWebhookSignature, type PushEventSummary } from '../sync/webhook.ts';
+import { recordDelivery } from './webhook-delivery.repository.ts';
 
 export const WEBHOOK_PATH = '/webhooks/github';
 const MAX_BODY_BYTES = 25 * 1024 * 1024; // GitHub caps payloads at 25 MB
@@ -83,7 +83,8 @@ export function createGitHubWebhookHandler(deps: WebhookDependencies) {
       }
     }
     if (!repository) return { status: 401, body: { error: 'signature missing or not valid for any repository with a webhook secret' } };
-    if (!(await recordDelivery(services.em, { body, delivery, event }))) {
+    const digest = createHash('sha256').update(body).digest('hex');
+    if (!(await recordDelivery(services.em, { digest, delivery, event }, DELIVERY_DAYS))) {
       return { status: 202, body: { status: 'ignored', reason: 'delivery already seen' } };
     }
     if (event === 'ping') return { status: 202, body: { status: 'pong' } };
@@ -126,21 +127,4 @@ export function createGitHubWebhookHandler(deps: WebhookDependencies) {
       if (!res.headersSent) reply({ status: 500, body: { error: 'internal error' } });
     }
   };
-}
-
-/**
- * Records a delivery by its body's digest and its id; false when either was recorded before. One
- * statement, so two replicas receiving the same delivery at once record it once.
- */
-async function recordDelivery(em: EntityManager, input: { body: Buffer; delivery: string; event: string }): Promise<boolean> {
-  const digest = createHash('sha256').update(input.body).digest('hex');
-  const connection = em.getConnection();
-  const inserted = await connection.execute<{ digest: string }[]>(
-    `insert into webhook_delivery (digest, delivery_id, event) values (?, ?, ?) on conflict do nothing returning digest`,
-    [digest, input.delivery === '' ? null : input.delivery, input.event],
-  );
-  if (Math.random() < 0.01) {
-    await connection.execute(`delete from webhook_delivery where received_at < now() - make_interval(days => ?)`, [DELIVERY_DAYS]);
-  }
-  return inserted.length > 0;
 }

@@ -2,6 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { FabricScope } from '../auth/fabric-scope.ts';
 import { DomainError, requireId } from '../errors.ts';
 import { topics, type EventBus } from '../events/event-bus.ts';
+import { publishFabricEvent } from '../events/fabric-events.ts';
 import { storableText } from '../hedgehog/storable-text.ts';
 import type { Page } from '../resource/resource.service.ts';
 import {
@@ -13,6 +14,7 @@ import {
   type SyncOperation,
 } from './sync-operation.entity.ts';
 import { cancelTopic } from './cancellation.ts';
+import { cancelRequested, lockJobKey, recordCancelRequest } from './operation.repository.ts';
 import type { OperationJob } from './operation-runner.ts';
 
 /** What a step may change on an operation. */
@@ -197,7 +199,7 @@ export class SyncOperationService {
    */
   async createUnlessQueued(input: NewOperation & { jobKey: string }): Promise<{ operation: SyncOperation; created: boolean }> {
     const { id, created } = await this.deps.em.transactional(async (em) => {
-      await em.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`sync-operation-job:${input.jobKey}`], 'all', em.getTransactionContext());
+      await lockJobKey(em, input.jobKey);
       const queued = await em.findOne(SyncOperationSchema, {
         fabric: input.fabricId, status: 'pending', operationType: input.type, details: { jobKey: input.jobKey },
       } as never);
@@ -298,22 +300,16 @@ export class SyncOperationService {
    * it writes to `details` meanwhile (a JSON merge in SQL). False when it is no longer running.
    */
   async requestCancel(operation: SyncOperation, actor: string): Promise<boolean> {
-    const applied = await this.deps.em.getConnection().execute(
-      `update sync_operation set details = details || jsonb_build_object('cancelRequestedBy', ?::text), updated_at = now() where id = ? and status = 'in_progress'`,
-      [actor, operation.id], 'run',
-    );
+    const applied = await recordCancelRequest(this.deps.em, operation.id, actor);
     await this.deps.em.refresh(operation);
-    if (Number((applied as { affectedRows?: number }).affectedRows ?? 0) === 0) return false;
+    if (!applied) return false;
     await this.update(operation, {}, [{ level: 'warning', message: `cancel requested by ${actor}` }]);
     return true;
   }
 
   /** True when a cancel of the operation was recorded (read from the database: another replica may have written it). */
-  async cancelRequested(operationId: string): Promise<boolean> {
-    const rows = await this.deps.em.getConnection().execute<{ requested: string | null }[]>(
-      `select details->>'cancelRequestedBy' as requested from sync_operation where id = ?`, [operationId],
-    );
-    return Boolean(rows[0]?.requested);
+  cancelRequested(operationId: string): Promise<boolean> {
+    return cancelRequested(this.deps.em, operationId);
   }
 
   /** Events of many operations in one statement (the GraphQL layer batches per request). */
@@ -332,9 +328,6 @@ export class SyncOperationService {
   private publish(operation: SyncOperation): void {
     const update: OperationUpdate = { operationId: operation.id, fabricId: operation.fabric.id, snapshot: snapshotOf(operation) };
     this.deps.eventBus.publish(topics.syncOperation(operation.id), update);
-    this.deps.eventBus.publish(topics.fabric(operation.fabric.id), {
-      type: 'OPERATION_UPDATED', fabricId: operation.fabric.id, operationId: operation.id,
-      status: operation.status, phase: operation.phase, at: new Date().toISOString(),
-    });
+    publishFabricEvent(this.deps.eventBus, operation.fabric.id, { type: 'OPERATION_UPDATED', operationId: operation.id, status: operation.status, phase: operation.phase });
   }
 }

@@ -1,7 +1,8 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { FabricScope } from '../auth/fabric-scope.ts';
 import { DomainError, notFound } from '../errors.ts';
-import { topics, type EventBus } from '../events/event-bus.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { publishFabricEvent } from '../events/fabric-events.ts';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 import type { FabricConfig } from '../hedgehog/fabric-config.ts';
 import type { ValidatedObject } from '../hedgehog/validate.ts';
@@ -9,6 +10,7 @@ import { checkManifestShape, parseSingleManifest, type ManifestObject } from './
 import type { BoundedValidationResult, ManifestValidator } from '../manifest-validator/manifest-validator.ts';
 import { effectiveObjects, requireOneValidObject } from './manifest-validation.ts';
 import { ResourceSchema, type Resource } from './resource.entity.ts';
+import { clearDraft, editableStateOf, hasDesiredOrLive, setDraft } from './resource-state.ts';
 
 export interface ResourceFilter {
   fabricId: string;
@@ -31,16 +33,6 @@ export type ManifestInput = { yaml: string; object?: undefined } | { object: unk
 
 export interface Actor {
   name: string;
-}
-
-/** What `fabricEvents` subscribers receive; `type` says which fields come with it. */
-export interface FabricEvent {
-  type: string;
-  fabricId: string;
-  at: string;
-  resourceId?: string;
-  operationId?: string;
-  [key: string]: unknown;
 }
 
 export class ResourceService {
@@ -120,37 +112,27 @@ export class ResourceService {
    */
   async deleteDraft(id: string, actor: Actor): Promise<Resource | null> {
     const resource = await this.get(id);
-    if (resource.desiredSpec == null && resource.liveSpec == null && resource.liveResourceVersion == null) {
+    if (!hasDesiredOrLive(resource)) {
       await this.deps.em.remove(resource).flush();
       this.publishDraftChange(resource, 'discard', actor);
       return null;
     }
-    resource.draftAction = 'delete';
-    resource.draftApiVersion = resource.apiVersion;
-    resource.draftSpec = null;
-    resource.draftLabels = null;
-    resource.draftAnnotations = null;
-    resource.draftBaseBlobOid = resource.desiredBlobOid;
-    resource.draftedBy = actor.name;
-    resource.draftedAt = new Date();
+    setDraft(resource, null, actor.name, new Date());
     await this.deps.em.flush();
     this.publishDraftChange(resource, 'delete', actor);
     return resource;
   }
 
-  /** Drops a pending draft; the row goes when no other state remains. */
+  /** Drops a pending draft (and a conflict about it); the row goes when no other state remains. */
   async discardDraft(id: string, actor: Actor): Promise<Resource | null> {
     const resource = await this.get(id);
     if (resource.draftAction == null) throw new DomainError('INVALID_INPUT', 'The resource has no draft to discard');
-    if (resource.desiredSpec == null && resource.liveResourceVersion == null) {
+    if (!hasDesiredOrLive(resource)) {
       await this.deps.em.remove(resource).flush();
       this.publishDraftChange(resource, 'discard', actor);
       return null;
     }
-    Object.assign(resource, {
-      draftAction: null, draftApiVersion: null, draftSpec: null, draftLabels: null, draftAnnotations: null,
-      draftBaseBlobOid: null, draftedBy: null, draftedAt: null,
-    });
+    clearDraft(resource);
     await this.deps.em.flush();
     this.publishDraftChange(resource, 'discard', actor);
     return resource;
@@ -195,23 +177,13 @@ export class ResourceService {
   }
 
   private applyDraft(resource: Resource, manifest: ManifestObject, actor: Actor): void {
-    resource.draftAction = 'upsert';
-    resource.draftApiVersion = manifest.apiVersion;
-    resource.draftSpec = manifest.spec ?? {};
-    resource.draftLabels = manifest.metadata.labels ?? null;
-    resource.draftAnnotations = manifest.metadata.annotations ?? null;
-    resource.draftBaseBlobOid = resource.desiredBlobOid ?? null;
-    resource.draftedBy = actor.name;
-    resource.draftedAt = new Date();
+    setDraft(resource, editableStateOf(manifest), actor.name, new Date());
   }
 
   private publishDraftChange(resource: Resource, action: 'upsert' | 'delete' | 'discard', actor: Actor): void {
-    const fabricId = resource.fabric.id;
-    const event: FabricEvent = {
-      type: 'DRAFT_CHANGED', fabricId, resourceId: resource.id, kind: resource.kind, name: resource.name,
-      action, actor: actor.name, at: new Date().toISOString(),
-    };
-    this.deps.eventBus.publish(topics.fabric(fabricId), event);
+    publishFabricEvent(this.deps.eventBus, resource.fabric.id, {
+      type: 'DRAFT_CHANGED', resourceId: resource.id, kind: resource.kind, name: resource.name, action, actor: actor.name,
+    });
   }
 
   private async requireFabric(fabricId: string): Promise<void> {

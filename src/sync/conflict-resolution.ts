@@ -7,7 +7,7 @@
  */
 import type { Resource } from '../resource/resource.entity.ts';
 import type { ManifestObject } from '../resource/manifest-input.ts';
-import { applyDraftState, clearDraft } from './pull.ts';
+import { clearDraft, editableStateOf, setDraft } from '../resource/resource-state.ts';
 
 export const RESOLUTION_STRATEGIES = ['GUI_WINS', 'GIT_WINS', 'MERGE', 'MANUAL'] as const;
 export type ResolutionStrategy = (typeof RESOLUTION_STRATEGIES)[number];
@@ -28,14 +28,7 @@ export function applyResolution(row: Resource, input: { strategy: ResolutionStra
       row.conflictDetails = details;
       return 'draft kept and rebased on the Git version; pushing it';
     case 'MERGE': {
-      const manifest = input.merged as ManifestObject;
-      applyDraftState(row, {
-        apiVersion: manifest.apiVersion,
-        labels: manifest.metadata.labels ?? null,
-        annotations: manifest.metadata.annotations ?? null,
-        spec: manifest.spec ?? {},
-      });
-      Object.assign(row, { draftBaseBlobOid: row.desiredBlobOid ?? null, draftedBy: input.actor, draftedAt: new Date() });
+      setDraft(row, editableStateOf(input.merged as ManifestObject), input.actor, new Date());
       row.conflictStatus = 'resolved';
       row.conflictDetails = details;
       return 'merged manifest stored as the draft, rebased on the Git version';

@@ -5,13 +5,7 @@
  */
 import { mergeThreeWay } from '../diff/three-way-merge.ts';
 import { formatPath } from '../diff/json-path.ts';
-
-export interface EditableState {
-  apiVersion: string;
-  labels: Record<string, string> | null;
-  annotations: Record<string, string> | null;
-  spec: unknown;
-}
+import type { EditableState } from '../resource/resource-state.ts';
 
 export interface ConflictPath {
   path: string;

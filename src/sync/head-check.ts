@@ -6,6 +6,7 @@
  */
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 import type { Logger } from '../logger.ts';
+import { autoCommitState } from '../resource/resource.repository.ts';
 import type { Services } from '../services.ts';
 import type { FabricGit, OpenGit } from './git-access.ts';
 
@@ -66,19 +67,14 @@ export async function checkAutoCommitsOnce(deps: Pick<HeadCheckDependencies, 'op
   const fabrics = await services.em.find(FabricSchema, { autoCommitEnabled: true, gitRepository: { $ne: null } }, { orderBy: { name: 'asc' } });
   const queued: string[] = [];
   for (const fabric of fabrics) {
-    const [row] = await services.em.getConnection().execute<{ drafts: number; last_draft: Date | null; last_attempt: Date | null }[]>(
-      `select count(*)::int as drafts, max(drafted_at) as last_draft,
-              (select max(created_at) from sync_operation where fabric_id = ? and initiated_by = 'auto-commit') as last_attempt
-         from resource where fabric_id = ? and draft_action is not null and conflict_status not in ('detected', 'resolving')`,
-      [fabric.id, fabric.id],
-    );
-    if (!row || row.drafts === 0 || !row.last_draft) continue;
-    const lastDraft = new Date(row.last_draft).getTime();
+    const state = await autoCommitState(services.em, fabric.id);
+    if (state.drafts === 0 || !state.lastDraft) continue;
+    const lastDraft = state.lastDraft.getTime();
     if (now - lastDraft < fabric.autoCommitQuietSeconds * 1000) continue;
-    if (row.last_attempt && new Date(row.last_attempt).getTime() >= lastDraft) continue;
+    if (state.lastAttempt && state.lastAttempt.getTime() >= lastDraft) continue;
     const operation = await services.operations.launch({
       fabricId: fabric.id, type: 'push', trigger: 'schedule', initiatedBy: 'auto-commit', jobKey: `auto-commit:${fabric.id}`,
-      details: { message: `Auto-commit of ${row.drafts} draft(s) of ${fabric.name} after ${fabric.autoCommitQuietSeconds} s without edits` },
+      details: { message: `Auto-commit of ${state.drafts} draft(s) of ${fabric.name} after ${fabric.autoCommitQuietSeconds} s without edits` },
     });
     queued.push(operation.id);
   }

@@ -14,17 +14,22 @@
  * never waits on Git or on another connection while it holds its locks.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { topics } from '../events/event-bus.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { publishDesiredStateChanged, publishFabricEvent } from '../events/fabric-events.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
 import { isGitHostError, type GitHost, type TreeChange, type TreeEntry } from '../git/git-host.ts';
-import { sha256Hex, type HedgehogObject } from '../hedgehog/canonical.ts';
+import { sha256Hex } from '../hedgehog/canonical.ts';
 import type { FabricConfig } from '../hedgehog/fabric-config.ts';
 import { validateManifests, type ValidatedObject } from '../hedgehog/validate.ts';
 import { ResourceSchema, type ExternalModification, type Resource } from '../resource/resource.entity.ts';
+import { desiredObjects, rowsByPathOrIdentity, storedBlobOids } from '../resource/resource.repository.ts';
 import { checkCancelled } from '../operations/cancellation.ts';
 import type { SyncOperationService } from '../operations/sync-operation.service.ts';
 import type { SyncOperation } from '../operations/sync-operation.entity.ts';
-import { checkConflict, type EditableState } from './conflicts.ts';
+import { checkConflict } from './conflicts.ts';
+import {
+  clearDesired, clearDraft, draftStateOf, editableStateOf, hasAnyState, markConflict, setDesired, setDraftState, type EditableState,
+} from '../resource/resource-state.ts';
 import { changedManagedPaths, planPull, planPullFromDiff, pullPlanSize, type PullPlan } from './plan-pull.ts';
 import { RAW_PREFIX, toRepositoryPath } from '../gitops/fabric-paths.ts';
 
@@ -34,8 +39,6 @@ const KEEPS_PREVIOUS_STATE = new Set(['YAML_SYNTAX', 'YAML_LIMIT', 'TEXT_UNSTORA
 const MAX_EXTERNAL_MODIFICATIONS = 20;
 /** Per-file progress is flushed in batches of this many files. */
 const PROGRESS_BATCH = 200;
-/** Stored blob oids are asked for by path up to this many paths; a larger change reads them all. */
-const STORED_PATHS_BY_NAME = 500;
 
 export interface PullContext {
   em: EntityManager;
@@ -45,7 +48,8 @@ export interface PullContext {
   fabric: Fabric;
   host: GitHost;
   branch: string;
-  publish: (event: Record<string, unknown>) => void;
+  /** Where the pull and the push announce what they changed (events/fabric-events.ts). */
+  eventBus: EventBus;
   /**
    * Compare the whole directory with every recorded file, even when the head has not moved,
    * instead of reading the diff since the last pulled commit: repairs any difference.
@@ -107,7 +111,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   const touched = new Set([...changedFiles.map((file) => file.path), ...plan.deleted.map((file) => file.path)]);
   const validation = validateManifests({
     files: changedFiles.map((file) => ({ path: file.path, text: decoder.decode(blobs.get(file.oid)) })),
-    existing: changedFiles.length > 0 ? await desiredObjectsOutside(em, fabric.id, touched) : [],
+    existing: changedFiles.length > 0 ? await desiredObjects(em, fabric.id, touched) : [],
     fabricConfig: fabric.validationSettings as Partial<FabricConfig>,
   });
   const objectsByFile = new Map<string, ValidatedObject[]>();
@@ -122,7 +126,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   // The rows this change touches: by file path, and by identity of every object read.
   const touchedPaths = [...changedFiles.map((file) => file.path), ...plan.deleted.map((file) => file.path)];
   const identities = validation.objects.map((object) => ({ kind: object.kind, namespace: object.namespace, name: object.name }));
-  const rows = await loadRows(em, fabric.id, touchedPaths, identities);
+  const rows = await rowsByPathOrIdentity(em, fabric.id, touchedPaths, identities);
   const byKey = new Map(rows.map((row) => [keyOf(row), row]));
   const byPath = new Map<string, Resource[]>();
   for (const row of rows) {
@@ -178,7 +182,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
         row = em.create(ResourceSchema, { fabric: fabric.id, kind: object.kind, namespace: object.namespace, name: object.name, apiVersion: object.apiVersion } as never);
         byKey.set(key, row);
       }
-      const theirs = stateOf(object);
+      const theirs = editableStateOf(object.object);
       if (row.desiredBlobOid && row.desiredBlobOid !== file.oid && row.fileHash !== fileHash) {
         const modification: ExternalModification = {
           detectedAt: now.toISOString(), previousHash: row.fileHash ?? null, currentHash: fileHash, detectionMethod: 'pull:blob_oid', commit: head,
@@ -186,11 +190,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
         row.externalModifications = [...(row.externalModifications ?? []), modification].slice(-MAX_EXTERNAL_MODIFICATIONS);
       }
       if (row.draftAction && row.draftBaseBlobOid !== file.oid) tally(result, reconcileDraft(row, baseStates, theirs, file.oid, head, now));
-      Object.assign(row, {
-        apiVersion: object.apiVersion,
-        desiredSpec: theirs.spec, desiredLabels: theirs.labels, desiredAnnotations: theirs.annotations,
-        desiredCommit: head, managedFilePath: file.path, desiredBlobOid: file.oid, fileHash, lastFileSync: now,
-      });
+      setDesired(row, object.object, { path: file.path, blobOid: file.oid, fileHash, commit: head, at: now });
       changedIds.push(row.id);
     }
   }
@@ -199,11 +199,8 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     for (const row of byPath.get(path) ?? []) {
       if (seenKeys.has(keyOf(row))) continue;
       if (row.draftAction && row.draftBaseBlobOid !== null) tally(result, reconcileDraft(row, baseStates, null, null, head, now));
-      Object.assign(row, {
-        desiredSpec: null, desiredLabels: null, desiredAnnotations: null, desiredCommit: head,
-        managedFilePath: null, desiredBlobOid: null, fileHash: null, lastFileSync: now,
-      });
-      if (!row.draftAction && row.liveResourceVersion == null && row.liveSpec == null) em.remove(row);
+      clearDesired(row, head, now);
+      if (!hasAnyState(row)) em.remove(row);
       else changedIds.push(row.id);
     }
   }
@@ -212,7 +209,10 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   fabric.lastSyncedAt = now;
   fabric.syncStatus = 'in_sync';
   await em.flush();
-  context.publish({ type: 'DESIRED_STATE_CHANGED', commit: head, resourceIds: changedIds, created: result.filesCreated, updated: result.filesUpdated, deleted: result.filesDeleted });
+  publishFabricEvent(context.eventBus, fabric.id, {
+    type: 'DESIRED_STATE_CHANGED', commit: head, resourceIds: changedIds, created: result.filesCreated, updated: result.filesUpdated, deleted: result.filesDeleted,
+  });
+  publishDesiredStateChanged(context.eventBus, fabric.id, changedIds);
   return result;
 }
 
@@ -257,22 +257,6 @@ async function listCompletely(host: GitHost, head: string, directory: string): P
   }
 }
 
-/**
- * Recorded blob oid per managed file path (the first row wins for a multi-object file), for the
- * given paths, or for the whole fabric when `paths` is null or long. Plain rows, no entities.
- */
-async function storedBlobOids(em: EntityManager, fabricId: string, paths: readonly string[] | null): Promise<Map<string, string>> {
-  const storedFiles = new Map<string, string>();
-  if (paths !== null && paths.length === 0) return storedFiles;
-  const byName = paths !== null && paths.length <= STORED_PATHS_BY_NAME;
-  const rows = await em.getConnection().execute<{ managed_file_path: string; desired_blob_oid: string }[]>(
-    `select managed_file_path, desired_blob_oid from resource where fabric_id = ? and ${byName ? `managed_file_path in (${paths.map(() => '?').join(', ')})` : 'managed_file_path is not null'} and desired_blob_oid is not null`,
-    byName ? [fabricId, ...paths] : [fabricId],
-  );
-  for (const row of rows) if (!storedFiles.has(row.managed_file_path)) storedFiles.set(row.managed_file_path, row.desired_blob_oid);
-  return storedFiles;
-}
-
 function tally(result: PullResult, outcome: 'same' | 'merged' | 'conflict'): void {
   if (outcome === 'conflict') result.conflicts += 1;
   if (outcome === 'merged') result.merged += 1;
@@ -291,52 +275,17 @@ function reconcileDraft(row: Resource, bases: Map<string, Map<string, EditableSt
     return 'same';
   }
   if (check.outcome === 'merged') {
-    applyDraftState(row, check.merged);
+    setDraftState(row, check.merged);
     row.draftBaseBlobOid = theirsOid;
     row.conflictStatus = 'none';
     row.conflictDetails = null;
     return 'merged';
   }
-  row.conflictStatus = 'detected';
-  row.conflictDetails = {
+  markConflict(row, {
     detectedAt: now.toISOString(), commit: head, baseBlobOid: row.draftBaseBlobOid, theirsBlobOid: theirsOid,
     paths: check.paths,
-  };
-  return 'conflict';
-}
-
-export function clearDraft(row: Resource): void {
-  Object.assign(row, {
-    draftAction: null, draftApiVersion: null, draftSpec: null, draftLabels: null, draftAnnotations: null,
-    draftBaseBlobOid: null, draftedBy: null, draftedAt: null, conflictStatus: 'none', conflictDetails: null,
   });
-}
-
-export function applyDraftState(row: Resource, state: EditableState | null): void {
-  if (state === null) {
-    Object.assign(row, { draftAction: 'delete', draftApiVersion: row.apiVersion, draftSpec: null, draftLabels: null, draftAnnotations: null });
-    return;
-  }
-  Object.assign(row, { draftAction: 'upsert', draftApiVersion: state.apiVersion, draftSpec: state.spec, draftLabels: state.labels, draftAnnotations: state.annotations });
-}
-
-export function draftStateOf(row: Resource): EditableState {
-  return { apiVersion: row.draftApiVersion ?? row.apiVersion, labels: row.draftLabels ?? null, annotations: row.draftAnnotations ?? null, spec: row.draftSpec ?? {} };
-}
-
-export function desiredStateOf(row: Resource): EditableState | null {
-  if (row.desiredSpec == null) return null;
-  return { apiVersion: row.apiVersion, labels: row.desiredLabels ?? null, annotations: row.desiredAnnotations ?? null, spec: row.desiredSpec };
-}
-
-function stateOf(object: ValidatedObject): EditableState {
-  const metadata = object.object.metadata;
-  return {
-    apiVersion: object.apiVersion,
-    labels: metadata.labels && Object.keys(metadata.labels).length > 0 ? metadata.labels : null,
-    annotations: metadata.annotations && Object.keys(metadata.annotations).length > 0 ? metadata.annotations : null,
-    spec: object.object.spec ?? {},
-  };
+  return 'conflict';
 }
 
 /** Parsed objects of the given blobs, by blob oid then identity. */
@@ -347,42 +296,7 @@ export async function readBaseStates(host: GitHost, oids: readonly string[]): Pr
   const decoder = new TextDecoder();
   for (const oid of oids) {
     const validation = validateManifests({ files: [{ path: oid, text: decoder.decode(blobs.get(oid)) }] });
-    states.set(oid, new Map(validation.objects.map((object) => [keyOf(object), stateOf(object)])));
+    states.set(oid, new Map(validation.objects.map((object) => [keyOf(object), editableStateOf(object.object)])));
   }
   return states;
 }
-
-/** The fabric's desired objects, except those recorded in `paths` (their files changed or went). */
-async function desiredObjectsOutside(em: EntityManager, fabricId: string, paths: ReadonlySet<string>): Promise<HedgehogObject[]> {
-  const rows = await em.find(
-    ResourceSchema,
-    { fabric: fabricId, desiredSpec: { $ne: null } },
-    { fields: ['apiVersion', 'kind', 'namespace', 'name', 'desiredSpec', 'desiredLabels', 'desiredAnnotations', 'managedFilePath'], disableIdentityMap: true },
-  );
-  return rows
-    .filter((row) => row.managedFilePath === null || row.managedFilePath === undefined || !paths.has(row.managedFilePath))
-    .map((row) => ({
-      apiVersion: row.apiVersion,
-      kind: row.kind,
-      metadata: {
-        name: row.name,
-        namespace: row.namespace,
-        ...(row.desiredLabels ? { labels: row.desiredLabels } : {}),
-        ...(row.desiredAnnotations ? { annotations: row.desiredAnnotations } : {}),
-      },
-      spec: row.desiredSpec,
-    }));
-}
-
-async function loadRows(em: EntityManager, fabricId: string, paths: readonly string[], identities: readonly Identity[]): Promise<Resource[]> {
-  if (paths.length === 0 && identities.length === 0) return [];
-  // A large change (a first pull) reads the fabric once instead of building a huge condition.
-  if (paths.length + identities.length > 500) return em.find(ResourceSchema, { fabric: fabricId });
-  const or: object[] = [];
-  if (paths.length > 0) or.push({ managedFilePath: { $in: [...paths] } });
-  for (const identity of identities) or.push(identity);
-  return em.find(ResourceSchema, { fabric: fabricId, $or: or } as never);
-}
-
-export const publishTo = (eventBus: { publish(topic: string, payload: unknown): void }, fabricId: string) => (event: Record<string, unknown>) =>
-  eventBus.publish(topics.fabric(fabricId), { ...event, fabricId, at: new Date().toISOString() });

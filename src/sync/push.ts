@@ -12,12 +12,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Fabric } from '../fabric/fabric.entity.ts';
 import type { GitRepository } from '../fabric/git-repository.entity.ts';
 import type { GitHost } from '../git/git-host.ts';
+import { publishFabricEvent } from '../events/fabric-events.ts';
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
-import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
+import type { Resource } from '../resource/resource.entity.ts';
+import { desiredFiles, pendingDrafts } from '../resource/resource.repository.ts';
 import { toFabricPath } from '../gitops/fabric-paths.ts';
 import { planPush, type PushDraft, type PushPlan } from './plan-push.ts';
 import { checkCancelled } from '../operations/cancellation.ts';
-import { clearDraft, pullFabric, type PullContext, type PullResult } from './pull.ts';
+import { clearDesired, clearDraft, hasAnyState, setDesired } from '../resource/resource-state.ts';
+import { pullFabric, type PullContext, type PullResult } from './pull.ts';
 
 export interface PushOptions {
   repository: GitRepository;
@@ -66,7 +69,7 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
     // kept us from recording) is merged into the drafts before anything is written.
     result.pulls.push(await pullFabric(context));
     checkCancelled(context.signal);
-    const drafts = await em.find(ResourceSchema, { fabric: fabric.id, draftAction: { $ne: null } }, { orderBy: { kind: 'asc', name: 'asc' } });
+    const drafts = await pendingDrafts(em, fabric.id);
     const ready = drafts.filter((row) => row.conflictStatus !== 'detected' && row.conflictStatus !== 'resolving');
     result.conflicted = drafts.length - ready.length;
 
@@ -139,7 +142,7 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
     await operations.update(operation, { phase: 'committed', progressDone: plan.writes.length, commitSha: commit.oid }, [
       { message: `committed ${commit.oid} on ${target.branch}` },
     ]);
-    context.publish({ type: 'COMMITTED', commit: commit.oid, branch: target.branch, files: plan.writes.length });
+    publishFabricEvent(context.eventBus, fabric.id, { type: 'COMMITTED', commit: commit.oid, branch: target.branch, files: plan.writes.length });
     return result;
   }
   throw new Error(
@@ -153,21 +156,13 @@ function recordLanded(em: EntityManager, fabric: Fabric, rows: readonly Resource
   const now = new Date();
   for (const write of plan.writes) {
     const row = byId.get(write.resourceId)!;
+    clearDraft(row);
     if (write.change === 'delete') {
-      clearDraft(row);
-      Object.assign(row, { desiredSpec: null, desiredLabels: null, desiredAnnotations: null, managedFilePath: null, desiredBlobOid: null, fileHash: null, desiredCommit: commitOid, lastFileSync: now });
-      if (row.liveResourceVersion == null && row.liveSpec == null) em.remove(row);
+      clearDesired(row, commitOid, now);
+      if (!hasAnyState(row)) em.remove(row);
       continue;
     }
-    const object = write.object!;
-    Object.assign(row, {
-      apiVersion: object.apiVersion,
-      desiredSpec: object.spec ?? {},
-      desiredLabels: nonEmpty(object.metadata.labels),
-      desiredAnnotations: nonEmpty(object.metadata.annotations),
-      managedFilePath: write.path, desiredBlobOid: write.blobOid, fileHash: write.fileHash, desiredCommit: commitOid, lastFileSync: now,
-    });
-    clearDraft(row);
+    setDesired(row, write.object!, { path: write.path, blobOid: write.blobOid!, fileHash: write.fileHash!, commit: commitOid, at: now });
   }
   for (const id of plan.unchanged) {
     const row = byId.get(id);
@@ -217,18 +212,6 @@ async function preparePushBranch(host: GitHost, branch: string, defaultBranch: s
   return { headOid, files };
 }
 
-async function desiredFiles(em: EntityManager, fabricId: string) {
-  const rows = await em.getConnection().execute<{ managed_file_path: string; desired_blob_oid: string; objects: string }[]>(
-    `select managed_file_path, min(desired_blob_oid) as desired_blob_oid, count(*)::text as objects
-       from resource where fabric_id = ? and managed_file_path is not null and desired_blob_oid is not null group by managed_file_path`,
-    [fabricId],
-  );
-  return {
-    files: new Map(rows.map((row) => [row.managed_file_path, row.desired_blob_oid])),
-    objectsPerFile: new Map(rows.map((row) => [row.managed_file_path, Number(row.objects)])),
-  };
-}
-
 function toPushDraft(row: Resource): PushDraft {
   const draft: PushDraft = {
     resourceId: row.id, kind: row.kind, namespace: row.namespace, name: row.name,
@@ -241,8 +224,4 @@ function toPushDraft(row: Resource): PushDraft {
     draft.object = { apiVersion: row.draftApiVersion ?? row.apiVersion, kind: row.kind, metadata, spec: row.draftSpec ?? {} };
   }
   return draft;
-}
-
-function nonEmpty(map: Record<string, string> | undefined): Record<string, string> | null {
-  return map && Object.keys(map).length > 0 ? map : null;
 }

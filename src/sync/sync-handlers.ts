@@ -13,7 +13,8 @@ import type { OperationContext, OperationHandlers } from '../operations/operatio
 import type { SyncOperation } from '../operations/sync-operation.entity.ts';
 import type { Services } from '../services.ts';
 import type { FabricGit, OpenGit } from './git-access.ts';
-import { publishTo, pullFabric, type PullContext, type PullResult } from './pull.ts';
+import { publishFabricEvent } from '../events/fabric-events.ts';
+import { pullFabric, type PullContext, type PullResult } from './pull.ts';
 import { pushFabric } from './push.ts';
 import { applyResolution, type ResolutionStrategy } from './conflict-resolution.ts';
 import { isYamlFile } from '../gitops/fabric-paths.ts';
@@ -43,7 +44,7 @@ export function registerSyncHandlers(handlers: OperationHandlers<Services>, deps
     const outcome = applyResolution(resource, { strategy, merged, actor: context.operation.initiatedBy });
     await context.services.em.flush();
     await context.progress({ phase: 'resolved' }, [{ message: outcome, path: `${resource.kind}/${resource.name}` }]);
-    publishTo(deps.eventBus, resource.fabric.id)({ type: 'CONFLICT_RESOLVED', resourceId, strategy });
+    publishFabricEvent(deps.eventBus, resource.fabric.id, { type: 'CONFLICT_RESOLVED', resourceId, strategy });
     // GUI_WINS means "push mine": the push runs in this same operation, right after.
     if (strategy === 'GUI_WINS') return withGit(context, (pull, repository) => pushAndCount(context, pull, repository));
   };
@@ -60,7 +61,7 @@ async function withFabricGit<T>(deps: SyncHandlerDependencies, context: SyncCont
     git = await deps.openGit(services, operation.fabric.id, operation.id);
     const pull: PullContext = {
       em: services.em, operations: services.operations, operation, signal,
-      fabric: git.fabric, host: git.host, branch: git.branch, publish: publishTo(deps.eventBus, git.fabric.id),
+      fabric: git.fabric, host: git.host, branch: git.branch, eventBus: deps.eventBus,
       fullListing: operation.details.fullListing === true,
     };
     return await work(pull, git.repository);

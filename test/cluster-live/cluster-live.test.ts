@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topics } from '../../src/events/event-bus.ts';
+import { publishDesiredStateChanged } from '../../src/events/fabric-events.ts';
 import { queryDatabase } from '../support/database.ts';
 import { HEDGEHOG_CRDS, switchObject, vpc } from '../support/kube-server/hedgehog.ts';
 import { KubeServer, type KubeObject } from '../support/kube-server/kube-server.ts';
@@ -112,9 +112,9 @@ describe('live state and drift', () => {
   it('desired state changed by the sync code (its events) recomputes drift without being asked', async () => {
     const vpc1 = (await row(t, fabricId, 'VPC', 'vpc-1'))!;
     const setVlan = (vlan: number) => queryDatabase(t.database.url, `update resource set desired_spec = $2 where id = $1`, [vpc1.id, JSON.stringify(withVlan(vpc('vpc-1', 1001), vlan).spec)]);
-    // As a pull does: change desired rows, commit, then publish which rows changed.
+    // As a pull does: change desired rows, commit, then announce which rows changed.
     await setVlan(1555);
-    t.app.eventBus.publish(topics.fabric(fabricId), { type: 'DESIRED_STATE_CHANGED', fabricId, at: new Date().toISOString(), resourceIds: [vpc1.id] });
+    publishDesiredStateChanged(t.app.eventBus, fabricId, [vpc1.id]);
     const drifted = await until(t, fabricId, async () => {
       const r = await row(t, fabricId, 'VPC', 'vpc-1');
       return r?.drift_status === 'spec_drift' ? r : null;
@@ -122,7 +122,7 @@ describe('live state and drift', () => {
     expect(drifted.drift_details).toEqual([{ path: '$.spec.subnets["subnet-1"].vlan', desired: 1555, live: 1001 }]);
     // As an ingestion does: no ids, the whole fabric is recomputed.
     await setVlan(1001);
-    t.app.eventBus.publish(topics.fabric(fabricId), { type: 'GITOPS_INGESTED', fabricId, at: new Date().toISOString() });
+    publishDesiredStateChanged(t.app.eventBus, fabricId, 'all');
     await until(t, fabricId, async () => (await row(t, fabricId, 'VPC', 'vpc-1'))?.drift_status === 'in_sync', 'in sync after an ingestion');
   });
 

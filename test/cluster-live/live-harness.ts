@@ -1,7 +1,7 @@
 /** Helpers for the cluster-live tests: a gateway watching a test Kubernetes API server. */
 import { topics } from '../../src/events/event-bus.ts';
 import { ResourceSchema } from '../../src/resource/resource.entity.ts';
-import type { FabricEvent } from '../../src/resource/resource.service.ts';
+import type { FabricEvent } from '../../src/events/fabric-events.ts';
 import { queryDatabase } from '../support/database.ts';
 import { createFabric } from '../support/fixtures.ts';
 import type { KubeObject } from '../support/kube-server/kube-server.ts';

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DriftFollower } from '../../src/cluster/drift-follower.ts';
 import { InProcessEventBus, topics } from '../../src/events/event-bus.ts';
+import { publishDesiredStateChanged, publishFabricEvent, type FabricEventBody } from '../../src/events/fabric-events.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createDeferred } from '../support/git-fixtures.ts';
 
@@ -52,104 +53,109 @@ function followerWith(options: { rollupIntervalMs?: number } = {}) {
     ...(options.rollupIntervalMs ? { rollupIntervalMs: options.rollupIntervalMs } : {}),
   });
   follower.start();
-  const publish = (event: { type: string; [key: string]: unknown }, fabricId = FABRIC) =>
-    eventBus.publish(topics.fabric(fabricId), { ...event, fabricId, at: new Date().toISOString() });
-  return { follower, eventBus, controller, recomputes, rollups, logLines, logged, publish };
+  /** What a pull or an ingestion announces on the internal topic. */
+  const changed = (resourceIds: readonly string[] | 'all', fabricId = FABRIC) => publishDesiredStateChanged(eventBus, fabricId, resourceIds);
+  /** What clients receive: the follower takes no cue from it. */
+  const publishPublic = (event: FabricEventBody) => publishFabricEvent(eventBus, FABRIC, event);
+  return { follower, eventBus, controller, recomputes, rollups, logLines, logged, changed, publishPublic };
 }
 
-const desired = (...resourceIds: string[]) => ({ type: 'DESIRED_STATE_CHANGED', resourceIds });
 const sorted = (ids: readonly string[] | 'all') => (ids === 'all' ? ids : [...ids].sort());
 /** One turn of the event loop: every promise callback already queued has run. */
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('DriftFollower: desired state', () => {
-  it('recomputes the rows of the DESIRED_STATE_CHANGED events of one burst once', async () => {
-    const { recomputes, publish } = followerWith();
-    publish(desired('a'));
-    publish(desired('b', 'a'));
+  it('recomputes the rows of the desired-state changes of one burst once', async () => {
+    const { recomputes, changed } = followerWith();
+    changed(['a']);
+    changed(['b', 'a']);
     const first = await recomputes.call(0);
     expect(sorted(first.args)).toEqual(['a', 'b']);
     first.done.resolve();
     await turn();
-    publish(desired('c'));
+    changed(['c']);
     expect((await recomputes.call(1)).args).toEqual(['c']);
   });
 
-  it('recomputes every row after GITOPS_INGESTED or a DESIRED_STATE_CHANGED without ids, absorbing pending ids', async () => {
-    const { recomputes, publish } = followerWith();
-    publish(desired('a'));
-    publish({ type: 'GITOPS_INGESTED' });
-    publish(desired('b'));
+  it('recomputes every row after a change of the whole fabric (an ingestion), absorbing pending ids', async () => {
+    const { recomputes, changed } = followerWith();
+    changed(['a']);
+    changed('all');
+    changed(['b']);
     const first = await recomputes.call(0);
     expect(first.args).toBe('all');
     first.done.resolve();
     await turn();
-    publish({ type: 'DESIRED_STATE_CHANGED' });
+    changed('all');
     expect((await recomputes.call(1)).args).toBe('all');
   });
 
   it('changes arriving during a recompute collapse into one more pass', async () => {
-    const { recomputes, publish } = followerWith();
-    publish(desired('a'));
+    const { recomputes, changed } = followerWith();
+    changed(['a']);
     const first = await recomputes.call(0);
-    publish(desired('b'));
-    publish(desired('c'));
-    publish(desired('b'));
+    changed(['b']);
+    changed(['c']);
+    changed(['b']);
     await turn();
     first.done.resolve();
     const second = await recomputes.call(1);
     expect(sorted(second.args)).toEqual(['b', 'c']);
     second.done.resolve();
     await turn();
-    publish(desired('d'));
+    changed(['d']);
     expect((await recomputes.call(2)).args).toEqual(['d']);
   });
 
   it('a change arriving in the turn a recompute ends is not left behind', async () => {
-    const { recomputes, publish } = followerWith();
-    publish(desired('a'));
+    const { recomputes, changed } = followerWith();
+    changed(['a']);
     (await recomputes.call(0)).done.resolve();
-    publish(desired('late'));
+    changed(['late']);
     expect((await recomputes.call(1)).args).toEqual(['late']);
   });
 
-  it('follows only Git-side events of its own fabric', async () => {
-    const { recomputes, publish } = followerWith();
-    publish({ type: 'LIVE_CHANGED', count: 1, resources: [] });
-    publish({ type: 'DRIFT_CHANGED', count: 0, changes: [] });
-    publish({ type: 'DRAFT_CHANGED', resourceId: 'z' });
-    publish(desired('elsewhere'), 'a1c7a8a2-3f0e-4c2b-8d7e-6f5a4b3c2d1e');
-    publish(desired('x'));
+  it('follows only the internal desired-state changes of its own fabric, not the client events', async () => {
+    const { recomputes, changed, publishPublic } = followerWith();
+    publishPublic({ type: 'LIVE_CHANGED', count: 1, removed: 0, resources: [] });
+    publishPublic({ type: 'DRIFT_CHANGED', count: 0, changes: [] });
+    publishPublic({ type: 'DRAFT_CHANGED', resourceId: 'z', kind: 'VPC', name: 'z', action: 'upsert', actor: 'alice' });
+    // The client event of a pull or an ingestion is not the cue either.
+    publishPublic({ type: 'DESIRED_STATE_CHANGED', commit: 'c1', resourceIds: ['public'], created: 1, updated: 0, deleted: 0 });
+    publishPublic({ type: 'GITOPS_INGESTED', commit: 'c2', operationId: 'o1', created: 1, updated: 0 });
+    changed(['elsewhere'], 'a1c7a8a2-3f0e-4c2b-8d7e-6f5a4b3c2d1e');
+    changed(['x']);
     expect((await recomputes.call(0)).args).toEqual(['x']);
     expect(recomputes.calls).toHaveLength(1);
   });
 
   it('logs a failed recompute with the fabric id and goes on following', async () => {
-    const { recomputes, publish, logLines, logged } = followerWith();
-    publish(desired('a'));
+    const { recomputes, changed, logLines, logged } = followerWith();
+    changed(['a']);
     (await recomputes.call(0)).done.reject(new Error('database down'));
     await logged.promise;
     expect(logLines).toEqual([expect.objectContaining({ msg: 'recomputing drift after a Git change failed', fabricId: FABRIC })]);
     await turn();
-    publish(desired('b'));
+    changed(['b']);
     expect((await recomputes.call(1)).args).toEqual(['b']);
   });
 
   it('after the signal: the subscription ends, the recompute under way is awaited, nothing more runs', async () => {
-    const { follower, eventBus, controller, recomputes, publish, logLines } = followerWith();
-    expect(eventBus.subscriberCount(topics.fabric(FABRIC))).toBe(1);
-    publish(desired('a'));
-    const first = await recomputes.call(0);
-    publish(desired('b'));
-    controller.abort();
+    const { follower, eventBus, controller, recomputes, changed, logLines } = followerWith();
+    expect(eventBus.subscriberCount(topics.fabricInternal(FABRIC))).toBe(1);
     expect(eventBus.subscriberCount(topics.fabric(FABRIC))).toBe(0);
+    changed(['a']);
+    const first = await recomputes.call(0);
+    changed(['b']);
+    controller.abort();
+    expect(eventBus.subscriberCount(topics.fabricInternal(FABRIC))).toBe(0);
     let finished = false;
     const finishing = follower.finish().then(() => (finished = true));
     await turn();
     expect(finished).toBe(false);
     first.done.reject(new Error('fabric deleted'));
     await finishing;
-    publish(desired('c'));
+    changed(['c']);
     await turn();
     expect(recomputes.calls).toHaveLength(1);
     expect(logLines).toEqual([]);

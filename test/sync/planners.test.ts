@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gitBlobOid, renderCanonicalYaml, type HedgehogObject } from '../../src/hedgehog/canonical.ts';
-import { checkConflict, type EditableState } from '../../src/sync/conflicts.ts';
+import { checkConflict } from '../../src/sync/conflicts.ts';
+import type { EditableState } from '../../src/resource/resource-state.ts';
 import { changedManagedPaths, planPull, planPullFromDiff } from '../../src/sync/plan-pull.ts';
 import { planPush, type PushDraft } from '../../src/sync/plan-push.ts';
 import { isRelevantPush, signatureOf, verifyWebhookSignature } from '../../src/sync/webhook.ts';

@@ -1,5 +1,5 @@
 import { topics } from '../../events/event-bus.ts';
-import type { FabricEvent } from '../../resource/resource.service.ts';
+import type { FabricEvent } from '../../events/fabric-events.ts';
 import { builder } from '../builder.ts';
 
 const FabricEventRef = builder.objectRef<FabricEvent>('FabricEvent').implement({
@@ -8,8 +8,8 @@ const FabricEventRef = builder.objectRef<FabricEvent>('FabricEvent').implement({
   fields: (t) => ({
     type: t.string({ description: 'DRAFT_CHANGED, OPERATION_UPDATED, ...', resolve: (event) => event.type }),
     fabricId: t.id({ resolve: (event) => event.fabricId }),
-    resourceId: t.id({ nullable: true, resolve: (event) => event.resourceId ?? null }),
-    operationId: t.id({ nullable: true, resolve: (event) => event.operationId ?? null }),
+    resourceId: t.id({ nullable: true, resolve: (event) => ('resourceId' in event ? event.resourceId : null) }),
+    operationId: t.id({ nullable: true, resolve: (event) => ('operationId' in event ? event.operationId : null) }),
     at: t.field({ type: 'DateTime', resolve: (event) => new Date(event.at) }),
     data: t.field({ type: 'JSON', resolve: (event) => event }),
   }),

@@ -1,0 +1,135 @@
+/**
+ * The reads of the `resource` table that the sync, GitOps and cluster code make, in one place
+ * (the live-state writes are cluster/live-state-store.ts). One statement each. Plain SQL where a
+ * use reads many rows and needs no entity (blob oids, files, ids, the auto-commit check); ORM
+ * finds where the caller changes the rows it gets.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { HedgehogObject } from '../hedgehog/canonical.ts';
+import { ResourceSchema, type Resource } from './resource.entity.ts';
+
+/** Stored blob oids are asked for by path up to this many paths; a larger change reads them all. */
+const STORED_PATHS_BY_NAME = 500;
+/** A change touching more paths and identities than this reads the whole fabric instead. */
+const ROWS_BY_CONDITION = 500;
+
+export interface ResourceIdentity {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * Recorded blob oid per managed file path (the first row wins for a multi-object file), for the
+ * given paths, or for the whole fabric when `paths` is null or long. Plain rows, no entities.
+ */
+export async function storedBlobOids(em: EntityManager, fabricId: string, paths: readonly string[] | null): Promise<Map<string, string>> {
+  const storedFiles = new Map<string, string>();
+  if (paths !== null && paths.length === 0) return storedFiles;
+  const byName = paths !== null && paths.length <= STORED_PATHS_BY_NAME;
+  const rows = await em.getConnection().execute<{ managed_file_path: string; desired_blob_oid: string }[]>(
+    `select managed_file_path, desired_blob_oid from resource where fabric_id = ? and ${byName ? `managed_file_path in (${paths.map(() => '?').join(', ')})` : 'managed_file_path is not null'} and desired_blob_oid is not null`,
+    byName ? [fabricId, ...paths] : [fabricId],
+  );
+  for (const row of rows) if (!storedFiles.has(row.managed_file_path)) storedFiles.set(row.managed_file_path, row.desired_blob_oid);
+  return storedFiles;
+}
+
+/** Managed files of the fabric: blob oid and number of objects per path (push plans against these). */
+export async function desiredFiles(em: EntityManager, fabricId: string): Promise<{ files: Map<string, string>; objectsPerFile: Map<string, number> }> {
+  const rows = await em.getConnection().execute<{ managed_file_path: string; desired_blob_oid: string; objects: string }[]>(
+    `select managed_file_path, min(desired_blob_oid) as desired_blob_oid, count(*)::text as objects
+       from resource where fabric_id = ? and managed_file_path is not null and desired_blob_oid is not null group by managed_file_path`,
+    [fabricId],
+  );
+  return {
+    files: new Map(rows.map((row) => [row.managed_file_path, row.desired_blob_oid])),
+    objectsPerFile: new Map(rows.map((row) => [row.managed_file_path, Number(row.objects)])),
+  };
+}
+
+/** The rows a pull changes: recorded in one of `paths`, or with one of `identities` (entities, to be written). */
+export async function rowsByPathOrIdentity(em: EntityManager, fabricId: string, paths: readonly string[], identities: readonly ResourceIdentity[]): Promise<Resource[]> {
+  if (paths.length === 0 && identities.length === 0) return [];
+  // A large change (a first pull) reads the fabric once instead of building a huge condition.
+  if (paths.length + identities.length > ROWS_BY_CONDITION) return em.find(ResourceSchema, { fabric: fabricId });
+  const or: object[] = [];
+  if (paths.length > 0) or.push({ managedFilePath: { $in: [...paths] } });
+  for (const identity of identities) or.push(identity);
+  return em.find(ResourceSchema, { fabric: fabricId, $or: or } as never);
+}
+
+/** The rows of these kinds in the fabric (entities, to be written: ingestion upserts among them). */
+export function rowsOfKinds(em: EntityManager, fabricId: string, kinds: readonly string[]): Promise<Resource[]> {
+  return em.find(ResourceSchema, { fabric: fabricId, kind: { $in: [...kinds] } });
+}
+
+/** The pending drafts of a fabric, in commit order (entities: a push clears them). */
+export function pendingDrafts(em: EntityManager, fabricId: string): Promise<Resource[]> {
+  return em.find(ResourceSchema, { fabric: fabricId, draftAction: { $ne: null } }, { orderBy: { kind: 'asc', name: 'asc' } });
+}
+
+/**
+ * The fabric's desired objects, to validate changed or new input together with them; those
+ * recorded in a path of `except` are left out (their files changed or went). Apart from the unit
+ * of work.
+ */
+export async function desiredObjects(em: EntityManager, fabricId: string, except?: ReadonlySet<string>): Promise<HedgehogObject[]> {
+  const rows = await em.find(
+    ResourceSchema,
+    { fabric: fabricId, desiredSpec: { $ne: null } },
+    { fields: ['apiVersion', 'kind', 'namespace', 'name', 'desiredSpec', 'desiredLabels', 'desiredAnnotations', 'managedFilePath'], disableIdentityMap: true },
+  );
+  return rows
+    .filter((row) => !except || row.managedFilePath === null || row.managedFilePath === undefined || !except.has(row.managedFilePath))
+    .map((row) => ({
+      apiVersion: row.apiVersion,
+      kind: row.kind,
+      metadata: {
+        name: row.name,
+        namespace: row.namespace,
+        ...(row.desiredLabels ? { labels: row.desiredLabels } : {}),
+        ...(row.desiredAnnotations ? { annotations: row.desiredAnnotations } : {}),
+      },
+      spec: row.desiredSpec,
+    }));
+}
+
+/** Ids of every row of a fabric. */
+export async function resourceIdsOf(em: EntityManager, fabricId: string): Promise<string[]> {
+  const rows = await em.execute<{ id: string }[]>('select id from resource where fabric_id = ?', [fabricId]);
+  return rows.map((row) => row.id);
+}
+
+/** The fabric of each of these rows (rows gone meanwhile are missing from the map). */
+export async function fabricIdsOf(em: EntityManager, resourceIds: readonly string[]): Promise<Map<string, string>> {
+  const rows = await em.execute<{ id: string; fabric_id: string }[]>(
+    `select id, fabric_id from resource where id in (select (jsonb_array_elements_text(?::jsonb))::uuid)`,
+    [JSON.stringify(resourceIds)],
+  );
+  return new Map(rows.map((row) => [row.id, row.fabric_id]));
+}
+
+export interface AutoCommitState {
+  /** Drafts not in conflict. */
+  drafts: number;
+  /** Latest edit of one of them. */
+  lastDraft: Date | null;
+  /** Latest operation the auto-commit launched for the fabric. */
+  lastAttempt: Date | null;
+}
+
+/** What the auto-commit decides on, in one statement: the fabric's pushable drafts and its last attempt. */
+export async function autoCommitState(em: EntityManager, fabricId: string): Promise<AutoCommitState> {
+  const [row] = await em.getConnection().execute<{ drafts: number; last_draft: Date | null; last_attempt: Date | null }[]>(
+    `select count(*)::int as drafts, max(drafted_at) as last_draft,
+            (select max(created_at) from sync_operation where fabric_id = ? and initiated_by = 'auto-commit') as last_attempt
+       from resource where fabric_id = ? and draft_action is not null and conflict_status not in ('detected', 'resolving')`,
+    [fabricId, fabricId],
+  );
+  return {
+    drafts: row?.drafts ?? 0,
+    lastDraft: row?.last_draft ? new Date(row.last_draft) : null,
+    lastAttempt: row?.last_attempt ? new Date(row.last_attempt) : null,
+  };
+}
