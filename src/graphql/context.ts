@@ -1,7 +1,9 @@
-import type DataLoader from 'dataloader';
+import { randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
 import type { Logger } from '../logger.ts';
+import { FabricScope } from '../auth/fabric-scope.ts';
 import type { Actor } from '../auth/tokens.ts';
 import type { Services } from '../services.ts';
 import type { SyncEvent } from '../operations/sync-operation.entity.ts';
@@ -18,4 +20,50 @@ export interface GraphQLContext {
   pagination: { defaultPageSize: number; maxPageSize: number };
   /** Per-request batching for lists that would otherwise cost a statement per row. */
   loaders: { operationEvents: DataLoader<string, SyncEvent[]>; fabricById: DataLoader<string, Fabric> };
+}
+
+export interface ContextDependencies {
+  /** A unit of work limited to `scope` (see services.ts). */
+  openUnitOfWork: (options: { scope: FabricScope }) => RequestServices;
+  /** The actor the authentication plugin found for an HTTP or SSE request. */
+  actorOf: (request: Request | undefined) => Actor | undefined;
+  eventBus: EventBus;
+  logger: Logger;
+  pagination: GraphQLContext['pagination'];
+}
+
+/**
+ * yoga's `context` option: one unit of work and one set of DataLoaders per operation, for HTTP,
+ * SSE and WebSocket alike. graphql-ws hands the actor it authenticated in the initial context;
+ * HTTP and SSE requests get theirs from the authentication plugin.
+ */
+export function createContext(deps: ContextDependencies) {
+  return (initial: object): GraphQLContext => {
+    const request = (initial as { request?: Request }).request;
+    const requestId = request?.headers.get('x-request-id') ?? randomUUID();
+    const actor = deps.actorOf(request) ?? (initial as { actor?: Actor }).actor;
+    // Unreachable through the server (authentication runs first); a guard against wiring mistakes.
+    if (!actor) throw new Error('request reached the schema without an authenticated actor');
+    // A limited token's services load rows of its fabrics only, whatever the resolvers ask for.
+    const requestServices = deps.openUnitOfWork({ scope: new FabricScope(actor.fabricIds) });
+    return {
+      requestId,
+      actor,
+      services: requestServices,
+      eventBus: deps.eventBus,
+      logger: deps.logger.child({ requestId }),
+      pagination: deps.pagination,
+      loaders: {
+        // Batching only, no caching: a subscription keeps its context for as long as it runs.
+        operationEvents: new DataLoader(async (ids: readonly string[]) => {
+          const byOperation = await requestServices.operations.eventsOf(ids);
+          return ids.map((id) => byOperation.get(id) ?? []);
+        }, { cache: false }),
+        fabricById: new DataLoader(async (ids: readonly string[]) => {
+          const fabrics = await requestServices.fabrics.getMany(ids);
+          return ids.map((id) => fabrics.get(id) ?? new Error(`Fabric ${id} does not exist`));
+        }, { cache: false }),
+      },
+    };
+  };
 }

@@ -14,13 +14,14 @@
  * at most one pull, which reads Git and changes nothing by itself.
  */
 import { createHash } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Plugin } from 'graphql-yoga';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 import type { GitRepository } from '../fabric/git-repository.entity.ts';
 import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
 import { isRelevantPush, verifyWebhookSignature, type PushEventSummary } from '../sync/webhook.ts';
 import { recordDelivery } from './webhook-delivery.repository.ts';
+import { dropRequestAfterResponse } from './body-size-limit.ts';
 
 export const WEBHOOK_PATH = '/webhooks/github';
 const MAX_BODY_BYTES = 25 * 1024 * 1024; // GitHub caps payloads at 25 MB
@@ -46,12 +47,24 @@ export interface WebhookDependencies {
   logger: Logger;
 }
 
-export function createGitHubWebhookHandler(deps: WebhookDependencies) {
-  async function handle(headers: IncomingMessage['headers'], body: Buffer): Promise<WebhookOutcome> {
-    const header = (name: string) => {
-      const value = headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
+/** The route: POST to WEBHOOK_PATH is answered here, other methods with 405. */
+export function useGitHubWebhook(deps: WebhookDependencies): Plugin {
+  const handle = createGitHubWebhookHandler(deps);
+  return {
+    onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
+      if (url.pathname !== WEBHOOK_PATH) return;
+      return handle(request).then((outcome) => {
+        if (outcome.tooLarge) dropRequestAfterResponse(serverContext);
+        endResponse(new fetchAPI.Response(JSON.stringify(outcome.body), { status: outcome.status, headers: { 'content-type': 'application/json' } }));
+      });
+    },
+  };
+}
+
+/** A delivery's answer; `tooLarge`: the body was not read to its end (the connection should be dropped). */
+export function createGitHubWebhookHandler(deps: WebhookDependencies): (request: Request) => Promise<WebhookOutcome & { tooLarge?: boolean }> {
+  async function handle(headers: Headers, body: Buffer): Promise<WebhookOutcome> {
+    const header = (name: string) => headers.get(name) ?? undefined;
     const event = header('x-github-event') ?? '';
     const delivery = header('x-github-delivery') ?? '';
     let payload: Record<string, unknown>;
@@ -104,27 +117,36 @@ export function createGitHubWebhookHandler(deps: WebhookDependencies) {
       : { status: 202, body: { status: 'ignored', reason: 'no fabric watches that branch and directory' } };
   }
 
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const reply = (outcome: WebhookOutcome) => res.writeHead(outcome.status, { 'content-type': 'application/json' }).end(JSON.stringify(outcome.body));
-    if (req.method !== 'POST') return void reply({ status: 405, body: { error: 'POST only' } });
-    const chunks: Buffer[] = [];
-    let size = 0;
+  return async (request: Request) => {
+    const reply = (outcome: WebhookOutcome, tooLarge = false) => ({ ...outcome, tooLarge });
+    if (request.method !== 'POST') return reply({ status: 405, body: { error: 'POST only' } });
     try {
-      for await (const chunk of req as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-          reply({ status: 413, body: { error: 'payload too large' } });
-          req.destroy();
-          return;
-        }
-        chunks.push(chunk);
-      }
-      const outcome = await handle(req.headers, Buffer.concat(chunks));
-      deps.logger.info({ delivery: req.headers['x-github-delivery'], event: req.headers['x-github-event'], status: outcome.status, outcome: outcome.body.status ?? outcome.body.error }, 'github webhook');
-      reply(outcome);
+      const body = await readBody(request, MAX_BODY_BYTES);
+      if (!body) return reply({ status: 413, body: { error: 'payload too large' } }, true);
+      const outcome = await handle(request.headers, body);
+      deps.logger.info({ delivery: request.headers.get('x-github-delivery') ?? undefined, event: request.headers.get('x-github-event') ?? undefined, status: outcome.status, outcome: outcome.body.status ?? outcome.body.error }, 'github webhook');
+      return reply(outcome);
     } catch (error) {
       deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'github webhook failed');
-      if (!res.headersSent) reply({ status: 500, body: { error: 'internal error' } });
+      return reply({ status: 500, body: { error: 'internal error' } });
     }
   };
+}
+
+/** The body, or null as soon as it grows past `limit` bytes (the rest is not read). */
+async function readBody(request: Request, limit: number): Promise<Buffer | null> {
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks);
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
 }

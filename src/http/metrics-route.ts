@@ -5,7 +5,7 @@
  * work; 403 for a fabric-limited token.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Plugin } from 'graphql-yoga';
 import { bearerToken, type Actor } from '../auth/tokens.ts';
 import { METRICS_CONTENT_TYPE, type GatewayMetrics } from '../metrics/metrics.ts';
 import type { Logger } from '../logger.ts';
@@ -23,11 +23,9 @@ export interface MetricsRouteOptions {
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
-export function createMetricsRoute(options: MetricsRouteOptions) {
+/** `GET /metrics` as a yoga plugin (one of the routes in routes.ts). */
+export function useMetricsRoute(options: MetricsRouteOptions): Plugin {
   const metricsDigest = options.metricsToken ? digest(options.metricsToken) : null;
-  const refuse = (res: ServerResponse, status: 401 | 403 | 405, message: string) => {
-    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) }).end(`${message}\n`);
-  };
   const allowed = async (token: string): Promise<'ok' | 'unauthenticated' | 'forbidden'> => {
     // Compared as digests: equal lengths, and no early exit on the first differing character.
     if (metricsDigest && timingSafeEqual(digest(token), metricsDigest)) return 'ok';
@@ -39,19 +37,27 @@ export function createMetricsRoute(options: MetricsRouteOptions) {
     }
     return actor.fabricIds ? 'forbidden' : 'ok';
   };
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Only GET');
-    const token = bearerToken(req.headers.authorization);
-    if (!token) return refuse(res, 401, 'Send Authorization: Bearer <token> (METRICS_TOKEN or an API token)');
+  const answer = async (request: Request, fetchAPI: { Response: typeof Response }): Promise<Response> => {
+    const text = (status: number, message: string, headers: Record<string, string> = {}) =>
+      new fetchAPI.Response(`${message}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
+    if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'Only GET');
+    const token = bearerToken(request.headers.get('authorization') ?? undefined);
+    if (!token) return text(401, 'Send Authorization: Bearer <token> (METRICS_TOKEN or an API token)', { 'www-authenticate': 'Bearer' });
     const verdict = await allowed(token);
-    if (verdict === 'unauthenticated') return refuse(res, 401, 'The token is not valid');
-    if (verdict === 'forbidden') return refuse(res, 403, 'A token limited to some fabrics may not read the metrics of every fabric');
+    if (verdict === 'unauthenticated') return text(401, 'The token is not valid', { 'www-authenticate': 'Bearer' });
+    if (verdict === 'forbidden') return text(403, 'A token limited to some fabrics may not read the metrics of every fabric');
     try {
       const body = await options.metrics.scrape();
-      res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body);
+      return new fetchAPI.Response(request.method === 'HEAD' ? null : body, { status: 200, headers: { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' } });
     } catch (error) {
       options.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'collecting metrics failed');
-      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('Metrics could not be collected\n');
+      return text(503, 'Metrics could not be collected');
     }
+  };
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== METRICS_PATH) return;
+      endResponse(await answer(request, fetchAPI));
+    },
   };
 }

@@ -1,0 +1,62 @@
+/**
+ * The HTTP routes besides GraphQL, each a yoga plugin whose `onRequest` answers its path with
+ * `endResponse` (the GraphQL endpoint, GraphiQL and SSE are yoga's own). They run before every
+ * other plugin of ours, authentication included, and can be called without a port through
+ * `yoga.fetch`. A new route is one more plugin in the list below.
+ *
+ * `GET /healthz` (200 while the process is up) is yoga's own health check, which yoga installs
+ * ahead of every plugin when given `healthCheckEndpoint: HEALTH_ENDPOINT` (graphql-yoga does not
+ * export `useHealthCheck` itself).
+ */
+import { useReadinessCheck, type Plugin } from 'graphql-yoga';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { migrationsAreCurrent } from '../db/orm.ts';
+import { useBodySizeLimit } from './body-size-limit.ts';
+import { useGitHubWebhook, type WebhookDependencies } from './github-webhook.ts';
+import { useMetricsRoute, type MetricsRouteOptions } from './metrics-route.ts';
+
+export const HEALTH_ENDPOINT = '/healthz';
+
+export type Readiness = () => Promise<{ ready: boolean; reason?: string }>;
+
+export interface HttpRoutesOptions {
+  /** What `/readyz` answers (see databaseReadiness). */
+  readiness: Readiness;
+  /** The largest `/graphql` POST body, in bytes. */
+  maxBodyBytes: number;
+  /** What `POST /webhooks/github` uses. */
+  githubWebhook: WebhookDependencies;
+  /** What `GET /metrics` serves, and to whom (see metrics-route.ts). */
+  metrics: MetricsRouteOptions;
+}
+
+export function httpRoutes(options: HttpRoutesOptions): Plugin[] {
+  return [
+    // `GET /readyz`: 200 `{"status":"ready"}`, or 503 `{"status":"not_ready","reason":…}`.
+    useReadinessCheck({
+      endpoint: '/readyz',
+      check: async ({ fetchAPI }) => {
+        const result = await options.readiness();
+        return new fetchAPI.Response(JSON.stringify({ status: result.ready ? 'ready' : 'not_ready', reason: result.reason }), {
+          status: result.ready ? 200 : 503, headers: { 'content-type': 'application/json' },
+        });
+      },
+    }),
+    useGitHubWebhook(options.githubWebhook),
+    useMetricsRoute(options.metrics),
+    useBodySizeLimit({ endpoint: '/graphql', maxBytes: options.maxBodyBytes }),
+  ];
+}
+
+/** Ready when the database answers and every migration is applied. */
+export function databaseReadiness(orm: MikroORM): Readiness {
+  return async () => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      if (!(await migrationsAreCurrent(orm))) return { ready: false, reason: 'migrations pending' };
+      return { ready: true };
+    } catch (error) {
+      return { ready: false, reason: `database unreachable: ${(error as Error).message}` };
+    }
+  };
+}
