@@ -5,9 +5,11 @@
  * so another replica (or this one after a restart) recognises it too.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { GitHost } from '../../src/git/git-host.ts';
 import { signatureOf } from '../../src/sync/webhook.ts';
 import { queryDatabase } from '../support/database.ts';
-import { pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import { createDeferred, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import { gitHostHook, type GitHostHook } from '../support/git-host-hook.ts';
 import { startTestApp } from '../support/test-app.ts';
 import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
 import { fileOf, sync, vlanNamespace } from '../sync/support.ts';
@@ -18,8 +20,10 @@ const SECRET = 'webhook-replay-secret-0123456789';
 const github = tAdapters.find((adapter) => adapter.name === 'github')!;
 
 let env: GatewayWithRemote;
+let hosts: GitHostHook;
 beforeEach(async () => {
-  env = await github.start({ env: { HEAD_CHECK: 'false' } });
+  hosts = gitHostHook();
+  env = await github.start({ env: { HEAD_CHECK: 'false' }, openGitHost: hosts.openGitHost });
   const repository = await env.t.graphqlOk<{ fabric: { gitRepository: { id: string } } }>(`query($id: ID!) { fabric(id: $id) { gitRepository { id } } }`, { id: env.fabricId });
   await env.t.graphqlOk(`mutation($id: ID!, $secret: String!) { updateGitRepository(id: $id, input: { webhookSecret: $secret }) { id } }`, { id: repository.fabric.gitRepository.id, secret: SECRET });
   await pushFromAnotherClone(env.remote, { files: fileOf(vlanNamespace('ns-a')), message: 'seed' });
@@ -63,9 +67,29 @@ describe('webhook replays', () => {
   it('a delivery folded into a pending pull is recorded: another replica ignores its replay', async () => {
     const first = Buffer.from(JSON.stringify(pushEvent('2'.repeat(40))));
     const second = Buffer.from(JSON.stringify(pushEvent('3'.repeat(40))));
-    // Both arrive before the pull runs; the second folds into the first's pending pull.
+    // A pull of an earlier delivery holds the fabric's queue (its first Git call waits), so both
+    // deliveries arrive while their pull is still pending: the second folds into the first's.
+    const held = createDeferred();
+    const release = createDeferred();
+    hosts.wrap = (host) => new Proxy(host, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          hosts.wrap = undefined;
+          held.resolve();
+          await release.promise;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    }) as GitHost;
+    const running = await deliver(env.t.url, Buffer.from(JSON.stringify(pushEvent('1'.repeat(40)))), 'fold-0');
+    expect(running.body.status).toBe('queued');
+    await held.promise;
     const [a, b] = await Promise.all([deliver(env.t.url, first, 'fold-1'), deliver(env.t.url, second, 'fold-2')]);
     expect(a.body.operations).toEqual(b.body.operations);
+    expect(a.body.operations).not.toEqual(running.body.operations);
+    release.resolve();
     await env.t.app.runner.idle();
     const before = await operations();
     const replica = await startTestApp({ database: env.t.database, migrate: false, env: { HEAD_CHECK: 'false', GATEWAY_SECRET_KEY: env.t.app.config.secretKey!.toString('hex'), ...(env.github ? { GITHUB_API_URL: env.github.url } : {}) } });
