@@ -38,7 +38,7 @@ const { values } = parseArgs({
 });
 
 const optional = <K extends string>(key: K, value: number | undefined) => (value === undefined ? {} : { [key]: value });
-let objects;
+let objects: ReturnType<typeof generateFabric>;
 try {
   objects = generateFabric({
     spines: integer('spines', values.spines)!,

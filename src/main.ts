@@ -8,7 +8,7 @@ import { createLogger } from './logger.ts';
 import { StartupError } from './startup-error.ts';
 
 const startedAt = performance.now();
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (error) {

@@ -38,7 +38,10 @@ export class LiveBatcher {
     if (this.#options.signal.aborted) return;
     const kind = event.kind.kind;
     let changes = this.#pending.get(kind);
-    if (!changes) this.#pending.set(kind, (changes = { changes: new Map() }));
+    if (!changes) {
+      changes = { changes: new Map() };
+      this.#pending.set(kind, changes);
+    }
     if (event.type === 'synced') {
       changes.relisted = new Map(event.objects.map((object) => [objectKey(object), object]));
       changes.changes.clear();

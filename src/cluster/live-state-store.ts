@@ -369,7 +369,10 @@ export async function driftSummary(em: EntityManager, fabricId: string): Promise
     total += n;
     byStatus[row.drift_status] += n;
     let counts = byKind.get(row.kind);
-    if (!counts) byKind.set(row.kind, (counts = emptyCounts()));
+    if (!counts) {
+      counts = emptyCounts();
+      byKind.set(row.kind, counts);
+    }
     counts[row.drift_status] += n;
   }
   return { total, byStatus, byKind: [...byKind].map(([kind, counts]) => ({ kind, counts })) };

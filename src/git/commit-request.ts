@@ -73,8 +73,8 @@ export function assertValidCommitRequest(request: CommitRequest, operation: stri
     if (earlier) throw new GitHostError('INVALID', `path ${JSON.stringify(path)} appears twice (also at ${earlier})`, { operation, location });
     seen.set(path, location);
   };
-  request.additions.forEach((addition, index) => check(addition.path, `additions[${index}].path`));
-  request.deletions.forEach((deletion, index) => check(deletion.path, `deletions[${index}].path`));
+  for (const [index, addition] of request.additions.entries()) check(addition.path, `additions[${index}].path`);
+  for (const [index, deletion] of request.deletions.entries()) check(deletion.path, `deletions[${index}].path`);
   const added = new Set(request.additions.map((addition) => addition.path));
   request.additions.forEach((addition, index) => {
     const segments = addition.path.split('/');

@@ -25,8 +25,7 @@ async function readEvents(response: Response, count: number): Promise<{ type: st
     const { done, value } = await reader.read();
     if (done) break;
     buffer += decoder.decode(value, { stream: true });
-    let newline: number;
-    while ((newline = buffer.indexOf('\n')) >= 0) {
+    for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n')) {
       events.push(JSON.parse(buffer.slice(0, newline)));
       buffer = buffer.slice(newline + 1);
       if (events.length === count) {

@@ -47,7 +47,7 @@ describe('Git repositories', () => {
     );
     const error = result.errors?.[0];
     expect(error?.extensions?.code).toBe('INVALID_INPUT');
-    const paths = (error?.extensions?.problems as { path: string }[]).map((problem) => problem.path).sort();
+    const paths = ((error?.extensions?.problems ?? []) as { path: string }[]).map((problem) => problem.path).sort();
     expect(paths).toEqual(['$.commitAuthorEmail', '$.name', '$.url']);
   });
 

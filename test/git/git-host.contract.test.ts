@@ -160,13 +160,13 @@ for (const tHost of tHosts) {
           deletions: ['fabric/managed/b.yaml', 'fabric/managed/old-name.yaml'],
         });
         // The native adapter names the old blob too; GitHub's compare endpoint does not.
-        const before = (contents: string) => (tHost.name === 'git' ? gitBlobOid(contents) : null);
+        const previousOf = (contents: string) => (tHost.name === 'git' ? gitBlobOid(contents) : null);
         expect(await host.diffTree(base, head, 'fabric')).toEqual([
-          { path: 'fabric/managed/a.yaml', status: 'modified', oid: gitBlobOid('a: 2\n'), previousOid: before('a: 1\n') },
-          { path: 'fabric/managed/b.yaml', status: 'deleted', oid: null, previousOid: before('b: 1\n') },
+          { path: 'fabric/managed/a.yaml', status: 'modified', oid: gitBlobOid('a: 2\n'), previousOid: previousOf('a: 1\n') },
+          { path: 'fabric/managed/b.yaml', status: 'deleted', oid: null, previousOid: previousOf('b: 1\n') },
           { path: 'fabric/managed/deep/er/e.yaml', status: 'added', oid: gitBlobOid('e: 1\n'), previousOid: null },
           { path: 'fabric/managed/new-name.yaml', status: 'added', oid: gitBlobOid('moved: true\n'), previousOid: null },
-          { path: 'fabric/managed/old-name.yaml', status: 'deleted', oid: null, previousOid: before('moved: true\n') },
+          { path: 'fabric/managed/old-name.yaml', status: 'deleted', oid: null, previousOid: previousOf('moved: true\n') },
         ]);
         expect((await host.diffTree(base, head, ''))?.map((change) => change.path)).toEqual([
           'fabric-sibling/y.yaml',

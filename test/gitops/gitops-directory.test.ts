@@ -13,7 +13,7 @@ import { runOperation, tAdapters, type GatewayWithRemote } from './t-adapters.ts
 
 afterAll(removeScratchDirs);
 
-export const MIXED_YAML = `# Namespaces, a group, and two documents the gateway cannot manage
+const MIXED_YAML = `# Namespaces, a group, and two documents the gateway cannot manage
 apiVersion: wiring.githedgehog.com/v1beta1
 kind: VLANNamespace
 metadata:

@@ -81,7 +81,10 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
     const head = await pushFromAnotherClone(env.remote, { files: { ...fileOf(vlanNamespace('ns-c', 1500)), 'elsewhere/notes.md': 'outside the fabric\n' } });
     env.t.sql.length = 0;
     let pulled!: Awaited<ReturnType<typeof sync>>;
-    const requests = env.github ? await gitHubRequestsDuring(env, async () => (pulled = await sync(env.t, env.fabricId, 'PULL'))) : ((pulled = await sync(env.t, env.fabricId, 'PULL')), null);
+    const pull = async () => {
+      pulled = await sync(env.t, env.fabricId, 'PULL');
+    };
+    const requests = env.github ? await gitHubRequestsDuring(env, pull) : await pull().then(() => null);
 
     expect(pulled).toMatchObject({ status: 'COMPLETED', filesCreated: 0, filesUpdated: 1, filesDeleted: 0 });
     expect(messages(pulled)).toContain(`incremental from ${seedHead}: 1 file(s) changed below fabric`);

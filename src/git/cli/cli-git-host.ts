@@ -168,7 +168,7 @@ export class CliGitHost implements GitHost {
 
   async readBlobs(oids: readonly string[]): Promise<Map<string, Uint8Array>> {
     const operation = `read ${oids.length} blob(s)`;
-    oids.forEach((oid, index) => assertOid(oid, operation, `oids[${index}]`));
+    for (const [index, oid] of oids.entries()) assertOid(oid, operation, `oids[${index}]`);
     const wanted = [...new Set(oids)];
     if (wanted.length === 0) return new Map();
     return this.#exclusive(operation, async () => {

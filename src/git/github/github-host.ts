@@ -206,7 +206,7 @@ export class GitHubHost implements GitHost {
 
   async readBlobs(oids: readonly string[]): Promise<Map<string, Uint8Array>> {
     const operation = `read ${oids.length} blob(s)`;
-    oids.forEach((oid, index) => assertOid(oid, operation, `oids[${index}]`));
+    for (const [index, oid] of oids.entries()) assertOid(oid, operation, `oids[${index}]`);
     const wanted = [...new Set(oids)];
     const blobs = new Map<string, Uint8Array>();
     const viaRest: string[] = [];
@@ -233,7 +233,7 @@ export class GitHubHost implements GitHost {
     for (let start = 0; start < viaRest.length; start += REST_BLOB_CONCURRENCY) {
       const batch = viaRest.slice(start, start + REST_BLOB_CONCURRENCY);
       const read = await Promise.all(batch.map((oid) => this.#readBlobOverRest(oid, operation)));
-      batch.forEach((oid, index) => blobs.set(oid, read[index] as Uint8Array));
+      for (const [index, oid] of batch.entries()) blobs.set(oid, read[index] as Uint8Array);
     }
     return blobs;
   }

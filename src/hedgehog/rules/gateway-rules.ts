@@ -109,7 +109,10 @@ export function checkGateway(ctx: RuleContext, record: ObjectRecord): void {
     });
   }
   (spec.groups ?? []).forEach((group, index) => {
-    if (!group.name) return invalid('group name is required', ['spec', 'groups', index, 'name']);
+    if (!group.name) {
+      invalid('group name is required', ['spec', 'groups', index, 'name']);
+      return;
+    }
     if (!ctx.lookup('GatewayGroup', record.namespace, group.name)) {
       report({
         code: 'REFERENCE_NOT_FOUND',

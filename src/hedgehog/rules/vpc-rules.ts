@@ -474,9 +474,15 @@ export function checkExternalPeering(ctx: RuleContext, record: ObjectRecord): vo
   let vpc: VPCObject | undefined;
   let external: ExternalObject | undefined;
   if (!vpcName) report({ code: 'SCHEMA_REQUIRED', message: 'permit.vpc.name is required', path: ['spec', 'permit', 'vpc', 'name'] });
-  else if (!(vpc = ctx.lookup('VPC', record.namespace, vpcName)?.object as VPCObject | undefined)) report({ code: 'REFERENCE_NOT_FOUND', message: `VPC ${vpcName} does not exist`, path: ['spec', 'permit', 'vpc', 'name'] });
+  else {
+    vpc = ctx.lookup('VPC', record.namespace, vpcName)?.object as VPCObject | undefined;
+    if (!vpc) report({ code: 'REFERENCE_NOT_FOUND', message: `VPC ${vpcName} does not exist`, path: ['spec', 'permit', 'vpc', 'name'] });
+  }
   if (!externalName) report({ code: 'SCHEMA_REQUIRED', message: 'permit.external.name is required', path: ['spec', 'permit', 'external', 'name'] });
-  else if (!(external = ctx.lookup('External', record.namespace, externalName)?.object as ExternalObject | undefined)) report({ code: 'REFERENCE_NOT_FOUND', message: `external ${externalName} does not exist`, path: ['spec', 'permit', 'external', 'name'] });
+  else {
+    external = ctx.lookup('External', record.namespace, externalName)?.object as ExternalObject | undefined;
+    if (!external) report({ code: 'REFERENCE_NOT_FOUND', message: `external ${externalName} does not exist`, path: ['spec', 'permit', 'external', 'name'] });
+  }
   (permit?.external?.prefixes ?? []).forEach((prefix, index) => {
     if (!prefix.prefix) report({ code: 'PEERING_INVALID', message: 'external prefix must not be empty', path: ['spec', 'permit', 'external', 'prefixes', index, 'prefix'] });
   });

@@ -222,7 +222,7 @@ export class BareRepository {
         // Blobs through one fast-import stream (one pack); spawning git per file is far too slow.
         const stream = change.additions.flatMap((addition) => [Buffer.from(`blob\ndata ${addition.contents.length}\n`), addition.contents, Buffer.from('\n')]);
         await this.#git(['fast-import', '--quiet', '--done'], { input: Buffer.concat([...stream, Buffer.from('done\n')]) });
-        change.additions.forEach((addition) => records.push(`100644 ${blobOid(addition.contents)}\t${addition.path}\0`));
+        for (const addition of change.additions) records.push(`100644 ${blobOid(addition.contents)}\t${addition.path}\0`);
       }
       for (const path of change.deletions) records.push(`0 ${'0'.repeat(40)}\t${path}\0`);
       if (records.length > 0) await this.#git(['update-index', '-z', '--index-info'], { env, input: records.join('') });

@@ -61,8 +61,12 @@ function createBatchLoader<V>(loadMany: (keys: string[]) => Promise<Map<string, 
         const batch = pending;
         pending = [];
         loadMany([...new Set(batch.map((item) => item.key))]).then(
-          (values) => batch.forEach((item) => item.resolve(values.get(item.key))),
-          (error: unknown) => batch.forEach((item) => item.reject(error)),
+          (values) => {
+            for (const item of batch) item.resolve(values.get(item.key));
+          },
+          (error: unknown) => {
+            for (const item of batch) item.reject(error);
+          },
         );
       });
     });
