@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   const synced = new Set<string>();
   let onSynced: (() => void) | undefined;
 
-  const recompute = (kind: WatchedKind, object: ClusterObject | undefined, key: string) => {
+  const recompute = (_kind: WatchedKind, object: ClusterObject | undefined, key: string) => {
     const result = computeDrift({ desired: desired.get(key), live: object, clusterConnected: true, normalize });
     drift.set(key, result.status);
   };

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { build, buildState, DIST, ROOT } from './build.mjs';
 
 const entry = process.argv[2];
-if (!entry || !entry.endsWith('.ts')) {
+if (!entry?.endsWith('.ts')) {
   console.error('usage: node scripts/run-built.mjs <entry .ts path, e.g. src/main.ts> [arguments...]');
   process.exit(2);
 }

@@ -97,7 +97,7 @@ type ServerContext = Record<string, unknown>;
 
 /** Queries refused for their depth, cost or aliases get a stable code like every other refusal. */
 const tagTooComplex = (_context: unknown, error: { extensions: Record<string, unknown> }) => {
-  error.extensions['code'] = 'QUERY_TOO_COMPLEX';
+  error.extensions.code = 'QUERY_TOO_COMPLEX';
 };
 
 /**

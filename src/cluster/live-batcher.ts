@@ -72,7 +72,14 @@ export class LiveBatcher {
             // Stopped since the write failed (in the same turn of the event loop): no wait.
             if (signal.aborted) return resolve();
             const timer = setTimeout(resolve, this.#options.retryDelayMs ?? 1000);
-            signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+            signal.addEventListener(
+              'abort',
+              () => {
+                clearTimeout(timer);
+                resolve();
+              },
+              { once: true },
+            );
           });
           continue;
         }

@@ -40,11 +40,11 @@ export interface SwitchHealthOptions {
 
 export function switchHealth(agent: unknown, now: Date, options: SwitchHealthOptions = {}): SwitchHealth {
   const staleAfter = options.heartbeatStaleAfterMs ?? 120_000;
-  const metadata = record(record(agent)?.['metadata']);
-  const status = record(record(agent)?.['status']);
-  const currentGeneration = integer(metadata?.['generation']);
-  const appliedGeneration = integer(status?.['lastAppliedGen']);
-  const lastHeartbeat = time(status?.['lastHeartbeat']);
+  const metadata = record(record(agent)?.metadata);
+  const status = record(record(agent)?.status);
+  const currentGeneration = integer(metadata?.generation);
+  const appliedGeneration = integer(status?.lastAppliedGen);
+  const lastHeartbeat = time(status?.lastHeartbeat);
   const heartbeatAgeMs = lastHeartbeat === undefined ? undefined : Math.max(0, now.getTime() - lastHeartbeat.getTime());
   const upToDate = currentGeneration !== undefined && appliedGeneration === currentGeneration;
   const state: SwitchHealthState =
@@ -53,14 +53,14 @@ export function switchHealth(agent: unknown, now: Date, options: SwitchHealthOpt
     state,
     currentGeneration,
     appliedGeneration,
-    attemptedGeneration: integer(status?.['lastAttemptGen']),
+    attemptedGeneration: integer(status?.lastAttemptGen),
     upToDate,
     lastHeartbeat,
     heartbeatAgeMs,
-    lastAppliedTime: time(status?.['lastAppliedTime']),
-    ready: readyCondition(status?.['conditions']),
-    rebootRequired: typeof status?.['rebootRequired'] === 'boolean' ? status['rebootRequired'] : undefined,
-    agentVersion: typeof status?.['version'] === 'string' && status['version'] !== '' ? status['version'] : undefined,
+    lastAppliedTime: time(status?.lastAppliedTime),
+    ready: readyCondition(status?.conditions),
+    rebootRequired: typeof status?.rebootRequired === 'boolean' ? status.rebootRequired : undefined,
+    agentVersion: typeof status?.version === 'string' && status.version !== '' ? status.version : undefined,
   };
 }
 
@@ -81,8 +81,8 @@ function time(value: unknown): Date | undefined {
 
 function readyCondition(conditions: unknown): boolean | undefined {
   if (!Array.isArray(conditions)) return undefined;
-  const ready = conditions.map(record).find((c) => c?.['type'] === 'Ready');
-  if (ready?.['status'] === 'True') return true;
-  if (ready?.['status'] === 'False') return false;
+  const ready = conditions.map(record).find((c) => c?.type === 'Ready');
+  if (ready?.status === 'True') return true;
+  if (ready?.status === 'False') return false;
   return undefined;
 }

@@ -72,7 +72,7 @@ export function createAuthentication(authenticate: Authenticate, connections: Li
      */
     async authenticateConnection(params: Readonly<Record<string, unknown>> | undefined): Promise<{ actor: Actor; token: string } | { reason: string }> {
       try {
-        const token = tokenOf(params?.['authorization'] ?? params?.['Authorization']);
+        const token = tokenOf(params?.authorization ?? params?.Authorization);
         return { actor: await authenticate(token), token };
       } catch (error) {
         return { reason: reasonOf(error) };

@@ -113,7 +113,7 @@ export function createErrorMasker(logger: Logger, options: ErrorMaskerOptions = 
       return expected('CONFLICT', 'The object was changed by someone else since it was read; reload it and retry');
     }
     if (graphQLError && (original === null || isGraphQLError(original))) {
-      const code = graphQLError.extensions?.['code'];
+      const code = graphQLError.extensions?.code;
       if (typeof code === 'string') logger.info({ code, path: graphQLError.path, operationName: operationNameOf(graphQLError) }, 'request refused');
       return suggestions ? graphQLError : stripSuggestions(graphQLError);
     }

@@ -108,7 +108,7 @@ export function planPullFromDiff(input: DiffPlanInput): PullPlan {
   const plan: PullPlan = { created: [], changed: [], deleted: [], raw: [], unchangedCount: 0 };
   for (const entry of input.rawTree) {
     const path = toFabricPath(input.directory, entry.path);
-    if (path !== null && path.startsWith(RAW_PREFIX)) plan.raw.push({ path, repositoryPath: entry.path, oid: entry.oid });
+    if (path?.startsWith(RAW_PREFIX)) plan.raw.push({ path, repositoryPath: entry.path, oid: entry.oid });
   }
   const changesByPath = new Map<string, TreeChange>();
   for (const change of input.changes) changesByPath.set(change.path, change);

@@ -175,7 +175,7 @@ function recordLanded(em: EntityManager, fabric: Fabric, rows: readonly Resource
 }
 
 /** Opens or updates the fabric's pull request; the drafts stay, marked as proposed. */
-async function propose(context: PullContext, options: PushOptions, branch: string, rows: readonly Resource[], plan: PushPlan, commitOid: string | null): Promise<string> {
+async function propose(context: PullContext, _options: PushOptions, branch: string, rows: readonly Resource[], plan: PushPlan, commitOid: string | null): Promise<string> {
   const pullRequest = await context.host.ensurePullRequest({
     headBranch: branch,
     baseBranch: context.branch,

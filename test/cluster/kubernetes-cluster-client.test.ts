@@ -102,7 +102,7 @@ describe('list', () => {
     expect(objects.map((o) => o.metadata.name)).toEqual(server.objects('VPC').map((o) => o.metadata.name));
     expect(resourceVersion).toBe(server.resourceVersion);
     const pages = server.requests.filter((r) => r.path === '/apis/vpc.githedgehog.com/v1beta1/vpcs');
-    expect(pages.map((r) => [r.query['limit'], Boolean(r.query['continue'])])).toEqual([['100', false], ['100', true], ['100', true]]);
+    expect(pages.map((r) => [r.query.limit, Boolean(r.query.continue)])).toEqual([['100', false], ['100', true], ['100', true]]);
   });
 
   it('starts over when the continue token expires between pages', async () => {
@@ -188,7 +188,7 @@ describe('watch', () => {
     const watches = server.requests.filter((r) => r.watch);
     expect(watches.length).toBeGreaterThanOrEqual(2);
     // resumed from a later resourceVersion, not relisted
-    expect(Number(watches[1]!.query['resourceVersion'])).toBeGreaterThan(Number(watches[0]!.query['resourceVersion']));
+    expect(Number(watches[1]!.query.resourceVersion)).toBeGreaterThan(Number(watches[0]!.query.resourceVersion));
     expect(server.countRequests((r) => !r.watch && r.path.endsWith('/vpcs'))).toBe(1);
     expect(harness.events.filter((e) => e.type !== 'synced')).toHaveLength(500);
   });
@@ -252,7 +252,7 @@ describe('watch', () => {
     server.endWatches();
     await server.waitForOpenWatches(1);
     const watches = server.requests.filter((r) => r.watch);
-    expect(watches.map((r) => r.query['resourceVersion'])).toEqual(['1', bookmarked]);
+    expect(watches.map((r) => r.query.resourceVersion)).toEqual(['1', bookmarked]);
     server.create(vpc('vpc-1', 1001));
     await harness.untilInSyncWith(server, VPC);
     expect(harness.handle.status().get(kindKey(VPC))).toMatchObject({ state: 'watching', resourceVersion: server.resourceVersion });

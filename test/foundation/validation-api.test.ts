@@ -88,7 +88,7 @@ describe('drafts are validated before they are stored', () => {
     // Strict decoding, as hhfab does: an unknown field is refused with its position.
     const unknown = await t.graphql(`mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id } }`, {
       f: fabric.id,
-      y: vlanNamespaceYaml('strict') + '  unknownField: 1\n',
+      y: `${vlanNamespaceYaml('strict')}  unknownField: 1\n`,
     });
     expect(unknown.errors?.[0]?.extensions?.problems?.[0]).toMatchObject({ code: 'SCHEMA_UNKNOWN_FIELD', path: '$.spec.unknownField', line: 9 });
     const rows = await queryDatabase(t.database.url, 'select id from resource where fabric_id = $1', [fabric.id]);

@@ -6,7 +6,7 @@
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gitBlobOid } from '../../src/git/blob-oid.ts';
-import { GitHostError, type CommitResult } from '../../src/git/git-host.ts';
+import type { GitHostError, CommitResult } from '../../src/git/git-host.ts';
 import { gitLog, listFiles, pushFromAnotherClone, readFileAt, removeScratchDirs } from '../support/git-fixtures.ts';
 import { caught, tHosts } from './t-hosts.ts';
 
@@ -24,7 +24,7 @@ async function expectGitHostError(promise: Promise<unknown>, code: string): Prom
 }
 
 const binary = Uint8Array.from({ length: 3000 }, (_, index) => (index * 7919) % 256); // has NULs: git calls it binary
-const large = 'spec:\n' + Array.from({ length: 400 }, (_, index) => `  line${index}: ${'x'.repeat(20)}\n`).join(''); // > the truncation limit
+const large = `spec:\n${Array.from({ length: 400 }, (_, index) => `  line${index}: ${'x'.repeat(20)}\n`).join('')}`; // > the truncation limit
 
 for (const tHost of tHosts) {
   describe(tHost.name, () => {

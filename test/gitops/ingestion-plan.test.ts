@@ -106,7 +106,7 @@ describe('planIngestion', () => {
     expect(managedPathsToCompare(validateManifests({ files: rawFiles }), tree)).toEqual(['managed/switchgroups/g2.yaml', 'managed/switchgroups/g3.yaml']);
     const managedTexts = new Map([
       ['managed/switchgroups/g2.yaml', 'metadata: {name: g2}\nkind: SwitchGroup\napiVersion: wiring.githedgehog.com/v1beta1\n'],
-      ['managed/switchgroups/g3.yaml', `${group('g3')}metadata:\n  labels: {team: b}\n`.replace(/metadata:\n  name: g3\nmetadata:/, 'metadata:\n  name: g3\n  labels: {team: b}\nx:')],
+      ['managed/switchgroups/g3.yaml', `${group('g3')}metadata:\n  labels: {team: b}\n`.replace(/metadata:\n {2}name: g3\nmetadata:/, 'metadata:\n  name: g3\n  labels: {team: b}\nx:')],
     ]);
     const result = plan(rawFiles, { tree, managedTexts });
     expect(result.objects.map((object) => [object.managedPath, object.outcome])).toEqual([
@@ -121,7 +121,7 @@ describe('planIngestion', () => {
   });
 
   it('a second definition of the same object goes to unmanaged/ as a duplicate, never overwriting the first', () => {
-    const result = plan([{ path: 'raw/a.yaml', text: group('g1') }, { path: 'raw/b.yaml', text: group('g1', 'metadata:\n  labels: {x: y}\n').replace(/\nmetadata:\n  labels/, '\n  labels') }]);
+    const result = plan([{ path: 'raw/a.yaml', text: group('g1') }, { path: 'raw/b.yaml', text: group('g1', 'metadata:\n  labels: {x: y}\n').replace(/\nmetadata:\n {2}labels/, '\n  labels') }]);
     expect(result.objects.map((object) => object.sourcePath)).toEqual(['raw/a.yaml']);
     expect(result.unmanaged).toEqual([expect.objectContaining({ sourcePath: 'raw/b.yaml', findings: [expect.objectContaining({ code: 'DUPLICATE_OBJECT' })] })]);
   });

@@ -246,7 +246,7 @@ const CASES: RuleCase[] = [
   },
   {
     code: 'CONNECTION_TYPE_COUNT', path: '$.spec.bundled', needle: 'bundled:', after: 'port: leaf-01',
-    invalid: unbundled('server-x/eth0', 'leaf-01/E1/20/1') + '  bundled:\n    links:\n      - {server: {port: server-x/eth1}, switch: {port: leaf-01/E1/20/2}}\n',
+    invalid: `${unbundled('server-x/eth0', 'leaf-01/E1/20/1')}  bundled:\n    links:\n      - {server: {port: server-x/eth1}, switch: {port: leaf-01/E1/20/2}}\n`,
     valid: unbundled('server-x/eth0', 'leaf-01/E1/20/1'),
   },
   {
@@ -260,8 +260,8 @@ const CASES: RuleCase[] = [
   },
   {
     code: 'CONNECTION_MTU', path: '$.spec.unbundled.mtu', needle: '9100',
-    invalid: unbundled('server-x/eth0', 'leaf-01/E1/20/1') + '    mtu: 9100\n',
-    valid: unbundled('server-x/eth0', 'leaf-01/E1/20/1') + '    mtu: 9036\n',
+    invalid: `${unbundled('server-x/eth0', 'leaf-01/E1/20/1')}    mtu: 9100\n`,
+    valid: `${unbundled('server-x/eth0', 'leaf-01/E1/20/1')}    mtu: 9036\n`,
   },
   {
     code: 'CONNECTION_LINK_IP', path: '$.spec.fabric.links[0].leaf.ip', needle: '172.30.200.3/31',
@@ -285,7 +285,7 @@ const CASES: RuleCase[] = [
   },
   {
     code: 'YAML_LIMIT', path: '$', needle: 'a: &a',
-    invalid: ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((name, index) => `${name}: &${name} [${Array(10).fill(`*${'abcdefgh'[index]}`).join(', ')}]`)].join('\n') + '\n',
+    invalid: `${['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((name, index) => `${name}: &${name} [${Array(10).fill(`*${'abcdefgh'[index]}`).join(', ')}]`)].join('\n')}\n`,
     valid: 'apiVersion: wiring.githedgehog.com/v1beta1\nkind: SwitchGroup\nmetadata:\n  name: aliases\n  annotations: &notes {team: net}\nspec: {}\n',
   },
   {
@@ -394,7 +394,7 @@ const CASES: RuleCase[] = [
     code: 'NAMESPACE_MISMATCH', path: '$.spec.permit', needle: 'permit:',
     invalid: 'apiVersion: vpc.githedgehog.com/v1beta1\nkind: IPv4Namespace\nmetadata:\n  name: other\nspec:\n  subnets: [192.168.0.0/16]\n---\n'
       + vpc('s1:\n  subnet: 192.168.1.0/24\n  vlan: 2500', 'ipv4Namespace: other') + '---\napiVersion: vpc.githedgehog.com/v1beta1\nkind: VPCPeering\nmetadata:\n  name: p\nspec:\n  permit:\n    - vpc-0001: {}\n      vpc-new: {}\n',
-    valid: vpc('s1:\n  subnet: 10.9.0.0/24\n  vlan: 2500') + '---\napiVersion: vpc.githedgehog.com/v1beta1\nkind: VPCPeering\nmetadata:\n  name: p\nspec:\n  permit:\n    - vpc-0001: {}\n      vpc-new: {}\n',
+    valid: `${vpc('s1:\n  subnet: 10.9.0.0/24\n  vlan: 2500')}---\napiVersion: vpc.githedgehog.com/v1beta1\nkind: VPCPeering\nmetadata:\n  name: p\nspec:\n  permit:\n    - vpc-0001: {}\n      vpc-new: {}\n`,
   },
   {
     code: 'ATTACHMENT_CONFLICT', path: '$.spec.subnet', needle: 'vpc-0001/subnet-1',

@@ -11,7 +11,7 @@ import { buildApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { WEBHOOK_PATH } from '../../src/http/github-webhook.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, } from '../support/database.ts';
 
 const MAX_BODY_BYTES = 4096;
 
@@ -69,7 +69,10 @@ describe('HTTP routes through yoga.fetch, without a port', () => {
     expect(tooLarge.headers.get('connection')).toBe('close');
     expect(await tooLarge.json()).toEqual({ errors: [{ message: `The request body is larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'INVALID_INPUT' } }] });
     // A streamed body has no Content-Length.
-    const stream = new ReadableStream<Uint8Array>({ start: (controller) => (controller.enqueue(new TextEncoder().encode('{}')), controller.close()) });
+    const stream = new ReadableStream<Uint8Array>({ start: (controller) => {
+        controller.enqueue(new TextEncoder().encode('{}'));
+        controller.close();
+      } });
     const unknownSize = await ready.app.yoga.fetch('http://gateway/graphql', {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half',
     } as RequestInit);

@@ -124,7 +124,7 @@ describe.each(tAdapters)('metrics on the $name adapter', (adapter) => {
     expect(scraped.text).toContain('# TYPE gateway_operations_total counter');
     // METRICS_TOKEN opens /metrics only, not the API.
     const refused = await env.t.graphql('{ fabrics { totalCount } }', {}, { authorization: `Bearer ${METRICS_TOKEN}` });
-    expect(refused.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
 
@@ -153,7 +153,7 @@ describe('metrics of a fabric with a cluster', () => {
     // The two live-only VPCs are rolled up on the fabric row.
     await until(t, fabricId, async () => {
       const data = await t.graphqlOk<{ fabric: { driftCounts: Record<string, number> } }>(`query($id: ID!) { fabric(id: $id) { driftCounts } }`, { id: fabricId });
-      return data.fabric.driftCounts['live_only'] === 2;
+      return data.fabric.driftCounts.live_only === 2;
     }, 'drift rolled up');
     const samples = parseMetrics(await scrape());
     expect(samples.get(`gateway_fabric_drift_objects{fabric="${fabricId}",status="live_only"}`)).toBe(2);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryDatabase, rowCounts } from '../support/database.ts';
+import { rowCounts } from '../support/database.ts';
 import { vlanNamespaceYaml } from '../support/fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 

@@ -61,7 +61,7 @@ describe('POST /webhooks/github', () => {
     const before = await operationCount();
     expect((await deliver(pushEvent(), { secret: 'not-the-secret-at-all' })).status).toBe(401);
     expect((await deliver(pushEvent(), { signature: null })).status).toBe(401);
-    expect((await deliver(pushEvent(), { signature: 'sha256=' + '0'.repeat(64) })).status).toBe(401);
+    expect((await deliver(pushEvent(), { signature: `sha256=${'0'.repeat(64)}` })).status).toBe(401);
     const body = Buffer.from(JSON.stringify(pushEvent()));
     // A valid signature of another body does not carry over.
     expect((await deliver({ ...pushEvent(), ref: 'refs/heads/other' }, { signature: signatureOf(SECRET, body) })).status).toBe(401);

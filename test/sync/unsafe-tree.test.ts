@@ -26,7 +26,7 @@ async function addUnsafeEntry(bare: string, parent: string, name: string): Promi
   const unsafe = await run(['mktree'], `040000 tree ${inner}\t${name}\n100644 blob ${blob}\tfine.txt\n`);
   const head = await run(['rev-parse', 'refs/heads/main']);
   const root = (await run(['ls-tree', head])).split('\n').filter((line) => !line.endsWith(`\t${parent}`));
-  const tree = await run(['mktree'], [...root, `040000 tree ${unsafe}\t${parent}`].join('\n') + '\n');
+  const tree = await run(['mktree'], `${[...root, `040000 tree ${unsafe}\t${parent}`].join('\n')}\n`);
   const commit = await run(['commit-tree', tree, '-p', head, '-m', `add ${parent}/${name}`]);
   await run(['update-ref', 'refs/heads/main', commit, head]);
   return commit;

@@ -172,7 +172,7 @@ export class CliGitHost implements GitHost {
     const wanted = [...new Set(oids)];
     if (wanted.length === 0) return new Map();
     return this.#exclusive(operation, async () => {
-      const read = async () => parseCatFileBatch((await this.#git(['cat-file', '--batch'], operation, { input: wanted.join('\n') + '\n' })).stdout, operation);
+      const read = async () => parseCatFileBatch((await this.#git(['cat-file', '--batch'], operation, { input: `${wanted.join('\n')}\n` })).stdout, operation);
       // Usually every blob is here already (fetched with the head): one process. Else fetch, read again.
       try {
         return await read();
@@ -380,7 +380,7 @@ export class CliGitHost implements GitHost {
 
   /** The object type of each expression (`<oid>`, `<oid>:<path>`), null when git does not have it. */
   async #objectTypes(expressions: readonly string[], operation: string): Promise<(string | null)[]> {
-    const { stdout } = await this.#git(['cat-file', '--batch-check'], operation, { input: expressions.join('\n') + '\n' });
+    const { stdout } = await this.#git(['cat-file', '--batch-check'], operation, { input: `${expressions.join('\n')}\n` });
     const lines = stdout.toString('utf8').split('\n');
     return expressions.map((_, index) => {
       // `<oid> <type> <size>`, or `<expression> missing` (the expression may hold spaces, or look like an oid).
@@ -393,7 +393,7 @@ export class CliGitHost implements GitHost {
   /** Fetches when any of `oids` is not in the cache yet; NOT_FOUND when the remote lacks it too. */
   async #ensureObjects(oids: readonly string[], operation: string): Promise<void> {
     const missing = async () => {
-      const { stdout } = await this.#git(['cat-file', '--batch-check'], operation, { input: oids.join('\n') + '\n' });
+      const { stdout } = await this.#git(['cat-file', '--batch-check'], operation, { input: `${oids.join('\n')}\n` });
       return stdout
         .toString('utf8')
         .split('\n')

@@ -74,7 +74,7 @@ export async function openCredentialSession(auth: GitAuth, paths: { askpassScrip
       }
       const directory = await mkdtemp(join(tmpdir(), 'hnp-ssh-'));
       const keyFile = join(directory, 'key');
-      await writeFile(keyFile, auth.sshPrivateKey.trim() + '\n', { mode: 0o600, flag: 'wx' });
+      await writeFile(keyFile, `${auth.sshPrivateKey.trim()}\n`, { mode: 0o600, flag: 'wx' });
       return {
         env: { GIT_SSH_COMMAND: `ssh -i '${keyFile}' -o IdentitiesOnly=yes ${sshOptions}` },
         dispose: () => rm(directory, { recursive: true, force: true }),

@@ -1,4 +1,4 @@
-import { RESOLUTION_STRATEGIES } from '../../sync/conflict-resolution.ts';
+import type { RESOLUTION_STRATEGIES } from '../../sync/conflict-resolution.ts';
 import { SYNC_DIRECTIONS } from '../../sync/sync-commands.ts';
 import { builder } from '../builder.ts';
 import { SyncOperationRef } from './sync-operation.ts';

@@ -76,7 +76,7 @@ export function checkGateway(ctx: RuleContext, record: ObjectRecord): void {
   checkHostAddress(ctx, record, { value: spec.protocolIP, field: 'protocolIP', label: 'protocol IP', subnet: ctx.config.protocolSubnet, subnetName: 'protocol', code: 'GATEWAY_INVALID' });
   if (spec.vtepIP) {
     const vtep = parseIpv4Prefix(spec.vtepIP);
-    if (!vtep || vtep.length !== 32) invalid(`VTEP IP ${spec.vtepIP} must be a /32`, ['spec', 'vtepIP']);
+    if (vtep?.length !== 32) invalid(`VTEP IP ${spec.vtepIP} must be a /32`, ['spec', 'vtepIP']);
     // Gateway.Validate: not multicast, loopback (127.0.0.0/8) or unspecified.
     else if (!isUnicast(vtep.address) || vtep.address >>> 24 === 127) invalid(`VTEP IP ${spec.vtepIP} must be a unicast address, not loopback`, ['spec', 'vtepIP']);
     // hhfab getHydration: "gateway %s vtep IP %s is not in the vtep subnet %s".

@@ -264,7 +264,7 @@ export function checkVpcAttachment(ctx: RuleContext, record: ObjectRecord): void
     const value = (annotations as Record<string, unknown>)[P2P_LINK_ANNOTATION];
     const text = typeof value === 'string' ? value : '';
     const p2p = parseIpv4Prefix(text);
-    if (!p2p || p2p.length !== 31) {
+    if (p2p?.length !== 31) {
       report({ code: 'VPC_ATTACHMENT_INVALID', message: text === '' ? `annotation ${P2P_LINK_ANNOTATION} is empty; it must be an IPv4 /31 prefix` : `annotation ${P2P_LINK_ANNOTATION} ${text} must be an IPv4 /31 prefix`, path: ['metadata', 'annotations', P2P_LINK_ANNOTATION] });
     }
   }

@@ -129,7 +129,7 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
       checkPortLocators(ctx, record, profile, apiPorts);
       for (const name of Object.keys(spec.portFECs ?? {})) {
         const port = profile.ports[name];
-        const brokenOut = port?.profile ? (profile.portProfiles[port.profile]?.breakout?.supported[(spec.portBreakouts ?? {})[name] ?? profile.portProfiles[port.profile]?.breakout?.default ?? ''] ?? 1) > 1 : false;
+        const brokenOut = port?.profile ? (profile.portProfiles[port.profile]?.breakout?.supported[spec.portBreakouts?.[name] ?? profile.portProfiles[port.profile]?.breakout?.default ?? ''] ?? 1) > 1 : false;
         if (!portMap.ports.has(name) || port?.management || brokenOut) {
           invalidPortSetting(`port ${name} does not support configuring FEC (a broken-out port must be configured per sub-port, e.g. E1/53/1)`, ['spec', 'portFECs', name]);
         }
@@ -343,7 +343,7 @@ export function checkConnection(ctx: RuleContext, record: ObjectRecord): void {
       const severity = ctx.config.hydrationMode === 'override' || (ctx.config.hydrationMode === 'if-not-present' && ctx.hydration === 'none') ? 'error' : 'warning';
       const gateway = ctx.lookup('Gateway', record.namespace, device);
       if (!gateway) report({ severity, code: 'REFERENCE_NOT_FOUND', message: `gateway ${device} does not exist`, path: endpoint.path });
-      else if (!((gateway.object as GatewayObject).spec?.interfaces ?? {})[port]) report({ severity, code: 'REFERENCE_NOT_FOUND', message: `gateway ${device} does not have interface ${port}`, path: endpoint.path });
+      else if (!(gateway.object as GatewayObject).spec?.interfaces?.[port]) report({ severity, code: 'REFERENCE_NOT_FOUND', message: `gateway ${device} does not have interface ${port}`, path: endpoint.path });
     } else if (endpoint.side === 'switch') {
       const target = ctx.lookup('Switch', record.namespace, device);
       if (!target) {
@@ -420,7 +420,7 @@ function checkLinkIPs(ctx: RuleContext, record: ObjectRecord, endpoints: ReturnT
     const parsed = ends.map((end) => ({ end, prefix: parseIpv4Prefix(end.ip!) }));
     let ok = true;
     for (const { end, prefix } of parsed) {
-      if (!prefix || prefix.length !== 31) {
+      if (prefix?.length !== 31) {
         ctx.report(record, { code: 'CONNECTION_LINK_IP', message: `link ${link} ${end.role} IP ${end.ip} is not a /31`, path: end.ipPath! });
         ok = false;
       } else if (fabricSubnet && !prefixContains(fabricSubnet, prefix.address)) {

@@ -65,7 +65,7 @@ export class BareRepository {
 
   /** Many `resolve`s in one `cat-file --batch-check` (oids and `<rev>:<path>` alike). */
   async resolveMany(expressions: readonly string[]): Promise<Map<string, { oid: string; type: GitObjectType } | null>> {
-    const out = (await gitRaw(['--git-dir', this.dir, 'cat-file', '--batch-check'], { input: expressions.join('\n') + '\n' })).toString('utf8');
+    const out = (await gitRaw(['--git-dir', this.dir, 'cat-file', '--batch-check'], { input: `${expressions.join('\n')}\n` })).toString('utf8');
     const lines = out.split('\n');
     return new Map(
       expressions.map((expression, index) => {
@@ -102,7 +102,7 @@ export class BareRepository {
 
   /** Commits by expression (`<oid>`, `<ref>^{commit}`…) in one `cat-file --batch`; unknown ones are left out. */
   async readCommits(expressions: readonly string[]): Promise<Map<string, CommitInfo>> {
-    const out = await gitRaw(['--git-dir', this.dir, 'cat-file', '--batch'], { input: expressions.join('\n') + '\n' });
+    const out = await gitRaw(['--git-dir', this.dir, 'cat-file', '--batch'], { input: `${expressions.join('\n')}\n` });
     const commits = new Map<string, CommitInfo>();
     let offset = 0;
     for (const expression of expressions) {
@@ -132,7 +132,7 @@ export class BareRepository {
 
   /** Many blobs in one `cat-file --batch`. */
   async readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>> {
-    const out = await gitRaw(['--git-dir', this.dir, 'cat-file', '--batch'], { input: oids.join('\n') + '\n' });
+    const out = await gitRaw(['--git-dir', this.dir, 'cat-file', '--batch'], { input: `${oids.join('\n')}\n` });
     const blobs = new Map<string, Buffer>();
     let offset = 0;
     while (offset < out.length) {

@@ -22,7 +22,7 @@ import {
   buildClientSchema,
   execute,
   getOperationAST,
-  GraphQLError,
+  type GraphQLError,
   parse,
   validate,
   type DocumentNode,

@@ -281,7 +281,7 @@ export class KubeServer {
   #handle(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://kube-server');
     const query = Object.fromEntries(url.searchParams);
-    const watch = query['watch'] === 'true' || query['watch'] === '1';
+    const watch = query.watch === 'true' || query.watch === '1';
     this.requests.push({ method: request.method ?? 'GET', path: url.pathname, query, watch });
 
     if (this.#token !== undefined && request.headers.authorization !== `Bearer ${this.#token}`) {
@@ -329,7 +329,7 @@ export class KubeServer {
     }
     const [plural, name] = rest;
     const crd = this.#crds.get(`${group}/${version}/${plural}`);
-    if (!crd || !crd.served || rest.length > 2) return sendNotFound(response);
+    if (!crd?.served || rest.length > 2) return sendNotFound(response);
     const store = this.#objects.get(crdKeyOf(crd))!;
     if (name !== undefined) {
       const object = store.get(objectKeyOf(namespace, name));
@@ -340,11 +340,11 @@ export class KubeServer {
   }
 
   #list(crd: Required<KubeServerCrd>, namespace: string | undefined, query: Record<string, string>, response: ServerResponse): void {
-    const limit = query['limit'] === undefined ? undefined : Number(query['limit']);
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) return sendStatus(response, 400, 'BadRequest', `invalid limit ${query['limit']}`);
+    const limit = query.limit === undefined ? undefined : Number(query.limit);
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) return sendStatus(response, 400, 'BadRequest', `invalid limit ${query.limit}`);
     let snapshotId: string;
     let offset = 0;
-    const token = query['continue'];
+    const token = query.continue;
     if (token) {
       let decoded: { id?: unknown; offset?: unknown };
       try {
@@ -382,7 +382,7 @@ export class KubeServer {
   }
 
   #watch(crd: Required<KubeServerCrd>, namespace: string | undefined, query: Record<string, string>, response: ServerResponse): void {
-    const requested = query['resourceVersion'];
+    const requested = query.resourceVersion;
     const fromVersion = requested === undefined || requested === '' || requested === '0' ? undefined : Number(requested);
     if (fromVersion !== undefined && !Number.isInteger(fromVersion)) return sendStatus(response, 400, 'BadRequest', `invalid resourceVersion ${requested}`);
     response.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
@@ -398,7 +398,7 @@ export class KubeServer {
       return;
     }
     const watch: OpenWatch = {
-      crdKey: crdKeyOf(crd), namespace, response, bookmarks: query['allowWatchBookmarks'] === 'true', cutAfter: undefined, partialLine: true, timers: [],
+      crdKey: crdKeyOf(crd), namespace, response, bookmarks: query.allowWatchBookmarks === 'true', cutAfter: undefined, partialLine: true, timers: [],
     };
     this.#watches.add(watch);
     response.on('close', () => this.#forget(watch));
@@ -418,7 +418,7 @@ export class KubeServer {
       timer.unref();
       watch.timers.push(timer);
     }
-    const timeoutSeconds = Number(query['timeoutSeconds']);
+    const timeoutSeconds = Number(query.timeoutSeconds);
     if (Number.isFinite(timeoutSeconds) && timeoutSeconds > 0) {
       const timer = setTimeout(() => this.#endWatch(watch, { destroy: false }), timeoutSeconds * 1000);
       timer.unref();
@@ -515,7 +515,7 @@ export class KubeServer {
 
   #locate(object: KubeObject) {
     const crd = [...this.#crds.values()].find((c) => `${c.group}/${c.version}` === object.apiVersion && c.kind === object.kind);
-    if (!crd || !crd.served) throw new Error(`kube-server: ${object.apiVersion} ${object.kind} is not served`);
+    if (!crd?.served) throw new Error(`kube-server: ${object.apiVersion} ${object.kind} is not served`);
     const namespace = crd.namespaced ? (object.metadata.namespace ?? 'default') : undefined;
     return { crd, store: this.#objects.get(crdKeyOf(crd))!, key: objectKeyOf(namespace, object.metadata.name), namespace };
   }
