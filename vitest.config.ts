@@ -5,7 +5,9 @@ export default defineConfig({
   resolve: {
     // graphql ships a CommonJS and an ESM build; Node loads the CommonJS one for the libraries,
     // so our own sources must get the same one or the schema would mix two realms.
-    alias: [{ find: /^graphql$/, replacement: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)) }],
+    alias: [
+      { find: /^graphql$/, replacement: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)) },
+    ],
   },
   test: {
     include: ['test/**/*.test.ts'],

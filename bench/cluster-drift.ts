@@ -29,7 +29,8 @@ import { percentile } from './stats.ts';
 const TOKEN = 'bench-token';
 const now = () => performance.timeOrigin + performance.now();
 const nameOf = (index: number) => `vpc-${String(index).padStart(5, '0')}`;
-const objectOf = (index: number, revision: number): KubeObject => vpc(nameOf(index), 1000 + ((index + revision) % 3000));
+const objectOf = (index: number, revision: number): KubeObject =>
+  vpc(nameOf(index), 1000 + ((index + revision) % 3000));
 
 // ---- child process: the API server -------------------------------------------------------------
 
@@ -67,27 +68,40 @@ async function runServer(objects: number): Promise<void> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { objects: { type: 'string', default: '10000' }, rate: { type: 'string', default: '500' }, seconds: { type: 'string', default: '10' }, server: { type: 'boolean', default: false } },
+    options: {
+      objects: { type: 'string', default: '10000' },
+      rate: { type: 'string', default: '500' },
+      seconds: { type: 'string', default: '10' },
+      server: { type: 'boolean', default: false },
+    },
   });
   const objectCount = Number(values.objects);
   if (values.server) return runServer(objectCount);
   const rate = Number(values.rate);
   const seconds = Number(values.seconds);
 
-  const child: ChildProcess = fork(import.meta.filename, ['--server', '--objects', String(objectCount)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(import.meta.filename, ['--server', '--objects', String(objectCount)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const [ready] = (await once(child, 'message')) as [{ ready: string }];
   const t = await startTestApp({ env: { LOG_LEVEL: 'warn' } });
   try {
-    const { createFabric: created } = await t.graphqlOk<{ createFabric: { id: string } }>(`mutation { createFabric(input: { name: "bench" }) { id } }`);
+    const { createFabric: created } = await t.graphqlOk<{ createFabric: { id: string } }>(
+      `mutation { createFabric(input: { name: "bench" }) { id } }`,
+    );
     const fabricId = created.id;
     // Git's view: the same N objects as desired rows (what a pull would have stored).
     const desired = Array.from({ length: objectCount }, (_, i) => {
       const object = objectOf(i, 0);
       return { id: crypto.randomUUID(), name: object.metadata.name, spec: object.spec };
     });
-    await queryDatabase(t.database.url, `insert into resource (id, fabric_id, api_version, kind, namespace, name, desired_spec, created_at, updated_at)
+    await queryDatabase(
+      t.database.url,
+      `insert into resource (id, fabric_id, api_version, kind, namespace, name, desired_spec, created_at, updated_at)
       select x.id, $1, 'vpc.githedgehog.com/v1beta1', 'VPC', 'default', x.name, x.spec, now(), now()
-      from jsonb_to_recordset($2::jsonb) as x(id uuid, name text, spec jsonb)`, [fabricId, JSON.stringify(desired)]);
+      from jsonb_to_recordset($2::jsonb) as x(id uuid, name text, spec jsonb)`,
+      [fabricId, JSON.stringify(desired)],
+    );
 
     // A real GraphQL subscriber over WebSocket.
     const received = new Map<string, number>();
@@ -95,15 +109,20 @@ async function main(): Promise<void> {
     let waiter: (() => void) | undefined;
     // An authenticated client when the test app provides one (API tokens), else a plain one.
     const withWs = t as unknown as { wsClient?: () => ReturnType<typeof createClient> };
-    const client = withWs.wsClient?.() ?? createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
-    const dispose = client.subscribe<{ fabricEvents: { type: string; data: { resources?: { name: string }[]; count?: number } } }>(
+    const client =
+      withWs.wsClient?.() ??
+      createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const dispose = client.subscribe<{
+      fabricEvents: { type: string; data: { resources?: { name: string }[]; count?: number } };
+    }>(
       { query: `subscription($f: ID!) { fabricEvents(fabricId: $f) { type data } }`, variables: { f: fabricId } },
       {
         next: (result) => {
           const event = result.data?.fabricEvents;
           if (event?.type === 'LIVE_CHANGED') {
             const at = now();
-            for (const resource of event.data.resources ?? []) if (!received.has(resource.name)) received.set(resource.name, at);
+            for (const resource of event.data.resources ?? [])
+              if (!received.has(resource.name)) received.set(resource.name, at);
             listed += event.data.count ?? 0;
           }
           waiter?.();
@@ -112,7 +131,8 @@ async function main(): Promise<void> {
         complete: () => undefined,
       },
     );
-    while (t.app.eventBus.subscriberCount(topics.fabric(fabricId)) === 0) await new Promise((resolve) => setImmediate(resolve));
+    while (t.app.eventBus.subscriberCount(topics.fabric(fabricId)) === 0)
+      await new Promise((resolve) => setImmediate(resolve));
     const waitFor = (check: () => Promise<boolean> | boolean) =>
       new Promise<void>((resolve) => {
         let checking = false;
@@ -134,11 +154,19 @@ async function main(): Promise<void> {
     const statementsBefore = t.sql.length;
     const cpuBeforeSync = process.cpuUsage();
     const syncStart = performance.now();
-    await t.graphqlOk(`mutation($id: ID!, $k: KubernetesConnectionInput!) { updateFabric(id: $id, input: { kubernetes: $k }) { id } }`, {
-      id: fabricId, k: { server: ready.ready, token: TOKEN },
-    });
+    await t.graphqlOk(
+      `mutation($id: ID!, $k: KubernetesConnectionInput!) { updateFabric(id: $id, input: { kubernetes: $k }) { id } }`,
+      {
+        id: fabricId,
+        k: { server: ready.ready, token: TOKEN },
+      },
+    );
     const inSync = async () => {
-      const [row] = await queryDatabase<{ n: string }>(t.database.url, `select count(*) as n from resource where fabric_id = $1 and live_resource_version is not null and drift_status = 'in_sync'`, [fabricId]);
+      const [row] = await queryDatabase<{ n: string }>(
+        t.database.url,
+        `select count(*) as n from resource where fabric_id = $1 and live_resource_version is not null and drift_status = 'in_sync'`,
+        [fabricId],
+      );
       return Number(row?.n) === objectCount;
     };
     await waitFor(inSync);
@@ -166,14 +194,30 @@ async function main(): Promise<void> {
       if (emitted !== undefined) latencies.push(at - emitted);
     }
     latencies.sort((a, b) => a - b);
-    const [counts] = await queryDatabase<{ drift_counts: Record<string, number>; drift_count: number }>(t.database.url, 'select drift_counts, drift_count from fabric where id = $1', [fabricId]);
+    const [counts] = await queryDatabase<{ drift_counts: Record<string, number>; drift_count: number }>(
+      t.database.url,
+      'select drift_counts, drift_count from fabric where id = $1',
+      [fabricId],
+    );
     const ms = (n: number) => `${n.toFixed(1)} ms`;
-    console.log(`cluster → database benchmark (node ${process.version}, database ${process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'embedded'}, ${objectCount} objects)`);
-    console.log(`initial sync: ${ms(syncMs)} wall, ${ms((syncCpu.user + syncCpu.system) / 1000)} CPU, ${Math.round(objectCount / (syncMs / 1000))} objects/s, ${syncStatements} SQL statements on resource`);
-    console.log(`stream: ${done.streamed} events in ${ms(streamMs)} (target ${rate}/s), ${streamStatements} SQL statements (${(streamStatements / done.streamed).toFixed(2)} per event)`);
-    console.log(`CPU per event: ${((streamCpu.user + streamCpu.system) / done.streamed).toFixed(0)} µs (gateway + subscriber)`);
-    console.log(`latency server write → fabricEvents subscriber: p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1) ?? Number.NaN)} (${latencies.length} events measured)`);
-    console.log(`fabric roll-up after the stream: ${JSON.stringify(counts?.drift_counts)}, driftCount ${counts?.drift_count}`);
+    console.log(
+      `cluster → database benchmark (node ${process.version}, database ${process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'embedded'}, ${objectCount} objects)`,
+    );
+    console.log(
+      `initial sync: ${ms(syncMs)} wall, ${ms((syncCpu.user + syncCpu.system) / 1000)} CPU, ${Math.round(objectCount / (syncMs / 1000))} objects/s, ${syncStatements} SQL statements on resource`,
+    );
+    console.log(
+      `stream: ${done.streamed} events in ${ms(streamMs)} (target ${rate}/s), ${streamStatements} SQL statements (${(streamStatements / done.streamed).toFixed(2)} per event)`,
+    );
+    console.log(
+      `CPU per event: ${((streamCpu.user + streamCpu.system) / done.streamed).toFixed(0)} µs (gateway + subscriber)`,
+    );
+    console.log(
+      `latency server write → fabricEvents subscriber: p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1) ?? Number.NaN)} (${latencies.length} events measured)`,
+    );
+    console.log(
+      `fabric roll-up after the stream: ${JSON.stringify(counts?.drift_counts)}, driftCount ${counts?.drift_count}`,
+    );
     dispose();
     await client.dispose();
   } finally {

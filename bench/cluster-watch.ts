@@ -41,23 +41,64 @@ function generate(total: number): KubeObject[] {
 
 function makeObject(kind: (typeof KINDS)[number], index: number, revision: number): KubeObject {
   const name = `${kind.plural.slice(0, 4)}-${String(index).padStart(5, '0')}`;
-  const metadata = { name, namespace: 'default', labels: { 'fabric.githedgehog.com/bench': 'yes', team: `t${index % 7}` } };
+  const metadata = {
+    name,
+    namespace: 'default',
+    labels: { 'fabric.githedgehog.com/bench': 'yes', team: `t${index % 7}` },
+  };
   const apiVersion = `${kind.group}/${kind.version}`;
   switch (kind.kind) {
     case 'VPC':
       return {
-        apiVersion, kind: kind.kind, metadata,
+        apiVersion,
+        kind: kind.kind,
+        metadata,
         spec: {
-          ipv4Namespace: 'default', vlanNamespace: 'default',
-          subnets: { 'subnet-1': { subnet: `10.${index >> 8}.${index & 255}.0/24`, gateway: `10.${index >> 8}.${index & 255}.1`, vlan: 1000 + ((index + revision) % 2000), dhcp: { enable: revision % 2 === 1 } } },
+          ipv4Namespace: 'default',
+          vlanNamespace: 'default',
+          subnets: {
+            'subnet-1': {
+              subnet: `10.${index >> 8}.${index & 255}.0/24`,
+              gateway: `10.${index >> 8}.${index & 255}.1`,
+              vlan: 1000 + ((index + revision) % 2000),
+              dhcp: { enable: revision % 2 === 1 },
+            },
+          },
         },
       };
     case 'VPCAttachment':
-      return { apiVersion, kind: kind.kind, metadata, spec: { subnet: `vpc-${String(index).padStart(5, '0')}/subnet-1`, connection: `server-${index}--unbundled--leaf-${index % 32}`, nativeVLAN: revision % 2 === 1 } };
+      return {
+        apiVersion,
+        kind: kind.kind,
+        metadata,
+        spec: {
+          subnet: `vpc-${String(index).padStart(5, '0')}/subnet-1`,
+          connection: `server-${index}--unbundled--leaf-${index % 32}`,
+          nativeVLAN: revision % 2 === 1,
+        },
+      };
     case 'Connection':
-      return { apiVersion, kind: kind.kind, metadata, spec: { unbundled: { link: { server: { port: `server-${index}/enp2s1` }, switch: { port: `leaf-${index % 32}/E1/${(index % 48) + 1}` } }, mtu: 9000 + (revision % 2) } } };
+      return {
+        apiVersion,
+        kind: kind.kind,
+        metadata,
+        spec: {
+          unbundled: {
+            link: {
+              server: { port: `server-${index}/enp2s1` },
+              switch: { port: `leaf-${index % 32}/E1/${(index % 48) + 1}` },
+            },
+            mtu: 9000 + (revision % 2),
+          },
+        },
+      };
     default:
-      return { apiVersion, kind: kind.kind, metadata, spec: { role: 'server-leaf', profile: 'vs', asn: 65101 + index, description: `rev ${revision}` } };
+      return {
+        apiVersion,
+        kind: kind.kind,
+        metadata,
+        spec: { role: 'server-leaf', profile: 'vs', asn: 65101 + index, description: `rev ${revision}` },
+      };
   }
 }
 
@@ -100,23 +141,36 @@ async function runServer(objects: number): Promise<void> {
 
 function normalize(object: KubeLikeObject): KubeLikeObject {
   const metadata = (object.metadata ?? {}) as { labels?: Record<string, string>; annotations?: Record<string, string> };
-  const labels = Object.fromEntries(Object.entries(metadata.labels ?? {}).filter(([key]) => !key.startsWith('fabric.githedgehog.com/')));
-  const annotations = Object.fromEntries(Object.entries(metadata.annotations ?? {}).filter(([key]) => key !== EMITTED_AT));
+  const labels = Object.fromEntries(
+    Object.entries(metadata.labels ?? {}).filter(([key]) => !key.startsWith('fabric.githedgehog.com/')),
+  );
+  const annotations = Object.fromEntries(
+    Object.entries(metadata.annotations ?? {}).filter(([key]) => key !== EMITTED_AT),
+  );
   return { ...object, metadata: { ...metadata, labels, annotations } };
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { objects: { type: 'string', default: '10000' }, rate: { type: 'string', default: '500' }, seconds: { type: 'string', default: '10' }, server: { type: 'boolean', default: false } },
+    options: {
+      objects: { type: 'string', default: '10000' },
+      rate: { type: 'string', default: '500' },
+      seconds: { type: 'string', default: '10' },
+      server: { type: 'boolean', default: false },
+    },
   });
   const objectCount = Number(values.objects);
   if (values.server) return runServer(objectCount);
 
-  const child: ChildProcess = fork(import.meta.filename, ['--server', '--objects', String(objectCount)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(import.meta.filename, ['--server', '--objects', String(objectCount)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const [ready] = (await once(child, 'message')) as [{ ready: string }];
   const client = createKubernetesClusterClient({ server: ready.ready, token: TOKEN });
 
-  const desired = new Map<string, KubeObject>(generate(objectCount).map((o) => [`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, o]));
+  const desired = new Map<string, KubeObject>(
+    generate(objectCount).map((o) => [`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, o]),
+  );
   const drift = new Map<string, DriftStatus>();
   const latencies: number[] = [];
   let streaming = false;
@@ -174,10 +228,18 @@ async function main(): Promise<void> {
   const summary = summarizeDrift([...drift].map(([key, status]) => ({ kind: key.split('/')[0]!, status })));
   const ms = (n: number) => `${n.toFixed(1)} ms`;
   console.log(`cluster watch benchmark (node ${process.version}, ${objectCount} objects, ${KINDS.length} kinds)`);
-  console.log(`initial sync: ${ms(syncMs)} wall, ${ms((syncCpu.user + syncCpu.system) / 1000)} CPU, ${Math.round(objectCount / (syncMs / 1000))} objects/s (list pages of 500 + watch start + drift per object)`);
-  console.log(`stream: ${streamedEvents} events in ${ms(streamMs)} (${Math.round(streamedEvents / (streamMs / 1000))}/s target ${rate}/s)`);
-  console.log(`CPU per event: ${(((streamCpu.user + streamCpu.system) / streamedEvents)).toFixed(0)} µs (user ${(streamCpu.user / streamedEvents).toFixed(0)} µs, system ${(streamCpu.system / streamedEvents).toFixed(0)} µs), including drift`);
-  console.log(`latency server write → onEvent: p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted.at(-1) ?? Number.NaN)}`);
+  console.log(
+    `initial sync: ${ms(syncMs)} wall, ${ms((syncCpu.user + syncCpu.system) / 1000)} CPU, ${Math.round(objectCount / (syncMs / 1000))} objects/s (list pages of 500 + watch start + drift per object)`,
+  );
+  console.log(
+    `stream: ${streamedEvents} events in ${ms(streamMs)} (${Math.round(streamedEvents / (streamMs / 1000))}/s target ${rate}/s)`,
+  );
+  console.log(
+    `CPU per event: ${((streamCpu.user + streamCpu.system) / streamedEvents).toFixed(0)} µs (user ${(streamCpu.user / streamedEvents).toFixed(0)} µs, system ${(streamCpu.system / streamedEvents).toFixed(0)} µs), including drift`,
+  );
+  console.log(
+    `latency server write → onEvent: p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted.at(-1) ?? Number.NaN)}`,
+  );
   console.log(`drift after the stream: ${JSON.stringify(summary.byStatus)}`);
 }
 

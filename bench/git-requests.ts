@@ -28,11 +28,19 @@ async function measure(label: string, host: GitHost, remote: string, counter: ()
     const before = counter();
     const started = performance.now();
     const result = await run();
-    rows.push(`  ${name.padEnd(34)} ${(performance.now() - started).toFixed(0).padStart(7)} ms ${String(counter() - before).padStart(6)} ${label === 'github' ? 'requests' : 'git commands'}`);
+    rows.push(
+      `  ${name.padEnd(34)} ${(performance.now() - started).toFixed(0).padStart(7)} ms ${String(counter() - before).padStart(6)} ${label === 'github' ? 'requests' : 'git commands'}`,
+    );
     return result;
   };
   const committed = await step(`commit ${fileCount} files (empty repo)`, () =>
-    host.commit({ branch: 'main', expectedHeadOid: null, message: `Add ${fileCount} connections`, additions: files, deletions: [] }),
+    host.commit({
+      branch: 'main',
+      expectedHeadOid: null,
+      message: `Add ${fileCount} connections`,
+      additions: files,
+      deletions: [],
+    }),
   );
   if (committed.status !== 'committed') throw new Error(`commit failed: ${JSON.stringify(committed)}`);
   const head = await step('read head', () => host.getBranchHead('main'));
@@ -48,7 +56,9 @@ async function measure(label: string, host: GitHost, remote: string, counter: ()
     }),
   );
   const commits = (await gitLog(remote, 'main')).length;
-  console.log(`${label}: ${commits} commit(s) in the remote, ${blobs.size} blobs read back, last commit ${changed.status}`);
+  console.log(
+    `${label}: ${commits} commit(s) in the remote, ${blobs.size} blobs read back, last commit ${changed.status}`,
+  );
   for (const row of rows) console.log(row);
 }
 
@@ -56,7 +66,11 @@ try {
   {
     const remote = await createBareRepository();
     let commands = 0;
-    const host = new CliGitHost({ remoteUrl: `file://${remote}`, cacheDir: join(await makeScratchDir(), 'cache'), onCommand: () => commands++ });
+    const host = new CliGitHost({
+      remoteUrl: `file://${remote}`,
+      cacheDir: join(await makeScratchDir(), 'cache'),
+      onCommand: () => commands++,
+    });
     await measure('git', host, remote, () => commands);
   }
   {

@@ -25,7 +25,12 @@ const target = Number(process.argv[2] ?? 10_000);
 
 /** A valid fabric with at least `count` objects (VPC attachments fill the rest). */
 function fabricOf(count: number): HedgehogObject[] {
-  const objects = generateFabric({ spines: 4, leaves: 64, serversPerLeafPair: 96, vpcs: 300 + Math.max(0, Math.ceil((count - 10_028) / 1.5)) });
+  const objects = generateFabric({
+    spines: 4,
+    leaves: 64,
+    serversPerLeafPair: 96,
+    vpcs: 300 + Math.max(0, Math.ceil((count - 10_028) / 1.5)),
+  });
   if (objects.length < count) throw new Error(`the generator made only ${objects.length} objects`);
   return objects;
 }
@@ -47,8 +52,13 @@ async function run(scenario: Scenario, objectCount: number): Promise<void> {
     remote = await createBareRepository();
   }
   const config = loadConfig({
-    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent',
-    GATEWAY_SECRET_KEY: randomBytes(32).toString('hex'), OPERATION_RUNNER: 'in-process',
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    GATEWAY_SECRET_KEY: randomBytes(32).toString('hex'),
+    OPERATION_RUNNER: 'in-process',
     ...(github ? { GITHUB_API_URL: github.url } : {}),
   });
   const app = await buildApp(config, { logger: createLogger({ level: 'silent' }) });
@@ -56,7 +66,12 @@ async function run(scenario: Scenario, objectCount: number): Promise<void> {
     const services = app.services();
     const repository = await services.gitRepositories.create(
       github
-        ? { name: 'bench', url: `https://github.com/${github.owner}/${github.name}`, provider: 'github', credentials: { token: github.token } }
+        ? {
+            name: 'bench',
+            url: `https://github.com/${github.owner}/${github.name}`,
+            provider: 'github',
+            credentials: { token: github.token },
+          }
         : { name: 'bench', url: `file://${remote}`, provider: 'git' },
     );
     const fabric = await services.fabrics.create({ name: 'bench', gitRepositoryId: repository.id });
@@ -78,7 +93,9 @@ async function run(scenario: Scenario, objectCount: number): Promise<void> {
       },
     });
     await services.gitops.initializeDirectory(fabric.id, progress('00000000-0000-4000-8000-000000000001'));
-    await pushFromAnotherClone(remote, { files: Object.fromEntries(scenario.files.map((file) => [`fabric/raw/${file.path}`, file.text])) });
+    await pushFromAnotherClone(remote, {
+      files: Object.fromEntries(scenario.files.map((file) => [`fabric/raw/${file.path}`, file.text])),
+    });
 
     const commitsBefore = (await gitLog(remote, 'main')).length;
     const requestsBefore = github?.requestCount() ?? 0;
@@ -94,14 +111,26 @@ async function run(scenario: Scenario, objectCount: number): Promise<void> {
     const commits = (await gitLog(remote, 'main')).length - commitsBefore;
     const rows = await ingestServices.em.count(ResourceSchema, { fabric: fabric.id });
     const requestText = github ? `, ${github.requestCount() - requestsBefore} GitHub requests` : '';
-    console.log(`${scenario.adapter.padEnd(6)} ${scenario.label.padEnd(10)} ${objectCount} objects: ${(elapsed / 1000).toFixed(1)} s, ${commits} commit(s)${requestText}, ${rows} rows, ${result.filesCreated} files created, ${result.filesDeleted} raw files removed`);
-    console.log(`         stages: ${stages.filter(([, ms]) => ms >= 1).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)} s`).join(', ')}`);
+    console.log(
+      `${scenario.adapter.padEnd(6)} ${scenario.label.padEnd(10)} ${objectCount} objects: ${(elapsed / 1000).toFixed(1)} s, ${commits} commit(s)${requestText}, ${rows} rows, ${result.filesCreated} files created, ${result.filesDeleted} raw files removed`,
+    );
+    console.log(
+      `         stages: ${stages
+        .filter(([, ms]) => ms >= 1)
+        .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)} s`)
+        .join(', ')}`,
+    );
     const requests = github ? github.requestCount() - requestsBefore : 0;
-    const goals = [`one commit ${commits === 1 ? 'met' : 'MISSED'}`, `under 20 s ${elapsed < 20_000 ? 'met' : 'MISSED'}`];
+    const goals = [
+      `one commit ${commits === 1 ? 'met' : 'MISSED'}`,
+      `under 20 s ${elapsed < 20_000 ? 'met' : 'MISSED'}`,
+    ];
     if (github) goals.push(`at most 10 requests ${requests <= 10 ? 'met' : 'MISSED'}`);
     console.log(`         goals: ${goals.join(', ')}`);
     if (github) {
-      const byOperation = [...github.requests].map(([operation, count]) => [operation, count - (requestsByOperationBefore.get(operation) ?? 0)] as const).filter(([, count]) => count > 0);
+      const byOperation = [...github.requests]
+        .map(([operation, count]) => [operation, count - (requestsByOperationBefore.get(operation) ?? 0)] as const)
+        .filter(([, count]) => count > 0);
       console.log(`         requests: ${byOperation.map(([operation, count]) => `${operation} ${count}`).join(', ')}`);
     }
   } finally {
@@ -114,7 +143,10 @@ async function run(scenario: Scenario, objectCount: number): Promise<void> {
 try {
   const objects = fabricOf(target);
   const oneFile = [{ path: 'fabric.yaml', text: renderMultiDocument(objects) }];
-  const hundredFiles = splitIntoFiles(objects, 100, { prefix: 'part' }).map((file) => ({ path: file.path, text: file.text }));
+  const hundredFiles = splitIntoFiles(objects, 100, { prefix: 'part' }).map((file) => ({
+    path: file.path,
+    text: file.text,
+  }));
   console.log(`fabric: ${objects.length} objects, ${(oneFile[0]!.text.length / 1e6).toFixed(1)} MB of YAML`);
   for (const adapter of ['git', 'github'] as const) {
     await run({ adapter, files: oneFile, label: '1 file' }, objects.length);

@@ -102,12 +102,14 @@ async function startOnce(env: Record<string, string>): Promise<Start> {
   void exited.then(() => (ended = true));
   while (healthzMs === null) {
     if (ended) throw new Error(`the gateway exited before /healthz answered:\n${output.join('\n')}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((response) => response.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ok) {
       healthzMs = performance.now() - started;
       cpuMs = groupCpuMs(child.pid!);
-    }
-    else await new Promise((resolve) => setTimeout(resolve, 5));
+    } else await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const readyLineMs = await readyLine;
   process.kill(-child.pid!, 'SIGTERM');
@@ -127,13 +129,17 @@ if (values.database === 'postgres') {
 try {
   console.log(`command: ${values.command}; database: ${values.database}; node ${process.versions.node}`);
   const first = await startOnce(env);
-  console.log(`first start (empty DATA_DIR${database ? ', empty database' : ''}): /healthz ${Math.round(first.healthzMs)} ms (CPU ${first.cpuMs} ms), ready line ${Math.round(first.readyLineMs)} ms`);
+  console.log(
+    `first start (empty DATA_DIR${database ? ', empty database' : ''}): /healthz ${Math.round(first.healthzMs)} ms (CPU ${first.cpuMs} ms), ready line ${Math.round(first.readyLineMs)} ms`,
+  );
   const restarts: Start[] = [];
   for (let i = 0; i < Number(values.restarts); i++) restarts.push(await startOnce(env));
   const healthz = restarts.map((run) => Math.round(run.healthzMs));
   const ready = restarts.map((run) => Math.round(run.readyLineMs));
   const cpu = restarts.map((run) => run.cpuMs);
-  console.log(`restart x${restarts.length}: /healthz median ${median(healthz)} ms (${healthz.join(', ')}), CPU median ${median(cpu)} ms (${cpu.join(', ')}), ready line median ${median(ready)} ms (${ready.join(', ')})`);
+  console.log(
+    `restart x${restarts.length}: /healthz median ${median(healthz)} ms (${healthz.join(', ')}), CPU median ${median(cpu)} ms (${cpu.join(', ')}), ready line median ${median(ready)} ms (${ready.join(', ')})`,
+  );
 } finally {
   await rm(dataDir, { recursive: true, force: true });
   if (database) await adminQuery(`drop database if exists "${database}" with (force)`);

@@ -8,7 +8,10 @@ import { startGitHubServer, type GitHubServer } from '../test/support/github-ser
 import { startTestApp, type TestApp } from '../test/support/test-app.ts';
 
 export const vlanNamespace = (name: string, to: number): HedgehogObject => ({
-  apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'VLANNamespace', metadata: { name, namespace: 'default' }, spec: { ranges: [{ from: 1000, to }] },
+  apiVersion: 'wiring.githedgehog.com/v1beta1',
+  kind: 'VLANNamespace',
+  metadata: { name, namespace: 'default' },
+  spec: { ranges: [{ from: 1000, to }] },
 });
 
 export interface Bench {
@@ -18,29 +21,51 @@ export interface Bench {
   github: GitHubServer | null;
   /** Commits files to the remote as someone else would (native adapter, one commit). */
   commitElsewhere(files: HedgehogObject[], message: string): Promise<string>;
-  run(type: 'pull' | 'push', details?: Record<string, unknown>): Promise<{ ms: number; operation: Record<string, unknown> }>;
+  run(
+    type: 'pull' | 'push',
+    details?: Record<string, unknown>,
+  ): Promise<{ ms: number; operation: Record<string, unknown> }>;
   stop(): Promise<void>;
 }
 
 export async function startBench(options: { adapter: 'git' | 'github'; name: string }): Promise<Bench> {
   const github = options.adapter === 'github' ? await startGitHubServer() : null;
   const remote = github ? github.repositoryDir : await createBareRepository();
-  const t = await startTestApp({ env: { HEAD_CHECK: 'false', LOG_LEVEL: 'warn', ...(github ? { GITHUB_API_URL: github.url } : {}) } });
+  const t = await startTestApp({
+    env: { HEAD_CHECK: 'false', LOG_LEVEL: 'warn', ...(github ? { GITHUB_API_URL: github.url } : {}) },
+  });
   const services = t.app.services();
   const repository = await services.gitRepositories.create(
     github
-      ? { name: options.name, url: `https://github.com/${github.owner}/${github.name}`, provider: 'github', credentials: { token: github.token } }
+      ? {
+          name: options.name,
+          url: `https://github.com/${github.owner}/${github.name}`,
+          provider: 'github',
+          credentials: { token: github.token },
+        }
       : { name: options.name, url: `file://${remote}` },
   );
   const fabric = await services.fabrics.create({ name: options.name, gitRepositoryId: repository.id });
-  const writer = new CliGitHost({ remoteUrl: `file://${remote}`, cacheDir: join(await makeScratchDir('bench-cache-'), 'c') });
+  const writer = new CliGitHost({
+    remoteUrl: `file://${remote}`,
+    cacheDir: join(await makeScratchDir('bench-cache-'), 'c'),
+  });
   return {
-    t, fabricId: fabric.id, remote, github,
+    t,
+    fabricId: fabric.id,
+    remote,
+    github,
     async commitElsewhere(objects, message) {
       const head = await writer.getBranchHead('main');
       const result = await writer.commit({
-        branch: 'main', expectedHeadOid: head, message, deletions: [],
-        additions: objects.map((object) => ({ path: `fabric/${managedFilePath(object)}`, contents: renderCanonicalYaml(object) })),
+        branch: 'main',
+        expectedHeadOid: head,
+        message,
+        deletions: [],
+        additions: objects.map((object) => ({
+          path: `fabric/${managedFilePath(object)}`,
+          contents: renderCanonicalYaml(object),
+        })),
       });
       if (result.status !== 'committed') throw new Error('the remote moved');
       return result.oid;
@@ -50,7 +75,9 @@ export async function startBench(options: { adapter: 'git' | 'github'; name: str
       // to the runner's idle: a job queue may tidy up after the operation has ended.
       const updates = t.app.eventBus.subscribe<{ operationId: string; status: string }>(topics.fabric(fabric.id));
       const started = performance.now();
-      const operation = await t.app.services().operations.launch({ fabricId: fabric.id, type, initiatedBy: 'bench', details });
+      const operation = await t.app
+        .services()
+        .operations.launch({ fabricId: fabric.id, type, initiatedBy: 'bench', details });
       for await (const update of updates) {
         if (update.operationId === operation.id && ['completed', 'failed', 'cancelled'].includes(update.status)) break;
       }
@@ -67,4 +94,3 @@ export async function startBench(options: { adapter: 'git' | 'github'; name: str
     },
   };
 }
-

@@ -19,13 +19,23 @@ import { createDeferred } from '../test/support/git-fixtures.ts';
 const [subscriberCount = 100, steps = 50, replicas = 1] = process.argv.slice(2).map(Number);
 const t = await startTestApp({ env: { HEAD_CHECK: 'false', LOG_LEVEL: 'warn' } });
 // Where the dashboards connect: this gateway, or a second replica on the same database.
-const watched = replicas > 1 ? await startTestApp({ database: t.database, env: { HEAD_CHECK: 'false', LOG_LEVEL: 'warn', OPERATION_RUNNER: 'in-process' } }) : t;
+const watched =
+  replicas > 1
+    ? await startTestApp({
+        database: t.database,
+        env: { HEAD_CHECK: 'false', LOG_LEVEL: 'warn', OPERATION_RUNNER: 'in-process' },
+      })
+    : t;
 const services = t.app.services();
 const fabric = await services.fabrics.create({ name: 'progress-bench' });
 // An operation that waits: its steps are published by hand below.
 const gate = createDeferred<void>();
 t.app.operationHandlers.cluster_refresh = () => gate.promise;
-const operation = await services.operations.launch({ fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: 'bench' });
+const operation = await services.operations.launch({
+  fabricId: fabric.id,
+  type: 'cluster_refresh',
+  initiatedBy: 'bench',
+});
 
 const token = watched.adminToken;
 const publishedAt = new Map<number, number>();
@@ -34,14 +44,21 @@ const clients: Client[] = [];
 const everyoneReady: Promise<void>[] = [];
 const everyoneDone: Promise<void>[] = [];
 for (let index = 0; index < subscriberCount; index++) {
-  const client = createClient({ url: `${watched.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` } });
+  const client = createClient({
+    url: `${watched.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+  });
   clients.push(client);
   const ready = createDeferred<void>();
   const done = createDeferred<void>();
   everyoneReady.push(ready.promise);
   everyoneDone.push(done.promise);
   client.subscribe<{ syncOperationUpdated: { progressDone: number } }>(
-    { query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { progressDone phase } }`, variables: { id: operation.id } },
+    {
+      query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { progressDone phase } }`,
+      variables: { id: operation.id },
+    },
     {
       next: (message) => {
         const step = message.data!.syncOperationUpdated.progressDone;
@@ -61,12 +78,18 @@ for (let step = 1; step <= steps; step++) {
   current.progressDone = step;
   current.phase = `step-${step}`;
   publishedAt.set(step, performance.now());
-  t.app.eventBus.publish(topics.syncOperation(operation.id), { operationId: operation.id, fabricId: fabric.id, snapshot: snapshotOf(current) });
+  t.app.eventBus.publish(topics.syncOperation(operation.id), {
+    operationId: operation.id,
+    fabricId: fabric.id,
+    snapshot: snapshotOf(current),
+  });
   await new Promise((resolve) => setImmediate(resolve));
 }
 await Promise.all(everyoneDone);
-console.log(`${replicas > 1 ? 'across replicas: ' : ''}${subscriberCount} WebSocket subscribers x ${steps} steps = ${latencies.length} deliveries: ` +
-  `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (goal p99 < 50 ms)`);
+console.log(
+  `${replicas > 1 ? 'across replicas: ' : ''}${subscriberCount} WebSocket subscribers x ${steps} steps = ${latencies.length} deliveries: ` +
+    `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (goal p99 < 50 ms)`,
+);
 gate.resolve();
 await Promise.all(clients.map((client) => client.dispose()));
 if (watched !== t) await watched.stop();

@@ -15,7 +15,9 @@ const [large = 10_000, small = 100, repeats = 5] = process.argv.slice(2).map(Num
 async function measure(size: number, adapter: 'git' | 'github') {
   const bench = await startBench({ adapter, name: `pull-${adapter}-${size}` });
   try {
-    const objects = Array.from({ length: size }, (_, index) => vlanNamespace(`ns-${String(index).padStart(5, '0')}`, 1000 + (index % 900)));
+    const objects = Array.from({ length: size }, (_, index) =>
+      vlanNamespace(`ns-${String(index).padStart(5, '0')}`, 1000 + (index % 900)),
+    );
     await bench.commitElsewhere(objects, `seed ${size}`);
     const initial = await bench.run('pull');
     const times: number[] = [];
@@ -23,9 +25,13 @@ async function measure(size: number, adapter: 'git' | 'github') {
       await bench.commitElsewhere([vlanNamespace('ns-00042', 1001 + round)], `change ${round}`);
       const before = bench.github?.requestCount() ?? 0;
       const pulled = await bench.run('pull');
-      if (pulled.operation.filesUpdated !== 1) throw new Error(`expected one updated file, got ${JSON.stringify(pulled.operation)}`);
+      if (pulled.operation.filesUpdated !== 1)
+        throw new Error(`expected one updated file, got ${JSON.stringify(pulled.operation)}`);
       times.push(pulled.ms);
-      if (round === 0 && bench.github) console.log(`    ${adapter} ${size}: ${bench.github.requestCount() - before} GitHub requests for the one-file pull`);
+      if (round === 0 && bench.github)
+        console.log(
+          `    ${adapter} ${size}: ${bench.github.requestCount() - before} GitHub requests for the one-file pull`,
+        );
     }
     return { initialMs: initial.ms, oneFileMs: median(times) };
   } finally {
@@ -37,7 +43,11 @@ for (const adapter of ['git', 'github'] as const) {
   const smallResult = await measure(small, adapter);
   const largeResult = await measure(large, adapter);
   console.log(`${adapter} adapter (${process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'embedded PostgreSQL'}):`);
-  console.log(`  initial pull      ${small} objects: ${smallResult.initialMs.toFixed(0)} ms   ${large} objects: ${largeResult.initialMs.toFixed(0)} ms`);
-  console.log(`  one changed file  ${small} objects: ${smallResult.oneFileMs.toFixed(0)} ms   ${large} objects: ${largeResult.oneFileMs.toFixed(0)} ms   ratio ${(largeResult.oneFileMs / smallResult.oneFileMs).toFixed(2)} (goal <= 2)`);
+  console.log(
+    `  initial pull      ${small} objects: ${smallResult.initialMs.toFixed(0)} ms   ${large} objects: ${largeResult.initialMs.toFixed(0)} ms`,
+  );
+  console.log(
+    `  one changed file  ${small} objects: ${smallResult.oneFileMs.toFixed(0)} ms   ${large} objects: ${largeResult.oneFileMs.toFixed(0)} ms   ratio ${(largeResult.oneFileMs / smallResult.oneFileMs).toFixed(2)} (goal <= 2)`,
+  );
 }
 await removeScratchDirs();

@@ -37,11 +37,12 @@ function scrubText(column: string): string {
 }
 
 export class Migration20261201203000_scrub_repository_url_credentials extends Migration {
-
   override name = 'Migration20261201203000_scrub_repository_url_credentials';
 
   override up(): void | Promise<void> {
-    this.addSql(`update "git_repository" set "validation_error" = ${scrubText('"validation_error"')} where "validation_error" is not null;`);
+    this.addSql(
+      `update "git_repository" set "validation_error" = ${scrubText('"validation_error"')} where "validation_error" is not null;`,
+    );
     this.addSql(
       `update "git_repository" set "url" = ${scrubUrl('"url"')}, "connection_status" = 'failed', ` +
         `"validation_error" = 'the URL carried credentials, which were removed from it; give them in the credentials field (credentials: { token }, { username, password } or { sshPrivateKey }) and test the repository again' ` +
@@ -52,5 +53,4 @@ export class Migration20261201203000_scrub_repository_url_credentials extends Mi
   override down(): void | Promise<void> {
     // The removed credentials are gone; nothing to restore.
   }
-
 }

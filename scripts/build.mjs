@@ -46,15 +46,22 @@ export function build({ check = true } = {}) {
   try {
     tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   } catch {
-    throw new Error('Cannot build the gateway: TypeScript is not installed. Run `npm install` (with dev dependencies) first.');
+    throw new Error(
+      'Cannot build the gateway: TypeScript is not installed. Run `npm install` (with dev dependencies) first.',
+    );
   }
   const started = new Date();
   rmSync(DIST, { recursive: true, force: true });
-  const result = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json'), ...(check ? [] : ['--noCheck'])], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) throw new Error(`Building the gateway failed (tsc exited with ${result.status ?? result.signal}).`);
+  const result = spawnSync(
+    process.execPath,
+    [tsc, '-p', path.join(ROOT, 'tsconfig.build.json'), ...(check ? [] : ['--noCheck'])],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
+  if (result.status !== 0)
+    throw new Error(`Building the gateway failed (tsc exited with ${result.status ?? result.signal}).`);
   // The modules read package.json (engines, version) one folder above src/, as they do in the sources.
   const { name, version, type, engines } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   writeFileSync(path.join(DIST, 'package.json'), `${JSON.stringify({ name, version, type, engines }, null, 2)}\n`);

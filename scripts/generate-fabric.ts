@@ -46,7 +46,10 @@ try {
     ...optional('serversPerLeafPair', integer('servers-per-leaf-pair', values['servers-per-leaf-pair'])),
     ...optional('vpcs', integer('vpcs', values.vpcs)),
     ...optional('subnetsPerVpc', integer('subnets-per-vpc', values['subnets-per-vpc'])),
-    ...optional('attachmentsPerConnection', integer('attachments-per-connection', values['attachments-per-connection'])),
+    ...optional(
+      'attachmentsPerConnection',
+      integer('attachments-per-connection', values['attachments-per-connection']),
+    ),
     externals: !values['no-externals'],
   });
 } catch (error) {

@@ -15,14 +15,21 @@ import { reencryptSecrets } from '../src/secrets/reencrypt.ts';
 try {
   const config = loadConfig();
   const newKeyText = process.env.NEW_GATEWAY_SECRET_KEY ?? '';
-  const newKey = /^[0-9a-fA-F]{64}$/.test(newKeyText) ? Buffer.from(newKeyText, 'hex') : Buffer.from(newKeyText, 'base64');
-  if (newKey.length !== 32) throw new ConfigError(['NEW_GATEWAY_SECRET_KEY: must be 32 bytes as 64 hex characters or base64']);
+  const newKey = /^[0-9a-fA-F]{64}$/.test(newKeyText)
+    ? Buffer.from(newKeyText, 'hex')
+    : Buffer.from(newKeyText, 'base64');
+  if (newKey.length !== 32)
+    throw new ConfigError(['NEW_GATEWAY_SECRET_KEY: must be 32 bytes as 64 hex characters or base64']);
   const logger = createLogger({ level: 'warn' });
-  const from = new SecretBox(await resolveSecretKey({ configuredKey: config.secretKey, dataDir: config.dataDir, logger }));
+  const from = new SecretBox(
+    await resolveSecretKey({ configuredKey: config.secretKey, dataDir: config.dataDir, logger }),
+  );
   const to = new SecretBox(newKey);
   await withConfiguredDatabase(config, async (orm) => {
     const result = await reencryptSecrets(orm, { from, to });
-    console.log(`Re-encrypted ${result.reencrypted} secret(s); ${result.alreadyCurrent} already used the new key (${to.keyId}).`);
+    console.log(
+      `Re-encrypted ${result.reencrypted} secret(s); ${result.alreadyCurrent} already used the new key (${to.keyId}).`,
+    );
     console.log('Now start the gateway with GATEWAY_SECRET_KEY set to the new key.');
   });
 } catch (error) {

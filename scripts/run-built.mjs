@@ -15,7 +15,11 @@ if (!entry?.endsWith('.ts')) {
 
 const state = buildState();
 if (state === 'missing' || state === 'stale') {
-  console.error(state === 'missing' ? 'Building the gateway (dist/ is missing)...' : 'Rebuilding the gateway (the sources changed)...');
+  console.error(
+    state === 'missing'
+      ? 'Building the gateway (dist/ is missing)...'
+      : 'Rebuilding the gateway (the sources changed)...',
+  );
   try {
     // Emit only: types are checked by `npm run build` and `npm run typecheck`, as tsx never did.
     build({ check: false });
@@ -27,4 +31,6 @@ if (state === 'missing' || state === 'stale') {
 
 // The entry sees its own arguments where it would as `node dist/src/main.js ...`.
 process.argv.splice(2, 1);
-await import(pathToFileURL(path.join(DIST, path.relative(ROOT, path.resolve(ROOT, entry)).replace(/\.ts$/, '.js'))).href);
+await import(
+  pathToFileURL(path.join(DIST, path.relative(ROOT, path.resolve(ROOT, entry)).replace(/\.ts$/, '.js'))).href
+);

@@ -45,7 +45,12 @@ import { listenFailure } from './startup-error.ts';
 import { executeOperation } from './operations/execute-operation.ts';
 import type { OperationHandlers } from './operations/operation-handler.ts';
 import type { OperationRunner } from './operations/operation-runner.ts';
-import { createOperationRunner, defaultInstanceId, recoverOperations, stopOperations } from './operations/operation-runtime.ts';
+import {
+  createOperationRunner,
+  defaultInstanceId,
+  recoverOperations,
+  stopOperations,
+} from './operations/operation-runtime.ts';
 import { GatewayMetrics } from './metrics/metrics.ts';
 import { countPublished } from './metrics/counted-event-bus.ts';
 import { useGraphQLMetrics } from './metrics/graphql-metrics.ts';
@@ -119,7 +124,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     databaseUrl = config.database.url;
   }
   const orm = await initOrm({
-    url: databaseUrl, logger, onQuery: options.onQuery, poolSize: config.database.poolSize,
+    url: databaseUrl,
+    logger,
+    onQuery: options.onQuery,
+    poolSize: config.database.poolSize,
     createDatabase: config.database.kind === 'external' && config.database.create,
   });
   try {
@@ -137,28 +145,47 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const schemaReady = options.migrate !== false || (await migrationsAreCurrent(orm));
 
   // Infrastructure.
-  const secretBox = new SecretBox(await resolveSecretKey({ configuredKey: config.secretKey, dataDir: config.dataDir, logger }));
+  const secretBox = new SecretBox(
+    await resolveSecretKey({ configuredKey: config.secretKey, dataDir: config.dataDir, logger }),
+  );
   const instanceId = defaultInstanceId();
   const metrics = options.metrics ?? new GatewayMetrics();
   const sharedBus = await createEventBus({ config, logger, orm, databaseUrl, instanceId });
   // Every publication is counted (gateway_events_published_total).
   const eventBus = countPublished(sharedBus, metrics.published);
   // The only place adapters are chosen: the GitHost of a repository is GitHub's API or the git CLI.
-  const openGitHost = options.openGitHost ?? gitHostOpener({ cacheDir: config.gitCacheDir, githubApiUrl: config.githubApiUrl, github: metrics.github, cli: { onCommand: metrics.gitCommand } });
-  const openGit: OpenGit = (unitOfWork, fabricId, operationId) => openFabricGit(openGitHost, unitOfWork, fabricId, operationId);
+  const openGitHost =
+    options.openGitHost ??
+    gitHostOpener({
+      cacheDir: config.gitCacheDir,
+      githubApiUrl: config.githubApiUrl,
+      github: metrics.github,
+      cli: { onCommand: metrics.gitCommand },
+    });
+  const openGit: OpenGit = (unitOfWork, fabricId, operationId) =>
+    openFabricGit(openGitHost, unitOfWork, fabricId, operationId);
   // Large manifests are validated on worker threads so that no request holds the event loop.
   const validator = workerPoolManifestValidator({
-    maxBytes: config.maxYamlBytes, maxDocuments: config.validation.maxDocuments, maxFindings: config.validation.maxFindings,
-    timeoutMs: config.validation.timeoutMs, inlineBytes: 64 * 1024, ...(config.validation.threads ? { threads: config.validation.threads } : {}),
+    maxBytes: config.maxYamlBytes,
+    maxDocuments: config.validation.maxDocuments,
+    maxFindings: config.validation.maxFindings,
+    timeoutMs: config.validation.timeoutMs,
+    inlineBytes: 64 * 1024,
+    ...(config.validation.threads ? { threads: config.validation.threads } : {}),
   });
   // The port is known once the server listens (PORT=0 picks one); start() sets it.
   const gatewayAddress: GatewayAddress = { host: config.http.host, port: config.http.port || undefined };
   // The one Kubernetes adapter: the watchers and the connection test build their clients with it.
-  const createClusterClient = (connection: ClusterConnection) => createKubernetesClusterClient(connection, { gateway: gatewayAddress });
+  const createClusterClient = (connection: ClusterConnection) =>
+    createKubernetesClusterClient(connection, { gateway: gatewayAddress });
   // Cluster watchers: started with the server, stopped before the ORM closes.
   // A fabric's connection is read (credentials decrypted) by the fabric domain, in a unit of work of its own.
   const clusterWatchers = new FabricWatchers({
-    orm, eventBus, logger: logger.child({ component: 'cluster' }), createClient: createClusterClient, onRelist: metrics.relisted,
+    orm,
+    eventBus,
+    logger: logger.child({ component: 'cluster' }),
+    createClient: createClusterClient,
+    onRelist: metrics.relisted,
     readConnection: (fabricId) => readFabricConnection(new FabricService({ em: orm.em.fork(), secretBox }), fabricId),
   });
   // Every operation type's work, registered before the runner starts.
@@ -169,8 +196,22 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // The runner runs operations in units of work opened by `services` below, and services queue
   // operations on the runner: both are referred to by closures, awaited before anything runs.
   const runnerStarting = createOperationRunner({
-    config, logger, orm, databaseUrl, instanceId,
-    execute: (operationId, runOptions) => executeOperation({ handlers: operationHandlers, openUnitOfWork: services, logger, onEnded: (...ended) => metrics.operationEnded(...ended) }, operationId, runOptions),
+    config,
+    logger,
+    orm,
+    databaseUrl,
+    instanceId,
+    execute: (operationId, runOptions) =>
+      executeOperation(
+        {
+          handlers: operationHandlers,
+          openUnitOfWork: services,
+          logger,
+          onEnded: (...ended) => metrics.operationEnded(...ended),
+        },
+        operationId,
+        runOptions,
+      ),
   });
   const operationQueue: OperationQueue = {
     accepts: (type) => operationHandlers[type] !== undefined,
@@ -179,7 +220,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   // Services.
   const dependencies: ServiceDependencies = {
-    orm, config, logger, secretBox, eventBus, validator, operationQueue, gatewayAddress, openGitHost, createClusterClient, clusterWatchers,
+    orm,
+    config,
+    logger,
+    secretBox,
+    eventBus,
+    validator,
+    operationQueue,
+    gatewayAddress,
+    openGitHost,
+    createClusterClient,
+    clusterWatchers,
   };
   // The one place a unit of work is opened: requests, operations, the webhook, the head check.
   const services = (options: { scope?: FabricScope } = {}): RequestServices => createServices(dependencies, options);
@@ -199,7 +250,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
   });
   const authentication = createAuthentication((token) => tokens.authenticate(token), connections);
-  metrics.observe(metricSources({ orm, watchStatus: (fabricId) => clusterWatchers.status(fabricId), liveConnections: () => connections.size }));
+  metrics.observe(
+    metricSources({
+      orm,
+      watchStatus: (fabricId) => clusterWatchers.status(fabricId),
+      liveConnections: () => connections.size,
+    }),
+  );
   const yoga: YogaServerInstance<ServerContext, GraphQLContext> = createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -217,7 +274,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         readiness: databaseReadiness(orm),
         maxBodyBytes: config.limits.maxBodyBytes,
         githubWebhook: { openUnitOfWork: services, logger },
-        metrics: { metrics, metricsToken: config.metricsToken, authenticate: (token) => tokens.authenticate(token), logger },
+        metrics: {
+          metrics,
+          metricsToken: config.metricsToken,
+          authenticate: (token) => tokens.authenticate(token),
+          logger,
+        },
       }),
       authentication.plugin,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
@@ -230,10 +292,19 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         queryRateLimiter: new RateLimiter(config.limits.queriesPerMinute),
       }),
     ],
-    context: createContext({ openUnitOfWork: services, actorOf: authentication.actorOf, eventBus, logger, pagination: config.pagination }),
+    context: createContext({
+      openUnitOfWork: services,
+      actorOf: authentication.actorOf,
+      eventBus,
+      logger,
+      pagination: config.pagination,
+    }),
   });
   const server: Server = createServer(withRequestLog(logger, yoga));
-  const webSocketServer = attachWebSocket(server, yoga, authentication, { connections, maxPayload: config.limits.maxBodyBytes });
+  const webSocketServer = attachWebSocket(server, yoga, authentication, {
+    connections,
+    maxPayload: config.limits.maxBodyBytes,
+  });
 
   const app: App = {
     config,
@@ -268,7 +339,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       // A token revoked through any replica sharing the event bus ends its connections at once.
       void (async () => {
         for await (const event of eventBus.subscribe<{ tokenId: string }>(topics.apiTokens)) {
-          await connections.recheck([event.tokenId]).catch((error: unknown) => logger.warn({ error: describeError(error) }, 'could not re-check a revoked token'));
+          await connections
+            .recheck([event.tokenId])
+            .catch((error: unknown) =>
+              logger.warn({ error: describeError(error) }, 'could not re-check a revoked token'),
+            );
         }
       })();
       // Lost webhooks lose nothing: each fabric's branch head is compared every pullIntervalSeconds.

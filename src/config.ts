@@ -30,12 +30,20 @@ const EnvironmentSchema = z.object({
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
-  MAX_YAML_BYTES: z.coerce.number().int().min(1).default(5 * 1024 * 1024),
+  MAX_YAML_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5 * 1024 * 1024),
   MAX_YAML_DOCUMENTS: z.coerce.number().int().min(1).default(50_000),
   VALIDATION_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   VALIDATION_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   VALIDATION_MAX_FINDINGS: z.coerce.number().int().min(1).default(1_000),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(12 * 1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(12 * 1024 * 1024),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   MAX_QUERY_COST: z.coerce.number().int().min(10).default(20_000),
   MAX_QUERY_ALIASES: z.coerce.number().int().min(1).default(30),
@@ -43,8 +51,15 @@ const EnvironmentSchema = z.object({
   QUERIES_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   INTROSPECTION: booleanFromString.optional(),
   GIT_CACHE_DIR: z.string().min(1).optional(),
-  GITHUB_API_URL: z.string().regex(/^https?:\/\//, 'must be an http(s):// URL').optional(),
-  GITOPS_MAX_COMMIT_BYTES: z.coerce.number().int().min(1024).default(30 * 1024 * 1024),
+  GITHUB_API_URL: z
+    .string()
+    .regex(/^https?:\/\//, 'must be an http(s):// URL')
+    .optional(),
+  GITOPS_MAX_COMMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(30 * 1024 * 1024),
   OPERATION_RUNNER: z.enum(['auto', 'graphile', 'in-process']).default('auto'),
   GRAPHILE_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
   EVENT_BUS: z.enum(['auto', 'postgres', 'in-process']).default('auto'),
@@ -52,7 +67,10 @@ const EnvironmentSchema = z.object({
   PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   HEAD_CHECK: booleanFromString.default(true),
   TOKEN_RECHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
-  METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{24,256}$/, 'must be 24 to 256 printable characters without spaces').optional(),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{24,256}$/, 'must be 24 to 256 printable characters without spaces')
+    .optional(),
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
@@ -161,8 +179,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: Object.freeze({ host: e.HOST, port: e.PORT, graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production' }),
     database: Object.freeze(
       e.DATABASE_URL
-        ? { kind: 'external' as const, url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE ?? 10, create: e.DATABASE_CREATE }
-        : { kind: 'embedded' as const, dataDir: path.join(dataDir, 'pgdata'), port: e.EMBEDDED_DB_PORT, poolSize: e.DATABASE_POOL_SIZE ?? 10 },
+        ? {
+            kind: 'external' as const,
+            url: e.DATABASE_URL,
+            poolSize: e.DATABASE_POOL_SIZE ?? 10,
+            create: e.DATABASE_CREATE,
+          }
+        : {
+            kind: 'embedded' as const,
+            dataDir: path.join(dataDir, 'pgdata'),
+            port: e.EMBEDDED_DB_PORT,
+            poolSize: e.DATABASE_POOL_SIZE ?? 10,
+          },
     ),
     dataDir,
     secretKey: e.GATEWAY_SECRET_KEY ? decodeKey(e.GATEWAY_SECRET_KEY) : null,

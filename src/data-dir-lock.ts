@@ -47,11 +47,20 @@ export const LOCK_FILE = 'gateway.lock';
 
 export async function lockDataDir(dataDir: string, holder: string): Promise<DataDirLock> {
   const file = path.join(dataDir, LOCK_FILE);
-  const mine: LockHolder = { pid: process.pid, holder, startTime: processStartTime(process.pid), startedAt: new Date().toISOString(), nonce: randomUUID() };
+  const mine: LockHolder = {
+    pid: process.pid,
+    holder,
+    startTime: processStartTime(process.pid),
+    startedAt: new Date().toISOString(),
+    nonce: randomUUID(),
+  };
   try {
     await mkdir(dataDir, { recursive: true });
   } catch (error) {
-    throw new StartupError(`Cannot create DATA_DIR ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { cause: error });
+    throw new StartupError(
+      `Cannot create DATA_DIR ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+      { cause: error },
+    );
   }
   // A few rounds: each either takes the lock, refuses, or clears a stale lock for the next.
   for (let round = 0; round < 5; round += 1) {
@@ -60,7 +69,10 @@ export async function lockDataDir(dataDir: string, holder: string): Promise<Data
       return held(file, mine);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw new StartupError(`Cannot write to DATA_DIR ${dataDir}: ${code ?? (error as Error).message}.`, { cause: error });
+      if (code !== 'EEXIST')
+        throw new StartupError(`Cannot write to DATA_DIR ${dataDir}: ${code ?? (error as Error).message}.`, {
+          cause: error,
+        });
     }
     const current = await readHolder(file);
     if (current && isRunning(current)) throw new DataDirLockedError(dataDir, current);

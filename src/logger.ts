@@ -8,12 +8,32 @@ export type { Logger };
  * logger at all; this is the second line of defence.
  */
 const REDACTED_PATHS = [
-  'token', '*.token', 'password', '*.password', 'credentials', '*.credentials', 'sshPrivateKey',
-  '*.sshPrivateKey', 'webhookSecret', '*.webhookSecret', 'kubeconfig', '*.kubeconfig',
-  'authorization', '*.authorization', 'req.headers.authorization', 'headers.authorization',
-  'variables.input.credentials', 'variables.input.webhookSecret', 'variables.input.kubernetes',
+  'token',
+  '*.token',
+  'password',
+  '*.password',
+  'credentials',
+  '*.credentials',
+  'sshPrivateKey',
+  '*.sshPrivateKey',
+  'webhookSecret',
+  '*.webhookSecret',
+  'kubeconfig',
+  '*.kubeconfig',
+  'authorization',
+  '*.authorization',
+  'req.headers.authorization',
+  'headers.authorization',
+  'variables.input.credentials',
+  'variables.input.webhookSecret',
+  'variables.input.kubernetes',
   // What a client typed: a GraphQL document and its variables are never logged (see graphql/errors.ts).
-  'query', '*.query', 'variables', '*.variables', 'document', '*.document',
+  'query',
+  '*.query',
+  'variables',
+  '*.variables',
+  'document',
+  '*.document',
 ];
 
 export interface LoggerOptions {
@@ -47,10 +67,10 @@ export function currentRequestId(): string | undefined {
  * currentRequestId(), and logs one line when the response is finished. Bodies and headers are
  * not logged.
  */
-export function withRequestLog<Request extends import('node:http').IncomingMessage, Response extends import('node:http').ServerResponse>(
-  logger: Logger,
-  handler: (req: Request, res: Response) => void,
-): (req: Request, res: Response) => void {
+export function withRequestLog<
+  Request extends import('node:http').IncomingMessage,
+  Response extends import('node:http').ServerResponse,
+>(logger: Logger, handler: (req: Request, res: Response) => void): (req: Request, res: Response) => void {
   return (req, res) => {
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : crypto.randomUUID();
@@ -60,7 +80,16 @@ export function withRequestLog<Request extends import('node:http').IncomingMessa
     res.once('finish', () => {
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/healthz' || path === '/readyz') return;
-      logger.info({ requestId, method: req.method, path, status: res.statusCode, durationMs: Math.round(performance.now() - startedAt) }, 'request');
+      logger.info(
+        {
+          requestId,
+          method: req.method,
+          path,
+          status: res.statusCode,
+          durationMs: Math.round(performance.now() - startedAt),
+        },
+        'request',
+      );
     });
     requestIds.run(requestId, () => handler(req, res));
   };
@@ -73,13 +102,18 @@ export function withRequestLog<Request extends import('node:http').IncomingMessa
  * argument is reduced to its class, at debug; yoga's own messages pass at their level.
  */
 export function yogaLogger(logger: Logger) {
-  const line = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => {
-    const errors = args.filter((arg): arg is Error => arg instanceof Error);
-    if (errors.length > 0) {
-      logger.debug({ errors: errors.map((error) => error.name) }, 'graphql-yoga reported an error (logged by the error masker)');
-      return;
-    }
-    logger[level](args.map((arg) => (typeof arg === 'string' ? arg : typeof arg)).join(' '));
-  };
+  const line =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) => {
+      const errors = args.filter((arg): arg is Error => arg instanceof Error);
+      if (errors.length > 0) {
+        logger.debug(
+          { errors: errors.map((error) => error.name) },
+          'graphql-yoga reported an error (logged by the error masker)',
+        );
+        return;
+      }
+      logger[level](args.map((arg) => (typeof arg === 'string' ? arg : typeof arg)).join(' '));
+    };
   return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }

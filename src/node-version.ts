@@ -8,11 +8,14 @@
  */
 import { readFileSync } from 'node:fs';
 
-const { engines } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { engines: { node: string } };
+const { engines } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  engines: { node: string };
+};
 const minimum = /^>=\s*(\d+)\.(\d+)\.(\d+)$/.exec(engines.node)?.slice(1).map(Number);
 if (!minimum) throw new Error(`package.json engines.node must read ">=X.Y.Z", not ${JSON.stringify(engines.node)}`);
 const running = process.versions.node.split('.').map(Number);
-const versusMinimum = minimum.map((part, index) => (running[index] ?? 0) - part).find((difference) => difference !== 0) ?? 0;
+const versusMinimum =
+  minimum.map((part, index) => (running[index] ?? 0) - part).find((difference) => difference !== 0) ?? 0;
 
 if (versusMinimum < 0) {
   process.stderr.write(

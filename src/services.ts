@@ -63,18 +63,40 @@ export function createServices(deps: ServiceDependencies, options: { scope?: Fab
   const services: Omit<Services, 'gitops' | 'sync' | 'cluster'> = {
     em,
     gitRepositories: new GitRepositoryService({ em, secretBox: deps.secretBox }),
-    fabrics: new FabricService({ em, scope, secretBox: deps.secretBox, gatewayAddress: deps.gatewayAddress, onChange: (change) => deps.clusterWatchers?.fabricChanged(change) }),
-    resources: new ResourceService({ em, scope, eventBus: deps.eventBus, maxYamlBytes: deps.config.maxYamlBytes, validator: deps.validator }),
+    fabrics: new FabricService({
+      em,
+      scope,
+      secretBox: deps.secretBox,
+      gatewayAddress: deps.gatewayAddress,
+      onChange: (change) => deps.clusterWatchers?.fabricChanged(change),
+    }),
+    resources: new ResourceService({
+      em,
+      scope,
+      eventBus: deps.eventBus,
+      maxYamlBytes: deps.config.maxYamlBytes,
+      validator: deps.validator,
+    }),
     operations: new SyncOperationService({ em, scope, eventBus: deps.eventBus, queue: deps.operationQueue }),
     tokens: new TokenService({ em }),
   };
   const gitops = new GitopsService({
-    em, fabrics: services.fabrics, gitRepositories: services.gitRepositories, eventBus: deps.eventBus, config: deps.config, operations: services.operations,
+    em,
+    fabrics: services.fabrics,
+    gitRepositories: services.gitRepositories,
+    eventBus: deps.eventBus,
+    config: deps.config,
+    operations: services.operations,
     openGitHost: deps.openGitHost,
   });
   const sync = new SyncCommands(services);
   const cluster = new ClusterService({
-    em, fabrics: services.fabrics, eventBus: deps.eventBus, operations: services.operations, watchers: deps.clusterWatchers, createClient: deps.createClusterClient,
+    em,
+    fabrics: services.fabrics,
+    eventBus: deps.eventBus,
+    operations: services.operations,
+    watchers: deps.clusterWatchers,
+    createClient: deps.createClusterClient,
   });
   return { ...services, gitops, sync, cluster };
 }

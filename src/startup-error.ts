@@ -13,12 +13,20 @@ export function listenFailure(error: unknown, http: { host: string; port: number
   const where = `port ${http.port} on ${http.host}`;
   switch (code) {
     case 'EADDRINUSE':
-      return new StartupError(`Cannot listen on ${where} (PORT, HOST): another process already uses it. Stop that process or set PORT to a free port.`, { cause: error });
+      return new StartupError(
+        `Cannot listen on ${where} (PORT, HOST): another process already uses it. Stop that process or set PORT to a free port.`,
+        { cause: error },
+      );
     case 'EACCES':
-      return new StartupError(`Cannot listen on ${where} (PORT, HOST): not permitted for this user. Use a port above 1023.`, { cause: error });
+      return new StartupError(
+        `Cannot listen on ${where} (PORT, HOST): not permitted for this user. Use a port above 1023.`,
+        { cause: error },
+      );
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
-      return new StartupError(`Cannot listen on ${where} (PORT, HOST): HOST is not an address of this machine.`, { cause: error });
+      return new StartupError(`Cannot listen on ${where} (PORT, HOST): HOST is not an address of this machine.`, {
+        cause: error,
+      });
     default:
       return error instanceof Error ? error : new Error(String(error));
   }

@@ -54,6 +54,10 @@ export class FabricScope {
   }
 
   refusal(what: string, id: string): DomainError {
-    return new DomainError('FORBIDDEN', `${what} ${JSON.stringify(id)} is not in the fabrics this token is limited to`, { id });
+    return new DomainError(
+      'FORBIDDEN',
+      `${what} ${JSON.stringify(id)} is not in the fabrics this token is limited to`,
+      { id },
+    );
   }
 }

@@ -67,8 +67,20 @@ export function fabricScopeOf(field: string, args: Record<string, unknown>): Fab
 }
 
 const FABRIC_ID_FIELDS = new Set(['fabric', 'updateFabric', 'deleteFabric']);
-const RESOURCE_ID_FIELDS = new Set(['resource', 'updateResource', 'deleteResource', 'discardResourceDraft', 'resolveConflict']);
+const RESOURCE_ID_FIELDS = new Set([
+  'resource',
+  'updateResource',
+  'deleteResource',
+  'discardResourceDraft',
+  'resolveConflict',
+]);
 const OPERATION_ID_FIELDS = new Set(['syncOperation', 'syncOperationUpdated', 'cancelSyncOperation']);
 
 /** Cross-fabric fields a fabric-limited token may still call; their results are filtered. */
-export const LIMITED_TOKEN_GLOBAL_FIELDS = new Set(['fabrics', 'validateManifests', '__typename', '__schema', '__type']);
+export const LIMITED_TOKEN_GLOBAL_FIELDS = new Set([
+  'fabrics',
+  'validateManifests',
+  '__typename',
+  '__schema',
+  '__type',
+]);

@@ -8,7 +8,12 @@ import { generateToken, hashToken, looksLikeToken, type Actor } from './tokens.t
 
 const CreateTokenSchema = z
   .object({
-    name: z.string().trim().min(1).max(255).regex(/^[\w .@:-]+$/, 'letters, digits, spaces and . _ @ : - only'),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .regex(/^[\w .@:-]+$/, 'letters, digits, spaces and . _ @ : - only'),
     role: z.enum(ROLES),
     fabricIds: z.array(z.string().uuid()).max(1000).optional(),
     expiresAt: z.date().nullable().optional(),
@@ -34,7 +39,9 @@ export class TokenService {
   async create(input: CreateTokenInput, createdBy: string): Promise<{ token: string; record: ApiToken }> {
     const data = parseInput(CreateTokenSchema, input, 'API token');
     if (data.expiresAt && data.expiresAt.getTime() <= Date.now()) {
-      throw new DomainError('INVALID_INPUT', 'expiresAt must be in the future', { problems: [{ path: '$.expiresAt', message: 'in the past' }] });
+      throw new DomainError('INVALID_INPUT', 'expiresAt must be in the future', {
+        problems: [{ path: '$.expiresAt', message: 'in the past' }],
+      });
     }
     const fabricIds = [...new Set(data.fabricIds ?? [])];
     if (fabricIds.length > 0) {
@@ -43,14 +50,20 @@ export class TokenService {
     }
     const token = generateToken();
     const record = this.deps.em.create(ApiTokenSchema, {
-      name: data.name, role: data.role, fabricIds, expiresAt: data.expiresAt ?? null,
-      tokenHash: hashToken(token), prefix: token.slice(0, 10), createdBy,
+      name: data.name,
+      role: data.role,
+      fabricIds,
+      expiresAt: data.expiresAt ?? null,
+      tokenHash: hashToken(token),
+      prefix: token.slice(0, 10),
+      createdBy,
     } as never);
     try {
       await this.deps.em.flush();
     } catch (error) {
       this.deps.em.clear();
-      if (error instanceof UniqueConstraintViolationException) throw new DomainError('DUPLICATE', `A token named ${JSON.stringify(data.name)} already exists`);
+      if (error instanceof UniqueConstraintViolationException)
+        throw new DomainError('DUPLICATE', `A token named ${JSON.stringify(data.name)} already exists`);
       throw error;
     }
     return { token, record };
@@ -78,7 +91,11 @@ export class TokenService {
     if (!looksLikeToken(token)) throw new AuthenticationError('The API token is not valid');
     // Past the identity map: the app checks every token on one long-lived unit of work, which must
     // see a revocation made through any other.
-    const record = await this.deps.em.findOne(ApiTokenSchema, { tokenHash: hashToken(token) }, { disableIdentityMap: true });
+    const record = await this.deps.em.findOne(
+      ApiTokenSchema,
+      { tokenHash: hashToken(token) },
+      { disableIdentityMap: true },
+    );
     if (!record) throw new AuthenticationError('The API token is not valid');
     const unusable = whyUnusable(record);
     if (unusable) throw new AuthenticationError(unusable);
@@ -87,7 +104,10 @@ export class TokenService {
       await this.deps.em.nativeUpdate(ApiTokenSchema, { id: record.id }, { lastUsedAt: new Date() });
     }
     return {
-      name: record.name, role: record.role, fabricIds: record.fabricIds.length > 0 ? record.fabricIds : null, tokenId: record.id,
+      name: record.name,
+      role: record.role,
+      fabricIds: record.fabricIds.length > 0 ? record.fabricIds : null,
+      tokenId: record.id,
       expiresAt: record.expiresAt,
     };
   }
@@ -97,7 +117,11 @@ export class TokenService {
    * work are absent. Open connections are checked with it.
    */
   async whyUnusable(ids: readonly string[]): Promise<Map<string, string>> {
-    const records = await this.deps.em.find(ApiTokenSchema, { id: { $in: [...ids] } }, { fields: ['id', 'revokedAt', 'expiresAt'], disableIdentityMap: true });
+    const records = await this.deps.em.find(
+      ApiTokenSchema,
+      { id: { $in: [...ids] } },
+      { fields: ['id', 'revokedAt', 'expiresAt'], disableIdentityMap: true },
+    );
     const byId = new Map(records.map((record) => [record.id, record]));
     const reasons = new Map<string, string>();
     for (const id of ids) {

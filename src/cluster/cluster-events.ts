@@ -7,9 +7,17 @@ import { driftedCount, type DriftCountsByStatus, type LiveChangeSummary } from '
 export const EVENT_ITEM_LIMIT = 100;
 
 export function publishDriftChanged(eventBus: EventBus, fabricId: string, changes: LiveChangeSummary['drift']): void {
-  publishFabricEvent(eventBus, fabricId, { type: 'DRIFT_CHANGED', count: changes.length, changes: changes.slice(0, EVENT_ITEM_LIMIT) });
+  publishFabricEvent(eventBus, fabricId, {
+    type: 'DRIFT_CHANGED',
+    count: changes.length,
+    changes: changes.slice(0, EVENT_ITEM_LIMIT),
+  });
 }
 
 export function publishDriftSummary(eventBus: EventBus, fabricId: string, driftCounts: DriftCountsByStatus): void {
-  publishFabricEvent(eventBus, fabricId, { type: 'DRIFT_SUMMARY_CHANGED', driftCounts, driftCount: driftedCount(driftCounts) });
+  publishFabricEvent(eventBus, fabricId, {
+    type: 'DRIFT_SUMMARY_CHANGED',
+    driftCounts,
+    driftCount: driftedCount(driftCounts),
+  });
 }

@@ -35,7 +35,10 @@ loopback.addAddress('::1', 'ipv6');
  * The problem with `server`, or undefined when it may be used. `credentialsField` names where
  * credentials belong instead (`token`, or a kubeconfig's `users[].user`).
  */
-export function serverProblem(server: string, options: { credentialsField: string; gateway?: GatewayAddress | undefined }): string | undefined {
+export function serverProblem(
+  server: string,
+  options: { credentialsField: string; gateway?: GatewayAddress | undefined },
+): string | undefined {
   let url: URL;
   try {
     url = new URL(server);
@@ -49,12 +52,20 @@ export function serverProblem(server: string, options: { credentialsField: strin
   if (url.search !== '' || url.hash !== '') {
     return `must not have a query or fragment (credentials such as ?access_token= belong in ${options.credentialsField})`;
   }
-  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   const family = isIP(host) === 6 ? 'ipv6' : isIP(host) === 4 ? 'ipv4' : undefined;
-  if (family && linkLocal.check(host, family)) return 'must not be a link-local address (169.254.0.0/16, fe80::/10: cloud metadata services live there)';
+  if (family && linkLocal.check(host, family))
+    return 'must not be a link-local address (169.254.0.0/16, fe80::/10: cloud metadata services live there)';
   if (family && unspecified.check(host, family)) return 'must not be an unspecified address (0.0.0.0, ::)';
   const port = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-  if (options.gateway?.port !== undefined && port === options.gateway.port && isThisHost(host, family, options.gateway.host)) {
+  if (
+    options.gateway?.port !== undefined &&
+    port === options.gateway.port &&
+    isThisHost(host, family, options.gateway.host)
+  ) {
     return 'must not point at the gateway itself';
   }
   return undefined;

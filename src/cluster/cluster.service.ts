@@ -47,7 +47,9 @@ export class ClusterService {
   status(fabric: Fabric): FabricClusterStatus {
     const status = this.watchers().status(fabric.id);
     // Saved a moment ago, its watch not started yet: say so rather than "not configured".
-    return status.state === 'not_configured' && fabric.kubernetesServer ? { ...status, state: 'connecting' as const } : status;
+    return status.state === 'not_configured' && fabric.kubernetesServer
+      ? { ...status, state: 'connecting' as const }
+      : status;
   }
 
   /** The health of a Switch from its Agent object, when the cluster has one; null otherwise. */
@@ -65,8 +67,14 @@ export class ClusterService {
   /** Queues a cluster_refresh (full relist, then drift recomputed); refused for a fabric with no cluster connection. */
   async startRefresh(fabricId: string, actor: string): Promise<SyncOperation> {
     const fabric = await this.deps.fabrics.get(fabricId);
-    if (!fabric.kubernetesServer) throw new DomainError('INVALID_INPUT', 'The fabric has no cluster connection', { fabricId: fabric.id });
-    return this.deps.operations.launch({ fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: actor, jobKey: `cluster_refresh:${fabric.id}` });
+    if (!fabric.kubernetesServer)
+      throw new DomainError('INVALID_INPUT', 'The fabric has no cluster connection', { fabricId: fabric.id });
+    return this.deps.operations.launch({
+      fabricId: fabric.id,
+      type: 'cluster_refresh',
+      initiatedBy: actor,
+      jobKey: `cluster_refresh:${fabric.id}`,
+    });
   }
 
   /** Really contacts the fabric's API server; the error text never contains credentials. */
@@ -100,12 +108,22 @@ export class ClusterService {
       const path = `$.ids[${index}]`;
       if (!resource) return [{ path, id, message: 'no such resource in this fabric' }];
       if (resource.liveResourceVersion == null || resource.desiredSpec != null || resource.draftAction != null) {
-        return [{ path, id, message: `${resource.kind} ${resource.namespace}/${resource.name} is not live-only (it is in Git, has a draft, or is not in the cluster)` }];
+        return [
+          {
+            path,
+            id,
+            message: `${resource.kind} ${resource.namespace}/${resource.name} is not live-only (it is in Git, has a draft, or is not in the cluster)`,
+          },
+        ];
       }
       return [];
     });
     if (problems.length > 0) {
-      throw new DomainError('INVALID_INPUT', `Only live-only resources can be adopted: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, { problems });
+      throw new DomainError(
+        'INVALID_INPUT',
+        `Only live-only resources can be adopted: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+        { problems },
+      );
     }
     const now = new Date();
     for (const resource of resources) {
@@ -113,7 +131,8 @@ export class ClusterService {
         apiVersion: resource.apiVersion,
         kind: resource.kind,
         metadata: {
-          name: resource.name, namespace: resource.namespace,
+          name: resource.name,
+          namespace: resource.namespace,
           ...(resource.liveLabels ? { labels: resource.liveLabels } : {}),
           ...(resource.liveAnnotations ? { annotations: resource.liveAnnotations } : {}),
         },
@@ -125,7 +144,13 @@ export class ClusterService {
     await this.deps.em.flush();
     for (const resource of resources) {
       publishFabricEvent(this.deps.eventBus, fabricId, {
-        type: 'DRAFT_CHANGED', resourceId: resource.id, kind: resource.kind, name: resource.name, action: 'upsert', actor: actor.name, adopted: true,
+        type: 'DRAFT_CHANGED',
+        resourceId: resource.id,
+        kind: resource.kind,
+        name: resource.name,
+        action: 'upsert',
+        actor: actor.name,
+        adopted: true,
       });
     }
     return unique.map((id) => found.get(id) as Resource);
@@ -145,18 +170,43 @@ export class ClusterService {
 export function clusterRefreshSteps(watchers: FabricWatchers): OperationSteps<{ em: EntityManager }> {
   return async ({ services, progress, operation, signal }) => {
     const fabricId = operation.fabric.id;
-    await progress({ phase: 'listing', progressDone: 0, progressTotal: 0 }, [{ message: 'relisting every served kind' }]);
-    const result = await watchers.refresh(fabricId, async ({ kind, done, total, objects, error }) => {
-      await progress({ progressDone: done, progressTotal: total, filesProcessed: operation.filesProcessed + objects }, [
-        error ? { level: 'error', message: `${kind}: ${error}`, path: kind } : { message: `${kind}: ${objects} objects`, path: kind },
-      ]);
-    }, signal);
+    await progress({ phase: 'listing', progressDone: 0, progressTotal: 0 }, [
+      { message: 'relisting every served kind' },
+    ]);
+    const result = await watchers.refresh(
+      fabricId,
+      async ({ kind, done, total, objects, error }) => {
+        await progress(
+          { progressDone: done, progressTotal: total, filesProcessed: operation.filesProcessed + objects },
+          [
+            error
+              ? { level: 'error', message: `${kind}: ${error}`, path: kind }
+              : { message: `${kind}: ${objects} objects`, path: kind },
+          ],
+        );
+      },
+      signal,
+    );
     await progress({ phase: 'drift' }, [{ message: 'recomputing drift' }]);
     const changed = await watchers.recomputeDrift(services.em, await resourceIdsOf(services.em, fabricId));
     const missing = watchers.status(fabricId).missingKinds;
-    await progress({ phase: 'done', details: { ...operation.details, kinds: result.kinds, objects: result.objects, driftChanged: changed.length, missingKinds: missing } }, [
-      { message: `${result.objects} objects in ${result.kinds} kinds${missing.length ? `; not served: ${missing.join(', ')}` : ''}` },
-    ]);
+    await progress(
+      {
+        phase: 'done',
+        details: {
+          ...operation.details,
+          kinds: result.kinds,
+          objects: result.objects,
+          driftChanged: changed.length,
+          missingKinds: missing,
+        },
+      },
+      [
+        {
+          message: `${result.objects} objects in ${result.kinds} kinds${missing.length ? `; not served: ${missing.join(', ')}` : ''}`,
+        },
+      ],
+    );
     return { filesProcessed: result.objects };
   };
 }

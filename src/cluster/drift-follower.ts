@@ -44,7 +44,8 @@ export class DriftFollower {
     const events = eventBus.subscribe<InternalFabricEvent>(topics.fabricInternal(fabricId), { signal });
     void (async () => {
       for await (const event of events) {
-        if (event.type === 'DESIRED_STATE_CHANGED') this.#desiredChanged(event.resourceIds === 'all' ? 'all' : [...event.resourceIds]);
+        if (event.type === 'DESIRED_STATE_CHANGED')
+          this.#desiredChanged(event.resourceIds === 'all' ? 'all' : [...event.resourceIds]);
       }
     })();
   }
@@ -57,9 +58,11 @@ export class DriftFollower {
     this.#rollupTimer = setTimeout(() => {
       this.#rollupTimer = undefined;
       this.#lastRollupAt = Date.now();
-      this.#rollupRunning = this.#options.rollup()
+      this.#rollupRunning = this.#options
+        .rollup()
         .catch((error: unknown) => {
-          if (!signal.aborted) this.#options.logger.error({ fabricId: this.#options.fabricId, err: error }, 'drift roll-up failed');
+          if (!signal.aborted)
+            this.#options.logger.error({ fabricId: this.#options.fabricId, err: error }, 'drift roll-up failed');
         })
         .finally(() => (this.#rollupRunning = undefined));
     }, wait);
@@ -86,7 +89,11 @@ export class DriftFollower {
       }
     })()
       .catch((error: unknown) => {
-        if (!signal.aborted) this.#options.logger.error({ fabricId: this.#options.fabricId, err: error }, 'recomputing drift after a Git change failed');
+        if (!signal.aborted)
+          this.#options.logger.error(
+            { fabricId: this.#options.fabricId, err: error },
+            'recomputing drift after a Git change failed',
+          );
       })
       .finally(() => {
         this.#recomputing = undefined;

@@ -52,9 +52,11 @@ export function computeDrift(input: ComputeDriftInput): DriftResult {
   if (desired === undefined && live === undefined) return { status: 'IN_SYNC', differences: [] };
   if (live === undefined) return { status: 'DESIRED_ONLY', differences: [] };
   if (desired === undefined) return { status: 'LIVE_ONLY', differences: [] };
-  const differences = diffValues(comparable(input.normalize(desired)), comparable(input.normalize(live)), input.diff).map(
-    (d): DriftDifference => ({ path: d.path, segments: d.segments, desired: d.before, live: d.after }),
-  );
+  const differences = diffValues(
+    comparable(input.normalize(desired)),
+    comparable(input.normalize(live)),
+    input.diff,
+  ).map((d): DriftDifference => ({ path: d.path, segments: d.segments, desired: d.before, live: d.after }));
   return { status: differences.length === 0 ? 'IN_SYNC' : 'SPEC_DRIFT', differences };
 }
 

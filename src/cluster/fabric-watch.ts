@@ -125,9 +125,13 @@ export class FabricWatch {
       },
     });
     this.#follower = new DriftFollower({
-      fabricId, eventBus, logger, signal,
+      fabricId,
+      eventBus,
+      logger,
+      signal,
       recompute: init.recompute,
-      rollup: async () => publishDriftSummary(eventBus, fabricId, (await storeDriftRollup(orm.em.fork(), fabricId)).byStatus),
+      rollup: async () =>
+        publishDriftSummary(eventBus, fabricId, (await storeDriftRollup(orm.em.fork(), fabricId)).byStatus),
     });
   }
 
@@ -172,11 +176,23 @@ export class FabricWatch {
 
   status(): FabricClusterStatus {
     const live = this.#handle?.status();
-    const kinds: KindWatchStatus[] = WATCHED_KINDS.filter((k) => this.#served.includes(k) || this.#missing.includes(k)).map((kind) => {
-      if (this.#missing.includes(kind)) return { kind: kind.kind, group: kind.group, version: kind.version, state: 'missing', synced: false, eventCount: 0 };
+    const kinds: KindWatchStatus[] = WATCHED_KINDS.filter(
+      (k) => this.#served.includes(k) || this.#missing.includes(k),
+    ).map((kind) => {
+      if (this.#missing.includes(kind))
+        return {
+          kind: kind.kind,
+          group: kind.group,
+          version: kind.version,
+          state: 'missing',
+          synced: false,
+          eventCount: 0,
+        };
       const status = live?.get(kindKey(kind));
       return {
-        kind: kind.kind, group: kind.group, version: kind.version,
+        kind: kind.kind,
+        group: kind.group,
+        version: kind.version,
         state: this.#stopped ? 'stopped' : (status?.state ?? 'starting'),
         synced: this.isKindSynced(kind.kind),
         eventCount: status?.eventCount ?? 0,
@@ -186,7 +202,11 @@ export class FabricWatch {
       };
     });
     return {
-      fabricId: this.#fabricId, state: this.#state, kinds, missingKinds: [...this.#missing.map((k) => k.kind), ...this.#unserved], startedAt: this.#startedAt,
+      fabricId: this.#fabricId,
+      state: this.#state,
+      kinds,
+      missingKinds: [...this.#missing.map((k) => k.kind), ...this.#unserved],
+      startedAt: this.#startedAt,
       ...(this.#error ? { error: this.#error } : {}),
     };
   }
@@ -196,8 +216,12 @@ export class FabricWatch {
    * `onKind` after each (in order). A kind whose watch fails counts as done with its error; the
    * promise then rejects with every error once all kinds are accounted for.
    */
-  initialSync(onKind: (progress: RefreshProgress) => Promise<void>, signal?: AbortSignal): Promise<{ kinds: number; objects: number }> {
-    if (this.#state === 'error' || !this.#handle) return Promise.reject(new Error(this.#error ?? 'the cluster is not connected'));
+  initialSync(
+    onKind: (progress: RefreshProgress) => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<{ kinds: number; objects: number }> {
+    if (this.#state === 'error' || !this.#handle)
+      return Promise.reject(new Error(this.#error ?? 'the cluster is not connected'));
     const total = this.#served.length;
     const done = new Set<string>();
     const errors: string[] = [];
@@ -207,26 +231,45 @@ export class FabricWatch {
       const finish = (error?: Error) => {
         this.#syncListeners.delete(listener);
         signal?.removeEventListener('abort', aborted);
-        void progress.then(() => (error ? reject(error) : errors.length > 0 ? reject(new Error(errors.join('; '))) : resolve({ kinds: total, objects })), reject);
+        void progress.then(
+          () =>
+            error
+              ? reject(error)
+              : errors.length > 0
+                ? reject(new Error(errors.join('; ')))
+                : resolve({ kinds: total, objects }),
+          reject,
+        );
       };
       const listener = (event: { kind: string; objects: number; error?: string }) => {
         if (done.has(event.kind) || !this.#served.some((k) => k.kind === event.kind)) return;
         done.add(event.kind);
         objects += event.objects;
         if (event.error) errors.push(`${event.kind}: ${event.error}`);
-        const report: RefreshProgress = { kind: event.kind, done: done.size, total, objects: event.objects, ...(event.error ? { error: event.error } : {}) };
+        const report: RefreshProgress = {
+          kind: event.kind,
+          done: done.size,
+          total,
+          objects: event.objects,
+          ...(event.error ? { error: event.error } : {}),
+        };
         progress = progress.then(() => onKind(report));
         if (done.size === total) finish();
       };
       const aborted = () => finish(new Error('cancelled'));
       signal?.addEventListener('abort', aborted, { once: true });
       this.#syncListeners.add(listener);
-      this.#syncAborts.add(() => finish(new Error('the fabric\'s watch stopped (fabric deleted, connection changed or gateway stopping)')));
+      this.#syncAborts.add(() =>
+        finish(new Error("the fabric's watch stopped (fabric deleted, connection changed or gateway stopping)")),
+      );
       // Kinds already stored (or failed) before the listener was added.
       const statuses = this.#handle?.status();
       for (const kind of this.#served) {
         if (kind.kind === 'Agent' ? this.#agents.listed : this.isKindSynced(kind.kind) && this.#stored.has(kind.kind)) {
-          listener({ kind: kind.kind, objects: kind.kind === 'Agent' ? this.#agents.size : (this.#stored.get(kind.kind) ?? 0) });
+          listener({
+            kind: kind.kind,
+            objects: kind.kind === 'Agent' ? this.#agents.size : (this.#stored.get(kind.kind) ?? 0),
+          });
         } else if (statuses?.get(kindKey(kind))?.state === 'error') {
           listener({ kind: kind.kind, objects: 0, error: statuses.get(kindKey(kind))?.lastError ?? 'error' });
         }
@@ -271,14 +314,18 @@ export class FabricWatch {
       );
     }
     publishFabricEvent(this.#init.eventBus, this.#fabricId, {
-      type: 'WATCH_STATUS_CHANGED', state: 'watching', servedKinds: this.#served.map((k) => k.kind), missingKinds: this.#missing.map((k) => k.kind),
+      type: 'WATCH_STATUS_CHANGED',
+      state: 'watching',
+      servedKinds: this.#served.map((k) => k.kind),
+      missingKinds: this.#missing.map((k) => k.kind),
     });
     this.#handle = this.#client.watch(this.#served, {
       ...(this.#init.namespaces ? { namespaces: this.#init.namespaces } : {}),
       ...(this.#init.backoff ? { backoff: this.#init.backoff } : {}),
       onEvent: (event) => this.#accept(event),
       onStatus: (kind, status) => {
-        if (status.state === 'error') this.#notifySynced({ kind: kind.kind, objects: 0, error: status.lastError ?? 'error' });
+        if (status.state === 'error')
+          this.#notifySynced({ kind: kind.kind, objects: 0, error: status.lastError ?? 'error' });
         if (status.state === 'error' && /\(404\)/.test(status.lastError ?? '') && !this.#unserved.has(kind.kind)) {
           // The CRD went away: its objects are gone and its drift is unknown, never "zero objects".
           this.#unserved.add(kind.kind);
@@ -286,7 +333,10 @@ export class FabricWatch {
           void this.#forgetKind(kind.kind);
         }
         publishFabricEvent(this.#init.eventBus, this.#fabricId, {
-          type: 'WATCH_STATUS_CHANGED', kind: kind.kind, state: status.state, ...(status.lastError ? { lastError: status.lastError } : {}),
+          type: 'WATCH_STATUS_CHANGED',
+          kind: kind.kind,
+          state: status.state,
+          ...(status.lastError ? { lastError: status.lastError } : {}),
         });
       },
     });
@@ -302,7 +352,9 @@ export class FabricWatch {
       // Health is computed when read (it ages with the heartbeat); subscribers learn that it moved.
       publishFabricEvent(this.#init.eventBus, this.#fabricId, {
         type: 'SWITCH_HEALTH_CHANGED',
-        ...(event.type === 'synced' ? { count: event.objects.length } : { namespace: event.object.metadata.namespace ?? 'default', name: event.object.metadata.name }),
+        ...(event.type === 'synced'
+          ? { count: event.objects.length }
+          : { namespace: event.object.metadata.namespace ?? 'default', name: event.object.metadata.name }),
       });
       return;
     }
@@ -318,10 +370,19 @@ export class FabricWatch {
     if (this.#stopped) return;
     try {
       await forgetLiveKinds(this.#init.orm.em.fork(), this.#fabricId, [kind]);
-      publishFabricEvent(this.#init.eventBus, this.#fabricId, { type: 'LIVE_CHANGED', kind, cleared: true, count: 0, resources: [] });
+      publishFabricEvent(this.#init.eventBus, this.#fabricId, {
+        type: 'LIVE_CHANGED',
+        kind,
+        cleared: true,
+        count: 0,
+        resources: [],
+      });
       this.#follower.scheduleRollup();
     } catch (error) {
-      this.#init.logger.error({ fabricId: this.#fabricId, kind, err: error }, 'could not clear live state of a kind no longer served');
+      this.#init.logger.error(
+        { fabricId: this.#fabricId, kind, err: error },
+        'could not clear live state of a kind no longer served',
+      );
     }
   }
 
@@ -331,7 +392,9 @@ export class FabricWatch {
     const summary = await applyLiveChanges(orm.em.fork(), this.#fabricId, batch, this.#init.sync);
     if (summary.live.length > 0) {
       publishFabricEvent(eventBus, this.#fabricId, {
-        type: 'LIVE_CHANGED', count: summary.live.length, removed: summary.removed,
+        type: 'LIVE_CHANGED',
+        count: summary.live.length,
+        removed: summary.removed,
         resources: summary.live.slice(0, EVENT_ITEM_LIMIT),
       });
     }

@@ -109,7 +109,11 @@ export class FabricWatchers implements ClusterSyncState {
    * Full relist of every served kind of a fabric, each written as a replacement of the live view
    * of its kind; `onKind` is called after each kind is stored.
    */
-  async refresh(fabricId: string, onKind: (progress: RefreshProgress) => Promise<void>, signal?: AbortSignal): Promise<{ kinds: number; objects: number }> {
+  async refresh(
+    fabricId: string,
+    onKind: (progress: RefreshProgress) => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<{ kinds: number; objects: number }> {
     // A restart: discovery again (a CRD installed since is picked up), then every kind listed and
     // watched from its list, so no event older than the list can land after it.
     await this.#enqueue(fabricId, async () => {
@@ -125,11 +129,17 @@ export class FabricWatchers implements ClusterSyncState {
    * Recomputes the drift of rows after their desired state changed (Git ingestion, pull), stores
    * the fabric roll-ups and publishes DRIFT_CHANGED. `em` is the caller's, after its commit.
    */
-  async recomputeDrift(em: Parameters<typeof recomputeDrift>[0], resourceIds: readonly string[]): Promise<LiveChangeSummary['drift']> {
+  async recomputeDrift(
+    em: Parameters<typeof recomputeDrift>[0],
+    resourceIds: readonly string[],
+  ): Promise<LiveChangeSummary['drift']> {
     const changed = await recomputeDrift(em, resourceIds, this);
     const byFabric = new Map<string, LiveChangeSummary['drift']>();
     if (changed.length === 0) return changed;
-    const fabricOf = await fabricIdsOf(em, changed.map((c) => c.resourceId));
+    const fabricOf = await fabricIdsOf(
+      em,
+      changed.map((c) => c.resourceId),
+    );
     for (const change of changed) {
       const fabricId = fabricOf.get(change.resourceId);
       if (fabricId) byFabric.set(fabricId, [...(byFabric.get(fabricId) ?? []), change]);
@@ -165,7 +175,12 @@ export class FabricWatchers implements ClusterSyncState {
       fabricId,
       namespaces: settings.namespaces,
       connection: settings.connection,
-      orm, eventBus, logger, createClient, backoff, onRelist,
+      orm,
+      eventBus,
+      logger,
+      createClient,
+      backoff,
+      onRelist,
       sync: this,
       recompute: async (ids) => {
         const recomputeEm = this.#options.orm.em.fork();

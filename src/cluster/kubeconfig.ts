@@ -120,7 +120,14 @@ const KubeconfigSchema = z
         z
           .object({
             name,
-            context: z.object({ cluster: name, user: name.optional(), namespace: z.string().min(1).max(63).optional(), ...ignored }).strict(),
+            context: z
+              .object({
+                cluster: name,
+                user: name.optional(),
+                namespace: z.string().min(1).max(63).optional(),
+                ...ignored,
+              })
+              .strict(),
           })
           .strict(),
       )
@@ -129,13 +136,19 @@ const KubeconfigSchema = z
   })
   .strict();
 
-export function parseKubeconfig(text: string, options: { gateway?: GatewayAddress | undefined } = {}): KubeconfigResult {
+export function parseKubeconfig(
+  text: string,
+  options: { gateway?: GatewayAddress | undefined } = {},
+): KubeconfigResult {
   let document: unknown;
   try {
     document = parseYaml(text, { maxAliasCount: 50, uniqueKeys: true });
   } catch (error) {
     // The parser's message quotes the source: give only its code and position.
-    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '';
+    const where =
+      error instanceof YAMLParseError && error.linePos
+        ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}`
+        : '';
     const code = error instanceof YAMLParseError ? ` (${error.code}${where})` : '';
     return { ok: false, problems: [{ path: '', message: `not valid YAML${code}` }] };
   }
@@ -145,13 +158,21 @@ export function parseKubeconfig(text: string, options: { gateway?: GatewayAddres
 
   const problems: KubeconfigProblem[] = [];
   config.clusters.forEach((entry, index) => {
-    const problem = serverProblem(entry.cluster.server, { credentialsField: CREDENTIALS_FIELD, gateway: options.gateway });
+    const problem = serverProblem(entry.cluster.server, {
+      credentialsField: CREDENTIALS_FIELD,
+      gateway: options.gateway,
+    });
     if (problem) problems.push({ path: `clusters[${index}].cluster.server`, message: problem });
   });
-  for (const [list, entries] of [['clusters', config.clusters], ['users', config.users ?? []], ['contexts', config.contexts]] as const) {
+  for (const [list, entries] of [
+    ['clusters', config.clusters],
+    ['users', config.users ?? []],
+    ['contexts', config.contexts],
+  ] as const) {
     const seen = new Set<string>();
     entries.forEach((entry, index) => {
-      if (seen.has(entry.name)) problems.push({ path: `${list}[${index}].name`, message: 'is used by an earlier entry; names must be unique' });
+      if (seen.has(entry.name))
+        problems.push({ path: `${list}[${index}].name`, message: 'is used by an earlier entry; names must be unique' });
       seen.add(entry.name);
     });
   }
@@ -161,10 +182,18 @@ export function parseKubeconfig(text: string, options: { gateway?: GatewayAddres
   if (!context) return { ok: false, problems: [{ path: 'current-context', message: 'names no entry of contexts' }] };
   const contextIndex = config.contexts.indexOf(context);
   const cluster = config.clusters.find((entry) => entry.name === context.context.cluster);
-  if (!cluster) return { ok: false, problems: [{ path: `contexts[${contextIndex}].context.cluster`, message: 'names no entry of clusters' }] };
+  if (!cluster)
+    return {
+      ok: false,
+      problems: [{ path: `contexts[${contextIndex}].context.cluster`, message: 'names no entry of clusters' }],
+    };
   const userName = context.context.user;
   const user = userName === undefined ? undefined : config.users?.find((entry) => entry.name === userName);
-  if (userName !== undefined && !user) return { ok: false, problems: [{ path: `contexts[${contextIndex}].context.user`, message: 'names no entry of users' }] };
+  if (userName !== undefined && !user)
+    return {
+      ok: false,
+      problems: [{ path: `contexts[${contextIndex}].context.user`, message: 'names no entry of users' }],
+    };
 
   return {
     ok: true,
@@ -174,7 +203,10 @@ export function parseKubeconfig(text: string, options: { gateway?: GatewayAddres
         name: cluster.name,
         server: cluster.cluster.server,
         insecureSkipTlsVerify: cluster.cluster['insecure-skip-tls-verify'] === true,
-        ...defined({ caData: cluster.cluster['certificate-authority-data'], tlsServerName: cluster.cluster['tls-server-name'] }),
+        ...defined({
+          caData: cluster.cluster['certificate-authority-data'],
+          tlsServerName: cluster.cluster['tls-server-name'],
+        }),
       },
       user: user && {
         name: user.name,

@@ -41,7 +41,14 @@ export interface LiveChangeSummary {
   /** Rows whose live state changed. */
   live: { resourceId: string; kind: string; namespace: string; name: string; action: 'upsert' | 'delete' }[];
   /** Rows whose drift status changed (removed rows are not listed). */
-  drift: { resourceId: string; kind: string; namespace: string; name: string; from: StoredDriftStatus; to: StoredDriftStatus }[];
+  drift: {
+    resourceId: string;
+    kind: string;
+    namespace: string;
+    name: string;
+    from: StoredDriftStatus;
+    to: StoredDriftStatus;
+  }[];
   /** Live-only rows deleted because the cluster no longer has the object. */
   removed: number;
 }
@@ -78,21 +85,43 @@ const toStored = (status: DriftStatus): StoredDriftStatus => status.toLowerCase(
  */
 export function driftOfRow(
   row: {
-    apiVersion: string; kind: string; namespace: string; name: string;
-    desiredSpec: unknown; desiredLabels: Record<string, string> | null; desiredAnnotations: Record<string, string> | null;
-    liveResourceVersion: string | null; liveSpec: unknown; liveLabels: Record<string, string> | null; liveAnnotations: Record<string, string> | null;
+    apiVersion: string;
+    kind: string;
+    namespace: string;
+    name: string;
+    desiredSpec: unknown;
+    desiredLabels: Record<string, string> | null;
+    desiredAnnotations: Record<string, string> | null;
+    liveResourceVersion: string | null;
+    liveSpec: unknown;
+    liveLabels: Record<string, string> | null;
+    liveAnnotations: Record<string, string> | null;
   },
   synced: boolean,
 ): { status: StoredDriftStatus; details: StoredDriftDifference[] } {
-  const object = (spec: unknown, labels: Record<string, string> | null, annotations: Record<string, string> | null): KubeLikeObject => ({
-    metadata: { name: row.name, namespace: row.namespace, ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) },
+  const object = (
+    spec: unknown,
+    labels: Record<string, string> | null,
+    annotations: Record<string, string> | null,
+  ): KubeLikeObject => ({
+    metadata: {
+      name: row.name,
+      namespace: row.namespace,
+      ...(labels ? { labels } : {}),
+      ...(annotations ? { annotations } : {}),
+    },
     ...(spec != null ? { spec } : {}),
   });
   const result = computeDrift({
     desired: row.desiredSpec != null ? object(row.desiredSpec, row.desiredLabels, row.desiredAnnotations) : undefined,
     live: row.liveResourceVersion != null ? object(row.liveSpec, row.liveLabels, row.liveAnnotations) : undefined,
     clusterConnected: synced,
-    normalize: (o) => normalizeForDrift({ apiVersion: row.apiVersion, kind: row.kind, ...(o as Omit<HedgehogObject, 'apiVersion' | 'kind'>) }),
+    normalize: (o) =>
+      normalizeForDrift({
+        apiVersion: row.apiVersion,
+        kind: row.kind,
+        ...(o as Omit<HedgehogObject, 'apiVersion' | 'kind'>),
+      }),
   });
   return {
     status: toStored(result.status),
@@ -107,9 +136,17 @@ export function driftOfRow(
 function rowDrift(row: Row, synced: boolean) {
   return driftOfRow(
     {
-      apiVersion: row.api_version, kind: row.kind, namespace: row.namespace, name: row.name,
-      desiredSpec: row.desired_spec, desiredLabels: row.desired_labels, desiredAnnotations: row.desired_annotations,
-      liveResourceVersion: row.live_resource_version, liveSpec: row.live_spec, liveLabels: row.live_labels, liveAnnotations: row.live_annotations,
+      apiVersion: row.api_version,
+      kind: row.kind,
+      namespace: row.namespace,
+      name: row.name,
+      desiredSpec: row.desired_spec,
+      desiredLabels: row.desired_labels,
+      desiredAnnotations: row.desired_annotations,
+      liveResourceVersion: row.live_resource_version,
+      liveSpec: row.live_spec,
+      liveLabels: row.live_labels,
+      liveAnnotations: row.live_annotations,
     },
     synced,
   );
@@ -154,37 +191,58 @@ export async function applyLiveChanges(
   if (changesByKind.size === 0) return summary;
   await em.transactional(async (tx) => {
     // What the cluster has now, per identity (null = deleted), for the rows touched.
-    const target = new Map<string, { kind: string; namespace: string; name: string; apiVersion: string; object: ClusterObject | null }>();
+    const target = new Map<
+      string,
+      { kind: string; namespace: string; name: string; apiVersion: string; object: ClusterObject | null }
+    >();
     const relistedKinds: string[] = [];
     for (const [kind, changes] of changesByKind) {
       if (changes.relisted) {
         relistedKinds.push(kind);
         for (const object of changes.relisted.values()) {
-          target.set(identity(kind, namespaceOf(object), object.metadata.name), { kind, namespace: namespaceOf(object), name: object.metadata.name, apiVersion: object.apiVersion, object });
+          target.set(identity(kind, namespaceOf(object), object.metadata.name), {
+            kind,
+            namespace: namespaceOf(object),
+            name: object.metadata.name,
+            apiVersion: object.apiVersion,
+            object,
+          });
         }
       }
       for (const [key, object] of changes.changes) {
         const [namespace = 'default', name = key] = key.includes('/') ? key.split('/', 2) : ['default', key];
-        target.set(identity(kind, namespace, name), { kind, namespace, name, apiVersion: object?.apiVersion ?? '', object });
+        target.set(identity(kind, namespace, name), {
+          kind,
+          namespace,
+          name,
+          apiVersion: object?.apiVersion ?? '',
+          object,
+        });
       }
     }
     // Two lookups, each on an index: whole relisted kinds, and the named objects of the others.
     const relisted = new Set(relistedKinds);
-    const explicit = [...target.values()].filter((t) => !relisted.has(t.kind)).map((t) => ({ k: t.kind, ns: t.namespace, n: t.name }));
+    const explicit = [...target.values()]
+      .filter((t) => !relisted.has(t.kind))
+      .map((t) => ({ k: t.kind, ns: t.namespace, n: t.name }));
     const rows: Row[] = [];
     if (relistedKinds.length > 0) {
-      rows.push(...await tx.execute<Row[]>(
-        `select ${ROW_COLUMNS} from resource where fabric_id = ? and kind in (select jsonb_array_elements_text(?::jsonb)) order by id for update`,
-        [fabricId, JSON.stringify(relistedKinds)],
-      ));
+      rows.push(
+        ...(await tx.execute<Row[]>(
+          `select ${ROW_COLUMNS} from resource where fabric_id = ? and kind in (select jsonb_array_elements_text(?::jsonb)) order by id for update`,
+          [fabricId, JSON.stringify(relistedKinds)],
+        )),
+      );
     }
     if (explicit.length > 0) {
-      rows.push(...await tx.execute<Row[]>(
-        `select ${ROW_COLUMNS.replace(/(\w+)/g, 'r.$1')} from resource r
+      rows.push(
+        ...(await tx.execute<Row[]>(
+          `select ${ROW_COLUMNS.replace(/(\w+)/g, 'r.$1')} from resource r
          join jsonb_to_recordset(?::jsonb) as x(k text, ns text, n text) on r.kind = x.k and r.namespace = x.ns and r.name = x.n
          where r.fabric_id = ? order by r.id for update of r`,
-        [JSON.stringify(explicit), fabricId],
-      ));
+          [JSON.stringify(explicit), fabricId],
+        )),
+      );
     }
 
     const inserts: Record<string, unknown>[] = [];
@@ -202,22 +260,46 @@ export async function applyLiveChanges(
         const drift = rowDrift(row, sync.isKindSynced(fabricId, row.kind));
         if (drift.status !== row.drift_status || JSON.stringify(drift.details) !== JSON.stringify(row.drift_details)) {
           updates.push({ id: row.id, keep_live: true, drift_status: drift.status, drift_details: drift.details });
-          summary.drift.push({ resourceId: row.id, kind: row.kind, namespace: row.namespace, name: row.name, from: row.drift_status, to: drift.status });
+          summary.drift.push({
+            resourceId: row.id,
+            kind: row.kind,
+            namespace: row.namespace,
+            name: row.name,
+            from: row.drift_status,
+            to: drift.status,
+          });
         }
         continue;
       }
-      if (object && object.metadata.resourceVersion === row.live_resource_version && object.metadata.resourceVersion !== undefined) {
+      if (
+        object &&
+        object.metadata.resourceVersion === row.live_resource_version &&
+        object.metadata.resourceVersion !== undefined
+      ) {
         // Unchanged object (a relist repeats what we have): only drift may change (kind just synced).
         const drift = rowDrift(row, sync.isKindSynced(fabricId, row.kind));
         if (drift.status !== row.drift_status) {
           updates.push({ id: row.id, keep_live: true, drift_status: drift.status, drift_details: drift.details });
-          summary.drift.push({ resourceId: row.id, kind: row.kind, namespace: row.namespace, name: row.name, from: row.drift_status, to: drift.status });
+          summary.drift.push({
+            resourceId: row.id,
+            kind: row.kind,
+            namespace: row.namespace,
+            name: row.name,
+            from: row.drift_status,
+            to: drift.status,
+          });
         }
         continue;
       }
       if (!object && row.desired_spec == null && row.draft_action == null) {
         removals.push(row.id);
-        summary.live.push({ resourceId: row.id, kind: row.kind, namespace: row.namespace, name: row.name, action: 'delete' });
+        summary.live.push({
+          resourceId: row.id,
+          kind: row.kind,
+          namespace: row.namespace,
+          name: row.name,
+          action: 'delete',
+        });
         continue;
       }
       const live = object ? liveRecord(object) : {};
@@ -230,9 +312,22 @@ export async function applyLiveChanges(
       };
       const drift = rowDrift(next, sync.isKindSynced(fabricId, row.kind));
       updates.push({ id: row.id, ...live, drift_status: drift.status, drift_details: drift.details });
-      summary.live.push({ resourceId: row.id, kind: row.kind, namespace: row.namespace, name: row.name, action: object ? 'upsert' : 'delete' });
+      summary.live.push({
+        resourceId: row.id,
+        kind: row.kind,
+        namespace: row.namespace,
+        name: row.name,
+        action: object ? 'upsert' : 'delete',
+      });
       if (drift.status !== row.drift_status) {
-        summary.drift.push({ resourceId: row.id, kind: row.kind, namespace: row.namespace, name: row.name, from: row.drift_status, to: drift.status });
+        summary.drift.push({
+          resourceId: row.id,
+          kind: row.kind,
+          namespace: row.namespace,
+          name: row.name,
+          from: row.drift_status,
+          to: drift.status,
+        });
       }
     }
     for (const [key, wanted] of target) {
@@ -241,11 +336,30 @@ export async function applyLiveChanges(
       // Live-only: nothing in Git. LIVE_ONLY once the kind is synced (it is, when objects arrive).
       const status: StoredDriftStatus = sync.isKindSynced(fabricId, wanted.kind) ? 'live_only' : 'unknown';
       inserts.push({
-        id, api_version: wanted.apiVersion, kind: wanted.kind, namespace: wanted.namespace, name: wanted.name,
-        ...liveRecord(wanted.object), drift_status: status, drift_details: [],
+        id,
+        api_version: wanted.apiVersion,
+        kind: wanted.kind,
+        namespace: wanted.namespace,
+        name: wanted.name,
+        ...liveRecord(wanted.object),
+        drift_status: status,
+        drift_details: [],
       });
-      summary.live.push({ resourceId: id, kind: wanted.kind, namespace: wanted.namespace, name: wanted.name, action: 'upsert' });
-      summary.drift.push({ resourceId: id, kind: wanted.kind, namespace: wanted.namespace, name: wanted.name, from: 'unknown', to: status });
+      summary.live.push({
+        resourceId: id,
+        kind: wanted.kind,
+        namespace: wanted.namespace,
+        name: wanted.name,
+        action: 'upsert',
+      });
+      summary.drift.push({
+        resourceId: id,
+        kind: wanted.kind,
+        namespace: wanted.namespace,
+        name: wanted.name,
+        from: 'unknown',
+        to: status,
+      });
     }
 
     for (const batch of chunks(inserts)) {
@@ -297,7 +411,11 @@ export async function applyLiveChanges(
  * Recomputes and stores the drift of the given rows from their current desired and live state.
  * Call it after changing desired state (Git ingestion, pull); returns the rows whose status changed.
  */
-export async function recomputeDrift(em: EntityManager, resourceIds: readonly string[], sync: ClusterSyncState): Promise<LiveChangeSummary['drift']> {
+export async function recomputeDrift(
+  em: EntityManager,
+  resourceIds: readonly string[],
+  sync: ClusterSyncState,
+): Promise<LiveChangeSummary['drift']> {
   const changed: LiveChangeSummary['drift'] = [];
   if (resourceIds.length === 0) return changed;
   await em.transactional(async (tx) => {
@@ -309,10 +427,18 @@ export async function recomputeDrift(em: EntityManager, resourceIds: readonly st
       const updates: Record<string, unknown>[] = [];
       for (const row of rows) {
         const drift = rowDrift(row, sync.isKindSynced(row.fabric_id, row.kind));
-        if (drift.status === row.drift_status && JSON.stringify(drift.details) === JSON.stringify(row.drift_details)) continue;
+        if (drift.status === row.drift_status && JSON.stringify(drift.details) === JSON.stringify(row.drift_details))
+          continue;
         updates.push({ id: row.id, drift_status: drift.status, drift_details: drift.details });
         if (drift.status !== row.drift_status) {
-          changed.push({ resourceId: row.id, kind: row.kind, namespace: row.namespace, name: row.name, from: row.drift_status, to: drift.status });
+          changed.push({
+            resourceId: row.id,
+            kind: row.kind,
+            namespace: row.namespace,
+            name: row.name,
+            from: row.drift_status,
+            to: drift.status,
+          });
         }
       }
       if (updates.length === 0) continue;
@@ -330,11 +456,19 @@ export async function recomputeDrift(em: EntityManager, resourceIds: readonly st
  * Forgets the live state of whole kinds (the cluster stopped serving them, or the fabric lost its
  * cluster): live columns cleared, live-only rows removed, drift UNKNOWN.
  */
-export async function forgetLiveKinds(em: EntityManager, fabricId: string, kinds: readonly string[] | 'all'): Promise<void> {
+export async function forgetLiveKinds(
+  em: EntityManager,
+  fabricId: string,
+  kinds: readonly string[] | 'all',
+): Promise<void> {
   const kindFilter = kinds === 'all' ? '' : 'and kind in (select jsonb_array_elements_text(?::jsonb))';
   const params = kinds === 'all' ? [fabricId] : [fabricId, JSON.stringify(kinds)];
   await em.transactional(async (tx) => {
-    await tx.execute(`delete from resource where fabric_id = ? ${kindFilter} and desired_spec is null and draft_action is null`, params, 'run');
+    await tx.execute(
+      `delete from resource where fabric_id = ? ${kindFilter} and desired_spec is null and draft_action is null`,
+      params,
+      'run',
+    );
     await tx.execute(
       `update resource set live_spec = null, live_status = null, live_labels = null, live_annotations = null, live_resource_version = null,
          live_generation = null, live_observed_at = null, drift_status = 'unknown', drift_details = '[]'::jsonb
@@ -353,7 +487,13 @@ export interface StoredDriftSummary {
   byKind: { kind: string; counts: DriftCountsByStatus }[];
 }
 
-const emptyCounts = (): DriftCountsByStatus => ({ in_sync: 0, spec_drift: 0, desired_only: 0, live_only: 0, unknown: 0 });
+const emptyCounts = (): DriftCountsByStatus => ({
+  in_sync: 0,
+  spec_drift: 0,
+  desired_only: 0,
+  live_only: 0,
+  unknown: 0,
+});
 
 /** Counts of one fabric's rows by drift status and by kind (one grouped query). */
 export async function driftSummary(em: EntityManager, fabricId: string): Promise<StoredDriftSummary> {
@@ -387,8 +527,10 @@ export const driftedCount = (counts: DriftCountsByStatus) => counts.spec_drift +
  */
 export async function storeDriftRollup(em: EntityManager, fabricId: string): Promise<StoredDriftSummary> {
   const summary = await driftSummary(em, fabricId);
-  await em.execute(`update fabric set drift_counts = ?::jsonb, drift_count = ? where id = ?`, [
-    JSON.stringify(summary.byStatus), driftedCount(summary.byStatus), fabricId,
-  ], 'run');
+  await em.execute(
+    `update fabric set drift_counts = ?::jsonb, drift_count = ? where id = ?`,
+    [JSON.stringify(summary.byStatus), driftedCount(summary.byStatus), fabricId],
+    'run',
+  );
   return summary;
 }

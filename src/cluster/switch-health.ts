@@ -48,7 +48,13 @@ export function switchHealth(agent: unknown, now: Date, options: SwitchHealthOpt
   const heartbeatAgeMs = lastHeartbeat === undefined ? undefined : Math.max(0, now.getTime() - lastHeartbeat.getTime());
   const upToDate = currentGeneration !== undefined && appliedGeneration === currentGeneration;
   const state: SwitchHealthState =
-    heartbeatAgeMs === undefined ? 'NO_HEARTBEAT' : heartbeatAgeMs > staleAfter ? 'HEARTBEAT_STALE' : upToDate ? 'HEALTHY' : 'APPLYING';
+    heartbeatAgeMs === undefined
+      ? 'NO_HEARTBEAT'
+      : heartbeatAgeMs > staleAfter
+        ? 'HEARTBEAT_STALE'
+        : upToDate
+          ? 'HEALTHY'
+          : 'APPLYING';
   return {
     state,
     currentGeneration,
@@ -65,7 +71,9 @@ export function switchHealth(agent: unknown, now: Date, options: SwitchHealthOpt
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function integer(value: unknown): number | undefined {

@@ -21,10 +21,17 @@ export async function withConfiguredDatabase<T>(
 ): Promise<T> {
   const lock = config.database.kind === 'embedded' ? await lockDataDir(config.dataDir, scriptName()) : null;
   try {
-    const embedded = config.database.kind === 'embedded' ? await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.port }) : null;
+    const embedded =
+      config.database.kind === 'embedded'
+        ? await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.port })
+        : null;
     try {
       const url = embedded?.url ?? (config.database as { url: string }).url;
-      const orm = await initOrm({ url, poolSize: config.database.poolSize, createDatabase: config.database.kind === 'external' && config.database.create });
+      const orm = await initOrm({
+        url,
+        poolSize: config.database.poolSize,
+        createDatabase: config.database.kind === 'external' && config.database.create,
+      });
       try {
         if (options.migrate !== false) await migrateToLatest(orm);
         return await work(orm);

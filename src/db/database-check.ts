@@ -27,14 +27,22 @@ export async function checkDatabase(url: string, options: { create: boolean; log
   const maintenance = new URL(url);
   maintenance.pathname = '/postgres';
   try {
-    await withClient(maintenance.toString(), (client) => client.query(`create database ${quoteIdentifier(target.database)}`));
+    await withClient(maintenance.toString(), (client) =>
+      client.query(`create database ${quoteIdentifier(target.database)}`),
+    );
   } catch (error) {
     if (sqlState(error) !== '42P04') {
       // 42P04: created meanwhile by someone else, which is what was asked for.
-      throw new StartupError(`Cannot create database "${target.database}" on ${target.server} as "${target.user}" (DATABASE_CREATE=true): ${messageOf(error)}.`, { cause: error });
+      throw new StartupError(
+        `Cannot create database "${target.database}" on ${target.server} as "${target.user}" (DATABASE_CREATE=true): ${messageOf(error)}.`,
+        { cause: error },
+      );
     }
   }
-  options.logger?.info({ database: target.database, server: target.server }, `created database "${target.database}" (DATABASE_CREATE=true)`);
+  options.logger?.info(
+    { database: target.database, server: target.server },
+    `created database "${target.database}" (DATABASE_CREATE=true)`,
+  );
 }
 
 interface DatabaseTarget {
@@ -50,7 +58,8 @@ function describeDatabaseUrl(url: string): DatabaseTarget {
   const host = parsed.hostname || parsed.searchParams.get('host') || 'localhost';
   return {
     server: `${host}:${parsed.port || parsed.searchParams.get('port') || '5432'}`,
-    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')) || decodeURIComponent(parsed.username) || 'postgres',
+    database:
+      decodeURIComponent(parsed.pathname.replace(/^\//, '')) || decodeURIComponent(parsed.username) || 'postgres',
     user: decodeURIComponent(parsed.username) || 'postgres',
   };
 }
@@ -82,12 +91,20 @@ function connectionFailure(error: unknown, target: DatabaseTarget): StartupError
   const state = sqlState(error);
   if (state?.startsWith('28')) {
     // 28000 invalid authorization (no such role, pg_hba refusal), 28P01 wrong password.
-    return new StartupError(`The server refused the login as "${target.user}" to ${where}: ${messageOf(error)}. Check the user and password in DATABASE_URL.`, { cause: error });
+    return new StartupError(
+      `The server refused the login as "${target.user}" to ${where}: ${messageOf(error)}. Check the user and password in DATABASE_URL.`,
+      { cause: error },
+    );
   }
-  if (state) return new StartupError(`The server refused the connection to ${where}: ${messageOf(error)}.`, { cause: error });
+  if (state)
+    return new StartupError(`The server refused the connection to ${where}: ${messageOf(error)}.`, { cause: error });
   const code = networkCode(error);
-  const reason = (code && NETWORK_REASONS[code]) ?? (/timeout/i.test(messageOf(error)) ? 'no answer within 10 s' : messageOf(error));
-  return new StartupError(`Cannot reach the database server for ${where}: ${reason}. Check that PostgreSQL runs there and accepts TCP connections.`, { cause: error });
+  const reason =
+    (code && NETWORK_REASONS[code]) ?? (/timeout/i.test(messageOf(error)) ? 'no answer within 10 s' : messageOf(error));
+  return new StartupError(
+    `Cannot reach the database server for ${where}: ${reason}. Check that PostgreSQL runs there and accepts TCP connections.`,
+    { cause: error },
+  );
 }
 
 /** A PostgreSQL error's SQLSTATE, five characters; undefined for network and client errors. */

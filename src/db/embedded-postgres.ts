@@ -1,7 +1,20 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, open, readFile, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  mkdir,
+  mkdtemp,
+  open,
+  readFile,
+  readdir,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -100,8 +113,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       unix_socket_directories: "''",
       ...options.settings,
     };
-    const serverOptions = Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`).join(' ');
-    const started = await run(binaries.pg_ctl, ['start', '--wait', '--timeout=60', '-D', dataDir, '-l', logFile, '-o', serverOptions], user, { detached: true });
+    const serverOptions = Object.entries(settings)
+      .map(([name, value]) => `-c ${name}=${value}`)
+      .join(' ');
+    const started = await run(
+      binaries.pg_ctl,
+      ['start', '--wait', '--timeout=60', '-D', dataDir, '-l', logFile, '-o', serverOptions],
+      user,
+      { detached: true },
+    );
     if (started.code === 0) break;
     const tail = await logTail(logFile);
     // A free port taken by someone else between the choice and the start: choose again.
@@ -109,7 +129,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       port = await freePort();
       continue;
     }
-    throw new StartupError(`The embedded PostgreSQL server did not start (${logFile} says: ${tail || started.output.trim()}).`);
+    throw new StartupError(
+      `The embedded PostgreSQL server did not start (${logFile} says: ${tail || started.output.trim()}).`,
+    );
   }
   const pid = postmasterPid(dataDir);
 
@@ -144,14 +166,24 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
  * A throwaway server in a folder of its own (tests, `npm run migration:create`), removed by stop().
  * Durability is off: nothing in it outlives the process.
  */
-export async function startTemporaryPostgres(options: { logger?: Logger; settings?: Record<string, string> } = {}): Promise<EmbeddedPostgres & { dataDir: string }> {
+export async function startTemporaryPostgres(
+  options: { logger?: Logger; settings?: Record<string, string> } = {},
+): Promise<EmbeddedPostgres & { dataDir: string }> {
   const folder = await mkdtemp(path.join(tmpdir(), 'gateway-postgres-'));
   await chmod(folder, 0o755); // the server's user (root runs it as postgres) must reach pgdata
   const dataDir = path.join(folder, 'pgdata');
   try {
     const server = await startEmbeddedPostgres({
-      dataDir, noSync: true, logger: options.logger,
-      settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300', ...options.settings },
+      dataDir,
+      noSync: true,
+      logger: options.logger,
+      settings: {
+        fsync: 'off',
+        synchronous_commit: 'off',
+        full_page_writes: 'off',
+        max_connections: '300',
+        ...options.settings,
+      },
     });
     return {
       ...server,
@@ -208,7 +240,10 @@ async function restoreLibraryLinks(packageDir: string): Promise<void> {
 
 async function serverUser(): Promise<ServerUser> {
   if (process.getuid?.() !== 0) return null;
-  const lookUp = async () => ({ uid: Number(await command('id', ['-u', USER])), gid: Number(await command('id', ['-g', USER])) });
+  const lookUp = async () => ({
+    uid: Number(await command('id', ['-u', USER])),
+    gid: Number(await command('id', ['-g', USER])),
+  });
   try {
     return await lookUp();
   } catch {
@@ -229,8 +264,14 @@ async function serverUser(): Promise<ServerUser> {
 /** As root the server runs as postgres: it must be able to run the binaries and reach DATA_DIR. */
 async function checkReachable(binaries: Binaries, stateDir: string, user: ServerUser): Promise<void> {
   if (!user) return;
-  for (const [what, file, test] of [['run', binaries.postgres, '-x'], ['enter', stateDir, '-x']] as const) {
-    const result = await run('test', [test, file], user).catch((error: unknown) => ({ code: -1, output: (error as Error).message }));
+  for (const [what, file, test] of [
+    ['run', binaries.postgres, '-x'],
+    ['enter', stateDir, '-x'],
+  ] as const) {
+    const result = await run('test', [test, file], user).catch((error: unknown) => ({
+      code: -1,
+      output: (error as Error).message,
+    }));
     if (result.code !== 0) {
       throw new StartupError(
         `The embedded PostgreSQL server runs as the user "${USER}" (PostgreSQL refuses root), who cannot ${what} ${file}: ` +
@@ -240,7 +281,12 @@ async function checkReachable(binaries: Binaries, stateDir: string, user: Server
   }
 }
 
-async function initialise(binaries: Binaries, dataDir: string, user: ServerUser, options: EmbeddedPostgresOptions): Promise<string> {
+async function initialise(
+  binaries: Binaries,
+  dataDir: string,
+  user: ServerUser,
+  options: EmbeddedPostgresOptions,
+): Promise<string> {
   const entries = await readdir(dataDir).catch(() => null);
   if (entries && entries.length > 0) {
     throw new StartupError(
@@ -260,23 +306,40 @@ async function initialise(binaries: Binaries, dataDir: string, user: ServerUser,
       await chown(scratch, user.uid, user.gid);
       await chown(pwfile, user.uid, user.gid);
     }
-    const result = await run(binaries.initdb, [
-      '-D', dataDir, '-U', USER, `--pwfile=${pwfile}`, '--auth=scram-sha-256',
-      // Sorting and character classes the same on every machine, whatever locales it has.
-      '--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8',
-      '--no-instructions', ...(options.noSync ? ['--no-sync'] : []),
-    ], user);
+    const result = await run(
+      binaries.initdb,
+      [
+        '-D',
+        dataDir,
+        '-U',
+        USER,
+        `--pwfile=${pwfile}`,
+        '--auth=scram-sha-256',
+        // Sorting and character classes the same on every machine, whatever locales it has.
+        '--encoding=UTF8',
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
+        '--no-instructions',
+        ...(options.noSync ? ['--no-sync'] : []),
+      ],
+      user,
+    );
     if (result.code !== 0) {
       await rm(dataDir, { recursive: true, force: true });
-      throw new StartupError(`initdb could not make the embedded PostgreSQL cluster in ${dataDir}: ${result.output.trim().split('\n').slice(-3).join(' ')}`);
+      throw new StartupError(
+        `initdb could not make the embedded PostgreSQL cluster in ${dataDir}: ${result.output.trim().split('\n').slice(-3).join(' ')}`,
+      );
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
   // Password logins over loopback TCP only; no other line (no Unix socket is opened either).
   const hba = path.join(dataDir, 'pg_hba.conf');
-  await writeFile(hba, '# Written by the gateway: password logins on loopback only.\n' +
-    `host all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n`);
+  await writeFile(
+    hba,
+    '# Written by the gateway: password logins on loopback only.\n' +
+      `host all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n`,
+  );
   if (user) await chown(hba, user.uid, user.gid);
   return password;
 }
@@ -288,7 +351,7 @@ async function checkVersion(binaries: Binaries, dataDir: string): Promise<void> 
     throw new StartupError(
       `${dataDir} holds a PostgreSQL ${cluster} cluster, and the embedded server is PostgreSQL ${server}` +
         `${cluster === '17' ? ' (a folder of the earlier embedded database, PGlite)' : ''}. ` +
-        'Dump it with that version\'s pg_dump and move the folder aside; the gateway then makes a new cluster there.',
+        "Dump it with that version's pg_dump and move the folder aside; the gateway then makes a new cluster there.",
     );
   }
 }
@@ -330,7 +393,12 @@ function postmasterPid(dataDir: string): number | null {
   return pid;
 }
 
-async function stopLeftover(binaries: Binaries, dataDir: string, user: ServerUser, logger: Logger | undefined): Promise<void> {
+async function stopLeftover(
+  binaries: Binaries,
+  dataDir: string,
+  user: ServerUser,
+  logger: Logger | undefined,
+): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = postmasterPid(dataDir);
@@ -343,12 +411,17 @@ async function stopLeftover(binaries: Binaries, dataDir: string, user: ServerUse
   logger?.warn({ pid, dataDir }, 'embedded PostgreSQL: stopping the server an earlier gateway left running');
   const result = await run(binaries.pg_ctl, ['stop', '--wait', '--timeout=60', '-m', 'fast', '-D', dataDir], user);
   if (result.code !== 0) {
-    throw new StartupError(`A PostgreSQL server (pid ${pid}) still runs on ${dataDir} and could not be stopped: ${result.output.trim()}`);
+    throw new StartupError(
+      `A PostgreSQL server (pid ${pid}) still runs on ${dataDir} and could not be stopped: ${result.output.trim()}`,
+    );
   }
 }
 
 async function rotateLog(logFile: string): Promise<void> {
-  const size = await stat(logFile).then((info) => info.size, () => 0);
+  const size = await stat(logFile).then(
+    (info) => info.size,
+    () => 0,
+  );
   if (size > LOG_ROTATE_BYTES) await rename(logFile, `${logFile}.1`);
 }
 
@@ -370,7 +443,12 @@ async function freePort(): Promise<number> {
 }
 
 /** Runs a PostgreSQL program (as the server's user when we are root): its exit code and output. */
-function run(file: string, args: string[], user: ServerUser, extra: { detached?: boolean; cwd?: string } = {}): Promise<{ code: number; output: string }> {
+function run(
+  file: string,
+  args: string[],
+  user: ServerUser,
+  extra: { detached?: boolean; cwd?: string } = {},
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       ...(user ?? {}),
@@ -390,6 +468,8 @@ function run(file: string, args: string[], user: ServerUser, extra: { detached?:
 
 function command(file: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, (error, stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve(stdout)));
+    execFile(file, args, (error, stdout, stderr) =>
+      error ? reject(new Error(stderr || error.message)) : resolve(stdout),
+    );
   });
 }

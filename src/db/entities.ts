@@ -7,4 +7,13 @@ import { ResourceSchema } from '../resource/resource.entity.ts';
 import { SyncEventSchema, SyncOperationSchema } from '../operations/sync-operation.entity.ts';
 
 /** Every entity the ORM maps; the migrations must agree with exactly these. */
-export const ENTITIES = [GitRepositorySchema, FabricSchema, ResourceSchema, SyncOperationSchema, SyncEventSchema, ApiTokenSchema, EventPayloadSchema, WebhookDeliverySchema];
+export const ENTITIES = [
+  GitRepositorySchema,
+  FabricSchema,
+  ResourceSchema,
+  SyncOperationSchema,
+  SyncEventSchema,
+  ApiTokenSchema,
+  EventPayloadSchema,
+  WebhookDeliverySchema,
+];

@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DataloaderType, DefaultLogger, type LogContext, type LoggerNamespace, type LoggerOptions } from '@mikro-orm/core';
+import {
+  DataloaderType,
+  DefaultLogger,
+  type LogContext,
+  type LoggerNamespace,
+  type LoggerOptions,
+} from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { currentRequestId, type Logger } from '../logger.ts';
@@ -54,7 +60,8 @@ export function ormConfig(options: OrmOptions): Options {
     ensureDatabase: false,
     debug: false,
     pool: { min: 0, max: options.poolSize ?? 10 },
-    loggerFactory: (loggerOptions) => new OrmLogger(loggerOptions, { logger: options.logger, onQuery: options.onQuery }),
+    loggerFactory: (loggerOptions) =>
+      new OrmLogger(loggerOptions, { logger: options.logger, onQuery: options.onQuery }),
     migrations: {
       path: MIGRATIONS_DIR,
       glob: '!(*.d).{js,ts}',

@@ -18,8 +18,10 @@ export function formatPath(segments: readonly PathSegment[]): string {
   let path = '$';
   for (const segment of segments) {
     if (typeof segment === 'number') path += `[${segment}]`;
-    else if (typeof segment === 'string') path += IDENTIFIER.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
-    else path += `[?(@.${IDENTIFIER.test(segment.key) ? segment.key : JSON.stringify(segment.key)}==${JSON.stringify(segment.value)})]`;
+    else if (typeof segment === 'string')
+      path += IDENTIFIER.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
+    else
+      path += `[?(@.${IDENTIFIER.test(segment.key) ? segment.key : JSON.stringify(segment.key)}==${JSON.stringify(segment.value)})]`;
   }
   return path;
 }

@@ -32,7 +32,13 @@ export function mergeThreeWay(base: unknown, ours: unknown, theirs: unknown): Me
   return { merged, conflicts };
 }
 
-function merge(base: unknown, ours: unknown, theirs: unknown, segments: PathSegment[], conflicts: MergeConflict[]): unknown {
+function merge(
+  base: unknown,
+  ours: unknown,
+  theirs: unknown,
+  segments: PathSegment[],
+  conflicts: MergeConflict[],
+): unknown {
   if (jsonEqual(ours, theirs)) return theirs;
   if (jsonEqual(base, ours)) return theirs;
   if (jsonEqual(base, theirs)) return ours;

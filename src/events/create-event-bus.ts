@@ -10,11 +10,24 @@ import type { Logger } from '../logger.ts';
 import { InProcessEventBus, type EventBus } from './event-bus.ts';
 import { PostgresEventBus } from './postgres-event-bus.ts';
 
-export async function createEventBus(options: { config: Config; logger: Logger; orm: MikroORM; databaseUrl: string; instanceId: string }): Promise<EventBus> {
+export async function createEventBus(options: {
+  config: Config;
+  logger: Logger;
+  orm: MikroORM;
+  databaseUrl: string;
+  instanceId: string;
+}): Promise<EventBus> {
   const choice = options.config.eventBus;
   if (choice === 'in-process') return new InProcessEventBus();
-  const bus = new PostgresEventBus({ connectionString: options.databaseUrl, instanceId: options.instanceId, logger: options.logger.child({ component: 'events' }) });
+  const bus = new PostgresEventBus({
+    connectionString: options.databaseUrl,
+    instanceId: options.instanceId,
+    logger: options.logger.child({ component: 'events' }),
+  });
   await bus.start();
-  options.logger.info({ eventBus: 'postgres' }, 'live events are shared with other gateway replicas over LISTEN/NOTIFY');
+  options.logger.info(
+    { eventBus: 'postgres' },
+    'live events are shared with other gateway replicas over LISTEN/NOTIFY',
+  );
   return bus;
 }

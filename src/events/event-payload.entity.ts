@@ -12,7 +12,10 @@ export const EventPayloadSchema = defineEntity({
     id: p.bigint('number').primary().autoincrement(),
     topic: p.text(),
     payload: p.json<unknown>(),
-    createdAt: p.datetime().onCreate(() => new Date()).defaultRaw('now()'),
+    createdAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .defaultRaw('now()'),
   },
 });
 

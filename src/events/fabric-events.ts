@@ -141,7 +141,11 @@ export interface InternalFabricEvent {
 }
 
 /** Tells every replica's followers (drift) that desired state changed; never reaches `fabricEvents`. */
-export function publishDesiredStateChanged(eventBus: EventBus, fabricId: string, resourceIds: readonly string[] | 'all'): void {
+export function publishDesiredStateChanged(
+  eventBus: EventBus,
+  fabricId: string,
+  resourceIds: readonly string[] | 'all',
+): void {
   const event: InternalFabricEvent = { type: 'DESIRED_STATE_CHANGED', fabricId, resourceIds };
   eventBus.publish(topics.fabricInternal(fabricId), event);
 }

@@ -79,14 +79,18 @@ export class PostgresEventBus implements EventBus {
 
   constructor(options: PostgresEventBusOptions) {
     this.#options = { channel: 'gateway_events', retentionMs: 10 * 60_000, reconnectDelayMs: 500, ...options };
-    if (!/^[a-z_][a-z0-9_]*$/.test(this.#options.channel)) throw new Error(`invalid LISTEN channel name ${this.#options.channel}`);
+    if (!/^[a-z_][a-z0-9_]*$/.test(this.#options.channel))
+      throw new Error(`invalid LISTEN channel name ${this.#options.channel}`);
     this.#reconnectDelay = this.#options.reconnectDelayMs;
   }
 
   /** Opens the connection and starts listening; events published before reach local subscribers only. */
   async start(): Promise<void> {
     await this.#connect();
-    this.#cleanupTimer = setInterval(() => void this.deleteExpiredEvents(), Math.max(1_000, this.#options.retentionMs / 2));
+    this.#cleanupTimer = setInterval(
+      () => void this.deleteExpiredEvents(),
+      Math.max(1_000, this.#options.retentionMs / 2),
+    );
     this.#cleanupTimer.unref();
   }
 
@@ -97,7 +101,12 @@ export class PostgresEventBus implements EventBus {
       return;
     }
     // The sequence number keeps PostgreSQL from folding identical notifications of one statement.
-    const inline = JSON.stringify({ o: this.#options.instanceId, s: ++this.#sequence, t: topic, p: payload } satisfies Envelope);
+    const inline = JSON.stringify({
+      o: this.#options.instanceId,
+      s: ++this.#sequence,
+      t: topic,
+      p: payload,
+    } satisfies Envelope);
     this.#unsent.push({ topic, payload, inline: Buffer.byteLength(inline) <= INLINE_LIMIT_BYTES ? inline : null });
     if (!this.#sending) void this.#sendUnsent();
   }
@@ -117,22 +126,33 @@ export class PostgresEventBus implements EventBus {
           break;
         }
         const batch: string[] = [];
-        while (batch.length < MAX_BATCH && typeof this.#unsent[0]?.inline === 'string') batch.push(this.#unsent.shift()!.inline!);
+        while (batch.length < MAX_BATCH && typeof this.#unsent[0]?.inline === 'string')
+          batch.push(this.#unsent.shift()!.inline!);
         const large = batch.length === 0 ? this.#unsent.shift()! : null;
         try {
           if (large === null) {
             // A function scan yields the array in order, so the notifications go out in that order.
-            await this.#serially(() => client.query('select pg_notify($1, event) from unnest($2::text[]) as events(event)', [this.#options.channel, batch]));
+            await this.#serially(() =>
+              client.query('select pg_notify($1, event) from unnest($2::text[]) as events(event)', [
+                this.#options.channel,
+                batch,
+              ]),
+            );
           } else {
             const { topic, payload } = large;
-            await this.#serially(() => client.query(
-              `with stored as (insert into event_payload (topic, payload, created_at) values ($2, $3::jsonb, now()) returning id)
+            await this.#serially(() =>
+              client.query(
+                `with stored as (insert into event_payload (topic, payload, created_at) values ($2, $3::jsonb, now()) returning id)
                select pg_notify($1, json_build_object('o', $4::text, 's', $5::bigint, 't', $2::text, 'r', stored.id)::text) from stored`,
-              [this.#options.channel, topic, JSON.stringify(payload), this.#options.instanceId, ++this.#sequence],
-            ));
+                [this.#options.channel, topic, JSON.stringify(payload), this.#options.instanceId, ++this.#sequence],
+              ),
+            );
           }
         } catch (error) {
-          this.#options.logger.warn({ err: error, events: Math.max(batch.length, 1) }, 'events not sent to other gateway replicas');
+          this.#options.logger.warn(
+            { err: error, events: Math.max(batch.length, 1) },
+            'events not sent to other gateway replicas',
+          );
         }
       }
     } finally {
@@ -183,16 +203,25 @@ export class PostgresEventBus implements EventBus {
   /** Runs `work` after everything queued before it: the connection takes one query at a time. */
   #serially<T>(work: () => Promise<T>): Promise<T> {
     const result = this.#outgoing.then(work);
-    this.#outgoing = result.then(() => undefined, () => undefined);
+    this.#outgoing = result.then(
+      () => undefined,
+      () => undefined,
+    );
     return result;
   }
 
   async #connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.#options.connectionString, application_name: `${PostgresEventBus.applicationNamePrefix}${this.#options.instanceId}`.slice(0, 63) });
+    const client = new pg.Client({
+      connectionString: this.#options.connectionString,
+      application_name: `${PostgresEventBus.applicationNamePrefix}${this.#options.instanceId}`.slice(0, 63),
+    });
     client.on('notification', (message) => {
       if (message.channel !== this.#options.channel || !message.payload) return;
-      this.#incoming = this.#incoming.then(() => this.#deliver(client, message.payload!)).catch((error: unknown) =>
-        this.#options.logger.warn({ err: error }, 'an event from another gateway replica could not be read'));
+      this.#incoming = this.#incoming
+        .then(() => this.#deliver(client, message.payload!))
+        .catch((error: unknown) =>
+          this.#options.logger.warn({ err: error }, 'an event from another gateway replica could not be read'),
+        );
     });
     client.on('error', (error) => this.#lost(client, error));
     client.on('end', () => this.#lost(client, null));
@@ -208,7 +237,10 @@ export class PostgresEventBus implements EventBus {
     this.#connectedWaiters = this.#connectedWaiters.filter((one) => one.after >= this.#generation);
     this.#reconnectDelay = this.#options.reconnectDelayMs;
     if (this.#droppedWhileDown > 0) {
-      this.#options.logger.warn({ events: this.#droppedWhileDown }, 'events published while the event connection was down reached this replica only');
+      this.#options.logger.warn(
+        { events: this.#droppedWhileDown },
+        'events published while the event connection was down reached this replica only',
+      );
       this.#droppedWhileDown = 0;
     }
   }
@@ -220,9 +252,15 @@ export class PostgresEventBus implements EventBus {
       this.#local.publish(envelope.t, envelope.p);
       return;
     }
-    const { rows } = await this.#serially(() => client.query<{ payload: unknown }>('select payload from event_payload where id = $1', [envelope.r]));
+    const { rows } = await this.#serially(() =>
+      client.query<{ payload: unknown }>('select payload from event_payload where id = $1', [envelope.r]),
+    );
     if (rows[0]) this.#local.publish(envelope.t, rows[0].payload);
-    else this.#options.logger.warn({ topic: envelope.t }, 'a large event from another gateway replica expired before it was read');
+    else
+      this.#options.logger.warn(
+        { topic: envelope.t },
+        'a large event from another gateway replica expired before it was read',
+      );
   }
 
   #lost(client: pg.Client, error: Error | null): void {
@@ -247,7 +285,10 @@ export class PostgresEventBus implements EventBus {
       const client = this.#client;
       if (!client) return 0;
       const result = await this.#serially(() =>
-        client.query(`delete from event_payload where created_at <= now() - make_interval(secs => $1)`, [this.#options.retentionMs / 1000]));
+        client.query(`delete from event_payload where created_at <= now() - make_interval(secs => $1)`, [
+          this.#options.retentionMs / 1000,
+        ]),
+      );
       return result.rowCount ?? 0;
     } catch (error) {
       this.#options.logger.warn({ err: error }, 'expired events not deleted');

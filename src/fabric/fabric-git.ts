@@ -40,9 +40,13 @@ export async function requireFabricRepository(
 ): Promise<{ fabric: Fabric; repository: GitRepository }> {
   const fabric = await deps.fabrics.get(fabricId);
   if (!fabric.gitRepository) {
-    throw new DomainError('INVALID_INPUT', `Fabric ${JSON.stringify(fabric.name)} has no Git repository; set gitRepositoryId with updateFabric first`, {
-      problems: [{ path: '$.gitRepositoryId', message: 'is not set' }],
-    });
+    throw new DomainError(
+      'INVALID_INPUT',
+      `Fabric ${JSON.stringify(fabric.name)} has no Git repository; set gitRepositoryId with updateFabric first`,
+      {
+        problems: [{ path: '$.gitRepositoryId', message: 'is not set' }],
+      },
+    );
   }
   return { fabric, repository: await deps.gitRepositories.get(fabric.gitRepository.id) };
 }
@@ -56,8 +60,11 @@ export async function openRepositoryGit(
   const credentials = await deps.gitRepositories.readCredentials(repository);
   const host = deps.openGitHost(
     {
-      url: repository.url, provider: repository.provider, authType: repository.authType,
-      author: { name: repository.commitAuthorName, email: repository.commitAuthorEmail }, credentials,
+      url: repository.url,
+      provider: repository.provider,
+      authType: repository.authType,
+      author: { name: repository.commitAuthorName, email: repository.commitAuthorEmail },
+      credentials,
     },
     context,
   );
@@ -70,7 +77,11 @@ export async function openRepositoryGit(
   };
 }
 
-export async function openFabricGit(deps: FabricGitDependencies, fabricId: string, operationId: string): Promise<FabricGit> {
+export async function openFabricGit(
+  deps: FabricGitDependencies,
+  fabricId: string,
+  operationId: string,
+): Promise<FabricGit> {
   const { fabric, repository } = await requireFabricRepository(deps, fabricId);
   return { fabric, ...(await openRepositoryGit(deps, repository, { fabricId, operationId })) };
 }

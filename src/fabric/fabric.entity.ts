@@ -3,7 +3,11 @@ import { GitRepositorySchema } from './git-repository.entity.ts';
 
 export const FABRIC_STATUSES = ['planned', 'active', 'maintenance', 'decommissioned'] as const;
 export const GITOPS_DIRECTORY_STATUSES = [
-  'not_initialized', 'initializing', 'initialized', 'error', 'invalid_structure',
+  'not_initialized',
+  'initializing',
+  'initialized',
+  'error',
+  'invalid_structure',
 ] as const;
 export const FABRIC_SYNC_STATUSES = ['never_synced', 'in_sync', 'out_of_sync', 'syncing', 'error'] as const;
 
@@ -12,7 +16,10 @@ export const FabricSchema = defineEntity({
   tableName: 'fabric',
   uniques: [{ properties: ['gitRepository', 'gitopsDirectory'], name: 'fabric_repository_directory_unique' }],
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     name: p.string().length(255).unique(),
     description: p.text().default(''),
     status: p.enum(FABRIC_STATUSES).default('planned'),
@@ -34,17 +41,29 @@ export const FabricSchema = defineEntity({
       .type('boolean')
       .persist(false),
     /** Namespaces to watch; empty = all namespaces. */
-    kubernetesNamespaces: p.json<string[]>().defaultRaw(`'[]'`).onCreate(() => []),
+    kubernetesNamespaces: p
+      .json<string[]>()
+      .defaultRaw(`'[]'`)
+      .onCreate(() => []),
     /** Roll-up by drift status, kept current by the cluster watchers. */
-    driftCounts: p.json<Record<string, number>>().defaultRaw(`'{}'`).onCreate(() => ({})),
+    driftCounts: p
+      .json<Record<string, number>>()
+      .defaultRaw(`'{}'`)
+      .onCreate(() => ({})),
     driftCount: p.integer().default(0),
     pullIntervalSeconds: p.integer().default(60),
     autoCommitEnabled: p.boolean().default(false),
     autoCommitQuietSeconds: p.integer().default(30),
     /** Per-fabric overrides of the validation settings (reserved subnets, hydration, ...). */
-    validationSettings: p.json<Record<string, unknown>>().defaultRaw(`'{}'`).onCreate(() => ({})),
+    validationSettings: p
+      .json<Record<string, unknown>>()
+      .defaultRaw(`'{}'`)
+      .onCreate(() => ({})),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -1,4 +1,8 @@
-import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import {
+  ForeignKeyConstraintViolationException,
+  UniqueConstraintViolationException,
+  type EntityManager,
+} from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { serverProblem, type GatewayAddress } from '../cluster/cluster-server.ts';
 import { describeProblems, parseKubeconfig } from '../cluster/kubeconfig.ts';
@@ -20,7 +24,10 @@ const GitopsDirectorySchema = z
   .max(1024)
   .transform((value) => value.replace(/^\/+|\/+$/g, ''))
   .refine((value) => value.length > 0, 'must not be empty (use a folder name such as "fabric")')
-  .refine((value) => !value.split('/').some((segment) => segment === '..' || segment === '.' || segment === ''), 'must not contain empty, "." or ".." segments')
+  .refine(
+    (value) => !value.split('/').some((segment) => segment === '..' || segment === '.' || segment === ''),
+    'must not contain empty, "." or ".." segments',
+  )
   .refine((value) => !/[\u0000-\u001f\u007f\\]/.test(value), 'must not contain control characters or backslashes');
 
 const KubernetesSchema = z
@@ -29,7 +36,15 @@ const KubernetesSchema = z
     server: z.string().url().max(2048).optional(),
     token: z.string().min(1).max(65_536).optional(),
     caData: z.string().min(1).max(65_536).optional(),
-    namespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63)).max(100).optional(),
+    namespaces: z
+      .array(
+        z
+          .string()
+          .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+          .max(63),
+      )
+      .max(100)
+      .optional(),
   })
   .strict()
   .refine((k) => !(k.kubeconfig && k.token), { message: 'give either kubeconfig or server + token, not both' })
@@ -104,7 +119,12 @@ export class FabricService {
   async getByName(name: string): Promise<Fabric> {
     const fabric = await this.deps.em.findOne(FabricSchema, { name });
     if (fabric && this.#scope.allows(fabric.id)) return fabric;
-    if (this.#scope.limited) throw new DomainError('FORBIDDEN', `Fabric named ${JSON.stringify(name)} is not in the fabrics this token is limited to`, { name });
+    if (this.#scope.limited)
+      throw new DomainError(
+        'FORBIDDEN',
+        `Fabric named ${JSON.stringify(name)} is not in the fabrics this token is limited to`,
+        { name },
+      );
     throw new DomainError('NOT_FOUND', `Fabric named ${JSON.stringify(name)} does not exist`, { name });
   }
 
@@ -127,7 +147,11 @@ export class FabricService {
     // Repositories are shared between fabrics: pointing its fabric at another fabric's repository
     // and directory would let a limited token read and commit there.
     if (this.#scope.limited && (gitRepositoryId !== undefined || fields.gitopsDirectory !== undefined)) {
-      throw new DomainError('FORBIDDEN', 'A token limited to fabrics cannot change the Git repository or directory of a fabric', { id });
+      throw new DomainError(
+        'FORBIDDEN',
+        'A token limited to fabrics cannot change the Git repository or directory of a fabric',
+        { id },
+      );
     }
     this.deps.em.assign(fabric, fields as never);
     await this.applyRepository(fabric, gitRepositoryId);
@@ -163,7 +187,9 @@ export class FabricService {
       fabric.gitRepository = null;
       return;
     }
-    const repository = await this.deps.em.findOne(GitRepositorySchema, { id: requireId('Git repository', gitRepositoryId) });
+    const repository = await this.deps.em.findOne(GitRepositorySchema, {
+      id: requireId('Git repository', gitRepositoryId),
+    });
     if (!repository) throw notFound('Git repository', gitRepositoryId);
     fabric.gitRepository = this.deps.em.getReference(GitRepositorySchema, gitRepositoryId, { wrapped: true }) as never;
   }
@@ -184,7 +210,10 @@ export class FabricService {
       checkServer(kubernetes.server, this.deps.gatewayAddress);
       fabric.kubernetesServer = kubernetes.server;
       if (kubernetes.token) {
-        fabric.encryptedKubernetesCredentials = this.deps.secretBox.sealJson({ token: kubernetes.token, caData: kubernetes.caData });
+        fabric.encryptedKubernetesCredentials = this.deps.secretBox.sealJson({
+          token: kubernetes.token,
+          caData: kubernetes.caData,
+        });
       }
     }
   }
@@ -220,11 +249,17 @@ function serverFromKubeconfig(kubeconfig: string, gateway: GatewayAddress | unde
   const result = parseKubeconfig(kubeconfig, { gateway });
   if (result.ok) return result.config.cluster.server;
   throw new DomainError('INVALID_INPUT', `Invalid kubeconfig: ${describeProblems(result.problems)}`, {
-    problems: result.problems.map((problem) => ({ path: `$.kubernetes.kubeconfig${problem.path ? `.${problem.path}` : ''}`, message: problem.message })),
+    problems: result.problems.map((problem) => ({
+      path: `$.kubernetes.kubeconfig${problem.path ? `.${problem.path}` : ''}`,
+      message: problem.message,
+    })),
   });
 }
 
 function checkServer(server: string, gateway: GatewayAddress | undefined): void {
   const message = serverProblem(server, { credentialsField: 'token', gateway });
-  if (message) throw new DomainError('INVALID_INPUT', `Invalid fabric: $.kubernetes.server: ${message}`, { problems: [{ path: '$.kubernetes.server', message }] });
+  if (message)
+    throw new DomainError('INVALID_INPUT', `Invalid fabric: $.kubernetes.server: ${message}`, {
+      problems: [{ path: '$.kubernetes.server', message }],
+    });
 }

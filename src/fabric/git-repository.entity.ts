@@ -8,7 +8,10 @@ export const GitRepositorySchema = defineEntity({
   name: 'GitRepository',
   tableName: 'git_repository',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     name: p.string().length(255).unique(),
     url: p.text(),
     provider: p.enum(GIT_PROVIDERS).default('git'),
@@ -18,8 +21,14 @@ export const GitRepositorySchema = defineEntity({
     encryptedCredentials: p.text().nullable().lazy(),
     encryptedWebhookSecret: p.text().nullable().lazy(),
     /** Computed in SQL so that listing repositories never loads a sealed secret. */
-    hasCredentials: p.formula<boolean>((columns) => `${columns.encryptedCredentials} is not null`).type('boolean').persist(false),
-    hasWebhookSecret: p.formula<boolean>((columns) => `${columns.encryptedWebhookSecret} is not null`).type('boolean').persist(false),
+    hasCredentials: p
+      .formula<boolean>((columns) => `${columns.encryptedCredentials} is not null`)
+      .type('boolean')
+      .persist(false),
+    hasWebhookSecret: p
+      .formula<boolean>((columns) => `${columns.encryptedWebhookSecret} is not null`)
+      .type('boolean')
+      .persist(false),
     connectionStatus: p.enum(GIT_CONNECTION_STATUSES).default('pending'),
     lastValidatedAt: p.datetime().nullable(),
     validationError: p.text().nullable(),
@@ -29,7 +38,10 @@ export const GitRepositorySchema = defineEntity({
     commitAuthorName: p.string().length(255).default('HNP Bidirectional Sync'),
     commitAuthorEmail: p.string().length(255).default('hnp-sync@hedgehog.gitops'),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -23,7 +23,10 @@ export type GitCredentials = z.infer<typeof CredentialsSchema>;
 const branchName = z
   .string()
   .max(255)
-  .regex(/^(?!\/|.*\/\/|.*\.\.|.*@\{|.*\.lock$|.*\/$)[^\s~^:?*[\\\u0000-\u001f\u007f]*$/, 'is not a valid git branch name');
+  .regex(
+    /^(?!\/|.*\/\/|.*\.\.|.*@\{|.*\.lock$|.*\/$)[^\s~^:?*[\\\u0000-\u001f\u007f]*$/,
+    'is not a valid git branch name',
+  );
 
 const RepositoryFields = {
   name: z.string().trim().min(1).max(255).refine(noControlCharacters, 'must not contain control characters'),
@@ -48,11 +51,7 @@ const RepositoryFields = {
   commitAuthorEmail: z.string().trim().email().max(255),
 };
 
-const CreateRepositorySchema = z
-  .object(RepositoryFields)
-  .partial()
-  .required({ name: true, url: true })
-  .strict();
+const CreateRepositorySchema = z.object(RepositoryFields).partial().required({ name: true, url: true }).strict();
 const UpdateRepositorySchema = z.object(RepositoryFields).partial().strict();
 
 export type CreateGitRepositoryInput = z.input<typeof CreateRepositorySchema>;
@@ -92,7 +91,9 @@ export class GitRepositoryService {
     const repository = this.deps.em.create(GitRepositorySchema, {
       ...fields,
       provider,
-      authType: data.authType ?? (credentials?.sshPrivateKey ? 'ssh_key' : credentials?.token ? 'token' : credentials ? 'basic' : 'none'),
+      authType:
+        data.authType ??
+        (credentials?.sshPrivateKey ? 'ssh_key' : credentials?.token ? 'token' : credentials ? 'basic' : 'none'),
       encryptedCredentials: credentials ? this.deps.secretBox.sealJson(credentials) : null,
       encryptedWebhookSecret: webhookSecret ? this.deps.secretBox.seal(webhookSecret) : null,
     } as never);
@@ -118,14 +119,21 @@ export class GitRepositoryService {
       repository.encryptedWebhookSecret = webhookSecret ? this.deps.secretBox.seal(webhookSecret) : null;
     }
     await this.flushUnique(`A Git repository named ${JSON.stringify(fields.name)} already exists`);
-    this.refreshSecretFlags(repository, { credentials: credentials !== undefined, webhookSecret: webhookSecret !== undefined });
+    this.refreshSecretFlags(repository, {
+      credentials: credentials !== undefined,
+      webhookSecret: webhookSecret !== undefined,
+    });
     return repository;
   }
 
   /** Refused while any fabric uses the repository; the error names those fabrics. */
   async delete(id: string): Promise<void> {
     const repository = await this.get(id);
-    const users = await this.deps.em.find(FabricSchema, { gitRepository: id }, { fields: ['name'], orderBy: { name: 'asc' } });
+    const users = await this.deps.em.find(
+      FabricSchema,
+      { gitRepository: id },
+      { fields: ['name'], orderBy: { name: 'asc' } },
+    );
     if (users.length > 0) {
       const names = users.map((fabric) => fabric.name);
       throw new DomainError(
@@ -140,7 +148,9 @@ export class GitRepositoryService {
   /** Decrypted credentials, for the Git adapters only; never for the API. */
   async readCredentials(repository: GitRepository): Promise<GitCredentials | null> {
     await this.deps.em.populate(repository, ['encryptedCredentials'] as never);
-    return repository.encryptedCredentials ? this.deps.secretBox.openJson<GitCredentials>(repository.encryptedCredentials) : null;
+    return repository.encryptedCredentials
+      ? this.deps.secretBox.openJson<GitCredentials>(repository.encryptedCredentials)
+      : null;
   }
 
   /** Decrypted webhook secret, for checking webhook signatures only; never for the API or logs. */
@@ -150,7 +160,10 @@ export class GitRepositoryService {
   }
 
   /** The `has…` flags are computed by SQL on load; after a write they are set from what was written. */
-  private refreshSecretFlags(repository: GitRepository, written: { credentials: boolean; webhookSecret: boolean }): void {
+  private refreshSecretFlags(
+    repository: GitRepository,
+    written: { credentials: boolean; webhookSecret: boolean },
+  ): void {
     if (written.credentials) repository.hasCredentials = repository.encryptedCredentials != null;
     if (written.webhookSecret) repository.hasWebhookSecret = repository.encryptedWebhookSecret != null;
   }

@@ -41,11 +41,13 @@ export function filePathProblem(path: string): string | null {
 
 export function assertBranchName(name: string, operation: string, location = 'branch'): void {
   const problem = branchNameProblem(name);
-  if (problem) throw new GitHostError('INVALID', `branch name ${JSON.stringify(name)} ${problem}`, { operation, location });
+  if (problem)
+    throw new GitHostError('INVALID', `branch name ${JSON.stringify(name)} ${problem}`, { operation, location });
 }
 
 export function assertOid(oid: string, operation: string, location: string): void {
-  if (!isOid(oid)) throw new GitHostError('INVALID', `${JSON.stringify(oid)} is not a git object id`, { operation, location });
+  if (!isOid(oid))
+    throw new GitHostError('INVALID', `${JSON.stringify(oid)} is not a git object id`, { operation, location });
 }
 
 /** `''` for the root; otherwise the directory without leading or trailing slashes. */
@@ -53,7 +55,11 @@ export function normalizeDirectory(directory: string, operation: string): string
   const trimmed = directory.replace(/^\/+|\/+$/g, '');
   if (trimmed === '') return '';
   const problem = filePathProblem(trimmed);
-  if (problem) throw new GitHostError('INVALID', `directory ${JSON.stringify(directory)} ${problem}`, { operation, location: 'directory' });
+  if (problem)
+    throw new GitHostError('INVALID', `directory ${JSON.stringify(directory)} ${problem}`, {
+      operation,
+      location: 'directory',
+    });
   return trimmed;
 }
 
@@ -64,13 +70,18 @@ export function normalizeDirectory(directory: string, operation: string): string
 export function assertValidCommitRequest(request: CommitRequest, operation: string): void {
   assertBranchName(request.branch, operation);
   if (request.expectedHeadOid !== null) assertOid(request.expectedHeadOid, operation, 'expectedHeadOid');
-  if (request.message.trim() === '') throw new GitHostError('INVALID', 'commit message is empty', { operation, location: 'message' });
+  if (request.message.trim() === '')
+    throw new GitHostError('INVALID', 'commit message is empty', { operation, location: 'message' });
   const seen = new Map<string, string>();
   const check = (path: string, location: string) => {
     const problem = filePathProblem(path);
     if (problem) throw new GitHostError('INVALID', `path ${JSON.stringify(path)} ${problem}`, { operation, location });
     const earlier = seen.get(path);
-    if (earlier) throw new GitHostError('INVALID', `path ${JSON.stringify(path)} appears twice (also at ${earlier})`, { operation, location });
+    if (earlier)
+      throw new GitHostError('INVALID', `path ${JSON.stringify(path)} appears twice (also at ${earlier})`, {
+        operation,
+        location,
+      });
     seen.set(path, location);
   };
   for (const [index, addition] of request.additions.entries()) check(addition.path, `additions[${index}].path`);
@@ -81,10 +92,14 @@ export function assertValidCommitRequest(request: CommitRequest, operation: stri
     for (let depth = 1; depth < segments.length; depth++) {
       const parent = segments.slice(0, depth).join('/');
       if (added.has(parent)) {
-        throw new GitHostError('INVALID', `path ${JSON.stringify(addition.path)} lies inside the added file ${JSON.stringify(parent)}`, {
-          operation,
-          location: `additions[${index}].path`,
-        });
+        throw new GitHostError(
+          'INVALID',
+          `path ${JSON.stringify(addition.path)} lies inside the added file ${JSON.stringify(parent)}`,
+          {
+            operation,
+            location: `additions[${index}].path`,
+          },
+        );
       }
     }
   });
@@ -94,5 +109,11 @@ export function assertValidCommitRequest(request: CommitRequest, operation: stri
 export function splitCommitMessage(message: string): { headline: string; body: string } {
   const newline = message.indexOf('\n');
   if (newline === -1) return { headline: message.trim(), body: '' };
-  return { headline: message.slice(0, newline).trim(), body: message.slice(newline + 1).replace(/^\n+/, '').trimEnd() };
+  return {
+    headline: message.slice(0, newline).trim(),
+    body: message
+      .slice(newline + 1)
+      .replace(/^\n+/, '')
+      .trimEnd(),
+  };
 }

@@ -45,7 +45,11 @@ function cliAuth(authType: GitHostTarget['authType'], credentials: GitCredential
   switch (authType) {
     case 'token':
       if (!credentials?.token) throw missing('a token');
-      return { type: 'token', token: credentials.token, ...(credentials.username ? { username: credentials.username } : {}) };
+      return {
+        type: 'token',
+        token: credentials.token,
+        ...(credentials.username ? { username: credentials.username } : {}),
+      };
     case 'basic':
       if (!credentials?.username || !credentials.password) throw missing('a username and password');
       return { type: 'basic', username: credentials.username, password: credentials.password };
@@ -57,7 +61,10 @@ function cliAuth(authType: GitHostTarget['authType'], credentials: GitCredential
 }
 
 function missing(what: string): DomainError {
-  return new DomainError('INVALID_INPUT', `The Git repository has no stored credentials with ${what}; set them with updateGitRepository`);
+  return new DomainError(
+    'INVALID_INPUT',
+    `The Git repository has no stored credentials with ${what}; set them with updateGitRepository`,
+  );
 }
 
 /** The adapter for one repository. Callers should `close()` it when done. */

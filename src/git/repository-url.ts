@@ -31,13 +31,15 @@ export function repositoryUrlProblem(url: string): string | null {
   if (scheme) {
     if (!SCHEMES.has(scheme[1]!.toLowerCase())) return FORMS;
     const { userinfo, host } = authorityOf(url.slice(scheme[0].length));
-    if (userinfo === '' || userinfo?.startsWith('-')) return 'must name a user that does not start with "-" (ssh://git@host/...)';
+    if (userinfo === '' || userinfo?.startsWith('-'))
+      return 'must name a user that does not start with "-" (ssh://git@host/...)';
     if (host.startsWith('-')) return 'must not name a host that starts with "-"';
     return null;
   }
   const scp = /^([\w.-]+)@([\w.-]+):/.exec(url);
   if (!scp) return FORMS;
-  if (scp[1]!.startsWith('-') || scp[2]!.startsWith('-')) return 'must not start its user or host with "-" (git would read it as an option)';
+  if (scp[1]!.startsWith('-') || scp[2]!.startsWith('-'))
+    return 'must not start its user or host with "-" (git would read it as an option)';
   return null;
 }
 
@@ -53,15 +55,20 @@ export function urlCredentialProblem(url: string): string | null {
   const scheme = SCHEME.exec(url);
   if (!scheme) {
     // scp-style: [user@]host:path, which git hands to ssh.
-    return /^[^/@:]*:[^/]*@/.test(url) ? 'must not carry a password; use user@host:path with credentials: { sshPrivateKey }' : null;
+    return /^[^/@:]*:[^/]*@/.test(url)
+      ? 'must not carry a password; use user@host:path with credentials: { sshPrivateKey }'
+      : null;
   }
   const name = scheme[1]!.toLowerCase();
   const { userinfo } = authorityOf(url.slice(scheme[0].length));
   if (userinfo === null) return null;
   if (name === 'ssh') {
-    return userinfo.includes(':') ? 'must not carry a password; use ssh://user@host/... with credentials: { sshPrivateKey }' : null;
+    return userinfo.includes(':')
+      ? 'must not carry a password; use ssh://user@host/... with credentials: { sshPrivateKey }'
+      : null;
   }
-  if (name === 'git' || name === 'file') return `must not carry a user name or password (a ${name}:// URL has no use for them; credentials belong in the credentials field)`;
+  if (name === 'git' || name === 'file')
+    return `must not carry a user name or password (a ${name}:// URL has no use for them; credentials belong in the credentials field)`;
   return `must not carry a user name or password; give them as ${HTTPS_CREDENTIALS}`;
 }
 
@@ -102,5 +109,8 @@ export function scrubUrlCredentials(text: string): string {
   return text
     .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s'"<>]+@/gi, '$1***@')
     .replace(/(^|[\s'"<(=])([^\s'"/@:<>]+):[^\s'"/<>]+@(?=[\w.-]+:)/g, '$1$2:***@')
-    .replace(/([?&#;][^=&#;\s'"<>]*(?:token|pass|pwd|secret|key|sig|auth|cred|session|jwt|bearer)[^=&#;\s'"<>]*=)[^&#;\s'"<>]+/gi, '$1***');
+    .replace(
+      /([?&#;][^=&#;\s'"<>]*(?:token|pass|pwd|secret|key|sig|auth|cred|session|jwt|bearer)[^=&#;\s'"<>]*=)[^&#;\s'"<>]+/gi,
+      '$1***',
+    );
 }

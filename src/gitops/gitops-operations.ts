@@ -18,6 +18,7 @@ function progressOf({ operation, progress, signal }: OperationContext<unknown>):
 
 /** Registers the handlers on the composition root's table. */
 export function registerGitopsOperations<S extends { gitops: GitopsService }>(handlers: OperationHandlers<S>): void {
-  handlers.directory_init = (context) => context.services.gitops.initializeDirectory(context.operation.fabric.id, progressOf(context));
+  handlers.directory_init = (context) =>
+    context.services.gitops.initializeDirectory(context.operation.fabric.id, progressOf(context));
   handlers.ingestion = (context) => context.services.gitops.ingest(context.operation.fabric.id, progressOf(context));
 }

@@ -12,7 +12,13 @@ import type { EventBus } from '../events/event-bus.ts';
 import { publishDesiredStateChanged, publishFabricEvent } from '../events/fabric-events.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
 import type { GitRepository } from '../fabric/git-repository.entity.ts';
-import { openFabricGit, openRepositoryGit, requireFabricRepository, type FabricGitDependencies, type RepositoryGit } from '../fabric/fabric-git.ts';
+import {
+  openFabricGit,
+  openRepositoryGit,
+  requireFabricRepository,
+  type FabricGitDependencies,
+  type RepositoryGit,
+} from '../fabric/fabric-git.ts';
 import { withGatewayTrailers } from '../git/commit-trailers.ts';
 import { isGitHostError, type CommitResult } from '../git/git-host.ts';
 import { scrubSecrets } from '../git/scrub.ts';
@@ -48,7 +54,9 @@ import {
 let gatewayVersionCache: string | undefined;
 /** The gateway's own version (package.json), recorded in the directory manifest. */
 export function gatewayVersion(): string {
-  gatewayVersionCache ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  gatewayVersionCache ??= (
+    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
   return gatewayVersionCache;
 }
 
@@ -57,7 +65,20 @@ export interface OperationProgress {
   operationId: string;
   actor: string;
   report(
-    change: Partial<Pick<SyncOperation, 'phase' | 'progressDone' | 'progressTotal' | 'details' | 'filesProcessed' | 'filesCreated' | 'filesUpdated' | 'filesDeleted' | 'commitSha'>>,
+    change: Partial<
+      Pick<
+        SyncOperation,
+        | 'phase'
+        | 'progressDone'
+        | 'progressTotal'
+        | 'details'
+        | 'filesProcessed'
+        | 'filesCreated'
+        | 'filesUpdated'
+        | 'filesDeleted'
+        | 'commitSha'
+      >
+    >,
     events?: { level?: SyncEvent['level']; message: string; path?: string | null }[],
   ): Promise<void>;
   signal?: AbortSignal;
@@ -101,13 +122,23 @@ export class GitopsService {
   /** Queues a directory_init operation for a fabric with a repository; returns it at once (pending). */
   async startDirectoryInit(fabricId: string, actor: string): Promise<SyncOperation> {
     const { fabric } = await this.requireRepository(fabricId);
-    return this.deps.operations.launch({ fabricId: fabric.id, type: 'directory_init', initiatedBy: actor, jobKey: `directory_init:${fabric.id}` });
+    return this.deps.operations.launch({
+      fabricId: fabric.id,
+      type: 'directory_init',
+      initiatedBy: actor,
+      jobKey: `directory_init:${fabric.id}`,
+    });
   }
 
   /** Queues an ingestion operation for a fabric with a repository; returns it at once (pending). */
   async startIngestion(fabricId: string, actor: string): Promise<SyncOperation> {
     const { fabric } = await this.requireRepository(fabricId);
-    return this.deps.operations.launch({ fabricId: fabric.id, type: 'ingestion', initiatedBy: actor, jobKey: `ingestion:${fabric.id}` });
+    return this.deps.operations.launch({
+      fabricId: fabric.id,
+      type: 'ingestion',
+      initiatedBy: actor,
+      jobKey: `ingestion:${fabric.id}`,
+    });
   }
 
   /** Contacts the remote and records connectionStatus, lastValidatedAt and validationError. */
@@ -142,7 +173,9 @@ export class GitopsService {
     const fabric = await this.deps.fabrics.get(fabricId);
     fabric.gitopsDirectoryStatus = 'initializing';
     await this.deps.em.flush();
-    const opened = await this.open(fabric, progress.operationId).catch((error: unknown) => this.recordInitFailure(fabric, error, []));
+    const opened = await this.open(fabric, progress.operationId).catch((error: unknown) =>
+      this.recordInitFailure(fabric, error, []),
+    );
     try {
       for (let attempt = 1; ; attempt++) {
         await progress.report({ phase: 'reading' });
@@ -151,20 +184,28 @@ export class GitopsService {
         const additions = planDirectoryInit(entries, { fabricName: fabric.name, gatewayVersion: gatewayVersion() });
         if (additions.length === 0) {
           await this.recordDirectoryState(fabric, 'initialized', null);
-          await progress.report({ phase: 'done' }, [{ message: `${opened.prefix || '(repository root)'} is already initialised; nothing to commit` }]);
+          await progress.report({ phase: 'done' }, [
+            { message: `${opened.prefix || '(repository root)'} is already initialised; nothing to commit` },
+          ]);
           return { filesCreated: 0 };
         }
         await progress.report({ phase: 'committing', progressTotal: additions.length }, []);
         const result = await opened.host.commit({
           branch: opened.branch,
           expectedHeadOid: head,
-          message: withGatewayTrailers(`Initialise GitOps directory ${opened.prefix || '/'} of fabric ${fabric.name}`, progress),
+          message: withGatewayTrailers(
+            `Initialise GitOps directory ${opened.prefix || '/'} of fabric ${fabric.name}`,
+            progress,
+          ),
           additions: additions.map((file) => ({ path: opened.prefix + file.path, contents: file.contents })),
           deletions: [],
         });
         if (result.status === 'head_moved') {
           if (attempt < 2) continue;
-          throw new DomainError('CONFLICT', `branch ${opened.branch} kept moving while the directory was being initialised; try again`);
+          throw new DomainError(
+            'CONFLICT',
+            `branch ${opened.branch} kept moving while the directory was being initialised; try again`,
+          );
         }
         await progress.report({ phase: 'recording', commitSha: result.oid });
         await this.recordDirectoryState(fabric, 'initialized', null);
@@ -172,7 +213,11 @@ export class GitopsService {
           { phase: 'done', progressDone: additions.length, filesCreated: additions.length, commitSha: result.oid },
           additions.map((file) => ({ message: 'created', path: opened.prefix + file.path })),
         );
-        publishFabricEvent(this.deps.eventBus, fabric.id, { type: 'GITOPS_DIRECTORY_INITIALIZED', commit: result.oid, operationId: progress.operationId });
+        publishFabricEvent(this.deps.eventBus, fabric.id, {
+          type: 'GITOPS_DIRECTORY_INITIALIZED',
+          commit: result.oid,
+          operationId: progress.operationId,
+        });
         return { filesCreated: additions.length, commitSha: result.oid };
       }
     } catch (error) {
@@ -213,15 +258,23 @@ export class GitopsService {
       for (let attempt = 1; ; attempt++) {
         await progress.report({ phase: 'discovery' });
         const head = await opened.host.getBranchHead(opened.branch);
-        if (head === null) throw new DomainError('INVALID_INPUT', `branch ${opened.branch} does not exist yet; initialise the GitOps directory first`);
+        if (head === null)
+          throw new DomainError(
+            'INVALID_INPUT',
+            `branch ${opened.branch} does not exist yet; initialise the GitOps directory first`,
+          );
         const entries = await this.readDirectory(opened, head);
         const discovery = discoverRawFiles(entries, { maxBytes: this.deps.config.maxYamlBytes });
-        const skippedEvents = discovery.skipped.map((skip) => ({ level: 'warning' as const, message: `${skip.code}: ${skip.message}`, path: opened.prefix + skip.path }));
+        const skippedEvents = discovery.skipped.map((skip) => ({
+          level: 'warning' as const,
+          message: `${skip.code}: ${skip.message}`,
+          path: opened.prefix + skip.path,
+        }));
         if (discovery.files.length === 0) {
-          await progress.report(
-            { phase: 'done', details: { stages: emptyCounters(discovery.skipped.length) } },
-            [...skippedEvents, { message: `no YAML files in ${opened.prefix}raw/; nothing to ingest` }],
-          );
+          await progress.report({ phase: 'done', details: { stages: emptyCounters(discovery.skipped.length) } }, [
+            ...skippedEvents,
+            { message: `no YAML files in ${opened.prefix}raw/; nothing to ingest` },
+          ]);
           await this.recordDirectoryState(fabric, fabric.gitopsDirectoryStatus, null);
           return { filesProcessed: 0 };
         }
@@ -232,35 +285,51 @@ export class GitopsService {
         const texts = await this.readTexts(opened, archiveLog ? [...discovery.files, archiveLog] : discovery.files);
         const rawFiles = discovery.files.map((entry) => ({ path: entry.path, text: texts.get(entry.path) ?? '' }));
         const existing = await desiredObjects(this.deps.em, fabric.id);
-        let validation = validateManifests({ files: rawFiles, existing, fabricConfig: fabric.validationSettings as never });
+        let validation = validateManifests({
+          files: rawFiles,
+          existing,
+          fabricConfig: fabric.validationSettings as never,
+        });
         checkCancelled(progress.signal);
 
         await progress.report({ phase: 'classification' });
         const tree = new Map(entries.map((entry) => [entry.path, entry.oid]));
         const comparePaths = new Set(managedPathsToCompare(validation, tree));
-        const managedTexts = await this.readTexts(opened, entries.filter((entry) => comparePaths.has(entry.path)));
-        const planWith = (checked: typeof validation) => planIngestion({
-          rawFiles,
-          skipped: discovery.skipped,
-          validation: checked,
-          tree,
-          managedTexts,
-          archiveLog: archiveLog ? (texts.get(archiveLog.path) ?? null) : null,
-          sourceCommit: head,
-          operationId: progress.operationId,
-          actor: progress.actor,
-          at: new Date().toISOString(),
-        });
+        const managedTexts = await this.readTexts(
+          opened,
+          entries.filter((entry) => comparePaths.has(entry.path)),
+        );
+        const planWith = (checked: typeof validation) =>
+          planIngestion({
+            rawFiles,
+            skipped: discovery.skipped,
+            validation: checked,
+            tree,
+            managedTexts,
+            archiveLog: archiveLog ? (texts.get(archiveLog.path) ?? null) : null,
+            sourceCommit: head,
+            operationId: progress.operationId,
+            actor: progress.actor,
+            at: new Date().toISOString(),
+          });
         let plan = planWith(validation);
         if (plan.conflicts.length > 0) {
           // A conflict keeps the managed file: the rest of raw/ is checked again against it.
-          const kept = new Map(plan.conflicts.flatMap((conflict) => {
-            const object = readManagedObject(managedTexts.get(conflict.managedPath));
-            return object ? [[`${conflict.kind}|${conflict.namespace}|${conflict.name}`, object] as const] : [];
-          }));
+          const kept = new Map(
+            plan.conflicts.flatMap((conflict) => {
+              const object = readManagedObject(managedTexts.get(conflict.managedPath));
+              return object ? [[`${conflict.kind}|${conflict.namespace}|${conflict.name}`, object] as const] : [];
+            }),
+          );
           validation = validateManifests({
             files: rawFiles,
-            existing: [...existing.filter((object) => !kept.has(`${object.kind}|${object.metadata.namespace ?? 'default'}|${object.metadata.name}`)), ...kept.values()],
+            existing: [
+              ...existing.filter(
+                (object) =>
+                  !kept.has(`${object.kind}|${object.metadata.namespace ?? 'default'}|${object.metadata.name}`),
+              ),
+              ...kept.values(),
+            ],
             keepExisting: plan.conflicts,
             fabricConfig: fabric.validationSettings as never,
           });
@@ -272,7 +341,10 @@ export class GitopsService {
         // removes the raw files and appends the archive log. Only a change above the size limit
         // is split, and then the raw files leave in the last commit (see commit-chunks.ts).
         await progress.report({ phase: 'committing' });
-        const chunks = chunkChanges(plan, { maxBytes: this.deps.config.gitopsMaxCommitBytes, last: new Set([ARCHIVE_LOG_PATH]) });
+        const chunks = chunkChanges(plan, {
+          maxBytes: this.deps.config.gitopsMaxCommitBytes,
+          last: new Set([ARCHIVE_LOG_PATH]),
+        });
         const subject = ingestionCommitSubject(plan);
         const commits: string[] = [];
         let result: CommitResult = { status: 'head_moved', actualHeadOid: null };
@@ -281,7 +353,10 @@ export class GitopsService {
           result = await opened.host.commit({
             branch: opened.branch,
             expectedHeadOid: commits.at(-1) ?? head,
-            message: withGatewayTrailers(`${subject}${part}\n\nFabric ${fabric.name}, directory ${opened.prefix || '/'}.`, progress),
+            message: withGatewayTrailers(
+              `${subject}${part}\n\nFabric ${fabric.name}, directory ${opened.prefix || '/'}.`,
+              progress,
+            ),
             additions: chunk.additions.map((file) => ({ path: opened.prefix + file.path, contents: file.contents })),
             deletions: chunk.deletions.map((path) => ({ path: opened.prefix + path })),
           });
@@ -291,15 +366,28 @@ export class GitopsService {
           if (chunks.length > 1) await progress.report({ commitSha: result.oid, details: { commits } });
         }
         if (result.status === 'head_moved') {
-          const partly = commits.length > 0 ? ` after ${commits.length} of ${chunks.length} commits (raw/ is untouched; running ingestion again finishes it)` : '';
+          const partly =
+            commits.length > 0
+              ? ` after ${commits.length} of ${chunks.length} commits (raw/ is untouched; running ingestion again finishes it)`
+              : '';
           if (attempt < 2) {
-            await progress.report({}, [{ level: 'warning', message: `branch ${opened.branch} moved while ingesting${partly}; reading it again` }]);
+            await progress.report({}, [
+              { level: 'warning', message: `branch ${opened.branch} moved while ingesting${partly}; reading it again` },
+            ]);
             continue;
           }
-          throw new DomainError('CONFLICT', `branch ${opened.branch} kept moving during ingestion${partly || '; nothing was committed'}; try again`);
+          throw new DomainError(
+            'CONFLICT',
+            `branch ${opened.branch} kept moving during ingestion${partly || '; nothing was committed'}; try again`,
+          );
         }
         if (chunks.length > 1) {
-          await progress.report({ details: { commits } }, [{ level: 'warning', message: `the change was above ${this.deps.config.gitopsMaxCommitBytes} bytes: committed in ${chunks.length} parts` }]);
+          await progress.report({ details: { commits } }, [
+            {
+              level: 'warning',
+              message: `the change was above ${this.deps.config.gitopsMaxCommitBytes} bytes: committed in ${chunks.length} parts`,
+            },
+          ]);
         }
 
         await progress.report({ phase: 'recording', commitSha: result.oid });
@@ -308,15 +396,27 @@ export class GitopsService {
         try {
           await this.upsertDesiredState(fabric.id, plan, result.oid);
         } catch (error) {
-          throw new Error(`commit ${result.oid} landed on ${opened.branch}, but recording it failed: ${safeMessage(error, opened.secrets)}; the next pull records it`, { cause: error });
+          throw new Error(
+            `commit ${result.oid} landed on ${opened.branch}, but recording it failed: ${safeMessage(error, opened.secrets)}; the next pull records it`,
+            { cause: error },
+          );
         }
         await this.recordDirectoryState(fabric, fabric.gitopsDirectoryStatus, null);
         const counters = plan.counters;
         await progress.report(
-          { details: { stages: counters, sourceCommit: head, conflicts: plan.conflicts }, progressDone: discovery.files.length },
+          {
+            details: { stages: counters, sourceCommit: head, conflicts: plan.conflicts },
+            progressDone: discovery.files.length,
+          },
           [...skippedEvents, ...stageEvents(plan, opened.prefix, result.oid)],
         );
-        publishFabricEvent(this.deps.eventBus, fabric.id, { type: 'GITOPS_INGESTED', commit: result.oid, operationId: progress.operationId, created: counters.processing.created, updated: counters.processing.updated });
+        publishFabricEvent(this.deps.eventBus, fabric.id, {
+          type: 'GITOPS_INGESTED',
+          commit: result.oid,
+          operationId: progress.operationId,
+          created: counters.processing.created,
+          updated: counters.processing.updated,
+        });
         publishDesiredStateChanged(this.deps.eventBus, fabric.id, 'all');
         return {
           filesProcessed: counters.discovery.rawFiles,
@@ -345,7 +445,12 @@ export class GitopsService {
   /** The directory's files at `commit`, with paths relative to the directory. */
   private async readDirectory(opened: OpenedDirectory, commit: string): Promise<DirectoryEntry[]> {
     const entries = await opened.host.readTree(commit, opened.prefix.replace(/\/$/, ''));
-    return entries.map((entry) => ({ path: entry.path.slice(opened.prefix.length), oid: entry.oid, size: entry.size, mode: entry.mode }));
+    return entries.map((entry) => ({
+      path: entry.path.slice(opened.prefix.length),
+      oid: entry.oid,
+      size: entry.size,
+      mode: entry.mode,
+    }));
   }
 
   private async readTexts(opened: OpenedDirectory, entries: readonly DirectoryEntry[]): Promise<Map<string, string>> {
@@ -366,13 +471,29 @@ export class GitopsService {
       for (const { object, managedPath } of plan.objects) {
         const row: Resource =
           byIdentity.get(`${object.kind}|${object.namespace}|${object.name}`) ??
-          em.create(ResourceSchema, { fabric: fabricId, kind: object.kind, namespace: object.namespace, name: object.name, apiVersion: object.apiVersion } as never);
-        setDesired(row, object.object, { path: managedPath, blobOid: object.gitBlobOid, fileHash: object.sha256, commit, at: now });
+          em.create(ResourceSchema, {
+            fabric: fabricId,
+            kind: object.kind,
+            namespace: object.namespace,
+            name: object.name,
+            apiVersion: object.apiVersion,
+          } as never);
+        setDesired(row, object.object, {
+          path: managedPath,
+          blobOid: object.gitBlobOid,
+          fileHash: object.sha256,
+          commit,
+          at: now,
+        });
       }
     });
   }
 
-  private async recordDirectoryState(fabric: Fabric, status: Fabric['gitopsDirectoryStatus'], error: string | null): Promise<void> {
+  private async recordDirectoryState(
+    fabric: Fabric,
+    status: Fabric['gitopsDirectoryStatus'],
+    error: string | null,
+  ): Promise<void> {
     fabric.gitopsDirectoryStatus = status;
     fabric.directoryInitError = error;
     if (error === null) fabric.lastDirectorySync = new Date();
@@ -392,7 +513,12 @@ export class GitopsService {
  * carries the token. Known secrets are blanked as a second line of defence.
  */
 function safeMessage(error: unknown, secrets: readonly string[]): string {
-  const text = isGitHostError(error) || error instanceof DomainError ? error.message : error instanceof Error ? error.message : String(error);
+  const text =
+    isGitHostError(error) || error instanceof DomainError
+      ? error.message
+      : error instanceof Error
+        ? error.message
+        : String(error);
   return scrubSecrets(text, secrets);
 }
 
@@ -407,30 +533,58 @@ function emptyCounters(skipped: number): StageCounters {
 }
 
 /** One line per stage, then per raw file and per document kept out of managed/ (bounded). */
-function stageEvents(plan: IngestionPlan, prefix: string, commit: string): { level?: SyncEvent['level']; message: string; path?: string | null }[] {
+function stageEvents(
+  plan: IngestionPlan,
+  prefix: string,
+  commit: string,
+): { level?: SyncEvent['level']; message: string; path?: string | null }[] {
   const { discovery, validation, classification, processing, archive } = plan.counters;
   const events: { level?: SyncEvent['level']; message: string; path?: string | null }[] = [
     { message: `discovery: ${discovery.rawFiles} raw file(s) to ingest, ${discovery.skipped} left alone` },
-    { message: `validation: ${validation.documents} document(s), ${validation.errors} error(s), ${validation.warnings} warning(s)` },
-    { message: `classification: ${classification.toManaged} to managed/, ${classification.toUnmanaged} to unmanaged/ (${classification.conflicts} conflict(s)), ${classification.empty} empty` },
-    { message: `processing: ${processing.created} created, ${processing.updated} updated, ${processing.unchanged} unchanged, ${processing.unmanagedFiles} unmanaged file(s) in commit ${commit}` },
-    { message: `archive: ${archive.rawFilesRemoved} raw file(s) removed, ${archive.logEntries} archive log entr${archive.logEntries === 1 ? 'y' : 'ies'}` },
+    {
+      message: `validation: ${validation.documents} document(s), ${validation.errors} error(s), ${validation.warnings} warning(s)`,
+    },
+    {
+      message: `classification: ${classification.toManaged} to managed/, ${classification.toUnmanaged} to unmanaged/ (${classification.conflicts} conflict(s)), ${classification.empty} empty`,
+    },
+    {
+      message: `processing: ${processing.created} created, ${processing.updated} updated, ${processing.unchanged} unchanged, ${processing.unmanagedFiles} unmanaged file(s) in commit ${commit}`,
+    },
+    {
+      message: `archive: ${archive.rawFilesRemoved} raw file(s) removed, ${archive.logEntries} archive log entr${archive.logEntries === 1 ? 'y' : 'ies'}`,
+    },
   ];
   for (const file of plan.files.slice(0, EVENT_LIMIT)) {
     const kept = file.unmanagedPath ? `, ${file.unmanagedDocuments} document(s) to ${prefix}${file.unmanagedPath}` : '';
-    events.push({ level: file.unmanagedPath ? 'warning' : 'info', message: `${file.objects.length} object(s) to managed/${kept}; raw file archived`, path: prefix + file.path });
+    events.push({
+      level: file.unmanagedPath ? 'warning' : 'info',
+      message: `${file.objects.length} object(s) to managed/${kept}; raw file archived`,
+      path: prefix + file.path,
+    });
   }
-  if (plan.files.length > EVENT_LIMIT) events.push({ message: `… and ${plan.files.length - EVENT_LIMIT} more raw files` });
+  if (plan.files.length > EVENT_LIMIT)
+    events.push({ message: `… and ${plan.files.length - EVENT_LIMIT} more raw files` });
   for (const document of plan.unmanaged.slice(0, EVENT_LIMIT)) {
     const first = document.findings[0];
     const where = document.documentIndex === undefined ? 'file' : `document ${document.documentIndex}`;
     const what = document.kind ? ` (${document.kind}${document.name ? ` ${document.name}` : ''})` : '';
     const finding = first ? `: ${first.code}${first.line ? ` at line ${first.line}` : ''}: ${first.message}` : '';
-    events.push({ level: 'warning', message: `${where}${what} ${document.reason}${finding}`, path: prefix + document.sourcePath });
+    events.push({
+      level: 'warning',
+      message: `${where}${what} ${document.reason}${finding}`,
+      path: prefix + document.sourcePath,
+    });
   }
-  if (plan.unmanaged.length > EVENT_LIMIT) events.push({ level: 'warning', message: `… and ${plan.unmanaged.length - EVENT_LIMIT} more documents kept in unmanaged/` });
+  if (plan.unmanaged.length > EVENT_LIMIT)
+    events.push({
+      level: 'warning',
+      message: `… and ${plan.unmanaged.length - EVENT_LIMIT} more documents kept in unmanaged/`,
+    });
   for (const finding of plan.fabricFindings.slice(0, EVENT_LIMIT)) {
-    events.push({ level: finding.severity === 'error' ? 'warning' : 'info', message: `${finding.code}: ${finding.message}` });
+    events.push({
+      level: finding.severity === 'error' ? 'warning' : 'info',
+      message: `${finding.code}: ${finding.message}`,
+    });
   }
   return events;
 }
@@ -440,7 +594,9 @@ function readManagedObject(text: string | undefined): HedgehogObject | undefined
   if (text === undefined) return undefined;
   try {
     const object = parseYaml(text) as unknown;
-    return object !== null && typeof object === 'object' && !Array.isArray(object) ? (object as HedgehogObject) : undefined;
+    return object !== null && typeof object === 'object' && !Array.isArray(object)
+      ? (object as HedgehogObject)
+      : undefined;
   } catch {
     return undefined;
   }

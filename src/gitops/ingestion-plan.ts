@@ -9,12 +9,24 @@
  * except documents that hold nothing (only comments or `---`), which are counted.
  */
 import { Parser, parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { canonicalize, managedFilePath, renderCanonicalObjectYaml, type HedgehogObject } from '../hedgehog/canonical.ts';
+import {
+  canonicalize,
+  managedFilePath,
+  renderCanonicalObjectYaml,
+  type HedgehogObject,
+} from '../hedgehog/canonical.ts';
 import { byPath } from '../git/git-host.ts';
 import type { Finding } from '../hedgehog/findings.ts';
 import type { ValidatedObject, ValidationResult } from '../hedgehog/validate.ts';
 import { isYamlFile } from './fabric-paths.ts';
-import { ARCHIVE_LOG_PATH, KEEP_FILE, RAW_FOLDER, UNMANAGED_FOLDER, type DirectoryEntry, type PlannedFile } from './layout.ts';
+import {
+  ARCHIVE_LOG_PATH,
+  KEEP_FILE,
+  RAW_FOLDER,
+  UNMANAGED_FOLDER,
+  type DirectoryEntry,
+  type PlannedFile,
+} from './layout.ts';
 
 // ---------------------------------------------------------------- discovery
 
@@ -39,7 +51,8 @@ export function unsafePathReason(path: string): string | undefined {
   if (/[\u0001-\u001f\u007f]/.test(path)) return 'contains a control character';
   if (path.startsWith('/') || /^[a-zA-Z]:/.test(path)) return 'is absolute';
   if (path.includes('\\')) return 'contains a backslash';
-  if (path.split('/').some((segment) => segment === '..' || segment === '.' || segment === '')) return 'has an empty, `.` or `..` segment';
+  if (path.split('/').some((segment) => segment === '..' || segment === '.' || segment === ''))
+    return 'has an empty, `.` or `..` segment';
   return undefined;
 }
 
@@ -52,13 +65,21 @@ export function discoverRawFiles(entries: readonly DirectoryEntry[], options: { 
     if (entry.path === `${RAW_FOLDER}/${KEEP_FILE}`) continue;
     const unsafe = unsafePathReason(entry.path);
     if (unsafe) {
-      skipped.push({ path: JSON.stringify(entry.path).slice(1, -1), code: 'PATH_REFUSED', message: `path ${unsafe}; not followed` });
+      skipped.push({
+        path: JSON.stringify(entry.path).slice(1, -1),
+        code: 'PATH_REFUSED',
+        message: `path ${unsafe}; not followed`,
+      });
     } else if (entry.mode === '120000') {
       skipped.push({ path: entry.path, code: 'SYMLINK', message: 'a symbolic link; not followed' });
     } else if (!isYamlFile(entry.path)) {
       skipped.push({ path: entry.path, code: 'NOT_YAML', message: 'not a .yaml or .yml file; left alone' });
     } else if (entry.size > options.maxBytes) {
-      skipped.push({ path: entry.path, code: 'TOO_LARGE', message: `${entry.size} bytes, above the limit of ${options.maxBytes}; left alone (split it)` });
+      skipped.push({
+        path: entry.path,
+        code: 'TOO_LARGE',
+        message: `${entry.size} bytes, above the limit of ${options.maxBytes}; left alone (split it)`,
+      });
     } else {
       files.push(entry);
     }
@@ -198,7 +219,10 @@ export function splitDocuments(text: string): DocumentSlice[] {
   return offsets.map((offset, index) => {
     const start = index === 0 ? 0 : offset;
     const end = index + 1 < offsets.length ? offsets[index + 1]! : text.length;
-    const slice = text.slice(start, end).replace(/^---[^\n]*\n?/, '').replace(/\n\.\.\.\s*$/, '\n');
+    const slice = text
+      .slice(start, end)
+      .replace(/^---[^\n]*\n?/, '')
+      .replace(/\n\.\.\.\s*$/, '\n');
     return { index, text: slice.endsWith('\n') || slice === '' ? slice : `${slice}\n` };
   });
 }
@@ -219,7 +243,9 @@ function sameObject(text: string | undefined, canonicalYaml: string): boolean {
   if (text === undefined) return false;
   try {
     const parsed = parseYaml(text) as HedgehogObject;
-    return parsed !== null && typeof parsed === 'object' && renderCanonicalObjectYaml(canonicalize(parsed)) === canonicalYaml;
+    return (
+      parsed !== null && typeof parsed === 'object' && renderCanonicalObjectYaml(canonicalize(parsed)) === canonicalYaml
+    );
   } catch {
     return false;
   }
@@ -259,7 +285,8 @@ export function planIngestion(input: PlanIngestionInput): IngestionPlan {
   const fabricFindings: Finding[] = [];
   for (const finding of allFindings) {
     if (finding.file === undefined) fabricFindings.push(finding);
-    else if (finding.documentIndex === undefined) fileFindings.set(finding.file, [...(fileFindings.get(finding.file) ?? []), finding]);
+    else if (finding.documentIndex === undefined)
+      fileFindings.set(finding.file, [...(fileFindings.get(finding.file) ?? []), finding]);
     else {
       const key = `${finding.file}\0${finding.documentIndex}`;
       findingsByDocument.set(key, [...(findingsByDocument.get(key) ?? []), finding]);
@@ -270,7 +297,13 @@ export function planIngestion(input: PlanIngestionInput): IngestionPlan {
 
   const archiveEntries: Record<string, unknown>[] = [];
   for (const raw of [...input.rawFiles].sort(byPath)) {
-    const outcome: RawFileOutcome = { path: raw.path, objects: [], unmanagedDocuments: 0, conflicts: 0, emptyDocuments: 0 };
+    const outcome: RawFileOutcome = {
+      path: raw.path,
+      objects: [],
+      unmanagedDocuments: 0,
+      conflicts: 0,
+      emptyDocuments: 0,
+    };
     const keptDocuments: { slice: DocumentSlice; entry: UnmanagedDocument }[] = [];
     const wholeFileProblems = fileFindings.get(raw.path) ?? [];
     const slices = wholeFileProblems.length > 0 ? [] : splitDocuments(raw.text);
@@ -290,22 +323,59 @@ export function planIngestion(input: PlanIngestionInput): IngestionPlan {
           continue;
         }
         const identity = findingsByDocument.get(key)?.find((finding) => finding.kind !== undefined);
-        const reason: UnmanagedReason = findings.some((finding) => finding.severity === 'error') ? 'invalid' : 'not_managed';
+        const reason: UnmanagedReason = findings.some((finding) => finding.severity === 'error')
+          ? 'invalid'
+          : 'not_managed';
         keptDocuments.push({
           slice,
-          entry: { sourcePath: raw.path, documentIndex: slice.index, reason, findings, ...(identity?.kind ? { kind: identity.kind } : {}), ...(identity?.name ? { name: identity.name } : {}) },
+          entry: {
+            sourcePath: raw.path,
+            documentIndex: slice.index,
+            reason,
+            findings,
+            ...(identity?.kind ? { kind: identity.kind } : {}),
+            ...(identity?.name ? { name: identity.name } : {}),
+          },
         });
         continue;
       }
       if (!object.valid) {
-        keptDocuments.push({ slice, entry: { sourcePath: raw.path, documentIndex: slice.index, kind: object.kind, name: object.name, reason: 'invalid', findings } });
+        keptDocuments.push({
+          slice,
+          entry: {
+            sourcePath: raw.path,
+            documentIndex: slice.index,
+            kind: object.kind,
+            name: object.name,
+            reason: 'invalid',
+            findings,
+          },
+        });
         continue;
       }
       const managedPath = managedFilePath(object.object);
       const unsafe = unsafePathReason(managedPath);
       if (unsafe) {
         // The catalog's name rules make this unreachable today; a path is still never trusted.
-        keptDocuments.push({ slice, entry: { sourcePath: raw.path, documentIndex: slice.index, kind: object.kind, name: object.name, reason: 'invalid', findings: [...findings, { severity: 'error', code: 'PATH_REFUSED', path: '$.metadata.name', message: `its file name ${JSON.stringify(managedPath)} ${unsafe}` }] } });
+        keptDocuments.push({
+          slice,
+          entry: {
+            sourcePath: raw.path,
+            documentIndex: slice.index,
+            kind: object.kind,
+            name: object.name,
+            reason: 'invalid',
+            findings: [
+              ...findings,
+              {
+                severity: 'error',
+                code: 'PATH_REFUSED',
+                path: '$.metadata.name',
+                message: `its file name ${JSON.stringify(managedPath)} ${unsafe}`,
+              },
+            ],
+          },
+        });
         continue;
       }
       const existingOid = tree.get(managedPath);
@@ -314,17 +384,30 @@ export function planIngestion(input: PlanIngestionInput): IngestionPlan {
       else if (existingOid === object.gitBlobOid) objectOutcome = 'unchanged';
       else if (sameObject(input.managedTexts.get(managedPath), object.canonicalYaml)) objectOutcome = 'updated';
       else {
-        const conflict: Conflict = { sourcePath: raw.path, documentIndex: slice.index, kind: object.kind, namespace: object.namespace, name: object.name, managedPath };
+        const conflict: Conflict = {
+          sourcePath: raw.path,
+          documentIndex: slice.index,
+          kind: object.kind,
+          namespace: object.namespace,
+          name: object.name,
+          managedPath,
+        };
         conflicts.push(conflict);
         outcome.conflicts++;
         keptDocuments.push({
           slice,
           entry: {
-            sourcePath: raw.path, documentIndex: slice.index, kind: object.kind, name: object.name, reason: 'conflict',
+            sourcePath: raw.path,
+            documentIndex: slice.index,
+            kind: object.kind,
+            name: object.name,
+            reason: 'conflict',
             findings: [
               ...findings,
               {
-                severity: 'error', code: 'MANAGED_CONFLICT', path: '$',
+                severity: 'error',
+                code: 'MANAGED_CONFLICT',
+                path: '$',
                 message: `${managedPath} already holds a different ${object.kind} ${object.namespace}/${object.name}; the managed file is kept. Change the managed file instead, or delete it and ingest again.`,
               },
             ],
@@ -365,7 +448,9 @@ export function planIngestion(input: PlanIngestionInput): IngestionPlan {
       operation: input.operationId,
       actor: input.actor,
       objects: outcome.objects,
-      unmanaged: outcome.unmanagedPath ? { path: outcome.unmanagedPath, documents: outcome.unmanagedDocuments, conflicts: outcome.conflicts } : null,
+      unmanaged: outcome.unmanagedPath
+        ? { path: outcome.unmanagedPath, documents: outcome.unmanagedDocuments, conflicts: outcome.conflicts }
+        : null,
       emptyDocuments: outcome.emptyDocuments,
     });
   }
@@ -376,7 +461,9 @@ export function planIngestion(input: PlanIngestionInput): IngestionPlan {
   }
   const deletions = files.map((file) => file.path);
   return {
-    additions: [...additions].map(([path, contents]) => ({ path, contents })).sort((a, b) => (a.path < b.path ? -1 : 1)),
+    additions: [...additions]
+      .map(([path, contents]) => ({ path, contents }))
+      .sort((a, b) => (a.path < b.path ? -1 : 1)),
     deletions,
     objects,
     unmanaged,
@@ -388,30 +475,40 @@ export function planIngestion(input: PlanIngestionInput): IngestionPlan {
   };
 }
 
-const ARCHIVE_LOG_HEADER = '# Ingestion archive log, appended by the Hedgehog GitOps Gateway: one entry per raw file ingested.\n# sourceCommit is the commit the raw file was read at; the original stays reachable there.\n';
+const ARCHIVE_LOG_HEADER =
+  '# Ingestion archive log, appended by the Hedgehog GitOps Gateway: one entry per raw file ingested.\n# sourceCommit is the commit the raw file was read at; the original stays reachable there.\n';
 
 /** Appends entries as YAML sequence items, leaving the earlier text byte for byte as it was. */
 export function appendArchiveLog(existing: string | null, entries: readonly Record<string, unknown>[]): string {
-  const base = existing === null || existing === '' ? ARCHIVE_LOG_HEADER : existing.endsWith('\n') ? existing : `${existing}\n`;
+  const base =
+    existing === null || existing === '' ? ARCHIVE_LOG_HEADER : existing.endsWith('\n') ? existing : `${existing}\n`;
   return base + stringifyYaml(entries);
 }
 
-function renderReasonFile(args: { input: PlanIngestionInput; raw: RawFile; kept: readonly UnmanagedDocument[]; wholeFile: boolean }): string {
+function renderReasonFile(args: {
+  input: PlanIngestionInput;
+  raw: RawFile;
+  kept: readonly UnmanagedDocument[];
+  wholeFile: boolean;
+}): string {
   const { input, raw, kept, wholeFile } = args;
   const header = `# Why these documents were not managed. Lines and columns refer to ${raw.path} at commit ${input.sourceCommit}${wholeFile ? ' (kept here unchanged)' : ''}.\n`;
-  return header + stringifyYaml({
-    source: raw.path,
-    sourceCommit: input.sourceCommit,
-    operation: input.operationId,
-    ingestedAt: input.at,
-    documents: kept.map((document) => ({
-      ...(document.documentIndex === undefined ? {} : { index: document.documentIndex }),
-      ...(document.kind ? { kind: document.kind } : {}),
-      ...(document.name ? { name: document.name } : {}),
-      reason: document.reason,
-      findings: document.findings,
-    })),
-  });
+  return (
+    header +
+    stringifyYaml({
+      source: raw.path,
+      sourceCommit: input.sourceCommit,
+      operation: input.operationId,
+      ingestedAt: input.at,
+      documents: kept.map((document) => ({
+        ...(document.documentIndex === undefined ? {} : { index: document.documentIndex }),
+        ...(document.kind ? { kind: document.kind } : {}),
+        ...(document.name ? { name: document.name } : {}),
+        reason: document.reason,
+        findings: document.findings,
+      })),
+    })
+  );
 }
 
 /** `Ingest raw/: 3 created, 1 updated, 2 documents moved to unmanaged/ (1 conflict), 2 raw files archived`. */
@@ -419,7 +516,9 @@ export function ingestionCommitSubject(plan: IngestionPlan): string {
   const { processing, classification, archive } = plan.counters;
   const parts = [`${processing.created} created`, `${processing.updated} updated`];
   if (processing.unchanged > 0) parts.push(`${processing.unchanged} unchanged`);
-  parts.push(`${classification.toUnmanaged} document${classification.toUnmanaged === 1 ? '' : 's'} moved to unmanaged/${classification.conflicts > 0 ? ` (${classification.conflicts} conflict${classification.conflicts === 1 ? '' : 's'})` : ''}`);
+  parts.push(
+    `${classification.toUnmanaged} document${classification.toUnmanaged === 1 ? '' : 's'} moved to unmanaged/${classification.conflicts > 0 ? ` (${classification.conflicts} conflict${classification.conflicts === 1 ? '' : 's'})` : ''}`,
+  );
   parts.push(`${archive.rawFilesRemoved} raw file${archive.rawFilesRemoved === 1 ? '' : 's'} archived`);
   return `Ingest raw/: ${parts.join(', ')}`;
 }

@@ -60,7 +60,9 @@ export function renderManifest(identity: DirectoryIdentity): string {
 }
 
 export function renderDirectoryReadme(identity: DirectoryIdentity): string {
-  const kinds = MANAGED_KINDS.map((info) => `| \`${MANAGED_FOLDER}/${info.directory}/\` | ${info.kind} (${info.apiVersion}) |`).join('\n');
+  const kinds = MANAGED_KINDS.map(
+    (info) => `| \`${MANAGED_FOLDER}/${info.directory}/\` | ${info.kind} (${info.apiVersion}) |`,
+  ).join('\n');
   return `# GitOps directory of fabric ${identity.fabricName}
 
 Maintained by the Hedgehog GitOps Gateway (layout version ${LAYOUT_VERSION}).
@@ -94,7 +96,10 @@ export function directoryLayout(identity: DirectoryIdentity): PlannedFile[] {
  * for every layout folder that holds no file at all. Existing files are never replaced. Empty
  * means the directory needs no commit.
  */
-export function planDirectoryInit(existing: readonly Pick<DirectoryEntry, 'path'>[], identity: DirectoryIdentity): PlannedFile[] {
+export function planDirectoryInit(
+  existing: readonly Pick<DirectoryEntry, 'path'>[],
+  identity: DirectoryIdentity,
+): PlannedFile[] {
   const paths = new Set(existing.map((entry) => entry.path));
   const occupied = (folder: string) => existing.some((entry) => entry.path.startsWith(`${folder}/`));
   return directoryLayout(identity).filter((file) => {
@@ -143,21 +148,37 @@ export function managedFilesToRead(entries: readonly DirectoryEntry[]): Director
  * `managedFilesToRead` selected (plus the manifest, when present); a managed file without text is
  * reported as unreadable.
  */
-export function validateDirectory(entries: readonly DirectoryEntry[], texts: ReadonlyMap<string, string>): DirectoryReport {
+export function validateDirectory(
+  entries: readonly DirectoryEntry[],
+  texts: ReadonlyMap<string, string>,
+): DirectoryReport {
   if (entries.length === 0) {
-    return { status: 'not_initialized', findings: [{ code: 'MANIFEST_MISSING', path: MANIFEST_PATH, message: 'the directory is empty or missing; initialise it' }] };
+    return {
+      status: 'not_initialized',
+      findings: [
+        { code: 'MANIFEST_MISSING', path: MANIFEST_PATH, message: 'the directory is empty or missing; initialise it' },
+      ],
+    };
   }
   const findings: DirectoryFinding[] = [];
   const paths = new Set(entries.map((entry) => entry.path));
   if (!paths.has(MANIFEST_PATH)) {
-    findings.push({ code: 'MANIFEST_MISSING', path: MANIFEST_PATH, message: 'missing; initialise the directory to create it' });
+    findings.push({
+      code: 'MANIFEST_MISSING',
+      path: MANIFEST_PATH,
+      message: 'missing; initialise the directory to create it',
+    });
   } else {
     const problem = manifestProblem(texts.get(MANIFEST_PATH));
     if (problem) findings.push({ code: 'MANIFEST_INVALID', path: MANIFEST_PATH, message: problem });
   }
   for (const folder of LAYOUT_FOLDERS) {
     if (!entries.some((entry) => entry.path.startsWith(`${folder}/`))) {
-      findings.push({ code: 'FOLDER_MISSING', path: `${folder}/`, message: `folder ${folder}/ is missing (keep it with a ${KEEP_FILE})` });
+      findings.push({
+        code: 'FOLDER_MISSING',
+        path: `${folder}/`,
+        message: `folder ${folder}/ is missing (keep it with a ${KEEP_FILE})`,
+      });
     }
   }
   const readable = new Set(managedFilesToRead(entries).map((entry) => entry.path));
@@ -166,7 +187,11 @@ export function validateDirectory(entries: readonly DirectoryEntry[], texts: Rea
     const parts = entry.path.split('/');
     if (parts.length === 3 && parts[2] === KEEP_FILE && LAYOUT_FOLDERS.includes(`${parts[0]}/${parts[1]}`)) continue;
     if (!readable.has(entry.path)) {
-      findings.push({ code: 'UNKNOWN_FILE', path: entry.path, message: `not a YAML file in one of the managed kind folders (${MANAGED_FOLDER}/<kind>s/<name>.yaml)` });
+      findings.push({
+        code: 'UNKNOWN_FILE',
+        path: entry.path,
+        message: `not a YAML file in one of the managed kind folders (${MANAGED_FOLDER}/<kind>s/<name>.yaml)`,
+      });
       continue;
     }
     findings.push(...checkManagedFile(entry.path, texts.get(entry.path)));
@@ -184,7 +209,8 @@ function manifestProblem(text: string | undefined): string | undefined {
     return `not YAML: ${(error as Error).message.split('\n')[0]}`;
   }
   const version = (manifest as { layoutVersion?: unknown } | null)?.layoutVersion;
-  if (version !== LAYOUT_VERSION) return `layoutVersion is ${JSON.stringify(version)}; this gateway writes and reads layout version ${LAYOUT_VERSION}`;
+  if (version !== LAYOUT_VERSION)
+    return `layoutVersion is ${JSON.stringify(version)}; this gateway writes and reads layout version ${LAYOUT_VERSION}`;
   return undefined;
 }
 
@@ -192,18 +218,40 @@ function checkManagedFile(path: string, text: string | undefined): DirectoryFind
   if (text === undefined) return [{ code: 'UNREADABLE_FILE', path, message: 'could not be read' }];
   const parsed = parseManifests(text, { file: path });
   const firstProblem = parsed.findings[0];
-  if (firstProblem) return [{ code: 'UNREADABLE_FILE', path, message: `line ${firstProblem.line ?? 1}: ${firstProblem.message}` }];
-  if (parsed.documents.length !== 1) return [{ code: 'UNREADABLE_FILE', path, message: `holds ${parsed.documents.length} documents; a managed file holds exactly one object` }];
+  if (firstProblem)
+    return [{ code: 'UNREADABLE_FILE', path, message: `line ${firstProblem.line ?? 1}: ${firstProblem.message}` }];
+  if (parsed.documents.length !== 1)
+    return [
+      {
+        code: 'UNREADABLE_FILE',
+        path,
+        message: `holds ${parsed.documents.length} documents; a managed file holds exactly one object`,
+      },
+    ];
   const object = parsed.documents[0]!.object as Partial<HedgehogObject> | null;
   const kind = typeof object?.kind === 'string' ? findKindByName(object.kind) : undefined;
   const name = object?.metadata && typeof object.metadata.name === 'string' ? object.metadata.name : undefined;
-  if (!kind?.managed || !name) return [{ code: 'UNREADABLE_FILE', path, message: 'not a managed Hedgehog object with a kind and metadata.name' }];
+  if (!kind?.managed || !name)
+    return [{ code: 'UNREADABLE_FILE', path, message: 'not a managed Hedgehog object with a kind and metadata.name' }];
   const namespace = typeof object?.metadata?.namespace === 'string' ? object.metadata.namespace : undefined;
   const expected = managedFilePath({ kind: kind.kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
   const folder = path.split('/')[1];
   if (folder !== kind.directory) {
-    return [{ code: 'WRONG_KIND_FOLDER', path, message: `holds a ${kind.kind}, which belongs in ${MANAGED_FOLDER}/${kind.directory}/ (expected ${expected})` }];
+    return [
+      {
+        code: 'WRONG_KIND_FOLDER',
+        path,
+        message: `holds a ${kind.kind}, which belongs in ${MANAGED_FOLDER}/${kind.directory}/ (expected ${expected})`,
+      },
+    ];
   }
-  if (expected !== path) return [{ code: 'NAME_MISMATCH', path, message: `holds ${kind.kind} ${namespace ?? 'default'}/${name}; its file is ${expected}` }];
+  if (expected !== path)
+    return [
+      {
+        code: 'NAME_MISMATCH',
+        path,
+        message: `holds ${kind.kind} ${namespace ?? 'default'}/${name}; its file is ${expected}`,
+      },
+    ];
   return [];
 }

@@ -18,7 +18,8 @@ export const TOKEN_CLOSE_CODE = 4403;
  * both, saying so.
  */
 export function tokenOf(authorization: unknown): string {
-  if (authorization === undefined || authorization === null || authorization === '') throw new AuthenticationError(NO_TOKEN_SENT);
+  if (authorization === undefined || authorization === null || authorization === '')
+    throw new AuthenticationError(NO_TOKEN_SENT);
   const token = typeof authorization === 'string' ? bearerToken(authorization) : null;
   if (!token) throw new AuthenticationError(NOT_BEARER);
   return token;
@@ -48,10 +49,13 @@ export function createAuthentication(authenticate: Authenticate, connections: Li
         actors.set(request, await authenticate(tokenOf(request.headers.get('authorization'))));
       } catch (error) {
         endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [{ message: reasonOf(error), extensions: { code: 'UNAUTHENTICATED' } }] }), {
-            status: 401,
-            headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
-          }),
+          new fetchAPI.Response(
+            JSON.stringify({ errors: [{ message: reasonOf(error), extensions: { code: 'UNAUTHENTICATED' } }] }),
+            {
+              status: 401,
+              headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
+            },
+          ),
         );
       }
     },
@@ -70,7 +74,9 @@ export function createAuthentication(authenticate: Authenticate, connections: Li
      * For graphql-ws: on connection_init and again for every operation sent over the socket.
      * The actor and the token, or the reason to close the socket.
      */
-    async authenticateConnection(params: Readonly<Record<string, unknown>> | undefined): Promise<{ actor: Actor; token: string } | { reason: string }> {
+    async authenticateConnection(
+      params: Readonly<Record<string, unknown>> | undefined,
+    ): Promise<{ actor: Actor; token: string } | { reason: string }> {
       try {
         const token = tokenOf(params?.authorization ?? params?.Authorization);
         return { actor: await authenticate(token), token };
@@ -90,7 +96,11 @@ export function createAuthentication(authenticate: Authenticate, connections: Li
 }
 
 /** An async iterator of results that yields one UNAUTHENTICATED error and ends when the actor's token stops working. */
-function endWhenTokenEnds(source: AsyncIterable<ExecutionResult>, actor: Actor, connections: LiveConnections): AsyncIterableIterator<ExecutionResult> {
+function endWhenTokenEnds(
+  source: AsyncIterable<ExecutionResult>,
+  actor: Actor,
+  connections: LiveConnections,
+): AsyncIterableIterator<ExecutionResult> {
   const iterator = source[Symbol.asyncIterator]();
   let tokenEnded!: (reason: string) => void;
   const ended = new Promise<{ ended: string }>((resolve) => {
@@ -112,7 +122,10 @@ function endWhenTokenEnds(source: AsyncIterable<ExecutionResult>, actor: Actor, 
       const step = await Promise.race([iterator.next(), ended]);
       if ('ended' in step) {
         finish();
-        return { value: { errors: [createGraphQLError(step.ended, { extensions: { code: 'UNAUTHENTICATED' } })] }, done: false };
+        return {
+          value: { errors: [createGraphQLError(step.ended, { extensions: { code: 'UNAUTHENTICATED' } })] },
+          done: false,
+        };
       }
       if (step.done) {
         finished = true;
@@ -222,7 +235,12 @@ export class LiveConnections {
       if (this.#checking) return;
       this.#checking = true;
       this.recheck()
-        .catch((error: unknown) => this.#options.logger.warn({ error: describeError(error) }, 'could not re-check the tokens of open connections'))
+        .catch((error: unknown) =>
+          this.#options.logger.warn(
+            { error: describeError(error) },
+            'could not re-check the tokens of open connections',
+          ),
+        )
         .finally(() => {
           this.#checking = false;
         });
@@ -233,7 +251,8 @@ export class LiveConnections {
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
-    for (const set of this.#byToken.values()) for (const connection of set) if (connection.expiry) clearTimeout(connection.expiry);
+    for (const set of this.#byToken.values())
+      for (const connection of set) if (connection.expiry) clearTimeout(connection.expiry);
     this.#byToken.clear();
   }
 }

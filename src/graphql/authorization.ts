@@ -37,8 +37,17 @@ function rootFields(schema: GraphQLSchema, document: DocumentNode, operationName
   const operation = getOperationAST(document, operationName ?? undefined);
   // No such operation: execution itself answers that, and runs nothing.
   if (!operation) return null;
-  const rootType = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-  const fragments = new Map(document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])));
+  const rootType =
+    operation.operation === 'query'
+      ? schema.getQueryType()
+      : operation.operation === 'mutation'
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
+  const fragments = new Map(
+    document.definitions.flatMap((definition) =>
+      definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [],
+    ),
+  );
   const nodes: FieldNode[] = [];
   const visit = (selectionSet: SelectionSetNode, seen: Set<string>) => {
     for (const selection of selectionSet.selections) {
@@ -52,7 +61,9 @@ function rootFields(schema: GraphQLSchema, document: DocumentNode, operationName
     }
   };
   visit(operation.selectionSet, new Set());
-  const withArguments = (rawVariables: Record<string, unknown>): { fields: RootField[] } | { errors: readonly GraphQLError[] } => {
+  const withArguments = (
+    rawVariables: Record<string, unknown>,
+  ): { fields: RootField[] } | { errors: readonly GraphQLError[] } => {
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables, { maxErrors: 20 });
     if (coerced.errors) return { errors: coerced.errors };
     return {
@@ -78,7 +89,10 @@ const UNKNOWN = '(unknown)';
  * cannot be resolved (an unknown id, a missing argument) is UNKNOWN, so that a limited token is
  * refused rather than let through: fail closed.
  */
-async function fabricIdsOf(em: EntityManager, field: RootField & { args: Record<string, unknown> }): Promise<string[] | 'global'> {
+async function fabricIdsOf(
+  em: EntityManager,
+  field: RootField & { args: Record<string, unknown> },
+): Promise<string[] | 'global'> {
   const ids: string[] = [];
   for (const scope of fabricScopeOf(field.name, field.args)) {
     if (scope.via === 'global') return 'global';
@@ -91,7 +105,10 @@ async function fabricIdsOf(em: EntityManager, field: RootField & { args: Record<
     } else {
       const schema = scope.via === 'resourceId' ? ResourceSchema : SyncOperationSchema;
       const uuids = [...new Set(values.filter(isUuid))];
-      const rows = uuids.length > 0 ? await em.find(schema as typeof ResourceSchema, { id: { $in: uuids } }, { fields: ['fabric'] }) : [];
+      const rows =
+        uuids.length > 0
+          ? await em.find(schema as typeof ResourceSchema, { id: { $in: uuids } }, { fields: ['fabric'] })
+          : [];
       ids.push(...rows.map((row) => row.fabric.id), ...(rows.length < new Set(values).size ? [UNKNOWN] : []));
     }
   }
@@ -104,7 +121,8 @@ export interface AuthorizationOptions {
   queryRateLimiter: RateLimiter;
 }
 
-const forbidden = (message: string) => createGraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+const forbidden = (message: string) =>
+  createGraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
 
 /**
  * Enforces roles, fabric limits and the rate limits before anything executes, for HTTP, SSE and
@@ -125,7 +143,8 @@ export function useAuthorization(options: AuthorizationOptions): Plugin<GraphQLC
     // Roles need no arguments: a wrong role is told so before anything about its variables.
     for (const name of operation.names) {
       const role = requiredRole(operation.kind, name);
-      if (!roleAllows(actor.role, role)) return [forbidden(`${name} needs the ${role} role; token ${JSON.stringify(actor.name)} has ${actor.role}`)];
+      if (!roleAllows(actor.role, role))
+        return [forbidden(`${name} needs the ${role} role; token ${JSON.stringify(actor.name)} has ${actor.role}`)];
     }
     const limited = rateLimited(options, operation.kind, operation.names, actor);
     if (limited) return [limited];
@@ -133,10 +152,15 @@ export function useAuthorization(options: AuthorizationOptions): Plugin<GraphQLC
     const resolved = operation.withArguments(args.variableValues ?? {});
     if ('errors' in resolved) return resolved.errors;
     for (const field of resolved.fields) {
-      const refusal = forbidden(`Token ${JSON.stringify(actor.name)} is limited to other fabrics than ${field.name} touches`);
+      const refusal = forbidden(
+        `Token ${JSON.stringify(actor.name)} is limited to other fabrics than ${field.name} touches`,
+      );
       if (field.args === null) return [refusal];
       const fabricIds = await fabricIdsOf(args.contextValue.services.em, { ...field, args: field.args });
-      const allowed = fabricIds === 'global' ? LIMITED_TOKEN_GLOBAL_FIELDS.has(field.name) : fabricIds.every((id) => actorMayTouchFabric(actor, id));
+      const allowed =
+        fabricIds === 'global'
+          ? LIMITED_TOKEN_GLOBAL_FIELDS.has(field.name)
+          : fabricIds.every((id) => actorMayTouchFabric(actor, id));
       if (!allowed) return [refusal];
     }
     return null;
@@ -157,7 +181,12 @@ export function useAuthorization(options: AuthorizationOptions): Plugin<GraphQLC
  * Each mutation field costs one from the token's mutation bucket (30 aliased mutations cost 30);
  * each query or subscription field one from its query bucket. A request is taken whole or not at all.
  */
-function rateLimited(options: AuthorizationOptions, kind: OperationKind, fieldNames: readonly string[], actor: Actor): Error | null {
+function rateLimited(
+  options: AuthorizationOptions,
+  kind: OperationKind,
+  fieldNames: readonly string[],
+  actor: Actor,
+): Error | null {
   const limiter = kind === 'mutation' ? options.mutationRateLimiter : options.queryRateLimiter;
   const what = kind === 'mutation' ? 'mutations' : 'queries';
   const cost = Math.max(1, fieldNames.filter((name) => !name.startsWith('__')).length);
@@ -168,6 +197,10 @@ function rateLimited(options: AuthorizationOptions, kind: OperationKind, fieldNa
       ? `${cost} ${what} in one request are more than the ${limiter.perMinute} a minute a token may send`
       : `Too many ${what}; slow down`;
   return createGraphQLError(message, {
-    extensions: { code: 'RATE_LIMITED', retryAfterSeconds: limiter.retryAfterSeconds(key, cost), http: { status: 429 } },
+    extensions: {
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: limiter.retryAfterSeconds(key, cost),
+      http: { status: 429 },
+    },
   });
 }

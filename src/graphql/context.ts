@@ -55,14 +55,20 @@ export function createContext(deps: ContextDependencies) {
       pagination: deps.pagination,
       loaders: {
         // Batching only, no caching: a subscription keeps its context for as long as it runs.
-        operationEvents: new DataLoader(async (ids: readonly string[]) => {
-          const byOperation = await requestServices.operations.eventsOf(ids);
-          return ids.map((id) => byOperation.get(id) ?? []);
-        }, { cache: false }),
-        fabricById: new DataLoader(async (ids: readonly string[]) => {
-          const fabrics = await requestServices.fabrics.getMany(ids);
-          return ids.map((id) => fabrics.get(id) ?? new Error(`Fabric ${id} does not exist`));
-        }, { cache: false }),
+        operationEvents: new DataLoader(
+          async (ids: readonly string[]) => {
+            const byOperation = await requestServices.operations.eventsOf(ids);
+            return ids.map((id) => byOperation.get(id) ?? []);
+          },
+          { cache: false },
+        ),
+        fabricById: new DataLoader(
+          async (ids: readonly string[]) => {
+            const fabrics = await requestServices.fabrics.getMany(ids);
+            return ids.map((id) => fabrics.get(id) ?? new Error(`Fabric ${id} does not exist`));
+          },
+          { cache: false },
+        ),
       },
     };
   };

@@ -31,17 +31,24 @@ function stripSuggestions(error: GraphQLError): GraphQLError {
   const message = withoutSuggestions(error.message);
   if (message === error.message) return error;
   return createGraphQLError(message, {
-    nodes: error.nodes, source: error.source, positions: error.positions, path: error.path,
-    originalError: error.originalError ?? undefined, extensions: error.extensions,
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError ?? undefined,
+    extensions: error.extensions,
   });
 }
 
 /** Strips suggestions from validation errors, on every transport (HTTP, SSE and WebSocket validate through it). */
 export function useNoSuggestions(): Plugin {
   return {
-    onValidate: () => ({ result, setResult }) => {
-      if (result.length > 0) setResult(result.map((error) => (isGraphQLError(error) ? stripSuggestions(error) : error)));
-    },
+    onValidate:
+      () =>
+      ({ result, setResult }) => {
+        if (result.length > 0)
+          setResult(result.map((error) => (isGraphQLError(error) ? stripSuggestions(error) : error)));
+      },
   };
 }
 
@@ -59,7 +66,11 @@ function operationNameOf(error: GraphQLError | null): string | null | undefined 
     try {
       for (const definition of parse(source.body).definitions) {
         if (definition.kind === Kind.OPERATION_DEFINITION && definition.loc) {
-          operations.push({ start: definition.loc.start, end: definition.loc.end, name: definition.name?.value ?? null });
+          operations.push({
+            start: definition.loc.start,
+            end: definition.loc.end,
+            name: definition.name?.value ?? null,
+          });
         }
       }
     } catch {
@@ -80,7 +91,10 @@ const SAFE_CODE = /^[\w.-]{1,40}$/;
 export function describeError(error: unknown, depth = 0): Record<string, unknown> {
   if (!(error instanceof Error)) return { class: typeof error };
   const code = (error as { code?: unknown }).code;
-  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).map((line) => line.trim());
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .map((line) => line.trim());
   return {
     class: error.constructor?.name && error.constructor.name !== 'Error' ? error.constructor.name : error.name,
     ...((typeof code === 'string' || typeof code === 'number') && SAFE_CODE.test(String(code)) ? { code } : {}),
@@ -106,7 +120,11 @@ export function createErrorMasker(logger: Logger, options: ErrorMaskerOptions = 
     while (isGraphQLError(original) && original.originalError) original = original.originalError;
     const expected = (code: string, text: string, details: Record<string, unknown> = {}) => {
       logger.info({ code, path: graphQLError?.path, operationName: operationNameOf(graphQLError) }, 'request refused');
-      return createGraphQLError(text, { nodes: graphQLError?.nodes, path: graphQLError?.path, extensions: { code, ...details } });
+      return createGraphQLError(text, {
+        nodes: graphQLError?.nodes,
+        path: graphQLError?.path,
+        extensions: { code, ...details },
+      });
     };
     if (original instanceof DomainError) return expected(original.code, original.message, original.details);
     if (original instanceof OptimisticLockError) {
@@ -114,7 +132,8 @@ export function createErrorMasker(logger: Logger, options: ErrorMaskerOptions = 
     }
     if (graphQLError && (original === null || isGraphQLError(original))) {
       const code = graphQLError.extensions?.code;
-      if (typeof code === 'string') logger.info({ code, path: graphQLError.path, operationName: operationNameOf(graphQLError) }, 'request refused');
+      if (typeof code === 'string')
+        logger.info({ code, path: graphQLError.path, operationName: operationNameOf(graphQLError) }, 'request refused');
       return suggestions ? graphQLError : stripSuggestions(graphQLError);
     }
     logger.error(

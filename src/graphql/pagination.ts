@@ -30,11 +30,14 @@ export async function resolvePagedConnection<T>(
   }
   let totalCount = 0;
   try {
-    const connection = await resolveOffsetConnection({ args, defaultSize: defaultPageSize, maxSize: maxPageSize }, async ({ offset, limit }) => {
-      const result = await load({ offset, limit });
-      totalCount = result.totalCount;
-      return result.items;
-    });
+    const connection = await resolveOffsetConnection(
+      { args, defaultSize: defaultPageSize, maxSize: maxPageSize },
+      async ({ offset, limit }) => {
+        const result = await load({ offset, limit });
+        totalCount = result.totalCount;
+        return result.items;
+      },
+    );
     return { ...connection, totalCount };
   } catch (error) {
     if (error instanceof Error && error.name === 'PothosValidationError') {
@@ -46,7 +49,12 @@ export async function resolvePagedConnection<T>(
 
 /** Options for `t.connection`'s connection type: every connection tells its total. */
 export const connectionWithTotalCount = {
-  fields: (t: { int: (options: { description: string; resolve: (connection: { totalCount: number }) => number }) => unknown }) => ({
-    totalCount: t.int({ description: 'Items matching the filter, on all pages.', resolve: (connection) => connection.totalCount }),
+  fields: (t: {
+    int: (options: { description: string; resolve: (connection: { totalCount: number }) => number }) => unknown;
+  }) => ({
+    totalCount: t.int({
+      description: 'Items matching the filter, on all pages.',
+      resolve: (connection) => connection.totalCount,
+    }),
   }),
 };

@@ -57,7 +57,9 @@ export function attachWebSocket(
           return false;
         }
         extra.token = authenticated.token;
-        const release = connections.open(authenticated.actor, (reason) => extra.socket.close(TOKEN_CLOSE_CODE, closeReason(reason)));
+        const release = connections.open(authenticated.actor, (reason) =>
+          extra.socket.close(TOKEN_CLOSE_CODE, closeReason(reason)),
+        );
         extra.socket.once('close', release);
         return true;
       },

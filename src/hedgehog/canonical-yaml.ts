@@ -11,7 +11,8 @@
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const PLAIN_CHARACTERS = /^[A-Za-z0-9_][A-Za-z0-9_./:-]*$/;
-const RESERVED_WORDS = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+const RESERVED_WORDS =
+  /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
 const NUMBER_LIKE = [
   /^[0-9][0-9_]*$/, // integers, YAML 1.1 octal (017)
   /^0[xXoObB]/, // hex, octal, binary
@@ -23,7 +24,12 @@ const NUMBER_LIKE = [
 const NEEDS_ESCAPE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
 function isPlainSafe(text: string): boolean {
-  return PLAIN_CHARACTERS.test(text) && !text.endsWith(':') && !RESERVED_WORDS.test(text) && !NUMBER_LIKE.some((pattern) => pattern.test(text));
+  return (
+    PLAIN_CHARACTERS.test(text) &&
+    !text.endsWith(':') &&
+    !RESERVED_WORDS.test(text) &&
+    !NUMBER_LIKE.some((pattern) => pattern.test(text))
+  );
 }
 
 function scalar(value: string | number | boolean | null): string {
@@ -31,7 +37,10 @@ function scalar(value: string | number | boolean | null): string {
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') return Object.is(value, -0) ? '0' : String(value);
   if (isPlainSafe(value)) return value;
-  return JSON.stringify(value).replace(NEEDS_ESCAPE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    NEEDS_ESCAPE,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function isCollection(value: Json): value is Json[] | { [key: string]: Json } {

@@ -35,7 +35,8 @@ type JsonObject = { [key: string]: Json };
 
 /** Sets a member even when the key is `__proto__` (plain assignment would replace the prototype). */
 function setMember(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
 
@@ -86,7 +87,8 @@ export function canonicalize(object: HedgehogObject): HedgehogObject {
   const metadata = isObject(object.metadata) ? object.metadata : ({} as JsonObject);
   const labels = stringMap(metadata.labels, (key) => !key.includes(FABRIC_LABEL_MARKER));
   const annotations = stringMap(metadata.annotations, (key) => !DROPPED_ANNOTATIONS.has(key));
-  const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_NAMESPACE;
+  const namespace =
+    typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_NAMESPACE;
 
   const result: HedgehogObject = {
     apiVersion: object.apiVersion,
@@ -118,12 +120,15 @@ function applyDefaults(kind: string, spec: JsonObject): JsonObject {
     case 'VPC':
       return defaultVpc(spec);
     case 'VPCAttachment':
-      if (typeof spec.subnet === 'string' && spec.subnet !== '' && !spec.subnet.includes('/')) spec.subnet = `${spec.subnet}/default`;
+      if (typeof spec.subnet === 'string' && spec.subnet !== '' && !spec.subnet.includes('/'))
+        spec.subnet = `${spec.subnet}/default`;
       return spec;
     case 'VPCPeering':
       // `vpc-01:` (null) means "all subnets"; Go decodes it to an empty struct.
       if (Array.isArray(spec.permit)) {
-        spec.permit = spec.permit.map((entry) => (isObject(entry) ? Object.fromEntries(Object.entries(entry).map(([vpc, peer]) => [vpc, peer ?? {}])) : entry));
+        spec.permit = spec.permit.map((entry) =>
+          isObject(entry) ? Object.fromEntries(Object.entries(entry).map(([vpc, peer]) => [vpc, peer ?? {}])) : entry,
+        );
       }
       return spec;
     case 'External':
@@ -156,7 +161,12 @@ function defaultSwitch(spec: JsonObject): JsonObject {
   if (!Array.isArray(spec.vlanNamespaces) || spec.vlanNamespaces.length === 0) spec.vlanNamespaces = ['default'];
   const groups = Array.isArray(spec.groups) ? [...spec.groups] : [];
   const redundancy = spec.redundancy;
-  if (isObject(redundancy) && typeof redundancy.group === 'string' && redundancy.group !== '' && !groups.includes(redundancy.group)) {
+  if (
+    isObject(redundancy) &&
+    typeof redundancy.group === 'string' &&
+    redundancy.group !== '' &&
+    !groups.includes(redundancy.group)
+  ) {
     groups.push(redundancy.group);
   }
   if (groups.length > 0 || Array.isArray(spec.groups)) spec.groups = sortedStrings(groups);
@@ -172,8 +182,14 @@ function defaultVlanNamespace(spec: JsonObject): JsonObject {
   if (!Array.isArray(spec.ranges)) return spec;
   // Only the `to` fill and the sort survive the webhook (its merge result is discarded).
   spec.ranges = spec.ranges
-    .map((range) => (isObject(range) && typeof range.from === 'number' && !range.to ? sortKeys({ ...range, to: range.from }) : range))
-    .sort((a, b) => (isObject(a) && isObject(b) ? Number(a.from ?? 0) - Number(b.from ?? 0) || Number(a.to ?? 0) - Number(b.to ?? 0) : 0));
+    .map((range) =>
+      isObject(range) && typeof range.from === 'number' && !range.to ? sortKeys({ ...range, to: range.from }) : range,
+    )
+    .sort((a, b) =>
+      isObject(a) && isObject(b)
+        ? Number(a.from ?? 0) - Number(b.from ?? 0) || Number(a.to ?? 0) - Number(b.to ?? 0)
+        : 0,
+    );
   return spec;
 }
 
@@ -199,8 +215,14 @@ function defaultVpc(spec: JsonObject): JsonObject {
       dhcp.range = sortKeys(range);
       const options = dhcp.options;
       if (isObject(options)) {
-        const empty = !options.pxeURL && options.dnsServers === undefined && options.timeServers === undefined && !options.interfaceMTU
-          && !options.leaseTimeSeconds && !options.disableDefaultRoute && options.advertisedRoutes === undefined;
+        const empty =
+          !options.pxeURL &&
+          options.dnsServers === undefined &&
+          options.timeServers === undefined &&
+          !options.interfaceMTU &&
+          !options.leaseTimeSeconds &&
+          !options.disableDefaultRoute &&
+          options.advertisedRoutes === undefined;
         if (empty) {
           delete dhcp.options;
         } else {
@@ -227,7 +249,8 @@ function defaultVpc(spec: JsonObject): JsonObject {
 }
 
 function compareRoute(a: Json, b: Json): number {
-  const key = (route: Json) => (isObject(route) ? [String(route.destination ?? ''), String(route.gateway ?? '')] : ['', '']);
+  const key = (route: Json) =>
+    isObject(route) ? [String(route.destination ?? ''), String(route.gateway ?? '')] : ['', ''];
   const [ad, ag] = key(a);
   const [bd, bg] = key(b);
   return ad! < bd! ? -1 : ad! > bd! ? 1 : ag! < bg! ? -1 : ag! > bg! ? 1 : 0;
@@ -261,13 +284,14 @@ function defaultGateway(spec: JsonObject): JsonObject {
     for (const [name, value] of Object.entries(spec.interfaces)) if (value === null) spec.interfaces[name] = {};
   }
   const groups = Array.isArray(spec.groups) ? [...spec.groups] : [];
-  spec.groups = groups.length === 0
-    ? [{ name: 'default', priority: 0 }]
-    : groups.sort((a, b) => {
-      const na = isObject(a) ? String(a.name ?? '') : '';
-      const nb = isObject(b) ? String(b.name ?? '') : '';
-      return na < nb ? -1 : na > nb ? 1 : 0;
-    });
+  spec.groups =
+    groups.length === 0
+      ? [{ name: 'default', priority: 0 }]
+      : groups.sort((a, b) => {
+          const na = isObject(a) ? String(a.name ?? '') : '';
+          const nb = isObject(b) ? String(b.name ?? '') : '';
+          return na < nb ? -1 : na > nb ? 1 : 0;
+        });
   return sortKeys(spec);
 }
 
@@ -361,7 +385,11 @@ export function managedFilePath(object: Pick<HedgehogObject, 'kind' | 'metadata'
  */
 export function normalizeForDrift(object: HedgehogObject): HedgehogObject {
   const canonical = canonicalize(object);
-  const result: HedgehogObject = { apiVersion: canonical.apiVersion, kind: canonical.kind, metadata: canonical.metadata };
+  const result: HedgehogObject = {
+    apiVersion: canonical.apiVersion,
+    kind: canonical.kind,
+    metadata: canonical.metadata,
+  };
   const spec = pruneZeroValues(canonical.spec as Json);
   if (spec !== undefined) result.spec = spec;
   return result;
@@ -383,4 +411,3 @@ function pruneZeroValues(value: Json | undefined): Json | undefined {
   }
   return value;
 }
-

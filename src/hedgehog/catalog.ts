@@ -25,7 +25,14 @@ export const WIRING_GROUP = 'wiring.githedgehog.com';
 export const VPC_GROUP = 'vpc.githedgehog.com';
 export const GATEWAY_GROUP = 'gateway.githedgehog.com';
 
-function kind(group: string, version: string, name: string, plural: string, shortNames: string[], role: KindRole): KindInfo {
+function kind(
+  group: string,
+  version: string,
+  name: string,
+  plural: string,
+  shortNames: string[],
+  role: KindRole,
+): KindInfo {
   return {
     group,
     version,

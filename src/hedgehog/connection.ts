@@ -32,7 +32,14 @@ type PortLike = { port?: string | null; ip?: string | null } | null | undefined;
 
 export function connectionEndpoints(spec: ConnectionSpec, type: ConnectionType): ConnectionEndpoint[] {
   const endpoints: ConnectionEndpoint[] = [];
-  const add = (side: EndpointSide, value: PortLike, base: PathSegment[], link: number, role: string, withIP: boolean) => {
+  const add = (
+    side: EndpointSide,
+    value: PortLike,
+    base: PathSegment[],
+    link: number,
+    role: string,
+    withIP: boolean,
+  ) => {
     const endpoint: ConnectionEndpoint = { side, port: value?.port ?? '', path: [...base, role, 'port'], link, role };
     if (withIP) {
       endpoint.ipPath = [...base, role, 'ip'];

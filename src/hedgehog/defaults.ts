@@ -40,7 +40,8 @@ function copy(value: unknown): Json {
   if (isObject(value)) {
     const out: JsonObject = {};
     for (const [key, member] of Object.entries(value)) {
-      if (key === '__proto__') Object.defineProperty(out, key, { value: copy(member), enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(out, key, { value: copy(member), enumerable: true, writable: true, configurable: true });
       else out[key] = copy(member);
     }
     return out;
@@ -68,7 +69,8 @@ export function defaultSwitch(spec: JsonObject): void {
       if (typeof speed === 'string' && speed.startsWith('SPEED_')) speeds[port] = speed.slice('SPEED_'.length);
     }
   }
-  if (isZero(spec.vlanNamespaces) || (Array.isArray(spec.vlanNamespaces) && spec.vlanNamespaces.length === 0)) spec.vlanNamespaces = ['default'];
+  if (isZero(spec.vlanNamespaces) || (Array.isArray(spec.vlanNamespaces) && spec.vlanNamespaces.length === 0))
+    spec.vlanNamespaces = ['default'];
   const group = isObject(spec.redundancy) ? spec.redundancy.group : undefined;
   if (typeof group === 'string' && group !== '') {
     if (isZero(spec.groups)) spec.groups = [group];
@@ -77,7 +79,8 @@ export function defaultSwitch(spec: JsonObject): void {
   const linkFlap = spec.linkFlapErrDisable;
   if (isObject(linkFlap)) {
     // Go fills nil pointers; an explicit `null` is left for the canonical form, which drops it.
-    for (const [key, value] of Object.entries(LINK_FLAP_DEFAULTS)) if (linkFlap[key] === undefined) linkFlap[key] = value;
+    for (const [key, value] of Object.entries(LINK_FLAP_DEFAULTS))
+      if (linkFlap[key] === undefined) linkFlap[key] = value;
   }
 }
 
@@ -118,8 +121,14 @@ export function defaultVpc(spec: JsonObject): void {
     const options = dhcp.options;
     if (!isObject(options)) continue;
     // Go compares the lists with nil; a written `null` is kept as a list here, as the canonical form does.
-    const empty = isZero(options.pxeURL) && options.dnsServers === undefined && options.timeServers === undefined && isZero(options.interfaceMTU)
-      && isZero(options.leaseTimeSeconds) && isZero(options.disableDefaultRoute) && options.advertisedRoutes === undefined;
+    const empty =
+      isZero(options.pxeURL) &&
+      options.dnsServers === undefined &&
+      options.timeServers === undefined &&
+      isZero(options.interfaceMTU) &&
+      isZero(options.leaseTimeSeconds) &&
+      isZero(options.disableDefaultRoute) &&
+      options.advertisedRoutes === undefined;
     if (empty) {
       delete dhcp.options;
       continue;
@@ -131,7 +140,8 @@ export function defaultVpc(spec: JsonObject): void {
 
 /** VPCAttachment.Default: a subnet written without `/<subnet>` means `<vpc>/default`. */
 export function defaultVpcAttachment(spec: JsonObject): void {
-  if (typeof spec.subnet === 'string' && spec.subnet !== '' && !spec.subnet.includes('/')) spec.subnet = `${spec.subnet}/default`;
+  if (typeof spec.subnet === 'string' && spec.subnet !== '' && !spec.subnet.includes('/'))
+    spec.subnet = `${spec.subnet}/default`;
 }
 
 /** External.Default. */
@@ -147,11 +157,13 @@ export function defaultGateway(spec: JsonObject): void {
     if (isZero(logs.tags) || (isObject(logs.tags) && Object.keys(logs.tags).length === 0)) logs.tags = { all: 'info' };
     const rateLimit = logs.rateLimit;
     if (isObject(rateLimit)) {
-      for (const [key, value] of Object.entries(GATEWAY_LOG_RATE_LIMIT_DEFAULTS)) if (isZero(rateLimit[key])) rateLimit[key] = value;
+      for (const [key, value] of Object.entries(GATEWAY_LOG_RATE_LIMIT_DEFAULTS))
+        if (isZero(rateLimit[key])) rateLimit[key] = value;
     }
   }
   if (isZero(spec.workers)) spec.workers = 4;
-  if (isZero(spec.groups) || (Array.isArray(spec.groups) && spec.groups.length === 0)) spec.groups = [{ name: 'default', priority: 0 }];
+  if (isZero(spec.groups) || (Array.isArray(spec.groups) && spec.groups.length === 0))
+    spec.groups = [{ name: 'default', priority: 0 }];
 }
 
 /**
@@ -168,7 +180,11 @@ export function defaultGatewayPeering(spec: JsonObject): void {
         if (!isObject(expose) || !isObject(expose.nat)) continue;
         for (const mode of ['masquerade', 'portForward']) {
           const nat = expose.nat[mode];
-          if (isObject(nat) && (isZero(nat.idleTimeout) || (typeof nat.idleTimeout === 'string' && ZERO_DURATION.test(nat.idleTimeout)))) nat.idleTimeout = NAT_IDLE_TIMEOUT_DEFAULT;
+          if (
+            isObject(nat) &&
+            (isZero(nat.idleTimeout) || (typeof nat.idleTimeout === 'string' && ZERO_DURATION.test(nat.idleTimeout)))
+          )
+            nat.idleTimeout = NAT_IDLE_TIMEOUT_DEFAULT;
         }
       }
     }
@@ -177,7 +193,8 @@ export function defaultGatewayPeering(spec: JsonObject): void {
   const acl = spec.acl;
   if (isObject(acl)) {
     if (isZero(acl.default)) acl.default = 'deny-unless-exposed';
-    if (Array.isArray(acl.rules)) for (const rule of acl.rules) if (isObject(rule) && isZero(rule.scope)) rule.scope = 'flow';
+    if (Array.isArray(acl.rules))
+      for (const rule of acl.rules) if (isObject(rule) && isZero(rule.scope)) rule.scope = 'flow';
   }
 }
 

@@ -85,13 +85,16 @@ export const DEFAULT_FABRIC_CONFIG: Readonly<FabricConfig> = Object.freeze({
   includeCLSP: false,
   includeCumulus: false,
   // fabricator Fabricator.Default: ten communities 50001:0 to 50001:9, priorities 0 to 9.
-  gatewayCommunities: Object.freeze(Object.fromEntries(Array.from({ length: 10 }, (_, index) => [String(index), `50001:${index}`]))),
+  gatewayCommunities: Object.freeze(
+    Object.fromEntries(Array.from({ length: 10 }, (_, index) => [String(index), `50001:${index}`])),
+  ),
   hydrationMode: 'if-not-present',
   requireHydration: false,
 });
 
 export function resolveFabricConfig(overrides: Partial<FabricConfig> = {}): FabricConfig {
-  const hydrationMode = overrides.hydrationMode ?? (overrides.requireHydration ? 'never' : DEFAULT_FABRIC_CONFIG.hydrationMode);
+  const hydrationMode =
+    overrides.hydrationMode ?? (overrides.requireHydration ? 'never' : DEFAULT_FABRIC_CONFIG.hydrationMode);
   return { ...DEFAULT_FABRIC_CONFIG, ...overrides, hydrationMode, requireHydration: hydrationMode === 'never' };
 }
 
@@ -101,33 +104,35 @@ const asn = z.number().int().min(1).max(4294967295);
 const vlanRange = z.strictObject({ from: z.number().int().min(1).max(4094), to: z.number().int().min(1).max(4094) });
 
 /** A fabric's `validationSettings`: any subset of `FabricConfig`, each field of its type. */
-export const fabricConfigSettingsSchema = z.strictObject({
-  managementSubnet: cidr,
-  controlVIP: address,
-  managementDHCPStart: address,
-  protocolSubnet: cidr,
-  vtepSubnet: cidr,
-  proxyExternalSubnet: cidr,
-  fabricSubnet: cidr,
-  vpcWorkaroundSubnet: cidr,
-  mclagSessionSubnet: cidr,
-  spineASN: asn,
-  leafASNStart: asn,
-  leafASNEnd: asn,
-  gatewayASN: asn,
-  vpcIRBVLANRange: vlanRange,
-  th5WorkaroundVLANRange: vlanRange,
-  fabricMTU: z.number().int().min(1).max(65535),
-  serverFacingMTUOffset: z.number().int().min(0).max(65535),
-  fabricMode: z.literal('spine-leaf'),
-  gatewayEnabled: z.boolean(),
-  vpcPeeringDisabled: z.boolean(),
-  includeCLSP: z.boolean(),
-  includeCumulus: z.boolean(),
-  gatewayCommunities: z.record(z.string().regex(/^\d+$/, 'a priority number'), z.string()),
-  hydrationMode: z.enum(HYDRATION_MODES),
-  requireHydration: z.boolean(),
-}).partial();
+export const fabricConfigSettingsSchema = z
+  .strictObject({
+    managementSubnet: cidr,
+    controlVIP: address,
+    managementDHCPStart: address,
+    protocolSubnet: cidr,
+    vtepSubnet: cidr,
+    proxyExternalSubnet: cidr,
+    fabricSubnet: cidr,
+    vpcWorkaroundSubnet: cidr,
+    mclagSessionSubnet: cidr,
+    spineASN: asn,
+    leafASNStart: asn,
+    leafASNEnd: asn,
+    gatewayASN: asn,
+    vpcIRBVLANRange: vlanRange,
+    th5WorkaroundVLANRange: vlanRange,
+    fabricMTU: z.number().int().min(1).max(65535),
+    serverFacingMTUOffset: z.number().int().min(0).max(65535),
+    fabricMode: z.literal('spine-leaf'),
+    gatewayEnabled: z.boolean(),
+    vpcPeeringDisabled: z.boolean(),
+    includeCLSP: z.boolean(),
+    includeCumulus: z.boolean(),
+    gatewayCommunities: z.record(z.string().regex(/^\d+$/, 'a priority number'), z.string()),
+    hydrationMode: z.enum(HYDRATION_MODES),
+    requireHydration: z.boolean(),
+  })
+  .partial();
 
 /** The subnets no VPC, IPv4Namespace or static external may overlap (reference §9). */
 export function reservedSubnets(config: FabricConfig): { name: string; cidr: string }[] {

@@ -44,14 +44,25 @@ const VPC_API = 'vpc.githedgehog.com/v1beta1';
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
 
 export function generateFabric(options: GenerateFabricOptions): HedgehogObject[] {
-  const { spines, leaves, serversPerLeafPair = 8, subnetsPerVpc = 2, attachmentsPerConnection = 1, externals = true } = options;
+  const {
+    spines,
+    leaves,
+    serversPerLeafPair = 8,
+    subnetsPerVpc = 2,
+    attachmentsPerConnection = 1,
+    externals = true,
+  } = options;
   const vpcCount = options.vpcs ?? Math.max(2, leaves);
   const linksPerSpine = spines * 2 <= LEAF_UPLINKS && leaves * 2 <= SPINE_PORTS * SPINE_SUBPORTS ? 2 : 1;
-  if (!Number.isInteger(spines) || spines < 1 || spines * linksPerSpine > LEAF_UPLINKS) throw new RangeError(`spines must be 1..${LEAF_UPLINKS}`);
-  if (!Number.isInteger(leaves) || leaves < 1 || leaves * linksPerSpine > SPINE_PORTS * SPINE_SUBPORTS) throw new RangeError(`leaves must be 1..${SPINE_PORTS * SPINE_SUBPORTS}`);
-  if (vpcCount * subnetsPerVpc > 2000) throw new RangeError('vpcs × subnetsPerVpc must fit the 2000 VLANs of namespace default (1000–2999)');
+  if (!Number.isInteger(spines) || spines < 1 || spines * linksPerSpine > LEAF_UPLINKS)
+    throw new RangeError(`spines must be 1..${LEAF_UPLINKS}`);
+  if (!Number.isInteger(leaves) || leaves < 1 || leaves * linksPerSpine > SPINE_PORTS * SPINE_SUBPORTS)
+    throw new RangeError(`leaves must be 1..${SPINE_PORTS * SPINE_SUBPORTS}`);
+  if (vpcCount * subnetsPerVpc > 2000)
+    throw new RangeError('vpcs × subnetsPerVpc must fit the 2000 VLANs of namespace default (1000–2999)');
   const serverPortsPerLeaf = LEAF_SERVER_PORTS * 4;
-  if (serversPerLeafPair > serverPortsPerLeaf) throw new RangeError(`serversPerLeafPair must be at most ${serverPortsPerLeaf}`);
+  if (serversPerLeafPair > serverPortsPerLeaf)
+    throw new RangeError(`serversPerLeafPair must be at most ${serverPortsPerLeaf}`);
 
   const config = DEFAULT_FABRIC_CONFIG;
   const objects: HedgehogObject[] = [];
@@ -65,16 +76,32 @@ export function generateFabric(options: GenerateFabricOptions): HedgehogObject[]
   let switchIndex = 0;
   const switchAddresses = () => {
     const index = switchIndex++;
-    return { ip: `${formatIpv4(managementBase + index)}/${managementLength}`, protocolIP: `${formatIpv4(protocolBase + index)}/32` };
+    return {
+      ip: `${formatIpv4(managementBase + index)}/${managementLength}`,
+      protocolIP: `${formatIpv4(protocolBase + index)}/32`,
+    };
   };
 
   const spineNames = Array.from({ length: spines }, (_, index) => `spine-${pad(index + 1, 2)}`);
   const leafNames = Array.from({ length: leaves }, (_, index) => `leaf-${pad(index + 1, leaves > 99 ? 3 : 2)}`);
-  const spineBreakouts = Object.fromEntries(Array.from({ length: SPINE_PORTS }, (_, index) => [`E1/${index + 1}`, '4x100G']));
+  const spineBreakouts = Object.fromEntries(
+    Array.from({ length: SPINE_PORTS }, (_, index) => [`E1/${index + 1}`, '4x100G']),
+  );
   for (const name of spineNames) {
-    objects.push(meta(WIRING, 'Switch', name, { role: 'spine', profile: SPINE_PROFILE, description: name, asn: config.spineASN, ...switchAddresses(), portBreakouts: spineBreakouts }));
+    objects.push(
+      meta(WIRING, 'Switch', name, {
+        role: 'spine',
+        profile: SPINE_PROFILE,
+        description: name,
+        asn: config.spineASN,
+        ...switchAddresses(),
+        portBreakouts: spineBreakouts,
+      }),
+    );
   }
-  const leafBreakouts = Object.fromEntries(Array.from({ length: LEAF_SERVER_PORTS }, (_, index) => [`E1/${index + 1}`, '4x25G']));
+  const leafBreakouts = Object.fromEntries(
+    Array.from({ length: LEAF_SERVER_PORTS }, (_, index) => [`E1/${index + 1}`, '4x25G']),
+  );
   const pairs: string[][] = [];
   for (let index = 0; index < leaves; index += 2) pairs.push(leafNames.slice(index, index + 2));
   pairs.forEach((pair, pairIndex) => {
@@ -82,11 +109,18 @@ export function generateFabric(options: GenerateFabricOptions): HedgehogObject[]
     if (group) objects.push(meta(WIRING, 'SwitchGroup', group, {}));
     for (const name of pair) {
       const leafIndex = leafNames.indexOf(name);
-      objects.push(meta(WIRING, 'Switch', name, {
-        role: 'server-leaf', profile: LEAF_PROFILE, description: name, asn: config.leafASNStart + leafIndex, ...switchAddresses(),
-        vtepIP: `${formatIpv4(vtepBase + leafIndex)}/32`, portBreakouts: leafBreakouts,
-        ...(group ? { redundancy: { group, type: 'eslag' } } : {}),
-      }));
+      objects.push(
+        meta(WIRING, 'Switch', name, {
+          role: 'server-leaf',
+          profile: LEAF_PROFILE,
+          description: name,
+          asn: config.leafASNStart + leafIndex,
+          ...switchAddresses(),
+          vtepIP: `${formatIpv4(vtepBase + leafIndex)}/32`,
+          portBreakouts: leafBreakouts,
+          ...(group ? { redundancy: { group, type: 'eslag' } } : {}),
+        }),
+      );
     }
   });
 
@@ -97,8 +131,14 @@ export function generateFabric(options: GenerateFabricOptions): HedgehogObject[]
       const links = Array.from({ length: linksPerSpine }, (_, linkIndex) => {
         const spinePort = leafIndex * linksPerSpine + linkIndex; // 0-based over 128 sub-ports
         const link = {
-          spine: { port: `${spine}/E1/${Math.floor(spinePort / SPINE_SUBPORTS) + 1}/${(spinePort % SPINE_SUBPORTS) + 1}`, ip: `${formatIpv4(linkAddress)}/31` },
-          leaf: { port: `${leaf}/E1/${LEAF_UPLINK_FIRST + spineIndex * linksPerSpine + linkIndex}`, ip: `${formatIpv4(linkAddress + 1)}/31` },
+          spine: {
+            port: `${spine}/E1/${Math.floor(spinePort / SPINE_SUBPORTS) + 1}/${(spinePort % SPINE_SUBPORTS) + 1}`,
+            ip: `${formatIpv4(linkAddress)}/31`,
+          },
+          leaf: {
+            port: `${leaf}/E1/${LEAF_UPLINK_FIRST + spineIndex * linksPerSpine + linkIndex}`,
+            ip: `${formatIpv4(linkAddress + 1)}/31`,
+          },
         };
         linkAddress += 2;
         return link;
@@ -118,7 +158,9 @@ export function generateFabric(options: GenerateFabricOptions): HedgehogObject[]
       const second = 1 + Math.floor(subnetIndex / 256);
       const network = `10.${second}.${third}`;
       subnets[`subnet-${index + 1}`] = {
-        subnet: `${network}.0/24`, gateway: `${network}.1`, vlan: 1000 + subnetIndex,
+        subnet: `${network}.0/24`,
+        gateway: `${network}.1`,
+        vlan: 1000 + subnetIndex,
         dhcp: { enable: true, range: { start: `${network}.10`, end: `${network}.250` } },
       };
       vpcSubnets.push(`${vpc}/subnet-${index + 1}`);
@@ -140,7 +182,9 @@ export function generateFabric(options: GenerateFabricOptions): HedgehogObject[]
   const attach = (connection: string) => {
     for (let index = 0; index < attachmentsPerConnection; index++) {
       const subnet = vpcSubnets[attachmentCursor++ % vpcSubnets.length]!;
-      objects.push(meta(VPC_API, 'VPCAttachment', `${connection}--${subnet.replace('/', '--')}`, { connection, subnet }));
+      objects.push(
+        meta(VPC_API, 'VPCAttachment', `${connection}--${subnet.replace('/', '--')}`, { connection, subnet }),
+      );
     }
   };
   const serverWidth = Math.max(4, String(pairs.length * serversPerLeafPair).length);
@@ -148,16 +192,31 @@ export function generateFabric(options: GenerateFabricOptions): HedgehogObject[]
     for (let index = 0; index < serversPerLeafPair; index++) {
       const server = `server-${pad(++serverNumber, serverWidth)}`;
       objects.push(meta(WIRING, 'Server', server, {}));
-      const kind = pair.length === 2 ? (index % 4 < 2 ? 'eslag' : index % 4 === 2 ? 'bundled' : 'unbundled') : 'unbundled';
+      const kind =
+        pair.length === 2 ? (index % 4 < 2 ? 'eslag' : index % 4 === 2 ? 'bundled' : 'unbundled') : 'unbundled';
       const leaf = pair[index % pair.length]!;
       let name: string;
       let spec: unknown;
       if (kind === 'eslag') {
         name = `${server}--eslag--${pair.join('--')}`;
-        spec = { eslag: { links: pair.map((sw, nic) => ({ server: { port: `${server}/enp2s${nic + 1}` }, switch: { port: takePort(sw) } })) } };
+        spec = {
+          eslag: {
+            links: pair.map((sw, nic) => ({
+              server: { port: `${server}/enp2s${nic + 1}` },
+              switch: { port: takePort(sw) },
+            })),
+          },
+        };
       } else if (kind === 'bundled') {
         name = `${server}--bundled--${leaf}`;
-        spec = { bundled: { links: [0, 1].map((nic) => ({ server: { port: `${server}/enp2s${nic + 1}` }, switch: { port: takePort(leaf) } })) } };
+        spec = {
+          bundled: {
+            links: [0, 1].map((nic) => ({
+              server: { port: `${server}/enp2s${nic + 1}` },
+              switch: { port: takePort(leaf) },
+            })),
+          },
+        };
       } else {
         name = `${server}--unbundled--${leaf}`;
         spec = { unbundled: { link: { server: { port: `${server}/enp2s1` }, switch: { port: takePort(leaf) } } } };
@@ -176,13 +235,29 @@ export function generateFabric(options: GenerateFabricOptions): HedgehogObject[]
     const leaf = leafNames[0]!;
     const connection = `${leaf}--external`;
     objects.push(meta(WIRING, 'Connection', connection, { external: { link: { switch: { port: `${leaf}/E1/33` } } } }));
-    objects.push(meta(VPC_API, 'External', 'uplink', { ipv4Namespace: 'default', inboundCommunity: '65102:5000', outboundCommunity: '5000:65102' }));
-    objects.push(meta(VPC_API, 'ExternalAttachment', `${leaf}--uplink`, {
-      external: 'uplink', connection, switch: { vlan: 100, ip: '100.64.0.2/24' }, neighbor: { asn: 64102, ip: '100.64.0.1' },
-    }));
-    objects.push(meta(VPC_API, 'ExternalPeering', `${vpcNames[0]}--uplink`, {
-      permit: { vpc: { name: vpcNames[0], subnets: ['subnet-1'] }, external: { name: 'uplink', prefixes: [{ prefix: '0.0.0.0/0' }] } },
-    }));
+    objects.push(
+      meta(VPC_API, 'External', 'uplink', {
+        ipv4Namespace: 'default',
+        inboundCommunity: '65102:5000',
+        outboundCommunity: '5000:65102',
+      }),
+    );
+    objects.push(
+      meta(VPC_API, 'ExternalAttachment', `${leaf}--uplink`, {
+        external: 'uplink',
+        connection,
+        switch: { vlan: 100, ip: '100.64.0.2/24' },
+        neighbor: { asn: 64102, ip: '100.64.0.1' },
+      }),
+    );
+    objects.push(
+      meta(VPC_API, 'ExternalPeering', `${vpcNames[0]}--uplink`, {
+        permit: {
+          vpc: { name: vpcNames[0], subnets: ['subnet-1'] },
+          external: { name: 'uplink', prefixes: [{ prefix: '0.0.0.0/0' }] },
+        },
+      }),
+    );
   }
   return objects;
 }
@@ -193,13 +268,20 @@ export function renderMultiDocument(objects: readonly HedgehogObject[]): string 
 }
 
 /** Splits objects into `fileCount` multi-document files of near-equal size, keeping order. */
-export function splitIntoFiles(objects: readonly HedgehogObject[], fileCount: number, options: { prefix?: string } = {}): { path: string; text: string }[] {
+export function splitIntoFiles(
+  objects: readonly HedgehogObject[],
+  fileCount: number,
+  options: { prefix?: string } = {},
+): { path: string; text: string }[] {
   const count = Math.max(1, Math.min(fileCount, objects.length));
   const size = Math.ceil(objects.length / count);
   const width = String(count).length;
   const files: { path: string; text: string }[] = [];
   for (let index = 0; index * size < objects.length; index++) {
-    files.push({ path: `${options.prefix ?? 'fabric'}-${pad(index + 1, width)}.yaml`, text: renderMultiDocument(objects.slice(index * size, (index + 1) * size)) });
+    files.push({
+      path: `${options.prefix ?? 'fabric'}-${pad(index + 1, width)}.yaml`,
+      text: renderMultiDocument(objects.slice(index * size, (index + 1) * size)),
+    });
   }
   return files;
 }

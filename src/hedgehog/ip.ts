@@ -93,7 +93,11 @@ export function isIpv6Address(text: string): boolean {
 /** An IPv6 prefix as net.ParseCIDR / netip.ParsePrefix read it: `<address>/<0-128>`. */
 export function isIpv6Prefix(text: string): boolean {
   const slash = text.lastIndexOf('/');
-  return slash > 0 && isIpv6Address(text.slice(0, slash)) && /^(0|[1-9][0-9]?|1[01][0-9]|12[0-8])$/.test(text.slice(slash + 1));
+  return (
+    slash > 0 &&
+    isIpv6Address(text.slice(0, slash)) &&
+    /^(0|[1-9][0-9]?|1[01][0-9]|12[0-8])$/.test(text.slice(slash + 1))
+  );
 }
 
 /** Octet counts `net.ParseMAC` accepts: EUI-48, EUI-64 and 20-octet IP over InfiniBand. */

@@ -48,14 +48,27 @@ export const DEFAULT_MAX_ALIAS_COUNT = 100;
 export const DEFAULT_MAX_DEPTH = 64;
 
 export function parseManifests(text: string, options: ParseManifestsOptions = {}): ParsedManifests {
-  const { file, maxBytes = DEFAULT_MAX_BYTES, maxAliasCount = DEFAULT_MAX_ALIAS_COUNT, maxDepth = DEFAULT_MAX_DEPTH } = options;
+  const {
+    file,
+    maxBytes = DEFAULT_MAX_BYTES,
+    maxAliasCount = DEFAULT_MAX_ALIAS_COUNT,
+    maxDepth = DEFAULT_MAX_DEPTH,
+  } = options;
   const findings: Finding[] = [];
   const documents: ManifestDocument[] = [];
   const where = file === undefined ? {} : { file };
 
   const size = Buffer.byteLength(text, 'utf8');
   if (size > maxBytes) {
-    findings.push({ severity: 'error', code: 'YAML_LIMIT', message: `file is ${size} bytes, above the limit of ${maxBytes}`, ...where, line: 1, column: 1, path: '$' });
+    findings.push({
+      severity: 'error',
+      code: 'YAML_LIMIT',
+      message: `file is ${size} bytes, above the limit of ${maxBytes}`,
+      ...where,
+      line: 1,
+      column: 1,
+      path: '$',
+    });
     return { documents, findings };
   }
 
@@ -65,7 +78,15 @@ export function parseManifests(text: string, options: ParseManifestsOptions = {}
     parsed = parseAllDocuments(text, { lineCounter, prettyErrors: true }) as Document.Parsed[];
   } catch (error) {
     // The composer recurses per nesting level; absurdly deep flow collections overflow the stack.
-    findings.push({ severity: 'error', code: 'YAML_LIMIT', message: `YAML could not be parsed: ${(error as Error).message}`, ...where, line: 1, column: 1, path: '$' });
+    findings.push({
+      severity: 'error',
+      code: 'YAML_LIMIT',
+      message: `YAML could not be parsed: ${(error as Error).message}`,
+      ...where,
+      line: 1,
+      column: 1,
+      path: '$',
+    });
     return { documents, findings };
   }
   // parseAllDocuments returns an EmptyStream (not an array) for text with no documents.
@@ -81,7 +102,16 @@ export function parseManifests(text: string, options: ParseManifestsOptions = {}
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
         const at = error.linePos?.[0] ?? { line: docStart.line, col: docStart.column };
-        findings.push({ severity: 'error', code: 'YAML_SYNTAX', message: error.message.split('\n')[0] ?? error.message, ...where, documentIndex: index, line: at.line, column: at.col, path: '$' });
+        findings.push({
+          severity: 'error',
+          code: 'YAML_SYNTAX',
+          message: error.message.split('\n')[0] ?? error.message,
+          ...where,
+          documentIndex: index,
+          line: at.line,
+          column: at.col,
+          path: '$',
+        });
       }
       return;
     }
@@ -91,12 +121,28 @@ export function parseManifests(text: string, options: ParseManifestsOptions = {}
     try {
       object = doc.toJS({ maxAliasCount });
     } catch (error) {
-      findings.push({ severity: 'error', code: 'YAML_LIMIT', message: (error as Error).message, ...where, documentIndex: index, ...docStart, path: '$' });
+      findings.push({
+        severity: 'error',
+        code: 'YAML_LIMIT',
+        message: (error as Error).message,
+        ...where,
+        documentIndex: index,
+        ...docStart,
+        path: '$',
+      });
       return;
     }
     if (object === null || object === undefined) return; // `---` followed by `---`: an empty document
     if (depthOf(object, maxDepth) > maxDepth) {
-      findings.push({ severity: 'error', code: 'YAML_LIMIT', message: `document nests deeper than ${maxDepth} levels`, ...where, documentIndex: index, ...docStart, path: '$' });
+      findings.push({
+        severity: 'error',
+        code: 'YAML_LIMIT',
+        message: `document nests deeper than ${maxDepth} levels`,
+        ...where,
+        documentIndex: index,
+        ...docStart,
+        path: '$',
+      });
       return;
     }
     documents.push({
@@ -115,7 +161,9 @@ function offsetOf(root: YamlNode, path: readonly PathSegment[]): number | undefi
   let best: number | undefined = (root as { range?: [number] }).range?.[0];
   for (const segment of path) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = node.items.find(
+        (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+      );
       if (!pair) return best;
       const keyStart = (pair.key as YamlNode).range?.[0];
       const value = pair.value;
@@ -148,4 +196,3 @@ function depthOf(value: unknown, limit: number): number {
   }
   return max;
 }
-

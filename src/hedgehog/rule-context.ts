@@ -57,7 +57,12 @@ export function hydrationSeverity(ctx: Pick<RuleContext, 'config' | 'hydration'>
  * Index of `value` in the record's raw list at `listPath`, so findings about lists the canonical
  * form sorted still point at the line the user wrote. Falls back to `fallback`.
  */
-export function rawListIndex(record: ObjectRecord, listPath: readonly PathSegment[], matches: (item: unknown) => boolean, fallback: number): number {
+export function rawListIndex(
+  record: ObjectRecord,
+  listPath: readonly PathSegment[],
+  matches: (item: unknown) => boolean,
+  fallback: number,
+): number {
   let node: unknown = record.raw;
   for (const segment of listPath) {
     if (node === null || typeof node !== 'object') return fallback;

@@ -20,10 +20,14 @@ export const CRD_IPV4_CIDR = /^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}\/([1-2]
 /** The CRD pattern for next hops (an IPv4 address). */
 export const CRD_IPV4 = /^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}$/;
 
-const ipv4Cidr = z.string().regex(CRD_IPV4_CIDR, { message: 'must be an IPv4 address with a prefix length, e.g. 10.0.0.1/31' });
+const ipv4Cidr = z
+  .string()
+  .regex(CRD_IPV4_CIDR, { message: 'must be an IPv4 address with a prefix length, e.g. 10.0.0.1/31' });
 const ipv4 = z.string().regex(CRD_IPV4, { message: 'must be an IPv4 address, e.g. 10.0.0.1' });
 /** Go's time.Duration text form (`2m`, `1h30m`, `90s`). */
-const duration = z.string().regex(/^(0|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$/, { message: 'must be a duration such as 2m or 90s' });
+const duration = z
+  .string()
+  .regex(/^(0|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$/, { message: 'must be a duration such as 2m or 90s' });
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -56,7 +60,13 @@ function kindSchema<S extends z.ZodType>(spec: S) {
 
 /** A kind whose spec may be omitted (every field optional). */
 function kindSchemaOptionalSpec<S extends z.ZodType>(spec: S) {
-  return z.strictObject({ apiVersion: z.string(), kind: z.string(), metadata: objectMeta, spec: opt(spec), status: emptyStatus });
+  return z.strictObject({
+    apiVersion: z.string(),
+    kind: z.string(),
+    metadata: objectMeta,
+    spec: opt(spec),
+    status: emptyStatus,
+  });
 }
 
 // wiring.githedgehog.com/v1beta1
@@ -83,11 +93,13 @@ const switchSpec = z.strictObject({
   enableAllPorts: opt(z.boolean()),
   roce: opt(z.boolean()),
   ecmp: opt(z.strictObject({ roceQPN: opt(z.boolean()) })),
-  linkFlapErrDisable: opt(z.strictObject({
-    flapThreshold: opt(z.number().int().min(1).max(50)),
-    samplingInterval: opt(z.number().int().min(1).max(65535)),
-    recoveryInterval: opt(z.number().int().min(0).max(65534)),
-  })),
+  linkFlapErrDisable: opt(
+    z.strictObject({
+      flapThreshold: opt(z.number().int().min(1).max(50)),
+      samplingInterval: opt(z.number().int().min(1).max(65535)),
+      recoveryInterval: opt(z.number().int().min(0).max(65534)),
+    }),
+  ),
   // 26.03 only (reference: version drift); accepted so newer exports load.
   portLocators: opt(z.record(z.string(), z.string())),
 });
@@ -98,35 +110,78 @@ const serverToSwitchLink = z.strictObject({ server: opt(port), switch: opt(port)
 const switchToSwitchLink = z.strictObject({ switch1: opt(port), switch2: opt(port) });
 const serverFacing = { mtu: opt(uint16) };
 
-export const CONNECTION_TYPES = ['unbundled', 'bundled', 'mclag', 'eslag', 'mclagDomain', 'fabric', 'mesh', 'gateway', 'vpcLoopback', 'external', 'staticExternal'] as const;
+export const CONNECTION_TYPES = [
+  'unbundled',
+  'bundled',
+  'mclag',
+  'eslag',
+  'mclagDomain',
+  'fabric',
+  'mesh',
+  'gateway',
+  'vpcLoopback',
+  'external',
+  'staticExternal',
+] as const;
 export type ConnectionType = (typeof CONNECTION_TYPES)[number];
 
 const connectionSpec = z.strictObject({
   unbundled: opt(z.strictObject({ link: opt(serverToSwitchLink), ...serverFacing })),
-  bundled: opt(z.strictObject({ links: opt(z.array(serverToSwitchLink)), ...serverFacing, fallback: opt(z.boolean()) })),
+  bundled: opt(
+    z.strictObject({ links: opt(z.array(serverToSwitchLink)), ...serverFacing, fallback: opt(z.boolean()) }),
+  ),
   mclag: opt(z.strictObject({ links: opt(z.array(serverToSwitchLink)), ...serverFacing, fallback: opt(z.boolean()) })),
-  eslag: opt(z.strictObject({ links: opt(z.array(serverToSwitchLink).min(2)), ...serverFacing, fallback: opt(z.boolean()) })),
-  mclagDomain: opt(z.strictObject({ peerLinks: opt(z.array(switchToSwitchLink)), sessionLinks: opt(z.array(switchToSwitchLink)) })),
-  fabric: opt(z.strictObject({ links: opt(z.array(z.strictObject({ spine: opt(portWithIP), leaf: opt(portWithIP) })).min(1)) })),
-  mesh: opt(z.strictObject({ links: opt(z.array(z.strictObject({ leaf1: opt(portWithIP), leaf2: opt(portWithIP) })).min(1)) })),
-  gateway: opt(z.strictObject({ links: opt(z.array(z.strictObject({ switch: opt(portWithIP), gateway: opt(portWithIP) })).min(1)) })),
+  eslag: opt(
+    z.strictObject({ links: opt(z.array(serverToSwitchLink).min(2)), ...serverFacing, fallback: opt(z.boolean()) }),
+  ),
+  mclagDomain: opt(
+    z.strictObject({ peerLinks: opt(z.array(switchToSwitchLink)), sessionLinks: opt(z.array(switchToSwitchLink)) }),
+  ),
+  fabric: opt(
+    z.strictObject({ links: opt(z.array(z.strictObject({ spine: opt(portWithIP), leaf: opt(portWithIP) })).min(1)) }),
+  ),
+  mesh: opt(
+    z.strictObject({ links: opt(z.array(z.strictObject({ leaf1: opt(portWithIP), leaf2: opt(portWithIP) })).min(1)) }),
+  ),
+  gateway: opt(
+    z.strictObject({
+      links: opt(z.array(z.strictObject({ switch: opt(portWithIP), gateway: opt(portWithIP) })).min(1)),
+    }),
+  ),
   vpcLoopback: opt(z.strictObject({ links: opt(z.array(switchToSwitchLink).min(1)) })),
   external: opt(z.strictObject({ link: opt(z.strictObject({ switch: opt(port) })) })),
-  staticExternal: opt(z.strictObject({
-    link: opt(z.strictObject({
-      switch: opt(z.strictObject({ port: opt(z.string()), ip: opt(ipv4Cidr), nextHop: opt(ipv4), subnets: opt(z.array(z.string())), vlan: opt(uint16) })),
-    })),
-    withinVPC: opt(z.string()),
-  })),
+  staticExternal: opt(
+    z.strictObject({
+      link: opt(
+        z.strictObject({
+          switch: opt(
+            z.strictObject({
+              port: opt(z.string()),
+              ip: opt(ipv4Cidr),
+              nextHop: opt(ipv4),
+              subnets: opt(z.array(z.string())),
+              vlan: opt(uint16),
+            }),
+          ),
+        }),
+      ),
+      withinVPC: opt(z.string()),
+    }),
+  ),
 });
 
 const vlanNamespaceSpec = z.strictObject({
-  ranges: z.array(z.strictObject({ from: opt(uint16), to: opt(uint16) })).min(1).max(20),
+  ranges: z
+    .array(z.strictObject({ from: opt(uint16), to: opt(uint16) }))
+    .min(1)
+    .max(20),
 });
 
 const serverSpec = z.strictObject({ description: opt(z.string()), profile: opt(z.string()) });
 const serverProfileSpec = z.strictObject({
-  nics: opt(z.array(z.strictObject({ name: opt(z.string()), ports: opt(z.array(z.strictObject({ name: opt(z.string()) }))) }))),
+  nics: opt(
+    z.array(z.strictObject({ name: opt(z.string()), ports: opt(z.array(z.strictObject({ name: opt(z.string()) }))) })),
+  ),
 });
 const emptySpec = z.strictObject({});
 
@@ -147,14 +202,16 @@ const dhcpOptions = z.strictObject({
 const vpcSubnet = z.strictObject({
   subnet: opt(z.string()),
   gateway: opt(z.string()),
-  dhcp: opt(z.strictObject({
-    relay: opt(z.string()),
-    relayVPC: opt(z.string()),
-    enable: opt(z.boolean()),
-    range: opt(z.strictObject({ start: opt(z.string()), end: opt(z.string()) })),
-    options: opt(dhcpOptions),
-    static: opt(z.record(z.string(), z.strictObject({ ip: z.string() }))),
-  })),
+  dhcp: opt(
+    z.strictObject({
+      relay: opt(z.string()),
+      relayVPC: opt(z.string()),
+      enable: opt(z.boolean()),
+      range: opt(z.strictObject({ start: opt(z.string()), end: opt(z.string()) })),
+      options: opt(dhcpOptions),
+      static: opt(z.record(z.string(), z.strictObject({ ip: z.string() }))),
+    }),
+  ),
   vlan: opt(uint16),
   isolated: opt(z.boolean()),
   restricted: opt(z.boolean()),
@@ -163,7 +220,9 @@ const vpcSubnet = z.strictObject({
   hostBGPMinPrefixLen: opt(uint8),
   hostBGPMaxPrefixLen: opt(uint8),
   // fabric v0.129 `map[string]VPCSubnetHostBGPPrefix`, keyed by prefix: `"10.10.55.0/24": {minPrefixLen: 26}`.
-  hostBGPExtraPrefixes: opt(z.record(z.string(), z.strictObject({ minPrefixLen: opt(uint8), maxPrefixLen: opt(uint8) }).nullable())),
+  hostBGPExtraPrefixes: opt(
+    z.record(z.string(), z.strictObject({ minPrefixLen: opt(uint8), maxPrefixLen: opt(uint8) }).nullable()),
+  ),
 });
 
 const vpcSpec = z.strictObject({
@@ -177,11 +236,20 @@ const vpcSpec = z.strictObject({
   staticRoutes: opt(z.array(z.strictObject({ prefix: opt(z.string()), nextHops: opt(z.array(z.string())) }))),
 });
 
-const vpcAttachmentSpec = z.strictObject({ subnet: opt(z.string()), connection: opt(z.string()), nativeVLAN: opt(z.boolean()) });
+const vpcAttachmentSpec = z.strictObject({
+  subnet: opt(z.string()),
+  connection: opt(z.string()),
+  nativeVLAN: opt(z.boolean()),
+});
 
 const vpcPeeringSpec = z.strictObject({
   remote: opt(z.string()),
-  permit: opt(z.array(z.record(z.string(), z.strictObject({ subnets: opt(z.array(z.string()).min(1).max(10)) }).nullable())).min(1).max(10)),
+  permit: opt(
+    z
+      .array(z.record(z.string(), z.strictObject({ subnets: opt(z.array(z.string()).min(1).max(10)) }).nullable()))
+      .min(1)
+      .max(10),
+  ),
 });
 
 const ipv4NamespaceSpec = z.strictObject({ subnets: z.array(z.string()).min(1).max(20) });
@@ -202,9 +270,27 @@ const aclStatement = z.strictObject({
   dstPrefix: z.string(),
   portRangeBegin: opt(uint16),
   portRangeEnd: opt(uint16),
-  tcpFilters: opt(z.strictObject(Object.fromEntries(
-    ['established', 'fin', 'notFin', 'syn', 'notSyn', 'rst', 'notRst', 'psh', 'notPsh', 'ack', 'notAck', 'urg', 'notUrg'].map((flag) => [flag, opt(z.boolean())]),
-  ))),
+  tcpFilters: opt(
+    z.strictObject(
+      Object.fromEntries(
+        [
+          'established',
+          'fin',
+          'notFin',
+          'syn',
+          'notSyn',
+          'rst',
+          'notRst',
+          'psh',
+          'notPsh',
+          'ack',
+          'notAck',
+          'urg',
+          'notUrg',
+        ].map((flag) => [flag, opt(z.boolean())]),
+      ),
+    ),
+  ),
   icmpType: opt(uint8),
   icmpCode: opt(uint8),
 });
@@ -215,15 +301,21 @@ const externalAttachmentSpec = z.strictObject({
   connection: opt(z.string()),
   switch: opt(z.strictObject({ vlan: opt(uint16), ip: opt(z.string()) })),
   neighbor: opt(z.strictObject({ asn: opt(uint32), ip: opt(z.string()) })),
-  static: opt(z.strictObject({ remoteIP: z.string(), vlan: opt(uint16), ip: opt(z.string()), proxy: opt(z.boolean()) })),
+  static: opt(
+    z.strictObject({ remoteIP: z.string(), vlan: opt(uint16), ip: opt(z.string()), proxy: opt(z.boolean()) }),
+  ),
   inboundACL: opt(z.strictObject({ statements: opt(z.array(aclStatement)) })),
 });
 
 const externalPeeringSpec = z.strictObject({
-  permit: opt(z.strictObject({
-    vpc: opt(z.strictObject({ name: opt(z.string()), subnets: opt(z.array(z.string())) })),
-    external: opt(z.strictObject({ name: opt(z.string()), prefixes: opt(z.array(z.strictObject({ prefix: opt(z.string()) }))) })),
-  })),
+  permit: opt(
+    z.strictObject({
+      vpc: opt(z.strictObject({ name: opt(z.string()), subnets: opt(z.array(z.string())) })),
+      external: opt(
+        z.strictObject({ name: opt(z.string()), prefixes: opt(z.array(z.strictObject({ prefix: opt(z.string()) }))) }),
+      ),
+    }),
+  ),
 });
 
 // gateway.githedgehog.com/v1alpha1
@@ -235,13 +327,27 @@ const gatewaySpec = z.strictObject({
   vtepMAC: opt(z.string()),
   asn: opt(uint32),
   vtepMTU: opt(uint32),
-  interfaces: opt(z.record(z.string(), z.strictObject({ pci: opt(z.string()), kernel: opt(z.string()), ips: opt(z.array(z.string())), mtu: opt(uint32) }).nullable())),
+  interfaces: opt(
+    z.record(
+      z.string(),
+      z
+        .strictObject({
+          pci: opt(z.string()),
+          kernel: opt(z.string()),
+          ips: opt(z.array(z.string())),
+          mtu: opt(uint32),
+        })
+        .nullable(),
+    ),
+  ),
   neighbors: opt(z.array(z.strictObject({ source: opt(z.string()), ip: opt(z.string()), asn: opt(uint32) }))),
-  logs: opt(z.strictObject({
-    default: opt(z.union([z.literal(''), logLevel])),
-    tags: opt(z.record(z.string(), logLevel)),
-    rateLimit: opt(z.strictObject({ burst: opt(uint32), replenishPerSecond: opt(uint32) })),
-  })),
+  logs: opt(
+    z.strictObject({
+      default: opt(z.union([z.literal(''), logLevel])),
+      tags: opt(z.record(z.string(), logLevel)),
+      rateLimit: opt(z.strictObject({ burst: opt(uint32), replenishPerSecond: opt(uint32) })),
+    }),
+  ),
   profiling: opt(z.strictObject({ enabled: opt(z.boolean()) })),
   workers: opt(uint8),
   groups: opt(z.array(z.strictObject({ name: opt(z.string()), priority: opt(uint32) }))),
@@ -252,9 +358,11 @@ const gatewaySpec = z.strictObject({
  * GatewayPeering.Validate: an ACL match protocol is "", tcp, udp, or anything `strconv.Atoi`
  * reads (an optionally signed decimal that fits in 64 bits).
  */
-const aclMatchProtocol = z.string().refine((value) => value === '' || value === 'tcp' || value === 'udp' || isGoInt(value), {
-  message: 'must be "", "tcp", "udp" or a protocol number',
-});
+const aclMatchProtocol = z
+  .string()
+  .refine((value) => value === '' || value === 'tcp' || value === 'udp' || isGoInt(value), {
+    message: 'must be "", "tcp", "udp" or a protocol number',
+  });
 
 const GO_INT_MAX = 9223372036854775807n;
 function isGoInt(value: string): boolean {
@@ -269,38 +377,87 @@ function isGoInt(value: string): boolean {
 const cidrOrNot = z.strictObject({ cidr: opt(z.string()), not: opt(z.string()) });
 const gatewayPeeringSpec = z.strictObject({
   gatewayGroup: opt(z.string()),
-  peering: opt(z.record(z.string(), z.strictObject({
-    expose: opt(z.array(z.strictObject({
-      ips: opt(z.array(z.strictObject({ cidr: opt(z.string()), not: opt(z.string()), vpcSubnet: opt(z.string()) }))),
-      as: opt(z.array(cidrOrNot)),
-      nat: opt(z.strictObject({
-        masquerade: opt(z.strictObject({ idleTimeout: opt(duration) })),
-        portForward: opt(z.strictObject({
-          idleTimeout: opt(duration),
-          ports: opt(z.array(z.strictObject({ proto: opt(z.enum(['', 'tcp', 'udp'])), port: opt(z.string()), as: opt(z.string()) }))),
-        })),
-        static: opt(z.strictObject({})),
-      })),
-      default: opt(z.boolean()),
-    }))),
-  }).nullable())),
-  acl: opt(z.strictObject({
-    // GatewayPeering.Default fills `deny-unless-exposed`.
-    default: opt(z.enum(['', 'deny', 'deny-unless-exposed'])),
-    rules: opt(z.array(z.strictObject({
-      name: opt(z.string().max(64)),
-      from: opt(z.string()),
-      to: opt(z.string()),
-      action: z.enum(['deny', 'allow']),
-      match: opt(z.strictObject({
-        src: opt(z.array(z.strictObject({ cidr: opt(z.string()), vpcSubnet: opt(z.string()), ports: opt(z.array(z.string())) }))),
-        dst: opt(z.array(z.strictObject({ cidr: opt(z.string()), vpcSubnet: opt(z.string()), ports: opt(z.array(z.string())) }))),
-        proto: opt(aclMatchProtocol),
-      })),
-      scope: opt(z.enum(['', 'flow', 'packet'])),
-      log: opt(z.boolean()),
-    }))),
-  })),
+  peering: opt(
+    z.record(
+      z.string(),
+      z
+        .strictObject({
+          expose: opt(
+            z.array(
+              z.strictObject({
+                ips: opt(
+                  z.array(z.strictObject({ cidr: opt(z.string()), not: opt(z.string()), vpcSubnet: opt(z.string()) })),
+                ),
+                as: opt(z.array(cidrOrNot)),
+                nat: opt(
+                  z.strictObject({
+                    masquerade: opt(z.strictObject({ idleTimeout: opt(duration) })),
+                    portForward: opt(
+                      z.strictObject({
+                        idleTimeout: opt(duration),
+                        ports: opt(
+                          z.array(
+                            z.strictObject({
+                              proto: opt(z.enum(['', 'tcp', 'udp'])),
+                              port: opt(z.string()),
+                              as: opt(z.string()),
+                            }),
+                          ),
+                        ),
+                      }),
+                    ),
+                    static: opt(z.strictObject({})),
+                  }),
+                ),
+                default: opt(z.boolean()),
+              }),
+            ),
+          ),
+        })
+        .nullable(),
+    ),
+  ),
+  acl: opt(
+    z.strictObject({
+      // GatewayPeering.Default fills `deny-unless-exposed`.
+      default: opt(z.enum(['', 'deny', 'deny-unless-exposed'])),
+      rules: opt(
+        z.array(
+          z.strictObject({
+            name: opt(z.string().max(64)),
+            from: opt(z.string()),
+            to: opt(z.string()),
+            action: z.enum(['deny', 'allow']),
+            match: opt(
+              z.strictObject({
+                src: opt(
+                  z.array(
+                    z.strictObject({
+                      cidr: opt(z.string()),
+                      vpcSubnet: opt(z.string()),
+                      ports: opt(z.array(z.string())),
+                    }),
+                  ),
+                ),
+                dst: opt(
+                  z.array(
+                    z.strictObject({
+                      cidr: opt(z.string()),
+                      vpcSubnet: opt(z.string()),
+                      ports: opt(z.array(z.string())),
+                    }),
+                  ),
+                ),
+                proto: opt(aclMatchProtocol),
+              }),
+            ),
+            scope: opt(z.enum(['', 'flow', 'packet'])),
+            log: opt(z.boolean()),
+          }),
+        ),
+      ),
+    }),
+  ),
 });
 
 export const switchSchema = kindSchema(switchSpec);

@@ -5,7 +5,12 @@
 import { BUILT_IN_SWITCH_PROFILES } from './switch-profile-data.ts';
 import type { SwitchProfileData } from './switch-profile-types.ts';
 
-export type { SwitchProfileData, SwitchProfileFeatures, SwitchProfilePortData, SwitchProfilePortProfileData } from './switch-profile-types.ts';
+export type {
+  SwitchProfileData,
+  SwitchProfileFeatures,
+  SwitchProfilePortData,
+  SwitchProfilePortProfileData,
+} from './switch-profile-types.ts';
 
 export { BUILT_IN_SWITCH_PROFILES };
 
@@ -16,7 +21,10 @@ const profilesByName = new Map(BUILT_IN_SWITCH_PROFILES.map((profile) => [profil
  * the CLS+ profiles (`-clsp`, `vs-clsp`) only with `includeCLSP` and `cumulus-vx` only with
  * `includeCumulus`. Without `include`, every profile is found (the catalog itself).
  */
-export function findSwitchProfile(name: string, include?: { includeCLSP: boolean; includeCumulus: boolean }): SwitchProfileData | undefined {
+export function findSwitchProfile(
+  name: string,
+  include?: { includeCLSP: boolean; includeCumulus: boolean },
+): SwitchProfileData | undefined {
   const profile = profilesByName.get(name);
   if (!profile || !include) return profile;
   if (profile.family === 'clsp' && !include.includeCLSP) return undefined;
@@ -38,8 +46,14 @@ export interface SwitchPortMap {
 const portMapCache = new Map<string, SwitchPortMap>();
 
 /** Ports of a switch with this profile and these breakouts (memoised: fabrics repeat the same few layouts). */
-export function switchPortMap(profile: SwitchProfileData, portBreakouts: Readonly<Record<string, string>> = {}): SwitchPortMap {
-  const cacheKey = `${profile.name}|${Object.entries(portBreakouts).sort().map(([port, mode]) => `${port}=${mode}`).join(',')}`;
+export function switchPortMap(
+  profile: SwitchProfileData,
+  portBreakouts: Readonly<Record<string, string>> = {},
+): SwitchPortMap {
+  const cacheKey = `${profile.name}|${Object.entries(portBreakouts)
+    .sort()
+    .map(([port, mode]) => `${port}=${mode}`)
+    .join(',')}`;
   const cached = portMapCache.get(cacheKey);
   if (cached) return cached;
 
@@ -70,7 +84,10 @@ export function switchPortMap(profile: SwitchProfileData, portBreakouts: Readonl
  * API port names of a switch (GetAvailableAPIPorts): ports with a speed profile or in a group by
  * their name, breakout ports by their sub-ports only (`E1/5/1`, never `E1/5`); no management port.
  */
-export function availableApiPorts(profile: SwitchProfileData, portBreakouts: Readonly<Record<string, string>> = {}): Set<string> {
+export function availableApiPorts(
+  profile: SwitchProfileData,
+  portBreakouts: Readonly<Record<string, string>> = {},
+): Set<string> {
   const ports = new Set<string>();
   for (const [name, port] of Object.entries(profile.ports)) {
     if (port.management) continue;
@@ -86,7 +103,10 @@ export function availableApiPorts(profile: SwitchProfileData, portBreakouts: Rea
 }
 
 /** Number of data ports after breakouts, in total and per pipeline (for `maxPorts`). */
-export function countSwitchPorts(profile: SwitchProfileData, portBreakouts: Readonly<Record<string, string>> = {}): { total: number; perPipeline: Map<string, number> } {
+export function countSwitchPorts(
+  profile: SwitchProfileData,
+  portBreakouts: Readonly<Record<string, string>> = {},
+): { total: number; perPipeline: Map<string, number> } {
   let total = 0;
   const perPipeline = new Map<string, number>();
   for (const [name, port] of Object.entries(profile.ports)) {

@@ -10,7 +10,14 @@
 import type { z } from 'zod';
 import { findKind, isHedgehogApiVersion, legacyApiReplacement, type KindInfo } from './catalog.ts';
 import { defaultObject } from './defaults.ts';
-import { canonicalize, gitBlobOid, renderCanonicalObjectYaml, sha256Hex, DEFAULT_NAMESPACE, type HedgehogObject } from './canonical.ts';
+import {
+  canonicalize,
+  gitBlobOid,
+  renderCanonicalObjectYaml,
+  sha256Hex,
+  DEFAULT_NAMESPACE,
+  type HedgehogObject,
+} from './canonical.ts';
 import { resolveFabricConfig, type FabricConfig } from './fabric-config.ts';
 import { wiringHydration, type Hydration, type HydrationStatus } from './hydration.ts';
 import { toJsonPath, type Finding, type FindingCode } from './findings.ts';
@@ -20,9 +27,22 @@ import { KIND_SCHEMAS } from './schemas.ts';
 import { findUnstorableText, unstorableCharacter } from './storable-text.ts';
 import { checkMetadata } from './rules/metadata-rules.ts';
 import { checkConnection, checkSwitch, checkVlanNamespace } from './rules/wiring-rules.ts';
-import { checkExternal, checkExternalAttachment, checkExternalPeering, checkIpv4Namespace, checkVpc, checkVpcAttachment, checkVpcPeering } from './rules/vpc-rules.ts';
+import {
+  checkExternal,
+  checkExternalAttachment,
+  checkExternalPeering,
+  checkIpv4Namespace,
+  checkVpc,
+  checkVpcAttachment,
+  checkVpcPeering,
+} from './rules/vpc-rules.ts';
 import { checkGateway, checkGatewayPeering } from './rules/gateway-rules.ts';
-import { checkAttachmentsPerConnection, checkDeviceAddresses, checkPortsAndLinkIPs, checkVpcSubnetsAcrossVpcs } from './rules/uniqueness-rules.ts';
+import {
+  checkAttachmentsPerConnection,
+  checkDeviceAddresses,
+  checkPortsAndLinkIPs,
+  checkVpcSubnetsAcrossVpcs,
+} from './rules/uniqueness-rules.ts';
 
 export interface ValidatedObject {
   apiVersion: string;
@@ -89,12 +109,24 @@ export function validateManifests(input: ValidateManifestsInput): ValidationResu
 }
 
 /** For callers that already hold parsed objects (no positions unless given as SourceObjects). */
-export function validateObjects(objects: readonly (unknown | SourceObject)[], options: ValidationOptions = {}): ValidationResult {
-  return validateSources(objects.map((object) => (isSourceObject(object) ? object : { object })), options, []);
+export function validateObjects(
+  objects: readonly (unknown | SourceObject)[],
+  options: ValidationOptions = {},
+): ValidationResult {
+  return validateSources(
+    objects.map((object) => (isSourceObject(object) ? object : { object })),
+    options,
+    [],
+  );
 }
 
 function sourceOf(document: ManifestDocument): SourceObject {
-  return { object: document.object, ...(document.file === undefined ? {} : { file: document.file }), documentIndex: document.index, positionOf: document.positionOf };
+  return {
+    object: document.object,
+    ...(document.file === undefined ? {} : { file: document.file }),
+    documentIndex: document.index,
+    positionOf: document.positionOf,
+  };
 }
 
 function isSourceObject(value: unknown): value is SourceObject {
@@ -135,13 +167,28 @@ function checkSchema(kind: string, object: unknown): SchemaCheck {
     const raw = schema.safeParse(object);
     if (!raw.success) {
       for (const issue of raw.error.issues) {
-        const decoding = issue.code === 'unrecognized_keys' || (issue.code === 'invalid_type' && valueAt(object, issue.path as PathSegment[]) !== undefined);
-        if (decoding && isUnderDroppedDhcpField(issue.path) && !issues.some((other) => other.code === issue.code && toJsonPath(other.path as PathSegment[]) === toJsonPath(issue.path as PathSegment[]))) issues.push(issue);
+        const decoding =
+          issue.code === 'unrecognized_keys' ||
+          (issue.code === 'invalid_type' && valueAt(object, issue.path as PathSegment[]) !== undefined);
+        if (
+          decoding &&
+          isUnderDroppedDhcpField(issue.path) &&
+          !issues.some(
+            (other) =>
+              other.code === issue.code &&
+              toJsonPath(other.path as PathSegment[]) === toJsonPath(issue.path as PathSegment[]),
+          )
+        )
+          issues.push(issue);
       }
     }
   }
   if (issues.length === 0) return { valid: true, readable: true, findings: [] };
-  return { valid: false, readable: issues.every((issue) => READABLE_ISSUES.has(issue.code)), findings: schemaFindings(issues, defaulted) };
+  return {
+    valid: false,
+    readable: issues.every((issue) => READABLE_ISSUES.has(issue.code)),
+    findings: schemaFindings(issues, defaulted),
+  };
 }
 
 /** True when a VPC subnet has DHCP off and a range or options, which VPC.Default drops. */
@@ -150,15 +197,30 @@ function hasDroppedDhcpFields(object: unknown): boolean {
   if (subnets === null || typeof subnets !== 'object') return false;
   return Object.values(subnets).some((subnet) => {
     const dhcp = (subnet as { dhcp?: Record<string, unknown> } | null)?.dhcp;
-    return dhcp !== null && typeof dhcp === 'object' && dhcp.enable !== true && (dhcp.range !== undefined || dhcp.options !== undefined);
+    return (
+      dhcp !== null &&
+      typeof dhcp === 'object' &&
+      dhcp.enable !== true &&
+      (dhcp.range !== undefined || dhcp.options !== undefined)
+    );
   });
 }
 
 function isUnderDroppedDhcpField(path: readonly PropertyKey[]): boolean {
-  return path.length >= 5 && path[0] === 'spec' && path[1] === 'subnets' && path[3] === 'dhcp' && (path[4] === 'range' || path[4] === 'options');
+  return (
+    path.length >= 5 &&
+    path[0] === 'spec' &&
+    path[1] === 'subnets' &&
+    path[3] === 'dhcp' &&
+    (path[4] === 'range' || path[4] === 'options')
+  );
 }
 
-function validateSources(sources: readonly SourceObject[], options: ValidationOptions, initialFindings: Finding[]): ValidationResult {
+function validateSources(
+  sources: readonly SourceObject[],
+  options: ValidationOptions,
+  initialFindings: Finding[],
+): ValidationResult {
   const config = resolveFabricConfig(options.fabricConfig);
   const findings = [...initialFindings];
   const locate = (source: SourceObject, path: readonly PathSegment[]) => ({
@@ -166,7 +228,14 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
     ...(source.documentIndex === undefined ? {} : { documentIndex: source.documentIndex }),
     ...(source.positionOf ? source.positionOf(path) : {}),
   });
-  const sourceFinding = (source: SourceObject, code: FindingCode, message: string, path: readonly PathSegment[], severity: 'error' | 'warning' = 'error', identity: { kind?: string; name?: string } = {}) => {
+  const sourceFinding = (
+    source: SourceObject,
+    code: FindingCode,
+    message: string,
+    path: readonly PathSegment[],
+    severity: 'error' | 'warning' = 'error',
+    identity: { kind?: string; name?: string } = {},
+  ) => {
     findings.push({ severity, code, message, ...locate(source, path), ...identity, path: toJsonPath(path) });
   };
 
@@ -178,20 +247,40 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
       sourceFinding(source, 'NOT_AN_OBJECT', 'document is not a mapping of fields', []);
       continue;
     }
-    const { apiVersion, kind, metadata } = object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+    const { apiVersion, kind, metadata } = object as {
+      apiVersion?: unknown;
+      kind?: unknown;
+      metadata?: { name?: unknown; namespace?: unknown };
+    };
     // Before anything else reads it: no message, row or event may carry text the database refuses.
     const unstorable = findUnstorableText(object, MAX_UNSTORABLE_FINDINGS);
     if (unstorable.total > 0) {
-      const storable = (value: unknown) => (typeof value === 'string' && value !== '' && unstorableCharacter(value) === null ? value : undefined);
-      const identity = { ...(storable(kind) ? { kind: kind as string } : {}), ...(storable(metadata?.name) ? { name: metadata!.name as string } : {}) };
+      const storable = (value: unknown) =>
+        typeof value === 'string' && value !== '' && unstorableCharacter(value) === null ? value : undefined;
+      const identity = {
+        ...(storable(kind) ? { kind: kind as string } : {}),
+        ...(storable(metadata?.name) ? { name: metadata!.name as string } : {}),
+      };
       unstorable.found.forEach((entry, index) => {
-        const more = index === unstorable.found.length - 1 && unstorable.total > unstorable.found.length ? `; ${unstorable.total - unstorable.found.length} more in this document` : '';
-        sourceFinding(source, 'TEXT_UNSTORABLE', `the ${entry.where === 'key' ? 'key' : 'value'} at ${toJsonPath(entry.path)} holds ${entry.character}, which the database cannot store${more}`, entry.path, 'error', identity);
+        const more =
+          index === unstorable.found.length - 1 && unstorable.total > unstorable.found.length
+            ? `; ${unstorable.total - unstorable.found.length} more in this document`
+            : '';
+        sourceFinding(
+          source,
+          'TEXT_UNSTORABLE',
+          `the ${entry.where === 'key' ? 'key' : 'value'} at ${toJsonPath(entry.path)} holds ${entry.character}, which the database cannot store${more}`,
+          entry.path,
+          'error',
+          identity,
+        );
       });
       continue;
     }
     if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') {
-      sourceFinding(source, 'MISSING_TYPE', 'apiVersion and kind are required', [typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind']);
+      sourceFinding(source, 'MISSING_TYPE', 'apiVersion and kind are required', [
+        typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind',
+      ]);
       continue;
     }
     const name = typeof metadata?.name === 'string' ? metadata.name : '';
@@ -203,22 +292,54 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
     }
     const info = findKind(apiVersion, kind);
     if (!info) {
-      if (isHedgehogApiVersion(apiVersion)) sourceFinding(source, 'UNKNOWN_KIND', `${apiVersion} ${kind} is not a kind this fabric release serves`, ['kind'], 'error', identity);
-      else sourceFinding(source, 'NOT_HEDGEHOG_OBJECT', `${apiVersion} ${kind} is not a Hedgehog object; it is ignored`, ['kind'], 'warning', identity);
+      if (isHedgehogApiVersion(apiVersion))
+        sourceFinding(
+          source,
+          'UNKNOWN_KIND',
+          `${apiVersion} ${kind} is not a kind this fabric release serves`,
+          ['kind'],
+          'error',
+          identity,
+        );
+      else
+        sourceFinding(
+          source,
+          'NOT_HEDGEHOG_OBJECT',
+          `${apiVersion} ${kind} is not a Hedgehog object; it is ignored`,
+          ['kind'],
+          'warning',
+          identity,
+        );
       continue;
     }
     if (info.role === 'internal') {
-      sourceFinding(source, 'INTERNAL_KIND', `${kind} is managed by the fabric's controllers and is never synced; it is ignored`, ['kind'], 'warning', identity);
+      sourceFinding(
+        source,
+        'INTERNAL_KIND',
+        `${kind} is managed by the fabric's controllers and is never synced; it is ignored`,
+        ['kind'],
+        'warning',
+        identity,
+      );
       continue;
     }
     if (info.role === 'readOnlyCatalog') {
-      sourceFinding(source, 'READ_ONLY_KIND', `${kind} objects are the fabric's built-in catalog; custom profiles are not managed, it is ignored`, ['kind'], 'warning', identity);
+      sourceFinding(
+        source,
+        'READ_ONLY_KIND',
+        `${kind} objects are the fabric's built-in catalog; custom profiles are not managed, it is ignored`,
+        ['kind'],
+        'warning',
+        identity,
+      );
       continue;
     }
     const schema = checkSchema(kind, object);
-    for (const finding of schema.findings) sourceFinding(source, finding.code, finding.message, finding.path, 'error', identity);
+    for (const finding of schema.findings)
+      sourceFinding(source, finding.code, finding.message, finding.path, 'error', identity);
     if (!name) continue; // reported by the schema (metadata.name is required)
-    const namespace = typeof metadata?.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_NAMESPACE;
+    const namespace =
+      typeof metadata?.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_NAMESPACE;
     managed.push({ source, info, schema, name, namespace });
   }
 
@@ -232,25 +353,49 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
   const keyOf = (kind: string, namespace: string, name: string) => `${kind}|${namespace}|${name}`;
   for (const object of options.existing ?? []) {
     const canonical = canonicalize(object);
-    const record: ObjectRecord = { kind: canonical.kind, name: canonical.metadata.name, namespace: canonical.metadata.namespace ?? DEFAULT_NAMESPACE, object: canonical, raw: object, order: order++ };
+    const record: ObjectRecord = {
+      kind: canonical.kind,
+      name: canonical.metadata.name,
+      namespace: canonical.metadata.namespace ?? DEFAULT_NAMESPACE,
+      object: canonical,
+      raw: object,
+      order: order++,
+    };
     records.set(keyOf(record.kind, record.namespace, record.name), record);
     const schema = checkSchema(record.kind, object);
     validity.set(record, schema.valid);
     readability.set(record, schema.readable);
   }
   const existingOnly = new Map(records);
-  const kept = new Set((options.keepExisting ?? []).map((identity) => keyOf(identity.kind, identity.namespace, identity.name)));
+  const kept = new Set(
+    (options.keepExisting ?? []).map((identity) => keyOf(identity.kind, identity.namespace, identity.name)),
+  );
   const seenInput = new Map<string, ObjectRecord>();
   for (const { source, info, schema, name, namespace } of managed) {
     const key = keyOf(info.kind, namespace, name);
     const earlier = seenInput.get(key);
     if (earlier) {
-      const where = earlier.file !== undefined ? ` in ${earlier.file}${earlier.documentIndex !== undefined ? ` (document ${earlier.documentIndex})` : ''}` : '';
-      sourceFinding(source, 'DUPLICATE_OBJECT', `${info.kind} ${namespace}/${name} is already defined${where}`, ['metadata', 'name'], 'error', { kind: info.kind, name });
+      const where =
+        earlier.file !== undefined
+          ? ` in ${earlier.file}${earlier.documentIndex !== undefined ? ` (document ${earlier.documentIndex})` : ''}`
+          : '';
+      sourceFinding(
+        source,
+        'DUPLICATE_OBJECT',
+        `${info.kind} ${namespace}/${name} is already defined${where}`,
+        ['metadata', 'name'],
+        'error',
+        { kind: info.kind, name },
+      );
       continue;
     }
     const record: ObjectRecord = {
-      kind: info.kind, name, namespace, object: canonicalize(source.object as HedgehogObject), raw: source.object, order: order++,
+      kind: info.kind,
+      name,
+      namespace,
+      object: canonicalize(source.object as HedgehogObject),
+      raw: source.object,
+      order: order++,
       ...(source.file === undefined ? {} : { file: source.file }),
       ...(source.documentIndex === undefined ? {} : { documentIndex: source.documentIndex }),
       ...(source.positionOf ? { positionOf: source.positionOf } : {}),
@@ -311,12 +456,24 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
   // change; what they newly fail is reported (without a position: they are not in the input), so
   // a change that breaks them (a port or subnet taken away) does not pass unnoticed.
   const changedNames = new Set(inputRecords.map((record) => record.name));
-  const dependents = existingOnly.size === 0 ? [] : [...records.values()].filter((record) => !inputSet.has(record) && readability.get(record) && KIND_RULES[record.kind] && refersToAny(record.object.spec, changedNames));
+  const dependents =
+    existingOnly.size === 0
+      ? []
+      : [...records.values()].filter(
+          (record) =>
+            !inputSet.has(record) &&
+            readability.get(record) &&
+            KIND_RULES[record.kind] &&
+            refersToAny(record.object.spec, changedNames),
+        );
   if (dependents.length > 0) {
     const collect = (lookup: Map<string, ObjectRecord>, kinds: Map<string, ObjectRecord[]>) => {
       const found = new Map<string, { record: ObjectRecord; finding: RuleFinding }>();
       const sink = makeContext(config, hydration.status, lookup, kinds, (record, finding) => {
-        found.set(`${record.kind}|${record.name}|${finding.code}|${toJsonPath(finding.path)}|${finding.message}`, { record, finding });
+        found.set(`${record.kind}|${record.name}|${finding.code}|${toJsonPath(finding.path)}|${finding.message}`, {
+          record,
+          finding,
+        });
       });
       for (const record of dependents) guarded(() => KIND_RULES[record.kind]!(sink, record));
       return found;
@@ -360,7 +517,10 @@ function validateSources(sources: readonly SourceObject[], options: ValidationOp
 
 type KindRule = (ctx: RuleContext, record: ObjectRecord) => void;
 
-function indexByKind(records: ReadonlyMap<string, ObjectRecord>, readability: ReadonlyMap<ObjectRecord, boolean>): Map<string, ObjectRecord[]> {
+function indexByKind(
+  records: ReadonlyMap<string, ObjectRecord>,
+  readability: ReadonlyMap<ObjectRecord, boolean>,
+): Map<string, ObjectRecord[]> {
   const byKind = new Map<string, ObjectRecord[]>();
   for (const record of [...records.values()].sort((a, b) => a.order - b.order)) {
     if (!readability.get(record)) continue;
@@ -371,7 +531,13 @@ function indexByKind(records: ReadonlyMap<string, ObjectRecord>, readability: Re
   return byKind;
 }
 
-function makeContext(config: FabricConfig, hydration: HydrationStatus, records: ReadonlyMap<string, ObjectRecord>, byKind: ReadonlyMap<string, ObjectRecord[]>, report: RuleContext['report']): RuleContext {
+function makeContext(
+  config: FabricConfig,
+  hydration: HydrationStatus,
+  records: ReadonlyMap<string, ObjectRecord>,
+  byKind: ReadonlyMap<string, ObjectRecord[]>,
+  report: RuleContext['report'],
+): RuleContext {
   return {
     config,
     hydration,
@@ -389,16 +555,18 @@ function makeContext(config: FabricConfig, hydration: HydrationStatus, records: 
  */
 function reportHydrationStatus(ctx: RuleContext, hydration: Hydration, inputRecords: readonly ObjectRecord[]): void {
   const mode = ctx.config.hydrationMode;
-  const refused = (mode === 'if-not-present' && hydration.status === 'partial') || (mode === 'never' && hydration.status !== 'full');
+  const refused =
+    (mode === 'if-not-present' && hydration.status === 'partial') || (mode === 'never' && hydration.status !== 'full');
   if (!refused) return;
   const first = inputRecords.find((record) => hydration.gaps.has(record));
   if (!first) return;
   const counts = `${hydration.total - hydration.missing} of ${hydration.total} hydrated fields are set (switch and gateway ASNs and addresses, link IPs)`;
   ctx.report(first, {
     code: 'HYDRATION_STATUS',
-    message: mode === 'never'
-      ? `the wiring is not fully hydrated while hydration mode is never: ${counts}; hhfab refuses it ("wiring is not fully hydrated while hydration is disabled")`
-      : `the wiring is partially hydrated: ${counts}; hhfab's hydration mode if-not-present refuses it ("wiring is already partially hydrated"). Fill in the rest, remove the hydrated values, or use hydration mode override`,
+    message:
+      mode === 'never'
+        ? `the wiring is not fully hydrated while hydration mode is never: ${counts}; hhfab refuses it ("wiring is not fully hydrated while hydration is disabled")`
+        : `the wiring is partially hydrated: ${counts}; hhfab's hydration mode if-not-present refuses it ("wiring is already partially hydrated"). Fill in the rest, remove the hydrated values, or use hydration mode override`,
     path: hydration.gaps.get(first)!,
   });
 }
@@ -438,16 +606,21 @@ const KIND_RULES: Readonly<Record<string, KindRule>> = {
 };
 
 function compareFindings(a: Finding, b: Finding): number {
-  return (a.file ?? '').localeCompare(b.file ?? '')
-    || (a.documentIndex ?? -1) - (b.documentIndex ?? -1)
-    || (a.line ?? 0) - (b.line ?? 0)
-    || (a.column ?? 0) - (b.column ?? 0)
-    || a.code.localeCompare(b.code)
-    || a.message.localeCompare(b.message);
+  return (
+    (a.file ?? '').localeCompare(b.file ?? '') ||
+    (a.documentIndex ?? -1) - (b.documentIndex ?? -1) ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    (a.column ?? 0) - (b.column ?? 0) ||
+    a.code.localeCompare(b.code) ||
+    a.message.localeCompare(b.message)
+  );
 }
 
 /** Turns zod issues into findings: one per unknown key, positions at the offending field. */
-export function schemaFindings(issues: readonly z.core.$ZodIssue[], object: unknown): { code: FindingCode; message: string; path: PathSegment[] }[] {
+export function schemaFindings(
+  issues: readonly z.core.$ZodIssue[],
+  object: unknown,
+): { code: FindingCode; message: string; path: PathSegment[] }[] {
   const out: { code: FindingCode; message: string; path: PathSegment[] }[] = [];
   for (const issue of issues) {
     const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
@@ -458,16 +631,33 @@ export function schemaFindings(issues: readonly z.core.$ZodIssue[], object: unkn
     }
     switch (issue.code) {
       case 'unrecognized_keys':
-        for (const key of issue.keys) out.push({ code: 'SCHEMA_UNKNOWN_FIELD', message: `unknown field ${JSON.stringify(key)} in ${field} (decoding is strict)`, path: [...path, key] });
+        for (const key of issue.keys)
+          out.push({
+            code: 'SCHEMA_UNKNOWN_FIELD',
+            message: `unknown field ${JSON.stringify(key)} in ${field} (decoding is strict)`,
+            path: [...path, key],
+          });
         break;
       case 'invalid_type':
-        out.push({ code: 'SCHEMA_TYPE', message: `${field} must be ${issue.expected === 'record' || issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, got ${describeValue(valueAt(object, path))}`, path });
+        out.push({
+          code: 'SCHEMA_TYPE',
+          message: `${field} must be ${issue.expected === 'record' || issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, got ${describeValue(valueAt(object, path))}`,
+          path,
+        });
         break;
       case 'invalid_value':
-        out.push({ code: 'SCHEMA_ENUM', message: `${field} must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`, path });
+        out.push({
+          code: 'SCHEMA_ENUM',
+          message: `${field} must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`,
+          path,
+        });
         break;
       case 'invalid_format':
-        out.push({ code: 'SCHEMA_FORMAT', message: `${field} ${issue.message.startsWith('Invalid') ? `does not match the required format ${'pattern' in issue ? issue.pattern : issue.format}` : issue.message}`, path });
+        out.push({
+          code: 'SCHEMA_FORMAT',
+          message: `${field} ${issue.message.startsWith('Invalid') ? `does not match the required format ${'pattern' in issue ? issue.pattern : issue.format}` : issue.message}`,
+          path,
+        });
         break;
       case 'custom':
         out.push({ code: 'SCHEMA_FORMAT', message: `${field} ${issue.message}`, path });
@@ -475,7 +665,8 @@ export function schemaFindings(issues: readonly z.core.$ZodIssue[], object: unkn
       case 'too_small':
       case 'too_big': {
         const bound = issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
-        const what = issue.origin === 'array' ? `${bound} items` : issue.origin === 'string' ? `${bound} characters` : bound;
+        const what =
+          issue.origin === 'array' ? `${bound} items` : issue.origin === 'string' ? `${bound} characters` : bound;
         out.push({ code: 'SCHEMA_RANGE', message: `${field} must be ${what}`, path });
         break;
       }

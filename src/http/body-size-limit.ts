@@ -18,15 +18,27 @@ export function useBodySizeLimit({ endpoint, maxBytes }: BodySizeLimitOptions): 
       if (request.method !== 'POST' || url.pathname !== endpoint) return;
       const length = Number(request.headers.get('content-length') ?? Number.NaN);
       if (Number.isNaN(length)) {
-        endResponse(new fetchAPI.Response('{"errors":[{"message":"Content-Length is required","extensions":{"code":"INVALID_INPUT"}}]}', {
-          status: 411, headers: { 'content-type': 'application/json' },
-        }));
+        endResponse(
+          new fetchAPI.Response(
+            '{"errors":[{"message":"Content-Length is required","extensions":{"code":"INVALID_INPUT"}}]}',
+            {
+              status: 411,
+              headers: { 'content-type': 'application/json' },
+            },
+          ),
+        );
         return;
       }
       if (length > maxBytes) {
-        endResponse(new fetchAPI.Response(`{"errors":[{"message":"The request body is larger than ${maxBytes} bytes","extensions":{"code":"INVALID_INPUT"}}]}`, {
-          status: 413, headers: { 'content-type': 'application/json', connection: 'close' },
-        }));
+        endResponse(
+          new fetchAPI.Response(
+            `{"errors":[{"message":"The request body is larger than ${maxBytes} bytes","extensions":{"code":"INVALID_INPUT"}}]}`,
+            {
+              status: 413,
+              headers: { 'content-type': 'application/json', connection: 'close' },
+            },
+          ),
+        );
         dropRequestAfterResponse(serverContext);
       }
     },

@@ -34,7 +34,11 @@ export interface WebhookOutcome {
 
 /** `https://github.com/Acme/Fabric.git`, `git@github.com:acme/fabric` → `github.com/acme/fabric`. */
 export function repositoryKey(url: string): string | null {
-  const text = url.trim().toLowerCase().replace(/\.git$/, '').replace(/\/+$/, '');
+  const text = url
+    .trim()
+    .toLowerCase()
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '');
   const https = /^(?:https?|git|ssh):\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?\/(.+)$/.exec(text);
   if (https) return `${https[1]}/${https[2]}`;
   const scp = /^[^@]+@([^:]+):(.+)$/.exec(text);
@@ -55,14 +59,21 @@ export function useGitHubWebhook(deps: WebhookDependencies): Plugin {
       if (url.pathname !== WEBHOOK_PATH) return;
       return handle(request).then((outcome) => {
         if (outcome.tooLarge) dropRequestAfterResponse(serverContext);
-        endResponse(new fetchAPI.Response(JSON.stringify(outcome.body), { status: outcome.status, headers: { 'content-type': 'application/json' } }));
+        endResponse(
+          new fetchAPI.Response(JSON.stringify(outcome.body), {
+            status: outcome.status,
+            headers: { 'content-type': 'application/json' },
+          }),
+        );
       });
     },
   };
 }
 
 /** A delivery's answer; `tooLarge`: the body was not read to its end (the connection should be dropped). */
-export function createGitHubWebhookHandler(deps: WebhookDependencies): (request: Request) => Promise<WebhookOutcome & { tooLarge?: boolean }> {
+export function createGitHubWebhookHandler(
+  deps: WebhookDependencies,
+): (request: Request) => Promise<WebhookOutcome & { tooLarge?: boolean }> {
   async function handle(headers: Headers, body: Buffer): Promise<WebhookOutcome> {
     const header = (name: string) => headers.get(name) ?? undefined;
     const event = header('x-github-event') ?? '';
@@ -95,20 +106,39 @@ export function createGitHubWebhookHandler(deps: WebhookDependencies): (request:
         break;
       }
     }
-    if (!repository) return { status: 401, body: { error: 'signature missing or not valid for any repository with a webhook secret' } };
+    if (!repository)
+      return {
+        status: 401,
+        body: { error: 'signature missing or not valid for any repository with a webhook secret' },
+      };
     const digest = createHash('sha256').update(body).digest('hex');
     if (!(await recordDelivery(services.em, { digest, delivery, event }, DELIVERY_DAYS))) {
       return { status: 202, body: { status: 'ignored', reason: 'delivery already seen' } };
     }
     if (event === 'ping') return { status: 202, body: { status: 'pong' } };
-    if (event !== 'push') return { status: 202, body: { status: 'ignored', reason: `event ${event || '(none)'} is not used` } };
+    if (event !== 'push')
+      return { status: 202, body: { status: 'ignored', reason: `event ${event || '(none)'} is not used` } };
 
-    const fabrics = await services.em.find(FabricSchema, { gitRepository: repository.id }, { orderBy: { name: 'asc' } });
+    const fabrics = await services.em.find(
+      FabricSchema,
+      { gitRepository: repository.id },
+      { orderBy: { name: 'asc' } },
+    );
     const queued: string[] = [];
     for (const fabric of fabrics) {
-      if (!isRelevantPush(payload as PushEventSummary, { branch: repository.defaultBranch, directory: fabric.gitopsDirectory })) continue;
+      if (
+        !isRelevantPush(payload as PushEventSummary, {
+          branch: repository.defaultBranch,
+          directory: fabric.gitopsDirectory,
+        })
+      )
+        continue;
       const operation = await services.sync.start({
-        fabricId: fabric.id, direction: 'PULL', actor: 'github-webhook', trigger: 'webhook', details: delivery ? { deliveries: [delivery] } : {},
+        fabricId: fabric.id,
+        direction: 'PULL',
+        actor: 'github-webhook',
+        trigger: 'webhook',
+        details: delivery ? { deliveries: [delivery] } : {},
       });
       queued.push(operation.id);
     }
@@ -124,7 +154,15 @@ export function createGitHubWebhookHandler(deps: WebhookDependencies): (request:
       const body = await readBody(request, MAX_BODY_BYTES);
       if (!body) return reply({ status: 413, body: { error: 'payload too large' } }, true);
       const outcome = await handle(request.headers, body);
-      deps.logger.info({ delivery: request.headers.get('x-github-delivery') ?? undefined, event: request.headers.get('x-github-event') ?? undefined, status: outcome.status, outcome: outcome.body.status ?? outcome.body.error }, 'github webhook');
+      deps.logger.info(
+        {
+          delivery: request.headers.get('x-github-delivery') ?? undefined,
+          event: request.headers.get('x-github-event') ?? undefined,
+          status: outcome.status,
+          outcome: outcome.body.status ?? outcome.body.error,
+        },
+        'github webhook',
+      );
       return reply(outcome);
     } catch (error) {
       deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'github webhook failed');

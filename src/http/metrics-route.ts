@@ -39,18 +39,31 @@ export function useMetricsRoute(options: MetricsRouteOptions): Plugin {
   };
   const answer = async (request: Request, fetchAPI: { Response: typeof Response }): Promise<Response> => {
     const text = (status: number, message: string, headers: Record<string, string> = {}) =>
-      new fetchAPI.Response(`${message}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
+      new fetchAPI.Response(`${message}\n`, {
+        status,
+        headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
+      });
     if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'Only GET');
     const token = bearerToken(request.headers.get('authorization') ?? undefined);
-    if (!token) return text(401, 'Send Authorization: Bearer <token> (METRICS_TOKEN or an API token)', { 'www-authenticate': 'Bearer' });
+    if (!token)
+      return text(401, 'Send Authorization: Bearer <token> (METRICS_TOKEN or an API token)', {
+        'www-authenticate': 'Bearer',
+      });
     const verdict = await allowed(token);
     if (verdict === 'unauthenticated') return text(401, 'The token is not valid', { 'www-authenticate': 'Bearer' });
-    if (verdict === 'forbidden') return text(403, 'A token limited to some fabrics may not read the metrics of every fabric');
+    if (verdict === 'forbidden')
+      return text(403, 'A token limited to some fabrics may not read the metrics of every fabric');
     try {
       const body = await options.metrics.scrape();
-      return new fetchAPI.Response(request.method === 'HEAD' ? null : body, { status: 200, headers: { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' } });
+      return new fetchAPI.Response(request.method === 'HEAD' ? null : body, {
+        status: 200,
+        headers: { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' },
+      });
     } catch (error) {
-      options.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'collecting metrics failed');
+      options.logger.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        'collecting metrics failed',
+      );
       return text(503, 'Metrics could not be collected');
     }
   };

@@ -37,9 +37,13 @@ export function httpRoutes(options: HttpRoutesOptions): Plugin[] {
       endpoint: '/readyz',
       check: async ({ fetchAPI }) => {
         const result = await options.readiness();
-        return new fetchAPI.Response(JSON.stringify({ status: result.ready ? 'ready' : 'not_ready', reason: result.reason }), {
-          status: result.ready ? 200 : 503, headers: { 'content-type': 'application/json' },
-        });
+        return new fetchAPI.Response(
+          JSON.stringify({ status: result.ready ? 'ready' : 'not_ready', reason: result.reason }),
+          {
+            status: result.ready ? 200 : 503,
+            headers: { 'content-type': 'application/json' },
+          },
+        );
       },
     }),
     useGitHubWebhook(options.githubWebhook),

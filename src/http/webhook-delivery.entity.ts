@@ -14,7 +14,10 @@ export const WebhookDeliverySchema = defineEntity({
     digest: p.text().primary(),
     deliveryId: p.text().nullable(),
     event: p.text(),
-    receivedAt: p.datetime().onCreate(() => new Date()).defaultRaw('now()'),
+    receivedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .defaultRaw('now()'),
   },
 });
 

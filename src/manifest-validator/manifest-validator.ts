@@ -50,9 +50,13 @@ export function checkValidationBounds(input: ManifestValidationInput, limits: Va
   }
   const documents = countYamlDocuments(input.yaml);
   if (documents > limits.maxDocuments) {
-    throw new DomainError('INVALID_INPUT', `The YAML holds more than ${limits.maxDocuments} documents (MAX_YAML_DOCUMENTS)`, {
-      problems: [{ path: '$.yaml', message: `about ${documents} documents; at most ${limits.maxDocuments}` }],
-    });
+    throw new DomainError(
+      'INVALID_INPUT',
+      `The YAML holds more than ${limits.maxDocuments} documents (MAX_YAML_DOCUMENTS)`,
+      {
+        problems: [{ path: '$.yaml', message: `about ${documents} documents; at most ${limits.maxDocuments}` }],
+      },
+    );
   }
 }
 

@@ -3,7 +3,12 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { DomainError } from '../errors.ts';
 import type { ManifestValidationInput } from '../resource/manifest-validation.ts';
-import { checkValidationBounds, validateBounded, type ManifestValidator, type ValidationLimits } from './manifest-validator.ts';
+import {
+  checkValidationBounds,
+  validateBounded,
+  type ManifestValidator,
+  type ValidationLimits,
+} from './manifest-validator.ts';
 
 export interface WorkerPoolOptions extends ValidationLimits {
   /** Inputs up to this many YAML bytes (and every object input) are validated on the calling thread. */
@@ -53,7 +58,9 @@ export function workerPoolManifestValidator(options: WorkerPoolOptions): Manifes
         return validateBounded(input, options.maxFindings);
       }
       if (pool.queueSize >= pool.options.maxQueue) {
-        throw new DomainError('RATE_LIMITED', 'Too many large validations are waiting; retry shortly', { retryAfterSeconds: 1 });
+        throw new DomainError('RATE_LIMITED', 'Too many large validations are waiting; retry shortly', {
+          retryAfterSeconds: 1,
+        });
       }
       running += 1;
       // Waiting for a thread and running are bounded apart: the worker says when it starts.
@@ -75,10 +82,15 @@ export function workerPoolManifestValidator(options: WorkerPoolOptions): Manifes
         return result;
       } catch (error) {
         if (abort.signal.aborted && started) {
-          throw new DomainError('INVALID_INPUT', `Validation took longer than ${options.timeoutMs} ms and was stopped (VALIDATION_TIMEOUT_MS); send fewer documents at once`);
+          throw new DomainError(
+            'INVALID_INPUT',
+            `Validation took longer than ${options.timeoutMs} ms and was stopped (VALIDATION_TIMEOUT_MS); send fewer documents at once`,
+          );
         }
         if (abort.signal.aborted || /queue is at limit/i.test((error as Error).message)) {
-          throw new DomainError('RATE_LIMITED', 'Too many large validations are waiting; retry shortly', { retryAfterSeconds: 5 });
+          throw new DomainError('RATE_LIMITED', 'Too many large validations are waiting; retry shortly', {
+            retryAfterSeconds: 5,
+          });
         }
         throw error;
       } finally {

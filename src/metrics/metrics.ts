@@ -17,7 +17,9 @@ export interface MetricSources {
   /** Each fabric's stored drift roll-up, by drift status. */
   driftCounts(): Promise<{ fabricId: string; counts: Record<string, number> }[]>;
   /** The watch of each fabric with a cluster: its state and the state of each watched kind. */
-  watchStatuses(): Promise<{ fabricId: string; state: string; kinds: { kind: string; state: string; eventCount: number }[] }[]>;
+  watchStatuses(): Promise<
+    { fabricId: string; state: string; kinds: { kind: string; state: string; eventCount: number }[] }[]
+  >;
   /** Open WebSocket sockets and subscription streams (SSE or WebSocket) held by a token. */
   liveConnections(): number;
 }
@@ -34,52 +36,77 @@ export class GatewayMetrics {
   #sources: MetricSources | undefined;
 
   readonly operations = new Counter({
-    name: 'gateway_operations_total', help: 'Sync operations that ended, by type and final status.',
-    labelNames: ['type', 'status'] as const, registers: [this.registry],
+    name: 'gateway_operations_total',
+    help: 'Sync operations that ended, by type and final status.',
+    labelNames: ['type', 'status'] as const,
+    registers: [this.registry],
   });
   readonly operationDuration = new Histogram({
-    name: 'gateway_operation_duration_seconds', help: 'Time from an operation being claimed to its end being recorded, by type and final status.',
-    labelNames: ['type', 'status'] as const, buckets: OPERATION_BUCKETS, registers: [this.registry],
+    name: 'gateway_operation_duration_seconds',
+    help: 'Time from an operation being claimed to its end being recorded, by type and final status.',
+    labelNames: ['type', 'status'] as const,
+    buckets: OPERATION_BUCKETS,
+    registers: [this.registry],
   });
   readonly githubRequests = new Counter({
-    name: 'gateway_github_requests_total', help: 'HTTP requests to GitHub\'s API (retries included), by API and request name.',
-    labelNames: ['api', 'request'] as const, registers: [this.registry],
+    name: 'gateway_github_requests_total',
+    help: "HTTP requests to GitHub's API (retries included), by API and request name.",
+    labelNames: ['api', 'request'] as const,
+    registers: [this.registry],
   });
   readonly githubErrors = new Counter({
-    name: 'gateway_github_request_errors_total', help: 'GitHub requests that failed (each failed try), by API and reason: an HTTP status, `graphql` or `network`.',
-    labelNames: ['api', 'reason'] as const, registers: [this.registry],
+    name: 'gateway_github_request_errors_total',
+    help: 'GitHub requests that failed (each failed try), by API and reason: an HTTP status, `graphql` or `network`.',
+    labelNames: ['api', 'reason'] as const,
+    registers: [this.registry],
   });
   readonly rateLimitWaits = new Counter({
-    name: 'gateway_github_rate_limit_waits_total', help: 'Waits for GitHub\'s rate limit: pacing before a request, or a 403/429 answer waited out.',
+    name: 'gateway_github_rate_limit_waits_total',
+    help: "Waits for GitHub's rate limit: pacing before a request, or a 403/429 answer waited out.",
     registers: [this.registry],
   });
   readonly rateLimitWaitSeconds = new Counter({
-    name: 'gateway_github_rate_limit_wait_seconds_total', help: 'Seconds spent waiting for GitHub\'s rate limit.',
+    name: 'gateway_github_rate_limit_wait_seconds_total',
+    help: "Seconds spent waiting for GitHub's rate limit.",
     registers: [this.registry],
   });
   readonly gitCommands = new Counter({
-    name: 'gateway_git_commands_total', help: 'git commands run by the git CLI adapter, by subcommand.',
-    labelNames: ['command'] as const, registers: [this.registry],
+    name: 'gateway_git_commands_total',
+    help: 'git commands run by the git CLI adapter, by subcommand.',
+    labelNames: ['command'] as const,
+    registers: [this.registry],
   });
   readonly gitErrors = new Counter({
-    name: 'gateway_git_command_errors_total', help: 'git commands that exited with a non-zero status, by subcommand.',
-    labelNames: ['command'] as const, registers: [this.registry],
+    name: 'gateway_git_command_errors_total',
+    help: 'git commands that exited with a non-zero status, by subcommand.',
+    labelNames: ['command'] as const,
+    registers: [this.registry],
   });
   readonly gitDuration = new Histogram({
-    name: 'gateway_git_command_duration_seconds', help: 'Time git commands took, by subcommand.',
-    labelNames: ['command'] as const, buckets: REQUEST_BUCKETS, registers: [this.registry],
+    name: 'gateway_git_command_duration_seconds',
+    help: 'Time git commands took, by subcommand.',
+    labelNames: ['command'] as const,
+    buckets: REQUEST_BUCKETS,
+    registers: [this.registry],
   });
   readonly relists = new Counter({
-    name: 'gateway_cluster_relists_total', help: 'Full lists of a kind received from a fabric\'s cluster (the first one and every relist after a watch expired).',
-    labelNames: ['fabric', 'kind'] as const, registers: [this.registry],
+    name: 'gateway_cluster_relists_total',
+    help: "Full lists of a kind received from a fabric's cluster (the first one and every relist after a watch expired).",
+    labelNames: ['fabric', 'kind'] as const,
+    registers: [this.registry],
   });
   readonly eventsPublished = new Counter({
-    name: 'gateway_events_published_total', help: 'Live events published on the event bus, by topic family (`sync-operation`, `fabric`, `api-tokens`).',
-    labelNames: ['topic'] as const, registers: [this.registry],
+    name: 'gateway_events_published_total',
+    help: 'Live events published on the event bus, by topic family (`sync-operation`, `fabric`, `api-tokens`).',
+    labelNames: ['topic'] as const,
+    registers: [this.registry],
   });
   readonly graphqlDuration = new Histogram({
-    name: 'gateway_graphql_request_duration_seconds', help: 'Time from parsing a GraphQL operation to its result, by operation name and type (subscriptions: until the stream is set up).',
-    labelNames: ['operation_name', 'operation_type'] as const, buckets: REQUEST_BUCKETS, registers: [this.registry],
+    name: 'gateway_graphql_request_duration_seconds',
+    help: 'Time from parsing a GraphQL operation to its result, by operation name and type (subscriptions: until the stream is set up).',
+    labelNames: ['operation_name', 'operation_type'] as const,
+    buckets: REQUEST_BUCKETS,
+    registers: [this.registry],
   });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
@@ -87,24 +114,32 @@ export class GatewayMetrics {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
     const sources = () => this.#sources;
     new Gauge({
-      name: 'gateway_operation_queue_depth', help: 'Operations waiting (pending) or running (in_progress), by fabric.',
-      labelNames: ['fabric', 'status'] as const, registers: [this.registry],
+      name: 'gateway_operation_queue_depth',
+      help: 'Operations waiting (pending) or running (in_progress), by fabric.',
+      labelNames: ['fabric', 'status'] as const,
+      registers: [this.registry],
       async collect() {
         this.reset();
-        for (const row of (await sources()?.queueDepth()) ?? []) this.set({ fabric: row.fabricId, status: row.status }, row.count);
+        for (const row of (await sources()?.queueDepth()) ?? [])
+          this.set({ fabric: row.fabricId, status: row.status }, row.count);
       },
     });
     new Gauge({
-      name: 'gateway_fabric_drift_objects', help: 'Objects of a fabric by drift status (in_sync, spec_drift, desired_only, live_only, unknown), as the cluster watchers last rolled it up.',
-      labelNames: ['fabric', 'status'] as const, registers: [this.registry],
+      name: 'gateway_fabric_drift_objects',
+      help: 'Objects of a fabric by drift status (in_sync, spec_drift, desired_only, live_only, unknown), as the cluster watchers last rolled it up.',
+      labelNames: ['fabric', 'status'] as const,
+      registers: [this.registry],
       async collect() {
         this.reset();
-        for (const row of (await sources()?.driftCounts()) ?? []) for (const [status, count] of Object.entries(row.counts)) this.set({ fabric: row.fabricId, status }, count);
+        for (const row of (await sources()?.driftCounts()) ?? [])
+          for (const [status, count] of Object.entries(row.counts)) this.set({ fabric: row.fabricId, status }, count);
       },
     });
     new Gauge({
-      name: 'gateway_cluster_watch_state', help: 'State of each fabric\'s cluster watch (1 for the current state; kind `*` is the fabric\'s watch as a whole).',
-      labelNames: ['fabric', 'kind', 'state'] as const, registers: [this.registry],
+      name: 'gateway_cluster_watch_state',
+      help: "State of each fabric's cluster watch (1 for the current state; kind `*` is the fabric's watch as a whole).",
+      labelNames: ['fabric', 'kind', 'state'] as const,
+      registers: [this.registry],
       async collect() {
         this.reset();
         for (const fabric of (await sources()?.watchStatuses()) ?? []) {
@@ -114,8 +149,10 @@ export class GatewayMetrics {
       },
     });
     new Gauge({
-      name: 'gateway_cluster_watch_events', help: 'Watch events received per kind since the fabric\'s watch started.',
-      labelNames: ['fabric', 'kind'] as const, registers: [this.registry],
+      name: 'gateway_cluster_watch_events',
+      help: "Watch events received per kind since the fabric's watch started.",
+      labelNames: ['fabric', 'kind'] as const,
+      registers: [this.registry],
       async collect() {
         this.reset();
         for (const fabric of (await sources()?.watchStatuses()) ?? []) {
@@ -124,7 +161,8 @@ export class GatewayMetrics {
       },
     });
     new Gauge({
-      name: 'gateway_live_connections', help: 'Open WebSocket connections and subscription streams (SSE or WebSocket) held by a token.',
+      name: 'gateway_live_connections',
+      help: 'Open WebSocket connections and subscription streams (SSE or WebSocket) held by a token.',
       registers: [this.registry],
       collect() {
         this.set(sources()?.liveConnections() ?? 0);
@@ -151,10 +189,16 @@ export class GatewayMetrics {
   /** Hooks for the GitHub transport (see GitHubTransportOptions). */
   readonly github = {
     onRequest: (event: { operation: string; kind: 'graphql' | 'rest' }) => {
-      this.githubRequests.inc({ api: event.kind, request: GITHUB_OPERATION.test(event.operation) ? event.operation : 'other' });
+      this.githubRequests.inc({
+        api: event.kind,
+        request: GITHUB_OPERATION.test(event.operation) ? event.operation : 'other',
+      });
     },
     onRequestFailed: (event: { kind: 'graphql' | 'rest'; reason: string }) => {
-      this.githubErrors.inc({ api: event.kind, reason: /^(\d{3}|graphql|network)$/.test(event.reason) ? event.reason : 'other' });
+      this.githubErrors.inc({
+        api: event.kind,
+        reason: /^(\d{3}|graphql|network)$/.test(event.reason) ? event.reason : 'other',
+      });
     },
     onRateLimitWait: (ms: number) => {
       this.rateLimitWaits.inc();

@@ -22,10 +22,14 @@ export function metricSources(parts: MetricSourceParts): MetricSources {
       return rows.map((row) => ({ fabricId: row.fabric_id, status: row.status, count: Number(row.n) }));
     },
     async driftCounts() {
-      const rows = await execute<{ id: string; drift_counts: Record<string, number> | string | null }>(`select id, drift_counts from fabric`);
+      const rows = await execute<{ id: string; drift_counts: Record<string, number> | string | null }>(
+        `select id, drift_counts from fabric`,
+      );
       return rows.map((row) => ({
         fabricId: row.id,
-        counts: (typeof row.drift_counts === 'string' ? JSON.parse(row.drift_counts) : row.drift_counts ?? {}) as Record<string, number>,
+        counts: (typeof row.drift_counts === 'string'
+          ? JSON.parse(row.drift_counts)
+          : (row.drift_counts ?? {})) as Record<string, number>,
       }));
     },
     async watchStatuses() {

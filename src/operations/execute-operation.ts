@@ -40,7 +40,14 @@ export async function executeOperation<S extends OperationUnitOfWork>(
   // The gateway is stopping: never start now. It stays pending, and the next start queues it again.
   if (options.signal.aborted) return;
   // Claimed with one conditional update: a cancel (or another runner) that came first wins.
-  if (!(await operations.transition(operation, 'pending', { status: 'in_progress', startedAt: new Date(), phase: 'starting' }))) return;
+  if (
+    !(await operations.transition(operation, 'pending', {
+      status: 'in_progress',
+      startedAt: new Date(),
+      phase: 'starting',
+    }))
+  )
+    return;
   // Flushed with the in_progress mark: start-up recovery reads it.
   if (options.runner) operation.details = { ...operation.details, runner: options.runner };
   const steps = engine.handlers[operation.operationType];
@@ -48,7 +55,12 @@ export async function executeOperation<S extends OperationUnitOfWork>(
   const claimed = performance.now();
   const status = await runOperation({ operations, operation, signal, logger: engine.logger }, async () => {
     if (!steps) throw new Error(`no handler is registered for ${operation.operationType} operations`);
-    return steps({ operation, signal, services, progress: (change, events) => operations.update(operation, change, events) });
+    return steps({
+      operation,
+      signal,
+      services,
+      progress: (change, events) => operations.update(operation, change, events),
+    });
   });
   engine.onEnded?.(operation.operationType, status, (performance.now() - claimed) / 1000);
 }
@@ -88,7 +100,11 @@ export async function runOperation(
   return change.status ?? 'failed';
 }
 
-function failureOf(operation: SyncOperation, error: unknown, signal: AbortSignal): { change: OperationChange; events: OperationEventInput[] } {
+function failureOf(
+  operation: SyncOperation,
+  error: unknown,
+  signal: AbortSignal,
+): { change: OperationChange; events: OperationEventInput[] } {
   const message = error instanceof Error ? error.message : String(error);
   // Set in memory as soon as a commit lands, even when recording it is what failed.
   const landed = operation.commitSha ? `; commit ${operation.commitSha} landed, and the next pull records it` : '';
@@ -96,14 +112,29 @@ function failureOf(operation: SyncOperation, error: unknown, signal: AbortSignal
     const reason = `interrupted by shutdown during "${operation.phase}"${landed || '; the next operation on this fabric starts from the last recorded commit'}`;
     const events: OperationEventInput[] = [{ level: 'error', message: reason }];
     // What the step was doing when it stopped, if it stopped with an error of its own.
-    if (!(error instanceof OperationCancelledError)) events.unshift({ level: 'warning', message: `while stopping: ${message}` });
-    return { change: { status: 'failed', completedAt: new Date(), errorMessage: reason, commitSha: operation.commitSha }, events };
+    if (!(error instanceof OperationCancelledError))
+      events.unshift({ level: 'warning', message: `while stopping: ${message}` });
+    return {
+      change: { status: 'failed', completedAt: new Date(), errorMessage: reason, commitSha: operation.commitSha },
+      events,
+    };
   }
   if (error instanceof OperationCancelledError || signal.aborted) {
-    return { change: { status: 'cancelled', completedAt: new Date(), errorMessage: 'cancelled', commitSha: operation.commitSha }, events: [{ level: 'warning', message: 'cancelled' }] };
+    return {
+      change: {
+        status: 'cancelled',
+        completedAt: new Date(),
+        errorMessage: 'cancelled',
+        commitSha: operation.commitSha,
+      },
+      events: [{ level: 'warning', message: 'cancelled' }],
+    };
   }
   const reason = `${message}${landed}`;
-  return { change: { status: 'failed', completedAt: new Date(), errorMessage: reason, commitSha: operation.commitSha }, events: [{ level: 'error', message: reason }] };
+  return {
+    change: { status: 'failed', completedAt: new Date(), errorMessage: reason, commitSha: operation.commitSha },
+    events: [{ level: 'error', message: reason }],
+  };
 }
 
 /** Delays between attempts to record an operation's end while the database is unreachable. */
@@ -115,30 +146,52 @@ async function recordEnd(context: RunContext, change: OperationChange, events: O
     await operations.update(operation, change, events);
     return;
   } catch (error) {
-    context.logger?.warn({ operationId: operation.id, err: error instanceof Error ? error.message : String(error) }, 'could not record the end of an operation; retrying until the database answers');
+    context.logger?.warn(
+      { operationId: operation.id, err: error instanceof Error ? error.message : String(error) },
+      'could not record the end of an operation; retrying until the database answers',
+    );
   }
   for (let attempt = 0; ; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS[Math.min(attempt, RECORD_RETRY_MS.length - 1)]));
     try {
       // The unit of work that failed may hold a half-done flush: this one only writes the end.
       await operations.settle(operation.id, change, events);
-      context.logger?.info({ operationId: operation.id, status: change.status }, 'recorded the end of an operation after the database came back');
+      context.logger?.info(
+        { operationId: operation.id, status: change.status },
+        'recorded the end of an operation after the database came back',
+      );
       return;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (await operations.databaseAnswers()) {
         // The database is back (or never left): once more, then, if it refuses this end itself, a plain failure.
-        const refusal = await operations.settle(operation.id, change, events).then(() => null, (again: unknown) => (again instanceof Error ? again.message : String(again)));
+        const refusal = await operations.settle(operation.id, change, events).then(
+          () => null,
+          (again: unknown) => (again instanceof Error ? again.message : String(again)),
+        );
         if (refusal === null) return;
         // settle() stores the reason escaped where it quotes text the database cannot hold.
         const refused = `the end of this operation could not be recorded: ${refusal}`;
-        await operations.settle(operation.id, { status: 'failed', completedAt: new Date(), errorMessage: refused, commitSha: operation.commitSha }, [{ level: 'error', message: refused }])
-          .catch((again: unknown) => context.logger?.error({ operationId: operation.id, err: again instanceof Error ? again.message : String(again) }, 'could not record the end of an operation'));
+        await operations
+          .settle(
+            operation.id,
+            { status: 'failed', completedAt: new Date(), errorMessage: refused, commitSha: operation.commitSha },
+            [{ level: 'error', message: refused }],
+          )
+          .catch((again: unknown) =>
+            context.logger?.error(
+              { operationId: operation.id, err: again instanceof Error ? again.message : String(again) },
+              'could not record the end of an operation',
+            ),
+          );
         return;
       }
       // A stopping gateway gives up after a few tries: start-up recovery marks the row interrupted.
       if (context.signal.aborted && attempt >= 3) {
-        context.logger?.error({ operationId: operation.id, err: reason }, 'gave up recording the end of an operation; the next start marks it interrupted');
+        context.logger?.error(
+          { operationId: operation.id, err: reason },
+          'gave up recording the end of an operation; the next start marks it interrupted',
+        );
         return;
       }
     }

@@ -17,7 +17,14 @@
 import { EventEmitter, once } from 'node:events';
 import { hostname } from 'node:os';
 import pg from 'pg';
-import { makeWorkerUtils, run, type Logger as WorkerLogger, type Runner, type WorkerEvents, type WorkerUtils } from 'graphile-worker';
+import {
+  makeWorkerUtils,
+  run,
+  type Logger as WorkerLogger,
+  type Runner,
+  type WorkerEvents,
+  type WorkerUtils,
+} from 'graphile-worker';
 import { Logger as GraphileLogger } from 'graphile-worker';
 import type { Logger } from '../logger.ts';
 import { GatewayShutdown, type ExecuteOperation, type OperationJob, type OperationRunner } from './operation-runner.ts';
@@ -82,8 +89,14 @@ export class GraphileOperationRunner implements OperationRunner {
       application_name: `${GraphileOperationRunner.applicationNamePrefix}${this.options.instanceId}`,
     });
     // Idle connections can fail (database restart); log the message only, never the client.
-    this.pool.on('error', (error) => this.options.logger.warn({ err: error.message }, 'graphile-worker pool connection failed'));
-    this.pool.on('connect', (client) => client.on('error', (error) => this.options.logger.warn({ err: error.message }, 'graphile-worker connection failed')));
+    this.pool.on('error', (error) =>
+      this.options.logger.warn({ err: error.message }, 'graphile-worker pool connection failed'),
+    );
+    this.pool.on('connect', (client) =>
+      client.on('error', (error) =>
+        this.options.logger.warn({ err: error.message }, 'graphile-worker connection failed'),
+      ),
+    );
     const logger = graphileLogger(this.options.logger);
     const common = { pgPool: this.pool, noPreparedStatements: true, logger };
     this.utils = await makeWorkerUtils(common);
@@ -130,11 +143,15 @@ export class GraphileOperationRunner implements OperationRunner {
   private watch(runner: Runner): void {
     runner.promise.then(
       () => {
-        if (!this.closed) this.options.logger.error('graphile-worker stopped on its own; operations are no longer executed here');
+        if (!this.closed)
+          this.options.logger.error('graphile-worker stopped on its own; operations are no longer executed here');
         this.stopped = true;
       },
       (error: unknown) => {
-        this.options.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'graphile-worker failed');
+        this.options.logger.error(
+          { err: error instanceof Error ? error.message : String(error) },
+          'graphile-worker failed',
+        );
         this.stopped = true;
       },
     );
@@ -142,11 +159,15 @@ export class GraphileOperationRunner implements OperationRunner {
 
   async enqueue(job: OperationJob): Promise<void> {
     if (this.closed || !this.utils) throw new Error('the operation runner is not running');
-    await this.utils.addJob(OPERATION_TASK, { operationId: job.operationId }, {
-      queueName: queueNameOf(job.fabricId),
-      maxAttempts: 1,
-      ...(job.jobKey ? { jobKey: job.jobKey, jobKeyMode: 'preserve_run_at' as const } : {}),
-    });
+    await this.utils.addJob(
+      OPERATION_TASK,
+      { operationId: job.operationId },
+      {
+        queueName: queueNameOf(job.fabricId),
+        maxAttempts: 1,
+        ...(job.jobKey ? { jobKey: job.jobKey, jobKeyMode: 'preserve_run_at' as const } : {}),
+      },
+    );
   }
 
   /** Jobs still waiting or running, in any process. */
@@ -178,12 +199,22 @@ export class GraphileOperationRunner implements OperationRunner {
    */
   async heldLocks(): Promise<HeldLock[]> {
     if (!this.pool) return [];
-    const { rows } = await this.pool.query<{ holder: string; locked_at: Date; job_id: string | null; operation_id: string | null }>(`
+    const { rows } = await this.pool.query<{
+      holder: string;
+      locked_at: Date;
+      job_id: string | null;
+      operation_id: string | null;
+    }>(`
       select locked_by as holder, locked_at, id::text as job_id, payload->>'operationId' as operation_id
         from "${this.schema}"._private_jobs where locked_by is not null
       union all
       select locked_by, locked_at, null, null from "${this.schema}"._private_job_queues where locked_by is not null`);
-    return rows.map((row) => ({ holder: row.holder, lockedAt: row.locked_at, jobId: row.job_id, operationId: row.operation_id }));
+    return rows.map((row) => ({
+      holder: row.holder,
+      lockedAt: row.locked_at,
+      jobId: row.job_id,
+      operationId: row.operation_id,
+    }));
   }
 
   /** Operations with a job that is waiting or being run (a failed job's operation has none). */
@@ -200,7 +231,10 @@ export class GraphileOperationRunner implements OperationRunner {
    * jobs in `rerun` are run again (their operation never started), those in `complete` removed
    * (their operation has ended; the job has nothing left to do).
    */
-  async releaseLocks(holders: readonly string[], jobs: { rerun: readonly string[]; complete: readonly string[] }): Promise<void> {
+  async releaseLocks(
+    holders: readonly string[],
+    jobs: { rerun: readonly string[]; complete: readonly string[] },
+  ): Promise<void> {
     if (!this.utils) return;
     if (holders.length > 0) await this.utils.forceUnlockWorkers([...holders]);
     if (jobs.complete.length > 0) await this.utils.completeJobs([...jobs.complete]);
@@ -223,10 +257,16 @@ export class GraphileOperationRunner implements OperationRunner {
     if (this.runner && !this.stopped) {
       const runner = this.runner;
       let timer: NodeJS.Timeout | undefined;
-      const graceful = runner.stop('the gateway is stopping').then(() => true, (error: unknown) => {
-        this.options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'graphile-worker did not stop cleanly');
-        return true;
-      });
+      const graceful = runner.stop('the gateway is stopping').then(
+        () => true,
+        (error: unknown) => {
+          this.options.logger.warn(
+            { err: error instanceof Error ? error.message : String(error) },
+            'graphile-worker did not stop cleanly',
+          );
+          return true;
+        },
+      );
       const timedOut = new Promise<false>((resolve) => {
         timer = setTimeout(() => resolve(false), timeoutMs);
       });
@@ -236,16 +276,24 @@ export class GraphileOperationRunner implements OperationRunner {
         leftRunning = [...this.running];
         this.abandoning = true;
         this.options.logger.warn({ operations: leftRunning }, 'operations did not stop in time; failing their jobs');
-        await settledWithin(timeoutMs, runner.kill('the gateway is stopping; the operation did not stop in time'), (error) => {
-          this.options.logger.warn({ err: error }, 'graphile-worker did not stop cleanly');
-        });
+        await settledWithin(
+          timeoutMs,
+          runner.kill('the gateway is stopping; the operation did not stop in time'),
+          (error) => {
+            this.options.logger.warn({ err: error }, 'graphile-worker did not stop cleanly');
+          },
+        );
       }
     }
     // Bounded too: a connection stuck on a database that went away must not hold the process.
-    await settledWithin(timeoutMs, (async () => {
-      await this.utils?.release();
-      await this.pool?.end();
-    })(), (error) => this.options.logger.warn({ err: error }, 'graphile-worker connections did not close cleanly'));
+    await settledWithin(
+      timeoutMs,
+      (async () => {
+        await this.utils?.release();
+        await this.pool?.end();
+      })(),
+      (error) => this.options.logger.warn({ err: error }, 'graphile-worker connections did not close cleanly'),
+    );
     return leftRunning;
   }
 }
@@ -259,7 +307,13 @@ async function settledWithin(ms: number, promise: Promise<unknown>, onProblem: (
       resolve();
     }, ms);
   });
-  await Promise.race([promise.then(() => {}, (error: unknown) => onProblem(error instanceof Error ? error.message : String(error))), timedOut]);
+  await Promise.race([
+    promise.then(
+      () => {},
+      (error: unknown) => onProblem(error instanceof Error ? error.message : String(error)),
+    ),
+    timedOut,
+  ]);
   clearTimeout(timer);
 }
 
@@ -269,7 +323,10 @@ export function defaultInstanceId(): string {
 
 function graphileLogger(logger: Logger): WorkerLogger {
   return new GraphileLogger(() => (level, message, meta) => {
-    const fields = { component: 'graphile-worker', ...(meta && typeof meta === 'object' ? { meta: JSON.stringify(meta).slice(0, 500) } : {}) };
+    const fields = {
+      component: 'graphile-worker',
+      ...(meta && typeof meta === 'object' ? { meta: JSON.stringify(meta).slice(0, 500) } : {}),
+    };
     if (level === 'error') logger.error(fields, message);
     else if (level === 'warning') logger.warn(fields, message);
     else logger.debug(fields, message);

@@ -49,7 +49,10 @@ export interface RunnerInfo {
 }
 
 /** Executes one operation by id; given to the runner by the composition root. */
-export type ExecuteOperation = (operationId: string, options: { signal: AbortSignal; runner?: RunnerInfo }) => Promise<void>;
+export type ExecuteOperation = (
+  operationId: string,
+  options: { signal: AbortSignal; runner?: RunnerInfo },
+) => Promise<void>;
 
 export class InProcessOperationRunner implements OperationRunner {
   private readonly tails = new Map<string, Promise<void>>();
@@ -73,7 +76,10 @@ export class InProcessOperationRunner implements OperationRunner {
         await this.options.execute(job.operationId, { signal: this.controller.signal });
       } catch (error) {
         // The operation records its own failures; this only catches what escaped that.
-        this.options.logger.error({ err: error, operationId: job.operationId }, 'operation failed outside its own error handling');
+        this.options.logger.error(
+          { err: error, operationId: job.operationId },
+          'operation failed outside its own error handling',
+        );
       }
     });
     this.tails.set(job.fabricId, next);

@@ -74,7 +74,10 @@ export async function recoverOperations(
  * the runner); the row names the step it was in.
  */
 export async function stopOperations(
-  dependencies: { runner: OperationRunner; openUnitOfWork: () => { em: EntityManager; operations: SyncOperationService } },
+  dependencies: {
+    runner: OperationRunner;
+    openUnitOfWork: () => { em: EntityManager; operations: SyncOperationService };
+  },
   timeoutMs: number,
 ): Promise<void> {
   const leftRunning = await dependencies.runner.close({ timeoutMs });
@@ -82,6 +85,8 @@ export async function stopOperations(
   const { em, operations } = dependencies.openUnitOfWork();
   for (const operation of await em.find(SyncOperationSchema, { id: { $in: leftRunning }, status: 'in_progress' })) {
     const reason = `interrupted by shutdown during "${operation.phase}": it did not stop within ${timeoutMs} ms; the next operation on this fabric starts from the last recorded commit`;
-    await operations.settle(operation.id, { status: 'failed', completedAt: new Date(), errorMessage: reason }, [{ level: 'error', message: reason }]);
+    await operations.settle(operation.id, { status: 'failed', completedAt: new Date(), errorMessage: reason }, [
+      { level: 'error', message: reason },
+    ]);
   }
 }

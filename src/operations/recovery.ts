@@ -41,7 +41,10 @@ export interface QueueLocks {
   readonly ownLockHolder: string | null;
   heldLocks(): Promise<HeldLock[]>;
   queuedOperationIds(): Promise<Set<string>>;
-  releaseLocks(holders: readonly string[], jobs: { rerun: readonly string[]; complete: readonly string[] }): Promise<void>;
+  releaseLocks(
+    holders: readonly string[],
+    jobs: { rerun: readonly string[]; complete: readonly string[] },
+  ): Promise<void>;
 }
 
 export interface RecoveryResult {
@@ -58,18 +61,28 @@ export async function recoverInterruptedOperations(options: RecoveryOptions): Pr
   const em = options.em.fork();
   const operations = new SyncOperationService({ em, eventBus: options.eventBus });
   const result: RecoveryResult = { failed: [], requeued: [], released: [] };
-  for (const operation of await em.find(SyncOperationSchema, { status: 'in_progress' }, { orderBy: { createdAt: 'asc' } })) {
+  for (const operation of await em.find(
+    SyncOperationSchema,
+    { status: 'in_progress' },
+    { orderBy: { createdAt: 'asc' } },
+  )) {
     const runner = (operation.details.runner ?? {}) as RunnerInfo;
     if (runner.instanceId && isLive(runner.instanceId, options.liveInstances)) continue;
     const reason = `interrupted: the gateway process running it stopped during "${operation.phase}"; the next pull repairs from the last recorded commit`;
-    await operations.update(operation, { status: 'failed', completedAt: new Date(), errorMessage: reason }, [{ level: 'error', message: reason }]);
+    await operations.update(operation, { status: 'failed', completedAt: new Date(), errorMessage: reason }, [
+      { level: 'error', message: reason },
+    ]);
     result.failed.push(operation.id);
   }
   if (options.locks) {
     result.released = await releaseStaleLocks(em, options.locks, otherInstancesLive(options));
     // A pending operation whose job was failed or lost (a forceful shutdown) would wait forever.
     const queued = await options.locks.queuedOperationIds();
-    for (const operation of await em.find(SyncOperationSchema, { status: 'pending' }, { orderBy: { createdAt: 'asc' } })) {
+    for (const operation of await em.find(
+      SyncOperationSchema,
+      { status: 'pending' },
+      { orderBy: { createdAt: 'asc' } },
+    )) {
       if (queued.has(operation.id)) continue;
       const jobKey = typeof operation.details.jobKey === 'string' ? operation.details.jobKey : undefined;
       await options.runner.enqueue({ operationId: operation.id, fabricId: operation.fabric.id, jobKey });
@@ -77,7 +90,11 @@ export async function recoverInterruptedOperations(options: RecoveryOptions): Pr
     }
   }
   if (!options.durableQueue) {
-    for (const operation of await em.find(SyncOperationSchema, { status: 'pending' }, { orderBy: { createdAt: 'asc' } })) {
+    for (const operation of await em.find(
+      SyncOperationSchema,
+      { status: 'pending' },
+      { orderBy: { createdAt: 'asc' } },
+    )) {
       const jobKey = typeof operation.details.jobKey === 'string' ? operation.details.jobKey : undefined;
       await options.runner.enqueue({ operationId: operation.id, fabricId: operation.fabric.id, jobKey });
       result.requeued.push(operation.id);
@@ -90,20 +107,28 @@ export async function recoverInterruptedOperations(options: RecoveryOptions): Pr
 }
 
 function otherInstancesLive(options: RecoveryOptions): boolean {
-  return [...options.liveInstances].some((id) => id !== options.instanceId && !(options.instanceId ?? '').startsWith(id));
+  return [...options.liveInstances].some(
+    (id) => id !== options.instanceId && !(options.instanceId ?? '').startsWith(id),
+  );
 }
 
 async function releaseStaleLocks(em: EntityManager, locks: QueueLocks, otherInstancesLive: boolean): Promise<string[]> {
   const held = await locks.heldLocks();
   if (held.length === 0) return [];
   const ids = [...new Set(held.map((lock) => lock.operationId).filter((id): id is string => id !== null))];
-  const statuses = new Map((await em.find(SyncOperationSchema, { id: { $in: ids } }, { fields: ['id', 'status'] })).map((row) => [row.id, row.status]));
+  const statuses = new Map(
+    (await em.find(SyncOperationSchema, { id: { $in: ids } }, { fields: ['id', 'status'] })).map((row) => [
+      row.id,
+      row.status,
+    ]),
+  );
   const live = new Set<string>(locks.ownLockHolder ? [locks.ownLockHolder] : []);
   const now = Date.now();
   for (const lock of held) {
     const status = lock.operationId ? statuses.get(lock.operationId) : undefined;
     if (status === 'in_progress') live.add(lock.holder);
-    if (status === 'pending' && otherInstancesLive && now - lock.lockedAt.getTime() < STARTING_LOCK_MS) live.add(lock.holder);
+    if (status === 'pending' && otherInstancesLive && now - lock.lockedAt.getTime() < STARTING_LOCK_MS)
+      live.add(lock.holder);
   }
   const stale = held.filter((lock) => !live.has(lock.holder));
   if (stale.length === 0) return [];
@@ -130,10 +155,12 @@ function isLive(instanceId: string, live: ReadonlySet<string>): boolean {
 export async function liveGatewayInstances(em: EntityManager, prefixes: readonly string[]): Promise<Set<string>> {
   const live = new Set<string>();
   for (const prefix of prefixes) {
-    const rows = await em.getConnection().execute<{ application_name: string }[]>(
-      `select distinct application_name from pg_stat_activity where application_name like ?`,
-      [`${prefix}%`],
-    );
+    const rows = await em
+      .getConnection()
+      .execute<{ application_name: string }[]>(
+        `select distinct application_name from pg_stat_activity where application_name like ?`,
+        [`${prefix}%`],
+      );
     for (const row of rows) live.add(row.application_name.slice(prefix.length));
   }
   return live;

@@ -2,7 +2,13 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 
 export const OPERATION_TYPES = [
-  'directory_init', 'ingestion', 'pull', 'push', 'bidirectional', 'conflict_resolution', 'cluster_refresh',
+  'directory_init',
+  'ingestion',
+  'pull',
+  'push',
+  'bidirectional',
+  'conflict_resolution',
+  'cluster_refresh',
 ] as const;
 export const OPERATION_STATUSES = ['pending', 'in_progress', 'completed', 'failed', 'cancelled'] as const;
 export const OPERATION_TRIGGERS = ['api', 'webhook', 'schedule'] as const;
@@ -19,7 +25,10 @@ export const SyncOperationSchema = defineEntity({
     { properties: ['status'], name: 'sync_operation_status_idx' },
   ],
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     fabric: () => p.manyToOne(FabricSchema).deleteRule('cascade').ref(),
     operationType: p.enum(OPERATION_TYPES),
     status: p.enum(OPERATION_STATUSES).default('pending'),
@@ -29,7 +38,10 @@ export const SyncOperationSchema = defineEntity({
     trigger: p.enum(OPERATION_TRIGGERS).default('api'),
     startedAt: p.datetime().nullable(),
     completedAt: p.datetime().nullable(),
-    details: p.json<Record<string, unknown>>().defaultRaw(`'{}'`).onCreate(() => ({})),
+    details: p
+      .json<Record<string, unknown>>()
+      .defaultRaw(`'{}'`)
+      .onCreate(() => ({})),
     errorMessage: p.text().nullable(),
     filesProcessed: p.integer().default(0),
     filesCreated: p.integer().default(0),
@@ -39,7 +51,10 @@ export const SyncOperationSchema = defineEntity({
     pullRequestUrl: p.text().nullable(),
     initiatedBy: p.string().length(255).default('system'),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -18,14 +18,42 @@ import { cancelRequested, lockJobKey, recordCancelRequest } from './operation.re
 import type { OperationJob } from './operation-runner.ts';
 
 /** What a step may change on an operation. */
-export type OperationChange = Partial<Pick<SyncOperation,
-  'status' | 'phase' | 'progressDone' | 'progressTotal' | 'startedAt' | 'completedAt' | 'details' | 'errorMessage'
-  | 'filesProcessed' | 'filesCreated' | 'filesUpdated' | 'filesDeleted' | 'commitSha' | 'pullRequestUrl'>>;
+export type OperationChange = Partial<
+  Pick<
+    SyncOperation,
+    | 'status'
+    | 'phase'
+    | 'progressDone'
+    | 'progressTotal'
+    | 'startedAt'
+    | 'completedAt'
+    | 'details'
+    | 'errorMessage'
+    | 'filesProcessed'
+    | 'filesCreated'
+    | 'filesUpdated'
+    | 'filesDeleted'
+    | 'commitSha'
+    | 'pullRequestUrl'
+  >
+>;
 
 /** What `finish` writes: everything a step can change. */
 const OPERATION_FIELDS = [
-  'status', 'phase', 'progressDone', 'progressTotal', 'startedAt', 'completedAt', 'details', 'errorMessage',
-  'filesProcessed', 'filesCreated', 'filesUpdated', 'filesDeleted', 'commitSha', 'pullRequestUrl',
+  'status',
+  'phase',
+  'progressDone',
+  'progressTotal',
+  'startedAt',
+  'completedAt',
+  'details',
+  'errorMessage',
+  'filesProcessed',
+  'filesCreated',
+  'filesUpdated',
+  'filesDeleted',
+  'commitSha',
+  'pullRequestUrl',
 ] as const satisfies readonly (keyof SyncOperation)[];
 
 /** One log line of an operation. */
@@ -37,11 +65,17 @@ export interface OperationEventInput {
 
 /** Log lines and error messages quote input (a name, a finding, a database error): kept storable. */
 function storableEvent(event: OperationEventInput) {
-  return { level: event.level ?? 'info', message: storableText(event.message), path: event.path == null ? null : storableText(event.path) };
+  return {
+    level: event.level ?? 'info',
+    message: storableText(event.message),
+    path: event.path == null ? null : storableText(event.path),
+  };
 }
 
 function storableChange(change: OperationChange): OperationChange {
-  return typeof change.errorMessage === 'string' ? { ...change, errorMessage: storableText(change.errorMessage) } : change;
+  return typeof change.errorMessage === 'string'
+    ? { ...change, errorMessage: storableText(change.errorMessage) }
+    : change;
 }
 
 export interface OperationFilter {
@@ -58,9 +92,15 @@ export type OperationSnapshot = Omit<SyncOperation, 'fabric'> & { fabric: { id: 
 
 export function snapshotOf(operation: SyncOperation): OperationSnapshot {
   const { fabric, ...fields } = Object.fromEntries(
-    Object.keys(operation).filter((key) => typeof key === 'string').map((key) => [key, (operation as Record<string, unknown>)[key]]),
+    Object.keys(operation)
+      .filter((key) => typeof key === 'string')
+      .map((key) => [key, (operation as Record<string, unknown>)[key]]),
   ) as unknown as SyncOperation;
-  return { ...(fields as Omit<SyncOperation, 'fabric'>), details: structuredClone(operation.details), fabric: { id: fabric.id } };
+  return {
+    ...(fields as Omit<SyncOperation, 'fabric'>),
+    details: structuredClone(operation.details),
+    fabric: { id: fabric.id },
+  };
 }
 
 export interface OperationUpdate {
@@ -107,7 +147,9 @@ function newOperation(em: EntityManager, input: NewOperation): SyncOperation {
 export class SyncOperationService {
   readonly #scope: FabricScope;
 
-  constructor(private readonly deps: { em: EntityManager; eventBus: EventBus; scope?: FabricScope; queue?: OperationQueue }) {
+  constructor(
+    private readonly deps: { em: EntityManager; eventBus: EventBus; scope?: FabricScope; queue?: OperationQueue },
+  ) {
     this.#scope = deps.scope ?? FabricScope.unlimited;
   }
 
@@ -128,13 +170,17 @@ export class SyncOperationService {
   }
 
   async get(id: string): Promise<SyncOperation> {
-    const operation = await this.deps.em.findOne(SyncOperationSchema, { id: this.#scope.requireId('Sync operation', id) });
+    const operation = await this.deps.em.findOne(SyncOperationSchema, {
+      id: this.#scope.requireId('Sync operation', id),
+    });
     return this.#scope.require('Sync operation', id, operation, (row) => row.fabric.id);
   }
 
   /** A fresh read, bypassing this unit of work's identity map (subscriptions outlive requests). */
   async getFresh(id: string): Promise<OperationSnapshot> {
-    const operation = await this.deps.em.fork().findOne(SyncOperationSchema, { id: this.#scope.requireId('Sync operation', id) });
+    const operation = await this.deps.em
+      .fork()
+      .findOne(SyncOperationSchema, { id: this.#scope.requireId('Sync operation', id) });
     return snapshotOf(this.#scope.require('Sync operation', id, operation, (row) => row.fabric.id));
   }
 
@@ -164,7 +210,9 @@ export class SyncOperationService {
     } catch (error) {
       // Never left pending with no job behind it: a durable queue would not find it again.
       const reason = `could not be queued: ${error instanceof Error ? error.message : String(error)}`;
-      await this.transition(operation, 'pending', { status: 'failed', completedAt: new Date(), errorMessage: reason }, [{ level: 'error', message: reason }]);
+      await this.transition(operation, 'pending', { status: 'failed', completedAt: new Date(), errorMessage: reason }, [
+        { level: 'error', message: reason },
+      ]);
       throw error;
     }
     return operation;
@@ -178,7 +226,9 @@ export class SyncOperationService {
     const operation = await this.get(input.operationId);
     if (operation.status === 'pending') {
       const cancelled = await this.transition(
-        operation, 'pending', { status: 'cancelled', completedAt: new Date(), errorMessage: 'cancelled' },
+        operation,
+        'pending',
+        { status: 'cancelled', completedAt: new Date(), errorMessage: 'cancelled' },
         [{ level: 'warning', message: `cancelled by ${input.actor} before it started` }],
       );
       if (cancelled) return operation;
@@ -189,7 +239,10 @@ export class SyncOperationService {
       this.deps.eventBus.publish(cancelTopic(operation.id), { by: input.actor });
       return operation;
     }
-    throw new DomainError('INVALID_INPUT', `The operation has already ${operation.status === 'completed' ? 'completed' : 'ended'} (${operation.status})`);
+    throw new DomainError(
+      'INVALID_INPUT',
+      `The operation has already ${operation.status === 'completed' ? 'completed' : 'ended'} (${operation.status})`,
+    );
   }
 
   /**
@@ -197,11 +250,16 @@ export class SyncOperationService {
    * lock on the key, so two launches at once (a webhook and a head check, two replicas) make
    * one operation, never two whose second job would replace the first's and strand it pending.
    */
-  async createUnlessQueued(input: NewOperation & { jobKey: string }): Promise<{ operation: SyncOperation; created: boolean }> {
+  async createUnlessQueued(
+    input: NewOperation & { jobKey: string },
+  ): Promise<{ operation: SyncOperation; created: boolean }> {
     const { id, created } = await this.deps.em.transactional(async (em) => {
       await lockJobKey(em, input.jobKey);
       const queued = await em.findOne(SyncOperationSchema, {
-        fabric: input.fabricId, status: 'pending', operationType: input.type, details: { jobKey: input.jobKey },
+        fabric: input.fabricId,
+        status: 'pending',
+        operationType: input.type,
+        details: { jobKey: input.jobKey },
       } as never);
       if (queued) return { id: queued.id, created: false };
       const operation = newOperation(em, { ...input, details: { ...input.details, jobKey: input.jobKey } });
@@ -216,11 +274,7 @@ export class SyncOperationService {
    * Applies a change to the operation, appends log events, and tells subscribers. An operation
    * that fails or is cancelled is written on a unit of work of its own (see `finish`).
    */
-  async update(
-    operation: SyncOperation,
-    change: OperationChange,
-    events: OperationEventInput[] = [],
-  ): Promise<void> {
+  async update(operation: SyncOperation, change: OperationChange, events: OperationEventInput[] = []): Promise<void> {
     if (change.status === 'failed' || change.status === 'cancelled') return this.finish(operation, change, events);
     this.deps.em.assign(operation, storableChange(change) as never);
     for (const event of events) this.deps.em.create(SyncEventSchema, { operation, ...storableEvent(event) } as never);
@@ -246,7 +300,8 @@ export class SyncOperationService {
     await this.deps.em.fork().transactional(async (em) => {
       await em.nativeUpdate(SyncOperationSchema, { id: operation.id }, fields);
       const reference = em.getReference(SyncOperationSchema, operation.id);
-      for (const event of events) em.create(SyncEventSchema, { operation: reference, ...storableEvent(event) } as never);
+      for (const event of events)
+        em.create(SyncEventSchema, { operation: reference, ...storableEvent(event) } as never);
     });
     this.publish(operation);
   }
@@ -259,9 +314,16 @@ export class SyncOperationService {
   async settle(operationId: string, change: OperationChange, events: OperationEventInput[] = []): Promise<void> {
     const em = this.deps.em.fork();
     await em.transactional(async (tx) => {
-      const applied = await tx.nativeUpdate(SyncOperationSchema, { id: operationId, status: 'in_progress' }, { ...storableChange(change), updatedAt: new Date() } as never);
+      const applied = await tx.nativeUpdate(SyncOperationSchema, { id: operationId, status: 'in_progress' }, {
+        ...storableChange(change),
+        updatedAt: new Date(),
+      } as never);
       if (applied === 0) return;
-      for (const event of events) tx.create(SyncEventSchema, { operation: requireId('Sync operation', operationId), ...storableEvent(event) } as never);
+      for (const event of events)
+        tx.create(SyncEventSchema, {
+          operation: requireId('Sync operation', operationId),
+          ...storableEvent(event),
+        } as never);
     });
     const operation = await em.findOne(SyncOperationSchema, { id: operationId }, { disableIdentityMap: true });
     if (operation) this.publish(operation);
@@ -288,7 +350,11 @@ export class SyncOperationService {
     change: Partial<Pick<SyncOperation, 'status' | 'phase' | 'startedAt' | 'completedAt' | 'errorMessage'>>,
     events: { level?: SyncEvent['level']; message: string; path?: string | null }[] = [],
   ): Promise<boolean> {
-    const applied = await this.deps.em.nativeUpdate(SyncOperationSchema, { id: operation.id, status: from }, { ...change, updatedAt: new Date() });
+    const applied = await this.deps.em.nativeUpdate(
+      SyncOperationSchema,
+      { id: operation.id, status: from },
+      { ...change, updatedAt: new Date() },
+    );
     await this.deps.em.refresh(operation);
     if (applied === 0) return false;
     await this.update(operation, {}, events);
@@ -326,8 +392,17 @@ export class SyncOperationService {
   }
 
   private publish(operation: SyncOperation): void {
-    const update: OperationUpdate = { operationId: operation.id, fabricId: operation.fabric.id, snapshot: snapshotOf(operation) };
+    const update: OperationUpdate = {
+      operationId: operation.id,
+      fabricId: operation.fabric.id,
+      snapshot: snapshotOf(operation),
+    };
     this.deps.eventBus.publish(topics.syncOperation(operation.id), update);
-    publishFabricEvent(this.deps.eventBus, operation.fabric.id, { type: 'OPERATION_UPDATED', operationId: operation.id, status: operation.status, phase: operation.phase });
+    publishFabricEvent(this.deps.eventBus, operation.fabric.id, {
+      type: 'OPERATION_UPDATED',
+      operationId: operation.id,
+      status: operation.status,
+      phase: operation.phase,
+    });
   }
 }

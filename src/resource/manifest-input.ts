@@ -45,7 +45,12 @@ export function parseSingleManifest(text: string, options: { maxBytes: number })
   for (const document of list) {
     for (const error of document.errors) {
       const position = lineCounter.linePos(error.pos[0]);
-      problems.push({ message: error.message.split('\n')[0] ?? error.message, path: '$', line: position.line, column: position.col });
+      problems.push({
+        message: error.message.split('\n')[0] ?? error.message,
+        path: '$',
+        line: position.line,
+        column: position.col,
+      });
     }
   }
   if (problems.length > 0) throw invalidManifest(problems);
@@ -56,7 +61,9 @@ export function parseSingleManifest(text: string, options: { maxBytes: number })
   const document = nonEmpty[0] as Document.Parsed;
   if (!isMap(document.contents)) {
     const position = lineCounter.linePos(document.contents?.range?.[0] ?? 0);
-    throw invalidManifest([{ message: 'the document must be a mapping', path: '$', line: position.line, column: position.col }]);
+    throw invalidManifest([
+      { message: 'the document must be a mapping', path: '$', line: position.line, column: position.col },
+    ]);
   }
   let value: unknown;
   try {
@@ -113,9 +120,15 @@ export function checkManifestShape(value: unknown, locate: Locate = () => undefi
   need(['kind'], nonEmptyString, 'kind is required');
   need(['metadata'], (v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'metadata must be a mapping');
   need(['metadata', 'name'], nonEmptyString, 'metadata.name is required');
-  need(['metadata', 'namespace'], (v) => v === undefined || nonEmptyString(v), 'metadata.namespace must be a non-empty string');
+  need(
+    ['metadata', 'namespace'],
+    (v) => v === undefined || nonEmptyString(v),
+    'metadata.namespace must be a non-empty string',
+  );
   const isStringMap = (v: unknown) =>
-    v === undefined || v === null || (typeof v === 'object' && !Array.isArray(v) && Object.values(v as object).every((x) => typeof x === 'string'));
+    v === undefined ||
+    v === null ||
+    (typeof v === 'object' && !Array.isArray(v) && Object.values(v as object).every((x) => typeof x === 'string'));
   need(['metadata', 'labels'], isStringMap, 'metadata.labels must map strings to strings');
   need(['metadata', 'annotations'], isStringMap, 'metadata.annotations must map strings to strings');
   if (problems.length > 0) throw invalidManifest(problems);

@@ -1,7 +1,12 @@
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import type { FabricConfig } from '../hedgehog/fabric-config.ts';
 import type { Finding } from '../hedgehog/findings.ts';
-import { validateManifests, validateObjects, type ValidatedObject, type ValidationResult } from '../hedgehog/validate.ts';
+import {
+  validateManifests,
+  validateObjects,
+  type ValidatedObject,
+  type ValidationResult,
+} from '../hedgehog/validate.ts';
 import { invalidManifest } from './manifest-input.ts';
 import type { Resource } from './resource.entity.ts';
 
@@ -21,7 +26,12 @@ export function effectiveObjects(rows: readonly Resource[]): HedgehogObject[] {
     objects.push({
       apiVersion: (fromDraft ? row.draftApiVersion : null) ?? row.apiVersion,
       kind: row.kind,
-      metadata: { name: row.name, namespace: row.namespace, ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) },
+      metadata: {
+        name: row.name,
+        namespace: row.namespace,
+        ...(labels ? { labels } : {}),
+        ...(annotations ? { annotations } : {}),
+      },
       spec,
     });
   }
@@ -50,7 +60,13 @@ export function requireOneValidObject(result: ValidationResult): ValidatedObject
   const object = result.objects[0];
   if (result.valid && result.objects.length === 1 && object?.valid) return object;
   const findings: Finding[] = [...result.errors, ...(result.objects.length === 0 ? result.warnings : [])];
-  if (findings.length === 0) findings.push({ severity: 'error', code: 'NO_OBJECT', message: 'the manifest holds no Hedgehog object', path: '$' });
+  if (findings.length === 0)
+    findings.push({
+      severity: 'error',
+      code: 'NO_OBJECT',
+      message: 'the manifest holds no Hedgehog object',
+      path: '$',
+    });
   throw invalidManifest(
     findings.map((finding) => ({
       message: finding.message,

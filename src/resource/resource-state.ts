@@ -29,9 +29,27 @@ export interface EditableObject {
 /** The row fields the helpers read and write (a plain object with them is enough in tests). */
 export type ResourceStateRow = Pick<
   Resource,
-  | 'apiVersion' | 'desiredSpec' | 'desiredLabels' | 'desiredAnnotations' | 'desiredCommit' | 'managedFilePath' | 'desiredBlobOid'
-  | 'fileHash' | 'lastFileSync' | 'draftAction' | 'draftApiVersion' | 'draftSpec' | 'draftLabels' | 'draftAnnotations'
-  | 'draftBaseBlobOid' | 'draftedBy' | 'draftedAt' | 'liveSpec' | 'liveResourceVersion' | 'conflictStatus' | 'conflictDetails'
+  | 'apiVersion'
+  | 'desiredSpec'
+  | 'desiredLabels'
+  | 'desiredAnnotations'
+  | 'desiredCommit'
+  | 'managedFilePath'
+  | 'desiredBlobOid'
+  | 'fileHash'
+  | 'lastFileSync'
+  | 'draftAction'
+  | 'draftApiVersion'
+  | 'draftSpec'
+  | 'draftLabels'
+  | 'draftAnnotations'
+  | 'draftBaseBlobOid'
+  | 'draftedBy'
+  | 'draftedAt'
+  | 'liveSpec'
+  | 'liveResourceVersion'
+  | 'conflictStatus'
+  | 'conflictDetails'
 >;
 
 /** Where a desired state was read from or written to. */
@@ -77,8 +95,14 @@ export function setDesired(row: ResourceStateRow, object: EditableObject, source
 /** The object is no longer in Git as of `commit`. Whether the row stays: `hasAnyState`. */
 export function clearDesired(row: ResourceStateRow, commit: string, at: Date): void {
   Object.assign(row, {
-    desiredSpec: null, desiredLabels: null, desiredAnnotations: null, desiredCommit: commit,
-    managedFilePath: null, desiredBlobOid: null, fileHash: null, lastFileSync: at,
+    desiredSpec: null,
+    desiredLabels: null,
+    desiredAnnotations: null,
+    desiredCommit: commit,
+    managedFilePath: null,
+    desiredBlobOid: null,
+    fileHash: null,
+    lastFileSync: at,
   });
 }
 
@@ -88,12 +112,21 @@ export function clearDesired(row: ResourceStateRow, commit: string, at: Date): v
  */
 export function setDraftState(row: ResourceStateRow, state: EditableState | null): void {
   if (state === null) {
-    Object.assign(row, { draftAction: 'delete', draftApiVersion: row.apiVersion, draftSpec: null, draftLabels: null, draftAnnotations: null });
+    Object.assign(row, {
+      draftAction: 'delete',
+      draftApiVersion: row.apiVersion,
+      draftSpec: null,
+      draftLabels: null,
+      draftAnnotations: null,
+    });
     return;
   }
   Object.assign(row, {
-    draftAction: 'upsert', draftApiVersion: state.apiVersion, draftSpec: state.spec ?? {},
-    draftLabels: nonEmpty(state.labels), draftAnnotations: nonEmpty(state.annotations),
+    draftAction: 'upsert',
+    draftApiVersion: state.apiVersion,
+    draftSpec: state.spec ?? {},
+    draftLabels: nonEmpty(state.labels),
+    draftAnnotations: nonEmpty(state.annotations),
   });
 }
 
@@ -111,8 +144,16 @@ export function setDraft(row: ResourceStateRow, state: EditableState | null, act
 /** No draft any more (pushed, discarded, or Git already says the same); its conflict goes with it. */
 export function clearDraft(row: ResourceStateRow): void {
   Object.assign(row, {
-    draftAction: null, draftApiVersion: null, draftSpec: null, draftLabels: null, draftAnnotations: null,
-    draftBaseBlobOid: null, draftedBy: null, draftedAt: null, conflictStatus: 'none', conflictDetails: null,
+    draftAction: null,
+    draftApiVersion: null,
+    draftSpec: null,
+    draftLabels: null,
+    draftAnnotations: null,
+    draftBaseBlobOid: null,
+    draftedBy: null,
+    draftedAt: null,
+    conflictStatus: 'none',
+    conflictDetails: null,
   });
 }
 
@@ -124,13 +165,23 @@ export function markConflict(row: ResourceStateRow, details: Record<string, unkn
 
 /** The draft as an editable state (an upsert's content; the caller knows whether it is a delete). */
 export function draftStateOf(row: ResourceStateRow): EditableState {
-  return { apiVersion: row.draftApiVersion ?? row.apiVersion, labels: row.draftLabels ?? null, annotations: row.draftAnnotations ?? null, spec: row.draftSpec ?? {} };
+  return {
+    apiVersion: row.draftApiVersion ?? row.apiVersion,
+    labels: row.draftLabels ?? null,
+    annotations: row.draftAnnotations ?? null,
+    spec: row.draftSpec ?? {},
+  };
 }
 
 /** The desired state as an editable state, or null when the object is not in Git. */
 export function desiredStateOf(row: ResourceStateRow): EditableState | null {
   if (row.desiredSpec == null) return null;
-  return { apiVersion: row.apiVersion, labels: row.desiredLabels ?? null, annotations: row.desiredAnnotations ?? null, spec: row.desiredSpec };
+  return {
+    apiVersion: row.apiVersion,
+    labels: row.desiredLabels ?? null,
+    annotations: row.desiredAnnotations ?? null,
+    spec: row.desiredSpec,
+  };
 }
 
 /** In Git or in the cluster (a draft aside). */

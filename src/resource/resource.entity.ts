@@ -32,7 +32,10 @@ export const ResourceSchema = defineEntity({
     { properties: ['fabric', 'draftAction'], name: 'resource_fabric_draft_idx' },
   ],
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     fabric: () => p.manyToOne(FabricSchema).deleteRule('cascade').ref(),
     apiVersion: p.string().length(255),
     kind: p.string().length(128),
@@ -69,17 +72,29 @@ export const ResourceSchema = defineEntity({
 
     /** Cached result of comparing desired with live, kept current on every change of either. */
     driftStatus: p.enum(DRIFT_STATUSES).default('unknown'),
-    driftDetails: p.json<unknown[]>().defaultRaw(`'[]'`).onCreate(() => []),
+    driftDetails: p
+      .json<unknown[]>()
+      .defaultRaw(`'[]'`)
+      .onCreate(() => []),
 
     syncDirection: p.enum(SYNC_DIRECTIONS).default('bidirectional'),
     conflictStatus: p.enum(CONFLICT_STATUSES).default('none'),
     conflictDetails: p.json<unknown>().nullable(),
-    externalModifications: p.json<ExternalModification[]>().defaultRaw(`'[]'`).onCreate(() => []),
-    syncMetadata: p.json<Record<string, unknown>>().defaultRaw(`'{}'`).onCreate(() => ({})),
+    externalModifications: p
+      .json<ExternalModification[]>()
+      .defaultRaw(`'[]'`)
+      .onCreate(() => []),
+    syncMetadata: p
+      .json<Record<string, unknown>>()
+      .defaultRaw(`'{}'`)
+      .onCreate(() => ({})),
 
     version: p.integer().version(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -23,25 +23,37 @@ export interface ResourceIdentity {
  * Recorded blob oid per managed file path (the first row wins for a multi-object file), for the
  * given paths, or for the whole fabric when `paths` is null or long. Plain rows, no entities.
  */
-export async function storedBlobOids(em: EntityManager, fabricId: string, paths: readonly string[] | null): Promise<Map<string, string>> {
+export async function storedBlobOids(
+  em: EntityManager,
+  fabricId: string,
+  paths: readonly string[] | null,
+): Promise<Map<string, string>> {
   const storedFiles = new Map<string, string>();
   if (paths !== null && paths.length === 0) return storedFiles;
   const byName = paths !== null && paths.length <= STORED_PATHS_BY_NAME;
-  const rows = await em.getConnection().execute<{ managed_file_path: string; desired_blob_oid: string }[]>(
-    `select managed_file_path, desired_blob_oid from resource where fabric_id = ? and ${byName ? `managed_file_path in (${paths.map(() => '?').join(', ')})` : 'managed_file_path is not null'} and desired_blob_oid is not null`,
-    byName ? [fabricId, ...paths] : [fabricId],
-  );
-  for (const row of rows) if (!storedFiles.has(row.managed_file_path)) storedFiles.set(row.managed_file_path, row.desired_blob_oid);
+  const rows = await em
+    .getConnection()
+    .execute<{ managed_file_path: string; desired_blob_oid: string }[]>(
+      `select managed_file_path, desired_blob_oid from resource where fabric_id = ? and ${byName ? `managed_file_path in (${paths.map(() => '?').join(', ')})` : 'managed_file_path is not null'} and desired_blob_oid is not null`,
+      byName ? [fabricId, ...paths] : [fabricId],
+    );
+  for (const row of rows)
+    if (!storedFiles.has(row.managed_file_path)) storedFiles.set(row.managed_file_path, row.desired_blob_oid);
   return storedFiles;
 }
 
 /** Managed files of the fabric: blob oid and number of objects per path (push plans against these). */
-export async function desiredFiles(em: EntityManager, fabricId: string): Promise<{ files: Map<string, string>; objectsPerFile: Map<string, number> }> {
-  const rows = await em.getConnection().execute<{ managed_file_path: string; desired_blob_oid: string; objects: string }[]>(
-    `select managed_file_path, min(desired_blob_oid) as desired_blob_oid, count(*)::text as objects
+export async function desiredFiles(
+  em: EntityManager,
+  fabricId: string,
+): Promise<{ files: Map<string, string>; objectsPerFile: Map<string, number> }> {
+  const rows = await em
+    .getConnection()
+    .execute<{ managed_file_path: string; desired_blob_oid: string; objects: string }[]>(
+      `select managed_file_path, min(desired_blob_oid) as desired_blob_oid, count(*)::text as objects
        from resource where fabric_id = ? and managed_file_path is not null and desired_blob_oid is not null group by managed_file_path`,
-    [fabricId],
-  );
+      [fabricId],
+    );
   return {
     files: new Map(rows.map((row) => [row.managed_file_path, row.desired_blob_oid])),
     objectsPerFile: new Map(rows.map((row) => [row.managed_file_path, Number(row.objects)])),
@@ -49,7 +61,12 @@ export async function desiredFiles(em: EntityManager, fabricId: string): Promise
 }
 
 /** The rows a pull changes: recorded in one of `paths`, or with one of `identities` (entities, to be written). */
-export async function rowsByPathOrIdentity(em: EntityManager, fabricId: string, paths: readonly string[], identities: readonly ResourceIdentity[]): Promise<Resource[]> {
+export async function rowsByPathOrIdentity(
+  em: EntityManager,
+  fabricId: string,
+  paths: readonly string[],
+  identities: readonly ResourceIdentity[],
+): Promise<Resource[]> {
   if (paths.length === 0 && identities.length === 0) return [];
   // A large change (a first pull) reads the fabric once instead of building a huge condition.
   if (paths.length + identities.length > ROWS_BY_CONDITION) return em.find(ResourceSchema, { fabric: fabricId });
@@ -66,7 +83,11 @@ export function rowsOfKinds(em: EntityManager, fabricId: string, kinds: readonly
 
 /** The pending drafts of a fabric, in commit order (entities: a push clears them). */
 export function pendingDrafts(em: EntityManager, fabricId: string): Promise<Resource[]> {
-  return em.find(ResourceSchema, { fabric: fabricId, draftAction: { $ne: null } }, { orderBy: { kind: 'asc', name: 'asc' } });
+  return em.find(
+    ResourceSchema,
+    { fabric: fabricId, draftAction: { $ne: null } },
+    { orderBy: { kind: 'asc', name: 'asc' } },
+  );
 }
 
 /**
@@ -74,14 +95,36 @@ export function pendingDrafts(em: EntityManager, fabricId: string): Promise<Reso
  * recorded in a path of `except` are left out (their files changed or went). Apart from the unit
  * of work.
  */
-export async function desiredObjects(em: EntityManager, fabricId: string, except?: ReadonlySet<string>): Promise<HedgehogObject[]> {
+export async function desiredObjects(
+  em: EntityManager,
+  fabricId: string,
+  except?: ReadonlySet<string>,
+): Promise<HedgehogObject[]> {
   const rows = await em.find(
     ResourceSchema,
     { fabric: fabricId, desiredSpec: { $ne: null } },
-    { fields: ['apiVersion', 'kind', 'namespace', 'name', 'desiredSpec', 'desiredLabels', 'desiredAnnotations', 'managedFilePath'], disableIdentityMap: true },
+    {
+      fields: [
+        'apiVersion',
+        'kind',
+        'namespace',
+        'name',
+        'desiredSpec',
+        'desiredLabels',
+        'desiredAnnotations',
+        'managedFilePath',
+      ],
+      disableIdentityMap: true,
+    },
   );
   return rows
-    .filter((row) => !except || row.managedFilePath === null || row.managedFilePath === undefined || !except.has(row.managedFilePath))
+    .filter(
+      (row) =>
+        !except ||
+        row.managedFilePath === null ||
+        row.managedFilePath === undefined ||
+        !except.has(row.managedFilePath),
+    )
     .map((row) => ({
       apiVersion: row.apiVersion,
       kind: row.kind,
@@ -121,12 +164,14 @@ export interface AutoCommitState {
 
 /** What the auto-commit decides on, in one statement: the fabric's pushable drafts and its last attempt. */
 export async function autoCommitState(em: EntityManager, fabricId: string): Promise<AutoCommitState> {
-  const [row] = await em.getConnection().execute<{ drafts: number; last_draft: Date | null; last_attempt: Date | null }[]>(
-    `select count(*)::int as drafts, max(drafted_at) as last_draft,
+  const [row] = await em
+    .getConnection()
+    .execute<{ drafts: number; last_draft: Date | null; last_attempt: Date | null }[]>(
+      `select count(*)::int as drafts, max(drafted_at) as last_draft,
             (select max(created_at) from sync_operation where fabric_id = ? and initiated_by = 'auto-commit') as last_attempt
        from resource where fabric_id = ? and draft_action is not null and conflict_status not in ('detected', 'resolving')`,
-    [fabricId, fabricId],
-  );
+      [fabricId, fabricId],
+    );
   return {
     drafts: row?.drafts ?? 0,
     lastDraft: row?.last_draft ? new Date(row.last_draft) : null,

@@ -38,7 +38,15 @@ export interface Actor {
 export class ResourceService {
   readonly #scope: FabricScope;
 
-  constructor(private readonly deps: { em: EntityManager; eventBus: EventBus; maxYamlBytes: number; validator: ManifestValidator; scope?: FabricScope }) {
+  constructor(
+    private readonly deps: {
+      em: EntityManager;
+      eventBus: EventBus;
+      maxYamlBytes: number;
+      validator: ManifestValidator;
+      scope?: FabricScope;
+    },
+  ) {
     this.#scope = deps.scope ?? FabricScope.unlimited;
   }
 
@@ -80,7 +88,8 @@ export class ResourceService {
       );
     }
     const resource =
-      existing ?? this.deps.em.create(ResourceSchema, { fabric: fabricId, ...identity, apiVersion: manifest.apiVersion } as never);
+      existing ??
+      this.deps.em.create(ResourceSchema, { fabric: fabricId, ...identity, apiVersion: manifest.apiVersion } as never);
     this.applyDraft(resource, manifest, actor);
     await this.deps.em.flush();
     this.publishDraftChange(resource, 'upsert', actor);
@@ -92,7 +101,11 @@ export class ResourceService {
     const resource = await this.get(id);
     const parsed = this.parse(input);
     const identity = identityOf(parsed);
-    if (identity.kind !== resource.kind || identity.namespace !== resource.namespace || identity.name !== resource.name) {
+    if (
+      identity.kind !== resource.kind ||
+      identity.namespace !== resource.namespace ||
+      identity.name !== resource.name
+    ) {
       throw new DomainError(
         'INVALID_INPUT',
         `The manifest describes ${identity.kind} ${identity.namespace}/${identity.name}, not ${resource.kind} ${resource.namespace}/${resource.name}; renaming is a delete plus a create`,
@@ -149,7 +162,11 @@ export class ResourceService {
     const [rows, fabric] = await Promise.all([
       this.deps.em.find(ResourceSchema, { fabric: fabricId }, { disableIdentityMap: true }),
       // Apart from the unit of work: a partly loaded Fabric there would answer later reads without its other fields.
-      this.deps.em.findOneOrFail(FabricSchema, { id: fabricId }, { fields: ['validationSettings'], disableIdentityMap: true }),
+      this.deps.em.findOneOrFail(
+        FabricSchema,
+        { id: fabricId },
+        { fields: ['validationSettings'], disableIdentityMap: true },
+      ),
     ]);
     return this.deps.validator.validate({
       ...manifest,
@@ -182,7 +199,12 @@ export class ResourceService {
 
   private publishDraftChange(resource: Resource, action: 'upsert' | 'delete' | 'discard', actor: Actor): void {
     publishFabricEvent(this.deps.eventBus, resource.fabric.id, {
-      type: 'DRAFT_CHANGED', resourceId: resource.id, kind: resource.kind, name: resource.name, action, actor: actor.name,
+      type: 'DRAFT_CHANGED',
+      resourceId: resource.id,
+      kind: resource.kind,
+      name: resource.name,
+      action,
+      actor: actor.name,
     });
   }
 

@@ -13,14 +13,20 @@ const SEALED_COLUMNS = [
  * transaction: either every value moves to the new key or none does. Values already sealed with
  * the new key are left as they are, so running it twice is harmless.
  */
-export async function reencryptSecrets(orm: MikroORM, keys: { from: SecretBox; to: SecretBox }): Promise<{ reencrypted: number; alreadyCurrent: number }> {
+export async function reencryptSecrets(
+  orm: MikroORM,
+  keys: { from: SecretBox; to: SecretBox },
+): Promise<{ reencrypted: number; alreadyCurrent: number }> {
   let reencrypted = 0;
   let alreadyCurrent = 0;
   await orm.em.fork().transactional(async (em) => {
     const connection = em.getConnection();
     for (const { table, column } of SEALED_COLUMNS) {
       const rows = await connection.execute<{ id: string; value: string }[]>(
-        `select id, ${column} as value from ${table} where ${column} is not null for update`, [], 'all', em.getTransactionContext(),
+        `select id, ${column} as value from ${table} where ${column} is not null for update`,
+        [],
+        'all',
+        em.getTransactionContext(),
       );
       for (const row of rows) {
         if (row.value.split(':')[1] === keys.to.keyId) {
@@ -28,7 +34,12 @@ export async function reencryptSecrets(orm: MikroORM, keys: { from: SecretBox; t
           continue;
         }
         const sealed = keys.to.seal(keys.from.open(row.value));
-        await connection.execute(`update ${table} set ${column} = ? where id = ?`, [sealed, row.id], 'run', em.getTransactionContext());
+        await connection.execute(
+          `update ${table} set ${column} = ? where id = ?`,
+          [sealed, row.id],
+          'run',
+          em.getTransactionContext(),
+        );
         reencrypted++;
       }
     }

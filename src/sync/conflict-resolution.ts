@@ -12,7 +12,10 @@ import { clearDraft, editableStateOf, setDraft } from '../resource/resource-stat
 export const RESOLUTION_STRATEGIES = ['GUI_WINS', 'GIT_WINS', 'MERGE', 'MANUAL'] as const;
 export type ResolutionStrategy = (typeof RESOLUTION_STRATEGIES)[number];
 
-export function applyResolution(row: Resource, input: { strategy: ResolutionStrategy; merged?: unknown; actor: string }): string {
+export function applyResolution(
+  row: Resource,
+  input: { strategy: ResolutionStrategy; merged?: unknown; actor: string },
+): string {
   const record = { strategy: input.strategy, by: input.actor, at: new Date().toISOString() };
   const details = { ...((row.conflictDetails as Record<string, unknown> | null) ?? {}), resolution: record };
   switch (input.strategy) {

@@ -21,7 +21,9 @@ export type ConflictCheck =
   | { outcome: 'merged'; merged: EditableState | null }
   | { outcome: 'conflict'; paths: ConflictPath[] };
 
-type Comparable = { apiVersion: string; metadata: { labels?: unknown; annotations?: unknown }; spec?: unknown } | undefined;
+type Comparable =
+  | { apiVersion: string; metadata: { labels?: unknown; annotations?: unknown }; spec?: unknown }
+  | undefined;
 
 function comparable(state: EditableState | null): Comparable {
   if (!state) return undefined;
@@ -35,7 +37,11 @@ function comparable(state: EditableState | null): Comparable {
 
 function fromComparable(value: unknown): EditableState | null {
   if (value === undefined || value === null) return null;
-  const object = value as { apiVersion: string; metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: unknown };
+  const object = value as {
+    apiVersion: string;
+    metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+    spec?: unknown;
+  };
   return {
     apiVersion: object.apiVersion,
     labels: object.metadata?.labels ?? null,
@@ -44,7 +50,11 @@ function fromComparable(value: unknown): EditableState | null {
   };
 }
 
-export function checkConflict(input: { base: EditableState | null; ours: EditableState | null; theirs: EditableState | null }): ConflictCheck {
+export function checkConflict(input: {
+  base: EditableState | null;
+  ours: EditableState | null;
+  theirs: EditableState | null;
+}): ConflictCheck {
   const theirs = comparable(input.theirs);
   const { merged, conflicts } = mergeThreeWay(comparable(input.base), comparable(input.ours), theirs);
   if (conflicts.length > 0) {

@@ -6,7 +6,11 @@ import type { Services } from '../services.ts';
 export type { FabricGit };
 
 /** Opens the Git side of a fabric with the services of a unit of work; built by the composition root. */
-export type OpenGit = (services: Pick<Services, 'fabrics' | 'gitRepositories'>, fabricId: string, operationId: string) => Promise<FabricGit>;
+export type OpenGit = (
+  services: Pick<Services, 'fabrics' | 'gitRepositories'>,
+  fabricId: string,
+  operationId: string,
+) => Promise<FabricGit>;
 
 export async function openFabricGit(
   openGitHost: OpenGitHost,

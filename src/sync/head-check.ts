@@ -23,7 +23,10 @@ export interface HeadCheckResult {
   failed: { fabricId: string; reason: string }[];
 }
 
-export async function checkHeadsOnce(deps: HeadCheckDependencies, options: { now?: number; lastChecked?: Map<string, number> } = {}): Promise<HeadCheckResult> {
+export async function checkHeadsOnce(
+  deps: HeadCheckDependencies,
+  options: { now?: number; lastChecked?: Map<string, number> } = {},
+): Promise<HeadCheckResult> {
   const now = options.now ?? Date.now();
   const services = deps.openUnitOfWork();
   const fabrics = await services.em.find(FabricSchema, { gitRepository: { $ne: null } }, { orderBy: { name: 'asc' } });
@@ -43,7 +46,13 @@ export async function checkHeadsOnce(deps: HeadCheckDependencies, options: { now
       git = await deps.openGit(services, fabric.id, 'head-check');
       const head = await git.host.getBranchHead(git.branch);
       if (head !== null && head !== fabric.lastPulledCommit) {
-        const operation = await services.sync.start({ fabricId: fabric.id, direction: 'PULL', actor: 'head-check', trigger: 'schedule', details: { seenHead: head } });
+        const operation = await services.sync.start({
+          fabricId: fabric.id,
+          direction: 'PULL',
+          actor: 'head-check',
+          trigger: 'schedule',
+          details: { seenHead: head },
+        });
         result.queued.push(operation.id);
       }
     } catch (error) {
@@ -61,10 +70,17 @@ export async function checkHeadsOnce(deps: HeadCheckDependencies, options: { now
  * `autoCommitQuietSeconds`, a push is queued. Nothing new since the last auto-commit attempt
  * (drafts refused or in conflict stay) means no new attempt.
  */
-export async function checkAutoCommitsOnce(deps: Pick<HeadCheckDependencies, 'openUnitOfWork'>, options: { now?: number } = {}): Promise<string[]> {
+export async function checkAutoCommitsOnce(
+  deps: Pick<HeadCheckDependencies, 'openUnitOfWork'>,
+  options: { now?: number } = {},
+): Promise<string[]> {
   const now = options.now ?? Date.now();
   const services = deps.openUnitOfWork();
-  const fabrics = await services.em.find(FabricSchema, { autoCommitEnabled: true, gitRepository: { $ne: null } }, { orderBy: { name: 'asc' } });
+  const fabrics = await services.em.find(
+    FabricSchema,
+    { autoCommitEnabled: true, gitRepository: { $ne: null } },
+    { orderBy: { name: 'asc' } },
+  );
   const queued: string[] = [];
   for (const fabric of fabrics) {
     const state = await autoCommitState(services.em, fabric.id);
@@ -73,8 +89,14 @@ export async function checkAutoCommitsOnce(deps: Pick<HeadCheckDependencies, 'op
     if (now - lastDraft < fabric.autoCommitQuietSeconds * 1000) continue;
     if (state.lastAttempt && state.lastAttempt.getTime() >= lastDraft) continue;
     const operation = await services.operations.launch({
-      fabricId: fabric.id, type: 'push', trigger: 'schedule', initiatedBy: 'auto-commit', jobKey: `auto-commit:${fabric.id}`,
-      details: { message: `Auto-commit of ${state.drafts} draft(s) of ${fabric.name} after ${fabric.autoCommitQuietSeconds} s without edits` },
+      fabricId: fabric.id,
+      type: 'push',
+      trigger: 'schedule',
+      initiatedBy: 'auto-commit',
+      jobKey: `auto-commit:${fabric.id}`,
+      details: {
+        message: `Auto-commit of ${state.drafts} draft(s) of ${fabric.name} after ${fabric.autoCommitQuietSeconds} s without edits`,
+      },
     });
     queued.push(operation.id);
   }
@@ -82,14 +104,19 @@ export async function checkAutoCommitsOnce(deps: Pick<HeadCheckDependencies, 'op
 }
 
 /** Runs `checkHeadsOnce` every `tickMs` (fabrics are checked by their own interval); `stop()` ends it. */
-export function startHeadChecks(deps: HeadCheckDependencies, options: { tickMs?: number } = {}): { stop(): Promise<void> } {
+export function startHeadChecks(
+  deps: HeadCheckDependencies,
+  options: { tickMs?: number } = {},
+): { stop(): Promise<void> } {
   const lastChecked = new Map<string, number>();
   let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     if (running) return; // a slow remote never piles checks up
     running = checkHeadsOnce(deps, { lastChecked })
       .then(() => checkAutoCommitsOnce(deps))
-      .catch((error: unknown) => deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'head check failed'))
+      .catch((error: unknown) =>
+        deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'head check failed'),
+      )
       .finally(() => (running = null));
   }, options.tickMs ?? 5_000);
   timer.unref();

@@ -5,7 +5,13 @@
  */
 import { withGatewayTrailers } from '../git/commit-trailers.ts';
 import type { FileAddition, FileDeletion } from '../git/git-host.ts';
-import { gitBlobOid, managedFilePath, renderCanonicalYaml, sha256Hex, type HedgehogObject } from '../hedgehog/canonical.ts';
+import {
+  gitBlobOid,
+  managedFilePath,
+  renderCanonicalYaml,
+  sha256Hex,
+  type HedgehogObject,
+} from '../hedgehog/canonical.ts';
 import { toRepositoryPath } from '../gitops/fabric-paths.ts';
 
 export interface PushDraft {
@@ -82,7 +88,13 @@ export function planPush(input: PushPlanInput): PushPlan {
     if (draft.action === 'delete') {
       if (draft.currentPath && input.desired.has(draft.currentPath)) {
         deleteFile(draft.currentPath);
-        plan.writes.push({ resourceId: draft.resourceId, kind: draft.kind, name: draft.name, change: 'delete', path: draft.currentPath });
+        plan.writes.push({
+          resourceId: draft.resourceId,
+          kind: draft.kind,
+          name: draft.name,
+          change: 'delete',
+          path: draft.currentPath,
+        });
       } else {
         plan.unchanged.push(draft.resourceId);
       }
@@ -99,20 +111,30 @@ export function planPush(input: PushPlanInput): PushPlan {
     }
     const previous = written.get(path);
     if (previous !== undefined) {
-      plan.refused.push({ resourceId: draft.resourceId, reason: `${label} would be written to ${path}, which another draft writes` });
+      plan.refused.push({
+        resourceId: draft.resourceId,
+        reason: `${label} would be written to ${path}, which another draft writes`,
+      });
       continue;
     }
     written.set(path, draft.resourceId);
     if (!inPlace && draft.currentPath && input.desired.has(draft.currentPath)) deleteFile(draft.currentPath);
     plan.additions.push({ path: toRepositoryPath(input.directory, path), contents: text });
     plan.writes.push({
-      resourceId: draft.resourceId, kind: draft.kind, name: draft.name,
+      resourceId: draft.resourceId,
+      kind: draft.kind,
+      name: draft.name,
       change: input.desired.has(path) ? 'update' : 'create',
-      path, object: draft.object, blobOid, fileHash: sha256Hex(text),
+      path,
+      object: draft.object,
+      blobOid,
+      fileHash: sha256Hex(text),
     });
   }
   // A file both re-added and deleted (a rename onto a freed path) is an addition only.
-  plan.deletions = plan.deletions.filter((deletion) => !plan.additions.some((addition) => addition.path === deletion.path));
+  plan.deletions = plan.deletions.filter(
+    (deletion) => !plan.additions.some((addition) => addition.path === deletion.path),
+  );
   if (plan.writes.length > 0) plan.message = commitMessage(input, plan.writes);
   return plan;
 }

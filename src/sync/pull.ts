@@ -28,7 +28,15 @@ import type { SyncOperationService } from '../operations/sync-operation.service.
 import type { SyncOperation } from '../operations/sync-operation.entity.ts';
 import { checkConflict } from './conflicts.ts';
 import {
-  clearDesired, clearDraft, draftStateOf, editableStateOf, hasAnyState, markConflict, setDesired, setDraftState, type EditableState,
+  clearDesired,
+  clearDraft,
+  draftStateOf,
+  editableStateOf,
+  hasAnyState,
+  markConflict,
+  setDesired,
+  setDraftState,
+  type EditableState,
 } from '../resource/resource-state.ts';
 import { changedManagedPaths, planPull, planPullFromDiff, pullPlanSize, type PullPlan } from './plan-pull.ts';
 import { RAW_PREFIX, toRepositoryPath } from '../gitops/fabric-paths.ts';
@@ -79,11 +87,24 @@ const keyOf = (identity: Identity) => `${identity.kind}\u0000${identity.namespac
 
 export async function pullFabric(context: PullContext): Promise<PullResult> {
   const { em, operations, operation, fabric, host } = context;
-  const empty: PullResult = { headOid: null, upToDate: true, plan: null, source: null, filesCreated: 0, filesUpdated: 0, filesDeleted: 0, conflicts: 0, merged: 0, rawFiles: [] };
+  const empty: PullResult = {
+    headOid: null,
+    upToDate: true,
+    plan: null,
+    source: null,
+    filesCreated: 0,
+    filesUpdated: 0,
+    filesDeleted: 0,
+    conflicts: 0,
+    merged: 0,
+    rawFiles: [],
+  };
   await operations.update(operation, { phase: 'reading_head' });
   const head = await host.getBranchHead(context.branch);
   if (head === null || (head === fabric.lastPulledCommit && !context.fullListing)) {
-    await operations.update(operation, { phase: 'up_to_date' }, [{ message: head ? `already at ${head}` : `branch ${context.branch} does not exist yet` }]);
+    await operations.update(operation, { phase: 'up_to_date' }, [
+      { message: head ? `already at ${head}` : `branch ${context.branch} does not exist yet` },
+    ]);
     return { ...empty, headOid: head };
   }
   checkCancelled(context.signal);
@@ -98,13 +119,18 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
           ? `incremental from ${source.from}: ${source.changedFiles} file(s) changed below ${fabric.gitopsDirectory || 'the repository root'}`
           : `full listing of ${fabric.gitopsDirectory || 'the repository root'} (${source.reason})`,
     },
-    { message: `${plan.created.length} new, ${plan.changed.length} changed, ${plan.deleted.length} deleted, ${plan.unchangedCount} unchanged file(s) at ${head}` },
+    {
+      message: `${plan.created.length} new, ${plan.changed.length} changed, ${plan.deleted.length} deleted, ${plan.unchangedCount} unchanged file(s) at ${head}`,
+    },
   ]);
   checkCancelled(context.signal);
 
   // Only the blobs that changed.
   const changedFiles = [...plan.created, ...plan.changed];
-  const blobs = changedFiles.length > 0 ? await host.readBlobs(changedFiles.map((file) => file.oid)) : new Map<string, Uint8Array>();
+  const blobs =
+    changedFiles.length > 0
+      ? await host.readBlobs(changedFiles.map((file) => file.oid))
+      : new Map<string, Uint8Array>();
   const decoder = new TextDecoder();
   // Checked against the rest of the fabric's desired state, so a reference to an object in an
   // unchanged file is found, and a conflict with one is seen.
@@ -121,11 +147,17 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     list.push(object);
   }
   // Not readable YAML, or text the database cannot store: the file's previous state is kept.
-  const unreadable = new Set(validation.errors.filter((finding) => KEEPS_PREVIOUS_STATE.has(finding.code)).map((finding) => finding.file));
+  const unreadable = new Set(
+    validation.errors.filter((finding) => KEEPS_PREVIOUS_STATE.has(finding.code)).map((finding) => finding.file),
+  );
 
   // The rows this change touches: by file path, and by identity of every object read.
   const touchedPaths = [...changedFiles.map((file) => file.path), ...plan.deleted.map((file) => file.path)];
-  const identities = validation.objects.map((object) => ({ kind: object.kind, namespace: object.namespace, name: object.name }));
+  const identities = validation.objects.map((object) => ({
+    kind: object.kind,
+    namespace: object.namespace,
+    name: object.name,
+  }));
   const rows = await rowsByPathOrIdentity(em, fabric.id, touchedPaths, identities);
   const byKey = new Map(rows.map((row) => [keyOf(row), row]));
   const byPath = new Map<string, Resource[]>();
@@ -151,17 +183,37 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     }
   };
   for (const finding of validation.errors.slice(0, 50)) {
-    pendingEvents.push({ level: 'warning', message: `${finding.code}: ${finding.message}${finding.line ? ` (line ${finding.line})` : ''}`, path: toRepositoryPath(fabric.gitopsDirectory, finding.file ?? '') });
+    pendingEvents.push({
+      level: 'warning',
+      message: `${finding.code}: ${finding.message}${finding.line ? ` (line ${finding.line})` : ''}`,
+      path: toRepositoryPath(fabric.gitopsDirectory, finding.file ?? ''),
+    });
   }
   const changedSet = new Set(plan.changed.map((file) => file.path));
-  for (const file of changedFiles) await progress({ message: unreadable.has(file.path) ? 'unreadable or not storable; previous state kept' : changedSet.has(file.path) ? 'changed' : 'created', path: file.repositoryPath });
-  for (const file of plan.deleted) await progress({ message: 'deleted', path: toRepositoryPath(fabric.gitopsDirectory, file.path) });
+  for (const file of changedFiles)
+    await progress({
+      message: unreadable.has(file.path)
+        ? 'unreadable or not storable; previous state kept'
+        : changedSet.has(file.path)
+          ? 'changed'
+          : 'created',
+      path: file.repositoryPath,
+    });
+  for (const file of plan.deleted)
+    await progress({ message: 'deleted', path: toRepositoryPath(fabric.gitopsDirectory, file.path) });
   if (pendingEvents.length > 0) await operations.update(operation, {}, pendingEvents);
   checkCancelled(context.signal);
 
   // ---- Writes: nothing below reads the database or waits on the network until the flush. ----
   const now = new Date();
-  const result: PullResult = { ...empty, headOid: head, upToDate: false, plan, source, rawFiles: plan.raw.map((file) => file.repositoryPath) };
+  const result: PullResult = {
+    ...empty,
+    headOid: head,
+    upToDate: false,
+    plan,
+    source,
+    rawFiles: plan.raw.map((file) => file.repositoryPath),
+  };
   const changedIds: string[] = [];
   const seenKeys = new Set<string>();
   for (const file of changedFiles) {
@@ -179,17 +231,30 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
       seenKeys.add(key);
       let row = byKey.get(key);
       if (!row) {
-        row = em.create(ResourceSchema, { fabric: fabric.id, kind: object.kind, namespace: object.namespace, name: object.name, apiVersion: object.apiVersion } as never);
+        row = em.create(ResourceSchema, {
+          fabric: fabric.id,
+          kind: object.kind,
+          namespace: object.namespace,
+          name: object.name,
+          apiVersion: object.apiVersion,
+        } as never);
         byKey.set(key, row);
       }
       const theirs = editableStateOf(object.object);
       if (row.desiredBlobOid && row.desiredBlobOid !== file.oid && row.fileHash !== fileHash) {
         const modification: ExternalModification = {
-          detectedAt: now.toISOString(), previousHash: row.fileHash ?? null, currentHash: fileHash, detectionMethod: 'pull:blob_oid', commit: head,
+          detectedAt: now.toISOString(),
+          previousHash: row.fileHash ?? null,
+          currentHash: fileHash,
+          detectionMethod: 'pull:blob_oid',
+          commit: head,
         };
-        row.externalModifications = [...(row.externalModifications ?? []), modification].slice(-MAX_EXTERNAL_MODIFICATIONS);
+        row.externalModifications = [...(row.externalModifications ?? []), modification].slice(
+          -MAX_EXTERNAL_MODIFICATIONS,
+        );
       }
-      if (row.draftAction && row.draftBaseBlobOid !== file.oid) tally(result, reconcileDraft(row, baseStates, theirs, file.oid, head, now));
+      if (row.draftAction && row.draftBaseBlobOid !== file.oid)
+        tally(result, reconcileDraft(row, baseStates, theirs, file.oid, head, now));
       setDesired(row, object.object, { path: file.path, blobOid: file.oid, fileHash, commit: head, at: now });
       changedIds.push(row.id);
     }
@@ -198,7 +263,8 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   for (const path of touchedPaths) {
     for (const row of byPath.get(path) ?? []) {
       if (seenKeys.has(keyOf(row))) continue;
-      if (row.draftAction && row.draftBaseBlobOid !== null) tally(result, reconcileDraft(row, baseStates, null, null, head, now));
+      if (row.draftAction && row.draftBaseBlobOid !== null)
+        tally(result, reconcileDraft(row, baseStates, null, null, head, now));
       clearDesired(row, head, now);
       if (!hasAnyState(row)) em.remove(row);
       else changedIds.push(row.id);
@@ -210,7 +276,12 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   fabric.syncStatus = 'in_sync';
   await em.flush();
   publishFabricEvent(context.eventBus, fabric.id, {
-    type: 'DESIRED_STATE_CHANGED', commit: head, resourceIds: changedIds, created: result.filesCreated, updated: result.filesUpdated, deleted: result.filesDeleted,
+    type: 'DESIRED_STATE_CHANGED',
+    commit: head,
+    resourceIds: changedIds,
+    created: result.filesCreated,
+    updated: result.filesUpdated,
+    deleted: result.filesDeleted,
   });
   publishDesiredStateChanged(context.eventBus, fabric.id, changedIds);
   return result;
@@ -221,7 +292,10 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
  * (database asked about the changed paths only, `raw/` listed on its own), else from the whole
  * directory and every recorded file.
  */
-async function planFromGit(context: PullContext, head: string): Promise<{ plan: PullPlan; source: NonNullable<PullResult['source']> }> {
+async function planFromGit(
+  context: PullContext,
+  head: string,
+): Promise<{ plan: PullPlan; source: NonNullable<PullResult['source']> }> {
   const { em, fabric, host } = context;
   const directory = fabric.gitopsDirectory;
   const from = fabric.lastPulledCommit;
@@ -233,13 +307,18 @@ async function planFromGit(context: PullContext, head: string): Promise<{ plan: 
       storedBlobOids(em, fabric.id, paths),
       listCompletely(host, head, toRepositoryPath(directory, RAW_PREFIX.slice(0, -1))),
     ]);
-    return { plan: planPullFromDiff({ changes, storedFiles, rawTree, directory }), source: { kind: 'incremental', from, changedFiles: changes.length } };
+    return {
+      plan: planPullFromDiff({ changes, storedFiles, rawTree, directory }),
+      source: { kind: 'incremental', from, changedFiles: changes.length },
+    };
   }
   const tree = await listCompletely(host, head, directory);
   const storedFiles = await storedBlobOids(em, fabric.id, null);
   const reason = context.fullListing
     ? 'asked for a full listing'
-    : from ? `${host.provider === 'github' ? 'GitHub' : 'git'} could not list the changes since ${from}` : 'first pull';
+    : from
+      ? `${host.provider === 'github' ? 'GitHub' : 'git'} could not list the changes since ${from}`
+      : 'first pull';
   return { plan: planPull({ storedFiles, headTree: tree, directory }), source: { kind: 'full', reason } };
 }
 
@@ -253,7 +332,9 @@ async function listCompletely(host: GitHost, head: string, directory: string): P
     return await host.readTree(head, directory);
   } catch (error) {
     if (!isGitHostError(error, 'INCOMPLETE')) throw error;
-    throw new Error(`pull stopped: the listing of ${directory || 'the repository root'} at ${head} may be incomplete, so nothing was changed (no row removed, added or updated): ${error.message}`);
+    throw new Error(
+      `pull stopped: the listing of ${directory || 'the repository root'} at ${head} may be incomplete, so nothing was changed (no row removed, added or updated): ${error.message}`,
+    );
   }
 }
 
@@ -266,7 +347,14 @@ function tally(result: PullResult, outcome: 'same' | 'merged' | 'conflict'): voi
  * A pending draft meets a new Git version: clear it when Git already says the same, rebase it
  * onto theirs when the fields differ, flag a conflict (draft kept, base kept) when they overlap.
  */
-function reconcileDraft(row: Resource, bases: Map<string, Map<string, EditableState>>, theirs: EditableState | null, theirsOid: string | null, head: string, now: Date): 'same' | 'merged' | 'conflict' {
+function reconcileDraft(
+  row: Resource,
+  bases: Map<string, Map<string, EditableState>>,
+  theirs: EditableState | null,
+  theirsOid: string | null,
+  head: string,
+  now: Date,
+): 'same' | 'merged' | 'conflict' {
   const base = row.draftBaseBlobOid ? (bases.get(row.draftBaseBlobOid)?.get(keyOf(row)) ?? null) : null;
   const ours = row.draftAction === 'delete' ? null : draftStateOf(row);
   const check = checkConflict({ base, ours, theirs });
@@ -282,14 +370,20 @@ function reconcileDraft(row: Resource, bases: Map<string, Map<string, EditableSt
     return 'merged';
   }
   markConflict(row, {
-    detectedAt: now.toISOString(), commit: head, baseBlobOid: row.draftBaseBlobOid, theirsBlobOid: theirsOid,
+    detectedAt: now.toISOString(),
+    commit: head,
+    baseBlobOid: row.draftBaseBlobOid,
+    theirsBlobOid: theirsOid,
     paths: check.paths,
   });
   return 'conflict';
 }
 
 /** Parsed objects of the given blobs, by blob oid then identity. */
-export async function readBaseStates(host: GitHost, oids: readonly string[]): Promise<Map<string, Map<string, EditableState>>> {
+export async function readBaseStates(
+  host: GitHost,
+  oids: readonly string[],
+): Promise<Map<string, Map<string, EditableState>>> {
   const states = new Map<string, Map<string, EditableState>>();
   if (oids.length === 0) return states;
   const blobs = await host.readBlobs(oids);

@@ -53,15 +53,28 @@ export function pushTarget(repository: GitRepository, fabric: Fabric): { branch:
     return { branch: repository.defaultBranch, viaPullRequest: false };
   }
   const fallback = `hedgehog-gateway/${fabric.name.replace(/[^A-Za-z0-9._-]+/g, '-')}`;
-  return { branch: pushBranch && pushBranch !== repository.defaultBranch ? pushBranch : fallback, viaPullRequest: true };
+  return {
+    branch: pushBranch && pushBranch !== repository.defaultBranch ? pushBranch : fallback,
+    viaPullRequest: true,
+  };
 }
 
 export async function pushFabric(context: PullContext, options: PushOptions): Promise<PushResult> {
   const { em, operations, operation, fabric, host } = context;
   const target = pushTarget(options.repository, fabric);
   const result: PushResult = {
-    commitOid: null, branch: target.branch, pullRequestUrl: null, attempts: 0, written: 0, created: 0, updated: 0, deleted: 0, unchanged: 0,
-    refused: [], conflicted: 0, pulls: [],
+    commitOid: null,
+    branch: target.branch,
+    pullRequestUrl: null,
+    attempts: 0,
+    written: 0,
+    created: 0,
+    updated: 0,
+    deleted: 0,
+    unchanged: 0,
+    refused: [],
+    conflicted: 0,
+    pulls: [],
   };
   while (result.attempts < options.maxAttempts) {
     result.attempts += 1;
@@ -89,7 +102,9 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
     });
     result.refused = plan.refused;
     await operations.update(operation, { phase: 'committing', progressDone: 0, progressTotal: plan.writes.length }, [
-      { message: `attempt ${result.attempts}: ${plan.writes.length} file change(s), ${plan.unchanged.length} draft(s) already in Git, ${result.conflicted} in conflict` },
+      {
+        message: `attempt ${result.attempts}: ${plan.writes.length} file change(s), ${plan.unchanged.length} draft(s) already in Git, ${result.conflicted} in conflict`,
+      },
       ...plan.refused.map((refusal) => ({ level: 'warning' as const, message: refusal.reason })),
     ]);
     checkCancelled(context.signal);
@@ -99,7 +114,8 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
         await em.flush();
       }
       result.unchanged = plan.unchanged.length;
-      if (target.viaPullRequest && plan.unchanged.length > 0) result.pullRequestUrl = await propose(context, options, target.branch, ready, plan, null);
+      if (target.viaPullRequest && plan.unchanged.length > 0)
+        result.pullRequestUrl = await propose(context, options, target.branch, ready, plan, null);
       return result;
     }
     const commit = await host.commit({
@@ -112,7 +128,10 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
     });
     if (commit.status === 'head_moved') {
       await operations.update(operation, { phase: 'head_moved' }, [
-        { level: 'warning', message: `${target.branch} moved to ${commit.actualHeadOid ?? '(deleted)'} during the push; pulling and retrying` },
+        {
+          level: 'warning',
+          message: `${target.branch} moved to ${commit.actualHeadOid ?? '(deleted)'} during the push; pulling and retrying`,
+        },
       ]);
       continue;
     }
@@ -136,13 +155,23 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
         await em.flush();
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new Error(`commit ${commit.oid} landed on ${target.branch}, but recording it failed: ${reason}; the next pull records it`, { cause: error });
+        throw new Error(
+          `commit ${commit.oid} landed on ${target.branch}, but recording it failed: ${reason}; the next pull records it`,
+          { cause: error },
+        );
       }
     }
-    await operations.update(operation, { phase: 'committed', progressDone: plan.writes.length, commitSha: commit.oid }, [
-      { message: `committed ${commit.oid} on ${target.branch}` },
-    ]);
-    publishFabricEvent(context.eventBus, fabric.id, { type: 'COMMITTED', commit: commit.oid, branch: target.branch, files: plan.writes.length });
+    await operations.update(
+      operation,
+      { phase: 'committed', progressDone: plan.writes.length, commitSha: commit.oid },
+      [{ message: `committed ${commit.oid} on ${target.branch}` }],
+    );
+    publishFabricEvent(context.eventBus, fabric.id, {
+      type: 'COMMITTED',
+      commit: commit.oid,
+      branch: target.branch,
+      files: plan.writes.length,
+    });
     return result;
   }
   throw new Error(
@@ -151,7 +180,13 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
 }
 
 /** The commit landed: desired state := what was committed, drafts cleared, head recorded. */
-function recordLanded(em: EntityManager, fabric: Fabric, rows: readonly Resource[], plan: PushPlan, commitOid: string): void {
+function recordLanded(
+  em: EntityManager,
+  fabric: Fabric,
+  rows: readonly Resource[],
+  plan: PushPlan,
+  commitOid: string,
+): void {
   const byId = new Map(rows.map((row) => [row.id, row]));
   const now = new Date();
   for (const write of plan.writes) {
@@ -162,7 +197,13 @@ function recordLanded(em: EntityManager, fabric: Fabric, rows: readonly Resource
       if (!hasAnyState(row)) em.remove(row);
       continue;
     }
-    setDesired(row, write.object!, { path: write.path, blobOid: write.blobOid!, fileHash: write.fileHash!, commit: commitOid, at: now });
+    setDesired(row, write.object!, {
+      path: write.path,
+      blobOid: write.blobOid!,
+      fileHash: write.fileHash!,
+      commit: commitOid,
+      at: now,
+    });
   }
   for (const id of plan.unchanged) {
     const row = byId.get(id);
@@ -175,7 +216,14 @@ function recordLanded(em: EntityManager, fabric: Fabric, rows: readonly Resource
 }
 
 /** Opens or updates the fabric's pull request; the drafts stay, marked as proposed. */
-async function propose(context: PullContext, _options: PushOptions, branch: string, rows: readonly Resource[], plan: PushPlan, commitOid: string | null): Promise<string> {
+async function propose(
+  context: PullContext,
+  _options: PushOptions,
+  branch: string,
+  rows: readonly Resource[],
+  plan: PushPlan,
+  commitOid: string | null,
+): Promise<string> {
   const pullRequest = await context.host.ensurePullRequest({
     headBranch: branch,
     baseBranch: context.branch,
@@ -185,10 +233,15 @@ async function propose(context: PullContext, _options: PushOptions, branch: stri
   const proposed = new Set([...plan.writes.map((write) => write.resourceId), ...plan.unchanged]);
   for (const row of rows) {
     if (!proposed.has(row.id)) continue;
-    row.syncMetadata = { ...row.syncMetadata, proposed: { pullRequestUrl: pullRequest.url, branch, commit: commitOid, at: new Date().toISOString() } };
+    row.syncMetadata = {
+      ...row.syncMetadata,
+      proposed: { pullRequestUrl: pullRequest.url, branch, commit: commitOid, at: new Date().toISOString() },
+    };
   }
   await context.em.flush();
-  await context.operations.update(context.operation, { pullRequestUrl: pullRequest.url }, [{ message: `${pullRequest.created ? 'opened' : 'updated'} ${pullRequest.url}` }]);
+  await context.operations.update(context.operation, { pullRequestUrl: pullRequest.url }, [
+    { message: `${pullRequest.created ? 'opened' : 'updated'} ${pullRequest.url}` },
+  ]);
   return pullRequest.url;
 }
 
@@ -200,7 +253,8 @@ async function preparePushBranch(host: GitHost, branch: string, defaultBranch: s
   let headOid = await host.getBranchHead(branch);
   if (headOid === null) {
     const from = await host.getBranchHead(defaultBranch);
-    if (from === null) throw new Error(`the default branch ${defaultBranch} does not exist; nothing to propose a change against`);
+    if (from === null)
+      throw new Error(`the default branch ${defaultBranch} does not exist; nothing to propose a change against`);
     await host.createBranch(branch, from);
     headOid = from;
   }
@@ -214,14 +268,24 @@ async function preparePushBranch(host: GitHost, branch: string, defaultBranch: s
 
 function toPushDraft(row: Resource): PushDraft {
   const draft: PushDraft = {
-    resourceId: row.id, kind: row.kind, namespace: row.namespace, name: row.name,
-    action: row.draftAction === 'delete' ? 'delete' : 'upsert', currentPath: row.managedFilePath ?? null,
+    resourceId: row.id,
+    kind: row.kind,
+    namespace: row.namespace,
+    name: row.name,
+    action: row.draftAction === 'delete' ? 'delete' : 'upsert',
+    currentPath: row.managedFilePath ?? null,
   };
   if (draft.action === 'upsert') {
     const metadata: HedgehogObject['metadata'] = { name: row.name, namespace: row.namespace };
     if (row.draftLabels && Object.keys(row.draftLabels).length > 0) metadata.labels = row.draftLabels;
-    if (row.draftAnnotations && Object.keys(row.draftAnnotations).length > 0) metadata.annotations = row.draftAnnotations;
-    draft.object = { apiVersion: row.draftApiVersion ?? row.apiVersion, kind: row.kind, metadata, spec: row.draftSpec ?? {} };
+    if (row.draftAnnotations && Object.keys(row.draftAnnotations).length > 0)
+      metadata.annotations = row.draftAnnotations;
+    draft.object = {
+      apiVersion: row.draftApiVersion ?? row.apiVersion,
+      kind: row.kind,
+      metadata,
+      spec: row.draftSpec ?? {},
+    };
   }
   return draft;
 }

@@ -29,7 +29,11 @@ export class SyncCommands {
   constructor(private readonly services: SyncCommandsDependencies) {}
 
   async start(input: {
-    fabricId: string; direction: SyncDirection; actor: string; trigger?: SyncOperation['trigger']; details?: Record<string, unknown>;
+    fabricId: string;
+    direction: SyncDirection;
+    actor: string;
+    trigger?: SyncOperation['trigger'];
+    details?: Record<string, unknown>;
     /** Compare the whole directory with the database instead of the diff since the last pull (repairs any difference). */
     fullListing?: boolean;
   }): Promise<SyncOperation> {
@@ -37,7 +41,11 @@ export class SyncCommands {
     const type = input.direction === 'PULL' ? 'pull' : input.direction === 'PUSH' ? 'push' : 'bidirectional';
     const details = { ...input.details, ...(input.fullListing ? { fullListing: true } : {}) };
     return this.services.operations.launch({
-      fabricId: fabric.id, type, trigger: input.trigger ?? 'api', initiatedBy: input.actor, details,
+      fabricId: fabric.id,
+      type,
+      trigger: input.trigger ?? 'api',
+      initiatedBy: input.actor,
+      details,
       // Pulls collapse while queued (a full one only with another full one); a push carries its
       // actor and is never merged with another.
       ...(type === 'pull' ? { jobKey: `${input.fullListing ? 'pull-full' : 'pull'}:${fabric.id}` } : {}),
@@ -48,35 +56,68 @@ export class SyncCommands {
     const fabric = await this.requireGitFabric(input.fabricId);
     const message = input.message.trim();
     if (message.length === 0 || message.length > 10_000) {
-      throw new DomainError('INVALID_INPUT', 'The commit message must have 1 to 10,000 characters', { problems: [{ path: '$.message', message: 'length out of range' }] });
+      throw new DomainError('INVALID_INPUT', 'The commit message must have 1 to 10,000 characters', {
+        problems: [{ path: '$.message', message: 'length out of range' }],
+      });
     }
-    return this.services.operations.launch({ fabricId: fabric.id, type: 'push', initiatedBy: input.actor, details: { message } });
+    return this.services.operations.launch({
+      fabricId: fabric.id,
+      type: 'push',
+      initiatedBy: input.actor,
+      details: { message },
+    });
   }
 
-  async resolveConflict(input: { resourceId: string; strategy: ResolutionStrategy; merged?: unknown; actor: string }): Promise<SyncOperation> {
-    if (!RESOLUTION_STRATEGIES.includes(input.strategy)) throw new DomainError('INVALID_INPUT', `Unknown strategy ${JSON.stringify(input.strategy)}`);
+  async resolveConflict(input: {
+    resourceId: string;
+    strategy: ResolutionStrategy;
+    merged?: unknown;
+    actor: string;
+  }): Promise<SyncOperation> {
+    if (!RESOLUTION_STRATEGIES.includes(input.strategy))
+      throw new DomainError('INVALID_INPUT', `Unknown strategy ${JSON.stringify(input.strategy)}`);
     const resource = await this.services.resources.get(input.resourceId);
     if (resource.conflictStatus !== 'detected' && resource.conflictStatus !== 'resolving') {
-      throw new DomainError('INVALID_INPUT', `${resource.kind} ${resource.name} has no conflict to resolve (status ${resource.conflictStatus})`);
+      throw new DomainError(
+        'INVALID_INPUT',
+        `${resource.kind} ${resource.name} has no conflict to resolve (status ${resource.conflictStatus})`,
+      );
     }
     let merged: unknown;
     if (input.strategy === 'MERGE') {
       if (input.merged === undefined || input.merged === null) {
-        throw new DomainError('INVALID_INPUT', 'MERGE needs the merged manifest', { problems: [{ path: '$.merged', message: 'required for MERGE' }] });
+        throw new DomainError('INVALID_INPUT', 'MERGE needs the merged manifest', {
+          problems: [{ path: '$.merged', message: 'required for MERGE' }],
+        });
       }
       const manifest = checkManifestShape(input.merged);
       const namespace = manifest.metadata.namespace ?? 'default';
-      if (manifest.kind !== resource.kind || manifest.metadata.name !== resource.name || namespace !== resource.namespace) {
-        throw invalidManifest([{ path: '$.metadata.name', message: `the merged manifest must describe ${resource.kind} ${resource.namespace}/${resource.name}` }]);
+      if (
+        manifest.kind !== resource.kind ||
+        manifest.metadata.name !== resource.name ||
+        namespace !== resource.namespace
+      ) {
+        throw invalidManifest([
+          {
+            path: '$.metadata.name',
+            message: `the merged manifest must describe ${resource.kind} ${resource.namespace}/${resource.name}`,
+          },
+        ]);
       }
       // Checked as the fabric would hold it (its desired state with the other drafts applied, and
       // its validation settings), exactly like a draft edit; stored in canonical form.
-      merged = requireOneValidObject(await this.services.resources.validate(resource.fabric.id, { object: manifest })).object;
+      merged = requireOneValidObject(
+        await this.services.resources.validate(resource.fabric.id, { object: manifest }),
+      ).object;
     } else if (input.merged !== undefined && input.merged !== null) {
-      throw new DomainError('INVALID_INPUT', `merged is only read by the MERGE strategy`, { problems: [{ path: '$.merged', message: 'only for MERGE' }] });
+      throw new DomainError('INVALID_INPUT', `merged is only read by the MERGE strategy`, {
+        problems: [{ path: '$.merged', message: 'only for MERGE' }],
+      });
     }
     return this.services.operations.launch({
-      fabricId: resource.fabric.id, type: 'conflict_resolution', initiatedBy: input.actor,
+      fabricId: resource.fabric.id,
+      type: 'conflict_resolution',
+      initiatedBy: input.actor,
       details: { resourceId: resource.id, strategy: input.strategy, ...(merged ? { merged } : {}) },
     });
   }

@@ -29,18 +29,26 @@ export interface SyncHandlerDependencies {
 type SyncContext = OperationContext<Services>;
 
 export function registerSyncHandlers(handlers: OperationHandlers<Services>, deps: SyncHandlerDependencies): void {
-  const withGit = <T>(context: SyncContext, work: (pull: PullContext, repository: GitRepository) => Promise<T>) => withFabricGit(deps, context, work);
-  const pushAndCount = (context: SyncContext, pull: PullContext, repository: GitRepository) => pushAndCountWith(deps, context, pull, repository);
-  handlers.pull = (context) => withGit(context, async (pull) => {
-    const result = await pullFabric(pull);
-    return pullCounters(result, context, await ingestRawFiles(context, pull, [result]));
-  });
+  const withGit = <T>(context: SyncContext, work: (pull: PullContext, repository: GitRepository) => Promise<T>) =>
+    withFabricGit(deps, context, work);
+  const pushAndCount = (context: SyncContext, pull: PullContext, repository: GitRepository) =>
+    pushAndCountWith(deps, context, pull, repository);
+  handlers.pull = (context) =>
+    withGit(context, async (pull) => {
+      const result = await pullFabric(pull);
+      return pullCounters(result, context, await ingestRawFiles(context, pull, [result]));
+    });
   handlers.push = (context) => withGit(context, (pull, repository) => pushAndCount(context, pull, repository));
   handlers.bidirectional = handlers.push;
   handlers.conflict_resolution = async (context) => {
-    const { resourceId, strategy, merged } = context.operation.details as { resourceId: string; strategy: ResolutionStrategy; merged?: unknown };
+    const { resourceId, strategy, merged } = context.operation.details as {
+      resourceId: string;
+      strategy: ResolutionStrategy;
+      merged?: unknown;
+    };
     const resource = await context.services.resources.get(resourceId);
-    if (resource.fabric.id !== context.operation.fabric.id) throw new DomainError('INVALID_INPUT', 'the resource belongs to another fabric');
+    if (resource.fabric.id !== context.operation.fabric.id)
+      throw new DomainError('INVALID_INPUT', 'the resource belongs to another fabric');
     const outcome = applyResolution(resource, { strategy, merged, actor: context.operation.initiatedBy });
     await context.services.em.flush();
     await context.progress({ phase: 'resolved' }, [{ message: outcome, path: `${resource.kind}/${resource.name}` }]);
@@ -50,18 +58,30 @@ export function registerSyncHandlers(handlers: OperationHandlers<Services>, deps
   };
 }
 
-async function withFabricGit<T>(deps: SyncHandlerDependencies, context: SyncContext, work: (pull: PullContext, repository: GitRepository) => Promise<T>): Promise<T> {
+async function withFabricGit<T>(
+  deps: SyncHandlerDependencies,
+  context: SyncContext,
+  work: (pull: PullContext, repository: GitRepository) => Promise<T>,
+): Promise<T> {
   const { services, operation } = context;
   // Cancelled by the runner's signal (shutdown) or by cancelSyncOperation, from any replica (the
   // event bus); a request recorded before the subscription (from another replica, say) is not missed.
-  const cancel = await listenForCancel(deps.eventBus, operation.id, context.signal, () => services.operations.cancelRequested(operation.id));
+  const cancel = await listenForCancel(deps.eventBus, operation.id, context.signal, () =>
+    services.operations.cancelRequested(operation.id),
+  );
   const signal = cancel.signal;
   let git: FabricGit | null = null;
   try {
     git = await deps.openGit(services, operation.fabric.id, operation.id);
     const pull: PullContext = {
-      em: services.em, operations: services.operations, operation, signal,
-      fabric: git.fabric, host: git.host, branch: git.branch, eventBus: deps.eventBus,
+      em: services.em,
+      operations: services.operations,
+      operation,
+      signal,
+      fabric: git.fabric,
+      host: git.host,
+      branch: git.branch,
+      eventBus: deps.eventBus,
       fullListing: operation.details.fullListing === true,
     };
     return await work(pull, git.repository);
@@ -71,10 +91,18 @@ async function withFabricGit<T>(deps: SyncHandlerDependencies, context: SyncCont
   }
 }
 
-async function pushAndCountWith(deps: SyncHandlerDependencies, context: SyncContext, pull: PullContext, repository: GitRepository): Promise<Partial<SyncOperation>> {
+async function pushAndCountWith(
+  deps: SyncHandlerDependencies,
+  context: SyncContext,
+  pull: PullContext,
+  repository: GitRepository,
+): Promise<Partial<SyncOperation>> {
   const details = context.operation.details as { message?: string | null };
   const result = await pushFabric(pull, {
-    repository, message: details.message ?? null, actor: context.operation.initiatedBy, maxAttempts: deps.config.pushMaxAttempts,
+    repository,
+    message: details.message ?? null,
+    actor: context.operation.initiatedBy,
+    maxAttempts: deps.config.pushMaxAttempts,
   });
   const pulled = result.pulls.reduce((sum, one) => sum + one.filesCreated + one.filesUpdated + one.filesDeleted, 0);
   const ingestionCommit = await ingestRawFiles(context, pull, result.pulls);
@@ -89,14 +117,22 @@ async function pushAndCountWith(deps: SyncHandlerDependencies, context: SyncCont
     details: {
       ...context.operation.details,
       push: {
-        branch: result.branch, attempts: result.attempts, written: result.written, unchanged: result.unchanged,
-        conflicted: result.conflicted, refused: result.refused,
+        branch: result.branch,
+        attempts: result.attempts,
+        written: result.written,
+        unchanged: result.unchanged,
+        conflicted: result.conflicted,
+        refused: result.refused,
       },
     },
   };
 }
 
-function pullCounters(result: PullResult, context: SyncContext, ingestionCommit: string | null): Partial<SyncOperation> {
+function pullCounters(
+  result: PullResult,
+  context: SyncContext,
+  ingestionCommit: string | null,
+): Partial<SyncOperation> {
   return {
     filesProcessed: result.filesCreated + result.filesUpdated + result.filesDeleted,
     filesCreated: result.filesCreated,
@@ -105,7 +141,11 @@ function pullCounters(result: PullResult, context: SyncContext, ingestionCommit:
     details: {
       ...context.operation.details,
       pull: {
-        head: result.headOid, upToDate: result.upToDate, conflicts: result.conflicts, merged: result.merged, rawFiles: result.rawFiles.length,
+        head: result.headOid,
+        upToDate: result.upToDate,
+        conflicts: result.conflicts,
+        merged: result.merged,
+        rawFiles: result.rawFiles.length,
         source: result.source,
       },
     },
@@ -122,12 +162,18 @@ function pullCounters(result: PullResult, context: SyncContext, ingestionCommit:
  * applied, and the raw files stay in raw/ for the next run. Returns the ingestion commit, or
  * null when nothing was ingested.
  */
-async function ingestRawFiles(context: SyncContext, pull: PullContext, pulls: readonly PullResult[]): Promise<string | null> {
+async function ingestRawFiles(
+  context: SyncContext,
+  pull: PullContext,
+  pulls: readonly PullResult[],
+): Promise<string | null> {
   // The folder's keep file and non-YAML files are left alone by ingestion: they start none.
   const raw = [...new Set(pulls.flatMap((one) => one.rawFiles))].filter(isYamlFile);
   if (raw.length === 0) return null;
   const { progress, operation } = context;
-  await progress({ phase: 'ingest_raw' }, [{ message: `${raw.length} file(s) in raw/: ingesting them in this operation` }]);
+  await progress({ phase: 'ingest_raw' }, [
+    { message: `${raw.length} file(s) in raw/: ingesting them in this operation` },
+  ]);
   let fields: Partial<SyncOperation>;
   try {
     fields = await context.services.gitops.ingest(operation.fabric.id, {
@@ -137,10 +183,15 @@ async function ingestRawFiles(context: SyncContext, pull: PullContext, pulls: re
       report: (change, events = []) => {
         const { phase, details, ...counters } = change;
         // The ingestion's own counters describe raw/, not the pull: kept apart under details.ingestion.
-        const ingestion = { ...(operation.details.ingestion as Record<string, unknown> | undefined), ...details, ...pick(counters) };
+        const ingestion = {
+          ...(operation.details.ingestion as Record<string, unknown> | undefined),
+          ...details,
+          ...pick(counters),
+        };
         return progress(
           {
-            ...(phase ? { phase: `ingest_${phase}` } : {}), details: { ...operation.details, ingestion },
+            ...(phase ? { phase: `ingest_${phase}` } : {}),
+            details: { ...operation.details, ingestion },
             // A commit the ingestion made is the operation's when it made none of its own, so a failure after it still names it.
             ...(counters.commitSha && !operation.commitSha ? { commitSha: counters.commitSha } : {}),
           },
@@ -152,7 +203,9 @@ async function ingestRawFiles(context: SyncContext, pull: PullContext, pulls: re
     if (error instanceof OperationCancelledError || pull.signal.aborted) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     const head = pulls.at(-1)?.headOid;
-    throw new Error(`the pull was applied${head ? ` up to ${head}` : ''}, but ingesting ${raw.length} file(s) from raw/ failed: ${reason}`);
+    throw new Error(
+      `the pull was applied${head ? ` up to ${head}` : ''}, but ingesting ${raw.length} file(s) from raw/ failed: ${reason}`,
+    );
   }
   // The ingestion commit (and anything that landed meanwhile) is recorded like any other change.
   if (fields.commitSha) await pullFabric(pull);

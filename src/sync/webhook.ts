@@ -9,7 +9,11 @@ export function signatureOf(secret: string, body: Uint8Array): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-export function verifyWebhookSignature(input: { secret: string; body: Uint8Array; signature: string | null | undefined }): boolean {
+export function verifyWebhookSignature(input: {
+  secret: string;
+  body: Uint8Array;
+  signature: string | null | undefined;
+}): boolean {
   if (!input.signature || !/^sha256=[0-9a-f]{64}$/i.test(input.signature)) return false;
   const expected = Buffer.from(signatureOf(input.secret, input.body), 'utf8');
   const given = Buffer.from(input.signature.toLowerCase(), 'utf8');
@@ -34,7 +38,9 @@ export function isRelevantPush(event: PushEventSummary, fabric: { branch: string
   if (!Array.isArray(event.commits) || event.commits.length === 0 || event.commits.length >= 20) return true;
   const prefix = directoryPrefix(fabric.directory);
   for (const commit of event.commits as Record<string, unknown>[]) {
-    const paths = ['added', 'modified', 'removed'].flatMap((field) => (Array.isArray(commit?.[field]) ? (commit[field] as unknown[]) : null) ?? [null]);
+    const paths = ['added', 'modified', 'removed'].flatMap(
+      (field) => (Array.isArray(commit?.[field]) ? (commit[field] as unknown[]) : null) ?? [null],
+    );
     for (const path of paths) {
       if (typeof path !== 'string') return true; // file list missing: cannot tell
       if (path.startsWith(prefix)) return true;

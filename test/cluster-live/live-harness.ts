@@ -23,7 +23,12 @@ export interface ResourceRow {
   drift_details: { path: string; desired?: unknown; live?: unknown }[];
 }
 
-export async function rows(t: TestApp, fabricId: string, where = 'true', params: unknown[] = []): Promise<ResourceRow[]> {
+export async function rows(
+  t: TestApp,
+  fabricId: string,
+  where = 'true',
+  params: unknown[] = [],
+): Promise<ResourceRow[]> {
   const sql = `select * from resource where fabric_id = $1 and (${where}) order by kind, namespace, name`;
   return queryDatabase<ResourceRow & Record<string, any>>(t.database.url, sql, [fabricId, ...params]);
 }
@@ -37,7 +42,13 @@ export async function row(t: TestApp, fabricId: string, kind: string, name: stri
  * drift and watch status changes come as events), with an overall limit so a broken feature
  * fails instead of hanging. Events wait in the subscription while a check runs, so none is missed.
  */
-export async function until<T>(t: TestApp, fabricId: string, check: () => Promise<T | false | undefined | null>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function until<T>(
+  t: TestApp,
+  fabricId: string,
+  check: () => Promise<T | false | undefined | null>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const controller = new AbortController();
   const events = t.app.eventBus.subscribe<FabricEvent>(topics.fabric(fabricId), { signal: controller.signal });
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -55,7 +66,12 @@ export async function until<T>(t: TestApp, fabricId: string, check: () => Promis
 }
 
 /** A fabric connected to the test server by server + token. */
-export async function connectFabric(t: TestApp, server: { url: string }, token: string, extra: Record<string, unknown> = {}) {
+export async function connectFabric(
+  t: TestApp,
+  server: { url: string },
+  token: string,
+  extra: Record<string, unknown> = {},
+) {
   return createFabric(t, { kubernetes: { server: server.url, token, ...extra } });
 }
 
@@ -63,8 +79,19 @@ export async function connectFabric(t: TestApp, server: { url: string }, token: 
 export async function setDesired(t: TestApp, fabricId: string, object: KubeObject): Promise<string> {
   const services = t.app.services();
   const namespace = object.metadata.namespace ?? 'default';
-  let resource = await services.em.findOne(ResourceSchema, { fabric: fabricId, kind: object.kind, namespace, name: object.metadata.name });
-  resource ??= services.em.create(ResourceSchema, { fabric: fabricId, apiVersion: object.apiVersion, kind: object.kind, namespace, name: object.metadata.name } as never);
+  let resource = await services.em.findOne(ResourceSchema, {
+    fabric: fabricId,
+    kind: object.kind,
+    namespace,
+    name: object.metadata.name,
+  });
+  resource ??= services.em.create(ResourceSchema, {
+    fabric: fabricId,
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    namespace,
+    name: object.metadata.name,
+  } as never);
   Object.assign(resource, {
     desiredSpec: object.spec ?? {},
     desiredLabels: object.metadata.labels ?? null,

@@ -7,7 +7,11 @@ import { WATCHED_KINDS } from '../../src/cluster/fabric-watch.ts';
 const AGENT: WatchedKind = { group: 'agent.githedgehog.com', version: 'v1beta1', kind: 'Agent', plural: 'agents' };
 
 function agent(name: string, generation: number, namespace: string | null = 'default'): ClusterObject {
-  return { apiVersion: 'agent.githedgehog.com/v1beta1', kind: 'Agent', metadata: { name, ...(namespace ? { namespace } : {}), generation } };
+  return {
+    apiVersion: 'agent.githedgehog.com/v1beta1',
+    kind: 'Agent',
+    metadata: { name, ...(namespace ? { namespace } : {}), generation },
+  };
 }
 
 describe('AgentCache', () => {

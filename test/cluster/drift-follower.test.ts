@@ -6,7 +6,11 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DriftFollower } from '../../src/cluster/drift-follower.ts';
 import { InProcessEventBus, topics } from '../../src/events/event-bus.ts';
-import { publishDesiredStateChanged, publishFabricEvent, type FabricEventBody } from '../../src/events/fabric-events.ts';
+import {
+  publishDesiredStateChanged,
+  publishFabricEvent,
+  type FabricEventBody,
+} from '../../src/events/fabric-events.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createDeferred } from '../support/git-fixtures.ts';
 
@@ -47,14 +51,18 @@ function followerWith(options: { rollupIntervalMs?: number } = {}) {
     },
   });
   const follower = new DriftFollower({
-    fabricId: FABRIC, eventBus, signal: controller.signal, logger: createLogger({ level: 'error', destination }),
+    fabricId: FABRIC,
+    eventBus,
+    signal: controller.signal,
+    logger: createLogger({ level: 'error', destination }),
     recompute: (ids) => recomputes.take(ids),
     rollup: () => rollups.take(undefined),
     ...(options.rollupIntervalMs ? { rollupIntervalMs: options.rollupIntervalMs } : {}),
   });
   follower.start();
   /** What a pull or an ingestion announces on the internal topic. */
-  const changed = (resourceIds: readonly string[] | 'all', fabricId = FABRIC) => publishDesiredStateChanged(eventBus, fabricId, resourceIds);
+  const changed = (resourceIds: readonly string[] | 'all', fabricId = FABRIC) =>
+    publishDesiredStateChanged(eventBus, fabricId, resourceIds);
   /** What clients receive: the follower takes no cue from it. */
   const publishPublic = (event: FabricEventBody) => publishFabricEvent(eventBus, FABRIC, event);
   return { follower, eventBus, controller, recomputes, rollups, logLines, logged, changed, publishPublic };
@@ -121,7 +129,14 @@ describe('DriftFollower: desired state', () => {
     publishPublic({ type: 'DRIFT_CHANGED', count: 0, changes: [] });
     publishPublic({ type: 'DRAFT_CHANGED', resourceId: 'z', kind: 'VPC', name: 'z', action: 'upsert', actor: 'alice' });
     // The client event of a pull or an ingestion is not the cue either.
-    publishPublic({ type: 'DESIRED_STATE_CHANGED', commit: 'c1', resourceIds: ['public'], created: 1, updated: 0, deleted: 0 });
+    publishPublic({
+      type: 'DESIRED_STATE_CHANGED',
+      commit: 'c1',
+      resourceIds: ['public'],
+      created: 1,
+      updated: 0,
+      deleted: 0,
+    });
     publishPublic({ type: 'GITOPS_INGESTED', commit: 'c2', operationId: 'o1', created: 1, updated: 0 });
     changed(['elsewhere'], 'a1c7a8a2-3f0e-4c2b-8d7e-6f5a4b3c2d1e');
     changed(['x']);
@@ -134,7 +149,9 @@ describe('DriftFollower: desired state', () => {
     changed(['a']);
     (await recomputes.call(0)).done.reject(new Error('database down'));
     await logged.promise;
-    expect(logLines).toEqual([expect.objectContaining({ msg: 'recomputing drift after a Git change failed', fabricId: FABRIC })]);
+    expect(logLines).toEqual([
+      expect.objectContaining({ msg: 'recomputing drift after a Git change failed', fabricId: FABRIC }),
+    ]);
     await turn();
     changed(['b']);
     expect((await recomputes.call(1)).args).toEqual(['b']);

@@ -18,10 +18,15 @@ const desired = {
   apiVersion: 'vpc.githedgehog.com/v1beta1',
   kind: 'VPC',
   metadata: { name: 'vpc-1', namespace: 'default', labels: { team: 'blue' } },
-  spec: { ipv4Namespace: 'default', subnets: { 'subnet-1': { subnet: '10.0.1.0/24', vlan: 1001, dhcp: { enable: false } } } },
+  spec: {
+    ipv4Namespace: 'default',
+    subnets: { 'subnet-1': { subnet: '10.0.1.0/24', vlan: 1001, dhcp: { enable: false } } },
+  },
 };
 
-const live = (changes: { vlan?: number; labels?: Record<string, string>; status?: unknown; resourceVersion?: string } = {}) => ({
+const live = (
+  changes: { vlan?: number; labels?: Record<string, string>; status?: unknown; resourceVersion?: string } = {},
+) => ({
   ...desired,
   metadata: {
     ...desired.metadata,
@@ -30,13 +35,23 @@ const live = (changes: { vlan?: number; labels?: Record<string, string>; status?
     generation: 3,
     labels: changes.labels ?? { team: 'blue', 'fabric.githedgehog.com/vlanns': 'default' },
   },
-  spec: { ...desired.spec, subnets: { 'subnet-1': { ...desired.spec.subnets['subnet-1'], vlan: changes.vlan ?? 1001 } } },
+  spec: {
+    ...desired.spec,
+    subnets: { 'subnet-1': { ...desired.spec.subnets['subnet-1'], vlan: changes.vlan ?? 1001 } },
+  },
   status: changes.status ?? {},
 });
 
 describe('computeDrift', () => {
   it('is IN_SYNC when only server-set metadata, status and fabric labels differ', () => {
-    expect(computeDrift({ desired, live: live({ status: { anything: 1 } }), clusterConnected: true, normalize: dropFabricLabels })).toEqual({
+    expect(
+      computeDrift({
+        desired,
+        live: live({ status: { anything: 1 } }),
+        clusterConnected: true,
+        normalize: dropFabricLabels,
+      }),
+    ).toEqual({
       status: 'IN_SYNC',
       differences: [],
     });
@@ -48,26 +63,42 @@ describe('computeDrift', () => {
   });
 
   it('is SPEC_DRIFT with each differing field, desired and live', () => {
-    const result = computeDrift({ desired, live: live({ vlan: 1099, labels: { team: 'red' } }), clusterConnected: true, normalize: dropFabricLabels });
+    const result = computeDrift({
+      desired,
+      live: live({ vlan: 1099, labels: { team: 'red' } }),
+      clusterConnected: true,
+      normalize: dropFabricLabels,
+    });
     expect(result).toEqual({
       status: 'SPEC_DRIFT',
       differences: [
         { path: '$.metadata.labels.team', segments: ['metadata', 'labels', 'team'], desired: 'blue', live: 'red' },
-        { path: '$.spec.subnets["subnet-1"].vlan', segments: ['spec', 'subnets', 'subnet-1', 'vlan'], desired: 1001, live: 1099 },
+        {
+          path: '$.spec.subnets["subnet-1"].vlan',
+          segments: ['spec', 'subnets', 'subnet-1', 'vlan'],
+          desired: 1001,
+          live: 1099,
+        },
       ],
     });
   });
 
   it('says DESIRED_ONLY, LIVE_ONLY and UNKNOWN', () => {
     expect(computeDrift({ desired, clusterConnected: true, normalize: dropFabricLabels }).status).toBe('DESIRED_ONLY');
-    expect(computeDrift({ live: live(), clusterConnected: true, normalize: dropFabricLabels }).status).toBe('LIVE_ONLY');
-    expect(computeDrift({ desired, live: live({ vlan: 5 }), clusterConnected: false, normalize: dropFabricLabels })).toEqual({ status: 'UNKNOWN', differences: [] });
+    expect(computeDrift({ live: live(), clusterConnected: true, normalize: dropFabricLabels }).status).toBe(
+      'LIVE_ONLY',
+    );
+    expect(
+      computeDrift({ desired, live: live({ vlan: 5 }), clusterConnected: false, normalize: dropFabricLabels }),
+    ).toEqual({ status: 'UNKNOWN', differences: [] });
   });
 
   it('counts an empty label map and no labels as the same', () => {
     const noLabels = { ...desired, metadata: { name: 'vpc-1', namespace: 'default' } };
     const emptyLabels = { ...noLabels, metadata: { ...noLabels.metadata, labels: {}, annotations: {} } };
-    expect(computeDrift({ desired: noLabels, live: emptyLabels, clusterConnected: true, normalize: (o) => o }).status).toBe('IN_SYNC');
+    expect(
+      computeDrift({ desired: noLabels, live: emptyLabels, clusterConnected: true, normalize: (o) => o }).status,
+    ).toBe('IN_SYNC');
   });
 
   it('does not mutate its inputs', () => {

@@ -13,7 +13,8 @@ afterEach(async () => {
   await server.close();
 });
 
-const get = (path: string, token = TOKEN) => fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+const get = (path: string, token = TOKEN) =>
+  fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
 
 /** Reads newline-delimited watch events until `count` arrived or the stream ended. */
 async function readEvents(response: Response, count: number): Promise<{ type: string; object: any }[]> {
@@ -45,7 +46,10 @@ describe('kube-server protocol', () => {
   });
 
   it('serves discovery for served CRDs only', async () => {
-    expect((await (await get('/apis')).json()).groups.map((g: { name: string }) => g.name)).toEqual(['vpc.githedgehog.com', 'wiring.githedgehog.com']);
+    expect((await (await get('/apis')).json()).groups.map((g: { name: string }) => g.name)).toEqual([
+      'vpc.githedgehog.com',
+      'wiring.githedgehog.com',
+    ]);
     const resources = await (await get('/apis/vpc.githedgehog.com/v1beta1')).json();
     expect(resources).toMatchObject({ kind: 'APIResourceList', groupVersion: 'vpc.githedgehog.com/v1beta1' });
     expect(resources.resources.map((r: { name: string }) => r.name)).toEqual(['vpcs', 'vpcs/status']);
@@ -61,10 +65,14 @@ describe('kube-server protocol', () => {
     expect(first.items.map((o: any) => o.metadata.name)).toEqual(['vpc-0', 'vpc-1']);
     expect(first.metadata).toMatchObject({ resourceVersion: '6', remainingItemCount: 3 });
     server.create(vpc('vpc-late', 2000)); // not in the snapshot the token continues
-    const second = await (await get(`/apis/vpc.githedgehog.com/v1beta1/namespaces/default/vpcs?limit=2&continue=${first.metadata.continue}`)).json();
+    const second = await (
+      await get(`/apis/vpc.githedgehog.com/v1beta1/namespaces/default/vpcs?limit=2&continue=${first.metadata.continue}`)
+    ).json();
     expect(second.items.map((o: any) => o.metadata.name)).toEqual(['vpc-2', 'vpc-3']);
     server.compact();
-    const expired = await get(`/apis/vpc.githedgehog.com/v1beta1/namespaces/default/vpcs?limit=2&continue=${second.metadata.continue}`);
+    const expired = await get(
+      `/apis/vpc.githedgehog.com/v1beta1/namespaces/default/vpcs?limit=2&continue=${second.metadata.continue}`,
+    );
     expect(expired.status).toBe(410);
     expect(await expired.json()).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
   });
@@ -74,18 +82,17 @@ describe('kube-server protocol', () => {
     server.create(vpc('b', 1002));
     server.update(vpc('a', 1003));
     server.delete('VPC', 'b');
-    const watch = await get(`/apis/vpc.githedgehog.com/v1beta1/vpcs?watch=1&resourceVersion=${a.metadata.resourceVersion}&allowWatchBookmarks=true`);
+    const watch = await get(
+      `/apis/vpc.githedgehog.com/v1beta1/vpcs?watch=1&resourceVersion=${a.metadata.resourceVersion}&allowWatchBookmarks=true`,
+    );
     expect(watch.status).toBe(200);
     const eventsPromise = readEvents(watch, 4);
     await server.waitForOpenWatches(1);
     server.sendBookmarks();
     const events = await eventsPromise;
-    expect(events.map((e) => `${e.type}:${e.object.metadata.name ?? ''}:${e.object.metadata.resourceVersion}`)).toEqual([
-      'ADDED:b:3',
-      'MODIFIED:a:4',
-      'DELETED:b:5',
-      'BOOKMARK::5',
-    ]);
+    expect(events.map((e) => `${e.type}:${e.object.metadata.name ?? ''}:${e.object.metadata.resourceVersion}`)).toEqual(
+      ['ADDED:b:3', 'MODIFIED:a:4', 'DELETED:b:5', 'BOOKMARK::5'],
+    );
     server.compact();
     server.create(vpc('c', 1004));
     const stale = await get('/apis/vpc.githedgehog.com/v1beta1/vpcs?watch=1&resourceVersion=4');

@@ -1,6 +1,12 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ClusterConfigError, ClusterRequestError, kindKey, type ClusterClient, type WatchedKind } from '../../src/cluster/cluster-client.ts';
+import {
+  ClusterConfigError,
+  ClusterRequestError,
+  kindKey,
+  type ClusterClient,
+  type WatchedKind,
+} from '../../src/cluster/cluster-client.ts';
 import { createKubernetesClusterClient } from '../../src/cluster/kubernetes/kubernetes-cluster-client.ts';
 import { HEDGEHOG_CRDS, switchObject, vpc } from '../support/kube-server/hedgehog.ts';
 import { KubeServer } from '../support/kube-server/kube-server.ts';
@@ -38,7 +44,10 @@ describe('connection', () => {
   });
 
   it('testConnection reports a clear error for a bad token, without the token', async () => {
-    const result = await createKubernetesClusterClient({ server: server.url, token: 'wrong-secret-token' }).testConnection();
+    const result = await createKubernetesClusterClient({
+      server: server.url,
+      token: 'wrong-secret-token',
+    }).testConnection();
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error).toMatch(/401 Unauthorized/);
@@ -50,7 +59,10 @@ describe('connection', () => {
     const url = closed.url;
     await closed.close();
     const result = await createKubernetesClusterClient({ server: url, token: TOKEN }).testConnection();
-    expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/cannot reach the API server \(ECONNREFUSED\)/) });
+    expect(result).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/cannot reach the API server \(ECONNREFUSED\)/),
+    });
   });
 
   it('accepts a kubeconfig (YAML text) and refuses exec plugins and bad YAML with the field named', async () => {
@@ -61,16 +73,24 @@ users: [{ name: gw, user: ${user} }]
 contexts: [{ name: lab, context: { cluster: lab, user: gw } }]
 current-context: lab
 `;
-    expect(await createKubernetesClusterClient({ kubeconfig: kubeconfig(`{ token: ${TOKEN} }`) }).testConnection()).toMatchObject({ ok: true });
-    expect(() => createKubernetesClusterClient({ kubeconfig: kubeconfig('{ exec: { command: /bin/sh, apiVersion: client.authentication.k8s.io/v1 } }') })).toThrow(
-      expect.objectContaining({ name: 'ClusterConfigError', field: 'kubeconfig.users[0].user.exec' }),
-    );
+    expect(
+      await createKubernetesClusterClient({ kubeconfig: kubeconfig(`{ token: ${TOKEN} }`) }).testConnection(),
+    ).toMatchObject({ ok: true });
+    expect(() =>
+      createKubernetesClusterClient({
+        kubeconfig: kubeconfig('{ exec: { command: /bin/sh, apiVersion: client.authentication.k8s.io/v1 } }'),
+      }),
+    ).toThrow(expect.objectContaining({ name: 'ClusterConfigError', field: 'kubeconfig.users[0].user.exec' }));
     expect(() => createKubernetesClusterClient({ kubeconfig: 'clusters: [ {' })).toThrow(ClusterConfigError);
-    expect(() => createKubernetesClusterClient({ server: 'not a url', token: TOKEN })).toThrow(expect.objectContaining({ field: 'server' }));
+    expect(() => createKubernetesClusterClient({ server: 'not a url', token: TOKEN })).toThrow(
+      expect.objectContaining({ field: 'server' }),
+    );
   });
 
   it('a list with a bad token fails with a typed 401 error', async () => {
-    const error = await createKubernetesClusterClient({ server: server.url, token: 'nope-not-it' }).list(VPC).catch((e: unknown) => e);
+    const error = await createKubernetesClusterClient({ server: server.url, token: 'nope-not-it' })
+      .list(VPC)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClusterRequestError);
     expect(error).toMatchObject({ status: 401, operation: 'list vpc.githedgehog.com/v1beta1 vpcs' });
     expect((error as Error).message).not.toContain('nope-not-it');
@@ -79,19 +99,29 @@ current-context: lab
 
 describe('discovery', () => {
   it('reports kinds whose CRD is absent as missing, never as empty', async () => {
-    const { served, missing } = await client.discover([VPC, SWITCH, HEDGEHOG_CRDS.ExternalPeering, HEDGEHOG_CRDS.Gateway]);
+    const { served, missing } = await client.discover([
+      VPC,
+      SWITCH,
+      HEDGEHOG_CRDS.ExternalPeering,
+      HEDGEHOG_CRDS.Gateway,
+    ]);
     expect(served).toEqual([VPC, SWITCH]);
     expect(missing).toEqual([HEDGEHOG_CRDS.ExternalPeering, HEDGEHOG_CRDS.Gateway]);
   });
 
   it('follows a CRD being removed', async () => {
     server.removeCrd('VPC');
-    expect(await client.discover([VPC, HEDGEHOG_CRDS.VPCAttachment])).toEqual({ served: [HEDGEHOG_CRDS.VPCAttachment], missing: [VPC] });
+    expect(await client.discover([VPC, HEDGEHOG_CRDS.VPCAttachment])).toEqual({
+      served: [HEDGEHOG_CRDS.VPCAttachment],
+      missing: [VPC],
+    });
     await expect(client.list(VPC)).rejects.toMatchObject({ status: 404 });
   });
 
   it('does not call a kind missing when discovery itself fails', async () => {
-    await expect(createKubernetesClusterClient({ server: server.url, token: 'bad' }).discover([VPC])).rejects.toMatchObject({ status: 401 });
+    await expect(
+      createKubernetesClusterClient({ server: server.url, token: 'bad' }).discover([VPC]),
+    ).rejects.toMatchObject({ status: 401 });
   });
 });
 
@@ -102,7 +132,11 @@ describe('list', () => {
     expect(objects.map((o) => o.metadata.name)).toEqual(server.objects('VPC').map((o) => o.metadata.name));
     expect(resourceVersion).toBe(server.resourceVersion);
     const pages = server.requests.filter((r) => r.path === '/apis/vpc.githedgehog.com/v1beta1/vpcs');
-    expect(pages.map((r) => [r.query.limit, Boolean(r.query.continue)])).toEqual([['100', false], ['100', true], ['100', true]]);
+    expect(pages.map((r) => [r.query.limit, Boolean(r.query.continue)])).toEqual([
+      ['100', false],
+      ['100', true],
+      ['100', true],
+    ]);
   });
 
   it('starts over when the continue token expires between pages', async () => {
@@ -114,7 +148,12 @@ describe('list', () => {
       }
     };
     const { objects } = await client.list(VPC, { pageSize: 10 });
-    expect(objects.map((o) => o.metadata.name).sort()).toEqual(server.objects('VPC').map((o) => o.metadata.name).sort());
+    expect(objects.map((o) => o.metadata.name).sort()).toEqual(
+      server
+        .objects('VPC')
+        .map((o) => o.metadata.name)
+        .sort(),
+    );
     expect(objects).toHaveLength(31);
     // first pass: page 1, page 2 → 410; second pass: 4 pages
     expect(server.countRequests((r) => r.path.endsWith('/vpcs'))).toBe(6);
@@ -139,7 +178,13 @@ describe('watch', () => {
     const updated = server.update({ ...vpc('vpc-2', 1003) });
     server.delete('VPC', 'vpc-1');
     await harness.untilInSyncWith(server, VPC);
-    expect(harness.events.map((e) => (e.type === 'synced' ? `synced:${e.objects.length}` : `${e.type}:${e.object.metadata.name}:${e.object.metadata.resourceVersion}`))).toEqual([
+    expect(
+      harness.events.map((e) =>
+        e.type === 'synced'
+          ? `synced:${e.objects.length}`
+          : `${e.type}:${e.object.metadata.name}:${e.object.metadata.resourceVersion}`,
+      ),
+    ).toEqual([
       'synced:1',
       `upsert:vpc-2:${created.metadata.resourceVersion}`,
       `upsert:vpc-2:${updated.metadata.resourceVersion}`,
@@ -169,7 +214,13 @@ describe('watch', () => {
     const lists = server.requests.filter((r) => !r.watch && r.path.endsWith('/vpcs'));
     expect(lists).toHaveLength(2);
     expect(harness.statuses.some(({ status }) => /410/.test(status.lastError ?? ''))).toBe(true);
-    expect([...harness.view.get(kindKey(VPC))!.keys()].sort()).toEqual(['default/vpc-1', 'default/vpc-2', 'default/vpc-3', 'default/vpc-4', 'default/vpc-new']);
+    expect([...harness.view.get(kindKey(VPC))!.keys()].sort()).toEqual([
+      'default/vpc-1',
+      'default/vpc-2',
+      'default/vpc-3',
+      'default/vpc-4',
+      'default/vpc-new',
+    ]);
   });
 
   it('loses nothing when the stream breaks in the middle of a burst of 500 changes', async () => {
@@ -180,7 +231,8 @@ describe('watch', () => {
     server.dropConnections({ afterEvents: 180, partialLine: true });
     for (let i = 0; i < 500; i++) {
       const n = i % 60;
-      if (i % 7 === 3 && server.objects('VPC').some((o) => o.metadata.name === `vpc-${n}`)) server.delete('VPC', `vpc-${n}`);
+      if (i % 7 === 3 && server.objects('VPC').some((o) => o.metadata.name === `vpc-${n}`))
+        server.delete('VPC', `vpc-${n}`);
       else server.apply(vpc(`vpc-${n}`, 2000 + i));
       if (i % 25 === 24) await yieldToEventLoop(); // let the client read part of the burst
     }
@@ -198,7 +250,9 @@ describe('watch', () => {
     server.create(vpc('b', 1002, { namespace: 'elsewhere' }));
     server.create(switchObject('leaf-1'));
     const harness = watch([VPC, SWITCH], { namespaces: ['default'] });
-    await harness.until(() => harness.view.get(kindKey(VPC))?.size === 1 && harness.view.get(kindKey(SWITCH))?.size === 1);
+    await harness.until(
+      () => harness.view.get(kindKey(VPC))?.size === 1 && harness.view.get(kindKey(SWITCH))?.size === 1,
+    );
     await server.waitForOpenWatches(2);
     server.create(vpc('c', 1003, { namespace: 'elsewhere' }));
     server.create(vpc('d', 1004, { namespace: 'default' }));
@@ -225,7 +279,9 @@ describe('watch', () => {
     await harness.untilInSyncWith(server, VPC);
     await server.waitForOpenWatches(1);
     server.removeCrd('VPC');
-    await harness.until(() => harness.statuses.some(({ status }) => status.state === 'error' && /404/.test(status.lastError ?? '')));
+    await harness.until(() =>
+      harness.statuses.some(({ status }) => status.state === 'error' && /404/.test(status.lastError ?? '')),
+    );
     expect(harness.view.get(kindKey(VPC))?.size).toBe(0); // the CRD's deletion deleted its objects
     server.addCrd(HEDGEHOG_CRDS.VPC);
     server.create(vpc('vpc-2', 1002));
@@ -255,7 +311,10 @@ describe('watch', () => {
     expect(watches.map((r) => r.query.resourceVersion)).toEqual(['1', bookmarked]);
     server.create(vpc('vpc-1', 1001));
     await harness.untilInSyncWith(server, VPC);
-    expect(harness.handle.status().get(kindKey(VPC))).toMatchObject({ state: 'watching', resourceVersion: server.resourceVersion });
+    expect(harness.handle.status().get(kindKey(VPC))).toMatchObject({
+      state: 'watching',
+      resourceVersion: server.resourceVersion,
+    });
     expect(server.countRequests((r) => !r.watch && r.path.endsWith('/vpcs'))).toBe(1);
     // a routine close after a bookmark is not a failure
     expect(harness.statuses.map(({ status }) => status.state)).not.toContain('backoff');

@@ -9,18 +9,43 @@ const VPC: WatchedKind = { group: 'vpc.githedgehog.com', version: 'v1beta1', kin
 const SWITCH: WatchedKind = { group: 'wiring.githedgehog.com', version: 'v1beta1', kind: 'Switch', plural: 'switches' };
 
 function object(kind: WatchedKind, name: string, resourceVersion: string): ClusterObject {
-  return { apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind, metadata: { name, namespace: 'default', resourceVersion } };
+  return {
+    apiVersion: `${kind.group}/${kind.version}`,
+    kind: kind.kind,
+    metadata: { name, namespace: 'default', resourceVersion },
+  };
 }
-const upsert = (kind: WatchedKind, name: string, rv: string): ClusterEvent => ({ type: 'upsert', kind, object: object(kind, name, rv) });
-const remove = (kind: WatchedKind, name: string, rv: string): ClusterEvent => ({ type: 'delete', kind, object: object(kind, name, rv) });
-const relist = (kind: WatchedKind, ...objects: [string, string][]): ClusterEvent => ({ type: 'synced', kind, objects: objects.map(([name, rv]) => object(kind, name, rv)) });
+const upsert = (kind: WatchedKind, name: string, rv: string): ClusterEvent => ({
+  type: 'upsert',
+  kind,
+  object: object(kind, name, rv),
+});
+const remove = (kind: WatchedKind, name: string, rv: string): ClusterEvent => ({
+  type: 'delete',
+  kind,
+  object: object(kind, name, rv),
+});
+const relist = (kind: WatchedKind, ...objects: [string, string][]): ClusterEvent => ({
+  type: 'synced',
+  kind,
+  objects: objects.map(([name, rv]) => object(kind, name, rv)),
+});
 
 /** A batch as plain data: relisted objects as `key@resourceVersion`, changes as resourceVersion or null (delete). */
 function view(batch: ReadonlyMap<string, KindChanges>) {
-  return Object.fromEntries([...batch].map(([kind, changes]) => [kind, {
-    ...(changes.relisted ? { relisted: [...changes.relisted].map(([key, o]) => `${key}@${o.metadata.resourceVersion}`) } : {}),
-    changes: Object.fromEntries([...changes.changes].map(([key, o]) => [key, o ? o.metadata.resourceVersion : null])),
-  }]));
+  return Object.fromEntries(
+    [...batch].map(([kind, changes]) => [
+      kind,
+      {
+        ...(changes.relisted
+          ? { relisted: [...changes.relisted].map(([key, o]) => `${key}@${o.metadata.resourceVersion}`) }
+          : {}),
+        changes: Object.fromEntries(
+          [...changes.changes].map(([key, o]) => [key, o ? o.metadata.resourceVersion : null]),
+        ),
+      },
+    ]),
+  );
 }
 
 /** The writer port, answered by the test: each write waits until the test settles it. */
@@ -87,7 +112,9 @@ describe('LiveBatcher', () => {
     batcher.add(relist(VPC, ['x', '2'], ['y', '3']));
     batcher.add(upsert(VPC, 'y', '4'));
     const first = await writer.call(0);
-    expect(view(first.batch)).toEqual({ VPC: { relisted: ['default/x@2', 'default/y@3'], changes: { 'default/y': '4' } } });
+    expect(view(first.batch)).toEqual({
+      VPC: { relisted: ['default/x@2', 'default/y@3'], changes: { 'default/y': '4' } },
+    });
   });
 
   it('events arriving during a write go into the next batch', async () => {
@@ -162,29 +189,68 @@ describe('LiveBatcher', () => {
 
 describe('mergeChanges', () => {
   const changes = (entries: [string, string | null][], relisted?: [string, string][]): KindChanges => ({
-    ...(relisted ? { relisted: new Map(relisted.map(([name, rv]) => [`default/${name}`, object(VPC, name, rv)])) } : {}),
+    ...(relisted
+      ? { relisted: new Map(relisted.map(([name, rv]) => [`default/${name}`, object(VPC, name, rv)])) }
+      : {}),
     changes: new Map(entries.map(([name, rv]) => [`default/${name}`, rv === null ? null : object(VPC, name, rv)])),
   });
 
   it('puts newer events of an object over older ones, keeping an older relist', () => {
-    const older: LiveBatch = new Map([['VPC', changes([['a', '2'], ['b', '3']], [['a', '1']])]]);
-    const newer: LiveBatch = new Map([['VPC', changes([['a', null], ['c', '4']])]]);
+    const older: LiveBatch = new Map([
+      [
+        'VPC',
+        changes(
+          [
+            ['a', '2'],
+            ['b', '3'],
+          ],
+          [['a', '1']],
+        ),
+      ],
+    ]);
+    const newer: LiveBatch = new Map([
+      [
+        'VPC',
+        changes([
+          ['a', null],
+          ['c', '4'],
+        ]),
+      ],
+    ]);
     expect(view(mergeChanges(older, newer))).toEqual({
       VPC: { relisted: ['default/a@1'], changes: { 'default/a': null, 'default/b': '3', 'default/c': '4' } },
     });
   });
 
   it('a newer relist replaces everything older of its kind', () => {
-    const older: LiveBatch = new Map([['VPC', changes([['a', '2']], [['a', '1'], ['b', '1']])]]);
+    const older: LiveBatch = new Map([
+      [
+        'VPC',
+        changes(
+          [['a', '2']],
+          [
+            ['a', '1'],
+            ['b', '1'],
+          ],
+        ),
+      ],
+    ]);
     const newer: LiveBatch = new Map([['VPC', changes([['c', '6']], [['c', '5']])]]);
-    expect(view(mergeChanges(older, newer))).toEqual({ VPC: { relisted: ['default/c@5'], changes: { 'default/c': '6' } } });
+    expect(view(mergeChanges(older, newer))).toEqual({
+      VPC: { relisted: ['default/c@5'], changes: { 'default/c': '6' } },
+    });
   });
 
   it('keeps kinds found on one side only, and changes neither input', () => {
     const older: LiveBatch = new Map([['VPC', changes([['a', '1']])]]);
-    const newer: LiveBatch = new Map([['Switch', { changes: new Map([['default/leaf-1', object(SWITCH, 'leaf-1', '2')]]) }]]);
+    const newer: LiveBatch = new Map([
+      ['Switch', { changes: new Map([['default/leaf-1', object(SWITCH, 'leaf-1', '2')]]) }],
+    ]);
     const before = [view(older), view(newer)];
-    expect(view(mergeChanges(older, newer))).toEqual({ VPC: { changes: { 'default/a': '1' } }, Switch: { changes: { 'default/leaf-1': '2' } } });
+    expect(view(mergeChanges(older, newer))).toEqual({
+      VPC: { changes: { 'default/a': '1' } },
+      Switch: { changes: { 'default/leaf-1': '2' } },
+    });
     expect(mergeChanges(new Map(), older)).toEqual(older);
     expect(mergeChanges(older, new Map())).toEqual(older);
     expect([view(older), view(newer)]).toEqual(before);

@@ -23,7 +23,15 @@ describe('switchHealth', () => {
         lastAttemptGen: 7,
         lastAppliedTime: '2026-11-22T02:50:00Z',
         version: 'v0.87.4',
-        conditions: [{ type: 'Ready', status: 'True', reason: 'ApplySucceeded', lastTransitionTime: '2026-11-22T02:50:00Z', message: '' }],
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'ApplySucceeded',
+            lastTransitionTime: '2026-11-22T02:50:00Z',
+            message: '',
+          },
+        ],
       }),
       now,
     );
@@ -43,8 +51,18 @@ describe('switchHealth', () => {
   });
 
   it('is APPLYING while the agent is behind the current generation', () => {
-    const health = switchHealth(agent({ lastHeartbeat: '2026-11-22T02:59:50Z', lastAppliedGen: 6, lastAttemptGen: 7, conditions: [] }), now);
-    expect(health).toMatchObject({ state: 'APPLYING', upToDate: false, currentGeneration: 7, appliedGeneration: 6, attemptedGeneration: 7, ready: undefined });
+    const health = switchHealth(
+      agent({ lastHeartbeat: '2026-11-22T02:59:50Z', lastAppliedGen: 6, lastAttemptGen: 7, conditions: [] }),
+      now,
+    );
+    expect(health).toMatchObject({
+      state: 'APPLYING',
+      upToDate: false,
+      currentGeneration: 7,
+      appliedGeneration: 6,
+      attemptedGeneration: 7,
+      ready: undefined,
+    });
   });
 
   it('is HEARTBEAT_STALE past the threshold, whatever the generations say', () => {
@@ -54,13 +72,25 @@ describe('switchHealth', () => {
   });
 
   it('is NO_HEARTBEAT for an agent that never reported (empty status, zero time)', () => {
-    expect(switchHealth(agent({ conditions: null }), now)).toMatchObject({ state: 'NO_HEARTBEAT', lastHeartbeat: undefined, heartbeatAgeMs: undefined });
+    expect(switchHealth(agent({ conditions: null }), now)).toMatchObject({
+      state: 'NO_HEARTBEAT',
+      lastHeartbeat: undefined,
+      heartbeatAgeMs: undefined,
+    });
     expect(switchHealth(agent({ lastHeartbeat: '0001-01-01T00:00:00Z' }), now).state).toBe('NO_HEARTBEAT');
     expect(switchHealth({}, now).state).toBe('NO_HEARTBEAT');
   });
 
   it('reads rebootRequired and a Ready=False condition', () => {
-    const health = switchHealth(agent({ lastHeartbeat: '2026-11-22T02:59:59Z', lastAppliedGen: 7, rebootRequired: true, conditions: [{ type: 'Ready', status: 'False' }] }), now);
+    const health = switchHealth(
+      agent({
+        lastHeartbeat: '2026-11-22T02:59:59Z',
+        lastAppliedGen: 7,
+        rebootRequired: true,
+        conditions: [{ type: 'Ready', status: 'False' }],
+      }),
+      now,
+    );
     expect(health).toMatchObject({ rebootRequired: true, ready: false });
   });
 });

@@ -1,5 +1,12 @@
 /** Helpers for watch tests: fold a client's events into a view and wait on conditions, never on time. */
-import { kindKey, type ClusterClient, type ClusterEvent, type WatchedKind, type WatchHandle, type WatchStatus } from '../../src/cluster/cluster-client.ts';
+import {
+  kindKey,
+  type ClusterClient,
+  type ClusterEvent,
+  type WatchedKind,
+  type WatchHandle,
+  type WatchStatus,
+} from '../../src/cluster/cluster-client.ts';
 import { applyClusterEvent, type LiveView } from '../../src/cluster/live-view.ts';
 import type { KubeServer } from '../support/kube-server/kube-server.ts';
 
@@ -14,7 +21,11 @@ export interface WatchHarness {
   untilInSyncWith(server: KubeServer, kind: WatchedKind): Promise<void>;
 }
 
-export function watchInto(client: ClusterClient, kinds: readonly WatchedKind[], options: { namespaces?: string[] } = {}): WatchHarness {
+export function watchInto(
+  client: ClusterClient,
+  kinds: readonly WatchedKind[],
+  options: { namespaces?: string[] } = {},
+): WatchHarness {
   const view: LiveView = new Map();
   const events: ClusterEvent[] = [];
   const statuses: { kind: WatchedKind; status: WatchStatus }[] = [];
@@ -60,5 +71,9 @@ export function viewEqualsServer(view: LiveView, server: KubeServer, kind: Watch
   const mine = view.get(kindKey(kind));
   const theirs = server.objects(kind.kind);
   if (!mine || mine.size !== theirs.length) return false;
-  return theirs.every((object) => mine.get(`${object.metadata.namespace}/${object.metadata.name}`)?.metadata.resourceVersion === object.metadata.resourceVersion);
+  return theirs.every(
+    (object) =>
+      mine.get(`${object.metadata.namespace}/${object.metadata.name}`)?.metadata.resourceVersion ===
+      object.metadata.resourceVersion,
+  );
 }

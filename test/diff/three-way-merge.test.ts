@@ -45,12 +45,17 @@ describe('mergeThreeWay', () => {
 
   it('applies a deletion made on one side', () => {
     expect(mergeThreeWay({ a: 1, b: 2 }, { a: 1 }, { a: 5, b: 2 })).toEqual({ merged: { a: 5 }, conflicts: [] });
-    expect(mergeThreeWay({ s: { x: 1 }, k: 1 }, { s: { x: 1 }, k: 2 }, { k: 1 })).toEqual({ merged: { k: 2 }, conflicts: [] });
+    expect(mergeThreeWay({ s: { x: 1 }, k: 1 }, { s: { x: 1 }, k: 2 }, { k: 1 })).toEqual({
+      merged: { k: 2 },
+      conflicts: [],
+    });
   });
 
   it('reports delete on one side against modify on the other as a conflict', () => {
     const { merged, conflicts } = mergeThreeWay({ s: { x: 1, y: 1 } }, { s: { x: 2, y: 1 } }, {});
-    expect(conflicts).toEqual([{ path: '$.s', segments: ['s'], base: { x: 1, y: 1 }, ours: { x: 2, y: 1 }, theirs: undefined }]);
+    expect(conflicts).toEqual([
+      { path: '$.s', segments: ['s'], base: { x: 1, y: 1 }, ours: { x: 2, y: 1 }, theirs: undefined },
+    ]);
     expect(merged).toEqual({});
     // a whole object deleted on our side while theirs changed it: conflict at the root
     const whole = mergeThreeWay({ a: 1 }, undefined, { a: 2 });
@@ -62,7 +67,9 @@ describe('mergeThreeWay', () => {
     const changedOnOneSide = mergeThreeWay({ l: [1, 2], n: 0 }, { l: [1, 2, 3], n: 0 }, { l: [1, 2], n: 1 });
     expect(changedOnOneSide).toEqual({ merged: { l: [1, 2, 3], n: 1 }, conflicts: [] });
     const changedOnBoth = mergeThreeWay({ l: [1, 2] }, { l: [1, 2, 3] }, { l: [0, 1, 2] });
-    expect(changedOnBoth.conflicts).toEqual([{ path: '$.l', segments: ['l'], base: [1, 2], ours: [1, 2, 3], theirs: [0, 1, 2] }]);
+    expect(changedOnBoth.conflicts).toEqual([
+      { path: '$.l', segments: ['l'], base: [1, 2], ours: [1, 2, 3], theirs: [0, 1, 2] },
+    ]);
   });
 
   it('merges objects added on both sides field by field', () => {
@@ -83,34 +90,48 @@ describe('mergeThreeWay', () => {
   describe('properties', () => {
     const json = fc.jsonValue({ maxDepth: 4 });
     it('merge(base, x, base) == x', () => {
-      fc.assert(fc.property(json, json, (base, x) => {
-        const { merged, conflicts } = mergeThreeWay(base, x, base);
-        expect(conflicts).toEqual([]);
-        expect(jsonEqual(merged, x)).toBe(true);
-      }));
+      fc.assert(
+        fc.property(json, json, (base, x) => {
+          const { merged, conflicts } = mergeThreeWay(base, x, base);
+          expect(conflicts).toEqual([]);
+          expect(jsonEqual(merged, x)).toBe(true);
+        }),
+      );
     });
     it('merge(base, base, y) == y', () => {
-      fc.assert(fc.property(json, json, (base, y) => {
-        const { merged, conflicts } = mergeThreeWay(base, base, y);
-        expect(conflicts).toEqual([]);
-        expect(jsonEqual(merged, y)).toBe(true);
-      }));
+      fc.assert(
+        fc.property(json, json, (base, y) => {
+          const { merged, conflicts } = mergeThreeWay(base, base, y);
+          expect(conflicts).toEqual([]);
+          expect(jsonEqual(merged, y)).toBe(true);
+        }),
+      );
     });
     it('merge(base, x, x) == x with no conflict', () => {
-      fc.assert(fc.property(json, json, (base, x) => {
-        const { merged, conflicts } = mergeThreeWay(base, x, x);
-        expect(conflicts).toEqual([]);
-        expect(jsonEqual(merged, x)).toBe(true);
-      }));
+      fc.assert(
+        fc.property(json, json, (base, x) => {
+          const { merged, conflicts } = mergeThreeWay(base, x, x);
+          expect(conflicts).toEqual([]);
+          expect(jsonEqual(merged, x)).toBe(true);
+        }),
+      );
     });
     it('without conflicts the result does not depend on which side is ours', () => {
-      const record = fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.oneof(fc.integer({ min: 0, max: 2 }), fc.dictionary(fc.constantFrom('x', 'y'), fc.integer({ min: 0, max: 2 }))));
-      fc.assert(fc.property(record, record, record, (base, x, y) => {
-        const forward = mergeThreeWay(base, x, y);
-        const backward = mergeThreeWay(base, y, x);
-        expect(forward.conflicts.map((c) => c.path).sort()).toEqual(backward.conflicts.map((c) => c.path).sort());
-        if (forward.conflicts.length === 0) expect(jsonEqual(forward.merged, backward.merged)).toBe(true);
-      }));
+      const record = fc.dictionary(
+        fc.constantFrom('a', 'b', 'c'),
+        fc.oneof(
+          fc.integer({ min: 0, max: 2 }),
+          fc.dictionary(fc.constantFrom('x', 'y'), fc.integer({ min: 0, max: 2 })),
+        ),
+      );
+      fc.assert(
+        fc.property(record, record, record, (base, x, y) => {
+          const forward = mergeThreeWay(base, x, y);
+          const backward = mergeThreeWay(base, y, x);
+          expect(forward.conflicts.map((c) => c.path).sort()).toEqual(backward.conflicts.map((c) => c.path).sort());
+          if (forward.conflicts.length === 0) expect(jsonEqual(forward.merged, backward.merged)).toBe(true);
+        }),
+      );
     });
   });
 });

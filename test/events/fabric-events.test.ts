@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InProcessEventBus, topics } from '../../src/events/event-bus.ts';
-import { publishDesiredStateChanged, publishFabricEvent, type FabricEvent, type InternalFabricEvent } from '../../src/events/fabric-events.ts';
+import {
+  publishDesiredStateChanged,
+  publishFabricEvent,
+  type FabricEvent,
+  type InternalFabricEvent,
+} from '../../src/events/fabric-events.ts';
 
 const FABRIC = '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 
@@ -11,7 +16,14 @@ describe('fabric events', () => {
     const before = Date.now();
     publishFabricEvent(bus, FABRIC, { type: 'COMMITTED', commit: 'abc', branch: 'main', files: 2 });
     const { value } = await events.next();
-    expect(value).toEqual({ type: 'COMMITTED', commit: 'abc', branch: 'main', files: 2, fabricId: FABRIC, at: expect.any(String) });
+    expect(value).toEqual({
+      type: 'COMMITTED',
+      commit: 'abc',
+      branch: 'main',
+      files: 2,
+      fabricId: FABRIC,
+      at: expect.any(String),
+    });
     expect(Date.parse(value!.at)).toBeGreaterThanOrEqual(before - 1);
     bus.close();
   });
@@ -22,8 +34,16 @@ describe('fabric events', () => {
     const client = bus.subscribe<FabricEvent>(topics.fabric(FABRIC));
     publishDesiredStateChanged(bus, FABRIC, ['r1']);
     publishDesiredStateChanged(bus, FABRIC, 'all');
-    expect((await internal.next()).value).toEqual({ type: 'DESIRED_STATE_CHANGED', fabricId: FABRIC, resourceIds: ['r1'] });
-    expect((await internal.next()).value).toEqual({ type: 'DESIRED_STATE_CHANGED', fabricId: FABRIC, resourceIds: 'all' });
+    expect((await internal.next()).value).toEqual({
+      type: 'DESIRED_STATE_CHANGED',
+      fabricId: FABRIC,
+      resourceIds: ['r1'],
+    });
+    expect((await internal.next()).value).toEqual({
+      type: 'DESIRED_STATE_CHANGED',
+      fabricId: FABRIC,
+      resourceIds: 'all',
+    });
     publishFabricEvent(bus, FABRIC, { type: 'CONFLICT_RESOLVED', resourceId: 'r1', strategy: 'GIT_WINS' });
     // The first event the client sees is the one published to it.
     expect((await client.next()).value).toMatchObject({ type: 'CONFLICT_RESOLVED' });

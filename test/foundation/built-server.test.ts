@@ -71,8 +71,17 @@ describe('the built server', () => {
     // must load the compiled task (the built server has no TypeScript loader for it).
     const yaml = Array.from({ length: 2_000 }, (_, index) => vlanNamespaceYaml(`ns-${index}`)).join('---\n');
     expect(Buffer.byteLength(yaml)).toBeGreaterThan(64 * 1024);
-    const validated = await graphql(first.url, 'query($y: String!) { validateManifests(yaml: $y) { valid objects { name } } }', token, { y: yaml })
-      .catch((error: unknown) => ({ errors: [{ message: `${String(error)}\n${first.lines.slice(-5).join('\n')}` }] }) as Awaited<ReturnType<typeof graphql>>);
+    const validated = await graphql(
+      first.url,
+      'query($y: String!) { validateManifests(yaml: $y) { valid objects { name } } }',
+      token,
+      { y: yaml },
+    ).catch(
+      (error: unknown) =>
+        ({ errors: [{ message: `${String(error)}\n${first.lines.slice(-5).join('\n')}` }] }) as Awaited<
+          ReturnType<typeof graphql>
+        >,
+    );
     expect(validated.errors).toBeUndefined();
     expect(validated.data?.validateManifests.valid).toBe(true);
     expect(validated.data?.validateManifests.objects).toHaveLength(2_000);
@@ -87,22 +96,37 @@ describe('the built server', () => {
     const migrate = await runEntry('scripts/migrate.ts', env, { built: true });
     expect(migrate.code, migrate.stderr.join('\n')).toBe(0);
     expect(migrate.stdout.join('\n')).toContain('The database is up to date.');
-    const created = await runEntry('scripts/create-token.ts', env, { built: true, args: ['--name', 'from-dist', '--role', 'viewer'] });
+    const created = await runEntry('scripts/create-token.ts', env, {
+      built: true,
+      args: ['--name', 'from-dist', '--role', 'viewer'],
+    });
     expect(created.code, created.stderr.join('\n')).toBe(0);
     expect(created.stdout.join('\n')).toMatch(TOKEN);
     expect([...migrate.stderr, ...created.stderr].join('\n')).not.toMatch(/(Building|Rebuilding) the gateway/);
   }, 300_000);
 
   const oldNode = '/usr/bin/node';
-  const oldVersion = existsSync(oldNode) ? execFileSync(oldNode, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim() : null;
+  const oldVersion = existsSync(oldNode)
+    ? execFileSync(oldNode, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim()
+    : null;
   const oldMajor = Number(oldVersion?.split('.')[0] ?? 99);
-  const minimumMajor = Number((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node.replace(/^>=\s*/, '').split('.')[0]);
+  const minimumMajor = Number(
+    (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node
+      .replace(/^>=\s*/, '')
+      .split('.')[0],
+  );
 
-  it.skipIf(oldMajor >= minimumMajor)(`on an older Node, the built entries say which Node to install (${oldNode} ${oldVersion ?? 'missing'}; skipped unless older)`, async () => {
-    for (const entry of ['src/main.ts', 'scripts/create-token.ts']) {
-      const run = await runEntry(entry, { DATA_DIR: tmpdir() }, { node: oldNode, built: true });
-      expect(run.code, [...run.stdout, ...run.stderr].join('\n')).toBe(1);
-      expect(run.stderr.filter((line) => !/Building the gateway|Rebuilding the gateway/.test(line))).toEqual([expect.stringContaining('the gateway needs Node.js 24 LTS')]);
-    }
-  }, 120_000);
+  it.skipIf(oldMajor >= minimumMajor)(
+    `on an older Node, the built entries say which Node to install (${oldNode} ${oldVersion ?? 'missing'}; skipped unless older)`,
+    async () => {
+      for (const entry of ['src/main.ts', 'scripts/create-token.ts']) {
+        const run = await runEntry(entry, { DATA_DIR: tmpdir() }, { node: oldNode, built: true });
+        expect(run.code, [...run.stdout, ...run.stderr].join('\n')).toBe(1);
+        expect(run.stderr.filter((line) => !/Building the gateway|Rebuilding the gateway/.test(line))).toEqual([
+          expect.stringContaining('the gateway needs Node.js 24 LTS'),
+        ]);
+      }
+    },
+    120_000,
+  );
 });

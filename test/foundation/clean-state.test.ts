@@ -23,17 +23,29 @@ async function countRows(fabricId: string) {
          + (select count(*) from sync_operation s left join fabric f on f.id = s.fabric_id where f.id is null) as orphans`,
     [fabricId],
   );
-  return { resources: Number(row?.resources), operations: Number(row?.operations), events: Number(row?.events), orphans: Number(row?.orphans) };
+  return {
+    resources: Number(row?.resources),
+    operations: Number(row?.operations),
+    events: Number(row?.events),
+    orphans: Number(row?.orphans),
+  };
 }
 
 it('deleting a fabric removes its resources, operations and events, keeps the repository, and the fabric can be recreated', async () => {
   const repository = await createRepository(t, { name: 'clean-state-repo' });
-  const fabric = await createFabric(t, { name: 'clean-state', gitRepositoryId: repository.id, gitopsDirectory: 'fabrics/clean' });
+  const fabric = await createFabric(t, {
+    name: 'clean-state',
+    gitRepositoryId: repository.id,
+    gitopsDirectory: 'fabrics/clean',
+  });
   for (const name of ['leaf-01', 'leaf-02', 'spine-01']) await createDraft(t, fabric.id, vlanNamespaceYaml(name));
   const services = t.app.services();
   for (const type of ['pull', 'push'] as const) {
     const operation = await services.operations.create({ fabricId: fabric.id, type, initiatedBy: 'seed' });
-    await services.operations.update(operation, { status: 'completed' }, [{ message: 'step one' }, { message: 'step two' }]);
+    await services.operations.update(operation, { status: 'completed' }, [
+      { message: 'step one' },
+      { message: 'step two' },
+    ]);
   }
   // Another fabric whose rows must survive.
   const neighbour = await createFabric(t, { name: 'neighbour' });
@@ -49,7 +61,11 @@ it('deleting a fabric removes its resources, operations and events, keeps the re
   const kept = await t.graphqlOk(`query($id: ID!) { gitRepository(id: $id) { name } }`, { id: repository.id });
   expect(kept.gitRepository.name).toBe('clean-state-repo');
 
-  const recreated = await createFabric(t, { name: 'clean-state', gitRepositoryId: repository.id, gitopsDirectory: 'fabrics/clean' });
+  const recreated = await createFabric(t, {
+    name: 'clean-state',
+    gitRepositoryId: repository.id,
+    gitopsDirectory: 'fabrics/clean',
+  });
   expect(recreated.id).not.toBe(fabric.id);
   const listed = await t.graphqlOk(`query($f: ID!) { resources(fabricId: $f) { totalCount } }`, { f: recreated.id });
   expect(listed.resources.totalCount).toBe(0);

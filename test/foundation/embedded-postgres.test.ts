@@ -13,7 +13,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOG_FILE, PASSWORD_FILE, startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
+import {
+  LOG_FILE,
+  PASSWORD_FILE,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from '../../src/db/embedded-postgres.ts';
 import { StartupError } from '../../src/startup-error.ts';
 
 const folders: string[] = [];
@@ -67,7 +72,8 @@ function isRunning(pid: number): boolean {
   return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
 
-const postmasterPid = async (dataDir: string) => Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+const postmasterPid = async (dataDir: string) =>
+  Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
 
 describe('a new cluster', () => {
   let dir: string;
@@ -91,9 +97,18 @@ describe('a new cluster', () => {
   });
 
   it('listens on loopback only, opens no Unix socket, and takes password logins only', async () => {
-    const settings = await query<{ name: string; setting: string }>(server.url, `select name, setting from pg_settings where name in ('listen_addresses', 'unix_socket_directories') order by name`);
-    expect(settings).toEqual([{ name: 'listen_addresses', setting: '127.0.0.1' }, { name: 'unix_socket_directories', setting: '' }]);
-    const rules = await query<{ type: string; auth_method: string }>(server.url, 'select type, auth_method from pg_hba_file_rules');
+    const settings = await query<{ name: string; setting: string }>(
+      server.url,
+      `select name, setting from pg_settings where name in ('listen_addresses', 'unix_socket_directories') order by name`,
+    );
+    expect(settings).toEqual([
+      { name: 'listen_addresses', setting: '127.0.0.1' },
+      { name: 'unix_socket_directories', setting: '' },
+    ]);
+    const rules = await query<{ type: string; auth_method: string }>(
+      server.url,
+      'select type, auth_method from pg_hba_file_rules',
+    );
     expect(rules.length).toBeGreaterThan(0);
     expect(rules.every((rule) => rule.type === 'host' && rule.auth_method === 'scram-sha-256')).toBe(true);
   });
@@ -103,7 +118,9 @@ describe('a new cluster', () => {
     expect(password.length).toBeGreaterThanOrEqual(32);
     expect(decodeURIComponent(new URL(server.url).password)).toBe(password);
     expect((await stat(path.join(dir, PASSWORD_FILE))).mode & 0o777).toBe(0o600);
-    expect(await readFile(path.join(dir, LOG_FILE), 'utf8')).toContain('database system is ready to accept connections');
+    expect(await readFile(path.join(dir, LOG_FILE), 'utf8')).toContain(
+      'database system is ready to accept connections',
+    );
   });
 });
 
@@ -129,13 +146,20 @@ describe('a cluster started again', () => {
     const dataDir = path.join(await folder(), 'pgdata');
     await (await startEmbeddedPostgres({ dataDir, noSync: true })).stop();
     // Run by the server's user: PostgreSQL itself takes a pid it may not signal for someone else's.
-    const serverUser = process.getuid?.() === 0
-      ? { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) }
-      : {};
+    const serverUser =
+      process.getuid?.() === 0
+        ? {
+            uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+            gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+          }
+        : {};
     const other = spawn('sleep', ['60'], { stdio: 'ignore', ...serverUser });
     try {
       // A pid file as a server that is gone would leave it, its pid now someone else's (a restarted container).
-      await writeFile(path.join(dataDir, 'postmaster.pid'), `${other.pid}\n${dataDir}\n0\n5432\n\n127.0.0.1\n0 0\nready\n`);
+      await writeFile(
+        path.join(dataDir, 'postmaster.pid'),
+        `${other.pid}\n${dataDir}\n0\n5432\n\n127.0.0.1\n0 0\nready\n`,
+      );
       const server = await startEmbeddedPostgres({ dataDir, noSync: true });
       await server.stop();
       expect(isRunning(other.pid!)).toBe(true);

@@ -28,7 +28,13 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     // Name resolution off too, for anything the request hook does not see.
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--headless', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--headless',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    ],
   });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await context.route('**/*', (route) => {
@@ -45,7 +51,8 @@ afterAll(async () => {
 });
 
 /** An element's text as read (Monaco renders spaces as no-break spaces). */
-const textOf = async (locator: ReturnType<Page['locator']>) => ((await locator.textContent()) ?? '').replace(/\u00a0/g, ' ');
+const textOf = async (locator: ReturnType<Page['locator']>) =>
+  ((await locator.textContent()) ?? '').replace(/\u00a0/g, ' ');
 
 /** Replaces the whole text of a Monaco editor (GraphiQL's query and headers editors). */
 async function replaceEditorText(editor: ReturnType<Page['locator']>, text: string): Promise<void> {
@@ -56,37 +63,47 @@ async function replaceEditorText(editor: ReturnType<Page['locator']>, text: stri
   await page.keyboard.insertText(text);
 }
 
-it.skipIf(!hasChromium)(`works offline: says how to set the token, lists Fabric in the explorer, streams a subscription (runs only where ${CHROMIUM} is installed)`, async () => {
-  await page.goto(`${t.url}/graphql`);
-  // The first screen: how to give the page a token, and a header to put it in.
-  const queryEditor = page.locator('.graphiql-query-editor');
-  await expect.poll(() => textOf(queryEditor), { timeout: 60_000 }).toContain('Every request needs an API token');
-  const headersEditor = page.locator('.graphiql-editor-tool .graphiql-editor').last();
-  await expect.poll(() => textOf(headersEditor)).toContain('Bearer <paste your API token here>');
+it.skipIf(!hasChromium)(
+  `works offline: says how to set the token, lists Fabric in the explorer, streams a subscription (runs only where ${CHROMIUM} is installed)`,
+  async () => {
+    await page.goto(`${t.url}/graphql`);
+    // The first screen: how to give the page a token, and a header to put it in.
+    const queryEditor = page.locator('.graphiql-query-editor');
+    await expect.poll(() => textOf(queryEditor), { timeout: 60_000 }).toContain('Every request needs an API token');
+    const headersEditor = page.locator('.graphiql-editor-tool .graphiql-editor').last();
+    await expect.poll(() => textOf(headersEditor)).toContain('Bearer <paste your API token here>');
 
-  await replaceEditorText(headersEditor, JSON.stringify({ Authorization: `Bearer ${t.adminToken}` }));
-  await page.getByRole('button', { name: /Re-fetch GraphQL schema/ }).click();
-  await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
-  const explorer = page.locator('.graphiql-doc-explorer');
-  const fabricType = explorer.locator('a.graphiql-doc-explorer-type-name', { hasText: /^Fabric$/ });
-  await expect.poll(() => fabricType.count(), { timeout: 30_000 }).toBe(1);
-  await mkdir(path.dirname(SCREENSHOT), { recursive: true });
-  await page.screenshot({ path: SCREENSHOT });
-  expect((await stat(SCREENSHOT)).size).toBeGreaterThan(10_000);
+    await replaceEditorText(headersEditor, JSON.stringify({ Authorization: `Bearer ${t.adminToken}` }));
+    await page.getByRole('button', { name: /Re-fetch GraphQL schema/ }).click();
+    await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+    const explorer = page.locator('.graphiql-doc-explorer');
+    const fabricType = explorer.locator('a.graphiql-doc-explorer-type-name', { hasText: /^Fabric$/ });
+    await expect.poll(() => fabricType.count(), { timeout: 30_000 }).toBe(1);
+    await mkdir(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+    expect((await stat(SCREENSHOT)).size).toBeGreaterThan(10_000);
 
-  // A subscription run from the page receives the event of a draft made elsewhere.
-  const fabric = await createFabric(t);
-  await replaceEditorText(queryEditor, `subscription { fabricEvents(fabricId: "${fabric.id}") { type resourceId } }`);
-  // Server-Sent Events: the response starts once the server has subscribed.
-  const streamOpened = page.waitForResponse((response) => new URL(response.url()).pathname === '/graphql' && (response.headers()['content-type'] ?? '').includes('text/event-stream'));
-  await page.getByRole('button', { name: /Execute query/ }).click();
-  await streamOpened;
-  const draft = await createDraft(t, fabric.id, vlanNamespaceYaml('from-the-browser-test'));
-  const result = page.locator('.graphiql-response');
-  await expect.poll(() => textOf(result), { timeout: 30_000 }).toContain(draft.id);
-  expect(await textOf(result)).toContain('DRAFT_CHANGED');
+    // A subscription run from the page receives the event of a draft made elsewhere.
+    const fabric = await createFabric(t);
+    await replaceEditorText(queryEditor, `subscription { fabricEvents(fabricId: "${fabric.id}") { type resourceId } }`);
+    // Server-Sent Events: the response starts once the server has subscribed.
+    const streamOpened = page.waitForResponse(
+      (response) =>
+        new URL(response.url()).pathname === '/graphql' &&
+        (response.headers()['content-type'] ?? '').includes('text/event-stream'),
+    );
+    await page.getByRole('button', { name: /Execute query/ }).click();
+    await streamOpened;
+    const draft = await createDraft(t, fabric.id, vlanNamespaceYaml('from-the-browser-test'));
+    const result = page.locator('.graphiql-response');
+    await expect.poll(() => textOf(result), { timeout: 30_000 }).toContain(draft.id);
+    expect(await textOf(result)).toContain('DRAFT_CHANGED');
 
-  // The token stays out of the browser's storage (headers are not persisted).
-  expect(await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }))).not.toContain(t.adminToken);
-  expect(offLoopback).toEqual([]);
-}, 180_000);
+    // The token stays out of the browser's storage (headers are not persisted).
+    expect(await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }))).not.toContain(
+      t.adminToken,
+    );
+    expect(offLoopback).toEqual([]);
+  },
+  180_000,
+);

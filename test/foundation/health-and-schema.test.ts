@@ -40,7 +40,9 @@ describe('health and readiness', () => {
 describe('schema.graphql', () => {
   it('is printed from the current schema', async () => {
     const checkedIn = await readFile(new URL('../../schema.graphql', import.meta.url), 'utf8');
-    expect(checkedIn === printSortedSchema(), 'schema.graphql is stale: run `npm run print-schema` and commit it').toBe(true);
+    expect(checkedIn === printSortedSchema(), 'schema.graphql is stale: run `npm run print-schema` and commit it').toBe(
+      true,
+    );
   });
 });
 
@@ -60,7 +62,10 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.http).toEqual({ host: 'localhost', port: 4000, graphiql: true });
     expect(config.database.kind).toBe('embedded');
-    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', GATEWAY_SECRET_KEY: 'a'.repeat(64) }).http.graphiql).toBe(false);
+    expect(
+      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', GATEWAY_SECRET_KEY: 'a'.repeat(64) }).http
+        .graphiql,
+    ).toBe(false);
   });
 
   it('requires a secret key in production with an external database', () => {

@@ -15,7 +15,12 @@ afterAll(async () => {
 });
 
 const tables = async () =>
-  (await queryDatabase<{ table_name: string }>(database.url, `select table_name from information_schema.tables where table_schema = 'public' order by 1`))
+  (
+    await queryDatabase<{ table_name: string }>(
+      database.url,
+      `select table_name from information_schema.tables where table_schema = 'public' order by 1`,
+    )
+  )
     .map((row) => row.table_name)
     .filter((name) => name !== 'mikro_orm_migrations');
 
@@ -25,7 +30,16 @@ it('migrates up from an empty database, matches the entities exactly, and migrat
   const applied = await migrateToLatest(orm);
   expect(applied.length).toBeGreaterThan(0);
   expect(await migrationsAreCurrent(orm)).toBe(true);
-  expect(await tables()).toEqual(['api_token', 'event_payload', 'fabric', 'git_repository', 'resource', 'sync_event', 'sync_operation', 'webhook_delivery']);
+  expect(await tables()).toEqual([
+    'api_token',
+    'event_payload',
+    'fabric',
+    'git_repository',
+    'resource',
+    'sync_event',
+    'sync_operation',
+    'webhook_delivery',
+  ]);
 
   // The entities and the checked-in migrations agree: the ORM finds nothing to change.
   const diff = await orm.schema.getUpdateSchemaSQL({ wrap: false });

@@ -16,9 +16,15 @@ afterAll(async () => {
 
 describe('mutation results', () => {
   it('updateResource answers the fabric it belongs to', async () => {
-    const created = await t.graphqlOk(`mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id fabric { name } } }`, { f: fabricId, y: vlanNamespaceYaml('first') });
+    const created = await t.graphqlOk(
+      `mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id fabric { name } } }`,
+      { f: fabricId, y: vlanNamespaceYaml('first') },
+    );
     expect(created.createResource.fabric.name).toBe('results');
-    const updated = await t.graphql(`mutation($id: ID!, $y: String!) { updateResource(id: $id, manifest: { yaml: $y }) { id fabric { id name } } }`, { id: created.createResource.id, y: vlanNamespaceYaml('first', { from: 1000, to: 1500 }) });
+    const updated = await t.graphql(
+      `mutation($id: ID!, $y: String!) { updateResource(id: $id, manifest: { yaml: $y }) { id fabric { id name } } }`,
+      { id: created.createResource.id, y: vlanNamespaceYaml('first', { from: 1000, to: 1500 }) },
+    );
     expect(updated.errors).toBeUndefined();
     expect(updated.data?.updateResource.fabric).toEqual({ id: fabricId, name: 'results' });
   });
@@ -37,7 +43,11 @@ describe('mutation results', () => {
     expect(result.errors?.[0]?.path).toEqual(['bad']);
     expect(result.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
     // What the answer says was applied is what the database holds.
-    const rows = await queryDatabase(t.database.url, `select name from resource where fabric_id = $1 and name = 'second'`, [fabricId]);
+    const rows = await queryDatabase(
+      t.database.url,
+      `select name from resource where fabric_id = $1 and name = 'second'`,
+      [fabricId],
+    );
     expect(rows).toHaveLength(1);
   });
 });

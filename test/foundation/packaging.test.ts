@@ -16,7 +16,12 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 const packageJson = JSON.parse(read('package.json')) as { version: string; scripts: Record<string, string> };
 
-type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
+type KubeObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: any;
+};
 
 function manifests(): { file: string; object: KubeObject }[] {
   const kustomization = parseYaml(read('deploy/kustomization.yaml')) as { resources: string[] };
@@ -40,13 +45,26 @@ describe('deploy/ (Kubernetes)', () => {
   it('every object is valid against its Kubernetes schema', async () => {
     for (const { file, object } of objects) {
       // kubernetes-models/<group>/<version>/<Kind> (the core group is plain v1).
-      const module = (await import(`kubernetes-models/${object.apiVersion}/${object.kind}`)) as Record<string, new (data: unknown) => { validate(): void }>;
+      const module = (await import(`kubernetes-models/${object.apiVersion}/${object.kind}`)) as Record<
+        string,
+        new (
+          data: unknown,
+        ) => { validate(): void }
+      >;
       const Model = module[object.kind]!;
       expect(() => new Model(object).validate(), `${file}: ${object.kind} ${object.metadata?.name}`).not.toThrow();
     }
-    expect(objects.map(({ object }) => object.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Secret', 'Secret', 'Service', 'ServiceAccount'],
-    );
+    expect(objects.map(({ object }) => object.kind).sort()).toEqual([
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Deployment',
+      'Namespace',
+      'PodDisruptionBudget',
+      'Secret',
+      'Secret',
+      'Service',
+      'ServiceAccount',
+    ]);
   });
 
   it('the schemas catch a broken object (the check above can fail)', async () => {
@@ -60,14 +78,19 @@ describe('deploy/ (Kubernetes)', () => {
   it('namespaced objects share the Namespace; names and labels refer to objects that exist', () => {
     const namespace = one('Namespace').metadata.name;
     for (const { object } of objects) {
-      if (['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(object.kind)) expect(object.metadata.namespace, object.kind).toBeUndefined();
+      if (['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(object.kind))
+        expect(object.metadata.namespace, object.kind).toBeUndefined();
       else expect(object.metadata.namespace, `${object.kind} ${object.metadata.name}`).toBe(namespace);
     }
     const deployment = one('Deployment');
     const pod = deployment.spec.template;
-    expect(deployment.spec.selector.matchLabels).toEqual(pick(pod.metadata.labels, Object.keys(deployment.spec.selector.matchLabels)));
+    expect(deployment.spec.selector.matchLabels).toEqual(
+      pick(pod.metadata.labels, Object.keys(deployment.spec.selector.matchLabels)),
+    );
     expect(one('Service').spec.selector).toEqual(pick(pod.metadata.labels, Object.keys(one('Service').spec.selector)));
-    expect(one('PodDisruptionBudget').spec.selector.matchLabels).toEqual(pick(pod.metadata.labels, Object.keys(one('PodDisruptionBudget').spec.selector.matchLabels)));
+    expect(one('PodDisruptionBudget').spec.selector.matchLabels).toEqual(
+      pick(pod.metadata.labels, Object.keys(one('PodDisruptionBudget').spec.selector.matchLabels)),
+    );
     expect(deployment.spec.replicas).toBeGreaterThan(1); // else the PodDisruptionBudget blocks every drain
     expect(pod.spec.serviceAccountName).toBe(one('ServiceAccount').metadata.name);
 
@@ -83,7 +106,9 @@ describe('deploy/ (Kubernetes)', () => {
     }
     // The token Secret is the ServiceAccount's.
     const token = find('Secret').find((s) => s.type === 'kubernetes.io/service-account-token')!;
-    expect(token.metadata.annotations?.['kubernetes.io/service-account.name']).toBe(one('ServiceAccount').metadata.name);
+    expect(token.metadata.annotations?.['kubernetes.io/service-account.name']).toBe(
+      one('ServiceAccount').metadata.name,
+    );
   });
 
   it('the container: probes on /healthz and /readyz, resource requests, not root, the image of this version', () => {
@@ -92,7 +117,9 @@ describe('deploy/ (Kubernetes)', () => {
     expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(container.startupProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
-    expect(container.ports).toEqual([{ name: 'http', containerPort: Number(container.env.find((e: { name: string }) => e.name === 'PORT').value) }]);
+    expect(container.ports).toEqual([
+      { name: 'http', containerPort: Number(container.env.find((e: { name: string }) => e.name === 'PORT').value) },
+    ]);
     expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'memory']);
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     expect(container.securityContext.allowPrivilegeEscalation).toBe(false);
@@ -114,9 +141,15 @@ describe('deploy/ (Kubernetes)', () => {
     expect(Object.fromEntries(granted)).toEqual(Object.fromEntries(watched));
 
     const binding = one('ClusterRoleBinding');
-    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata.name });
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: role.metadata.name,
+    });
     const serviceAccount = one('ServiceAccount');
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: serviceAccount.metadata.name, namespace: serviceAccount.metadata.namespace }]);
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: serviceAccount.metadata.name, namespace: serviceAccount.metadata.namespace },
+    ]);
   });
 });
 
@@ -145,7 +178,10 @@ describe('Dockerfile', () => {
   it('copies files that exist (and that .dockerignore leaves in), from stages that exist', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const stageNames = stages.map((stage) => / AS (\S+)$/i.exec(stage.args)?.[1]).filter(Boolean);
-    const ignored = read('.dockerignore').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'));
     for (const copy of instructions.filter((entry) => entry.instruction === 'COPY')) {
       const parts = copy.args.split(/\s+/);
       const from = parts.find((part) => part.startsWith('--from='));
@@ -156,15 +192,26 @@ describe('Dockerfile', () => {
       }
       for (const source of sources) {
         expect(existsSync(path.join(ROOT, source)), `COPY ${source}`).toBe(true);
-        expect(ignored.some((pattern) => source === pattern || source.startsWith(`${pattern}/`)), `${source} is in .dockerignore`).toBe(false);
+        expect(
+          ignored.some((pattern) => source === pattern || source.startsWith(`${pattern}/`)),
+          `${source} is in .dockerignore`,
+        ).toBe(false);
       }
     }
   });
 
   it('the image: production dependencies only, git, a non-root user, a /readyz health check', () => {
-    expect(instructions.some((entry) => entry.instruction === 'RUN' && /npm ci .*--omit=dev/.test(entry.args))).toBe(true);
-    expect(finalStage.some((entry) => entry.instruction === 'COPY' && /node_modules/.test(entry.args) && /--from=/.test(entry.args))).toBe(true);
-    expect(finalStage.some((entry) => entry.instruction === 'RUN' && /apt-get install .*\bgit\b/.test(entry.args))).toBe(true);
+    expect(instructions.some((entry) => entry.instruction === 'RUN' && /npm ci .*--omit=dev/.test(entry.args))).toBe(
+      true,
+    );
+    expect(
+      finalStage.some(
+        (entry) => entry.instruction === 'COPY' && /node_modules/.test(entry.args) && /--from=/.test(entry.args),
+      ),
+    ).toBe(true);
+    expect(
+      finalStage.some((entry) => entry.instruction === 'RUN' && /apt-get install .*\bgit\b/.test(entry.args)),
+    ).toBe(true);
     const user = finalStage.filter((entry) => entry.instruction === 'USER').at(-1)?.args;
     expect(user).toBeDefined();
     expect(['root', '0']).not.toContain(user);
@@ -176,8 +223,14 @@ describe('Dockerfile', () => {
     expect(cmd).toEqual(['node', 'dist/src/main.js']);
     expect(read('README.md')).toContain('`node dist/src/main.js`');
     // What `npm run build` emits for src/main.ts, and what `npm start` runs.
-    const build = JSON.parse(read('tsconfig.build.json').replace(/^\s*\/\/.*$/gm, '')) as { compilerOptions: { outDir: string; rootDir: string } };
-    expect(path.join(build.compilerOptions.outDir, path.relative(build.compilerOptions.rootDir, 'src/main.ts')).replace(/\.ts$/, '.js')).toBe(cmd[1]);
+    const build = JSON.parse(read('tsconfig.build.json').replace(/^\s*\/\/.*$/gm, '')) as {
+      compilerOptions: { outDir: string; rootDir: string };
+    };
+    expect(
+      path
+        .join(build.compilerOptions.outDir, path.relative(build.compilerOptions.rootDir, 'src/main.ts'))
+        .replace(/\.ts$/, '.js'),
+    ).toBe(cmd[1]);
     expect(packageJson.scripts.start).toBe('node scripts/run-built.mjs src/main.ts');
   });
 });
@@ -210,7 +263,14 @@ describe('docker-compose.yml', () => {
   });
 
   const compose1 = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find((file) => existsSync(file));
-  it.skipIf(!compose1)(`docker-compose config -q accepts it (needs docker-compose; .ci/run installs it with apt-get)`, () => {
-    execFileSync(compose1!, ['config', '-q'], { cwd: ROOT, env: { ...process.env, GATEWAY_SECRET_KEY: '0'.repeat(64) }, stdio: 'pipe' });
-  });
+  it.skipIf(!compose1)(
+    `docker-compose config -q accepts it (needs docker-compose; .ci/run installs it with apt-get)`,
+    () => {
+      execFileSync(compose1!, ['config', '-q'], {
+        cwd: ROOT,
+        env: { ...process.env, GATEWAY_SECRET_KEY: '0'.repeat(64) },
+        stdio: 'pipe',
+      });
+    },
+  );
 });

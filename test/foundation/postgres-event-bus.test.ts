@@ -21,7 +21,8 @@ function collect<T>(iterator: AsyncIterableIterator<T>) {
   })();
   return {
     received,
-    until: (count: number) => (received.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve }))),
+    until: (count: number) =>
+      received.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve })),
   };
 }
 
@@ -57,7 +58,9 @@ describe('PostgresEventBus (replicas on one PostgreSQL database)', () => {
     expect(atB.received.map((event) => event.n)).toEqual(Array.from({ length: 300 }, (_, n) => n));
     expect(atB.received[150]!.blob).toBe(large);
     // The large event went through the table; the small ones did not.
-    expect(await queryDatabase<{ n: number }>(database.url, 'select count(*)::int as n from event_payload')).toEqual([{ n: 1 }]);
+    expect(await queryDatabase<{ n: number }>(database.url, 'select count(*)::int as n from event_payload')).toEqual([
+      { n: 1 },
+    ]);
 
     // A sentinel from B arrives at A after A's own notifications, which A must have skipped.
     b.publish('progress', { n: -1 });
@@ -74,10 +77,16 @@ describe('PostgresEventBus (replicas on one PostgreSQL database)', () => {
 
   it('deletes stored large events once they are older than the retention', async () => {
     const keeping = await bus('replica-e');
-    const expiring = new PostgresEventBus({ connectionString: database.url, instanceId: 'replica-f', logger, retentionMs: 0 });
+    const expiring = new PostgresEventBus({
+      connectionString: database.url,
+      instanceId: 'replica-f',
+      logger,
+      retentionMs: 0,
+    });
     await expiring.start();
     buses.push(expiring);
-    const count = async () => (await queryDatabase<{ n: number }>(database.url, 'select count(*)::int as n from event_payload'))[0]!.n;
+    const count = async () =>
+      (await queryDatabase<{ n: number }>(database.url, 'select count(*)::int as n from event_payload'))[0]!.n;
     const atE = collect(keeping.subscribe<{ blob: string }>('large'));
     const before = await count();
     expiring.publish('large', { blob: 'z'.repeat(10_000) });

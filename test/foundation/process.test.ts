@@ -42,9 +42,17 @@ it('starts from nothing, keeps its data across a restart, and shuts down cleanly
   expect(printed).toHaveLength(1);
   const token = printed[0] as string;
   expect(first.lines.filter((line) => line.startsWith('{')).join('\n')).not.toContain(token);
-  const refused = await fetch(`${first.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ fabrics { id } }"}' });
+  const refused = await fetch(`${first.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"query":"{ fabrics { id } }"}',
+  });
   expect(refused.status).toBe(401);
-  const created = await graphql(first.url, `mutation { createGitRepository(input: { name: "persisted", url: "file:///srv/git/x.git", credentials: { token: "persist-secret-1" } }) { id } }`, token);
+  const created = await graphql(
+    first.url,
+    `mutation { createGitRepository(input: { name: "persisted", url: "file:///srv/git/x.git", credentials: { token: "persist-secret-1" } }) { id } }`,
+    token,
+  );
   expect(created.errors).toBeUndefined();
 
   // The database and a generated key live in the data directory, with a warning.
@@ -53,15 +61,23 @@ it('starts from nothing, keeps its data across a restart, and shuts down cleanly
   expect(first.lines.some((line) => line.includes('GATEWAY_SECRET_KEY is not set'))).toBe(true);
   // The embedded server's password is kept for the owner only; its log goes to a file, not to ours.
   expect((await stat(path.join(dataDir, 'postgres-password'))).mode & 0o777).toBe(0o600);
-  expect(await readFile(path.join(dataDir, 'postgres.log'), 'utf8')).toContain('database system is ready to accept connections');
+  expect(await readFile(path.join(dataDir, 'postgres.log'), 'utf8')).toContain(
+    'database system is ready to accept connections',
+  );
   expect(first.lines.join('\n')).not.toContain('database system is ready');
 
   // A WebSocket subscriber is told the server is going away, and the process exits 0.
   const client = createClient({
-    url: `${first.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => {},
+    url: `${first.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: false,
+    onNonLazyError: () => {},
     connectionParams: { authorization: `Bearer ${token}` },
   });
-  const socketClosed = new Promise<number>((resolve) => client.on('closed', (event) => resolve((event as { code: number }).code)));
+  const socketClosed = new Promise<number>((resolve) =>
+    client.on('closed', (event) => resolve((event as { code: number }).code)),
+  );
   await new Promise<void>((resolve) => client.on('connected', () => resolve()));
   first.child.kill('SIGTERM');
   expect(await first.exited).toBe(0);

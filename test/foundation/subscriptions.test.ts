@@ -69,12 +69,19 @@ describe('subscriptions over graphql-ws on /graphql', () => {
     const fabric = await createFabric(t);
     const client = t.wsClient();
     try {
-      const subscription = subscribeWs(client, `subscription($f: ID!) { fabricEvents(fabricId: $f) { type fabricId resourceId data } }`, { f: fabric.id });
+      const subscription = subscribeWs(
+        client,
+        `subscription($f: ID!) { fabricEvents(fabricId: $f) { type fabricId resourceId data } }`,
+        { f: fabric.id },
+      );
       await waitForSubscriber(topics.fabric(fabric.id));
       const draft = await createDraft(t, fabric.id, vlanNamespaceYaml('ws-leaf'));
       await subscription.next(1);
       expect(subscription.received[0].data.fabricEvents).toMatchObject({
-        type: 'DRAFT_CHANGED', fabricId: fabric.id, resourceId: draft.id, data: { kind: 'VLANNamespace', name: 'ws-leaf', action: 'upsert' },
+        type: 'DRAFT_CHANGED',
+        fabricId: fabric.id,
+        resourceId: draft.id,
+        data: { kind: 'VLANNamespace', name: 'ws-leaf', action: 'upsert' },
       });
       subscription.dispose();
     } finally {
@@ -86,7 +93,12 @@ describe('subscriptions over graphql-ws on /graphql', () => {
     const fabric = await createFabric(t);
     const services = t.app.services();
     const operation = await services.operations.create({ fabricId: fabric.id, type: 'pull', initiatedBy: 'test' });
-    await services.operations.update(operation, { status: 'in_progress', phase: 'reading_tree', progressTotal: 3, startedAt: new Date() });
+    await services.operations.update(operation, {
+      status: 'in_progress',
+      phase: 'reading_tree',
+      progressTotal: 3,
+      startedAt: new Date(),
+    });
     const client = t.wsClient();
     try {
       const subscription = subscribeWs(
@@ -95,7 +107,11 @@ describe('subscriptions over graphql-ws on /graphql', () => {
         { id: operation.id },
       );
       await subscription.next(1);
-      expect(subscription.received[0].data.syncOperationUpdated).toMatchObject({ status: 'IN_PROGRESS', phase: 'reading_tree', progressDone: 0 });
+      expect(subscription.received[0].data.syncOperationUpdated).toMatchObject({
+        status: 'IN_PROGRESS',
+        phase: 'reading_tree',
+        progressDone: 0,
+      });
       for (let done = 1; done <= 3; done++) {
         await services.operations.update(operation, { progressDone: done }, [{ message: `file ${done}` }]);
       }
@@ -106,7 +122,11 @@ describe('subscriptions over graphql-ws on /graphql', () => {
       expect(states.at(-1)).toMatchObject({ status: 'COMPLETED', phase: 'done', estimatedSecondsLeft: null });
       // Mid-way (1 of 3 done) the dashboard gets an estimate of the time left.
       expect(typeof states[1].estimatedSecondsLeft).toBe('number');
-      expect(states.at(-1).events.map((event: { message: string }) => event.message)).toEqual(['file 1', 'file 2', 'file 3']);
+      expect(states.at(-1).events.map((event: { message: string }) => event.message)).toEqual([
+        'file 1',
+        'file 2',
+        'file 3',
+      ]);
       subscription.dispose();
     } finally {
       await client.dispose();
@@ -116,7 +136,11 @@ describe('subscriptions over graphql-ws on /graphql', () => {
   it('refuses a subscription to an unknown fabric with NOT_FOUND', async () => {
     const client = t.wsClient();
     try {
-      const subscription = subscribeWs(client, `subscription { fabricEvents(fabricId: "00000000-0000-0000-0000-000000000000") { type } }`, {});
+      const subscription = subscribeWs(
+        client,
+        `subscription { fabricEvents(fabricId: "00000000-0000-0000-0000-000000000000") { type } }`,
+        {},
+      );
       await subscription.next(1);
       const result = subscription.received[0] ?? subscription.failure();
       expect(JSON.stringify(result)).toContain('NOT_FOUND');
@@ -132,8 +156,15 @@ describe('subscriptions over SSE', () => {
     const controller = new AbortController();
     const response = await fetch(`${t.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${t.adminToken}` },
-      body: JSON.stringify({ query: `subscription($f: ID!) { fabricEvents(fabricId: $f) { type resourceId } }`, variables: { f: fabric.id } }),
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${t.adminToken}`,
+      },
+      body: JSON.stringify({
+        query: `subscription($f: ID!) { fabricEvents(fabricId: $f) { type resourceId } }`,
+        variables: { f: fabric.id },
+      }),
       signal: controller.signal,
     });
     expect(response.headers.get('content-type')).toContain('text/event-stream');

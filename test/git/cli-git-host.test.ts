@@ -11,17 +11,28 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CliGitHost, type GitCommandEvent } from '../../src/git/cli/cli-git-host.ts';
 import { gitBlobOid } from '../../src/git/blob-oid.ts';
 import { GitHostError } from '../../src/git/git-host.ts';
-import { createBareRepository, git, gitLog, makeScratchDir, pushFromAnotherClone, removeScratchDirs, startGitHttpServer } from '../support/git-fixtures.ts';
+import {
+  createBareRepository,
+  git,
+  gitLog,
+  makeScratchDir,
+  pushFromAnotherClone,
+  removeScratchDirs,
+  startGitHttpServer,
+} from '../support/git-fixtures.ts';
 import { caught, startCliHost } from './t-hosts.ts';
 
 afterAll(removeScratchDirs);
 
 const TOKEN = 'hnp-secret-token-4f1c2d9e7a';
 
-
 async function httpRemote() {
   const remote = await createBareRepository();
-  const server = await startGitHttpServer({ projectRoot: dirname(remote), username: 'x-access-token', password: TOKEN });
+  const server = await startGitHttpServer({
+    projectRoot: dirname(remote),
+    username: 'x-access-token',
+    password: TOKEN,
+  });
   return { remote, server, url: `${server.url}/${basename(remote)}` };
 }
 
@@ -36,7 +47,13 @@ describe('native git adapter', () => {
         auth: { type: 'token', token: TOKEN },
         onCommand: (event) => commands.push(event),
       });
-      const result = await host.commit({ branch: 'main', expectedHeadOid: null, message: 'over http', additions: [{ path: 'a.txt', contents: 'a' }], deletions: [] });
+      const result = await host.commit({
+        branch: 'main',
+        expectedHeadOid: null,
+        message: 'over http',
+        additions: [{ path: 'a.txt', contents: 'a' }],
+        deletions: [],
+      });
       expect(result.status).toBe('committed');
       expect((await gitLog(remote, 'main'))[0]?.message).toBe('over http');
       expect(await host.checkAccess()).toMatchObject({ canRead: true, canWrite: true, defaultBranch: 'main' });
@@ -47,7 +64,9 @@ describe('native git adapter', () => {
       expect(commands.length).toBeGreaterThan(5);
       for (const command of commands) {
         expect(command.args.join(' ')).not.toContain(TOKEN);
-        expect(command.envNames).toEqual(expect.arrayContaining(['GIT_TERMINAL_PROMPT', 'GIT_CONFIG_NOSYSTEM', 'HOME']));
+        expect(command.envNames).toEqual(
+          expect.arrayContaining(['GIT_TERMINAL_PROMPT', 'GIT_CONFIG_NOSYSTEM', 'HOME']),
+        );
       }
       const push = commands.find((command) => command.args.includes('push') && !command.args.includes('--dry-run'));
       expect(push?.envNames).toEqual(expect.arrayContaining(['GIT_ASKPASS', 'HNP_GIT_PASSWORD']));
@@ -61,7 +80,11 @@ describe('native git adapter', () => {
     const { server, url } = await httpRemote();
     try {
       const wrong = 'hnp-wrong-token-9b8a7c6d5e';
-      const host = new CliGitHost({ remoteUrl: url, cacheDir: join(await makeScratchDir(), 'cache'), auth: { type: 'token', token: wrong } });
+      const host = new CliGitHost({
+        remoteUrl: url,
+        cacheDir: join(await makeScratchDir(), 'cache'),
+        auth: { type: 'token', token: wrong },
+      });
       for (const call of [() => host.getBranchHead('main'), () => host.checkAccess()]) {
         const error = await caught(call());
         expect(error.code).toBe('AUTH');
@@ -100,7 +123,8 @@ describe('native git adapter', () => {
   });
 
   it('keeps an ssh key in a mode-600 file only while git runs', async () => {
-    const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key-but-secret-material\n-----END OPENSSH PRIVATE KEY-----';
+    const key =
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key-but-secret-material\n-----END OPENSSH PRIVATE KEY-----';
     const commands: GitCommandEvent[] = [];
     const before = new Set((await readdir(tmpdir())).filter((name) => name.startsWith('hnp-ssh-')));
     const host = new CliGitHost({
@@ -124,17 +148,27 @@ describe('native git adapter', () => {
     const remote = await createBareRepository();
     const base = await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
     const hosts = await Promise.all(
-      [1, 2].map(async () => new CliGitHost({ remoteUrl: `file://${remote}`, cacheDir: join(await makeScratchDir(), 'cache') })),
+      [1, 2].map(
+        async () => new CliGitHost({ remoteUrl: `file://${remote}`, cacheDir: join(await makeScratchDir(), 'cache') }),
+      ),
     );
     const results = await Promise.all(
       hosts.map((host, index) =>
-        host.commit({ branch: 'main', expectedHeadOid: base, message: `racer ${index}`, additions: [{ path: `r${index}.txt`, contents: 'x' }], deletions: [] }),
+        host.commit({
+          branch: 'main',
+          expectedHeadOid: base,
+          message: `racer ${index}`,
+          additions: [{ path: `r${index}.txt`, contents: 'x' }],
+          deletions: [],
+        }),
       ),
     );
     const winners = results.filter((result) => result.status === 'committed');
     const losers = results.filter((result) => result.status === 'head_moved');
     expect(winners).toHaveLength(1);
-    expect(losers).toEqual([{ status: 'head_moved', actualHeadOid: winners[0]?.status === 'committed' ? winners[0].oid : '' }]);
+    expect(losers).toEqual([
+      { status: 'head_moved', actualHeadOid: winners[0]?.status === 'committed' ? winners[0].oid : '' },
+    ]);
     expect(await gitLog(remote, 'main')).toHaveLength(2);
   });
 
@@ -144,7 +178,13 @@ describe('native git adapter', () => {
     const twin = new CliGitHost({ remoteUrl: `file://${remote}`, cacheDir: dirname(host.repositoryDir) });
     const results = await Promise.all(
       [host, twin].map((each, index) =>
-        each.commit({ branch: 'main', expectedHeadOid: base, message: `twin ${index}`, additions: [{ path: `t${index}.txt`, contents: 'x' }], deletions: [] }),
+        each.commit({
+          branch: 'main',
+          expectedHeadOid: base,
+          message: `twin ${index}`,
+          additions: [{ path: `t${index}.txt`, contents: 'x' }],
+          deletions: [],
+        }),
       ),
     );
     expect(results.map((result) => result.status).sort()).toEqual(['committed', 'head_moved']);
@@ -157,7 +197,13 @@ describe('native git adapter', () => {
       cacheDir: join(await makeScratchDir(), 'cache'),
       author: { name: 'Fabric Bot', email: 'bot@fabric.test' },
     });
-    const first = await host.commit({ branch: 'main', expectedHeadOid: null, message: 'by the bot', additions: [{ path: 'a', contents: 'a' }], deletions: [] });
+    const first = await host.commit({
+      branch: 'main',
+      expectedHeadOid: null,
+      message: 'by the bot',
+      additions: [{ path: 'a', contents: 'a' }],
+      deletions: [],
+    });
     await host.commit({
       branch: 'main',
       expectedHeadOid: first.status === 'committed' ? first.oid : null,
@@ -173,7 +219,10 @@ describe('native git adapter', () => {
   });
 
   it('says a missing remote cannot be read', async () => {
-    const host = new CliGitHost({ remoteUrl: `file://${join(await makeScratchDir(), 'nothing-here.git')}`, cacheDir: join(await makeScratchDir(), 'cache') });
+    const host = new CliGitHost({
+      remoteUrl: `file://${join(await makeScratchDir(), 'nothing-here.git')}`,
+      cacheDir: join(await makeScratchDir(), 'cache'),
+    });
     expect(await host.checkAccess()).toEqual({ canRead: false, canWrite: false });
     expect((await caught(host.getBranchHead('main'))).code).toBe('NOT_FOUND');
   });
@@ -181,11 +230,16 @@ describe('native git adapter', () => {
   it("fetches only for objects it lacks; a pull's reads take few git processes", async () => {
     const commands: GitCommandEvent[] = [];
     const { host, remote } = await startCliHost({ onCommand: (event) => commands.push(event) });
-    const base = await pushFromAnotherClone(remote, { files: { 'fabric/managed/a.yaml': 'a: 1\n', 'fabric/raw/notes.txt': 'x\n' } });
+    const base = await pushFromAnotherClone(remote, {
+      files: { 'fabric/managed/a.yaml': 'a: 1\n', 'fabric/raw/notes.txt': 'x\n' },
+    });
     const head = await pushFromAnotherClone(remote, { files: { 'fabric/managed/a.yaml': 'a: 2\n' } });
-    const gitCommands = () => commands.splice(0).map((command) => command.args.find((arg, index) => index > 1 && !arg.startsWith('-')));
+    const gitCommands = () =>
+      commands.splice(0).map((command) => command.args.find((arg, index) => index > 1 && !arg.startsWith('-')));
     // Nothing cached yet: each read fetches what it lacks, then answers.
-    expect(Buffer.from((await host.readBlobs([gitBlobOid('a: 2\n')])).get(gitBlobOid('a: 2\n')) ?? []).toString()).toBe('a: 2\n');
+    expect(Buffer.from((await host.readBlobs([gitBlobOid('a: 2\n')])).get(gitBlobOid('a: 2\n')) ?? []).toString()).toBe(
+      'a: 2\n',
+    );
     expect(gitCommands()).toContain('fetch');
     expect(await host.diffTree(base, head, 'fabric')).toHaveLength(1);
     expect(gitCommands()).not.toContain('fetch');

@@ -49,7 +49,8 @@ for (const tHost of tHosts) {
         expect(log[0]?.oid).toBe(oid);
         expect(log[0]?.message).toBe('Initialise the GitOps directory\n\nTwo files.');
         expect(log).toHaveLength(tHost.commitsForFirstCommit);
-        if (tHost.name === 'git') expect(log[0]).toMatchObject({ authorName: 'Fabric Owner', authorEmail: 'owner@example.test' });
+        if (tHost.name === 'git')
+          expect(log[0]).toMatchObject({ authorName: 'Fabric Owner', authorEmail: 'owner@example.test' });
         expect(await listFiles(remote, oid)).toEqual(['README.md', 'managed/switches/leaf-01.yaml']);
       } finally {
         await close();
@@ -73,7 +74,12 @@ for (const tHost of tHosts) {
 
         const managed = await host.readTree(head, 'managed');
         expect(managed).toEqual([
-          { path: 'managed/switches/leaf-01.yaml', mode: '100644', oid: gitBlobOid('kind: Switch\nname: leaf-01\n'), size: 27 },
+          {
+            path: 'managed/switches/leaf-01.yaml',
+            mode: '100644',
+            oid: gitBlobOid('kind: Switch\nname: leaf-01\n'),
+            size: 27,
+          },
           { path: 'managed/vpcs/vpc-1.yaml', mode: '100644', oid: gitBlobOid('kind: VPC\n'), size: 10 },
         ]);
         const everything = await host.readTree(head, '');
@@ -107,10 +113,13 @@ for (const tHost of tHosts) {
         // 3 folders of 15 files (one nested): more entries than one answer holds, each folder fewer.
         const files: Record<string, string> = { 'README.md': 'top\n' };
         for (const folder of ['managed/connections', 'managed/switches', 'managed/vpcs/nested']) {
-          for (let index = 0; index < 15; index++) files[`${folder}/f-${String(index).padStart(2, '0')}.yaml`] = `${folder}: ${index}\n`;
+          for (let index = 0; index < 15; index++)
+            files[`${folder}/f-${String(index).padStart(2, '0')}.yaml`] = `${folder}: ${index}\n`;
         }
         const head = await pushFromAnotherClone(remote, { files });
-        const expected = Object.keys(files).filter((path) => path.startsWith('managed/')).sort();
+        const expected = Object.keys(files)
+          .filter((path) => path.startsWith('managed/'))
+          .sort();
         const listed = await host.readTree(head, 'managed');
         expect(listed.map((entry) => entry.path)).toEqual(expected);
         expect(listed.every((entry) => entry.oid === gitBlobOid(files[entry.path]!))).toBe(true);
@@ -120,21 +129,31 @@ for (const tHost of tHosts) {
       }
     });
 
-    it.runIf(tHost.listingLimit !== undefined)('never hands back part of a listing: a folder too large for one answer fails with INCOMPLETE', async () => {
-      const { host, remote, close } = await tHost.start();
-      try {
-        const files = Object.fromEntries(Array.from({ length: tHost.listingLimit! + 5 }, (_, index) => [`managed/big/f-${index}.yaml`, `n: ${index}\n`]));
-        const head = await pushFromAnotherClone(remote, { files: { ...files, 'managed/small/one.yaml': 'one\n' } });
-        const error = await caught(host.readTree(head, 'managed'));
-        expect(error.code).toBe('INCOMPLETE');
-        expect(error.message).toContain('managed/big');
-        expect(error.location).toBe('managed/big');
-        // A folder that fits is still listed in full.
-        expect((await host.readTree(head, 'managed/small')).map((entry) => entry.path)).toEqual(['managed/small/one.yaml']);
-      } finally {
-        await close();
-      }
-    });
+    it.runIf(tHost.listingLimit !== undefined)(
+      'never hands back part of a listing: a folder too large for one answer fails with INCOMPLETE',
+      async () => {
+        const { host, remote, close } = await tHost.start();
+        try {
+          const files = Object.fromEntries(
+            Array.from({ length: tHost.listingLimit! + 5 }, (_, index) => [
+              `managed/big/f-${index}.yaml`,
+              `n: ${index}\n`,
+            ]),
+          );
+          const head = await pushFromAnotherClone(remote, { files: { ...files, 'managed/small/one.yaml': 'one\n' } });
+          const error = await caught(host.readTree(head, 'managed'));
+          expect(error.code).toBe('INCOMPLETE');
+          expect(error.message).toContain('managed/big');
+          expect(error.location).toBe('managed/big');
+          // A folder that fits is still listed in full.
+          expect((await host.readTree(head, 'managed/small')).map((entry) => entry.path)).toEqual([
+            'managed/small/one.yaml',
+          ]);
+        } finally {
+          await close();
+        }
+      },
+    );
 
     it('lists what changed below a directory between two commits (a rename is a deletion plus an addition)', async () => {
       const { host, remote, close } = await tHost.start();
@@ -162,11 +181,26 @@ for (const tHost of tHosts) {
         // The native adapter names the old blob too; GitHub's compare endpoint does not.
         const previousOf = (contents: string) => (tHost.name === 'git' ? gitBlobOid(contents) : null);
         expect(await host.diffTree(base, head, 'fabric')).toEqual([
-          { path: 'fabric/managed/a.yaml', status: 'modified', oid: gitBlobOid('a: 2\n'), previousOid: previousOf('a: 1\n') },
+          {
+            path: 'fabric/managed/a.yaml',
+            status: 'modified',
+            oid: gitBlobOid('a: 2\n'),
+            previousOid: previousOf('a: 1\n'),
+          },
           { path: 'fabric/managed/b.yaml', status: 'deleted', oid: null, previousOid: previousOf('b: 1\n') },
           { path: 'fabric/managed/deep/er/e.yaml', status: 'added', oid: gitBlobOid('e: 1\n'), previousOid: null },
-          { path: 'fabric/managed/new-name.yaml', status: 'added', oid: gitBlobOid('moved: true\n'), previousOid: null },
-          { path: 'fabric/managed/old-name.yaml', status: 'deleted', oid: null, previousOid: previousOf('moved: true\n') },
+          {
+            path: 'fabric/managed/new-name.yaml',
+            status: 'added',
+            oid: gitBlobOid('moved: true\n'),
+            previousOid: null,
+          },
+          {
+            path: 'fabric/managed/old-name.yaml',
+            status: 'deleted',
+            oid: null,
+            previousOid: previousOf('moved: true\n'),
+          },
         ]);
         expect((await host.diffTree(base, head, ''))?.map((change) => change.path)).toEqual([
           'fabric-sibling/y.yaml',
@@ -196,11 +230,20 @@ for (const tHost of tHosts) {
         expect(await host.diffTree(base, '0123456789012345678901234567890123456789', 'fabric')).toBeNull();
         expect(await host.diffTree(head, base, 'fabric')).toBeNull();
         // Someone amends the last commit and force-pushes: the old head is off the branch.
-        const rewritten = await pushFromAnotherClone(remote, { files: { 'fabric/managed/a.yaml': 'a: 3\n' }, message: 'amended', amend: true });
+        const rewritten = await pushFromAnotherClone(remote, {
+          files: { 'fabric/managed/a.yaml': 'a: 3\n' },
+          message: 'amended',
+          amend: true,
+        });
         expect((await gitLog(remote, 'main')).map((commit) => commit.oid)).toEqual([rewritten, base]);
         expect(await host.diffTree(head, rewritten, 'fabric')).toBeNull();
         expect(await host.diffTree(base, rewritten, 'fabric')).toEqual([
-          { path: 'fabric/managed/a.yaml', status: 'modified', oid: gitBlobOid('a: 3\n'), previousOid: tHost.name === 'git' ? gitBlobOid('a: 1\n') : null },
+          {
+            path: 'fabric/managed/a.yaml',
+            status: 'modified',
+            oid: gitBlobOid('a: 3\n'),
+            previousOid: tHost.name === 'git' ? gitBlobOid('a: 1\n') : null,
+          },
         ]);
         await expectGitHostError(host.diffTree('not-an-oid', head, 'fabric'), 'INVALID');
         await expectGitHostError(host.diffTree(base, head, '../escape'), 'INVALID');
@@ -212,7 +255,9 @@ for (const tHost of tHosts) {
     it('commits additions and deletions on top of the expected head', async () => {
       const { host, remote, close } = await tHost.start();
       try {
-        const base = await pushFromAnotherClone(remote, { files: { 'raw/drop.yaml': 'a: 1\n', 'keep.txt': 'keep\n', 'managed/old.yaml': 'old\n' } });
+        const base = await pushFromAnotherClone(remote, {
+          files: { 'raw/drop.yaml': 'a: 1\n', 'keep.txt': 'keep\n', 'managed/old.yaml': 'old\n' },
+        });
         const oid = committedOid(
           await host.commit({
             branch: 'main',
@@ -251,8 +296,17 @@ for (const tHost of tHosts) {
           deletions: [],
         });
         expect(result).toEqual({ status: 'head_moved', actualHeadOid: theirs });
-        expect((await gitLog(remote, 'main')).map((commit) => commit.message)).toEqual(['their change', 'a change made elsewhere']);
-        const again = await host.commit({ branch: 'main', expectedHeadOid: null, message: 'x', additions: [], deletions: [] });
+        expect((await gitLog(remote, 'main')).map((commit) => commit.message)).toEqual([
+          'their change',
+          'a change made elsewhere',
+        ]);
+        const again = await host.commit({
+          branch: 'main',
+          expectedHeadOid: null,
+          message: 'x',
+          additions: [],
+          deletions: [],
+        });
         expect(again).toEqual({ status: 'head_moved', actualHeadOid: theirs });
       } finally {
         await close();
@@ -262,7 +316,9 @@ for (const tHost of tHosts) {
     it('reads binary and large blobs byte for byte', async () => {
       const { host, remote, close, counters } = await tHost.start();
       try {
-        const head = await pushFromAnotherClone(remote, { files: { 'bin/blob.dat': binary, 'big.yaml': large, 'small.yaml': 'x: 1\n' } });
+        const head = await pushFromAnotherClone(remote, {
+          files: { 'bin/blob.dat': binary, 'big.yaml': large, 'small.yaml': 'x: 1\n' },
+        });
         const tree = await host.readTree(head, '');
         const blobs = await host.readBlobs(tree.map((entry) => entry.oid));
         expect(Buffer.from(blobs.get(gitBlobOid(binary)) ?? []).equals(Buffer.from(binary))).toBe(true);
@@ -272,7 +328,13 @@ for (const tHost of tHosts) {
         if (counters) expect(counters().restBlobReads).toBe(2);
         // And a binary addition round-trips through a commit.
         const oid = committedOid(
-          await host.commit({ branch: 'main', expectedHeadOid: head, message: 'binary', additions: [{ path: 'bin/copy.dat', contents: binary }], deletions: [] }),
+          await host.commit({
+            branch: 'main',
+            expectedHeadOid: head,
+            message: 'binary',
+            additions: [{ path: 'bin/copy.dat', contents: binary }],
+            deletions: [],
+          }),
         );
         expect((await readFileAt(remote, oid, 'bin/copy.dat')).equals(Buffer.from(binary))).toBe(true);
       } finally {
@@ -290,7 +352,13 @@ for (const tHost of tHosts) {
         await host.createBranch('hnp/change-1', first);
         await expectGitHostError(host.createBranch('hnp/change-1', second), 'CONFLICT');
         const oid = committedOid(
-          await host.commit({ branch: 'hnp/change-1', expectedHeadOid: first, message: 'on the branch', additions: [{ path: 'c.txt', contents: 'c' }], deletions: [] }),
+          await host.commit({
+            branch: 'hnp/change-1',
+            expectedHeadOid: first,
+            message: 'on the branch',
+            additions: [{ path: 'c.txt', contents: 'c' }],
+            deletions: [],
+          }),
         );
         expect((await gitLog(remote, 'hnp/change-1'))[0]?.oid).toBe(oid);
         expect(await host.getBranchHead('main')).toBe(second);
@@ -304,7 +372,12 @@ for (const tHost of tHosts) {
       try {
         const head = await pushFromAnotherClone(remote, { files: { 'a.txt': 'a\n' } });
         await host.createBranch('hnp/pr', head);
-        const request = { headBranch: 'hnp/pr', baseBranch: 'main', title: 'Sync fabric', body: 'Changes from the gateway' };
+        const request = {
+          headBranch: 'hnp/pr',
+          baseBranch: 'main',
+          title: 'Sync fabric',
+          body: 'Changes from the gateway',
+        };
         if (!tHost.supportsPullRequests) {
           await expectGitHostError(host.ensurePullRequest(request), 'UNSUPPORTED');
           return;
@@ -324,19 +397,40 @@ for (const tHost of tHosts) {
       try {
         const head = await pushFromAnotherClone(remote, { files: { 'a.txt': 'a\n' } });
         const bad = await expectGitHostError(
-          host.commit({ branch: 'main', expectedHeadOid: head, message: 'm', additions: [{ path: 'ok.txt', contents: '' }, { path: '../escape', contents: 'x' }], deletions: [] }),
+          host.commit({
+            branch: 'main',
+            expectedHeadOid: head,
+            message: 'm',
+            additions: [
+              { path: 'ok.txt', contents: '' },
+              { path: '../escape', contents: 'x' },
+            ],
+            deletions: [],
+          }),
           'INVALID',
         );
         expect(bad.location).toBe('additions[1].path');
         const missing = await expectGitHostError(
-          host.commit({ branch: 'main', expectedHeadOid: head, message: 'm', additions: [{ path: 'b.txt', contents: 'b' }], deletions: [{ path: 'nope.txt' }] }),
+          host.commit({
+            branch: 'main',
+            expectedHeadOid: head,
+            message: 'm',
+            additions: [{ path: 'b.txt', contents: 'b' }],
+            deletions: [{ path: 'nope.txt' }],
+          }),
           'INVALID',
         );
         expect(missing.location).toMatch(/^deletions/);
         await expectGitHostError(host.readTree('not-an-oid', ''), 'INVALID');
         await expectGitHostError(host.readTree('0123456789012345678901234567890123456789', ''), 'NOT_FOUND');
         expect(
-          await host.commit({ branch: 'no-such-branch', expectedHeadOid: head, message: 'm', additions: [{ path: 'b.txt', contents: 'b' }], deletions: [] }),
+          await host.commit({
+            branch: 'no-such-branch',
+            expectedHeadOid: head,
+            message: 'm',
+            additions: [{ path: 'b.txt', contents: 'b' }],
+            deletions: [],
+          }),
         ).toEqual({ status: 'head_moved', actualHeadOid: null });
         await expectGitHostError(host.readBlobs(['0123456789012345678901234567890123456789']), 'NOT_FOUND');
         expect((await gitLog(remote, 'main')).map((commit) => commit.oid)).toEqual([head]);
@@ -351,7 +445,14 @@ for (const tHost of tHosts) {
         const calls = [
           () => host.getBranchHead('main'),
           () => host.checkAccess(),
-          () => host.commit({ branch: 'main', expectedHeadOid: null, message: 'm', additions: [{ path: 'a', contents: 'a' }], deletions: [] }),
+          () =>
+            host.commit({
+              branch: 'main',
+              expectedHeadOid: null,
+              message: 'm',
+              additions: [{ path: 'a', contents: 'a' }],
+              deletions: [],
+            }),
         ];
         for (const call of calls) {
           const error = await expectGitHostError(call(), 'AUTH');

@@ -20,7 +20,6 @@ function recordingSleep() {
   return { waits, sleep: async (ms: number) => void waits.push(ms) };
 }
 
-
 const change = (expectedHeadOid: string, message = 'gateway change') => ({
   branch: 'main',
   expectedHeadOid,
@@ -73,7 +72,11 @@ describe('GitHub adapter under faults', () => {
       server.faults.failNext(1, { status: 502, operation: 'CreateCommitOnBranch' });
       const second = await host.commit(change(first.status === 'committed' ? first.oid : '', 'after a 502'));
       expect(second.status).toBe('committed');
-      expect((await gitLog(remote, 'main')).map((commit) => commit.message)).toEqual(['after a 502', 'after a timeout', 'a change made elsewhere']);
+      expect((await gitLog(remote, 'main')).map((commit) => commit.message)).toEqual([
+        'after a 502',
+        'after a timeout',
+        'a change made elsewhere',
+      ]);
       expect(server.requestCount('CreateCommitOnBranch')).toBe(4);
       expect(server.requestCount('BranchHeadCommit')).toBe(2);
     } finally {
@@ -84,11 +87,17 @@ describe('GitHub adapter under faults', () => {
   it('reports a bad token as AUTH without the token anywhere in the error', async () => {
     const { host, server, close } = await startGitHubHost({ host: { token: 'ghp_WrongToken_0123456789abcdefXYZ' } });
     try {
-      const calls = [() => host.getBranchHead('main'), () => host.checkAccess(), () => host.commit(change('0'.repeat(40)))];
+      const calls = [
+        () => host.getBranchHead('main'),
+        () => host.checkAccess(),
+        () => host.commit(change('0'.repeat(40))),
+      ];
       for (const call of calls) {
         const error = await caught(call());
         expect(error.code).toBe('AUTH');
-        const everything = [error.message, error.stack, inspect(error, { depth: 10 }), JSON.stringify(error)].join('\n');
+        const everything = [error.message, error.stack, inspect(error, { depth: 10 }), JSON.stringify(error)].join(
+          '\n',
+        );
         expect(everything).not.toContain('ghp_WrongToken_0123456789abcdefXYZ');
         expect(everything).not.toContain(server.token);
       }
@@ -102,7 +111,12 @@ describe('GitHub adapter under faults', () => {
     const { host, server, remote, close } = await startGitHubHost({ server: { viewerPermission: 'READ' } });
     try {
       const base = await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
-      expect(await host.checkAccess()).toEqual({ canRead: true, canWrite: false, permission: 'READ', defaultBranch: 'main' });
+      expect(await host.checkAccess()).toEqual({
+        canRead: true,
+        canWrite: false,
+        permission: 'READ',
+        defaultBranch: 'main',
+      });
       const error = await caught(host.commit(change(base)));
       expect(error.code).toBe('FORBIDDEN');
       expect(server.requestCount('CreateCommitOnBranch')).toBe(0);
@@ -132,7 +146,10 @@ describe('GitHub adapter under faults', () => {
       };
       const result = await host.commit(change(base));
       expect(result).toEqual({ status: 'head_moved', actualHeadOid: theirs });
-      expect((await gitLog(remote, 'main')).map((commit) => commit.message)).toEqual(['pushed meanwhile', 'a change made elsewhere']);
+      expect((await gitLog(remote, 'main')).map((commit) => commit.message)).toEqual([
+        'pushed meanwhile',
+        'a change made elsewhere',
+      ]);
     } finally {
       await close();
     }
@@ -140,9 +157,13 @@ describe('GitHub adapter under faults', () => {
 
   it('batches: deep trees and many blobs take few requests, counted by onRequest', async () => {
     const events: GitHubRequestEvent[] = [];
-    const { host, server, remote, close } = await startGitHubHost({ host: { onRequest: (event) => events.push(event), blobBatchSize: 100 } });
+    const { host, server, remote, close } = await startGitHubHost({
+      host: { onRequest: (event) => events.push(event), blobBatchSize: 100 },
+    });
     try {
-      const files = Object.fromEntries(Array.from({ length: 150 }, (_, index) => [`managed/d1/d2/d3/d4/d5/f${index}.yaml`, `n: ${index}\n`]));
+      const files = Object.fromEntries(
+        Array.from({ length: 150 }, (_, index) => [`managed/d1/d2/d3/d4/d5/f${index}.yaml`, `n: ${index}\n`]),
+      );
       const head = await pushFromAnotherClone(remote, { files });
       const tree = await host.readTree(head, 'managed');
       expect(tree).toHaveLength(150);
@@ -161,10 +182,15 @@ describe('GitHub adapter under faults', () => {
     const { waits, sleep } = recordingSleep();
     const { host, server, remote, close } = await startGitHubHost({ host: { sleep } });
     try {
-      const head = await pushFromAnotherClone(remote, { files: { 'managed/a/x.yaml': 'x: 1\n', 'managed/b/y.yaml': 'y: 1\n' } });
+      const head = await pushFromAnotherClone(remote, {
+        files: { 'managed/a/x.yaml': 'x: 1\n', 'managed/b/y.yaml': 'y: 1\n' },
+      });
       server.faults.failNext(1, { status: 502, operation: 'rest:getTree' });
       server.faults.rateLimitNext({ operation: 'rest:getTree', retryAfterSeconds: 2 });
-      expect((await host.readTree(head, 'managed')).map((entry) => entry.path)).toEqual(['managed/a/x.yaml', 'managed/b/y.yaml']);
+      expect((await host.readTree(head, 'managed')).map((entry) => entry.path)).toEqual([
+        'managed/a/x.yaml',
+        'managed/b/y.yaml',
+      ]);
       expect(server.requestCount('rest:getTree')).toBe(3);
       expect(waits).toContain(2000);
       server.faults.failNext(10, { status: 502, operation: 'rest:getTree' });
@@ -179,15 +205,21 @@ describe('GitHub adapter under faults', () => {
     const { host, server, remote, close } = await startGitHubHost({ host: { sleep } });
     try {
       const base = await pushFromAnotherClone(remote, { files: { 'fabric/managed/a.yaml': 'a: 1\n' } });
-      const one = await pushFromAnotherClone(remote, { files: { 'fabric/managed/a.yaml': 'a: 2\n', 'other/b.yaml': 'b: 1\n' } });
+      const one = await pushFromAnotherClone(remote, {
+        files: { 'fabric/managed/a.yaml': 'a: 2\n', 'other/b.yaml': 'b: 1\n' },
+      });
       server.faults.failNext(1, { status: 502, operation: 'rest:compare' });
-      expect((await host.diffTree(base, one, 'fabric'))?.map((change) => change.path)).toEqual(['fabric/managed/a.yaml']);
+      expect((await host.diffTree(base, one, 'fabric'))?.map((change) => change.path)).toEqual([
+        'fabric/managed/a.yaml',
+      ]);
       expect(server.requestCount('rest:compare')).toBe(2);
       expect(waits).toHaveLength(1);
 
       // GitHub lists 300 files and drops the rest without saying so: a full list may be cut, and
       // the cut can hide changes inside the directory, whatever lies outside it.
-      const many = Object.fromEntries(Array.from({ length: 299 }, (_, index) => [`other/f${index}.yaml`, `n: ${index}\n`]));
+      const many = Object.fromEntries(
+        Array.from({ length: 299 }, (_, index) => [`other/f${index}.yaml`, `n: ${index}\n`]),
+      );
       const large = await pushFromAnotherClone(remote, { files: many });
       expect(await host.diffTree(base, large, 'fabric')).toBeNull();
       expect(await host.diffTree(one, large, 'fabric')).toEqual([]);
@@ -201,7 +233,13 @@ describe('GitHub adapter under faults', () => {
   it('talks to GitHub Enterprise Server under /api/v3 and /api/graphql', async () => {
     const { server, remote, close } = await startGitHubHost();
     try {
-      const enterprise = new GitHubHost({ owner: server.owner, name: server.name, token: server.token, baseUrl: `${server.url}/api/v3`, retry: { baseDelayMs: 1 } });
+      const enterprise = new GitHubHost({
+        owner: server.owner,
+        name: server.name,
+        token: server.token,
+        baseUrl: `${server.url}/api/v3`,
+        retry: { baseDelayMs: 1 },
+      });
       const head = await pushFromAnotherClone(remote, { files: { 'big.txt': 'x'.repeat(10_000) } });
       expect(await enterprise.getBranchHead('main')).toBe(head);
       const [entry] = await enterprise.readTree(head, '');

@@ -14,7 +14,11 @@ describe('GitHub test server', () => {
     const post = (query: string, variables: Record<string, unknown> = {}, token = server.token) =>
       fetch(`${server.url}/graphql`, {
         method: 'POST',
-        headers: { authorization: `bearer ${token}`, 'content-type': 'application/json', accept: 'application/vnd.github.v4+json' },
+        headers: {
+          authorization: `bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/vnd.github.v4+json',
+        },
         body: JSON.stringify({ query, variables }),
       });
     try {
@@ -34,18 +38,28 @@ describe('GitHub test server', () => {
             branch: { repositoryNameWithOwner: 'hedgehog/fabric-gitops', branchName: 'main' },
             expectedHeadOid: base,
             message: { headline: 'From the API', body: 'Body' },
-            fileChanges: { additions: [{ path: 'b.txt', contents: Buffer.from('bee').toString('base64') }], deletions: [{ path: 'a.txt' }] },
+            fileChanges: {
+              additions: [{ path: 'b.txt', contents: Buffer.from('bee').toString('base64') }],
+              deletions: [{ path: 'a.txt' }],
+            },
           },
         },
       );
-      const oid = ((await committed.json()) as { data: { createCommitOnBranch: { commit: { oid: string } } } }).data.createCommitOnBranch.commit.oid;
+      const oid = ((await committed.json()) as { data: { createCommitOnBranch: { commit: { oid: string } } } }).data
+        .createCommitOnBranch.commit.oid;
       const [head] = await gitLog(server.repositoryDir, 'main');
       expect(head).toMatchObject({ oid, parents: [base], message: 'From the API\n\nBody', authorName: 'hnp-test-bot' });
       expect((await readFileAt(server.repositoryDir, oid, 'b.txt')).toString()).toBe('bee');
 
       const stale = await post(
         `mutation Commit($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }`,
-        { input: { branch: { repositoryNameWithOwner: 'hedgehog/fabric-gitops', branchName: 'main' }, expectedHeadOid: base, message: { headline: 'stale' } } },
+        {
+          input: {
+            branch: { repositoryNameWithOwner: 'hedgehog/fabric-gitops', branchName: 'main' },
+            expectedHeadOid: base,
+            message: { headline: 'stale' },
+          },
+        },
       );
       expect(((await stale.json()) as { errors: { type: string; message: string }[] }).errors[0]).toMatchObject({
         type: 'STALE_DATA',
@@ -68,12 +82,23 @@ describe('GitHub test server', () => {
     };
     try {
       const base = await pushFromAnotherClone(server.repositoryDir, { files: { 'a.txt': 'a\n', 'old.txt': 'same\n' } });
-      const head = await pushFromAnotherClone(server.repositoryDir, { files: { 'a.txt': 'A\n', 'new.txt': 'same\n' }, deletions: ['old.txt'] });
+      const head = await pushFromAnotherClone(server.repositoryDir, {
+        files: { 'a.txt': 'A\n', 'new.txt': 'same\n' },
+        deletions: ['old.txt'],
+      });
       const ahead = await get(`${base}...${head}`, '?per_page=1');
       expect(ahead.status).toBe(200);
-      expect(ahead.body).toMatchObject({ status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, merge_base_commit: { sha: base } });
+      expect(ahead.body).toMatchObject({
+        status: 'ahead',
+        ahead_by: 1,
+        behind_by: 0,
+        total_commits: 1,
+        merge_base_commit: { sha: base },
+      });
       expect(ahead.body.commits.map((commit: { sha: string }) => commit.sha)).toEqual([head]);
-      expect(ahead.body.files.map((file: Record<string, string>) => [file.status, file.filename, file.previous_filename])).toEqual([
+      expect(
+        ahead.body.files.map((file: Record<string, string>) => [file.status, file.filename, file.previous_filename]),
+      ).toEqual([
         ['modified', 'a.txt', undefined],
         ['renamed', 'new.txt', 'old.txt'],
       ]);
@@ -84,8 +109,17 @@ describe('GitHub test server', () => {
       // A rewritten head: the comparison runs from the merge base, so it shows only the new side.
       const amended = await pushFromAnotherClone(server.repositoryDir, { files: { 'b.txt': 'b\n' }, amend: true });
       const diverged = await get(`${head}...${amended}`);
-      expect(diverged.body).toMatchObject({ status: 'diverged', ahead_by: 1, behind_by: 1, merge_base_commit: { sha: base } });
-      expect(diverged.body.files.map((file: Record<string, string>) => file.filename)).toEqual(['a.txt', 'b.txt', 'new.txt']);
+      expect(diverged.body).toMatchObject({
+        status: 'diverged',
+        ahead_by: 1,
+        behind_by: 1,
+        merge_base_commit: { sha: base },
+      });
+      expect(diverged.body.files.map((file: Record<string, string>) => file.filename)).toEqual([
+        'a.txt',
+        'b.txt',
+        'new.txt',
+      ]);
 
       expect((await get(`${'0'.repeat(40)}...${head}`)).status).toBe(404);
       expect((await get(`${base}..${head}`)).status).toBe(404);
@@ -101,20 +135,34 @@ describe('GitHub test server', () => {
       const response = await fetch(`${server.url}/repos/${server.owner}/${server.name}/git/trees/${sha}${query}`, {
         headers: { authorization: `token ${server.token}`, accept: 'application/vnd.github+json' },
       });
-      return { status: response.status, body: (await response.json()) as { sha: string; truncated: boolean; tree: Record<string, unknown>[] } };
+      return {
+        status: response.status,
+        body: (await response.json()) as { sha: string; truncated: boolean; tree: Record<string, unknown>[] },
+      };
     };
     try {
-      const head = await pushFromAnotherClone(server.repositoryDir, { files: { 'a.txt': 'a\n', 'dir/b.txt': 'b\n', 'dir/sub/c.txt': 'c\n' } });
+      const head = await pushFromAnotherClone(server.repositoryDir, {
+        files: { 'a.txt': 'a\n', 'dir/b.txt': 'b\n', 'dir/sub/c.txt': 'c\n' },
+      });
       const root = await get(head);
       expect(root.status).toBe(200);
       expect(root.body.truncated).toBe(false);
-      expect(root.body.tree.map((entry) => [entry.path, entry.type, entry.mode])).toEqual([['a.txt', 'blob', '100644'], ['dir', 'tree', '040000']]);
+      expect(root.body.tree.map((entry) => [entry.path, entry.type, entry.mode])).toEqual([
+        ['a.txt', 'blob', '100644'],
+        ['dir', 'tree', '040000'],
+      ]);
       expect(root.body.tree[0]).toMatchObject({ size: 2 });
       expect(root.body.tree[1]).not.toHaveProperty('size');
       for (const query of ['?recursive=1', '?recursive=0', '?recursive=false']) {
         const whole = await get(head, query);
         expect(whole.body.truncated).toBe(false);
-        expect(whole.body.tree.map((entry) => entry.path)).toEqual(['a.txt', 'dir', 'dir/b.txt', 'dir/sub', 'dir/sub/c.txt']);
+        expect(whole.body.tree.map((entry) => entry.path)).toEqual([
+          'a.txt',
+          'dir',
+          'dir/b.txt',
+          'dir/sub',
+          'dir/sub/c.txt',
+        ]);
       }
       server.state.maxTreeEntries = 3;
       const cut = await get(head, '?recursive=1');

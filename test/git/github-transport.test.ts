@@ -37,14 +37,20 @@ async function startTransport(options: Partial<GitHubTransportOptions> = {}) {
     remote: server.repositoryDir,
     close: async () => {
       await server.close();
-      if (server.rejectedQueries.length > 0) throw new Error(`GitHub would reject: ${JSON.stringify(server.rejectedQueries, null, 2)}`);
+      if (server.rejectedQueries.length > 0)
+        throw new Error(`GitHub would reject: ${JSON.stringify(server.rejectedQueries, null, 2)}`);
     },
   };
 }
 
 /** One read: the head of main over GraphQL (`BranchHead`). */
 async function branchHead(transport: GitHubTransport): Promise<string | null> {
-  const data = await transport.graphql<{ repository: { ref: { target: { oid: string } | null } | null } }>('BranchHead', q.BRANCH_HEAD, { ref: 'refs/heads/main' }, 'read head of main');
+  const data = await transport.graphql<{ repository: { ref: { target: { oid: string } | null } | null } }>(
+    'BranchHead',
+    q.BRANCH_HEAD,
+    { ref: 'refs/heads/main' },
+    'read head of main',
+  );
   return data.repository.ref?.target?.oid ?? null;
 }
 
@@ -84,7 +90,11 @@ describe('GitHub transport', () => {
       expect(await branchHead(transport)).toBe(head);
       expect(waits).toEqual([1000]);
 
-      server.faults.rateLimitNext({ resetAt: Math.floor(Date.now() / 1000) + 30, status: 429, operation: 'BranchHead' });
+      server.faults.rateLimitNext({
+        resetAt: Math.floor(Date.now() / 1000) + 30,
+        status: 429,
+        operation: 'BranchHead',
+      });
       expect(await branchHead(transport)).toBe(head);
       expect(waits[1]).toBeGreaterThan(25_000);
       expect(waits[1]).toBeLessThanOrEqual(30_000);
@@ -101,7 +111,10 @@ describe('GitHub transport', () => {
 
   it('slows down before the primary budget runs out (rateLimit.remaining, resetAt)', async () => {
     const { waits, sleep } = recordingSleep();
-    const { transport, server, remote, close } = await startTransport({ sleep, rateLimit: { minRemaining: 50, maxWaitMs: 120_000 } });
+    const { transport, server, remote, close } = await startTransport({
+      sleep,
+      rateLimit: { minRemaining: 50, maxWaitMs: 120_000 },
+    });
     try {
       await pushFromAnotherClone(remote, { files: { 'a.txt': 'a' } });
       server.state.rateLimit = { limit: 5000, remaining: 40, resetAt: Math.floor(Date.now() / 1000) + 60 };
@@ -127,10 +140,12 @@ describe('GitHub transport', () => {
         fileChanges: { additions: [{ path: 'b.txt', contents: Buffer.from('b').toString('base64') }], deletions: [] },
       };
       server.faults.failNext(1, { status: 502, operation: 'CreateCommitOnBranch' });
-      const error = await transport.graphql('CreateCommitOnBranch', q.CREATE_COMMIT_ON_BRANCH, { input }, 'commit on main', { idempotent: false }).then(
-        () => undefined,
-        (thrown: unknown) => thrown,
-      );
+      const error = await transport
+        .graphql('CreateCommitOnBranch', q.CREATE_COMMIT_ON_BRANCH, { input }, 'commit on main', { idempotent: false })
+        .then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        );
       expect(error).toBeInstanceOf(MaybeApplied);
       expect(error).toMatchObject({ attempt: 1, detail: expect.stringMatching(/^HTTP 502/) });
       expect(server.requestCount('CreateCommitOnBranch')).toBe(1);

@@ -11,8 +11,20 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { managedFilePath, type HedgehogObject } from '../../src/hedgehog/canonical.ts';
 import { gitBlobOid } from '../../src/git/blob-oid.ts';
 import { queryDatabase, rowCounts } from '../support/database.ts';
-import { listedTree, treeObjectOid, UnverifiedListing, type RawRestTreeEntry } from '../../src/git/github/tree-listing.ts';
-import { branchHead, createBareRepository, git, gitLog, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import {
+  listedTree,
+  treeObjectOid,
+  UnverifiedListing,
+  type RawRestTreeEntry,
+} from '../../src/git/github/tree-listing.ts';
+import {
+  branchHead,
+  createBareRepository,
+  git,
+  gitLog,
+  pushFromAnotherClone,
+  removeScratchDirs,
+} from '../support/git-fixtures.ts';
 import { BareRepository } from '../support/github-server/bare-repository.ts';
 import { referenceFabric, tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
 import { createDraftOf, fabricRow, operation, sync, vlanNamespace, yamlOf } from '../sync/support.ts';
@@ -23,10 +35,14 @@ const github = tAdapters.find((adapter) => adapter.name === 'github')!;
 
 /** The reference fabric plus 40 VLAN namespaces: several folders, the VLAN namespaces' the largest. */
 function fabricObjects(): HedgehogObject[] {
-  return [...referenceFabric(), ...Array.from({ length: 40 }, (_, index) => vlanNamespace(`ns-${String(index).padStart(2, '0')}`))];
+  return [
+    ...referenceFabric(),
+    ...Array.from({ length: 40 }, (_, index) => vlanNamespace(`ns-${String(index).padStart(2, '0')}`)),
+  ];
 }
 
-const filesOf = (objects: readonly HedgehogObject[]) => Object.fromEntries(objects.map((object) => [`fabric/${managedFilePath(object)}`, yamlOf(object)]));
+const filesOf = (objects: readonly HedgehogObject[]) =>
+  Object.fromEntries(objects.map((object) => [`fabric/${managedFilePath(object)}`, yamlOf(object)]));
 
 /** Files per folder below fabric/managed. */
 function folderSizes(objects: readonly HedgehogObject[]): Map<string, number> {
@@ -67,7 +83,9 @@ describe('GitHub tree listings cut at the API limit', { timeout: 120_000 }, () =
   const objects = fabricObjects();
   const sizes = folderSizes(objects);
   const largest = Math.max(...sizes.values());
-  const secondLargest = Math.max(...[...sizes].filter(([folder]) => folder !== 'managed/vlannamespaces').map(([, size]) => size));
+  const secondLargest = Math.max(
+    ...[...sizes].filter(([folder]) => folder !== 'managed/vlannamespaces').map(([, size]) => size),
+  );
   beforeEach(async () => {
     env = await github.start();
   });
@@ -77,17 +95,31 @@ describe('GitHub tree listings cut at the API limit', { timeout: 120_000 }, () =
     // Each folder fits in one answer; the fabric as a whole does not.
     env.github!.state.maxTreeEntries = largest + 2;
     expect(objects.length).toBeGreaterThan(env.github!.state.maxTreeEntries);
-    const head = await pushFromAnotherClone(env.remote, { files: { 'README.md': '# fabric\n', ...filesOf(objects) }, message: 'seed' });
+    const head = await pushFromAnotherClone(env.remote, {
+      files: { 'README.md': '# fabric\n', ...filesOf(objects) },
+      message: 'seed',
+    });
 
     const first = await sync(env.t, env.fabricId, 'PULL');
-    expect(first).toMatchObject({ status: 'COMPLETED', errorMessage: null, filesCreated: objects.length, filesDeleted: 0 });
+    expect(first).toMatchObject({
+      status: 'COMPLETED',
+      errorMessage: null,
+      filesCreated: objects.length,
+      filesDeleted: 0,
+    });
     // More than one tree answer: the recursive one was cut and the folders were listed one by one.
     expect(env.github!.requestCount('rest:getTree')).toBeGreaterThan(2);
 
     const stored = await queryDatabase<{ managed_file_path: string; desired_blob_oid: string; desired_commit: string }>(
-      env.t.database.url, 'select managed_file_path, desired_blob_oid, desired_commit from resource where fabric_id = $1 order by managed_file_path', [env.fabricId],
+      env.t.database.url,
+      'select managed_file_path, desired_blob_oid, desired_commit from resource where fabric_id = $1 order by managed_file_path',
+      [env.fabricId],
     );
-    const expected = objects.map((object) => ({ managed_file_path: managedFilePath(object), desired_blob_oid: gitBlobOid(yamlOf(object)), desired_commit: head }));
+    const expected = objects.map((object) => ({
+      managed_file_path: managedFilePath(object),
+      desired_blob_oid: gitBlobOid(yamlOf(object)),
+      desired_commit: head,
+    }));
     expected.sort((a, b) => (a.managed_file_path < b.managed_file_path ? -1 : 1));
     expect(stored).toEqual(expected);
 
@@ -96,13 +128,20 @@ describe('GitHub tree listings cut at the API limit', { timeout: 120_000 }, () =
     await pushFromAnotherClone(env.remote, { deletions: [`fabric/${managedFilePath(gone)}`] });
     const again = await pullFull(env);
     expect(again).toMatchObject({ status: 'COMPLETED', filesCreated: 0, filesUpdated: 0, filesDeleted: 1 });
-    const [{ n }] = (await queryDatabase<{ n: string }>(env.t.database.url, 'select count(*) as n from resource where fabric_id = $1', [env.fabricId])) as [{ n: string }];
+    const [{ n }] = (await queryDatabase<{ n: string }>(
+      env.t.database.url,
+      'select count(*) as n from resource where fabric_id = $1',
+      [env.fabricId],
+    )) as [{ n: string }];
     expect(Number(n)).toBe(objects.length - 1);
   });
 
   it('(b) a folder cut even on its own fails the pull and the push with the reason; nothing is removed, nothing committed', async () => {
     await pushFromAnotherClone(env.remote, { files: filesOf(objects), message: 'seed' });
-    expect(await sync(env.t, env.fabricId, 'PULL')).toMatchObject({ status: 'COMPLETED', filesCreated: objects.length });
+    expect(await sync(env.t, env.fabricId, 'PULL')).toMatchObject({
+      status: 'COMPLETED',
+      filesCreated: objects.length,
+    });
     const draftId = await createDraftOf(env.t, env.fabricId, vlanNamespace('ns-new'));
 
     // From now on the VLAN namespace folder (40 files), and it alone, is too large for one answer.
@@ -113,12 +152,18 @@ describe('GitHub tree listings cut at the API limit', { timeout: 120_000 }, () =
 
     const pulled = await pullFull(env);
     expect(pulled).toMatchObject({ status: 'FAILED', filesDeleted: 0 });
-    expect(pulled.errorMessage).toMatch(/cut the listing of fabric\/managed\/vlannamespaces .*even for that folder alone/);
+    expect(pulled.errorMessage).toMatch(
+      /cut the listing of fabric\/managed\/vlannamespaces .*even for that folder alone/,
+    );
     expect(pulled.errorMessage).toMatch(/nothing was changed/);
     expect(await snapshot(env)).toEqual(before);
 
     // A rewritten history makes the push's own pull list in full: it fails the same way, before committing.
-    const rewritten = await pushFromAnotherClone(env.remote, { files: { 'README.md': 'rewritten\n' }, amend: true, message: 'rewritten' });
+    const rewritten = await pushFromAnotherClone(env.remote, {
+      files: { 'README.md': 'rewritten\n' },
+      amend: true,
+      message: 'rewritten',
+    });
     const beforePush = await snapshot(env);
     expect(beforePush.head).toBe(rewritten);
     const pushed = await sync(env.t, env.fabricId, 'PUSH');
@@ -127,7 +172,11 @@ describe('GitHub tree listings cut at the API limit', { timeout: 120_000 }, () =
     expect(pushed.errorMessage).toMatch(/cut the listing of fabric\/managed\/vlannamespaces/);
     expect(await snapshot(env)).toEqual(beforePush);
     expect((await gitLog(env.remote, 'main')).map((commit) => commit.message)).toEqual(['rewritten']);
-    const [draft] = await queryDatabase<{ draft_action: string }>(env.t.database.url, 'select draft_action from resource where id = $1', [draftId]);
+    const [draft] = await queryDatabase<{ draft_action: string }>(
+      env.t.database.url,
+      'select draft_action from resource where id = $1',
+      [draftId],
+    );
     expect(draft?.draft_action).toBe('upsert');
 
     // Once GitHub can list it again, the next pull completes and nothing was lost meanwhile.
@@ -142,22 +191,37 @@ describe('a tree answer is used only when it adds up to its tree oid', () => {
     const remote = await createBareRepository();
     const head = await pushFromAnotherClone(remote, {
       files: {
-        'fabric/a.yaml': 'a\n', 'fabric/a-b.yaml': 'ab\n', 'fabric/a/inner.yaml': 'inner\n', 'fabric/a.b/x.yaml': 'x\n',
-        'fabric/caf\u00e9.yaml': 'unicode\n', 'fabric/deep/1/2/3/leaf.yaml': 'leaf\n', 'fabric/run.sh': '#!/bin/sh\n',
+        'fabric/a.yaml': 'a\n',
+        'fabric/a-b.yaml': 'ab\n',
+        'fabric/a/inner.yaml': 'inner\n',
+        'fabric/a.b/x.yaml': 'x\n',
+        'fabric/caf\u00e9.yaml': 'unicode\n',
+        'fabric/deep/1/2/3/leaf.yaml': 'leaf\n',
+        'fabric/run.sh': '#!/bin/sh\n',
       },
     });
     const repository = new BareRepository(remote);
     const fabricTree = (await repository.resolve(`${head}:fabric`))!.oid;
     const asGitHub = async (recursive: boolean): Promise<RawRestTreeEntry[]> =>
       (recursive ? await repository.lsTreeRecursive(fabricTree) : await repository.lsTree(fabricTree)).map((entry) => ({
-        path: entry.name, mode: entry.mode, type: entry.type, sha: entry.oid, ...(entry.type === 'blob' ? { size: entry.size } : {}),
+        path: entry.name,
+        mode: entry.mode,
+        type: entry.type,
+        sha: entry.oid,
+        ...(entry.type === 'blob' ? { size: entry.size } : {}),
       }));
 
     const whole = await asGitHub(true);
     const listed = listedTree(fabricTree, 'fabric', whole, true);
     expect(listed.subtrees).toEqual([]);
     expect(listed.blobs.map((blob) => blob.path).sort()).toEqual([
-      'fabric/a-b.yaml', 'fabric/a.b/x.yaml', 'fabric/a.yaml', 'fabric/a/inner.yaml', 'fabric/caf\u00e9.yaml', 'fabric/deep/1/2/3/leaf.yaml', 'fabric/run.sh',
+      'fabric/a-b.yaml',
+      'fabric/a.b/x.yaml',
+      'fabric/a.yaml',
+      'fabric/a/inner.yaml',
+      'fabric/caf\u00e9.yaml',
+      'fabric/deep/1/2/3/leaf.yaml',
+      'fabric/run.sh',
     ]);
     expect(listed.blobs.every((blob) => blob.mode === '100644' && blob.size > 0)).toBe(true);
 

@@ -5,7 +5,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gitBlobOid } from '../../src/git/blob-oid.ts';
-import { assertValidCommitRequest, branchNameProblem, filePathProblem, normalizeDirectory, splitCommitMessage } from '../../src/git/commit-request.ts';
+import {
+  assertValidCommitRequest,
+  branchNameProblem,
+  filePathProblem,
+  normalizeDirectory,
+  splitCommitMessage,
+} from '../../src/git/commit-request.ts';
 import { withGatewayTrailers } from '../../src/git/commit-trailers.ts';
 import { GitHostError, type CommitRequest } from '../../src/git/git-host.ts';
 import { backoffDelayMs, decideRetry, rateLimitWaitMs, type RetryPolicy } from '../../src/git/github/retry-policy.ts';
@@ -27,12 +33,17 @@ describe('gitBlobOid', () => {
 
 describe('withGatewayTrailers', () => {
   it('ends a message with the operation and the actor, each on its own line', () => {
-    expect(withGatewayTrailers('Add leaf\n\nbody', { operationId: 'op-1', actor: 'alice' })).toBe('Add leaf\n\nbody\n\nGateway-Operation: op-1\nGateway-Actor: alice\n');
+    expect(withGatewayTrailers('Add leaf\n\nbody', { operationId: 'op-1', actor: 'alice' })).toBe(
+      'Add leaf\n\nbody\n\nGateway-Operation: op-1\nGateway-Actor: alice\n',
+    );
   });
 
   it('puts the actor on one line, so no newline can forge a trailer; a blank actor is "unknown"', () => {
     const message = withGatewayTrailers('m', { operationId: 'op-1', actor: 'eve\r\nGateway-Operation: other\n' });
-    expect(message.match(/^Gateway-.*$/gm)).toEqual(['Gateway-Operation: op-1', 'Gateway-Actor: eve Gateway-Operation: other']);
+    expect(message.match(/^Gateway-.*$/gm)).toEqual([
+      'Gateway-Operation: op-1',
+      'Gateway-Actor: eve Gateway-Operation: other',
+    ]);
     expect(withGatewayTrailers('m', { operationId: 'op-1', actor: ' \n ' })).toMatch(/\nGateway-Actor: unknown\n$/);
   });
 });
@@ -58,7 +69,14 @@ describe('commit request checks', () => {
   };
 
   it('accepts a normal request', () => {
-    expect(locationOf(request({ additions: [{ path: 'managed/switches/leaf-01.yaml', contents: '' }], deletions: [{ path: 'raw/x.yaml' }] }))).toBeUndefined();
+    expect(
+      locationOf(
+        request({
+          additions: [{ path: 'managed/switches/leaf-01.yaml', contents: '' }],
+          deletions: [{ path: 'raw/x.yaml' }],
+        }),
+      ),
+    ).toBeUndefined();
   });
 
   it.each([
@@ -70,7 +88,15 @@ describe('commit request checks', () => {
     [request({ additions: [{ path: 'a//b', contents: '' }] }), 'additions[0].path'],
     [request({ additions: [{ path: 'x/.git/config', contents: '' }] }), 'additions[0].path'],
     [request({ additions: [{ path: 'a', contents: '' }], deletions: [{ path: 'a' }] }), 'deletions[0].path'],
-    [request({ additions: [{ path: 'a', contents: '' }, { path: 'a/b', contents: '' }] }), 'additions[1].path'],
+    [
+      request({
+        additions: [
+          { path: 'a', contents: '' },
+          { path: 'a/b', contents: '' },
+        ],
+      }),
+      'additions[1].path',
+    ],
     [request({ deletions: [{ path: 'line\nbreak' }] }), 'deletions[0].path'],
   ])('rejects %# with its location', (value, location) => {
     expect(locationOf(value)).toBe(location);
@@ -88,13 +114,18 @@ describe('commit request checks', () => {
 
   it('splits messages into GitHub headline and body', () => {
     expect(splitCommitMessage('One line')).toEqual({ headline: 'One line', body: '' });
-    expect(splitCommitMessage('Head\n\nBody line 1\nline 2\n')).toEqual({ headline: 'Head', body: 'Body line 1\nline 2' });
+    expect(splitCommitMessage('Head\n\nBody line 1\nline 2\n')).toEqual({
+      headline: 'Head',
+      body: 'Body line 1\nline 2',
+    });
   });
 });
 
 describe('scrubSecrets', () => {
   it('removes secrets and URL credentials', () => {
-    expect(scrubSecrets('fatal: https://bob:hunter22@host/x.git token=abcd1234', ['abcd1234'])).toBe('fatal: https://***@host/x.git token=***');
+    expect(scrubSecrets('fatal: https://bob:hunter22@host/x.git token=abcd1234', ['abcd1234'])).toBe(
+      'fatal: https://***@host/x.git token=***',
+    );
   });
 });
 
@@ -116,39 +147,67 @@ describe('GitHub retry decisions', () => {
       reason: 'transient',
       mayHaveApplied: true,
     });
-    expect(decideRetry({ kind: 'network', timedOut: true, message: '' }, 3, policy, clock)).toMatchObject({ action: 'fail', code: 'TRANSIENT' });
+    expect(decideRetry({ kind: 'network', timedOut: true, message: '' }, 3, policy, clock)).toMatchObject({
+      action: 'fail',
+      code: 'TRANSIENT',
+    });
   });
 
   it('waits out rate limits from retry-after or x-ratelimit-reset, within limits', () => {
     expect(rateLimitWaitMs({ 'retry-after': '2' }, clock.now)).toBe(2000);
-    expect(rateLimitWaitMs({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(clock.now / 1000 + 5) }, clock.now)).toBe(5000);
+    expect(
+      rateLimitWaitMs({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(clock.now / 1000 + 5) }, clock.now),
+    ).toBe(5000);
     expect(rateLimitWaitMs({ 'x-ratelimit-remaining': '10', 'x-ratelimit-reset': '1' }, clock.now)).toBeUndefined();
-    expect(decideRetry({ kind: 'http', status: 429, headers: { 'retry-after': '2' }, message: '' }, 1, policy, clock)).toEqual({
+    expect(
+      decideRetry({ kind: 'http', status: 429, headers: { 'retry-after': '2' }, message: '' }, 1, policy, clock),
+    ).toEqual({
       action: 'retry',
       delayMs: 2000,
       reason: 'rate_limited',
       mayHaveApplied: false,
     });
-    expect(decideRetry({ kind: 'http', status: 403, headers: { 'retry-after': '600' }, message: '' }, 1, policy, clock)).toEqual({
+    expect(
+      decideRetry({ kind: 'http', status: 403, headers: { 'retry-after': '600' }, message: '' }, 1, policy, clock),
+    ).toEqual({
       action: 'fail',
       code: 'RATE_LIMITED',
       detail: 'secondary rate limit (HTTP 403)',
       retryAfterMs: 600_000,
     });
-    expect(decideRetry({ kind: 'graphql', errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded' }], headers: { 'x-ratelimit-reset': String(clock.now / 1000 + 1) } }, 1, policy, clock)).toMatchObject({
+    expect(
+      decideRetry(
+        {
+          kind: 'graphql',
+          errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded' }],
+          headers: { 'x-ratelimit-reset': String(clock.now / 1000 + 1) },
+        },
+        1,
+        policy,
+        clock,
+      ),
+    ).toMatchObject({
       action: 'retry',
       delayMs: 1000,
     });
   });
 
   it('fails at once on auth, permission, not-found and bad requests', () => {
-    const fail = (status: number, message = '') => decideRetry({ kind: 'http', status, headers: {}, message }, 1, policy, clock);
+    const fail = (status: number, message = '') =>
+      decideRetry({ kind: 'http', status, headers: {}, message }, 1, policy, clock);
     expect(fail(401)).toMatchObject({ action: 'fail', code: 'AUTH' });
     expect(fail(403, 'Resource not accessible by integration')).toMatchObject({ action: 'fail', code: 'FORBIDDEN' });
     expect(fail(403, 'You have exceeded a secondary rate limit')).toMatchObject({ action: 'retry', delayMs: 60_000 });
     expect(fail(404)).toMatchObject({ action: 'fail', code: 'NOT_FOUND' });
     expect(fail(422)).toMatchObject({ action: 'fail', code: 'INVALID' });
-    expect(decideRetry({ kind: 'graphql', errors: [{ type: 'NOT_FOUND', message: 'Could not resolve' }], headers: {} }, 1, policy, clock)).toMatchObject({
+    expect(
+      decideRetry(
+        { kind: 'graphql', errors: [{ type: 'NOT_FOUND', message: 'Could not resolve' }], headers: {} },
+        1,
+        policy,
+        clock,
+      ),
+    ).toMatchObject({
       action: 'fail',
       code: 'NOT_FOUND',
     });

@@ -9,7 +9,11 @@ import { expect } from 'vitest';
 import { GitHubHost, type GitHubHostOptions } from '../../src/git/github/github-host.ts';
 import { basename, dirname } from 'node:path';
 import { createBareRepository, makeScratchDir, startGitHttpServer } from '../support/git-fixtures.ts';
-import { startGitHubServer, type GitHubServer, type GitHubServerOptions } from '../support/github-server/github-server.ts';
+import {
+  startGitHubServer,
+  type GitHubServer,
+  type GitHubServerOptions,
+} from '../support/github-server/github-server.ts';
 
 export interface HostHarness {
   host: GitHost;
@@ -35,7 +39,9 @@ export interface THost {
   startWithRefusedCredential(): Promise<{ host: GitHost; secret: string; close(): Promise<void> }>;
 }
 
-export async function startCliHost(options: { onCommand?: (event: GitCommandEvent) => void } = {}): Promise<HostHarness & { host: CliGitHost }> {
+export async function startCliHost(
+  options: { onCommand?: (event: GitCommandEvent) => void } = {},
+): Promise<HostHarness & { host: CliGitHost }> {
   const remote = await createBareRepository();
   const cacheDir = join(await makeScratchDir('hnp-cache-'), 'cache');
   const host = new CliGitHost({ remoteUrl: `file://${remote}`, cacheDir, retry: { baseDelayMs: 1 }, ...options });
@@ -67,7 +73,8 @@ export async function startGitHubHost(
     close: async () => {
       await server.close();
       // Any query GitHub's schema rejects fails the test that sent it.
-      if (server.rejectedQueries.length > 0) throw new Error(`GitHub would reject: ${JSON.stringify(server.rejectedQueries, null, 2)}`);
+      if (server.rejectedQueries.length > 0)
+        throw new Error(`GitHub would reject: ${JSON.stringify(server.rejectedQueries, null, 2)}`);
     },
   };
 }
@@ -82,7 +89,11 @@ export const tHosts: THost[] = [
     start: () => startCliHost(),
     startWithRefusedCredential: async () => {
       const remote = await createBareRepository();
-      const server = await startGitHttpServer({ projectRoot: dirname(remote), username: 'x-access-token', password: 'the-right-token-123' });
+      const server = await startGitHttpServer({
+        projectRoot: dirname(remote),
+        username: 'x-access-token',
+        password: 'the-right-token-123',
+      });
       const host = new CliGitHost({
         remoteUrl: `${server.url}/${basename(remote)}`,
         cacheDir: join(await makeScratchDir('hnp-cache-'), 'cache'),

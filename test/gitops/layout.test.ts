@@ -13,15 +13,31 @@ import {
 } from '../../src/gitops/layout.ts';
 
 const identity = { fabricName: 'fab-1', gatewayVersion: '9.9.9' };
-const entry = (path: string, contents = ''): DirectoryEntry => ({ path, oid: gitBlobOid(contents), size: contents.length, mode: '100644' });
+const entry = (path: string, contents = ''): DirectoryEntry => ({
+  path,
+  oid: gitBlobOid(contents),
+  size: contents.length,
+  mode: '100644',
+});
 const initialised = () => directoryLayout(identity).map((file) => entry(file.path, file.contents));
-const textsOf = (files: { path: string; contents: string }[]) => new Map(files.map((file) => [file.path, file.contents]));
+const textsOf = (files: { path: string; contents: string }[]) =>
+  new Map(files.map((file) => [file.path, file.contents]));
 
 describe('directory layout', () => {
   it('has README, manifest, raw/, unmanaged/ and one folder per managed kind', () => {
     const paths = directoryLayout(identity).map((file) => file.path);
-    expect(paths).toEqual(['README.md', '.hnp/manifest.yaml', 'raw/.gitkeep', 'unmanaged/.gitkeep', ...MANAGED_KINDS.map((info) => `managed/${info.directory}/.gitkeep`)]);
-    expect(parseYaml(directoryLayout(identity)[1]!.contents)).toMatchObject({ layoutVersion: 1, fabric: 'fab-1', gatewayVersion: '9.9.9' });
+    expect(paths).toEqual([
+      'README.md',
+      '.hnp/manifest.yaml',
+      'raw/.gitkeep',
+      'unmanaged/.gitkeep',
+      ...MANAGED_KINDS.map((info) => `managed/${info.directory}/.gitkeep`),
+    ]);
+    expect(parseYaml(directoryLayout(identity)[1]!.contents)).toMatchObject({
+      layoutVersion: 1,
+      fabric: 'fab-1',
+      gatewayVersion: '9.9.9',
+    });
     expect(directoryLayout(identity)[0]!.contents).toContain('raw/');
   });
 
@@ -31,7 +47,11 @@ describe('directory layout', () => {
   });
 
   it('planDirectoryInit adds only what is missing, never replaces, and needs no .gitkeep in a folder that has files', () => {
-    const existing = [entry('README.md', 'my own readme'), entry('managed/switchs/leaf-01.yaml', 'x'), entry('raw/drop.yaml', 'y')];
+    const existing = [
+      entry('README.md', 'my own readme'),
+      entry('managed/switchs/leaf-01.yaml', 'x'),
+      entry('raw/drop.yaml', 'y'),
+    ];
     const plan = planDirectoryInit(existing, identity).map((file) => file.path);
     expect(plan).not.toContain('README.md');
     expect(plan).not.toContain('managed/switchs/.gitkeep');
@@ -45,7 +65,10 @@ describe('directory layout', () => {
 describe('validateDirectory', () => {
   it('an empty directory is not initialised; a fresh layout is valid', () => {
     expect(validateDirectory([], new Map()).status).toBe('not_initialized');
-    expect(validateDirectory(initialised(), textsOf(directoryLayout(identity)))).toEqual({ status: 'initialized', findings: [] });
+    expect(validateDirectory(initialised(), textsOf(directoryLayout(identity)))).toEqual({
+      status: 'initialized',
+      findings: [],
+    });
   });
 
   it('reports missing folders and a missing manifest', () => {
@@ -59,14 +82,20 @@ describe('validateDirectory', () => {
   });
 
   it('reports an unknown layout version', () => {
-    const files = directoryLayout(identity).map((file) => (file.path === MANIFEST_PATH ? { ...file, contents: 'layoutVersion: 7\n' } : file));
-    expect(validateDirectory(files.map((file) => entry(file.path, file.contents)), textsOf(files)).findings).toEqual([
-      expect.objectContaining({ code: 'MANIFEST_INVALID', message: expect.stringContaining('7') }),
-    ]);
+    const files = directoryLayout(identity).map((file) =>
+      file.path === MANIFEST_PATH ? { ...file, contents: 'layoutVersion: 7\n' } : file,
+    );
+    expect(
+      validateDirectory(
+        files.map((file) => entry(file.path, file.contents)),
+        textsOf(files),
+      ).findings,
+    ).toEqual([expect.objectContaining({ code: 'MANIFEST_INVALID', message: expect.stringContaining('7') })]);
   });
 
   it('reports unknown files, files in the wrong kind folder, names that do not match, and unreadable files', () => {
-    const sw = (name: string, namespace?: string) => `apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: ${name}\n${namespace ? `  namespace: ${namespace}\n` : ''}spec: {}\n`;
+    const sw = (name: string, namespace?: string) =>
+      `apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: ${name}\n${namespace ? `  namespace: ${namespace}\n` : ''}spec: {}\n`;
     const extra = [
       { path: 'managed/notes.txt', contents: 'hello' },
       { path: 'managed/widgets/a.yaml', contents: sw('a') },
@@ -93,6 +122,8 @@ describe('validateDirectory', () => {
       'UNREADABLE_FILE managed/switchs/two.yaml',
       'UNKNOWN_FILE managed/widgets/a.yaml',
     ]);
-    expect(report.findings.find((finding) => finding.path === 'managed/switchs/leaf-04.yaml')!.message).toContain('managed/switchs/lab-leaf-04.yaml');
+    expect(report.findings.find((finding) => finding.path === 'managed/switchs/leaf-04.yaml')!.message).toContain(
+      'managed/switchs/lab-leaf-04.yaml',
+    );
   });
 });

@@ -23,12 +23,19 @@ export interface GatewayWithRemote {
 
 export interface TAdapter {
   name: 'git' | 'github';
-  start(options?: { directory?: string; env?: Record<string, string>; openGitHost?: TestAppOptions['openGitHost'] }): Promise<GatewayWithRemote>;
+  start(options?: {
+    directory?: string;
+    env?: Record<string, string>;
+    openGitHost?: TestAppOptions['openGitHost'];
+  }): Promise<GatewayWithRemote>;
 }
 
 async function fabricFor(t: TestApp, repository: Record<string, unknown>, directory: string | undefined) {
   const record = await createRepository(t, repository);
-  const fabric = await createFabric(t, { gitRepositoryId: record.id, ...(directory !== undefined ? { gitopsDirectory: directory } : {}) });
+  const fabric = await createFabric(t, {
+    gitRepositoryId: record.id,
+    ...(directory !== undefined ? { gitopsDirectory: directory } : {}),
+  });
   return { fabricId: fabric.id, repositoryId: record.id };
 }
 
@@ -47,8 +54,19 @@ export const tAdapters: TAdapter[] = [
     async start(options = {}) {
       // The test server serves one repository and GITHUB_API_URL is one setting per app.
       const github = await startGitHubServer();
-      const t = await startTestApp({ env: { ...options.env, GITHUB_API_URL: github.url }, openGitHost: options.openGitHost });
-      const ids = await fabricFor(t, { url: `https://github.com/${github.owner}/${github.name}`, provider: 'GITHUB', credentials: { token: github.token } }, options.directory);
+      const t = await startTestApp({
+        env: { ...options.env, GITHUB_API_URL: github.url },
+        openGitHost: options.openGitHost,
+      });
+      const ids = await fabricFor(
+        t,
+        {
+          url: `https://github.com/${github.owner}/${github.name}`,
+          provider: 'GITHUB',
+          credentials: { token: github.token },
+        },
+        options.directory,
+      );
       return {
         t,
         github,
@@ -57,7 +75,8 @@ export const tAdapters: TAdapter[] = [
         async stop() {
           await t.stop();
           await github.close();
-          if (github.rejectedQueries.length > 0) throw new Error(`GitHub would reject: ${JSON.stringify(github.rejectedQueries)}`);
+          if (github.rejectedQueries.length > 0)
+            throw new Error(`GitHub would reject: ${JSON.stringify(github.rejectedQueries)}`);
         },
       };
     },
@@ -83,17 +102,32 @@ export interface OperationResult {
 }
 
 /** Starts an operation through GraphQL, waits for the runner, returns the finished operation. */
-export async function runOperation(t: TestApp, mutation: 'initializeGitopsDirectory' | 'ingestRaw', fabricId: string): Promise<OperationResult> {
-  const started = await t.graphqlOk<Record<string, { id: string }>>(`mutation($id: ID!) { ${mutation}(fabricId: $id) { id } }`, { id: fabricId });
+export async function runOperation(
+  t: TestApp,
+  mutation: 'initializeGitopsDirectory' | 'ingestRaw',
+  fabricId: string,
+): Promise<OperationResult> {
+  const started = await t.graphqlOk<Record<string, { id: string }>>(
+    `mutation($id: ID!) { ${mutation}(fabricId: $id) { id } }`,
+    { id: fabricId },
+  );
   const id = started[mutation]!.id;
   await t.app.runner.idle();
-  const done = await t.graphqlOk<{ syncOperation: OperationResult }>(`query($id: ID!) { syncOperation(id: $id) { ${OPERATION_FIELDS} } }`, { id });
+  const done = await t.graphqlOk<{ syncOperation: OperationResult }>(
+    `query($id: ID!) { syncOperation(id: $id) { ${OPERATION_FIELDS} } }`,
+    { id },
+  );
   return done.syncOperation;
 }
 
 /** The old system's reference fabric: 2 spines, 5 leaves, ~26 connections, 3 switch groups, 2 VPCs. */
 export function referenceFabric(): HedgehogObject[] {
   const objects = generateFabric({ spines: 2, leaves: 5, serversPerLeafPair: 5, vpcs: 2 });
-  objects.push({ apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'SwitchGroup', metadata: { name: 'border', namespace: 'default' }, spec: {} });
+  objects.push({
+    apiVersion: 'wiring.githedgehog.com/v1beta1',
+    kind: 'SwitchGroup',
+    metadata: { name: 'border', namespace: 'default' },
+    spec: {},
+  });
   return objects;
 }

@@ -17,7 +17,10 @@ describe('generateFabric', () => {
   ]) {
     it(`validates clean, hydrated: ${JSON.stringify(options)}`, () => {
       const objects = generateFabric(options);
-      const result = validateManifests({ files: [{ path: 'fabric.yaml', text: renderMultiDocument(objects) }], fabricConfig: { requireHydration: true } });
+      const result = validateManifests({
+        files: [{ path: 'fabric.yaml', text: renderMultiDocument(objects) }],
+        fabricConfig: { requireHydration: true },
+      });
       expect([...result.errors, ...result.warnings].slice(0, 5)).toEqual([]);
       expect(result.objects).toHaveLength(objects.length);
     });
@@ -26,21 +29,45 @@ describe('generateFabric', () => {
   it('has the expected shape: ESLAG pairs, eslag/bundled/unbundled servers, /31 fabric links, attachments, peerings, an external', () => {
     const objects = generateFabric({ spines: 2, leaves: 4, serversPerLeafPair: 8, vpcs: 4 });
     const count = (kind: string) => objects.filter((object) => object.kind === kind).length;
-    expect({ Switch: count('Switch'), SwitchGroup: count('SwitchGroup'), Server: count('Server'), VPC: count('VPC'), VPCPeering: count('VPCPeering'), External: count('External') })
-      .toEqual({ Switch: 6, SwitchGroup: 2, Server: 16, VPC: 4, VPCPeering: 2, External: 1 });
-    const types = objects.filter((object) => object.kind === 'Connection').map((object) => Object.keys(object.spec as object)[0]);
-    expect(Object.fromEntries(['fabric', 'eslag', 'bundled', 'unbundled', 'external'].map((type) => [type, types.filter((t) => t === type).length])))
-      .toEqual({ fabric: 8, eslag: 8, bundled: 4, unbundled: 4, external: 1 });
-    const fabric = objects.find((object) => object.metadata.name === 'spine-01--fabric--leaf-01')!.spec as { fabric: { links: { spine: { ip: string }; leaf: { ip: string } }[] } };
+    expect({
+      Switch: count('Switch'),
+      SwitchGroup: count('SwitchGroup'),
+      Server: count('Server'),
+      VPC: count('VPC'),
+      VPCPeering: count('VPCPeering'),
+      External: count('External'),
+    }).toEqual({ Switch: 6, SwitchGroup: 2, Server: 16, VPC: 4, VPCPeering: 2, External: 1 });
+    const types = objects
+      .filter((object) => object.kind === 'Connection')
+      .map((object) => Object.keys(object.spec as object)[0]);
+    expect(
+      Object.fromEntries(
+        ['fabric', 'eslag', 'bundled', 'unbundled', 'external'].map((type) => [
+          type,
+          types.filter((t) => t === type).length,
+        ]),
+      ),
+    ).toEqual({ fabric: 8, eslag: 8, bundled: 4, unbundled: 4, external: 1 });
+    const fabric = objects.find((object) => object.metadata.name === 'spine-01--fabric--leaf-01')!.spec as {
+      fabric: { links: { spine: { ip: string }; leaf: { ip: string } }[] };
+    };
     expect(fabric.fabric.links[0]).toMatchObject({ spine: { ip: '172.30.128.0/31' }, leaf: { ip: '172.30.128.1/31' } });
   });
 
   it('is deterministic', () => {
-    expect(renderMultiDocument(generateFabric({ spines: 2, leaves: 4 }))).toBe(renderMultiDocument(generateFabric({ spines: 2, leaves: 4 })));
+    expect(renderMultiDocument(generateFabric({ spines: 2, leaves: 4 }))).toBe(
+      renderMultiDocument(generateFabric({ spines: 2, leaves: 4 })),
+    );
   });
 
   it('reaches ~10,000 objects', () => {
-    const objects = generateFabric({ spines: 4, leaves: 64, serversPerLeafPair: 56, vpcs: 400, attachmentsPerConnection: 3 });
+    const objects = generateFabric({
+      spines: 4,
+      leaves: 64,
+      serversPerLeafPair: 56,
+      vpcs: 400,
+      attachmentsPerConnection: 3,
+    });
     expect(objects.length).toBeGreaterThanOrEqual(9_900);
   });
 
@@ -53,7 +80,13 @@ describe('generateFabric', () => {
   it('split files validate clean together, and an object order change does not matter', () => {
     const objects = generateFabric({ spines: 2, leaves: 4, serversPerLeafPair: 4 });
     const files = splitIntoFiles(objects, 5);
-    expect(files.map((file) => file.path)).toEqual(['fabric-1.yaml', 'fabric-2.yaml', 'fabric-3.yaml', 'fabric-4.yaml', 'fabric-5.yaml']);
+    expect(files.map((file) => file.path)).toEqual([
+      'fabric-1.yaml',
+      'fabric-2.yaml',
+      'fabric-3.yaml',
+      'fabric-4.yaml',
+      'fabric-5.yaml',
+    ]);
     expect(validateManifests({ files }).errors).toEqual([]);
     expect(validateManifests({ files: [...files].reverse() }).errors).toEqual([]);
   });
@@ -64,18 +97,42 @@ describe('scripts/generate-fabric.ts (CLI)', () => {
     const directory = mkdtempSync(join(tmpdir(), 'hh-generate-'));
     try {
       const tsx = join(ROOT, 'node_modules/.bin/tsx');
-      execFileSync(tsx, ['scripts/generate-fabric.ts', '--spines', '2', '--leaves', '4', '--out', join(directory, 'one.yaml')], { cwd: ROOT, stdio: 'pipe' });
+      execFileSync(
+        tsx,
+        ['scripts/generate-fabric.ts', '--spines', '2', '--leaves', '4', '--out', join(directory, 'one.yaml')],
+        { cwd: ROOT, stdio: 'pipe' },
+      );
       const single = readFileSync(join(directory, 'one.yaml'), 'utf8');
-      expect(validateManifests({ files: [{ path: 'one.yaml', text: single }] })).toMatchObject({ valid: true, errors: [], warnings: [] });
+      expect(validateManifests({ files: [{ path: 'one.yaml', text: single }] })).toMatchObject({
+        valid: true,
+        errors: [],
+        warnings: [],
+      });
 
-      execFileSync(tsx, ['scripts/generate-fabric.ts', '--spines', '2', '--leaves', '4', '--split-files', '3', '--out', join(directory, 'split')], { cwd: ROOT, stdio: 'pipe' });
+      execFileSync(
+        tsx,
+        [
+          'scripts/generate-fabric.ts',
+          '--spines',
+          '2',
+          '--leaves',
+          '4',
+          '--split-files',
+          '3',
+          '--out',
+          join(directory, 'split'),
+        ],
+        { cwd: ROOT, stdio: 'pipe' },
+      );
       const names = readdirSync(join(directory, 'split')).sort();
       expect(names).toEqual(['fabric-1.yaml', 'fabric-2.yaml', 'fabric-3.yaml']);
       const files = names.map((name) => ({ path: name, text: readFileSync(join(directory, 'split', name), 'utf8') }));
       expect(validateManifests({ files }).valid).toBe(true);
       expect(files.map((file) => file.text).join('---\n')).toBe(single);
 
-      expect(() => execFileSync(tsx, ['scripts/generate-fabric.ts', '--spines', 'many'], { cwd: ROOT, stdio: 'pipe' })).toThrow(/--spines must be a non-negative integer/);
+      expect(() =>
+        execFileSync(tsx, ['scripts/generate-fabric.ts', '--spines', 'many'], { cwd: ROOT, stdio: 'pipe' }),
+      ).toThrow(/--spines must be a non-negative integer/);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

@@ -8,8 +8,16 @@ import { validateManifests, type ValidationResult } from '../../src/hedgehog/val
 /** Strips the first newline and the common indentation, so YAML can sit indented in a test. */
 export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
   const text = String.raw({ raw: strings }, ...values).replace(/^\n/, '');
-  const indent = Math.min(...text.split('\n').filter((line) => line.trim()).map((line) => line.match(/^ */)![0].length));
-  return text.split('\n').map((line) => line.slice(indent)).join('\n');
+  const indent = Math.min(
+    ...text
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => line.match(/^ */)![0].length),
+  );
+  return text
+    .split('\n')
+    .map((line) => line.slice(indent))
+    .join('\n');
 }
 
 /**
@@ -29,8 +37,15 @@ export function at(text: string, needle: string, after?: string): { line: number
 /** A small valid hydrated fabric the rule tests check their input against (2 spines, 4 leaves). */
 export const BASE_FABRIC: readonly HedgehogObject[] = generateFabric({ spines: 2, leaves: 4, serversPerLeafPair: 4 });
 
-export function check(text: string, options: { existing?: readonly HedgehogObject[]; fabricConfig?: Partial<FabricConfig> } = {}): ValidationResult {
-  return validateManifests({ files: [{ path: 'input.yaml', text }], existing: options.existing ?? BASE_FABRIC, ...(options.fabricConfig ? { fabricConfig: options.fabricConfig } : {}) });
+export function check(
+  text: string,
+  options: { existing?: readonly HedgehogObject[]; fabricConfig?: Partial<FabricConfig> } = {},
+): ValidationResult {
+  return validateManifests({
+    files: [{ path: 'input.yaml', text }],
+    existing: options.existing ?? BASE_FABRIC,
+    ...(options.fabricConfig ? { fabricConfig: options.fabricConfig } : {}),
+  });
 }
 
 export function allFindings(result: ValidationResult): Finding[] {
@@ -42,12 +57,28 @@ export function codesOf(result: ValidationResult): string[] {
 }
 
 /** Asserts a finding with this code exists, at this position, and returns it. */
-export function expectFinding(result: ValidationResult, code: string, where: { line?: number; column?: number; path?: string; severity?: 'error' | 'warning' }): Finding {
+export function expectFinding(
+  result: ValidationResult,
+  code: string,
+  where: { line?: number; column?: number; path?: string; severity?: 'error' | 'warning' },
+): Finding {
   const matches = allFindings(result).filter((finding) => finding.code === code);
-  expect(matches.map((finding) => `${finding.code} ${finding.path}`), `expected a ${code} finding`).not.toEqual([]);
-  const match = matches.find((finding) => (where.path === undefined || finding.path === where.path) && (where.line === undefined || finding.line === where.line));
-  expect(match, `${code} at ${JSON.stringify(where)}; got ${JSON.stringify(matches.map(({ path, line, column }) => ({ path, line, column })))}`).toBeDefined();
-  expect({ line: match!.line, column: match!.column, path: match!.path, severity: match!.severity }).toMatchObject(where);
+  expect(
+    matches.map((finding) => `${finding.code} ${finding.path}`),
+    `expected a ${code} finding`,
+  ).not.toEqual([]);
+  const match = matches.find(
+    (finding) =>
+      (where.path === undefined || finding.path === where.path) &&
+      (where.line === undefined || finding.line === where.line),
+  );
+  expect(
+    match,
+    `${code} at ${JSON.stringify(where)}; got ${JSON.stringify(matches.map(({ path, line, column }) => ({ path, line, column })))}`,
+  ).toBeDefined();
+  expect({ line: match!.line, column: match!.column, path: match!.path, severity: match!.severity }).toMatchObject(
+    where,
+  );
   expect(match!.file).toBe('input.yaml');
   return match!;
 }

@@ -24,8 +24,14 @@ describe('parseManifests', () => {
   it('returns plain objects with their document index (empty documents still count)', () => {
     const { documents, findings } = parseManifests(text, { file: 'f.yaml' });
     expect(findings).toEqual([]);
-    expect(documents.map((document) => [document.file, document.index])).toEqual([['f.yaml', 0], ['f.yaml', 2]]);
-    expect(documents[0]!.object).toMatchObject({ kind: 'Connection', spec: { fabric: { links: [{ spine: { port: 'spine-01/E1/1' } }] } } });
+    expect(documents.map((document) => [document.file, document.index])).toEqual([
+      ['f.yaml', 0],
+      ['f.yaml', 2],
+    ]);
+    expect(documents[0]!.object).toMatchObject({
+      kind: 'Connection',
+      spec: { fabric: { links: [{ spine: { port: 'spine-01/E1/1' } }] } },
+    });
   });
 
   it('positions scalars at their value, collections at their key, missing fields at the nearest parent', () => {
@@ -42,7 +48,13 @@ describe('parseManifests', () => {
     const broken = 'apiVersion: v1\nkind: [unclosed\n---\nfine: yes\n';
     const { documents, findings } = parseManifests(broken, { file: 'bad.yaml' });
     expect(findings.length).toBeGreaterThan(0);
-    expect(findings[0]).toMatchObject({ severity: 'error', code: 'YAML_SYNTAX', file: 'bad.yaml', documentIndex: 0, path: '$' });
+    expect(findings[0]).toMatchObject({
+      severity: 'error',
+      code: 'YAML_SYNTAX',
+      file: 'bad.yaml',
+      documentIndex: 0,
+      path: '$',
+    });
     expect(findings[0]!.line).toBeGreaterThanOrEqual(2);
     expect(findings[0]!.column).toBeGreaterThanOrEqual(1);
     // the well-formed document after it is still read
@@ -70,7 +82,9 @@ describe('parseManifests', () => {
     const deep = `${'['.repeat(100)}${']'.repeat(100)}`;
     expect(parseManifests(deep).findings).toMatchObject([{ code: 'YAML_LIMIT' }]);
     expect(parseManifests(deep, { maxDepth: 200 }).findings).toEqual([]);
-    expect(parseManifests('a: 1\n', { maxBytes: 3 }).findings).toMatchObject([{ code: 'YAML_LIMIT', line: 1, column: 1 }]);
+    expect(parseManifests('a: 1\n', { maxBytes: 3 }).findings).toMatchObject([
+      { code: 'YAML_LIMIT', line: 1, column: 1 },
+    ]);
   });
 
   it('accepts empty input', () => {

@@ -36,30 +36,49 @@ describe.skipIf(!PRESENT)(PRESENT ? 'samples' : `samples: skipped, ${SAMPLES} is
   it('01 with requireHydration (hydration mode never): the same gaps become errors, and the wiring as a whole is refused once', () => {
     for (const fabricConfig of [{ requireHydration: true }, { hydrationMode: 'never' as const }]) {
       const result = validateManifests({ files: [read('01-labci-env-ci-1-wiring-eslag.yaml')], fabricConfig });
-      expect(countByCode(result.errors)).toEqual({ SWITCH_NOT_HYDRATED: 6, CONNECTION_NOT_HYDRATED: 8, HYDRATION_STATUS: 1 });
+      expect(countByCode(result.errors)).toEqual({
+        SWITCH_NOT_HYDRATED: 6,
+        CONNECTION_NOT_HYDRATED: 8,
+        HYDRATION_STATUS: 1,
+      });
     }
   });
 
-  it('01 under hhfab\'s default hydration mode (if-not-present): no field hydrated, so hhfab hydrates it; one switch half hydrated makes it partial, refused', () => {
+  it("01 under hhfab's default hydration mode (if-not-present): no field hydrated, so hhfab hydrates it; one switch half hydrated makes it partial, refused", () => {
     const text = read('01-labci-env-ci-1-wiring-eslag.yaml');
     expect(countByCode(validateManifests({ files: [text] }).errors)).toEqual({});
-    const partial = { path: text.path, text: text.text.replace('  name: ds3000-01\nspec:\n', '  name: ds3000-01\nspec:\n  asn: 65101\n') };
+    const partial = {
+      path: text.path,
+      text: text.text.replace('  name: ds3000-01\nspec:\n', '  name: ds3000-01\nspec:\n  asn: 65101\n'),
+    };
     expect(partial.text).not.toBe(text.text);
     const result = validateManifests({ files: [partial] });
-    expect(countByCode(result.errors)).toEqual({ SWITCH_NOT_HYDRATED: 6, CONNECTION_NOT_HYDRATED: 8, HYDRATION_STATUS: 1 });
+    expect(countByCode(result.errors)).toEqual({
+      SWITCH_NOT_HYDRATED: 6,
+      CONNECTION_NOT_HYDRATED: 8,
+      HYDRATION_STATUS: 1,
+    });
     expect(result.errors.find((finding) => finding.code === 'HYDRATION_STATUS')!.message).toContain('1 of ');
   });
 
-  it('02 gateway overlay, validated together with 01 (it references 01\'s spines): only hydration warnings', () => {
-    const result = validateManifests({ files: [read('01-labci-env-ci-1-wiring-eslag.yaml'), read('02-labci-env-ci-1-wiring-gateway.yaml')] });
+  it("02 gateway overlay, validated together with 01 (it references 01's spines): only hydration warnings", () => {
+    const result = validateManifests({
+      files: [read('01-labci-env-ci-1-wiring-eslag.yaml'), read('02-labci-env-ci-1-wiring-gateway.yaml')],
+    });
     expect(summary(result.errors)).toEqual([]);
     // Gateways carry only interfaces and workers: hhfab hydrates addresses, ASN and neighbors.
-    expect(countByCode(result.warnings)).toEqual({ SWITCH_NOT_HYDRATED: 6, CONNECTION_NOT_HYDRATED: 10, GATEWAY_NOT_HYDRATED: 2 });
+    expect(countByCode(result.warnings)).toEqual({
+      SWITCH_NOT_HYDRATED: 6,
+      CONNECTION_NOT_HYDRATED: 10,
+      GATEWAY_NOT_HYDRATED: 2,
+    });
   });
 
   it('02 alone: the spines it connects to are missing, reported at the port fields', () => {
     const result = validateManifests({ files: [read('02-labci-env-ci-1-wiring-gateway.yaml')] });
-    expect(result.errors.map((finding) => [finding.code, finding.name, finding.path, finding.line, finding.column])).toEqual([
+    expect(
+      result.errors.map((finding) => [finding.code, finding.name, finding.path, finding.line, finding.column]),
+    ).toEqual([
       ['REFERENCE_NOT_FOUND', 'ds4000-01--gateway--gateway-1', '$.spec.gateway.links[0].switch.port', 41, 17],
       ['REFERENCE_NOT_FOUND', 'ds4000-02--gateway--gateway-2', '$.spec.gateway.links[0].switch.port', 53, 17],
     ]);
@@ -75,23 +94,36 @@ describe.skipIf(!PRESENT)(PRESENT ? 'samples' : `samples: skipped, ${SAMPLES} is
       'LEGACY_API Switch/ds3000-01 $.spec.redundancy.type',
       'LEGACY_API Switch/ds3000-02 $.spec.redundancy.type',
     ]);
-    expect(result.warnings.filter((finding) => finding.code === 'LEGACY_API').every((finding) => /eslag|ESLAG/.test(finding.message))).toBe(true);
-    expect(result.warnings.find((finding) => finding.code === 'LEGACY_API' && finding.name === 'ds3000-01')).toMatchObject({ line: 66, column: 11 });
+    expect(
+      result.warnings
+        .filter((finding) => finding.code === 'LEGACY_API')
+        .every((finding) => /eslag|ESLAG/.test(finding.message)),
+    ).toBe(true);
+    expect(
+      result.warnings.find((finding) => finding.code === 'LEGACY_API' && finding.name === 'ds3000-01'),
+    ).toMatchObject({ line: 66, column: 11 });
   });
 
   it('05 hydrated NVIDIA Air export: valid under its own fabric config (management subnet 192.168.200.0/24)', () => {
     // The Air lab runs Cumulus VX switches: its fab.yaml includes Cumulus (`includeCumulus`), without which cumulus-vx is no profile.
-    const fabricConfig = { managementSubnet: '192.168.200.0/24', controlVIP: '192.168.200.1', managementDHCPStart: '192.168.200.128', includeCumulus: true };
+    const fabricConfig = {
+      managementSubnet: '192.168.200.0/24',
+      controlVIP: '192.168.200.1',
+      managementDHCPStart: '192.168.200.128',
+      includeCumulus: true,
+    };
     const result = validateManifests({ files: [read('05-nvidia-air-demo-include-hydrated.yaml')], fabricConfig });
     expect(summary(result.errors)).toEqual([]);
     expect(summary(result.warnings)).toEqual([]);
     expect(result.objects).toHaveLength(166);
   });
 
-  it('05 under hhfab\'s default config: every switch management IP is outside 172.30.0.0/21, and cumulus-vx is not registered', () => {
+  it("05 under hhfab's default config: every switch management IP is outside 172.30.0.0/21, and cumulus-vx is not registered", () => {
     const result = validateManifests({ files: [read('05-nvidia-air-demo-include-hydrated.yaml')] });
     expect(countByCode(result.errors)).toEqual({ SWITCH_IP_INVALID: 10, SWITCH_PROFILE_UNKNOWN: 10 });
-    expect(result.errors.find((finding) => finding.code === 'SWITCH_PROFILE_UNKNOWN')!.message).toContain('includeCumulus');
+    expect(result.errors.find((finding) => finding.code === 'SWITCH_PROFILE_UNKNOWN')!.message).toContain(
+      'includeCumulus',
+    );
   });
 
   it('06 demo-gitops VPCs: the namespaces and connections it refers to live in the fabric, not in the file', () => {
@@ -119,9 +151,11 @@ describe.skipIf(!PRESENT)(PRESENT ? 'samples' : `samples: skipped, ${SAMPLES} is
     expect(result.errors.find((finding) => finding.kind === 'Rack')!.message).toContain('collapsed-core');
   });
 
-  it('09 docs sample wiring: only the Gateway\'s known problems, plus hydration warnings', () => {
+  it("09 docs sample wiring: only the Gateway's known problems, plus hydration warnings", () => {
     const result = validateManifests({ files: [read('09-docs-build-wiring-sample-spine-leaf.yaml')] });
-    expect(result.errors.map((finding) => [finding.code, finding.name, finding.path, finding.line, finding.column])).toEqual([
+    expect(
+      result.errors.map((finding) => [finding.code, finding.name, finding.path, finding.line, finding.column]),
+    ).toEqual([
       // the sample puts its Gateway in namespace fab; the fabric requires default
       ['NAMESPACE_NOT_DEFAULT', 'gateway-1', '$.metadata.namespace', 121, 14],
       // and it has no GatewayGroup "default", which a Gateway without groups joins
@@ -130,24 +164,45 @@ describe.skipIf(!PRESENT)(PRESENT ? 'samples' : `samples: skipped, ${SAMPLES} is
       ['REFERENCE_NOT_FOUND', 'spine-01--gateway--gateway-1', '$.spec.gateway.links[0].gateway.port', 267, 15],
       ['REFERENCE_NOT_FOUND', 'spine-02--gateway--gateway-1', '$.spec.gateway.links[0].gateway.port', 279, 15],
     ]);
-    expect(countByCode(result.warnings)).toEqual({ SWITCH_NOT_HYDRATED: 6, GATEWAY_NOT_HYDRATED: 1, CONNECTION_NOT_HYDRATED: 10 });
+    expect(countByCode(result.warnings)).toEqual({
+      SWITCH_NOT_HYDRATED: 6,
+      GATEWAY_NOT_HYDRATED: 1,
+      CONNECTION_NOT_HYDRATED: 10,
+    });
   });
 
   it('10 docs DHCP-relay VPCs: valid when checked with a fabric that has the namespaces and server connections', () => {
-    const wiring = validateManifests({ files: [read('09-docs-build-wiring-sample-spine-leaf.yaml')] }).objects.map((object) => object.object);
+    const wiring = validateManifests({ files: [read('09-docs-build-wiring-sample-spine-leaf.yaml')] }).objects.map(
+      (object) => object.object,
+    );
     const existing: HedgehogObject[] = [...wiring];
     for (const server of ['server-01', 'server-02']) {
-      existing.push({ apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'Server', metadata: { name: server, namespace: 'default' } });
       existing.push({
-        apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'Connection', metadata: { name: `${server}--unbundled--leaf-01`, namespace: 'default' },
-        spec: { unbundled: { link: { server: { port: `${server}/eth1` }, switch: { port: `leaf-01/E1/${server === 'server-01' ? 1 : 2}` } } } },
+        apiVersion: 'wiring.githedgehog.com/v1beta1',
+        kind: 'Server',
+        metadata: { name: server, namespace: 'default' },
+      });
+      existing.push({
+        apiVersion: 'wiring.githedgehog.com/v1beta1',
+        kind: 'Connection',
+        metadata: { name: `${server}--unbundled--leaf-01`, namespace: 'default' },
+        spec: {
+          unbundled: {
+            link: {
+              server: { port: `${server}/eth1` },
+              switch: { port: `leaf-01/E1/${server === 'server-01' ? 1 : 2}` },
+            },
+          },
+        },
       });
     }
     const result = validateManifests({ files: [read('10-docs-vpcs-dhcp-relay-vpc.yaml')], existing });
     expect(summary(result.errors)).toEqual([]);
     expect(summary(result.warnings)).toEqual([]);
     // `vpc-01:` with no value means "all subnets": canonical form writes it as {}
-    expect(result.objects.find((object) => object.kind === 'VPCPeering')!.object.spec).toEqual({ permit: [{ 'vpc-01': {}, 'vpc-02': {} }] });
+    expect(result.objects.find((object) => object.kind === 'VPCPeering')!.object.spec).toEqual({
+      permit: [{ 'vpc-01': {}, 'vpc-02': {} }],
+    });
   });
 
   it('10 alone: the fabric objects it needs are missing', () => {
@@ -173,13 +228,21 @@ describe.skipIf(!PRESENT)(PRESENT ? 'samples' : `samples: skipped, ${SAMPLES} is
   it('15 lab-ci wiring plus gateway of June 2026: no error, only hydration warnings', () => {
     const result = validateManifests({ files: [read('15-labci-env-ci-1-wiring-plus-gateway-2026-06.yaml')] });
     expect(summary(result.errors)).toEqual([]);
-    expect(countByCode(result.warnings)).toEqual({ SWITCH_NOT_HYDRATED: 6, CONNECTION_NOT_HYDRATED: 10, GATEWAY_NOT_HYDRATED: 2 });
+    expect(countByCode(result.warnings)).toEqual({
+      SWITCH_NOT_HYDRATED: 6,
+      CONNECTION_NOT_HYDRATED: 10,
+      GATEWAY_NOT_HYDRATED: 2,
+    });
     expect(result.objects).toHaveLength(56);
     expect(result.objects.every((object) => object.valid)).toBe(true);
   });
 
   it('all samples together still report every finding (none stops the others)', () => {
-    const files = ['01-labci-env-ci-1-wiring-eslag.yaml', '03-labci-env-ci-1-wiring-legacy-mclag.yaml', '08-fabric-v0.20.0-collapsedcore-vlab-v1alpha2.yaml'].map(read);
+    const files = [
+      '01-labci-env-ci-1-wiring-eslag.yaml',
+      '03-labci-env-ci-1-wiring-legacy-mclag.yaml',
+      '08-fabric-v0.20.0-collapsedcore-vlab-v1alpha2.yaml',
+    ].map(read);
     const result = validateManifests({ files });
     // 03 redefines 01's objects: each repeat is a DUPLICATE_OBJECT (the first definition is the one
     // checked), so 03's legacy warnings remain for its 3 MCLAG connections, which 01 does not have.

@@ -11,7 +11,7 @@ import { buildApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { WEBHOOK_PATH } from '../../src/http/github-webhook.ts';
-import { createTestDatabase, } from '../support/database.ts';
+import { createTestDatabase } from '../support/database.ts';
 
 const MAX_BODY_BYTES = 4096;
 
@@ -19,10 +19,19 @@ async function unstartedApp(options: { migrate?: boolean } = {}) {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-routes-'));
   const config = loadConfig({
-    NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, DATABASE_URL: database.url,
-    GATEWAY_SECRET_KEY: randomBytes(32).toString('hex'), MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    GATEWAY_SECRET_KEY: randomBytes(32).toString('hex'),
+    MAX_BODY_BYTES: String(MAX_BODY_BYTES),
   });
-  const app = await buildApp(config, { logger: createLogger({ level: 'silent' }), migrate: options.migrate, onFirstAdminToken: false });
+  const app = await buildApp(config, {
+    logger: createLogger({ level: 'silent' }),
+    migrate: options.migrate,
+    onFirstAdminToken: false,
+  });
   return {
     app,
     async stop() {
@@ -63,25 +72,38 @@ describe('HTTP routes through yoga.fetch, without a port', () => {
   it('refuses a /graphql POST larger than MAX_BODY_BYTES (413) or of unknown size (411), before authentication', async () => {
     const body = JSON.stringify({ query: '{ fabrics { id } }', padding: 'x'.repeat(MAX_BODY_BYTES) });
     const tooLarge = await ready.app.yoga.fetch('http://gateway/graphql', {
-      method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }, body,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+      body,
     });
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.headers.get('connection')).toBe('close');
-    expect(await tooLarge.json()).toEqual({ errors: [{ message: `The request body is larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'INVALID_INPUT' } }] });
+    expect(await tooLarge.json()).toEqual({
+      errors: [
+        { message: `The request body is larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'INVALID_INPUT' } },
+      ],
+    });
     // A streamed body has no Content-Length.
-    const stream = new ReadableStream<Uint8Array>({ start: (controller) => {
+    const stream = new ReadableStream<Uint8Array>({
+      start: (controller) => {
         controller.enqueue(new TextEncoder().encode('{}'));
         controller.close();
-      } });
+      },
+    });
     const unknownSize = await ready.app.yoga.fetch('http://gateway/graphql', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
     } as RequestInit);
     expect(unknownSize.status).toBe(411);
     expect((await unknownSize.json()).errors[0].extensions.code).toBe('INVALID_INPUT');
     // Within the limit, the request goes on to authentication (no token: 401).
     const small = '{"query":"{ fabrics { id } }"}';
     const unauthenticated = await ready.app.yoga.fetch('http://gateway/graphql', {
-      method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(small.length) }, body: small,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(small.length) },
+      body: small,
     });
     expect(unauthenticated.status).toBe(401);
   });
@@ -91,7 +113,9 @@ describe('HTTP routes through yoga.fetch, without a port', () => {
     expect(get.status).toBe(405);
     expect(await get.json()).toEqual({ error: 'POST only' });
     const unsigned = await ready.app.yoga.fetch(`http://gateway${WEBHOOK_PATH}`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push' }, body: '{"repository":{"html_url":"https://github.com/acme/fabric"}}',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push' },
+      body: '{"repository":{"html_url":"https://github.com/acme/fabric"}}',
     });
     expect(unsigned.status).toBe(401);
     expect((await unsigned.json()).error).toMatch(/signature/);

@@ -29,12 +29,17 @@ function parseMetrics(text: string): Map<string, number> {
 }
 
 const sum = (samples: Map<string, number>, prefix: string, ...parts: string[]) =>
-  [...samples].filter(([key]) => key.startsWith(prefix) && parts.every((part) => key.includes(part))).reduce((total, [, value]) => total + value, 0);
+  [...samples]
+    .filter(([key]) => key.startsWith(prefix) && parts.every((part) => key.includes(part)))
+    .reduce((total, [, value]) => total + value, 0);
 
 describe.each(tAdapters)('metrics on the $name adapter', (adapter) => {
   let env: GatewayWithRemote;
   const scrape = async (authorization?: string) => {
-    const response = await fetch(`${env.t.url}/metrics`, authorization === undefined ? {} : { headers: { authorization } });
+    const response = await fetch(
+      `${env.t.url}/metrics`,
+      authorization === undefined ? {} : { headers: { authorization } },
+    );
     return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
   };
 
@@ -47,7 +52,10 @@ describe.each(tAdapters)('metrics on the $name adapter', (adapter) => {
     const before = parseMetrics((await scrape(`Bearer ${METRICS_TOKEN}`)).text);
     expect(sum(before, 'gateway_operations_total')).toBe(0);
 
-    await pushFromAnotherClone(env.remote, { files: { ...fileOf(vlanNamespace('ns-a')), ...fileOf(vlanNamespace('ns-b')) }, message: 'seed' });
+    await pushFromAnotherClone(env.remote, {
+      files: { ...fileOf(vlanNamespace('ns-a')), ...fileOf(vlanNamespace('ns-b')) },
+      message: 'seed',
+    });
     // GitHub answers one request with a 502 and one with a 429 to wait out (both retried).
     env.github?.faults.failNext(1, { status: 502 });
     env.github?.faults.rateLimitNext({ retryAfterSeconds: 1, status: 429 });
@@ -63,8 +71,17 @@ describe.each(tAdapters)('metrics on the $name adapter', (adapter) => {
     expect(after.get('gateway_operation_duration_seconds_count{type="pull",status="completed"}')).toBe(1);
     expect(after.get('gateway_operation_duration_seconds_sum{type="pull",status="completed"}')).toBeGreaterThan(0);
     // The GraphQL operation sent with a name is labelled with it (anonymous ones as `anonymous`).
-    expect(after.get('gateway_graphql_request_duration_seconds_count{operation_name="MetricsProbe",operation_type="query"}')).toBe(1);
-    expect(sum(after, 'gateway_graphql_request_duration_seconds_count', 'operation_name="anonymous"', 'operation_type="mutation"')).toBeGreaterThanOrEqual(1);
+    expect(
+      after.get('gateway_graphql_request_duration_seconds_count{operation_name="MetricsProbe",operation_type="query"}'),
+    ).toBe(1);
+    expect(
+      sum(
+        after,
+        'gateway_graphql_request_duration_seconds_count',
+        'operation_name="anonymous"',
+        'operation_type="mutation"',
+      ),
+    ).toBeGreaterThanOrEqual(1);
     // The pull talked to the remote: git commands, or GitHub API requests.
     if (adapter.name === 'git') {
       expect(sum(after, 'gateway_git_commands_total', 'command="fetch"')).toBeGreaterThanOrEqual(1);
@@ -97,7 +114,8 @@ describe.each(tAdapters)('metrics on the $name adapter', (adapter) => {
       throw new Error('staged failure');
     };
     const launched = await env.t.graphqlOk<{ syncFabric: { id: string } }>(
-      `mutation Launch($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: env.fabricId },
+      `mutation Launch($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`,
+      { id: env.fabricId },
     );
     await running;
     const during = parseMetrics((await scrape(`Bearer ${METRICS_TOKEN}`)).text);
@@ -108,7 +126,9 @@ describe.each(tAdapters)('metrics on the $name adapter', (adapter) => {
     const after = parseMetrics((await scrape(`Bearer ${METRICS_TOKEN}`)).text);
     expect(sum(after, 'gateway_operation_queue_depth')).toBe(0);
     expect(after.get('gateway_operations_total{type="pull",status="failed"}')).toBe(1);
-    expect(after.get('gateway_graphql_request_duration_seconds_count{operation_name="Launch",operation_type="mutation"}')).toBe(1);
+    expect(
+      after.get('gateway_graphql_request_duration_seconds_count{operation_name="Launch",operation_type="mutation"}'),
+    ).toBe(1);
   });
 
   it('answers a viewer token and METRICS_TOKEN; 401 without a token or with a wrong one; 403 for a fabric-limited token', async () => {
@@ -151,10 +171,18 @@ describe('metrics of a fabric with a cluster', () => {
     kube.create(vpc('vpc-2', 1002));
     const fabricId = (await connectFabric(t, kube, KUBE_TOKEN)).id;
     // The two live-only VPCs are rolled up on the fabric row.
-    await until(t, fabricId, async () => {
-      const data = await t.graphqlOk<{ fabric: { driftCounts: Record<string, number> } }>(`query($id: ID!) { fabric(id: $id) { driftCounts } }`, { id: fabricId });
-      return data.fabric.driftCounts.live_only === 2;
-    }, 'drift rolled up');
+    await until(
+      t,
+      fabricId,
+      async () => {
+        const data = await t.graphqlOk<{ fabric: { driftCounts: Record<string, number> } }>(
+          `query($id: ID!) { fabric(id: $id) { driftCounts } }`,
+          { id: fabricId },
+        );
+        return data.fabric.driftCounts.live_only === 2;
+      },
+      'drift rolled up',
+    );
     const samples = parseMetrics(await scrape());
     expect(samples.get(`gateway_fabric_drift_objects{fabric="${fabricId}",status="live_only"}`)).toBe(2);
     expect(samples.get(`gateway_cluster_watch_state{fabric="${fabricId}",kind="*",state="watching"}`)).toBe(1);
@@ -166,7 +194,10 @@ describe('metrics of a fabric with a cluster', () => {
     let connected!: () => void;
     const open = new Promise<void>((resolve) => (connected = resolve));
     const client = t.wsClient({ on: { connected: () => connected() } });
-    const events = client.iterate({ query: `subscription($id: ID!) { fabricEvents(fabricId: $id) { __typename } }`, variables: { id: fabricId } });
+    const events = client.iterate({
+      query: `subscription($id: ID!) { fabricEvents(fabricId: $id) { __typename } }`,
+      variables: { id: fabricId },
+    });
     events.next().catch(() => {});
     await open;
     expect(parseMetrics(await scrape()).get('gateway_live_connections')).toBeGreaterThanOrEqual(1);
@@ -179,7 +210,13 @@ describe('metrics of a fabric with a cluster', () => {
 describe('metric label bounds', () => {
   it('keeps at most maxNames operation names; later ones are `other`, unnamed ones `anonymous`', () => {
     const names = new OperationNames(2);
-    expect([names.label('A'), names.label('B'), names.label('C'), names.label('A'), names.label(undefined)]).toEqual(['A', 'B', 'other', 'A', 'anonymous']);
+    expect([names.label('A'), names.label('B'), names.label('C'), names.label('A'), names.label(undefined)]).toEqual([
+      'A',
+      'B',
+      'other',
+      'A',
+      'anonymous',
+    ]);
     expect(new OperationNames(5).label('x'.repeat(65))).toBe('other');
   });
 

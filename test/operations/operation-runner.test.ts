@@ -11,7 +11,6 @@ afterAll(async () => {
   await t?.stop();
 });
 
-
 it('runs operations of one fabric one at a time, and of different fabrics side by side', async () => {
   const [a, b] = [await createFabric(t), await createFabric(t)];
   const started: string[] = [];
@@ -57,9 +56,20 @@ it('collapses queued jobs with the same key into one', async () => {
     if (operation.details.label === 'busy') await release.promise;
   };
   const services = t.app.services();
-  await services.operations.launch({ fabricId: fabric.id, type: 'pull', initiatedBy: 'test', details: { label: 'busy' } });
+  await services.operations.launch({
+    fabricId: fabric.id,
+    type: 'pull',
+    initiatedBy: 'test',
+    details: { label: 'busy' },
+  });
   for (const label of ['burst-1', 'burst-2', 'burst-3']) {
-    await services.operations.launch({ fabricId: fabric.id, type: 'pull', initiatedBy: 'webhook', details: { label }, jobKey: `pull:${fabric.id}` });
+    await services.operations.launch({
+      fabricId: fabric.id,
+      type: 'pull',
+      initiatedBy: 'webhook',
+      details: { label },
+      jobKey: `pull:${fabric.id}`,
+    });
   }
   release.resolve();
   await t.app.runner.idle();
@@ -72,12 +82,21 @@ it('records a failure with its reason and never leaves the operation in progress
     await progress({ phase: 'validating', progressTotal: 2 });
     throw new Error('raw/broken.yaml could not be read');
   };
-  const operation = await t.app.services().operations.launch({ fabricId: fabric.id, type: 'ingestion', initiatedBy: 'test' });
+  const operation = await t.app
+    .services()
+    .operations.launch({ fabricId: fabric.id, type: 'ingestion', initiatedBy: 'test' });
   await t.app.runner.idle();
   const failed = await t.app.services().operations.get(operation.id);
-  expect(failed).toMatchObject({ status: 'failed', errorMessage: 'raw/broken.yaml could not be read', phase: 'validating' });
+  expect(failed).toMatchObject({
+    status: 'failed',
+    errorMessage: 'raw/broken.yaml could not be read',
+    phase: 'validating',
+  });
   const events = (await t.app.services().operations.eventsOf([operation.id])).get(operation.id) ?? [];
-  expect(events.map((event) => [event.level, event.message])).toContainEqual(['error', 'raw/broken.yaml could not be read']);
+  expect(events.map((event) => [event.level, event.message])).toContainEqual([
+    'error',
+    'raw/broken.yaml could not be read',
+  ]);
 });
 
 it('an operation that cannot be queued is failed with the reason, never left pending', async () => {
@@ -86,14 +105,20 @@ it('an operation that cannot be queued is failed with the reason, never left pen
   // A runner that refuses work, as a stopped queue or an unreachable database would.
   const runner = t.app.runner;
   const enqueue = runner.enqueue;
-  runner.enqueue = async () => { throw new Error('queue unavailable'); };
+  runner.enqueue = async () => {
+    throw new Error('queue unavailable');
+  };
   try {
-    await expect(t.app.services().operations.launch({ fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: 'test' })).rejects.toThrow('queue unavailable');
+    await expect(
+      t.app.services().operations.launch({ fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: 'test' }),
+    ).rejects.toThrow('queue unavailable');
   } finally {
     runner.enqueue = enqueue;
   }
   const operations = await t.app.services().operations.list({ fabricId: fabric.id }, { limit: 10, offset: 0 });
-  expect(operations.items.map((operation) => [operation.status, operation.errorMessage])).toEqual([['failed', 'could not be queued: queue unavailable']]);
+  expect(operations.items.map((operation) => [operation.status, operation.errorMessage])).toEqual([
+    ['failed', 'could not be queued: queue unavailable'],
+  ]);
 });
 
 it('launches at the same moment with one job key make one operation, which runs', async () => {
@@ -107,11 +132,24 @@ it('launches at the same moment with one job key make one operation, which runs'
     }
   };
   // The fabric's queue is busy, so the keyed launches below all find each other pending.
-  await t.app.services().operations.launch({ fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: 'test', details: { label: 'blocker' } });
+  await t.app.services().operations.launch({
+    fabricId: fabric.id,
+    type: 'cluster_refresh',
+    initiatedBy: 'test',
+    details: { label: 'blocker' },
+  });
   await blockerStarted.promise;
   // Each launch on its own unit of work (its own connection on PostgreSQL), all at once.
-  const launches = await Promise.all(Array.from({ length: 6 }, () =>
-    t.app.services().operations.launch({ fabricId: fabric.id, type: 'cluster_refresh', initiatedBy: 'test', jobKey: `refresh:${fabric.id}` })));
+  const launches = await Promise.all(
+    Array.from({ length: 6 }, () =>
+      t.app.services().operations.launch({
+        fabricId: fabric.id,
+        type: 'cluster_refresh',
+        initiatedBy: 'test',
+        jobKey: `refresh:${fabric.id}`,
+      }),
+    ),
+  );
   expect(new Set(launches.map((operation) => operation.id)).size).toBe(1);
   release.resolve();
   await t.app.runner.idle();

@@ -17,18 +17,26 @@ afterAll(async () => {
   await t?.stop();
 });
 
-
 const logger = createLogger({ level: 'silent' });
 
 it('OPERATION_RUNNER=auto chooses graphile-worker; in-process when asked', async () => {
-  const options = { logger, orm: t.app.orm, databaseUrl: t.database.url, instanceId: 'choice', execute: async () => {} };
+  const options = {
+    logger,
+    orm: t.app.orm,
+    databaseUrl: t.database.url,
+    instanceId: 'choice',
+    execute: async () => {},
+  };
   const runner = await createOperationRunner({ ...options, config: { ...t.app.config, operationRunner: 'auto' } });
   try {
     expect(runner).toBeInstanceOf(GraphileOperationRunner);
   } finally {
     await runner.close();
   }
-  const inProcess = await createOperationRunner({ ...options, config: { ...t.app.config, operationRunner: 'in-process' } });
+  const inProcess = await createOperationRunner({
+    ...options,
+    config: { ...t.app.config, operationRunner: 'in-process' },
+  });
   try {
     expect(inProcess).toBeInstanceOf(InProcessOperationRunner);
   } finally {
@@ -49,8 +57,20 @@ describe('graphile-worker runner (two runners on one database = two processes)',
       await gate(operationId).promise;
       events.push(`end:${operationId}`);
     };
-    const one = new GraphileOperationRunner({ databaseUrl: t.database.url, logger, execute: execute('p1'), instanceId: 'p1', pollIntervalMs: 100 });
-    const two = new GraphileOperationRunner({ databaseUrl: t.database.url, logger, execute: execute('p2'), instanceId: 'p2', pollIntervalMs: 100 });
+    const one = new GraphileOperationRunner({
+      databaseUrl: t.database.url,
+      logger,
+      execute: execute('p1'),
+      instanceId: 'p1',
+      pollIntervalMs: 100,
+    });
+    const two = new GraphileOperationRunner({
+      databaseUrl: t.database.url,
+      logger,
+      execute: execute('p2'),
+      instanceId: 'p2',
+      pollIntervalMs: 100,
+    });
     await one.start();
     await two.start();
     try {
@@ -61,7 +81,12 @@ describe('graphile-worker runner (two runners on one database = two processes)',
       await onStart('a1').promise;
       await onStart('b1').promise;
       // a1 holds fabric fa's queue: neither runner may start a2 while it runs; fb runs meanwhile.
-      expect(events.filter((event) => event.includes(':start:')).map((event) => event.split(':')[2]).sort()).toEqual(['a1', 'b1']);
+      expect(
+        events
+          .filter((event) => event.includes(':start:'))
+          .map((event) => event.split(':')[2])
+          .sort(),
+      ).toEqual(['a1', 'b1']);
       gate('b1').resolve();
       gate('a1').resolve();
       await onStart('a2').promise;
@@ -86,11 +111,19 @@ describe('start-up recovery', () => {
     const fabric = await createFabric(t);
     const em = t.app.orm.em.fork();
     const orphan = em.create(SyncOperationSchema, {
-      fabric: fabric.id, operationType: 'push', status: 'in_progress', phase: 'committing', initiatedBy: 'test',
+      fabric: fabric.id,
+      operationType: 'push',
+      status: 'in_progress',
+      phase: 'committing',
+      initiatedBy: 'test',
       details: { runner: { instanceId: 'dead-host:1234:abcd' } },
     } as never);
     const mine = em.create(SyncOperationSchema, {
-      fabric: fabric.id, operationType: 'pull', status: 'in_progress', phase: 'reading', initiatedBy: 'test',
+      fabric: fabric.id,
+      operationType: 'pull',
+      status: 'in_progress',
+      phase: 'reading',
+      initiatedBy: 'test',
       details: { runner: { instanceId: 'this-one' } },
     } as never);
     await em.flush();

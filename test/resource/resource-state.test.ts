@@ -1,19 +1,43 @@
 import { describe, expect, it } from 'vitest';
 import {
-  clearDesired, clearDraft, desiredStateOf, draftStateOf, editableStateOf, hasAnyState, hasDesiredOrLive, markConflict, setDesired, setDraft,
-  setDraftState, type ResourceStateRow,
+  clearDesired,
+  clearDraft,
+  desiredStateOf,
+  draftStateOf,
+  editableStateOf,
+  hasAnyState,
+  hasDesiredOrLive,
+  markConflict,
+  setDesired,
+  setDraft,
+  setDraftState,
+  type ResourceStateRow,
 } from '../../src/resource/resource-state.ts';
 
 /** A row with no state at all, as a plain object. */
 function emptyRow(overrides: Partial<ResourceStateRow> = {}): ResourceStateRow {
   return {
     apiVersion: 'wiring.githedgehog.com/v1beta1',
-    desiredSpec: null, desiredLabels: null, desiredAnnotations: null, desiredCommit: null, managedFilePath: null, desiredBlobOid: null,
-    fileHash: null, lastFileSync: null,
-    draftAction: null, draftApiVersion: null, draftSpec: null, draftLabels: null, draftAnnotations: null, draftBaseBlobOid: null,
-    draftedBy: null, draftedAt: null,
-    liveSpec: null, liveResourceVersion: null,
-    conflictStatus: 'none', conflictDetails: null,
+    desiredSpec: null,
+    desiredLabels: null,
+    desiredAnnotations: null,
+    desiredCommit: null,
+    managedFilePath: null,
+    desiredBlobOid: null,
+    fileHash: null,
+    lastFileSync: null,
+    draftAction: null,
+    draftApiVersion: null,
+    draftSpec: null,
+    draftLabels: null,
+    draftAnnotations: null,
+    draftBaseBlobOid: null,
+    draftedBy: null,
+    draftedAt: null,
+    liveSpec: null,
+    liveResourceVersion: null,
+    conflictStatus: 'none',
+    conflictDetails: null,
     ...overrides,
   };
 }
@@ -24,18 +48,41 @@ const source = { path: 'managed/switch/leaf-01.yaml', blobOid: 'b1', fileHash: '
 describe('resource-state', () => {
   it('reads a manifest as an editable state: empty maps are none, a missing spec is {}', () => {
     expect(editableStateOf({ apiVersion: 'v1', metadata: { labels: {}, annotations: { a: 'b' } } })).toEqual({
-      apiVersion: 'v1', labels: null, annotations: { a: 'b' }, spec: {},
+      apiVersion: 'v1',
+      labels: null,
+      annotations: { a: 'b' },
+      spec: {},
     });
   });
 
   it('sets the desired state from an object and where it is in Git', () => {
     const row = emptyRow();
-    setDesired(row, { apiVersion: 'wiring.githedgehog.com/v1beta2', metadata: { labels: {}, annotations: { note: 'x' } }, spec: { role: 'leaf' } }, source);
+    setDesired(
+      row,
+      {
+        apiVersion: 'wiring.githedgehog.com/v1beta2',
+        metadata: { labels: {}, annotations: { note: 'x' } },
+        spec: { role: 'leaf' },
+      },
+      source,
+    );
     expect(row).toMatchObject({
-      apiVersion: 'wiring.githedgehog.com/v1beta2', desiredSpec: { role: 'leaf' }, desiredLabels: null, desiredAnnotations: { note: 'x' },
-      desiredCommit: 'c1', managedFilePath: 'managed/switch/leaf-01.yaml', desiredBlobOid: 'b1', fileHash: 'h1', lastFileSync: at,
+      apiVersion: 'wiring.githedgehog.com/v1beta2',
+      desiredSpec: { role: 'leaf' },
+      desiredLabels: null,
+      desiredAnnotations: { note: 'x' },
+      desiredCommit: 'c1',
+      managedFilePath: 'managed/switch/leaf-01.yaml',
+      desiredBlobOid: 'b1',
+      fileHash: 'h1',
+      lastFileSync: at,
     });
-    expect(desiredStateOf(row)).toEqual({ apiVersion: 'wiring.githedgehog.com/v1beta2', labels: null, annotations: { note: 'x' }, spec: { role: 'leaf' } });
+    expect(desiredStateOf(row)).toEqual({
+      apiVersion: 'wiring.githedgehog.com/v1beta2',
+      labels: null,
+      annotations: { note: 'x' },
+      spec: { role: 'leaf' },
+    });
   });
 
   it('clears the desired state and records the commit that removed it', () => {
@@ -43,8 +90,14 @@ describe('resource-state', () => {
     setDesired(row, { apiVersion: 'v1', metadata: {}, spec: {} }, source);
     clearDesired(row, 'c2', at);
     expect(row).toMatchObject({
-      desiredSpec: null, desiredLabels: null, desiredAnnotations: null, desiredCommit: 'c2', managedFilePath: null, desiredBlobOid: null,
-      fileHash: null, lastFileSync: at,
+      desiredSpec: null,
+      desiredLabels: null,
+      desiredAnnotations: null,
+      desiredCommit: 'c2',
+      managedFilePath: null,
+      desiredBlobOid: null,
+      fileHash: null,
+      lastFileSync: at,
     });
     expect(desiredStateOf(row)).toBeNull();
   });
@@ -53,25 +106,57 @@ describe('resource-state', () => {
     const row = emptyRow({ desiredSpec: { role: 'leaf' }, desiredBlobOid: 'b1' });
     setDraft(row, { apiVersion: 'v1', labels: { a: 'b' }, annotations: {}, spec: { role: 'spine' } }, 'alice', at);
     expect(row).toMatchObject({
-      draftAction: 'upsert', draftApiVersion: 'v1', draftSpec: { role: 'spine' }, draftLabels: { a: 'b' }, draftAnnotations: null,
-      draftBaseBlobOid: 'b1', draftedBy: 'alice', draftedAt: at,
+      draftAction: 'upsert',
+      draftApiVersion: 'v1',
+      draftSpec: { role: 'spine' },
+      draftLabels: { a: 'b' },
+      draftAnnotations: null,
+      draftBaseBlobOid: 'b1',
+      draftedBy: 'alice',
+      draftedAt: at,
     });
-    expect(draftStateOf(row)).toEqual({ apiVersion: 'v1', labels: { a: 'b' }, annotations: null, spec: { role: 'spine' } });
+    expect(draftStateOf(row)).toEqual({
+      apiVersion: 'v1',
+      labels: { a: 'b' },
+      annotations: null,
+      spec: { role: 'spine' },
+    });
   });
 
   it('records a delete draft with the row apiVersion and no content', () => {
-    const row = emptyRow({ desiredSpec: { role: 'leaf' }, desiredBlobOid: 'b1', draftSpec: { old: true }, draftLabels: { a: 'b' } });
+    const row = emptyRow({
+      desiredSpec: { role: 'leaf' },
+      desiredBlobOid: 'b1',
+      draftSpec: { old: true },
+      draftLabels: { a: 'b' },
+    });
     setDraft(row, null, 'bob', at);
     expect(row).toMatchObject({
-      draftAction: 'delete', draftApiVersion: 'wiring.githedgehog.com/v1beta1', draftSpec: null, draftLabels: null, draftAnnotations: null,
-      draftBaseBlobOid: 'b1', draftedBy: 'bob',
+      draftAction: 'delete',
+      draftApiVersion: 'wiring.githedgehog.com/v1beta1',
+      draftSpec: null,
+      draftLabels: null,
+      draftAnnotations: null,
+      draftBaseBlobOid: 'b1',
+      draftedBy: 'bob',
     });
   });
 
   it('rebases nothing when only the content changes (a merge keeps who and the base for the caller)', () => {
-    const row = emptyRow({ draftAction: 'upsert', draftBaseBlobOid: 'old', draftedBy: 'alice', draftedAt: at, conflictStatus: 'resolving' });
+    const row = emptyRow({
+      draftAction: 'upsert',
+      draftBaseBlobOid: 'old',
+      draftedBy: 'alice',
+      draftedAt: at,
+      conflictStatus: 'resolving',
+    });
     setDraftState(row, { apiVersion: 'v1', labels: null, annotations: null, spec: { merged: true } });
-    expect(row).toMatchObject({ draftSpec: { merged: true }, draftBaseBlobOid: 'old', draftedBy: 'alice', conflictStatus: 'resolving' });
+    expect(row).toMatchObject({
+      draftSpec: { merged: true },
+      draftBaseBlobOid: 'old',
+      draftedBy: 'alice',
+      conflictStatus: 'resolving',
+    });
   });
 
   it('drops the conflict together with the draft', () => {
@@ -80,8 +165,16 @@ describe('resource-state', () => {
     expect(row).toMatchObject({ conflictStatus: 'detected', conflictDetails: { paths: [{ path: '$.spec.role' }] } });
     clearDraft(row);
     expect(row).toMatchObject({
-      draftAction: null, draftApiVersion: null, draftSpec: null, draftLabels: null, draftAnnotations: null, draftBaseBlobOid: null,
-      draftedBy: null, draftedAt: null, conflictStatus: 'none', conflictDetails: null,
+      draftAction: null,
+      draftApiVersion: null,
+      draftSpec: null,
+      draftLabels: null,
+      draftAnnotations: null,
+      draftBaseBlobOid: null,
+      draftedBy: null,
+      draftedAt: null,
+      conflictStatus: 'none',
+      conflictDetails: null,
     });
   });
 

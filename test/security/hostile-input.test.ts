@@ -22,23 +22,42 @@ beforeAll(async () => {
   const repository = await t.graphqlOk(
     `mutation { createGitRepository(input: { name: "hostile", url: "https://github.com/acme/hostile", webhookSecret: "${WEBHOOK_SECRET}" }) { id } }`,
   );
-  fabricId = (await createFabric(t, { name: 'hostile', gitRepositoryId: repository.createGitRepository.id, gitopsDirectory: 'fabric' })).id;
+  fabricId = (
+    await createFabric(t, {
+      name: 'hostile',
+      gitRepositoryId: repository.createGitRepository.id,
+      gitopsDirectory: 'fabric',
+    })
+  ).id;
   bareRepository = await createBareRepository();
   await pushFromAnotherClone(bareRepository, { files: { 'fabric/raw/wiring.yaml': vlanNamespaceYaml('from-git') } });
-  const gitRepository = await t.graphqlOk(`mutation($url: String!) { createGitRepository(input: { name: "hostile-git", url: $url }) { id } }`, { url: `file://${bareRepository}` });
-  gitFabricId = (await createFabric(t, { name: 'hostile-git', gitRepositoryId: gitRepository.createGitRepository.id })).id;
+  const gitRepository = await t.graphqlOk(
+    `mutation($url: String!) { createGitRepository(input: { name: "hostile-git", url: $url }) { id } }`,
+    { url: `file://${bareRepository}` },
+  );
+  gitFabricId = (await createFabric(t, { name: 'hostile-git', gitRepositoryId: gitRepository.createGitRepository.id }))
+    .id;
   for (const mutation of ['initializeGitopsDirectory', 'ingestRaw']) {
     await t.graphqlOk(`mutation($f: ID!) { ${mutation}(fabricId: $f) { id } }`, { f: gitFabricId });
     await t.app.runner.idle();
   }
-  const ingested = await queryDatabase(t.database.url, 'select desired_blob_oid from resource where fabric_id = $1 and desired_blob_oid is not null', [gitFabricId]);
+  const ingested = await queryDatabase(
+    t.database.url,
+    'select desired_blob_oid from resource where fabric_id = $1 and desired_blob_oid is not null',
+    [gitFabricId],
+  );
   expect(ingested).toHaveLength(1);
   // A genuine delivery, so that sending it again is a replay.
   expect((await sendWebhook({ secret: WEBHOOK_SECRET, delivery: 'delivery-1' })).status).toBeLessThan(300);
   await t.app.runner.idle();
   const other = await createFabric(t, { name: 'hostile-other' });
-  const expiring = await t.app.services().tokens.create({ name: 'expired', role: 'admin', expiresAt: new Date(Date.now() + 60_000) }, 'test');
-  await queryDatabase(t.database.url, `update api_token set expires_at = now() - interval '1 minute' where name = 'expired'`);
+  const expiring = await t.app
+    .services()
+    .tokens.create({ name: 'expired', role: 'admin', expiresAt: new Date(Date.now() + 60_000) }, 'test');
+  await queryDatabase(
+    t.database.url,
+    `update api_token set expires_at = now() - interval '1 minute' where name = 'expired'`,
+  );
   const revoked = await t.app.services().tokens.create({ name: 'revoked', role: 'admin' }, 'test');
   await t.app.services().tokens.revoke(revoked.record.id);
   tokens = {
@@ -64,7 +83,12 @@ async function sendWebhook(options: { secret: string; delivery: string }) {
   const signature = `sha256=${createHmac('sha256', options.secret).update(PUSH).digest('hex')}`;
   const response = await fetch(`${t.url}/webhooks/github`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': options.delivery, 'x-hub-signature-256': signature },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': options.delivery,
+      'x-hub-signature-256': signature,
+    },
     body: PUSH,
   });
   return { status: response.status, body: (await response.json()) as unknown };
@@ -72,7 +96,10 @@ async function sendWebhook(options: { secret: string; delivery: string }) {
 
 async function snapshot() {
   const counts = await rowCounts(t.database.url);
-  const resources = await queryDatabase(t.database.url, 'select id, name, draft_spec, desired_spec, desired_blob_oid, live_spec, live_resource_version, version from resource order by id');
+  const resources = await queryDatabase(
+    t.database.url,
+    'select id, name, draft_spec, desired_spec, desired_blob_oid, live_spec, live_resource_version, version from resource order by id',
+  );
   return { counts, resources, gitHead: await branchHead(bareRepository, 'main') };
 }
 
@@ -121,8 +148,10 @@ async function post(body: string, headers: Record<string, string> = {}) {
   return { status: response.status, body: parsed };
 }
 
-const gql = (request: { query: string; variables: () => Record<string, unknown> }, headers: Record<string, string> = {}) => () =>
-  post(JSON.stringify({ query: request.query, variables: request.variables() }), headers);
+const gql =
+  (request: { query: string; variables: () => Record<string, unknown> }, headers: Record<string, string> = {}) =>
+  () =>
+    post(JSON.stringify({ query: request.query, variables: request.variables() }), headers);
 
 const cases: HostileCase[] = [
   { name: 'a YAML alias bomb (billion laughs)', send: gql(create(billionLaughs)), expect: { code: 'INVALID_INPUT' } },
@@ -135,24 +164,53 @@ const cases: HostileCase[] = [
       ),
     expect: { code: 'INVALID_INPUT' },
   },
-  { name: 'a 50 MB body', send: () => post(JSON.stringify({ query: '{ fabrics { id } }', padding: 'x'.repeat(50 * 1024 * 1024) })), expect: { status: 413, code: 'INVALID_INPUT' } },
-  { name: 'a name with ../', send: gql(create(vlanNamespaceYaml('../../etc/passwd'))), expect: { code: 'INVALID_INPUT' } },
-  { name: 'a name with a NUL byte', send: gql(create(vlanNamespaceYaml('"bad\\0name"'))), expect: { code: 'INVALID_INPUT' } },
-  { name: 'a look-alike Unicode name (Cyrillic а)', send: gql(create(vlanNamespaceYaml('v\u0430lid-looking'))), expect: { code: 'INVALID_INPUT' } },
-  { name: 'an unknown Hedgehog kind', send: gql(create('apiVersion: wiring.githedgehog.com/v1beta1\nkind: Router\nmetadata:\n  name: r1\nspec: {}\n')), expect: { code: 'INVALID_INPUT' } },
+  {
+    name: 'a 50 MB body',
+    send: () => post(JSON.stringify({ query: '{ fabrics { id } }', padding: 'x'.repeat(50 * 1024 * 1024) })),
+    expect: { status: 413, code: 'INVALID_INPUT' },
+  },
+  {
+    name: 'a name with ../',
+    send: gql(create(vlanNamespaceYaml('../../etc/passwd'))),
+    expect: { code: 'INVALID_INPUT' },
+  },
+  {
+    name: 'a name with a NUL byte',
+    send: gql(create(vlanNamespaceYaml('"bad\\0name"'))),
+    expect: { code: 'INVALID_INPUT' },
+  },
+  {
+    name: 'a look-alike Unicode name (Cyrillic а)',
+    send: gql(create(vlanNamespaceYaml('v\u0430lid-looking'))),
+    expect: { code: 'INVALID_INPUT' },
+  },
+  {
+    name: 'an unknown Hedgehog kind',
+    send: gql(create('apiVersion: wiring.githedgehog.com/v1beta1\nkind: Router\nmetadata:\n  name: r1\nspec: {}\n')),
+    expect: { code: 'INVALID_INPUT' },
+  },
   {
     name: 'a huge page size (literal: refused by the cost limit)',
-    send: gql({ query: `query($f: ID!) { resources(fabricId: $f, first: 1000000) { totalCount } }`, variables: () => ({ f: fabricId }) }),
+    send: gql({
+      query: `query($f: ID!) { resources(fabricId: $f, first: 1000000) { totalCount } }`,
+      variables: () => ({ f: fabricId }),
+    }),
     expect: { code: 'QUERY_TOO_COMPLEX' },
   },
   {
     name: 'a huge page size (variable: refused by the page cap)',
-    send: gql({ query: `query($f: ID!, $n: Int) { resources(fabricId: $f, first: $n) { totalCount } }`, variables: () => ({ f: fabricId, n: 1_000_000 }) }),
+    send: gql({
+      query: `query($f: ID!, $n: Int) { resources(fabricId: $f, first: $n) { totalCount } }`,
+      variables: () => ({ f: fabricId, n: 1_000_000 }),
+    }),
     expect: { code: 'INVALID_INPUT' },
   },
   {
     name: 'too many aliases',
-    send: gql({ query: `{ ${Array.from({ length: 200 }, (_, index) => `a${index}: fabrics { id }`).join(' ')} }`, variables: () => ({}) }),
+    send: gql({
+      query: `{ ${Array.from({ length: 200 }, (_, index) => `a${index}: fabrics { id }`).join(' ')} }`,
+      variables: () => ({}),
+    }),
     expect: { code: 'QUERY_TOO_COMPLEX' },
   },
   {
@@ -163,28 +221,67 @@ const cases: HostileCase[] = [
     }),
     expect: { code: 'QUERY_TOO_COMPLEX' },
   },
-  { name: 'no token', send: gql(create(vlanNamespaceYaml('no-token')), { authorization: '' }), expect: { status: 401, code: 'UNAUTHENTICATED' } },
-  { name: 'a malformed token', send: gql(create(vlanNamespaceYaml('bad-token')), { authorization: 'Bearer not-a-token' }), expect: { status: 401, code: 'UNAUTHENTICATED' } },
-  { name: 'a forged token of the right shape', send: gql(create(vlanNamespaceYaml('forged')), { authorization: `Bearer hgw_${'A'.repeat(43)}` }), expect: { status: 401, code: 'UNAUTHENTICATED' } },
-  { name: 'an expired token', send: () => gql(create(vlanNamespaceYaml('expired')), { authorization: `Bearer ${tokens.expired}` })(), expect: { status: 401, code: 'UNAUTHENTICATED' } },
-  { name: 'a revoked token', send: () => gql(create(vlanNamespaceYaml('revoked')), { authorization: `Bearer ${tokens.revoked}` })(), expect: { status: 401, code: 'UNAUTHENTICATED' } },
-  { name: 'the wrong role', send: () => gql(create(vlanNamespaceYaml('viewer-write')), { authorization: `Bearer ${tokens.viewer}` })(), expect: { code: 'FORBIDDEN' } },
-  { name: 'a token limited to another fabric', send: () => gql(create(vlanNamespaceYaml('elsewhere')), { authorization: `Bearer ${tokens.otherFabric}` })(), expect: { code: 'FORBIDDEN' } },
+  {
+    name: 'no token',
+    send: gql(create(vlanNamespaceYaml('no-token')), { authorization: '' }),
+    expect: { status: 401, code: 'UNAUTHENTICATED' },
+  },
+  {
+    name: 'a malformed token',
+    send: gql(create(vlanNamespaceYaml('bad-token')), { authorization: 'Bearer not-a-token' }),
+    expect: { status: 401, code: 'UNAUTHENTICATED' },
+  },
+  {
+    name: 'a forged token of the right shape',
+    send: gql(create(vlanNamespaceYaml('forged')), { authorization: `Bearer hgw_${'A'.repeat(43)}` }),
+    expect: { status: 401, code: 'UNAUTHENTICATED' },
+  },
+  {
+    name: 'an expired token',
+    send: () => gql(create(vlanNamespaceYaml('expired')), { authorization: `Bearer ${tokens.expired}` })(),
+    expect: { status: 401, code: 'UNAUTHENTICATED' },
+  },
+  {
+    name: 'a revoked token',
+    send: () => gql(create(vlanNamespaceYaml('revoked')), { authorization: `Bearer ${tokens.revoked}` })(),
+    expect: { status: 401, code: 'UNAUTHENTICATED' },
+  },
+  {
+    name: 'the wrong role',
+    send: () => gql(create(vlanNamespaceYaml('viewer-write')), { authorization: `Bearer ${tokens.viewer}` })(),
+    expect: { code: 'FORBIDDEN' },
+  },
+  {
+    name: 'a token limited to another fabric',
+    send: () => gql(create(vlanNamespaceYaml('elsewhere')), { authorization: `Bearer ${tokens.otherFabric}` })(),
+    expect: { code: 'FORBIDDEN' },
+  },
   {
     name: 'a viewer asking to ingest the Git-backed fabric',
-    send: () => gql({ query: `mutation($f: ID!) { ingestRaw(fabricId: $f) { id } }`, variables: () => ({ f: gitFabricId }) }, { authorization: `Bearer ${tokens.viewer}` })(),
+    send: () =>
+      gql(
+        { query: `mutation($f: ID!) { ingestRaw(fabricId: $f) { id } }`, variables: () => ({ f: gitFabricId }) },
+        { authorization: `Bearer ${tokens.viewer}` },
+      )(),
     expect: { code: 'FORBIDDEN' },
   },
   {
     name: 'a path-traversal name drafted into the Git-backed fabric',
-    send: () => gql({ query: `mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id } }`, variables: () => ({ f: gitFabricId, y: vlanNamespaceYaml('../../../.git/config') }) })(),
+    send: () =>
+      gql({
+        query: `mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id } }`,
+        variables: () => ({ f: gitFabricId, y: vlanNamespaceYaml('../../../.git/config') }),
+      })(),
     expect: { code: 'INVALID_INPUT' },
   },
   {
     name: 'a webhook with a forged signature',
     send: async () => {
       const result = await sendWebhook({ secret: 'not-the-secret', delivery: 'forged-1' });
-      return { status: result.status, body: { errors: [{ extensions: { code: result.status === 401 ? 'UNAUTHENTICATED' : 'ACCEPTED' } }] } };
+      return {
+        status: result.status,
+        body: { errors: [{ extensions: { code: result.status === 401 ? 'UNAUTHENTICATED' : 'ACCEPTED' } }] },
+      };
     },
     expect: { status: 401, code: 'UNAUTHENTICATED' },
   },
@@ -192,7 +289,12 @@ const cases: HostileCase[] = [
     name: 'a replayed webhook delivery',
     send: async () => {
       const result = await sendWebhook({ secret: WEBHOOK_SECRET, delivery: 'delivery-1' });
-      return { status: result.status, body: { errors: [{ extensions: { code: JSON.stringify(result.body).includes('seen') ? 'IGNORED' : 'QUEUED' } }] } };
+      return {
+        status: result.status,
+        body: {
+          errors: [{ extensions: { code: JSON.stringify(result.body).includes('seen') ? 'IGNORED' : 'QUEUED' } }],
+        },
+      };
     },
     expect: { code: 'IGNORED' },
   },
@@ -200,7 +302,11 @@ const cases: HostileCase[] = [
     // A browser can send this from any site without a preflight; it can never attach a bearer token.
     name: 'a cross-site form POST (text/plain, no token)',
     send: async () => {
-      const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"mutation { deleteFabric(id: \\"x\\") }"}' });
+      const response = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: '{"query":"mutation { deleteFabric(id: \\"x\\") }"}',
+      });
       return { status: response.status, body: await response.json() };
     },
     expect: { status: 401, code: 'UNAUTHENTICATED' },
@@ -213,14 +319,15 @@ describe('hostile input changes nothing', () => {
       const before = await snapshot();
       const { status, body } = await hostile.send();
       if (hostile.expect.status) expect(status).toBe(hostile.expect.status);
-      const codes = ((body as { errors?: { extensions?: { code?: string } }[] }).errors ?? []).map((error) => error.extensions?.code);
+      const codes = ((body as { errors?: { extensions?: { code?: string } }[] }).errors ?? []).map(
+        (error) => error.extensions?.code,
+      );
       expect(codes, JSON.stringify(body).slice(0, 500)).toContain(hostile.expect.code);
       expect(await snapshot()).toEqual(before);
       // The gateway is still up and answering.
       expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
     });
   }
-
 });
 
 describe('limits that need their own settings', () => {
@@ -230,7 +337,10 @@ describe('limits that need their own settings', () => {
       const fabric = await createFabric(limited); // 1
       const codes: (string | undefined)[] = [];
       for (let index = 0; index < 4; index++) {
-        const result = await limited.graphql(`mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id } }`, { f: fabric.id, y: vlanNamespaceYaml(`rl-${index}`) });
+        const result = await limited.graphql(
+          `mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id } }`,
+          { f: fabric.id, y: vlanNamespaceYaml(`rl-${index}`) },
+        );
         codes.push(result.errors?.[0]?.extensions?.code);
       }
       expect(codes).toEqual([undefined, undefined, 'RATE_LIMITED', 'RATE_LIMITED']);

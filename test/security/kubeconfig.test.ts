@@ -44,7 +44,9 @@ beforeAll(async () => {
         waiter.resolve();
       }
     }
-    res.writeHead(401, { 'content-type': 'application/json' }).end('{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unauthorized","code":401}');
+    res
+      .writeHead(401, { 'content-type': 'application/json' })
+      .end('{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unauthorized","code":401}');
   });
   listener.listen(0, '127.0.0.1');
   await once(listener, 'listening');
@@ -59,7 +61,9 @@ afterAll(async () => {
 
 function requestWithToken(token: string): Promise<void> {
   if (received.some((request) => request.headers.authorization === `Bearer ${token}`)) return Promise.resolve();
-  return new Promise((resolve) => waiters.push({ match: (headers) => headers.authorization === `Bearer ${token}`, resolve }));
+  return new Promise((resolve) =>
+    waiters.push({ match: (headers) => headers.authorization === `Bearer ${token}`, resolve }),
+  );
 }
 
 /**
@@ -107,7 +111,10 @@ function kubeconfig(parts: KubeconfigParts = {}): string {
 
 async function snapshot() {
   const counts = await rowCounts(t.database.url);
-  const fabrics = await queryDatabase(t.database.url, 'select id, name, kubernetes_server, encrypted_kubernetes_credentials, kubernetes_namespaces, updated_at from fabric order by id');
+  const fabrics = await queryDatabase(
+    t.database.url,
+    'select id, name, kubernetes_server, encrypted_kubernetes_credentials, kubernetes_namespaces, updated_at from fabric order by id',
+  );
   return { counts, fabrics };
 }
 
@@ -117,7 +124,9 @@ const updateMutation = `mutation($id: ID!, $input: UpdateFabricInput!) { updateF
 type Kubernetes = Record<string, unknown>;
 async function sendBoth(kubernetes: () => Kubernetes) {
   return [
-    await t.graphql(createMutation, { input: { name: `kube-${randomBytes(4).toString('hex')}`, kubernetes: kubernetes() } }),
+    await t.graphql(createMutation, {
+      input: { name: `kube-${randomBytes(4).toString('hex')}`, kubernetes: kubernetes() },
+    }),
     await t.graphql(updateMutation, { id: plainFabricId, input: { kubernetes: kubernetes() } }),
   ];
 }
@@ -126,45 +135,74 @@ const marker = () => path.join(t.app.config.dataDir, 'exec-ran');
 
 describe('a kubeconfig may hold inline credentials only', () => {
   const refused: { field: string; parts: () => KubeconfigParts }[] = [
-    { field: 'clusters[0].cluster.certificate-authority', parts: () => ({ cluster: { 'certificate-authority': secretFile } }) },
+    {
+      field: 'clusters[0].cluster.certificate-authority',
+      parts: () => ({ cluster: { 'certificate-authority': secretFile } }),
+    },
     { field: 'clusters[0].cluster.proxy-url', parts: () => ({ cluster: { 'proxy-url': listenerUrl } }) },
     { field: 'clusters[0].cluster.unknown-field', parts: () => ({ cluster: { 'unknown-field': secretFile } }) },
-    { field: 'clusters[1].cluster.certificate-authority', parts: () => ({ otherCluster: { 'certificate-authority': secretFile } }) },
+    {
+      field: 'clusters[1].cluster.certificate-authority',
+      parts: () => ({ otherCluster: { 'certificate-authority': secretFile } }),
+    },
     { field: 'users[0].user.token-file', parts: () => ({ user: { token: undefined, 'token-file': secretFile } }) },
     { field: 'users[0].user.tokenFile', parts: () => ({ user: { token: undefined, tokenFile: secretFile } }) },
     { field: 'users[0].user.client-certificate', parts: () => ({ user: { 'client-certificate': secretFile } }) },
     { field: 'users[0].user.client-key', parts: () => ({ user: { 'client-key': secretFile } }) },
-    { field: 'users[0].user.exec', parts: () => ({ user: { exec: { command: '/bin/touch', args: [marker()], apiVersion: 'client.authentication.k8s.io/v1' } } }) },
-    { field: 'users[0].user.auth-provider', parts: () => ({ user: { 'auth-provider': { name: 'tokenFile', config: { tokenFile: secretFile } } } }) },
+    {
+      field: 'users[0].user.exec',
+      parts: () => ({
+        user: { exec: { command: '/bin/touch', args: [marker()], apiVersion: 'client.authentication.k8s.io/v1' } },
+      }),
+    },
+    {
+      field: 'users[0].user.auth-provider',
+      parts: () => ({ user: { 'auth-provider': { name: 'tokenFile', config: { tokenFile: secretFile } } } }),
+    },
     { field: 'users[0].user.as', parts: () => ({ user: { as: 'system:admin' } }) },
     { field: 'users[1].user.token-file', parts: () => ({ otherUser: { 'token-file': secretFile } }) },
     { field: 'contexts[0].context.unknown-field', parts: () => ({ context: { 'unknown-field': 'x' } }) },
     { field: 'credential-files', parts: () => ({ top: { 'credential-files': [secretFile] } }) },
   ];
 
-  it.each(refused)('refuses $field (createFabric and updateFabric) naming the field, no path, nothing changed', async ({ field, parts }) => {
-    const before = await snapshot();
-    for (const response of await sendBoth(() => ({ kubeconfig: kubeconfig(parts()) }))) {
-      expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response)).toBe('INVALID_INPUT');
-      const message = response.errors?.[0]?.message ?? '';
-      expect(message).toContain(field);
-      expect(JSON.stringify(response)).not.toContain(t.app.config.dataDir);
-      expect(JSON.stringify(response)).not.toContain(FILE_SECRET);
-      expect(JSON.stringify(response)).not.toContain('ENOENT');
-    }
-    expect(await snapshot()).toEqual(before);
-  });
+  it.each(refused)(
+    'refuses $field (createFabric and updateFabric) naming the field, no path, nothing changed',
+    async ({ field, parts }) => {
+      const before = await snapshot();
+      for (const response of await sendBoth(() => ({ kubeconfig: kubeconfig(parts()) }))) {
+        expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response)).toBe('INVALID_INPUT');
+        const message = response.errors?.[0]?.message ?? '';
+        expect(message).toContain(field);
+        expect(JSON.stringify(response)).not.toContain(t.app.config.dataDir);
+        expect(JSON.stringify(response)).not.toContain(FILE_SECRET);
+        expect(JSON.stringify(response)).not.toContain('ENOENT');
+      }
+      expect(await snapshot()).toEqual(before);
+    },
+  );
 
   it('answers the same for a missing file as for an existing one (no existence oracle)', async () => {
-    const existing = await t.graphql(createMutation, { input: { name: 'kube-oracle', kubernetes: { kubeconfig: kubeconfig({ user: { 'token-file': secretFile } }) } } });
-    const missing = await t.graphql(createMutation, { input: { name: 'kube-oracle', kubernetes: { kubeconfig: kubeconfig({ user: { 'token-file': `${secretFile}.missing` } }) } } });
+    const existing = await t.graphql(createMutation, {
+      input: { name: 'kube-oracle', kubernetes: { kubeconfig: kubeconfig({ user: { 'token-file': secretFile } }) } },
+    });
+    const missing = await t.graphql(createMutation, {
+      input: {
+        name: 'kube-oracle',
+        kubernetes: { kubeconfig: kubeconfig({ user: { 'token-file': `${secretFile}.missing` } }) },
+      },
+    });
     expect(existing.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
     expect(missing.errors?.[0]?.message).toBe(existing.errors?.[0]?.message);
   });
 
   it('refuses YAML that is not a kubeconfig without quoting it', async () => {
     const before = await snapshot();
-    for (const text of [`clusters: [ {${FILE_SECRET}`, `- ${FILE_SECRET}`, `clusters: ${FILE_SECRET}`, kubeconfig({ top: { 'current-context': 'nowhere' } })]) {
+    for (const text of [
+      `clusters: [ {${FILE_SECRET}`,
+      `- ${FILE_SECRET}`,
+      `clusters: ${FILE_SECRET}`,
+      kubeconfig({ top: { 'current-context': 'nowhere' } }),
+    ]) {
       for (const response of await sendBoth(() => ({ kubeconfig: text }))) {
         expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response)).toBe('INVALID_INPUT');
         expect(JSON.stringify(response)).not.toContain(FILE_SECRET);
@@ -187,7 +225,9 @@ describe('a kubeconfig may hold inline credentials only', () => {
       },
     });
     await requestWithToken(token);
-    const tested = await t.graphqlOk(`mutation($f: ID!) { testClusterConnection(fabricId: $f) { ok error } }`, { f: fabric.id });
+    const tested = await t.graphqlOk(`mutation($f: ID!) { testClusterConnection(fabricId: $f) { ok error } }`, {
+      f: fabric.id,
+    });
     expect(tested.testClusterConnection.error).toContain('401');
     await t.graphqlOk(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
   });
@@ -204,40 +244,59 @@ describe('a stored kubeconfig is loaded through the same checks', () => {
   const stored: { field: string; parts: () => KubeconfigParts }[] = [
     { field: 'users[0].user.token-file', parts: () => ({ user: { token: undefined, 'token-file': secretFile } }) },
     { field: 'users[1].user.token-file', parts: () => ({ otherUser: { 'token-file': secretFile } }) },
-    { field: 'clusters[0].cluster.certificate-authority', parts: () => ({ cluster: { 'certificate-authority': secretFile } }) },
-    { field: 'users[0].user.exec', parts: () => ({ user: { exec: { command: '/bin/touch', args: [marker()], apiVersion: 'client.authentication.k8s.io/v1' } } }) },
+    {
+      field: 'clusters[0].cluster.certificate-authority',
+      parts: () => ({ cluster: { 'certificate-authority': secretFile } }),
+    },
+    {
+      field: 'users[0].user.exec',
+      parts: () => ({
+        user: { exec: { command: '/bin/touch', args: [marker()], apiVersion: 'client.authentication.k8s.io/v1' } },
+      }),
+    },
   ];
 
-  it.each(stored)('a stored kubeconfig with $field reads no file, in testClusterConnection and in the watcher', async ({ field, parts }) => {
-    // Written past the API, as an older gateway could have stored it.
-    const em = t.app.orm.em.fork();
-    const fabric = em.create(FabricSchema, {
-      name: `kube-stored-${randomBytes(4).toString('hex')}`,
-      kubernetesServer: listenerUrl,
-      encryptedKubernetesCredentials: t.app.secretBox.sealJson({ kubeconfig: kubeconfig(parts()) }),
-    } as never);
-    await em.flush();
-    const tested = await t.graphqlOk(`mutation($f: ID!) { testClusterConnection(fabricId: $f) { ok error } }`, { f: fabric.id });
-    expect(tested.testClusterConnection.ok).toBe(false);
-    expect(tested.testClusterConnection.error).toContain(field);
-    expect(tested.testClusterConnection.error).not.toContain(t.app.config.dataDir);
+  it.each(stored)(
+    'a stored kubeconfig with $field reads no file, in testClusterConnection and in the watcher',
+    async ({ field, parts }) => {
+      // Written past the API, as an older gateway could have stored it.
+      const em = t.app.orm.em.fork();
+      const fabric = em.create(FabricSchema, {
+        name: `kube-stored-${randomBytes(4).toString('hex')}`,
+        kubernetesServer: listenerUrl,
+        encryptedKubernetesCredentials: t.app.secretBox.sealJson({ kubeconfig: kubeconfig(parts()) }),
+      } as never);
+      await em.flush();
+      const tested = await t.graphqlOk(`mutation($f: ID!) { testClusterConnection(fabricId: $f) { ok error } }`, {
+        f: fabric.id,
+      });
+      expect(tested.testClusterConnection.ok).toBe(false);
+      expect(tested.testClusterConnection.error).toContain(field);
+      expect(tested.testClusterConnection.error).not.toContain(t.app.config.dataDir);
 
-    const events = t.app.eventBus.subscribe<{ type: string; state?: string; error?: string }>(topics.fabric(fabric.id));
-    await t.app.dependencies.clusterWatchers?.fabricChanged({ type: 'updated', fabricId: fabric.id, clusterChanged: true });
-    let status: { state?: string; error?: string } | undefined;
-    for await (const event of events) {
-      if (event.type === 'WATCH_STATUS_CHANGED' && event.state === 'error') {
-        status = event;
-        break;
+      const events = t.app.eventBus.subscribe<{ type: string; state?: string; error?: string }>(
+        topics.fabric(fabric.id),
+      );
+      await t.app.dependencies.clusterWatchers?.fabricChanged({
+        type: 'updated',
+        fabricId: fabric.id,
+        clusterChanged: true,
+      });
+      let status: { state?: string; error?: string } | undefined;
+      for await (const event of events) {
+        if (event.type === 'WATCH_STATUS_CHANGED' && event.state === 'error') {
+          status = event;
+          break;
+        }
       }
-    }
-    expect(status?.error).toContain(field);
-    expect(status?.error).not.toContain(t.app.config.dataDir);
-    await barrier();
-    expect(listenerSawSecret()).toBe(false);
-    expect(existsSync(marker())).toBe(false);
-    await t.graphqlOk(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
-  });
+      expect(status?.error).toContain(field);
+      expect(status?.error).not.toContain(t.app.config.dataDir);
+      await barrier();
+      expect(listenerSawSecret()).toBe(false);
+      expect(existsSync(marker())).toBe(false);
+      await t.graphqlOk(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
+    },
+  );
 });
 
 describe('a Kubernetes server URL', () => {
@@ -248,22 +307,25 @@ describe('a Kubernetes server URL', () => {
     { server: 'https://kube.example:6443/#hunter2', secret: 'hunter2' },
   ];
 
-  it.each(credentialRows)('with credentials in it ($server) is refused naming the credentials field, echoing nothing', async ({ server, secret }) => {
-    const before = await snapshot();
-    for (const response of await sendBoth(() => ({ server, token: 'TOKEN' }))) {
-      expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response)).toBe('INVALID_INPUT');
-      expect(response.errors?.[0]?.message).toContain('token');
-      expect(JSON.stringify(response)).not.toContain(secret);
-    }
-    for (const response of await sendBoth(() => ({ kubeconfig: kubeconfig({ cluster: { server } }) }))) {
-      expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response)).toBe('INVALID_INPUT');
-      expect(response.errors?.[0]?.message).toContain('clusters[0].cluster.server');
-      expect(response.errors?.[0]?.message).toContain('users[].user');
-      expect(JSON.stringify(response)).not.toContain(secret);
-    }
-    expect(await snapshot()).toEqual(before);
-    expect(t.logs()).not.toContain(secret);
-  });
+  it.each(credentialRows)(
+    'with credentials in it ($server) is refused naming the credentials field, echoing nothing',
+    async ({ server, secret }) => {
+      const before = await snapshot();
+      for (const response of await sendBoth(() => ({ server, token: 'TOKEN' }))) {
+        expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response)).toBe('INVALID_INPUT');
+        expect(response.errors?.[0]?.message).toContain('token');
+        expect(JSON.stringify(response)).not.toContain(secret);
+      }
+      for (const response of await sendBoth(() => ({ kubeconfig: kubeconfig({ cluster: { server } }) }))) {
+        expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response)).toBe('INVALID_INPUT');
+        expect(response.errors?.[0]?.message).toContain('clusters[0].cluster.server');
+        expect(response.errors?.[0]?.message).toContain('users[].user');
+        expect(JSON.stringify(response)).not.toContain(secret);
+      }
+      expect(await snapshot()).toEqual(before);
+      expect(t.logs()).not.toContain(secret);
+    },
+  );
 
   it('stored with credentials (before these checks) is shown without them and is not used', async () => {
     const em = t.app.orm.em.fork();
@@ -274,10 +336,19 @@ describe('a Kubernetes server URL', () => {
     } as never);
     await em.flush();
     const viewer = await t.createToken({ role: 'viewer' });
-    const shown = await t.graphql(`query($id: ID!) { fabric(id: $id) { kubernetes { server } } }`, { id: fabric.id }, { authorization: `Bearer ${viewer}` });
+    const shown = await t.graphql(
+      `query($id: ID!) { fabric(id: $id) { kubernetes { server } } }`,
+      { id: fabric.id },
+      { authorization: `Bearer ${viewer}` },
+    );
     expect(shown.data?.fabric.kubernetes.server).toBe(`http://127.0.0.1:${new URL(listenerUrl).port}`);
-    const tested = await t.graphqlOk(`mutation($f: ID!) { testClusterConnection(fabricId: $f) { ok error } }`, { f: fabric.id });
-    expect(tested.testClusterConnection).toMatchObject({ ok: false, error: expect.stringContaining('server: must not contain credentials') });
+    const tested = await t.graphqlOk(`mutation($f: ID!) { testClusterConnection(fabricId: $f) { ok error } }`, {
+      f: fabric.id,
+    });
+    expect(tested.testClusterConnection).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('server: must not contain credentials'),
+    });
     expect(JSON.stringify([shown, tested])).not.toMatch(/hunter[23]/);
     expect(received.some((request) => request.headers.authorization === 'Bearer STORED-URL-TOKEN')).toBe(false);
     await t.graphqlOk(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
@@ -305,7 +376,9 @@ describe('a Kubernetes server URL', () => {
     for (const server of targetRows()) {
       for (const kubernetes of [{ server, token: 'TOKEN' }, { kubeconfig: kubeconfig({ cluster: { server } }) }]) {
         for (const response of await sendBoth(() => kubernetes)) {
-          expect(response.errors?.[0]?.extensions?.code, `${server}: ${JSON.stringify(response)}`).toBe('INVALID_INPUT');
+          expect(response.errors?.[0]?.extensions?.code, `${server}: ${JSON.stringify(response)}`).toBe(
+            'INVALID_INPUT',
+          );
           expect(response.errors?.[0]?.message).toMatch(/clusters\[0\]\.cluster\.server|\$\.kubernetes\.server/);
         }
       }
@@ -328,8 +401,13 @@ describe('a Kubernetes server URL', () => {
       encryptedKubernetesCredentials: t.app.secretBox.sealJson({ token: 'SELF-TOKEN' }),
     } as never);
     await em.flush();
-    const tested = await t.graphqlOk(`mutation($f: ID!) { testClusterConnection(fabricId: $f) { ok error } }`, { f: fabric.id });
-    expect(tested.testClusterConnection).toMatchObject({ ok: false, error: expect.stringContaining('the gateway itself') });
+    const tested = await t.graphqlOk(`mutation($f: ID!) { testClusterConnection(fabricId: $f) { ok error } }`, {
+      f: fabric.id,
+    });
+    expect(tested.testClusterConnection).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('the gateway itself'),
+    });
     await t.graphqlOk(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
   });
 });

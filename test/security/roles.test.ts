@@ -11,7 +11,8 @@ let t: TestApp;
 const tokens = {} as Record<Role, string>;
 beforeAll(async () => {
   t = await startTestApp();
-  for (const role of ['viewer', 'operator', 'admin'] as const) tokens[role] = await t.createToken({ role, name: `role-${role}` });
+  for (const role of ['viewer', 'operator', 'admin'] as const)
+    tokens[role] = await t.createToken({ role, name: `role-${role}` });
 });
 afterAll(async () => {
   await t?.stop();
@@ -53,32 +54,47 @@ describe('every mutation has a decided role', () => {
 
 describe('reads and subscriptions', () => {
   it('lets a viewer read, but not list tokens', async () => {
-    const read = await t.graphql(`{ fabrics { id } gitRepositories { id } }`, {}, { authorization: `Bearer ${tokens.viewer}` });
+    const read = await t.graphql(
+      `{ fabrics { id } gitRepositories { id } }`,
+      {},
+      { authorization: `Bearer ${tokens.viewer}` },
+    );
     expect(read.errors).toBeUndefined();
     const tokensList = await t.graphql(`{ apiTokens { name } }`, {}, { authorization: `Bearer ${tokens.viewer}` });
     expect(tokensList.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const asAdmin = await t.graphqlOk(`{ apiTokens { name role prefix } }`);
-    expect(asAdmin.apiTokens.map((token: { name: string }) => token.name)).toEqual(expect.arrayContaining(['role-viewer', 'role-admin']));
+    expect(asAdmin.apiTokens.map((token: { name: string }) => token.name)).toEqual(
+      expect.arrayContaining(['role-viewer', 'role-admin']),
+    );
     expect(JSON.stringify(asAdmin)).not.toContain(tokens.viewer);
   });
 
   for (const field of Object.values(schema.getSubscriptionType()!.getFields())) {
     it(`subscription ${field.name} is open to a viewer and closed to a socket without a token`, async () => {
       const fabric = await createFabric(t);
-      const operation = await t.app.services().operations.create({ fabricId: fabric.id, type: 'pull', initiatedBy: 'test' });
+      const operation = await t.app
+        .services()
+        .operations.create({ fabricId: fabric.id, type: 'pull', initiatedBy: 'test' });
       const variables = { fabricId: fabric.id, id: operation.id };
       const document = documentFor('subscription', field);
       const viewer = t.wsClient({ token: tokens.viewer });
       const first = await new Promise<unknown>((resolve, reject) => {
-        const dispose = viewer.subscribe({ query: document, variables }, {
-          next: (value) => { dispose(); resolve(value); },
-          error: reject,
-          complete: () => resolve(null),
-        });
+        const dispose = viewer.subscribe(
+          { query: document, variables },
+          {
+            next: (value) => {
+              dispose();
+              resolve(value);
+            },
+            error: reject,
+            complete: () => resolve(null),
+          },
+        );
         // fabricEvents waits for an event: cause one once the subscription is listening.
         if (field.name === 'fabricEvents') {
           void (async () => {
-            while (t.app.eventBus.subscriberCount(topics.fabric(fabric.id)) === 0) await new Promise((next) => setImmediate(next));
+            while (t.app.eventBus.subscriberCount(topics.fabric(fabric.id)) === 0)
+              await new Promise((next) => setImmediate(next));
             await createDraft(t, fabric.id, vlanNamespaceYaml(`sub-${Math.random().toString(36).slice(2, 7)}`));
           })();
         }
@@ -87,7 +103,9 @@ describe('reads and subscriptions', () => {
       await viewer.dispose();
 
       const anonymous = t.wsClient({ token: null, lazy: false, onNonLazyError: () => {} });
-      const code = await new Promise<number>((resolve) => anonymous.on('closed', (event) => resolve((event as { code: number }).code)));
+      const code = await new Promise<number>((resolve) =>
+        anonymous.on('closed', (event) => resolve((event as { code: number }).code)),
+      );
       expect(code).toBe(4403);
       await anonymous.dispose();
     });
@@ -100,9 +118,12 @@ describe('tokens limited to fabrics', () => {
     const other = await createFabric(t);
     const otherDraft = await createDraft(t, other.id, vlanNamespaceYaml('not-yours'));
     const limited = await t.createToken({ role: 'operator', fabricIds: [mine.id] });
-    const as = (query: string, variables: Record<string, unknown> = {}) => t.graphql(query, variables, { authorization: `Bearer ${limited}` });
+    const as = (query: string, variables: Record<string, unknown> = {}) =>
+      t.graphql(query, variables, { authorization: `Bearer ${limited}` });
 
-    expect((await as(`query($f: ID!) { resources(fabricId: $f) { totalCount } }`, { f: mine.id })).errors).toBeUndefined();
+    expect(
+      (await as(`query($f: ID!) { resources(fabricId: $f) { totalCount } }`, { f: mine.id })).errors,
+    ).toBeUndefined();
     const listed = await as(`{ fabrics { id } }`);
     expect(listed.data?.fabrics).toEqual([{ id: mine.id }]);
     for (const [query, variables] of [
@@ -110,7 +131,10 @@ describe('tokens limited to fabrics', () => {
       [`query($id: ID!) { fabric(id: $id) { name } }`, { id: other.id }],
       [`query($id: ID!) { resource(id: $id) { name } }`, { id: otherDraft.id }],
       [`mutation($id: ID!) { deleteResource(id: $id) { id } }`, { id: otherDraft.id }],
-      [`mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id } }`, { f: other.id, y: vlanNamespaceYaml('intruder') }],
+      [
+        `mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id } }`,
+        { f: other.id, y: vlanNamespaceYaml('intruder') },
+      ],
       [`{ syncOperations { totalCount } }`, {}],
       [`{ gitRepositories { id } }`, {}],
     ] as const) {

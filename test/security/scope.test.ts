@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FabricScope } from '../../src/auth/fabric-scope.ts';
 import { queryDatabase, rowCounts } from '../support/database.ts';
 import { createDraft, createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
-import { branchHead, createBareRepository, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import {
+  branchHead,
+  createBareRepository,
+  listFiles,
+  pushFromAnotherClone,
+  removeScratchDirs,
+} from '../support/git-fixtures.ts';
 import { startTestApp, type GraphQLResponse, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -27,31 +33,64 @@ const PRIVATE_MARK = 'their-private-description';
 const THEIR_NAME = 'their-secret-namespace';
 
 beforeAll(async () => {
-  t = await startTestApp({ env: { MUTATIONS_PER_MINUTE: '100000', QUERIES_PER_MINUTE: '100000', HEAD_CHECK: 'false' } });
+  t = await startTestApp({
+    env: { MUTATIONS_PER_MINUTE: '100000', QUERIES_PER_MINUTE: '100000', HEAD_CHECK: 'false' },
+  });
   bareRepository = await createBareRepository();
-  await pushFromAnotherClone(bareRepository, { files: { 'fabric/raw/wiring.yaml': vlanNamespaceYaml(THEIR_NAME, { from: 2001, to: 2099 }) } });
-  const repository = await t.graphqlOk(`mutation($url: String!) { createGitRepository(input: { name: "scope-git", url: $url }) { id } }`, { url: `file://${bareRepository}` });
-  const fabric = await createFabric(t, { name: 'theirs', description: PRIVATE_MARK, gitRepositoryId: repository.createGitRepository.id, gitopsDirectory: 'fabric' });
+  await pushFromAnotherClone(bareRepository, {
+    files: { 'fabric/raw/wiring.yaml': vlanNamespaceYaml(THEIR_NAME, { from: 2001, to: 2099 }) },
+  });
+  const repository = await t.graphqlOk(
+    `mutation($url: String!) { createGitRepository(input: { name: "scope-git", url: $url }) { id } }`,
+    { url: `file://${bareRepository}` },
+  );
+  const fabric = await createFabric(t, {
+    name: 'theirs',
+    description: PRIVATE_MARK,
+    gitRepositoryId: repository.createGitRepository.id,
+    gitopsDirectory: 'fabric',
+  });
   const operationIds: string[] = [];
   for (const mutation of ['initializeGitopsDirectory', 'ingestRaw']) {
-    operationIds.push((await t.graphqlOk(`mutation($f: ID!) { ${mutation}(fabricId: $f) { id } }`, { f: fabric.id }))[mutation].id);
+    operationIds.push(
+      (await t.graphqlOk(`mutation($f: ID!) { ${mutation}(fabricId: $f) { id } }`, { f: fabric.id }))[mutation].id,
+    );
     await t.app.runner.idle();
   }
   const [ingested] = await queryDatabase<{ id: string; managed_file_path: string }>(
-    t.database.url, 'select id, managed_file_path from resource where fabric_id = $1 and desired_blob_oid is not null', [fabric.id],
+    t.database.url,
+    'select id, managed_file_path from resource where fabric_id = $1 and desired_blob_oid is not null',
+    [fabric.id],
   );
   expect(ingested).toBeDefined();
   const draft = await createDraft(t, fabric.id, vlanNamespaceYaml('theirs-draft', { from: 2100, to: 2199 }));
-  theirs = { id: fabric.id, name: fabric.name, resourceId: ingested!.id, draftId: draft.id, operationId: operationIds[1]!, managedFile: `fabric/${ingested!.managed_file_path}` };
+  theirs = {
+    id: fabric.id,
+    name: fabric.name,
+    resourceId: ingested!.id,
+    draftId: draft.id,
+    operationId: operationIds[1]!,
+    managedFile: `fabric/${ingested!.managed_file_path}`,
+  };
   expect(await listFiles(bareRepository, 'main')).toContain(theirs.managedFile);
 
   const ownBare = await createBareRepository();
-  const ownRepository = await t.graphqlOk(`mutation($url: String!) { createGitRepository(input: { name: "scope-own", url: $url }) { id } }`, { url: `file://${ownBare}` });
+  const ownRepository = await t.graphqlOk(
+    `mutation($url: String!) { createGitRepository(input: { name: "scope-own", url: $url }) { id } }`,
+    { url: `file://${ownBare}` },
+  );
   const own = await createFabric(t, { name: 'mine', gitRepositoryId: ownRepository.createGitRepository.id });
-  const ownOperation = await t.graphqlOk(`mutation($f: ID!) { initializeGitopsDirectory(fabricId: $f) { id } }`, { f: own.id });
+  const ownOperation = await t.graphqlOk(`mutation($f: ID!) { initializeGitopsDirectory(fabricId: $f) { id } }`, {
+    f: own.id,
+  });
   await t.app.runner.idle();
   const ownDraft = await createDraft(t, own.id, vlanNamespaceYaml('mine-draft'));
-  mine = { id: own.id, name: own.name, resourceId: ownDraft.id, operationId: ownOperation.initializeGitopsDirectory.id };
+  mine = {
+    id: own.id,
+    name: own.name,
+    resourceId: ownDraft.id,
+    operationId: ownOperation.initializeGitopsDirectory.id,
+  };
   tokens = {
     viewer: await t.createToken({ role: 'viewer', name: 'limited-viewer', fabricIds: [mine.id] }),
     operator: await t.createToken({ role: 'operator', name: 'limited-operator', fabricIds: [mine.id] }),
@@ -67,14 +106,22 @@ afterAll(async () => {
 /** Every table's row count, the other fabric's rows (draft columns included) and its Git head. */
 async function snapshot() {
   const counts = await rowCounts(t.database.url);
-  const fabric = await queryDatabase(t.database.url, 'select name, description, status, kubernetes_server, updated_at from fabric where id = $1', [theirs.id]);
+  const fabric = await queryDatabase(
+    t.database.url,
+    'select name, description, status, kubernetes_server, updated_at from fabric where id = $1',
+    [theirs.id],
+  );
   const resources = await queryDatabase(
     t.database.url,
     `select id, name, version, desired_spec, desired_blob_oid, draft_action, draft_spec, drafted_by, drafted_at, conflict_status
        from resource where fabric_id = $1 order by id`,
     [theirs.id],
   );
-  const operations = await queryDatabase(t.database.url, 'select id, status, operation_type from sync_operation where fabric_id = $1 order by id', [theirs.id]);
+  const operations = await queryDatabase(
+    t.database.url,
+    'select id, status, operation_type from sync_operation where fabric_id = $1 order by id',
+    [theirs.id],
+  );
   return { counts, fabric, resources, operations, gitHead: await branchHead(bareRepository, 'main') };
 }
 
@@ -95,7 +142,8 @@ async function overSse(token: string, query: string, variables: Record<string, u
     body: JSON.stringify({ query, variables }),
     signal: controller.signal,
   });
-  if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) return (await response.json()) as GraphQLResponse;
+  if (!(response.headers.get('content-type') ?? '').includes('text/event-stream'))
+    return (await response.json()) as GraphQLResponse;
   const events: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => events.push(event) });
   const decoder = new TextDecoder();
@@ -130,7 +178,12 @@ async function overWs(token: string, query: string, variables: Record<string, un
       { query, variables },
       {
         next: (result) => settle(result as GraphQLResponse),
-        error: (error) => settle({ errors: Array.isArray(error) ? (error as GraphQLResponse['errors']) : [{ message: String((error as Error).message ?? error), extensions: { code: 'WS_ERROR' } }] }),
+        error: (error) =>
+          settle({
+            errors: Array.isArray(error)
+              ? (error as GraphQLResponse['errors'])
+              : [{ message: String((error as Error).message ?? error), extensions: { code: 'WS_ERROR' } }],
+          }),
         complete: () => settle({}),
       },
     );
@@ -162,53 +215,198 @@ const byOperation = (of: { operationId: string }) => of.operationId;
 
 const TARGETS: Target[] = [
   { field: 'fabric', operation: 'query', template: 'fabric(id: @) { id name description }', type: 'ID' },
-  { field: 'fabric', operation: 'query', template: 'fabric(name: @) { id description }', type: 'String', address: (of) => of.name, optional: true },
-  { field: 'resources', operation: 'query', template: 'resources(fabricId: @) { totalCount edges { node { name } } }', type: 'ID' },
-  { field: 'resource', operation: 'query', template: 'resource(id: @) { name desired { spec } fabric { description } }', type: 'ID', address: byResource },
-  { field: 'syncOperations', operation: 'query', template: 'syncOperations(fabricId: @) { totalCount }', type: 'ID', optional: true },
-  { field: 'syncOperation', operation: 'query', template: 'syncOperation(id: @) { id events { message } fabric { description } }', type: 'ID', address: byOperation },
-  { field: 'validateManifests', operation: 'query', template: `validateManifests(yaml: ${createYaml}, fabricId: @) { valid errors { message } }`, type: 'ID', optional: true },
-  { field: 'createResource', operation: 'mutation', template: `createResource(fabricId: @, manifest: { yaml: ${createYaml} }) { id }`, type: 'ID' },
-  { field: 'updateResource', operation: 'mutation', template: `updateResource(id: @, manifest: { yaml: ${updateYaml} }) { id }`, type: 'ID', address: byResource },
-  { field: 'deleteResource', operation: 'mutation', template: 'deleteResource(id: @) { id }', type: 'ID', address: byResource },
-  { field: 'discardResourceDraft', operation: 'mutation', template: 'discardResourceDraft(id: @) { id }', type: 'ID', address: (of) => ('draftId' in of ? of.draftId : of.resourceId) },
-  { field: 'resolveConflict', operation: 'mutation', template: 'resolveConflict(resourceId: @, strategy: GIT_WINS) { id }', type: 'ID', address: byResource },
-  { field: 'adoptLiveResources', operation: 'mutation', template: 'adoptLiveResources(fabricId: @, ids: []) { id }', type: 'ID' },
-  { field: 'initializeGitopsDirectory', operation: 'mutation', template: 'initializeGitopsDirectory(fabricId: @) { id }', type: 'ID' },
-  { field: 'validateGitopsDirectory', operation: 'mutation', template: 'validateGitopsDirectory(fabricId: @) { valid findings { path } }', type: 'ID' },
+  {
+    field: 'fabric',
+    operation: 'query',
+    template: 'fabric(name: @) { id description }',
+    type: 'String',
+    address: (of) => of.name,
+    optional: true,
+  },
+  {
+    field: 'resources',
+    operation: 'query',
+    template: 'resources(fabricId: @) { totalCount edges { node { name } } }',
+    type: 'ID',
+  },
+  {
+    field: 'resource',
+    operation: 'query',
+    template: 'resource(id: @) { name desired { spec } fabric { description } }',
+    type: 'ID',
+    address: byResource,
+  },
+  {
+    field: 'syncOperations',
+    operation: 'query',
+    template: 'syncOperations(fabricId: @) { totalCount }',
+    type: 'ID',
+    optional: true,
+  },
+  {
+    field: 'syncOperation',
+    operation: 'query',
+    template: 'syncOperation(id: @) { id events { message } fabric { description } }',
+    type: 'ID',
+    address: byOperation,
+  },
+  {
+    field: 'validateManifests',
+    operation: 'query',
+    template: `validateManifests(yaml: ${createYaml}, fabricId: @) { valid errors { message } }`,
+    type: 'ID',
+    optional: true,
+  },
+  {
+    field: 'createResource',
+    operation: 'mutation',
+    template: `createResource(fabricId: @, manifest: { yaml: ${createYaml} }) { id }`,
+    type: 'ID',
+  },
+  {
+    field: 'updateResource',
+    operation: 'mutation',
+    template: `updateResource(id: @, manifest: { yaml: ${updateYaml} }) { id }`,
+    type: 'ID',
+    address: byResource,
+  },
+  {
+    field: 'deleteResource',
+    operation: 'mutation',
+    template: 'deleteResource(id: @) { id }',
+    type: 'ID',
+    address: byResource,
+  },
+  {
+    field: 'discardResourceDraft',
+    operation: 'mutation',
+    template: 'discardResourceDraft(id: @) { id }',
+    type: 'ID',
+    address: (of) => ('draftId' in of ? of.draftId : of.resourceId),
+  },
+  {
+    field: 'resolveConflict',
+    operation: 'mutation',
+    template: 'resolveConflict(resourceId: @, strategy: GIT_WINS) { id }',
+    type: 'ID',
+    address: byResource,
+  },
+  {
+    field: 'adoptLiveResources',
+    operation: 'mutation',
+    template: 'adoptLiveResources(fabricId: @, ids: []) { id }',
+    type: 'ID',
+  },
+  {
+    field: 'initializeGitopsDirectory',
+    operation: 'mutation',
+    template: 'initializeGitopsDirectory(fabricId: @) { id }',
+    type: 'ID',
+  },
+  {
+    field: 'validateGitopsDirectory',
+    operation: 'mutation',
+    template: 'validateGitopsDirectory(fabricId: @) { valid findings { path } }',
+    type: 'ID',
+  },
   { field: 'ingestRaw', operation: 'mutation', template: 'ingestRaw(fabricId: @) { id }', type: 'ID' },
-  { field: 'syncFabric', operation: 'mutation', template: 'syncFabric(fabricId: @, direction: PULL) { id }', type: 'ID' },
-  { field: 'commitChanges', operation: 'mutation', template: 'commitChanges(fabricId: @, message: "not yours") { id }', type: 'ID' },
-  { field: 'cancelSyncOperation', operation: 'mutation', template: 'cancelSyncOperation(id: @) { id }', type: 'ID', address: byOperation },
+  {
+    field: 'syncFabric',
+    operation: 'mutation',
+    template: 'syncFabric(fabricId: @, direction: PULL) { id }',
+    type: 'ID',
+  },
+  {
+    field: 'commitChanges',
+    operation: 'mutation',
+    template: 'commitChanges(fabricId: @, message: "not yours") { id }',
+    type: 'ID',
+  },
+  {
+    field: 'cancelSyncOperation',
+    operation: 'mutation',
+    template: 'cancelSyncOperation(id: @) { id }',
+    type: 'ID',
+    address: byOperation,
+  },
   { field: 'refreshCluster', operation: 'mutation', template: 'refreshCluster(fabricId: @) { id }', type: 'ID' },
-  { field: 'testClusterConnection', operation: 'mutation', template: 'testClusterConnection(fabricId: @) { ok }', type: 'ID' },
-  { field: 'updateFabric', operation: 'mutation', template: 'updateFabric(id: @, input: { description: "taken over" }) { id }', type: 'ID' },
+  {
+    field: 'testClusterConnection',
+    operation: 'mutation',
+    template: 'testClusterConnection(fabricId: @) { ok }',
+    type: 'ID',
+  },
+  {
+    field: 'updateFabric',
+    operation: 'mutation',
+    template: 'updateFabric(id: @, input: { description: "taken over" }) { id }',
+    type: 'ID',
+  },
   { field: 'deleteFabric', operation: 'mutation', template: 'deleteFabric(id: @)', type: 'ID' },
-  { field: 'syncOperationUpdated', operation: 'subscription', template: 'syncOperationUpdated(id: @) { id status fabric { description } }', type: 'ID', address: byOperation },
+  {
+    field: 'syncOperationUpdated',
+    operation: 'subscription',
+    template: 'syncOperationUpdated(id: @) { id status fabric { description } }',
+    type: 'ID',
+    address: byOperation,
+  },
   { field: 'fabricEvents', operation: 'subscription', template: 'fabricEvents(fabricId: @) { type data }', type: 'ID' },
 ];
 
 const addressOf = (target: Target, of: typeof theirs | typeof mine) => (target.address ? target.address(of) : of.id);
-const rootType = (target: Target) => ({ query: 'Query', mutation: 'Mutation', subscription: 'Subscription' })[target.operation];
+const rootType = (target: Target) =>
+  ({ query: 'Query', mutation: 'Mutation', subscription: 'Subscription' })[target.operation];
 
 /** The same field in every argument form a client can write, addressed at `value`. */
-function forms(target: Target, value: string, ownValue: string): { form: string; query: string; variables: Record<string, unknown> }[] {
+function forms(
+  target: Target,
+  value: string,
+  ownValue: string,
+): { form: string; query: string; variables: Record<string, unknown> }[] {
   const op = target.operation;
   const required = target.optional ? '' : '!';
   const at = (address: string) => target.template.replace('@', address);
   const list = [
     { form: 'literal', query: `${op} { ${at(lit(value))} }`, variables: {} },
     { form: 'variable', query: `${op}($v: ${target.type}${required}) { ${at('$v')} }`, variables: { v: value } },
-    { form: 'variable default', query: `${op}($v: ${target.type}${required} = ${lit(value)}) { ${at('$v')} }`, variables: {} },
-    { form: 'nullable variable default', query: `${op}($v: ${target.type} = ${lit(value)}) { ${at('$v')} }`, variables: {} },
-    { form: 'fragment', query: `${op} { ...F } fragment F on ${rootType(target)} { ${at(lit(value))} }`, variables: {} },
-    { form: 'fragment with variable default', query: `${op}($v: ${target.type}${required} = ${lit(value)}) { ...F } fragment F on ${rootType(target)} { ${at('$v')} }`, variables: {} },
-    { form: 'inline fragment with variable default', query: `${op}($v: ${target.type}${required} = ${lit(value)}) { ... on ${rootType(target)} { ${at('$v')} } }`, variables: {} },
-    { form: 'alias with variable default', query: `${op}($v: ${target.type}${required} = ${lit(value)}) { innocent: ${at('$v')} }`, variables: {} },
+    {
+      form: 'variable default',
+      query: `${op}($v: ${target.type}${required} = ${lit(value)}) { ${at('$v')} }`,
+      variables: {},
+    },
+    {
+      form: 'nullable variable default',
+      query: `${op}($v: ${target.type} = ${lit(value)}) { ${at('$v')} }`,
+      variables: {},
+    },
+    {
+      form: 'fragment',
+      query: `${op} { ...F } fragment F on ${rootType(target)} { ${at(lit(value))} }`,
+      variables: {},
+    },
+    {
+      form: 'fragment with variable default',
+      query: `${op}($v: ${target.type}${required} = ${lit(value)}) { ...F } fragment F on ${rootType(target)} { ${at('$v')} }`,
+      variables: {},
+    },
+    {
+      form: 'inline fragment with variable default',
+      query: `${op}($v: ${target.type}${required} = ${lit(value)}) { ... on ${rootType(target)} { ${at('$v')} } }`,
+      variables: {},
+    },
+    {
+      form: 'alias with variable default',
+      query: `${op}($v: ${target.type}${required} = ${lit(value)}) { innocent: ${at('$v')} }`,
+      variables: {},
+    },
   ];
   // One subscription has one root field; queries and mutations may mix an allowed field in.
   if (op !== 'subscription') {
-    list.push({ form: 'own alias then their alias', query: `${op}($v: ${target.type}${required} = ${lit(value)}) { a: ${at(lit(ownValue))} b: ${at('$v')} }`, variables: {} });
+    list.push({
+      form: 'own alias then their alias',
+      query: `${op}($v: ${target.type}${required} = ${lit(value)}) { a: ${at(lit(ownValue))} b: ${at('$v')} }`,
+      variables: {},
+    });
   }
   return list;
 }
@@ -216,7 +414,8 @@ function forms(target: Target, value: string, ownValue: string): { form: string;
 function expectRefused(result: GraphQLResponse, target: Target, label: string) {
   const codes = (result.errors ?? []).map((error) => error.extensions?.code);
   expect(codes.length, `${label}: no error in ${JSON.stringify(result)}`).toBeGreaterThan(0);
-  for (const code of codes) expect(['FORBIDDEN', 'NOT_FOUND'], `${label}: ${JSON.stringify(result.errors)}`).toContain(code);
+  for (const code of codes)
+    expect(['FORBIDDEN', 'NOT_FOUND'], `${label}: ${JSON.stringify(result.errors)}`).toContain(code);
   const data = result.data as Record<string, unknown> | null | undefined;
   for (const value of Object.values(data ?? {})) expect(value, `${label}: ${target.field} answered`).toBeNull();
   expect(JSON.stringify(result), `${label}: leaked`).not.toContain(PRIVATE_MARK);
@@ -257,7 +456,11 @@ describe('a token limited to other fabrics', () => {
   });
 
   it('validates standalone manifests without a fabricId, seeing no other fabric', async () => {
-    const result = await overHttp(tokens.viewer, `query($f: ID) { validateManifests(yaml: ${createYaml}, fabricId: $f) { valid } }`, {});
+    const result = await overHttp(
+      tokens.viewer,
+      `query($f: ID) { validateManifests(yaml: ${createYaml}, fabricId: $f) { valid } }`,
+      {},
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data?.validateManifests.valid).toBe(true);
   });
@@ -265,21 +468,33 @@ describe('a token limited to other fabrics', () => {
   it('lists only its own fabrics, and nested objects stay in them', async () => {
     const result = await overHttp(tokens.viewer, `{ fabrics { id description } }`, {});
     expect(result.data?.fabrics).toEqual([{ id: mine.id, description: '' }]);
-    const operation = await overHttp(tokens.viewer, `query($id: ID!) { syncOperation(id: $id) { fabric { id } } }`, { id: mine.operationId });
+    const operation = await overHttp(tokens.viewer, `query($id: ID!) { syncOperation(id: $id) { fabric { id } } }`, {
+      id: mine.operationId,
+    });
     expect(operation.data?.syncOperation.fabric.id).toBe(mine.id);
   });
 
   it('cannot draft a deletion in another fabric through a variable default that its next commit would apply', async () => {
     const before = await snapshot();
-    const attack = await overHttp(tokens.operator, `mutation($id: ID! = ${lit(theirs.resourceId)}) { deleteResource(id: $id) { id } }`, {});
+    const attack = await overHttp(
+      tokens.operator,
+      `mutation($id: ID! = ${lit(theirs.resourceId)}) { deleteResource(id: $id) { id } }`,
+      {},
+    );
     expect(attack.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await snapshot()).toEqual(before);
     // The other fabric's owner commits its own drafts: the file the attacker aimed at stays.
-    await t.graphqlOk(`mutation($f: ID!) { commitChanges(fabricId: $f, message: "own drafts") { id } }`, { f: theirs.id });
+    await t.graphqlOk(`mutation($f: ID!) { commitChanges(fabricId: $f, message: "own drafts") { id } }`, {
+      f: theirs.id,
+    });
     await t.app.runner.idle();
     const files = await listFiles(bareRepository, 'main');
     expect(files).toContain(theirs.managedFile);
-    const [row] = await queryDatabase<{ desired_spec: unknown; draft_action: string | null }>(t.database.url, 'select desired_spec, draft_action from resource where id = $1', [theirs.resourceId]);
+    const [row] = await queryDatabase<{ desired_spec: unknown; draft_action: string | null }>(
+      t.database.url,
+      'select desired_spec, draft_action from resource where id = $1',
+      [theirs.resourceId],
+    );
     expect(row?.desired_spec).not.toBeNull();
     expect(row?.draft_action).toBeNull();
   });
@@ -309,9 +524,15 @@ describe('services built for a limited token', () => {
     }
     expect((await services.fabrics.getMany([theirs.id, mine.id])).has(theirs.id)).toBe(false);
     expect((await services.fabrics.list()).map((fabric) => fabric.id)).toEqual([mine.id]);
-    expect((await services.operations.list({}, { limit: 100, offset: 0 })).items.every((operation) => operation.fabric.id === mine.id)).toBe(true);
+    expect(
+      (await services.operations.list({}, { limit: 100, offset: 0 })).items.every(
+        (operation) => operation.fabric.id === mine.id,
+      ),
+    ).toBe(true);
     // An unknown id answers the same as a row of another fabric: no existence oracle.
-    await expect(services.resources.get('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(services.resources.get('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     await expect(services.fabrics.get(mine.id)).resolves.toMatchObject({ id: mine.id });
     expect(await snapshot()).toEqual(before);
   });
@@ -326,7 +547,8 @@ describe('rate limits', () => {
       const as = (query: string) => limited.graphql(query, {}, { authorization: `Bearer ${operator}` });
       const creates = (prefix: string, count: number) =>
         `mutation { ${Array.from({ length: count }, (_, index) => `m${index}: createResource(fabricId: ${lit(fabric.id)}, manifest: { yaml: ${lit(vlanNamespaceYaml(`${prefix}-${index}`))} }) { id }`).join(' ')} }`;
-      const count = async () => Number((await queryDatabase<{ n: string }>(limited.database.url, 'select count(*) as n from resource'))[0]?.n);
+      const count = async () =>
+        Number((await queryDatabase<{ n: string }>(limited.database.url, 'select count(*) as n from resource'))[0]?.n);
 
       const tooMany = await as(creates('over', 11));
       expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
@@ -351,19 +573,35 @@ describe('rate limits', () => {
       const query = (token: string) => limited.graphql(`{ fabrics { id } }`, {}, { authorization: `Bearer ${token}` });
       for (let index = 0; index < 3; index++) expect((await query(viewer)).errors).toBeUndefined();
       const overWsResult = await new Promise<GraphQLResponse>((resolve) => {
-        ws.subscribe({ query: `{ fabrics { id } }` }, { next: (result) => resolve(result as GraphQLResponse), error: (error) => resolve({ errors: error as never }), complete: () => {} });
+        ws.subscribe(
+          { query: `{ fabrics { id } }` },
+          {
+            next: (result) => resolve(result as GraphQLResponse),
+            error: (error) => resolve({ errors: error as never }),
+            complete: () => {},
+          },
+        );
       });
       expect(overWsResult.errors).toBeUndefined();
       const refused = await query(viewer);
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
       expect(refused.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
       const refusedOverWs = await new Promise<GraphQLResponse>((resolve) => {
-        ws.subscribe({ query: `{ fabrics { id } }` }, { next: (result) => resolve(result as GraphQLResponse), error: (error) => resolve({ errors: error as never }), complete: () => {} });
+        ws.subscribe(
+          { query: `{ fabrics { id } }` },
+          {
+            next: (result) => resolve(result as GraphQLResponse),
+            error: (error) => resolve({ errors: error as never }),
+            complete: () => {},
+          },
+        );
       });
       expect(refusedOverWs.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
       // Another token has its own bucket, and mutations have theirs.
       expect((await query(other)).errors).toBeUndefined();
-      expect((await limited.graphql(`mutation { createFabric(input: { name: "after-queries" }) { id } }`)).errors).toBeUndefined();
+      expect(
+        (await limited.graphql(`mutation { createFabric(input: { name: "after-queries" }) { id } }`)).errors,
+      ).toBeUndefined();
     } finally {
       await ws.dispose();
       await limited.stop();
@@ -393,22 +631,56 @@ describe('the scope table', () => {
 });
 
 /** Fields about repositories and tokens, which span fabrics: a limited token is refused them. */
-const REFUSED_TO_LIMITED_TOKENS = new Set(['gitRepository', 'updateGitRepository', 'deleteGitRepository', 'testGitRepository', 'revokeApiToken']);
+const REFUSED_TO_LIMITED_TOKENS = new Set([
+  'gitRepository',
+  'updateGitRepository',
+  'deleteGitRepository',
+  'testGitRepository',
+  'revokeApiToken',
+]);
 
 describe('a limited admin', () => {
   it('cannot move its own fabric onto the repository and directory of another fabric', async () => {
     const before = await snapshot();
-    const [theirRepository] = await queryDatabase<{ git_repository_id: string }>(t.database.url, 'select git_repository_id from fabric where id = $1', [theirs.id]);
-    const mineBefore = await queryDatabase(t.database.url, 'select git_repository_id, gitops_directory from fabric where id = $1', [mine.id]);
+    const [theirRepository] = await queryDatabase<{ git_repository_id: string }>(
+      t.database.url,
+      'select git_repository_id from fabric where id = $1',
+      [theirs.id],
+    );
+    const mineBefore = await queryDatabase(
+      t.database.url,
+      'select git_repository_id, gitops_directory from fabric where id = $1',
+      [mine.id],
+    );
     // Inside the other fabric's directory: mine's drafts would be committed among its files.
     const inside = { gitRepositoryId: theirRepository!.git_repository_id, gitopsDirectory: 'fabric/raw' };
-    for (const input of [inside, { gitRepositoryId: theirRepository!.git_repository_id }, { gitopsDirectory: 'elsewhere' }]) {
-      const result = await overHttp(tokens.admin, `mutation($id: ID!, $input: UpdateFabricInput!) { updateFabric(id: $id, input: $input) { id } }`, { id: mine.id, input });
+    for (const input of [
+      inside,
+      { gitRepositoryId: theirRepository!.git_repository_id },
+      { gitopsDirectory: 'elsewhere' },
+    ]) {
+      const result = await overHttp(
+        tokens.admin,
+        `mutation($id: ID!, $input: UpdateFabricInput!) { updateFabric(id: $id, input: $input) { id } }`,
+        { id: mine.id, input },
+      );
       expect(result.errors?.[0]?.extensions?.code, JSON.stringify(input)).toBe('FORBIDDEN');
     }
-    expect(await queryDatabase(t.database.url, 'select git_repository_id, gitops_directory from fabric where id = $1', [mine.id])).toEqual(mineBefore);
+    expect(
+      await queryDatabase(t.database.url, 'select git_repository_id, gitops_directory from fabric where id = $1', [
+        mine.id,
+      ]),
+    ).toEqual(mineBefore);
     // Other settings of its own fabric stay its to change.
-    expect((await overHttp(tokens.admin, `mutation($id: ID!) { updateFabric(id: $id, input: { pullIntervalSeconds: 600 }) { id } }`, { id: mine.id })).errors).toBeUndefined();
+    expect(
+      (
+        await overHttp(
+          tokens.admin,
+          `mutation($id: ID!) { updateFabric(id: $id, input: { pullIntervalSeconds: 600 }) { id } }`,
+          { id: mine.id },
+        )
+      ).errors,
+    ).toBeUndefined();
     expect(await snapshot()).toEqual(before);
   });
 });

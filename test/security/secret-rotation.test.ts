@@ -26,7 +26,9 @@ it('re-encrypts every stored secret under a new key, once', async () => {
   expect(second).toEqual({ reencrypted: 0, alreadyCurrent: 3 });
 
   const [row] = await queryDatabase<{ c: string; w: string }>(
-    t.database.url, 'select encrypted_credentials as c, encrypted_webhook_secret as w from git_repository where id = $1', [repository.createGitRepository.id],
+    t.database.url,
+    'select encrypted_credentials as c, encrypted_webhook_secret as w from git_repository where id = $1',
+    [repository.createGitRepository.id],
   );
   expect(JSON.parse(to.open(row!.c))).toEqual({ token: 'rotate-me-1' });
   expect(to.open(row!.w)).toBe('rotate-me-2');

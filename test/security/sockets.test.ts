@@ -25,7 +25,13 @@ const MAX_BODY_BYTES = 256 * 1024;
 
 beforeAll(async () => {
   t = await startTestApp({
-    env: { TOKEN_RECHECK_INTERVAL_MS: '600000', MAX_BODY_BYTES: String(MAX_BODY_BYTES), INTROSPECTION: 'false', MUTATIONS_PER_MINUTE: '1000', HEAD_CHECK: 'false' },
+    env: {
+      TOKEN_RECHECK_INTERVAL_MS: '600000',
+      MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+      INTROSPECTION: 'false',
+      MUTATIONS_PER_MINUTE: '1000',
+      HEAD_CHECK: 'false',
+    },
   });
 });
 afterAll(async () => {
@@ -34,7 +40,11 @@ afterAll(async () => {
 
 async function token(app: TestApp, options: { role?: 'viewer' | 'operator' | 'admin'; expiresAt?: Date } = {}) {
   const created = await app.app.services().tokens.create(
-    { name: `sockets-${Math.random().toString(36).slice(2, 9)}`, role: options.role ?? 'admin', ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}) },
+    {
+      name: `sockets-${Math.random().toString(36).slice(2, 9)}`,
+      role: options.role ?? 'admin',
+      ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
+    },
     'test',
   );
   return { token: created.token, id: created.record.id };
@@ -43,21 +53,31 @@ async function token(app: TestApp, options: { role?: 'viewer' | 'operator' | 'ad
 /** The close event of a graphql-ws client's socket (registered before the socket opens). */
 function closeOf(client: Client): Promise<{ code: number; reason: string }> {
   return new Promise((resolve) => {
-    client.on('closed', (event) => resolve({ code: (event as { code: number }).code, reason: String((event as { reason: string }).reason) }));
+    client.on('closed', (event) =>
+      resolve({ code: (event as { code: number }).code, reason: String((event as { reason: string }).reason) }),
+    );
   });
 }
 
 /** Opens `syncOperationUpdated` over the client and resolves once its first result arrived. */
 async function openSubscription(app: TestApp, client: Client) {
   const fabric = await createFabric(app);
-  const operation = await app.app.services().operations.create({ fabricId: fabric.id, type: 'pull', initiatedBy: 'test' });
+  const operation = await app.app
+    .services()
+    .operations.create({ fabricId: fabric.id, type: 'pull', initiatedBy: 'test' });
   const received: unknown[] = [];
   await new Promise<void>((resolve, reject) => {
-    client.subscribe({ query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status } }`, variables: { id: operation.id } }, {
-      next: (value) => { received.push(value); resolve(); },
-      error: reject,
-      complete: () => {},
-    });
+    client.subscribe(
+      { query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status } }`, variables: { id: operation.id } },
+      {
+        next: (value) => {
+          received.push(value);
+          resolve();
+        },
+        error: reject,
+        complete: () => {},
+      },
+    );
   });
   return { operation, received };
 }
@@ -66,22 +86,32 @@ async function openSubscription(app: TestApp, client: Client) {
 function sendOver(client: Client, query: string, variables: Record<string, unknown> = {}) {
   return new Promise<{ result?: unknown; error?: unknown }>((resolve) => {
     let result: unknown;
-    client.subscribe({ query, variables }, {
-      next: (value) => { result = value; },
-      error: (error) => resolve({ error }),
-      complete: () => resolve({ result }),
-    });
+    client.subscribe(
+      { query, variables },
+      {
+        next: (value) => {
+          result = value;
+        },
+        error: (error) => resolve({ error }),
+        complete: () => resolve({ result }),
+      },
+    );
   });
 }
 
 /** Opens a subscription over SSE; `events` yields every SSE event (next, complete) as it comes. */
 async function openSse(app: TestApp, bearer: string) {
   const fabric = await createFabric(app);
-  const operation = await app.app.services().operations.create({ fabricId: fabric.id, type: 'pull', initiatedBy: 'test' });
+  const operation = await app.app
+    .services()
+    .operations.create({ fabricId: fabric.id, type: 'pull', initiatedBy: 'test' });
   const response = await fetch(`${app.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${bearer}` },
-    body: JSON.stringify({ query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status } }`, variables: { id: operation.id } }),
+    body: JSON.stringify({
+      query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status } }`,
+      variables: { id: operation.id },
+    }),
   });
   expect(response.status).toBe(200);
   async function* events(): AsyncGenerator<EventSourceMessage> {
@@ -99,16 +129,20 @@ async function openSse(app: TestApp, bearer: string) {
   /** Every event after the first until the server ends the response. */
   const rest = async () => {
     const seen: { event?: string; data: unknown }[] = [];
-    for await (const event of stream) seen.push({ event: event.event, data: event.data ? JSON.parse(event.data) : null });
+    for await (const event of stream)
+      seen.push({ event: event.event, data: event.data ? JSON.parse(event.data) : null });
     return seen;
   };
   return { rest };
 }
 
-const revokeOver = (app: TestApp, id: string) => app.graphqlOk(`mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }`, { id });
-const revokeInDatabase = (app: TestApp, id: string) => queryDatabase(app.database.url, 'update api_token set revoked_at = now() where id = $1', [id]);
+const revokeOver = (app: TestApp, id: string) =>
+  app.graphqlOk(`mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }`, { id });
+const revokeInDatabase = (app: TestApp, id: string) =>
+  queryDatabase(app.database.url, 'update api_token set revoked_at = now() where id = $1', [id]);
 
-const tableCounts = (app: TestApp) => rowCounts(app.database.url, ['git_repository', 'fabric', 'resource', 'sync_operation', 'api_token']);
+const tableCounts = (app: TestApp) =>
+  rowCounts(app.database.url, ['git_repository', 'fabric', 'resource', 'sync_operation', 'api_token']);
 
 describe('a token that stops working ends the connections it opened', () => {
   it('revoked through the API: an open WebSocket is closed with 4403 and the reason', async () => {
@@ -161,7 +195,10 @@ describe('a token that stops working ends the connections it opened', () => {
     const rest = sse.rest();
     await revokeOver(t, id);
     const events = await rest;
-    expect(events[0]).toMatchObject({ event: 'next', data: { errors: [{ message: 'The API token has been revoked', extensions: { code: 'UNAUTHENTICATED' } }] } });
+    expect(events[0]).toMatchObject({
+      event: 'next',
+      data: { errors: [{ message: 'The API token has been revoked', extensions: { code: 'UNAUTHENTICATED' } }] },
+    });
     expect(events.at(-1)?.event).toBe('complete');
   });
 
@@ -169,7 +206,10 @@ describe('a token that stops working ends the connections it opened', () => {
     const { token: bearer } = await token(t, { role: 'viewer', expiresAt: new Date(Date.now() + 1_500) });
     const sse = await openSse(t, bearer);
     const events = await sse.rest();
-    expect(events[0]).toMatchObject({ event: 'next', data: { errors: [{ message: 'The API token has expired', extensions: { code: 'UNAUTHENTICATED' } }] } });
+    expect(events[0]).toMatchObject({
+      event: 'next',
+      data: { errors: [{ message: 'The API token has expired', extensions: { code: 'UNAUTHENTICATED' } }] },
+    });
   });
 
   it('other connections keep working', async () => {
@@ -198,25 +238,41 @@ describe('one rule for the token on every transport: Authorization: Bearer <toke
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(authorization === null ? {} : { authorization }) },
       body: JSON.stringify({ query: '{ fabrics { id } }' }),
-    }).then(async (response) => ({ status: response.status, body: (await response.json()) as { errors: { message: string; extensions: { code: string } }[] } }));
+    }).then(async (response) => ({
+      status: response.status,
+      body: (await response.json()) as { errors: { message: string; extensions: { code: string } }[] },
+    }));
 
   it('HTTP: no token, and a token without `Bearer `, each say what was wrong', async () => {
     const none = await post(null);
     expect(none.status).toBe(401);
-    expect(none.body.errors[0]).toEqual({ message: 'No API token was sent: send `Authorization: Bearer <token>`', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(none.body.errors[0]).toEqual({
+      message: 'No API token was sent: send `Authorization: Bearer <token>`',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
     for (const value of [t.adminToken, `Basic ${t.adminToken}`, `Bearer`, `Bearer a b`]) {
       const wrong = await post(value);
       expect(wrong.status).toBe(401);
-      expect(wrong.body.errors[0]).toEqual({ message: 'Authorization must be `Bearer <token>`', extensions: { code: 'UNAUTHENTICATED' } });
+      expect(wrong.body.errors[0]).toEqual({
+        message: 'Authorization must be `Bearer <token>`',
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
     }
     expect(JSON.stringify(await post(t.adminToken))).not.toContain(t.adminToken);
   });
 
   const connectWith = (connectionParams: Record<string, unknown> | undefined) => {
-    const client = t.wsClient({ token: null, lazy: false, onNonLazyError: () => {}, ...(connectionParams ? { connectionParams } : {}) });
+    const client = t.wsClient({
+      token: null,
+      lazy: false,
+      onNonLazyError: () => {},
+      ...(connectionParams ? { connectionParams } : {}),
+    });
     const outcome = new Promise<unknown>((resolve) => {
       client.on('connected', () => resolve('connected'));
-      client.on('closed', (event) => resolve({ code: (event as { code: number }).code, reason: String((event as { reason: string }).reason) }));
+      client.on('closed', (event) =>
+        resolve({ code: (event as { code: number }).code, reason: String((event as { reason: string }).reason) }),
+      );
     });
     return { client, outcome };
   };
@@ -229,7 +285,10 @@ describe('one rule for the token on every transport: Authorization: Bearer <toke
 
   it('WebSocket: no token says so', async () => {
     const { client, outcome } = connectWith(undefined);
-    expect(await outcome).toEqual({ code: 4403, reason: 'No API token was sent: send `Authorization: Bearer <token>`' });
+    expect(await outcome).toEqual({
+      code: 4403,
+      reason: 'No API token was sent: send `Authorization: Bearer <token>`',
+    });
     await client.dispose();
   });
 
@@ -249,16 +308,26 @@ describe('one rule for the token on every transport: Authorization: Bearer <toke
 describe('WebSocket messages are capped like HTTP bodies', () => {
   it('a message above MAX_BODY_BYTES closes the socket with 1009 and the gateway keeps serving', async () => {
     const socket = new WebSocket(`${t.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
-    await new Promise((resolve, reject) => { socket.once('open', resolve); socket.once('error', reject); });
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
     socket.on('error', () => {});
-    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${t.adminToken}`, padding: 'x'.repeat(MAX_BODY_BYTES + 1) } }));
+    socket.send(
+      JSON.stringify({
+        type: 'connection_init',
+        payload: { authorization: `Bearer ${t.adminToken}`, padding: 'x'.repeat(MAX_BODY_BYTES + 1) },
+      }),
+    );
     expect(await closed).toBe(1009);
 
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
     const client = t.wsClient();
     try {
-      expect((await sendOver(client, `{ fabrics { id } }`)).result).toMatchObject({ data: { fabrics: expect.any(Array) } });
+      expect((await sendOver(client, `{ fabrics { id } }`)).result).toMatchObject({
+        data: { fabrics: expect.any(Array) },
+      });
     } finally {
       await client.dispose();
     }
@@ -272,7 +341,9 @@ describe('a document that does not parse, over WebSocket', () => {
     try {
       const sent = await sendOver(client, `{ fabrics { id `);
       expect(sent.error).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Syntax Error/) })]);
-      expect((await sendOver(client, `{ fabrics { id } }`)).result).toMatchObject({ data: { fabrics: expect.any(Array) } });
+      expect((await sendOver(client, `{ fabrics { id } }`)).result).toMatchObject({
+        data: { fabrics: expect.any(Array) },
+      });
       expect(await Promise.race([closed, Promise.resolve('open')])).toBe('open');
     } finally {
       await client.dispose();
@@ -286,7 +357,10 @@ describe('no "Did you mean" suggestions when introspection is off', () => {
     expect(field.errors?.[0]?.message).toBe('Cannot query field "fabricz" on type "Query".');
     const argument = await t.graphql(`{ fabrics(firts: 1) { id } }`);
     expect(argument.errors?.[0]?.message).not.toMatch(/did you mean/i);
-    const enumValue = await t.graphql(`mutation($r: Role!) { createApiToken(input: { name: "suggest", role: $r }) { token } }`, { r: 'ADMN' });
+    const enumValue = await t.graphql(
+      `mutation($r: Role!) { createApiToken(input: { name: "suggest", role: $r }) { token } }`,
+      { r: 'ADMN' },
+    );
     expect(enumValue.errors?.[0]?.message).toContain('"ADMN"');
     expect(enumValue.errors?.[0]?.message).not.toMatch(/did you mean/i);
     const client = t.wsClient();
@@ -298,14 +372,18 @@ describe('no "Did you mean" suggestions when introspection is off', () => {
       await client.dispose();
     }
   });
-
 });
 
 describe('the log holds nothing a client typed', () => {
   const SECRET = 'ghp_SECRETVALUE0123456789abcdefghijklmnopq';
   const TYPED = 'typed-by-the-client-7f3a';
 
-  const logLines = () => t.logs().trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+  const logLines = () =>
+    t
+      .logs()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, any>);
 
   it('an expected failure (INVALID_INPUT) logs at info or lower, without the document, the secret or the input', async () => {
     const before = t.logs().length;
@@ -317,7 +395,10 @@ describe('the log holds nothing a client typed', () => {
     expect(written).not.toContain(SECRET);
     expect(written).not.toContain(TYPED);
     expect(written).not.toContain('createGitRepository(input');
-    const lines = written.trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string });
+    const lines = written
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: number; msg: string });
     expect(lines.every((line) => line.level <= 30)).toBe(true);
     expect(lines.some((line) => /INVALID_INPUT/.test(JSON.stringify(line)))).toBe(true);
   });
@@ -330,7 +411,10 @@ describe('the log holds nothing a client typed', () => {
         `mutation CreateRepo($name: String!) { createGitRepository(input: { name: $name, url: "https://github.com/acme/${TYPED}", credentials: { token: "${SECRET}" } }) { id } }`,
         { name: TYPED },
       );
-      expect(result.errors?.[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(result.errors?.[0]).toMatchObject({
+        message: 'Unexpected error.',
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
     } finally {
       await queryDatabase(t.database.url, 'alter table git_repository_gone rename to git_repository');
     }
@@ -338,8 +422,15 @@ describe('the log holds nothing a client typed', () => {
     expect(written).not.toContain(SECRET);
     expect(written).not.toContain(TYPED);
     expect(written).not.toContain('createGitRepository(input');
-    const logged = logLines().find((line) => line.msg === 'unexpected error while resolving a request' && line.operationName === 'CreateRepo');
-    expect(logged).toMatchObject({ level: 50, operationName: 'CreateRepo', path: ['createGitRepository'], error: { class: expect.stringMatching(/TableNotFound/) } });
+    const logged = logLines().find(
+      (line) => line.msg === 'unexpected error while resolving a request' && line.operationName === 'CreateRepo',
+    );
+    expect(logged).toMatchObject({
+      level: 50,
+      operationName: 'CreateRepo',
+      path: ['createGitRepository'],
+      error: { class: expect.stringMatching(/TableNotFound/) },
+    });
   });
 
   it('a GraphQL document or variables handed to the logger by mistake are redacted', () => {
@@ -347,7 +438,10 @@ describe('the log holds nothing a client typed', () => {
     const stream = new PassThrough();
     stream.on('data', (chunk: Buffer) => lines.push(chunk.toString('utf8')));
     const logger = createLogger({ level: 'info', destination: stream });
-    logger.info({ query: `mutation { x(token: "${SECRET}") }`, params: { variables: { token: SECRET }, document: SECRET } }, 'oops');
+    logger.info(
+      { query: `mutation { x(token: "${SECRET}") }`, params: { variables: { token: SECRET }, document: SECRET } },
+      'oops',
+    );
     expect(lines.join('')).toContain('"msg":"oops"');
     expect(lines.join('')).not.toContain(SECRET);
   });
@@ -364,7 +458,10 @@ describe('a lost optimistic lock is a CONFLICT', () => {
     mine.draftedBy = 'first';
     theirs.draftedBy = 'second';
     await first.flush();
-    const lost = await second.flush().then(() => null, (error: unknown) => error);
+    const lost = await second.flush().then(
+      () => null,
+      (error: unknown) => error,
+    );
     expect(lost).toBeInstanceOf(Error);
 
     const stream = new PassThrough();

@@ -11,14 +11,20 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({
-    env: { MUTATIONS_PER_MINUTE: '1000', HEAD_CHECK: 'false', MAX_YAML_DOCUMENTS: '60000', VALIDATION_MAX_FINDINGS: '10' },
+    env: {
+      MUTATIONS_PER_MINUTE: '1000',
+      HEAD_CHECK: 'false',
+      MAX_YAML_DOCUMENTS: '60000',
+      VALIDATION_MAX_FINDINGS: '10',
+    },
   });
 });
 afterAll(async () => {
   await t?.stop();
 });
 
-const VALIDATE = 'query($y: String!) { validateManifests(yaml: $y) { valid errorCount warningCount findingsTruncated errors { code } objects { name } } }';
+const VALIDATE =
+  'query($y: String!) { validateManifests(yaml: $y) { valid errorCount warningCount findingsTruncated errors { code } objects { name } } }';
 
 /** `count` valid VLANNamespaces, one document each. */
 function manyObjects(count: number): string {
@@ -32,9 +38,15 @@ describe('validateManifests is bounded', () => {
     const viewer = await t.createToken({ role: 'viewer' });
     const before = t.app.dependencies.validator.stats().completedOnWorkers;
     let settled = false;
-    const validation = t.graphql(VALIDATE, { y: manyObjects(5_000) }, { authorization: `Bearer ${viewer}` }).finally(() => { settled = true; });
+    const validation = t
+      .graphql(VALIDATE, { y: manyObjects(5_000) }, { authorization: `Bearer ${viewer}` })
+      .finally(() => {
+        settled = true;
+      });
     // Wait until the work has reached a worker thread, then ask the event loop for something else.
-    await expect.poll(() => t.app.dependencies.validator.stats().runningOnWorkers, { timeout: 20_000, interval: 5 }).toBe(1);
+    await expect
+      .poll(() => t.app.dependencies.validator.stats().runningOnWorkers, { timeout: 20_000, interval: 5 })
+      .toBe(1);
     const health = await fetch(`${t.url}/healthz`);
     expect(health.status).toBe(200);
     expect(settled).toBe(false);
@@ -52,7 +64,9 @@ describe('validateManifests is bounded', () => {
     const inline = (await t.graphqlOk(VALIDATE, { y: small })).validateManifests;
     expect(large.valid).toBe(false);
     expect(inline.valid).toBe(false);
-    expect(large.errors.map((e: { code: string }) => e.code)).toEqual(inline.errors.map((e: { code: string }) => e.code));
+    expect(large.errors.map((e: { code: string }) => e.code)).toEqual(
+      inline.errors.map((e: { code: string }) => e.code),
+    );
   });
 
   it('refuses more documents than MAX_YAML_DOCUMENTS before parsing, changing nothing', async () => {
@@ -65,7 +79,8 @@ describe('validateManifests is bounded', () => {
   });
 
   it('lists at most VALIDATION_MAX_FINDINGS findings and says how many there were', async () => {
-    const result = (await t.graphqlOk(VALIDATE, { y: Array.from({ length: 500 }, () => 'a: 1\n').join('---\n') })).validateManifests;
+    const result = (await t.graphqlOk(VALIDATE, { y: Array.from({ length: 500 }, () => 'a: 1\n').join('---\n') }))
+      .validateManifests;
     expect(result.errorCount).toBe(500);
     expect(result.errors).toHaveLength(10);
     expect(result.findingsTruncated).toBe(true);

@@ -24,15 +24,27 @@ let hosts: GitHostHook;
 beforeEach(async () => {
   hosts = gitHostHook();
   env = await github.start({ env: { HEAD_CHECK: 'false' }, openGitHost: hosts.openGitHost });
-  const repository = await env.t.graphqlOk<{ fabric: { gitRepository: { id: string } } }>(`query($id: ID!) { fabric(id: $id) { gitRepository { id } } }`, { id: env.fabricId });
-  await env.t.graphqlOk(`mutation($id: ID!, $secret: String!) { updateGitRepository(id: $id, input: { webhookSecret: $secret }) { id } }`, { id: repository.fabric.gitRepository.id, secret: SECRET });
+  const repository = await env.t.graphqlOk<{ fabric: { gitRepository: { id: string } } }>(
+    `query($id: ID!) { fabric(id: $id) { gitRepository { id } } }`,
+    { id: env.fabricId },
+  );
+  await env.t.graphqlOk(
+    `mutation($id: ID!, $secret: String!) { updateGitRepository(id: $id, input: { webhookSecret: $secret }) { id } }`,
+    { id: repository.fabric.gitRepository.id, secret: SECRET },
+  );
   await pushFromAnotherClone(env.remote, { files: fileOf(vlanNamespace('ns-a')), message: 'seed' });
   await sync(env.t, env.fabricId, 'PULL');
 });
 afterEach(() => env.stop());
 
 const operations = async () =>
-  (await queryDatabase<{ n: number }>(env.t.database.url, 'select count(*)::int as n from sync_operation where fabric_id = $1', [env.fabricId]))[0]!.n;
+  (
+    await queryDatabase<{ n: number }>(
+      env.t.database.url,
+      'select count(*)::int as n from sync_operation where fabric_id = $1',
+      [env.fabricId],
+    )
+  )[0]!.n;
 
 function pushEvent(after: string) {
   return {
@@ -44,7 +56,11 @@ function pushEvent(after: string) {
 }
 
 async function deliver(url: string, body: Buffer, delivery: string | null) {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signatureOf(SECRET, body) };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-github-event': 'push',
+    'x-hub-signature-256': signatureOf(SECRET, body),
+  };
   if (delivery !== null) headers['x-github-delivery'] = delivery;
   const response = await fetch(`${url}/webhooks/github`, { method: 'POST', headers, body: new Uint8Array(body) });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
@@ -71,18 +87,19 @@ describe('webhook replays', () => {
     // deliveries arrive while their pull is still pending: the second folds into the first's.
     const held = createDeferred();
     const release = createDeferred();
-    hosts.wrap = (host) => new Proxy(host, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        return async (...args: unknown[]) => {
-          hosts.wrap = undefined;
-          held.resolve();
-          await release.promise;
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    }) as GitHost;
+    hosts.wrap = (host) =>
+      new Proxy(host, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver) as unknown;
+          if (typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            hosts.wrap = undefined;
+            held.resolve();
+            await release.promise;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      }) as GitHost;
     const running = await deliver(env.t.url, Buffer.from(JSON.stringify(pushEvent('1'.repeat(40)))), 'fold-0');
     expect(running.body.status).toBe('queued');
     await held.promise;
@@ -92,9 +109,21 @@ describe('webhook replays', () => {
     release.resolve();
     await env.t.app.runner.idle();
     const before = await operations();
-    const replica = await startTestApp({ database: env.t.database, migrate: false, env: { HEAD_CHECK: 'false', GATEWAY_SECRET_KEY: env.t.app.config.secretKey!.toString('hex'), ...(env.github ? { GITHUB_API_URL: env.github.url } : {}) } });
+    const replica = await startTestApp({
+      database: env.t.database,
+      migrate: false,
+      env: {
+        HEAD_CHECK: 'false',
+        GATEWAY_SECRET_KEY: env.t.app.config.secretKey!.toString('hex'),
+        ...(env.github ? { GITHUB_API_URL: env.github.url } : {}),
+      },
+    });
     try {
-      for (const [body, delivery] of [[second, 'fold-2'], [second, 'fold-2-again'], [first, 'fold-1']] as const) {
+      for (const [body, delivery] of [
+        [second, 'fold-2'],
+        [second, 'fold-2-again'],
+        [first, 'fold-1'],
+      ] as const) {
         const replay = await deliver(replica.url, body, delivery);
         expect(replay).toMatchObject({ status: 202, body: { status: 'ignored', reason: 'delivery already seen' } });
       }

@@ -58,7 +58,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 /** Runs one SQL statement on its own connection (row counts for before/after assertions). */
-export async function queryDatabase<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function queryDatabase<T extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -69,11 +73,23 @@ export async function queryDatabase<T extends pg.QueryResultRow>(url: string, sq
 }
 
 /** The gateway's tables that a refused request must leave as they were. */
-export const GATEWAY_TABLES = ['git_repository', 'fabric', 'resource', 'sync_operation', 'sync_event', 'api_token'] as const;
+export const GATEWAY_TABLES = [
+  'git_repository',
+  'fabric',
+  'resource',
+  'sync_operation',
+  'sync_event',
+  'api_token',
+] as const;
 
 /** Row counts of the given tables, in one statement (before/after comparisons). */
-export async function rowCounts(url: string, tables: readonly string[] = GATEWAY_TABLES): Promise<Record<string, number>> {
-  const sql = tables.map((table) => `select '${table}' as name, count(*)::int as n from "${table}"`).join(' union all ');
+export async function rowCounts(
+  url: string,
+  tables: readonly string[] = GATEWAY_TABLES,
+): Promise<Record<string, number>> {
+  const sql = tables
+    .map((table) => `select '${table}' as name, count(*)::int as n from "${table}"`)
+    .join(' union all ');
   const rows = await queryDatabase<{ name: string; n: number }>(url, sql);
   return Object.fromEntries(tables.map((table) => [table, rows.find((row) => row.name === table)?.n ?? 0]));
 }

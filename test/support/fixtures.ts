@@ -18,7 +18,10 @@ export async function createFabric(t: TestApp, input: Record<string, unknown> = 
 }
 
 /** A Hedgehog object that is valid on its own (no references), for tests about drafts. */
-export const vlanNamespaceYaml = (name: string, range = { from: 1000, to: 1999 }) => `apiVersion: wiring.githedgehog.com/v1beta1
+export const vlanNamespaceYaml = (
+  name: string,
+  range = { from: 1000, to: 1999 },
+) => `apiVersion: wiring.githedgehog.com/v1beta1
 kind: VLANNamespace
 metadata:
   name: ${name}

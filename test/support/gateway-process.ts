@@ -36,7 +36,14 @@ function spawnEntry(entry: string, env: Record<string, string>, options: EntryOp
   return spawn(options.node ?? process.execPath, [...command, ...(options.args ?? [])], {
     cwd: ROOT,
     detached: options.detached ?? false,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -45,7 +52,10 @@ function spawnEntry(entry: string, env: Record<string, string>, options: EntryOp
  * `detached` puts the gateway at the head of a process group of its own, as a shell does with a
  * foreground command: `process.kill(-child.pid, 'SIGINT')` is then what Ctrl-C in a terminal sends.
  */
-export async function startGatewayProcess(env: Record<string, string>, options: { detached?: boolean; built?: boolean } = {}): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  env: Record<string, string>,
+  options: { detached?: boolean; built?: boolean } = {},
+): Promise<GatewayProcess> {
   const child = spawnEntry('src/main.ts', env, options);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const lines: string[] = [];
@@ -76,8 +86,16 @@ export async function runEntry(
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const stdoutDone = new Promise<void>((resolve) => createInterface({ input: child.stdout! }).on('line', (line) => stdout.push(line)).once('close', resolve));
-  const stderrDone = new Promise<void>((resolve) => createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line)).once('close', resolve));
+  const stdoutDone = new Promise<void>((resolve) =>
+    createInterface({ input: child.stdout! })
+      .on('line', (line) => stdout.push(line))
+      .once('close', resolve),
+  );
+  const stderrDone = new Promise<void>((resolve) =>
+    createInterface({ input: child.stderr! })
+      .on('line', (line) => stderr.push(line))
+      .once('close', resolve),
+  );
   const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
   clearTimeout(timer);
   await Promise.all([stdoutDone, stderrDone]);
@@ -97,8 +115,18 @@ export const operationFinished = (update: { status: string }) => !['PENDING', 'I
  * Resolves with the first `syncOperationUpdated` update of a gateway at `url` that `until`
  * accepts (a graphql-ws subscription: no polling); `token` is sent as the Bearer token.
  */
-export function watchOperation(url: string, token: string | null, id: string, until: (update: OperationUpdate) => boolean): Promise<OperationUpdate> {
-  const client = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: token ? { authorization: `Bearer ${token}` } : {} });
+export function watchOperation(
+  url: string,
+  token: string | null,
+  id: string,
+  until: (update: OperationUpdate) => boolean,
+): Promise<OperationUpdate> {
+  const client = createClient({
+    url: `${url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+  });
   return new Promise<OperationUpdate>((resolve, reject) => {
     client.subscribe<{ syncOperationUpdated: OperationUpdate }>(
       { query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status phase } }`, variables: { id } },

@@ -41,18 +41,29 @@ function fixtureEnv(extra: Record<string, string> = {}): Record<string, string> 
 }
 
 /** Runs git; resolves stdout (as a Buffer), rejects with stderr in the message. */
-export function gitRaw(args: readonly string[], options: { cwd?: string; input?: Uint8Array | string; env?: Record<string, string> } = {}): Promise<Buffer> {
+export function gitRaw(
+  args: readonly string[],
+  options: { cwd?: string; input?: Uint8Array | string; env?: Record<string, string> } = {},
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = execFile('git', args, { cwd: options.cwd, env: fixtureEnv(options.env), encoding: 'buffer', maxBuffer: 1 << 30 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`git ${args.join(' ')} failed: ${stderr.toString()}`));
-      else resolve(stdout);
-    });
+    const child = execFile(
+      'git',
+      args,
+      { cwd: options.cwd, env: fixtureEnv(options.env), encoding: 'buffer', maxBuffer: 1 << 30 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`git ${args.join(' ')} failed: ${stderr.toString()}`));
+        else resolve(stdout);
+      },
+    );
     child.stdin?.on('error', () => {});
     child.stdin?.end(options.input ?? '');
   });
 }
 
-export async function git(args: readonly string[], options: { cwd?: string; input?: Uint8Array | string; env?: Record<string, string> } = {}): Promise<string> {
+export async function git(
+  args: readonly string[],
+  options: { cwd?: string; input?: Uint8Array | string; env?: Record<string, string> } = {},
+): Promise<string> {
   return (await gitRaw(args, options)).toString('utf8').trim();
 }
 
@@ -84,7 +95,13 @@ export async function gitLog(bareDir: string, branch: string): Promise<LoggedCom
     .filter(Boolean)
     .map((record) => {
       const [oid = '', parents = '', authorName = '', authorEmail = '', ...message] = record.split('\n');
-      return { oid, parents: parents.split(' ').filter(Boolean), authorName, authorEmail, message: message.join('\n').trim() };
+      return {
+        oid,
+        parents: parents.split(' ').filter(Boolean),
+        authorName,
+        authorEmail,
+        message: message.join('\n').trim(),
+      };
     });
 }
 
@@ -106,7 +123,13 @@ export async function readFileAt(bareDir: string, rev: string, path: string): Pr
  */
 export async function pushFromAnotherClone(
   remote: string,
-  change: { branch?: string; files?: Record<string, string | Uint8Array>; deletions?: string[]; message?: string; amend?: boolean },
+  change: {
+    branch?: string;
+    files?: Record<string, string | Uint8Array>;
+    deletions?: string[];
+    message?: string;
+    amend?: boolean;
+  },
 ): Promise<string> {
   const branch = change.branch ?? 'main';
   const work = join(await makeScratchDir('hnp-clone-'), 'work');
@@ -120,13 +143,29 @@ export async function pushFromAnotherClone(
   }
   await git(['add', '--all'], { cwd: work });
   for (const path of change.deletions ?? []) await git(['rm', '--quiet', '--', path], { cwd: work });
-  await git(['commit', '--quiet', '--allow-empty', ...(change.amend ? ['--amend'] : []), '-m', change.message ?? 'a change made elsewhere'], { cwd: work });
-  await git(['push', '--quiet', ...(change.amend ? ['--force'] : []), 'origin', `HEAD:refs/heads/${branch}`], { cwd: work });
+  await git(
+    [
+      'commit',
+      '--quiet',
+      '--allow-empty',
+      ...(change.amend ? ['--amend'] : []),
+      '-m',
+      change.message ?? 'a change made elsewhere',
+    ],
+    { cwd: work },
+  );
+  await git(['push', '--quiet', ...(change.amend ? ['--force'] : []), 'origin', `HEAD:refs/heads/${branch}`], {
+    cwd: work,
+  });
   return git(['rev-parse', 'HEAD'], { cwd: work });
 }
 
 /** A deferred promise, for awaiting events instead of sleeping. */
-export function createDeferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+export function createDeferred<T = void>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+} {
   let resolve!: (value: T) => void;
   let reject!: (error: unknown) => void;
   const promise = new Promise<T>((res, rej) => {
@@ -141,7 +180,11 @@ export function createDeferred<T = void>(): { promise: Promise<T>; resolve: (val
  * the native adapter's credential plumbing (askpass after a 401) runs as it would against any
  * https host. Repositories are served from `projectRoot` (`${url}/<dir name>`).
  */
-export async function startGitHttpServer(options: { projectRoot: string; username: string; password: string }): Promise<{
+export async function startGitHttpServer(options: {
+  projectRoot: string;
+  username: string;
+  password: string;
+}): Promise<{
   url: string;
   authorizedRequests: () => number;
   rejectedRequests: () => number;

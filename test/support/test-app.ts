@@ -30,7 +30,11 @@ export interface TestApp {
   /** A graphql-ws client on the real port, authenticated as admin unless another token is given. */
   wsClient(options?: { token?: string | null } & Partial<ClientOptions>): Client;
   /** POSTs a GraphQL request to /graphql on the real port, as admin unless headers give another authorization. */
-  graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  graphql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   /** Like graphql, but fails the test on any error and returns data. */
   graphqlOk<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T>;
   /** Every JSON log line the app wrote so far. */
@@ -76,23 +80,50 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     sql.push(statement);
     if (requestId) byRequest.set(requestId, [...(byRequest.get(requestId) ?? []), statement]);
   };
-  const openGitHost = options.openGitHost?.(gitHostOpener({ cacheDir: config.gitCacheDir, githubApiUrl: config.githubApiUrl }));
-  const app = await buildApp(config, { logger, onQuery, migrate: options.migrate, onFirstAdminToken: false, ...(openGitHost ? { openGitHost } : {}) });
+  const openGitHost = options.openGitHost?.(
+    gitHostOpener({ cacheDir: config.gitCacheDir, githubApiUrl: config.githubApiUrl }),
+  );
+  const app = await buildApp(config, {
+    logger,
+    onQuery,
+    migrate: options.migrate,
+    onFirstAdminToken: false,
+    ...(openGitHost ? { openGitHost } : {}),
+  });
   await app.start();
   const createToken = async (tokenOptions: { role: Role; name?: string; fabricIds?: string[]; expiresAt?: Date }) => {
     const created = await app.services().tokens.create(
-      { name: tokenOptions.name ?? `test-${tokenOptions.role}-${randomBytes(4).toString('hex')}`, role: tokenOptions.role,
-        ...(tokenOptions.fabricIds ? { fabricIds: tokenOptions.fabricIds } : {}), ...(tokenOptions.expiresAt ? { expiresAt: tokenOptions.expiresAt } : {}) },
+      {
+        name: tokenOptions.name ?? `test-${tokenOptions.role}-${randomBytes(4).toString('hex')}`,
+        role: tokenOptions.role,
+        ...(tokenOptions.fabricIds ? { fabricIds: tokenOptions.fabricIds } : {}),
+        ...(tokenOptions.expiresAt ? { expiresAt: tokenOptions.expiresAt } : {}),
+      },
       'test',
     );
     return created.token;
   };
-  const adminToken = options.migrate === false ? '' : await createToken({ role: 'admin', name: options.database ? `test-admin-${randomBytes(4).toString('hex')}` : 'test-admin' });
+  const adminToken =
+    options.migrate === false
+      ? ''
+      : await createToken({
+          role: 'admin',
+          name: options.database ? `test-admin-${randomBytes(4).toString('hex')}` : 'test-admin',
+        });
 
-  const graphql = async <T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
+  const graphql = async <T>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ) => {
     const response = await fetch(`${app.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${adminToken}`, ...headers },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        authorization: `Bearer ${adminToken}`,
+        ...headers,
+      },
       body: JSON.stringify({ query, variables }),
     });
     return (await response.json()) as GraphQLResponse<T>;

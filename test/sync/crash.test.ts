@@ -10,9 +10,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { gitBlobOid } from '../../src/hedgehog/canonical.ts';
-import { operationFinished, startGatewayProcess, watchOperation, type GatewayProcess, type OperationUpdate } from '../support/gateway-process.ts';
+import {
+  operationFinished,
+  startGatewayProcess,
+  watchOperation,
+  type GatewayProcess,
+  type OperationUpdate,
+} from '../support/gateway-process.ts';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '../support/database.ts';
-import { createBareRepository, gitLog, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import {
+  createBareRepository,
+  gitLog,
+  listFiles,
+  pushFromAnotherClone,
+  removeScratchDirs,
+} from '../support/git-fixtures.ts';
 import { fileOf, vlanNamespace, yamlOf } from './support.ts';
 
 const DRAFTS = 2000;
@@ -34,7 +46,9 @@ afterAll(async () => {
 
 async function startGateway(): Promise<GatewayProcess> {
   return startGatewayProcess({
-    DATA_DIR: dataDir, GATEWAY_SECRET_KEY: secretKey, HEAD_CHECK: 'false',
+    DATA_DIR: dataDir,
+    GATEWAY_SECRET_KEY: secretKey,
+    HEAD_CHECK: 'false',
     DATABASE_URL: database.url,
   });
 }
@@ -51,7 +65,8 @@ async function graphql<T = any>(url: string, query: string, variables: Record<st
   return result.data as T;
 }
 
-const watch = (url: string, id: string, until: (update: OperationUpdate) => boolean) => watchOperation(url, token, id, until);
+const watch = (url: string, id: string, until: (update: OperationUpdate) => boolean) =>
+  watchOperation(url, token, id, until);
 const finished = operationFinished;
 
 it('a gateway killed during a large push is consistent after a restart; the commit is made once', async () => {
@@ -60,20 +75,40 @@ it('a gateway killed during a large push is consistent after a restart; the comm
 
   const first = await startGateway();
   token = first.lines.join('\n').match(/hgw_[A-Za-z0-9_-]{43}/)?.[0] ?? '';
-  const { createGitRepository } = await graphql(first.url, `mutation($url: String!) { createGitRepository(input: { name: "crash", url: $url }) { id } }`, { url: `file://${remote}` });
-  const { createFabric } = await graphql(first.url, `mutation($repo: ID!) { createFabric(input: { name: "crash-fabric", gitRepositoryId: $repo }) { id } }`, { repo: createGitRepository.id });
+  const { createGitRepository } = await graphql(
+    first.url,
+    `mutation($url: String!) { createGitRepository(input: { name: "crash", url: $url }) { id } }`,
+    { url: `file://${remote}` },
+  );
+  const { createFabric } = await graphql(
+    first.url,
+    `mutation($repo: ID!) { createFabric(input: { name: "crash-fabric", gitRepositoryId: $repo }) { id } }`,
+    { repo: createGitRepository.id },
+  );
   const fabricId = createFabric.id as string;
-  const pull = (await graphql(first.url, `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: fabricId })).syncFabric.id;
+  const pull = (
+    await graphql(first.url, `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, {
+      id: fabricId,
+    })
+  ).syncFabric.id;
   expect(await watch(first.url, pull, finished)).toMatchObject({ status: 'COMPLETED' });
 
   // Many drafts, written straight into the database (the API would validate each one: slow here).
-  await queryDatabase(databaseUrl, `
+  await queryDatabase(
+    databaseUrl,
+    `
     insert into resource (id, fabric_id, api_version, kind, namespace, name, draft_action, draft_api_version, draft_spec, drafted_by, drafted_at, created_at, updated_at)
     select gen_random_uuid(), $1, 'wiring.githedgehog.com/v1beta1', 'VLANNamespace', 'default', 'ns-' || lpad(i::text, 5, '0'), 'upsert',
            'wiring.githedgehog.com/v1beta1', jsonb_build_object('ranges', jsonb_build_array(jsonb_build_object('from', 1000, 'to', 1000 + i))), 'test', now(), now(), now()
-      from generate_series(1, ${DRAFTS}) as i`, [fabricId]);
+      from generate_series(1, ${DRAFTS}) as i`,
+    [fabricId],
+  );
 
-  const push = (await graphql(first.url, `mutation($id: ID!) { commitChanges(fabricId: $id, message: "bulk") { id } }`, { id: fabricId })).commitChanges.id as string;
+  const push = (
+    await graphql(first.url, `mutation($id: ID!) { commitChanges(fabricId: $id, message: "bulk") { id } }`, {
+      id: fabricId,
+    })
+  ).commitChanges.id as string;
   const cut = await watch(first.url, push, (update) => update.phase === 'committing' || finished(update));
   expect(cut).toMatchObject({ status: 'IN_PROGRESS', phase: 'committing' });
   first.child.kill('SIGKILL');
@@ -81,11 +116,17 @@ it('a gateway killed during a large push is consistent after a restart; the comm
 
   const second = await startGateway();
   try {
-    const recovered = await graphql(second.url, `query($id: ID!) { syncOperation(id: $id) { status errorMessage } }`, { id: push });
+    const recovered = await graphql(second.url, `query($id: ID!) { syncOperation(id: $id) { status errorMessage } }`, {
+      id: push,
+    });
     expect(recovered.syncOperation.status).toBe('FAILED');
     expect(recovered.syncOperation.errorMessage).toMatch(/^interrupted: /);
 
-    const retry = (await graphql(second.url, `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PUSH) { id } }`, { id: fabricId })).syncFabric.id as string;
+    const retry = (
+      await graphql(second.url, `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PUSH) { id } }`, {
+        id: fabricId,
+      })
+    ).syncFabric.id as string;
     expect(await watch(second.url, retry, finished)).toMatchObject({ status: 'COMPLETED' });
 
     // Exactly one commit after the seed carries the drafts, whichever side of the commit the kill fell on.
@@ -94,10 +135,14 @@ it('a gateway killed during a large push is consistent after a restart; the comm
     expect(commits[1]!.message).toBe('seed');
     const files = (await listFiles(remote, 'main')).filter((file) => file.startsWith('fabric/managed/'));
     expect(files).toHaveLength(DRAFTS + 1);
-    const [counts] = await queryDatabase<{ drafts: number; rows: number; stale: number }>(databaseUrl, `
+    const [counts] = await queryDatabase<{ drafts: number; rows: number; stale: number }>(
+      databaseUrl,
+      `
       select count(*) filter (where draft_action is not null)::int as drafts, count(*)::int as rows,
              count(*) filter (where name = 'ns-00007' and desired_blob_oid <> $2)::int as stale
-        from resource where fabric_id = $1`, [fabricId, gitBlobOid(yamlOf(vlanNamespace('ns-00007', 1007)))]);
+        from resource where fabric_id = $1`,
+      [fabricId, gitBlobOid(yamlOf(vlanNamespace('ns-00007', 1007)))],
+    );
     expect(counts).toEqual({ drafts: 0, rows: DRAFTS + 1, stale: 0 });
   } finally {
     second.child.kill('SIGTERM');

@@ -14,17 +14,26 @@ afterAll(removeScratchDirs);
 describe('graphile-worker woken by NOTIFY', () => {
   let env: GatewayWithRemote;
   beforeEach(async () => {
-    env = await tAdapters[0]!.start({ env: { OPERATION_RUNNER: 'graphile', GRAPHILE_POLL_INTERVAL_MS: '60000', HEAD_CHECK: 'false' } });
+    env = await tAdapters[0]!.start({
+      env: { OPERATION_RUNNER: 'graphile', GRAPHILE_POLL_INTERVAL_MS: '60000', HEAD_CHECK: 'false' },
+    });
   });
   afterEach(() => env.stop());
 
   it('runs a pull and a push as graphile jobs, woken by NOTIFY', async () => {
     expect(env.t.app.runner).toBeInstanceOf(GraphileOperationRunner);
-    await pushFromAnotherClone(env.remote, { files: { ...fileOf(vlanNamespace('ns-a')), ...fileOf(vlanNamespace('ns-b')) }, message: 'seed' });
+    await pushFromAnotherClone(env.remote, {
+      files: { ...fileOf(vlanNamespace('ns-a')), ...fileOf(vlanNamespace('ns-b')) },
+      message: 'seed',
+    });
     const pulled = await sync(env.t, env.fabricId, 'PULL');
     expect(pulled).toMatchObject({ status: 'COMPLETED', filesCreated: 2 });
     // graphile-worker's job and worker ids are recorded with the operation.
-    expect(pulled.details.runner).toMatchObject({ instanceId: env.t.app.instanceId, workerId: expect.any(String), jobId: expect.any(String) });
+    expect(pulled.details.runner).toMatchObject({
+      instanceId: env.t.app.instanceId,
+      workerId: expect.any(String),
+      jobId: expect.any(String),
+    });
 
     await editDraft(env.t, (await rows(env.t, env.fabricId)).get('ns-a')!.id, vlanNamespace('ns-a', 1500));
     const pushed = await commitChanges(env.t, env.fabricId, 'resize ns-a');

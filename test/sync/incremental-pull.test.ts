@@ -43,7 +43,10 @@ function recordHostCalls(hosts: GitHostHook): HostCalls {
 }
 
 /** GitHub requests per operation name made while `work` ran. */
-async function gitHubRequestsDuring(env: GatewayWithRemote, work: () => Promise<unknown>): Promise<Record<string, number>> {
+async function gitHubRequestsDuring(
+  env: GatewayWithRemote,
+  work: () => Promise<unknown>,
+): Promise<Record<string, number>> {
   const before = new Map(env.github!.requests);
   await work();
   const delta: Record<string, number> = {};
@@ -78,7 +81,9 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
 
   it('one changed file: diffed from the last pulled commit, one blob read, only raw/ listed, only its path asked of the database', async () => {
     const calls = recordHostCalls(hosts);
-    const head = await pushFromAnotherClone(env.remote, { files: { ...fileOf(vlanNamespace('ns-c', 1500)), 'elsewhere/notes.md': 'outside the fabric\n' } });
+    const head = await pushFromAnotherClone(env.remote, {
+      files: { ...fileOf(vlanNamespace('ns-c', 1500)), 'elsewhere/notes.md': 'outside the fabric\n' },
+    });
     env.t.sql.length = 0;
     let pulled!: Awaited<ReturnType<typeof sync>>;
     const pull = async () => {
@@ -97,19 +102,28 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
     // No statement reads every recorded file of the fabric.
     expect(env.t.sql.filter((statement) => FULL_READ.test(statement))).toEqual([]);
     // raw/ is listed by resolving its tree oid (GraphQL) and reading it in one REST answer.
-    if (requests) expect(requests).toEqual({ BranchHead: 1, 'rest:compare': 1, ResolveTree: 1, 'rest:getTree': 1, ReadBlobs: 1 });
+    if (requests)
+      expect(requests).toEqual({ BranchHead: 1, 'rest:compare': 1, ResolveTree: 1, 'rest:getTree': 1, ReadBlobs: 1 });
 
     const state = await rows(env.t, env.fabricId);
     expect([...state.keys()]).toEqual(['ns-a', 'ns-b', 'ns-c', 'ns-d', 'ns-e']);
-    expect(state.get('ns-c')).toMatchObject({ desired_spec: { ranges: [{ from: 1000, to: 1500 }] }, desired_blob_oid: gitBlobOid(yamlOf(vlanNamespace('ns-c', 1500))) });
-    expect(state.get('ns-c')!.external_modifications).toEqual([expect.objectContaining({ detectionMethod: 'pull:blob_oid', commit: head })]);
+    expect(state.get('ns-c')).toMatchObject({
+      desired_spec: { ranges: [{ from: 1000, to: 1500 }] },
+      desired_blob_oid: gitBlobOid(yamlOf(vlanNamespace('ns-c', 1500))),
+    });
+    expect(state.get('ns-c')!.external_modifications).toEqual([
+      expect.objectContaining({ detectionMethod: 'pull:blob_oid', commit: head }),
+    ]);
     expect(state.get('ns-a')!.desired_blob_oid).toBe(gitBlobOid(yamlOf(vlanNamespace('ns-a'))));
     expect((await fabricRow(env.t, env.fabricId)).last_pulled_commit).toBe(head);
   });
 
   it('a file deleted in Git removes its row; a new one is created; both read incrementally', async () => {
     const calls = recordHostCalls(hosts);
-    const head = await pushFromAnotherClone(env.remote, { files: fileOf(vlanNamespace('ns-f', 1300)), deletions: [pathOf(vlanNamespace('ns-b'))] });
+    const head = await pushFromAnotherClone(env.remote, {
+      files: fileOf(vlanNamespace('ns-f', 1300)),
+      deletions: [pathOf(vlanNamespace('ns-b'))],
+    });
     const pulled = await sync(env.t, env.fabricId, 'PULL');
     expect(pulled).toMatchObject({ status: 'COMPLETED', filesCreated: 1, filesUpdated: 0, filesDeleted: 1 });
     expect(messages(pulled)).toContain(`incremental from ${seedHead}: 2 file(s) changed below fabric`);
@@ -121,14 +135,19 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
 
   it('fullListing compares the whole directory even with the head unchanged, and repairs what the database got wrong', async () => {
     // The database no longer matches Git (a restored backup, a hand edit): a diff cannot see it.
-    await queryDatabase(env.t.database.url, `update resource set desired_spec = '{"ranges":[]}'::jsonb, desired_blob_oid = $1 where fabric_id = $2 and name = 'ns-b'`, ['0'.repeat(40), env.fabricId]);
+    await queryDatabase(
+      env.t.database.url,
+      `update resource set desired_spec = '{"ranges":[]}'::jsonb, desired_blob_oid = $1 where fabric_id = $2 and name = 'ns-b'`,
+      ['0'.repeat(40), env.fabricId],
+    );
     const incremental = await sync(env.t, env.fabricId, 'PULL');
     expect(incremental.details.pull.upToDate).toBe(true);
     expect((await rows(env.t, env.fabricId)).get('ns-b')!.desired_spec).toEqual({ ranges: [] });
 
     const calls = recordHostCalls(hosts);
     const started = await env.t.graphqlOk<{ syncFabric: { id: string } }>(
-      `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL, fullListing: true) { id } }`, { id: env.fabricId },
+      `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL, fullListing: true) { id } }`,
+      { id: env.fabricId },
     );
     await env.t.app.runner.idle();
     const full = await operation(env.t, started.syncFabric.id);
@@ -138,15 +157,24 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
     expect(calls.diffTree).toEqual([]);
     expect(calls.blobsRead).toEqual([gitBlobOid(yamlOf(vlanNamespace('ns-b')))]);
     const repaired = (await rows(env.t, env.fabricId)).get('ns-b')!;
-    expect(repaired).toMatchObject({ desired_spec: { ranges: [{ from: 1000, to: 1999 }] }, desired_blob_oid: gitBlobOid(yamlOf(vlanNamespace('ns-b'))) });
+    expect(repaired).toMatchObject({
+      desired_spec: { ranges: [{ from: 1000, to: 1999 }] },
+      desired_blob_oid: gitBlobOid(yamlOf(vlanNamespace('ns-b'))),
+    });
     expect((await fabricRow(env.t, env.fabricId)).last_pulled_commit).toBe(seedHead);
   });
 
   it('a rewritten history (force push) is read in full and still yields the right rows', async () => {
     // Pulled: ns-a changed, ns-g added. Then that commit is amended away: ns-a changed otherwise,
     // ns-g gone again, ns-b deleted, ns-h added.
-    const pulledHead = await pushFromAnotherClone(env.remote, { files: { ...fileOf(vlanNamespace('ns-a', 1500)), ...fileOf(vlanNamespace('ns-g')) } });
-    expect(await sync(env.t, env.fabricId, 'PULL')).toMatchObject({ status: 'COMPLETED', filesCreated: 1, filesUpdated: 1 });
+    const pulledHead = await pushFromAnotherClone(env.remote, {
+      files: { ...fileOf(vlanNamespace('ns-a', 1500)), ...fileOf(vlanNamespace('ns-g')) },
+    });
+    expect(await sync(env.t, env.fabricId, 'PULL')).toMatchObject({
+      status: 'COMPLETED',
+      filesCreated: 1,
+      filesUpdated: 1,
+    });
     expect((await fabricRow(env.t, env.fabricId)).last_pulled_commit).toBe(pulledHead);
 
     const calls = recordHostCalls(hosts);
@@ -160,11 +188,18 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
     expect(pulled).toMatchObject({ status: 'COMPLETED', filesCreated: 1, filesUpdated: 1, filesDeleted: 2 });
     expect(calls.diffTree).toEqual([[pulledHead, rewritten, 'fabric']]);
     expect(calls.readTree).toEqual(['fabric']);
-    expect(messages(pulled)).toContainEqual(expect.stringMatching(new RegExp(`^full listing of fabric \\(.* could not list the changes since ${pulledHead}\\)$`)));
+    expect(messages(pulled)).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^full listing of fabric \\(.* could not list the changes since ${pulledHead}\\)$`),
+      ),
+    );
 
     const state = await rows(env.t, env.fabricId);
     expect([...state.keys()]).toEqual(['ns-a', 'ns-c', 'ns-d', 'ns-e', 'ns-h']);
-    expect(state.get('ns-a')).toMatchObject({ desired_spec: { ranges: [{ from: 1000, to: 1600 }] }, desired_blob_oid: gitBlobOid(yamlOf(vlanNamespace('ns-a', 1600))) });
+    expect(state.get('ns-a')).toMatchObject({
+      desired_spec: { ranges: [{ from: 1000, to: 1600 }] },
+      desired_blob_oid: gitBlobOid(yamlOf(vlanNamespace('ns-a', 1600))),
+    });
     expect((await fabricRow(env.t, env.fabricId)).last_pulled_commit).toBe(rewritten);
 
     // And from there on, incremental again.
@@ -177,10 +212,13 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
 
   it("the gateway's own commit is recorded when pushed: the next pull diffs from it and reads only the newer change", async () => {
     const state = await rows(env.t, env.fabricId);
-    await env.t.graphqlOk(`mutation($id: ID!, $yaml: String!) { updateResource(id: $id, manifest: { yaml: $yaml }) { id } }`, {
-      id: state.get('ns-e')!.id,
-      yaml: yamlOf(vlanNamespace('ns-e', 1100)),
-    });
+    await env.t.graphqlOk(
+      `mutation($id: ID!, $yaml: String!) { updateResource(id: $id, manifest: { yaml: $yaml }) { id } }`,
+      {
+        id: state.get('ns-e')!.id,
+        yaml: yamlOf(vlanNamespace('ns-e', 1100)),
+      },
+    );
     const pushed = await sync(env.t, env.fabricId, 'PUSH');
     expect(pushed).toMatchObject({ status: 'COMPLETED' });
     expect(pushed.commitSha).toMatch(/^[0-9a-f]{40}$/);
@@ -195,11 +233,21 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
   });
 
   it('a changed file is validated against the whole fabric: objects it names that Git already has are found, a missing one is reported', async () => {
-    const group: HedgehogObject = { apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'SwitchGroup', metadata: { name: 'border', namespace: 'default' }, spec: {} };
+    const group: HedgehogObject = {
+      apiVersion: 'wiring.githedgehog.com/v1beta1',
+      kind: 'SwitchGroup',
+      metadata: { name: 'border', namespace: 'default' },
+      spec: {},
+    };
     await pushFromAnotherClone(env.remote, { files: { ...fileOf(vlanNamespace('default')), ...fileOf(group) } });
     expect(await sync(env.t, env.fabricId, 'PULL')).toMatchObject({ status: 'COMPLETED', filesCreated: 2 });
     // One new file: a switch in group border, using the VLANNamespace default (both from earlier commits).
-    const leaf = (name: string, groups: string[]): HedgehogObject => ({ apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'Switch', metadata: { name, namespace: 'default' }, spec: { role: 'server-leaf', profile: 'vs', groups } });
+    const leaf = (name: string, groups: string[]): HedgehogObject => ({
+      apiVersion: 'wiring.githedgehog.com/v1beta1',
+      kind: 'Switch',
+      metadata: { name, namespace: 'default' },
+      spec: { role: 'server-leaf', profile: 'vs', groups },
+    });
     await pushFromAnotherClone(env.remote, { files: fileOf(leaf('leaf-01', ['border'])) });
     const pulled = await sync(env.t, env.fabricId, 'PULL');
     expect(pulled).toMatchObject({ status: 'COMPLETED', filesCreated: 1 });
@@ -207,7 +255,9 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
     // A group that exists nowhere is still reported.
     await pushFromAnotherClone(env.remote, { files: fileOf(leaf('leaf-02', ['spine-side'])) });
     const missing = await sync(env.t, env.fabricId, 'PULL');
-    expect(messages(missing).filter((message) => message.startsWith('REFERENCE_NOT_FOUND'))).toEqual(['REFERENCE_NOT_FOUND: switch group spine-side does not exist (line 8)']);
+    expect(messages(missing).filter((message) => message.startsWith('REFERENCE_NOT_FOUND'))).toEqual([
+      'REFERENCE_NOT_FOUND: switch group spine-side does not exist (line 8)',
+    ]);
   });
 
   it('files an ingestion already recorded count as unchanged for the pull that records its commit', async () => {
@@ -218,16 +268,21 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
     expect(pulled).toMatchObject({ status: 'COMPLETED', errorMessage: null });
     expect(pulled.commitSha).toMatch(/^[0-9a-f]{40}$/);
     // The pull that found raw/import.yaml, then the one that records the ingestion commit.
-    expect(messages(pulled)).toEqual(expect.arrayContaining([
-      `incremental from ${seedHead}: 1 file(s) changed below fabric`,
-      // raw/import.yaml gone, two files in managed/, the archive log
-      `incremental from ${external}: 4 file(s) changed below fabric`,
-      `0 new, 0 changed, 0 deleted, 2 unchanged file(s) at ${pulled.commitSha}`,
-    ]));
+    expect(messages(pulled)).toEqual(
+      expect.arrayContaining([
+        `incremental from ${seedHead}: 1 file(s) changed below fabric`,
+        // raw/import.yaml gone, two files in managed/, the archive log
+        `incremental from ${external}: 4 file(s) changed below fabric`,
+        `0 new, 0 changed, 0 deleted, 2 unchanged file(s) at ${pulled.commitSha}`,
+      ]),
+    );
     expect(calls.blobsRead.filter((oid) => oid !== gitBlobOid(raw))).toEqual([]);
     // (The ingestion itself still lists the whole directory, to place the objects: not the pull's cost.)
     const state = await rows(env.t, env.fabricId);
-    expect(state.get('ns-r1')).toMatchObject({ managed_file_path: 'managed/vlannamespaces/ns-r1.yaml', external_modifications: [] });
+    expect(state.get('ns-r1')).toMatchObject({
+      managed_file_path: 'managed/vlannamespaces/ns-r1.yaml',
+      external_modifications: [],
+    });
     expect((await fabricRow(env.t, env.fabricId)).last_pulled_commit).toBe(pulled.commitSha);
   });
 });

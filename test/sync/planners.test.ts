@@ -28,8 +28,17 @@ describe('planPull', () => {
         entry('other/managed/switchs/x.yaml', 8),
       ],
     });
-    expect(plan.created.map((file) => [file.path, file.repositoryPath])).toEqual([['managed/vpcs/new.yaml', 'fab/managed/vpcs/new.yaml']]);
-    expect(plan.changed).toEqual([{ path: 'managed/switchs/b.yaml', repositoryPath: 'fab/managed/switchs/b.yaml', oid: oid(22), previousOid: oid(2) }]);
+    expect(plan.created.map((file) => [file.path, file.repositoryPath])).toEqual([
+      ['managed/vpcs/new.yaml', 'fab/managed/vpcs/new.yaml'],
+    ]);
+    expect(plan.changed).toEqual([
+      {
+        path: 'managed/switchs/b.yaml',
+        repositoryPath: 'fab/managed/switchs/b.yaml',
+        oid: oid(22),
+        previousOid: oid(2),
+      },
+    ]);
     expect(plan.deleted).toEqual([{ path: 'managed/switchs/gone.yaml', previousOid: oid(3) }]);
     expect(plan.raw.map((file) => file.path)).toEqual(['raw/import.yaml']);
     expect(plan.unchangedCount).toBe(1);
@@ -42,14 +51,23 @@ describe('planPull', () => {
 
   it('an unchanged fabric plans nothing', () => {
     const stored = new Map(Array.from({ length: 100 }, (_, i) => [`managed/switchs/s${i}.yaml`, oid(i + 1)] as const));
-    const plan = planPull({ directory: 'f', storedFiles: stored, headTree: [...stored].map(([path, blob]) => ({ path: `f/${path}`, mode: '100644', oid: blob, size: 1 })) });
+    const plan = planPull({
+      directory: 'f',
+      storedFiles: stored,
+      headTree: [...stored].map(([path, blob]) => ({ path: `f/${path}`, mode: '100644', oid: blob, size: 1 })),
+    });
     expect([plan.created, plan.changed, plan.deleted]).toEqual([[], [], []]);
     expect(plan.unchangedCount).toBe(100);
   });
 });
 
 const added = (path: string, n: number) => ({ path, status: 'added' as const, oid: oid(n), previousOid: null });
-const modified = (path: string, n: number, before: number | null = null) => ({ path, status: 'modified' as const, oid: oid(n), previousOid: before === null ? null : oid(before) });
+const modified = (path: string, n: number, before: number | null = null) => ({
+  path,
+  status: 'modified' as const,
+  oid: oid(n),
+  previousOid: before === null ? null : oid(before),
+});
 const deleted = (path: string) => ({ path, status: 'deleted' as const, oid: null, previousOid: null });
 
 describe('planPullFromDiff', () => {
@@ -63,7 +81,11 @@ describe('planPullFromDiff', () => {
       modified('fab/managed/switchs/notes.txt', 7),
       added('other/managed/switchs/x.yaml', 8),
     ];
-    expect(changedManagedPaths(changes, 'fab')).toEqual(['managed/switchs/b.yaml', 'managed/switchs/gone.yaml', 'managed/vpcs/new.yaml']);
+    expect(changedManagedPaths(changes, 'fab')).toEqual([
+      'managed/switchs/b.yaml',
+      'managed/switchs/gone.yaml',
+      'managed/vpcs/new.yaml',
+    ]);
     const plan = planPullFromDiff({
       directory: 'fab',
       changes,
@@ -73,9 +95,18 @@ describe('planPullFromDiff', () => {
       ]),
       rawTree: [entry('fab/raw/import.yaml', 5), entry('fab/raw/older/waiting.yaml', 9)],
     });
-    expect(plan.created).toEqual([{ path: 'managed/vpcs/new.yaml', repositoryPath: 'fab/managed/vpcs/new.yaml', oid: oid(4) }]);
+    expect(plan.created).toEqual([
+      { path: 'managed/vpcs/new.yaml', repositoryPath: 'fab/managed/vpcs/new.yaml', oid: oid(4) },
+    ]);
     // The stored oid is the previous one, whatever the host reported.
-    expect(plan.changed).toEqual([{ path: 'managed/switchs/b.yaml', repositoryPath: 'fab/managed/switchs/b.yaml', oid: oid(22), previousOid: oid(2) }]);
+    expect(plan.changed).toEqual([
+      {
+        path: 'managed/switchs/b.yaml',
+        repositoryPath: 'fab/managed/switchs/b.yaml',
+        oid: oid(22),
+        previousOid: oid(2),
+      },
+    ]);
     expect(plan.deleted).toEqual([{ path: 'managed/switchs/gone.yaml', previousOid: oid(3) }]);
     // Every file waiting in raw/ comes from the raw listing, changed in this diff or not.
     expect(plan.raw.map((file) => [file.path, file.repositoryPath])).toEqual([
@@ -102,14 +133,22 @@ describe('planPullFromDiff', () => {
       ]),
       rawTree: [],
     });
-    expect(plan.created.map((file) => file.path)).toEqual(['managed/switchs/brand-new.yaml', 'managed/switchs/unknown-before.yaml']);
+    expect(plan.created.map((file) => file.path)).toEqual([
+      'managed/switchs/brand-new.yaml',
+      'managed/switchs/unknown-before.yaml',
+    ]);
     expect(plan.changed).toEqual([]);
     expect(plan.deleted).toEqual([]);
     expect(plan.unchangedCount).toBe(2);
   });
 
   it('an empty diff plans nothing but still lists raw/', () => {
-    const plan = planPullFromDiff({ directory: 'f', changes: [], storedFiles: new Map(), rawTree: [entry('f/raw/a.yaml', 1)] });
+    const plan = planPullFromDiff({
+      directory: 'f',
+      changes: [],
+      storedFiles: new Map(),
+      rawTree: [entry('f/raw/a.yaml', 1)],
+    });
     expect([plan.created, plan.changed, plan.deleted, plan.unchangedCount]).toEqual([[], [], [], 0]);
     expect(plan.raw.map((file) => file.path)).toEqual(['raw/a.yaml']);
   });
@@ -122,8 +161,13 @@ const switchObject = (name: string, description: string): HedgehogObject => ({
   spec: { role: 'server-leaf', description },
 });
 const upsert = (name: string, description: string, currentPath: string | null = null): PushDraft => ({
-  resourceId: `id-${name}`, kind: 'Switch', namespace: 'default', name, action: 'upsert',
-  object: switchObject(name, description), currentPath,
+  resourceId: `id-${name}`,
+  kind: 'Switch',
+  namespace: 'default',
+  name,
+  action: 'upsert',
+  object: switchObject(name, description),
+  currentPath,
 });
 const pushInput = { directory: 'fab', operationId: 'op-1', actor: 'alice', fabricName: 'f1' };
 
@@ -139,13 +183,27 @@ describe('planPush', () => {
       drafts: [
         upsert('s1', 'new'),
         upsert('s2', 'changed', 'managed/switchs/s2.yaml'),
-        { resourceId: 'id-s3', kind: 'Switch', namespace: 'default', name: 's3', action: 'delete', currentPath: 'managed/switchs/s3.yaml' },
+        {
+          resourceId: 'id-s3',
+          kind: 'Switch',
+          namespace: 'default',
+          name: 's3',
+          action: 'delete',
+          currentPath: 'managed/switchs/s3.yaml',
+        },
       ],
     });
-    expect(plan.additions.map((addition) => addition.path)).toEqual(['fab/managed/switchs/s1.yaml', 'fab/managed/switchs/s2.yaml']);
+    expect(plan.additions.map((addition) => addition.path)).toEqual([
+      'fab/managed/switchs/s1.yaml',
+      'fab/managed/switchs/s2.yaml',
+    ]);
     expect(plan.additions[0]!.contents).toBe(renderCanonicalYaml(switchObject('s1', 'new')));
     expect(plan.deletions).toEqual([{ path: 'fab/managed/switchs/s3.yaml' }]);
-    expect(plan.writes.map((write) => [write.resourceId, write.change])).toEqual([['id-s1', 'create'], ['id-s2', 'update'], ['id-s3', 'delete']]);
+    expect(plan.writes.map((write) => [write.resourceId, write.change])).toEqual([
+      ['id-s1', 'create'],
+      ['id-s2', 'update'],
+      ['id-s3', 'delete'],
+    ]);
     expect(plan.writes[0]!.blobOid).toBe(gitBlobOid(renderCanonicalYaml(switchObject('s1', 'new'))));
     expect(plan.message.split('\n')[0]).toBe('f1: 1 created, 1 updated, 1 deleted');
     expect(plan.message).toMatch(/\n\nGateway-Operation: op-1\nGateway-Actor: alice\n$/);
@@ -165,7 +223,13 @@ describe('planPush', () => {
   });
 
   it('uses the caller message as headline and keeps the trailers; actor newlines cannot forge trailers', () => {
-    const plan = planPush({ ...pushInput, actor: 'eve\nGateway-Actor: root', message: 'Add leaf', desired: new Map(), drafts: [upsert('s1', 'x')] });
+    const plan = planPush({
+      ...pushInput,
+      actor: 'eve\nGateway-Actor: root',
+      message: 'Add leaf',
+      desired: new Map(),
+      drafts: [upsert('s1', 'x')],
+    });
     expect(plan.message.startsWith('Add leaf\n')).toBe(true);
     expect(plan.message.match(/^Gateway-Actor: .*$/gm)).toEqual(['Gateway-Actor: eve Gateway-Actor: root']);
   });
@@ -173,41 +237,64 @@ describe('planPush', () => {
   it('moves a file living under a non-canonical name and refuses to rewrite a multi-object file', () => {
     const plan = planPush({
       ...pushInput,
-      desired: new Map([['managed/switchs/legacy.yaml', oid(1)], ['managed/switchs/bundle.yaml', oid(2)]]),
+      desired: new Map([
+        ['managed/switchs/legacy.yaml', oid(1)],
+        ['managed/switchs/bundle.yaml', oid(2)],
+      ]),
       objectsPerFile: new Map([['managed/switchs/bundle.yaml', 2]]),
       drafts: [upsert('s1', 'x', 'managed/switchs/legacy.yaml'), upsert('s2', 'y', 'managed/switchs/bundle.yaml')],
     });
     expect(plan.additions.map((addition) => addition.path)).toEqual(['fab/managed/switchs/s1.yaml']);
     expect(plan.deletions).toEqual([{ path: 'fab/managed/switchs/legacy.yaml' }]);
-    expect(plan.refused).toEqual([{ resourceId: 'id-s2', reason: expect.stringContaining('bundle.yaml together with other objects') }]);
+    expect(plan.refused).toEqual([
+      { resourceId: 'id-s2', reason: expect.stringContaining('bundle.yaml together with other objects') },
+    ]);
   });
 });
 
 const state = (spec: unknown, labels: Record<string, string> | null = null): EditableState => ({
-  apiVersion: 'wiring.githedgehog.com/v1beta1', labels, annotations: null, spec,
+  apiVersion: 'wiring.githedgehog.com/v1beta1',
+  labels,
+  annotations: null,
+  spec,
 });
 
 describe('checkConflict', () => {
   it('merges edits to different fields', () => {
-    const result = checkConflict({ base: state({ a: 1, b: 1 }), ours: state({ a: 2, b: 1 }), theirs: state({ a: 1, b: 3 }, { x: 'y' }) });
+    const result = checkConflict({
+      base: state({ a: 1, b: 1 }),
+      ours: state({ a: 2, b: 1 }),
+      theirs: state({ a: 1, b: 3 }, { x: 'y' }),
+    });
     expect(result).toEqual({ outcome: 'merged', merged: state({ a: 2, b: 3 }, { x: 'y' }) });
   });
 
   it('lists each conflicting path with base, ours and theirs', () => {
-    const result = checkConflict({ base: state({ a: 1, b: 1 }), ours: state({ a: 2, b: 5 }), theirs: state({ a: 3, b: 5 }) });
+    const result = checkConflict({
+      base: state({ a: 1, b: 1 }),
+      ours: state({ a: 2, b: 5 }),
+      theirs: state({ a: 3, b: 5 }),
+    });
     expect(result).toEqual({ outcome: 'conflict', paths: [{ path: '$.spec.a', base: 1, ours: 2, theirs: 3 }] });
   });
 
   it('says "same" when Git already has what the draft wants', () => {
-    expect(checkConflict({ base: state({ a: 1 }), ours: state({ a: 2 }), theirs: state({ a: 2 }) })).toEqual({ outcome: 'same' });
+    expect(checkConflict({ base: state({ a: 1 }), ours: state({ a: 2 }), theirs: state({ a: 2 }) })).toEqual({
+      outcome: 'same',
+    });
   });
 
   it('a draft edit against a deletion in Git is a conflict; a draft delete against an untouched file is merged as delete', () => {
     const deleted = checkConflict({ base: state({ a: 1 }), ours: state({ a: 2 }), theirs: null });
     expect(deleted).toMatchObject({ outcome: 'conflict', paths: [{ path: '$', theirs: null }] });
-    expect(checkConflict({ base: state({ a: 1 }), ours: null, theirs: state({ a: 1, b: 2 }) }).outcome).toBe('conflict');
+    expect(checkConflict({ base: state({ a: 1 }), ours: null, theirs: state({ a: 1, b: 2 }) }).outcome).toBe(
+      'conflict',
+    );
     // two creations of the same object with different specs
-    expect(checkConflict({ base: null, ours: state({ a: 1 }), theirs: state({ a: 2 }) })).toMatchObject({ outcome: 'conflict', paths: [{ path: '$.spec.a' }] });
+    expect(checkConflict({ base: null, ours: state({ a: 1 }), theirs: state({ a: 2 }) })).toMatchObject({
+      outcome: 'conflict',
+      paths: [{ path: '$.spec.a' }],
+    });
   });
 });
 
@@ -216,12 +303,20 @@ describe('webhook checks', () => {
   it('accepts the right HMAC and refuses anything else', () => {
     const signature = signatureOf('s3cret-value', body);
     expect(verifyWebhookSignature({ secret: 's3cret-value', body, signature })).toBe(true);
-    expect(verifyWebhookSignature({ secret: 's3cret-value', body, signature: signature.toUpperCase().replace('SHA256', 'sha256') })).toBe(true);
+    expect(
+      verifyWebhookSignature({
+        secret: 's3cret-value',
+        body,
+        signature: signature.toUpperCase().replace('SHA256', 'sha256'),
+      }),
+    ).toBe(true);
     expect(verifyWebhookSignature({ secret: 'other-secret', body, signature })).toBe(false);
     expect(verifyWebhookSignature({ secret: 's3cret-value', body: Buffer.from('{}'), signature })).toBe(false);
     expect(verifyWebhookSignature({ secret: 's3cret-value', body, signature: undefined })).toBe(false);
     expect(verifyWebhookSignature({ secret: 's3cret-value', body, signature: 'sha256=abc' })).toBe(false);
-    expect(verifyWebhookSignature({ secret: 's3cret-value', body, signature: signature.replace('sha256', 'sha1') })).toBe(false);
+    expect(
+      verifyWebhookSignature({ secret: 's3cret-value', body, signature: signature.replace('sha256', 'sha1') }),
+    ).toBe(false);
   });
 
   it('a push is relevant when it is on the branch and touches the directory', () => {
@@ -234,6 +329,14 @@ describe('webhook checks', () => {
     expect(isRelevantPush({ ref: 'refs/heads/main', deleted: true, commits: [] }, fabric)).toBe(false);
     // cannot tell (no commit list, or GitHub's 20-commit cap): pull
     expect(isRelevantPush({ ref: 'refs/heads/main' }, fabric)).toBe(true);
-    expect(isRelevantPush({ ref: 'refs/heads/main', commits: Array.from({ length: 20 }, () => ({ added: [], modified: ['x'], removed: [] })) }, fabric)).toBe(true);
+    expect(
+      isRelevantPush(
+        {
+          ref: 'refs/heads/main',
+          commits: Array.from({ length: 20 }, () => ({ added: [], modified: ['x'], removed: [] })),
+        },
+        fabric,
+      ),
+    ).toBe(true);
   });
 });

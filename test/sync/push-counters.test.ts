@@ -13,7 +13,10 @@ describe.each(tAdapters)('push counters on the $name adapter', (adapter) => {
   let env: GatewayWithRemote;
   beforeEach(async () => {
     env = await adapter.start({ env: { MUTATIONS_PER_MINUTE: '1000' } });
-    await pushFromAnotherClone(env.remote, { files: { ...fileOf(vlanNamespace('ns-a')), ...fileOf(vlanNamespace('ns-b')) }, message: 'seed' });
+    await pushFromAnotherClone(env.remote, {
+      files: { ...fileOf(vlanNamespace('ns-a')), ...fileOf(vlanNamespace('ns-b')) },
+      message: 'seed',
+    });
     expect(await sync(env.t, env.fabricId, 'PULL')).toMatchObject({ status: 'COMPLETED', filesCreated: 2 });
   });
   afterEach(() => env.stop());
@@ -22,10 +25,18 @@ describe.each(tAdapters)('push counters on the $name adapter', (adapter) => {
     const state = await rows(env.t, env.fabricId);
     await editDraft(env.t, state.get('ns-a')!.id, vlanNamespace('ns-a', 1500));
     await env.t.graphqlOk(`mutation($id: ID!) { deleteResource(id: $id) { id } }`, { id: state.get('ns-b')!.id });
-    for (let index = 0; index < 30; index++) await createDraftOf(env.t, env.fabricId, vlanNamespace(`new-${String(index).padStart(2, '0')}`));
+    for (let index = 0; index < 30; index++)
+      await createDraftOf(env.t, env.fabricId, vlanNamespace(`new-${String(index).padStart(2, '0')}`));
 
     const pushed = await commitChanges(env.t, env.fabricId, '30 new, 1 changed, 1 deleted');
-    expect(pushed).toMatchObject({ status: 'COMPLETED', errorMessage: null, filesCreated: 30, filesUpdated: 1, filesDeleted: 1, filesProcessed: 32 });
+    expect(pushed).toMatchObject({
+      status: 'COMPLETED',
+      errorMessage: null,
+      filesCreated: 30,
+      filesUpdated: 1,
+      filesDeleted: 1,
+      filesProcessed: 32,
+    });
     const files = await listFiles(env.remote, 'main');
     expect(files).toHaveLength(31);
     expect(files).not.toContain(pathOf(vlanNamespace('ns-b')));

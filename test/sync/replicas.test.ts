@@ -8,7 +8,12 @@ import type { GitHost } from '../../src/git/git-host.ts';
 import { cancelTopic } from '../../src/operations/cancellation.ts';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '../support/database.ts';
 import { createFabric, createRepository } from '../support/fixtures.ts';
-import { createBareRepository, createDeferred, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import {
+  createBareRepository,
+  createDeferred,
+  pushFromAnotherClone,
+  removeScratchDirs,
+} from '../support/git-fixtures.ts';
 import { gitHostHook } from '../support/git-host-hook.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { fileOf, vlanNamespace } from './support.ts';
@@ -38,18 +43,24 @@ describe('two gateway replicas on one PostgreSQL database', () => {
     // A's pull blocks inside readTree until released.
     const inTree = createDeferred();
     const release = createDeferred();
-    hosts.wrap = (host: GitHost) => new Proxy(host, {
-      get(target, property) {
-        const value = Reflect.get(target, property, target);
-        if (property !== 'readTree') return typeof value === 'function' ? value.bind(target) : value;
-        return async (...args: Parameters<GitHost['readTree']>) => {
-          inTree.resolve();
-          await release.promise;
-          return target.readTree(...args);
-        };
-      },
-    });
-    const operationId = (await a.graphqlOk<{ syncFabric: { id: string } }>(`mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: fabric.id })).syncFabric.id;
+    hosts.wrap = (host: GitHost) =>
+      new Proxy(host, {
+        get(target, property) {
+          const value = Reflect.get(target, property, target);
+          if (property !== 'readTree') return typeof value === 'function' ? value.bind(target) : value;
+          return async (...args: Parameters<GitHost['readTree']>) => {
+            inTree.resolve();
+            await release.promise;
+            return target.readTree(...args);
+          };
+        },
+      });
+    const operationId = (
+      await a.graphqlOk<{ syncFabric: { id: string } }>(
+        `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`,
+        { id: fabric.id },
+      )
+    ).syncFabric.id;
     await inTree.promise;
 
     // B's dashboard subscribes: it gets the current state first, then what A publishes.
@@ -58,7 +69,10 @@ describe('two gateway replicas on one PostgreSQL database', () => {
     const subscribed = createDeferred();
     const ended = new Promise<void>((resolve, reject) => {
       client.subscribe<{ syncOperationUpdated: (typeof received)[number] }>(
-        { query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status phase errorMessage } }`, variables: { id: operationId } },
+        {
+          query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status phase errorMessage } }`,
+          variables: { id: operationId },
+        },
         {
           next: (message) => {
             const update = message.data!.syncOperationUpdated;
@@ -76,7 +90,10 @@ describe('two gateway replicas on one PostgreSQL database', () => {
 
     // B cancels; the request crosses to A (awaited on A's bus), then A's pull reaches its next step boundary.
     const requestsAtA = a.app.eventBus.subscribe(cancelTopic(operationId));
-    const cancelled = await b.graphqlOk<{ cancelSyncOperation: { status: string } }>(`mutation($id: ID!) { cancelSyncOperation(id: $id) { status } }`, { id: operationId });
+    const cancelled = await b.graphqlOk<{ cancelSyncOperation: { status: string } }>(
+      `mutation($id: ID!) { cancelSyncOperation(id: $id) { status } }`,
+      { id: operationId },
+    );
     expect(cancelled.cancelSyncOperation.status).toBe('IN_PROGRESS');
     await requestsAtA.next();
     await requestsAtA.return?.();
@@ -85,15 +102,29 @@ describe('two gateway replicas on one PostgreSQL database', () => {
     await client.dispose();
 
     expect(received.at(-1)).toMatchObject({ status: 'CANCELLED', errorMessage: 'cancelled' });
-    const [row] = await queryDatabase<{ status: string; details: { runner?: { instanceId?: string } } }>(database.url, 'select status, details from sync_operation where id = $1', [operationId]);
+    const [row] = await queryDatabase<{ status: string; details: { runner?: { instanceId?: string } } }>(
+      database.url,
+      'select status, details from sync_operation where id = $1',
+      [operationId],
+    );
     expect(row!.status).toBe('cancelled');
     // A ran it (graphile-worker); B only watched and asked.
     expect(row!.details.runner?.instanceId).toBeTruthy();
     expect(row!.details.runner?.instanceId).toBe(a.app.instanceId);
-    const events = await queryDatabase<{ message: string }>(database.url, 'select message from sync_event where operation_id = $1 order by id', [operationId]);
-    expect(events.map((event) => event.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^cancel requested by test-admin-/), 'cancelled']));
+    const events = await queryDatabase<{ message: string }>(
+      database.url,
+      'select message from sync_event where operation_id = $1 order by id',
+      [operationId],
+    );
+    expect(events.map((event) => event.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^cancel requested by test-admin-/), 'cancelled']),
+    );
     // Nothing of the cut pull was written.
-    expect(await queryDatabase(database.url, 'select last_pulled_commit from fabric where id = $1', [fabric.id])).toEqual([{ last_pulled_commit: null }]);
-    expect(await queryDatabase(database.url, 'select count(*)::int as n from resource where fabric_id = $1', [fabric.id])).toEqual([{ n: 0 }]);
+    expect(
+      await queryDatabase(database.url, 'select last_pulled_commit from fabric where id = $1', [fabric.id]),
+    ).toEqual([{ last_pulled_commit: null }]);
+    expect(
+      await queryDatabase(database.url, 'select count(*)::int as n from resource where fabric_id = $1', [fabric.id]),
+    ).toEqual([{ n: 0 }]);
   });
 });

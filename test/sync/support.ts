@@ -13,13 +13,16 @@ export const vlanNamespace = (name: string, to = 1999, labels?: Record<string, s
 });
 
 /** The file a person would commit for this object, at its canonical path below `fabric/`. */
-export const fileOf = (object: HedgehogObject): Record<string, string> => ({ [`fabric/${managedFilePath(object)}`]: renderCanonicalYaml(object) });
+export const fileOf = (object: HedgehogObject): Record<string, string> => ({
+  [`fabric/${managedFilePath(object)}`]: renderCanonicalYaml(object),
+});
 export const pathOf = (object: HedgehogObject) => `fabric/${managedFilePath(object)}`;
 export const yamlOf = (object: HedgehogObject) => renderCanonicalYaml(object);
 
 export async function operation(t: TestApp, id: string): Promise<OperationResult & { pullRequestUrl: string | null }> {
   const data = await t.graphqlOk<{ syncOperation: OperationResult & { pullRequestUrl: string | null } }>(
-    `query($id: ID!) { syncOperation(id: $id) { ${OPERATION_FIELDS} pullRequestUrl } }`, { id },
+    `query($id: ID!) { syncOperation(id: $id) { ${OPERATION_FIELDS} pullRequestUrl } }`,
+    { id },
   );
   return data.syncOperation;
 }
@@ -27,7 +30,8 @@ export async function operation(t: TestApp, id: string): Promise<OperationResult
 /** Runs a sync through GraphQL and returns the finished operation. */
 export async function sync(t: TestApp, fabricId: string, direction: 'PULL' | 'PUSH' | 'BIDIRECTIONAL') {
   const started = await t.graphqlOk<{ syncFabric: { id: string; status: string } }>(
-    `mutation($id: ID!, $direction: SyncRunDirection!) { syncFabric(fabricId: $id, direction: $direction) { id status } }`, { id: fabricId, direction },
+    `mutation($id: ID!, $direction: SyncRunDirection!) { syncFabric(fabricId: $id, direction: $direction) { id status } }`,
+    { id: fabricId, direction },
   );
   await t.app.runner.idle();
   return operation(t, started.syncFabric.id);
@@ -35,7 +39,8 @@ export async function sync(t: TestApp, fabricId: string, direction: 'PULL' | 'PU
 
 export async function commitChanges(t: TestApp, fabricId: string, message: string) {
   const started = await t.graphqlOk<{ commitChanges: { id: string; status: string } }>(
-    `mutation($id: ID!, $message: String!) { commitChanges(fabricId: $id, message: $message) { id status } }`, { id: fabricId, message },
+    `mutation($id: ID!, $message: String!) { commitChanges(fabricId: $id, message: $message) { id status } }`,
+    { id: fabricId, message },
   );
   expect(started.commitChanges.status).toBe('PENDING');
   await t.app.runner.idle();
@@ -61,22 +66,32 @@ export interface Row {
 }
 
 export async function rows(t: TestApp, fabricId: string): Promise<Map<string, Row>> {
-  const list = await queryDatabase<Row>(t.database.url, 'select * from resource where fabric_id = $1 order by name', [fabricId]);
+  const list = await queryDatabase<Row>(t.database.url, 'select * from resource where fabric_id = $1 order by name', [
+    fabricId,
+  ]);
   return new Map(list.map((row) => [row.name, row]));
 }
 
 export async function fabricRow(t: TestApp, fabricId: string) {
-  const [row] = await queryDatabase<{ last_pulled_commit: string | null }>(t.database.url, 'select last_pulled_commit from fabric where id = $1', [fabricId]);
+  const [row] = await queryDatabase<{ last_pulled_commit: string | null }>(
+    t.database.url,
+    'select last_pulled_commit from fabric where id = $1',
+    [fabricId],
+  );
   return row!;
 }
 
 export async function editDraft(t: TestApp, resourceId: string, object: HedgehogObject) {
-  await t.graphqlOk(`mutation($id: ID!, $yaml: String!) { updateResource(id: $id, manifest: { yaml: $yaml }) { id } }`, { id: resourceId, yaml: yamlOf(object) });
+  await t.graphqlOk(
+    `mutation($id: ID!, $yaml: String!) { updateResource(id: $id, manifest: { yaml: $yaml }) { id } }`,
+    { id: resourceId, yaml: yamlOf(object) },
+  );
 }
 
 export async function createDraftOf(t: TestApp, fabricId: string, object: HedgehogObject) {
   const data = await t.graphqlOk<{ createResource: { id: string } }>(
-    `mutation($fabricId: ID!, $yaml: String!) { createResource(fabricId: $fabricId, manifest: { yaml: $yaml }) { id } }`, { fabricId, yaml: yamlOf(object) },
+    `mutation($fabricId: ID!, $yaml: String!) { createResource(fabricId: $fabricId, manifest: { yaml: $yaml }) { id } }`,
+    { fabricId, yaml: yamlOf(object) },
   );
   return data.createResource.id;
 }

@@ -24,26 +24,44 @@ let hosts: GitHostHook;
 beforeEach(async () => {
   hosts = gitHostHook();
   env = await github.start({ openGitHost: hosts.openGitHost });
-  const repository = await env.t.graphqlOk<{ fabric: { gitRepository: { id: string } } }>(`query($id: ID!) { fabric(id: $id) { gitRepository { id } } }`, { id: env.fabricId });
-  await env.t.graphqlOk(`mutation($id: ID!, $secret: String!) { updateGitRepository(id: $id, input: { webhookSecret: $secret }) { id } }`, { id: repository.fabric.gitRepository.id, secret: SECRET });
+  const repository = await env.t.graphqlOk<{ fabric: { gitRepository: { id: string } } }>(
+    `query($id: ID!) { fabric(id: $id) { gitRepository { id } } }`,
+    { id: env.fabricId },
+  );
+  await env.t.graphqlOk(
+    `mutation($id: ID!, $secret: String!) { updateGitRepository(id: $id, input: { webhookSecret: $secret }) { id } }`,
+    { id: repository.fabric.gitRepository.id, secret: SECRET },
+  );
   await pushFromAnotherClone(env.remote, { files: fileOf(vlanNamespace('ns-a')), message: 'seed' });
   await sync(env.t, env.fabricId, 'PULL');
 });
 afterEach(() => env.stop());
 
 const operationCount = async () =>
-  (await queryDatabase<{ n: number }>(env.t.database.url, 'select count(*)::int as n from sync_operation where fabric_id = $1', [env.fabricId]))[0]!.n;
+  (
+    await queryDatabase<{ n: number }>(
+      env.t.database.url,
+      'select count(*)::int as n from sync_operation where fabric_id = $1',
+      [env.fabricId],
+    )
+  )[0]!.n;
 
 function pushEvent(overrides: Record<string, unknown> = {}) {
   return {
     ref: 'refs/heads/main',
-    repository: { html_url: `https://github.com/${env.github!.owner}/${env.github!.name}`, full_name: `${env.github!.owner}/${env.github!.name}` },
+    repository: {
+      html_url: `https://github.com/${env.github!.owner}/${env.github!.name}`,
+      full_name: `${env.github!.owner}/${env.github!.name}`,
+    },
     commits: [{ id: 'x', added: [], modified: ['fabric/managed/vlannamespaces/ns-a.yaml'], removed: [] }],
     ...overrides,
   };
 }
 
-async function deliver(payload: unknown, options: { event?: string; delivery?: string; signature?: string | null; secret?: string } = {}) {
+async function deliver(
+  payload: unknown,
+  options: { event?: string; delivery?: string; signature?: string | null; secret?: string } = {},
+) {
   const body = Buffer.from(JSON.stringify(payload));
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -64,7 +82,9 @@ describe('POST /webhooks/github', () => {
     expect((await deliver(pushEvent(), { signature: `sha256=${'0'.repeat(64)}` })).status).toBe(401);
     const body = Buffer.from(JSON.stringify(pushEvent()));
     // A valid signature of another body does not carry over.
-    expect((await deliver({ ...pushEvent(), ref: 'refs/heads/other' }, { signature: signatureOf(SECRET, body) })).status).toBe(401);
+    expect(
+      (await deliver({ ...pushEvent(), ref: 'refs/heads/other' }, { signature: signatureOf(SECRET, body) })).status,
+    ).toBe(401);
     await env.t.app.runner.idle();
     expect(await operationCount()).toBe(before);
     expect(env.t.logs()).not.toContain(SECRET);
@@ -81,7 +101,9 @@ describe('POST /webhooks/github', () => {
     await env.t.app.runner.idle();
     expect(await operationCount()).toBe(before + 1);
     const [operation] = await queryDatabase<{ operation_type: string; trigger: string; status: string }>(
-      env.t.database.url, 'select operation_type, trigger, status from sync_operation where id = $1', [first.body.operations[0]],
+      env.t.database.url,
+      'select operation_type, trigger, status from sync_operation where id = $1',
+      [first.body.operations[0]],
     );
     expect(operation).toEqual({ operation_type: 'pull', trigger: 'webhook', status: 'completed' });
     expect((await rows(env.t, env.fabricId)).get('ns-a')!.desired_spec).toEqual({ ranges: [{ from: 1000, to: 1400 }] });
@@ -89,10 +111,21 @@ describe('POST /webhooks/github', () => {
 
   it('acknowledges and ignores what does not concern a fabric', async () => {
     const before = await operationCount();
-    expect(await deliver(pushEvent({ ref: 'refs/heads/feature' }))).toMatchObject({ status: 202, body: { status: 'ignored' } });
-    expect(await deliver(pushEvent({ commits: [{ added: ['docs/readme.md'], modified: [], removed: [] }] }))).toMatchObject({ status: 202, body: { status: 'ignored' } });
-    expect(await deliver({ zen: 'hi', repository: pushEvent().repository }, { event: 'ping' })).toMatchObject({ status: 202, body: { status: 'pong' } });
-    expect(await deliver({ action: 'opened', repository: pushEvent().repository }, { event: 'issues' })).toMatchObject({ status: 202, body: { status: 'ignored' } });
+    expect(await deliver(pushEvent({ ref: 'refs/heads/feature' }))).toMatchObject({
+      status: 202,
+      body: { status: 'ignored' },
+    });
+    expect(
+      await deliver(pushEvent({ commits: [{ added: ['docs/readme.md'], modified: [], removed: [] }] })),
+    ).toMatchObject({ status: 202, body: { status: 'ignored' } });
+    expect(await deliver({ zen: 'hi', repository: pushEvent().repository }, { event: 'ping' })).toMatchObject({
+      status: 202,
+      body: { status: 'pong' },
+    });
+    expect(await deliver({ action: 'opened', repository: pushEvent().repository }, { event: 'issues' })).toMatchObject({
+      status: 202,
+      body: { status: 'ignored' },
+    });
     await env.t.app.runner.idle();
     expect(await operationCount()).toBe(before);
   });
@@ -111,9 +144,10 @@ describe('periodic head check', () => {
 });
 
 describe('live progress', () => {
-  it('a graphql-ws subscriber receives the operation\'s steps in order, ending completed', async () => {
+  it("a graphql-ws subscriber receives the operation's steps in order, ending completed", async () => {
     const files: Record<string, string> = {};
-    for (let i = 0; i < 30; i++) Object.assign(files, fileOf(vlanNamespace(`bulk-${String(i).padStart(2, '0')}`, 1000 + i)));
+    for (let i = 0; i < 30; i++)
+      Object.assign(files, fileOf(vlanNamespace(`bulk-${String(i).padStart(2, '0')}`, 1000 + i)));
     await pushFromAnotherClone(env.remote, { files });
     // Queue a long-running operation first so the pull waits and the subscription sees it all.
     const gate = createDeferred<void>();
@@ -122,9 +156,14 @@ describe('live progress', () => {
       blockerStarted.resolve();
       await gate.promise;
     };
-    await env.t.app.services().operations.launch({ fabricId: env.fabricId, type: 'cluster_refresh', initiatedBy: 'test' });
+    await env.t.app
+      .services()
+      .operations.launch({ fabricId: env.fabricId, type: 'cluster_refresh', initiatedBy: 'test' });
     await blockerStarted.promise;
-    const started = await env.t.graphqlOk<{ syncFabric: { id: string } }>(`mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: env.fabricId });
+    const started = await env.t.graphqlOk<{ syncFabric: { id: string } }>(
+      `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`,
+      { id: env.fabricId },
+    );
 
     const client = createClient({
       url: `${env.t.url.replace('http', 'ws')}/graphql`,
@@ -134,7 +173,10 @@ describe('live progress', () => {
     const received: { status: string; phase: string; progressDone: number; progressTotal: number }[] = [];
     const done = new Promise<void>((resolve, reject) => {
       client.subscribe<{ syncOperationUpdated: (typeof received)[number] }>(
-        { query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status phase progressDone progressTotal } }`, variables: { id: started.syncFabric.id } },
+        {
+          query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status phase progressDone progressTotal } }`,
+          variables: { id: started.syncFabric.id },
+        },
         {
           next: (message) => {
             const update = message.data!.syncOperationUpdated;
@@ -159,29 +201,53 @@ describe('live progress', () => {
 });
 
 describe('cancelSyncOperation', () => {
-  const cancel = (id: string) => env.t.graphqlOk<{ cancelSyncOperation: { status: string } }>(`mutation($id: ID!) { cancelSyncOperation(id: $id) { status } }`, { id });
-  const status = async (id: string) => (await queryDatabase<{ status: string; error_message: string | null }>(env.t.database.url, 'select status, error_message from sync_operation where id = $1', [id]))[0]!;
+  const cancel = (id: string) =>
+    env.t.graphqlOk<{ cancelSyncOperation: { status: string } }>(
+      `mutation($id: ID!) { cancelSyncOperation(id: $id) { status } }`,
+      { id },
+    );
+  const status = async (id: string) =>
+    (
+      await queryDatabase<{ status: string; error_message: string | null }>(
+        env.t.database.url,
+        'select status, error_message from sync_operation where id = $1',
+        [id],
+      )
+    )[0]!;
 
   it('a queued operation is cancelled at once and never runs; a running one stops at the next step with nothing written', async () => {
     await pushFromAnotherClone(env.remote, { files: fileOf(vlanNamespace('ns-b')) });
-    const before = await queryDatabase(env.t.database.url, 'select last_pulled_commit from fabric where id = $1', [env.fabricId]);
+    const before = await queryDatabase(env.t.database.url, 'select last_pulled_commit from fabric where id = $1', [
+      env.fabricId,
+    ]);
     // The pull blocks inside readTree until released; meanwhile a second pull waits in the queue.
     const inTree = createDeferred<void>();
     const release = createDeferred<void>();
-    hosts.wrap = (host) => new Proxy(host, {
-      get(target, property) {
-        const value = Reflect.get(target, property, target);
-        if (property !== 'readTree') return typeof value === 'function' ? value.bind(target) : value;
-        return async (...args: Parameters<typeof host.readTree>) => {
-          inTree.resolve();
-          await release.promise;
-          return target.readTree(...args);
-        };
-      },
-    });
-    const running = (await env.t.graphqlOk<{ syncFabric: { id: string } }>(`mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`, { id: env.fabricId })).syncFabric.id;
+    hosts.wrap = (host) =>
+      new Proxy(host, {
+        get(target, property) {
+          const value = Reflect.get(target, property, target);
+          if (property !== 'readTree') return typeof value === 'function' ? value.bind(target) : value;
+          return async (...args: Parameters<typeof host.readTree>) => {
+            inTree.resolve();
+            await release.promise;
+            return target.readTree(...args);
+          };
+        },
+      });
+    const running = (
+      await env.t.graphqlOk<{ syncFabric: { id: string } }>(
+        `mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }`,
+        { id: env.fabricId },
+      )
+    ).syncFabric.id;
     await inTree.promise;
-    const queued = (await env.t.graphqlOk<{ commitChanges: { id: string } }>(`mutation($id: ID!) { commitChanges(fabricId: $id, message: "later") { id } }`, { id: env.fabricId })).commitChanges.id;
+    const queued = (
+      await env.t.graphqlOk<{ commitChanges: { id: string } }>(
+        `mutation($id: ID!) { commitChanges(fabricId: $id, message: "later") { id } }`,
+        { id: env.fabricId },
+      )
+    ).commitChanges.id;
     expect((await cancel(queued)).cancelSyncOperation.status).toBe('CANCELLED');
     expect((await cancel(running)).cancelSyncOperation.status).toBe('IN_PROGRESS');
     release.resolve();
@@ -190,8 +256,12 @@ describe('cancelSyncOperation', () => {
     expect(await status(queued)).toEqual({ status: 'cancelled', error_message: 'cancelled' });
     // Nothing of the cut pull was written.
     expect([...(await rows(env.t, env.fabricId)).keys()]).toEqual(['ns-a']);
-    expect(await queryDatabase(env.t.database.url, 'select last_pulled_commit from fabric where id = $1', [env.fabricId])).toEqual(before);
-    const refused = await env.t.graphql(`mutation($id: ID!) { cancelSyncOperation(id: $id) { status } }`, { id: running });
+    expect(
+      await queryDatabase(env.t.database.url, 'select last_pulled_commit from fabric where id = $1', [env.fabricId]),
+    ).toEqual(before);
+    const refused = await env.t.graphql(`mutation($id: ID!) { cancelSyncOperation(id: $id) { status } }`, {
+      id: running,
+    });
     expect(refused.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
   });
 });
@@ -204,18 +274,26 @@ describe('auto-commit after a quiet period', () => {
     await editDraft(env.t, resource.id, vlanNamespace('ns-a', 1234));
     // Off by default.
     expect(await checkAutoCommitsOnce(env.t.app.headCheck, { now: Date.now() + 3_600_000 })).toEqual([]);
-    await env.t.graphqlOk(`mutation($id: ID!) { updateFabric(id: $id, input: { autoCommitEnabled: true, autoCommitQuietSeconds: 30 }) { id } }`, { id: env.fabricId });
+    await env.t.graphqlOk(
+      `mutation($id: ID!) { updateFabric(id: $id, input: { autoCommitEnabled: true, autoCommitQuietSeconds: 30 }) { id } }`,
+      { id: env.fabricId },
+    );
     // Not quiet long enough yet.
     expect(await checkAutoCommitsOnce(env.t.app.headCheck, { now: Date.now() })).toEqual([]);
     const queued = await checkAutoCommitsOnce(env.t.app.headCheck, { now: Date.now() + 31_000 });
     expect(queued).toHaveLength(1);
     await env.t.app.runner.idle();
     const [operation] = await queryDatabase<{ status: string; commit_sha: string | null; initiated_by: string }>(
-      env.t.database.url, 'select status, commit_sha, initiated_by from sync_operation where id = $1', [queued[0]],
+      env.t.database.url,
+      'select status, commit_sha, initiated_by from sync_operation where id = $1',
+      [queued[0]],
     );
     expect(operation).toMatchObject({ status: 'completed', initiated_by: 'auto-commit' });
     expect(operation!.commit_sha).toMatch(/^[0-9a-f]{40}$/);
-    expect((await rows(env.t, env.fabricId)).get('ns-a')).toMatchObject({ draft_action: null, desired_spec: { ranges: [{ from: 1000, to: 1234 }] } });
+    expect((await rows(env.t, env.fabricId)).get('ns-a')).toMatchObject({
+      draft_action: null,
+      desired_spec: { ranges: [{ from: 1000, to: 1234 }] },
+    });
     expect(await checkAutoCommitsOnce(env.t.app.headCheck, { now: Date.now() + 3_600_000 })).toEqual([]);
   });
 });

@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFabric, createRepository } from '../support/fixtures.ts';
-import { branchHead, createBareRepository, git, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
+import {
+  branchHead,
+  createBareRepository,
+  git,
+  pushFromAnotherClone,
+  removeScratchDirs,
+} from '../support/git-fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { commitChanges, editDraft, fileOf, rows, sync, vlanNamespace } from './support.ts';
 
@@ -20,7 +26,8 @@ afterAll(async () => {
 
 /** Adds `<parent>/<name>/x.yaml` to the branch's root tree, with git plumbing only. */
 async function addUnsafeEntry(bare: string, parent: string, name: string): Promise<string> {
-  const run = (args: string[], input?: string) => git(['--git-dir', bare, ...args], input === undefined ? {} : { input });
+  const run = (args: string[], input?: string) =>
+    git(['--git-dir', bare, ...args], input === undefined ? {} : { input });
   const blob = await run(['hash-object', '-w', '--stdin'], 'sneaky: true\n');
   const inner = await run(['mktree'], `100644 blob ${blob}\tx.yaml\n`);
   const unsafe = await run(['mktree'], `040000 tree ${inner}\t${name}\n100644 blob ${blob}\tfine.txt\n`);

@@ -21,19 +21,31 @@ export function buildKubeConfig(connection: ClusterConnection, options: BuildKub
     const result = parseKubeconfig(connection.kubeconfig, { gateway: options.gateway });
     if (!result.ok) {
       const [first] = result.problems;
-      throw new ClusterConfigError(first?.path ? `kubeconfig.${first.path}` : 'kubeconfig', describeProblems(result.problems));
+      throw new ClusterConfigError(
+        first?.path ? `kubeconfig.${first.path}` : 'kubeconfig',
+        describeProblems(result.problems),
+      );
     }
     const { cluster, user, context } = result.config;
     kc.loadFromOptions({
-      clusters: [allowPlainHttp({
-        name: cluster.name,
-        server: cluster.server.replace(/\/$/, ''),
-        skipTLSVerify: cluster.insecureSkipTlsVerify,
-        ...(cluster.caData ? { caData: cluster.caData } : {}),
-        ...(cluster.tlsServerName ? { tlsServerName: cluster.tlsServerName } : {}),
-      })],
+      clusters: [
+        allowPlainHttp({
+          name: cluster.name,
+          server: cluster.server.replace(/\/$/, ''),
+          skipTLSVerify: cluster.insecureSkipTlsVerify,
+          ...(cluster.caData ? { caData: cluster.caData } : {}),
+          ...(cluster.tlsServerName ? { tlsServerName: cluster.tlsServerName } : {}),
+        }),
+      ],
       users: user ? [{ ...user }] : [],
-      contexts: [{ name: context.name, cluster: cluster.name, user: user?.name ?? '', ...(context.namespace ? { namespace: context.namespace } : {}) }],
+      contexts: [
+        {
+          name: context.name,
+          cluster: cluster.name,
+          user: user?.name ?? '',
+          ...(context.namespace ? { namespace: context.namespace } : {}),
+        },
+      ],
       currentContext: context.name,
     });
     return kc;
@@ -42,7 +54,14 @@ export function buildKubeConfig(connection: ClusterConnection, options: BuildKub
   if (problem) throw new ClusterConfigError('server', problem);
   if (!connection.token) throw new ClusterConfigError('token', 'a bearer token is required');
   kc.loadFromOptions({
-    clusters: [allowPlainHttp({ name: 'fabric', server: connection.server, caData: caDataBase64(connection.caData), skipTLSVerify: connection.insecureSkipTlsVerify ?? false })],
+    clusters: [
+      allowPlainHttp({
+        name: 'fabric',
+        server: connection.server,
+        caData: caDataBase64(connection.caData),
+        skipTLSVerify: connection.insecureSkipTlsVerify ?? false,
+      }),
+    ],
     users: [{ name: 'gateway', token: connection.token }],
     contexts: [{ name: 'fabric', cluster: 'fabric', user: 'gateway' }],
     currentContext: 'fabric',

@@ -15,15 +15,21 @@ export interface DescribedError {
 
 export function describeKubeError(error: unknown): DescribedError {
   if (error instanceof ClusterRequestError) return { status: error.status, message: error.message, idleTimeout: false };
-  if (error instanceof ApiException) return { status: error.code, message: statusMessage(error.code, serverMessage(error.body)), idleTimeout: false };
+  if (error instanceof ApiException)
+    return { status: error.code, message: statusMessage(error.code, serverMessage(error.body)), idleTimeout: false };
   if (isRecord(error) && typeof error.statusCode === 'number') {
     return { status: error.statusCode, message: statusMessage(error.statusCode, undefined), idleTimeout: false };
   }
-  if (isRecord(error) && error.name === 'TimeoutError') return { status: undefined, message: 'timed out', idleTimeout: true };
+  if (isRecord(error) && error.name === 'TimeoutError')
+    return { status: undefined, message: 'timed out', idleTimeout: true };
   if (error instanceof Error) {
     const cause = isRecord(error.cause) ? error.cause : undefined;
     if (cause && (typeof cause.code === 'string' || typeof cause.message === 'string')) {
-      return { status: undefined, message: `cannot reach the API server (${String(cause.code ?? cause.message)})`, idleTimeout: false };
+      return {
+        status: undefined,
+        message: `cannot reach the API server (${String(cause.code ?? cause.message)})`,
+        idleTimeout: false,
+      };
     }
     return { status: undefined, message: error.message || error.name, idleTimeout: false };
   }
@@ -62,7 +68,9 @@ function serverMessage(body: unknown): string | undefined {
       return undefined;
     }
   }
-  return isRecord(parsed) && parsed.kind === 'Status' && typeof parsed.message === 'string' ? parsed.message.slice(0, 300) : undefined;
+  return isRecord(parsed) && parsed.kind === 'Status' && typeof parsed.message === 'string'
+    ? parsed.message.slice(0, 300)
+    : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -37,7 +37,10 @@ export interface KubernetesClusterClientOptions {
 }
 
 /** Throws ClusterConfigError (with the offending field) for unusable connection settings. */
-export function createKubernetesClusterClient(connection: ClusterConnection, options: KubernetesClusterClientOptions = {}): ClusterClient {
+export function createKubernetesClusterClient(
+  connection: ClusterConnection,
+  options: KubernetesClusterClientOptions = {},
+): ClusterClient {
   return new KubernetesClusterClient(buildKubeConfig(connection, { gateway: options.gateway }), options);
 }
 
@@ -72,7 +75,9 @@ class KubernetesClusterClient implements ClusterClient {
       if (byGroupVersion.has(groupVersion)) continue;
       byGroupVersion.set(
         groupVersion,
-        this.#request(`discover ${groupVersion}`, () => this.#customObjects.getAPIResources({ group: kind.group, version: kind.version })).then(
+        this.#request(`discover ${groupVersion}`, () =>
+          this.#customObjects.getAPIResources({ group: kind.group, version: kind.version }),
+        ).then(
           (list) => new Set(list.resources.map((resource) => `${resource.name}\u0000${resource.kind}`)),
           (error: unknown) => {
             // 404: nothing of this group/version is installed. Anything else means we cannot tell.
@@ -82,7 +87,9 @@ class KubernetesClusterClient implements ClusterClient {
         ),
       );
     }
-    const resourcesByGroupVersion = new Map(await Promise.all([...byGroupVersion].map(async ([gv, promise]) => [gv, await promise] as const)));
+    const resourcesByGroupVersion = new Map(
+      await Promise.all([...byGroupVersion].map(async ([gv, promise]) => [gv, await promise] as const)),
+    );
     const served: WatchedKind[] = [];
     const missing: WatchedKind[] = [];
     for (const kind of kinds) {
@@ -92,7 +99,10 @@ class KubernetesClusterClient implements ClusterClient {
     return { served, missing };
   }
 
-  async list(kind: WatchedKind, options: ListOptions = {}): Promise<{ objects: ClusterObject[]; resourceVersion: string }> {
+  async list(
+    kind: WatchedKind,
+    options: ListOptions = {},
+  ): Promise<{ objects: ClusterObject[]; resourceVersion: string }> {
     if (!options.namespaces) return this.#listScope(kind, undefined, options.pageSize ?? this.#pageSize);
     const objects: ClusterObject[] = [];
     let resourceVersion = '';
@@ -136,7 +146,9 @@ class KubernetesClusterClient implements ClusterClient {
         chains[chainIndex] = chain;
       };
       const setStatus = (patch: Partial<WatchStatus>) => {
-        const changed = (patch.state !== undefined && patch.state !== status.state) || (patch.lastError !== undefined && patch.lastError !== status.lastError);
+        const changed =
+          (patch.state !== undefined && patch.state !== status.state) ||
+          (patch.lastError !== undefined && patch.lastError !== status.lastError);
         Object.assign(status, patch);
         if (changed && !(stopped && patch.state !== 'stopped')) options.onStatus?.(kind, { ...status });
       };
@@ -153,7 +165,8 @@ class KubernetesClusterClient implements ClusterClient {
             signal: controller.signal,
             onListed: (objects) => {
               // A relist of one namespace replaces that namespace only; consumers get the whole kind.
-              for (const [k, object] of store) if (namespace === undefined || object.metadata.namespace === namespace) store.delete(k);
+              for (const [k, object] of store)
+                if (namespace === undefined || object.metadata.namespace === namespace) store.delete(k);
               for (const object of objects) store.set(objectKey(object), object);
               emit({ type: 'synced', kind, objects: [...store.values()] });
             },
@@ -186,7 +199,11 @@ class KubernetesClusterClient implements ClusterClient {
   }
 
   /** All pages of one scope. An expired continue token (410) restarts the list, then falls back to one unpaginated request. */
-  async #listScope(kind: WatchedKind, namespace: string | undefined, pageSize: number): Promise<{ objects: ClusterObject[]; resourceVersion: string }> {
+  async #listScope(
+    kind: WatchedKind,
+    namespace: string | undefined,
+    pageSize: number,
+  ): Promise<{ objects: ClusterObject[]; resourceVersion: string }> {
     const operation = `list ${kind.group}/${kind.version} ${kind.plural}${namespace ? ` in namespace ${namespace}` : ''}`;
     for (let attempt = 0; ; attempt++) {
       const limit = attempt < 3 ? pageSize : undefined;
@@ -197,8 +214,21 @@ class KubernetesClusterClient implements ClusterClient {
           const token = continueToken;
           const page = await this.#request(operation, () =>
             namespace === undefined
-              ? this.#customObjects.listClusterCustomObject({ group: kind.group, version: kind.version, plural: kind.plural, limit, _continue: token })
-              : this.#customObjects.listNamespacedCustomObject({ group: kind.group, version: kind.version, namespace, plural: kind.plural, limit, _continue: token }),
+              ? this.#customObjects.listClusterCustomObject({
+                  group: kind.group,
+                  version: kind.version,
+                  plural: kind.plural,
+                  limit,
+                  _continue: token,
+                })
+              : this.#customObjects.listNamespacedCustomObject({
+                  group: kind.group,
+                  version: kind.version,
+                  namespace,
+                  plural: kind.plural,
+                  limit,
+                  _continue: token,
+                }),
           );
           const { items, resourceVersion, next } = readListPage(operation, page);
           objects.push(...items);
@@ -230,15 +260,19 @@ function resourcePath(kind: WatchedKind, namespace: string | undefined): string 
     : `${base}/namespaces/${encodeURIComponent(namespace)}/${encodeURIComponent(kind.plural)}`;
 }
 
-function readListPage(operation: string, page: unknown): { items: ClusterObject[]; resourceVersion: string; next: string | undefined } {
+function readListPage(
+  operation: string,
+  page: unknown,
+): { items: ClusterObject[]; resourceVersion: string; next: string | undefined } {
   const body = page as { items?: unknown; metadata?: { resourceVersion?: unknown; continue?: unknown } } | null;
   if (!body || !Array.isArray(body.items) || typeof body.metadata?.resourceVersion !== 'string') {
     throw new ClusterRequestError(operation, 'the server answered with something that is not a list');
   }
   for (const item of body.items) {
-    if (typeof (item as ClusterObject | null)?.metadata?.name !== 'string') throw new ClusterRequestError(operation, 'a listed item has no metadata.name');
+    if (typeof (item as ClusterObject | null)?.metadata?.name !== 'string')
+      throw new ClusterRequestError(operation, 'a listed item has no metadata.name');
   }
-  const next = typeof body.metadata.continue === 'string' && body.metadata.continue !== '' ? body.metadata.continue : undefined;
+  const next =
+    typeof body.metadata.continue === 'string' && body.metadata.continue !== '' ? body.metadata.continue : undefined;
   return { items: body.items as ClusterObject[], resourceVersion: body.metadata.resourceVersion, next };
 }
-

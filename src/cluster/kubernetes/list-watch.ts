@@ -61,7 +61,9 @@ export async function runListWatch(options: ListWatchOptions): Promise<void> {
       } catch (error) {
         if (signal.aborted) break;
         const described = describeKubeError(error);
-        options.onState(isPermanent(described.status) ? 'error' : 'backoff', { lastError: `list: ${described.message}` });
+        options.onState(isPermanent(described.status) ? 'error' : 'backoff', {
+          lastError: `list: ${described.message}`,
+        });
         await sleep(backoffDelay(attempt++, options.backoff), signal);
         continue;
       }
@@ -82,7 +84,8 @@ export async function runListWatch(options: ListWatchOptions): Promise<void> {
     // The CRD went away: relist once it is back rather than resume a history that no longer exists.
     if (end.error?.status === 404) resourceVersion = undefined;
     // A server closing a stream that lived a while (its request timeout) or an idle timeout is routine.
-    if (end.error === undefined ? end.received + end.bookmarks > 0 || end.durationMs >= 1_000 : end.error.idleTimeout) continue;
+    if (end.error === undefined ? end.received + end.bookmarks > 0 || end.durationMs >= 1_000 : end.error.idleTimeout)
+      continue;
     const message = end.error?.message ?? 'stream closed by the server without events';
     options.onState(isPermanent(end.error?.status) ? 'error' : 'backoff', { lastError: `watch: ${message}` });
     await sleep(backoffDelay(attempt++, options.backoff), signal);
@@ -114,7 +117,9 @@ function streamOnce(options: ListWatchOptions, resourceVersion: string): Promise
         durationMs: performance.now() - startedAt,
         resourceVersion: lastVersion,
         gone: isGone,
-        error: described ?? (errorEvent === undefined ? undefined : { status: undefined, message: errorEvent, idleTimeout: false }),
+        error:
+          described ??
+          (errorEvent === undefined ? undefined : { status: undefined, message: errorEvent, idleTimeout: false }),
       });
     };
     const onLine = (type: string, object: unknown) => {
@@ -146,15 +151,14 @@ function streamOnce(options: ListWatchOptions, resourceVersion: string): Promise
       }
     };
     options.signal.addEventListener('abort', onAbort, { once: true });
-    options.watch.watch(options.path, { resourceVersion, allowWatchBookmarks: true }, onLine, finish).then(
-      (watchController) => {
+    options.watch
+      .watch(options.path, { resourceVersion, allowWatchBookmarks: true }, onLine, finish)
+      .then((watchController) => {
         controller = watchController;
         if (settled) return;
         if (options.signal.aborted) watchController.abort();
         else options.onState('watching', { resourceVersion });
-      },
-      finish,
-    );
+      }, finish);
   });
 }
 
@@ -164,7 +168,9 @@ function isPermanent(status: number | undefined): boolean {
 
 function resourceVersionOf(object: unknown): string | undefined {
   const metadata = (object as { metadata?: { resourceVersion?: unknown } } | null)?.metadata;
-  return typeof metadata?.resourceVersion === 'string' && metadata.resourceVersion !== '' ? metadata.resourceVersion : undefined;
+  return typeof metadata?.resourceVersion === 'string' && metadata.resourceVersion !== ''
+    ? metadata.resourceVersion
+    : undefined;
 }
 
 function isClusterObject(object: unknown): object is ClusterObject {

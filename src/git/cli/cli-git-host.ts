@@ -19,12 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { gitBlobOid, toBytes } from '../blob-oid.ts';
-import {
-  assertBranchName,
-  assertOid,
-  assertValidCommitRequest,
-  normalizeDirectory,
-} from '../commit-request.ts';
+import { assertBranchName, assertOid, assertValidCommitRequest, normalizeDirectory } from '../commit-request.ts';
 import {
   byPath,
   GitHostError,
@@ -84,16 +79,22 @@ export class CliGitHost implements GitHost {
     const operation = 'configure git remote';
     const credentials = urlCredentialProblem(options.remoteUrl);
     if (credentials !== null) {
-      throw new GitHostError('INVALID', `remote URL ${scrubSecrets(options.remoteUrl, [])} carries credentials; pass them as auth instead`, {
-        operation,
-        location: 'remoteUrl',
-      });
+      throw new GitHostError(
+        'INVALID',
+        `remote URL ${scrubSecrets(options.remoteUrl, [])} carries credentials; pass them as auth instead`,
+        {
+          operation,
+          location: 'remoteUrl',
+        },
+      );
     }
     if (this.#secrets.some((secret) => secret.length < 4)) {
       throw new GitHostError('INVALID', 'the credential is too short to be real', { operation, location: 'auth' });
     }
     const digest = createHash('sha256').update(options.remoteUrl).digest('hex').slice(0, 16);
-    const slug = (options.remoteUrl.split(/[/:]/).filter(Boolean).pop() ?? 'repo').replace(/\.git$/, '').replace(/[^A-Za-z0-9._-]/g, '_');
+    const slug = (options.remoteUrl.split(/[/:]/).filter(Boolean).pop() ?? 'repo')
+      .replace(/\.git$/, '')
+      .replace(/[^A-Za-z0-9._-]/g, '_');
     this.repositoryDir = join(options.cacheDir, `${slug}-${digest}.git`);
     this.#homeDir = join(options.cacheDir, '.home');
     this.#askpassScript = join(options.cacheDir, '.hnp-askpass.sh');
@@ -159,9 +160,13 @@ export class CliGitHost implements GitHost {
       }
       if (ancestry !== 'ancestor') return null;
       const pathspec = dir === '' ? [] : ['--', dir];
-      const { stdout } = await this.#git(['diff-tree', '-r', '-z', '--no-renames', '--raw', fromCommitOid, toCommitOid, ...pathspec], operation, {
-        env: { GIT_LITERAL_PATHSPECS: '1' },
-      });
+      const { stdout } = await this.#git(
+        ['diff-tree', '-r', '-z', '--no-renames', '--raw', fromCommitOid, toCommitOid, ...pathspec],
+        operation,
+        {
+          env: { GIT_LITERAL_PATHSPECS: '1' },
+        },
+      );
       return parseDiffTree(stdout.toString('utf8'), dir);
     });
   }
@@ -172,7 +177,11 @@ export class CliGitHost implements GitHost {
     const wanted = [...new Set(oids)];
     if (wanted.length === 0) return new Map();
     return this.#exclusive(operation, async () => {
-      const read = async () => parseCatFileBatch((await this.#git(['cat-file', '--batch'], operation, { input: `${wanted.join('\n')}\n` })).stdout, operation);
+      const read = async () =>
+        parseCatFileBatch(
+          (await this.#git(['cat-file', '--batch'], operation, { input: `${wanted.join('\n')}\n` })).stdout,
+          operation,
+        );
       // Usually every blob is here already (fetched with the head): one process. Else fetch, read again.
       try {
         return await read();
@@ -193,7 +202,9 @@ export class CliGitHost implements GitHost {
       if (head !== request.expectedHeadOid) return { status: 'head_moved', actualHeadOid: head };
       const oid = await this.#buildCommit(request, operation);
       const pushed = await this.#pushWithLease(oid, request.branch, request.expectedHeadOid, operation);
-      return pushed.status === 'pushed' ? { status: 'committed', oid } : { status: 'head_moved', actualHeadOid: pushed.actualHeadOid };
+      return pushed.status === 'pushed'
+        ? { status: 'committed', oid }
+        : { status: 'head_moved', actualHeadOid: pushed.actualHeadOid };
     });
   }
 
@@ -205,15 +216,21 @@ export class CliGitHost implements GitHost {
       await this.#ensureObjects([fromOid], operation);
       const pushed = await this.#pushWithLease(fromOid, name, null, operation);
       if (pushed.status === 'rejected' && pushed.actualHeadOid !== fromOid) {
-        throw new GitHostError('CONFLICT', `branch ${name} already exists at ${pushed.actualHeadOid ?? '(unknown)'}`, { operation });
+        throw new GitHostError('CONFLICT', `branch ${name} already exists at ${pushed.actualHeadOid ?? '(unknown)'}`, {
+          operation,
+        });
       }
     });
   }
 
   async ensurePullRequest(): Promise<PullRequestResult> {
-    throw new GitHostError('UNSUPPORTED', 'a plain git remote has no pull requests; the branch is pushed, open the request on the hosting service', {
-      operation: 'open pull request',
-    });
+    throw new GitHostError(
+      'UNSUPPORTED',
+      'a plain git remote has no pull requests; the branch is pushed, open the request on the hosting service',
+      {
+        operation: 'open pull request',
+      },
+    );
   }
 
   async checkAccess(): Promise<AccessCheck> {
@@ -223,23 +240,38 @@ export class CliGitHost implements GitHost {
       try {
         listing = (await this.#network(['ls-remote', '--symref', 'origin', 'HEAD'], operation)).stdout.toString('utf8');
       } catch (error) {
-        if (error instanceof GitHostError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) return { canRead: false, canWrite: false };
+        if (error instanceof GitHostError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN'))
+          return { canRead: false, canWrite: false };
         throw error;
       }
       const defaultBranch = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(listing)?.[1];
       // A dry-run push of a throwaway commit makes the remote decide whether we may push.
-      const emptyTree = (await this.#git(['hash-object', '-t', 'tree', '-w', '--stdin'], operation, { input: '' })).stdout.toString().trim();
-      const probe = (await this.#git(['commit-tree', emptyTree, '-m', 'access check'], operation, { env: authorEnv(DEFAULT_AUTHOR) })).stdout
+      const emptyTree = (
+        await this.#git(['hash-object', '-t', 'tree', '-w', '--stdin'], operation, { input: '' })
+      ).stdout
+        .toString()
+        .trim();
+      const probe = (
+        await this.#git(['commit-tree', emptyTree, '-m', 'access check'], operation, { env: authorEnv(DEFAULT_AUTHOR) })
+      ).stdout
         .toString()
         .trim();
       let canWrite = true;
       try {
-        await this.#network(['push', '--dry-run', '--porcelain', 'origin', `${probe}:refs/heads/hnp-access-check`], operation);
+        await this.#network(
+          ['push', '--dry-run', '--porcelain', 'origin', `${probe}:refs/heads/hnp-access-check`],
+          operation,
+        );
       } catch (error) {
         if (!(error instanceof GitHostError) || (error.code !== 'FORBIDDEN' && error.code !== 'AUTH')) throw error;
         canWrite = false;
       }
-      return { canRead: true, canWrite, permission: canWrite ? 'WRITE' : 'READ', ...(defaultBranch ? { defaultBranch } : {}) };
+      return {
+        canRead: true,
+        canWrite,
+        permission: canWrite ? 'WRITE' : 'READ',
+        ...(defaultBranch ? { defaultBranch } : {}),
+      };
     });
   }
 
@@ -258,10 +290,14 @@ export class CliGitHost implements GitHost {
         const present = new Set(listed.split('\0'));
         request.deletions.forEach((deletion, index) => {
           if (!present.has(deletion.path)) {
-            throw new GitHostError('INVALID', `cannot delete ${JSON.stringify(deletion.path)}: no such file at ${request.expectedHeadOid ?? 'the empty tree'}`, {
-              operation,
-              location: `deletions[${index}].path`,
-            });
+            throw new GitHostError(
+              'INVALID',
+              `cannot delete ${JSON.stringify(deletion.path)}: no such file at ${request.expectedHeadOid ?? 'the empty tree'}`,
+              {
+                operation,
+                location: `deletions[${index}].path`,
+              },
+            );
           }
         });
       }
@@ -275,18 +311,26 @@ export class CliGitHost implements GitHost {
           const bytes = toBytes(addition.contents);
           stream.push(Buffer.from(`blob\ndata ${bytes.byteLength}\n`), Buffer.from(bytes), Buffer.from('\n'));
         }
-        await this.#git(['fast-import', '--quiet', '--done'], operation, { input: Buffer.concat([...stream, Buffer.from('done\n')]) });
+        await this.#git(['fast-import', '--quiet', '--done'], operation, {
+          input: Buffer.concat([...stream, Buffer.from('done\n')]),
+        });
       }
       const records = [
         ...request.additions.map((addition, index) => `100644 blob ${blobOids[index]}\t${addition.path}\0`),
         ...request.deletions.map((deletion) => `0 ${ZERO_OID}\t${deletion.path}\0`),
       ];
       if (records.length > 0) {
-        await this.#git(['update-index', '-z', '--index-info'], operation, { env, input: records.join('') }).catch((error: unknown) => {
-          throw error instanceof GitHostError && error.code === 'UNKNOWN'
-            ? new GitHostError('INVALID', `the changes do not fit the tree (a file where a directory is, or the reverse): ${error.message}`, { operation })
-            : error;
-        });
+        await this.#git(['update-index', '-z', '--index-info'], operation, { env, input: records.join('') }).catch(
+          (error: unknown) => {
+            throw error instanceof GitHostError && error.code === 'UNKNOWN'
+              ? new GitHostError(
+                  'INVALID',
+                  `the changes do not fit the tree (a file where a directory is, or the reverse): ${error.message}`,
+                  { operation },
+                )
+              : error;
+          },
+        );
       }
       const tree = (await this.#git(['write-tree'], operation, { env })).stdout.toString('utf8').trim();
       const parents = request.expectedHeadOid ? ['-p', request.expectedHeadOid] : [];
@@ -331,11 +375,18 @@ export class CliGitHost implements GitHost {
   ): Promise<{ status: 'pushed' } | { status: 'rejected'; actualHeadOid: string | null }> {
     const ref = `refs/heads/${branch}`;
     try {
-      await this.#network(['push', '--porcelain', `--force-with-lease=${ref}:${expected ?? ''}`, 'origin', `${oid}:${ref}`], operation, {
-        // Retrying a push whose first attempt landed is refused by the lease; the check below sees it.
-        // "[remote rejected] … cannot lock ref": the lease passed but another push won the race.
-        isRejection: (error) => /\[rejected\]|\[remote rejected\]|stale info|fetch first|non-fast-forward|already exists/.test(error.stdout + error.stderr),
-      });
+      await this.#network(
+        ['push', '--porcelain', `--force-with-lease=${ref}:${expected ?? ''}`, 'origin', `${oid}:${ref}`],
+        operation,
+        {
+          // Retrying a push whose first attempt landed is refused by the lease; the check below sees it.
+          // "[remote rejected] … cannot lock ref": the lease passed but another push won the race.
+          isRejection: (error) =>
+            /\[rejected\]|\[remote rejected\]|stale info|fetch first|non-fast-forward|already exists/.test(
+              error.stdout + error.stderr,
+            ),
+        },
+      );
     } catch (error) {
       if (!(error instanceof PushRejected)) throw error;
       await this.#fetch(operation);
@@ -343,7 +394,11 @@ export class CliGitHost implements GitHost {
       if (actual === oid) return { status: 'pushed' };
       if (actual !== expected) return { status: 'rejected', actualHeadOid: actual };
       // The branch did not move, so the remote refused for another reason (a hook, a protected branch).
-      throw this.#hostError(classifyGitFailure(error.cause.stderr) === 'UNKNOWN' ? 'FORBIDDEN' : classifyGitFailure(error.cause.stderr), error.cause, operation);
+      throw this.#hostError(
+        classifyGitFailure(error.cause.stderr) === 'UNKNOWN' ? 'FORBIDDEN' : classifyGitFailure(error.cause.stderr),
+        error.cause,
+        operation,
+      );
     }
     await this.#git(['update-ref', `refs/remotes/origin/${branch}`, oid], operation);
     return { status: 'pushed' };
@@ -353,7 +408,12 @@ export class CliGitHost implements GitHost {
    * Whether `ancestor` is `descendant` or one of its ancestors; `missing` when git could not
    * tell (an object not in the cache), which fails instead when `strict`.
    */
-  async #ancestry(ancestor: string, descendant: string, operation: string, options: { strict?: boolean } = {}): Promise<'ancestor' | 'not_ancestor' | 'missing'> {
+  async #ancestry(
+    ancestor: string,
+    descendant: string,
+    operation: string,
+    options: { strict?: boolean } = {},
+  ): Promise<'ancestor' | 'not_ancestor' | 'missing'> {
     try {
       await this.#git(['merge-base', '--is-ancestor', ancestor, descendant], operation, { raw: true });
       return 'ancestor';
@@ -367,7 +427,10 @@ export class CliGitHost implements GitHost {
 
   async #localHead(branch: string): Promise<string | null> {
     try {
-      const { stdout } = await this.#git(['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}^{commit}`], 'read head');
+      const { stdout } = await this.#git(
+        ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}^{commit}`],
+        'read head',
+      );
       return stdout.toString('utf8').trim();
     } catch {
       return null;
@@ -380,7 +443,9 @@ export class CliGitHost implements GitHost {
 
   /** The object type of each expression (`<oid>`, `<oid>:<path>`), null when git does not have it. */
   async #objectTypes(expressions: readonly string[], operation: string): Promise<(string | null)[]> {
-    const { stdout } = await this.#git(['cat-file', '--batch-check'], operation, { input: `${expressions.join('\n')}\n` });
+    const { stdout } = await this.#git(['cat-file', '--batch-check'], operation, {
+      input: `${expressions.join('\n')}\n`,
+    });
     const lines = stdout.toString('utf8').split('\n');
     return expressions.map((_, index) => {
       // `<oid> <type> <size>`, or `<expression> missing` (the expression may hold spaces, or look like an oid).
@@ -403,7 +468,10 @@ export class CliGitHost implements GitHost {
     if ((await missing()).length === 0) return;
     await this.#fetch(operation);
     const stillMissing = await missing();
-    if (stillMissing.length > 0) throw new GitHostError('NOT_FOUND', `object(s) not found on the remote: ${stillMissing.join(', ')}`, { operation });
+    if (stillMissing.length > 0)
+      throw new GitHostError('NOT_FOUND', `object(s) not found on the remote: ${stillMissing.join(', ')}`, {
+        operation,
+      });
   }
 
   #exclusive<T>(operation: string, task: () => Promise<T>): Promise<T> {
@@ -422,7 +490,9 @@ export class CliGitHost implements GitHost {
         () => false,
       );
       if (!initialised) {
-        await this.#git(['init', '--bare', '--quiet', '--', this.repositoryDir], operation, { cwd: this.#options.cacheDir });
+        await this.#git(['init', '--bare', '--quiet', '--', this.repositoryDir], operation, {
+          cwd: this.#options.cacheDir,
+        });
         await this.#git(['remote', 'add', '--', 'origin', this.#options.remoteUrl], operation);
       }
     })().catch((error: unknown) => {
@@ -433,7 +503,11 @@ export class CliGitHost implements GitHost {
   }
 
   /** A command that talks to the remote: credentials attached, transient failures retried. */
-  async #network(args: string[], operation: string, options: { isRejection?: (error: GitCommandError) => boolean } = {}): Promise<GitOutput> {
+  async #network(
+    args: string[],
+    operation: string,
+    options: { isRejection?: (error: GitCommandError) => boolean } = {},
+  ): Promise<GitOutput> {
     const maxAttempts = this.#options.retry?.maxAttempts ?? 3;
     const baseDelayMs = this.#options.retry?.baseDelayMs ?? 250;
     for (let attempt = 1; ; attempt++) {
@@ -492,9 +566,13 @@ export class CliGitHost implements GitHost {
 
   #hostError(code: ReturnType<typeof classifyGitFailure>, error: GitCommandError, operation: string): GitHostError {
     const detail = scrubSecrets(error.stderr.trim() || error.stdout.trim() || error.message, this.#secrets);
-    return new GitHostError(code, `git ${error.args.find((arg) => !arg.startsWith('-') && arg !== this.repositoryDir) ?? ''} failed: ${detail}`, {
-      operation,
-    });
+    return new GitHostError(
+      code,
+      `git ${error.args.find((arg) => !arg.startsWith('-') && arg !== this.repositoryDir) ?? ''} failed: ${detail}`,
+      {
+        operation,
+      },
+    );
   }
 }
 
@@ -524,7 +602,8 @@ function parseCatFileBatch(output: Buffer, operation: string): Map<string, Uint8
     if (newline === -1) break;
     const header = output.subarray(offset, newline).toString('utf8');
     const [oid, type, size] = header.split(' ');
-    if (!oid || type === 'missing' || size === undefined) throw new GitHostError('NOT_FOUND', `object ${oid ?? header} not found`, { operation });
+    if (!oid || type === 'missing' || size === undefined)
+      throw new GitHostError('NOT_FOUND', `object ${oid ?? header} not found`, { operation });
     if (type !== 'blob') throw new GitHostError('INVALID', `object ${oid} is a ${type}, not a blob`, { operation });
     const start = newline + 1;
     const end = start + Number(size);

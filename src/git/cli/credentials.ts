@@ -51,7 +51,10 @@ export interface CredentialSession {
 }
 
 /** Environment for one git operation; call `dispose` when the operation ends. */
-export async function openCredentialSession(auth: GitAuth, paths: { askpassScript: string; knownHostsFile: string }): Promise<CredentialSession> {
+export async function openCredentialSession(
+  auth: GitAuth,
+  paths: { askpassScript: string; knownHostsFile: string },
+): Promise<CredentialSession> {
   switch (auth.type) {
     case 'none':
       return { env: {}, dispose: async () => {} };
@@ -70,7 +73,10 @@ export async function openCredentialSession(auth: GitAuth, paths: { askpassScrip
       if (!auth.sshPrivateKey) {
         // HOME is ours, so ~/.ssh keys are out of reach; only the caller's agent can help.
         const agent = process.env.SSH_AUTH_SOCK;
-        return { env: { GIT_SSH_COMMAND: `ssh ${sshOptions}`, ...(agent ? { SSH_AUTH_SOCK: agent } : {}) }, dispose: async () => {} };
+        return {
+          env: { GIT_SSH_COMMAND: `ssh ${sshOptions}`, ...(agent ? { SSH_AUTH_SOCK: agent } : {}) },
+          dispose: async () => {},
+        };
       }
       const directory = await mkdtemp(join(tmpdir(), 'hnp-ssh-'));
       const keyFile = join(directory, 'key');

@@ -9,8 +9,10 @@ export function classifyGitFailure(stderr: string): GitHostErrorCode {
     )
   )
     return 'AUTH';
-  if (/returned error: 403|permission to .* denied|access denied|protected branch|insufficient permission/.test(text)) return 'FORBIDDEN';
-  if (/does not appear to be a git repository|repository not found|returned error: 404|not found/.test(text)) return 'NOT_FOUND';
+  if (/returned error: 403|permission to .* denied|access denied|protected branch|insufficient permission/.test(text))
+    return 'FORBIDDEN';
+  if (/does not appear to be a git repository|repository not found|returned error: 404|not found/.test(text))
+    return 'NOT_FOUND';
   if (
     /could not resolve host|connection refused|connection reset|timed out|returned error: 5\d\d|early eof|rpc failed|the remote end hung up|unable to access|broken pipe|network is unreachable/.test(
       text,

@@ -53,7 +53,13 @@ const MAX_OUTPUT_BYTES = 2 ** 31 - 1;
 export function runGit(args: readonly string[], options: RunGitOptions): Promise<GitOutput> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(options.gitBinary, args, { env: options.env, cwd: options.cwd, windowsHide: true, detached: true, stdio: 'pipe' });
+    const child = spawn(options.gitBinary, args, {
+      env: options.env,
+      cwd: options.cwd,
+      windowsHide: true,
+      detached: true,
+      stdio: 'pipe',
+    });
     const stdoutChunks: Buffer[] = [];
     const stderrChunks: Buffer[] = [];
     let outputBytes = 0;
@@ -75,14 +81,25 @@ export function runGit(args: readonly string[], options: RunGitOptions): Promise
       const stdout = Buffer.concat(stdoutChunks);
       const stderr = scrubSecrets(Buffer.concat(stderrChunks).toString('utf8'), options.secrets);
       const exitCode = failure || code === null ? -1 : code;
-      options.onCommand?.({ args, envNames: Object.keys(options.env), exitCode, durationMs: performance.now() - started });
+      options.onCommand?.({
+        args,
+        envNames: Object.keys(options.env),
+        exitCode,
+        durationMs: performance.now() - started,
+      });
       if (exitCode === 0) {
         resolve({ stdout, stderr });
         return;
       }
       const output = scrubSecrets(stdout.toString('utf8'), options.secrets);
-      const reason = failure ? failure.message : code === null ? `git ${args[0] ?? ''} was stopped by ${signal ?? 'a signal'}` : stderr;
-      reject(new GitCommandError(args, exitCode, exitCode === -1 ? scrubSecrets(reason, options.secrets) : stderr, output));
+      const reason = failure
+        ? failure.message
+        : code === null
+          ? `git ${args[0] ?? ''} was stopped by ${signal ?? 'a signal'}`
+          : stderr;
+      reject(
+        new GitCommandError(args, exitCode, exitCode === -1 ? scrubSecrets(reason, options.secrets) : stderr, output),
+      );
     });
     // git may exit before reading all of stdin (e.g. on a bad object); the exit status tells why.
     child.stdin.on('error', () => {});

@@ -27,7 +27,13 @@
  * - Files are always written with mode 100644, and the author is always the token's owner.
  */
 import { gitBlobOid, toBytes } from '../blob-oid.ts';
-import { assertBranchName, assertOid, assertValidCommitRequest, normalizeDirectory, splitCommitMessage } from '../commit-request.ts';
+import {
+  assertBranchName,
+  assertOid,
+  assertValidCommitRequest,
+  normalizeDirectory,
+  splitCommitMessage,
+} from '../commit-request.ts';
 import {
   byPath,
   GitHostError,
@@ -125,13 +131,11 @@ export class GitHubHost implements GitHost {
     const operation = `read tree ${directory || '/'} at ${commitOid}`;
     assertOid(commitOid, operation, 'commitOid');
     const dir = normalizeDirectory(directory, operation);
-    const data = await this.#transport.graphql<{ repository: { commit: { __typename: string } | null; tree: { __typename: string; oid?: string } | null } }>(
-      'ResolveTree',
-      q.RESOLVE_TREE,
-      { expression: `${commitOid}:${dir}`, commit: commitOid },
-      operation,
-    );
-    if (data.repository.commit?.__typename !== 'Commit') throw new GitHostError('NOT_FOUND', `commit ${commitOid} not found`, { operation });
+    const data = await this.#transport.graphql<{
+      repository: { commit: { __typename: string } | null; tree: { __typename: string; oid?: string } | null };
+    }>('ResolveTree', q.RESOLVE_TREE, { expression: `${commitOid}:${dir}`, commit: commitOid }, operation);
+    if (data.repository.commit?.__typename !== 'Commit')
+      throw new GitHostError('NOT_FOUND', `commit ${commitOid} not found`, { operation });
     const tree = data.repository.tree;
     if (tree?.__typename !== 'Tree' || !tree.oid) return [];
     const entries: TreeEntry[] = [];
@@ -148,14 +152,22 @@ export class GitHubHost implements GitHost {
     }
     const level = await this.#getTree(oid, path, false, operation);
     if (!level) {
-      throw new GitHostError('INCOMPLETE', `GitHub cut the listing of ${path || '/'} (tree ${oid}) even for that folder alone, so its complete contents are unknown`, {
-        operation,
-        location: path || '/',
-      });
+      throw new GitHostError(
+        'INCOMPLETE',
+        `GitHub cut the listing of ${path || '/'} (tree ${oid}) even for that folder alone, so its complete contents are unknown`,
+        {
+          operation,
+          location: path || '/',
+        },
+      );
     }
     into.push(...level.blobs);
     for (let start = 0; start < level.subtrees.length; start += REST_TREE_CONCURRENCY) {
-      await Promise.all(level.subtrees.slice(start, start + REST_TREE_CONCURRENCY).map((subtree) => this.#listTree(subtree.oid, subtree.path, into, operation)));
+      await Promise.all(
+        level.subtrees
+          .slice(start, start + REST_TREE_CONCURRENCY)
+          .map((subtree) => this.#listTree(subtree.oid, subtree.path, into, operation)),
+      );
     }
   }
 
@@ -170,13 +182,20 @@ export class GitHubHost implements GitHost {
     );
     if (answer.truncated === true) return null;
     if (answer.truncated !== false || !Array.isArray(answer.tree) || answer.sha !== oid) {
-      throw new GitHostError('INCOMPLETE', `GitHub's listing of ${path || '/'} (tree ${oid}) does not say whether it is complete`, { operation, location: path || '/' });
+      throw new GitHostError(
+        'INCOMPLETE',
+        `GitHub's listing of ${path || '/'} (tree ${oid}) does not say whether it is complete`,
+        { operation, location: path || '/' },
+      );
     }
     try {
       return listedTree(oid, path, answer.tree, recursive);
     } catch (error) {
       if (!(error instanceof UnverifiedListing)) throw error;
-      throw new GitHostError('INCOMPLETE', `GitHub's listing of ${path || '/'} cannot be trusted: ${error.message}`, { operation, location: path || '/' });
+      throw new GitHostError('INCOMPLETE', `GitHub's listing of ${path || '/'} cannot be trusted: ${error.message}`, {
+        operation,
+        location: path || '/',
+      });
     }
   }
 
@@ -193,7 +212,12 @@ export class GitHubHost implements GitHost {
     let comparison: RawComparison;
     try {
       // Paging applies to the commits only; the files all come with page 1. One commit is plenty.
-      comparison = await this.#transport.rest<RawComparison>('rest:compare', `/compare/${fromCommitOid}...${toCommitOid}?per_page=1`, operation, { method: 'GET' });
+      comparison = await this.#transport.rest<RawComparison>(
+        'rest:compare',
+        `/compare/${fromCommitOid}...${toCommitOid}?per_page=1`,
+        operation,
+        { method: 'GET' },
+      );
     } catch (error) {
       if (error instanceof GitHostError && error.code === 'NOT_FOUND') return null;
       throw error;
@@ -214,11 +238,17 @@ export class GitHubHost implements GitHost {
     for (let start = 0; start < wanted.length; start += batchSize) {
       const batch = wanted.slice(start, start + batchSize);
       const variables = Object.fromEntries(batch.map((oid, index) => [`b${index}`, oid]));
-      const data = await this.#transport.graphql<{ repository: Record<string, RawBlob | null> }>('ReadBlobs', q.readBlobsQuery(batch.length), variables, operation);
+      const data = await this.#transport.graphql<{ repository: Record<string, RawBlob | null> }>(
+        'ReadBlobs',
+        q.readBlobsQuery(batch.length),
+        variables,
+        operation,
+      );
       batch.forEach((oid, index) => {
         const blob = data.repository[`b${index}`];
         if (!blob) throw new GitHostError('NOT_FOUND', `blob ${oid} not found`, { operation });
-        if (blob.__typename !== 'Blob') throw new GitHostError('INVALID', `object ${oid} is a ${blob.__typename}, not a blob`, { operation });
+        if (blob.__typename !== 'Blob')
+          throw new GitHostError('INVALID', `object ${oid} is a ${blob.__typename}, not a blob`, { operation });
         if (typeof blob.text === 'string' && !blob.isTruncated && !blob.isBinary) {
           const bytes = Buffer.from(blob.text, 'utf8');
           // A text that does not hash to its oid was cut or re-encoded: never use it.
@@ -252,7 +282,12 @@ export class GitHubHost implements GitHost {
     assertOid(fromOid, operation, 'fromOid');
     const { repositoryId } = await this.#requireWrite(operation);
     try {
-      await this.#transport.graphql('CreateRef', q.CREATE_REF, { input: { repositoryId, name: `refs/heads/${name}`, oid: fromOid } }, operation);
+      await this.#transport.graphql(
+        'CreateRef',
+        q.CREATE_REF,
+        { input: { repositoryId, name: `refs/heads/${name}`, oid: fromOid } },
+        operation,
+      );
     } catch (error) {
       if (!(error instanceof GitHostError) || ['AUTH', 'TRANSIENT', 'RATE_LIMITED'].includes(error.code)) throw error;
       // Most likely "already exists" (perhaps from our own timed-out first attempt): look.
@@ -271,30 +306,58 @@ export class GitHubHost implements GitHost {
     let triedToCreate = false;
     for (let attempt = 1; ; attempt++) {
       const data = await this.#transport.graphql<{
-        repository: { pullRequests: { nodes: { id: string; number: number; url: string; title: string; body: string; baseRefName: string }[] } };
+        repository: {
+          pullRequests: {
+            nodes: { id: string; number: number; url: string; title: string; body: string; baseRefName: string }[];
+          };
+        };
       }>('OpenPullRequests', q.OPEN_PULL_REQUESTS, { head: request.headBranch }, operation);
-      const open = data.repository.pullRequests.nodes.find((pr) => pr.baseRefName === request.baseBranch) ?? data.repository.pullRequests.nodes[0];
+      const open =
+        data.repository.pullRequests.nodes.find((pr) => pr.baseRefName === request.baseBranch) ??
+        data.repository.pullRequests.nodes[0];
       if (open) {
         if (open.title !== request.title || open.body !== request.body) {
-          await this.#transport.graphql('UpdatePullRequest', q.UPDATE_PULL_REQUEST, { input: { pullRequestId: open.id, title: request.title, body: request.body } }, operation);
+          await this.#transport.graphql(
+            'UpdatePullRequest',
+            q.UPDATE_PULL_REQUEST,
+            { input: { pullRequestId: open.id, title: request.title, body: request.body } },
+            operation,
+          );
         }
         return { url: open.url, number: open.number, created: triedToCreate };
       }
       triedToCreate = true;
       try {
-        const created = await this.#transport.graphql<{ createPullRequest: { pullRequest: { number: number; url: string } } }>(
+        const created = await this.#transport.graphql<{
+          createPullRequest: { pullRequest: { number: number; url: string } };
+        }>(
           'CreatePullRequest',
           q.CREATE_PULL_REQUEST,
-          { input: { repositoryId, baseRefName: request.baseBranch, headRefName: request.headBranch, title: request.title, body: request.body } },
+          {
+            input: {
+              repositoryId,
+              baseRefName: request.baseBranch,
+              headRefName: request.headBranch,
+              title: request.title,
+              body: request.body,
+            },
+          },
           operation,
           { idempotent: false },
         );
-        return { url: created.createPullRequest.pullRequest.url, number: created.createPullRequest.pullRequest.number, created: true };
+        return {
+          url: created.createPullRequest.pullRequest.url,
+          number: created.createPullRequest.pullRequest.number,
+          created: true,
+        };
       } catch (error) {
         // It may exist after all (our timed-out attempt, or a race): look again before retrying.
-        const retryable = error instanceof MaybeApplied || (error instanceof GitHostError && /already exists/i.test(error.message));
-        if (!retryable || attempt >= this.#transport.policy.maxAttempts) throw this.#transport.asHostError(error, operation);
-        if (error instanceof MaybeApplied) await this.#transport.sleep(backoffDelayMs(attempt, this.#transport.policy, Math.random));
+        const retryable =
+          error instanceof MaybeApplied || (error instanceof GitHostError && /already exists/i.test(error.message));
+        if (!retryable || attempt >= this.#transport.policy.maxAttempts)
+          throw this.#transport.asHostError(error, operation);
+        if (error instanceof MaybeApplied)
+          await this.#transport.sleep(backoffDelayMs(attempt, this.#transport.policy, Math.random));
       }
     }
   }
@@ -304,16 +367,16 @@ export class GitHubHost implements GitHost {
     return access;
   }
 
-  async #loadAccess(operation: string, options: { fresh?: boolean } = {}): Promise<AccessCheck & { repositoryId?: string }> {
+  async #loadAccess(
+    operation: string,
+    options: { fresh?: boolean } = {},
+  ): Promise<AccessCheck & { repositoryId?: string }> {
     if (options.fresh || !this.#access) {
       this.#access = (async () => {
         try {
-          const data = await this.#transport.graphql<{ repository: { id: string; viewerPermission: string | null; defaultBranchRef: { name: string } | null } }>(
-            'RepositoryAccess',
-            q.REPOSITORY_ACCESS,
-            {},
-            operation,
-          );
+          const data = await this.#transport.graphql<{
+            repository: { id: string; viewerPermission: string | null; defaultBranchRef: { name: string } | null };
+          }>('RepositoryAccess', q.REPOSITORY_ACCESS, {}, operation);
           const permission = data.repository.viewerPermission ?? 'NONE';
           return {
             canRead: true,
@@ -337,12 +400,20 @@ export class GitHubHost implements GitHost {
   async #requireWrite(operation: string): Promise<{ repositoryId: string }> {
     const access = await this.#loadAccess(operation);
     if (!access.canRead || !access.repositoryId) {
-      throw new GitHostError('NOT_FOUND', `repository ${this.#options.owner}/${this.#options.name} not found or not visible to the token`, { operation });
+      throw new GitHostError(
+        'NOT_FOUND',
+        `repository ${this.#options.owner}/${this.#options.name} not found or not visible to the token`,
+        { operation },
+      );
     }
     if (!access.canWrite) {
-      throw new GitHostError('FORBIDDEN', `the token has ${access.permission ?? 'no'} permission on ${this.#options.owner}/${this.#options.name}; pushing needs WRITE`, {
-        operation,
-      });
+      throw new GitHostError(
+        'FORBIDDEN',
+        `the token has ${access.permission ?? 'no'} permission on ${this.#options.owner}/${this.#options.name}; pushing needs WRITE`,
+        {
+          operation,
+        },
+      );
     }
     return { repositoryId: access.repositoryId };
   }
@@ -353,7 +424,10 @@ export class GitHubHost implements GitHost {
       expectedHeadOid,
       message: splitCommitMessage(request.message),
       fileChanges: {
-        additions: request.additions.map((addition) => ({ path: addition.path, contents: Buffer.from(toBytes(addition.contents)).toString('base64') })),
+        additions: request.additions.map((addition) => ({
+          path: addition.path,
+          contents: Buffer.from(toBytes(addition.contents)).toString('base64'),
+        })),
         deletions: request.deletions.map((deletion) => ({ path: deletion.path })),
       },
     };
@@ -385,7 +459,11 @@ export class GitHubHost implements GitHost {
         const landed = await this.#landedCommit(request, expectedHeadOid, operation);
         if (landed) return landed;
         if (error.attempt >= this.#transport.policy.maxAttempts) {
-          throw new GitHostError('TRANSIENT', `${error.detail} (gave up after ${error.attempt} attempts; nothing was committed)`, { operation });
+          throw new GitHostError(
+            'TRANSIENT',
+            `${error.detail} (gave up after ${error.attempt} attempts; nothing was committed)`,
+            { operation },
+          );
         }
         await this.#transport.sleep(backoffDelayMs(error.attempt, this.#transport.policy, Math.random));
         attempt = error.attempt;
@@ -394,42 +472,69 @@ export class GitHubHost implements GitHost {
   }
 
   /** After a failed commit: committed (it landed), head_moved, or undefined (retry). */
-  async #landedCommit(request: CommitRequest, expectedHeadOid: string, operation: string): Promise<CommitResult | undefined> {
+  async #landedCommit(
+    request: CommitRequest,
+    expectedHeadOid: string,
+    operation: string,
+  ): Promise<CommitResult | undefined> {
     const target = await this.#readHeadCommit(request.branch, operation);
     if (!target) return { status: 'head_moved', actualHeadOid: null };
     if (target.oid === expectedHeadOid) return undefined;
     const { headline, body } = splitCommitMessage(request.message);
     const ours = body ? `${headline}\n\n${body}` : headline;
     const parents = target.parents?.nodes.map((node) => node.oid) ?? [];
-    if (parents.length === 1 && parents[0] === expectedHeadOid && target.message?.trim() === ours.trim()) return { status: 'committed', oid: target.oid };
+    if (parents.length === 1 && parents[0] === expectedHeadOid && target.message?.trim() === ours.trim())
+      return { status: 'committed', oid: target.oid };
     return { status: 'head_moved', actualHeadOid: target.oid };
   }
 
   async #firstCommit(request: CommitRequest, operation: string): Promise<CommitResult> {
     const head = await this.#readHead(request.branch, operation);
     if (head !== null) return { status: 'head_moved', actualHeadOid: head };
-    const branches = await this.#transport.graphql<{ repository: { refs: { totalCount: number } | null } }>('HasAnyBranch', q.HAS_ANY_BRANCH, {}, operation);
+    const branches = await this.#transport.graphql<{ repository: { refs: { totalCount: number } | null } }>(
+      'HasAnyBranch',
+      q.HAS_ANY_BRANCH,
+      {},
+      operation,
+    );
     if ((branches.repository.refs?.totalCount ?? 0) > 0) {
-      throw new GitHostError('UNSUPPORTED', `GitHub cannot start an unrelated branch ${request.branch}; create it with createBranch and commit on top`, { operation });
+      throw new GitHostError(
+        'UNSUPPORTED',
+        `GitHub cannot start an unrelated branch ${request.branch}; create it with createBranch and commit on top`,
+        { operation },
+      );
     }
     const [first, ...rest] = request.additions;
     if (!first) {
-      throw new GitHostError('INVALID', 'the first commit into an empty GitHub repository needs at least one file', { operation, location: 'additions' });
+      throw new GitHostError('INVALID', 'the first commit into an empty GitHub repository needs at least one file', {
+        operation,
+        location: 'additions',
+      });
     }
     // createCommitOnBranch needs an existing branch; GitHub's contents endpoint can start one.
     let rootOid: string | undefined;
     try {
-      const created = await this.#transport.rest<{ commit: { sha: string } }>('rest:putContents', `/contents/${first.path.split('/').map(encodeURIComponent).join('/')}`, operation, {
-        method: 'PUT',
-        body: { message: request.message, content: Buffer.from(toBytes(first.contents)).toString('base64'), branch: request.branch },
-        idempotent: false,
-      });
+      const created = await this.#transport.rest<{ commit: { sha: string } }>(
+        'rest:putContents',
+        `/contents/${first.path.split('/').map(encodeURIComponent).join('/')}`,
+        operation,
+        {
+          method: 'PUT',
+          body: {
+            message: request.message,
+            content: Buffer.from(toBytes(first.contents)).toString('base64'),
+            branch: request.branch,
+          },
+          idempotent: false,
+        },
+      );
       rootOid = created.commit.sha;
     } catch (error) {
       if (!(error instanceof MaybeApplied)) throw error;
       const target = await this.#readHeadCommit(request.branch, operation);
       if (!target) throw new GitHostError('TRANSIENT', `${error.detail}; nothing was committed`, { operation });
-      if (target.parents?.nodes.length !== 0 || target.message?.trim() !== request.message.trim()) return { status: 'head_moved', actualHeadOid: target.oid };
+      if (target.parents?.nodes.length !== 0 || target.message?.trim() !== request.message.trim())
+        return { status: 'head_moved', actualHeadOid: target.oid };
       rootOid = target.oid;
     }
     if (rest.length === 0) return { status: 'committed', oid: rootOid };
@@ -458,12 +563,26 @@ export class GitHubHost implements GitHost {
   }
 
   async #readBlobOverRest(oid: string, operation: string): Promise<Uint8Array> {
-    const blob = await this.#transport.rest<{ content?: string; encoding?: string; size?: number }>('rest:getBlob', `/git/blobs/${oid}`, operation, { method: 'GET' });
+    const blob = await this.#transport.rest<{ content?: string; encoding?: string; size?: number }>(
+      'rest:getBlob',
+      `/git/blobs/${oid}`,
+      operation,
+      { method: 'GET' },
+    );
     if (blob.encoding !== 'base64' || typeof blob.content !== 'string') {
-      throw new GitHostError('TRUNCATED', `blob ${oid} (${blob.size ?? '?'} bytes) is too large for GitHub's API to return`, { operation });
+      throw new GitHostError(
+        'TRUNCATED',
+        `blob ${oid} (${blob.size ?? '?'} bytes) is too large for GitHub's API to return`,
+        { operation },
+      );
     }
     const bytes = Buffer.from(blob.content.replace(/\s+/g, ''), 'base64');
-    if (gitBlobOid(bytes) !== oid) throw new GitHostError('INTEGRITY', `blob ${oid} came back with different contents (${bytes.length} of ${blob.size ?? '?'} bytes)`, { operation });
+    if (gitBlobOid(bytes) !== oid)
+      throw new GitHostError(
+        'INTEGRITY',
+        `blob ${oid} came back with different contents (${bytes.length} of ${blob.size ?? '?'} bytes)`,
+        { operation },
+      );
     return bytes;
   }
 }
@@ -479,9 +598,12 @@ function changesFromComparison(files: readonly RawDiffEntry[], dir: string): Tre
   const note = (change: TreeChange) => {
     if (!change.path.startsWith(prefix)) return;
     const earlier = changesByPath.get(change.path);
-    changesByPath.set(change.path, earlier && (earlier.status === 'deleted') !== (change.status === 'deleted')
-      ? { path: change.path, status: 'modified', oid: change.oid ?? earlier.oid, previousOid: null }
-      : change);
+    changesByPath.set(
+      change.path,
+      earlier && (earlier.status === 'deleted') !== (change.status === 'deleted')
+        ? { path: change.path, status: 'modified', oid: change.oid ?? earlier.oid, previousOid: null }
+        : change,
+    );
   };
   for (const file of files) {
     const path = file.filename;

@@ -16,7 +16,13 @@ import { graphql, GraphqlResponseError } from '@octokit/graphql';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GitHostError, type GitHostErrorCode } from '../git-host.ts';
 import { scrubSecrets } from '../scrub.ts';
-import { decideRetry, type GitHubGraphqlError, type RequestFailure, type ResponseHeaders, type RetryPolicy } from './retry-policy.ts';
+import {
+  decideRetry,
+  type GitHubGraphqlError,
+  type RequestFailure,
+  type ResponseHeaders,
+  type RetryPolicy,
+} from './retry-policy.ts';
 
 export interface GitHubRequestEvent {
   /** GraphQL operation name (`ReadBlobs`, `CreateCommitOnBranch`…) or `rest:getBlob` / `rest:getTree` / `rest:putContents` / `rest:compare`. */
@@ -82,7 +88,9 @@ export class GraphqlErrors extends Error {
     this.code = code;
   }
   isStaleHead(): boolean {
-    return this.errors.some((error) => error.type === 'STALE_DATA' || /Expected branch to point to/i.test(error.message));
+    return this.errors.some(
+      (error) => error.type === 'STALE_DATA' || /Expected branch to point to/i.test(error.message),
+    );
   }
 }
 
@@ -149,7 +157,13 @@ export class GitHubTransport {
    * repeated after a failure that may have applied it (it throws MaybeApplied instead).
    * `rawErrors` hands GitHub's GraphQL errors back unmapped (GraphqlErrors).
    */
-  async graphql<T>(operationName: string, query: string, variables: Json, operation: string, options: SendOptions = {}): Promise<T> {
+  async graphql<T>(
+    operationName: string,
+    query: string,
+    variables: Json,
+    operation: string,
+    options: SendOptions = {},
+  ): Promise<T> {
     const isQuery = /^query\b/.test(query);
     const result = await this.#send<T & RateLimitData>(operationName, 'graphql', operation, options, async (signal) => {
       try {
@@ -167,7 +181,12 @@ export class GitHubTransport {
   }
 
   /** One REST request below `/repos/{owner}/{name}`, paced and retried like GraphQL. */
-  async rest<T>(operationName: string, path: string, operation: string, options: SendOptions & { method: 'GET' | 'PUT'; body?: Json }): Promise<T> {
+  async rest<T>(
+    operationName: string,
+    path: string,
+    operation: string,
+    options: SendOptions & { method: 'GET' | 'PUT'; body?: Json },
+  ): Promise<T> {
     const url = `${this.#restBase}/repos/${encodeURIComponent(this.#options.owner)}/${encodeURIComponent(this.#options.name)}${path}`;
     return this.#send<T>(operationName, 'rest', operation, options, async (signal) => {
       let response: Response;
@@ -194,7 +213,12 @@ export class GitHubTransport {
         } catch {
           // not JSON (a proxy's HTML error page)
         }
-        throw { kind: 'http', status: response.status, headers: Object.fromEntries(response.headers), message } satisfies RequestFailure;
+        throw {
+          kind: 'http',
+          status: response.status,
+          headers: Object.fromEntries(response.headers),
+          message,
+        } satisfies RequestFailure;
       }
       return JSON.parse(text) as T;
     });
@@ -203,7 +227,10 @@ export class GitHubTransport {
   /** GitHub's GraphQL errors as the GitHostError of `operation` (a refused deletion names `deletions`). */
   graphqlErrorsToHostError(error: GraphqlErrors, operation: string): GitHostError {
     const deletion = error.errors.some((e) => /requested for deletion/i.test(e.message));
-    return new GitHostError(error.code, this.#scrub(error.message), { operation, ...(deletion ? { location: 'deletions' } : {}) });
+    return new GitHostError(error.code, this.#scrub(error.message), {
+      operation,
+      ...(deletion ? { location: 'deletions' } : {}),
+    });
   }
 
   /** GraphqlErrors and MaybeApplied as GitHostErrors; anything else as it is. */
@@ -214,7 +241,13 @@ export class GitHubTransport {
   }
 
   /** The retry loop shared by GraphQL and REST requests. */
-  async #send<T>(operationName: string, kind: 'graphql' | 'rest', operation: string, options: SendOptions, attemptRequest: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async #send<T>(
+    operationName: string,
+    kind: 'graphql' | 'rest',
+    operation: string,
+    options: SendOptions,
+    attemptRequest: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     for (let attempt = options.firstAttempt ?? 1; ; attempt++) {
       await this.#paceForRateLimit(operation);
       this.#requests++;
@@ -224,23 +257,34 @@ export class GitHubTransport {
         return await attemptRequest(AbortSignal.timeout(this.#options.requestTimeoutMs ?? 30_000));
       } catch (thrown) {
         if (!isRequestFailure(thrown)) throw thrown;
-        this.#options.onRequestFailed?.({ operation: operationName, kind, attempt, reason: thrown.kind === 'http' ? String(thrown.status) : thrown.kind });
+        this.#options.onRequestFailed?.({
+          operation: operationName,
+          kind,
+          attempt,
+          reason: thrown.kind === 'http' ? String(thrown.status) : thrown.kind,
+        });
         const decision = decideRetry(thrown, attempt, this.policy, { now: Date.now(), random: Math.random });
         if (decision.action === 'retry') {
-          if (options.idempotent === false && decision.mayHaveApplied) throw new MaybeApplied(this.#scrub(describe(thrown)), attempt);
+          if (options.idempotent === false && decision.mayHaveApplied)
+            throw new MaybeApplied(this.#scrub(describe(thrown)), attempt);
           if (decision.reason === 'rate_limited') this.#options.onRateLimitWait?.(decision.delayMs);
           await this.sleep(decision.delayMs);
           continue;
         }
         if (thrown.kind === 'graphql' && decision.code !== 'RATE_LIMITED') {
-          const errors = new GraphqlErrors(thrown.errors.map((error) => ({ ...error, message: this.#scrub(error.message) })), decision.code);
+          const errors = new GraphqlErrors(
+            thrown.errors.map((error) => ({ ...error, message: this.#scrub(error.message) })),
+            decision.code,
+          );
           if (options.rawErrors) throw errors;
           throw this.graphqlErrorsToHostError(errors, operation);
         }
         throw new GitHostError(decision.code, this.#scrub(decision.detail), {
           operation,
           ...(thrown.kind === 'http' ? { status: thrown.status } : {}),
-          ...(decision.action === 'fail' && decision.retryAfterMs !== undefined ? { retryAfterMs: decision.retryAfterMs } : {}),
+          ...(decision.action === 'fail' && decision.retryAfterMs !== undefined
+            ? { retryAfterMs: decision.retryAfterMs }
+            : {}),
         });
       }
     }
@@ -256,10 +300,14 @@ export class GitHubTransport {
       return;
     }
     if (waitMs > this.policy.maxRateLimitWaitMs) {
-      throw new GitHostError('RATE_LIMITED', `only ${rate.remaining} GitHub API points left until ${new Date(rate.resetAtMs).toISOString()}`, {
-        operation,
-        retryAfterMs: waitMs,
-      });
+      throw new GitHostError(
+        'RATE_LIMITED',
+        `only ${rate.remaining} GitHub API points left until ${new Date(rate.resetAtMs).toISOString()}`,
+        {
+          operation,
+          retryAfterMs: waitMs,
+        },
+      );
     }
     this.#options.onRateLimitWait?.(waitMs);
     await this.sleep(waitMs);
@@ -283,7 +331,10 @@ export class GitHubTransport {
       const errors = (error.errors ?? []) as { type?: string; message?: string }[];
       return {
         kind: 'graphql',
-        errors: errors.map((e) => ({ ...(e.type ? { type: e.type } : {}), message: String(e.message ?? 'unknown error') })),
+        errors: errors.map((e) => ({
+          ...(e.type ? { type: e.type } : {}),
+          message: String(e.message ?? 'unknown error'),
+        })),
         headers: error.headers as ResponseHeaders,
       };
     }
@@ -304,7 +355,12 @@ export class GitHubTransport {
 }
 
 function isRequestFailure(value: unknown): value is RequestFailure {
-  return typeof value === 'object' && value !== null && 'kind' in value && ['http', 'graphql', 'network'].includes((value as { kind: string }).kind);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'kind' in value &&
+    ['http', 'graphql', 'network'].includes((value as { kind: string }).kind)
+  );
 }
 
 function describe(failure: RequestFailure): string {

@@ -46,7 +46,8 @@ export function readBlobsQuery(count: number): string {
   const variables = Array.from({ length: count }, (_, index) => `$b${index}: GitObjectID!`).join(', ');
   const fields = Array.from(
     { length: count },
-    (_, index) => `b${index}: object(oid: $b${index}) { __typename ... on Blob { oid byteSize isBinary isTruncated text } }`,
+    (_, index) =>
+      `b${index}: object(oid: $b${index}) { __typename ... on Blob { oid byteSize isBinary isTruncated text } }`,
   ).join('\n    ');
   return `query ReadBlobs($owner: String!, $name: String!, ${variables}) {
   repository(owner: $owner, name: $name) {

@@ -40,7 +40,11 @@ export type RetryDecision =
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 const SECONDARY_LIMIT_FALLBACK_MS = 60_000;
 
-export function backoffDelayMs(attempt: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
+export function backoffDelayMs(
+  attempt: number,
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
@@ -69,7 +73,12 @@ export function decideRetry(
   const transient = (detail: string): RetryDecision =>
     lastAttempt
       ? { action: 'fail', code: 'TRANSIENT', detail: `${detail} (gave up after ${attempt} attempts)` }
-      : { action: 'retry', delayMs: backoffDelayMs(attempt, policy, clock.random), reason: 'transient', mayHaveApplied: true };
+      : {
+          action: 'retry',
+          delayMs: backoffDelayMs(attempt, policy, clock.random),
+          reason: 'transient',
+          mayHaveApplied: true,
+        };
   const waitOut = (waitMs: number, detail: string): RetryDecision =>
     lastAttempt || waitMs > policy.maxRateLimitWaitMs
       ? { action: 'fail', code: 'RATE_LIMITED', detail, retryAfterMs: waitMs }
@@ -80,20 +89,30 @@ export function decideRetry(
       return transient(failure.timedOut ? 'request timed out' : `network error: ${failure.message}`);
     case 'graphql': {
       if (failure.errors.some((error) => error.type === 'RATE_LIMITED')) {
-        return waitOut(rateLimitWaitMs({ ...failure.headers, 'x-ratelimit-remaining': '0' }, clock.now) ?? SECONDARY_LIMIT_FALLBACK_MS, 'GitHub rate limit exhausted');
+        return waitOut(
+          rateLimitWaitMs({ ...failure.headers, 'x-ratelimit-remaining': '0' }, clock.now) ??
+            SECONDARY_LIMIT_FALLBACK_MS,
+          'GitHub rate limit exhausted',
+        );
       }
       const detail = failure.errors.map((error) => error.message).join('; ');
       const types = new Set(failure.errors.map((error) => error.type));
-      const code: GitHostErrorCode = types.has('NOT_FOUND') ? 'NOT_FOUND' : types.has('FORBIDDEN') ? 'FORBIDDEN' : 'INVALID';
+      const code: GitHostErrorCode = types.has('NOT_FOUND')
+        ? 'NOT_FOUND'
+        : types.has('FORBIDDEN')
+          ? 'FORBIDDEN'
+          : 'INVALID';
       return { action: 'fail', code, detail };
     }
     case 'http': {
       const { status } = failure;
-      if (status === 401) return { action: 'fail', code: 'AUTH', detail: 'GitHub refused the token (HTTP 401 Bad credentials)' };
+      if (status === 401)
+        return { action: 'fail', code: 'AUTH', detail: 'GitHub refused the token (HTTP 401 Bad credentials)' };
       if (status === 403 || status === 429) {
         const waitMs = rateLimitWaitMs(failure.headers, clock.now);
         if (waitMs !== undefined) return waitOut(waitMs, `secondary rate limit (HTTP ${status})`);
-        if (status === 429 || /rate limit/i.test(failure.message)) return waitOut(SECONDARY_LIMIT_FALLBACK_MS, `rate limited (HTTP ${status})`);
+        if (status === 429 || /rate limit/i.test(failure.message))
+          return waitOut(SECONDARY_LIMIT_FALLBACK_MS, `rate limited (HTTP ${status})`);
         return { action: 'fail', code: 'FORBIDDEN', detail: `HTTP 403: ${failure.message}` };
       }
       if (RETRYABLE_STATUS.has(status)) return transient(`HTTP ${status}`);

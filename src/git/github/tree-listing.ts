@@ -50,19 +50,26 @@ const MODE = /^[0-7]{5,6}$/;
  * subtree's entries must be in it; otherwise subtrees come back in `subtrees`. Throws
  * UnverifiedListing when a tree the answer covers does not hash to its oid.
  */
-export function listedTree(treeOid: string, treePath: string, raw: readonly RawRestTreeEntry[], recursive: boolean): ListedTree {
+export function listedTree(
+  treeOid: string,
+  treePath: string,
+  raw: readonly RawRestTreeEntry[],
+  recursive: boolean,
+): ListedTree {
   const entries = raw.map(parseEntry);
   const children = new Map<string, Entry[]>();
   for (const entry of entries) {
     const slash = entry.relativePath.lastIndexOf('/');
     const parent = slash === -1 ? '' : entry.relativePath.slice(0, slash);
-    if (!recursive && parent !== '') throw new UnverifiedListing(`a non-recursive listing named ${entry.relativePath}, below its own level`);
+    if (!recursive && parent !== '')
+      throw new UnverifiedListing(`a non-recursive listing named ${entry.relativePath}, below its own level`);
     (children.get(parent) ?? children.set(parent, []).get(parent)!).push(entry);
   }
   const where = (relative: string) => joinPath(treePath, relative) || '/';
   const check = (oid: string, relative: string) => {
     const actual = treeObjectOid(children.get(relative) ?? [], oid.length === 64 ? 'sha256' : 'sha1');
-    if (actual !== oid) throw new UnverifiedListing(`the entries listed for ${where(relative)} do not add up to its tree ${oid}`);
+    if (actual !== oid)
+      throw new UnverifiedListing(`the entries listed for ${where(relative)} do not add up to its tree ${oid}`);
   };
   check(treeOid, '');
   const result: ListedTree = { blobs: [], subtrees: [] };
@@ -78,7 +85,8 @@ export function listedTree(treeOid: string, treePath: string, raw: readonly RawR
   // Listed entries below a path that is not a tree of the answer would have gone unchecked.
   const trees = new Set(['', ...entries.filter((entry) => entry.type === 'tree').map((entry) => entry.relativePath)]);
   for (const parent of children.keys()) {
-    if (!trees.has(parent)) throw new UnverifiedListing(`the listing named entries below ${where(parent)}, which it did not list as a tree`);
+    if (!trees.has(parent))
+      throw new UnverifiedListing(`the listing named entries below ${where(parent)}, which it did not list as a tree`);
   }
   return result;
 }
@@ -86,23 +94,50 @@ export function listedTree(treeOid: string, treePath: string, raw: readonly RawR
 function parseEntry(raw: RawRestTreeEntry, index: number): Entry {
   const { path, mode, type, sha, size } = raw;
   const valid =
-    typeof path === 'string' && path !== '' && !path.startsWith('/') && !path.endsWith('/') && !path.includes('//') &&
-    typeof mode === 'string' && MODE.test(mode) &&
+    typeof path === 'string' &&
+    path !== '' &&
+    !path.startsWith('/') &&
+    !path.endsWith('/') &&
+    !path.includes('//') &&
+    typeof mode === 'string' &&
+    MODE.test(mode) &&
     (type === 'blob' || type === 'tree' || type === 'commit') &&
-    typeof sha === 'string' && OID.test(sha);
+    typeof sha === 'string' &&
+    OID.test(sha);
   if (!valid) throw new UnverifiedListing(`entry ${index} of the listing is malformed`);
   const name = path.slice(path.lastIndexOf('/') + 1);
   // Git writes modes without leading zeros ("40000"); GitHub shows trees as "040000".
   const canonicalMode = Number.parseInt(mode, 8).toString(8);
-  return { relativePath: path, name, mode: canonicalMode, type, oid: sha, size: typeof size === 'number' && Number.isFinite(size) ? size : 0 };
+  return {
+    relativePath: path,
+    name,
+    mode: canonicalMode,
+    type,
+    oid: sha,
+    size: typeof size === 'number' && Number.isFinite(size) ? size : 0,
+  };
 }
 
 /** Git's tree object id for these entries: `<mode> <name>\0<raw oid>` each, in git's order. */
-export function treeObjectOid(entries: readonly Pick<Entry, 'name' | 'mode' | 'type' | 'oid'>[], algorithm: 'sha1' | 'sha256' = 'sha1'): string {
+export function treeObjectOid(
+  entries: readonly Pick<Entry, 'name' | 'mode' | 'type' | 'oid'>[],
+  algorithm: 'sha1' | 'sha256' = 'sha1',
+): string {
   // Git orders names bytewise, a tree's name as if it ended in '/'.
-  const keyed = entries.map((entry) => ({ entry, name: Buffer.from(entry.name, 'utf8'), key: Buffer.from(entry.type === 'tree' ? `${entry.name}/` : entry.name, 'utf8') }));
+  const keyed = entries.map((entry) => ({
+    entry,
+    name: Buffer.from(entry.name, 'utf8'),
+    key: Buffer.from(entry.type === 'tree' ? `${entry.name}/` : entry.name, 'utf8'),
+  }));
   keyed.sort((a, b) => Buffer.compare(a.key, b.key));
-  const body = Buffer.concat(keyed.flatMap(({ entry, name }) => [Buffer.from(`${entry.mode} `), name, Buffer.from([0]), Buffer.from(entry.oid, 'hex')]));
+  const body = Buffer.concat(
+    keyed.flatMap(({ entry, name }) => [
+      Buffer.from(`${entry.mode} `),
+      name,
+      Buffer.from([0]),
+      Buffer.from(entry.oid, 'hex'),
+    ]),
+  );
   return createHash(algorithm).update(`tree ${body.length}\0`).update(body).digest('hex');
 }
 

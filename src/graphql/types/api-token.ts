@@ -4,7 +4,8 @@ import { builder } from '../builder.ts';
 import { enumValues } from '../enums.ts';
 
 export const RoleEnum = builder.enumType('Role', {
-  description: 'VIEWER reads and subscribes; OPERATOR also drafts, syncs, resolves conflicts and refreshes clusters; ADMIN also manages repositories, fabrics, credentials and tokens.',
+  description:
+    'VIEWER reads and subscribes; OPERATOR also drafts, syncs, resolves conflicts and refreshes clusters; ADMIN also manages repositories, fabrics, credentials and tokens.',
   values: enumValues(ROLES),
 });
 
@@ -26,7 +27,9 @@ const ApiTokenRef = builder.objectRef<ApiToken>('ApiToken').implement({
 
 const CreatedApiTokenRef = builder.objectRef<{ token: string; record: ApiToken }>('CreatedApiToken').implement({
   fields: (t) => ({
-    token: t.exposeString('token', { description: 'Send as `Authorization: Bearer <token>`. Shown this once; store it now.' }),
+    token: t.exposeString('token', {
+      description: 'Send as `Authorization: Bearer <token>`. Shown this once; store it now.',
+    }),
     apiToken: t.field({ type: ApiTokenRef, resolve: (created) => created.record }),
   }),
 });
@@ -41,7 +44,11 @@ const CreateApiTokenInput = builder.inputType('CreateApiTokenInput', {
 });
 
 builder.queryFields((t) => ({
-  apiTokens: t.field({ type: [ApiTokenRef], description: 'Admins only.', resolve: (_root, _args, context) => context.services.tokens.list() }),
+  apiTokens: t.field({
+    type: [ApiTokenRef],
+    description: 'Admins only.',
+    resolve: (_root, _args, context) => context.services.tokens.list(),
+  }),
 }));
 
 builder.mutationFields((t) => ({

@@ -11,7 +11,8 @@ import { ResourceRef } from './resource.ts';
 import { SyncOperationRef } from './sync-operation.ts';
 
 const WatchStateEnum = builder.enumType('ClusterWatchState', {
-  description: 'STARTING, LISTING (full list), WATCHING (stream open), BACKOFF (retrying a broken stream), ERROR (refused: 401/403/404), STOPPED, MISSING (the cluster does not serve the kind).',
+  description:
+    'STARTING, LISTING (full list), WATCHING (stream open), BACKOFF (retrying a broken stream), ERROR (refused: 401/403/404), STOPPED, MISSING (the cluster does not serve the kind).',
   values: enumValues(['starting', 'listing', 'watching', 'backoff', 'stopped', 'error', 'missing'] as const),
 });
 const FabricClusterStateEnum = builder.enumType('FabricClusterState', {
@@ -20,7 +21,7 @@ const FabricClusterStateEnum = builder.enumType('FabricClusterState', {
 });
 
 const KindWatchStatusRef = builder.objectRef<KindWatchStatus>('KindWatchStatus').implement({
-  description: 'The watch of one Hedgehog kind in one fabric\'s cluster.',
+  description: "The watch of one Hedgehog kind in one fabric's cluster.",
   fields: (t) => ({
     kind: t.exposeString('kind'),
     group: t.exposeString('group'),
@@ -35,12 +36,15 @@ const KindWatchStatusRef = builder.objectRef<KindWatchStatus>('KindWatchStatus')
 });
 
 const FabricClusterStatusRef = builder.objectRef<FabricClusterStatus>('FabricClusterStatus').implement({
-  description: 'How this gateway process watches the fabric\'s cluster.',
+  description: "How this gateway process watches the fabric's cluster.",
   fields: (t) => ({
     state: t.field({ type: FabricClusterStateEnum, resolve: (status) => status.state }),
     error: t.string({ nullable: true, resolve: (status) => status.error ?? null }),
     kinds: t.field({ type: [KindWatchStatusRef], resolve: (status) => status.kinds }),
-    missingKinds: t.stringList({ description: 'Kinds whose CRD the cluster does not serve (drift UNKNOWN, never "zero objects").', resolve: (status) => status.missingKinds }),
+    missingKinds: t.stringList({
+      description: 'Kinds whose CRD the cluster does not serve (drift UNKNOWN, never "zero objects").',
+      resolve: (status) => status.missingKinds,
+    }),
     startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (status) => status.startedAt ?? null }),
   }),
 });
@@ -49,14 +53,20 @@ const ClusterConnectionTestRef = builder.objectRef<ConnectionTestResult>('Cluste
   fields: (t) => ({
     ok: t.exposeBoolean('ok'),
     serverVersion: t.string({ nullable: true, resolve: (result) => (result.ok ? result.serverVersion : null) }),
-    error: t.string({ nullable: true, description: 'What went wrong, without credentials.', resolve: (result) => (result.ok ? null : result.error) }),
+    error: t.string({
+      nullable: true,
+      description: 'What went wrong, without credentials.',
+      resolve: (result) => (result.ok ? null : result.error),
+    }),
   }),
 });
 
 const DriftDifferenceRef = builder.objectRef<StoredDriftDifference>('DriftDifference').implement({
   description: 'One field that differs between Git and the cluster; a side without the field is null.',
   fields: (t) => ({
-    path: t.exposeString('path', { description: 'JSONPath from the object root, e.g. $.spec.subnets["subnet-1"].vlan.' }),
+    path: t.exposeString('path', {
+      description: 'JSONPath from the object root, e.g. $.spec.subnets["subnet-1"].vlan.',
+    }),
     desired: t.field({ type: 'JSON', nullable: true, resolve: (difference) => difference.desired ?? null }),
     live: t.field({ type: 'JSON', nullable: true, resolve: (difference) => difference.live ?? null }),
   }),
@@ -88,10 +98,12 @@ const DriftSummaryRef = builder.objectRef<StoredDriftSummary>('DriftSummary').im
   }),
 });
 
-const SwitchHealthStateEnum = builder.enumType('SwitchHealthState', { values: enumValues(SWITCH_HEALTH_STATES.map((s) => s.toLowerCase())) });
+const SwitchHealthStateEnum = builder.enumType('SwitchHealthState', {
+  values: enumValues(SWITCH_HEALTH_STATES.map((s) => s.toLowerCase())),
+});
 
 const SwitchHealthRef = builder.objectRef<SwitchHealth>('SwitchHealth').implement({
-  description: 'From the switch\'s Agent object (agent.githedgehog.com).',
+  description: "From the switch's Agent object (agent.githedgehog.com).",
   fields: (t) => ({
     state: t.field({ type: SwitchHealthStateEnum, resolve: (health) => health.state.toLowerCase() }),
     currentGeneration: t.int({ nullable: true, resolve: (health) => health.currentGeneration ?? null }),
@@ -99,7 +111,10 @@ const SwitchHealthRef = builder.objectRef<SwitchHealth>('SwitchHealth').implemen
     attemptedGeneration: t.int({ nullable: true, resolve: (health) => health.attemptedGeneration ?? null }),
     upToDate: t.exposeBoolean('upToDate'),
     lastHeartbeat: t.field({ type: 'DateTime', nullable: true, resolve: (health) => health.lastHeartbeat ?? null }),
-    heartbeatAgeSeconds: t.float({ nullable: true, resolve: (health) => (health.heartbeatAgeMs === undefined ? null : health.heartbeatAgeMs / 1000) }),
+    heartbeatAgeSeconds: t.float({
+      nullable: true,
+      resolve: (health) => (health.heartbeatAgeMs === undefined ? null : health.heartbeatAgeMs / 1000),
+    }),
     lastAppliedTime: t.field({ type: 'DateTime', nullable: true, resolve: (health) => health.lastAppliedTime ?? null }),
     ready: t.boolean({ nullable: true, resolve: (health) => health.ready ?? null }),
     rebootRequired: t.boolean({ nullable: true, resolve: (health) => health.rebootRequired ?? null }),
@@ -136,20 +151,23 @@ builder.objectFields(ResourceRef, (t) => ({
 builder.mutationFields((t) => ({
   testClusterConnection: t.field({
     type: ClusterConnectionTestRef,
-    description: 'Contacts the fabric\'s Kubernetes API server with its stored connection.',
+    description: "Contacts the fabric's Kubernetes API server with its stored connection.",
     args: { fabricId: t.arg.id({ required: true }) },
     resolve: (_root, args, context) => context.services.cluster.testConnection(String(args.fabricId)),
   }),
   refreshCluster: t.field({
     type: SyncOperationRef,
-    description: 'Starts a cluster_refresh operation: full relist of every served kind, then drift recomputed, with progress per kind.',
+    description:
+      'Starts a cluster_refresh operation: full relist of every served kind, then drift recomputed, with progress per kind.',
     args: { fabricId: t.arg.id({ required: true }) },
     resolve: (_root, args, context) => context.services.cluster.startRefresh(String(args.fabricId), context.actor.name),
   }),
   adoptLiveResources: t.field({
     type: [ResourceRef],
-    description: 'Copies live-only objects (in the cluster, not in Git) into drafts, so the next commit puts them in Git.',
+    description:
+      'Copies live-only objects (in the cluster, not in Git) into drafts, so the next commit puts them in Git.',
     args: { fabricId: t.arg.id({ required: true }), ids: t.arg.idList({ required: true }) },
-    resolve: (_root, args, context) => context.services.cluster.adopt(String(args.fabricId), args.ids.map(String), context.actor),
+    resolve: (_root, args, context) =>
+      context.services.cluster.adopt(String(args.fabricId), args.ids.map(String), context.actor),
   }),
 }));

@@ -1,18 +1,28 @@
 import { displayServer } from '../../cluster/cluster-server.ts';
-import { FABRIC_STATUSES, FABRIC_SYNC_STATUSES, GITOPS_DIRECTORY_STATUSES, type Fabric } from '../../fabric/fabric.entity.ts';
+import {
+  FABRIC_STATUSES,
+  FABRIC_SYNC_STATUSES,
+  GITOPS_DIRECTORY_STATUSES,
+  type Fabric,
+} from '../../fabric/fabric.entity.ts';
 import { DomainError } from '../../errors.ts';
 import { builder } from '../builder.ts';
 import { enumValues } from '../enums.ts';
 import { GitRepositoryRef, withoutUndefined } from './git-repository.ts';
 
 export const FabricStatusEnum = builder.enumType('FabricStatus', { values: enumValues(FABRIC_STATUSES) });
-export const GitopsDirectoryStatusEnum = builder.enumType('GitopsDirectoryStatus', { values: enumValues(GITOPS_DIRECTORY_STATUSES) });
+export const GitopsDirectoryStatusEnum = builder.enumType('GitopsDirectoryStatus', {
+  values: enumValues(GITOPS_DIRECTORY_STATUSES),
+});
 export const FabricSyncStatusEnum = builder.enumType('FabricSyncStatus', { values: enumValues(FABRIC_SYNC_STATUSES) });
 
 const KubernetesConnectionRef = builder.objectRef<Fabric>('KubernetesConnection').implement({
-  description: 'Where the fabric\'s cluster is. Credentials are write-only.',
+  description: "Where the fabric's cluster is. Credentials are write-only.",
   fields: (t) => ({
-    server: t.string({ nullable: true, resolve: (fabric) => (fabric.kubernetesServer ? displayServer(fabric.kubernetesServer) : null) }),
+    server: t.string({
+      nullable: true,
+      resolve: (fabric) => (fabric.kubernetesServer ? displayServer(fabric.kubernetesServer) : null),
+    }),
     namespaces: t.exposeStringList('kubernetesNamespaces', { description: 'Namespaces watched; empty means all.' }),
     hasCredentials: t.boolean({ resolve: (fabric) => Boolean(fabric.hasKubernetesCredentials) }),
   }),
@@ -39,7 +49,11 @@ FabricRef.implement({
     lastPulledCommit: t.exposeString('lastPulledCommit', { nullable: true }),
     syncStatus: t.expose('syncStatus', { type: FabricSyncStatusEnum }),
     lastSyncedAt: t.expose('lastSyncedAt', { type: 'DateTime', nullable: true }),
-    kubernetes: t.field({ type: KubernetesConnectionRef, nullable: true, resolve: (fabric) => (fabric.kubernetesServer ? fabric : null) }),
+    kubernetes: t.field({
+      type: KubernetesConnectionRef,
+      nullable: true,
+      resolve: (fabric) => (fabric.kubernetesServer ? fabric : null),
+    }),
     driftCounts: t.expose('driftCounts', { type: 'JSON', description: 'Resources per drift status.' }),
     driftCount: t.exposeInt('driftCount'),
     pullIntervalSeconds: t.exposeInt('pullIntervalSeconds'),
@@ -96,7 +110,9 @@ builder.queryFields((t) => ({
       if ((args.id == null) === (args.name == null)) {
         throw new DomainError('INVALID_INPUT', 'Give exactly one of id and name');
       }
-      return args.id != null ? context.services.fabrics.get(String(args.id)) : context.services.fabrics.getByName(args.name as string);
+      return args.id != null
+        ? context.services.fabrics.get(String(args.id))
+        : context.services.fabrics.getByName(args.name as string);
     },
   }),
 }));
@@ -110,7 +126,8 @@ builder.mutationFields((t) => ({
   updateFabric: t.field({
     type: FabricRef,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateFabricInput, required: true }) },
-    resolve: (_root, args, context) => context.services.fabrics.update(String(args.id), withoutUndefined(args.input) as never),
+    resolve: (_root, args, context) =>
+      context.services.fabrics.update(String(args.id), withoutUndefined(args.input) as never),
   }),
   deleteFabric: t.id({
     description: 'Deletes the fabric with all its resources and operations. The Git repository record is kept.',

@@ -1,4 +1,9 @@
-import { GIT_AUTH_TYPES, GIT_CONNECTION_STATUSES, GIT_PROVIDERS, type GitRepository } from '../../fabric/git-repository.entity.ts';
+import {
+  GIT_AUTH_TYPES,
+  GIT_CONNECTION_STATUSES,
+  GIT_PROVIDERS,
+  type GitRepository,
+} from '../../fabric/git-repository.entity.ts';
 import { builder } from '../builder.ts';
 import { enumValues } from '../enums.ts';
 
@@ -23,13 +28,18 @@ GitRepositoryRef.implement({
     provider: t.expose('provider', { type: GitProviderEnum }),
     defaultBranch: t.exposeString('defaultBranch'),
     authType: t.expose('authType', { type: GitAuthTypeEnum }),
-    hasCredentials: t.boolean({ description: 'Whether credentials are stored. They are never returned.', resolve: (repository) => Boolean(repository.hasCredentials) }),
+    hasCredentials: t.boolean({
+      description: 'Whether credentials are stored. They are never returned.',
+      resolve: (repository) => Boolean(repository.hasCredentials),
+    }),
     hasWebhookSecret: t.boolean({ resolve: (repository) => Boolean(repository.hasWebhookSecret) }),
     connectionStatus: t.expose('connectionStatus', { type: GitConnectionStatusEnum }),
     lastValidatedAt: t.expose('lastValidatedAt', { type: 'DateTime', nullable: true }),
     validationError: t.exposeString('validationError', { nullable: true }),
     directPushEnabled: t.exposeBoolean('directPushEnabled'),
-    pushBranch: t.exposeString('pushBranch', { description: 'Branch that pushes go to; empty means the default branch.' }),
+    pushBranch: t.exposeString('pushBranch', {
+      description: 'Branch that pushes go to; empty means the default branch.',
+    }),
     commitAuthorName: t.exposeString('commitAuthorName'),
     commitAuthorEmail: t.exposeString('commitAuthorEmail'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -61,7 +71,11 @@ const repositoryInputFields = (t: Parameters<Parameters<typeof builder.inputType
 });
 
 const CreateGitRepositoryInput = builder.inputType('CreateGitRepositoryInput', {
-  fields: (t) => ({ ...repositoryInputFields(t), name: t.string({ required: true }), url: t.string({ required: true }) }),
+  fields: (t) => ({
+    ...repositoryInputFields(t),
+    name: t.string({ required: true }),
+    url: t.string({ required: true }),
+  }),
 });
 const UpdateGitRepositoryInput = builder.inputType('UpdateGitRepositoryInput', {
   fields: (t) => ({ ...repositoryInputFields(t), name: t.string() }),
@@ -93,7 +107,8 @@ builder.mutationFields((t) => ({
   updateGitRepository: t.field({
     type: GitRepositoryRef,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateGitRepositoryInput, required: true }) },
-    resolve: (_root, args, context) => context.services.gitRepositories.update(String(args.id), withoutUndefined(args.input) as never),
+    resolve: (_root, args, context) =>
+      context.services.gitRepositories.update(String(args.id), withoutUndefined(args.input) as never),
   }),
   deleteGitRepository: t.id({
     description: 'Refused with IN_USE while a fabric uses the repository. Returns the deleted id.',

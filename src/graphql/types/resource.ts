@@ -1,4 +1,11 @@
-import { CONFLICT_STATUSES, DRAFT_ACTIONS, DRIFT_STATUSES, SYNC_DIRECTIONS, type DraftAction, type Resource } from '../../resource/resource.entity.ts';
+import {
+  CONFLICT_STATUSES,
+  DRAFT_ACTIONS,
+  DRIFT_STATUSES,
+  SYNC_DIRECTIONS,
+  type DraftAction,
+  type Resource,
+} from '../../resource/resource.entity.ts';
 import type { ManifestInput } from '../../resource/resource.service.ts';
 import { DomainError } from '../../errors.ts';
 import { builder } from '../builder.ts';
@@ -33,7 +40,10 @@ const DraftStateRef = builder.objectRef<Resource>('DraftState').implement({
     spec: t.expose('draftSpec', { type: 'JSON', nullable: true }),
     labels: t.expose('draftLabels', { type: 'JSON', nullable: true }),
     annotations: t.expose('draftAnnotations', { type: 'JSON', nullable: true }),
-    baseBlobOid: t.exposeString('draftBaseBlobOid', { nullable: true, description: 'The Git version the draft started from.' }),
+    baseBlobOid: t.exposeString('draftBaseBlobOid', {
+      nullable: true,
+      description: 'The Git version the draft started from.',
+    }),
     draftedBy: t.exposeString('draftedBy', { nullable: true }),
     draftedAt: t.expose('draftedAt', { type: 'DateTime', nullable: true }),
   }),
@@ -59,14 +69,29 @@ ResourceRef.implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     // Through the request's loader (whole rows, batched): the unit of work may hold a partly loaded Fabric.
-    fabric: t.field({ type: FabricRef, resolve: (resource, _args, context) => context.loaders.fabricById.load(resource.fabric.id) }),
+    fabric: t.field({
+      type: FabricRef,
+      resolve: (resource, _args, context) => context.loaders.fabricById.load(resource.fabric.id),
+    }),
     apiVersion: t.exposeString('apiVersion'),
     kind: t.exposeString('kind'),
     namespace: t.exposeString('namespace'),
     name: t.exposeString('name'),
-    desired: t.field({ type: DesiredStateRef, nullable: true, resolve: (resource) => (resource.desiredSpec != null ? resource : null) }),
-    draft: t.field({ type: DraftStateRef, nullable: true, resolve: (resource) => (resource.draftAction != null ? resource : null) }),
-    live: t.field({ type: LiveStateRef, nullable: true, resolve: (resource) => (resource.liveResourceVersion != null ? resource : null) }),
+    desired: t.field({
+      type: DesiredStateRef,
+      nullable: true,
+      resolve: (resource) => (resource.desiredSpec != null ? resource : null),
+    }),
+    draft: t.field({
+      type: DraftStateRef,
+      nullable: true,
+      resolve: (resource) => (resource.draftAction != null ? resource : null),
+    }),
+    live: t.field({
+      type: LiveStateRef,
+      nullable: true,
+      resolve: (resource) => (resource.liveResourceVersion != null ? resource : null),
+    }),
     hasDraft: t.boolean({ resolve: (resource) => resource.draftAction != null }),
     driftStatus: t.expose('driftStatus', { type: DriftStatusEnum }),
     driftDetails: t.expose('driftDetails', { type: 'JSON', description: 'List of {path, desired, live}.' }),
@@ -92,33 +117,42 @@ const ResourceManifestInput = builder.inputType('ResourceManifestInput', {
 function manifestInput(input: { yaml?: string | null; object?: unknown }): ManifestInput {
   const hasYaml = input.yaml != null;
   const hasObject = input.object != null;
-  if (hasYaml === hasObject) throw new DomainError('INVALID_INPUT', 'Give the manifest either as yaml or as object, exactly one of them');
+  if (hasYaml === hasObject)
+    throw new DomainError('INVALID_INPUT', 'Give the manifest either as yaml or as object, exactly one of them');
   return hasYaml ? { yaml: input.yaml as string } : { object: input.object };
 }
 
 builder.queryFields((t) => ({
-  resources: t.connection({
-    type: ResourceRef,
-    args: {
-      fabricId: t.arg.id({ required: true }),
-      kind: t.arg.string(),
-      namespace: t.arg.string(),
-      search: t.arg.string({ description: 'Case-insensitive part of the name.' }),
-      hasDraft: t.arg.boolean(),
-      conflictStatus: t.arg({ type: ConflictStatusEnum }),
-      driftStatus: t.arg({ type: DriftStatusEnum }),
-    },
-    resolve: (_root, args, context) =>
-      resolvePagedConnection(args, context, (page) =>
-        context.services.resources.list(
-          {
-            fabricId: String(args.fabricId), kind: args.kind, namespace: args.namespace, search: args.search,
-            hasDraft: args.hasDraft, conflictStatus: args.conflictStatus, driftStatus: args.driftStatus,
-          },
-          page,
+  resources: t.connection(
+    {
+      type: ResourceRef,
+      args: {
+        fabricId: t.arg.id({ required: true }),
+        kind: t.arg.string(),
+        namespace: t.arg.string(),
+        search: t.arg.string({ description: 'Case-insensitive part of the name.' }),
+        hasDraft: t.arg.boolean(),
+        conflictStatus: t.arg({ type: ConflictStatusEnum }),
+        driftStatus: t.arg({ type: DriftStatusEnum }),
+      },
+      resolve: (_root, args, context) =>
+        resolvePagedConnection(args, context, (page) =>
+          context.services.resources.list(
+            {
+              fabricId: String(args.fabricId),
+              kind: args.kind,
+              namespace: args.namespace,
+              search: args.search,
+              hasDraft: args.hasDraft,
+              conflictStatus: args.conflictStatus,
+              driftStatus: args.driftStatus,
+            },
+            page,
+          ),
         ),
-      ),
-  }, connectionWithTotalCount as never),
+    },
+    connectionWithTotalCount as never,
+  ),
   resource: t.field({
     type: ResourceRef,
     args: { id: t.arg.id({ required: true }) },
@@ -144,7 +178,8 @@ builder.mutationFields((t) => ({
   deleteResource: t.field({
     type: ResourceRef,
     nullable: true,
-    description: 'Records a draft that deletes an object; returns null when the object only existed as a draft and is gone.',
+    description:
+      'Records a draft that deletes an object; returns null when the object only existed as a draft and is gone.',
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, context) => context.services.resources.deleteDraft(String(args.id), context.actor),
   }),

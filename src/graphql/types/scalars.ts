@@ -6,7 +6,8 @@ builder.scalarType('DateTime', {
   serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(value as string).toISOString()),
   parseValue: (value) => {
     const date = new Date(value as string);
-    if (typeof value !== 'string' || Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO-8601 string');
+    if (typeof value !== 'string' || Number.isNaN(date.getTime()))
+      throw new GraphQLError('DateTime must be an ISO-8601 string');
     return date;
   },
 });
@@ -36,4 +37,3 @@ builder.scalarType('JSON', {
   parseValue: (value) => value,
   parseLiteral: (node) => literalToJs(node),
 });
-

@@ -1,5 +1,12 @@
 import { topics } from '../../events/event-bus.ts';
-import { EVENT_LEVELS, OPERATION_STATUSES, OPERATION_TRIGGERS, OPERATION_TYPES, type SyncEvent, type SyncOperation } from '../../operations/sync-operation.entity.ts';
+import {
+  EVENT_LEVELS,
+  OPERATION_STATUSES,
+  OPERATION_TRIGGERS,
+  OPERATION_TYPES,
+  type SyncEvent,
+  type SyncOperation,
+} from '../../operations/sync-operation.entity.ts';
 import type { OperationSnapshot, OperationUpdate } from '../../operations/sync-operation.service.ts';
 import { builder } from '../builder.ts';
 import { enumValues } from '../enums.ts';
@@ -8,11 +15,13 @@ import { FabricRef } from './fabric.ts';
 
 export const OperationTypeEnum = builder.enumType('SyncOperationType', { values: enumValues(OPERATION_TYPES) });
 export const OperationStatusEnum = builder.enumType('SyncOperationStatus', { values: enumValues(OPERATION_STATUSES) });
-export const OperationTriggerEnum = builder.enumType('SyncOperationTrigger', { values: enumValues(OPERATION_TRIGGERS) });
+export const OperationTriggerEnum = builder.enumType('SyncOperationTrigger', {
+  values: enumValues(OPERATION_TRIGGERS),
+});
 export const EventLevelEnum = builder.enumType('SyncEventLevel', { values: enumValues(EVENT_LEVELS) });
 
 const SyncEventRef = builder.objectRef<SyncEvent>('SyncEvent').implement({
-  description: 'One line of an operation\'s log.',
+  description: "One line of an operation's log.",
   fields: (t) => ({
     time: t.expose('time', { type: 'DateTime' }),
     level: t.expose('level', { type: EventLevelEnum }),
@@ -36,10 +45,14 @@ export function estimateSecondsLeft(
 export const SyncOperationRef = builder.objectRef<SyncOperation | OperationSnapshot>('SyncOperation');
 
 SyncOperationRef.implement({
-  description: 'A durable run of directory initialisation, ingestion, pull, push, conflict resolution or cluster refresh.',
+  description:
+    'A durable run of directory initialisation, ingestion, pull, push, conflict resolution or cluster refresh.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    fabric: t.field({ type: FabricRef, resolve: (operation, _args, context) => context.loaders.fabricById.load(operation.fabric.id) }),
+    fabric: t.field({
+      type: FabricRef,
+      resolve: (operation, _args, context) => context.loaders.fabricById.load(operation.fabric.id),
+    }),
     operationType: t.expose('operationType', { type: OperationTypeEnum }),
     status: t.expose('status', { type: OperationStatusEnum }),
     phase: t.exposeString('phase'),
@@ -47,7 +60,8 @@ SyncOperationRef.implement({
     progressTotal: t.exposeInt('progressTotal'),
     estimatedSecondsLeft: t.int({
       nullable: true,
-      description: 'Time left at the pace so far (elapsed / done × remaining); null until a step is done or once finished.',
+      description:
+        'Time left at the pace so far (elapsed / done × remaining); null until a step is done or once finished.',
       resolve: (operation) => estimateSecondsLeft(operation, new Date()),
     }),
     trigger: t.expose('trigger', { type: OperationTriggerEnum }),
@@ -66,26 +80,32 @@ SyncOperationRef.implement({
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     events: t.field({
       type: [SyncEventRef],
-      description: 'The operation\'s log, oldest first.',
+      description: "The operation's log, oldest first.",
       resolve: (operation, _args, context) => context.loaders.operationEvents.load(operation.id),
     }),
   }),
 });
 
 builder.queryFields((t) => ({
-  syncOperations: t.connection({
-    type: SyncOperationRef,
-    description: 'Newest first.',
-    args: {
-      fabricId: t.arg.id(),
-      status: t.arg({ type: OperationStatusEnum }),
-      type: t.arg({ type: OperationTypeEnum }),
+  syncOperations: t.connection(
+    {
+      type: SyncOperationRef,
+      description: 'Newest first.',
+      args: {
+        fabricId: t.arg.id(),
+        status: t.arg({ type: OperationStatusEnum }),
+        type: t.arg({ type: OperationTypeEnum }),
+      },
+      resolve: (_root, args, context) =>
+        resolvePagedConnection(args, context, (page) =>
+          context.services.operations.list(
+            { fabricId: args.fabricId == null ? null : String(args.fabricId), status: args.status, type: args.type },
+            page,
+          ),
+        ),
     },
-    resolve: (_root, args, context) =>
-      resolvePagedConnection(args, context, (page) =>
-        context.services.operations.list({ fabricId: args.fabricId == null ? null : String(args.fabricId), status: args.status, type: args.type }, page),
-      ),
-  }, connectionWithTotalCount as never),
+    connectionWithTotalCount as never,
+  ),
   syncOperation: t.field({
     type: SyncOperationRef,
     args: { id: t.arg.id({ required: true }) },
@@ -96,7 +116,7 @@ builder.queryFields((t) => ({
 builder.subscriptionFields((t) => ({
   syncOperationUpdated: t.field({
     type: SyncOperationRef,
-    description: 'The operation\'s whole state: first as it is now, then after every change.',
+    description: "The operation's whole state: first as it is now, then after every change.",
     args: { id: t.arg.id({ required: true }) },
     subscribe: async function* (_root, args, context) {
       const id = String(args.id);

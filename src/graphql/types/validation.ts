@@ -3,7 +3,9 @@ import type { ValidatedObject } from '../../hedgehog/validate.ts';
 import type { BoundedValidationResult } from '../../manifest-validator/manifest-validator.ts';
 import { builder } from '../builder.ts';
 
-const SeverityEnum = builder.enumType('FindingSeverity', { values: { ERROR: { value: 'error' }, WARNING: { value: 'warning' } } as const });
+const SeverityEnum = builder.enumType('FindingSeverity', {
+  values: { ERROR: { value: 'error' }, WARNING: { value: 'warning' } } as const,
+});
 
 const FindingRef = builder.objectRef<Finding>('ValidationFinding').implement({
   description: 'One problem found in a manifest, with where it is.',
@@ -12,12 +14,17 @@ const FindingRef = builder.objectRef<Finding>('ValidationFinding').implement({
     code: t.exposeString('code', { description: 'Stable code, e.g. CONNECTION_PORT_IN_USE (see docs/validation.md).' }),
     message: t.exposeString('message'),
     file: t.exposeString('file', { nullable: true }),
-    documentIndex: t.exposeInt('documentIndex', { nullable: true, description: '0-based index of the YAML document in its file.' }),
+    documentIndex: t.exposeInt('documentIndex', {
+      nullable: true,
+      description: '0-based index of the YAML document in its file.',
+    }),
     line: t.exposeInt('line', { nullable: true }),
     column: t.exposeInt('column', { nullable: true }),
     kind: t.exposeString('kind', { nullable: true }),
     name: t.exposeString('name', { nullable: true }),
-    path: t.exposeString('path', { description: 'JSON path inside the object, e.g. $.spec.unbundled.link.switch.port.' }),
+    path: t.exposeString('path', {
+      description: 'JSON path inside the object, e.g. $.spec.unbundled.link.switch.port.',
+    }),
   }),
 });
 
@@ -37,11 +44,21 @@ const ValidatedObjectRef = builder.objectRef<ValidatedObject>('ValidatedObject')
 const ValidationResultRef = builder.objectRef<BoundedValidationResult>('ValidationResult').implement({
   fields: (t) => ({
     valid: t.exposeBoolean('valid'),
-    errors: t.field({ type: [FindingRef], description: 'The first VALIDATION_MAX_FINDINGS errors (errorCount says how many there are).', resolve: (result) => result.errors }),
-    warnings: t.field({ type: [FindingRef], description: 'The first VALIDATION_MAX_FINDINGS warnings (warningCount says how many there are).', resolve: (result) => result.warnings }),
+    errors: t.field({
+      type: [FindingRef],
+      description: 'The first VALIDATION_MAX_FINDINGS errors (errorCount says how many there are).',
+      resolve: (result) => result.errors,
+    }),
+    warnings: t.field({
+      type: [FindingRef],
+      description: 'The first VALIDATION_MAX_FINDINGS warnings (warningCount says how many there are).',
+      resolve: (result) => result.warnings,
+    }),
     errorCount: t.exposeInt('errorCount', { description: 'Every error found, also those not listed.' }),
     warningCount: t.exposeInt('warningCount', { description: 'Every warning found, also those not listed.' }),
-    findingsTruncated: t.exposeBoolean('findingsTruncated', { description: 'True when errors or warnings list only the first VALIDATION_MAX_FINDINGS.' }),
+    findingsTruncated: t.exposeBoolean('findingsTruncated', {
+      description: 'True when errors or warnings list only the first VALIDATION_MAX_FINDINGS.',
+    }),
     objects: t.field({ type: [ValidatedObjectRef], resolve: (result) => result.objects }),
   }),
 });

@@ -3,9 +3,23 @@
  * checked the way the webhooks' `Validate()` does, plus hhfab's hydration checks.
  */
 import { connectionEndpoints, connectionTypesOf, serversOf, splitDevicePort, switchesOf } from '../connection.ts';
-import { formatPrefix, parseIpv4, parseIpv4Prefix, prefixContains, prefixesOverlap, isCanonicalPrefix, findOverlaps } from '../ip.ts';
+import {
+  formatPrefix,
+  parseIpv4,
+  parseIpv4Prefix,
+  prefixContains,
+  prefixesOverlap,
+  isCanonicalPrefix,
+  findOverlaps,
+} from '../ip.ts';
 import { reservedSubnets } from '../fabric-config.ts';
-import { availableApiPorts, countSwitchPorts, findSwitchProfile, switchPortMap, type SwitchProfileData } from '../switch-profiles.ts';
+import {
+  availableApiPorts,
+  countSwitchPorts,
+  findSwitchProfile,
+  switchPortMap,
+  type SwitchProfileData,
+} from '../switch-profiles.ts';
 import { normalizePortLocator } from '../port-locator.ts';
 import type { ConnectionObject, GatewayObject, SwitchObject, VLANNamespaceObject } from '../schemas.ts';
 import type { FindingCode } from '../findings.ts';
@@ -23,19 +37,37 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
   const report = (finding: Parameters<RuleContext['report']>[1]) => ctx.report(record, finding);
 
   if (spec.role === 'virtual-edge') {
-    report({ code: 'SWITCH_ROLE_UNSUPPORTED', message: `role virtual-edge is not supported; use spine, server-leaf, border-leaf or mixed-leaf`, path: ['spec', 'role'] });
+    report({
+      code: 'SWITCH_ROLE_UNSUPPORTED',
+      message: `role virtual-edge is not supported; use spine, server-leaf, border-leaf or mixed-leaf`,
+      path: ['spec', 'role'],
+    });
   }
 
   const redundancy = spec.redundancy ?? {};
   // Switch.Validate only warns "MCLAG is deprecated and no longer supported"; so does the gateway.
   if (redundancy.type === 'mclag') {
-    report({ severity: 'warning', code: 'LEGACY_API', message: 'redundancy type mclag is deprecated and no longer supported (Hedgehog accepts it with a warning); use type eslag (ESLAG groups of 2–4 leaves)', path: ['spec', 'redundancy', 'type'] });
+    report({
+      severity: 'warning',
+      code: 'LEGACY_API',
+      message:
+        'redundancy type mclag is deprecated and no longer supported (Hedgehog accepts it with a warning); use type eslag (ESLAG groups of 2–4 leaves)',
+      path: ['spec', 'redundancy', 'type'],
+    });
   }
   if (redundancy.group && !redundancy.type) {
-    report({ code: 'SWITCH_REDUNDANCY_INVALID', message: 'redundancy group is set without a type', path: ['spec', 'redundancy', 'type'] });
+    report({
+      code: 'SWITCH_REDUNDANCY_INVALID',
+      message: 'redundancy group is set without a type',
+      path: ['spec', 'redundancy', 'type'],
+    });
   }
   if (!redundancy.group && redundancy.type) {
-    report({ code: 'SWITCH_REDUNDANCY_INVALID', message: 'redundancy type is set without a group', path: ['spec', 'redundancy', 'group'] });
+    report({
+      code: 'SWITCH_REDUNDANCY_INVALID',
+      message: 'redundancy type is set without a group',
+      path: ['spec', 'redundancy', 'group'],
+    });
   }
 
   // Existence of groups and VLAN namespaces, and that the namespaces' ranges do not overlap.
@@ -43,7 +75,12 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
   (spec.groups ?? []).forEach((group, index) => {
     // The canonical list is sorted and may include the redundancy group the user wrote elsewhere.
     const rawIndex = Array.isArray(rawGroups) ? rawGroups.indexOf(group) : -1;
-    const path = rawIndex >= 0 ? ['spec', 'groups', rawIndex] : group === redundancy.group ? ['spec', 'redundancy', 'group'] : ['spec', 'groups', index];
+    const path =
+      rawIndex >= 0
+        ? ['spec', 'groups', rawIndex]
+        : group === redundancy.group
+          ? ['spec', 'redundancy', 'group']
+          : ['spec', 'groups', index];
     if (!group) {
       report({ code: 'REFERENCE_NOT_FOUND', message: 'switch group name cannot be empty', path });
     } else if (!ctx.lookup('SwitchGroup', record.namespace, group)) {
@@ -58,7 +95,13 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
       report({
         code: 'REFERENCE_NOT_FOUND',
         message: `VLANNamespace ${namespace} does not exist${hasRaw ? '' : ' (switches use namespace "default" unless vlanNamespaces is set)'}`,
-        path: hasRaw ? ['spec', 'vlanNamespaces', rawListIndex(record, ['spec', 'vlanNamespaces'], (item) => item === namespace, index)] : ['spec'],
+        path: hasRaw
+          ? [
+              'spec',
+              'vlanNamespaces',
+              rawListIndex(record, ['spec', 'vlanNamespaces'], (item) => item === namespace, index),
+            ]
+          : ['spec'],
       });
       return;
     }
@@ -71,7 +114,11 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
     const previous = ranges[index - 1]!;
     const current = ranges[index]!;
     if (current.from <= previous.to && current.namespace !== previous.namespace) {
-      report({ code: 'VLAN_RANGES_OVERLAP', message: `VLAN namespaces ${previous.namespace} and ${current.namespace} overlap (${previous.from}-${previous.to} and ${current.from}-${current.to})`, path: ['spec', 'vlanNamespaces'] });
+      report({
+        code: 'VLAN_RANGES_OVERLAP',
+        message: `VLAN namespaces ${previous.namespace} and ${current.namespace} overlap (${previous.from}-${previous.to} and ${current.from}-${current.to})`,
+        path: ['spec', 'vlanNamespaces'],
+      });
       break;
     }
   }
@@ -84,37 +131,83 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
     const family = findSwitchProfile(spec.profile)?.family;
     if (!profile) {
       // switchprofile.RegisterAll: CLS+ and Cumulus profiles exist only when fab.yaml includes them.
-      const why = family === 'clsp' ? ' (a Celestica SONiC+ profile: the fabric config does not set includeCLSP)' : family === 'cumulus' ? ' (a Cumulus profile: the fabric config does not set includeCumulus)' : ' (not a built-in SwitchProfile)';
-      report({ code: 'SWITCH_PROFILE_UNKNOWN', message: `switch profile ${spec.profile} does not exist${why}`, path: ['spec', 'profile'] });
+      const why =
+        family === 'clsp'
+          ? ' (a Celestica SONiC+ profile: the fabric config does not set includeCLSP)'
+          : family === 'cumulus'
+            ? ' (a Cumulus profile: the fabric config does not set includeCumulus)'
+            : ' (not a built-in SwitchProfile)';
+      report({
+        code: 'SWITCH_PROFILE_UNKNOWN',
+        message: `switch profile ${spec.profile} does not exist${why}`,
+        path: ['spec', 'profile'],
+      });
     } else {
       if (redundancy.type === 'eslag' && !profile.features.eslag) {
-        report({ code: 'SWITCH_PROFILE_FEATURE', message: `ESLAG is not supported on switch profile ${profile.name}`, path: ['spec', 'redundancy', 'type'] });
+        report({
+          code: 'SWITCH_PROFILE_FEATURE',
+          message: `ESLAG is not supported on switch profile ${profile.name}`,
+          path: ['spec', 'redundancy', 'type'],
+        });
       }
       if (spec.roce && !profile.features.roce) {
-        report({ code: 'SWITCH_PROFILE_FEATURE', message: `RoCEv2 is not supported on switch profile ${profile.name}`, path: ['spec', 'roce'] });
+        report({
+          code: 'SWITCH_PROFILE_FEATURE',
+          message: `RoCEv2 is not supported on switch profile ${profile.name}`,
+          path: ['spec', 'roce'],
+        });
       }
       if (spec.ecmp?.roceQPN && !profile.features.ecmpRoCEQPN) {
-        report({ code: 'SWITCH_PROFILE_FEATURE', message: `ECMP RoCE QPN hashing is not supported on switch profile ${profile.name}`, path: ['spec', 'ecmp', 'roceQPN'] });
+        report({
+          code: 'SWITCH_PROFILE_FEATURE',
+          message: `ECMP RoCE QPN hashing is not supported on switch profile ${profile.name}`,
+          path: ['spec', 'ecmp', 'roceQPN'],
+        });
       }
-      const invalidPortSetting = (message: string, path: (string | number)[]) => report({ code: 'SWITCH_PORT_SETTING_INVALID', message, path });
+      const invalidPortSetting = (message: string, path: (string | number)[]) =>
+        report({ code: 'SWITCH_PORT_SETTING_INVALID', message, path });
       for (const [name, speed] of Object.entries(spec.portGroupSpeeds ?? {})) {
         const group = profile.portGroups[name];
         const speeds = group ? profile.portProfiles[group.profile]?.speed : undefined;
-        if (!group) invalidPortSetting(`port group ${name} not found in switch profile ${profile.name}`, ['spec', 'portGroupSpeeds', name]);
-        else if (!speeds?.supported.includes(speed)) invalidPortSetting(`port group ${name} does not support speed ${speed} (supported: ${speeds?.supported.join(', ') ?? 'none'})`, ['spec', 'portGroupSpeeds', name]);
+        if (!group)
+          invalidPortSetting(`port group ${name} not found in switch profile ${profile.name}`, [
+            'spec',
+            'portGroupSpeeds',
+            name,
+          ]);
+        else if (!speeds?.supported.includes(speed))
+          invalidPortSetting(
+            `port group ${name} does not support speed ${speed} (supported: ${speeds?.supported.join(', ') ?? 'none'})`,
+            ['spec', 'portGroupSpeeds', name],
+          );
       }
       for (const [name, speed] of Object.entries(spec.portSpeeds ?? {})) {
         const port = profile.ports[name];
         const speeds = port?.profile ? profile.portProfiles[port.profile]?.speed : undefined;
-        if (!port) invalidPortSetting(`port ${name} not found in switch profile ${profile.name}`, ['spec', 'portSpeeds', name]);
-        else if (!speeds?.supported.includes(speed)) invalidPortSetting(`port ${name} does not support speed ${speed} (supported: ${speeds?.supported.join(', ') ?? 'none'})`, ['spec', 'portSpeeds', name]);
+        if (!port)
+          invalidPortSetting(`port ${name} not found in switch profile ${profile.name}`, ['spec', 'portSpeeds', name]);
+        else if (!speeds?.supported.includes(speed))
+          invalidPortSetting(
+            `port ${name} does not support speed ${speed} (supported: ${speeds?.supported.join(', ') ?? 'none'})`,
+            ['spec', 'portSpeeds', name],
+          );
       }
       for (const [name, mode] of Object.entries(spec.portBreakouts ?? {})) {
         const port = profile.ports[name];
         const breakout = port?.profile ? profile.portProfiles[port.profile]?.breakout : undefined;
-        if (!port) invalidPortSetting(`port ${name} not found in switch profile ${profile.name}`, ['spec', 'portBreakouts', name]);
-        else if (!breakout) invalidPortSetting(`port ${name} has no supported breakouts`, ['spec', 'portBreakouts', name]);
-        else if (breakout.supported[mode] === undefined) invalidPortSetting(`port ${name} does not support breakout ${mode} (supported: ${Object.keys(breakout.supported).join(', ')})`, ['spec', 'portBreakouts', name]);
+        if (!port)
+          invalidPortSetting(`port ${name} not found in switch profile ${profile.name}`, [
+            'spec',
+            'portBreakouts',
+            name,
+          ]);
+        else if (!breakout)
+          invalidPortSetting(`port ${name} has no supported breakouts`, ['spec', 'portBreakouts', name]);
+        else if (breakout.supported[mode] === undefined)
+          invalidPortSetting(
+            `port ${name} does not support breakout ${mode} (supported: ${Object.keys(breakout.supported).join(', ')})`,
+            ['spec', 'portBreakouts', name],
+          );
       }
       const portMap = switchPortMap(profile, spec.portBreakouts ?? {});
       const apiPorts = availableApiPorts(profile, spec.portBreakouts ?? {});
@@ -123,25 +216,45 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
       for (const name of Object.keys(spec.portAutoNegs ?? {})) {
         const base = profile.ports[name] ? name : name.replace(/\/\d+$/, '');
         const port = profile.ports[base];
-        const allowed = port?.profile && !port.management ? profile.portProfiles[port.profile]?.autoNegAllowed === true : false;
-        if (!allowed || !apiPorts.has(name)) invalidPortSetting(`port ${name} does not support configuring auto negotiation${allowed && profile.ports[name] ? ` (a breakout port: configure its sub-ports, e.g. ${name}/1)` : ''}`, ['spec', 'portAutoNegs', name]);
+        const allowed =
+          port?.profile && !port.management ? profile.portProfiles[port.profile]?.autoNegAllowed === true : false;
+        if (!allowed || !apiPorts.has(name))
+          invalidPortSetting(
+            `port ${name} does not support configuring auto negotiation${allowed && profile.ports[name] ? ` (a breakout port: configure its sub-ports, e.g. ${name}/1)` : ''}`,
+            ['spec', 'portAutoNegs', name],
+          );
       }
       checkPortLocators(ctx, record, profile, apiPorts);
       for (const name of Object.keys(spec.portFECs ?? {})) {
         const port = profile.ports[name];
-        const brokenOut = port?.profile ? (profile.portProfiles[port.profile]?.breakout?.supported[spec.portBreakouts?.[name] ?? profile.portProfiles[port.profile]?.breakout?.default ?? ''] ?? 1) > 1 : false;
+        const brokenOut = port?.profile
+          ? (profile.portProfiles[port.profile]?.breakout?.supported[
+              spec.portBreakouts?.[name] ?? profile.portProfiles[port.profile]?.breakout?.default ?? ''
+            ] ?? 1) > 1
+          : false;
         if (!portMap.ports.has(name) || port?.management || brokenOut) {
-          invalidPortSetting(`port ${name} does not support configuring FEC (a broken-out port must be configured per sub-port, e.g. E1/53/1)`, ['spec', 'portFECs', name]);
+          invalidPortSetting(
+            `port ${name} does not support configuring FEC (a broken-out port must be configured per sub-port, e.g. E1/53/1)`,
+            ['spec', 'portFECs', name],
+          );
         }
       }
       const { total, perPipeline } = countSwitchPorts(profile, spec.portBreakouts ?? {});
       if (profile.maxPorts && total > profile.maxPorts) {
-        report({ code: 'SWITCH_MAX_PORTS', message: `switch has exceeded maximum ports for profile ${profile.name}: ${total} > ${profile.maxPorts}`, path: ['spec', 'portBreakouts'] });
+        report({
+          code: 'SWITCH_MAX_PORTS',
+          message: `switch has exceeded maximum ports for profile ${profile.name}: ${total} > ${profile.maxPorts}`,
+          path: ['spec', 'portBreakouts'],
+        });
       }
       for (const [pipeline, count] of perPipeline) {
         const max = profile.pipelines?.[pipeline];
         if (max !== undefined && count > max) {
-          report({ code: 'SWITCH_MAX_PORTS', message: `pipeline ${pipeline} has exceeded maximum ports: ${count} > ${max}`, path: ['spec', 'portBreakouts'] });
+          report({
+            code: 'SWITCH_MAX_PORTS',
+            message: `pipeline ${pipeline} has exceeded maximum ports: ${count} > ${max}`,
+            path: ['spec', 'portBreakouts'],
+          });
         }
       }
     }
@@ -164,27 +277,74 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
     });
   }
   if (spec.role === 'spine' && spec.vtepIP) {
-    report({ code: 'SWITCH_VTEP_FORBIDDEN', message: 'VTEP IP is not allowed for spine switches', path: ['spec', 'vtepIP'] });
+    report({
+      code: 'SWITCH_VTEP_FORBIDDEN',
+      message: 'VTEP IP is not allowed for spine switches',
+      path: ['spec', 'vtepIP'],
+    });
   }
   if (spec.asn) {
     if (leaf && (spec.asn < config.leafASNStart || spec.asn > config.leafASNEnd)) {
-      report({ code: 'SWITCH_ASN_INVALID', message: `leaf ASN ${spec.asn} is not within the fabric leaf ASN range ${config.leafASNStart}-${config.leafASNEnd}`, path: ['spec', 'asn'] });
+      report({
+        code: 'SWITCH_ASN_INVALID',
+        message: `leaf ASN ${spec.asn} is not within the fabric leaf ASN range ${config.leafASNStart}-${config.leafASNEnd}`,
+        path: ['spec', 'asn'],
+      });
     }
     if (spec.role === 'spine' && spec.asn !== config.spineASN) {
-      report({ code: 'SWITCH_ASN_INVALID', message: `spine ASN ${spec.asn} is not the expected spine ASN ${config.spineASN}`, path: ['spec', 'asn'] });
+      report({
+        code: 'SWITCH_ASN_INVALID',
+        message: `spine ASN ${spec.asn} is not the expected spine ASN ${config.spineASN}`,
+        path: ['spec', 'asn'],
+      });
     }
   }
   if (spec.ip) {
     const ip = parseIpv4Prefix(spec.ip);
     const subnet = parseIpv4Prefix(config.managementSubnet);
     const dhcpStart = parseIpv4(config.managementDHCPStart);
-    if (!ip) report({ code: 'SWITCH_IP_INVALID', message: `management IP ${spec.ip} is not an IPv4 address with prefix length`, path: ['spec', 'ip'] });
-    else if (subnet && !prefixContains(subnet, ip.address)) report({ code: 'SWITCH_IP_INVALID', message: `management IP ${spec.ip} is not in the management subnet ${config.managementSubnet}`, path: ['spec', 'ip'] });
-    else if (dhcpStart !== undefined && ip.address >= dhcpStart) report({ code: 'SWITCH_IP_INVALID', message: `management IP ${spec.ip} is in the management DHCP range starting at ${config.managementDHCPStart}`, path: ['spec', 'ip'] });
-    else if (ip.address === parseIpv4(config.controlVIP)) report({ code: 'SWITCH_IP_INVALID', message: `management IP ${spec.ip} is the control node VIP`, path: ['spec', 'ip'] });
+    if (!ip)
+      report({
+        code: 'SWITCH_IP_INVALID',
+        message: `management IP ${spec.ip} is not an IPv4 address with prefix length`,
+        path: ['spec', 'ip'],
+      });
+    else if (subnet && !prefixContains(subnet, ip.address))
+      report({
+        code: 'SWITCH_IP_INVALID',
+        message: `management IP ${spec.ip} is not in the management subnet ${config.managementSubnet}`,
+        path: ['spec', 'ip'],
+      });
+    else if (dhcpStart !== undefined && ip.address >= dhcpStart)
+      report({
+        code: 'SWITCH_IP_INVALID',
+        message: `management IP ${spec.ip} is in the management DHCP range starting at ${config.managementDHCPStart}`,
+        path: ['spec', 'ip'],
+      });
+    else if (ip.address === parseIpv4(config.controlVIP))
+      report({
+        code: 'SWITCH_IP_INVALID',
+        message: `management IP ${spec.ip} is the control node VIP`,
+        path: ['spec', 'ip'],
+      });
   }
-  checkHostAddress(ctx, record, { value: spec.protocolIP, field: 'protocolIP', label: 'protocol IP', subnet: config.protocolSubnet, subnetName: 'protocol', code: 'SWITCH_IP_INVALID' });
-  if (leaf) checkHostAddress(ctx, record, { value: spec.vtepIP, field: 'vtepIP', label: 'VTEP IP', subnet: config.vtepSubnet, subnetName: 'VTEP', code: 'SWITCH_IP_INVALID' });
+  checkHostAddress(ctx, record, {
+    value: spec.protocolIP,
+    field: 'protocolIP',
+    label: 'protocol IP',
+    subnet: config.protocolSubnet,
+    subnetName: 'protocol',
+    code: 'SWITCH_IP_INVALID',
+  });
+  if (leaf)
+    checkHostAddress(ctx, record, {
+      value: spec.vtepIP,
+      field: 'vtepIP',
+      label: 'VTEP IP',
+      subnet: config.vtepSubnet,
+      subnetName: 'VTEP',
+      code: 'SWITCH_IP_INVALID',
+    });
 }
 
 /**
@@ -192,21 +352,38 @@ export function checkSwitch(ctx: RuleContext, record: ObjectRecord): void {
  * available API port (GetAvailableAPIPorts), each value one NormalizePortLocator reads. Default()
  * runs first: with `*` present the per-port entries are dropped, and so are expired entries.
  */
-function checkPortLocators(ctx: RuleContext, record: ObjectRecord, profile: SwitchProfileData, apiPorts: ReadonlySet<string>): void {
+function checkPortLocators(
+  ctx: RuleContext,
+  record: ObjectRecord,
+  profile: SwitchProfileData,
+  apiPorts: ReadonlySet<string>,
+): void {
   const locators = (record.object as SwitchObject).spec.portLocators;
   if (!locators) return;
   const entries = Object.entries(locators).filter(([name]) => !('*' in locators) || name === '*');
   const kept = entries.filter(([, value]) => normalizePortLocator(value ?? '', Date.now()) !== 'expired');
   if (kept.length > 0 && !profile.features.portLocator) {
-    ctx.report(record, { code: 'SWITCH_PROFILE_FEATURE', message: `port locators are not supported on switch profile ${profile.name}`, path: ['spec', 'portLocators'] });
+    ctx.report(record, {
+      code: 'SWITCH_PROFILE_FEATURE',
+      message: `port locators are not supported on switch profile ${profile.name}`,
+      path: ['spec', 'portLocators'],
+    });
     return;
   }
   for (const [name, value] of kept) {
     if (name !== '*' && !apiPorts.has(name)) {
-      ctx.report(record, { code: 'SWITCH_PORT_SETTING_INVALID', message: `port ${name} is not a valid port for port locators${profile.ports[name] ? ` (a breakout port: name its sub-ports, e.g. ${name}/1)` : ''}`, path: ['spec', 'portLocators', name] });
+      ctx.report(record, {
+        code: 'SWITCH_PORT_SETTING_INVALID',
+        message: `port ${name} is not a valid port for port locators${profile.ports[name] ? ` (a breakout port: name its sub-ports, e.g. ${name}/1)` : ''}`,
+        path: ['spec', 'portLocators', name],
+      });
     }
     if (normalizePortLocator(value ?? '', Date.now()) === 'invalid') {
-      ctx.report(record, { code: 'SWITCH_PORT_SETTING_INVALID', message: `invalid port locator expire ${JSON.stringify(value)} for port ${name}: expected an empty value, a duration such as 10m or an exact UTC time such as 2026-08-05 18:45:47`, path: ['spec', 'portLocators', name] });
+      ctx.report(record, {
+        code: 'SWITCH_PORT_SETTING_INVALID',
+        message: `invalid port locator expire ${JSON.stringify(value)} for port ${name}: expected an empty value, a duration such as 10m or an exact UTC time such as 2026-08-05 18:45:47`,
+        path: ['spec', 'portLocators', name],
+      });
     }
   }
 }
@@ -229,7 +406,12 @@ export function checkHostAddress(ctx: RuleContext, record: ObjectRecord, check: 
   const subnet = parseIpv4Prefix(check.subnet);
   if (!ip) ctx.report(record, { code, message: `${label} ${value} is not an IPv4 address with prefix length`, path });
   else if (ip.length !== 32) ctx.report(record, { code, message: `${label} ${value} must be a /32`, path });
-  else if (subnet && !prefixContains(subnet, ip.address)) ctx.report(record, { code, message: `${label} ${value} is not in the ${check.subnetName} subnet ${check.subnet}`, path });
+  else if (subnet && !prefixContains(subnet, ip.address))
+    ctx.report(record, {
+      code,
+      message: `${label} ${value} is not in the ${check.subnetName} subnet ${check.subnet}`,
+      path,
+    });
 }
 
 export function checkVlanNamespace(ctx: RuleContext, record: ObjectRecord): void {
@@ -239,15 +421,31 @@ export function checkVlanNamespace(ctx: RuleContext, record: ObjectRecord): void
   ranges.forEach((range, index) => {
     const from = range.from ?? 0;
     const to = range.to ?? from;
-    const rawIndex = rawListIndex(record, ['spec', 'ranges'], (item) => (item as { from?: number } | null)?.from === range.from, index);
+    const rawIndex = rawListIndex(
+      record,
+      ['spec', 'ranges'],
+      (item) => (item as { from?: number } | null)?.from === range.from,
+      index,
+    );
     const path = ['spec', 'ranges', rawIndex];
     if (from < 1 || to > 4094 || from > to) {
-      ctx.report(record, { code: 'VLAN_RANGE_INVALID', message: `VLAN range ${from}-${to} must satisfy 1 <= from <= to <= 4094`, path });
+      ctx.report(record, {
+        code: 'VLAN_RANGE_INVALID',
+        message: `VLAN range ${from}-${to} must satisfy 1 <= from <= to <= 4094`,
+        path,
+      });
       return;
     }
-    for (const [reserved, label] of [[irb, 'VPC IRB'], [th5, 'TH5 workaround']] as const) {
+    for (const [reserved, label] of [
+      [irb, 'VPC IRB'],
+      [th5, 'TH5 workaround'],
+    ] as const) {
       if (from <= reserved.to && reserved.from <= to) {
-        ctx.report(record, { code: 'VLAN_RANGE_INVALID', message: `VLAN range ${from}-${to} overlaps the reserved ${label} VLAN range ${reserved.from}-${reserved.to}`, path });
+        ctx.report(record, {
+          code: 'VLAN_RANGE_INVALID',
+          message: `VLAN range ${from}-${to} overlaps the reserved ${label} VLAN range ${reserved.from}-${reserved.to}`,
+          path,
+        });
       }
     }
     checked.push({ from, to, index: rawIndex });
@@ -257,15 +455,21 @@ export function checkVlanNamespace(ctx: RuleContext, record: ObjectRecord): void
     const previous = checked[index - 1]!;
     const current = checked[index]!;
     if (current.from <= previous.to) {
-      ctx.report(record, { code: 'VLAN_RANGES_OVERLAP', message: `VLAN range ${current.from}-${current.to} overlaps range ${previous.from}-${previous.to}`, path: ['spec', 'ranges', current.index] });
+      ctx.report(record, {
+        code: 'VLAN_RANGES_OVERLAP',
+        message: `VLAN range ${current.from}-${current.to} overlaps range ${previous.from}-${previous.to}`,
+        path: ['spec', 'ranges', current.index],
+      });
     }
   }
 }
 
 /** Connection.Validate returns early with the warning "MCLAG is deprecated and no longer supported". */
 const LEGACY_CONNECTION_TYPES: Record<string, string> = {
-  mclag: 'MCLAG connections are deprecated and no longer supported (Hedgehog accepts them with a warning); use an eslag connection (leaves in an ESLAG redundancy group)',
-  mclagDomain: 'mclagDomain connections are deprecated and no longer supported (Hedgehog accepts them with a warning); ESLAG needs no peer or session links, so delete this connection',
+  mclag:
+    'MCLAG connections are deprecated and no longer supported (Hedgehog accepts them with a warning); use an eslag connection (leaves in an ESLAG redundancy group)',
+  mclagDomain:
+    'mclagDomain connections are deprecated and no longer supported (Hedgehog accepts them with a warning); ESLAG needs no peer or session links, so delete this connection',
 };
 
 /** Per-connection rules and references. Port uniqueness and link-IP uniqueness are fabric-wide (see uniqueness-rules.ts). */
@@ -274,7 +478,14 @@ export function checkConnection(ctx: RuleContext, record: ObjectRecord): void {
   const types = connectionTypesOf(spec);
   const report = (finding: Parameters<RuleContext['report']>[1]) => ctx.report(record, finding);
   if (types.length !== 1) {
-    report({ code: 'CONNECTION_TYPE_COUNT', message: types.length === 0 ? 'exactly one connection type must be used; none is set' : `exactly one connection type must be used; found ${types.join(', ')}`, path: types.length === 0 ? ['spec'] : ['spec', types[1]!] });
+    report({
+      code: 'CONNECTION_TYPE_COUNT',
+      message:
+        types.length === 0
+          ? 'exactly one connection type must be used; none is set'
+          : `exactly one connection type must be used; found ${types.join(', ')}`,
+      path: types.length === 0 ? ['spec'] : ['spec', types[1]!],
+    });
     return;
   }
   const type = types[0]!;
@@ -283,7 +494,13 @@ export function checkConnection(ctx: RuleContext, record: ObjectRecord): void {
     return;
   }
   if (type === 'staticExternal') {
-    report({ severity: 'warning', code: 'CONNECTION_DEPRECATED', message: 'staticExternal connections are deprecated; use a static External with an ExternalAttachment on an external connection', path: ['spec', type] });
+    report({
+      severity: 'warning',
+      code: 'CONNECTION_DEPRECATED',
+      message:
+        'staticExternal connections are deprecated; use a static External with an ExternalAttachment on an external connection',
+      path: ['spec', type],
+    });
   }
 
   const endpoints = connectionEndpoints(spec, type);
@@ -291,11 +508,19 @@ export function checkConnection(ctx: RuleContext, record: ObjectRecord): void {
   for (const endpoint of endpoints) {
     if (!splitDevicePort(endpoint.port)) {
       wellFormed = false;
-      report({ code: 'CONNECTION_PORT_FORMAT', message: endpoint.port ? `port ${endpoint.port} should be "<device>/<port>" format` : 'port is required', path: endpoint.path });
+      report({
+        code: 'CONNECTION_PORT_FORMAT',
+        message: endpoint.port ? `port ${endpoint.port} should be "<device>/<port>" format` : 'port is required',
+        path: endpoint.path,
+      });
     }
   }
   if (endpoints.length === 0) {
-    report({ code: 'CONNECTION_ENDPOINTS', message: `${type} connection needs at least one link`, path: ['spec', type] });
+    report({
+      code: 'CONNECTION_ENDPOINTS',
+      message: `${type} connection needs at least one link`,
+      path: ['spec', type],
+    });
     return;
   }
   if (!wellFormed) return;
@@ -313,7 +538,10 @@ export function checkConnection(ctx: RuleContext, record: ObjectRecord): void {
       break;
     case 'eslag':
       expect(servers.length === 1, `eslag connection must have exactly one server, found ${servers.length}`);
-      expect(switches.length >= 1 && switches.length <= 4, `eslag connection must have 1 to 4 switches, found ${switches.length}`);
+      expect(
+        switches.length >= 1 && switches.length <= 4,
+        `eslag connection must have 1 to 4 switches, found ${switches.length}`,
+      );
       break;
     case 'fabric':
     case 'mesh':
@@ -323,27 +551,58 @@ export function checkConnection(ctx: RuleContext, record: ObjectRecord): void {
     case 'vpcLoopback':
     case 'external':
     case 'staticExternal':
-      expect(switches.length === 1, `${type} connection must use exactly one switch${type === 'vpcLoopback' ? ' on both sides' : ''}, found ${switches.length}`);
+      expect(
+        switches.length === 1,
+        `${type} connection must use exactly one switch${type === 'vpcLoopback' ? ' on both sides' : ''}, found ${switches.length}`,
+      );
       break;
   }
   if (type === 'fabric') {
-    const spines = new Set(endpoints.filter((endpoint) => endpoint.role === 'spine').map((endpoint) => splitDevicePort(endpoint.port)!.device));
-    const leaves = new Set(endpoints.filter((endpoint) => endpoint.role === 'leaf').map((endpoint) => splitDevicePort(endpoint.port)!.device));
-    expect(spines.size === 1 && leaves.size === 1, 'fabric connection links must all join the same spine and the same leaf');
+    const spines = new Set(
+      endpoints
+        .filter((endpoint) => endpoint.role === 'spine')
+        .map((endpoint) => splitDevicePort(endpoint.port)!.device),
+    );
+    const leaves = new Set(
+      endpoints
+        .filter((endpoint) => endpoint.role === 'leaf')
+        .map((endpoint) => splitDevicePort(endpoint.port)!.device),
+    );
+    expect(
+      spines.size === 1 && leaves.size === 1,
+      'fabric connection links must all join the same spine and the same leaf',
+    );
   }
 
   // References: switches and servers exist, switch ports exist for the switch's profile and breakouts.
   for (const endpoint of endpoints) {
     const { device, port } = splitDevicePort(endpoint.port)!;
     if (endpoint.side === 'server') {
-      if (!ctx.lookup('Server', record.namespace, device)) report({ code: 'REFERENCE_NOT_FOUND', message: `server ${device} does not exist`, path: endpoint.path });
+      if (!ctx.lookup('Server', record.namespace, device))
+        report({ code: 'REFERENCE_NOT_FOUND', message: `server ${device} does not exist`, path: endpoint.path });
     } else if (endpoint.side === 'gateway') {
       // hhfab's hydrate(): "getting gateway %s" / "gateway %s does not have interface %s". Go checks
       // it only when it hydrates; on a hydrated wiring a missing gateway is a warning here.
-      const severity = ctx.config.hydrationMode === 'override' || (ctx.config.hydrationMode === 'if-not-present' && ctx.hydration === 'none') ? 'error' : 'warning';
+      const severity =
+        ctx.config.hydrationMode === 'override' ||
+        (ctx.config.hydrationMode === 'if-not-present' && ctx.hydration === 'none')
+          ? 'error'
+          : 'warning';
       const gateway = ctx.lookup('Gateway', record.namespace, device);
-      if (!gateway) report({ severity, code: 'REFERENCE_NOT_FOUND', message: `gateway ${device} does not exist`, path: endpoint.path });
-      else if (!(gateway.object as GatewayObject).spec?.interfaces?.[port]) report({ severity, code: 'REFERENCE_NOT_FOUND', message: `gateway ${device} does not have interface ${port}`, path: endpoint.path });
+      if (!gateway)
+        report({
+          severity,
+          code: 'REFERENCE_NOT_FOUND',
+          message: `gateway ${device} does not exist`,
+          path: endpoint.path,
+        });
+      else if (!(gateway.object as GatewayObject).spec?.interfaces?.[port])
+        report({
+          severity,
+          code: 'REFERENCE_NOT_FOUND',
+          message: `gateway ${device} does not have interface ${port}`,
+          path: endpoint.path,
+        });
     } else if (endpoint.side === 'switch') {
       const target = ctx.lookup('Switch', record.namespace, device);
       if (!target) {
@@ -354,16 +613,37 @@ export function checkConnection(ctx: RuleContext, record: ObjectRecord): void {
       const profile = findSwitchProfile(switchSpec.profile ?? '', ctx.config);
       if (!profile) continue; // reported on the switch
       if (!switchPortMap(profile, switchSpec.portBreakouts ?? {}).ports.has(port)) {
-        report({ code: 'PORT_NOT_ALLOWED', message: `port ${endpoint.port} is not allowed for switch ${device} (profile ${profile.name}${switchSpec.portBreakouts?.[port.replace(/\/\d+$/, '')] ? `, breakout ${switchSpec.portBreakouts[port.replace(/\/\d+$/, '')]}` : ''})`, path: endpoint.path });
+        report({
+          code: 'PORT_NOT_ALLOWED',
+          message: `port ${endpoint.port} is not allowed for switch ${device} (profile ${profile.name}${switchSpec.portBreakouts?.[port.replace(/\/\d+$/, '')] ? `, breakout ${switchSpec.portBreakouts[port.replace(/\/\d+$/, '')]}` : ''})`,
+          path: endpoint.path,
+        });
       }
       // Connection.Validate checks no roles; a swapped link is almost surely a mistake, so a warning.
       if (type === 'fabric') {
         const role = switchSpec.role;
-        if (endpoint.role === 'spine' && role !== 'spine') report({ severity: 'warning', code: 'REFERENCE_WRONG_TYPE', message: `switch ${device} on the spine side has role ${role} (Hedgehog does not check roles)`, path: endpoint.path });
-        if (endpoint.role === 'leaf' && !isLeafRole(role)) report({ severity: 'warning', code: 'REFERENCE_WRONG_TYPE', message: `switch ${device} on the leaf side has role ${role} (Hedgehog does not check roles)`, path: endpoint.path });
+        if (endpoint.role === 'spine' && role !== 'spine')
+          report({
+            severity: 'warning',
+            code: 'REFERENCE_WRONG_TYPE',
+            message: `switch ${device} on the spine side has role ${role} (Hedgehog does not check roles)`,
+            path: endpoint.path,
+          });
+        if (endpoint.role === 'leaf' && !isLeafRole(role))
+          report({
+            severity: 'warning',
+            code: 'REFERENCE_WRONG_TYPE',
+            message: `switch ${device} on the leaf side has role ${role} (Hedgehog does not check roles)`,
+            path: endpoint.path,
+          });
       }
       if (type === 'mesh' && !isLeafRole(switchSpec.role)) {
-        report({ severity: 'warning', code: 'REFERENCE_WRONG_TYPE', message: `mesh links join leaves only; switch ${device} has role ${switchSpec.role} (Hedgehog does not check roles)`, path: endpoint.path });
+        report({
+          severity: 'warning',
+          code: 'REFERENCE_WRONG_TYPE',
+          message: `mesh links join leaves only; switch ${device} has role ${switchSpec.role} (Hedgehog does not check roles)`,
+          path: endpoint.path,
+        });
       }
     }
   }
@@ -383,9 +663,18 @@ export function checkConnection(ctx: RuleContext, record: ObjectRecord): void {
       if (!redundancy?.group || redundancy.type !== 'eslag') ungrouped.push(name);
     }
     if (groups.size > 1 || types.size > 1) {
-      report({ code: 'REDUNDANCY_GROUP_MISMATCH', message: `eslag connection switches must share one redundancy group and type; found ${[...groups, ...types].join(', ')}`, path: ['spec', 'eslag', 'links'] });
+      report({
+        code: 'REDUNDANCY_GROUP_MISMATCH',
+        message: `eslag connection switches must share one redundancy group and type; found ${[...groups, ...types].join(', ')}`,
+        path: ['spec', 'eslag', 'links'],
+      });
     } else if (ungrouped.length > 0) {
-      report({ severity: 'warning', code: 'REDUNDANCY_GROUP_MISMATCH', message: `eslag connection switches ${ungrouped.join(', ')} are not in an eslag redundancy group (Hedgehog skips them; ESLAG will not work there)`, path: ['spec', 'eslag', 'links'] });
+      report({
+        severity: 'warning',
+        code: 'REDUNDANCY_GROUP_MISMATCH',
+        message: `eslag connection switches ${ungrouped.join(', ')} are not in an eslag redundancy group (Hedgehog skips them; ESLAG will not work there)`,
+        path: ['spec', 'eslag', 'links'],
+      });
     }
   }
 
@@ -393,7 +682,12 @@ export function checkConnection(ctx: RuleContext, record: ObjectRecord): void {
   if (type === 'unbundled' || type === 'bundled') {
     const mtu = spec[type]?.mtu;
     const max = ctx.config.fabricMTU - ctx.config.serverFacingMTUOffset;
-    if (mtu && mtu > max) report({ code: 'CONNECTION_MTU', message: `MTU ${mtu} is above ${max} (fabric MTU ${ctx.config.fabricMTU} minus server-facing offset ${ctx.config.serverFacingMTUOffset})`, path: ['spec', type, 'mtu'] });
+    if (mtu && mtu > max)
+      report({
+        code: 'CONNECTION_MTU',
+        message: `MTU ${mtu} is above ${max} (fabric MTU ${ctx.config.fabricMTU} minus server-facing offset ${ctx.config.serverFacingMTUOffset})`,
+        path: ['spec', type, 'mtu'],
+      });
   }
 
   // Link IPs on fabric, mesh and gateway links.
@@ -414,23 +708,44 @@ function checkLinkIPs(ctx: RuleContext, record: ObjectRecord, endpoints: ReturnT
     }
     if (withIP.length !== ends.length) {
       const missing = ends.find((end) => !end.ip)!;
-      ctx.report(record, { code: 'CONNECTION_LINK_IP', message: `link ${link} ${missing.role} IP is missing while the other end has one (partially hydrated)`, path: missing.ipPath! });
+      ctx.report(record, {
+        code: 'CONNECTION_LINK_IP',
+        message: `link ${link} ${missing.role} IP is missing while the other end has one (partially hydrated)`,
+        path: missing.ipPath!,
+      });
       continue;
     }
     const parsed = ends.map((end) => ({ end, prefix: parseIpv4Prefix(end.ip!) }));
     let ok = true;
     for (const { end, prefix } of parsed) {
       if (prefix?.length !== 31) {
-        ctx.report(record, { code: 'CONNECTION_LINK_IP', message: `link ${link} ${end.role} IP ${end.ip} is not a /31`, path: end.ipPath! });
+        ctx.report(record, {
+          code: 'CONNECTION_LINK_IP',
+          message: `link ${link} ${end.role} IP ${end.ip} is not a /31`,
+          path: end.ipPath!,
+        });
         ok = false;
       } else if (fabricSubnet && !prefixContains(fabricSubnet, prefix.address)) {
-        ctx.report(record, { code: 'CONNECTION_LINK_IP', message: `link ${link} ${end.role} IP ${end.ip} is not in the fabric subnet ${ctx.config.fabricSubnet}`, path: end.ipPath! });
+        ctx.report(record, {
+          code: 'CONNECTION_LINK_IP',
+          message: `link ${link} ${end.role} IP ${end.ip} is not in the fabric subnet ${ctx.config.fabricSubnet}`,
+          path: end.ipPath!,
+        });
         ok = false;
       }
     }
     const [a, b] = parsed;
-    if (ok && a?.prefix && b?.prefix && (a.prefix.network !== b.prefix.network || a.prefix.address === b.prefix.address)) {
-      ctx.report(record, { code: 'CONNECTION_LINK_IP', message: `link ${link} IPs ${a.end.ip} and ${b.end.ip} must be the two addresses of one /31`, path: b.end.ipPath! });
+    if (
+      ok &&
+      a?.prefix &&
+      b?.prefix &&
+      (a.prefix.network !== b.prefix.network || a.prefix.address === b.prefix.address)
+    ) {
+      ctx.report(record, {
+        code: 'CONNECTION_LINK_IP',
+        message: `link ${link} IPs ${a.end.ip} and ${b.end.ip} must be the two addresses of one /31`,
+        path: b.end.ipPath!,
+      });
     }
   }
   if (unhydrated.length > 0) {
@@ -448,14 +763,27 @@ function checkStaticExternal(ctx: RuleContext, record: ObjectRecord, spec: Conne
   const link = spec.staticExternal?.link?.switch;
   const base = ['spec', 'staticExternal', 'link', 'switch'];
   const ip = link?.ip ? parseIpv4Prefix(link.ip) : undefined;
-  if (!link?.ip) ctx.report(record, { code: 'CONNECTION_STATIC_EXTERNAL', message: 'static external switch ip is required', path: [...base, 'ip'] });
+  if (!link?.ip)
+    ctx.report(record, {
+      code: 'CONNECTION_STATIC_EXTERNAL',
+      message: 'static external switch ip is required',
+      path: [...base, 'ip'],
+    });
   if (link?.nextHop) {
     const nextHop = parseIpv4(link.nextHop);
     if (ip && nextHop !== undefined && !prefixContains(ip, nextHop)) {
-      ctx.report(record, { code: 'CONNECTION_STATIC_EXTERNAL', message: `next hop ${link.nextHop} is not inside ${link.ip}`, path: [...base, 'nextHop'] });
+      ctx.report(record, {
+        code: 'CONNECTION_STATIC_EXTERNAL',
+        message: `next hop ${link.nextHop} is not inside ${link.ip}`,
+        path: [...base, 'nextHop'],
+      });
     }
   } else {
-    ctx.report(record, { code: 'CONNECTION_STATIC_EXTERNAL', message: 'static external next hop is required', path: [...base, 'nextHop'] });
+    ctx.report(record, {
+      code: 'CONNECTION_STATIC_EXTERNAL',
+      message: 'static external next hop is required',
+      path: [...base, 'nextHop'],
+    });
   }
   const subnets = link?.subnets ?? [];
   const parsed: { prefix: NonNullable<ReturnType<typeof parseIpv4Prefix>>; item: number }[] = [];
@@ -463,26 +791,46 @@ function checkStaticExternal(ctx: RuleContext, record: ObjectRecord, spec: Conne
     const prefix = parseIpv4Prefix(subnet);
     const path = [...base, 'subnets', index];
     if (!prefix || !isCanonicalPrefix(prefix)) {
-      ctx.report(record, { code: 'CONNECTION_STATIC_EXTERNAL', message: `subnet ${subnet} must be a canonical CIDR${prefix ? ` (${formatPrefix(prefix)})` : ''}`, path });
+      ctx.report(record, {
+        code: 'CONNECTION_STATIC_EXTERNAL',
+        message: `subnet ${subnet} must be a canonical CIDR${prefix ? ` (${formatPrefix(prefix)})` : ''}`,
+        path,
+      });
       return;
     }
     if (prefix.length === 0 && subnets.length > 1) {
-      ctx.report(record, { code: 'CONNECTION_STATIC_EXTERNAL', message: '0.0.0.0/0 must be the only subnet when used', path });
+      ctx.report(record, {
+        code: 'CONNECTION_STATIC_EXTERNAL',
+        message: '0.0.0.0/0 must be the only subnet when used',
+        path,
+      });
       return;
     }
     for (const reserved of reservedSubnets(ctx.config)) {
       const reservedPrefix = parseIpv4Prefix(reserved.cidr);
       if (prefix.length > 0 && reservedPrefix && prefixesOverlap(prefix, reservedPrefix)) {
-        ctx.report(record, { code: 'SUBNET_RESERVED_OVERLAP', message: `subnet ${subnet} overlaps the reserved ${reserved.name} subnet ${reserved.cidr}`, path });
+        ctx.report(record, {
+          code: 'SUBNET_RESERVED_OVERLAP',
+          message: `subnet ${subnet} overlaps the reserved ${reserved.name} subnet ${reserved.cidr}`,
+          path,
+        });
       }
     }
     parsed.push({ prefix, item: index });
   });
   for (const { item, other } of findOverlaps(parsed.filter((entry) => entry.prefix.length > 0))) {
-    ctx.report(record, { code: 'CONNECTION_STATIC_EXTERNAL', message: `subnet ${subnets[item]} overlaps ${subnets[other]}`, path: [...base, 'subnets', item] });
+    ctx.report(record, {
+      code: 'CONNECTION_STATIC_EXTERNAL',
+      message: `subnet ${subnets[item]} overlaps ${subnets[other]}`,
+      path: [...base, 'subnets', item],
+    });
   }
   const withinVPC = spec.staticExternal?.withinVPC;
   if (withinVPC && !ctx.lookup('VPC', record.namespace, withinVPC)) {
-    ctx.report(record, { code: 'REFERENCE_NOT_FOUND', message: `VPC ${withinVPC} (withinVPC) does not exist`, path: ['spec', 'staticExternal', 'withinVPC'] });
+    ctx.report(record, {
+      code: 'REFERENCE_NOT_FOUND',
+      message: `VPC ${withinVPC} (withinVPC) does not exist`,
+      path: ['spec', 'staticExternal', 'withinVPC'],
+    });
   }
 }

@@ -65,12 +65,17 @@ export class BareRepository {
 
   /** Many `resolve`s in one `cat-file --batch-check` (oids and `<rev>:<path>` alike). */
   async resolveMany(expressions: readonly string[]): Promise<Map<string, { oid: string; type: GitObjectType } | null>> {
-    const out = (await gitRaw(['--git-dir', this.dir, 'cat-file', '--batch-check'], { input: `${expressions.join('\n')}\n` })).toString('utf8');
+    const out = (
+      await gitRaw(['--git-dir', this.dir, 'cat-file', '--batch-check'], { input: `${expressions.join('\n')}\n` })
+    ).toString('utf8');
     const lines = out.split('\n');
     return new Map(
       expressions.map((expression, index) => {
         const [oid = '', type = ''] = (lines[index] ?? '').split(' ');
-        return [expression, /^[0-9a-f]{40}$/.test(oid) && type !== 'missing' ? { oid, type: type as GitObjectType } : null];
+        return [
+          expression,
+          /^[0-9a-f]{40}$/.test(oid) && type !== 'missing' ? { oid, type: type as GitObjectType } : null,
+        ];
       }),
     );
   }
@@ -83,7 +88,13 @@ export class BareRepository {
       .map((record) => {
         const tab = record.indexOf('\t');
         const [mode = '', type = 'blob', oid = '', size = '-'] = record.slice(0, tab).split(/ +/);
-        return { mode, type: type as GitObjectType, oid, size: size === '-' ? 0 : Number(size), name: record.slice(tab + 1) };
+        return {
+          mode,
+          type: type as GitObjectType,
+          oid,
+          size: size === '-' ? 0 : Number(size),
+          name: record.slice(tab + 1),
+        };
       });
   }
 
@@ -96,7 +107,13 @@ export class BareRepository {
       .map((record) => {
         const tab = record.indexOf('\t');
         const [mode = '', type = 'blob', oid = '', size = '-'] = record.slice(0, tab).split(/ +/);
-        return { mode, type: type as GitObjectType, oid, size: size === '-' ? 0 : Number(size), name: record.slice(tab + 1) };
+        return {
+          mode,
+          type: type as GitObjectType,
+          oid,
+          size: size === '-' ? 0 : Number(size),
+          name: record.slice(tab + 1),
+        };
       });
   }
 
@@ -151,12 +168,17 @@ export class BareRepository {
 
   /** The best common ancestor of two commits, or null when their histories are unrelated. */
   async mergeBase(a: string, b: string): Promise<string | null> {
-    return this.#git(['merge-base', a, b]).then((oid) => oid || null, () => null);
+    return this.#git(['merge-base', a, b]).then(
+      (oid) => oid || null,
+      () => null,
+    );
   }
 
   /** The commits of `<range>`, oldest first (as GitHub lists a comparison's commits), in one `git log`. */
   async log(range: string): Promise<CommitInfo[]> {
-    const out = (await gitRaw(['--git-dir', this.dir, 'log', '--reverse', '-z', '--format=%H%n%P%n%T%n%B', range])).toString('utf8');
+    const out = (
+      await gitRaw(['--git-dir', this.dir, 'log', '--reverse', '-z', '--format=%H%n%P%n%T%n%B', range])
+    ).toString('utf8');
     return out
       .split('\0')
       .filter(Boolean)
@@ -168,13 +190,25 @@ export class BareRepository {
 
   /** Blob changes between two commits, renames detected as GitHub does (`-M`). */
   async diffTree(from: string, to: string): Promise<DiffEntry[]> {
-    const fields = (await gitRaw(['--git-dir', this.dir, 'diff-tree', '-r', '-z', '-M', '--raw', from, to])).toString('utf8').split('\0');
+    const fields = (await gitRaw(['--git-dir', this.dir, 'diff-tree', '-r', '-z', '-M', '--raw', from, to]))
+      .toString('utf8')
+      .split('\0');
     const entries: DiffEntry[] = [];
     for (let index = 0; index + 1 < fields.length; ) {
-      const [oldMode = '', newMode = '', oldOid = '', newOid = '', score = ''] = (fields[index] ?? '').replace(/^:/, '').split(' ');
+      const [oldMode = '', newMode = '', oldOid = '', newOid = '', score = ''] = (fields[index] ?? '')
+        .replace(/^:/, '')
+        .split(' ');
       const status = score.charAt(0) as DiffEntry['status'];
       if (status === 'R' || status === 'C') {
-        entries.push({ status, oldMode, newMode, oldOid, newOid, previousPath: fields[index + 1] ?? '', path: fields[index + 2] ?? '' });
+        entries.push({
+          status,
+          oldMode,
+          newMode,
+          oldOid,
+          newOid,
+          previousPath: fields[index + 1] ?? '',
+          path: fields[index + 2] ?? '',
+        });
         index += 3;
       } else {
         entries.push({ status, oldMode, newMode, oldOid, newOid, path: fields[index + 1] ?? '' });
@@ -220,14 +254,24 @@ export class BareRepository {
       const records: string[] = [];
       if (change.additions.length > 0) {
         // Blobs through one fast-import stream (one pack); spawning git per file is far too slow.
-        const stream = change.additions.flatMap((addition) => [Buffer.from(`blob\ndata ${addition.contents.length}\n`), addition.contents, Buffer.from('\n')]);
-        await this.#git(['fast-import', '--quiet', '--done'], { input: Buffer.concat([...stream, Buffer.from('done\n')]) });
-        for (const addition of change.additions) records.push(`100644 ${blobOid(addition.contents)}\t${addition.path}\0`);
+        const stream = change.additions.flatMap((addition) => [
+          Buffer.from(`blob\ndata ${addition.contents.length}\n`),
+          addition.contents,
+          Buffer.from('\n'),
+        ]);
+        await this.#git(['fast-import', '--quiet', '--done'], {
+          input: Buffer.concat([...stream, Buffer.from('done\n')]),
+        });
+        for (const addition of change.additions)
+          records.push(`100644 ${blobOid(addition.contents)}\t${addition.path}\0`);
       }
       for (const path of change.deletions) records.push(`0 ${'0'.repeat(40)}\t${path}\0`);
       if (records.length > 0) await this.#git(['update-index', '-z', '--index-info'], { env, input: records.join('') });
       const tree = await this.#git(['write-tree'], { env });
-      const oid = await this.#git(['commit-tree', tree, ...(change.parent ? ['-p', change.parent] : []), '-F', '-'], { env, input: change.message });
+      const oid = await this.#git(['commit-tree', tree, ...(change.parent ? ['-p', change.parent] : []), '-F', '-'], {
+        env,
+        input: change.message,
+      });
       const moved = await this.#git(['update-ref', change.ref, oid, change.parent ?? '0'.repeat(40)]).then(
         () => false,
         () => true,
@@ -248,5 +292,7 @@ export class BareRepository {
 
 /** Git's blob oid, computed independently of the gateway's own gitBlobOid. */
 function blobOid(bytes: Buffer): string {
-  return createHash('sha1').update(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes])).digest('hex');
+  return createHash('sha1')
+    .update(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]))
+    .digest('hex');
 }

@@ -95,7 +95,13 @@ export interface GitHubServer {
     /** The next `count` requests (for `operation`, if given) answer `status` (default 502). */
     failNext(count: number, options?: { status?: number; operation?: string }): void;
     /** The next request for `operation` gets a 403/429 secondary-limit answer. */
-    rateLimitNext(options: { retryAfterSeconds?: number; resetAt?: number; status?: 403 | 429; operation?: string; count?: number }): void;
+    rateLimitNext(options: {
+      retryAfterSeconds?: number;
+      resetAt?: number;
+      status?: 403 | 429;
+      operation?: string;
+      count?: number;
+    }): void;
     /**
      * The next request (for `operation`) never gets an answer; with `after: 'applying'` it is
      * executed first (a commit lands, the client times out). Resolves when the client gave up.
@@ -135,7 +141,10 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   const openResponses = new Set<ServerResponse>();
 
   const take = <F extends Fault>(list: F[], operation: string): F | undefined => {
-    const fault = list.find((candidate) => candidate.remaining > 0 && (candidate.operation === undefined || candidate.operation === operation));
+    const fault = list.find(
+      (candidate) =>
+        candidate.remaining > 0 && (candidate.operation === undefined || candidate.operation === operation),
+    );
     if (fault) fault.remaining--;
     return fault;
   };
@@ -186,7 +195,11 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
 
     const auth = req.headers.authorization ?? '';
     if (auth !== `token ${token}` && auth !== `bearer ${token}` && auth !== `Bearer ${token}`) {
-      return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/graphql', status: '401' });
+      return send(res, 401, {
+        message: 'Bad credentials',
+        documentation_url: 'https://docs.github.com/graphql',
+        status: '401',
+      });
     }
     const failure = take(failFaults, operation);
     if (failure) {
@@ -197,8 +210,18 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     if (limited) {
       const headers: Record<string, string> = {};
       if (limited.retryAfterSeconds !== undefined) headers['retry-after'] = String(limited.retryAfterSeconds);
-      if (limited.resetAt !== undefined) Object.assign(headers, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(limited.resetAt) });
-      return send(res, limited.status, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/graphql/overview/rate-limits-and-node-limits-for-the-graphql-api#secondary-rate-limits' }, headers);
+      if (limited.resetAt !== undefined)
+        Object.assign(headers, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(limited.resetAt) });
+      return send(
+        res,
+        limited.status,
+        {
+          message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          documentation_url:
+            'https://docs.github.com/graphql/overview/rate-limits-and-node-limits-for-the-graphql-api#secondary-rate-limits',
+        },
+        headers,
+      );
     }
     const hang = take(hangFaults, operation);
     if (hang?.after === 'receiving') return holdForever(res, hang);
@@ -208,8 +231,13 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     let result: unknown;
     if (blobMatch) {
       const sha = blobMatch[3] ?? '';
-      const bytes = blobMatch[1] === owner && blobMatch[2] === name ? (await state.repo.readBlobs([sha])).get(sha) : undefined;
-      if (!bytes) [status, result] = [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/git/blobs#get-a-blob' }];
+      const bytes =
+        blobMatch[1] === owner && blobMatch[2] === name ? (await state.repo.readBlobs([sha])).get(sha) : undefined;
+      if (!bytes)
+        [status, result] = [
+          404,
+          { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/git/blobs#get-a-blob' },
+        ];
       else {
         // GitHub wraps base64 at 60 characters.
         const content = (bytes.toString('base64').match(/.{1,60}/g) ?? []).join('\n');
@@ -219,10 +247,14 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       [status, result] = await putContents(decodeURIComponent(contentsMatch[3] ?? ''), rawBody);
     } else if (compareMatch) {
       const sameRepository = compareMatch[1] === owner && compareMatch[2] === name;
-      [status, result] = sameRepository ? await compare(decodeURIComponent(compareMatch[3] ?? ''), url) : [404, { message: 'Not Found' }];
+      [status, result] = sameRepository
+        ? await compare(decodeURIComponent(compareMatch[3] ?? ''), url)
+        : [404, { message: 'Not Found' }];
     } else if (treeMatch) {
       const sameRepository = treeMatch[1] === owner && treeMatch[2] === name;
-      [status, result] = sameRepository ? await getTree(decodeURIComponent(treeMatch[3] ?? ''), url) : [404, { message: 'Not Found' }];
+      [status, result] = sameRepository
+        ? await getTree(decodeURIComponent(treeMatch[3] ?? ''), url)
+        : [404, { message: 'Not Found' }];
     } else if (document) {
       result = await runGraphQL(document, body);
     }
@@ -230,7 +262,10 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     send(res, status, result);
   };
 
-  const runGraphQL = async (document: DocumentNode, body: { query?: string; variables?: Record<string, unknown>; operationName?: string }) => {
+  const runGraphQL = async (
+    document: DocumentNode,
+    body: { query?: string; variables?: Record<string, unknown>; operationName?: string },
+  ) => {
     const errors = validate(gitHub, document);
     if (errors.length > 0) {
       rejectedQueries.push({ query: body.query ?? '', errors: errors.map((error) => error.message) });
@@ -244,14 +279,18 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       variableValues: body.variables ?? {},
       operationName: body.operationName ?? null,
     });
-    return { ...(result.data !== undefined ? { data: result.data } : {}), ...(result.errors ? { errors: result.errors.map(formatError) } : {}) };
+    return {
+      ...(result.data !== undefined ? { data: result.data } : {}),
+      ...(result.errors ? { errors: result.errors.map(formatError) } : {}),
+    };
   };
 
   const putContents = async (path: string, rawBody: string): Promise<[number, unknown]> => {
     const input = JSON.parse(rawBody) as { message: string; content: string; branch?: string; sha?: string };
     const ref = `refs/heads/${input.branch ?? 'main'}`;
     const head = await state.repo.refOid(ref);
-    if (head && (await state.repo.hasPath(head, path)) && !input.sha) return [422, { message: '"sha" wasn\'t supplied.' }];
+    if (head && (await state.repo.hasPath(head, path)) && !input.sha)
+      return [422, { message: '"sha" wasn\'t supplied.' }];
     const oid = await state.repo.commit({
       ref,
       parent: head,
@@ -284,7 +323,10 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
    * merge base and head (not base and head: a diverged base does not show its own changes).
    */
   const compare = async (basehead: string, url: URL): Promise<[number, unknown]> => {
-    const notFound: [number, unknown] = [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/commits/commits#compare-two-commits' }];
+    const notFound: [number, unknown] = [
+      404,
+      { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/commits/commits#compare-two-commits' },
+    ];
     const parts = basehead.split('...');
     if (parts.length !== 2 || parts.some((part) => part === '' || /\s/.test(part))) return notFound;
     // As few git processes as it can (four for the usual forward comparison): this endpoint is on
@@ -305,27 +347,27 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     ]);
     const [baseCommit, mergeBaseCommit] = [toCommitJson(base), toCommitJson(mergeBaseInfo)];
     const behindBy = behind.length;
-    const status = base.oid === head.oid ? 'identical' : behindBy === 0 ? 'ahead' : ahead.length === 0 ? 'behind' : 'diverged';
+    const status =
+      base.oid === head.oid ? 'identical' : behindBy === 0 ? 'ahead' : ahead.length === 0 ? 'behind' : 'diverged';
     const paged = url.searchParams.has('page') || url.searchParams.has('per_page');
     const perPage = paged ? Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30)) : 250;
     const commits = ahead.slice((page - 1) * perPage, page * perPage).map(toCommitJson);
     const blobUrl = (sha: string, path: string) => `https://github.com/${owner}/${name}/blob/${sha}/${path}`;
-    const files =
-      changes
-        ? changes.slice(0, compareFileLimit).map((entry) => ({
-            // For a removed file GitHub's sha is not the new blob's (there is none); the adapter ignores it.
-            sha: entry.status === 'D' ? entry.oldOid : entry.newOid,
-            filename: entry.path,
-            status: { A: 'added', D: 'removed', M: 'modified', T: 'changed', R: 'renamed', C: 'copied' }[entry.status],
-            additions: 0,
-            deletions: 0,
-            changes: 0,
-            blob_url: blobUrl(head.oid, entry.path),
-            raw_url: blobUrl(head.oid, entry.path).replace('/blob/', '/raw/'),
-            contents_url: `${state.url}/repos/${owner}/${name}/contents/${entry.path}?ref=${head.oid}`,
-            ...(entry.previousPath ? { previous_filename: entry.previousPath } : {}),
-          }))
-        : undefined;
+    const files = changes
+      ? changes.slice(0, compareFileLimit).map((entry) => ({
+          // For a removed file GitHub's sha is not the new blob's (there is none); the adapter ignores it.
+          sha: entry.status === 'D' ? entry.oldOid : entry.newOid,
+          filename: entry.path,
+          status: { A: 'added', D: 'removed', M: 'modified', T: 'changed', R: 'renamed', C: 'copied' }[entry.status],
+          additions: 0,
+          deletions: 0,
+          changes: 0,
+          blob_url: blobUrl(head.oid, entry.path),
+          raw_url: blobUrl(head.oid, entry.path).replace('/blob/', '/raw/'),
+          contents_url: `${state.url}/repos/${owner}/${name}/contents/${entry.path}?ref=${head.oid}`,
+          ...(entry.previousPath ? { previous_filename: entry.previousPath } : {}),
+        }))
+      : undefined;
     return [
       200,
       {
@@ -352,7 +394,10 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
    * `maxTreeBytes` are left out and `truncated` says so.
    */
   const getTree = async (treeSha: string, url: URL): Promise<[number, unknown]> => {
-    const notFound: [number, unknown] = [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/git/trees#get-a-tree' }];
+    const notFound: [number, unknown] = [
+      404,
+      { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/git/trees#get-a-tree' },
+    ];
     if (treeSha === '' || /\s/.test(treeSha)) return notFound;
     const tree = await state.repo.resolve(`${treeSha}^{tree}`);
     if (!tree) return notFound;
@@ -377,7 +422,10 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       }
       entries.push(json);
     }
-    return [200, { sha: tree.oid, url: `${state.url}/repos/${owner}/${name}/git/trees/${tree.oid}`, tree: entries, truncated }];
+    return [
+      200,
+      { sha: tree.oid, url: `${state.url}/repos/${owner}/${name}/git/trees/${tree.oid}`, tree: entries, truncated },
+    ];
   };
 
   const holdForever = (res: ServerResponse, hang: HangFault) => {
@@ -405,10 +453,12 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     repositoryDir,
     state,
     requests,
-    requestCount: (operation) => (operation ? (requests.get(operation) ?? 0) : [...requests.values()].reduce((sum, count) => sum + count, 0)),
+    requestCount: (operation) =>
+      operation ? (requests.get(operation) ?? 0) : [...requests.values()].reduce((sum, count) => sum + count, 0),
     rejectedQueries,
     faults: {
-      failNext: (count, faultOptions = {}) => failFaults.push({ remaining: count, status: faultOptions.status ?? 502, operation: faultOptions.operation }),
+      failNext: (count, faultOptions = {}) =>
+        failFaults.push({ remaining: count, status: faultOptions.status ?? 502, operation: faultOptions.operation }),
       rateLimitNext: (faultOptions) =>
         rateLimitFaults.push({
           remaining: faultOptions.count ?? 1,
@@ -419,7 +469,12 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
         }),
       hangNext: (faultOptions = {}) => {
         const released = createDeferred<void>();
-        hangFaults.push({ remaining: 1, operation: faultOptions.operation, after: faultOptions.after ?? 'receiving', released });
+        hangFaults.push({
+          remaining: 1,
+          operation: faultOptions.operation,
+          after: faultOptions.after ?? 'receiving',
+          released,
+        });
         return released.promise;
       },
     },

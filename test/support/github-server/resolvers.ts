@@ -48,7 +48,9 @@ export function gitHubError(type: string, message: string): GraphQLError {
 }
 
 /** Collects the loads asked for while resolvers run (until the next macrotask) into one call. */
-function createBatchLoader<V>(loadMany: (keys: string[]) => Promise<Map<string, V>>): (key: string) => Promise<V | undefined> {
+function createBatchLoader<V>(
+  loadMany: (keys: string[]) => Promise<Map<string, V>>,
+): (key: string) => Promise<V | undefined> {
   const cache = new Map<string, Promise<V | undefined>>();
   let pending: { key: string; resolve: (value: V | undefined) => void; reject: (error: unknown) => void }[] = [];
   return (key) => {
@@ -174,7 +176,13 @@ function pullRequestObject(record: PullRequestRecord): object {
 
 function refObject(state: GitHubState, qualifiedName: string, oid: string): object {
   const name = qualifiedName.replace(/^refs\/heads\//, '');
-  return { __typename: 'Ref', id: `REF_${qualifiedName}`, name, prefix: 'refs/heads/', target: commitObject(state, oid) };
+  return {
+    __typename: 'Ref',
+    id: `REF_${qualifiedName}`,
+    name,
+    prefix: 'refs/heads/',
+    target: commitObject(state, oid),
+  };
 }
 
 function decodeBase64(text: string, path: string): Buffer {
@@ -190,7 +198,10 @@ function canPush(state: GitHubState): boolean {
 
 function requirePush(state: GitHubState, mutation: string): void {
   if (!canPush(state)) {
-    throw gitHubError('FORBIDDEN', `${state.viewer.login} does not have the correct permissions to execute \`${mutation}\``);
+    throw gitHubError(
+      'FORBIDDEN',
+      `${state.viewer.login} does not have the correct permissions to execute \`${mutation}\``,
+    );
   }
 }
 
@@ -221,7 +232,15 @@ export function createRootValue(state: GitHubState): object {
     },
     refs: async ({ refPrefix, first }: { refPrefix: string; first?: number }) => {
       const names = await state.repo.refNames(refPrefix);
-      return { totalCount: names.length, nodes: names.slice(0, first ?? 100).map((ref) => ({ __typename: 'Ref', id: `REF_${ref}`, name: ref.slice(refPrefix.length), prefix: refPrefix })) };
+      return {
+        totalCount: names.length,
+        nodes: names.slice(0, first ?? 100).map((ref) => ({
+          __typename: 'Ref',
+          id: `REF_${ref}`,
+          name: ref.slice(refPrefix.length),
+          prefix: refPrefix,
+        })),
+      };
     },
     pullRequests: ({ headRefName, states, first }: { headRefName?: string; states?: string[]; first?: number }) => {
       const matching = state.pullRequests.filter(
@@ -259,17 +278,26 @@ export function createRootValue(state: GitHubState): object {
       const head = await state.repo.refOid(ref);
       if (!head) throw gitHubError('NOT_FOUND', `A ref named "${ref}" does not exist.`);
       if (head !== input.expectedHeadOid) {
-        throw gitHubError('STALE_DATA', `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`);
+        throw gitHubError(
+          'STALE_DATA',
+          `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`,
+        );
       }
       const additions = input.fileChanges?.additions ?? [];
       const deletions = input.fileChanges?.deletions ?? [];
       const paths = [...additions.map((a) => a.path), ...deletions.map((d) => d.path)];
-      if (new Set(paths).size !== paths.length) throw gitHubError('UNPROCESSABLE', 'A path was given more than once in fileChanges');
+      if (new Set(paths).size !== paths.length)
+        throw gitHubError('UNPROCESSABLE', 'A path was given more than once in fileChanges');
       const existing = await state.repo.resolveMany(deletions.map((deletion) => `${head}:${deletion.path}`));
       if ([...existing.values()].some((found) => found === null)) {
-        throw gitHubError('UNPROCESSABLE', `A path was requested for deletion which does not exist as of commit oid \`${head}\``);
+        throw gitHubError(
+          'UNPROCESSABLE',
+          `A path was requested for deletion which does not exist as of commit oid \`${head}\``,
+        );
       }
-      const message = input.message.body ? `${input.message.headline}\n\n${input.message.body}` : input.message.headline;
+      const message = input.message.body
+        ? `${input.message.headline}\n\n${input.message.body}`
+        : input.message.headline;
       const oid = await state.repo.commit({
         ref,
         parent: head,
@@ -278,27 +306,54 @@ export function createRootValue(state: GitHubState): object {
         additions: additions.map((a) => ({ path: a.path, contents: decodeBase64(a.contents, a.path) })),
         deletions: deletions.map((d) => d.path),
       });
-      if (!oid) throw gitHubError('STALE_DATA', `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`);
-      return { clientMutationId: input.clientMutationId ?? null, commit: commitObject(state, oid), ref: refObject(state, ref, oid) };
+      if (!oid)
+        throw gitHubError(
+          'STALE_DATA',
+          `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`,
+        );
+      return {
+        clientMutationId: input.clientMutationId ?? null,
+        commit: commitObject(state, oid),
+        ref: refObject(state, ref, oid),
+      };
     },
 
-    createRef: async ({ input }: { input: { repositoryId: string; name: string; oid: string; clientMutationId?: string } }) => {
+    createRef: async ({
+      input,
+    }: {
+      input: { repositoryId: string; name: string; oid: string; clientMutationId?: string };
+    }) => {
       requirePush(state, 'CreateRef');
-      if (input.repositoryId !== state.repositoryId) throw gitHubError('NOT_FOUND', `Could not resolve to a node with the global id of '${input.repositoryId}'`);
+      if (input.repositoryId !== state.repositoryId)
+        throw gitHubError('NOT_FOUND', `Could not resolve to a node with the global id of '${input.repositoryId}'`);
       if (!input.name.startsWith('refs/')) throw gitHubError('UNPROCESSABLE', 'Reference name must start with refs/');
       const target = await state.repo.resolve(input.oid);
       if (target?.type !== 'commit') throw gitHubError('UNPROCESSABLE', 'Object does not exist or is not a commit');
-      if (!(await state.repo.createRef(input.name, input.oid))) throw gitHubError('UNPROCESSABLE', `A ref named "${input.name}" already exists in the repository.`);
+      if (!(await state.repo.createRef(input.name, input.oid)))
+        throw gitHubError('UNPROCESSABLE', `A ref named "${input.name}" already exists in the repository.`);
       return { clientMutationId: input.clientMutationId ?? null, ref: refObject(state, input.name, input.oid) };
     },
 
-    createPullRequest: async ({ input }: { input: { repositoryId: string; baseRefName: string; headRefName: string; title: string; body?: string } }) => {
+    createPullRequest: async ({
+      input,
+    }: {
+      input: { repositoryId: string; baseRefName: string; headRefName: string; title: string; body?: string };
+    }) => {
       requirePush(state, 'CreatePullRequest');
-      if (input.repositoryId !== state.repositoryId) throw gitHubError('NOT_FOUND', `Could not resolve to a node with the global id of '${input.repositoryId}'`);
+      if (input.repositoryId !== state.repositoryId)
+        throw gitHubError('NOT_FOUND', `Could not resolve to a node with the global id of '${input.repositoryId}'`);
       for (const branch of [input.baseRefName, input.headRefName]) {
-        if (!(await state.repo.refOid(`refs/heads/${branch}`))) throw gitHubError('UNPROCESSABLE', `Head sha can't be blank, Base sha can't be blank, No commits between ${input.baseRefName} and ${input.headRefName}`);
+        if (!(await state.repo.refOid(`refs/heads/${branch}`)))
+          throw gitHubError(
+            'UNPROCESSABLE',
+            `Head sha can't be blank, Base sha can't be blank, No commits between ${input.baseRefName} and ${input.headRefName}`,
+          );
       }
-      if (state.pullRequests.some((pr) => pr.state === 'OPEN' && pr.headRefName === input.headRefName && pr.baseRefName === input.baseRefName)) {
+      if (
+        state.pullRequests.some(
+          (pr) => pr.state === 'OPEN' && pr.headRefName === input.headRefName && pr.baseRefName === input.baseRefName,
+        )
+      ) {
         throw gitHubError('UNPROCESSABLE', `A pull request already exists for ${state.owner}:${input.headRefName}.`);
       }
       const number = state.pullRequests.length + 1;
@@ -319,7 +374,8 @@ export function createRootValue(state: GitHubState): object {
     updatePullRequest: ({ input }: { input: { pullRequestId: string; title?: string; body?: string } }) => {
       requirePush(state, 'UpdatePullRequest');
       const record = state.pullRequests.find((pr) => pr.id === input.pullRequestId);
-      if (!record) throw gitHubError('NOT_FOUND', `Could not resolve to a node with the global id of '${input.pullRequestId}'`);
+      if (!record)
+        throw gitHubError('NOT_FOUND', `Could not resolve to a node with the global id of '${input.pullRequestId}'`);
       if (input.title !== undefined) record.title = input.title;
       if (input.body !== undefined) record.body = input.body;
       return { pullRequest: pullRequestObject(record) };

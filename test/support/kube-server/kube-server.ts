@@ -90,8 +90,10 @@ interface ListSnapshot {
   items: KubeObject[];
 }
 
-const crdKeyOf = (crd: Pick<KubeServerCrd, 'group' | 'version' | 'plural'>): string => `${crd.group}/${crd.version}/${crd.plural}`;
-const objectKeyOf = (namespace: string | undefined, name: string): string => (namespace ? `${namespace}/${name}` : name);
+const crdKeyOf = (crd: Pick<KubeServerCrd, 'group' | 'version' | 'plural'>): string =>
+  `${crd.group}/${crd.version}/${crd.plural}`;
+const objectKeyOf = (namespace: string | undefined, name: string): string =>
+  namespace ? `${namespace}/${name}` : name;
 
 export class KubeServer {
   readonly url: string;
@@ -159,7 +161,8 @@ export class KubeServer {
     const crd = this.#crdByKind(kind);
     for (const object of this.objects(kind)) this.delete(kind, object.metadata.name, object.metadata.namespace);
     crd.served = false;
-    for (const watch of [...this.#watches]) if (watch.crdKey === crdKeyOf(crd)) this.#endWatch(watch, { destroy: false });
+    for (const watch of [...this.#watches])
+      if (watch.crdKey === crdKeyOf(crd)) this.#endWatch(watch, { destroy: false });
   }
 
   // ---- test controls: objects ----------------------------------------------------------------
@@ -227,7 +230,10 @@ export class KubeServer {
     const current = store.get(objectKeyOf(ns, name));
     if (!current) throw new Error(`kube-server: ${kind} ${objectKeyOf(ns, name)} not found`);
     store.delete(objectKeyOf(ns, name));
-    const tombstone = { ...current, metadata: { ...current.metadata, resourceVersion: String(++this.#resourceVersion) } };
+    const tombstone = {
+      ...current,
+      metadata: { ...current.metadata, resourceVersion: String(++this.#resourceVersion) },
+    };
     this.#publish(crd, ns, 'DELETED', tombstone);
   }
 
@@ -237,7 +243,8 @@ export class KubeServer {
   compact(): void {
     this.#compactedBefore = this.#resourceVersion;
     this.#log = [];
-    for (const [id, snapshot] of this.#snapshots) if (snapshot.resourceVersion < this.#compactedBefore) this.#snapshots.delete(id);
+    for (const [id, snapshot] of this.#snapshots)
+      if (snapshot.resourceVersion < this.#compactedBefore) this.#snapshots.delete(id);
   }
 
   /** Cut open watch connections, now or after a number of further events each. */
@@ -287,16 +294,25 @@ export class KubeServer {
     if (this.#token !== undefined && request.headers.authorization !== `Bearer ${this.#token}`) {
       return sendStatus(response, 401, 'Unauthorized', 'Unauthorized');
     }
-    if (request.method !== 'GET') return sendStatus(response, 405, 'MethodNotAllowed', `the server does not allow ${request.method} here`);
+    if (request.method !== 'GET')
+      return sendStatus(response, 405, 'MethodNotAllowed', `the server does not allow ${request.method} here`);
 
     const parts = url.pathname.split('/').filter(Boolean);
     if (url.pathname === '/version') {
       return sendJson(response, 200, {
-        major: '1', minor: '32', gitVersion: 'v1.32.0-kube-server', gitCommit: 'test', gitTreeState: 'clean',
-        buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.23', compiler: 'gc', platform: 'linux/amd64',
+        major: '1',
+        minor: '32',
+        gitVersion: 'v1.32.0-kube-server',
+        gitCommit: 'test',
+        gitTreeState: 'clean',
+        buildDate: '2026-01-01T00:00:00Z',
+        goVersion: 'go1.23',
+        compiler: 'gc',
+        platform: 'linux/amd64',
       });
     }
-    if (parts[0] !== 'apis') return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
+    if (parts[0] !== 'apis')
+      return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
     if (parts.length === 1) return sendJson(response, 200, this.#groupList());
     const [, group, version] = parts;
     if (parts.length === 2) {
@@ -312,11 +328,20 @@ export class KubeServer {
         groupVersion: `${group}/${version}`,
         resources: resources.flatMap((crd) => [
           {
-            name: crd.plural, singularName: crd.kind.toLowerCase(), namespaced: crd.namespaced, kind: crd.kind,
+            name: crd.plural,
+            singularName: crd.kind.toLowerCase(),
+            namespaced: crd.namespaced,
+            kind: crd.kind,
             verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'],
             storageVersionHash: 'test',
           },
-          { name: `${crd.plural}/status`, singularName: '', namespaced: crd.namespaced, kind: crd.kind, verbs: ['get', 'patch', 'update'] },
+          {
+            name: `${crd.plural}/status`,
+            singularName: '',
+            namespaced: crd.namespaced,
+            kind: crd.kind,
+            verbs: ['get', 'patch', 'update'],
+          },
         ]),
       });
     }
@@ -333,15 +358,23 @@ export class KubeServer {
     const store = this.#objects.get(crdKeyOf(crd))!;
     if (name !== undefined) {
       const object = store.get(objectKeyOf(namespace, name));
-      return object ? sendJson(response, 200, object) : sendStatus(response, 404, 'NotFound', `${plural} "${name}" not found`);
+      return object
+        ? sendJson(response, 200, object)
+        : sendStatus(response, 404, 'NotFound', `${plural} "${name}" not found`);
     }
     if (watch) return this.#watch(crd, namespace, query, response);
     return this.#list(crd, namespace, query, response);
   }
 
-  #list(crd: Required<KubeServerCrd>, namespace: string | undefined, query: Record<string, string>, response: ServerResponse): void {
+  #list(
+    crd: Required<KubeServerCrd>,
+    namespace: string | undefined,
+    query: Record<string, string>,
+    response: ServerResponse,
+  ): void {
     const limit = query.limit === undefined ? undefined : Number(query.limit);
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) return sendStatus(response, 400, 'BadRequest', `invalid limit ${query.limit}`);
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0))
+      return sendStatus(response, 400, 'BadRequest', `invalid limit ${query.limit}`);
     let snapshotId: string;
     let offset = 0;
     const token = query.continue;
@@ -352,9 +385,15 @@ export class KubeServer {
       } catch {
         return sendStatus(response, 400, 'BadRequest', 'continue key is not valid');
       }
-      if (typeof decoded.id !== 'string' || typeof decoded.offset !== 'number') return sendStatus(response, 400, 'BadRequest', 'continue key is not valid');
+      if (typeof decoded.id !== 'string' || typeof decoded.offset !== 'number')
+        return sendStatus(response, 400, 'BadRequest', 'continue key is not valid');
       if (!this.#snapshots.has(decoded.id)) {
-        return sendStatus(response, 410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+        return sendStatus(
+          response,
+          410,
+          'Expired',
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+        );
       }
       snapshotId = decoded.id;
       offset = decoded.offset;
@@ -375,16 +414,28 @@ export class KubeServer {
       kind: `${crd.kind}List`,
       metadata: {
         resourceVersion: String(snapshot.resourceVersion),
-        ...(more ? { continue: Buffer.from(JSON.stringify({ id: snapshotId, offset: end })).toString('base64url'), remainingItemCount: snapshot.items.length - end } : {}),
+        ...(more
+          ? {
+              continue: Buffer.from(JSON.stringify({ id: snapshotId, offset: end })).toString('base64url'),
+              remainingItemCount: snapshot.items.length - end,
+            }
+          : {}),
       },
       items: snapshot.items.slice(offset, end),
     });
   }
 
-  #watch(crd: Required<KubeServerCrd>, namespace: string | undefined, query: Record<string, string>, response: ServerResponse): void {
+  #watch(
+    crd: Required<KubeServerCrd>,
+    namespace: string | undefined,
+    query: Record<string, string>,
+    response: ServerResponse,
+  ): void {
     const requested = query.resourceVersion;
-    const fromVersion = requested === undefined || requested === '' || requested === '0' ? undefined : Number(requested);
-    if (fromVersion !== undefined && !Number.isInteger(fromVersion)) return sendStatus(response, 400, 'BadRequest', `invalid resourceVersion ${requested}`);
+    const fromVersion =
+      requested === undefined || requested === '' || requested === '0' ? undefined : Number(requested);
+    if (fromVersion !== undefined && !Number.isInteger(fromVersion))
+      return sendStatus(response, 400, 'BadRequest', `invalid resourceVersion ${requested}`);
     response.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     response.flushHeaders();
     if (fromVersion !== undefined && fromVersion < this.#compactedBefore) {
@@ -392,13 +443,27 @@ export class KubeServer {
       response.end(
         `${JSON.stringify({
           type: 'ERROR',
-          object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${fromVersion} (${this.#compactedBefore})`, reason: 'Expired', code: 410 },
+          object: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: `too old resource version: ${fromVersion} (${this.#compactedBefore})`,
+            reason: 'Expired',
+            code: 410,
+          },
         })}\n`,
       );
       return;
     }
     const watch: OpenWatch = {
-      crdKey: crdKeyOf(crd), namespace, response, bookmarks: query.allowWatchBookmarks === 'true', cutAfter: undefined, partialLine: true, timers: [],
+      crdKey: crdKeyOf(crd),
+      namespace,
+      response,
+      bookmarks: query.allowWatchBookmarks === 'true',
+      cutAfter: undefined,
+      partialLine: true,
+      timers: [],
     };
     this.#watches.add(watch);
     response.on('close', () => this.#forget(watch));
@@ -408,7 +473,11 @@ export class KubeServer {
       }
     } else {
       for (const event of this.#log) {
-        if (event.resourceVersion > fromVersion && event.crdKey === watch.crdKey && (namespace === undefined || event.namespace === namespace)) {
+        if (
+          event.resourceVersion > fromVersion &&
+          event.crdKey === watch.crdKey &&
+          (namespace === undefined || event.namespace === namespace)
+        ) {
           this.#send(watch, event.type, event.object);
         }
       }
@@ -427,11 +496,17 @@ export class KubeServer {
     this.#notifyWatchWaiters();
   }
 
-  #publish(crd: Required<KubeServerCrd>, namespace: string | undefined, type: WatchEventType, object: KubeObject): void {
+  #publish(
+    crd: Required<KubeServerCrd>,
+    namespace: string | undefined,
+    type: WatchEventType,
+    object: KubeObject,
+  ): void {
     const crdKey = crdKeyOf(crd);
     this.#log.push({ resourceVersion: Number(object.metadata.resourceVersion), crdKey, namespace, type, object });
     for (const watch of [...this.#watches]) {
-      if (watch.crdKey === crdKey && (watch.namespace === undefined || watch.namespace === namespace)) this.#send(watch, type, object);
+      if (watch.crdKey === crdKey && (watch.namespace === undefined || watch.namespace === namespace))
+        this.#send(watch, type, object);
     }
   }
 
@@ -514,10 +589,17 @@ export class KubeServer {
   }
 
   #locate(object: KubeObject) {
-    const crd = [...this.#crds.values()].find((c) => `${c.group}/${c.version}` === object.apiVersion && c.kind === object.kind);
+    const crd = [...this.#crds.values()].find(
+      (c) => `${c.group}/${c.version}` === object.apiVersion && c.kind === object.kind,
+    );
     if (!crd?.served) throw new Error(`kube-server: ${object.apiVersion} ${object.kind} is not served`);
     const namespace = crd.namespaced ? (object.metadata.namespace ?? 'default') : undefined;
-    return { crd, store: this.#objects.get(crdKeyOf(crd))!, key: objectKeyOf(namespace, object.metadata.name), namespace };
+    return {
+      crd,
+      store: this.#objects.get(crdKeyOf(crd))!,
+      key: objectKeyOf(namespace, object.metadata.name),
+      namespace,
+    };
   }
 }
 
@@ -534,7 +616,15 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 }
 
 function sendStatus(response: ServerResponse, code: number, reason: string, message: string): void {
-  sendJson(response, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+  sendJson(response, code, {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    code,
+  });
 }
 
 function sendNotFound(response: ServerResponse): void {
