@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -118,6 +118,8 @@ async function startOnce(env: Record<string, string>): Promise<Start> {
 }
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-bench-startup-'));
+// Run as root, the embedded server runs as `postgres`, which must be able to enter DATA_DIR.
+await chmod(dataDir, 0o755);
 const env: Record<string, string> = { DATA_DIR: dataDir, GATEWAY_SECRET_KEY: randomBytes(32).toString('hex') };
 let database: string | null = null;
 if (values.database === 'postgres') {
