@@ -4,6 +4,7 @@
  * is read with the git CLI: the commit the script reported is there, with the files it drafted.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,18 @@ function runScript(env: Record<string, string>): Promise<{ code: number | null; 
 }
 
 describe('examples/first-fabric.ts', () => {
+  it("is what the README's Scripting section quotes: every line of its excerpt is in the script", () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Scripting'), readme.indexOf('## Settings'));
+    const excerpt = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(excerpt).toBeDefined();
+    const script = readFileSync(path.join(ROOT, SCRIPT), 'utf8');
+    for (const line of excerpt!.split('\n').filter((line) => line.trim() !== '')) {
+      expect(script, line).toContain(line.trim());
+    }
+    expect(section).toContain(`node ${SCRIPT}`);
+  });
+
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
