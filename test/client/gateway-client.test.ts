@@ -129,7 +129,7 @@ describe('the typed client', () => {
     expect(final.status).toBe('COMPLETED');
     expect(final.commitSha).toMatch(/^[0-9a-f]{40}$/);
     expect(seen.at(-1)).toEqual(final);
-    expect(seen.length).toBeGreaterThan(1);
+    // How many states come before depends on how far the runner got when the subscription began.
     expect(seen.slice(0, -1).every((operation) => ['PENDING', 'IN_PROGRESS'].includes(operation.status))).toBe(true);
     expect((await gitLog(remote, 'main'))[0]?.oid).toBe(final.commitSha);
 
