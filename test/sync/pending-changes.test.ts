@@ -168,6 +168,43 @@ describe.each(tAdapters)('pendingChanges on the $name adapter', (adapter) => {
     expect(after.pendingChanges).toMatchObject({ changes: [], files: { added: [], changed: [], deleted: [] } });
   });
 
+  it.runIf(adapter.name === 'github')(
+    'plans against the push branch when changes go through a pull request',
+    async () => {
+      const { t, fabricId, remote } = env;
+      await t.graphqlOk(
+        `mutation($id: ID!) { updateGitRepository(id: $id, input: { directPushEnabled: false }) { id } }`,
+        { id: env.repositoryId },
+      );
+      const state = await rows(t, fabricId);
+      await editDraft(t, state.get('ns-a')!.id, vlanNamespace('ns-a', 1100));
+      await createDraftOf(t, fabricId, vlanNamespace('ns-d', 2500));
+      const query = `query($id: ID!) { pendingChanges(fabricId: $id) { ${PENDING_FIELDS} } }`;
+      const { pendingChanges } = await t.graphqlOk<{ pendingChanges: PendingResult }>(query, { id: fabricId });
+      expect(pendingChanges).toMatchObject({ viaPullRequest: true, baseCommit: seedHead });
+      expect(pendingChanges.branch).not.toBe('main');
+      expect(pendingChanges.files).toEqual({
+        added: [pathOf(vlanNamespace('ns-d'))],
+        changed: [pathOf(vlanNamespace('ns-a'))],
+        deleted: [],
+      });
+      const proposed = await commitChanges(t, fabricId, 'proposal');
+      expect(proposed.details.push.branch).toBe(pendingChanges.branch);
+      const head = (await git(['--git-dir', remote, 'rev-parse', `refs/heads/${pendingChanges.branch}`])).trim();
+      expect((await git(['--git-dir', remote, 'rev-parse', `${head}^`])).trim()).toBe(seedHead);
+      for (const change of pendingChanges.changes)
+        expect((await readFileAt(remote, head, change.path)).toString('utf8')).toBe(change.after);
+      // The drafts stay until the merge comes back, but the branch has them: nothing more to commit.
+      const again = (await t.graphqlOk<{ pendingChanges: PendingResult }>(query, { id: fabricId })).pendingChanges;
+      expect(again.baseCommit).toBe(head);
+      expect(again.changes.map((change) => [change.name, change.status])).toEqual([
+        ['ns-a', 'UNCHANGED'],
+        ['ns-d', 'UNCHANGED'],
+      ]);
+      expect(again.files).toEqual({ added: [], changed: [], deleted: [] });
+    },
+  );
+
   it('shows a conflicted draft as held back, and the commit leaves it out', async () => {
     const { t, fabricId, remote } = env;
     const state = await rows(t, fabricId);
