@@ -105,7 +105,7 @@ export interface PathCommit {
   oid: string;
   /** Opaque position of this commit in the listing: pass it as `after` to continue behind it. */
   cursor: string;
-  /** The whole message, trailers included. */
+  /** The whole message, trailers included, without trailing newlines. */
   message: string;
   authorName: string;
   authorEmail: string;

@@ -57,7 +57,7 @@ for (const tHost of tHosts) {
           pathOid: gitBlobOid('a: 3\n'),
           previousPathOid: null,
         });
-        expect(first.commits[0]!.message.trim()).toBe('a again');
+        expect(first.commits[0]!.message).toBe('a again');
         expect(first.commits[1]).toMatchObject({ pathOid: null, previousPathOid: gitBlobOid('a: 2\n') });
         for (const commit of first.commits) {
           expect(new Date(commit.authoredAt).toISOString()).toBe(commit.authoredAt);
@@ -71,7 +71,7 @@ for (const tHost of tHosts) {
           pathOid: gitBlobOid('a: 2\n'),
           previousPathOid: gitBlobOid('a: 1\n'),
         });
-        expect(second.commits[0]!.message).toContain('Gateway-Operation: op-1\nGateway-Actor: alice');
+        expect(second.commits[0]!.message).toBe('change a\n\nbody\n\nGateway-Operation: op-1\nGateway-Actor: alice');
         expect(second.commits[1]).toMatchObject({ pathOid: gitBlobOid('a: 1\n'), previousPathOid: null });
         // Any page size gives the same listing; a path never touched has none.
         expect((await allPages(host, c6, A, 1)).flat().map((commit) => commit.oid)).toEqual([c5, c4, c3, c1]);

@@ -246,7 +246,8 @@ export class CliGitHost implements GitHost {
           authorEmail,
           authoredAt: new Date(authoredAt).toISOString(),
           committedAt: new Date(committedAt).toISOString(),
-          message,
+          // As GitHub gives it: without the newline git ends a message with.
+          message: message.replace(/\n+$/, ''),
         });
       }
       const commits = listed.slice(0, page.first);
