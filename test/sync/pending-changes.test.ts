@@ -273,6 +273,33 @@ describe('pendingChanges: the whole fabric, validated', () => {
       expect.objectContaining({ code: 'VLAN_RANGES_OVERLAP', file: pathOf(broken) }),
     ]);
   });
+
+  it('validates a large fabric on a worker thread, with the same findings', async () => {
+    const { t, fabricId } = env;
+    const broken = vlanNamespace('ns-broken');
+    broken.spec = {
+      ranges: [
+        { from: 1000, to: 1999 },
+        { from: 1500, to: 2500 },
+      ],
+    };
+    const files = Object.assign(
+      fileOf(broken),
+      ...Array.from({ length: 250 }, (_, index) => fileOf(vlanNamespace(`ns-${String(index).padStart(3, '0')}`))),
+    );
+    await pushFromAnotherClone(env.remote, { files });
+    await sync(t, fabricId, 'PULL');
+    await createDraftOf(t, fabricId, vlanNamespace('ns-new', 1100));
+    const before = t.app.dependencies.validator.stats().completedOnWorkers;
+    const { pendingChanges } = await t.graphqlOk<{ pendingChanges: PendingResult }>(
+      `query($id: ID!) { pendingChanges(fabricId: $id) { ${PENDING_FIELDS} } }`,
+      { id: fabricId },
+    );
+    expect(t.app.dependencies.validator.stats().completedOnWorkers).toBe(before + 1);
+    expect(pendingChanges.validation.errors).toEqual([
+      expect.objectContaining({ code: 'VLAN_RANGES_OVERLAP', file: pathOf(broken) }),
+    ]);
+  });
 });
 
 describe('pendingChanges: hostile rows', () => {
