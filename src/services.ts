@@ -17,6 +17,8 @@ import { ResourceService } from './resource/resource.service.ts';
 import type { SecretBox } from './secrets/secret-box.ts';
 import { SyncOperationService, type OperationQueue } from './operations/sync-operation.service.ts';
 import { SyncCommands } from './sync/sync-commands.ts';
+import { GitHistoryService } from './sync/git-history.service.ts';
+import { PendingChangesService } from './sync/pending-changes.service.ts';
 
 /** What every service may depend on; built once by the composition root. */
 export interface ServiceDependencies {
@@ -51,6 +53,10 @@ export interface Services {
   /** Start a sync run, commit the drafts, resolve a conflict (each an operation, returned pending). */
   sync: SyncCommands;
   cluster: ClusterService;
+  /** Commits of a resource's file or a fabric's directory, and reverting a resource to one of them. */
+  history: GitHistoryService;
+  /** What committing the drafts would change now (files, diffs, findings). */
+  pendingChanges: PendingChangesService;
 }
 
 /**
@@ -60,7 +66,7 @@ export interface Services {
 export function createServices(deps: ServiceDependencies, options: { scope?: FabricScope } = {}): Services {
   const em = deps.orm.em.fork();
   const scope = options.scope ?? FabricScope.unlimited;
-  const services: Omit<Services, 'gitops' | 'sync' | 'cluster'> = {
+  const services: Omit<Services, 'gitops' | 'sync' | 'cluster' | 'history' | 'pendingChanges'> = {
     em,
     gitRepositories: new GitRepositoryService({ em, secretBox: deps.secretBox }),
     fabrics: new FabricService({
@@ -98,5 +104,20 @@ export function createServices(deps: ServiceDependencies, options: { scope?: Fab
     watchers: deps.clusterWatchers,
     createClient: deps.createClusterClient,
   });
-  return { ...services, gitops, sync, cluster };
+  const history = new GitHistoryService({
+    fabrics: services.fabrics,
+    gitRepositories: services.gitRepositories,
+    resources: services.resources,
+    openGitHost: deps.openGitHost,
+    defaultPageSize: deps.config.pagination.defaultPageSize,
+    maxPageSize: deps.config.pagination.maxPageSize,
+  });
+  const pendingChanges = new PendingChangesService({
+    em,
+    fabrics: services.fabrics,
+    gitRepositories: services.gitRepositories,
+    validator: deps.validator,
+    openGitHost: deps.openGitHost,
+  });
+  return { ...services, gitops, sync, cluster, history, pendingChanges };
 }

@@ -13,6 +13,7 @@ export const MUTATION_ROLES: Readonly<Record<string, Role>> = {
   updateResource: 'operator',
   deleteResource: 'operator',
   discardResourceDraft: 'operator',
+  revertResource: 'operator',
   adoptLiveResources: 'operator',
   initializeGitopsDirectory: 'operator',
   validateGitopsDirectory: 'operator',
@@ -72,6 +73,7 @@ const RESOURCE_ID_FIELDS = new Set([
   'updateResource',
   'deleteResource',
   'discardResourceDraft',
+  'revertResource',
   'resolveConflict',
 ]);
 const OPERATION_ID_FIELDS = new Set(['syncOperation', 'syncOperationUpdated', 'cancelSyncOperation']);

@@ -2,7 +2,7 @@
  * Pure checks shared by both adapters, so bad input fails the same way (INVALID, with the
  * offending location) before anything touches a remote.
  */
-import { GitHostError, type CommitRequest } from './git-host.ts';
+import { GitHostError, MAX_HISTORY_PAGE, type CommitRequest, type PathHistoryRequest } from './git-host.ts';
 
 const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 // Control characters, and the ones git forbids in ref names (git-check-ref-format).
@@ -116,4 +116,27 @@ export function splitCommitMessage(message: string): { headline: string; body: s
       .replace(/^\n+/, '')
       .trimEnd(),
   };
+}
+
+// A cursor is the adapter's own text; printable ASCII only, and short.
+const CURSOR = /^[\u0021-\u007e ]{1,200}$/;
+
+/** Checks a history page: `first` between 1 and MAX_HISTORY_PAGE, `after` a printable cursor. */
+export function assertHistoryPage(page: PathHistoryRequest, operation: string): void {
+  if (!Number.isInteger(page.first) || page.first < 1 || page.first > MAX_HISTORY_PAGE) {
+    throw new GitHostError('INVALID', `first must be an integer from 1 to ${MAX_HISTORY_PAGE}, not ${page.first}`, {
+      operation,
+      location: 'first',
+    });
+  }
+  if (page.after != null && !CURSOR.test(page.after)) {
+    throw new GitHostError('INVALID', 'the cursor is not one this host handed out', { operation, location: 'after' });
+  }
+}
+
+/** A file path for `readFile`: like a directory, but never the root. */
+export function normalizeFilePath(path: string, operation: string): string {
+  const normalized = normalizeDirectory(path, operation);
+  if (normalized === '') throw new GitHostError('INVALID', 'the path names no file', { operation, location: 'path' });
+  return normalized;
 }

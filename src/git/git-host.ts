@@ -99,6 +99,51 @@ export interface AccessCheck {
   defaultBranch?: string;
 }
 
+/** One commit that touched a path, as listed by `history`. */
+export interface PathCommit {
+  /** The commit's oid (40 or 64 hex digits). */
+  oid: string;
+  /** Opaque position of this commit in the listing: pass it as `after` to continue behind it. */
+  cursor: string;
+  /** The whole message, trailers included, without trailing newlines. */
+  message: string;
+  authorName: string;
+  authorEmail: string;
+  /** ISO 8601. */
+  authoredAt: string;
+  /** ISO 8601. */
+  committedAt: string;
+  /** The object at the path in this commit (a blob for a file, a tree for a directory); null when the commit removed it. */
+  pathOid: string | null;
+  /** The object at the path in the commit's first parent; null when it was absent there (or the commit has no parent). */
+  previousPathOid: string | null;
+}
+
+/** One page of `history`, newest first. */
+export interface PathHistoryPage {
+  commits: PathCommit[];
+  /** True when older commits touched the path too. */
+  hasNextPage: boolean;
+}
+
+/** The page of a path's history asked for. */
+export interface PathHistoryRequest {
+  /** Commits per page, 1 to 100. */
+  first: number;
+  /** A `cursor` from an earlier page of the same listing (same commit, same path); absent for the first page. */
+  after?: string | null;
+}
+
+/** A file's contents at a commit, as read by `readFile`. */
+export interface FileAtCommit {
+  /** Blob oid, checked against the contents. */
+  oid: string;
+  contents: Uint8Array;
+}
+
+/** Largest `first` a history page may ask for (GitHub's own limit per connection page). */
+export const MAX_HISTORY_PAGE = 100;
+
 export interface GitHost {
   readonly provider: 'github' | 'git';
   /** The branch's head commit, or null when the branch does not exist. */
@@ -130,6 +175,20 @@ export interface GitHost {
    * or re-encoded text is never returned. A missing oid fails with `NOT_FOUND`.
    */
   readBlobs(oids: readonly string[]): Promise<Map<string, Uint8Array>>;
+  /**
+   * The commits reachable from `commitOid` that changed `path` (a file or a directory; `''` is
+   * the whole repository), newest first, one page at a time. Renames are not followed: the
+   * history of a path is that path's. Cost is bounded by the page: the native adapter runs a
+   * fixed number of git processes per page, the GitHub adapter sends one GraphQL request per
+   * page. An unknown commit fails with NOT_FOUND, a malformed oid, path, page size or cursor with
+   * INVALID.
+   */
+  history(commitOid: string, path: string, page: PathHistoryRequest): Promise<PathHistoryPage>;
+  /**
+   * The blob at `path` in `commitOid`, or null when no file is there (absent, or a directory).
+   * An unknown commit fails with NOT_FOUND.
+   */
+  readFile(commitOid: string, path: string): Promise<FileAtCommit | null>;
   /** One commit on `branch`, or `head_moved` when the branch is not at `expectedHeadOid`. */
   commit(request: CommitRequest): Promise<CommitResult>;
   /** Creates `name` at `fromOid`; succeeds when it already points there, `CONFLICT` otherwise. */

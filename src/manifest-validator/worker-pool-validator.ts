@@ -11,7 +11,7 @@ import {
 } from './manifest-validator.ts';
 
 export interface WorkerPoolOptions extends ValidationLimits {
-  /** Inputs up to this many YAML bytes (and every object input) are validated on the calling thread. */
+  /** Inputs up to this many YAML bytes (and single objects, and lists of up to 200) are validated on the calling thread. */
   inlineBytes: number;
   /** Worker threads; default: one fewer than the cores, at least one. */
   threads?: number;
@@ -35,6 +35,9 @@ export function validationWorkerUrl(moduleUrl: string): string {
   return new URL(moduleUrl.endsWith('.js') ? './validation-task.js' : './validation-worker.mjs', moduleUrl).href;
 }
 
+/** Object lists longer than this (a whole fabric) are validated on a worker thread. */
+const INLINE_OBJECTS = 200;
+
 /**
  * Large inputs are validated on worker threads (piscina), so one request with tens of thousands
  * of documents never holds the event loop that serves every other request and /healthz. Small
@@ -54,7 +57,11 @@ export function workerPoolManifestValidator(options: WorkerPoolOptions): Manifes
   return {
     async validate(input: ManifestValidationInput) {
       checkValidationBounds(input, options);
-      if (input.yaml === undefined || Buffer.byteLength(input.yaml, 'utf8') <= options.inlineBytes) {
+      const small =
+        input.objects !== undefined
+          ? input.objects.length <= INLINE_OBJECTS
+          : input.yaml === undefined || Buffer.byteLength(input.yaml, 'utf8') <= options.inlineBytes;
+      if (small) {
         return validateBounded(input, options.maxFindings);
       }
       if (pool.queueSize >= pool.options.maxQueue) {

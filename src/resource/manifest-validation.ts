@@ -41,12 +41,18 @@ export function effectiveObjects(rows: readonly Resource[]): HedgehogObject[] {
 export interface ManifestValidationInput {
   yaml?: string;
   object?: unknown;
+  /**
+   * Many objects at once (each may be a `SourceObject` naming its file), e.g. a whole fabric with
+   * its drafts applied; used instead of `yaml` and `object` when given.
+   */
+  objects?: readonly unknown[];
   existing: readonly HedgehogObject[];
   fabricConfig?: Partial<FabricConfig>;
 }
 
 export function validateManifestInput(input: ManifestValidationInput): ValidationResult {
   const options = { existing: input.existing, ...(input.fabricConfig ? { fabricConfig: input.fabricConfig } : {}) };
+  if (input.objects !== undefined) return validateObjects(input.objects, options);
   return input.yaml !== undefined
     ? validateManifests({ files: [{ path: 'manifest.yaml', text: input.yaml }], ...options })
     : validateObjects([input.object], options);

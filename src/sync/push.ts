@@ -266,7 +266,7 @@ async function preparePushBranch(host: GitHost, branch: string, defaultBranch: s
   return { headOid, files };
 }
 
-function toPushDraft(row: Resource): PushDraft {
+export function toPushDraft(row: Resource): PushDraft {
   const draft: PushDraft = {
     resourceId: row.id,
     kind: row.kind,

@@ -19,7 +19,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { gitBlobOid, toBytes } from '../blob-oid.ts';
-import { assertBranchName, assertOid, assertValidCommitRequest, normalizeDirectory } from '../commit-request.ts';
+import {
+  assertBranchName,
+  assertHistoryPage,
+  assertOid,
+  assertValidCommitRequest,
+  normalizeDirectory,
+  normalizeFilePath,
+} from '../commit-request.ts';
 import {
   byPath,
   GitHostError,
@@ -27,7 +34,11 @@ import {
   type CommitAuthor,
   type CommitRequest,
   type CommitResult,
+  type FileAtCommit,
   type GitHost,
+  type PathCommit,
+  type PathHistoryPage,
+  type PathHistoryRequest,
   type PullRequestResult,
   type TreeChange,
   type TreeEntry,
@@ -190,6 +201,90 @@ export class CliGitHost implements GitHost {
       }
       await this.#ensureObjects(wanted, operation);
       return read();
+    });
+  }
+
+  /**
+   * `git log` of the path from the commit, one page (`--skip` the cursor, one commit more than
+   * asked to know whether more follow), then one `cat-file --batch-check` for the path's object
+   * in each commit and its first parent: two git processes per page (plus a fetch when the
+   * commit is not cached yet). The cursor is the number of commits before the next one.
+   */
+  async history(commitOid: string, path: string, page: PathHistoryRequest): Promise<PathHistoryPage> {
+    const operation = `read history of ${path || '/'} from ${commitOid}`;
+    assertOid(commitOid, operation, 'commitOid');
+    const dir = normalizeDirectory(path, operation);
+    assertHistoryPage(page, operation);
+    const skip = page.after == null ? 0 : Number(page.after);
+    if (!/^\d{1,9}$/.test(page.after ?? '0'))
+      throw new GitHostError('INVALID', 'the cursor is not one this host handed out', { operation, location: 'after' });
+    return this.#exclusive(operation, async () => {
+      await this.#requireCommit(commitOid, operation);
+      const { stdout } = await this.#git(
+        [
+          'log',
+          '-z',
+          '--format=%H%x00%an%x00%ae%x00%aI%x00%cI%x00%B',
+          `--max-count=${page.first + 1}`,
+          `--skip=${skip}`,
+          commitOid,
+          '--',
+          ...(dir === '' ? [] : [dir]),
+        ],
+        operation,
+        { env: { GIT_LITERAL_PATHSPECS: '1' } },
+      );
+      const fields = stdout.toString('utf8').split('\0');
+      const listed: Omit<PathCommit, 'pathOid' | 'previousPathOid'>[] = [];
+      for (let index = 0; index + 6 <= fields.length; index += 6) {
+        const [oid = '', authorName = '', authorEmail = '', authoredAt = '', committedAt = '', message = ''] =
+          fields.slice(index, index + 6);
+        listed.push({
+          oid: oid.trim(),
+          cursor: String(skip + listed.length + 1),
+          authorName,
+          authorEmail,
+          authoredAt: new Date(authoredAt).toISOString(),
+          committedAt: new Date(committedAt).toISOString(),
+          // As GitHub gives it: without the newline git ends a message with.
+          message: message.replace(/\n+$/, ''),
+        });
+      }
+      const commits = listed.slice(0, page.first);
+      const at = (oid: string) => (dir === '' ? `${oid}^{tree}` : `${oid}:${dir}`);
+      const oids = await this.#objectOids(
+        commits.flatMap((commit) => [at(commit.oid), at(`${commit.oid}^`)]),
+        operation,
+      );
+      return {
+        commits: commits.map((commit, index) => ({
+          ...commit,
+          pathOid: oids[2 * index] ?? null,
+          previousPathOid: oids[2 * index + 1] ?? null,
+        })),
+        hasNextPage: listed.length > page.first,
+      };
+    });
+  }
+
+  async readFile(commitOid: string, path: string): Promise<FileAtCommit | null> {
+    const operation = `read ${path} at ${commitOid}`;
+    assertOid(commitOid, operation, 'commitOid');
+    const file = normalizeFilePath(path, operation);
+    return this.#exclusive(operation, async () => {
+      await this.#requireCommit(commitOid, operation);
+      const [type] = await this.#objectTypes([`${commitOid}:${file}`], operation);
+      if (type !== 'blob') return null;
+      const [oid] = await this.#objectOids([`${commitOid}:${file}`], operation);
+      if (!oid) return null;
+      const blobs = parseCatFileBatch(
+        (await this.#git(['cat-file', '--batch'], operation, { input: `${oid}\n` })).stdout,
+        operation,
+      );
+      const contents = blobs.get(oid);
+      if (!contents || gitBlobOid(contents) !== oid)
+        throw new GitHostError('INTEGRITY', `blob ${oid} did not read back whole`, { operation });
+      return { oid, contents };
     });
   }
 
@@ -453,6 +548,28 @@ export class CliGitHost implements GitHost {
       const last = fields.at(-1);
       return fields.length !== 3 || last === 'missing' || last === 'ambiguous' ? null : (fields[1] ?? null);
     });
+  }
+
+  /** The object id each expression names, null when git does not have it. */
+  async #objectOids(expressions: readonly string[], operation: string): Promise<(string | null)[]> {
+    if (expressions.length === 0) return [];
+    const { stdout } = await this.#git(['cat-file', '--batch-check'], operation, {
+      input: `${expressions.join('\n')}\n`,
+    });
+    const lines = stdout.toString('utf8').split('\n');
+    return expressions.map((_, index) => {
+      const fields = (lines[index] ?? '').split(' ');
+      const last = fields.at(-1);
+      return fields.length !== 3 || last === 'missing' || last === 'ambiguous' ? null : (fields[0] ?? null);
+    });
+  }
+
+  /** The commit is in the cache (fetched when missing); NOT_FOUND when the remote has no such commit. */
+  async #requireCommit(commitOid: string, operation: string): Promise<void> {
+    await this.#ensureObjects([commitOid], operation);
+    const [type] = await this.#objectTypes([commitOid], operation);
+    if (type !== 'commit')
+      throw new GitHostError('NOT_FOUND', `${commitOid} is not a commit of this repository`, { operation });
   }
 
   /** Fetches when any of `oids` is not in the cache yet; NOT_FOUND when the remote lacks it too. */

@@ -29,9 +29,11 @@
 import { gitBlobOid, toBytes } from '../blob-oid.ts';
 import {
   assertBranchName,
+  assertHistoryPage,
   assertOid,
   assertValidCommitRequest,
   normalizeDirectory,
+  normalizeFilePath,
   splitCommitMessage,
 } from '../commit-request.ts';
 import {
@@ -40,7 +42,10 @@ import {
   type AccessCheck,
   type CommitRequest,
   type CommitResult,
+  type FileAtCommit,
   type GitHost,
+  type PathHistoryPage,
+  type PathHistoryRequest,
   type PullRequestRequest,
   type PullRequestResult,
   type TreeChange,
@@ -70,6 +75,17 @@ interface RawBlob {
   isBinary?: boolean | null;
   isTruncated?: boolean;
   text?: string | null;
+}
+
+/** A commit of a path's history as the PathHistory query reads it. */
+interface RawHistoryCommit {
+  oid: string;
+  message: string;
+  committedDate: string;
+  author: { name: string | null; email: string | null; date: string | null } | null;
+  file?: { oid: string } | null;
+  tree?: { oid: string } | null;
+  parents: { nodes: { oid: string; file?: { oid: string } | null; tree?: { oid: string } | null }[] };
 }
 
 /** The part of GitHub's "compare two commits" answer the adapter reads. */
@@ -266,6 +282,73 @@ export class GitHubHost implements GitHost {
       for (const [index, oid] of batch.entries()) blobs.set(oid, read[index] as Uint8Array);
     }
     return blobs;
+  }
+
+  /**
+   * One GraphQL request per page: `Commit.history(path:, first:, after:)` with, for every commit,
+   * the path's object there and in its first parent. The cursors are GitHub's.
+   */
+  async history(commitOid: string, path: string, page: PathHistoryRequest): Promise<PathHistoryPage> {
+    const operation = `read history of ${path || '/'} from ${commitOid}`;
+    assertOid(commitOid, operation, 'commitOid');
+    const dir = normalizeDirectory(path, operation);
+    assertHistoryPage(page, operation);
+    const data = await this.#transport.graphql<{
+      repository: {
+        object: {
+          __typename: string;
+          history?: {
+            pageInfo: { hasNextPage: boolean };
+            edges: { cursor: string; node: RawHistoryCommit }[];
+          };
+        } | null;
+      };
+    }>(
+      'PathHistory',
+      q.pathHistoryQuery(dir === ''),
+      { commit: commitOid, path: dir === '' ? null : dir, first: page.first, after: page.after ?? null },
+      operation,
+    );
+    const commit = data.repository.object;
+    if (commit?.__typename !== 'Commit' || !commit.history)
+      throw new GitHostError('NOT_FOUND', `${commitOid} is not a commit of this repository`, { operation });
+    const oidAt = (node: { file?: { oid: string } | null; tree?: { oid: string } | null }) =>
+      (dir === '' ? node.tree?.oid : node.file?.oid) ?? null;
+    return {
+      commits: commit.history.edges.slice(0, page.first).map(({ cursor, node }) => {
+        const parent = node.parents.nodes[0];
+        return {
+          oid: node.oid,
+          cursor,
+          message: node.message,
+          authorName: node.author?.name ?? '',
+          authorEmail: node.author?.email ?? '',
+          authoredAt: new Date(node.author?.date ?? node.committedDate).toISOString(),
+          committedAt: new Date(node.committedDate).toISOString(),
+          pathOid: oidAt(node),
+          previousPathOid: parent ? oidAt(parent) : null,
+        };
+      }),
+      hasNextPage: commit.history.pageInfo.hasNextPage,
+    };
+  }
+
+  async readFile(commitOid: string, path: string): Promise<FileAtCommit | null> {
+    const operation = `read ${path} at ${commitOid}`;
+    assertOid(commitOid, operation, 'commitOid');
+    const file = normalizeFilePath(path, operation);
+    const data = await this.#transport.graphql<{
+      repository: { commit: { __typename: string } | null; file: RawBlob | null };
+    }>('ReadFileAt', q.READ_FILE_AT, { commit: commitOid, expression: `${commitOid}:${file}` }, operation);
+    if (data.repository.commit?.__typename !== 'Commit')
+      throw new GitHostError('NOT_FOUND', `${commitOid} is not a commit of this repository`, { operation });
+    const blob = data.repository.file;
+    if (blob?.__typename !== 'Blob' || !blob.oid) return null;
+    if (typeof blob.text === 'string' && !blob.isTruncated && !blob.isBinary) {
+      const bytes = Buffer.from(blob.text, 'utf8');
+      if (gitBlobOid(bytes) === blob.oid) return { oid: blob.oid, contents: bytes };
+    }
+    return { oid: blob.oid, contents: await this.#readBlobOverRest(blob.oid, operation) };
   }
 
   async commit(request: CommitRequest): Promise<CommitResult> {

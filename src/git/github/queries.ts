@@ -79,3 +79,42 @@ export const CREATE_PULL_REQUEST = `mutation CreatePullRequest($input: CreatePul
 export const UPDATE_PULL_REQUEST = `mutation UpdatePullRequest($input: UpdatePullRequestInput!) {
   updatePullRequest(input: $input) { pullRequest { id number url } }
 }`;
+
+/**
+ * One page of the commits that changed a path, from a commit, each with the path's object there
+ * and in its first parent (so a diff needs no further request). For the root (`root`), the
+ * commit's tree stands in for `file(path:)`, which needs a non-empty path.
+ */
+export function pathHistoryQuery(root: boolean): string {
+  const at = root ? 'tree { oid }' : 'file(path: $path) { oid }';
+  return `query PathHistory($owner: String!, $name: String!, $commit: GitObjectID!, $path: String${root ? '' : '!'}, $first: Int!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    object(oid: $commit) {
+      __typename
+      ... on Commit {
+        history(path: $path, first: $first, after: $after) {
+          pageInfo { hasNextPage }
+          edges {
+            cursor
+            node {
+              oid message committedDate author { name email date }
+              ${at}
+              parents(first: 1) { nodes { oid ${at} } }
+            }
+          }
+        }
+      }
+    }
+  }
+  ${RATE_LIMIT}
+}`;
+}
+
+/** Whether the commit exists, and the blob at `<commit>:<path>` with its text when GitHub gives it whole. */
+export const READ_FILE_AT = `query ReadFileAt($owner: String!, $name: String!, $commit: GitObjectID!, $expression: String!) {
+  repository(owner: $owner, name: $name) {
+    commit: object(oid: $commit) { __typename }
+    file: object(expression: $expression) { __typename ... on Blob { oid byteSize isBinary isTruncated text } }
+  }
+  ${RATE_LIMIT}
+}`;

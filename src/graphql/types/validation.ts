@@ -7,7 +7,7 @@ const SeverityEnum = builder.enumType('FindingSeverity', {
   values: { ERROR: { value: 'error' }, WARNING: { value: 'warning' } } as const,
 });
 
-const FindingRef = builder.objectRef<Finding>('ValidationFinding').implement({
+export const FindingRef = builder.objectRef<Finding>('ValidationFinding').implement({
   description: 'One problem found in a manifest, with where it is.',
   fields: (t) => ({
     severity: t.field({ type: SeverityEnum, resolve: (finding) => finding.severity }),

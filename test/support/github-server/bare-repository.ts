@@ -37,6 +37,17 @@ export interface CommitInfo {
   tree: string;
 }
 
+/** One commit of `pathLog`. */
+export interface LoggedPathCommit {
+  oid: string;
+  authorName: string;
+  authorEmail: string;
+  /** ISO 8601 with the author's offset, as git prints it (`%aI`). */
+  authorDate: string;
+  committerDate: string;
+  message: string;
+}
+
 export class BareRepository {
   readonly dir: string;
   constructor(dir: string) {
@@ -216,6 +227,38 @@ export class BareRepository {
       }
     }
     return entries;
+  }
+
+  /**
+   * The commits from `from` that changed `path` (`''`: any), newest first, `count` of them after
+   * skipping `skip`, with author and dates: one `git log`, paths literal, renames not followed.
+   */
+  async pathLog(from: string, path: string, skip: number, count: number): Promise<LoggedPathCommit[]> {
+    const out = (
+      await gitRaw(
+        [
+          '--git-dir',
+          this.dir,
+          'log',
+          '-z',
+          '--format=%H%x00%an%x00%ae%x00%aI%x00%cI%x00%B',
+          `--skip=${skip}`,
+          `--max-count=${count}`,
+          from,
+          '--',
+          ...(path === '' ? [] : [path]),
+        ],
+        { env: { GIT_LITERAL_PATHSPECS: '1' } },
+      )
+    ).toString('utf8');
+    const fields = out.split('\0');
+    const commits: LoggedPathCommit[] = [];
+    for (let index = 0; index + 6 <= fields.length; index += 6) {
+      const [oid = '', authorName = '', authorEmail = '', authorDate = '', committerDate = '', message = ''] =
+        fields.slice(index, index + 6);
+      commits.push({ oid: oid.trim(), authorName, authorEmail, authorDate, committerDate, message: message.trim() });
+    }
+    return commits;
   }
 
   async commitInfo(oid: string): Promise<CommitInfo> {

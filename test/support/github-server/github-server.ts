@@ -3,7 +3,9 @@
  *
  * - `POST /graphql`: every document is validated against the real schema (a query GitHub would
  *   reject is answered with errors, like GitHub, and recorded in `rejectedQueries`), then executed
- *   with the resolvers in resolvers.ts against a real bare git repository.
+ *   with the resolvers in resolvers.ts against a real bare git repository. `Commit.history(path:,
+ *   first:, after:)` pages a path's commits as GitHub does (at most 100, opaque cursors), with
+ *   `author`, `committedDate` and `file(path:)`.
  * - `GET /repos/{owner}/{name}/git/blobs/{sha}` (base64, as GitHub),
  *   `PUT /repos/{owner}/{name}/contents/{path}` (GitHub's only way to make the first commit in an
  *   empty repository) and `GET /repos/{owner}/{name}/compare/{base}...{head}` (as GitHub: the

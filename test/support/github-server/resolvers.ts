@@ -5,7 +5,7 @@
  * test notices at once.
  */
 import { GraphQLError } from 'graphql';
-import type { BareRepository, GitObjectType } from './bare-repository.ts';
+import type { BareRepository, GitObjectType, LoggedPathCommit } from './bare-repository.ts';
 
 export interface PullRequestRecord {
   id: string;
@@ -152,14 +152,16 @@ function treeObject(state: GitHubState, oid: string, path: string | null): objec
   };
 }
 
-function commitObject(state: GitHubState, oid: string): object {
+function commitObject(state: GitHubState, oid: string, logged?: LoggedPathCommit): object {
   const info = () => state.repo.commitInfo(oid);
+  // Author and dates: from the history listing that found the commit, else one `git log` of it.
+  const authored = async () => logged ?? (await state.repo.pathLog(oid, '', 0, 1))[0];
   return {
     __typename: 'Commit',
     id: `C_${oid}`,
     oid,
     abbreviatedOid: oid.slice(0, 7),
-    message: async () => (await info()).message,
+    message: async () => logged?.message ?? (await info()).message,
     messageHeadline: async () => (await info()).message.split('\n')[0],
     messageBody: async () => (await info()).message.split('\n').slice(2).join('\n'),
     parents: async ({ first }: { first?: number }) => {
@@ -167,6 +169,60 @@ function commitObject(state: GitHubState, oid: string): object {
       return { totalCount: parents.length, nodes: parents.map((parent) => commitObject(state, parent)) };
     },
     tree: async () => treeObject(state, (await info()).tree, ''),
+    author: async () => {
+      const commit = await authored();
+      return commit ? { name: commit.authorName, email: commit.authorEmail, date: commit.authorDate } : null;
+    },
+    committedDate: async () => (await authored())?.committerDate,
+    // GitHub: the entry at `path` in this commit, null when nothing is there.
+    file: async ({ path }: { path: string }, context: Context) => {
+      const clean = path.replace(/^\/+|\/+$/g, '');
+      const resolved = clean === '' ? null : await context.resolveObject(`${oid}:${clean}`);
+      if (!resolved) return null;
+      return {
+        __typename: 'TreeEntry',
+        oid: resolved.oid,
+        path: clean,
+        name: clean.split('/').at(-1),
+        type: resolved.type,
+        object: () => gitObject(state, resolved.oid, resolved.type, clean),
+      };
+    },
+    /**
+     * As GitHub: the commits reachable from this one that changed `path`, newest first, `first`
+     * at most 100, cursors `"<this commit> <index>"` (GitHub's own are opaque; these are too).
+     */
+    history: async ({ path, first, after }: { path?: string | null; first?: number | null; after?: string | null }) => {
+      if (first == null || first < 0 || first > 100)
+        throw gitHubError(
+          'EXCESSIVE_PAGE_SIZE',
+          `Requesting ${first ?? 'no'} records on the \`history\` connection exceeds the \`first\` limit of 100 records.`,
+        );
+      let skip = 0;
+      if (after != null) {
+        const match = /^([0-9a-f]{40}) (\d{1,9})$/.exec(Buffer.from(after, 'base64').toString('utf8'));
+        if (!match || match[1] !== oid)
+          throw gitHubError('INVALID_CURSOR_ARGUMENTS', `\`${after}\` does not appear to be a valid cursor.`);
+        skip = Number(match[2]) + 1;
+      }
+      const listed = await state.repo.pathLog(oid, (path ?? '').replace(/^\/+|\/+$/g, ''), skip, first + 1);
+      const nodes = listed.slice(0, first);
+      const cursorOf = (index: number) => Buffer.from(`${oid} ${skip + index}`).toString('base64');
+      return {
+        pageInfo: {
+          hasNextPage: listed.length > first,
+          hasPreviousPage: skip > 0,
+          startCursor: nodes.length > 0 ? cursorOf(0) : null,
+          endCursor: nodes.length > 0 ? cursorOf(nodes.length - 1) : null,
+        },
+        totalCount: null,
+        edges: nodes.map((commit, index) => ({
+          cursor: cursorOf(index),
+          node: commitObject(state, commit.oid, commit),
+        })),
+        nodes: nodes.map((commit) => commitObject(state, commit.oid, commit)),
+      };
+    },
   };
 }
 
