@@ -61,18 +61,26 @@ const Draft = graphql(`
   }
 `);
 
-const Drafts = graphql(`
-  query FirstFabricDrafts($fabricId: ID!) {
-    resources(fabricId: $fabricId, hasDraft: true, first: 100) {
-      totalCount
-      edges {
-        node {
-          kind
-          name
-          draft {
-            action
-          }
+const Review = graphql(`
+  query FirstFabricReview($fabricId: ID!) {
+    pendingChanges(fabricId: $fabricId) {
+      changes {
+        action
+        kind
+        name
+        path
+        fieldChanges {
+          path
         }
+      }
+      files {
+        added
+        changed
+        deleted
+      }
+      validation {
+        valid
+        errorCount
       }
     }
   }
@@ -156,12 +164,18 @@ try {
     console.log(`drafted ${resource.kind}/${resource.name}`);
   }
 
-  // 4. Review before committing.
-  // PENDING-CHANGES: when the schema has `Fabric.pendingChanges` (issue 15, item 3), review that
-  // instead: each object's action, its field differences and the files the commit will write.
-  const { resources: drafts } = await client.request(Drafts, { fabricId: fabric.id });
-  console.log(`${drafts.totalCount} pending changes:`);
-  for (const { node } of drafts.edges) console.log(`  ${node.draft?.action} ${node.kind}/${node.name}`);
+  // 4. Review what the commit will change: each object and its file, the files, the fabric's findings.
+  const { pendingChanges: review } = await client.request(Review, { fabricId: fabric.id });
+  console.log(`${review.changes.length} pending changes:`);
+  for (const change of review.changes) {
+    console.log(
+      `  ${change.action} ${change.kind}/${change.name} (${change.fieldChanges.length} fields) ${change.path}`,
+    );
+  }
+  const { added, changed, deleted } = review.files;
+  console.log(`files: ${added.length} added, ${changed.length} changed, ${deleted.length} deleted`);
+  if (!review.validation.valid)
+    throw new Error(`committed, the fabric would have ${review.validation.errorCount} errors`);
 
   // 5. One commit with every draft, followed to the end.
   const commit = (await client.request(Commit, { fabricId: fabric.id, message: 'First objects' })).commitChanges!;
