@@ -123,7 +123,11 @@ export interface ImpactReason {
   object: ObjectRef;
   action: ChangeAction;
   relation: ImpactRelation;
-  /** Objects between the changed one and the switch, nearest first (e.g. an attachment, then its connection). */
+  /**
+   * Objects between the changed one and the switch, nearest first (e.g. an attachment, then its
+   * connection): the first path found; a switch reached by several paths of one relation (a VPC
+   * with many attachments on it) keeps one reason per changed object and relation.
+   */
   via: ObjectRef[];
   /** Whether the relation holds before the change, after it, or both. */
   side: 'before' | 'after' | 'both';
@@ -188,7 +192,19 @@ const nk = (namespace: string, name: string): string => `${namespace}\u0000${nam
 const ok = (kind: string, namespace: string, name: string): string => `${kind}\u0000${namespace}\u0000${name}`;
 
 /** Switch names among a connection's endpoints, for every type present (fabric's `Endpoints()`). */
+const switchNamesCache = new WeakMap<HedgehogObject, string[]>();
+
 function connectionSwitchNames(connection: HedgehogObject): string[] {
+  // Objects are treated as immutable values: a connection's endpoints are read once.
+  let names = switchNamesCache.get(connection);
+  if (!names) {
+    names = readConnectionSwitchNames(connection);
+    switchNamesCache.set(connection, names);
+  }
+  return names;
+}
+
+function readConnectionSwitchNames(connection: HedgehogObject): string[] {
   const spec = specOf(connection) as ConnectionSpec;
   const names: string[] = [];
   for (const type of connectionTypesOf(spec)) {
@@ -649,11 +665,6 @@ const NO_SWITCH_IMPACT: Record<string, string> = {
   GatewayPeering: 'gateway peerings are configured through GatewayAgents, not switch Agents',
 };
 
-function reasonKey(reason: Omit<ImpactReason, 'side'>): string {
-  const via = reason.via.map((item) => ok(item.kind, item.namespace, item.name)).join('\u0001');
-  return [ok(reason.object.kind, reason.object.namespace, reason.object.name), reason.relation, via].join('\u0002');
-}
-
 /**
  * The switches a set of changes affects, each with its reasons, over a fabric's desired state.
  * `index` may be built from the state before or after the changes: the changed objects' own
@@ -708,7 +719,7 @@ export function computeImpact(index: ImpactIndex, changes: readonly ObjectChange
   const unresolvedSeen = new Set<string>();
   const noSwitchImpact: NoSwitchImpact[] = [];
 
-  for (const item of resolved) {
+  for (const [position, item] of resolved.entries()) {
     const why = NO_SWITCH_IMPACT[item.ref.kind];
     if (why) {
       noSwitchImpact.push({ object: item.ref, action: item.action, why });
@@ -728,16 +739,16 @@ export function computeImpact(index: ImpactIndex, changes: readonly ObjectChange
             switches.set(switchKey, entry);
             reasonIndex.set(switchKey, new Map());
           }
-          const reason = { object: item.ref, action: item.action, ...partial };
-          const key = reasonKey(reason);
+          // One reason per changed object and relation; the first path found is kept.
+          const key = `${position}\u0002${partial.relation}`;
           const known = reasonIndex.get(switchKey)!;
           const existing = known.get(key);
           if (existing) {
             if (existing.side !== side) existing.side = 'both';
-            existing.immediate ||= reason.immediate;
+            existing.immediate ||= partial.immediate;
             return;
           }
-          const full: ImpactReason = { ...reason, side };
+          const full: ImpactReason = { object: item.ref, action: item.action, ...partial, side };
           known.set(key, full);
           entry.reasons.push(full);
         },
