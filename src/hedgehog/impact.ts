@@ -79,44 +79,30 @@ export interface ObjectRef {
   name: string;
 }
 
-/** Which relation carried the change to the switch. */
-export type ImpactRelation =
-  /** The changed object is the Switch itself. */
-  | 'switch'
-  /** A Switch whose spec changed shares a Connection with this switch (Agent.Spec.Switches). */
-  | 'switch-neighbor'
-  /** A Switch joined, left or changed this switch's redundancy group (Agent.Spec.RedundancyGroupPeers). */
-  | 'redundancy-peer'
-  /** The switch is an endpoint of the changed Connection. */
-  | 'connection-endpoint'
-  /** A staticExternal Connection without withinVPC is configured on every spine. */
-  | 'static-external-spine'
-  /** A VPCAttachment on a Connection of this switch. */
-  | 'attachment-connection'
-  /** An ExternalAttachment on a Connection of this switch. */
-  | 'external-attachment-connection'
-  /** A VPC with an attachment on this switch. */
-  | 'vpc-attachment'
-  /** A VPC that a staticExternal Connection of this switch is within. */
-  | 'vpc-static-external'
-  /** A VPC that an attached subnet on this switch relays DHCP to. */
-  | 'vpc-dhcp-relay'
-  /** A VPC peered (VPCPeering) with a VPC this switch carries. */
-  | 'vpc-peering'
-  /** A VPC peered (ExternalPeering) with an External attached on this switch. */
-  | 'vpc-external-peering'
-  /** A VPCPeering of a VPC this switch carries. */
-  | 'peering-vpc'
-  /** An ExternalPeering of an External attached on this switch. */
-  | 'external-peering-attachment'
-  /** An External attached on this switch (its border switches). */
-  | 'external-attachment'
-  /** Every switch's Agent holds every object of this kind (External, IPv4Namespace). */
-  | 'all-switches'
-  /** A VLANNamespace the switch lists in spec.vlanNamespaces. */
-  | 'vlan-namespace'
-  /** A SwitchProfile the switch uses. */
-  | 'switch-profile';
+/** Which relation carried the change to the switch, and what it means (docs/changes.md lists the same). */
+export const IMPACT_RELATIONS = {
+  switch: 'The changed object is the Switch itself.',
+  'switch-neighbor': 'A Switch whose spec changed shares a Connection with this switch (Agent.Spec.Switches).',
+  'redundancy-peer':
+    "A Switch joined, left or changed this switch's redundancy group (Agent.Spec.RedundancyGroupPeers).",
+  'connection-endpoint': 'The switch is an endpoint of the changed Connection.',
+  'static-external-spine': 'A staticExternal Connection without withinVPC is configured on every spine.',
+  'attachment-connection': 'A VPCAttachment on a Connection of this switch.',
+  'external-attachment-connection': 'An ExternalAttachment on a Connection of this switch.',
+  'vpc-attachment': 'A VPC with an attachment on this switch.',
+  'vpc-static-external': 'A VPC that a staticExternal Connection of this switch is within.',
+  'vpc-dhcp-relay': 'A VPC that an attached subnet on this switch relays DHCP to.',
+  'vpc-peering': 'A VPC peered (VPCPeering) with a VPC this switch carries.',
+  'vpc-external-peering': 'A VPC peered (ExternalPeering) with an External attached on this switch.',
+  'peering-vpc': 'A VPCPeering of a VPC this switch carries.',
+  'external-peering-attachment': 'An ExternalPeering of an External attached on this switch.',
+  'external-attachment': 'An External attached on this switch (its border switches).',
+  'all-switches': "Every switch's Agent holds every object of this kind (External, IPv4Namespace).",
+  'vlan-namespace': 'A VLANNamespace the switch lists in spec.vlanNamespaces.',
+  'switch-profile': 'A SwitchProfile the switch uses.',
+} as const;
+
+export type ImpactRelation = keyof typeof IMPACT_RELATIONS;
 
 export interface ImpactReason {
   /** The changed object. */
