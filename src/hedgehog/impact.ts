@@ -51,9 +51,10 @@
  * For each changed object both its old relations (before the change) and its new ones (after) are
  * followed, so an attachment moved from one connection to another affects the switches of both. The
  * relations of the other objects are looked up in the fabric's desired state, overlaid with the
- * change itself: an index built once per desired state, then each change costs about its own size
- * plus the size of its answer (see bench/impact.ts). References to objects that do not exist are
- * reported in `unresolved`, never thrown.
+ * change itself: an index built once per desired state, then each change costs the objects it
+ * reaches (its attachments, connections, peers) and the size of its answer, not the fabric's size
+ * (figures: bench/impact.ts). References to objects that do not exist are reported in
+ * `unresolved`, never thrown.
  */
 import { DEFAULT_NAMESPACE, type HedgehogObject } from './canonical.ts';
 import { connectionEndpoints, connectionTypesOf, splitDevicePort } from './connection.ts';
