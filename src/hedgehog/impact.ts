@@ -174,15 +174,18 @@ const refOf = (object: HedgehogObject): ObjectRef => ({
   namespace: nsOf(object),
   name: nameOf(object),
 });
-/** Key of a namespaced name; NUL cannot appear in a Kubernetes name, so the pair is unambiguous. */
+/**
+ * Key of a namespaced name. NUL cannot appear in a Kubernetes name, so the pair is unambiguous for
+ * any object the fabric accepts (hostile names with NUL may collide with each other, never crash).
+ */
 const nk = (namespace: string, name: string): string => `${namespace}\u0000${name}`;
 const ok = (kind: string, namespace: string, name: string): string => `${kind}\u0000${namespace}\u0000${name}`;
 
-/** Switch names among a connection's endpoints, for every type present (fabric's `Endpoints()`). */
 const switchNamesCache = new WeakMap<HedgehogObject, string[]>();
 
+/** Switch names among a connection's endpoints, for every type present (fabric's `Endpoints()`). */
 function connectionSwitchNames(connection: HedgehogObject): string[] {
-  // Objects are treated as immutable values: a connection's endpoints are read once.
+  // Objects are treated as immutable values (see buildImpactIndex): endpoints are read once per object.
   let names = switchNamesCache.get(connection);
   if (!names) {
     names = readConnectionSwitchNames(connection);
@@ -394,7 +397,8 @@ function indexObject(reverse: Reverse, object: HedgehogObject): void {
 /**
  * Indexes a fabric's desired objects (canonical form, any kinds; unknown kinds are kept but relate
  * to nothing). Linear in the number of objects. A later object with the same kind/namespace/name
- * replaces an earlier one.
+ * replaces an earlier one. Objects are read as immutable values: build a new index for a new state
+ * rather than mutating objects already indexed or passed in a change.
  */
 export function buildImpactIndex(objects: Iterable<HedgehogObject>): ImpactIndex {
   const byKey = new Map<string, HedgehogObject>();
