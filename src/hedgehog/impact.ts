@@ -270,8 +270,6 @@ interface Reverse {
   switchesByNamespace: MultiMap;
   /** namespace -> spine Switch names. */
   spinesByNamespace: MultiMap;
-  /** namespace -> staticExternal Connection names without withinVPC. */
-  spineStaticExternalsByNamespace: MultiMap;
   /** redundancy group -> Switch names. */
   switchesByRedundancyGroup: MultiMap;
   /** VLANNamespace -> Switch names. */
@@ -290,8 +288,6 @@ interface Reverse {
   externalPeeringsByVpc: MultiMap;
   /** External -> ExternalAttachment names. */
   externalAttachmentsByExternal: MultiMap;
-  /** External -> ExternalPeering names. */
-  externalPeeringsByExternal: MultiMap;
 }
 
 /** Which kind the values of each reverse map name (for masking changed objects). */
@@ -299,7 +295,6 @@ const REVERSE_VALUE_KIND: Record<keyof Reverse, string> = {
   connectionsBySwitch: 'Connection',
   switchesByNamespace: 'Switch',
   spinesByNamespace: 'Switch',
-  spineStaticExternalsByNamespace: 'Connection',
   switchesByRedundancyGroup: 'Switch',
   switchesByVlanNamespace: 'Switch',
   switchesByProfile: 'Switch',
@@ -309,7 +304,6 @@ const REVERSE_VALUE_KIND: Record<keyof Reverse, string> = {
   peeringsByVpc: 'VPCPeering',
   externalPeeringsByVpc: 'ExternalPeering',
   externalAttachmentsByExternal: 'ExternalAttachment',
-  externalPeeringsByExternal: 'ExternalPeering',
 };
 
 /** The fabric's desired state, indexed for impact questions. Build once per desired state. */
@@ -326,7 +320,6 @@ function emptyReverse(): Reverse {
     connectionsBySwitch: new MultiMap(),
     switchesByNamespace: new MultiMap(),
     spinesByNamespace: new MultiMap(),
-    spineStaticExternalsByNamespace: new MultiMap(),
     switchesByRedundancyGroup: new MultiMap(),
     switchesByVlanNamespace: new MultiMap(),
     switchesByProfile: new MultiMap(),
@@ -336,7 +329,6 @@ function emptyReverse(): Reverse {
     peeringsByVpc: new MultiMap(),
     externalPeeringsByVpc: new MultiMap(),
     externalAttachmentsByExternal: new MultiMap(),
-    externalPeeringsByExternal: new MultiMap(),
   };
 }
 
@@ -361,7 +353,6 @@ function indexObject(reverse: Reverse, object: HedgehogObject): void {
     case 'Connection': {
       for (const switchName of connectionSwitchNames(object))
         reverse.connectionsBySwitch.add(nk(namespace, switchName), name);
-      if (isSpineStaticExternal(object)) reverse.spineStaticExternalsByNamespace.add(namespace, name);
       const withinVPC = str(rec(spec.staticExternal).withinVPC);
       if (withinVPC) reverse.staticExternalsByVpc.add(nk(namespace, withinVPC), name);
       break;
@@ -386,9 +377,7 @@ function indexObject(reverse: Reverse, object: HedgehogObject): void {
     case 'ExternalPeering': {
       const permit = rec(spec.permit);
       const vpc = str(rec(permit.vpc).name);
-      const external = str(rec(permit.external).name);
       if (vpc) reverse.externalPeeringsByVpc.add(nk(namespace, vpc), name);
-      if (external) reverse.externalPeeringsByExternal.add(nk(namespace, external), name);
       break;
     }
   }
