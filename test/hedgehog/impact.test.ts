@@ -607,4 +607,40 @@ describe('impact: the generated 10,000-object fabric', () => {
     expect(result.switches.length).toBeLessThanOrEqual(4);
     expect(result.unresolved).toEqual([]);
   });
+
+  it('structural cost: a 10-object change reads a few dozen objects of the ~10,000, and never iterates them', () => {
+    class CountingMap<K, V> extends Map<K, V> {
+      reads = 0;
+      scans = 0;
+      override get(key: K) {
+        this.reads++;
+        return super.get(key);
+      }
+      override values() {
+        this.scans++;
+        return super.values();
+      }
+      override entries() {
+        this.scans++;
+        return super.entries();
+      }
+      override keys() {
+        this.scans++;
+        return super.keys();
+      }
+      override forEach(...args: Parameters<Map<K, V>['forEach']>) {
+        this.scans++;
+        super.forEach(...args);
+      }
+    }
+    const counted = new CountingMap(index.objects);
+    const attachments = objects.filter((item) => item.kind === 'VPCAttachment').slice(100, 110);
+    const result = computeImpact({ ...index, objects: counted }, [
+      ...attachments.map((item) => ({ action: 'delete' as const, before: item })),
+    ]);
+    expect(result.switches.length).toBeGreaterThan(0);
+    expect(counted.scans).toBe(0);
+    expect(counted.reads).toBeGreaterThan(0);
+    expect(counted.reads).toBeLessThan(100);
+  });
 });
