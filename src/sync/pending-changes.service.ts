@@ -21,7 +21,14 @@ import type { BoundedValidationResult, ManifestValidator } from '../manifest-val
 import { effectiveObjects } from '../resource/manifest-validation.ts';
 import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
 import { desiredFiles } from '../resource/resource.repository.ts';
-import { describePendingChanges, gitReadsFor, type PendingChanges, type PendingDraft } from './pending-changes.ts';
+import type { ImpactResult } from '../hedgehog/impact.ts';
+import {
+  describePendingChanges,
+  draftImpact,
+  gitReadsFor,
+  type PendingChanges,
+  type PendingDraft,
+} from './pending-changes.ts';
 import { pushTarget, toPushDraft } from './push.ts';
 
 export interface PendingChangesView extends PendingChanges {
@@ -34,6 +41,8 @@ export interface PendingChangesView extends PendingChanges {
   baseCommit: string | null;
   /** The whole fabric as it will be once the drafts land, validated. */
   validation: BoundedValidationResult;
+  /** The switches whose Agents the carried drafts change, with the reasons. */
+  impact: ImpactResult;
 }
 
 export interface PendingChangesDependencies {
@@ -80,6 +89,9 @@ export class PendingChangesService {
       { drafts, desired: base.files, objectsPerFile: desired.objectsPerFile, ...planContext(fabric) },
       texts,
     );
+    const desiredObjects = rows.map(desiredObjectOf).filter((object) => object !== null);
+    const { impact, switchesByResource } = draftImpact(desiredObjects, drafts);
+    for (const change of described.changes) change.affectedSwitches = switchesByResource.get(change.resourceId) ?? [];
     return {
       fabricId: fabric.id,
       branch: target.branch,
@@ -87,6 +99,7 @@ export class PendingChangesService {
       baseCommit: base.headOid,
       ...described,
       validation: await this.validateFabric(fabric, rows),
+      impact,
     };
   }
 
@@ -108,23 +121,27 @@ function planContext(fabric: Fabric) {
   return { directory: fabric.gitopsDirectory, fabricName: fabric.name };
 }
 
+/** The object as Git has it (the desired state); null when Git has none. */
+function desiredObjectOf(row: Resource): HedgehogObject | null {
+  return row.desiredSpec == null
+    ? null
+    : {
+        apiVersion: row.apiVersion,
+        kind: row.kind,
+        metadata: {
+          name: row.name,
+          namespace: row.namespace,
+          ...(row.desiredLabels && Object.keys(row.desiredLabels).length > 0 ? { labels: row.desiredLabels } : {}),
+          ...(row.desiredAnnotations && Object.keys(row.desiredAnnotations).length > 0
+            ? { annotations: row.desiredAnnotations }
+            : {}),
+        },
+        spec: row.desiredSpec,
+      };
+}
+
 function pendingDraftOf(row: Resource): PendingDraft {
-  const desired: HedgehogObject | null =
-    row.desiredSpec == null
-      ? null
-      : {
-          apiVersion: row.apiVersion,
-          kind: row.kind,
-          metadata: {
-            name: row.name,
-            namespace: row.namespace,
-            ...(row.desiredLabels && Object.keys(row.desiredLabels).length > 0 ? { labels: row.desiredLabels } : {}),
-            ...(row.desiredAnnotations && Object.keys(row.desiredAnnotations).length > 0
-              ? { annotations: row.desiredAnnotations }
-              : {}),
-          },
-          spec: row.desiredSpec,
-        };
+  const desired = desiredObjectOf(row);
   const inConflict = row.conflictStatus === 'detected' || row.conflictStatus === 'resolving';
   return {
     ...toPushDraft(row),

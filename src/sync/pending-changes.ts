@@ -12,6 +12,7 @@ import { diffValues, type FieldDifference } from '../diff/json-diff.ts';
 import { unifiedFileDiff } from '../diff/file-diff.ts';
 import { managedFilePath, renderCanonicalYaml, type HedgehogObject } from '../hedgehog/canonical.ts';
 import { toFabricPath, toRepositoryPath } from '../gitops/fabric-paths.ts';
+import { buildImpactIndex, computeImpact, type ImpactResult, type ObjectChange } from '../hedgehog/impact.ts';
 import { planPush, type PushDraft, type PushPlan, type PushPlanInput } from './plan-push.ts';
 
 /** A draft as the push sees it, with the desired state it changes. */
@@ -58,6 +59,8 @@ export interface PendingChange {
   after: string | null;
   /** Unified diff of `before` and `after` (`''` when they are equal). */
   diff: string;
+  /** Names of the switches whose Agents this draft alone changes (`hedgehog/impact.ts`); filled by `draftImpact`. */
+  affectedSwitches?: string[];
 }
 
 export interface PendingChanges {
@@ -167,4 +170,34 @@ function byIdentity(a: PushDraft, b: PushDraft): number {
   const left = `${a.kind}\u0000${a.namespace}\u0000${a.name}`;
   const right = `${b.kind}\u0000${b.namespace}\u0000${b.name}`;
   return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** The object change a draft makes, for the impact function (a delete of an object Git lacks is none). */
+function objectChangeOf(draft: PendingDraft): ObjectChange | null {
+  if (draft.action === 'delete') return draft.desired ? { action: 'delete', before: draft.desired } : null;
+  if (!draft.object) return null;
+  return draft.desired
+    ? { action: 'update', before: draft.desired, after: draft.object }
+    : { action: 'create', after: draft.object };
+}
+
+/**
+ * Which switches the drafts affect (`hedgehog/impact.ts`), over the desired state they change:
+ * for the drafts the commit carries together (held-back ones left out, as the push leaves them
+ * out), and for each draft alone (its names, by resource id).
+ */
+export function draftImpact(
+  desiredObjects: Iterable<HedgehogObject>,
+  drafts: readonly PendingDraft[],
+): { impact: ImpactResult; switchesByResource: Map<string, string[]> } {
+  const index = buildImpactIndex(desiredObjects);
+  const switchesByResource = new Map<string, string[]>();
+  const carried: ObjectChange[] = [];
+  for (const draft of drafts) {
+    const change = objectChangeOf(draft);
+    const alone = change ? computeImpact(index, [change]).switches.map((item) => item.name) : [];
+    switchesByResource.set(draft.resourceId, alone);
+    if (change && !draft.heldBack) carried.push(change);
+  }
+  return { impact: computeImpact(index, carried), switchesByResource };
 }

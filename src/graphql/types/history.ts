@@ -4,6 +4,16 @@
  * resource.ts: these fields are added to those types here.
  */
 import type { FieldDifference } from '../../diff/json-diff.ts';
+import {
+  describeImpact,
+  IMPACT_RELATIONS,
+  type AffectedSwitch,
+  type ImpactReason,
+  type ImpactRelation,
+  type ImpactResult,
+  type ObjectRef,
+  type UnresolvedReference,
+} from '../../hedgehog/impact.ts';
 import type { BoundedValidationResult } from '../../manifest-validator/manifest-validator.ts';
 import type { CommitView, FileCommitView, HistoryPageArgs } from '../../sync/git-history.service.ts';
 import type { PendingChange } from '../../sync/pending-changes.ts';
@@ -102,6 +112,108 @@ const PendingChangeRef = builder.objectRef<PendingChange>('PendingChange').imple
     diff: t.exposeString('diff', {
       description: 'Unified diff (git style, 3 lines of context) from `before` to `after`; empty when equal.',
     }),
+    affectedSwitches: t.stringList({
+      description:
+        'Names of the switches whose Agents this draft alone changes (see ChangeImpact; docs/changes.md), sorted; empty for kinds no switch Agent holds.',
+      resolve: (change) => change.affectedSwitches ?? [],
+    }),
+  }),
+});
+
+const ImpactRelationEnum = builder.enumType('ImpactRelation', {
+  description: 'How a changed object reaches a switch Agent (docs/changes.md, "Impact").',
+  values: Object.fromEntries(
+    Object.entries(IMPACT_RELATIONS).map(([relation, meaning]) => [
+      relation.replaceAll('-', '_').toUpperCase(),
+      { value: relation as ImpactRelation, description: meaning },
+    ]),
+  ),
+});
+
+const ImpactObjectRef = builder.objectRef<ObjectRef>('ImpactObject').implement({
+  description: 'An object named in an impact: kind, namespace and name.',
+  fields: (t) => ({
+    kind: t.exposeString('kind', { description: 'Kind of the object, e.g. VPCAttachment.' }),
+    namespace: t.exposeString('namespace', { description: 'Namespace of the object.' }),
+    name: t.exposeString('name', { description: 'Name of the object.' }),
+  }),
+});
+
+const ImpactReasonRef = builder.objectRef<ImpactReason>('ImpactReason').implement({
+  description: 'Why a switch is affected: which changed object reached it, and through which relation.',
+  fields: (t) => ({
+    object: t.field({ type: ImpactObjectRef, description: 'The changed object.', resolve: (reason) => reason.object }),
+    action: t.field({
+      type: PendingActionEnum,
+      description: 'What happens to the changed object.',
+      resolve: (reason) => reason.action,
+    }),
+    relation: t.field({
+      type: ImpactRelationEnum,
+      description: 'The relation that carried the change to the switch.',
+      resolve: (reason) => reason.relation,
+    }),
+    via: t.field({
+      type: [ImpactObjectRef],
+      description:
+        'Objects between the changed one and the switch, nearest first (e.g. an attachment, then its connection).',
+      resolve: (reason) => reason.via,
+    }),
+    side: t.string({
+      description: 'Whether the relation holds before the change, after it, or both: "before", "after" or "both".',
+      resolve: (reason) => reason.side,
+    }),
+    immediate: t.exposeBoolean('immediate', {
+      description:
+        "True when Hedgehog's Agent controller re-enqueues the switch for this change; false when its Agent changes only at the switch's next reconcile.",
+    }),
+  }),
+});
+
+const AffectedSwitchRef = builder.objectRef<AffectedSwitch>('AffectedSwitch').implement({
+  description: 'A switch whose Agent the change alters, with every reason.',
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'The Switch object name.' }),
+    namespace: t.exposeString('namespace', { description: 'The Switch object namespace.' }),
+    removed: t.exposeBoolean('removed', {
+      description: 'True when the switch no longer exists after the change: no Agent will converge.',
+    }),
+    reasons: t.field({ type: [ImpactReasonRef], description: 'Why it is affected.', resolve: (item) => item.reasons }),
+  }),
+});
+
+const UnresolvedReferenceRef = builder.objectRef<UnresolvedReference>('UnresolvedImpactReference').implement({
+  description: 'A relation the impact could not follow: a changed object (or one on its way) names a missing object.',
+  fields: (t) => ({
+    object: t.field({ type: ImpactObjectRef, description: 'The changed object.', resolve: (item) => item.object }),
+    from: t.field({
+      type: ImpactObjectRef,
+      description: 'The object that names the missing one.',
+      resolve: (item) => item.from,
+    }),
+    missing: t.field({ type: ImpactObjectRef, description: 'The missing object.', resolve: (item) => item.missing }),
+    field: t.exposeString('field', { description: 'The field that names it, e.g. spec.connection.' }),
+  }),
+});
+
+const ChangeImpactRef = builder.objectRef<ImpactResult>('ChangeImpact').implement({
+  description:
+    "Which switches a change affects, computed from the fabric's desired state by the relations Hedgehog's Agent controller follows (docs/changes.md).",
+  fields: (t) => ({
+    summary: t.string({
+      description: 'One line for a review screen, e.g. "affects 3 switches: leaf-01, leaf-02, spine-01".',
+      resolve: (impact) => describeImpact(impact),
+    }),
+    switches: t.field({
+      type: [AffectedSwitchRef],
+      description: 'The affected switches, by namespace and name.',
+      resolve: (impact) => impact.switches,
+    }),
+    unresolved: t.field({
+      type: [UnresolvedReferenceRef],
+      description: 'Relations that could not be followed because an object they name is missing.',
+      resolve: (impact) => impact.unresolved,
+    }),
   }),
 });
 
@@ -164,6 +276,11 @@ const PendingChangesRef = builder.objectRef<PendingChangesView>('PendingChanges'
       type: PendingValidationRef,
       description: 'The whole fabric with the drafts applied, validated.',
       resolve: (view) => view.validation,
+    }),
+    impact: t.field({
+      type: ChangeImpactRef,
+      description: 'The switches whose Agents the drafts the commit carries will change (held-back drafts left out).',
+      resolve: (view) => view.impact,
     }),
   }),
 });
