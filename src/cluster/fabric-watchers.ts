@@ -13,7 +13,7 @@ import { FabricSchema } from '../fabric/fabric.entity.ts';
 import type { FabricChangeNotice } from '../fabric/fabric.service.ts';
 import type { Logger } from '../logger.ts';
 import { fabricIdsOf, resourceIdsOf } from '../resource/resource.repository.ts';
-import type { BackoffOptions, ClusterClientFactory, ClusterConnection, ClusterObject } from './cluster-client.ts';
+import type { BackoffOptions, ClusterClientFactory, ClusterObject } from './cluster-client.ts';
 import { publishDriftChanged, publishDriftSummary } from './cluster-events.ts';
 import type { FabricConnection } from './fabric-connection.ts';
 import { FabricWatch, type FabricClusterStatus, type RefreshProgress } from './fabric-watch.ts';
