@@ -10,8 +10,8 @@
  *
  * The forced GC exists only here: the gateway is started with `--expose-gc` and this folder's
  * gc-on-signal.mjs preloaded, which collects on SIGUSR2. With the embedded database, the
- * PostgreSQL server's own processes are not counted (they are printed apart, summed RSS, which
- * counts their shared buffers once per process).
+ * PostgreSQL server's own processes are not counted in the gateway's figure; they are printed
+ * apart, as their summed PSS (proportional set size: shared buffers counted once in all).
  *
  *   node bench/memory.ts [--objects 10000] [--database embedded|postgres] [--root <checkout>]
  *
@@ -71,8 +71,14 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
 }
 
-/** Summed VmRSS (MiB) of the processes whose command line is a `postgres` binary under dataDir's server. */
-function postgresRss(dataDir: string): number | null {
+/** Proportional set size of a process, in MiB (/proc/<pid>/smaps_rollup). */
+function pssOf(pid: number): number {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) / 1024;
+}
+
+/** Summed PSS (MiB) of the embedded server: its postmaster (named with dataDir) and the postmaster's children. */
+function postgresPss(dataDir: string): number | null {
   let total = 0;
   let found = false;
   for (const entry of readdirSync('/proc')) {
@@ -86,7 +92,7 @@ function postgresRss(dataDir: string): number | null {
       const parent = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]!;
       const parentCommand = readFileSync(`/proc/${parent}/cmdline`, 'utf8');
       if (postmaster || parentCommand.includes(dataDir)) {
-        total += memoryOf(Number(entry)).rss;
+        total += pssOf(Number(entry));
         found = true;
       }
     } catch {
@@ -154,17 +160,24 @@ const child = spawn(process.execPath, ['scripts/run-built.mjs', 'src/main.ts'], 
 });
 const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 const lines: string[] = [];
-const gcWaiters: (() => void)[] = [];
+/** What the gateway's process.memoryUsage() said after a forced GC (bytes). */
+type MemoryUsage = { heapUsed: number; external: number; arrayBuffers: number };
+const gcWaiters: ((usage: MemoryUsage | null) => void)[] = [];
 createInterface({ input: child.stderr! }).on('line', (line) => {
   lines.push(line);
-  if (line.startsWith('bench: gc')) gcWaiters.shift()?.();
+  if (line.startsWith('bench: gc')) {
+    const json = /^bench: gc done (\{.*\})$/.exec(line)?.[1];
+    gcWaiters.shift()?.(json ? (JSON.parse(json) as MemoryUsage) : null);
+  }
 });
 const url = `http://127.0.0.1:${port}`;
 
-async function collectGarbage(): Promise<void> {
-  const done = new Promise<void>((resolve) => gcWaiters.push(resolve));
+/** Forces a full GC in the gateway; returns its V8 heap in use and memory outside the heap then, in MiB. */
+async function collectGarbage(): Promise<string> {
+  const done = new Promise<MemoryUsage | null>((resolve) => gcWaiters.push(resolve));
   child.kill('SIGUSR2');
-  await done;
+  const usage = await done;
+  return usage ? `heap used ${mib(usage.heapUsed / 2 ** 20)}, external ${mib(usage.external / 2 ** 20)}` : 'no GC';
 }
 
 async function graphql<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -194,10 +207,10 @@ try {
   );
   const idle = memoryOf(pid);
   const startCpuMs = cpuMsOf(pid);
-  await collectGarbage();
+  const idleHeap = await collectGarbage();
   const idleGc = memoryOf(pid);
   console.log(
-    `idle:                          RSS ${mib(idle.rss)}, after GC ${mib(idleGc.rss)} (start-up CPU ${startCpuMs} ms)`,
+    `idle:                          RSS ${mib(idle.rss)}, after GC ${mib(idleGc.rss)} (${idleHeap}; start-up CPU ${startCpuMs} ms)`,
   );
 
   const { createGitRepository } = await graphql<{ createGitRepository: { id: string } }>(
@@ -227,14 +240,13 @@ try {
     { id: createFabric.id },
   );
   const loaded = memoryOf(pid);
-  await collectGarbage();
+  const loadedHeap = await collectGarbage();
   const loadedGc = memoryOf(pid);
   console.log(
-    `after pulling ${objects.length} objects:  RSS ${mib(loaded.rss)}, after GC ${mib(loadedGc.rss)}, peak ${mib(loadedGc.peak)} (pull ${(pullMs / 1000).toFixed(1)} s, gateway CPU ${(pullCpuMs / 1000).toFixed(1)} s, ${resources.totalCount} resources)`,
+    `after pulling ${objects.length} objects:  RSS ${mib(loaded.rss)}, after GC ${mib(loadedGc.rss)} (${loadedHeap}), peak ${mib(loadedGc.peak)} (pull ${(pullMs / 1000).toFixed(1)} s, gateway CPU ${(pullCpuMs / 1000).toFixed(1)} s, ${resources.totalCount} resources)`,
   );
-  const server = values.database === 'embedded' ? postgresRss(path.join(dataDir, 'pgdata')) : null;
-  if (server !== null)
-    console.log(`embedded PostgreSQL processes: summed RSS ${mib(server)} (shared buffers counted per process)`);
+  const server = values.database === 'embedded' ? postgresPss(path.join(dataDir, 'pgdata')) : null;
+  if (server !== null) console.log(`embedded PostgreSQL processes: summed PSS ${mib(server)}`);
 } finally {
   child.kill('SIGTERM');
   await exited;
