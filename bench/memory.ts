@@ -161,7 +161,7 @@ const child = spawn(process.execPath, ['scripts/run-built.mjs', 'src/main.ts'], 
 const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 const lines: string[] = [];
 /** What the gateway's process.memoryUsage() said after a forced GC (bytes). */
-type MemoryUsage = { heapUsed: number; external: number; arrayBuffers: number };
+type MemoryUsage = { heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
 const gcWaiters: ((usage: MemoryUsage | null) => void)[] = [];
 createInterface({ input: child.stderr! }).on('line', (line) => {
   lines.push(line);
@@ -177,7 +177,9 @@ async function collectGarbage(): Promise<string> {
   const done = new Promise<MemoryUsage | null>((resolve) => gcWaiters.push(resolve));
   child.kill('SIGUSR2');
   const usage = await done;
-  return usage ? `heap used ${mib(usage.heapUsed / 2 ** 20)}, external ${mib(usage.external / 2 ** 20)}` : 'no GC';
+  return usage
+    ? `V8 heap ${mib(usage.heapUsed / 2 ** 20)} used of ${mib(usage.heapTotal / 2 ** 20)}, external ${mib(usage.external / 2 ** 20)}`
+    : 'no GC';
 }
 
 async function graphql<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
