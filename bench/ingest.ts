@@ -8,7 +8,7 @@
  *   npx tsx bench/ingest.ts [objects=10000]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/app.ts';
@@ -43,6 +43,8 @@ interface Scenario {
 
 async function run(scenario: Scenario, objectCount: number): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hnp-bench-'));
+  // Run as root, the embedded server runs as `postgres`, which must be able to enter DATA_DIR.
+  await chmod(dataDir, 0o755);
   let github: GitHubServer | undefined;
   let remote: string;
   if (scenario.adapter === 'github') {

@@ -1,12 +1,14 @@
 /**
  * Push of 1,000 drafts through the GitHub test server (goal: 1 commit, at most 5 GitHub
- * requests), and the same through the native git adapter (git commands are not requests).
+ * requests), and the same through the native git adapter (git commands are not requests). CPU:
+ * this process (gateway, GitHub test server) and its git children; PostgreSQL's work is not in it.
  *
  *   node --import tsx bench/sync-push.ts [drafts=1000]
  */
 import { queryDatabase } from '../test/support/database.ts';
 import { gitLog, removeScratchDirs } from '../test/support/git-fixtures.ts';
 import { startBench, vlanNamespace } from './sync-harness.ts';
+import { processCpuMs } from './stats.ts';
 
 const drafts = Number(process.argv[2] ?? 1000);
 
@@ -28,7 +30,9 @@ for (const adapter of ['github', 'git'] as const) {
     const commitsBefore = (await gitLog(bench.remote, 'main')).length;
     const requestsBefore = bench.github?.requestCount() ?? 0;
     const byOperation = bench.github ? new Map(bench.github.requests) : null;
+    const cpuBefore = processCpuMs();
     const pushed = await bench.run('push', { message: `add ${drafts} VLAN namespaces` });
+    const cpuMs = processCpuMs() - cpuBefore;
     const commits = (await gitLog(bench.remote, 'main')).length - commitsBefore;
     const [left] = await queryDatabase<{ n: number }>(
       bench.t.database.url,
@@ -36,7 +40,7 @@ for (const adapter of ['github', 'git'] as const) {
       [bench.fabricId],
     );
     console.log(
-      `${adapter} adapter (${process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'embedded PostgreSQL'}): push of ${drafts} drafts: ${pushed.ms.toFixed(0)} ms, ${commits} commit(s), drafts left ${left!.n}`,
+      `${adapter} adapter (${process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL' : 'embedded PostgreSQL'}): push of ${drafts} drafts: ${pushed.ms.toFixed(0)} ms (CPU ${cpuMs} ms), ${commits} commit(s), drafts left ${left!.n}`,
     );
     if (bench.github) {
       const detail = [...bench.github.requests]

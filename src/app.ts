@@ -2,12 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import type { ClusterConnection } from './cluster/cluster-client.ts';
+import type { ClusterClientFactory } from './cluster/cluster-client.ts';
 import { clusterRefreshSteps } from './cluster/cluster.service.ts';
 import { readFabricConnection } from './cluster/fabric-connection.ts';
 import { FabricWatchers } from './cluster/fabric-watchers.ts';
 import type { GatewayAddress } from './cluster/cluster-server.ts';
-import { createKubernetesClusterClient } from './cluster/kubernetes/kubernetes-cluster-client.ts';
 import type { Config } from './config.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.ts';
 import { initOrm, migrateToLatest, migrationsAreCurrent } from './db/orm.ts';
@@ -176,8 +175,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // The port is known once the server listens (PORT=0 picks one); start() sets it.
   const gatewayAddress: GatewayAddress = { host: config.http.host, port: config.http.port || undefined };
   // The one Kubernetes adapter: the watchers and the connection test build their clients with it.
-  const createClusterClient = (connection: ClusterConnection) =>
-    createKubernetesClusterClient(connection, { gateway: gatewayAddress });
+  // Loaded on first use: @kubernetes/client-node was ~870 of the ~3,000 modules a start loaded and
+  // about a third of its CPU time, in a gateway that may have no fabric with a cluster connection
+  // (docs/architecture.md, "Start-up").
+  const createClusterClient: ClusterClientFactory = async (connection) => {
+    const { createKubernetesClusterClient } = await import('./cluster/kubernetes/kubernetes-cluster-client.ts');
+    return createKubernetesClusterClient(connection, { gateway: gatewayAddress });
+  };
   // Cluster watchers: started with the server, stopped before the ORM closes.
   // A fabric's connection is read (credentials decrypted) by the fabric domain, in a unit of work of its own.
   const clusterWatchers = new FabricWatchers({

@@ -1,5 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { ClusterClient, ClusterConnection } from './cluster/cluster-client.ts';
+import type { ClusterClientFactory } from './cluster/cluster-client.ts';
 import type { FabricWatchers } from './cluster/fabric-watchers.ts';
 import type { GatewayAddress } from './cluster/cluster-server.ts';
 import type { Config } from './config.ts';
@@ -34,7 +34,7 @@ export interface ServiceDependencies {
   /** Where this gateway listens (port set once it does): cluster servers may not point back at it. */
   gatewayAddress?: GatewayAddress;
   /** Builds the client of a fabric's cluster connection (the Kubernetes adapter, chosen by app.ts). */
-  createClusterClient: (connection: ClusterConnection) => ClusterClient;
+  createClusterClient: ClusterClientFactory;
   /** The process's cluster watchers (absent in scripts that do not watch clusters). */
   clusterWatchers?: FabricWatchers;
   /** Opens the GitHost of a repository; the composition root chooses the adapters (tests wrap them). */

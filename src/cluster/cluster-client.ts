@@ -78,6 +78,12 @@ export interface WatchHandle {
   status(): Map<string, WatchStatus>;
 }
 
+/**
+ * Builds the client of a connection; throws (or rejects) with ClusterConfigError for unusable
+ * settings. It may be asynchronous: the composition root loads the Kubernetes adapter on first use.
+ */
+export type ClusterClientFactory = (connection: ClusterConnection) => ClusterClient | Promise<ClusterClient>;
+
 export type ConnectionTestResult = { ok: true; serverVersion: string } | { ok: false; error: string };
 
 export interface ClusterClient {

@@ -17,7 +17,7 @@ import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
 import { resourceIdsOf } from '../resource/resource.repository.ts';
 import type { Actor } from '../resource/resource.service.ts';
 import { editableStateOf, setDraft } from '../resource/resource-state.ts';
-import type { ClusterClient, ClusterConnection, ConnectionTestResult } from './cluster-client.ts';
+import type { ClusterClient, ClusterClientFactory, ConnectionTestResult } from './cluster-client.ts';
 import { connectionOf } from './fabric-connection.ts';
 import type { FabricClusterStatus } from './fabric-watch.ts';
 import type { FabricWatchers } from './fabric-watchers.ts';
@@ -33,7 +33,7 @@ export interface ClusterServiceDependencies {
   /** This process's watchers (absent in scripts that do not watch clusters). */
   watchers?: FabricWatchers | undefined;
   /** Builds the client of a connection (the composition root passes the Kubernetes adapter). */
-  createClient: (connection: ClusterConnection) => ClusterClient;
+  createClient: ClusterClientFactory;
 }
 
 export class ClusterService {
@@ -85,7 +85,7 @@ export class ClusterService {
     if (!connection) return { ok: false, error: 'the fabric has a server but no credentials' };
     let client: ClusterClient;
     try {
-      client = this.deps.createClient(connection);
+      client = await this.deps.createClient(connection);
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error) };
     }

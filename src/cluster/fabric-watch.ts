@@ -15,6 +15,7 @@ import {
   kindKey,
   type BackoffOptions,
   type ClusterClient,
+  type ClusterClientFactory,
   type ClusterConnection,
   type ClusterEvent,
   type ClusterObject,
@@ -76,7 +77,7 @@ export interface FabricWatchInit {
   orm: MikroORM;
   eventBus: EventBus;
   logger: Logger;
-  createClient: (connection: ClusterConnection) => ClusterClient;
+  createClient: ClusterClientFactory;
   /** Retry delays for discovery and for the watch streams. */
   backoff?: BackoffOptions | undefined;
   sync: ClusterSyncState;
@@ -146,10 +147,12 @@ export class FabricWatch {
   async start(): Promise<void> {
     if (!this.#init.connection) return this.#fail('the fabric has a server but no credentials');
     try {
-      this.#client = this.#init.createClient(this.#init.connection);
+      this.#client = await this.#init.createClient(this.#init.connection);
     } catch (error) {
       return this.#fail(messageOf(error));
     }
+    // Stopped while the adapter was loading: start nothing.
+    if (this.#stopped) return;
     this.#follower.start();
     await this.#discoverAndWatch();
   }

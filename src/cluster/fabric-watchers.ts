@@ -13,7 +13,7 @@ import { FabricSchema } from '../fabric/fabric.entity.ts';
 import type { FabricChangeNotice } from '../fabric/fabric.service.ts';
 import type { Logger } from '../logger.ts';
 import { fabricIdsOf, resourceIdsOf } from '../resource/resource.repository.ts';
-import type { BackoffOptions, ClusterClient, ClusterConnection, ClusterObject } from './cluster-client.ts';
+import type { BackoffOptions, ClusterClientFactory, ClusterObject } from './cluster-client.ts';
 import { publishDriftChanged, publishDriftSummary } from './cluster-events.ts';
 import type { FabricConnection } from './fabric-connection.ts';
 import { FabricWatch, type FabricClusterStatus, type RefreshProgress } from './fabric-watch.ts';
@@ -30,7 +30,7 @@ export interface FabricWatchersOptions {
   eventBus: EventBus;
   logger: Logger;
   /** Builds the client of a fabric's connection (the composition root passes the Kubernetes adapter). */
-  createClient: (connection: ClusterConnection) => ClusterClient;
+  createClient: ClusterClientFactory;
   /** A fabric's cluster connection, credentials decrypted; null when it has none (or no longer exists). */
   readConnection: (fabricId: string) => Promise<FabricConnection | null>;
   /** Retry delays for discovery and for the watch streams. */

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, stat, utimes } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -104,6 +104,17 @@ describe('the built server', () => {
     expect(created.stdout.join('\n')).toMatch(TOKEN);
     expect([...migrate.stderr, ...created.stderr].join('\n')).not.toMatch(/(Building|Rebuilding) the gateway/);
   }, 300_000);
+
+  it("keeps the modules' compiled code in Node's compile cache for the next start", async () => {
+    const env = await gatewayEnvironment();
+    const temporary = await mkdtemp(path.join(tmpdir(), 'gateway-tmpdir-'));
+    cleanups.push(() => rm(temporary, { recursive: true, force: true }));
+    const cache = path.join(temporary, 'node-compile-cache');
+    // The cache lives in the system's temporary folder (TMPDIR), where nothing else is yet.
+    await stopGateway(await startBuilt({ ...env, TMPDIR: temporary }));
+    const files = await readdir(cache, { recursive: true });
+    expect(files.length).toBeGreaterThan(500);
+  }, 120_000);
 
   const oldNode = '/usr/bin/node';
   const oldVersion = existsSync(oldNode)
