@@ -59,8 +59,8 @@ import type { OperationQueue } from './operations/sync-operation.service.ts';
 
 export interface AppOptions {
   logger?: Logger;
-  /** Every SQL statement the ORM sends, with the HTTP request it serves if any (tests count statements with it). */
-  onQuery?: (sql: string, requestId: string | undefined) => void;
+  /** Every SQL statement the ORM sends, with the HTTP request it serves if any and its parameters (see db/orm.ts). */
+  onQuery?: (sql: string, requestId: string | undefined, params: readonly unknown[]) => void;
   /** Apply pending migrations before serving (default true). */
   migrate?: boolean;
   /** Where the first admin token goes on a first start; default: printed to stderr. `false`: none is made. */
