@@ -29,6 +29,11 @@ profile.samples.forEach((id, index) => {
   selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
 });
 const total = [...selfMicros.values()].reduce((sum, value) => sum + value, 0);
+const idle = [...selfMicros].reduce((sum, [id, micros]) => (byIdName(id) === '(idle)' ? sum + micros : sum), 0);
+function byIdName(id: number): string {
+  return profile.nodes.find((node) => node.id === id)?.callFrame.functionName ?? '';
+}
+const busy = total - idle;
 
 const where = (url: string) => {
   if (!url) return '';
@@ -54,11 +59,20 @@ for (const [id, micros] of selfMicros) {
   const group = frame.url ? pkg(frame.url) : frame.functionName;
   byPackage.set(group, (byPackage.get(group) ?? 0) + micros);
 }
-const percent = (micros: number) => `${((100 * micros) / total).toFixed(1).padStart(5)} %`;
-console.log(`${(total / 1e6).toFixed(1)} s sampled`);
+// Shares of the time the process was busy (not waiting in its event loop).
+const percent = (micros: number) => `${((100 * micros) / busy).toFixed(1).padStart(5)} %`;
+console.log(
+  `${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy; shares below are of the busy time`,
+);
 console.log('\nself time by package:');
-for (const [name, micros] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 20))
+for (const [name, micros] of [...byPackage]
+  .filter(([name]) => name !== '(idle)')
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 20))
   console.log(`${percent(micros)}  ${name}`);
 console.log('\ntop self-time functions:');
-for (const [name, micros] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, Number(topText ?? 30)))
+for (const [name, micros] of [...byFunction]
+  .filter(([name]) => !name.startsWith('(idle)'))
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, Number(topText ?? 30)))
   console.log(`${percent(micros)}  ${name}`);

@@ -134,8 +134,9 @@ async function serveGateway(): Promise<void> {
   const { writeFile } = await import('node:fs/promises');
   const session = new Session();
   session.connect();
-  process.on('message', async (message: { statementsOf?: string; stop?: boolean; profile?: 'start' | string }) => {
+  process.on('message', async (message: { statementsOf?: string; stop?: boolean; profile?: string; cpu?: boolean }) => {
     if (message.statementsOf) process.send?.({ statements: statements.get(message.statementsOf) ?? [] });
+    if (message.cpu) process.send?.({ cpuUsage: process.cpuUsage() });
     if (message.profile === 'start') {
       await session.post('Profiler.enable');
       await session.post('Profiler.start');
@@ -183,7 +184,8 @@ async function serveBareYoga(): Promise<void> {
     const address = server.address() as { port: number };
     process.send?.({ url: `http://127.0.0.1:${address.port}` });
   });
-  process.on('message', (message: { stop?: boolean }) => {
+  process.on('message', (message: { stop?: boolean; cpu?: boolean }) => {
+    if (message.cpu) process.send?.({ cpuUsage: process.cpuUsage() });
     if (message.stop) server.close(() => process.exit(0));
   });
 }
@@ -197,6 +199,15 @@ interface Figures {
   p99: number;
   errors: number;
   load: string;
+  /** CPU time (user + system) the server process spent per request during the row, ms. */
+  cpuPerRequest?: number;
+}
+
+/** CPU time used by a child process so far (it answers with process.cpuUsage()). */
+async function cpuOf(server: ChildProcess): Promise<number> {
+  server.send({ cpu: true });
+  const usage = await nextMessage<{ user: number; system: number }>(server, 'cpuUsage');
+  return (usage.user + usage.system) / 1000;
 }
 
 const seconds = Number(role) || 12;
@@ -212,16 +223,18 @@ function child(mode: string, execArgv: string[] = []): ChildProcess {
   });
 }
 
-function nextMessage<T>(process: ChildProcess, key: string): Promise<T> {
+function nextMessage<T>(child: ChildProcess, key: string): Promise<T> {
   return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`child exited with ${code}`));
     const onMessage = (message: Record<string, unknown>) => {
       if (key in message) {
-        process.off('message', onMessage);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
         resolve(message[key] as T);
       }
     };
-    process.on('message', onMessage);
-    process.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
   });
 }
 
@@ -241,6 +254,7 @@ async function post(url: string, token: string | null, query: string, variables:
 }
 
 async function loadHttp(
+  server: ChildProcess,
   label: string,
   url: string,
   token: string | null,
@@ -250,6 +264,7 @@ async function loadHttp(
 ): Promise<Figures> {
   const load = loadText();
   let errors = 0;
+  const cpuBefore = await cpuOf(server);
   const result = await autocannon({
     url: `${url}/graphql`,
     connections,
@@ -266,8 +281,17 @@ async function loadHttp(
       },
     ],
   } as autocannon.Options);
+  const cpuPerRequest = ((await cpuOf(server)) - cpuBefore) / Math.max(1, result.requests.total);
   errors += result.non2xx + result.errors + result.timeouts;
-  return { label, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors, load };
+  return {
+    label,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors,
+    load,
+    cpuPerRequest,
+  };
 }
 
 /** The statements replayed in order, `connections` clients each in a loop, for `seconds`. */
@@ -315,9 +339,11 @@ function print(row: Figures, baselines: [string, Figures | undefined][] = []) {
     .map(([name, baseline]) => `${(row.rps / baseline.rps).toFixed(2)} of ${name}`)
     .join(', ');
   console.log(
-    `${row.label.padEnd(44)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50.toFixed(1).padStart(6)} ms  p99 ${row.p99
+    `${row.label.padEnd(40)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50.toFixed(1).padStart(6)} ms  p99 ${row.p99
       .toFixed(1)
-      .padStart(6)} ms  errors ${row.errors}  load ${row.load}${ratios ? `  | ${ratios}` : ''}`,
+      .padStart(
+        6,
+      )} ms  ${row.cpuPerRequest !== undefined ? `cpu ${row.cpuPerRequest.toFixed(2)} ms/req  ` : ''}errors ${row.errors}  load ${row.load}${ratios ? `  | ${ratios}` : ''}`,
   );
 }
 
@@ -387,9 +413,17 @@ async function main(): Promise<void> {
   try {
     if (wanted('page10')) {
       const sql = await loadSql('SQL of the page (pg, 10 clients)', ready.databaseUrl, pageSql, 10);
-      const yoga = await loadHttp('bare yoga, static page (10)', bareUrl, null, PAGE_QUERY, { f: fabricId }, 10);
-      const trivial = await loadHttp('bare yoga, { __typename } (10)', bareUrl, null, TRIVIAL_QUERY, {}, 10);
-      const gw = await loadHttp('gateway, page of 100 (10 clients)', url, token, PAGE_QUERY, { f: fabricId }, 10);
+      const yoga = await loadHttp(bare, 'bare yoga, static page (10)', bareUrl, null, PAGE_QUERY, { f: fabricId }, 10);
+      const trivial = await loadHttp(bare, 'bare yoga, { __typename } (10)', bareUrl, null, TRIVIAL_QUERY, {}, 10);
+      const gw = await loadHttp(
+        gateway,
+        'gateway, page of 100 (10 clients)',
+        url,
+        token,
+        PAGE_QUERY,
+        { f: fabricId },
+        10,
+      );
       for (const row of [sql, yoga, trivial]) print(row);
       print(gw, [
         ['SQL', sql],
@@ -400,8 +434,16 @@ async function main(): Promise<void> {
     }
     if (wanted('page50')) {
       const sql = await loadSql('SQL of the page (pg, 50 clients)', ready.databaseUrl, pageSql, 50);
-      const yoga = await loadHttp('bare yoga, static page (50)', bareUrl, null, PAGE_QUERY, { f: fabricId }, 50);
-      const gw = await loadHttp('gateway, page of 100 (50 clients)', url, token, PAGE_QUERY, { f: fabricId }, 50);
+      const yoga = await loadHttp(bare, 'bare yoga, static page (50)', bareUrl, null, PAGE_QUERY, { f: fabricId }, 50);
+      const gw = await loadHttp(
+        gateway,
+        'gateway, page of 100 (50 clients)',
+        url,
+        token,
+        PAGE_QUERY,
+        { f: fabricId },
+        50,
+      );
       print(sql);
       print(yoga);
       print(gw, [
@@ -412,7 +454,7 @@ async function main(): Promise<void> {
     if (wanted('last')) {
       const variables = { f: fabricId, after: lastFullCursor };
       const sql = await loadSql('SQL of the last full page (pg, 10)', ready.databaseUrl, lastSql, 10);
-      const gw = await loadHttp('gateway, last full page (10 clients)', url, token, PAGE_QUERY, variables, 10);
+      const gw = await loadHttp(gateway, 'gateway, last full page (10 clients)', url, token, PAGE_QUERY, variables, 10);
       print(sql);
       print(gw, [
         ['SQL', sql],
@@ -421,8 +463,24 @@ async function main(): Promise<void> {
     }
     if (wanted('one')) {
       const sql = await loadSql('SQL of resource(id) (pg, 10)', ready.databaseUrl, oneSql, 10);
-      const yoga = await loadHttp('bare yoga, static resource (10)', bareUrl, null, ONE_QUERY, { id: resourceId }, 10);
-      const gw = await loadHttp('gateway, resource(id) (10 clients)', url, token, ONE_QUERY, { id: resourceId }, 10);
+      const yoga = await loadHttp(
+        bare,
+        'bare yoga, static resource (10)',
+        bareUrl,
+        null,
+        ONE_QUERY,
+        { id: resourceId },
+        10,
+      );
+      const gw = await loadHttp(
+        gateway,
+        'gateway, resource(id) (10 clients)',
+        url,
+        token,
+        ONE_QUERY,
+        { id: resourceId },
+        10,
+      );
       print(sql);
       print(yoga);
       print(gw, [
@@ -431,7 +489,7 @@ async function main(): Promise<void> {
       ]);
     }
     if (wanted('gatewayTrivial')) {
-      const gw = await loadHttp('gateway, { __typename } (10 clients)', url, token, TRIVIAL_QUERY, {}, 10);
+      const gw = await loadHttp(gateway, 'gateway, { __typename } (10 clients)', url, token, TRIVIAL_QUERY, {}, 10);
       print(gw, [['trivial yoga', rows.trivial]]);
     }
     if (process.env.PROFILE) {
