@@ -31,6 +31,8 @@ export interface KeysetList<T> {
   read: (page: KeysetPage) => Promise<T[]>;
   /** Rows matching the filter on all pages (asked only when a query selects the total). */
   count: () => Promise<number>;
+  /** The page and the count in one statement, when both are wanted (one round trip instead of two). */
+  readCounted?: (page: KeysetPage) => Promise<{ rows: T[]; total: number }>;
 }
 
 /**

@@ -82,6 +82,8 @@ export async function resolveKeysetConnection<T>(
   args: ConnectionArgs,
   context: Pick<GraphQLContext, 'pagination'>,
   list: KeysetList<T>,
+  /** The query selects totalCount: a list that can reads it with the page, in one statement. */
+  options: { countSelected?: boolean } = {},
 ): Promise<KeysetConnection<T>> {
   const { maxPageSize, defaultPageSize } = context.pagination;
   for (const name of ['first', 'last'] as const) {
@@ -105,10 +107,18 @@ export async function resolveKeysetConnection<T>(
     counted ??= list.count();
     return counted;
   };
-  const rows = limit === 0 ? [] : await list.read({ limit, after, before, fromEnd });
+  const page = { limit, after, before, fromEnd };
+  let rows: T[];
+  if (limit > 0 && options.countSelected && list.readCounted) {
+    const read = await list.readCounted(page);
+    rows = read.rows;
+    counted = Promise.resolve(read.total);
+  } else {
+    rows = limit === 0 ? [] : await list.read(page);
+  }
   const more = rows.length > limit;
-  const page = more ? (fromEnd ? rows.slice(rows.length - limit) : rows.slice(0, limit)) : rows;
-  const edges = page.map((node) => ({ cursor: encodeCursor(list.name, list.scope, list.keyOf(node)), node }));
+  const nodes = more ? (fromEnd ? rows.slice(rows.length - limit) : rows.slice(0, limit)) : rows;
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(list.name, list.scope, list.keyOf(node)), node }));
   return {
     edges,
     pageInfo: {

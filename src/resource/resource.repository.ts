@@ -319,6 +319,37 @@ export async function resourcePage(
       `select ${selectList(fields)} from resource where ${[...where.conditions, ...keyset.conditions].join(' and ')} order by ${keyset.orderBy} limit ?`,
       [...where.params, ...keyset.params, page.limit + 1],
     );
+  return asResourceRows(rows, page);
+}
+
+/**
+ * `resourcePage` and `countResources` in one statement (a query that asks for the page and its
+ * total costs one round trip): the count joined with the page, one row even when the page is empty.
+ */
+export async function resourcePageCounted(
+  em: EntityManager,
+  filter: ResourceListFilter,
+  page: KeysetPage,
+  fields: ReadonlySet<string> | null,
+): Promise<{ rows: ResourceRow[]; total: number }> {
+  const where = filterConditions(filter);
+  const keyset = keysetClause(page, ['kind', 'namespace', 'name']);
+  const rows = await em
+    .getConnection()
+    .execute<(Record<string, unknown> & { fabric_id: string | null; total_count: number })[]>(
+      `select p.*, c.total_count from (select count(*)::int as total_count from resource where ${where.conditions.join(' and ')}) c
+       left join lateral (select ${selectList(fields)} from resource where ${[...where.conditions, ...keyset.conditions].join(' and ')} order by ${keyset.orderBy} limit ?) p on true
+       order by ${keysetClause(page, ['p.kind', 'p.namespace', 'p.name']).orderBy}`,
+      [...where.params, ...where.params, ...keyset.params, page.limit + 1],
+    );
+  const total = rows[0]?.total_count ?? 0;
+  const found = rows
+    .filter((row) => row.id !== null)
+    .map(({ total_count: _total, ...row }) => row as Record<string, unknown> & { fabric_id: string });
+  return { rows: asResourceRows(found, page), total };
+}
+
+function asResourceRows(rows: (Record<string, unknown> & { fabric_id: string })[], page: KeysetPage): ResourceRow[] {
   if (page.fromEnd) rows.reverse();
   return rows.map(({ fabric_id, ...row }) => ({ ...row, fabric: { id: fabric_id } }) as unknown as ResourceRow);
 }

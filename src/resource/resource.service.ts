@@ -12,7 +12,7 @@ import type { BoundedValidationResult, ManifestValidator } from '../manifest-val
 import { effectiveObjects, requireOneValidObject } from './manifest-validation.ts';
 import { ResourceSchema, type Resource } from './resource.entity.ts';
 import { clearDraft, editableStateOf, hasDesiredOrLive, setDraft } from './resource-state.ts';
-import { countResources, escapeLike, resourcePage, resourceRow } from './resource.repository.ts';
+import { countResources, escapeLike, resourcePage, resourcePageCounted, resourceRow } from './resource.repository.ts';
 
 export interface ResourceFilter {
   fabricId: string;
@@ -90,6 +90,11 @@ export class ResourceService {
         return rows;
       },
       count: () => countResources(this.deps.em, where),
+      readCounted: async (page) => {
+        const read = await resourcePageCounted(this.deps.em, where, page, fields);
+        if (read.total === 0) await this.requireFabric(fabricId);
+        return read;
+      },
     };
   }
 

@@ -152,6 +152,47 @@ describe('resources', () => {
     expect(t.statementsOf('keyset-count').filter((sql) => /count\(/.test(sql))).toHaveLength(1);
   });
 
+  it('reads the page and its total in one statement when both are asked for, both directions', async () => {
+    const counted = `query($f: ID!, $first: Int, $last: Int, $after: String, $before: String) {
+      resources(fabricId: $f, first: $first, last: $last, after: $after, before: $before) {
+        totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { id } }
+      }
+    }`;
+    type Counted = Page & { totalCount: number };
+    const ask = async (variables: Record<string, unknown>, requestId: string) => {
+      const result = await t.graphql<{ resources: Counted }>(
+        counted,
+        { f: fabricId, ...variables },
+        {
+          'x-request-id': requestId,
+        },
+      );
+      expect(result.errors).toBeUndefined();
+      return result.data!.resources;
+    };
+    const forwards: string[] = [];
+    let after: string | null = null;
+    for (let index = 0; ; index++) {
+      const current: Counted = await ask({ first: 25, after }, `counted-${index}`);
+      expect(current.totalCount).toBe(63);
+      const resourceStatements = t.statementsOf(`counted-${index}`).filter((sql) => sql.includes('from resource'));
+      expect(resourceStatements).toHaveLength(1);
+      forwards.push(...current.edges.map((edge) => edge.node.id));
+      if (!current.pageInfo.hasNextPage) break;
+      after = current.pageInfo.endCursor;
+    }
+    expect(forwards).toEqual(ordered);
+    const lastFive = await ask({ last: 5 }, 'counted-last');
+    expect(lastFive.edges.map((edge) => edge.node.id)).toEqual(ordered.slice(-5));
+    expect(lastFive.pageInfo.hasPreviousPage).toBe(true);
+    const beyond = await ask({ first: 5, after: lastFive.pageInfo.endCursor }, 'counted-beyond');
+    expect(beyond).toMatchObject({ totalCount: 63, edges: [], pageInfo: { hasNextPage: false } });
+    const missing = await t.graphql(`query($f: ID!) { resources(fabricId: $f, first: 5) { totalCount } }`, {
+      f: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
   it('reads only the columns of the fields asked for, fragments included', async () => {
     await page({ first: 3 }, 'keyset-narrow');
     const narrow = t.statementsOf('keyset-narrow').find((sql) => sql.includes('from resource where'))!;

@@ -156,6 +156,7 @@ builder.queryFields((t) => ({
             },
             selectedNodeFields(info),
           ),
+          { countSelected: selectedFields(info)?.has('totalCount') },
         ),
     },
     connectionWithTotalCount as never,
