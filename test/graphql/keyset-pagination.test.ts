@@ -210,6 +210,25 @@ describe('resources', () => {
     );
   });
 
+  it('filters as before: search is a literal part of the name, other filters narrow the count', async () => {
+    const count = async (filter: string) => {
+      const result = await t.graphql<{ resources: { totalCount: number; edges: unknown[] } }>(
+        `query($f: ID!) { resources(fabricId: $f, first: 100, ${filter}) { totalCount edges { cursor } } }`,
+        { f: fabricId },
+      );
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.resources.edges).toHaveLength(result.data!.resources.totalCount);
+      return result.data!.resources.totalCount;
+    };
+    expect(await count('search: "J-1"')).toBe(9);
+    expect(await count('search: "obj_1"')).toBe(0);
+    expect(await count('search: "%"')).toBe(0);
+    expect(await count('search: "\\\\"')).toBe(0);
+    expect(await count('kind: "Switch", namespace: "alpha"')).toBe(7);
+    expect(await count('hasDraft: false, conflictStatus: NONE')).toBe(63);
+    expect(await count('hasDraft: true')).toBe(0);
+  });
+
   it('answers an empty page of a fabric that exists, and NOT_FOUND for one that does not', async () => {
     const empty = await t.graphql(
       `query($f: ID!) { resources(fabricId: $f, first: 5, kind: "Nothing") { totalCount edges { cursor } } }`,
