@@ -18,6 +18,7 @@ import { FabricService } from './fabric/fabric.service.ts';
 import { createContext, type GraphQLContext, type RequestServices } from './graphql/context.ts';
 import { createErrorMasker, describeError, useNoSuggestions } from './graphql/errors.ts';
 import { createAuthentication, LiveConnections } from './graphql/authentication.ts';
+import { TokenCache } from './auth/token-cache.ts';
 import { useAuthorization } from './graphql/authorization.ts';
 import { attachWebSocket } from './graphql/websocket.ts';
 import { ensureFirstAdminToken, printFirstAdminToken } from './auth/bootstrap.ts';
@@ -58,8 +59,8 @@ import type { OperationQueue } from './operations/sync-operation.service.ts';
 
 export interface AppOptions {
   logger?: Logger;
-  /** Every SQL statement the ORM sends, with the HTTP request it serves if any (tests count statements with it). */
-  onQuery?: (sql: string, requestId: string | undefined) => void;
+  /** Every SQL statement the ORM sends, with the HTTP request it serves if any and its parameters (see db/orm.ts). */
+  onQuery?: (sql: string, requestId: string | undefined, params: readonly unknown[]) => void;
   /** Apply pending migrations before serving (default true). */
   migrate?: boolean;
   /** Where the first admin token goes on a first start; default: printed to stderr. `false`: none is made. */
@@ -223,7 +224,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   };
 
   // Services.
+  // Tokens recently found valid: a request costs no token lookup when its token was looked up less
+  // than TOKEN_CACHE_MS ago (auth/token-cache.ts says what that bounds).
+  const tokenCache = new TokenCache({ ttlMs: config.tokenCacheMs });
   const dependencies: ServiceDependencies = {
+    tokenCache,
     orm,
     config,
     logger,
@@ -253,7 +258,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     intervalMs: config.tokenRecheckIntervalMs,
     logger,
   });
-  const authentication = createAuthentication((token) => tokens.authenticate(token), connections);
+  const authentication = createAuthentication(
+    (token) => tokens.authenticate(token),
+    connections,
+    (token) => tokens.authenticate(token, { fresh: true }),
+  );
   metrics.observe(
     metricSources({
       orm,
@@ -343,6 +352,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       // A token revoked through any replica sharing the event bus ends its connections at once.
       void (async () => {
         for await (const event of eventBus.subscribe<{ tokenId: string }>(topics.apiTokens)) {
+          tokenCache.forgetToken(event.tokenId);
           await connections
             .recheck([event.tokenId])
             .catch((error: unknown) =>

@@ -67,6 +67,7 @@ const EnvironmentSchema = z.object({
   PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   HEAD_CHECK: booleanFromString.default(true),
   TOKEN_RECHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  TOKEN_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   METRICS_TOKEN: z
     .string()
     .regex(/^[\x21-\x7e]{24,256}$/, 'must be 24 to 256 printable characters without spaces')
@@ -142,6 +143,11 @@ export interface Config {
    * revocation made elsewhere (another replica, a script) closes them within this time.
    */
   readonly tokenRecheckIntervalMs: number;
+  /**
+   * How long a token found valid is believed without a database lookup (0: looked up on every
+   * request); a revocation made elsewhere than through this gateway takes effect within this time.
+   */
+  readonly tokenCacheMs: number;
   /** A bearer token that may read /metrics only (besides any API token of every fabric); never logged. */
   readonly metricsToken: string | null;
 }
@@ -223,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pushMaxAttempts: e.PUSH_MAX_ATTEMPTS,
     headCheckEnabled: e.HEAD_CHECK,
     tokenRecheckIntervalMs: e.TOKEN_RECHECK_INTERVAL_MS,
+    tokenCacheMs: e.TOKEN_CACHE_MS,
     metricsToken: e.METRICS_TOKEN ?? null,
   });
 }

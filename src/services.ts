@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { OpenGitHost } from './git/git-host.ts';
 import { FabricScope } from './auth/fabric-scope.ts';
+import type { TokenCache } from './auth/token-cache.ts';
 import { TokenService } from './auth/token.service.ts';
 import { ClusterService } from './cluster/cluster.service.ts';
 import { FabricService } from './fabric/fabric.service.ts';
@@ -39,6 +40,8 @@ export interface ServiceDependencies {
   clusterWatchers?: FabricWatchers;
   /** Opens the GitHost of a repository; the composition root chooses the adapters (tests wrap them). */
   openGitHost: OpenGitHost;
+  /** The process's cache of tokens recently found valid (absent: every token check asks the database). */
+  tokenCache?: TokenCache;
 }
 
 /** Services bound to one unit of work (one request, one job). */
@@ -84,7 +87,7 @@ export function createServices(deps: ServiceDependencies, options: { scope?: Fab
       validator: deps.validator,
     }),
     operations: new SyncOperationService({ em, scope, eventBus: deps.eventBus, queue: deps.operationQueue }),
-    tokens: new TokenService({ em }),
+    tokens: new TokenService({ em, cache: deps.tokenCache }),
   };
   const gitops = new GitopsService({
     em,

@@ -4,6 +4,7 @@ import { DomainError, notFound, requireId } from '../errors.ts';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 import { parseInput } from '../validation.ts';
 import { ApiTokenSchema, ROLES, type ApiToken } from './api-token.entity.ts';
+import type { TokenCache } from './token-cache.ts';
 import { generateToken, hashToken, looksLikeToken, type Actor } from './tokens.ts';
 
 const CreateTokenSchema = z
@@ -33,7 +34,13 @@ export class AuthenticationError extends DomainError {
 }
 
 export class TokenService {
-  constructor(private readonly deps: { em: EntityManager }) {}
+  constructor(
+    private readonly deps: {
+      em: EntityManager;
+      /** Tokens recently found valid (see token-cache.ts); none: every check asks the database. */
+      cache?: TokenCache;
+    },
+  ) {}
 
   /** Creates a token; the returned `token` is the only time it exists in clear. */
   async create(input: CreateTokenInput, createdBy: string): Promise<{ token: string; record: ApiToken }> {
@@ -78,6 +85,7 @@ export class TokenService {
     if (!record) throw notFound('API token', id);
     record.revokedAt ??= new Date();
     await this.deps.em.flush();
+    this.deps.cache?.forgetToken(record.id);
     return record;
   }
 
@@ -85,17 +93,20 @@ export class TokenService {
     return this.deps.em.count(ApiTokenSchema, {});
   }
 
-  /** The actor behind a token, or an UNAUTHENTICATED error saying why not (never echoing the token). */
-  async authenticate(token: string | null): Promise<Actor> {
+  /**
+   * The actor behind a token, or an UNAUTHENTICATED error saying why not (never echoing the token).
+   * A token found valid less than the cache's time ago is not looked up again (see token-cache.ts);
+   * `fresh` always asks the database (each operation sent over a WebSocket does).
+   */
+  async authenticate(token: string | null, options: { fresh?: boolean } = {}): Promise<Actor> {
     if (!token) throw new AuthenticationError(NO_TOKEN_SENT);
     if (!looksLikeToken(token)) throw new AuthenticationError('The API token is not valid');
+    const tokenHash = hashToken(token);
+    const cached = options.fresh ? undefined : this.deps.cache?.get(tokenHash);
+    if (cached) return cached;
     // Past the identity map: the app checks every token on one long-lived unit of work, which must
     // see a revocation made through any other.
-    const record = await this.deps.em.findOne(
-      ApiTokenSchema,
-      { tokenHash: hashToken(token) },
-      { disableIdentityMap: true },
-    );
+    const record = await this.deps.em.findOne(ApiTokenSchema, { tokenHash }, { disableIdentityMap: true });
     if (!record) throw new AuthenticationError('The API token is not valid');
     const unusable = whyUnusable(record);
     if (unusable) throw new AuthenticationError(unusable);
@@ -103,13 +114,15 @@ export class TokenService {
     if (!record.lastUsedAt || Date.now() - record.lastUsedAt.getTime() > 60_000) {
       await this.deps.em.nativeUpdate(ApiTokenSchema, { id: record.id }, { lastUsedAt: new Date() });
     }
-    return {
+    const actor: Actor = {
       name: record.name,
       role: record.role,
       fabricIds: record.fabricIds.length > 0 ? record.fabricIds : null,
       tokenId: record.id,
       expiresAt: record.expiresAt,
     };
+    this.deps.cache?.set(tokenHash, actor);
+    return actor;
   }
 
   /**

@@ -18,8 +18,11 @@ export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.met
 export interface OrmOptions {
   url: string;
   logger?: Logger;
-  /** Called with every SQL statement the ORM sends, and the HTTP request it serves if any (tests count statements with it). */
-  onQuery?: (sql: string, requestId: string | undefined) => void;
+  /**
+   * Called with every SQL statement the ORM sends, the HTTP request it serves if any (tests count
+   * statements with it) and its parameters (bench/read-path.ts replays a request's statements).
+   */
+  onQuery?: (sql: string, requestId: string | undefined, params: readonly unknown[]) => void;
   poolSize?: number;
   /** Create the database when the URL names one that does not exist (DATABASE_CREATE); default: refuse. */
   createDatabase?: boolean;
@@ -29,7 +32,7 @@ export interface OrmOptions {
 class OrmLogger extends DefaultLogger {
   constructor(
     options: LoggerOptions,
-    private readonly sink: { logger?: Logger; onQuery?: (sql: string, requestId: string | undefined) => void },
+    private readonly sink: { logger?: Logger; onQuery?: OrmOptions['onQuery'] },
   ) {
     super(options);
   }
@@ -41,7 +44,7 @@ class OrmLogger extends DefaultLogger {
 
   override log(namespace: LoggerNamespace, message: string, context?: LogContext): void {
     if (namespace === 'query' && this.sink.onQuery && context?.query) {
-      this.sink.onQuery(context.query, currentRequestId());
+      this.sink.onQuery(context.query, currentRequestId(), context.params ?? []);
       if (!super.isEnabled(namespace, context)) return;
     }
     this.sink.logger?.debug({ orm: namespace }, message);

@@ -39,7 +39,12 @@ export const closeReason = (reason: string) => (Buffer.byteLength(reason) <= 123
  * Every subscription stream (SSE or WebSocket) is registered with `connections` and ends with an
  * UNAUTHENTICATED error as soon as its token stops working.
  */
-export function createAuthentication(authenticate: Authenticate, connections: LiveConnections) {
+export function createAuthentication(
+  authenticate: Authenticate,
+  connections: LiveConnections,
+  /** For each operation sent over an open WebSocket: past any cache (default: `authenticate`). */
+  authenticateFresh: Authenticate = authenticate,
+) {
   const actors = new WeakMap<Request, Actor>();
   const plugin: Plugin<GraphQLContext> = {
     async onRequest({ request, url, endResponse, fetchAPI }) {
@@ -84,10 +89,10 @@ export function createAuthentication(authenticate: Authenticate, connections: Li
         return { reason: reasonOf(error) };
       }
     },
-    /** For graphql-ws's onSubscribe: the token the socket opened with, looked up again. */
+    /** For graphql-ws's onSubscribe: the token the socket opened with, looked up again (in the database). */
     async authenticateAgain(token: string | undefined): Promise<{ actor: Actor } | { reason: string }> {
       try {
-        return { actor: await authenticate(token ?? null) };
+        return { actor: await authenticateFresh(token ?? null) };
       } catch (error) {
         return { reason: reasonOf(error) };
       }

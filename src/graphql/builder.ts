@@ -8,7 +8,8 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
   };
-  Connection: { totalCount: number };
+  // Counted when the field is resolved, so a query that does not ask for it does not pay for it.
+  Connection: { totalCount: () => Promise<number> };
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;

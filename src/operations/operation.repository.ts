@@ -1,9 +1,12 @@
 /**
  * The SQL of the `sync_operation` table that the ORM does not express, in one place: the lock that
- * serialises launches of one job key, and the cancel request, which is a JSON merge into
- * `details` so that it never overwrites what the replica running the operation writes there.
+ * serialises launches of one job key, the cancel request, which is a JSON merge into `details` so
+ * that it never overwrites what the replica running the operation writes there, and the keyset
+ * pages of the API's `syncOperations`.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { keysetClause, type KeysetPage, type SortKey } from '../db/keyset-page.ts';
+import { SyncOperationSchema, type SyncOperation } from './sync-operation.entity.ts';
 
 /**
  * Holds a transaction lock on a job key until `em`'s transaction ends: two launches of the same
@@ -41,4 +44,77 @@ export async function cancelRequested(em: EntityManager, operationId: string): P
       [operationId],
     );
   return Boolean(rows[0]?.requested);
+}
+
+export interface OperationListFilter {
+  /** One fabric, or null for every fabric in `fabricIds`. */
+  fabricId: string | null;
+  /** The fabrics in scope; null: every fabric. */
+  fabricIds: readonly string[] | null;
+  status?: string | null;
+  type?: string | null;
+}
+
+function operationConditions(filter: OperationListFilter): { conditions: string[]; params: unknown[] } {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (filter.fabricId !== null) {
+    conditions.push('fabric_id = ?');
+    params.push(filter.fabricId);
+  } else if (filter.fabricIds !== null) {
+    conditions.push('fabric_id = any(?::uuid[])');
+    params.push(`{${filter.fabricIds.join(',')}}`);
+  }
+  if (filter.status) {
+    conditions.push('status = ?');
+    params.push(filter.status);
+  }
+  if (filter.type) {
+    conditions.push('operation_type = ?');
+    params.push(filter.type);
+  }
+  return { conditions, params };
+}
+
+/** Microseconds, as PostgreSQL keeps them: a cursor key must compare exactly as the column does. */
+const CREATED_AT_TEXT = `to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * One page of operations, newest first ((created_at, id) descending: the order of
+ * `sync_operation_fabric_created_id_idx` and `sync_operation_created_id_idx`), read from the
+ * index after (or before) the cursor's key. One statement; the rows are mapped into the unit of
+ * work (the events and fabric of the page are loaded in batches by the API's loaders). Returns
+ * each operation with its sort key.
+ */
+export async function operationPage(
+  em: EntityManager,
+  filter: OperationListFilter,
+  page: KeysetPage,
+): Promise<{ operation: SyncOperation; key: SortKey }[]> {
+  const where = operationConditions(filter);
+  const keyset = keysetClause(page, ['created_at', 'id'], { descending: true, casts: ['timestamptz', 'uuid'] });
+  const conditions = [...where.conditions, ...keyset.conditions];
+  const rows = await em
+    .getConnection()
+    .execute<(Record<string, unknown> & { cursor_created_at: string; id: string })[]>(
+      `select *, ${CREATED_AT_TEXT} as cursor_created_at from sync_operation${conditions.length > 0 ? ` where ${conditions.join(' and ')}` : ''} order by ${keyset.orderBy} limit ?`,
+      [...where.params, ...keyset.params, page.limit + 1],
+    );
+  if (page.fromEnd) rows.reverse();
+  return rows.map(({ cursor_created_at, ...row }) => ({
+    operation: em.map(SyncOperationSchema, row as never),
+    key: [cursor_created_at, row.id],
+  }));
+}
+
+/** Number of operations matching the filter. */
+export async function countOperations(em: EntityManager, filter: OperationListFilter): Promise<number> {
+  const where = operationConditions(filter);
+  const [row] = await em
+    .getConnection()
+    .execute<{ count: number }[]>(
+      `select count(*)::int as count from sync_operation${where.conditions.length > 0 ? ` where ${where.conditions.join(' and ')}` : ''}`,
+      where.params,
+    );
+  return row?.count ?? 0;
 }

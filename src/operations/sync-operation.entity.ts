@@ -21,7 +21,9 @@ export const SyncOperationSchema = defineEntity({
   name: 'SyncOperation',
   tableName: 'sync_operation',
   indexes: [
-    { properties: ['fabric', 'createdAt'], name: 'sync_operation_fabric_created_idx' },
+    // The API lists operations newest first, paged by (createdAt, id): one fabric's, or every fabric's.
+    { properties: ['fabric', 'createdAt', 'id'], name: 'sync_operation_fabric_created_id_idx' },
+    { properties: ['createdAt', 'id'], name: 'sync_operation_created_id_idx' },
     { properties: ['status'], name: 'sync_operation_status_idx' },
   ],
   properties: {

@@ -1,6 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { FabricScope } from '../auth/fabric-scope.ts';
-import { DomainError, requireId } from '../errors.ts';
+import type { KeysetList, SortKey } from '../db/keyset-page.ts';
+import { DomainError, isUuid, requireId } from '../errors.ts';
 import { topics, type EventBus } from '../events/event-bus.ts';
 import { publishFabricEvent } from '../events/fabric-events.ts';
 import { storableText } from '../hedgehog/storable-text.ts';
@@ -14,7 +15,13 @@ import {
   type SyncOperation,
 } from './sync-operation.entity.ts';
 import { cancelTopic } from './cancellation.ts';
-import { cancelRequested, lockJobKey, recordCancelRequest } from './operation.repository.ts';
+import {
+  cancelRequested,
+  countOperations,
+  lockJobKey,
+  operationPage,
+  recordCancelRequest,
+} from './operation.repository.ts';
 import type { OperationJob } from './operation-runner.ts';
 
 /** What a step may change on an operation. */
@@ -77,6 +84,9 @@ function storableChange(change: OperationChange): OperationChange {
     ? { ...change, errorMessage: storableText(change.errorMessage) }
     : change;
 }
+
+/** A cursor's creation time: what operationPage's keys hold. */
+const ISO_MICROSECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 export interface OperationFilter {
   fabricId?: string | null;
@@ -167,6 +177,28 @@ export class SyncOperationService {
       offset: page.offset,
     });
     return { items, totalCount };
+  }
+
+  /**
+   * Operations newest first, paged by key ((createdAt, id) descending): the API's
+   * `syncOperations`. Without a fabricId, those of every fabric in scope.
+   */
+  pages(filter: OperationFilter): KeysetList<SyncOperation> {
+    const fabricId = filter.fabricId ? this.#scope.requireFabricId(filter.fabricId) : null;
+    const where = { fabricId, fabricIds: this.#scope.fabricIds, status: filter.status, type: filter.type };
+    const keys = new WeakMap<SyncOperation, SortKey>();
+    return {
+      name: 'syncOperations',
+      scope: fabricId ?? '',
+      keyCheck: [(createdAt) => ISO_MICROSECONDS.test(createdAt), isUuid],
+      keyOf: (operation) => keys.get(operation) ?? [],
+      read: async (page) => {
+        const rows = await operationPage(this.deps.em, where, page);
+        for (const row of rows) keys.set(row.operation, row.key);
+        return rows.map((row) => row.operation);
+      },
+      count: () => countOperations(this.deps.em, where),
+    };
   }
 
   async get(id: string): Promise<SyncOperation> {

@@ -5,6 +5,7 @@
  * finds where the caller changes the rows it gets.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { keysetClause, type KeysetPage } from '../db/keyset-page.ts';
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import { ResourceSchema, type Resource } from './resource.entity.ts';
 
@@ -177,4 +178,211 @@ export async function autoCommitState(em: EntityManager, fabricId: string): Prom
     lastDraft: row?.last_draft ? new Date(row.last_draft) : null,
     lastAttempt: row?.last_attempt ? new Date(row.last_attempt) : null,
   };
+}
+
+/**
+ * The columns of a list page, by the GraphQL field of a resource that needs them. The sort key
+ * (kind, namespace, name), the id and the fabric are always read.
+ */
+const COLUMNS_OF_FIELD: Record<string, readonly string[]> = {
+  __typename: [],
+  id: [],
+  fabric: [],
+  kind: [],
+  namespace: [],
+  name: [],
+  apiVersion: ['apiVersion'],
+  desired: [
+    'desiredSpec',
+    'desiredLabels',
+    'desiredAnnotations',
+    'desiredCommit',
+    'managedFilePath',
+    'desiredBlobOid',
+    'fileHash',
+    'lastFileSync',
+  ],
+  draft: [
+    'draftAction',
+    'draftApiVersion',
+    'draftSpec',
+    'draftLabels',
+    'draftAnnotations',
+    'draftBaseBlobOid',
+    'draftedBy',
+    'draftedAt',
+  ],
+  live: [
+    'liveSpec',
+    'liveStatus',
+    'liveLabels',
+    'liveAnnotations',
+    'liveResourceVersion',
+    'liveGeneration',
+    'liveObservedAt',
+  ],
+  hasDraft: ['draftAction'],
+  driftStatus: ['driftStatus'],
+  driftDetails: ['driftDetails'],
+  syncDirection: ['syncDirection'],
+  conflictStatus: ['conflictStatus'],
+  conflictDetails: ['conflictDetails'],
+  externalModifications: ['externalModifications'],
+  syncMetadata: ['syncMetadata'],
+  version: ['version'],
+  createdAt: ['createdAt'],
+  updatedAt: ['updatedAt'],
+};
+const ALL_COLUMNS = [...new Set(Object.values(COLUMNS_OF_FIELD).flat())];
+const ALWAYS: readonly string[] = ['id', 'kind', 'namespace', 'name'];
+
+const columnOf = (property: string) => property.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+/**
+ * The select list for the fields a query asks for (null: it could not tell, so every column),
+ * aliased to the entity's property names: rows come back shaped as a `Resource`, without the
+ * ORM's hydration (which, for a list page, costs more than the query).
+ */
+function selectList(fields: ReadonlySet<string> | null): string {
+  const known = fields && [...fields].every((field) => field in COLUMNS_OF_FIELD);
+  const properties = known ? [...new Set([...fields].flatMap((field) => COLUMNS_OF_FIELD[field] ?? []))] : ALL_COLUMNS;
+  return [
+    ...ALWAYS,
+    'fabric_id',
+    ...properties.map((property) =>
+      // int8 comes back from pg as text; the entity's number it is.
+      property === 'liveGeneration'
+        ? `live_generation::float8 as "liveGeneration"`
+        : `${columnOf(property)} as "${property}"`,
+    ),
+  ].join(', ');
+}
+
+/** A resource row as a list page reads it: the entity's properties asked for, its fabric as `{ id }`. */
+export type ResourceRow = Resource;
+
+export interface ResourceListFilter {
+  fabricId: string;
+  kind?: string | null;
+  namespace?: string | null;
+  /** Case-insensitive substring of the name. */
+  search?: string | null;
+  hasDraft?: boolean | null;
+  conflictStatus?: string | null;
+  driftStatus?: string | null;
+}
+
+function filterConditions(filter: ResourceListFilter): { conditions: string[]; params: unknown[] } {
+  const conditions = ['fabric_id = ?'];
+  const params: unknown[] = [filter.fabricId];
+  if (filter.kind) {
+    conditions.push('kind = ?');
+    params.push(filter.kind);
+  }
+  if (filter.namespace) {
+    conditions.push('namespace = ?');
+    params.push(filter.namespace);
+  }
+  if (filter.search) {
+    conditions.push(`name ilike ? escape '\\'`);
+    params.push(`%${escapeLike(filter.search)}%`);
+  }
+  if (filter.hasDraft === true) conditions.push('draft_action is not null');
+  if (filter.hasDraft === false) conditions.push('draft_action is null');
+  if (filter.conflictStatus) {
+    conditions.push('conflict_status = ?');
+    params.push(filter.conflictStatus);
+  }
+  if (filter.driftStatus) {
+    conditions.push('drift_status = ?');
+    params.push(filter.driftStatus);
+  }
+  return { conditions, params };
+}
+
+/**
+ * One page of a fabric's resources in (kind, namespace, name) order, the order of the
+ * `resource_identity_unique` index: the page is read from the index after (or before) the
+ * cursor's key, whatever its depth. One statement; plain rows with only the columns `fields` need.
+ */
+export async function resourcePage(
+  em: EntityManager,
+  filter: ResourceListFilter,
+  page: KeysetPage,
+  fields: ReadonlySet<string> | null,
+): Promise<ResourceRow[]> {
+  const where = filterConditions(filter);
+  const keyset = keysetClause(page, ['kind', 'namespace', 'name']);
+  const rows = await em
+    .getConnection()
+    .execute<(Record<string, unknown> & { fabric_id: string })[]>(
+      `select ${selectList(fields)} from resource where ${[...where.conditions, ...keyset.conditions].join(' and ')} order by ${keyset.orderBy} limit ?`,
+      [...where.params, ...keyset.params, page.limit + 1],
+    );
+  return asResourceRows(rows, page);
+}
+
+/**
+ * `resourcePage` and `countResources` in one statement (a query that asks for the page and its
+ * total costs one round trip): the count joined with the page, one row even when the page is empty.
+ */
+export async function resourcePageCounted(
+  em: EntityManager,
+  filter: ResourceListFilter,
+  page: KeysetPage,
+  fields: ReadonlySet<string> | null,
+): Promise<{ rows: ResourceRow[]; total: number }> {
+  const where = filterConditions(filter);
+  const keyset = keysetClause(page, ['kind', 'namespace', 'name']);
+  const rows = await em
+    .getConnection()
+    .execute<(Record<string, unknown> & { fabric_id: string | null; total_count: number })[]>(
+      `select p.*, c.total_count from (select count(*)::int as total_count from resource where ${where.conditions.join(' and ')}) c
+       left join lateral (select ${selectList(fields)} from resource where ${[...where.conditions, ...keyset.conditions].join(' and ')} order by ${keyset.orderBy} limit ?) p on true
+       order by ${keysetClause(page, ['p.kind', 'p.namespace', 'p.name']).orderBy}`,
+      [...where.params, ...where.params, ...keyset.params, page.limit + 1],
+    );
+  const total = rows[0]?.total_count ?? 0;
+  const found = rows
+    .filter((row) => row.id !== null)
+    .map(({ total_count: _total, ...row }) => row as Record<string, unknown> & { fabric_id: string });
+  return { rows: asResourceRows(found, page), total };
+}
+
+function asResourceRows(rows: (Record<string, unknown> & { fabric_id: string })[], page: KeysetPage): ResourceRow[] {
+  if (page.fromEnd) rows.reverse();
+  return rows.map(({ fabric_id, ...row }) => ({ ...row, fabric: { id: fabric_id } }) as unknown as ResourceRow);
+}
+
+/** Number of a fabric's resources matching the filter (an index scan of the fabric's rows). */
+export async function countResources(em: EntityManager, filter: ResourceListFilter): Promise<number> {
+  const where = filterConditions(filter);
+  const [row] = await em
+    .getConnection()
+    .execute<{ count: number }[]>(
+      `select count(*)::int as count from resource where ${where.conditions.join(' and ')}`,
+      where.params,
+    );
+  return row?.count ?? 0;
+}
+
+/** One resource as plain row (see `resourcePage`), or null. */
+export async function resourceRow(
+  em: EntityManager,
+  id: string,
+  fields: ReadonlySet<string> | null,
+): Promise<ResourceRow | null> {
+  const [row] = await em
+    .getConnection()
+    .execute<(Record<string, unknown> & { fabric_id: string })[]>(
+      `select ${selectList(fields)} from resource where id = ?`,
+      [id],
+    );
+  if (!row) return null;
+  const { fabric_id, ...rest } = row;
+  return { ...rest, fabric: { id: fabric_id } } as unknown as ResourceRow;
+}
+
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

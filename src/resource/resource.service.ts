@@ -1,4 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { KeysetList } from '../db/keyset-page.ts';
 import { FabricScope } from '../auth/fabric-scope.ts';
 import { DomainError, notFound } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -11,6 +12,7 @@ import type { BoundedValidationResult, ManifestValidator } from '../manifest-val
 import { effectiveObjects, requireOneValidObject } from './manifest-validation.ts';
 import { ResourceSchema, type Resource } from './resource.entity.ts';
 import { clearDraft, editableStateOf, hasDesiredOrLive, setDraft } from './resource-state.ts';
+import { countResources, escapeLike, resourcePage, resourcePageCounted, resourceRow } from './resource.repository.ts';
 
 export interface ResourceFilter {
   fabricId: string;
@@ -66,6 +68,40 @@ export class ResourceService {
       offset: page.offset,
     });
     return { items, totalCount };
+  }
+
+  /**
+   * The resources of a fabric matching the filter, paged by key in (kind, namespace, name) order
+   * (the API's `resources` connection). Rows are plain (see `resourcePage`), with the columns the
+   * given GraphQL node fields need (all of them when `fields` is null).
+   */
+  pages(filter: ResourceFilter, fields: ReadonlySet<string> | null): KeysetList<Resource> {
+    const fabricId = this.#scope.requireFabricId(filter.fabricId);
+    const where = { ...filter, fabricId };
+    return {
+      name: 'resources',
+      scope: fabricId,
+      keyCheck: [(kind) => kind.length <= 128, (namespace) => namespace.length <= 253, (name) => name.length <= 253],
+      keyOf: (row) => [row.kind, row.namespace, row.name],
+      read: async (page) => {
+        const rows = await resourcePage(this.deps.em, where, page, fields);
+        // An empty page may be a fabric that does not exist: asked only then, not on every page.
+        if (rows.length === 0) await this.requireFabric(fabricId);
+        return rows;
+      },
+      count: () => countResources(this.deps.em, where),
+      readCounted: async (page) => {
+        const read = await resourcePageCounted(this.deps.em, where, page, fields);
+        if (read.total === 0) await this.requireFabric(fabricId);
+        return read;
+      },
+    };
+  }
+
+  /** One resource as a plain row with the columns the given GraphQL fields need (the API's `resource(id)`). */
+  async view(id: string, fields: ReadonlySet<string> | null): Promise<Resource> {
+    const row = await resourceRow(this.deps.em, this.#scope.requireId('Resource', id), fields);
+    return this.#scope.require('Resource', id, row, (found) => found.fabric.id);
   }
 
   async get(id: string): Promise<Resource> {
@@ -216,8 +252,4 @@ export class ResourceService {
 
 function identityOf(manifest: ManifestObject) {
   return { kind: manifest.kind, namespace: manifest.metadata.namespace ?? 'default', name: manifest.metadata.name };
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

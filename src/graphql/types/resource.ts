@@ -10,7 +10,12 @@ import type { ManifestInput } from '../../resource/resource.service.ts';
 import { DomainError } from '../../errors.ts';
 import { builder } from '../builder.ts';
 import { enumValues } from '../enums.ts';
-import { connectionWithTotalCount, resolvePagedConnection } from '../pagination.ts';
+import {
+  connectionWithTotalCount,
+  resolveKeysetConnection,
+  selectedFields,
+  selectedNodeFields,
+} from '../pagination.ts';
 import { FabricRef } from './fabric.ts';
 
 export const SyncDirectionEnum = builder.enumType('SyncDirection', { values: enumValues(SYNC_DIRECTIONS) });
@@ -135,9 +140,11 @@ builder.queryFields((t) => ({
         conflictStatus: t.arg({ type: ConflictStatusEnum }),
         driftStatus: t.arg({ type: DriftStatusEnum }),
       },
-      resolve: (_root, args, context) =>
-        resolvePagedConnection(args, context, (page) =>
-          context.services.resources.list(
+      resolve: (_root, args, context, info) =>
+        resolveKeysetConnection(
+          args,
+          context,
+          context.services.resources.pages(
             {
               fabricId: String(args.fabricId),
               kind: args.kind,
@@ -147,8 +154,9 @@ builder.queryFields((t) => ({
               conflictStatus: args.conflictStatus,
               driftStatus: args.driftStatus,
             },
-            page,
+            selectedNodeFields(info),
           ),
+          { countSelected: selectedFields(info)?.has('totalCount') },
         ),
     },
     connectionWithTotalCount as never,
@@ -156,7 +164,7 @@ builder.queryFields((t) => ({
   resource: t.field({
     type: ResourceRef,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => context.services.resources.get(String(args.id)),
+    resolve: (_root, args, context, info) => context.services.resources.view(String(args.id), selectedFields(info)),
   }),
 }));
 

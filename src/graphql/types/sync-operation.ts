@@ -10,7 +10,7 @@ import {
 import type { OperationSnapshot, OperationUpdate } from '../../operations/sync-operation.service.ts';
 import { builder } from '../builder.ts';
 import { enumValues } from '../enums.ts';
-import { connectionWithTotalCount, resolvePagedConnection } from '../pagination.ts';
+import { connectionWithTotalCount, resolveKeysetConnection } from '../pagination.ts';
 import { FabricRef } from './fabric.ts';
 
 export const OperationTypeEnum = builder.enumType('SyncOperationType', { values: enumValues(OPERATION_TYPES) });
@@ -97,11 +97,14 @@ builder.queryFields((t) => ({
         type: t.arg({ type: OperationTypeEnum }),
       },
       resolve: (_root, args, context) =>
-        resolvePagedConnection(args, context, (page) =>
-          context.services.operations.list(
-            { fabricId: args.fabricId == null ? null : String(args.fabricId), status: args.status, type: args.type },
-            page,
-          ),
+        resolveKeysetConnection(
+          args,
+          context,
+          context.services.operations.pages({
+            fabricId: args.fabricId == null ? null : String(args.fabricId),
+            status: args.status,
+            type: args.type,
+          }),
         ),
     },
     connectionWithTotalCount as never,
