@@ -13,6 +13,7 @@ import { GitRepositoryService } from './fabric/git-repository.service.ts';
 import { GitopsService } from './gitops/gitops.service.ts';
 import type { Logger } from './logger.ts';
 import type { ManifestValidator } from './manifest-validator/manifest-validator.ts';
+import { NodeService } from './node/node.service.ts';
 import { ResourceService } from './resource/resource.service.ts';
 import type { SecretBox } from './secrets/secret-box.ts';
 import { SyncOperationService, type OperationQueue } from './operations/sync-operation.service.ts';
@@ -51,6 +52,8 @@ export interface Services {
   /** Start a sync run, commit the drafts, resolve a conflict (each an operation, returned pending). */
   sync: SyncCommands;
   cluster: ClusterService;
+  /** Any object by its id (Relay's `node`), loaded through the service that owns it. */
+  nodes: NodeService;
 }
 
 /**
@@ -60,7 +63,7 @@ export interface Services {
 export function createServices(deps: ServiceDependencies, options: { scope?: FabricScope } = {}): Services {
   const em = deps.orm.em.fork();
   const scope = options.scope ?? FabricScope.unlimited;
-  const services: Omit<Services, 'gitops' | 'sync' | 'cluster'> = {
+  const services: Omit<Services, 'gitops' | 'sync' | 'cluster' | 'nodes'> = {
     em,
     gitRepositories: new GitRepositoryService({ em, secretBox: deps.secretBox }),
     fabrics: new FabricService({
@@ -98,5 +101,6 @@ export function createServices(deps: ServiceDependencies, options: { scope?: Fab
     watchers: deps.clusterWatchers,
     createClient: deps.createClusterClient,
   });
-  return { ...services, gitops, sync, cluster };
+  const nodes = new NodeService({ ...services, scope, maxIds: deps.config.pagination.maxPageSize });
+  return { ...services, gitops, sync, cluster, nodes };
 }

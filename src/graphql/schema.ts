@@ -12,6 +12,7 @@ import './types/cluster.ts';
 import './types/sync.ts';
 import './types/validation.ts';
 import './types/api-token.ts';
+import './types/node.ts';
 
 /**
  * Every mutation field is nullable, whatever its definition says: a request with several mutation

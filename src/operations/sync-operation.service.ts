@@ -14,7 +14,7 @@ import {
   type SyncOperation,
 } from './sync-operation.entity.ts';
 import { cancelTopic } from './cancellation.ts';
-import { cancelRequested, lockJobKey, recordCancelRequest } from './operation.repository.ts';
+import { cancelRequested, eventPages, lockJobKey, recordCancelRequest, type EventRow } from './operation.repository.ts';
 import type { OperationJob } from './operation-runner.ts';
 
 /** What a step may change on an operation. */
@@ -389,6 +389,17 @@ export class SyncOperationService {
     const byOperation = new Map<string, SyncEvent[]>(operationIds.map((id) => [id, []]));
     for (const event of events) byOperation.get(event.operation.id)?.push(event);
     return byOperation;
+  }
+
+  /**
+   * The same page of the log of each operation (operations already loaded through this service),
+   * with each log's length; one statement, or two when some page is past its log's end.
+   */
+  async eventPagesOf(
+    operationIds: readonly string[],
+    page: { offset: number; limit: number; newestFirst: boolean },
+  ): Promise<Map<string, { items: EventRow[]; totalCount: number }>> {
+    return eventPages(this.deps.em, operationIds, page);
   }
 
   private publish(operation: SyncOperation): void {
