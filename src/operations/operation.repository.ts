@@ -66,18 +66,20 @@ export async function eventPages(
   );
   if (operationIds.length === 0) return pages;
   const order = page.newestFirst ? 'time desc, id desc' : 'time asc, id asc';
-  const rows = await em.getConnection().execute<
-    {
-      operation_id: string;
-      time: Date | string;
-      level: EventRow['level'];
-      message: string;
-      path: string | null;
-      position: string;
-      total: string;
-    }[]
-  >(
-    `select operation_id, time, level, message, path, position::text, total::text from (
+  // Raw statements bypass the ORM's error conversion: convert as its own finds do (the error log names the class).
+  const rows = await converted(
+    em,
+    em.getConnection().execute<
+      {
+        operation_id: string;
+        time: Date | string;
+        level: EventRow['level'];
+        message: string;
+        path: string | null;
+        total: string;
+      }[]
+    >(
+      `select operation_id, time, level, message, path, total::text as total from (
        select operation_id::text as operation_id, time, level, message, path,
               row_number() over (partition by operation_id order by ${order}) as position,
               count(*) over (partition by operation_id) as total
@@ -85,7 +87,8 @@ export async function eventPages(
      ) numbered
      where position > ? and position <= ?
      order by operation_id, position`,
-    [...operationIds, page.offset, page.offset + page.limit],
+      [...operationIds, page.offset, page.offset + page.limit],
+    ),
   );
   for (const row of rows) {
     const entry = pages.get(row.operation_id);
@@ -105,4 +108,13 @@ export async function eventPages(
     for (const row of counts) pages.get(row.operation_id)!.totalCount = Number(row.total);
   }
   return pages;
+}
+
+/** A raw statement's error as the ORM's own finds give it (a TableNotFoundException, not pg's DatabaseError). */
+async function converted<T>(em: EntityManager, statement: Promise<T>): Promise<T> {
+  try {
+    return await statement;
+  } catch (error) {
+    throw error instanceof Error ? em.getDriver().convertException(error) : error;
+  }
 }

@@ -83,7 +83,20 @@ export const tAdapters: TAdapter[] = [
   },
 ];
 
-export const OPERATION_FIELDS = `id operationType status phase errorMessage commitSha filesProcessed filesCreated filesUpdated filesDeleted details initiatedBy events { level message path }`;
+/** The log comes as a connection (SyncEventConnection); `withEventList` turns it back into a list. */
+export const OPERATION_FIELDS = `id operationType status phase errorMessage commitSha filesProcessed filesCreated filesUpdated filesDeleted details initiatedBy events(first: 100) { totalCount edges { node { level message path } } }`;
+
+type EventLine = { level: string; message: string; path: string | null };
+
+/** An operation as OPERATION_FIELDS reads it, with its log (all of it: fails if it spans pages) as a list. */
+export function withEventList<T extends { events: unknown }>(
+  operation: T,
+): Omit<T, 'events'> & { events: EventLine[] } {
+  const connection = operation.events as { totalCount: number; edges: { node: EventLine }[] };
+  if (connection.totalCount > connection.edges.length)
+    throw new Error(`the log has ${connection.totalCount} lines; the test read ${connection.edges.length}`);
+  return { ...operation, events: connection.edges.map((edge) => edge.node) };
+}
 
 export interface OperationResult {
   id: string;
@@ -117,7 +130,7 @@ export async function runOperation(
     `query($id: ID!) { syncOperation(id: $id) { ${OPERATION_FIELDS} } }`,
     { id },
   );
-  return done.syncOperation;
+  return withEventList(done.syncOperation);
 }
 
 /** The old system's reference fabric: 2 spines, 5 leaves, ~26 connections, 3 switch groups, 2 VPCs. */
