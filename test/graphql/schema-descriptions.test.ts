@@ -75,4 +75,17 @@ describe('schema descriptions', () => {
     }
     expect(problems, problems.join('\n')).toEqual([]);
   });
+
+  it('names every connection and edge after its item: <Item>Connection, <Item>Edge', async () => {
+    const { getNamedType, isObjectType } = await import('graphql');
+    const misnamed: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || !('edges' in type.getFields()) || !('pageInfo' in type.getFields())) continue;
+      const edge = getNamedType(type.getFields().edges!.type);
+      const item = isObjectType(edge) ? getNamedType(edge.getFields().node!.type).name : '?';
+      if (type.name !== `${item}Connection` || edge.name !== `${item}Edge`)
+        misnamed.push(`${type.name} / ${edge.name}`);
+    }
+    expect(misnamed).toEqual([]);
+  });
 });
