@@ -24,7 +24,7 @@ export async function operation(t: TestApp, id: string): Promise<OperationResult
     `query($id: ID!) { syncOperation(id: $id) { ${OPERATION_FIELDS} pullRequestUrl } }`,
     { id },
   );
-  return withEventList(data.syncOperation);
+  return withEventList(t, data.syncOperation);
 }
 
 /** Runs a sync through GraphQL and returns the finished operation. */
