@@ -14,6 +14,7 @@ import { GitRepositoryService } from './fabric/git-repository.service.ts';
 import { GitopsService } from './gitops/gitops.service.ts';
 import type { Logger } from './logger.ts';
 import type { ManifestValidator } from './manifest-validator/manifest-validator.ts';
+import { NodeService } from './node/node.service.ts';
 import { ResourceService } from './resource/resource.service.ts';
 import type { SecretBox } from './secrets/secret-box.ts';
 import { SyncOperationService, type OperationQueue } from './operations/sync-operation.service.ts';
@@ -60,6 +61,8 @@ export interface Services {
   history: GitHistoryService;
   /** What committing the drafts would change now (files, diffs, findings). */
   pendingChanges: PendingChangesService;
+  /** Any object by its id (Relay's `node`), loaded through the service that owns it. */
+  nodes: NodeService;
 }
 
 /**
@@ -69,7 +72,7 @@ export interface Services {
 export function createServices(deps: ServiceDependencies, options: { scope?: FabricScope } = {}): Services {
   const em = deps.orm.em.fork();
   const scope = options.scope ?? FabricScope.unlimited;
-  const services: Omit<Services, 'gitops' | 'sync' | 'cluster' | 'history' | 'pendingChanges'> = {
+  const services: Omit<Services, 'gitops' | 'sync' | 'cluster' | 'history' | 'pendingChanges' | 'nodes'> = {
     em,
     gitRepositories: new GitRepositoryService({ em, secretBox: deps.secretBox }),
     fabrics: new FabricService({
@@ -122,5 +125,6 @@ export function createServices(deps: ServiceDependencies, options: { scope?: Fab
     validator: deps.validator,
     openGitHost: deps.openGitHost,
   });
-  return { ...services, gitops, sync, cluster, history, pendingChanges };
+  const nodes = new NodeService({ ...services, scope, maxIds: deps.config.pagination.maxPageSize });
+  return { ...services, gitops, sync, cluster, history, pendingChanges, nodes };
 }

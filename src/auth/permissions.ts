@@ -81,6 +81,9 @@ const OPERATION_ID_FIELDS = new Set(['syncOperation', 'syncOperationUpdated', 'c
 /** Cross-fabric fields a fabric-limited token may still call; their results are filtered. */
 export const LIMITED_TOKEN_GLOBAL_FIELDS = new Set([
   'fabrics',
+  // Loaded through the owning service: outside the token's fabrics answers NOT_FOUND.
+  'node',
+  'nodes',
   'validateManifests',
   '__typename',
   '__schema',

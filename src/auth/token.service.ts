@@ -80,6 +80,12 @@ export class TokenService {
     return this.deps.em.find(ApiTokenSchema, {}, { orderBy: { createdAt: 'asc' } });
   }
 
+  async get(id: string): Promise<ApiToken> {
+    const record = await this.deps.em.findOne(ApiTokenSchema, { id: requireId('API token', id) });
+    if (!record) throw notFound('API token', id);
+    return record;
+  }
+
   async revoke(id: string): Promise<ApiToken> {
     const record = await this.deps.em.findOne(ApiTokenSchema, { id: requireId('API token', id) });
     if (!record) throw notFound('API token', id);

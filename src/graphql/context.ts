@@ -6,7 +6,7 @@ import type { Logger } from '../logger.ts';
 import { FabricScope } from '../auth/fabric-scope.ts';
 import type { Actor } from '../auth/tokens.ts';
 import type { Services } from '../services.ts';
-import type { SyncEvent } from '../operations/sync-operation.entity.ts';
+import type { EventRow } from '../operations/operation.repository.ts';
 
 /** Services bound to one request's unit of work. */
 export type RequestServices = Services;
@@ -19,7 +19,18 @@ export interface GraphQLContext {
   logger: Logger;
   pagination: { defaultPageSize: number; maxPageSize: number };
   /** Per-request batching for lists that would otherwise cost a statement per row. */
-  loaders: { operationEvents: DataLoader<string, SyncEvent[]>; fabricById: DataLoader<string, Fabric> };
+  loaders: {
+    operationEvents: DataLoader<EventPageKey, { items: EventRow[]; totalCount: number }, string>;
+    fabricById: DataLoader<string, Fabric>;
+  };
+}
+
+/** A page of one operation's log: operations listed together ask for theirs in one statement. */
+export interface EventPageKey {
+  operationId: string;
+  offset: number;
+  limit: number;
+  newestFirst: boolean;
 }
 
 export interface ContextDependencies {
@@ -56,9 +67,23 @@ export function createContext(deps: ContextDependencies) {
       loaders: {
         // Batching only, no caching: a subscription keeps its context for as long as it runs.
         operationEvents: new DataLoader(
-          async (ids: readonly string[]) => {
-            const byOperation = await requestServices.operations.eventsOf(ids);
-            return ids.map((id) => byOperation.get(id) ?? []);
+          async (keys: readonly EventPageKey[]) => {
+            // One statement per distinct page (in practice one: a list asks the same page of each).
+            const byPage = new Map<string, EventPageKey[]>();
+            for (const key of keys) {
+              const page = `${key.offset}:${key.limit}:${key.newestFirst}`;
+              byPage.set(page, [...(byPage.get(page) ?? []), key]);
+            }
+            const results = new Map<EventPageKey, { items: EventRow[]; totalCount: number }>();
+            for (const group of byPage.values()) {
+              const [first] = group as [EventPageKey];
+              const pages = await requestServices.operations.eventPagesOf(
+                group.map((key) => key.operationId),
+                first,
+              );
+              for (const key of group) results.set(key, pages.get(key.operationId)!);
+            }
+            return keys.map((key) => results.get(key)!);
           },
           { cache: false },
         ),

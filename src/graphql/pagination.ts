@@ -8,6 +8,7 @@
  * made for: a cursor of another list or of another fabric is refused with INVALID_INPUT rather
  * than silently paging somewhere else.
  */
+import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { KeysetList, SortKey } from '../db/keyset-page.ts';
 import { DomainError } from '../errors.ts';
@@ -180,4 +181,43 @@ function selectedFieldsAt(info: GraphQLResolveInfo, at: readonly string[]): Set<
   };
   for (const node of info.fieldNodes) if (!visit(node.selectionSet, at)) return null;
   return fields;
+}
+
+/**
+ * Resolves a Relay connection over an offset-paged list, for lists that are short and append-only
+ * (an operation's log, read a page at a time by the loader that batches the operations of one
+ * request); the API's long lists (resources, operations) page by keyset above. The same limits:
+ * more than the configured maximum is refused, not cut.
+ */
+export async function resolveOffsetPagedConnection<T>(
+  args: ConnectionArgs,
+  context: Pick<GraphQLContext, 'pagination'>,
+  load: (page: { offset: number; limit: number }) => Promise<{ items: T[]; totalCount: number }>,
+) {
+  const { maxPageSize, defaultPageSize } = context.pagination;
+  for (const name of ['first', 'last'] as const) {
+    const value = args[name];
+    if (value != null && (!Number.isInteger(value) || value < 0 || value > maxPageSize)) {
+      throw new DomainError('INVALID_INPUT', `Argument "${name}" must be between 0 and ${maxPageSize}`, {
+        problems: [{ path: `$.${name}`, message: `at most ${maxPageSize}` }],
+      });
+    }
+  }
+  let totalCount = 0;
+  try {
+    const connection = await resolveOffsetConnection(
+      { args, defaultSize: defaultPageSize, maxSize: maxPageSize },
+      async ({ offset, limit }) => {
+        const result = await load({ offset, limit });
+        totalCount = result.totalCount;
+        return result.items;
+      },
+    );
+    return { ...connection, totalCount: async () => totalCount };
+  } catch (error) {
+    if (error instanceof Error && error.name === 'PothosValidationError') {
+      throw new DomainError('INVALID_INPUT', error.message);
+    }
+    throw error;
+  }
 }

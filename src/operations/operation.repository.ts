@@ -118,3 +118,79 @@ export async function countOperations(em: EntityManager, filter: OperationListFi
     );
   return row?.count ?? 0;
 }
+
+/** One line of an operation's log, as `eventPages` reads it. */
+export interface EventRow {
+  time: Date;
+  level: 'debug' | 'info' | 'warning' | 'error';
+  message: string;
+  path: string | null;
+}
+
+/**
+ * The same page of the log of each operation, with each log's length, in one statement: a window
+ * over `sync_event` numbers each operation's lines in the order asked for (oldest or newest
+ * first; ties in time by insertion order) and keeps those in the page.
+ */
+export async function eventPages(
+  em: EntityManager,
+  operationIds: readonly string[],
+  page: { offset: number; limit: number; newestFirst: boolean },
+): Promise<Map<string, { items: EventRow[]; totalCount: number }>> {
+  const pages = new Map<string, { items: EventRow[]; totalCount: number }>(
+    operationIds.map((id) => [id, { items: [], totalCount: 0 }]),
+  );
+  if (operationIds.length === 0) return pages;
+  const order = page.newestFirst ? 'time desc, id desc' : 'time asc, id asc';
+  // Raw statements bypass the ORM's error conversion: convert as its own finds do (the error log names the class).
+  const rows = await converted(
+    em,
+    em.getConnection().execute<
+      {
+        operation_id: string;
+        time: Date | string;
+        level: EventRow['level'];
+        message: string;
+        path: string | null;
+        total: string;
+      }[]
+    >(
+      `select operation_id, time, level, message, path, total::text as total from (
+       select operation_id::text as operation_id, time, level, message, path,
+              row_number() over (partition by operation_id order by ${order}) as position,
+              count(*) over (partition by operation_id) as total
+       from sync_event where operation_id in (${operationIds.map(() => '?::uuid').join(', ')})
+     ) numbered
+     where position > ? and position <= ?
+     order by operation_id, position`,
+      [...operationIds, page.offset, page.offset + page.limit],
+    ),
+  );
+  for (const row of rows) {
+    const entry = pages.get(row.operation_id);
+    if (!entry) continue;
+    entry.totalCount = Number(row.total);
+    entry.items.push({ time: new Date(row.time), level: row.level, message: row.message, path: row.path });
+  }
+  // An operation whose page is empty still has a length (a page past the end).
+  const withoutRows = operationIds.filter((id) => pages.get(id)!.items.length === 0);
+  if (withoutRows.length > 0 && page.offset > 0) {
+    const counts = await em
+      .getConnection()
+      .execute<{ operation_id: string; total: string }[]>(
+        `select operation_id::text as operation_id, count(*)::text as total from sync_event where operation_id in (${withoutRows.map(() => '?::uuid').join(', ')}) group by operation_id`,
+        withoutRows,
+      );
+    for (const row of counts) pages.get(row.operation_id)!.totalCount = Number(row.total);
+  }
+  return pages;
+}
+
+/** A raw statement's error as the ORM's own finds give it (a TableNotFoundException, not pg's DatabaseError). */
+async function converted<T>(em: EntityManager, statement: Promise<T>): Promise<T> {
+  try {
+    return await statement;
+  } catch (error) {
+    throw error instanceof Error ? em.getDriver().convertException(error) : error;
+  }
+}

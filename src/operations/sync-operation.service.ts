@@ -18,9 +18,11 @@ import { cancelTopic } from './cancellation.ts';
 import {
   cancelRequested,
   countOperations,
+  eventPages,
   lockJobKey,
   operationPage,
   recordCancelRequest,
+  type EventRow,
 } from './operation.repository.ts';
 import type { OperationJob } from './operation-runner.ts';
 
@@ -421,6 +423,17 @@ export class SyncOperationService {
     const byOperation = new Map<string, SyncEvent[]>(operationIds.map((id) => [id, []]));
     for (const event of events) byOperation.get(event.operation.id)?.push(event);
     return byOperation;
+  }
+
+  /**
+   * The same page of the log of each operation (operations already loaded through this service),
+   * with each log's length; one statement, or two when some page is past its log's end.
+   */
+  async eventPagesOf(
+    operationIds: readonly string[],
+    page: { offset: number; limit: number; newestFirst: boolean },
+  ): Promise<Map<string, { items: EventRow[]; totalCount: number }>> {
+    return eventPages(this.deps.em, operationIds, page);
   }
 
   private publish(operation: SyncOperation): void {

@@ -7,6 +7,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { keysetClause, type KeysetPage } from '../db/keyset-page.ts';
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
+import { unstorableCharacter } from '../hedgehog/storable-text.ts';
 import { ResourceSchema, type Resource } from './resource.entity.ts';
 
 /** Stored blob oids are asked for by path up to this many paths; a larger change reads them all. */
@@ -267,6 +268,8 @@ export interface ResourceListFilter {
   namespace?: string | null;
   /** Case-insensitive substring of the name. */
   search?: string | null;
+  /** The exact name. */
+  name?: string | null;
   hasDraft?: boolean | null;
   conflictStatus?: string | null;
   driftStatus?: string | null;
@@ -275,6 +278,16 @@ export interface ResourceListFilter {
 function filterConditions(filter: ResourceListFilter): { conditions: string[]; params: unknown[] } {
   const conditions = ['fabric_id = ?'];
   const params: unknown[] = [filter.fabricId];
+  // Text the database cannot store (U+0000, lone surrogates) matches no stored row.
+  const texts = [filter.kind, filter.namespace, filter.search, filter.name];
+  if (texts.some((text) => text != null && unstorableCharacter(text) !== null)) {
+    conditions.push('false');
+    return { conditions, params };
+  }
+  if (filter.name != null) {
+    conditions.push('name = ?');
+    params.push(filter.name);
+  }
   if (filter.kind) {
     conditions.push('kind = ?');
     params.push(filter.kind);

@@ -7,6 +7,7 @@ import { publishFabricEvent } from '../events/fabric-events.ts';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 import type { FabricConfig } from '../hedgehog/fabric-config.ts';
 import type { ValidatedObject } from '../hedgehog/validate.ts';
+import { unstorableCharacter } from '../hedgehog/storable-text.ts';
 import { checkManifestShape, parseSingleManifest, type ManifestObject } from './manifest-input.ts';
 import type { BoundedValidationResult, ManifestValidator } from '../manifest-validator/manifest-validator.ts';
 import { effectiveObjects, requireOneValidObject } from './manifest-validation.ts';
@@ -20,6 +21,8 @@ export interface ResourceFilter {
   namespace?: string | null;
   /** Case-insensitive substring of the name. */
   search?: string | null;
+  /** The exact name. */
+  name?: string | null;
   hasDraft?: boolean | null;
   conflictStatus?: Resource['conflictStatus'] | null;
   driftStatus?: Resource['driftStatus'] | null;
@@ -54,10 +57,16 @@ export class ResourceService {
 
   async list(filter: ResourceFilter, page: Page): Promise<{ items: Resource[]; totalCount: number }> {
     await this.requireFabric(filter.fabricId);
+    // Text the database cannot store (U+0000, lone surrogates) matches no stored row.
+    const texts = [filter.kind, filter.namespace, filter.search, filter.name];
+    if (texts.some((text) => text != null && unstorableCharacter(text) !== null)) return { items: [], totalCount: 0 };
     const where: FilterQuery<Resource> = { fabric: filter.fabricId };
     if (filter.kind) where.kind = filter.kind;
     if (filter.namespace) where.namespace = filter.namespace;
     if (filter.search) where.name = { $ilike: `%${escapeLike(filter.search)}%` };
+    if (filter.name != null) {
+      where.name = filter.search ? { $eq: filter.name, $ilike: `%${escapeLike(filter.search)}%` } : filter.name;
+    }
     if (filter.hasDraft === true) where.draftAction = { $ne: null };
     if (filter.hasDraft === false) where.draftAction = null;
     if (filter.conflictStatus) where.conflictStatus = filter.conflictStatus;
@@ -107,6 +116,23 @@ export class ResourceService {
   async get(id: string): Promise<Resource> {
     const resource = await this.deps.em.findOne(ResourceSchema, { id: this.#scope.requireId('Resource', id) });
     return this.#scope.require('Resource', id, resource, (row) => row.fabric.id);
+  }
+
+  /**
+   * The object of the fabric with this kind, namespace and name (its identity in Kubernetes);
+   * NOT_FOUND when the fabric has none.
+   */
+  async getByName(identity: { fabricId: string; kind: string; namespace: string; name: string }): Promise<Resource> {
+    await this.requireFabric(identity.fabricId);
+    const { kind, namespace, name } = identity;
+    const label = `${kind} ${namespace}/${name}`;
+    // Text the database cannot store (U+0000, lone surrogates) names no stored row.
+    const storable = [kind, namespace, name].every((text) => unstorableCharacter(text) === null);
+    const resource = storable
+      ? await this.deps.em.findOne(ResourceSchema, { fabric: identity.fabricId, kind, namespace, name })
+      : null;
+    if (!resource) throw notFound('Resource', label);
+    return resource;
   }
 
   /** Records a draft for a new object. Refused when the object already exists in Git or as a draft. */

@@ -174,7 +174,7 @@ describe('live state and drift', () => {
       fabricId,
       async () => {
         const result = await gql(
-          `query($id: ID!) { fabric(id: $id) { driftCount driftCounts driftSummary { total byStatus { inSync specDrift desiredOnly liveOnly unknown } byKind { kind counts { inSync liveOnly desiredOnly } } } } }`,
+          `query($id: ID!) { fabric(id: $id) { driftCount driftCounts { inSync specDrift desiredOnly liveOnly unknown } driftSummary { total byStatus { inSync specDrift desiredOnly liveOnly unknown } byKind { kind counts { inSync liveOnly desiredOnly } } } } }`,
           { id: fabricId },
         );
         return result.fabric.driftCount === 2 ? result : null;
@@ -188,7 +188,7 @@ describe('live state and drift', () => {
       liveOnly: 1,
       unknown: 0,
     });
-    expect(data.fabric.driftCounts).toMatchObject({ in_sync: 2, desired_only: 1, live_only: 1 });
+    expect(data.fabric.driftCounts).toMatchObject({ inSync: 2, desiredOnly: 1, liveOnly: 1 });
     expect(data.fabric.driftCount).toBe(2);
     expect(data.fabric.driftSummary.byKind).toEqual([
       { kind: 'Switch', counts: { inSync: 1, liveOnly: 0, desiredOnly: 0 } },
@@ -355,7 +355,7 @@ describe('live state and drift', () => {
     expect(launched.refreshCluster).toMatchObject({ operationType: 'CLUSTER_REFRESH', status: 'PENDING' });
     await t.app.runner.idle();
     const data = await gql(
-      `query($id: ID!) { syncOperation(id: $id) { status phase progressDone progressTotal filesProcessed errorMessage events { message path } } }`,
+      `query($id: ID!) { syncOperation(id: $id) { status phase progressDone progressTotal filesProcessed errorMessage events(first: 100) { edges { node { message path } } } } }`,
       { id: launched.refreshCluster.id },
     );
     const op = data.syncOperation;
@@ -367,7 +367,7 @@ describe('live state and drift', () => {
     );
     expect(op.progressTotal).toBe(served.length + 1); // + Agent
     expect(op.progressDone).toBe(op.progressTotal);
-    expect(op.events.map((e: { path: string | null }) => e.path)).toEqual(
+    expect(op.events.edges.map((e: { node: { path: string | null } }) => e.node.path)).toEqual(
       expect.arrayContaining(['VPC', 'Switch', 'Agent']),
     );
     expect(op.filesProcessed).toBe(

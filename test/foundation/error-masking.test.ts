@@ -27,7 +27,7 @@ it('masks an unexpected failure for the client, logs it, and tags every request 
         authorization: `Bearer ${t.adminToken}`,
       },
       body: JSON.stringify({
-        query: `query($id: ID!) { syncOperation(id: $id) { id events { message } } }`,
+        query: `query($id: ID!) { syncOperation(id: $id) { id events { edges { node { message } } } } }`,
         variables: { id: operation.id },
       }),
     });

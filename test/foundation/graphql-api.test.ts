@@ -241,7 +241,7 @@ describe('Resource drafts', () => {
       [draft.id],
     );
     const discarded = await t.graphqlOk(
-      `mutation($id: ID!) { discardResourceDraft(id: $id) { hasDraft conflictStatus conflictDetails } }`,
+      `mutation($id: ID!) { discardResourceDraft(id: $id) { hasDraft conflictStatus conflictDetails { commit } } }`,
       { id: draft.id },
     );
     // Left behind, the status would hold the next draft of this object back from every push.

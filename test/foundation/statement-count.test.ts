@@ -76,12 +76,12 @@ it('lists operations with their fabric and events in a constant number of statem
   const data = await alongsideBackgroundWork(() =>
     measured(
       'count-operations',
-      `query($f: ID!) { syncOperations(fabricId: $f, first: 20) { edges { node { fabric { name } events { message } } } } }`,
+      `query($f: ID!) { syncOperations(fabricId: $f, first: 20) { edges { node { fabric { name } events { edges { node { message } } } } } } }`,
       { f: fabricId },
     ),
   );
   expect(data.syncOperations.edges).toHaveLength(20);
-  expect(data.syncOperations.edges[0].node.events).toHaveLength(2);
+  expect(data.syncOperations.edges[0].node.events.edges).toHaveLength(2);
   // page, fabrics, events (no count: totalCount is not asked for).
   const statements = t.statementsOf('count-operations').filter((statement) => !statement.includes('api_token'));
   expect(statements.length).toBeGreaterThanOrEqual(2);

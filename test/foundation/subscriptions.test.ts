@@ -103,7 +103,7 @@ describe('subscriptions over graphql-ws on /graphql', () => {
     try {
       const subscription = subscribeWs(
         client,
-        `subscription($id: ID!) { syncOperationUpdated(id: $id) { status phase progressDone progressTotal estimatedSecondsLeft events { message } } }`,
+        `subscription($id: ID!) { syncOperationUpdated(id: $id) { status phase progressDone progressTotal estimatedSecondsLeft events { edges { node { message } } } } }`,
         { id: operation.id },
       );
       await subscription.next(1);
@@ -122,7 +122,7 @@ describe('subscriptions over graphql-ws on /graphql', () => {
       expect(states.at(-1)).toMatchObject({ status: 'COMPLETED', phase: 'done', estimatedSecondsLeft: null });
       // Mid-way (1 of 3 done) the dashboard gets an estimate of the time left.
       expect(typeof states[1].estimatedSecondsLeft).toBe('number');
-      expect(states.at(-1).events.map((event: { message: string }) => event.message)).toEqual([
+      expect(states.at(-1).events.edges.map((edge: { node: { message: string } }) => edge.node.message)).toEqual([
         'file 1',
         'file 2',
         'file 3',

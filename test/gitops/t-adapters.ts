@@ -83,7 +83,31 @@ export const tAdapters: TAdapter[] = [
   },
 ];
 
-export const OPERATION_FIELDS = `id operationType status phase errorMessage commitSha filesProcessed filesCreated filesUpdated filesDeleted details initiatedBy events { level message path }`;
+const EVENT_PAGE = 'pageInfo { hasNextPage endCursor } edges { node { level message path } }';
+
+/** The log comes as a connection (SyncEventConnection); `withEventList` reads all of it as a list. */
+export const OPERATION_FIELDS = `id operationType status phase errorMessage commitSha filesProcessed filesCreated filesUpdated filesDeleted details initiatedBy events(first: 100) { ${EVENT_PAGE} }`;
+
+type EventLine = { level: string; message: string; path: string | null };
+type EventPage = { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: EventLine }[] };
+
+/** An operation as OPERATION_FIELDS reads it, with its whole log as a list (later pages read as needed). */
+export async function withEventList<T extends { id: string; events: unknown }>(
+  t: TestApp,
+  operation: T,
+): Promise<Omit<T, 'events'> & { events: EventLine[] }> {
+  let page = operation.events as EventPage;
+  const events = page.edges.map((edge) => edge.node);
+  while (page.pageInfo.hasNextPage) {
+    const next = await t.graphqlOk<{ syncOperation: { events: EventPage } }>(
+      `query($id: ID!, $after: String) { syncOperation(id: $id) { events(first: 100, after: $after) { ${EVENT_PAGE} } } }`,
+      { id: operation.id, after: page.pageInfo.endCursor },
+    );
+    page = next.syncOperation.events;
+    events.push(...page.edges.map((edge) => edge.node));
+  }
+  return { ...operation, events };
+}
 
 export interface OperationResult {
   id: string;
@@ -117,7 +141,7 @@ export async function runOperation(
     `query($id: ID!) { syncOperation(id: $id) { ${OPERATION_FIELDS} } }`,
     { id },
   );
-  return done.syncOperation;
+  return withEventList(t, done.syncOperation);
 }
 
 /** The old system's reference fabric: 2 spines, 5 leaves, ~26 connections, 3 switch groups, 2 VPCs. */

@@ -176,10 +176,10 @@ describe('metrics of a fabric with a cluster', () => {
       fabricId,
       async () => {
         const data = await t.graphqlOk<{ fabric: { driftCounts: Record<string, number> } }>(
-          `query($id: ID!) { fabric(id: $id) { driftCounts } }`,
+          `query($id: ID!) { fabric(id: $id) { driftCounts { liveOnly } } }`,
           { id: fabricId },
         );
-        return data.fabric.driftCounts.live_only === 2;
+        return data.fabric.driftCounts.liveOnly === 2;
       },
       'drift rolled up',
     );

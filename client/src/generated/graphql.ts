@@ -4,15 +4,24 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Whether a resource's draft conflicts with a newer Git version. */
 export type ConflictStatus =
+  /** A pull found Git changed a field the draft changed too, differently; the draft is held back from pushes. */
   | 'DETECTED'
+  /** No conflict. */
   | 'NONE'
+  /** Resolved (conflictDetails.resolution says how); the draft, if kept, is pushed next. */
   | 'RESOLVED'
+  /** Resolution MANUAL chosen: the draft stays held back until resolved otherwise or discarded. */
   | 'RESOLVING';
 
+/** A new fabric. Only the name is required. */
 export type CreateFabricInput = {
+  /** Commit drafts automatically after a quiet time (default false). */
   autoCommitEnabled?: boolean | null | undefined;
+  /** Quiet time before an automatic commit, 1 to 86400 s (default 30). */
   autoCommitQuietSeconds?: number | null | undefined;
+  /** Free text, at most 10000 characters. */
   description?: string | null | undefined;
   /** null detaches the fabric from its repository. */
   gitRepositoryId?: string | number | null | undefined;
@@ -20,91 +29,175 @@ export type CreateFabricInput = {
   gitopsDirectory?: string | null | undefined;
   /** null removes the cluster connection. */
   kubernetes?: KubernetesConnectionInput | null | undefined;
+  /** Unique name, 1 to 255 characters. */
   name: string;
+  /** Seconds between head checks, 10 to 86400 (default 60). */
   pullIntervalSeconds?: number | null | undefined;
+  /** Lifecycle status (default PLANNED). */
   status?: FabricStatus | null | undefined;
-  validationSettings?: unknown;
+  /** Overrides of the validation settings; replaces the stored ones whole ({} clears them). */
+  validationSettings?: ValidationSettingsInput | null | undefined;
 };
 
+/** A new repository record. Name and URL are required. */
 export type CreateGitRepositoryInput = {
+  /** Default NONE. */
   authType?: GitAuthType | null | undefined;
+  /** Author email of the commits (default "hnp-sync@hedgehog.gitops"). */
   commitAuthorEmail?: string | null | undefined;
+  /** Author name of the commits (default "HNP Bidirectional Sync"). */
   commitAuthorName?: string | null | undefined;
   /** Write-only; null clears them. */
   credentials?: GitCredentialsInput | null | undefined;
+  /** A valid branch name (default "main"). */
   defaultBranch?: string | null | undefined;
+  /** Commit straight to the default branch (default true). */
   directPushEnabled?: boolean | null | undefined;
+  /** Unique name, 1 to 255 characters. */
   name: string;
+  /** Default: GITHUB for https://github.com/ URLs, else GIT. */
   provider?: GitProvider | null | undefined;
+  /** Branch pushes go to; empty for the default branch (default ""). */
   pushBranch?: string | null | undefined;
+  /** https://, ssh:// or git@host:path, at most 2048 characters, without credentials. */
   url: string;
-  /** Write-only; null clears it. */
+  /** Write-only, 8 to 1024 characters; null clears it. */
   webhookSecret?: string | null | undefined;
 };
 
+/** What a draft does to its object when committed. */
 export type DraftAction =
+  /** Deletes the object. */
   | 'DELETE'
+  /** Creates or changes the object. */
   | 'UPSERT';
 
+/** How a resource's Git (desired) and cluster (live) versions compare. */
 export type DriftStatus =
+  /** In Git, not in the cluster. */
   | 'DESIRED_ONLY'
+  /** Both agree (after normalisation). */
   | 'IN_SYNC'
+  /** In the cluster, not in Git (adoptLiveResources can draft it). */
   | 'LIVE_ONLY'
+  /** Both exist and differ; `drift` lists the fields. */
   | 'SPEC_DRIFT'
+  /** Not known: no cluster connection, or the kind not listed yet or not served. */
   | 'UNKNOWN';
 
-/** NOT_CONFIGURED (no cluster connection), CONNECTING, WATCHING, ERROR (see error), STOPPED. */
+/** How this gateway process watches a fabric's cluster. */
 export type FabricClusterState =
+  /** Finding the served kinds and starting the watches. */
   | 'CONNECTING'
+  /** The cluster could not be reached or refused; error says why. */
   | 'ERROR'
+  /** The fabric has no cluster connection. */
   | 'NOT_CONFIGURED'
+  /** Watching stopped. */
   | 'STOPPED'
+  /** Every served kind is watched. */
   | 'WATCHING';
 
+/** The fabric topology. */
+export type FabricMode =
+  /** Spines and leaves (the only mode since 25.05). */
+  | 'SPINE_LEAF';
+
+/** The fabric's lifecycle, set by its admins; informational (the gateway treats every status alike). */
 export type FabricStatus =
+  /** Deployed and in service. */
   | 'ACTIVE'
+  /** Out of service; kept for its history. */
   | 'DECOMMISSIONED'
+  /** In service, under maintenance. */
   | 'MAINTENANCE'
+  /** Being designed; not deployed yet. */
   | 'PLANNED';
 
+/** Whether a pull or push has completed for the fabric. This version sets NEVER_SYNCED and IN_SYNC only; the operations (syncOperations) tell what runs, failed or waits. */
 export type FabricSyncStatus =
+  /** Reserved; not set by this version. */
   | 'ERROR'
+  /** A pull or push has completed (lastSyncedAt says when). */
   | 'IN_SYNC'
+  /** No pull or push has completed yet. */
   | 'NEVER_SYNCED'
+  /** Reserved; not set by this version. */
   | 'OUT_OF_SYNC'
+  /** Reserved; not set by this version. */
   | 'SYNCING';
 
+/** One entry of fab.yaml `gateway.communities`; each priority at most once. */
+export type GatewayCommunityInput = {
+  /** The BGP community, e.g. "50001:0". */
+  community: string;
+  /** The priority, 0 or more (0 is the highest). */
+  priority: number;
+};
+
+/** Which of the stored credentials are used. */
 export type GitAuthType =
+  /** A username and password (https). */
   | 'BASIC'
+  /** No credentials (a public repository, or a local path in tests). */
   | 'NONE'
+  /** An SSH private key. */
   | 'SSH_KEY'
+  /** An access token (GitHub, or https). */
   | 'TOKEN';
 
 /** Write-only. A token (GitHub or https), a username and password, or an SSH private key. */
 export type GitCredentialsInput = {
+  /** A password, at most 4096 characters (authType BASIC). */
   password?: string | null | undefined;
+  /** An SSH private key in OpenSSH PEM form (authType SSH_KEY). */
   sshPrivateKey?: string | null | undefined;
+  /** An access token, at most 4096 characters (authType TOKEN). */
   token?: string | null | undefined;
+  /** A username (authType BASIC). */
   username?: string | null | undefined;
 };
 
+/** How the gateway talks to a Git repository. */
 export type GitProvider =
+  /** Plain git over https or ssh (the git command line). */
   | 'GIT'
+  /** GitHub's GraphQL and REST APIs (github.com or GitHub Enterprise); pull requests supported. */
   | 'GITHUB';
 
+/** The state of the fabric's GitOps directory in its repository, as last checked or initialised. */
 export type GitopsDirectoryStatus =
+  /** Initialisation failed; directoryInitError says why. */
   | 'ERROR'
+  /** The layout is complete. */
   | 'INITIALIZED'
+  /** A directory_init operation is creating the layout. */
   | 'INITIALIZING'
+  /** The last check found departures from the layout (validateGitopsDirectory lists them). */
   | 'INVALID_STRUCTURE'
+  /** Never initialised or checked (see initializeGitopsDirectory). */
   | 'NOT_INITIALIZED';
+
+/** hhfab's `--hydrate-mode`: how validation treats a wiring without addresses and ASNs. */
+export type HydrationMode =
+  /** hhfab's default: a wiring with no hydrated field is hydrated; a partly hydrated one is refused. */
+  | 'IF_NOT_PRESENT'
+  /** The wiring must be fully hydrated (every address and ASN set). */
+  | 'NEVER'
+  /** Whatever is there is hydrated over. */
+  | 'OVERRIDE';
 
 /** Write-only. Either a kubeconfig, or a server with a bearer token and CA certificate (PEM, base64). */
 export type KubernetesConnectionInput = {
+  /** The server's CA certificate, PEM in base64, with server. */
   caData?: string | null | undefined;
+  /** A whole kubeconfig (YAML), at most 1 MiB; its current context is used. */
   kubeconfig?: string | null | undefined;
+  /** Namespaces to watch; omit or empty for all. */
   namespaces?: Array<string> | null | undefined;
+  /** API server URL (https), without a kubeconfig. */
   server?: string | null | undefined;
+  /** Bearer token, with server. */
   token?: string | null | undefined;
 };
 
@@ -121,24 +214,101 @@ export type PendingChangeAction =
 export type ResourceManifestInput = {
   /** A Kubernetes-style object: apiVersion, kind, metadata, spec. */
   object?: unknown;
+  /** One YAML document, at most MAX_YAML_BYTES bytes. */
   yaml?: string | null | undefined;
 };
 
+/** Where an operation is in its life; COMPLETED, FAILED and CANCELLED are final. */
 export type SyncOperationStatus =
+  /** Cancelled before or while running (final). */
   | 'CANCELLED'
+  /** Finished successfully (final). */
   | 'COMPLETED'
+  /** Stopped by an error; errorMessage says why (final). */
   | 'FAILED'
+  /** Running. */
   | 'IN_PROGRESS'
+  /** Queued; not started. */
   | 'PENDING';
 
+/** What an operation does; its operationDetails type follows from it. */
 export type SyncOperationType =
+  /** Pull then push (syncFabric BIDIRECTIONAL). */
   | 'BIDIRECTIONAL'
+  /** Relists the fabric's cluster and recomputes drift (refreshCluster). */
   | 'CLUSTER_REFRESH'
+  /** Applies a conflict resolution (resolveConflict). */
   | 'CONFLICT_RESOLUTION'
+  /** Creates the GitOps directory layout (initializeGitopsDirectory). */
   | 'DIRECTORY_INIT'
+  /** Moves the YAML files of raw/ into managed/ and unmanaged/ (ingestRaw). */
   | 'INGESTION'
+  /** Reads Git into the database (syncFabric PULL, webhook, head check). */
   | 'PULL'
+  /** Commits the drafts to Git (commitChanges, syncFabric PUSH, auto-commit). */
   | 'PUSH';
+
+/** The fabric's validation settings: the fields given override hhfab's defaults; an absent or null field keeps the default. Replaces the stored settings whole. Checked like the rest of the input (INVALID_INPUT names each bad field). */
+export type ValidationSettingsInput = {
+  /** Control node VIP, an IPv4 address no switch may use (default 172.30.0.1). */
+  controlVIP?: string | null | undefined;
+  /** Fabric MTU in bytes, 1 to 65535 (default 9100). */
+  fabricMTU?: number | null | undefined;
+  /** The topology (default SPINE_LEAF). */
+  fabricMode?: FabricMode | null | undefined;
+  /** Fabric link subnet, an IPv4 CIDR (default 172.30.128.0/17). */
+  fabricSubnet?: string | null | undefined;
+  /** Gateway ASN, an integer from 1 to 4294967295 (default 65534). */
+  gatewayASN?: number | null | undefined;
+  /** fab.yaml `gateway.communities`; a gateway group has at most as many members as entries (default ten, 50001:0 to 50001:9). */
+  gatewayCommunities?: Array<GatewayCommunityInput> | null | undefined;
+  /** Gateway kinds are allowed (fab.yaml `gateway.enable`; default true). */
+  gatewayEnabled?: boolean | null | undefined;
+  /** How a wiring without addresses and ASNs is treated (default IF_NOT_PRESENT). */
+  hydrationMode?: HydrationMode | null | undefined;
+  /** Celestica SONiC+ switch profiles exist (fab.yaml `fabric.includeCLSP`; default false). */
+  includeCLSP?: boolean | null | undefined;
+  /** The Cumulus VX switch profile exists (fab.yaml `fabric.includeCumulus`; default false). */
+  includeCumulus?: boolean | null | undefined;
+  /** Last leaf ASN, an integer from 1 to 4294967295 (default 65533). */
+  leafASNEnd?: number | null | undefined;
+  /** First leaf ASN, an integer from 1 to 4294967295 (default 65101). */
+  leafASNStart?: number | null | undefined;
+  /** First address of the management DHCP range; switch management IPs must be below it (default 172.30.4.0). */
+  managementDHCPStart?: string | null | undefined;
+  /** Management subnet, an IPv4 CIDR (default 172.30.0.0/21). */
+  managementSubnet?: string | null | undefined;
+  /** MCLAG session subnet, an IPv4 CIDR (default 172.30.95.0/31). */
+  mclagSessionSubnet?: string | null | undefined;
+  /** Protocol (loopback) subnet, an IPv4 CIDR (default 172.30.8.0/22). */
+  protocolSubnet?: string | null | undefined;
+  /** Proxy external subnet, an IPv4 CIDR (default 172.30.16.0/22). */
+  proxyExternalSubnet?: string | null | undefined;
+  /** Older spelling of hydrationMode NEVER, read when no hydrationMode is given. */
+  requireHydration?: boolean | null | undefined;
+  /** Bytes the server-facing MTU is below the fabric MTU, 0 to 65535 (default 64). */
+  serverFacingMTUOffset?: number | null | undefined;
+  /** ASN of the spines, an integer from 1 to 4294967295 (Float: GraphQL Int is 32-bit; default 65100). */
+  spineASN?: number | null | undefined;
+  /** VLANs reserved for the TH5 workaround (default 3900-3999). */
+  th5WorkaroundVLANRange?: VlanRangeInput | null | undefined;
+  /** VLANs reserved for VPC IRB interfaces (default 3000-3899). */
+  vpcIRBVLANRange?: VlanRangeInput | null | undefined;
+  /** VPC peerings are refused (default false). */
+  vpcPeeringDisabled?: boolean | null | undefined;
+  /** VPC workaround subnet, an IPv4 CIDR (default 172.30.96.0/19). */
+  vpcWorkaroundSubnet?: string | null | undefined;
+  /** VTEP subnet, an IPv4 CIDR (default 172.30.12.0/22). */
+  vtepSubnet?: string | null | undefined;
+};
+
+/** An inclusive range of VLAN ids (1 to 4094). */
+export type VlanRangeInput = {
+  /** First VLAN id of the range. */
+  from: number;
+  /** Last VLAN id of the range (inclusive). */
+  to: number;
+};
 
 export type DashboardFabricsQueryQueryVariables = Exact<{ [key: string]: never; }>;
 
