@@ -19,6 +19,7 @@ import type { CommitView, FileCommitView, HistoryPageArgs } from '../../sync/git
 import type { PendingChange } from '../../sync/pending-changes.ts';
 import type { PendingChangesView } from '../../sync/pending-changes.service.ts';
 import { builder } from '../builder.ts';
+import { mutationDescription } from '../describe.ts';
 import { FabricRef } from './fabric.ts';
 import { ResourceRef } from './resource.ts';
 import { FindingRef } from './validation.ts';
@@ -395,8 +396,11 @@ builder.mutationField('revertResource', (t) =>
   t.field({
     type: ResourceRef,
     nullable: true,
-    description:
-      'Records a draft that restores the object as it was at `commit` (a commit of the fabric’s repository, usually one from `Resource.history`): an update draft with the object from that commit’s file, validated like any draft, or a delete draft when the file did not exist there. Nothing reaches Git until the drafts are committed. Returns null when the object only existed as a draft and is gone. Error codes: INVALID_INPUT (not a full commit sha; the object is not in its file at that commit; the restored object fails validation, with every finding), NOT_FOUND (no such resource, or a commit the repository does not have), FORBIDDEN (a token limited to other fabrics, or without the operator role), and INVALID_INPUT when the fabric has no Git repository.',
+    description: mutationDescription(
+      'revertResource',
+      'Records a draft that restores the object as it was at `commit` (a commit of the fabric’s repository, usually one from `Resource.history`): an update draft with the object from that commit’s file, validated like any draft, or a delete draft when the file did not exist there. Nothing reaches Git until the drafts are committed. Returns null when the object only existed as a draft and is gone. INVALID_INPUT: not a full commit sha, the object is not in its file at that commit, the restored object fails validation (with every finding), or the fabric has no Git repository. NOT_FOUND: no such resource, or a commit the repository does not have.',
+      ['INVALID_INPUT', 'NOT_FOUND'],
+    ),
     args: {
       id: t.arg.id({ required: true, description: 'The resource.' }),
       commit: t.arg.string({ required: true, description: 'Full sha of the commit to restore the object from.' }),
