@@ -6,11 +6,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { OperationNames } from '../../src/metrics/graphql-metrics.ts';
 import { gitSubcommand } from '../../src/metrics/metrics.ts';
 import { pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
-import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
+import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
 import { HEDGEHOG_CRDS, vpc } from '../support/kube-server/hedgehog.ts';
 import { KubeServer } from '../support/kube-server/kube-server.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { connectFabric, until } from '../cluster-live/live-harness.ts';
+import { connectFabric, until } from '../cluster/support-live.ts';
 import { fileOf, operation, sync, vlanNamespace } from '../sync/support.ts';
 
 afterAll(removeScratchDirs);

@@ -16,7 +16,7 @@ import { FabricWatchers } from '../../src/cluster/fabric-watchers.ts';
 import { createKubernetesClusterClient } from '../../src/cluster/kubernetes/kubernetes-cluster-client.ts';
 import { FabricService } from '../../src/fabric/fabric.service.ts';
 import { createFabric } from '../support/fixtures.ts';
-import { connectFabric, row, rows, setDesired, until } from './live-harness.ts';
+import { connectFabric, row, rows, setDesired, until } from './support-live.ts';
 
 const TOKEN = 'kube-token-s3cr3t-do-not-leak';
 // Every Hedgehog CRD of the test server except Gateway: its kinds are "missing" for the gateway.
@@ -613,7 +613,7 @@ current-context: x
         'kubeconfig fabric synced',
       );
       const marker = join(tmpdir(), `gateway-must-not-run-${process.pid}-${Date.now()}`);
-      // Refused where it is given (test/security/kubeconfig.test.ts covers stored ones and every other field).
+      // Refused where it is given (test/cluster/kubeconfig.security.test.ts covers stored ones and every other field).
       const exec = await t.graphql(`mutation($input: CreateFabricInput!) { createFabric(input: $input) { id } }`, {
         input: {
           name: 'kc-exec',
