@@ -190,8 +190,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     readConnection: (fabricId) => readFabricConnection(new FabricService({ em: orm.em.fork(), secretBox }), fabricId),
   });
   // Every operation type's work, registered before the runner starts.
-  const operationHandlers: OperationHandlers<Services> = { cluster_refresh: clusterRefreshSteps(clusterWatchers) };
-  registerGitopsOperations(operationHandlers);
+  const operationHandlers: OperationHandlers<Services> = {
+    cluster_refresh: clusterRefreshSteps(clusterWatchers, eventBus),
+  };
+  registerGitopsOperations(operationHandlers, { eventBus });
   registerSyncHandlers(operationHandlers, { eventBus, config, openGit });
   // OPERATION_RUNNER: graphile-worker queues in this database (default) or this process only.
   // The runner runs operations in units of work opened by `services` below, and services queue
