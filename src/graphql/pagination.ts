@@ -1,6 +1,6 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { DomainError } from '../errors.ts';
-import type { Page } from '../resource/resource.service.ts';
+import type { Page } from '../db/page.ts';
 import type { GraphQLContext } from './context.ts';
 
 interface ConnectionArgs {
