@@ -15,6 +15,7 @@ import { createEventBus } from './events/create-event-bus.ts';
 import type { OpenGitHost } from './git/git-host.ts';
 import { gitHostOpener } from './git/git-host-factory.ts';
 import { FabricService } from './fabric/fabric.service.ts';
+import { openFabricGit } from './fabric/fabric-git.ts';
 import { createContext, type GraphQLContext, type RequestServices } from './graphql/context.ts';
 import { createErrorMasker, describeError, useNoSuggestions } from './graphql/errors.ts';
 import { createAuthentication, LiveConnections } from './graphql/authentication.ts';
@@ -32,7 +33,7 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { registerGitopsOperations } from './gitops/gitops-operations.ts';
 import { registerSyncHandlers } from './sync/sync-handlers.ts';
 import { startHeadChecks, type HeadCheckDependencies } from './sync/head-check.ts';
-import { openFabricGit, type OpenGit } from './sync/git-access.ts';
+import type { OpenGit } from './sync/git-access.ts';
 import { graphiqlOptions, renderOfflineGraphiQL } from './http/graphiql.ts';
 import { databaseReadiness, HEALTH_ENDPOINT, httpRoutes } from './http/routes.ts';
 import { schema } from './graphql/schema.ts';
@@ -150,7 +151,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   );
   const instanceId = defaultInstanceId();
   const metrics = options.metrics ?? new GatewayMetrics();
-  const sharedBus = await createEventBus({ config, logger, orm, databaseUrl, instanceId });
+  const sharedBus = await createEventBus({ config, logger, databaseUrl, instanceId });
   // Every publication is counted (gateway_events_published_total).
   const eventBus = countPublished(sharedBus, metrics.published);
   // The only place adapters are chosen: the GitHost of a repository is GitHub's API or the git CLI.
@@ -162,8 +163,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       github: metrics.github,
       cli: { onCommand: metrics.gitCommand },
     });
-  const openGit: OpenGit = (unitOfWork, fabricId, operationId) =>
-    openFabricGit(openGitHost, unitOfWork, fabricId, operationId);
+  const openGit: OpenGit = ({ fabrics, gitRepositories }, fabricId, operationId) =>
+    openFabricGit({ fabrics, gitRepositories, openGitHost }, fabricId, operationId);
   // Large manifests are validated on worker threads so that no request holds the event loop.
   const validator = workerPoolManifestValidator({
     maxBytes: config.maxYamlBytes,
@@ -194,8 +195,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     readConnection: (fabricId) => readFabricConnection(new FabricService({ em: orm.em.fork(), secretBox }), fabricId),
   });
   // Every operation type's work, registered before the runner starts.
-  const operationHandlers: OperationHandlers<Services> = { cluster_refresh: clusterRefreshSteps(clusterWatchers) };
-  registerGitopsOperations(operationHandlers);
+  const operationHandlers: OperationHandlers<Services> = {
+    cluster_refresh: clusterRefreshSteps(clusterWatchers, eventBus),
+  };
+  registerGitopsOperations(operationHandlers, { eventBus });
   registerSyncHandlers(operationHandlers, { eventBus, config, openGit });
   // OPERATION_RUNNER: graphile-worker queues in this database (default) or this process only.
   // The runner runs operations in units of work opened by `services` below, and services queue

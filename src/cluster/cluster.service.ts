@@ -10,6 +10,8 @@ import { publishFabricEvent } from '../events/fabric-events.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
 import type { FabricService } from '../fabric/fabric.service.ts';
 import { canonicalize } from '../hedgehog/canonical.ts';
+import { cancellable } from '../operations/cancellable.ts';
+import { checkCancelled } from '../operations/cancellation.ts';
 import type { OperationSteps } from '../operations/operation-handler.ts';
 import type { SyncOperation } from '../operations/sync-operation.entity.ts';
 import type { SyncOperationService } from '../operations/sync-operation.service.ts';
@@ -167,8 +169,11 @@ export class ClusterService {
  * served kind, each replacing the live view of its kind), then drift recomputed for every row of
  * the fabric, with progress per kind.
  */
-export function clusterRefreshSteps(watchers: FabricWatchers): OperationSteps<{ em: EntityManager }> {
-  return async ({ services, progress, operation, signal }) => {
+export function clusterRefreshSteps(
+  watchers: FabricWatchers,
+  eventBus: EventBus,
+): OperationSteps<{ em: EntityManager; operations: SyncOperationService }> {
+  return cancellable(eventBus, async ({ services, progress, operation, signal }) => {
     const fabricId = operation.fabric.id;
     await progress({ phase: 'listing', progressDone: 0, progressTotal: 0 }, [
       { message: 'relisting every served kind' },
@@ -187,6 +192,8 @@ export function clusterRefreshSteps(watchers: FabricWatchers): OperationSteps<{ 
       },
       signal,
     );
+    // Listed: a cancel from here on leaves the rows as the relist stored them, drift not recomputed.
+    checkCancelled(signal);
     await progress({ phase: 'drift' }, [{ message: 'recomputing drift' }]);
     const changed = await watchers.recomputeDrift(services.em, await resourceIdsOf(services.em, fabricId));
     const missing = watchers.status(fabricId).missingKinds;
@@ -208,7 +215,7 @@ export function clusterRefreshSteps(watchers: FabricWatchers): OperationSteps<{ 
       ],
     );
     return { filesProcessed: result.objects };
-  };
+  });
 }
 
 /** Re-exported for ingestion code that has no FabricWatchers at hand (drift then UNKNOWN). */

@@ -9,7 +9,7 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EventBus } from '../events/event-bus.ts';
-import { FabricSchema } from '../fabric/fabric.entity.ts';
+import { fabricExists, fabricIdsWithCluster } from '../fabric/fabric.repository.ts';
 import type { FabricChangeNotice } from '../fabric/fabric.service.ts';
 import type { Logger } from '../logger.ts';
 import { fabricIdsOf, resourceIdsOf } from '../resource/resource.repository.ts';
@@ -57,14 +57,14 @@ export class FabricWatchers implements ClusterSyncState {
    */
   async start(): Promise<void> {
     const em = this.#options.orm.em.fork();
-    let fabrics: { id: string }[];
+    let fabricIds: string[];
     try {
-      fabrics = await em.find(FabricSchema, { kubernetesServer: { $ne: null } }, { fields: ['id'] });
+      fabricIds = await fabricIdsWithCluster(em);
     } catch (error) {
       this.#options.logger.error({ err: error }, 'cluster watchers not started: fabrics cannot be read');
       return;
     }
-    for (const fabric of fabrics) void this.#enqueue(fabric.id, () => this.#startFabric(fabric.id));
+    for (const fabricId of fabricIds) void this.#enqueue(fabricId, () => this.#startFabric(fabricId));
   }
 
   /** Stops every watcher and waits for pending writes. */
@@ -202,8 +202,7 @@ export class FabricWatchers implements ClusterSyncState {
 
   async #forgetCluster(fabricId: string): Promise<void> {
     const em = this.#options.orm.em.fork();
-    const exists = await em.count(FabricSchema, { id: fabricId });
-    if (exists === 0) return;
+    if (!(await fabricExists(em, fabricId))) return;
     await forgetLiveKinds(em, fabricId, 'all');
     const summary = await storeDriftRollup(em, fabricId);
     publishDriftSummary(this.#options.eventBus, fabricId, summary.byStatus);

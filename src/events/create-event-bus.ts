@@ -4,7 +4,6 @@
  * cancel requests (the embedded server is a PostgreSQL server like any other); the in-process
  * bus when EVENT_BUS=in-process.
  */
-import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { InProcessEventBus, type EventBus } from './event-bus.ts';
@@ -13,7 +12,6 @@ import { PostgresEventBus } from './postgres-event-bus.ts';
 export async function createEventBus(options: {
   config: Config;
   logger: Logger;
-  orm: MikroORM;
   databaseUrl: string;
   instanceId: string;
 }): Promise<EventBus> {

@@ -171,6 +171,7 @@ export class GitopsService {
   /** Adds what the layout still lacks in ONE commit, or none when nothing is missing. */
   async initializeDirectory(fabricId: string, progress: OperationProgress): Promise<Partial<SyncOperation>> {
     const fabric = await this.deps.fabrics.get(fabricId);
+    const statusBefore = fabric.gitopsDirectoryStatus;
     fabric.gitopsDirectoryStatus = 'initializing';
     await this.deps.em.flush();
     const opened = await this.open(fabric, progress.operationId).catch((error: unknown) =>
@@ -182,6 +183,8 @@ export class GitopsService {
         const head = await opened.host.getBranchHead(opened.branch);
         const entries = head === null ? [] : await this.readDirectory(opened, head);
         const additions = planDirectoryInit(entries, { fabricName: fabric.name, gatewayVersion: gatewayVersion() });
+        // Read and planned: the last boundary before the commit (nothing has been written yet).
+        checkCancelled(progress.signal);
         if (additions.length === 0) {
           await this.recordDirectoryState(fabric, 'initialized', null);
           await progress.report({ phase: 'done' }, [
@@ -221,6 +224,12 @@ export class GitopsService {
         return { filesCreated: additions.length, commitSha: result.oid };
       }
     } catch (error) {
+      if (error instanceof OperationCancelledError) {
+        // Cancelled before the commit: the directory is as it was, and so is its status.
+        fabric.gitopsDirectoryStatus = statusBefore;
+        await this.deps.em.flush();
+        throw error;
+      }
       return this.recordInitFailure(fabric, error, opened.secrets);
     } finally {
       await opened.close();

@@ -5,7 +5,7 @@ import { DomainError, isUuid, requireId } from '../errors.ts';
 import { topics, type EventBus } from '../events/event-bus.ts';
 import { publishFabricEvent } from '../events/fabric-events.ts';
 import { storableText } from '../hedgehog/storable-text.ts';
-import type { Page } from '../resource/resource.service.ts';
+import type { Page } from '../db/page.ts';
 import {
   SyncEventSchema,
   SyncOperationSchema,

@@ -141,6 +141,18 @@ export function setDraft(row: ResourceStateRow, state: EditableState | null, act
   row.draftedAt = at;
 }
 
+/**
+ * The draft rebased onto a new Git version (a pull merged it cleanly): its content is the merge,
+ * its base that version (blob oid; null when the object left Git), and no conflict is left.
+ * Who drafted it and when stay as they are.
+ */
+export function rebaseDraft(row: ResourceStateRow, merged: EditableState | null, baseBlobOid: string | null): void {
+  setDraftState(row, merged);
+  row.draftBaseBlobOid = baseBlobOid;
+  row.conflictStatus = 'none';
+  row.conflictDetails = null;
+}
+
 /** No draft any more (pushed, discarded, or Git already says the same); its conflict goes with it. */
 export function clearDraft(row: ResourceStateRow): void {
   Object.assign(row, {

@@ -1,6 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { KeysetList } from '../db/keyset-page.ts';
 import { FabricScope } from '../auth/fabric-scope.ts';
+import type { Page } from '../db/page.ts';
 import { DomainError, notFound } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { publishFabricEvent } from '../events/fabric-events.ts';
@@ -26,11 +27,6 @@ export interface ResourceFilter {
   hasDraft?: boolean | null;
   conflictStatus?: Resource['conflictStatus'] | null;
   driftStatus?: Resource['driftStatus'] | null;
-}
-
-export interface Page {
-  limit: number;
-  offset: number;
 }
 
 /** One API edit: YAML text or an already structured object, never both. */

@@ -1,6 +1,9 @@
-/** The sync code's way to the Git side of a fabric (see src/fabric/fabric-git.ts). */
-import { openFabricGit as openGit, type FabricGit } from '../fabric/fabric-git.ts';
-import type { OpenGitHost } from '../git/git-host.ts';
+/**
+ * The sync code's port to the Git side of a fabric: handlers and the head check are given an
+ * `OpenGit` and never see the GitHost opener. The composition root (app.ts) implements it with
+ * src/fabric/fabric-git.ts and the adapter it chose.
+ */
+import type { FabricGit } from '../fabric/fabric-git.ts';
 import type { Services } from '../services.ts';
 
 export type { FabricGit };
@@ -11,16 +14,3 @@ export type OpenGit = (
   fabricId: string,
   operationId: string,
 ) => Promise<FabricGit>;
-
-export async function openFabricGit(
-  openGitHost: OpenGitHost,
-  services: Pick<Services, 'fabrics' | 'gitRepositories'>,
-  fabricId: string,
-  operationId: string,
-): Promise<FabricGit> {
-  return openGit(
-    { fabrics: services.fabrics, gitRepositories: services.gitRepositories, openGitHost },
-    fabricId,
-    operationId,
-  );
-}

@@ -35,7 +35,7 @@ import {
   hasAnyState,
   markConflict,
   setDesired,
-  setDraftState,
+  rebaseDraft,
   type EditableState,
 } from '../resource/resource-state.ts';
 import { changedManagedPaths, planPull, planPullFromDiff, pullPlanSize, type PullPlan } from './plan-pull.ts';
@@ -363,10 +363,7 @@ function reconcileDraft(
     return 'same';
   }
   if (check.outcome === 'merged') {
-    setDraftState(row, check.merged);
-    row.draftBaseBlobOid = theirsOid;
-    row.conflictStatus = 'none';
-    row.conflictDetails = null;
+    rebaseDraft(row, check.merged, theirsOid);
     return 'merged';
   }
   markConflict(row, {

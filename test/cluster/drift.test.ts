@@ -4,7 +4,7 @@ import { computeDrift, summarizeDrift } from '../../src/cluster/drift.ts';
 import { createKubernetesClusterClient } from '../../src/cluster/kubernetes/kubernetes-cluster-client.ts';
 import { HEDGEHOG_CRDS, vpc } from '../support/kube-server/hedgehog.ts';
 import { KubeServer, type KubeObject } from '../support/kube-server/kube-server.ts';
-import { watchInto, type WatchHarness } from './watch-harness.ts';
+import { watchInto, type WatchHarness } from './support-watch.ts';
 
 /** Stand-in for the catalog's normaliser: drops fabric-owned labels (hedgehog-crds.md §1, §8). */
 function dropFabricLabels<T extends { metadata?: { labels?: unknown } }>(object: T): T {

@@ -10,7 +10,7 @@ import {
 import { createKubernetesClusterClient } from '../../src/cluster/kubernetes/kubernetes-cluster-client.ts';
 import { HEDGEHOG_CRDS, switchObject, vpc } from '../support/kube-server/hedgehog.ts';
 import { KubeServer } from '../support/kube-server/kube-server.ts';
-import { watchInto, type WatchHarness } from './watch-harness.ts';
+import { watchInto, type WatchHarness } from './support-watch.ts';
 
 const TOKEN = 'test-token-7f3a9c';
 const VPC: WatchedKind = HEDGEHOG_CRDS.VPC;

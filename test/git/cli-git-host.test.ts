@@ -20,7 +20,7 @@ import {
   removeScratchDirs,
   startGitHttpServer,
 } from '../support/git-fixtures.ts';
-import { caught, startCliHost } from './t-hosts.ts';
+import { caught, startCliHost } from './support.ts';
 
 afterAll(removeScratchDirs);
 

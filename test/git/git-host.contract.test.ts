@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gitBlobOid } from '../../src/git/blob-oid.ts';
 import type { GitHostError, CommitResult } from '../../src/git/git-host.ts';
 import { gitLog, listFiles, pushFromAnotherClone, readFileAt, removeScratchDirs } from '../support/git-fixtures.ts';
-import { caught, tHosts } from './t-hosts.ts';
+import { caught, tHosts } from './support.ts';
 
 afterAll(removeScratchDirs);
 

@@ -8,7 +8,7 @@ import { gitBlobOid } from '../../src/git/blob-oid.ts';
 import type { GitHost, PathCommit } from '../../src/git/git-host.ts';
 import { withGatewayTrailers } from '../../src/git/commit-trailers.ts';
 import { createBareRepository, pushFromAnotherClone, removeScratchDirs, TEST_PERSON } from '../support/git-fixtures.ts';
-import { caught, startCliHost, startGitHubHost, tHosts } from './t-hosts.ts';
+import { caught, startCliHost, startGitHubHost, tHosts } from './support.ts';
 
 afterAll(removeScratchDirs);
 

@@ -11,7 +11,7 @@ import { gitBlobOid } from '../../src/git/blob-oid.ts';
 import { GitHubHost } from '../../src/git/github/github-host.ts';
 import type { GitHubRequestEvent } from '../../src/git/github/github-transport.ts';
 import { gitLog, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
-import { caught, startGitHubHost } from './t-hosts.ts';
+import { caught, startGitHubHost } from './support.ts';
 
 afterAll(removeScratchDirs);
 

@@ -10,7 +10,7 @@ import { GitHubTransport, MaybeApplied, type GitHubTransportOptions } from '../.
 import * as q from '../../src/git/github/queries.ts';
 import { pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { startGitHubServer } from '../support/github-server/github-server.ts';
-import { caught, TEST_TRUNCATE_ABOVE } from './t-hosts.ts';
+import { caught, TEST_TRUNCATE_ABOVE } from './support.ts';
 
 afterAll(removeScratchDirs);
 
@@ -19,7 +19,7 @@ function recordingSleep() {
   return { waits, sleep: async (ms: number) => void waits.push(ms) };
 }
 
-/** A transport to the test server, with the small retry delays of t-hosts.ts. */
+/** A transport to the test server, with the small retry delays of support.ts. */
 async function startTransport(options: Partial<GitHubTransportOptions> = {}) {
   const server = await startGitHubServer({ truncateBlobsAbove: TEST_TRUNCATE_ABOVE });
   const transport = new GitHubTransport({

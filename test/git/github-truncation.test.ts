@@ -26,7 +26,8 @@ import {
   removeScratchDirs,
 } from '../support/git-fixtures.ts';
 import { BareRepository } from '../support/github-server/bare-repository.ts';
-import { referenceFabric, tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
+import { referenceFabric } from '../gitops/support.ts';
+import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
 import { createDraftOf, fabricRow, operation, sync, vlanNamespace, yamlOf } from '../sync/support.ts';
 
 afterAll(removeScratchDirs);

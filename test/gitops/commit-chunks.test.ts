@@ -4,7 +4,8 @@ import { chunkChanges } from '../../src/gitops/commit-chunks.ts';
 import { renderMultiDocument } from '../../src/hedgehog/generate-fabric.ts';
 import { queryDatabase } from '../support/database.ts';
 import { gitLog, listFiles, pushFromAnotherClone, readFileAt, removeScratchDirs } from '../support/git-fixtures.ts';
-import { referenceFabric, runOperation, tAdapters } from './t-adapters.ts';
+import { referenceFabric, runOperation } from './support.ts';
+import { tAdapters } from '../support/remote-gateway.ts';
 
 afterAll(removeScratchDirs);
 

@@ -13,7 +13,8 @@ import { queryDatabase } from '../support/database.ts';
 import { createFabric, createRepository } from '../support/fixtures.ts';
 import { gitLog, listFiles, pushFromAnotherClone, readFileAt, removeScratchDirs } from '../support/git-fixtures.ts';
 import { startTestApp } from '../support/test-app.ts';
-import { referenceFabric, runOperation, tAdapters, type GatewayWithRemote } from './t-adapters.ts';
+import { referenceFabric, runOperation } from './support.ts';
+import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
 
 afterAll(removeScratchDirs);
 

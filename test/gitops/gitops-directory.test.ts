@@ -16,7 +16,8 @@ import {
   readFileAt,
   removeScratchDirs,
 } from '../support/git-fixtures.ts';
-import { runOperation, tAdapters, type GatewayWithRemote } from './t-adapters.ts';
+import { runOperation } from './support.ts';
+import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
 
 afterAll(removeScratchDirs);
 

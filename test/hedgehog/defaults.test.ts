@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalize, type HedgehogObject } from '../../src/hedgehog/canonical.ts';
 import { MANAGED_KINDS } from '../../src/hedgehog/catalog.ts';
 import { defaultObject } from '../../src/hedgehog/defaults.ts';
-import { BASE_FABRIC } from './helpers.ts';
+import { BASE_FABRIC } from './support.ts';
 
 const object = (kind: string, spec: unknown): HedgehogObject => ({
   apiVersion: MANAGED_KINDS.find((info) => info.kind === kind)!.apiVersion,

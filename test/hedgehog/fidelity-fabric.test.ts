@@ -12,7 +12,7 @@ import {
   type FabricConfig,
 } from '../../src/hedgehog/fabric-config.ts';
 import { normalizePortLocator, parseGoDateTime, parseGoDuration } from '../../src/hedgehog/port-locator.ts';
-import { at, check, expectFinding, yaml } from './helpers.ts';
+import { at, check, expectFinding, yaml } from './support.ts';
 
 interface FabricCase {
   go: string;

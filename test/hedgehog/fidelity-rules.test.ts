@@ -4,7 +4,7 @@
  * asserting code, line, column and JSON path.
  */
 import { describe, expect, it } from 'vitest';
-import { at, check, codesOf, expectFinding, yaml } from './helpers.ts';
+import { at, check, codesOf, expectFinding, yaml } from './support.ts';
 
 interface RuleCase {
   go: string;

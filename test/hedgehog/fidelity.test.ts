@@ -4,7 +4,7 @@
  * vendored by fabricator fee55670) it was read from, and asserts code, line, column and path.
  */
 import { describe, expect, it } from 'vitest';
-import { at, check, codesOf, expectFinding, yaml } from './helpers.ts';
+import { at, check, codesOf, expectFinding, yaml } from './support.ts';
 
 interface FidelityCase {
   /** The Go function the expectation was read from. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifests } from '../../src/hedgehog/manifests.ts';
-import { at, yaml } from './helpers.ts';
+import { at, yaml } from './support.ts';
 
 describe('parseManifests', () => {
   const text = yaml`

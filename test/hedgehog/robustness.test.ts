@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { MANAGED_KINDS } from '../../src/hedgehog/catalog.ts';
 import { renderMultiDocument } from '../../src/hedgehog/generate-fabric.ts';
 import { validateManifests, validateObjects } from '../../src/hedgehog/validate.ts';
-import { BASE_FABRIC } from './helpers.ts';
+import { BASE_FABRIC } from './support.ts';
 
 it('arbitrary text never throws', () => {
   fc.assert(

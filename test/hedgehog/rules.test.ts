@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FabricConfig } from '../../src/hedgehog/fabric-config.ts';
-import { at, check, codesOf, expectFinding, yaml } from './helpers.ts';
+import { at, check, codesOf, expectFinding, yaml } from './support.ts';
 
 interface RuleCase {
   code: string;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { gitBlobOid, sha256Hex } from '../../src/hedgehog/canonical.ts';
 import { renderMultiDocument } from '../../src/hedgehog/generate-fabric.ts';
 import { validateManifests, validateObjects } from '../../src/hedgehog/validate.ts';
-import { BASE_FABRIC, at, yaml } from './helpers.ts';
+import { BASE_FABRIC, at, yaml } from './support.ts';
 
 describe('validateManifests', () => {
   it('returns every input object with canonical YAML, its SHA-256 and git blob id, and per-object validity', () => {

@@ -2,15 +2,16 @@
  * GET /metrics scraped over real HTTP while the gateway syncs a fabric with a real remote (a
  * file:// bare repository for the git adapter, the GitHub test server for the GitHub adapter).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OperationNames } from '../../src/metrics/graphql-metrics.ts';
 import { gitSubcommand } from '../../src/metrics/metrics.ts';
 import { pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
-import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
+import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
 import { HEDGEHOG_CRDS, vpc } from '../support/kube-server/hedgehog.ts';
 import { KubeServer } from '../support/kube-server/kube-server.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { connectFabric, until } from '../cluster-live/live-harness.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { appTestWith } from '../support/app-fixture.ts';
+import { connectFabric, until } from '../cluster/support-live.ts';
 import { fileOf, operation, sync, vlanNamespace } from '../sync/support.ts';
 
 afterAll(removeScratchDirs);
@@ -148,25 +149,26 @@ describe.each(tAdapters)('metrics on the $name adapter', (adapter) => {
   });
 });
 
+/** One app for the cluster rows below (a file-scoped fixture is declared at the top level). */
+const withMetricsToken = appTestWith({ env: { METRICS_TOKEN } });
+
 describe('metrics of a fabric with a cluster', () => {
   const KUBE_TOKEN = 'kube-token-metrics-do-not-leak';
-  let t: TestApp;
+  const it = withMetricsToken;
   let kube: KubeServer;
-  beforeAll(async () => {
+  it.beforeAll(async () => {
     kube = await KubeServer.start({ crds: Object.values(HEDGEHOG_CRDS), token: KUBE_TOKEN });
-    t = await startTestApp({ env: { METRICS_TOKEN } });
   });
-  afterAll(async () => {
-    await t?.stop();
+  it.afterAll(async () => {
     await kube?.close();
   });
-  const scrape = async () => {
+  const scrape = async (t: TestApp) => {
     const response = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${t.adminToken}` } });
     expect(response.status).toBe(200);
     return response.text();
   };
 
-  it('shows the watch state and relists per kind, drift per fabric and live connections', async () => {
+  it('shows the watch state and relists per kind, drift per fabric and live connections', async ({ t }) => {
     kube.create(vpc('vpc-1', 1001));
     kube.create(vpc('vpc-2', 1002));
     const fabricId = (await connectFabric(t, kube, KUBE_TOKEN)).id;
@@ -183,7 +185,7 @@ describe('metrics of a fabric with a cluster', () => {
       },
       'drift rolled up',
     );
-    const samples = parseMetrics(await scrape());
+    const samples = parseMetrics(await scrape(t));
     expect(samples.get(`gateway_fabric_drift_objects{fabric="${fabricId}",status="live_only"}`)).toBe(2);
     expect(samples.get(`gateway_cluster_watch_state{fabric="${fabricId}",kind="*",state="watching"}`)).toBe(1);
     expect(samples.get(`gateway_cluster_relists_total{fabric="${fabricId}",kind="VPC"}`)).toBe(1);
@@ -200,10 +202,10 @@ describe('metrics of a fabric with a cluster', () => {
     });
     events.next().catch(() => {});
     await open;
-    expect(parseMetrics(await scrape()).get('gateway_live_connections')).toBeGreaterThanOrEqual(1);
+    expect(parseMetrics(await scrape(t)).get('gateway_live_connections')).toBeGreaterThanOrEqual(1);
     await events.return?.();
     await client.dispose();
-    expect(await scrape()).not.toContain(KUBE_TOKEN);
+    expect(await scrape(t)).not.toContain(KUBE_TOKEN);
   });
 });
 

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { appTest } from '../support/app-fixture.ts';
 import { createFabric } from '../support/fixtures.ts';
 import { createDeferred } from '../support/git-fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const it = appTest;
 
-it('runs operations of one fabric one at a time, and of different fabrics side by side', async () => {
+it('runs operations of one fabric one at a time, and of different fabrics side by side', async ({ t }) => {
   const [a, b] = [await createFabric(t), await createFabric(t)];
   const started: string[] = [];
   const release = createDeferred();
@@ -47,7 +41,7 @@ it('runs operations of one fabric one at a time, and of different fabrics side b
   expect(done.completedAt).toBeInstanceOf(Date);
 });
 
-it('collapses queued jobs with the same key into one', async () => {
+it('collapses queued jobs with the same key into one', async ({ t }) => {
   const fabric = await createFabric(t);
   const release = createDeferred();
   const ran: string[] = [];
@@ -76,7 +70,7 @@ it('collapses queued jobs with the same key into one', async () => {
   expect(ran).toEqual(['busy', 'burst-1']);
 });
 
-it('records a failure with its reason and never leaves the operation in progress', async () => {
+it('records a failure with its reason and never leaves the operation in progress', async ({ t }) => {
   const fabric = await createFabric(t);
   t.app.operationHandlers.ingestion = async ({ progress }) => {
     await progress({ phase: 'validating', progressTotal: 2 });
@@ -99,7 +93,7 @@ it('records a failure with its reason and never leaves the operation in progress
   ]);
 });
 
-it('an operation that cannot be queued is failed with the reason, never left pending', async () => {
+it('an operation that cannot be queued is failed with the reason, never left pending', async ({ t }) => {
   const fabric = await createFabric(t);
   t.app.operationHandlers.cluster_refresh = async () => {};
   // A runner that refuses work, as a stopped queue or an unreachable database would.
@@ -121,7 +115,7 @@ it('an operation that cannot be queued is failed with the reason, never left pen
   ]);
 });
 
-it('launches at the same moment with one job key make one operation, which runs', async () => {
+it('launches at the same moment with one job key make one operation, which runs', async ({ t }) => {
   const fabric = await createFabric(t);
   const release = createDeferred();
   const blockerStarted = createDeferred();

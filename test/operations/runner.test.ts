@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { appTestWith } from '../support/app-fixture.ts';
 import { createLogger } from '../../src/logger.ts';
 import { GraphileOperationRunner } from '../../src/operations/graphile-runner.ts';
 import { InProcessOperationRunner } from '../../src/operations/operation-runner.ts';
 import { SyncOperationSchema } from '../../src/operations/sync-operation.entity.ts';
 import { createOperationRunner, recoverOperations } from '../../src/operations/operation-runtime.ts';
 import { createFabric } from '../support/fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createDeferred } from '../support/git-fixtures.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  // The runners under test are built here; the app's own runner must not take their jobs.
-  t = await startTestApp({ env: { OPERATION_RUNNER: 'in-process' } });
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const it = appTestWith({ env: { OPERATION_RUNNER: 'in-process' } });
 
 const logger = createLogger({ level: 'silent' });
 
-it('OPERATION_RUNNER=auto chooses graphile-worker; in-process when asked', async () => {
+it('OPERATION_RUNNER=auto chooses graphile-worker; in-process when asked', async ({ t }) => {
   const options = {
     logger,
     orm: t.app.orm,
@@ -45,7 +38,9 @@ it('OPERATION_RUNNER=auto chooses graphile-worker; in-process when asked', async
 });
 
 describe('graphile-worker runner (two runners on one database = two processes)', () => {
-  it('runs one operation at a time per fabric across processes, fabrics side by side, and collapses job keys', async () => {
+  it('runs one operation at a time per fabric across processes, fabrics side by side, and collapses job keys', async ({
+    t,
+  }) => {
     const events: string[] = [];
     const gates = new Map<string, ReturnType<typeof createDeferred<void>>>();
     const started = new Map<string, ReturnType<typeof createDeferred<void>>>();
@@ -107,7 +102,9 @@ describe('graphile-worker runner (two runners on one database = two processes)',
 });
 
 describe('start-up recovery', () => {
-  it('marks an operation left in progress by a dead process failed with the reason, and leaves live ones alone', async () => {
+  it('marks an operation left in progress by a dead process failed with the reason, and leaves live ones alone', async ({
+    t,
+  }) => {
     const fabric = await createFabric(t);
     const em = t.app.orm.em.fork();
     const orphan = em.create(SyncOperationSchema, {

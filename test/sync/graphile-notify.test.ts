@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GraphileOperationRunner } from '../../src/operations/graphile-runner.ts';
 import { gitLog, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
-import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
+import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
 import { commitChanges, editDraft, fileOf, rows, sync, vlanNamespace } from './support.ts';
 
 afterAll(removeScratchDirs);

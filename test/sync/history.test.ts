@@ -13,7 +13,7 @@ import {
   readFileAt,
   removeScratchDirs,
 } from '../support/git-fixtures.ts';
-import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
+import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
 import { queryDatabase } from '../support/database.ts';
 import { commitChanges, editDraft, fileOf, pathOf, rows, sync, vlanNamespace, yamlOf } from './support.ts';
 

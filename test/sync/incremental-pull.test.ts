@@ -12,7 +12,7 @@ import { gitBlobOid, type HedgehogObject } from '../../src/hedgehog/canonical.ts
 import { queryDatabase } from '../support/database.ts';
 import { pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { gitHostHook, type GitHostHook } from '../support/git-host-hook.ts';
-import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
+import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
 import { fabricRow, fileOf, operation, pathOf, rows, sync, vlanNamespace, yamlOf } from './support.ts';
 
 afterAll(removeScratchDirs);

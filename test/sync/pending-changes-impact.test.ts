@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HedgehogObject } from '../../src/hedgehog/canonical.ts';
 import { buildImpactIndex, computeImpact } from '../../src/hedgehog/impact.ts';
 import { pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
-import { referenceFabric, tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
+import { referenceFabric } from '../gitops/support.ts';
+import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
 import { createDraftOf, editDraft, fileOf, rows, sync, vlanNamespace } from './support.ts';
 
 afterAll(removeScratchDirs);

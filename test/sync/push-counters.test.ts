@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
-import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
+import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
 import { commitChanges, createDraftOf, editDraft, fileOf, pathOf, rows, sync, vlanNamespace } from './support.ts';
 
 afterAll(removeScratchDirs);

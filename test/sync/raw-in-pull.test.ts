@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { queryDatabase } from '../support/database.ts';
 import { branchHead, gitLog, listFiles, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
-import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
+import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
 import { editDraft, fabricRow, fileOf, rows, sync, vlanNamespace } from './support.ts';
 
 afterAll(removeScratchDirs);

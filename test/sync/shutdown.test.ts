@@ -35,7 +35,7 @@ import {
   removeScratchDirs,
 } from '../support/git-fixtures.ts';
 import { gitHostHook, type GitHostHook } from '../support/git-host-hook.ts';
-import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
+import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import type { GitHost } from '../../src/git/git-host.ts';
 import { recoverOperations } from '../../src/operations/operation-runtime.ts';

@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { renderCanonicalYaml, managedFilePath, type HedgehogObject } from '../../src/hedgehog/canonical.ts';
 import { queryDatabase } from '../support/database.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { OPERATION_FIELDS, withEventList, type OperationResult } from '../gitops/t-adapters.ts';
+import { OPERATION_FIELDS, withEventList, type OperationResult } from '../support/remote-gateway.ts';
 
 export const vlanNamespace = (name: string, to = 1999, labels?: Record<string, string>): HedgehogObject => ({
   apiVersion: 'wiring.githedgehog.com/v1beta1',

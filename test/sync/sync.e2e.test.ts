@@ -9,7 +9,7 @@ import { gitBlobOid } from '../../src/hedgehog/canonical.ts';
 import { queryDatabase } from '../support/database.ts';
 import { gitLog, listFiles, pushFromAnotherClone, readFileAt, removeScratchDirs } from '../support/git-fixtures.ts';
 import { gitHostHook, type GitHostHook } from '../support/git-host-hook.ts';
-import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
+import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
 import {
   commitChanges,
   createDraftOf,

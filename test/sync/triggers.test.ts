@@ -11,7 +11,7 @@ import { checkHeadsOnce } from '../../src/sync/head-check.ts';
 import { queryDatabase } from '../support/database.ts';
 import { createDeferred, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { gitHostHook, type GitHostHook } from '../support/git-host-hook.ts';
-import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
+import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
 import { fileOf, rows, sync, vlanNamespace } from './support.ts';
 
 afterAll(removeScratchDirs);

@@ -3,7 +3,9 @@
  * with plumbing because git itself will not commit one. A gateway commit to it fails with an
  * error naming the path; fabrics on other repositories keep committing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import type { TestApp } from '../support/test-app.ts';
+import { appTestWith } from '../support/app-fixture.ts';
 import { createFabric, createRepository } from '../support/fixtures.ts';
 import {
   branchHead,
@@ -12,15 +14,10 @@ import {
   pushFromAnotherClone,
   removeScratchDirs,
 } from '../support/git-fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { commitChanges, editDraft, fileOf, rows, sync, vlanNamespace } from './support.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ env: { MUTATIONS_PER_MINUTE: '1000', HEAD_CHECK: 'false' } });
-});
-afterAll(async () => {
-  await t?.stop();
+const it = appTestWith({ env: { MUTATIONS_PER_MINUTE: '1000', HEAD_CHECK: 'false' } });
+it.afterAll(async () => {
   await removeScratchDirs();
 });
 
@@ -39,7 +36,7 @@ async function addUnsafeEntry(bare: string, parent: string, name: string): Promi
   return commit;
 }
 
-async function fabricOn(name: string) {
+async function fabricOn(t: TestApp, name: string) {
   const remote = await createBareRepository();
   await pushFromAnotherClone(remote, { files: fileOf(vlanNamespace('ns-a')), message: 'seed' });
   const repository = await createRepository(t, { name, url: `file://${remote}` });
@@ -49,10 +46,10 @@ async function fabricOn(name: string) {
 
 describe('a tree entry git refuses to check out', () => {
   for (const name of ['..', '.', '.git']) {
-    it(`"${name}": the commit fails naming the path; a fabric on another repository still commits`, async () => {
+    it(`"${name}": the commit fails naming the path; a fabric on another repository still commits`, async ({ t }) => {
       const slug = name.replace(/\./g, 'dot');
-      const bad = await fabricOn(`bad-${slug}`);
-      const good = await fabricOn(`good-${slug}`);
+      const bad = await fabricOn(t, `bad-${slug}`);
+      const good = await fabricOn(t, `good-${slug}`);
       const unsafeHead = await addUnsafeEntry(bad.remote, 'elsewhere', name);
       for (const { fabricId } of [bad, good]) {
         expect(await sync(t, fabricId, 'PULL')).toMatchObject({ status: 'COMPLETED' });

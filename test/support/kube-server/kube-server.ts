@@ -101,6 +101,11 @@ export class KubeServer {
   readonly requests: RecordedRequest[] = [];
   /** Called after each list page is built, before it is sent (e.g. to compact between pages). */
   afterListPage: ((page: { index: number; continued: boolean }) => void) | undefined;
+  /**
+   * Consulted before each list (not watch) request of a kind is answered: a promise it returns
+   * holds the answer until it settles (e.g. to keep an operation inside its listing).
+   */
+  beforeList: ((kind: string) => Promise<void> | undefined) | undefined;
 
   readonly #server: Server;
   readonly #token: string | undefined;
@@ -363,6 +368,11 @@ export class KubeServer {
         : sendStatus(response, 404, 'NotFound', `${plural} "${name}" not found`);
     }
     if (watch) return this.#watch(crd, namespace, query, response);
+    const hold = this.beforeList?.(crd.kind);
+    if (hold) {
+      void hold.then(() => this.#list(crd, namespace, query, response));
+      return;
+    }
     return this.#list(crd, namespace, query, response);
   }
 

@@ -3,39 +3,25 @@ import { GraphQLError } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { PassThrough } from 'node:stream';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { appTestWith } from '../support/app-fixture.ts';
 import { createErrorMasker } from '../../src/graphql/errors.ts';
 import { createLogger } from '../../src/logger.ts';
 import { ResourceSchema } from '../../src/resource/resource.entity.ts';
 import { queryDatabase, rowCounts } from '../support/database.ts';
 import { createDraft, createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-
-/**
- * Long-lived connections (WebSocket, SSE) and what a client can make the gateway write in its log.
- *
- * `t` re-checks open connections' tokens only every 10 minutes, so anything that ends a
- * connection within a test there was caused by the in-process notification, the expiry timer or
- * the check on each operation. `fast` re-checks every 200 ms, as a revocation by another replica
- * or a script (straight into the database) is only seen by that check.
- */
-let t: TestApp;
 let fast: TestApp;
 const MAX_BODY_BYTES = 256 * 1024;
 
-beforeAll(async () => {
-  t = await startTestApp({
-    env: {
-      TOKEN_RECHECK_INTERVAL_MS: '600000',
-      MAX_BODY_BYTES: String(MAX_BODY_BYTES),
-      INTROSPECTION: 'false',
-      MUTATIONS_PER_MINUTE: '1000',
-      HEAD_CHECK: 'false',
-    },
-  });
-});
-afterAll(async () => {
-  await t?.stop();
+const it = appTestWith({
+  env: {
+    TOKEN_RECHECK_INTERVAL_MS: '600000',
+    MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+    INTROSPECTION: 'false',
+    MUTATIONS_PER_MINUTE: '1000',
+    HEAD_CHECK: 'false',
+  },
 });
 
 async function token(app: TestApp, options: { role?: 'viewer' | 'operator' | 'admin'; expiresAt?: Date } = {}) {
@@ -145,7 +131,7 @@ const tableCounts = (app: TestApp) =>
   rowCounts(app.database.url, ['git_repository', 'fabric', 'resource', 'sync_operation', 'api_token']);
 
 describe('a token that stops working ends the connections it opened', () => {
-  it('revoked through the API: an open WebSocket is closed with 4403 and the reason', async () => {
+  it('revoked through the API: an open WebSocket is closed with 4403 and the reason', async ({ t }) => {
     const { token: bearer, id } = await token(t, { role: 'viewer' });
     const client = t.wsClient({ token: bearer });
     const closed = closeOf(client);
@@ -158,7 +144,9 @@ describe('a token that stops working ends the connections it opened', () => {
     }
   });
 
-  it('revoked behind its back: the next operation sent over the socket is refused and changes nothing', async () => {
+  it('revoked behind its back: the next operation sent over the socket is refused and changes nothing', async ({
+    t,
+  }) => {
     const { token: bearer, id } = await token(t);
     const client = t.wsClient({ token: bearer, lazy: false, onNonLazyError: () => {} });
     const closed = closeOf(client);
@@ -177,7 +165,7 @@ describe('a token that stops working ends the connections it opened', () => {
     }
   });
 
-  it('expired: an open WebSocket is closed at the expiry time', async () => {
+  it('expired: an open WebSocket is closed at the expiry time', async ({ t }) => {
     const { token: bearer } = await token(t, { role: 'viewer', expiresAt: new Date(Date.now() + 1_500) });
     const client = t.wsClient({ token: bearer });
     const closed = closeOf(client);
@@ -189,7 +177,7 @@ describe('a token that stops working ends the connections it opened', () => {
     }
   });
 
-  it('revoked through the API: an SSE stream ends with an UNAUTHENTICATED error event', async () => {
+  it('revoked through the API: an SSE stream ends with an UNAUTHENTICATED error event', async ({ t }) => {
     const { token: bearer, id } = await token(t, { role: 'viewer' });
     const sse = await openSse(t, bearer);
     const rest = sse.rest();
@@ -202,7 +190,7 @@ describe('a token that stops working ends the connections it opened', () => {
     expect(events.at(-1)?.event).toBe('complete');
   });
 
-  it('expired: an SSE stream ends at the expiry time', async () => {
+  it('expired: an SSE stream ends at the expiry time', async ({ t }) => {
     const { token: bearer } = await token(t, { role: 'viewer', expiresAt: new Date(Date.now() + 1_500) });
     const sse = await openSse(t, bearer);
     const events = await sse.rest();
@@ -212,7 +200,7 @@ describe('a token that stops working ends the connections it opened', () => {
     });
   });
 
-  it('other connections keep working', async () => {
+  it('other connections keep working', async ({ t }) => {
     const { token: bearer, id } = await token(t, { role: 'viewer' });
     const doomed = t.wsClient({ token: bearer });
     const kept = t.wsClient();
@@ -233,7 +221,7 @@ describe('a token that stops working ends the connections it opened', () => {
 });
 
 describe('one rule for the token on every transport: Authorization: Bearer <token>', () => {
-  const post = (authorization: string | null) =>
+  const post = (t: TestApp, authorization: string | null) =>
     fetch(`${t.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(authorization === null ? {} : { authorization }) },
@@ -243,25 +231,25 @@ describe('one rule for the token on every transport: Authorization: Bearer <toke
       body: (await response.json()) as { errors: { message: string; extensions: { code: string } }[] },
     }));
 
-  it('HTTP: no token, and a token without `Bearer `, each say what was wrong', async () => {
-    const none = await post(null);
+  it('HTTP: no token, and a token without `Bearer `, each say what was wrong', async ({ t }) => {
+    const none = await post(t, null);
     expect(none.status).toBe(401);
     expect(none.body.errors[0]).toEqual({
       message: 'No API token was sent: send `Authorization: Bearer <token>`',
       extensions: { code: 'UNAUTHENTICATED' },
     });
     for (const value of [t.adminToken, `Basic ${t.adminToken}`, `Bearer`, `Bearer a b`]) {
-      const wrong = await post(value);
+      const wrong = await post(t, value);
       expect(wrong.status).toBe(401);
       expect(wrong.body.errors[0]).toEqual({
         message: 'Authorization must be `Bearer <token>`',
         extensions: { code: 'UNAUTHENTICATED' },
       });
     }
-    expect(JSON.stringify(await post(t.adminToken))).not.toContain(t.adminToken);
+    expect(JSON.stringify(await post(t, t.adminToken))).not.toContain(t.adminToken);
   });
 
-  const connectWith = (connectionParams: Record<string, unknown> | undefined) => {
+  const connectWith = (t: TestApp, connectionParams: Record<string, unknown> | undefined) => {
     const client = t.wsClient({
       token: null,
       lazy: false,
@@ -277,14 +265,14 @@ describe('one rule for the token on every transport: Authorization: Bearer <toke
     return { client, outcome };
   };
 
-  it('WebSocket: a bare token is refused like over HTTP, with the same message', async () => {
-    const { client, outcome } = connectWith({ authorization: t.adminToken });
+  it('WebSocket: a bare token is refused like over HTTP, with the same message', async ({ t }) => {
+    const { client, outcome } = connectWith(t, { authorization: t.adminToken });
     expect(await outcome).toEqual({ code: 4403, reason: 'Authorization must be `Bearer <token>`' });
     await client.dispose();
   });
 
-  it('WebSocket: no token says so', async () => {
-    const { client, outcome } = connectWith(undefined);
+  it('WebSocket: no token says so', async ({ t }) => {
+    const { client, outcome } = connectWith(t, undefined);
     expect(await outcome).toEqual({
       code: 4403,
       reason: 'No API token was sent: send `Authorization: Bearer <token>`',
@@ -292,21 +280,21 @@ describe('one rule for the token on every transport: Authorization: Bearer <toke
     await client.dispose();
   });
 
-  it('WebSocket: an unknown token gets the same reason as over HTTP', async () => {
-    const { client, outcome } = connectWith({ authorization: `Bearer hgw_${'A'.repeat(43)}` });
+  it('WebSocket: an unknown token gets the same reason as over HTTP', async ({ t }) => {
+    const { client, outcome } = connectWith(t, { authorization: `Bearer hgw_${'A'.repeat(43)}` });
     expect(await outcome).toEqual({ code: 4403, reason: 'The API token is not valid' });
     await client.dispose();
   });
 
-  it('WebSocket: `Bearer <token>` connects', async () => {
-    const { client, outcome } = connectWith({ authorization: `Bearer ${t.adminToken}` });
+  it('WebSocket: `Bearer <token>` connects', async ({ t }) => {
+    const { client, outcome } = connectWith(t, { authorization: `Bearer ${t.adminToken}` });
     expect(await outcome).toBe('connected');
     await client.dispose();
   });
 });
 
 describe('WebSocket messages are capped like HTTP bodies', () => {
-  it('a message above MAX_BODY_BYTES closes the socket with 1009 and the gateway keeps serving', async () => {
+  it('a message above MAX_BODY_BYTES closes the socket with 1009 and the gateway keeps serving', async ({ t }) => {
     const socket = new WebSocket(`${t.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
     await new Promise((resolve, reject) => {
       socket.once('open', resolve);
@@ -335,7 +323,7 @@ describe('WebSocket messages are capped like HTTP bodies', () => {
 });
 
 describe('a document that does not parse, over WebSocket', () => {
-  it('is answered with the syntax error; the socket stays open', async () => {
+  it('is answered with the syntax error; the socket stays open', async ({ t }) => {
     const client = t.wsClient();
     const closed = closeOf(client);
     try {
@@ -352,7 +340,7 @@ describe('a document that does not parse, over WebSocket', () => {
 });
 
 describe('no "Did you mean" suggestions when introspection is off', () => {
-  it('HTTP and WebSocket answer without suggestions, and say what was wrong', async () => {
+  it('HTTP and WebSocket answer without suggestions, and say what was wrong', async ({ t }) => {
     const field = await t.graphql(`{ fabricz { id } }`);
     expect(field.errors?.[0]?.message).toBe('Cannot query field "fabricz" on type "Query".');
     const argument = await t.graphql(`{ fabrics(firts: 1) { id } }`);
@@ -378,14 +366,16 @@ describe('the log holds nothing a client typed', () => {
   const SECRET = 'ghp_SECRETVALUE0123456789abcdefghijklmnopq';
   const TYPED = 'typed-by-the-client-7f3a';
 
-  const logLines = () =>
+  const logLines = (t: TestApp) =>
     t
       .logs()
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, any>);
 
-  it('an expected failure (INVALID_INPUT) logs at info or lower, without the document, the secret or the input', async () => {
+  it('an expected failure (INVALID_INPUT) logs at info or lower, without the document, the secret or the input', async ({
+    t,
+  }) => {
     const before = t.logs().length;
     const result = await t.graphql(
       `mutation CreateRepo { createGitRepository(input: { name: "${TYPED}", url: "ftp://${TYPED}.invalid/repo", credentials: { token: "${SECRET}" } }) { id } }`,
@@ -403,7 +393,7 @@ describe('the log holds nothing a client typed', () => {
     expect(lines.some((line) => /INVALID_INPUT/.test(JSON.stringify(line)))).toBe(true);
   });
 
-  it('an unexpected failure logs the operation name and the error class, nothing the client typed', async () => {
+  it('an unexpected failure logs the operation name and the error class, nothing the client typed', async ({ t }) => {
     await queryDatabase(t.database.url, 'alter table git_repository rename to git_repository_gone');
     const before = t.logs().length;
     try {
@@ -422,7 +412,7 @@ describe('the log holds nothing a client typed', () => {
     expect(written).not.toContain(SECRET);
     expect(written).not.toContain(TYPED);
     expect(written).not.toContain('createGitRepository(input');
-    const logged = logLines().find(
+    const logged = logLines(t).find(
       (line) => line.msg === 'unexpected error while resolving a request' && line.operationName === 'CreateRepo',
     );
     expect(logged).toMatchObject({
@@ -448,7 +438,7 @@ describe('the log holds nothing a client typed', () => {
 });
 
 describe('a lost optimistic lock is a CONFLICT', () => {
-  it('two concurrent updates of one resource: the loser is told to reload and retry', async () => {
+  it('two concurrent updates of one resource: the loser is told to reload and retry', async ({ t }) => {
     const fabric = await createFabric(t);
     const draft = await createDraft(t, fabric.id, vlanNamespaceYaml('locked'));
     const first = t.app.services().em;

@@ -1,17 +1,12 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { Client } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import type { TestApp } from '../support/test-app.ts';
+import { appTest } from '../support/app-fixture.ts';
 import { topics } from '../../src/events/event-bus.ts';
 import { createDraft, createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const it = appTest;
 
 /** Collects results of one graphql-ws subscription; `next(n)` resolves when n have arrived. */
 function subscribeWs(client: Client, query: string, variables: Record<string, unknown>) {
@@ -59,13 +54,13 @@ async function* readSse(response: Response): AsyncGenerator<any> {
   }
 }
 
-async function waitForSubscriber(topic: string) {
+async function waitForSubscriber(t: TestApp, topic: string) {
   // Event-driven: the bus tells how many listen; poll on the event loop until one does.
   while (t.app.eventBus.subscriberCount(topic) === 0) await new Promise((resolve) => setImmediate(resolve));
 }
 
 describe('subscriptions over graphql-ws on /graphql', () => {
-  it('delivers fabric events caused by a mutation to a real WebSocket client', async () => {
+  it('delivers fabric events caused by a mutation to a real WebSocket client', async ({ t }) => {
     const fabric = await createFabric(t);
     const client = t.wsClient();
     try {
@@ -74,7 +69,7 @@ describe('subscriptions over graphql-ws on /graphql', () => {
         `subscription($f: ID!) { fabricEvents(fabricId: $f) { type fabricId resourceId data } }`,
         { f: fabric.id },
       );
-      await waitForSubscriber(topics.fabric(fabric.id));
+      await waitForSubscriber(t, topics.fabric(fabric.id));
       const draft = await createDraft(t, fabric.id, vlanNamespaceYaml('ws-leaf'));
       await subscription.next(1);
       expect(subscription.received[0].data.fabricEvents).toMatchObject({
@@ -89,7 +84,7 @@ describe('subscriptions over graphql-ws on /graphql', () => {
     }
   });
 
-  it('sends a late subscriber the operation as it is now, then each update in order', async () => {
+  it('sends a late subscriber the operation as it is now, then each update in order', async ({ t }) => {
     const fabric = await createFabric(t);
     const services = t.app.services();
     const operation = await services.operations.create({ fabricId: fabric.id, type: 'pull', initiatedBy: 'test' });
@@ -133,7 +128,7 @@ describe('subscriptions over graphql-ws on /graphql', () => {
     }
   });
 
-  it('refuses a subscription to an unknown fabric with NOT_FOUND', async () => {
+  it('refuses a subscription to an unknown fabric with NOT_FOUND', async ({ t }) => {
     const client = t.wsClient();
     try {
       const subscription = subscribeWs(
@@ -151,7 +146,7 @@ describe('subscriptions over graphql-ws on /graphql', () => {
 });
 
 describe('subscriptions over SSE', () => {
-  it('streams fabric events to an SSE client', async () => {
+  it('streams fabric events to an SSE client', async ({ t }) => {
     const fabric = await createFabric(t);
     const controller = new AbortController();
     const response = await fetch(`${t.url}/graphql`, {
@@ -169,7 +164,7 @@ describe('subscriptions over SSE', () => {
     });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const events = readSse(response);
-    await waitForSubscriber(topics.fabric(fabric.id));
+    await waitForSubscriber(t, topics.fabric(fabric.id));
     const draft = await createDraft(t, fabric.id, vlanNamespaceYaml('sse-leaf'));
     const first = await events.next();
     expect(first.value.data.fabricEvents).toEqual({ type: 'DRAFT_CHANGED', resourceId: draft.id });

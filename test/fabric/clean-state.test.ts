@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import type { TestApp } from '../support/test-app.ts';
+import { appTest } from '../support/app-fixture.ts';
 import { queryDatabase } from '../support/database.ts';
 import { createDraft, createFabric, createRepository, vlanNamespaceYaml } from '../support/fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const it = appTest;
 
-async function countRows(fabricId: string) {
+async function countRows(t: TestApp, fabricId: string) {
   const [row] = await queryDatabase<{ resources: string; operations: string; events: string; orphans: string }>(
     t.database.url,
     `select
@@ -31,7 +26,9 @@ async function countRows(fabricId: string) {
   };
 }
 
-it('deleting a fabric removes its resources, operations and events, keeps the repository, and the fabric can be recreated', async () => {
+it('deleting a fabric removes its resources, operations and events, keeps the repository, and the fabric can be recreated', async ({
+  t,
+}) => {
   const repository = await createRepository(t, { name: 'clean-state-repo' });
   const fabric = await createFabric(t, {
     name: 'clean-state',
@@ -51,12 +48,12 @@ it('deleting a fabric removes its resources, operations and events, keeps the re
   const neighbour = await createFabric(t, { name: 'neighbour' });
   await createDraft(t, neighbour.id, vlanNamespaceYaml('neighbour-leaf'));
 
-  expect(await countRows(fabric.id)).toEqual({ resources: 3, operations: 2, events: 4, orphans: 0 });
+  expect(await countRows(t, fabric.id)).toEqual({ resources: 3, operations: 2, events: 4, orphans: 0 });
 
   const deleted = await t.graphqlOk(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
   expect(deleted.deleteFabric).toBe(fabric.id);
-  expect(await countRows(fabric.id)).toEqual({ resources: 0, operations: 0, events: 0, orphans: 0 });
-  expect(await countRows(neighbour.id)).toMatchObject({ resources: 1 });
+  expect(await countRows(t, fabric.id)).toEqual({ resources: 0, operations: 0, events: 0, orphans: 0 });
+  expect(await countRows(t, neighbour.id)).toMatchObject({ resources: 1 });
 
   const kept = await t.graphqlOk(`query($id: ID!) { gitRepository(id: $id) { name } }`, { id: repository.id });
   expect(kept.gitRepository.name).toBe('clean-state-repo');

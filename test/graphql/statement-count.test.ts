@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import type { TestApp } from '../support/test-app.ts';
+import { appTest } from '../support/app-fixture.ts';
 import { createFabric } from '../support/fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-
-let t: TestApp;
 let fabricId: string;
-beforeAll(async () => {
-  t = await startTestApp();
+
+const it = appTest;
+it.beforeAll(async ({ t }) => {
   fabricId = (await createFabric(t, { name: 'counted' })).id;
   const services = t.app.services();
   for (let index = 0; index < 100; index++) {
@@ -27,12 +27,14 @@ beforeAll(async () => {
     await services.operations.update(operation, { status: 'completed' }, [{ message: 'a' }, { message: 'b' }]);
   }
 });
-afterAll(async () => {
-  await t?.stop();
-});
 
 /** Sends a query with its own x-request-id: the statements counted are those sent for it (TestApp.statementsOf). */
-async function measured(requestId: string, query: string, variables: Record<string, unknown>): Promise<any> {
+async function measured(
+  t: TestApp,
+  requestId: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<any> {
   const result = await t.graphql(query, variables, { 'x-request-id': requestId });
   expect(result.errors).toBeUndefined();
   return result.data;
@@ -42,7 +44,7 @@ async function measured(requestId: string, query: string, variables: Record<stri
  * Runs `request` while other work of the same process sends statements through the same ORM
  * (as head checks, token re-checks and operations do): what is counted must be the request's.
  */
-async function alongsideBackgroundWork<T>(request: () => Promise<T>): Promise<T> {
+async function alongsideBackgroundWork<T>(t: TestApp, request: () => Promise<T>): Promise<T> {
   let running = true;
   const background = (async () => {
     while (running) await t.app.services().fabrics.getMany([fabricId]);
@@ -55,9 +57,10 @@ async function alongsideBackgroundWork<T>(request: () => Promise<T>): Promise<T>
   }
 }
 
-it('lists a page of 100 resources with their fabric in a constant number of statements', async () => {
-  const data = await alongsideBackgroundWork(() =>
+it('lists a page of 100 resources with their fabric in a constant number of statements', async ({ t }) => {
+  const data = await alongsideBackgroundWork(t, () =>
     measured(
+      t,
       'count-resources',
       `query($f: ID!) { resources(fabricId: $f, first: 100) { totalCount edges { node { name fabric { name gitRepository { name } } } } } }`,
       { f: fabricId },
@@ -72,9 +75,10 @@ it('lists a page of 100 resources with their fabric in a constant number of stat
   expect(statements.length).toBeLessThanOrEqual(2);
 });
 
-it('lists operations with their fabric and events in a constant number of statements', async () => {
-  const data = await alongsideBackgroundWork(() =>
+it('lists operations with their fabric and events in a constant number of statements', async ({ t }) => {
+  const data = await alongsideBackgroundWork(t, () =>
     measured(
+      t,
       'count-operations',
       `query($f: ID!) { syncOperations(fabricId: $f, first: 20) { edges { node { fabric { name } events { edges { node { message } } } } } } }`,
       { f: fabricId },

@@ -1,6 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { Client } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { appTestWith } from '../support/app-fixture.ts';
 import { FabricScope } from '../../src/auth/fabric-scope.ts';
 import { queryDatabase, rowCounts } from '../support/database.ts';
 import { createDraft, createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
@@ -12,14 +13,6 @@ import {
   removeScratchDirs,
 } from '../support/git-fixtures.ts';
 import { startTestApp, type GraphQLResponse, type TestApp } from '../support/test-app.ts';
-
-/**
- * Tokens limited to some fabrics: every field that addresses a fabric, a resource or an operation
- * of another fabric is refused in every argument form (literal, variable, variable default,
- * fragment, inline fragment, alias) over HTTP, SSE and WebSocket, and nothing changes: row counts,
- * the other fabric's rows and its Git head are compared before and after.
- */
-let t: TestApp;
 let bareRepository: string;
 /** The fabric the tokens may not touch: Git-backed, ingested, with a draft and an operation. */
 let theirs: { id: string; name: string; resourceId: string; draftId: string; operationId: string; managedFile: string };
@@ -32,10 +25,10 @@ const PRIVATE_MARK = 'their-private-description';
 /** The other fabric's object from Git; only updateResource sends it (as the object it names). */
 const THEIR_NAME = 'their-secret-namespace';
 
-beforeAll(async () => {
-  t = await startTestApp({
-    env: { MUTATIONS_PER_MINUTE: '100000', QUERIES_PER_MINUTE: '100000', HEAD_CHECK: 'false' },
-  });
+const it = appTestWith({
+  env: { MUTATIONS_PER_MINUTE: '100000', QUERIES_PER_MINUTE: '100000', HEAD_CHECK: 'false' },
+});
+it.beforeAll(async ({ t }) => {
   bareRepository = await createBareRepository();
   await pushFromAnotherClone(bareRepository, {
     files: { 'fabric/raw/wiring.yaml': vlanNamespaceYaml(THEIR_NAME, { from: 2001, to: 2099 }) },
@@ -97,14 +90,13 @@ beforeAll(async () => {
     admin: await t.createToken({ role: 'admin', name: 'limited-admin', fabricIds: [mine.id] }),
   };
 });
-afterAll(async () => {
+it.afterAll(async () => {
   for (const client of clients.values()) await client.dispose();
-  await t?.stop();
   await removeScratchDirs();
 });
 
 /** Every table's row count, the other fabric's rows (draft columns included) and its Git head. */
-async function snapshot() {
+async function snapshot(t: TestApp) {
   const counts = await rowCounts(t.database.url);
   const fabric = await queryDatabase(
     t.database.url,
@@ -130,11 +122,21 @@ async function snapshot() {
 
 type Transport = 'http' | 'sse' | 'ws';
 
-async function overHttp(token: string, query: string, variables: Record<string, unknown>): Promise<GraphQLResponse> {
+async function overHttp(
+  t: TestApp,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<GraphQLResponse> {
   return t.graphql(query, variables, { authorization: `Bearer ${token}` });
 }
 
-async function overSse(token: string, query: string, variables: Record<string, unknown>): Promise<GraphQLResponse> {
+async function overSse(
+  t: TestApp,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<GraphQLResponse> {
   const controller = new AbortController();
   const response = await fetch(`${t.url}/graphql`, {
     method: 'POST',
@@ -160,7 +162,12 @@ async function overSse(token: string, query: string, variables: Record<string, u
   return {};
 }
 
-async function overWs(token: string, query: string, variables: Record<string, unknown>): Promise<GraphQLResponse> {
+async function overWs(
+  t: TestApp,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<GraphQLResponse> {
   let client = clients.get(token);
   if (!client) {
     client = t.wsClient({ token, lazy: false });
@@ -431,23 +438,25 @@ function expectRefused(result: GraphQLResponse, target: Target, label: string) {
 describe('a token limited to other fabrics', () => {
   for (const transport of ['http', 'sse', 'ws'] as const) {
     for (const target of TARGETS) {
-      it(`is refused ${target.field}(${target.template.match(/\((\w+):/)?.[1]}) of another fabric over ${transport}, in every argument form, and nothing changes`, async () => {
-        const before = await snapshot();
+      it(`is refused ${target.field}(${target.template.match(/\((\w+):/)?.[1]}) of another fabric over ${transport}, in every argument form, and nothing changes`, async ({
+        t,
+      }) => {
+        const before = await snapshot(t);
         for (const role of ['viewer', 'operator', 'admin'] as const) {
           for (const { form, query, variables } of forms(target, addressOf(target, theirs), addressOf(target, mine))) {
-            const result = await send[transport](tokens[role], query, variables);
+            const result = await send[transport](t, tokens[role], query, variables);
             expectRefused(result, target, `${role} over ${transport}, ${form}: ${query}`);
           }
         }
-        expect(await snapshot()).toEqual(before);
+        expect(await snapshot(t)).toEqual(before);
       });
     }
   }
 
-  it('reads its own fabric in the same argument forms (the refusals above are about scope)', async () => {
+  it('reads its own fabric in the same argument forms (the refusals above are about scope)', async ({ t }) => {
     for (const target of TARGETS.filter((candidate) => candidate.operation === 'query')) {
       for (const { form, query, variables } of forms(target, addressOf(target, mine), addressOf(target, mine))) {
-        const result = await overHttp(tokens.viewer, query, variables);
+        const result = await overHttp(t, tokens.viewer, query, variables);
         expect(result.errors, `${form}: ${query}`).toBeUndefined();
       }
     }
@@ -455,14 +464,15 @@ describe('a token limited to other fabrics', () => {
       for (const transport of ['sse', 'ws'] as const) {
         const query = `subscription($v: ID! = ${lit(addressOf(target, mine))}) { ${target.template.replace('@', '$v')} }`;
         if (target.field === 'fabricEvents') continue; // waits for an event; covered in subscriptions.test.ts
-        const result = await send[transport](tokens.viewer, query, {});
+        const result = await send[transport](t, tokens.viewer, query, {});
         expect(result.errors, `${transport}: ${query}`).toBeUndefined();
       }
     }
   });
 
-  it('validates standalone manifests without a fabricId, seeing no other fabric', async () => {
+  it('validates standalone manifests without a fabricId, seeing no other fabric', async ({ t }) => {
     const result = await overHttp(
+      t,
       tokens.viewer,
       `query($f: ID) { validateManifests(yaml: ${createYaml}, fabricId: $f) { valid } }`,
       {},
@@ -471,24 +481,27 @@ describe('a token limited to other fabrics', () => {
     expect(result.data?.validateManifests.valid).toBe(true);
   });
 
-  it('lists only its own fabrics, and nested objects stay in them', async () => {
-    const result = await overHttp(tokens.viewer, `{ fabrics { id description } }`, {});
+  it('lists only its own fabrics, and nested objects stay in them', async ({ t }) => {
+    const result = await overHttp(t, tokens.viewer, `{ fabrics { id description } }`, {});
     expect(result.data?.fabrics).toEqual([{ id: mine.id, description: '' }]);
-    const operation = await overHttp(tokens.viewer, `query($id: ID!) { syncOperation(id: $id) { fabric { id } } }`, {
+    const operation = await overHttp(t, tokens.viewer, `query($id: ID!) { syncOperation(id: $id) { fabric { id } } }`, {
       id: mine.operationId,
     });
     expect(operation.data?.syncOperation.fabric.id).toBe(mine.id);
   });
 
-  it('cannot draft a deletion in another fabric through a variable default that its next commit would apply', async () => {
-    const before = await snapshot();
+  it('cannot draft a deletion in another fabric through a variable default that its next commit would apply', async ({
+    t,
+  }) => {
+    const before = await snapshot(t);
     const attack = await overHttp(
+      t,
       tokens.operator,
       `mutation($id: ID! = ${lit(theirs.resourceId)}) { deleteResource(id: $id) { id } }`,
       {},
     );
     expect(attack.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
     // The other fabric's owner commits its own drafts: the file the attacker aimed at stays.
     await t.graphqlOk(`mutation($f: ID!) { commitChanges(fabricId: $f, message: "own drafts") { id } }`, {
       f: theirs.id,
@@ -507,8 +520,8 @@ describe('a token limited to other fabrics', () => {
 });
 
 describe('services built for a limited token', () => {
-  it('refuse to load rows of other fabrics by id, whatever asked for them', async () => {
-    const before = await snapshot();
+  it('refuse to load rows of other fabrics by id, whatever asked for them', async ({ t }) => {
+    const before = await snapshot(t);
     const services = t.app.services({ scope: new FabricScope([mine.id]) });
     for (const load of [
       () => services.fabrics.get(theirs.id),
@@ -540,7 +553,7 @@ describe('services built for a limited token', () => {
       code: 'FORBIDDEN',
     });
     await expect(services.fabrics.get(mine.id)).resolves.toMatchObject({ id: mine.id });
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 });
 
@@ -657,8 +670,8 @@ const REFUSED_TO_LIMITED_TOKENS = new Set([
 ]);
 
 describe('a limited admin', () => {
-  it('cannot move its own fabric onto the repository and directory of another fabric', async () => {
-    const before = await snapshot();
+  it('cannot move its own fabric onto the repository and directory of another fabric', async ({ t }) => {
+    const before = await snapshot(t);
     const [theirRepository] = await queryDatabase<{ git_repository_id: string }>(
       t.database.url,
       'select git_repository_id from fabric where id = $1',
@@ -677,6 +690,7 @@ describe('a limited admin', () => {
       { gitopsDirectory: 'elsewhere' },
     ]) {
       const result = await overHttp(
+        t,
         tokens.admin,
         `mutation($id: ID!, $input: UpdateFabricInput!) { updateFabric(id: $id, input: $input) { id } }`,
         { id: mine.id, input },
@@ -692,12 +706,13 @@ describe('a limited admin', () => {
     expect(
       (
         await overHttp(
+          t,
           tokens.admin,
           `mutation($id: ID!) { updateFabric(id: $id, input: { pullIntervalSeconds: 600 }) { id } }`,
           { id: mine.id },
         )
       ).errors,
     ).toBeUndefined();
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 });

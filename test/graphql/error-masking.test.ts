@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { appTest } from '../support/app-fixture.ts';
 import { queryDatabase } from '../support/database.ts';
 import { createFabric } from '../support/fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const it = appTest;
 
-it('masks an unexpected failure for the client, logs it, and tags every request with an id', async () => {
+it('masks an unexpected failure for the client, logs it, and tags every request with an id', async ({ t }) => {
   const fabric = await createFabric(t);
   const operation = await t.app
     .services()

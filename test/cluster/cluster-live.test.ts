@@ -5,28 +5,31 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import type { TestApp } from '../support/test-app.ts';
+import { appTest } from '../support/app-fixture.ts';
 import { publishDesiredStateChanged } from '../../src/events/fabric-events.ts';
 import { queryDatabase } from '../support/database.ts';
 import { HEDGEHOG_CRDS, switchObject, vpc } from '../support/kube-server/hedgehog.ts';
 import { KubeServer, type KubeObject } from '../support/kube-server/kube-server.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { readFabricConnection } from '../../src/cluster/fabric-connection.ts';
 import { FabricWatchers } from '../../src/cluster/fabric-watchers.ts';
 import { createKubernetesClusterClient } from '../../src/cluster/kubernetes/kubernetes-cluster-client.ts';
 import { FabricService } from '../../src/fabric/fabric.service.ts';
 import { createFabric } from '../support/fixtures.ts';
-import { connectFabric, row, rows, setDesired, until } from './live-harness.ts';
+import { connectFabric, row, rows, setDesired, until } from './support-live.ts';
 
 const TOKEN = 'kube-token-s3cr3t-do-not-leak';
 // Every Hedgehog CRD of the test server except Gateway: its kinds are "missing" for the gateway.
 const CRDS = Object.values(HEDGEHOG_CRDS).filter((crd) => crd.kind !== 'Gateway');
-
-let t: TestApp;
 let kube: KubeServer;
 const responses: string[] = [];
 
-async function gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T> {
+async function gql<T = Record<string, any>>(
+  t: TestApp,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<T> {
   const result = await t.graphql<T>(query, variables);
   responses.push(JSON.stringify(result));
   if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
@@ -39,20 +42,19 @@ const withVlan = (object: KubeObject, vlan: number): KubeObject => {
   return copy;
 };
 
-beforeAll(async () => {
+const it = appTest;
+it.beforeAll(async () => {
   kube = await KubeServer.start({ crds: CRDS, token: TOKEN });
-  t = await startTestApp();
 });
 
-afterAll(async () => {
-  await t?.stop();
+it.afterAll(async () => {
   await kube?.close();
 });
 
 describe('live state and drift', () => {
   let fabricId: string;
 
-  beforeAll(async () => {
+  it.beforeAll(async ({ t }) => {
     kube.create(vpc('vpc-1', 1001));
     kube.create(vpc('vpc-3', 1003));
     kube.create(switchObject('leaf-1'));
@@ -65,7 +67,7 @@ describe('live state and drift', () => {
     );
   });
 
-  it('stores live state of every object, live-only rows included, without drafts', async () => {
+  it('stores live state of every object, live-only rows included, without drafts', async ({ t }) => {
     const vpc1 = (await row(t, fabricId, 'VPC', 'vpc-1'))!;
     const server = kube.objects('VPC').find((o) => o.metadata.name === 'vpc-1')!;
     expect(vpc1.live_spec).toEqual(server.spec);
@@ -78,7 +80,7 @@ describe('live state and drift', () => {
     expect(await rows(t, fabricId, 'draft_action is not null')).toEqual([]);
   });
 
-  it('drift appears when the cluster changes a field and clears when it changes back', async () => {
+  it('drift appears when the cluster changes a field and clears when it changes back', async ({ t }) => {
     const id = await setDesired(t, fabricId, vpc('vpc-1', 1001));
     await until(
       t,
@@ -100,6 +102,7 @@ describe('live state and drift', () => {
     expect(drifted.drift_details).toEqual([{ path: '$.spec.subnets["subnet-1"].vlan', desired: 1001, live: 1777 }]);
 
     const data = await gql(
+      t,
       `query($id: ID!) { resource(id: $id) { driftStatus drift { path desired live } live { generation } } }`,
       { id },
     );
@@ -109,6 +112,7 @@ describe('live state and drift', () => {
       live: { generation: 2 },
     });
     const filtered = await gql(
+      t,
       `query($f: ID!) { resources(fabricId: $f, driftStatus: SPEC_DRIFT) { edges { node { name } } } }`,
       { f: fabricId },
     );
@@ -127,7 +131,7 @@ describe('live state and drift', () => {
     expect(cleared.drift_details).toEqual([]);
   });
 
-  it('fabric-owned labels and webhook defaults are not drift; desired-only objects are', async () => {
+  it('fabric-owned labels and webhook defaults are not drift; desired-only objects are', async ({ t }) => {
     // Git has the switch without the fabric label the cluster adds.
     const leaf = switchObject('leaf-1');
     delete leaf.metadata.labels;
@@ -137,15 +141,15 @@ describe('live state and drift', () => {
     expect((await row(t, fabricId, 'VPC', 'vpc-2'))!.drift_status).toBe('desired_only');
   });
 
-  it('desired state changed by the sync code (its events) recomputes drift without being asked', async () => {
+  it('desired state changed by the sync code (its events) recomputes drift without being asked', async ({ t }) => {
     const vpc1 = (await row(t, fabricId, 'VPC', 'vpc-1'))!;
-    const setVlan = (vlan: number) =>
+    const setVlan = (t: TestApp, vlan: number) =>
       queryDatabase(t.database.url, `update resource set desired_spec = $2 where id = $1`, [
         vpc1.id,
         JSON.stringify(withVlan(vpc('vpc-1', 1001), vlan).spec),
       ]);
     // As a pull does: change desired rows, commit, then announce which rows changed.
-    await setVlan(1555);
+    await setVlan(t, 1555);
     publishDesiredStateChanged(t.app.eventBus, fabricId, [vpc1.id]);
     const drifted = await until(
       t,
@@ -158,7 +162,7 @@ describe('live state and drift', () => {
     );
     expect(drifted.drift_details).toEqual([{ path: '$.spec.subnets["subnet-1"].vlan', desired: 1555, live: 1001 }]);
     // As an ingestion does: no ids, the whole fabric is recomputed.
-    await setVlan(1001);
+    await setVlan(t, 1001);
     publishDesiredStateChanged(t.app.eventBus, fabricId, 'all');
     await until(
       t,
@@ -168,12 +172,13 @@ describe('live state and drift', () => {
     );
   });
 
-  it('rolls drift up per fabric, by status and by kind', async () => {
+  it('rolls drift up per fabric, by status and by kind', async ({ t }) => {
     const data = await until(
       t,
       fabricId,
       async () => {
         const result = await gql(
+          t,
           `query($id: ID!) { fabric(id: $id) { driftCount driftCounts { inSync specDrift desiredOnly liveOnly unknown } driftSummary { total byStatus { inSync specDrift desiredOnly liveOnly unknown } byKind { kind counts { inSync liveOnly desiredOnly } } } } }`,
           { id: fabricId },
         );
@@ -196,7 +201,7 @@ describe('live state and drift', () => {
     ]);
   });
 
-  it('an object deleted in the cluster loses its live state; a live-only row goes', async () => {
+  it('an object deleted in the cluster loses its live state; a live-only row goes', async ({ t }) => {
     kube.delete('VPC', 'vpc-1');
     kube.delete('VPC', 'vpc-3');
     await until(t, fabricId, async () => (await row(t, fabricId, 'VPC', 'vpc-3')) === undefined, 'vpc-3 row removed');
@@ -220,7 +225,7 @@ describe('live state and drift', () => {
     );
   });
 
-  it('a stream dropped in the middle of a burst loses nothing: the rows end equal to the server', async () => {
+  it('a stream dropped in the middle of a burst loses nothing: the rows end equal to the server', async ({ t }) => {
     await kube.waitForOpenWatches((n) => n > 0);
     kube.dropConnections({ afterEvents: 7, partialLine: true });
     for (let i = 0; i < 40; i++) kube.create(vpc(`burst-${i}`, 2000 + i));
@@ -248,7 +253,7 @@ describe('live state and drift', () => {
     expect(await rows(t, fabricId, "name like 'burst-%' and live_resource_version is null")).toEqual([]);
   });
 
-  it('watch status per kind is queryable; a kind without CRD is missing, never zero objects', async () => {
+  it('watch status per kind is queryable; a kind without CRD is missing, never zero objects', async ({ t }) => {
     const gateway: KubeObject = {
       apiVersion: 'gateway.githedgehog.com/v1alpha1',
       kind: 'Gateway',
@@ -258,6 +263,7 @@ describe('live state and drift', () => {
     await setDesired(t, fabricId, gateway);
     expect((await row(t, fabricId, 'Gateway', 'gw-1'))!.drift_status).toBe('unknown');
     const data = await gql(
+      t,
       `query($id: ID!) { fabric(id: $id) { clusterStatus { state error missingKinds kinds { kind state synced eventCount lastEventAt } } } }`,
       { id: fabricId },
     );
@@ -272,9 +278,9 @@ describe('live state and drift', () => {
     expect(byKind.get('Agent')).toMatchObject({ state: 'WATCHING' });
   });
 
-  it('switch health comes from the Agent object', async () => {
+  it('switch health comes from the Agent object', async ({ t }) => {
     const leaf = (await row(t, fabricId, 'Switch', 'leaf-1'))!;
-    const before = await gql(`query($id: ID!) { resource(id: $id) { switchHealth { state } } }`, { id: leaf.id });
+    const before = await gql(t, `query($id: ID!) { resource(id: $id) { switchHealth { state } } }`, { id: leaf.id });
     expect(before.resource.switchHealth).toBeNull();
     kube.create({
       apiVersion: 'agent.githedgehog.com/v1beta1',
@@ -287,6 +293,7 @@ describe('live state and drift', () => {
       fabricId,
       async () => {
         const data = await gql(
+          t,
           `query($id: ID!) { resource(id: $id) { switchHealth { state appliedGeneration currentGeneration upToDate agentVersion } } }`,
           { id: leaf.id },
         );
@@ -303,7 +310,7 @@ describe('live state and drift', () => {
     });
   });
 
-  it('adopt copies live-only objects into drafts by the caller, and refuses the others', async () => {
+  it('adopt copies live-only objects into drafts by the caller, and refuses the others', async ({ t }) => {
     kube.create({ ...vpc('hand-made', 1500, { labels: { team: 'a', 'fabric.githedgehog.com/owned': 'x' } }) });
     const handMade = await until(t, fabricId, async () => row(t, fabricId, 'VPC', 'hand-made'), 'hand-made seen');
     expect(handMade.draft_action).toBeNull();
@@ -317,6 +324,7 @@ describe('live state and drift', () => {
     expect(await rows(t, fabricId, 'draft_action is not null')).toEqual([]);
 
     const adopted = await gql(
+      t,
       `mutation($f: ID!, $ids: [ID!]!) { adoptLiveResources(fabricId: $f, ids: $ids) { id hasDraft draft { action spec labels draftedBy } } }`,
       { f: fabricId, ids: [handMade.id] },
     );
@@ -340,7 +348,9 @@ describe('live state and drift', () => {
     expect(again.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
   });
 
-  it('refreshCluster relists every served kind with progress and completes, picking up a CRD installed since', async () => {
+  it('refreshCluster relists every served kind with progress and completes, picking up a CRD installed since', async ({
+    t,
+  }) => {
     kube.addCrd(HEDGEHOG_CRDS.Gateway);
     kube.create({
       apiVersion: 'gateway.githedgehog.com/v1alpha1',
@@ -349,19 +359,20 @@ describe('live state and drift', () => {
       spec: { asn: 65534 },
     });
     expect((await row(t, fabricId, 'Gateway', 'gw-1'))!.drift_status).toBe('unknown');
-    const launched = await gql(`mutation($f: ID!) { refreshCluster(fabricId: $f) { id operationType status } }`, {
+    const launched = await gql(t, `mutation($f: ID!) { refreshCluster(fabricId: $f) { id operationType status } }`, {
       f: fabricId,
     });
     expect(launched.refreshCluster).toMatchObject({ operationType: 'CLUSTER_REFRESH', status: 'PENDING' });
     await t.app.runner.idle();
     const data = await gql(
+      t,
       `query($id: ID!) { syncOperation(id: $id) { status phase progressDone progressTotal filesProcessed errorMessage events(first: 100) { edges { node { message path } } } } }`,
       { id: launched.refreshCluster.id },
     );
     const op = data.syncOperation;
     expect(op).toMatchObject({ status: 'COMPLETED', phase: 'done', errorMessage: null });
     const served = (
-      await gql(`query($id: ID!) { fabric(id: $id) { clusterStatus { kinds { kind state } } } }`, { id: fabricId })
+      await gql(t, `query($id: ID!) { fabric(id: $id) { clusterStatus { kinds { kind state } } } }`, { id: fabricId })
     ).fabric.clusterStatus.kinds.filter(
       (k: { kind: string; state: string }) => k.state !== 'MISSING' && k.kind !== 'Agent',
     );
@@ -388,25 +399,29 @@ describe('live state and drift', () => {
 });
 
 describe('connections and lifecycle', () => {
-  it('testClusterConnection reaches the server, and reports a refused token without echoing it', async () => {
+  it('testClusterConnection reaches the server, and reports a refused token without echoing it', async ({ t }) => {
     const good = await connectFabric(t, kube, TOKEN);
-    const ok = await gql(`mutation($f: ID!) { testClusterConnection(fabricId: $f) { ok serverVersion error } }`, {
+    const ok = await gql(t, `mutation($f: ID!) { testClusterConnection(fabricId: $f) { ok serverVersion error } }`, {
       f: good.id,
     });
     expect(ok.testClusterConnection).toMatchObject({ ok: true, error: null });
     expect(ok.testClusterConnection.serverVersion).toMatch(/^v\d/);
 
     const wrong = await connectFabric(t, kube, 'wrong-token-also-secret');
-    const refused = await gql(`mutation($f: ID!) { testClusterConnection(fabricId: $f) { ok serverVersion error } }`, {
-      f: wrong.id,
-    });
+    const refused = await gql(
+      t,
+      `mutation($f: ID!) { testClusterConnection(fabricId: $f) { ok serverVersion error } }`,
+      {
+        f: wrong.id,
+      },
+    );
     expect(refused.testClusterConnection.ok).toBe(false);
     expect(refused.testClusterConnection.error).toMatch(/401/);
     const status = await until(
       t,
       wrong.id,
       async () => {
-        const data = await gql(`query($id: ID!) { fabric(id: $id) { clusterStatus { state error } } }`, {
+        const data = await gql(t, `query($id: ID!) { fabric(id: $id) { clusterStatus { state error } } }`, {
           id: wrong.id,
         });
         return data.fabric.clusterStatus.state === 'ERROR' ? data.fabric.clusterStatus : null;
@@ -414,12 +429,13 @@ describe('connections and lifecycle', () => {
       'watch error reported',
     );
     expect(status.error).toMatch(/401/);
-    await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: wrong.id });
-    await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: good.id });
+    await gql(t, `mutation($id: ID!) { deleteFabric(id: $id) }`, { id: wrong.id });
+    await gql(t, `mutation($id: ID!) { deleteFabric(id: $id) }`, { id: good.id });
   });
 
-  it('a fabric without a cluster has drift UNKNOWN and status NOT_CONFIGURED', async () => {
+  it('a fabric without a cluster has drift UNKNOWN and status NOT_CONFIGURED', async ({ t }) => {
     const data = await gql(
+      t,
       `mutation { createFabric(input: { name: "no-cluster" }) { id clusterStatus { state kinds { kind } } } }`,
     );
     expect(data.createFabric.clusterStatus).toEqual({ state: 'NOT_CONFIGURED', kinds: [] });
@@ -435,7 +451,7 @@ describe('connections and lifecycle', () => {
     ).toBe('unknown');
   });
 
-  it('a deleted fabric stops its watchers: the server sees no open watch', async () => {
+  it('a deleted fabric stops its watchers: the server sees no open watch', async ({ t }) => {
     const other = await KubeServer.start({ crds: CRDS, token: TOKEN });
     try {
       other.create(vpc('vpc-x', 1100));
@@ -447,7 +463,7 @@ describe('connections and lifecycle', () => {
         async () => (await rows(t, fabric.id, 'live_resource_version is not null')).length === 1,
         'synced',
       );
-      await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
+      await gql(t, `mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
       await other.waitForOpenWatches(0);
       expect(other.openWatchCount).toBe(0);
       // A change after the deletion writes nothing (no row may reappear under the deleted fabric).
@@ -462,7 +478,7 @@ describe('connections and lifecycle', () => {
     }
   });
 
-  it('removing the connection stops the watch and forgets live state; adding it back resyncs', async () => {
+  it('removing the connection stops the watch and forgets live state; adding it back resyncs', async ({ t }) => {
     const other = await KubeServer.start({ crds: CRDS, token: TOKEN });
     try {
       other.create(vpc('vpc-z', 1200));
@@ -473,10 +489,13 @@ describe('connections and lifecycle', () => {
         async () => (await rows(t, fabric.id, 'live_resource_version is not null')).length === 1,
         'synced',
       );
-      await gql(`mutation($id: ID!) { updateFabric(id: $id, input: { kubernetes: null }) { id } }`, { id: fabric.id });
+      await gql(t, `mutation($id: ID!) { updateFabric(id: $id, input: { kubernetes: null }) { id } }`, {
+        id: fabric.id,
+      });
       await other.waitForOpenWatches(0);
       await until(t, fabric.id, async () => (await rows(t, fabric.id)).length === 0, 'live-only row forgotten');
       await gql(
+        t,
         `mutation($id: ID!, $k: KubernetesConnectionInput!) { updateFabric(id: $id, input: { kubernetes: $k }) { id } }`,
         { id: fabric.id, k: { server: other.url, token: TOKEN } },
       );
@@ -486,13 +505,13 @@ describe('connections and lifecycle', () => {
         async () => (await rows(t, fabric.id, "drift_status = 'live_only'")).length === 1,
         'resynced',
       );
-      await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
+      await gql(t, `mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
     } finally {
       await other.close();
     }
   });
 
-  it('watches every namespace when none is configured, and only the listed ones otherwise', async () => {
+  it('watches every namespace when none is configured, and only the listed ones otherwise', async ({ t }) => {
     const other = await KubeServer.start({ crds: CRDS, token: TOKEN });
     try {
       for (const namespace of ['default', 'team-a', 'team-b'])
@@ -509,7 +528,7 @@ describe('connections and lifecycle', () => {
         t,
         some.id,
         async () => {
-          const data = await gql(`query($id: ID!) { fabric(id: $id) { clusterStatus { kinds { kind synced } } } }`, {
+          const data = await gql(t, `query($id: ID!) { fabric(id: $id) { clusterStatus { kinds { kind synced } } } }`, {
             id: some.id,
           });
           return data.fabric.clusterStatus.kinds.find((k: { kind: string }) => k.kind === 'VPC')?.synced;
@@ -535,14 +554,16 @@ describe('connections and lifecycle', () => {
         'team-a/late',
         'team-a/vpc-team-a',
       ]);
-      await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: all.id });
-      await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: some.id });
+      await gql(t, `mutation($id: ID!) { deleteFabric(id: $id) }`, { id: all.id });
+      await gql(t, `mutation($id: ID!) { deleteFabric(id: $id) }`, { id: some.id });
     } finally {
       await other.close();
     }
   });
 
-  it('a CRD removed while watched: its objects go, its drift becomes UNKNOWN and the kind is reported missing', async () => {
+  it('a CRD removed while watched: its objects go, its drift becomes UNKNOWN and the kind is reported missing', async ({
+    t,
+  }) => {
     const other = await KubeServer.start({ crds: CRDS, token: TOKEN });
     try {
       const peering = (name: string): KubeObject => ({
@@ -567,6 +588,7 @@ describe('connections and lifecycle', () => {
         fabric.id,
         async () => {
           const data = await gql(
+            t,
             `query($id: ID!) { fabric(id: $id) { clusterStatus { missingKinds kinds { kind state synced lastError } } } }`,
             { id: fabric.id },
           );
@@ -588,13 +610,15 @@ describe('connections and lifecycle', () => {
         'peering rows: live one gone, Git one unknown',
       );
       expect(left[0]).toMatchObject({ name: 'git-peering', live_resource_version: null });
-      await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
+      await gql(t, `mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
     } finally {
       await other.close();
     }
   });
 
-  it('a kubeconfig connection is watched like a token one; one with an exec plugin is refused, never run', async () => {
+  it('a kubeconfig connection is watched like a token one; one with an exec plugin is refused, never run', async ({
+    t,
+  }) => {
     const other = await KubeServer.start({ crds: CRDS, token: TOKEN });
     try {
       other.create(vpc('vpc-kc', 1400));
@@ -613,7 +637,7 @@ current-context: x
         'kubeconfig fabric synced',
       );
       const marker = join(tmpdir(), `gateway-must-not-run-${process.pid}-${Date.now()}`);
-      // Refused where it is given (test/security/kubeconfig.test.ts covers stored ones and every other field).
+      // Refused where it is given (test/cluster/kubeconfig.security.test.ts covers stored ones and every other field).
       const exec = await t.graphql(`mutation($input: CreateFabricInput!) { createFabric(input: $input) { id } }`, {
         input: {
           name: 'kc-exec',
@@ -629,13 +653,13 @@ current-context: x
         message: expect.stringContaining('users[0].user.exec: runs a command'),
       });
       expect(existsSync(marker)).toBe(false);
-      await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
+      await gql(t, `mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
     } finally {
       await other.close();
     }
   });
 
-  it('watchers start for every fabric that already has a cluster (gateway start)', async () => {
+  it('watchers start for every fabric that already has a cluster (gateway start)', async ({ t }) => {
     const other = await KubeServer.start({ crds: CRDS, token: TOKEN });
     const fabric = await connectFabric(t, other, TOKEN);
     await other.waitForOpenWatches(CRDS.length);
@@ -658,12 +682,12 @@ current-context: x
     } finally {
       await restarted.stop();
       await other.waitForOpenWatches(CRDS.length);
-      await gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
+      await gql(t, `mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
       await other.close();
     }
   });
 
-  it('no credential appears in any response or log line', () => {
+  it('no credential appears in any response or log line', ({ t }) => {
     const text = responses.join('\n') + t.logs();
     expect(text).not.toContain(TOKEN);
     expect(text).not.toContain('wrong-token-also-secret');

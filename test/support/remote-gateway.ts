@@ -4,12 +4,10 @@
  * repository) for the GitHub adapter. Tests drive the gateway through GraphQL and look at the
  * remote with the git CLI.
  */
-import type { HedgehogObject } from '../../src/hedgehog/canonical.ts';
-import { generateFabric } from '../../src/hedgehog/generate-fabric.ts';
-import { createFabric, createRepository } from '../support/fixtures.ts';
-import { createBareRepository } from '../support/git-fixtures.ts';
-import { startGitHubServer, type GitHubServer } from '../support/github-server/github-server.ts';
-import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.ts';
+import { createFabric, createRepository } from './fixtures.ts';
+import { createBareRepository } from './git-fixtures.ts';
+import { startGitHubServer, type GitHubServer } from './github-server/github-server.ts';
+import { startTestApp, type TestApp, type TestAppOptions } from './test-app.ts';
 
 export interface GatewayWithRemote {
   t: TestApp;
@@ -123,35 +121,4 @@ export interface OperationResult {
   details: Record<string, any>;
   initiatedBy: string;
   events: { level: string; message: string; path: string | null }[];
-}
-
-/** Starts an operation through GraphQL, waits for the runner, returns the finished operation. */
-export async function runOperation(
-  t: TestApp,
-  mutation: 'initializeGitopsDirectory' | 'ingestRaw',
-  fabricId: string,
-): Promise<OperationResult> {
-  const started = await t.graphqlOk<Record<string, { id: string }>>(
-    `mutation($id: ID!) { ${mutation}(fabricId: $id) { id } }`,
-    { id: fabricId },
-  );
-  const id = started[mutation]!.id;
-  await t.app.runner.idle();
-  const done = await t.graphqlOk<{ syncOperation: OperationResult }>(
-    `query($id: ID!) { syncOperation(id: $id) { ${OPERATION_FIELDS} } }`,
-    { id },
-  );
-  return withEventList(t, done.syncOperation);
-}
-
-/** The old system's reference fabric: 2 spines, 5 leaves, ~26 connections, 3 switch groups, 2 VPCs. */
-export function referenceFabric(): HedgehogObject[] {
-  const objects = generateFabric({ spines: 2, leaves: 5, serversPerLeafPair: 5, vpcs: 2 });
-  objects.push({
-    apiVersion: 'wiring.githedgehog.com/v1beta1',
-    kind: 'SwitchGroup',
-    metadata: { name: 'border', namespace: 'default' },
-    spec: {},
-  });
-  return objects;
 }

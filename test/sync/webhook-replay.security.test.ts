@@ -11,8 +11,8 @@ import { queryDatabase } from '../support/database.ts';
 import { createDeferred, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { gitHostHook, type GitHostHook } from '../support/git-host-hook.ts';
 import { startTestApp } from '../support/test-app.ts';
-import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
-import { fileOf, sync, vlanNamespace } from '../sync/support.ts';
+import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
+import { fileOf, sync, vlanNamespace } from './support.ts';
 
 afterAll(removeScratchDirs);
 

@@ -5,21 +5,14 @@ import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import type { TestApp } from '../support/test-app.ts';
+import { appTestWith } from '../support/app-fixture.ts';
 import { stringify } from 'yaml';
 import { topics } from '../../src/events/event-bus.ts';
 import { FabricSchema } from '../../src/fabric/fabric.entity.ts';
 import { queryDatabase, rowCounts } from '../support/database.ts';
 import { createFabric } from '../support/fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-
-/**
- * Kubeconfigs and server URLs are hostile input: nothing in them may make the gateway read a local
- * file, run a command, talk to itself or to link-local addresses (cloud metadata), or store
- * credentials where viewers see them. A real HTTP listener stands in for the cluster and records
- * every request, so a leaked file would show up in its Authorization headers.
- */
-let t: TestApp;
 let listener: Server;
 let listenerUrl: string;
 let gatewayPort: number;
@@ -31,8 +24,8 @@ const waiters: { match: (headers: IncomingHttpHeaders) => boolean; resolve: () =
 /** A fabric without a cluster connection, that hostile updates must leave as it is. */
 let plainFabricId: string;
 
-beforeAll(async () => {
-  t = await startTestApp({ env: { MUTATIONS_PER_MINUTE: '10000', HEAD_CHECK: 'false' } });
+const it = appTestWith({ env: { MUTATIONS_PER_MINUTE: '10000', HEAD_CHECK: 'false' } });
+it.beforeAll(async ({ t }) => {
   gatewayPort = Number(new URL(t.url).port);
   secretFile = path.join(t.app.config.dataDir, 'secret.key');
   await writeFile(secretFile, FILE_SECRET);
@@ -53,8 +46,7 @@ beforeAll(async () => {
   listenerUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
   plainFabricId = (await createFabric(t, { name: 'kube-plain' })).id;
 });
-afterAll(async () => {
-  await t?.stop();
+it.afterAll(async () => {
   listener?.closeAllConnections();
   await new Promise((resolve) => listener?.close(resolve));
 });
@@ -70,7 +62,7 @@ function requestWithToken(token: string): Promise<void> {
  * Creates a fabric whose watcher contacts the listener with a fresh token, and waits for that
  * request: everything queued before it has had its chance to reach the listener.
  */
-async function barrier(): Promise<void> {
+async function barrier(t: TestApp): Promise<void> {
   const token = `BARRIER-${randomBytes(6).toString('hex')}`;
   const fabric = await createFabric(t, { kubernetes: { kubeconfig: kubeconfig({ user: { token } }) } });
   await requestWithToken(token);
@@ -109,7 +101,7 @@ function kubeconfig(parts: KubeconfigParts = {}): string {
   });
 }
 
-async function snapshot() {
+async function snapshot(t: TestApp) {
   const counts = await rowCounts(t.database.url);
   const fabrics = await queryDatabase(
     t.database.url,
@@ -122,7 +114,7 @@ const createMutation = `mutation($input: CreateFabricInput!) { createFabric(inpu
 const updateMutation = `mutation($id: ID!, $input: UpdateFabricInput!) { updateFabric(id: $id, input: $input) { id } }`;
 
 type Kubernetes = Record<string, unknown>;
-async function sendBoth(kubernetes: () => Kubernetes) {
+async function sendBoth(t: TestApp, kubernetes: () => Kubernetes) {
   return [
     await t.graphql(createMutation, {
       input: { name: `kube-${randomBytes(4).toString('hex')}`, kubernetes: kubernetes() },
@@ -131,10 +123,10 @@ async function sendBoth(kubernetes: () => Kubernetes) {
   ];
 }
 
-const marker = () => path.join(t.app.config.dataDir, 'exec-ran');
+const marker = (t: TestApp) => path.join(t.app.config.dataDir, 'exec-ran');
 
 describe('a kubeconfig may hold inline credentials only', () => {
-  const refused: { field: string; parts: () => KubeconfigParts }[] = [
+  const refused: { field: string; parts: (t: TestApp) => KubeconfigParts }[] = [
     {
       field: 'clusters[0].cluster.certificate-authority',
       parts: () => ({ cluster: { 'certificate-authority': secretFile } }),
@@ -151,8 +143,8 @@ describe('a kubeconfig may hold inline credentials only', () => {
     { field: 'users[0].user.client-key', parts: () => ({ user: { 'client-key': secretFile } }) },
     {
       field: 'users[0].user.exec',
-      parts: () => ({
-        user: { exec: { command: '/bin/touch', args: [marker()], apiVersion: 'client.authentication.k8s.io/v1' } },
+      parts: (t) => ({
+        user: { exec: { command: '/bin/touch', args: [marker(t)], apiVersion: 'client.authentication.k8s.io/v1' } },
       }),
     },
     {
@@ -165,11 +157,11 @@ describe('a kubeconfig may hold inline credentials only', () => {
     { field: 'credential-files', parts: () => ({ top: { 'credential-files': [secretFile] } }) },
   ];
 
-  it.each(refused)(
+  it.for(refused)(
     'refuses $field (createFabric and updateFabric) naming the field, no path, nothing changed',
-    async ({ field, parts }) => {
-      const before = await snapshot();
-      for (const response of await sendBoth(() => ({ kubeconfig: kubeconfig(parts()) }))) {
+    async ({ field, parts }, { t }) => {
+      const before = await snapshot(t);
+      for (const response of await sendBoth(t, () => ({ kubeconfig: kubeconfig(parts(t)) }))) {
         expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response)).toBe('INVALID_INPUT');
         const message = response.errors?.[0]?.message ?? '';
         expect(message).toContain(field);
@@ -177,11 +169,11 @@ describe('a kubeconfig may hold inline credentials only', () => {
         expect(JSON.stringify(response)).not.toContain(FILE_SECRET);
         expect(JSON.stringify(response)).not.toContain('ENOENT');
       }
-      expect(await snapshot()).toEqual(before);
+      expect(await snapshot(t)).toEqual(before);
     },
   );
 
-  it('answers the same for a missing file as for an existing one (no existence oracle)', async () => {
+  it('answers the same for a missing file as for an existing one (no existence oracle)', async ({ t }) => {
     const existing = await t.graphql(createMutation, {
       input: { name: 'kube-oracle', kubernetes: { kubeconfig: kubeconfig({ user: { 'token-file': secretFile } }) } },
     });
@@ -195,23 +187,23 @@ describe('a kubeconfig may hold inline credentials only', () => {
     expect(missing.errors?.[0]?.message).toBe(existing.errors?.[0]?.message);
   });
 
-  it('refuses YAML that is not a kubeconfig without quoting it', async () => {
-    const before = await snapshot();
+  it('refuses YAML that is not a kubeconfig without quoting it', async ({ t }) => {
+    const before = await snapshot(t);
     for (const text of [
       `clusters: [ {${FILE_SECRET}`,
       `- ${FILE_SECRET}`,
       `clusters: ${FILE_SECRET}`,
       kubeconfig({ top: { 'current-context': 'nowhere' } }),
     ]) {
-      for (const response of await sendBoth(() => ({ kubeconfig: text }))) {
+      for (const response of await sendBoth(t, () => ({ kubeconfig: text }))) {
         expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response)).toBe('INVALID_INPUT');
         expect(JSON.stringify(response)).not.toContain(FILE_SECRET);
       }
     }
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 
-  it('accepts inline credentials (token, certificate data, username/password) and uses them', async () => {
+  it('accepts inline credentials (token, certificate data, username/password) and uses them', async ({ t }) => {
     const token = `INLINE-${randomBytes(6).toString('hex')}`;
     const fabric = await createFabric(t, {
       kubernetes: {
@@ -232,16 +224,16 @@ describe('a kubeconfig may hold inline credentials only', () => {
     await t.graphqlOk(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
   });
 
-  it('sent nothing read from a file to the listener, and ran no command', async () => {
-    await barrier();
+  it('sent nothing read from a file to the listener, and ran no command', async ({ t }) => {
+    await barrier(t);
     expect(listenerSawSecret()).toBe(false);
-    expect(existsSync(marker())).toBe(false);
+    expect(existsSync(marker(t))).toBe(false);
     expect(t.logs()).not.toContain(FILE_SECRET);
   });
 });
 
 describe('a stored kubeconfig is loaded through the same checks', () => {
-  const stored: { field: string; parts: () => KubeconfigParts }[] = [
+  const stored: { field: string; parts: (t: TestApp) => KubeconfigParts }[] = [
     { field: 'users[0].user.token-file', parts: () => ({ user: { token: undefined, 'token-file': secretFile } }) },
     { field: 'users[1].user.token-file', parts: () => ({ otherUser: { 'token-file': secretFile } }) },
     {
@@ -250,21 +242,21 @@ describe('a stored kubeconfig is loaded through the same checks', () => {
     },
     {
       field: 'users[0].user.exec',
-      parts: () => ({
-        user: { exec: { command: '/bin/touch', args: [marker()], apiVersion: 'client.authentication.k8s.io/v1' } },
+      parts: (t) => ({
+        user: { exec: { command: '/bin/touch', args: [marker(t)], apiVersion: 'client.authentication.k8s.io/v1' } },
       }),
     },
   ];
 
-  it.each(stored)(
+  it.for(stored)(
     'a stored kubeconfig with $field reads no file, in testClusterConnection and in the watcher',
-    async ({ field, parts }) => {
+    async ({ field, parts }, { t }) => {
       // Written past the API, as an older gateway could have stored it.
       const em = t.app.orm.em.fork();
       const fabric = em.create(FabricSchema, {
         name: `kube-stored-${randomBytes(4).toString('hex')}`,
         kubernetesServer: listenerUrl,
-        encryptedKubernetesCredentials: t.app.secretBox.sealJson({ kubeconfig: kubeconfig(parts()) }),
+        encryptedKubernetesCredentials: t.app.secretBox.sealJson({ kubeconfig: kubeconfig(parts(t)) }),
       } as never);
       await em.flush();
       const tested = await t.graphqlOk(`mutation($f: ID!) { testClusterConnection(fabricId: $f) { ok error } }`, {
@@ -291,9 +283,9 @@ describe('a stored kubeconfig is loaded through the same checks', () => {
       }
       expect(status?.error).toContain(field);
       expect(status?.error).not.toContain(t.app.config.dataDir);
-      await barrier();
+      await barrier(t);
       expect(listenerSawSecret()).toBe(false);
-      expect(existsSync(marker())).toBe(false);
+      expect(existsSync(marker(t))).toBe(false);
       await t.graphqlOk(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
     },
   );
@@ -307,27 +299,27 @@ describe('a Kubernetes server URL', () => {
     { server: 'https://kube.example:6443/#hunter2', secret: 'hunter2' },
   ];
 
-  it.each(credentialRows)(
+  it.for(credentialRows)(
     'with credentials in it ($server) is refused naming the credentials field, echoing nothing',
-    async ({ server, secret }) => {
-      const before = await snapshot();
-      for (const response of await sendBoth(() => ({ server, token: 'TOKEN' }))) {
+    async ({ server, secret }, { t }) => {
+      const before = await snapshot(t);
+      for (const response of await sendBoth(t, () => ({ server, token: 'TOKEN' }))) {
         expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response)).toBe('INVALID_INPUT');
         expect(response.errors?.[0]?.message).toContain('token');
         expect(JSON.stringify(response)).not.toContain(secret);
       }
-      for (const response of await sendBoth(() => ({ kubeconfig: kubeconfig({ cluster: { server } }) }))) {
+      for (const response of await sendBoth(t, () => ({ kubeconfig: kubeconfig({ cluster: { server } }) }))) {
         expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response)).toBe('INVALID_INPUT');
         expect(response.errors?.[0]?.message).toContain('clusters[0].cluster.server');
         expect(response.errors?.[0]?.message).toContain('users[].user');
         expect(JSON.stringify(response)).not.toContain(secret);
       }
-      expect(await snapshot()).toEqual(before);
+      expect(await snapshot(t)).toEqual(before);
       expect(t.logs()).not.toContain(secret);
     },
   );
 
-  it('stored with credentials (before these checks) is shown without them and is not used', async () => {
+  it('stored with credentials (before these checks) is shown without them and is not used', async ({ t }) => {
     const em = t.app.orm.em.fork();
     const fabric = em.create(FabricSchema, {
       name: `kube-stored-url-${randomBytes(4).toString('hex')}`,
@@ -371,11 +363,11 @@ describe('a Kubernetes server URL', () => {
     'http://[::]:6443',
   ];
 
-  it('pointing at the gateway itself, link-local or unspecified addresses is refused', async () => {
-    const before = await snapshot();
+  it('pointing at the gateway itself, link-local or unspecified addresses is refused', async ({ t }) => {
+    const before = await snapshot(t);
     for (const server of targetRows()) {
       for (const kubernetes of [{ server, token: 'TOKEN' }, { kubeconfig: kubeconfig({ cluster: { server } }) }]) {
-        for (const response of await sendBoth(() => kubernetes)) {
+        for (const response of await sendBoth(t, () => kubernetes)) {
           expect(response.errors?.[0]?.extensions?.code, `${server}: ${JSON.stringify(response)}`).toBe(
             'INVALID_INPUT',
           );
@@ -383,17 +375,17 @@ describe('a Kubernetes server URL', () => {
         }
       }
     }
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 
-  it('on loopback, other than the gateway, is allowed (a local test cluster)', async () => {
+  it('on loopback, other than the gateway, is allowed (a local test cluster)', async ({ t }) => {
     const token = `LOOPBACK-${randomBytes(6).toString('hex')}`;
     const fabric = await createFabric(t, { kubernetes: { server: listenerUrl, token } });
     await requestWithToken(token);
     await t.graphqlOk(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabric.id });
   });
 
-  it('stored pointing at the gateway itself is not contacted', async () => {
+  it('stored pointing at the gateway itself is not contacted', async ({ t }) => {
     const em = t.app.orm.em.fork();
     const fabric = em.create(FabricSchema, {
       name: `kube-self-${randomBytes(4).toString('hex')}`,

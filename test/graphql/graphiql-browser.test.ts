@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { appTestWith } from '../support/app-fixture.ts';
 import { createDraft, createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
  * GraphiQL in a real browser (Debian's Chromium, headless) with no network but loopback: the
@@ -15,16 +15,14 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = path.resolve(import.meta.dirname, '../../test-results/graphiql-explorer.png');
 const hasChromium = existsSync(CHROMIUM);
-
-let t: TestApp;
 let browser: Browser;
 let page: Page;
 /** Every request the page tried that did not go to the gateway (each one refused). */
 const offLoopback: string[] = [];
 
-beforeAll(async () => {
+const it = appTestWith({ env: { GRAPHIQL: 'true' } });
+it.beforeAll(async () => {
   if (!hasChromium) return;
-  t = await startTestApp({ env: { GRAPHIQL: 'true' } });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     // Name resolution off too, for anything the request hook does not see.
@@ -44,10 +42,9 @@ beforeAll(async () => {
     return route.abort('internetdisconnected');
   });
   page = await context.newPage();
-}, 120_000);
-afterAll(async () => {
+});
+it.afterAll(async () => {
   await browser?.close();
-  await t?.stop();
 });
 
 /** An element's text as read (Monaco renders spaces as no-break spaces). */
@@ -65,7 +62,7 @@ async function replaceEditorText(editor: ReturnType<Page['locator']>, text: stri
 
 it.skipIf(!hasChromium)(
   `works offline: says how to set the token, lists Fabric in the explorer, streams a subscription (runs only where ${CHROMIUM} is installed)`,
-  async () => {
+  async ({ t }) => {
     await page.goto(`${t.url}/graphql`);
     // The first screen: how to give the page a token, and a header to put it in.
     const queryEditor = page.locator('.graphiql-query-editor');

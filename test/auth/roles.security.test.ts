@@ -1,21 +1,18 @@
 import { getNamedType, isLeafType, isNonNullType, type GraphQLField } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import type { TestApp } from '../support/test-app.ts';
+import { appTest } from '../support/app-fixture.ts';
 import type { Role } from '../../src/auth/api-token.entity.ts';
 import { MUTATION_ROLES } from '../../src/auth/permissions.ts';
 import { topics } from '../../src/events/event-bus.ts';
 import { schema } from '../../src/graphql/schema.ts';
 import { createDraft, createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-
-let t: TestApp;
 const tokens = {} as Record<Role, string>;
-beforeAll(async () => {
-  t = await startTestApp();
+
+const it = appTest;
+it.beforeAll(async ({ t }) => {
   for (const role of ['viewer', 'operator', 'admin'] as const)
     tokens[role] = await t.createToken({ role, name: `role-${role}` });
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 const ROLE_ORDER: Role[] = ['viewer', 'operator', 'admin'];
@@ -39,7 +36,7 @@ describe('every mutation has a decided role', () => {
 
   for (const field of mutationFields) {
     const required = MUTATION_ROLES[field.name] ?? 'admin';
-    it(`${field.name} needs ${required}`, async () => {
+    it(`${field.name} needs ${required}`, async ({ t }) => {
       const document = documentFor('mutation', field);
       for (const role of ROLE_ORDER) {
         const result = await t.graphql(document, {}, { authorization: `Bearer ${tokens[role]}` });
@@ -53,7 +50,7 @@ describe('every mutation has a decided role', () => {
 });
 
 describe('reads and subscriptions', () => {
-  it('lets a viewer read, but not list tokens', async () => {
+  it('lets a viewer read, but not list tokens', async ({ t }) => {
     const read = await t.graphql(
       `{ fabrics { id } gitRepositories { id } }`,
       {},
@@ -70,7 +67,7 @@ describe('reads and subscriptions', () => {
   });
 
   for (const field of Object.values(schema.getSubscriptionType()!.getFields())) {
-    it(`subscription ${field.name} is open to a viewer and closed to a socket without a token`, async () => {
+    it(`subscription ${field.name} is open to a viewer and closed to a socket without a token`, async ({ t }) => {
       const fabric = await createFabric(t);
       const operation = await t.app
         .services()
@@ -113,18 +110,18 @@ describe('reads and subscriptions', () => {
 });
 
 describe('tokens limited to fabrics', () => {
-  it('reach their fabrics and nothing else', async () => {
+  it('reach their fabrics and nothing else', async ({ t }) => {
     const mine = await createFabric(t);
     const other = await createFabric(t);
     const otherDraft = await createDraft(t, other.id, vlanNamespaceYaml('not-yours'));
     const limited = await t.createToken({ role: 'operator', fabricIds: [mine.id] });
-    const as = (query: string, variables: Record<string, unknown> = {}) =>
+    const as = (t: TestApp, query: string, variables: Record<string, unknown> = {}) =>
       t.graphql(query, variables, { authorization: `Bearer ${limited}` });
 
     expect(
-      (await as(`query($f: ID!) { resources(fabricId: $f) { totalCount } }`, { f: mine.id })).errors,
+      (await as(t, `query($f: ID!) { resources(fabricId: $f) { totalCount } }`, { f: mine.id })).errors,
     ).toBeUndefined();
-    const listed = await as(`{ fabrics { id } }`);
+    const listed = await as(t, `{ fabrics { id } }`);
     expect(listed.data?.fabrics).toEqual([{ id: mine.id }]);
     for (const [query, variables] of [
       [`query($f: ID!) { resources(fabricId: $f) { totalCount } }`, { f: other.id }],
@@ -138,7 +135,7 @@ describe('tokens limited to fabrics', () => {
       [`{ syncOperations { totalCount } }`, {}],
       [`{ gitRepositories { id } }`, {}],
     ] as const) {
-      const result = await as(query, variables);
+      const result = await as(t, query, variables);
       expect(result.errors?.[0]?.extensions?.code, query).toBe('FORBIDDEN');
     }
   });

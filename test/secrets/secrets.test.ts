@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SecretBox, SecretDecryptionError } from '../../src/secrets/secret-box.ts';
 import { queryDatabase } from '../support/database.ts';
 import { createFabric } from '../support/fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { appTest } from '../support/app-fixture.ts';
 
 describe('SecretBox', () => {
   const box = new SecretBox(randomBytes(32));
@@ -26,7 +26,7 @@ describe('SecretBox', () => {
 });
 
 describe('secrets through the API', () => {
-  let t: TestApp;
+  const it = appTest;
   const secrets = {
     token: 'ghp_SECRET_git_token_0001',
     password: 'SECRET-basic-password-0002',
@@ -35,14 +35,8 @@ describe('secrets through the API', () => {
     kubeToken: 'SECRET-kube-token-0005',
     kubeconfig: 'SECRET-kubeconfig-client-key-0006',
   };
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.stop();
-  });
 
-  it('stores every secret encrypted, never returns one, and never logs one', async () => {
+  it('stores every secret encrypted, never returns one, and never logs one', async ({ t }) => {
     const responses: unknown[] = [];
     const created = await t.graphql(
       `mutation($input: CreateGitRepositoryInput!) { createGitRepository(input: $input) { id hasCredentials hasWebhookSecret authType } }`,

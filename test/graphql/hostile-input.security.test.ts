@@ -1,24 +1,18 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { appTestWith } from '../support/app-fixture.ts';
 import { queryDatabase, rowCounts } from '../support/database.ts';
 import { createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
 import { branchHead, createBareRepository, pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-
-/**
- * Hostile requests, each expecting a clear error and no change: every table's row count and the
- * stored data are compared before and after.
- */
-let t: TestApp;
 let fabricId: string;
 /** A fabric backed by a real bare repository, initialised and ingested, whose head must not move. */
 let gitFabricId: string;
 let bareRepository: string;
 let tokens: { viewer: string; expired: string; revoked: string; otherFabric: string };
 
-beforeAll(async () => {
-  // No periodic head check: nothing may queue work on its own while a case is measured.
-  t = await startTestApp({ env: { MUTATIONS_PER_MINUTE: '1000', HEAD_CHECK: 'false' } });
+const it = appTestWith({ env: { MUTATIONS_PER_MINUTE: '1000', HEAD_CHECK: 'false' } });
+it.beforeAll(async ({ t }) => {
   const repository = await t.graphqlOk(
     `mutation { createGitRepository(input: { name: "hostile", url: "https://github.com/acme/hostile", webhookSecret: "${WEBHOOK_SECRET}" }) { id } }`,
   );
@@ -48,7 +42,7 @@ beforeAll(async () => {
   );
   expect(ingested).toHaveLength(1);
   // A genuine delivery, so that sending it again is a replay.
-  expect((await sendWebhook({ secret: WEBHOOK_SECRET, delivery: 'delivery-1' })).status).toBeLessThan(300);
+  expect((await sendWebhook(t, { secret: WEBHOOK_SECRET, delivery: 'delivery-1' })).status).toBeLessThan(300);
   await t.app.runner.idle();
   const other = await createFabric(t, { name: 'hostile-other' });
   const expiring = await t.app
@@ -67,8 +61,7 @@ beforeAll(async () => {
     otherFabric: await t.createToken({ role: 'admin', fabricIds: [other.id] }),
   };
 });
-afterAll(async () => {
-  await t?.stop();
+it.afterAll(async () => {
   await removeScratchDirs();
 });
 
@@ -79,7 +72,7 @@ const PUSH = JSON.stringify({
   commits: [{ id: 'a'.repeat(40), added: ['fabric/raw/new.yaml'], modified: [], removed: [] }],
 });
 
-async function sendWebhook(options: { secret: string; delivery: string }) {
+async function sendWebhook(t: TestApp, options: { secret: string; delivery: string }) {
   const signature = `sha256=${createHmac('sha256', options.secret).update(PUSH).digest('hex')}`;
   const response = await fetch(`${t.url}/webhooks/github`, {
     method: 'POST',
@@ -94,7 +87,7 @@ async function sendWebhook(options: { secret: string; delivery: string }) {
   return { status: response.status, body: (await response.json()) as unknown };
 }
 
-async function snapshot() {
+async function snapshot(t: TestApp) {
   const counts = await rowCounts(t.database.url);
   const resources = await queryDatabase(
     t.database.url,
@@ -130,11 +123,11 @@ const create = (yaml: string) => ({
 
 interface HostileCase {
   name: string;
-  send(): Promise<{ status: number; body: any }>;
+  send(t: TestApp): Promise<{ status: number; body: any }>;
   expect: { status?: number; code: string };
 }
 
-async function post(body: string, headers: Record<string, string> = {}) {
+async function post(t: TestApp, body: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${t.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${t.adminToken}`, ...headers },
@@ -150,23 +143,24 @@ async function post(body: string, headers: Record<string, string> = {}) {
 
 const gql =
   (request: { query: string; variables: () => Record<string, unknown> }, headers: Record<string, string> = {}) =>
-  () =>
-    post(JSON.stringify({ query: request.query, variables: request.variables() }), headers);
+  (t: TestApp) =>
+    post(t, JSON.stringify({ query: request.query, variables: request.variables() }), headers);
 
 const cases: HostileCase[] = [
   { name: 'a YAML alias bomb (billion laughs)', send: gql(create(billionLaughs)), expect: { code: 'INVALID_INPUT' } },
   { name: 'YAML nested 2,000 levels deep', send: gql(create(nestedYaml)), expect: { code: 'INVALID_INPUT' } },
   {
     name: 'a JSON manifest nested 5,000 levels deep',
-    send: () =>
+    send: (t) =>
       post(
+        t,
         `{"query":"mutation($f: ID!, $o: JSON!) { createResource(fabricId: $f, manifest: { object: $o }) { id } }","variables":{"f":"${fabricId}","o":{"apiVersion":"wiring.githedgehog.com/v1beta1","kind":"VLANNamespace","metadata":{"name":"deep-json"},"spec":${nestedSpec}}}}`,
       ),
     expect: { code: 'INVALID_INPUT' },
   },
   {
     name: 'a 50 MB body',
-    send: () => post(JSON.stringify({ query: '{ fabrics { id } }', padding: 'x'.repeat(50 * 1024 * 1024) })),
+    send: (t) => post(t, JSON.stringify({ query: '{ fabrics { id } }', padding: 'x'.repeat(50 * 1024 * 1024) })),
     expect: { status: 413, code: 'INVALID_INPUT' },
   },
   {
@@ -238,46 +232,46 @@ const cases: HostileCase[] = [
   },
   {
     name: 'an expired token',
-    send: () => gql(create(vlanNamespaceYaml('expired')), { authorization: `Bearer ${tokens.expired}` })(),
+    send: (t) => gql(create(vlanNamespaceYaml('expired')), { authorization: `Bearer ${tokens.expired}` })(t),
     expect: { status: 401, code: 'UNAUTHENTICATED' },
   },
   {
     name: 'a revoked token',
-    send: () => gql(create(vlanNamespaceYaml('revoked')), { authorization: `Bearer ${tokens.revoked}` })(),
+    send: (t) => gql(create(vlanNamespaceYaml('revoked')), { authorization: `Bearer ${tokens.revoked}` })(t),
     expect: { status: 401, code: 'UNAUTHENTICATED' },
   },
   {
     name: 'the wrong role',
-    send: () => gql(create(vlanNamespaceYaml('viewer-write')), { authorization: `Bearer ${tokens.viewer}` })(),
+    send: (t) => gql(create(vlanNamespaceYaml('viewer-write')), { authorization: `Bearer ${tokens.viewer}` })(t),
     expect: { code: 'FORBIDDEN' },
   },
   {
     name: 'a token limited to another fabric',
-    send: () => gql(create(vlanNamespaceYaml('elsewhere')), { authorization: `Bearer ${tokens.otherFabric}` })(),
+    send: (t) => gql(create(vlanNamespaceYaml('elsewhere')), { authorization: `Bearer ${tokens.otherFabric}` })(t),
     expect: { code: 'FORBIDDEN' },
   },
   {
     name: 'a viewer asking to ingest the Git-backed fabric',
-    send: () =>
+    send: (t) =>
       gql(
         { query: `mutation($f: ID!) { ingestRaw(fabricId: $f) { id } }`, variables: () => ({ f: gitFabricId }) },
         { authorization: `Bearer ${tokens.viewer}` },
-      )(),
+      )(t),
     expect: { code: 'FORBIDDEN' },
   },
   {
     name: 'a path-traversal name drafted into the Git-backed fabric',
-    send: () =>
+    send: (t) =>
       gql({
         query: `mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id } }`,
         variables: () => ({ f: gitFabricId, y: vlanNamespaceYaml('../../../.git/config') }),
-      })(),
+      })(t),
     expect: { code: 'INVALID_INPUT' },
   },
   {
     name: 'a webhook with a forged signature',
-    send: async () => {
-      const result = await sendWebhook({ secret: 'not-the-secret', delivery: 'forged-1' });
+    send: async (t) => {
+      const result = await sendWebhook(t, { secret: 'not-the-secret', delivery: 'forged-1' });
       return {
         status: result.status,
         body: { errors: [{ extensions: { code: result.status === 401 ? 'UNAUTHENTICATED' : 'ACCEPTED' } }] },
@@ -287,8 +281,8 @@ const cases: HostileCase[] = [
   },
   {
     name: 'a replayed webhook delivery',
-    send: async () => {
-      const result = await sendWebhook({ secret: WEBHOOK_SECRET, delivery: 'delivery-1' });
+    send: async (t) => {
+      const result = await sendWebhook(t, { secret: WEBHOOK_SECRET, delivery: 'delivery-1' });
       return {
         status: result.status,
         body: {
@@ -301,7 +295,7 @@ const cases: HostileCase[] = [
   {
     // A browser can send this from any site without a preflight; it can never attach a bearer token.
     name: 'a cross-site form POST (text/plain, no token)',
-    send: async () => {
+    send: async (t) => {
       const response = await fetch(`${t.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'text/plain' },
@@ -315,15 +309,15 @@ const cases: HostileCase[] = [
 
 describe('hostile input changes nothing', () => {
   for (const hostile of cases) {
-    it(`refuses ${hostile.name}`, async () => {
-      const before = await snapshot();
-      const { status, body } = await hostile.send();
+    it(`refuses ${hostile.name}`, async ({ t }) => {
+      const before = await snapshot(t);
+      const { status, body } = await hostile.send(t);
       if (hostile.expect.status) expect(status).toBe(hostile.expect.status);
       const codes = ((body as { errors?: { extensions?: { code?: string } }[] }).errors ?? []).map(
         (error) => error.extensions?.code,
       );
       expect(codes, JSON.stringify(body).slice(0, 500)).toContain(hostile.expect.code);
-      expect(await snapshot()).toEqual(before);
+      expect(await snapshot(t)).toEqual(before);
       // The gateway is still up and answering.
       expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
     });

@@ -1,18 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { appTest } from '../support/app-fixture.ts';
 import { queryDatabase } from '../support/database.ts';
 import { createDraft, createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const it = appTest;
 
 const SAMPLES = new URL('../../../shared/hedgehog-samples/', import.meta.url);
 /** The samples live beside the checkout, not in it: their tests are skipped, saying so, without them. */
@@ -35,7 +29,7 @@ spec:
 describe('validateManifests', () => {
   it.skipIf(!PRESENT)(
     `reports every finding of a real sample with its position, and changes nothing${needsSamples}`,
-    async () => {
+    async ({ t }) => {
       const yaml = await readFile(new URL('09-docs-build-wiring-sample-spine-leaf.yaml', SAMPLES), 'utf8');
       const before = await queryDatabase<{ n: string }>(t.database.url, 'select count(*) as n from resource');
       const data = await t.graphqlOk(VALIDATE, { yaml });
@@ -56,7 +50,7 @@ describe('validateManifests', () => {
     },
   );
 
-  it.skipIf(!PRESENT)(`refuses the legacy v1alpha2 sample, naming what replaced it${needsSamples}`, async () => {
+  it.skipIf(!PRESENT)(`refuses the legacy v1alpha2 sample, naming what replaced it${needsSamples}`, async ({ t }) => {
     const yaml = await readFile(new URL('08-fabric-v0.20.0-collapsedcore-vlab-v1alpha2.yaml', SAMPLES), 'utf8');
     const result = (await t.graphqlOk(VALIDATE, { yaml })).validateManifests;
     expect(result.valid).toBe(false);
@@ -65,7 +59,7 @@ describe('validateManifests', () => {
     expect(result.errors[0].message).toMatch(/v1beta1|replaced|removed/i);
   });
 
-  it('checks input together with the fabric (Git state with drafts applied) when given a fabricId', async () => {
+  it('checks input together with the fabric (Git state with drafts applied) when given a fabricId', async ({ t }) => {
     const fabric = await createFabric(t);
     const alone = (await t.graphqlOk(VALIDATE, { yaml: leafYaml('leaf-01') })).validateManifests;
     expect(alone.errors.map((error: any) => error.code)).toContain('REFERENCE_NOT_FOUND');
@@ -78,7 +72,7 @@ describe('validateManifests', () => {
 });
 
 describe('drafts are validated before they are stored', () => {
-  it('refuses an invalid Hedgehog object with codes and positions, and stores nothing', async () => {
+  it('refuses an invalid Hedgehog object with codes and positions, and stores nothing', async ({ t }) => {
     const fabric = await createFabric(t);
     const result = await t.graphql(
       `mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id } }`,
@@ -114,7 +108,7 @@ describe('drafts are validated before they are stored', () => {
     expect(rows).toEqual([]);
   });
 
-  it('refuses a document that is not a Hedgehog object, and a removed API', async () => {
+  it('refuses a document that is not a Hedgehog object, and a removed API', async ({ t }) => {
     const fabric = await createFabric(t);
     for (const yaml of [
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata: {}\n',
@@ -128,7 +122,7 @@ describe('drafts are validated before they are stored', () => {
     }
   });
 
-  it('stores the canonical form (defaults filled, fabric labels dropped)', async () => {
+  it('stores the canonical form (defaults filled, fabric labels dropped)', async ({ t }) => {
     const fabric = await createFabric(t);
     const data = await t.graphqlOk(
       `mutation($f: ID!, $o: JSON!) { createResource(fabricId: $f, manifest: { object: $o }) { namespace draft { labels spec } } }`,

@@ -5,7 +5,9 @@
  * scrubbed by a migration; and testing a repository says what is true.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import type { TestApp } from '../support/test-app.ts';
+import { appTestWith } from '../support/app-fixture.ts';
 import { initOrm, migrateToLatest } from '../../src/db/orm.ts';
 import { scrubSecrets } from '../../src/git/scrub.ts';
 import { createTestDatabase, queryDatabase, type TestDatabase, rowCounts } from '../support/database.ts';
@@ -17,14 +19,11 @@ import {
   pushFromAnotherClone,
   removeScratchDirs,
 } from '../support/git-fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-
-let t: TestApp;
 let bareRepository: string;
 let existingId: string;
 
-beforeAll(async () => {
-  t = await startTestApp({ env: { MUTATIONS_PER_MINUTE: '1000', HEAD_CHECK: 'false' } });
+const it = appTestWith({ env: { MUTATIONS_PER_MINUTE: '1000', HEAD_CHECK: 'false' } });
+it.beforeAll(async ({ t }) => {
   bareRepository = await createBareRepository();
   await pushFromAnotherClone(bareRepository, { files: { 'README.md': '# fabric\n' } });
   const created = await t.graphqlOk(
@@ -36,12 +35,11 @@ beforeAll(async () => {
   existingId = created.createGitRepository.id;
   await createFabric(t, { name: 'uses-existing', gitRepositoryId: existingId });
 });
-afterAll(async () => {
-  await t?.stop();
+it.afterAll(async () => {
   await removeScratchDirs();
 });
 
-async function snapshot() {
+async function snapshot(t: TestApp) {
   const counts = await rowCounts(t.database.url);
   const repositories = await queryDatabase(
     t.database.url,
@@ -161,8 +159,8 @@ function expectRefusal(result: { errors?: { message: string; extensions?: Record
 
 describe('credentials in a repository URL are refused and change nothing', () => {
   for (const row of credentialUrls) {
-    it(`refuses ${row.name} on create and on update`, async () => {
-      const before = await snapshot();
+    it(`refuses ${row.name} on create and on update`, async ({ t }) => {
+      const before = await snapshot(t);
       const created = await t.graphql(
         `mutation($url: String!) { createGitRepository(input: { name: "leaky", url: $url }) { id url } }`,
         { url: row.url },
@@ -173,7 +171,7 @@ describe('credentials in a repository URL are refused and change nothing', () =>
         { id: existingId, url: row.url },
       );
       expectRefusal(updated, row.field);
-      expect(await snapshot()).toEqual(before);
+      expect(await snapshot(t)).toEqual(before);
       expect(t.logs()).not.toContain(SECRET);
     });
   }
@@ -181,8 +179,8 @@ describe('credentials in a repository URL are refused and change nothing', () =>
 
 describe('URLs git would read as an option are refused and change nothing', () => {
   for (const row of optionUrls) {
-    it(`refuses ${row.name}`, async () => {
-      const before = await snapshot();
+    it(`refuses ${row.name}`, async ({ t }) => {
+      const before = await snapshot(t);
       expectRefusal(
         await t.graphql(`mutation($url: String!) { createGitRepository(input: { name: "dash", url: $url }) { id } }`, {
           url: row.url,
@@ -194,7 +192,7 @@ describe('URLs git would read as an option are refused and change nothing', () =
           { id: existingId, url: row.url },
         ),
       );
-      expect(await snapshot()).toEqual(before);
+      expect(await snapshot(t)).toEqual(before);
     });
   }
 });
@@ -211,7 +209,7 @@ describe('URLs without secrets stay accepted', () => {
     'file:///srv/git/fabric.git',
   ];
   for (const url of accepted) {
-    it(`accepts ${url}`, async () => {
+    it(`accepts ${url}`, async ({ t }) => {
       const name = `ok-${Math.random().toString(36).slice(2, 8)}`;
       const data = await t.graphqlOk(
         `mutation($name: String!, $url: String!) { createGitRepository(input: { name: $name, url: $url }) { url } }`,
@@ -261,38 +259,38 @@ describe('error text never echoes URL credentials', () => {
 });
 
 describe('testGitRepository says what is true', () => {
-  const test = (id: string) =>
+  const testRepository = (t: TestApp, id: string) =>
     t
       .graphqlOk(`mutation($id: ID!) { testGitRepository(id: $id) { connectionStatus validationError } }`, { id })
       .then((data) => data.testGitRepository);
 
-  it('a missing repository without credentials: not found or not reachable, no word of credentials', async () => {
+  it('a missing repository without credentials: not found or not reachable, no word of credentials', async ({ t }) => {
     const missing = `file://${await makeScratchDir()}/nothing-here.git`;
     const repository = await t.graphqlOk(
       `mutation($url: String!) { createGitRepository(input: { name: "missing-plain", url: $url }) { id } }`,
       { url: missing },
     );
-    const result = await test(repository.createGitRepository.id);
+    const result = await testRepository(t, repository.createGitRepository.id);
     expect(result.connectionStatus).toBe('FAILED');
     expect(result.validationError).toMatch(/not found|not reachable/);
     expect(result.validationError).not.toMatch(/credential/i);
   });
 
-  it('a missing repository with credentials set: says the credentials may be the reason', async () => {
+  it('a missing repository with credentials set: says the credentials may be the reason', async ({ t }) => {
     const missing = `file://${await makeScratchDir()}/nothing-here.git`;
     const repository = await t.graphqlOk(
       `mutation($url: String!) { createGitRepository(input: { name: "missing-token", url: $url, credentials: { token: "a-token-of-some-length" } }) { id } }`,
       { url: missing },
     );
-    const result = await test(repository.createGitRepository.id);
+    const result = await testRepository(t, repository.createGitRepository.id);
     expect(result.connectionStatus).toBe('FAILED');
     expect(result.validationError).toMatch(/not found/);
     expect(result.validationError).toMatch(/credentials/);
     expect(result.validationError).not.toContain('a-token-of-some-length');
   });
 
-  it('a reachable repository connects', async () => {
-    expect(await test(existingId)).toEqual({ connectionStatus: 'CONNECTED', validationError: null });
+  it('a reachable repository connects', async ({ t }) => {
+    expect(await testRepository(t, existingId)).toEqual({ connectionStatus: 'CONNECTED', validationError: null });
   });
 });
 

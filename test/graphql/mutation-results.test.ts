@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { appTestWith } from '../support/app-fixture.ts';
 import { queryDatabase } from '../support/database.ts';
 import { createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-
-/** What a mutation answers: every field it was asked for, each field's result on its own. */
-let t: TestApp;
 let fabricId: string;
-beforeAll(async () => {
-  t = await startTestApp({ env: { MUTATIONS_PER_MINUTE: '1000', HEAD_CHECK: 'false' } });
+
+const it = appTestWith({ env: { MUTATIONS_PER_MINUTE: '1000', HEAD_CHECK: 'false' } });
+it.beforeAll(async ({ t }) => {
   fabricId = (await createFabric(t, { name: 'results' })).id;
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 describe('mutation results', () => {
-  it('updateResource answers the fabric it belongs to', async () => {
+  it('updateResource answers the fabric it belongs to', async ({ t }) => {
     const created = await t.graphqlOk(
       `mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id fabric { name } } }`,
       { f: fabricId, y: vlanNamespaceYaml('first') },
@@ -29,7 +24,7 @@ describe('mutation results', () => {
     expect(updated.data?.updateResource.fabric).toEqual({ id: fabricId, name: 'results' });
   });
 
-  it('keeps the results of earlier fields when a later field fails', async () => {
+  it('keeps the results of earlier fields when a later field fails', async ({ t }) => {
     const result = await t.graphql(
       `mutation($f: ID!, $good: String!, $bad: String!) {
         good: createResource(fabricId: $f, manifest: { yaml: $good }) { id name }

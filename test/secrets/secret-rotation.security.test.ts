@@ -1,20 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { appTest } from '../support/app-fixture.ts';
 import { SecretBox } from '../../src/secrets/secret-box.ts';
 import { reencryptSecrets } from '../../src/secrets/reencrypt.ts';
 import { queryDatabase } from '../support/database.ts';
 import { createFabric } from '../support/fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const it = appTest;
 
-it('re-encrypts every stored secret under a new key, once', async () => {
+it('re-encrypts every stored secret under a new key, once', async ({ t }) => {
   const repository = await t.graphqlOk(
     `mutation { createGitRepository(input: { name: "rotating", url: "https://github.com/acme/x", credentials: { token: "rotate-me-1" }, webhookSecret: "rotate-me-2" }) { id } }`,
   );

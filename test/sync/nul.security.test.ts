@@ -22,8 +22,8 @@ import {
   removeScratchDirs,
 } from '../support/git-fixtures.ts';
 import { gitHostHook } from '../support/git-host-hook.ts';
-import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
-import { fileOf, rows, sync, vlanNamespace, yamlOf } from '../sync/support.ts';
+import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
+import { fileOf, rows, sync, vlanNamespace, yamlOf } from './support.ts';
 
 let env: GatewayWithRemote;
 let nsA: string;

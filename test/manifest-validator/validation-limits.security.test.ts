@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { appTestWith } from '../support/app-fixture.ts';
 import { rowCounts } from '../support/database.ts';
 import { vlanNamespaceYaml } from '../support/fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
 
-/**
- * One request's validation is bounded (bytes, documents, time) and large inputs are validated on a
- * worker thread, so a viewer sending huge YAML cannot freeze the gateway. Timing figures are in
- * bench/validate-under-load.ts; here only order and bounds are asserted.
- */
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({
-    env: {
-      MUTATIONS_PER_MINUTE: '1000',
-      HEAD_CHECK: 'false',
-      MAX_YAML_DOCUMENTS: '60000',
-      VALIDATION_MAX_FINDINGS: '10',
-    },
-  });
-});
-afterAll(async () => {
-  await t?.stop();
+const it = appTestWith({
+  env: {
+    MUTATIONS_PER_MINUTE: '1000',
+    HEAD_CHECK: 'false',
+    MAX_YAML_DOCUMENTS: '60000',
+    VALIDATION_MAX_FINDINGS: '10',
+  },
 });
 
 const VALIDATE =
@@ -31,10 +21,10 @@ function manyObjects(count: number): string {
   return Array.from({ length: count }, (_, index) => vlanNamespaceYaml(`ns-${index}`)).join('---\n');
 }
 
-const tableCounts = () => rowCounts(t.database.url);
+const tableCounts = (t: TestApp) => rowCounts(t.database.url);
 
 describe('validateManifests is bounded', () => {
-  it('answers /healthz while a large validation runs on a worker thread', async () => {
+  it('answers /healthz while a large validation runs on a worker thread', async ({ t }) => {
     const viewer = await t.createToken({ role: 'viewer' });
     const before = t.app.dependencies.validator.stats().completedOnWorkers;
     let settled = false;
@@ -57,7 +47,7 @@ describe('validateManifests is bounded', () => {
     expect(t.app.dependencies.validator.stats().completedOnWorkers).toBe(before + 1);
   });
 
-  it('gives the same answer on a worker thread as on the event loop', async () => {
+  it('gives the same answer on a worker thread as on the event loop', async ({ t }) => {
     const duplicate = `${manyObjects(3_000)}---\n${vlanNamespaceYaml('ns-7')}`;
     const small = `${vlanNamespaceYaml('a')}---\n${vlanNamespaceYaml('a')}`;
     const large = (await t.graphqlOk(VALIDATE, { y: duplicate })).validateManifests;
@@ -69,16 +59,16 @@ describe('validateManifests is bounded', () => {
     );
   });
 
-  it('refuses more documents than MAX_YAML_DOCUMENTS before parsing, changing nothing', async () => {
-    const before = await tableCounts();
+  it('refuses more documents than MAX_YAML_DOCUMENTS before parsing, changing nothing', async ({ t }) => {
+    const before = await tableCounts(t);
     const tiny = Array.from({ length: 60_001 }, () => 'a: 1\n').join('---\n');
     const result = await t.graphql(VALIDATE, { y: tiny });
     expect(result.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
     expect(result.errors?.[0]?.message).toMatch(/more than 60000 documents/);
-    expect(await tableCounts()).toEqual(before);
+    expect(await tableCounts(t)).toEqual(before);
   });
 
-  it('lists at most VALIDATION_MAX_FINDINGS findings and says how many there were', async () => {
+  it('lists at most VALIDATION_MAX_FINDINGS findings and says how many there were', async ({ t }) => {
     const result = (await t.graphqlOk(VALIDATE, { y: Array.from({ length: 500 }, () => 'a: 1\n').join('---\n') }))
       .validateManifests;
     expect(result.errorCount).toBe(500);

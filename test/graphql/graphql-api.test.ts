@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { appTest } from '../support/app-fixture.ts';
 import { queryDatabase } from '../support/database.ts';
 import { createDraft, createFabric, createRepository, vlanNamespaceYaml } from '../support/fixtures.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const it = appTest;
 
 const REPOSITORY_FIELDS = `id name url provider defaultBranch authType hasCredentials hasWebhookSecret connectionStatus
   directPushEnabled pushBranch commitAuthorName commitAuthorEmail createdAt`;
 
 describe('Git repositories', () => {
-  it('creates a repository with the documented defaults and write-only credentials', async () => {
+  it('creates a repository with the documented defaults and write-only credentials', async ({ t }) => {
     const secret = 'ghp_create_secret_value_123';
     const data = await t.graphqlOk(
       `mutation($input: CreateGitRepositoryInput!) { createGitRepository(input: $input) { ${REPOSITORY_FIELDS} } }`,
@@ -51,7 +45,7 @@ describe('Git repositories', () => {
     expect(rows[0]?.encrypted_credentials).not.toContain(secret);
   });
 
-  it('refuses a duplicate name with DUPLICATE and stores nothing more', async () => {
+  it('refuses a duplicate name with DUPLICATE and stores nothing more', async ({ t }) => {
     await createRepository(t, { name: 'twice' });
     const result = await t.graphql(
       `mutation { createGitRepository(input: { name: "twice", url: "file:///x.git" }) { id } }`,
@@ -64,7 +58,7 @@ describe('Git repositories', () => {
     expect(Number(rows[0]?.n)).toBe(1);
   });
 
-  it('reports every invalid field with its path', async () => {
+  it('reports every invalid field with its path', async ({ t }) => {
     const result = await t.graphql(
       `mutation { createGitRepository(input: { name: "", url: "https://user:pw@host/x.git", commitAuthorEmail: "nope" }) { id } }`,
     );
@@ -74,7 +68,7 @@ describe('Git repositories', () => {
     expect(paths).toEqual(['$.commitAuthorEmail', '$.name', '$.url']);
   });
 
-  it('updates settings and replaces or clears credentials', async () => {
+  it('updates settings and replaces or clears credentials', async ({ t }) => {
     const repository = await createRepository(t, { credentials: { token: 'first-token-abc' } });
     const updated = await t.graphqlOk(
       `mutation($id: ID!) { updateGitRepository(id: $id, input: { directPushEnabled: false, pushBranch: "gateway/proposals", credentials: null }) { directPushEnabled pushBranch hasCredentials } }`,
@@ -91,7 +85,9 @@ describe('Git repositories', () => {
     expect(reread.gitRepository).toEqual({ hasCredentials: false, pushBranch: 'gateway/proposals' });
   });
 
-  it('refuses to delete a repository that a fabric uses, naming the fabric, and deletes it once free', async () => {
+  it('refuses to delete a repository that a fabric uses, naming the fabric, and deletes it once free', async ({
+    t,
+  }) => {
     const repository = await createRepository(t);
     const fabric = await createFabric(t, { name: 'uses-repo', gitRepositoryId: repository.id });
     const refused = await t.graphql(`mutation($id: ID!) { deleteGitRepository(id: $id) }`, { id: repository.id });
@@ -107,7 +103,7 @@ describe('Git repositories', () => {
 });
 
 describe('Fabrics', () => {
-  it('creates a fabric, finds it by id and by name, and normalises the directory', async () => {
+  it('creates a fabric, finds it by id and by name, and normalises the directory', async ({ t }) => {
     const repository = await createRepository(t);
     const data = await t.graphqlOk(
       `mutation($input: CreateFabricInput!) { createFabric(input: $input) { id name status gitopsDirectory gitopsDirectoryStatus syncStatus pullIntervalSeconds autoCommitEnabled gitRepository { id } kubernetes { server namespaces hasCredentials } } }`,
@@ -138,7 +134,7 @@ describe('Fabrics', () => {
     expect(byId.fabric.name).toBe('dc1');
   });
 
-  it('refuses a second fabric on the same repository directory', async () => {
+  it('refuses a second fabric on the same repository directory', async ({ t }) => {
     const repository = await createRepository(t);
     await createFabric(t, { gitRepositoryId: repository.id, gitopsDirectory: 'shared' });
     const result = await t.graphql(`mutation($input: CreateFabricInput!) { createFabric(input: $input) { id } }`, {
@@ -148,7 +144,7 @@ describe('Fabrics', () => {
     expect(result.errors?.[0]?.message).toContain('directory');
   });
 
-  it('refuses directories that escape the repository', async () => {
+  it('refuses directories that escape the repository', async ({ t }) => {
     for (const directory of ['../outside', 'a/../../b', 'a//b', 'bad\u0000name']) {
       const result = await t.graphql(`mutation($input: CreateFabricInput!) { createFabric(input: $input) { id } }`, {
         input: { name: `escape-${Math.random().toString(36).slice(2, 6)}`, gitopsDirectory: directory },
@@ -158,7 +154,7 @@ describe('Fabrics', () => {
     }
   });
 
-  it('answers NOT_FOUND for unknown ids, including ones that are not UUIDs', async () => {
+  it('answers NOT_FOUND for unknown ids, including ones that are not UUIDs', async ({ t }) => {
     for (const id of ['00000000-0000-0000-0000-000000000000', 'not-a-uuid']) {
       const result = await t.graphql(`query($id: ID!) { fabric(id: $id) { id } }`, { id });
       expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -167,7 +163,7 @@ describe('Fabrics', () => {
 });
 
 describe('Resource drafts', () => {
-  it('records a draft from YAML with its author, then updates and deletes it', async () => {
+  it('records a draft from YAML with its author, then updates and deletes it', async ({ t }) => {
     const fabric = await createFabric(t);
     const created = await t.graphqlOk(
       `mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id kind namespace name apiVersion hasDraft desired { spec } draft { action spec draftedBy baseBlobOid } } }`,
@@ -208,7 +204,7 @@ describe('Resource drafts', () => {
     expect(rows).toHaveLength(0);
   });
 
-  it('keeps a deletion of a Git-backed object as a delete draft', async () => {
+  it('keeps a deletion of a Git-backed object as a delete draft', async ({ t }) => {
     const fabric = await createFabric(t);
     const draft = await createDraft(t, fabric.id, vlanNamespaceYaml('spine-01'));
     // Simulate that the object reached Git (the sync issue does this through a pull).
@@ -231,7 +227,7 @@ describe('Resource drafts', () => {
     expect(discarded.discardResourceDraft).toEqual({ hasDraft: false });
   });
 
-  it('drops the conflict with the draft it was about when the draft is discarded', async () => {
+  it('drops the conflict with the draft it was about when the draft is discarded', async ({ t }) => {
     const fabric = await createFabric(t);
     const draft = await createDraft(t, fabric.id, vlanNamespaceYaml('conflicted-01'));
     // A draft a pull flagged (the sync tests reach this through Git).
@@ -248,7 +244,7 @@ describe('Resource drafts', () => {
     expect(discarded.discardResourceDraft).toEqual({ hasDraft: false, conflictStatus: 'NONE', conflictDetails: null });
   });
 
-  it('refuses malformed YAML with line and column, and stores nothing', async () => {
+  it('refuses malformed YAML with line and column, and stores nothing', async ({ t }) => {
     const fabric = await createFabric(t);
     const result = await t.graphql(
       `mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id } }`,
@@ -265,7 +261,7 @@ describe('Resource drafts', () => {
     expect(rows).toHaveLength(0);
   });
 
-  it('refuses a manifest without kind or name, pointing at where they belong', async () => {
+  it('refuses a manifest without kind or name, pointing at where they belong', async ({ t }) => {
     const fabric = await createFabric(t);
     const result = await t.graphql(
       `mutation($f: ID!, $y: String!) { createResource(fabricId: $f, manifest: { yaml: $y }) { id } }`,
@@ -279,7 +275,7 @@ describe('Resource drafts', () => {
     expect(problems[1]).toMatchObject({ line: 3, column: 3 });
   });
 
-  it('refuses a second create of the same object and a rename through update', async () => {
+  it('refuses a second create of the same object and a rename through update', async ({ t }) => {
     const fabric = await createFabric(t);
     const draft = await createDraft(t, fabric.id, vlanNamespaceYaml('leaf-dup'));
     const again = await t.graphql(
@@ -294,7 +290,7 @@ describe('Resource drafts', () => {
     expect(renamed.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
   });
 
-  it('pages, filters and caps the resource list', async () => {
+  it('pages, filters and caps the resource list', async ({ t }) => {
     const fabric = await createFabric(t);
     for (let index = 0; index < 12; index++)
       await createDraft(t, fabric.id, vlanNamespaceYaml(`page-${String(index).padStart(2, '0')}`));
@@ -329,7 +325,7 @@ describe('Resource drafts', () => {
 });
 
 describe('Errors', () => {
-  it('masks unexpected failures and logs them', async () => {
+  it('masks unexpected failures and logs them', async ({ t }) => {
     // A JSON scalar inside an invalid enum position is a validation error: passes through.
     const invalid = await t.graphql(`{ fabrics { nope } }`);
     expect(invalid.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
