@@ -10,7 +10,7 @@ import { FabricRef } from './fabric.ts';
 import { ResourceRef } from './resource.ts';
 import { SyncOperationRef } from './sync-operation.ts';
 
-const WatchStateEnum = builder.enumType('ClusterWatchState', {
+export const WatchStateEnum = builder.enumType('ClusterWatchState', {
   description:
     'STARTING, LISTING (full list), WATCHING (stream open), BACKOFF (retrying a broken stream), ERROR (refused: 401/403/404), STOPPED, MISSING (the cluster does not serve the kind).',
   values: enumValues(['starting', 'listing', 'watching', 'backoff', 'stopped', 'error', 'missing'] as const),
@@ -72,7 +72,7 @@ const DriftDifferenceRef = builder.objectRef<StoredDriftDifference>('DriftDiffer
   }),
 });
 
-const DriftCountsRef = builder.objectRef<DriftCountsByStatus>('DriftCounts').implement({
+export const DriftCountsRef = builder.objectRef<DriftCountsByStatus>('DriftCounts').implement({
   fields: (t) => ({
     inSync: t.int({ resolve: (counts) => counts.in_sync }),
     specDrift: t.int({ resolve: (counts) => counts.spec_drift }),

@@ -12,7 +12,7 @@ const SyncRunDirectionEnum = builder.enumType('SyncRunDirection', {
   >,
 });
 
-const ConflictStrategyEnum = builder.enumType('ConflictStrategy', {
+export const ConflictStrategyEnum = builder.enumType('ConflictStrategy', {
   values: {
     GUI_WINS: { value: 'GUI_WINS', description: 'Keep the draft, rebase it on the Git version and push it.' },
     GIT_WINS: { value: 'GIT_WINS', description: 'Drop the draft; the Git version stands.' },
