@@ -66,9 +66,9 @@ export interface Committed {
   branch: string;
   files: number;
   /** The operation that made the commit. */
-  operationId?: string;
+  operationId: string;
   /** The pull request that proposes the commit, in pull-request mode; null when pushed directly. */
-  pullRequestUrl?: string | null;
+  pullRequestUrl: string | null;
 }
 
 /** A pull found a draft and a Git change that touch the same fields: the draft is kept and flagged. */
@@ -88,11 +88,11 @@ export interface ConflictResolved {
   type: 'CONFLICT_RESOLVED';
   resourceId: string;
   strategy: string;
-  kind?: string;
-  namespace?: string;
-  name?: string;
+  kind: string;
+  namespace: string;
+  name: string;
   /** The paths that were in conflict. */
-  paths?: string[];
+  paths: string[];
 }
 
 export interface GitopsDirectoryInitialized {
@@ -100,7 +100,7 @@ export interface GitopsDirectoryInitialized {
   commit: string;
   operationId: string;
   /** Files the initialisation added. */
-  files?: number;
+  files: number;
 }
 
 export interface GitopsIngested {
@@ -110,11 +110,11 @@ export interface GitopsIngested {
   created: number;
   updated: number;
   /** Raw files read from raw/. */
-  rawFiles?: number;
+  rawFiles: number;
   /** Files moved to unmanaged/ (not Hedgehog objects). */
-  unmanaged?: number;
-  /** Objects left in raw/'s place because the managed file differs. */
-  conflicts?: number;
+  unmanaged: number;
+  /** Objects not ingested because their managed file holds a different version. */
+  conflicts: number;
 }
 
 /** The cluster watch of the fabric (or of one kind, with `kind`) changed state. */

@@ -27,7 +27,7 @@ import { checkCancelled } from '../operations/cancellation.ts';
 import type { ReportProgress } from '../operations/operation-handler.ts';
 import type { SyncOperationService } from '../operations/sync-operation.service.ts';
 import type { SyncOperation } from '../operations/sync-operation.entity.ts';
-import { checkConflict } from './conflicts.ts';
+import { checkConflict, conflictPathsOf } from './conflicts.ts';
 import {
   clearDesired,
   clearDraft,
@@ -292,14 +292,13 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   });
   publishDesiredStateChanged(context.eventBus, fabric.id, changedIds);
   for (const row of result.conflictedRows) {
-    const paths = (row.conflictDetails as { paths?: string[] } | null)?.paths ?? [];
     publishFabricEvent(context.eventBus, fabric.id, {
       type: 'CONFLICT_DETECTED',
       resourceId: row.id,
       kind: row.kind,
       namespace: row.namespace,
       name: row.name,
-      paths,
+      paths: conflictPathsOf(row.conflictDetails),
       commit: head,
     });
   }

@@ -18,6 +18,7 @@ import { publishFabricEvent } from '../events/fabric-events.ts';
 import { pullFabric, type PullContext, type PullResult } from './pull.ts';
 import { pushFabric } from './push.ts';
 import { applyResolution, type ResolutionStrategy } from './conflict-resolution.ts';
+import { conflictPathsOf } from './conflicts.ts';
 import { isYamlFile } from '../gitops/fabric-paths.ts';
 
 /** What the sync handlers use besides their operation's unit of work; given at registration. */
@@ -50,7 +51,7 @@ export function registerSyncHandlers(handlers: OperationHandlers<Services>, deps
     const resource = await context.services.resources.get(resourceId);
     if (resource.fabric.id !== context.operation.fabric.id)
       throw new DomainError('INVALID_INPUT', 'the resource belongs to another fabric');
-    const paths = conflictPaths(resource.conflictDetails);
+    const paths = conflictPathsOf(resource.conflictDetails);
     const outcome = applyResolution(resource, { strategy, merged, actor: context.operation.initiatedBy });
     await context.services.em.flush();
     await context.progress({ phase: 'resolved' }, [{ message: outcome, path: `${resource.kind}/${resource.name}` }]);
@@ -66,12 +67,6 @@ export function registerSyncHandlers(handlers: OperationHandlers<Services>, deps
     // GUI_WINS means "push mine": the push runs in this same operation, right after.
     if (strategy === 'GUI_WINS') return withGit(context, (pull, repository) => pushAndCount(context, pull, repository));
   };
-}
-
-/** The JSON paths a detected conflict recorded (`conflictDetails.paths`), or none. */
-function conflictPaths(details: unknown): string[] {
-  const paths = (details as { paths?: unknown } | null)?.paths;
-  return Array.isArray(paths) ? paths.filter((path): path is string => typeof path === 'string') : [];
 }
 
 async function withFabricGit<T>(

@@ -108,7 +108,11 @@ function watchOperationWs(client: Client, operationId: string) {
 async function watchOperationSse(t: TestApp, operationId: string) {
   const response = await fetch(`${t.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${t.adminToken}` },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+      authorization: `Bearer ${t.adminToken}`,
+    },
     body: JSON.stringify({
       query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status progressDone progressTotal } }`,
       variables: { id: operationId },

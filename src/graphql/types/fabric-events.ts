@@ -125,15 +125,10 @@ builder.objectFields(eventType<EventOf<Committed>>('COMMITTED', FABRIC_EVENT_TYP
   commit: t.exposeString('commit', { description: 'The commit that landed.' }),
   branch: t.exposeString('branch', { description: 'The branch it landed on.' }),
   files: t.exposeInt('files', { description: 'Files the commit created, changed or deleted.' }),
-  operationId: t.id({
-    nullable: true,
-    description: 'The operation that made it.',
-    resolve: (event) => event.operationId ?? null,
-  }),
-  pullRequestUrl: t.string({
+  operationId: t.exposeID('operationId', { description: 'The operation that made it.' }),
+  pullRequestUrl: t.exposeString('pullRequestUrl', {
     nullable: true,
     description: 'The pull request proposing the commit (pull-request mode); null when pushed to the branch directly.',
-    resolve: (event) => event.pullRequestUrl ?? null,
   }),
 }));
 
@@ -171,17 +166,10 @@ builder.objectFields(
       description: 'How it was resolved.',
       resolve: (event) => event.strategy as (typeof RESOLUTION_STRATEGIES)[number],
     }),
-    kind: t.string({ nullable: true, description: 'Its kind.', resolve: (event) => event.kind ?? null }),
-    namespace: t.string({
-      nullable: true,
-      description: 'Its namespace.',
-      resolve: (event) => event.namespace ?? null,
-    }),
-    name: t.string({ nullable: true, description: 'Its name.', resolve: (event) => event.name ?? null }),
-    paths: t.stringList({
-      description: 'The fields that were in conflict.',
-      resolve: (event) => event.paths ?? [],
-    }),
+    kind: t.exposeString('kind', { description: 'Its kind.' }),
+    namespace: t.exposeString('namespace', { description: 'Its namespace.' }),
+    name: t.exposeString('name', { description: 'Its name.' }),
+    paths: t.exposeStringList('paths', { description: 'The fields that were in conflict.' }),
   }),
 );
 
@@ -193,7 +181,7 @@ builder.objectFields(
   (t) => ({
     commit: t.exposeString('commit', { description: 'The initialisation commit.' }),
     operationId: t.exposeID('operationId', { description: 'The directory_init operation.' }),
-    files: t.int({ description: 'Files the commit added.', resolve: (event) => event.files ?? 0 }),
+    files: t.exposeInt('files', { description: 'Files the commit added.' }),
   }),
 );
 
@@ -204,14 +192,10 @@ builder.objectFields(
     operationId: t.exposeID('operationId', { description: 'The operation that ingested.' }),
     created: t.exposeInt('created', { description: 'Objects written to new managed files.' }),
     updated: t.exposeInt('updated', { description: 'Managed files changed.' }),
-    rawFiles: t.int({ description: 'Raw files read from raw/.', resolve: (event) => event.rawFiles ?? 0 }),
-    unmanaged: t.int({
-      description: 'Files moved to unmanaged/ (not Hedgehog objects).',
-      resolve: (event) => event.unmanaged ?? 0,
-    }),
-    conflicts: t.int({
+    rawFiles: t.exposeInt('rawFiles', { description: 'Raw files read from raw/.' }),
+    unmanaged: t.exposeInt('unmanaged', { description: 'Files moved to unmanaged/ (not Hedgehog objects).' }),
+    conflicts: t.exposeInt('conflicts', {
       description: 'Objects not ingested because their managed file holds a different version.',
-      resolve: (event) => event.conflicts ?? 0,
     }),
   }),
 );
@@ -287,7 +271,7 @@ builder.objectFields(
 builder.objectFields(
   eventType<EventOf<WatchStatusChanged>>('WATCH_STATUS_CHANGED', FABRIC_EVENT_TYPES.WATCH_STATUS_CHANGED),
   (t) => ({
-    kind: t.string({
+    watchedKind: t.string({
       nullable: true,
       description: "The kind whose watch changed; null for the fabric's watch as a whole.",
       resolve: (event) => ('kind' in event ? event.kind : null),
@@ -314,19 +298,19 @@ builder.objectFields(
 builder.objectFields(
   eventType<EventOf<SwitchHealthChanged>>('SWITCH_HEALTH_CHANGED', FABRIC_EVENT_TYPES.SWITCH_HEALTH_CHANGED),
   (t) => ({
-    count: t.int({
+    agentCount: t.int({
       nullable: true,
       description: 'Set when every Agent was listed: how many there are.',
       resolve: (event) => ('count' in event ? event.count : null),
     }),
-    namespace: t.string({
+    switchNamespace: t.string({
       nullable: true,
       description: 'Set when one Agent changed: its namespace.',
       resolve: (event) => ('namespace' in event ? event.namespace : null),
     }),
-    name: t.string({
+    switchName: t.string({
       nullable: true,
-      description: 'Set when one Agent changed: its name (the switch).',
+      description: 'Set when one Agent changed: its name, the name of its switch.',
       resolve: (event) => ('name' in event ? event.name : null),
     }),
   }),
