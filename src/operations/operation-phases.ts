@@ -14,6 +14,8 @@ export const OPERATION_PHASE_DESCRIPTIONS = {
   reading_tree: 'Finding the files that changed since the last pulled commit (or listing the whole directory).',
   reading_files:
     'Reading the changed files from Git. Progress counts files (created, changed and deleted): it moves as blobs arrive.',
+  applying:
+    'A pull validates the files it read and writes the desired state in one transaction (one synchronous step: progress stays at the total).',
   committing:
     'Writing the commit. For a push, progress counts the files the commit writes; the commit is one atomic request, so it moves to the total when the commit lands.',
   head_moved: 'The branch moved during the push: pulling again before retrying the commit.',
@@ -45,7 +47,7 @@ export function isOperationPhase(value: string): value is OperationPhase {
   return Object.hasOwn(OPERATION_PHASE_DESCRIPTIONS, value);
 }
 
-const PULL: readonly OperationPhase[] = ['reading_head', 'up_to_date', 'reading_tree', 'reading_files'];
+const PULL: readonly OperationPhase[] = ['reading_head', 'up_to_date', 'reading_tree', 'reading_files', 'applying'];
 const INGEST_INSIDE: readonly OperationPhase[] = [
   'ingest_raw',
   'ingest_discovery',

@@ -146,6 +146,10 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     if (read < changedFiles.length) await report({ progressDone: read });
     checkCancelled(context.signal);
   }
+  // Every file is in (deleted ones need no read). Validation is one synchronous step over all of
+  // them, and the writes one transaction: a phase of their own, so a dashboard does not see
+  // reading stall while they run.
+  await report({ phase: 'applying', progressDone: total });
   const decoder = new TextDecoder();
   // Checked against the rest of the fabric's desired state, so a reference to an object in an
   // unchanged file is found, and a conflict with one is seen.
@@ -206,7 +210,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     });
   for (const file of plan.deleted)
     fileEvents.push({ message: 'deleted', path: toRepositoryPath(fabric.gitopsDirectory, file.path) });
-  // A counter move like the others (throttled): written with the next change at the latest.
+  // The log, one line per file: written with the next change at the latest (the throttle).
   await report({ progressDone: total }, fileEvents.length > 0 ? fileEvents : [{ message: `${total} file(s) read` }]);
   checkCancelled(context.signal);
 
