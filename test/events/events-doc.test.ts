@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GraphQLEnumType, GraphQLObjectType, parse, validate } from 'graphql';
+import { type GraphQLEnumType, type GraphQLObjectType, parse, validate } from 'graphql';
 import { expect, it } from 'vitest';
 import { FABRIC_EVENT_TYPES } from '../../src/events/fabric-events.ts';
 import { OPERATION_PHASES, PHASES_BY_TYPE } from '../../src/operations/operation-phases.ts';
