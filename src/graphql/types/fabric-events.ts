@@ -48,7 +48,7 @@ const typeNameOf = (type: FabricEventType) =>
   `${type
     .toLowerCase()
     .split('_')
-    .map((word) => (word === 'gitops' ? 'Gitops' : word[0]!.toUpperCase() + word.slice(1)))
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
     .join('')}Event`;
 
 export const FabricEventRef = builder.interfaceRef<FabricEvent>('FabricEvent').implement({
