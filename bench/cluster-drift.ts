@@ -113,17 +113,20 @@ async function main(): Promise<void> {
       withWs.wsClient?.() ??
       createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
     const dispose = client.subscribe<{
-      fabricEvents: { type: string; data: { resources?: { name: string }[]; count?: number } };
+      fabricEvents: { type: string; resources?: { name: string }[]; count?: number };
     }>(
-      { query: `subscription($f: ID!) { fabricEvents(fabricId: $f) { type data } }`, variables: { f: fabricId } },
+      {
+        query: `subscription($f: ID!) { fabricEvents(fabricId: $f, types: [LIVE_CHANGED]) { type ... on LiveChangedEvent { count resources { name } } } }`,
+        variables: { f: fabricId },
+      },
       {
         next: (result) => {
           const event = result.data?.fabricEvents;
           if (event?.type === 'LIVE_CHANGED') {
             const at = now();
-            for (const resource of event.data.resources ?? [])
+            for (const resource of event.resources ?? [])
               if (!received.has(resource.name)) received.set(resource.name, at);
-            listed += event.data.count ?? 0;
+            listed += event.count ?? 0;
           }
           waiter?.();
         },

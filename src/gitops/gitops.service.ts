@@ -31,6 +31,7 @@ import { setDesired } from '../resource/resource-state.ts';
 import { checkCancelled, OperationCancelledError } from '../operations/cancellation.ts';
 import type { SyncEvent, SyncOperation } from '../operations/sync-operation.entity.ts';
 import type { SyncOperationService } from '../operations/sync-operation.service.ts';
+import type { OperationPhase } from '../operations/operation-phases.ts';
 import { chunkChanges } from './commit-chunks.ts';
 import {
   discoverRawFiles,
@@ -68,7 +69,6 @@ export interface OperationProgress {
     change: Partial<
       Pick<
         SyncOperation,
-        | 'phase'
         | 'progressDone'
         | 'progressTotal'
         | 'details'
@@ -78,7 +78,7 @@ export interface OperationProgress {
         | 'filesDeleted'
         | 'commitSha'
       >
-    >,
+    > & { phase?: OperationPhase },
     events?: { level?: SyncEvent['level']; message: string; path?: string | null }[],
   ): Promise<void>;
   signal?: AbortSignal;
@@ -103,6 +103,9 @@ interface OpenedDirectory extends RepositoryGit {
   /** `fabric/` (with slash) or `` for the repository root. */
   prefix: string;
 }
+
+/** Blobs read per request (GitHub's batch size), with progress after each batch. */
+const BLOB_BATCH = 100;
 
 /** Most events an operation records per kind of detail; the rest is summarised in one line. */
 const EVENT_LIMIT = 200;
@@ -220,6 +223,7 @@ export class GitopsService {
           type: 'GITOPS_DIRECTORY_INITIALIZED',
           commit: result.oid,
           operationId: progress.operationId,
+          files: additions.length,
         });
         return { filesCreated: additions.length, commitSha: result.oid };
       }
@@ -291,7 +295,15 @@ export class GitopsService {
 
         await progress.report({ phase: 'validation', progressTotal: discovery.files.length });
         const archiveLog = entries.find((entry) => entry.path === ARCHIVE_LOG_PATH);
-        const texts = await this.readTexts(opened, archiveLog ? [...discovery.files, archiveLog] : discovery.files);
+        // Raw files are read in batches: the progress bar moves as they arrive (raw files read).
+        const texts = await this.readTexts(
+          opened,
+          archiveLog ? [...discovery.files, archiveLog] : discovery.files,
+          async (read) => {
+            if (read < discovery.files.length) await progress.report({ progressDone: read });
+            checkCancelled(progress.signal);
+          },
+        );
         const rawFiles = discovery.files.map((entry) => ({ path: entry.path, text: texts.get(entry.path) ?? '' }));
         const existing = await desiredObjects(this.deps.em, fabric.id);
         let validation = validateManifests({
@@ -425,6 +437,9 @@ export class GitopsService {
           operationId: progress.operationId,
           created: counters.processing.created,
           updated: counters.processing.updated,
+          rawFiles: counters.discovery.rawFiles,
+          unmanaged: counters.processing.unmanagedFiles,
+          conflicts: plan.conflicts.length,
         });
         publishDesiredStateChanged(this.deps.eventBus, fabric.id, 'all');
         return {
@@ -462,9 +477,27 @@ export class GitopsService {
     }));
   }
 
-  private async readTexts(opened: OpenedDirectory, entries: readonly DirectoryEntry[]): Promise<Map<string, string>> {
+  /**
+   * The texts of these entries, read in batches of BLOB_BATCH blobs (GitHub's batch, so no more
+   * requests than one call); `onBatch` is told how many entries are read after each batch.
+   */
+  private async readTexts(
+    opened: OpenedDirectory,
+    entries: readonly DirectoryEntry[],
+    onBatch?: (read: number) => Promise<void>,
+  ): Promise<Map<string, string>> {
     if (entries.length === 0) return new Map();
-    const blobs = await opened.host.readBlobs([...new Set(entries.map((entry) => entry.oid))]);
+    const oids = [...new Set(entries.map((entry) => entry.oid))];
+    const blobs = new Map<string, Uint8Array>();
+    const entriesPerOid = new Map<string, number>();
+    for (const entry of entries) entriesPerOid.set(entry.oid, (entriesPerOid.get(entry.oid) ?? 0) + 1);
+    let read = 0;
+    for (let start = 0; start < oids.length; start += BLOB_BATCH) {
+      const batch = oids.slice(start, start + BLOB_BATCH);
+      for (const [oid, bytes] of await opened.host.readBlobs(batch)) blobs.set(oid, bytes);
+      for (const oid of batch) read += entriesPerOid.get(oid) ?? 0;
+      await onBatch?.(read);
+    }
     const decoder = new TextDecoder();
     return new Map(entries.map((entry) => [entry.path, decoder.decode(blobs.get(entry.oid))]));
   }

@@ -6,6 +6,7 @@
 import type { Logger } from '../logger.ts';
 import { OperationCancelledError } from './cancellation.ts';
 import type { OperationHandlers } from './operation-handler.ts';
+import { ProgressReporter } from './progress-reporter.ts';
 import { stoppedByShutdown, type RunnerInfo } from './operation-runner.ts';
 import type { SyncOperation } from './sync-operation.entity.ts';
 import type { OperationChange, OperationEventInput, SyncOperationService } from './sync-operation.service.ts';
@@ -53,15 +54,18 @@ export async function executeOperation<S extends OperationUnitOfWork>(
   const steps = engine.handlers[operation.operationType];
   const { signal } = options;
   const claimed = performance.now();
-  const status = await runOperation({ operations, operation, signal, logger: engine.logger }, async () => {
-    if (!steps) throw new Error(`no handler is registered for ${operation.operationType} operations`);
-    return steps({
-      operation,
-      signal,
-      services,
-      progress: (change, events) => operations.update(operation, change, events),
-    });
+  // Counter moves are throttled here, for every handler alike (see progress-reporter.ts).
+  const reporter = new ProgressReporter({
+    write: (change, events) => operations.update(operation, change, events),
+    preview: (change) => operations.publishPreview(operation, change),
   });
+  const status = await runOperation(
+    { operations, operation, signal, logger: engine.logger, held: () => reporter.close() },
+    async () => {
+      if (!steps) throw new Error(`no handler is registered for ${operation.operationType} operations`);
+      return steps({ operation, signal, services, progress: reporter.report });
+    },
+  );
   engine.onEnded?.(operation.operationType, status, (performance.now() - claimed) / 1000);
 }
 
@@ -71,6 +75,8 @@ interface RunContext {
   /** Aborted when the gateway stops (or the handler's work was cancelled). */
   signal: AbortSignal;
   logger?: Logger | undefined;
+  /** Progress the reporter held back when the steps ended: written with the end. */
+  held?: () => { change: OperationChange; events: OperationEventInput[] };
 }
 
 /**
@@ -95,6 +101,11 @@ export async function runOperation(
     events = [{ message: 'completed' }];
   } catch (error) {
     ({ change, events } = failureOf(operation, error, context.signal));
+  }
+  const held = context.held?.();
+  if (held) {
+    change = { ...held.change, ...change };
+    events = [...held.events, ...events];
   }
   await recordEnd(context, change, events);
   return change.status ?? 'failed';

@@ -15,6 +15,8 @@ import {
   type SyncOperation,
 } from './sync-operation.entity.ts';
 import { cancelTopic } from './cancellation.ts';
+import type { OperationPhase } from './operation-phases.ts';
+import { estimateSecondsLeft } from './progress-estimate.ts';
 import {
   cancelRequested,
   countOperations,
@@ -31,7 +33,6 @@ export type OperationChange = Partial<
   Pick<
     SyncOperation,
     | 'status'
-    | 'phase'
     | 'progressDone'
     | 'progressTotal'
     | 'startedAt'
@@ -45,7 +46,7 @@ export type OperationChange = Partial<
     | 'commitSha'
     | 'pullRequestUrl'
   >
->;
+> & { phase?: OperationPhase };
 
 /** What `finish` writes: everything a step can change. */
 const OPERATION_FIELDS = [
@@ -436,18 +437,31 @@ export class SyncOperationService {
     return eventPages(this.deps.em, operationIds, page);
   }
 
+  /**
+   * Publishes the operation as it would be with `change` applied, without writing it (the
+   * progress reporter's timer: a move held back from the row still reaches subscribers).
+   */
+  publishPreview(operation: SyncOperation, change: OperationChange): void {
+    const snapshot = { ...snapshotOf(operation), ...change, updatedAt: new Date() } as OperationSnapshot;
+    this.publishSnapshot(snapshot);
+  }
+
   private publish(operation: SyncOperation): void {
-    const update: OperationUpdate = {
-      operationId: operation.id,
-      fabricId: operation.fabric.id,
-      snapshot: snapshotOf(operation),
-    };
-    this.deps.eventBus.publish(topics.syncOperation(operation.id), update);
-    publishFabricEvent(this.deps.eventBus, operation.fabric.id, {
+    this.publishSnapshot(snapshotOf(operation));
+  }
+
+  private publishSnapshot(snapshot: OperationSnapshot): void {
+    const update: OperationUpdate = { operationId: snapshot.id, fabricId: snapshot.fabric.id, snapshot };
+    this.deps.eventBus.publish(topics.syncOperation(snapshot.id), update);
+    publishFabricEvent(this.deps.eventBus, snapshot.fabric.id, {
       type: 'OPERATION_UPDATED',
-      operationId: operation.id,
-      status: operation.status,
-      phase: operation.phase,
+      operationId: snapshot.id,
+      operationType: snapshot.operationType,
+      status: snapshot.status,
+      phase: snapshot.phase as OperationPhase,
+      progressDone: snapshot.progressDone,
+      progressTotal: snapshot.progressTotal,
+      estimatedSecondsLeft: estimateSecondsLeft(snapshot, new Date()),
     });
   }
 }

@@ -71,3 +71,13 @@ export function checkConflict(input: {
   if (JSON.stringify(merged) === JSON.stringify(theirs)) return { outcome: 'same' };
   return { outcome: 'merged', merged: fromComparable(merged) };
 }
+
+/** The JSON paths a recorded conflict names (`conflictDetails.paths[].path`), for events; none when it names none. */
+export function conflictPathsOf(details: unknown): string[] {
+  const paths = (details as { paths?: unknown } | null)?.paths;
+  if (!Array.isArray(paths)) return [];
+  return paths.flatMap((entry: unknown) => {
+    const path = typeof entry === 'string' ? entry : (entry as { path?: unknown } | null)?.path;
+    return typeof path === 'string' ? [path] : [];
+  });
+}

@@ -24,9 +24,10 @@ import { validateManifests, type ValidatedObject } from '../hedgehog/validate.ts
 import { ResourceSchema, type ExternalModification, type Resource } from '../resource/resource.entity.ts';
 import { desiredObjects, rowsByPathOrIdentity, storedBlobOids } from '../resource/resource.repository.ts';
 import { checkCancelled } from '../operations/cancellation.ts';
+import type { ReportProgress } from '../operations/operation-handler.ts';
 import type { SyncOperationService } from '../operations/sync-operation.service.ts';
 import type { SyncOperation } from '../operations/sync-operation.entity.ts';
-import { checkConflict } from './conflicts.ts';
+import { checkConflict, conflictPathsOf } from './conflicts.ts';
 import {
   clearDesired,
   clearDraft,
@@ -45,13 +46,15 @@ import { RAW_PREFIX, toRepositoryPath } from '../gitops/fabric-paths.ts';
 const KEEPS_PREVIOUS_STATE = new Set(['YAML_SYNTAX', 'YAML_LIMIT', 'TEXT_UNSTORABLE']);
 /** Kept per resource; older entries are dropped. */
 const MAX_EXTERNAL_MODIFICATIONS = 20;
-/** Per-file progress is flushed in batches of this many files. */
-const PROGRESS_BATCH = 200;
+/** Blobs read per request (GitHub's batch: no more requests than one call would make), progress after each. */
+const BLOB_BATCH = 100;
 
 export interface PullContext {
   em: EntityManager;
   operations: SyncOperationService;
   operation: SyncOperation;
+  /** The operation engine's progress reporter (throttled; see operations/progress-reporter.ts). */
+  progress: ReportProgress;
   signal: AbortSignal;
   fabric: Fabric;
   host: GitHost;
@@ -78,6 +81,8 @@ export interface PullResult {
   filesUpdated: number;
   filesDeleted: number;
   conflicts: number;
+  /** The rows this pull flagged as in conflict (each announced with CONFLICT_DETECTED). */
+  conflictedRows: Resource[];
   merged: number;
   rawFiles: string[];
 }
@@ -86,7 +91,7 @@ type Identity = { kind: string; namespace: string; name: string };
 const keyOf = (identity: Identity) => `${identity.kind}\u0000${identity.namespace}\u0000${identity.name}`;
 
 export async function pullFabric(context: PullContext): Promise<PullResult> {
-  const { em, operations, operation, fabric, host } = context;
+  const { em, progress: report, fabric, host } = context;
   const empty: PullResult = {
     headOid: null,
     upToDate: true,
@@ -96,23 +101,24 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     filesUpdated: 0,
     filesDeleted: 0,
     conflicts: 0,
+    conflictedRows: [],
     merged: 0,
     rawFiles: [],
   };
-  await operations.update(operation, { phase: 'reading_head' });
+  await report({ phase: 'reading_head' });
   const head = await host.getBranchHead(context.branch);
   if (head === null || (head === fabric.lastPulledCommit && !context.fullListing)) {
-    await operations.update(operation, { phase: 'up_to_date' }, [
+    await report({ phase: 'up_to_date' }, [
       { message: head ? `already at ${head}` : `branch ${context.branch} does not exist yet` },
     ]);
     return { ...empty, headOid: head };
   }
   checkCancelled(context.signal);
 
-  await operations.update(operation, { phase: 'reading_tree' });
+  await report({ phase: 'reading_tree' });
   const { plan, source } = await planFromGit(context, head);
   const total = pullPlanSize(plan);
-  await operations.update(operation, { phase: 'reading_files', progressDone: 0, progressTotal: total }, [
+  await report({ phase: 'reading_files', progressDone: 0, progressTotal: total }, [
     {
       message:
         source.kind === 'incremental'
@@ -125,12 +131,25 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   ]);
   checkCancelled(context.signal);
 
-  // Only the blobs that changed.
+  // Only the blobs that changed, in batches: the progress bar moves as they arrive (files read).
   const changedFiles = [...plan.created, ...plan.changed];
-  const blobs =
-    changedFiles.length > 0
-      ? await host.readBlobs(changedFiles.map((file) => file.oid))
-      : new Map<string, Uint8Array>();
+  const blobs = new Map<string, Uint8Array>();
+  const oids = [...new Set(changedFiles.map((file) => file.oid))];
+  const filesPerOid = new Map<string, number>();
+  for (const file of changedFiles) filesPerOid.set(file.oid, (filesPerOid.get(file.oid) ?? 0) + 1);
+  let read = 0;
+  for (let start = 0; start < oids.length; start += BLOB_BATCH) {
+    const batch = oids.slice(start, start + BLOB_BATCH);
+    for (const [oid, bytes] of await host.readBlobs(batch)) blobs.set(oid, bytes);
+    for (const oid of batch) read += filesPerOid.get(oid) ?? 0;
+    // The deleted files need no read: they count once the changed ones are in.
+    if (read < changedFiles.length) await report({ progressDone: read });
+    checkCancelled(context.signal);
+  }
+  // Every file is in (deleted ones need no read). Validation is one synchronous step over all of
+  // them, and the writes one transaction: a phase of their own, so a dashboard does not see
+  // reading stall while they run.
+  await report({ phase: 'applying', progressDone: total });
   const decoder = new TextDecoder();
   // Checked against the rest of the fabric's desired state, so a reference to an object in an
   // unchanged file is found, and a conflict with one is seen.
@@ -170,20 +189,10 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   const draftBases = rows.filter((row) => row.draftAction && row.draftBaseBlobOid).map((row) => row.draftBaseBlobOid!);
   const baseStates = await readBaseStates(host, [...new Set(draftBases)]);
 
-  // Progress per file, flushed in batches (each flush reaches subscribers).
-  let done = 0;
-  let pendingEvents: { message: string; path: string; level?: 'warning' }[] = [];
-  const progress = async (event: { message: string; path: string; level?: 'warning' }) => {
-    done += 1;
-    pendingEvents.push(event);
-    if (pendingEvents.length >= PROGRESS_BATCH || done === total) {
-      await operations.update(operation, { progressDone: done }, pendingEvents);
-      pendingEvents = [];
-      checkCancelled(context.signal);
-    }
-  };
+  // One log line per file, written with the progress (all files read: the total).
+  const fileEvents: { message: string; path: string; level?: 'warning' }[] = [];
   for (const finding of validation.errors.slice(0, 50)) {
-    pendingEvents.push({
+    fileEvents.push({
       level: 'warning',
       message: `${finding.code}: ${finding.message}${finding.line ? ` (line ${finding.line})` : ''}`,
       path: toRepositoryPath(fabric.gitopsDirectory, finding.file ?? ''),
@@ -191,7 +200,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   }
   const changedSet = new Set(plan.changed.map((file) => file.path));
   for (const file of changedFiles)
-    await progress({
+    fileEvents.push({
       message: unreadable.has(file.path)
         ? 'unreadable or not storable; previous state kept'
         : changedSet.has(file.path)
@@ -200,8 +209,9 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
       path: file.repositoryPath,
     });
   for (const file of plan.deleted)
-    await progress({ message: 'deleted', path: toRepositoryPath(fabric.gitopsDirectory, file.path) });
-  if (pendingEvents.length > 0) await operations.update(operation, {}, pendingEvents);
+    fileEvents.push({ message: 'deleted', path: toRepositoryPath(fabric.gitopsDirectory, file.path) });
+  // The log, one line per file: written with the next change at the latest (the throttle).
+  await report({ progressDone: total }, fileEvents.length > 0 ? fileEvents : [{ message: `${total} file(s) read` }]);
   checkCancelled(context.signal);
 
   // ---- Writes: nothing below reads the database or waits on the network until the flush. ----
@@ -212,6 +222,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     upToDate: false,
     plan,
     source,
+    conflictedRows: [],
     rawFiles: plan.raw.map((file) => file.repositoryPath),
   };
   const changedIds: string[] = [];
@@ -254,7 +265,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
         );
       }
       if (row.draftAction && row.draftBaseBlobOid !== file.oid)
-        tally(result, reconcileDraft(row, baseStates, theirs, file.oid, head, now));
+        tally(result, row, reconcileDraft(row, baseStates, theirs, file.oid, head, now));
       setDesired(row, object.object, { path: file.path, blobOid: file.oid, fileHash, commit: head, at: now });
       changedIds.push(row.id);
     }
@@ -264,7 +275,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     for (const row of byPath.get(path) ?? []) {
       if (seenKeys.has(keyOf(row))) continue;
       if (row.draftAction && row.draftBaseBlobOid !== null)
-        tally(result, reconcileDraft(row, baseStates, null, null, head, now));
+        tally(result, row, reconcileDraft(row, baseStates, null, null, head, now));
       clearDesired(row, head, now);
       if (!hasAnyState(row)) em.remove(row);
       else changedIds.push(row.id);
@@ -284,6 +295,17 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     deleted: result.filesDeleted,
   });
   publishDesiredStateChanged(context.eventBus, fabric.id, changedIds);
+  for (const row of result.conflictedRows) {
+    publishFabricEvent(context.eventBus, fabric.id, {
+      type: 'CONFLICT_DETECTED',
+      resourceId: row.id,
+      kind: row.kind,
+      namespace: row.namespace,
+      name: row.name,
+      paths: conflictPathsOf(row.conflictDetails),
+      commit: head,
+    });
+  }
   return result;
 }
 
@@ -338,8 +360,11 @@ async function listCompletely(host: GitHost, head: string, directory: string): P
   }
 }
 
-function tally(result: PullResult, outcome: 'same' | 'merged' | 'conflict'): void {
-  if (outcome === 'conflict') result.conflicts += 1;
+function tally(result: PullResult, row: Resource, outcome: 'same' | 'merged' | 'conflict'): void {
+  if (outcome === 'conflict') {
+    result.conflicts += 1;
+    result.conflictedRows.push(row);
+  }
   if (outcome === 'merged') result.merged += 1;
 }
 

@@ -60,7 +60,7 @@ export function pushTarget(repository: GitRepository, fabric: Fabric): { branch:
 }
 
 export async function pushFabric(context: PullContext, options: PushOptions): Promise<PushResult> {
-  const { em, operations, operation, fabric, host } = context;
+  const { em, progress, operation, fabric, host } = context;
   const target = pushTarget(options.repository, fabric);
   const result: PushResult = {
     commitOid: null,
@@ -101,7 +101,7 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
       fabricName: fabric.name,
     });
     result.refused = plan.refused;
-    await operations.update(operation, { phase: 'committing', progressDone: 0, progressTotal: plan.writes.length }, [
+    await progress({ phase: 'committing', progressDone: 0, progressTotal: plan.writes.length }, [
       {
         message: `attempt ${result.attempts}: ${plan.writes.length} file change(s), ${plan.unchanged.length} draft(s) already in Git, ${result.conflicted} in conflict`,
       },
@@ -127,7 +127,7 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
       author: { name: options.repository.commitAuthorName, email: options.repository.commitAuthorEmail },
     });
     if (commit.status === 'head_moved') {
-      await operations.update(operation, { phase: 'head_moved' }, [
+      await progress({ phase: 'head_moved' }, [
         {
           level: 'warning',
           message: `${target.branch} moved to ${commit.actualHeadOid ?? '(deleted)'} during the push; pulling and retrying`,
@@ -144,7 +144,7 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
     result.deleted = plan.writes.filter((write) => write.change === 'delete').length;
     result.unchanged = plan.unchanged.length;
     // The commit is in Git: the operation names it before anything else can fail.
-    await operations.update(operation, { phase: 'recording', commitSha: commit.oid });
+    await progress({ phase: 'recording', commitSha: commit.oid });
     if (target.viaPullRequest) {
       result.pullRequestUrl = await propose(context, options, target.branch, ready, plan, commit.oid);
     } else {
@@ -161,16 +161,16 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
         );
       }
     }
-    await operations.update(
-      operation,
-      { phase: 'committed', progressDone: plan.writes.length, commitSha: commit.oid },
-      [{ message: `committed ${commit.oid} on ${target.branch}` }],
-    );
+    await progress({ phase: 'committed', progressDone: plan.writes.length, commitSha: commit.oid }, [
+      { message: `committed ${commit.oid} on ${target.branch}` },
+    ]);
     publishFabricEvent(context.eventBus, fabric.id, {
       type: 'COMMITTED',
       commit: commit.oid,
       branch: target.branch,
       files: plan.writes.length,
+      operationId: operation.id,
+      pullRequestUrl: result.pullRequestUrl,
     });
     return result;
   }
@@ -239,7 +239,7 @@ async function propose(
     };
   }
   await context.em.flush();
-  await context.operations.update(context.operation, { pullRequestUrl: pullRequest.url }, [
+  await context.progress({ pullRequestUrl: pullRequest.url }, [
     { message: `${pullRequest.created ? 'opened' : 'updated'} ${pullRequest.url}` },
   ]);
   return pullRequest.url;

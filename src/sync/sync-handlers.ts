@@ -10,6 +10,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { GitRepository } from '../fabric/git-repository.entity.ts';
 import { listenForCancel, OperationCancelledError } from '../operations/cancellation.ts';
 import type { OperationContext, OperationHandlers } from '../operations/operation-handler.ts';
+import { isOperationPhase, type OperationPhase } from '../operations/operation-phases.ts';
 import type { SyncOperation } from '../operations/sync-operation.entity.ts';
 import type { Services } from '../services.ts';
 import type { FabricGit, OpenGit } from './git-access.ts';
@@ -17,6 +18,7 @@ import { publishFabricEvent } from '../events/fabric-events.ts';
 import { pullFabric, type PullContext, type PullResult } from './pull.ts';
 import { pushFabric } from './push.ts';
 import { applyResolution, type ResolutionStrategy } from './conflict-resolution.ts';
+import { conflictPathsOf } from './conflicts.ts';
 import { isYamlFile } from '../gitops/fabric-paths.ts';
 
 /** What the sync handlers use besides their operation's unit of work; given at registration. */
@@ -49,10 +51,19 @@ export function registerSyncHandlers(handlers: OperationHandlers<Services>, deps
     const resource = await context.services.resources.get(resourceId);
     if (resource.fabric.id !== context.operation.fabric.id)
       throw new DomainError('INVALID_INPUT', 'the resource belongs to another fabric');
+    const paths = conflictPathsOf(resource.conflictDetails);
     const outcome = applyResolution(resource, { strategy, merged, actor: context.operation.initiatedBy });
     await context.services.em.flush();
     await context.progress({ phase: 'resolved' }, [{ message: outcome, path: `${resource.kind}/${resource.name}` }]);
-    publishFabricEvent(deps.eventBus, resource.fabric.id, { type: 'CONFLICT_RESOLVED', resourceId, strategy });
+    publishFabricEvent(deps.eventBus, resource.fabric.id, {
+      type: 'CONFLICT_RESOLVED',
+      resourceId,
+      strategy,
+      kind: resource.kind,
+      namespace: resource.namespace,
+      name: resource.name,
+      paths,
+    });
     // GUI_WINS means "push mine": the push runs in this same operation, right after.
     if (strategy === 'GUI_WINS') return withGit(context, (pull, repository) => pushAndCount(context, pull, repository));
   };
@@ -77,6 +88,7 @@ async function withFabricGit<T>(
       em: services.em,
       operations: services.operations,
       operation,
+      progress: context.progress,
       signal,
       fabric: git.fabric,
       host: git.host,
@@ -190,7 +202,7 @@ async function ingestRawFiles(
         };
         return progress(
           {
-            ...(phase ? { phase: `ingest_${phase}` } : {}),
+            ...(phase ? { phase: insideIngestion(phase) } : {}),
             details: { ...operation.details, ingestion },
             // A commit the ingestion made is the operation's when it made none of its own, so a failure after it still names it.
             ...(counters.commitSha && !operation.commitSha ? { commitSha: counters.commitSha } : {}),
@@ -210,6 +222,12 @@ async function ingestRawFiles(
   // The ingestion commit (and anything that landed meanwhile) is recorded like any other change.
   if (fields.commitSha) await pullFabric(pull);
   return fields.commitSha ?? null;
+}
+
+/** The phase of an ingestion run inside a pull or push (`ingest_<phase>`). */
+function insideIngestion(phase: OperationPhase): OperationPhase {
+  const inside = `ingest_${phase}`;
+  return isOperationPhase(inside) ? inside : 'ingest_raw';
 }
 
 function pick(counters: Partial<SyncOperation>): Record<string, unknown> {

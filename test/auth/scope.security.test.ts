@@ -363,7 +363,7 @@ const TARGETS: Target[] = [
     type: 'ID',
     address: byOperation,
   },
-  { field: 'fabricEvents', operation: 'subscription', template: 'fabricEvents(fabricId: @) { type data }', type: 'ID' },
+  { field: 'fabricEvents', operation: 'subscription', template: 'fabricEvents(fabricId: @) { type }', type: 'ID' },
 ];
 
 const addressOf = (target: Target, of: typeof theirs | typeof mine) => (target.address ? target.address(of) : of.id);

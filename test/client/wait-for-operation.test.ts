@@ -27,7 +27,7 @@ const state = (status: string, progressDone: number): OperationProgress & Record
   id: 'op-1',
   operationType: 'PUSH',
   status: status as OperationProgress['status'],
-  phase: status === 'IN_PROGRESS' ? 'committing' : 'done',
+  phase: status === 'IN_PROGRESS' ? 'COMMITTING' : 'DONE',
   progressDone,
   progressTotal: 3,
   estimatedSecondsLeft: status === 'IN_PROGRESS' ? 2 : null,

@@ -370,7 +370,7 @@ describe('live state and drift', () => {
       { id: launched.refreshCluster.id },
     );
     const op = data.syncOperation;
-    expect(op).toMatchObject({ status: 'COMPLETED', phase: 'done', errorMessage: null });
+    expect(op).toMatchObject({ status: 'COMPLETED', phase: 'DONE', errorMessage: null });
     const served = (
       await gql(t, `query($id: ID!) { fabric(id: $id) { clusterStatus { kinds { kind state } } } }`, { id: fabricId })
     ).fabric.clusterStatus.kinds.filter(

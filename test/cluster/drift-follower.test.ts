@@ -137,7 +137,16 @@ describe('DriftFollower: desired state', () => {
       updated: 0,
       deleted: 0,
     });
-    publishPublic({ type: 'GITOPS_INGESTED', commit: 'c2', operationId: 'o1', created: 1, updated: 0 });
+    publishPublic({
+      type: 'GITOPS_INGESTED',
+      commit: 'c2',
+      operationId: 'o1',
+      created: 1,
+      updated: 0,
+      rawFiles: 1,
+      unmanaged: 0,
+      conflicts: 0,
+    });
     changed(['elsewhere'], 'a1c7a8a2-3f0e-4c2b-8d7e-6f5a4b3c2d1e');
     changed(['x']);
     expect((await recomputes.call(0)).args).toEqual(['x']);

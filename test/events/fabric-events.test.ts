@@ -14,13 +14,22 @@ describe('fabric events', () => {
     const bus = new InProcessEventBus();
     const events = bus.subscribe<FabricEvent>(topics.fabric(FABRIC));
     const before = Date.now();
-    publishFabricEvent(bus, FABRIC, { type: 'COMMITTED', commit: 'abc', branch: 'main', files: 2 });
+    publishFabricEvent(bus, FABRIC, {
+      type: 'COMMITTED',
+      commit: 'abc',
+      branch: 'main',
+      files: 2,
+      operationId: 'op-1',
+      pullRequestUrl: null,
+    });
     const { value } = await events.next();
     expect(value).toEqual({
       type: 'COMMITTED',
       commit: 'abc',
       branch: 'main',
       files: 2,
+      operationId: 'op-1',
+      pullRequestUrl: null,
       fabricId: FABRIC,
       at: expect.any(String),
     });
@@ -44,7 +53,15 @@ describe('fabric events', () => {
       fabricId: FABRIC,
       resourceIds: 'all',
     });
-    publishFabricEvent(bus, FABRIC, { type: 'CONFLICT_RESOLVED', resourceId: 'r1', strategy: 'GIT_WINS' });
+    publishFabricEvent(bus, FABRIC, {
+      type: 'CONFLICT_RESOLVED',
+      resourceId: 'r1',
+      strategy: 'GIT_WINS',
+      kind: 'VPC',
+      namespace: 'default',
+      name: 'vpc-1',
+      paths: [],
+    });
     // The first event the client sees is the one published to it.
     expect((await client.next()).value).toMatchObject({ type: 'CONFLICT_RESOLVED' });
     bus.close();

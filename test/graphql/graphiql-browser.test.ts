@@ -82,7 +82,10 @@ it.skipIf(!hasChromium)(
 
     // A subscription run from the page receives the event of a draft made elsewhere.
     const fabric = await createFabric(t);
-    await replaceEditorText(queryEditor, `subscription { fabricEvents(fabricId: "${fabric.id}") { type resourceId } }`);
+    await replaceEditorText(
+      queryEditor,
+      `subscription { fabricEvents(fabricId: "${fabric.id}") { type ... on DraftChangedEvent { resourceId } } }`,
+    );
     // Server-Sent Events: the response starts once the server has subscribed.
     const streamOpened = page.waitForResponse(
       (response) =>

@@ -11,23 +11,6 @@ import { listedErrorCodes, undescribed } from '../support/schema-docs.ts';
 import { schema } from '../../src/graphql/schema.ts';
 import type { ErrorCode } from '../../src/errors.ts';
 
-/**
- * Owned by other parts of issue 15 that land at the same time (typed fabric events; operation
- * progress and phases): they describe these themselves. Listed here so this test can land first;
- * an entry that is described meanwhile is simply not needed (nothing fails).
- */
-const DESCRIBED_ELSEWHERE = new Set([
-  'FabricEvent.at',
-  'FabricEvent.data',
-  'FabricEvent.fabricId',
-  'FabricEvent.operationId',
-  'FabricEvent.resourceId',
-  'Subscription.fabricEvents(fabricId:)',
-  'SyncOperation.phase',
-  'SyncOperation.progressDone',
-  'SyncOperation.progressTotal',
-]);
-
 const KNOWN_CODES: readonly ErrorCode[] = [
   'NOT_FOUND',
   'DUPLICATE',
@@ -41,7 +24,7 @@ const KNOWN_CODES: readonly ErrorCode[] = [
 
 describe('schema descriptions', () => {
   it('describes every type, field, argument, input field and enum value', () => {
-    const missing = undescribed(schema).filter((coordinate) => !DESCRIBED_ELSEWHERE.has(coordinate));
+    const missing = undescribed(schema);
     expect(
       missing,
       `These schema elements have no description; add one (units, formats, who may call, what null means):\n  ${missing.join('\n  ')}`,

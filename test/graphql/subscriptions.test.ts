@@ -66,7 +66,7 @@ describe('subscriptions over graphql-ws on /graphql', () => {
     try {
       const subscription = subscribeWs(
         client,
-        `subscription($f: ID!) { fabricEvents(fabricId: $f) { type fabricId resourceId data } }`,
+        `subscription($f: ID!) { fabricEvents(fabricId: $f) { type fabricId ... on DraftChangedEvent { resourceId kind name action } } }`,
         { f: fabric.id },
       );
       await waitForSubscriber(t, topics.fabric(fabric.id));
@@ -76,7 +76,9 @@ describe('subscriptions over graphql-ws on /graphql', () => {
         type: 'DRAFT_CHANGED',
         fabricId: fabric.id,
         resourceId: draft.id,
-        data: { kind: 'VLANNamespace', name: 'ws-leaf', action: 'upsert' },
+        kind: 'VLANNamespace',
+        name: 'ws-leaf',
+        action: 'UPSERT',
       });
       subscription.dispose();
     } finally {
@@ -104,7 +106,7 @@ describe('subscriptions over graphql-ws on /graphql', () => {
       await subscription.next(1);
       expect(subscription.received[0].data.syncOperationUpdated).toMatchObject({
         status: 'IN_PROGRESS',
-        phase: 'reading_tree',
+        phase: 'READING_TREE',
         progressDone: 0,
       });
       for (let done = 1; done <= 3; done++) {
@@ -114,7 +116,7 @@ describe('subscriptions over graphql-ws on /graphql', () => {
       await subscription.next(5);
       const states = subscription.received.map((result) => result.data.syncOperationUpdated);
       expect(states.map((state) => state.progressDone)).toEqual([0, 1, 2, 3, 3]);
-      expect(states.at(-1)).toMatchObject({ status: 'COMPLETED', phase: 'done', estimatedSecondsLeft: null });
+      expect(states.at(-1)).toMatchObject({ status: 'COMPLETED', phase: 'DONE', estimatedSecondsLeft: null });
       // Mid-way (1 of 3 done) the dashboard gets an estimate of the time left.
       expect(typeof states[1].estimatedSecondsLeft).toBe('number');
       expect(states.at(-1).events.edges.map((edge: { node: { message: string } }) => edge.node.message)).toEqual([
@@ -157,7 +159,7 @@ describe('subscriptions over SSE', () => {
         authorization: `Bearer ${t.adminToken}`,
       },
       body: JSON.stringify({
-        query: `subscription($f: ID!) { fabricEvents(fabricId: $f) { type resourceId } }`,
+        query: `subscription($f: ID!) { fabricEvents(fabricId: $f) { type ... on DraftChangedEvent { resourceId } } }`,
         variables: { f: fabric.id },
       }),
       signal: controller.signal,

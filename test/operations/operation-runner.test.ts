@@ -73,7 +73,7 @@ it('collapses queued jobs with the same key into one', async ({ t }) => {
 it('records a failure with its reason and never leaves the operation in progress', async ({ t }) => {
   const fabric = await createFabric(t);
   t.app.operationHandlers.ingestion = async ({ progress }) => {
-    await progress({ phase: 'validating', progressTotal: 2 });
+    await progress({ phase: 'validation', progressTotal: 2 });
     throw new Error('raw/broken.yaml could not be read');
   };
   const operation = await t.app
@@ -84,7 +84,7 @@ it('records a failure with its reason and never leaves the operation in progress
   expect(failed).toMatchObject({
     status: 'failed',
     errorMessage: 'raw/broken.yaml could not be read',
-    phase: 'validating',
+    phase: 'validation',
   });
   const events = (await t.app.services().operations.eventsOf([operation.id])).get(operation.id) ?? [];
   expect(events.map((event) => [event.level, event.message])).toContainEqual([

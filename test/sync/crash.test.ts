@@ -109,8 +109,8 @@ it('a gateway killed during a large push is consistent after a restart; the comm
       id: fabricId,
     })
   ).commitChanges.id as string;
-  const cut = await watch(first.url, push, (update) => update.phase === 'committing' || finished(update));
-  expect(cut).toMatchObject({ status: 'IN_PROGRESS', phase: 'committing' });
+  const cut = await watch(first.url, push, (update) => update.phase === 'COMMITTING' || finished(update));
+  expect(cut).toMatchObject({ status: 'IN_PROGRESS', phase: 'COMMITTING' });
   first.child.kill('SIGKILL');
   await first.exited;
 

@@ -86,7 +86,7 @@ describe('two gateway replicas on one PostgreSQL database', () => {
       );
     });
     await subscribed.promise;
-    expect(received[0]).toMatchObject({ status: 'IN_PROGRESS', phase: 'reading_tree' });
+    expect(received[0]).toMatchObject({ status: 'IN_PROGRESS', phase: 'READING_TREE' });
 
     // B cancels; the request crosses to A (awaited on A's bus), then A's pull reaches its next step boundary.
     const requestsAtA = a.app.eventBus.subscribe(cancelTopic(operationId));

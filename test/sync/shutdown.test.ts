@@ -46,7 +46,7 @@ const RAW_FILES = 10;
 const DOCUMENTS_PER_FILE = 100;
 const DRAFTS = 2000;
 /** The ingestion's phases before its commit: a stop there leaves nothing committed. */
-const BEFORE_COMMIT = ['discovery', 'validation', 'classification'];
+const BEFORE_COMMIT = ['DISCOVERY', 'VALIDATION', 'CLASSIFICATION'];
 
 let dataDir: string;
 let database: TestDatabase;
@@ -336,8 +336,8 @@ describe('a gateway stopped during an operation', () => {
         id: fabricId,
       })
     ).commitChanges.id as string;
-    const cut = await watch(gateway.url, push, (update) => update.phase === 'committing' || finished(update));
-    expect(cut).toMatchObject({ status: 'IN_PROGRESS', phase: 'committing' });
+    const cut = await watch(gateway.url, push, (update) => update.phase === 'COMMITTING' || finished(update));
+    expect(cut).toMatchObject({ status: 'IN_PROGRESS', phase: 'COMMITTING' });
     const code = await stopWith(gateway, 'SIGTERM');
     expect({ code, log: gateway.lines.filter((line) => /"level":(50|60)/.test(line)) }).toEqual({ code: 0, log: [] });
 

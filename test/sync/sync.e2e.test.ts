@@ -60,7 +60,7 @@ describe.each(tAdapters)('sync on the $name adapter', (adapter) => {
     });
     expect((await fabricRow(env.t, env.fabricId)).last_pulled_commit).toBe(seedHead);
     const again = await sync(env.t, env.fabricId, 'PULL');
-    expect(again).toMatchObject({ status: 'COMPLETED', filesProcessed: 0, phase: 'DONE'.toLowerCase() });
+    expect(again).toMatchObject({ status: 'COMPLETED', filesProcessed: 0, phase: 'DONE' });
     expect(again.details.pull.upToDate).toBe(true);
   });
 

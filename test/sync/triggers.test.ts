@@ -192,9 +192,9 @@ describe('live progress', () => {
     await done;
     await client.dispose();
     expect(received[0]).toMatchObject({ status: 'PENDING' });
-    expect(received.at(-1)).toMatchObject({ status: 'COMPLETED', phase: 'done', progressDone: 30, progressTotal: 30 });
+    expect(received.at(-1)).toMatchObject({ status: 'COMPLETED', phase: 'DONE', progressDone: 30, progressTotal: 30 });
     const phases = received.map((update) => update.phase).filter((phase, index, all) => phase !== all[index - 1]);
-    expect(phases).toEqual(['queued', 'starting', 'reading_head', 'reading_tree', 'reading_files', 'done']);
+    expect(phases).toEqual(['QUEUED', 'STARTING', 'READING_HEAD', 'READING_TREE', 'READING_FILES', 'APPLYING', 'DONE']);
     const progress = received.map((update) => update.progressDone);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
   });

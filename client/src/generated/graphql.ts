@@ -218,6 +218,70 @@ export type ResourceManifestInput = {
   yaml?: string | null | undefined;
 };
 
+/**
+ * What an operation is doing. The phases of each operation type, in order (some are skipped when there is nothing to do):
+ * - DIRECTORY_INIT: QUEUED → STARTING → READING → COMMITTING → RECORDING → DONE (progress counts files the initialisation commit adds)
+ * - INGESTION: QUEUED → STARTING → DISCOVERY → VALIDATION → CLASSIFICATION → COMMITTING → RECORDING → DONE (progress counts raw files read and validated)
+ * - PULL: QUEUED → STARTING → READING_HEAD → UP_TO_DATE → READING_TREE → READING_FILES → APPLYING → INGEST_RAW → INGEST_DISCOVERY → INGEST_VALIDATION → INGEST_CLASSIFICATION → INGEST_COMMITTING → INGEST_RECORDING → INGEST_DONE → DONE (progress counts changed files (read, then applied))
+ * - PUSH: QUEUED → STARTING → READING_HEAD → UP_TO_DATE → READING_TREE → READING_FILES → APPLYING → COMMITTING → HEAD_MOVED → RECORDING → COMMITTED → INGEST_RAW → INGEST_DISCOVERY → INGEST_VALIDATION → INGEST_CLASSIFICATION → INGEST_COMMITTING → INGEST_RECORDING → INGEST_DONE → DONE (progress counts changed files of the pull before the commit, then files the commit writes)
+ * - BIDIRECTIONAL: QUEUED → STARTING → READING_HEAD → UP_TO_DATE → READING_TREE → READING_FILES → APPLYING → COMMITTING → HEAD_MOVED → RECORDING → COMMITTED → INGEST_RAW → INGEST_DISCOVERY → INGEST_VALIDATION → INGEST_CLASSIFICATION → INGEST_COMMITTING → INGEST_RECORDING → INGEST_DONE → DONE (progress counts changed files of the pull before the commit, then files the commit writes)
+ * - CONFLICT_RESOLUTION: QUEUED → STARTING → RESOLVED → READING_HEAD → UP_TO_DATE → READING_TREE → READING_FILES → APPLYING → COMMITTING → HEAD_MOVED → RECORDING → COMMITTED → INGEST_RAW → INGEST_DISCOVERY → INGEST_VALIDATION → INGEST_CLASSIFICATION → INGEST_COMMITTING → INGEST_RECORDING → INGEST_DONE → DONE (progress counts as push, when the resolution pushes (GUI_WINS))
+ * - CLUSTER_REFRESH: QUEUED → STARTING → LISTING → DRIFT → DONE (progress counts kinds listed)
+ */
+export type SyncOperationPhase =
+  /** A pull validates the files it read and writes the desired state in one transaction (one synchronous step: progress stays at the total). */
+  | 'APPLYING'
+  /** Ingestion: deciding where each object goes (managed/, unmanaged/, conflict). */
+  | 'CLASSIFICATION'
+  /** A push landed its commit and recorded it. */
+  | 'COMMITTED'
+  /** Writing the commit. For a push, progress counts the files the commit writes; the commit is one atomic request, so it moves to the total when the commit lands. */
+  | 'COMMITTING'
+  /** Ingestion: listing the YAML files waiting in raw/. */
+  | 'DISCOVERY'
+  /** The work finished (the status says how). */
+  | 'DONE'
+  /** Cluster refresh: recomputing drift for every resource of the fabric. */
+  | 'DRIFT'
+  /** The branch moved during the push: pulling again before retrying the commit. */
+  | 'HEAD_MOVED'
+  /** Ingestion inside a pull or push: deciding where each object goes. */
+  | 'INGEST_CLASSIFICATION'
+  /** Ingestion inside a pull or push: writing the ingestion commit. */
+  | 'INGEST_COMMITTING'
+  /** Ingestion inside a pull or push: listing the YAML files waiting in raw/. */
+  | 'INGEST_DISCOVERY'
+  /** Ingestion inside a pull or push finished; the pull that records its commit follows. */
+  | 'INGEST_DONE'
+  /** Files were found in raw/: ingesting them inside this operation. */
+  | 'INGEST_RAW'
+  /** Ingestion inside a pull or push: recording the ingestion commit in the database. */
+  | 'INGEST_RECORDING'
+  /** Ingestion inside a pull or push: reading and validating the raw files (progress counts raw files). */
+  | 'INGEST_VALIDATION'
+  /** Cluster refresh: listing every served kind again. Progress counts kinds: it moves as each kind is listed. */
+  | 'LISTING'
+  /** Recorded and waiting for a runner; nothing has started. */
+  | 'QUEUED'
+  /** Reading the GitOps directory to see what its layout lacks. */
+  | 'READING'
+  /** Reading the changed files from Git. Progress counts files (created, changed and deleted): it moves as blobs arrive. */
+  | 'READING_FILES'
+  /** Reading the head commit of the branch. */
+  | 'READING_HEAD'
+  /** Finding the files that changed since the last pulled commit (or listing the whole directory). */
+  | 'READING_TREE'
+  /** The commit landed; recording it in the database. */
+  | 'RECORDING'
+  /** A conflict resolution was applied to the resource. */
+  | 'RESOLVED'
+  /** Claimed by a runner; the first step is about to run. */
+  | 'STARTING'
+  /** The branch head is the commit last pulled: nothing to read. */
+  | 'UP_TO_DATE'
+  /** Ingestion: reading and validating the raw files. Progress counts raw files: it moves as they are read. */
+  | 'VALIDATION';
+
 /** Where an operation is in its life; COMPLETED, FAILED and CANCELLED are final. */
 export type SyncOperationStatus =
   /** Cancelled before or while running (final). */
@@ -347,14 +411,14 @@ export type DashboardOperationsQueryQueryVariables = Exact<{
 }>;
 
 
-export type DashboardOperationsQueryQuery = { syncOperations: { totalCount: number, edges: Array<{ node: { id: string, operationType: SyncOperationType, status: SyncOperationStatus, phase: string, progressDone: number, progressTotal: number, commitSha: string | null, createdAt: string } }> } };
+export type DashboardOperationsQueryQuery = { syncOperations: { totalCount: number, edges: Array<{ node: { id: string, operationType: SyncOperationType, status: SyncOperationStatus, phase: SyncOperationPhase, progressDone: number, progressTotal: number, commitSha: string | null, createdAt: string } }> } };
 
 export type DashboardOperationSubscriptionSubscriptionVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DashboardOperationSubscriptionSubscription = { syncOperationUpdated: { id: string, status: SyncOperationStatus, phase: string, progressDone: number, progressTotal: number, estimatedSecondsLeft: number | null, commitSha: string | null } };
+export type DashboardOperationSubscriptionSubscription = { syncOperationUpdated: { id: string, status: SyncOperationStatus, phase: SyncOperationPhase, progressDone: number, progressTotal: number, estimatedSecondsLeft: number | null, commitSha: string | null } };
 
 export type DashboardUpdateResourceMutationMutationVariables = Exact<{
   id: string | number;
@@ -364,21 +428,21 @@ export type DashboardUpdateResourceMutationMutationVariables = Exact<{
 
 export type DashboardUpdateResourceMutationMutation = { updateResource: { id: string, kind: string, name: string, namespace: string, version: number, hasDraft: boolean, driftStatus: DriftStatus, conflictStatus: ConflictStatus, draft: { action: DraftAction, spec: unknown, draftedBy: string | null } | null, desired: { managedFilePath: string | null, commit: string | null } | null } | null };
 
-export type OperationProgressFragment = { id: string, operationType: SyncOperationType, status: SyncOperationStatus, phase: string, progressDone: number, progressTotal: number, estimatedSecondsLeft: number | null, errorMessage: string | null, commitSha: string | null, pullRequestUrl: string | null, filesCreated: number, filesUpdated: number, filesDeleted: number, startedAt: string | null, completedAt: string | null };
+export type OperationProgressFragment = { id: string, operationType: SyncOperationType, status: SyncOperationStatus, phase: SyncOperationPhase, progressDone: number, progressTotal: number, estimatedSecondsLeft: number | null, errorMessage: string | null, commitSha: string | null, pullRequestUrl: string | null, filesCreated: number, filesUpdated: number, filesDeleted: number, startedAt: string | null, completedAt: string | null };
 
 export type OperationUpdatesSubscriptionVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type OperationUpdatesSubscription = { syncOperationUpdated: { id: string, operationType: SyncOperationType, status: SyncOperationStatus, phase: string, progressDone: number, progressTotal: number, estimatedSecondsLeft: number | null, errorMessage: string | null, commitSha: string | null, pullRequestUrl: string | null, filesCreated: number, filesUpdated: number, filesDeleted: number, startedAt: string | null, completedAt: string | null } };
+export type OperationUpdatesSubscription = { syncOperationUpdated: { id: string, operationType: SyncOperationType, status: SyncOperationStatus, phase: SyncOperationPhase, progressDone: number, progressTotal: number, estimatedSecondsLeft: number | null, errorMessage: string | null, commitSha: string | null, pullRequestUrl: string | null, filesCreated: number, filesUpdated: number, filesDeleted: number, startedAt: string | null, completedAt: string | null } };
 
 export type OperationNowQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type OperationNowQuery = { syncOperation: { id: string, operationType: SyncOperationType, status: SyncOperationStatus, phase: string, progressDone: number, progressTotal: number, estimatedSecondsLeft: number | null, errorMessage: string | null, commitSha: string | null, pullRequestUrl: string | null, filesCreated: number, filesUpdated: number, filesDeleted: number, startedAt: string | null, completedAt: string | null } };
+export type OperationNowQuery = { syncOperation: { id: string, operationType: SyncOperationType, status: SyncOperationStatus, phase: SyncOperationPhase, progressDone: number, progressTotal: number, estimatedSecondsLeft: number | null, errorMessage: string | null, commitSha: string | null, pullRequestUrl: string | null, filesCreated: number, filesUpdated: number, filesDeleted: number, startedAt: string | null, completedAt: string | null } };
 
 export type FirstFabricCreateRepositoryMutationVariables = Exact<{
   input: CreateGitRepositoryInput;

@@ -11,7 +11,7 @@ import { DriftCountsRef, FabricRef } from './fabric.ts';
 import { ResourceRef } from './resource.ts';
 import { SyncOperationRef } from './sync-operation.ts';
 
-const WatchStateEnum = builder.enumType('ClusterWatchState', {
+export const WatchStateEnum = builder.enumType('ClusterWatchState', {
   description: "The watch of one kind in a fabric's cluster.",
   values: describedEnumValues(['starting', 'listing', 'watching', 'backoff', 'stopped', 'error', 'missing'] as const, {
     starting: 'Being set up.',

@@ -8,6 +8,14 @@ import {
 } from '../../operations/sync-operation.entity.ts';
 import type { EventRow } from '../../operations/operation.repository.ts';
 import type { OperationSnapshot, OperationUpdate } from '../../operations/sync-operation.service.ts';
+import { estimateSecondsLeft } from '../../operations/progress-estimate.ts';
+import {
+  describePhasesByType,
+  isOperationPhase,
+  OPERATION_PHASE_DESCRIPTIONS,
+  OPERATION_PHASES,
+  type OperationPhase,
+} from '../../operations/operation-phases.ts';
 import { NodeInterface, builder } from '../builder.ts';
 import { describedEnumValues } from '../enums.ts';
 import { connectionWithTotalCount, resolveKeysetConnection, resolveOffsetPagedConnection } from '../pagination.ts';
@@ -61,6 +69,22 @@ const EventOrderEnum = builder.enumType('SyncEventOrder', {
   },
 });
 
+export const OperationPhaseEnum = builder.enumType('SyncOperationPhase', {
+  description: `What an operation is doing. The phases of each operation type, in order (some are skipped when there is nothing to do):\n${describePhasesByType()}`,
+  values: Object.fromEntries(
+    OPERATION_PHASES.map((phase) => [
+      phase.toUpperCase(),
+      { value: phase, description: OPERATION_PHASE_DESCRIPTIONS[phase] },
+    ]),
+  ) as Record<string, { value: OperationPhase; description: string }>,
+});
+
+/** A phase stored before the enum existed (or by a newer gateway) reads as STARTING rather than failing the query. */
+const phaseOf = (phase: string): OperationPhase => (isOperationPhase(phase) ? phase : 'starting');
+
+/** Operations end in one of these; `syncOperationUpdated` completes after sending one. */
+const FINAL_STATUSES = new Set(['completed', 'failed', 'cancelled']);
+
 const SyncEventRef = builder.objectRef<EventRow>('SyncEvent').implement({
   description: "One line of an operation's log.",
   fields: (t) => ({
@@ -74,18 +98,9 @@ const SyncEventRef = builder.objectRef<EventRow>('SyncEvent').implement({
   }),
 });
 
-/** Backed by the entity in queries and by a snapshot in subscriptions; both have the same fields. */
-/** Linear estimate from the progress so far; pure, so queries and subscription snapshots agree. */
-export function estimateSecondsLeft(
-  operation: Pick<SyncOperation, 'status' | 'startedAt' | 'progressDone' | 'progressTotal'>,
-  now: Date,
-): number | null {
-  const { startedAt, progressDone: done, progressTotal: total } = operation;
-  if (operation.status !== 'in_progress' || !startedAt || done <= 0 || total <= done) return null;
-  const elapsedSeconds = (now.getTime() - new Date(startedAt).getTime()) / 1000;
-  return Math.max(0, Math.round((elapsedSeconds / done) * (total - done)));
-}
+export { estimateSecondsLeft };
 
+/** Backed by the entity in queries and by a snapshot in subscriptions; both have the same fields. */
 export const SyncOperationRef = builder.objectRef<SyncOperation | OperationSnapshot>('SyncOperation');
 
 SyncOperationRef.implement({
@@ -101,13 +116,22 @@ SyncOperationRef.implement({
     }),
     operationType: t.expose('operationType', { type: OperationTypeEnum, description: 'What it does.' }),
     status: t.expose('status', { type: OperationStatusEnum, description: 'Where it is in its life.' }),
-    phase: t.exposeString('phase'),
-    progressDone: t.exposeInt('progressDone'),
-    progressTotal: t.exposeInt('progressTotal'),
+    phase: t.field({
+      type: OperationPhaseEnum,
+      description: 'What the operation is doing now (see SyncOperationPhase for the phases of each operation type).',
+      resolve: (operation) => phaseOf(operation.phase),
+    }),
+    progressDone: t.exposeInt('progressDone', {
+      description:
+        "Units done in the operation's slowest phase (files for pull, push and ingestion, kinds for cluster refresh); moves during the phase, published at most every 100 ms.",
+    }),
+    progressTotal: t.exposeInt('progressTotal', {
+      description: 'Units of the phase being counted; 0 until known.',
+    }),
     estimatedSecondsLeft: t.int({
       nullable: true,
       description:
-        'Time left at the pace so far (elapsed / done × remaining); null until a step is done or once finished.',
+        'Seconds left at the pace so far (elapsed since the start / units done × units left); null until a unit is done, and once finished.',
       resolve: (operation) => estimateSecondsLeft(operation, new Date()),
     }),
     trigger: t.expose('trigger', { type: OperationTriggerEnum, description: 'What started it.' }),
@@ -225,15 +249,21 @@ builder.queryFields((t) => ({
 builder.subscriptionFields((t) => ({
   syncOperationUpdated: t.field({
     type: SyncOperationRef,
-    description: "The operation's whole state: first as it is now, then after every change.",
+    description:
+      "The operation's whole state: first as it is now, then after every change (progress at most every 100 ms). Completes after sending a final state (COMPLETED, FAILED or CANCELLED).",
     args: { id: t.arg.id({ required: true, description: 'The UUID of the operation.' }) },
     subscribe: async function* (_root, args, context) {
       const id = String(args.id);
       // Subscribe before reading, so no change between the read and the subscription is lost.
       const updates = context.eventBus.subscribe<OperationUpdate>(topics.syncOperation(id));
       try {
-        yield await context.services.operations.getFresh(id);
-        for await (const update of updates) yield update.snapshot;
+        const current = await context.services.operations.getFresh(id);
+        yield current;
+        if (FINAL_STATUSES.has(current.status)) return;
+        for await (const update of updates) {
+          yield update.snapshot;
+          if (FINAL_STATUSES.has(update.snapshot.status)) return;
+        }
       } finally {
         await updates.return?.();
       }
