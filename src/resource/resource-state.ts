@@ -153,6 +153,11 @@ export function rebaseDraft(row: ResourceStateRow, merged: EditableState | null,
   row.conflictDetails = null;
 }
 
+/** The draft kept as it is, now based on Git's version `baseBlobOid` (GUI_WINS: the next push writes it over Git's). */
+export function rebaseDraftBase(row: ResourceStateRow, baseBlobOid: string | null): void {
+  row.draftBaseBlobOid = baseBlobOid;
+}
+
 /** No draft any more (pushed, discarded, or Git already says the same); its conflict goes with it. */
 export function clearDraft(row: ResourceStateRow): void {
   Object.assign(row, {
@@ -173,6 +178,20 @@ export function clearDraft(row: ResourceStateRow): void {
 export function markConflict(row: ResourceStateRow, details: Record<string, unknown>): void {
   row.conflictStatus = 'detected';
   row.conflictDetails = details;
+}
+
+/**
+ * A resolution was applied to the row's conflict: `resolved` (the row takes part in pushes again)
+ * or `resolving` (MANUAL: still held back). The resolution is recorded beside the conflict's own
+ * details; the draft itself is changed by the caller through `setDraft`/`clearDraft`/`rebaseDraft`.
+ */
+export function recordResolution(
+  row: ResourceStateRow,
+  status: 'resolved' | 'resolving',
+  resolution: Record<string, unknown>,
+): void {
+  row.conflictStatus = status;
+  row.conflictDetails = { ...((row.conflictDetails as Record<string, unknown> | null) ?? {}), resolution };
 }
 
 /** The draft as an editable state (an upsert's content; the caller knows whether it is a delete). */

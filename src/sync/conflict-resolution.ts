@@ -7,7 +7,13 @@
  */
 import type { Resource } from '../resource/resource.entity.ts';
 import type { ManifestObject } from '../resource/manifest-input.ts';
-import { clearDraft, editableStateOf, setDraft } from '../resource/resource-state.ts';
+import {
+  clearDraft,
+  editableStateOf,
+  rebaseDraftBase,
+  recordResolution,
+  setDraft,
+} from '../resource/resource-state.ts';
 
 export const RESOLUTION_STRATEGIES = ['GUI_WINS', 'GIT_WINS', 'MERGE', 'MANUAL'] as const;
 export type ResolutionStrategy = (typeof RESOLUTION_STRATEGIES)[number];
@@ -17,28 +23,23 @@ export function applyResolution(
   input: { strategy: ResolutionStrategy; merged?: unknown; actor: string },
 ): string {
   const record = { strategy: input.strategy, by: input.actor, at: new Date().toISOString() };
-  const details = { ...((row.conflictDetails as Record<string, unknown> | null) ?? {}), resolution: record };
   switch (input.strategy) {
     case 'GIT_WINS':
       clearDraft(row);
-      row.conflictStatus = 'resolved';
-      row.conflictDetails = details;
+      recordResolution(row, 'resolved', record);
       return 'Git version kept; draft dropped';
     case 'GUI_WINS':
       if (!row.draftAction) throw new Error('the resource has no draft to keep');
-      row.draftBaseBlobOid = row.desiredBlobOid ?? null;
-      row.conflictStatus = 'resolved';
-      row.conflictDetails = details;
+      rebaseDraftBase(row, row.desiredBlobOid ?? null);
+      recordResolution(row, 'resolved', record);
       return 'draft kept and rebased on the Git version; pushing it';
     case 'MERGE': {
       setDraft(row, editableStateOf(input.merged as ManifestObject), input.actor, new Date());
-      row.conflictStatus = 'resolved';
-      row.conflictDetails = details;
+      recordResolution(row, 'resolved', record);
       return 'merged manifest stored as the draft, rebased on the Git version';
     }
     case 'MANUAL':
-      row.conflictStatus = 'resolving';
-      row.conflictDetails = details;
+      recordResolution(row, 'resolving', record);
       return 'kept flagged for manual resolution; the draft is not pushed until edited or discarded';
   }
 }

@@ -8,7 +8,8 @@ import type { Config } from '../config.ts';
 import { DomainError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { GitRepository } from '../fabric/git-repository.entity.ts';
-import { listenForCancel, OperationCancelledError } from '../operations/cancellation.ts';
+import { cancellable } from '../operations/cancellable.ts';
+import { OperationCancelledError } from '../operations/cancellation.ts';
 import type { OperationContext, OperationHandlers } from '../operations/operation-handler.ts';
 import { isOperationPhase, type OperationPhase } from '../operations/operation-phases.ts';
 import type { SyncOperation } from '../operations/sync-operation.entity.ts';
@@ -35,14 +36,19 @@ export function registerSyncHandlers(handlers: OperationHandlers<Services>, deps
     withFabricGit(deps, context, work);
   const pushAndCount = (context: SyncContext, pull: PullContext, repository: GitRepository) =>
     pushAndCountWith(deps, context, pull, repository);
-  handlers.pull = (context) =>
+  // Every handler stops on the runner's signal (shutdown) or on cancelSyncOperation from any
+  // replica: `cancellable` hands them a signal that aborts on either.
+  handlers.pull = cancellable(deps.eventBus, (context) =>
     withGit(context, async (pull) => {
       const result = await pullFabric(pull);
       return pullCounters(result, context, await ingestRawFiles(context, pull, [result]));
-    });
-  handlers.push = (context) => withGit(context, (pull, repository) => pushAndCount(context, pull, repository));
+    }),
+  );
+  handlers.push = cancellable(deps.eventBus, (context) =>
+    withGit(context, (pull, repository) => pushAndCount(context, pull, repository)),
+  );
   handlers.bidirectional = handlers.push;
-  handlers.conflict_resolution = async (context) => {
+  handlers.conflict_resolution = cancellable(deps.eventBus, async (context) => {
     const { resourceId, strategy, merged } = context.operation.details as {
       resourceId: string;
       strategy: ResolutionStrategy;
@@ -66,7 +72,7 @@ export function registerSyncHandlers(handlers: OperationHandlers<Services>, deps
     });
     // GUI_WINS means "push mine": the push runs in this same operation, right after.
     if (strategy === 'GUI_WINS') return withGit(context, (pull, repository) => pushAndCount(context, pull, repository));
-  };
+  });
 }
 
 async function withFabricGit<T>(
@@ -74,13 +80,7 @@ async function withFabricGit<T>(
   context: SyncContext,
   work: (pull: PullContext, repository: GitRepository) => Promise<T>,
 ): Promise<T> {
-  const { services, operation } = context;
-  // Cancelled by the runner's signal (shutdown) or by cancelSyncOperation, from any replica (the
-  // event bus); a request recorded before the subscription (from another replica, say) is not missed.
-  const cancel = await listenForCancel(deps.eventBus, operation.id, context.signal, () =>
-    services.operations.cancelRequested(operation.id),
-  );
-  const signal = cancel.signal;
+  const { services, operation, signal } = context;
   let git: FabricGit | null = null;
   try {
     git = await deps.openGit(services, operation.fabric.id, operation.id);
@@ -99,7 +99,6 @@ async function withFabricGit<T>(
     return await work(pull, git.repository);
   } finally {
     await git?.close();
-    await cancel.close();
   }
 }
 

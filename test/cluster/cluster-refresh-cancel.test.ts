@@ -27,12 +27,21 @@ const refresh = async (t: TestApp, fabricId: string) =>
       f: fabricId,
     })
   ).refreshCluster.id;
-const operation = async (t: TestApp, id: string) =>
-  (
-    await t.graphqlOk<{
-      syncOperation: { status: string; errorMessage: string | null; events: { message: string }[] };
-    }>(`query($id: ID!) { syncOperation(id: $id) { status errorMessage events { message } } }`, { id })
-  ).syncOperation;
+// The log is a connection (SyncEventConnection); a refresh's fits on one page of 100.
+const operation = async (t: TestApp, id: string) => {
+  const { syncOperation } = await t.graphqlOk<{
+    syncOperation: {
+      status: string;
+      errorMessage: string | null;
+      events: { edges: { node: { message: string } }[]; pageInfo: { hasNextPage: boolean } };
+    };
+  }>(
+    `query($id: ID!) { syncOperation(id: $id) { status errorMessage events(first: 100) { edges { node { message } } pageInfo { hasNextPage } } } }`,
+    { id },
+  );
+  expect(syncOperation.events.pageInfo.hasNextPage).toBe(false);
+  return { ...syncOperation, events: syncOperation.events.edges.map((edge) => edge.node) };
+};
 
 it('stops a refresh cancelled while it lists: CANCELLED, drift not recomputed; the next refresh completes', async ({
   t,
