@@ -73,6 +73,18 @@ export function decodeCursor(
   return key as string[];
 }
 
+/** `first` and `last` are whole numbers from 0 to the maximum page size, or INVALID_INPUT (never silently cut). */
+function checkPageSizes(args: ConnectionArgs, maxPageSize: number): void {
+  for (const name of ['first', 'last'] as const) {
+    const value = args[name];
+    if (value != null && (!Number.isInteger(value) || value < 0 || value > maxPageSize)) {
+      throw new DomainError('INVALID_INPUT', `Argument "${name}" must be between 0 and ${maxPageSize}`, {
+        problems: [{ path: `$.${name}`, message: `at most ${maxPageSize}` }],
+      });
+    }
+  }
+}
+
 /**
  * Resolves a Relay connection page by page over `list`: `first` (with `after`, and `before` as an
  * upper bound) reads forwards, `last` (with `before`, and `after` as a lower bound) backwards.
@@ -87,14 +99,7 @@ export async function resolveKeysetConnection<T>(
   options: { countSelected?: boolean } = {},
 ): Promise<KeysetConnection<T>> {
   const { maxPageSize, defaultPageSize } = context.pagination;
-  for (const name of ['first', 'last'] as const) {
-    const value = args[name];
-    if (value != null && (!Number.isInteger(value) || value < 0 || value > maxPageSize)) {
-      throw new DomainError('INVALID_INPUT', `Argument "${name}" must be between 0 and ${maxPageSize}`, {
-        problems: [{ path: `$.${name}`, message: `at most ${maxPageSize}` }],
-      });
-    }
-  }
+  checkPageSizes(args, maxPageSize);
   if (args.first != null && args.last != null)
     throw new DomainError('INVALID_INPUT', 'Give "first" or "last", not both', {
       problems: [{ path: '$.last', message: 'not together with first' }],
@@ -195,14 +200,7 @@ export async function resolveOffsetPagedConnection<T>(
   load: (page: { offset: number; limit: number }) => Promise<{ items: T[]; totalCount: number }>,
 ) {
   const { maxPageSize, defaultPageSize } = context.pagination;
-  for (const name of ['first', 'last'] as const) {
-    const value = args[name];
-    if (value != null && (!Number.isInteger(value) || value < 0 || value > maxPageSize)) {
-      throw new DomainError('INVALID_INPUT', `Argument "${name}" must be between 0 and ${maxPageSize}`, {
-        problems: [{ path: `$.${name}`, message: `at most ${maxPageSize}` }],
-      });
-    }
-  }
+  checkPageSizes(args, maxPageSize);
   let totalCount = 0;
   try {
     const connection = await resolveOffsetConnection(

@@ -14,17 +14,17 @@ import type { BoundedValidationResult, ManifestValidator } from '../manifest-val
 import { effectiveObjects, requireOneValidObject } from './manifest-validation.ts';
 import { ResourceSchema, type Resource } from './resource.entity.ts';
 import { clearDraft, editableStateOf, hasDesiredOrLive, setDraft } from './resource-state.ts';
-import { countResources, escapeLike, resourcePage, resourcePageCounted, resourceRow } from './resource.repository.ts';
+import {
+  countResources,
+  escapeLike,
+  resourcePage,
+  resourcePageCounted,
+  resourceRow,
+  type ResourceListFilter,
+} from './resource.repository.ts';
 
-export interface ResourceFilter {
-  fabricId: string;
-  kind?: string | null;
-  namespace?: string | null;
-  /** Case-insensitive substring of the name. */
-  search?: string | null;
-  /** The exact name. */
-  name?: string | null;
-  hasDraft?: boolean | null;
+/** Which resources of a fabric a list shows (the repository's filter, with the entity's status types). */
+export interface ResourceFilter extends ResourceListFilter {
   conflictStatus?: Resource['conflictStatus'] | null;
   driftStatus?: Resource['driftStatus'] | null;
 }

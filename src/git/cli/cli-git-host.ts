@@ -273,10 +273,9 @@ export class CliGitHost implements GitHost {
     const file = normalizeFilePath(path, operation);
     return this.#exclusive(operation, async () => {
       await this.#requireCommit(commitOid, operation);
-      const [type] = await this.#objectTypes([`${commitOid}:${file}`], operation);
-      if (type !== 'blob') return null;
-      const [oid] = await this.#objectOids([`${commitOid}:${file}`], operation);
-      if (!oid) return null;
+      const [found] = await this.#batchCheck([`${commitOid}:${file}`], operation);
+      if (found?.type !== 'blob') return null;
+      const { oid } = found;
       const blobs = parseCatFileBatch(
         (await this.#git(['cat-file', '--batch'], operation, { input: `${oid}\n` })).stdout,
         operation,
@@ -538,6 +537,20 @@ export class CliGitHost implements GitHost {
 
   /** The object type of each expression (`<oid>`, `<oid>:<path>`), null when git does not have it. */
   async #objectTypes(expressions: readonly string[], operation: string): Promise<(string | null)[]> {
+    return (await this.#batchCheck(expressions, operation)).map((found) => found?.type ?? null);
+  }
+
+  /** The object id each expression names, null when git does not have it. */
+  async #objectOids(expressions: readonly string[], operation: string): Promise<(string | null)[]> {
+    return (await this.#batchCheck(expressions, operation)).map((found) => found?.oid ?? null);
+  }
+
+  /** `git cat-file --batch-check`: each expression's object id and type, null when git does not have it. */
+  async #batchCheck(
+    expressions: readonly string[],
+    operation: string,
+  ): Promise<({ oid: string; type: string } | null)[]> {
+    if (expressions.length === 0) return [];
     const { stdout } = await this.#git(['cat-file', '--batch-check'], operation, {
       input: `${expressions.join('\n')}\n`,
     });
@@ -546,21 +559,8 @@ export class CliGitHost implements GitHost {
       // `<oid> <type> <size>`, or `<expression> missing` (the expression may hold spaces, or look like an oid).
       const fields = (lines[index] ?? '').split(' ');
       const last = fields.at(-1);
-      return fields.length !== 3 || last === 'missing' || last === 'ambiguous' ? null : (fields[1] ?? null);
-    });
-  }
-
-  /** The object id each expression names, null when git does not have it. */
-  async #objectOids(expressions: readonly string[], operation: string): Promise<(string | null)[]> {
-    if (expressions.length === 0) return [];
-    const { stdout } = await this.#git(['cat-file', '--batch-check'], operation, {
-      input: `${expressions.join('\n')}\n`,
-    });
-    const lines = stdout.toString('utf8').split('\n');
-    return expressions.map((_, index) => {
-      const fields = (lines[index] ?? '').split(' ');
-      const last = fields.at(-1);
-      return fields.length !== 3 || last === 'missing' || last === 'ambiguous' ? null : (fields[0] ?? null);
+      if (fields.length !== 3 || last === 'missing' || last === 'ambiguous') return null;
+      return { oid: fields[0] ?? '', type: fields[1] ?? '' };
     });
   }
 

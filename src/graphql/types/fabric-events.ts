@@ -27,7 +27,7 @@ import {
 } from '../../events/fabric-events.ts';
 import type { RESOLUTION_STRATEGIES } from '../../sync/conflict-resolution.ts';
 import { builder } from '../builder.ts';
-import { enumValues } from '../enums.ts';
+import { describedEnumValues } from '../enums.ts';
 import { WatchStateEnum } from './cluster.ts';
 import { DriftCountsRef } from './fabric.ts';
 import { ConflictStrategyEnum, DriftStatusEnum } from './resource.ts';
@@ -77,7 +77,10 @@ const DraftChangeActionEnum = builder.enumType('DraftChangeAction', {
 
 const LiveChangeActionEnum = builder.enumType('LiveChangeAction', {
   description: 'How the live state of a resource changed.',
-  values: enumValues(['upsert', 'delete'] as const),
+  values: describedEnumValues(['upsert', 'delete'] as const, {
+    upsert: 'The cluster has the object: new, or changed.',
+    delete: 'The cluster no longer has the object.',
+  }),
 });
 
 function eventType<T extends FabricEvent>(type: FabricEventType, description: string) {
