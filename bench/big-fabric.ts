@@ -193,6 +193,7 @@ if (process.argv[2] === '--child') {
       const r: ChildResult = {
         ...pulls,
         ingestMs: ingestion.ingestMs,
+        cpuMs: { ...pulls.cpuMs, ...ingestion.cpuMs },
         peakRssMb: Math.max(pulls.peakRssMb, ingestion.peakRssMb),
       };
       results.push(r);
