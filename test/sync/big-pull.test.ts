@@ -10,8 +10,9 @@ import { topics } from '../../src/events/event-bus.ts';
 import { gitBlobOid, managedFilePath, sha256Hex } from '../../src/hedgehog/canonical.ts';
 import { SyncEventSchema } from '../../src/operations/sync-operation.entity.ts';
 import { queryDatabase } from '../support/database.ts';
-import { pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
-import { tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
+import { pushFromAnotherClone, readFileAt, removeScratchDirs } from '../support/git-fixtures.ts';
+import { runOperation, tAdapters, type GatewayWithRemote } from '../gitops/t-adapters.ts';
+import { generateFabric, renderMultiDocument } from '../../src/hedgehog/generate-fabric.ts';
 import { fileOf, sync, vlanNamespace, yamlOf } from './support.ts';
 
 afterAll(removeScratchDirs);
@@ -102,6 +103,48 @@ describe('a first pull of many files (git adapter)', () => {
     );
     expect(updated).toMatchObject({ desired_spec: changed.spec, version: 2 });
     expect(updated!.external_modifications).toHaveLength(1);
+  });
+});
+
+describe('an ingestion (git adapter)', () => {
+  let env: GatewayWithRemote;
+  beforeEach(async () => {
+    env = await tAdapters[0]!.start();
+  });
+  afterEach(() => env.stop());
+
+  it('inserts its new rows in one statement, each with its managed file, blob and hash', async () => {
+    await pushFromAnotherClone(env.remote, { files: { 'README.md': '# fabric\n' } });
+    expect(await runOperation(env.t, 'initializeGitopsDirectory', env.fabricId)).toMatchObject({ status: 'COMPLETED' });
+    // More than the 300 rows the ORM put in one insert statement.
+    const objects = generateFabric({ spines: 2, leaves: 8, serversPerLeafPair: 32 });
+    expect(objects.length).toBeGreaterThan(300);
+    await pushFromAnotherClone(env.remote, { files: { 'fabric/raw/fabric.yaml': renderMultiDocument(objects) } });
+    env.t.sql.length = 0;
+
+    const ingested = await runOperation(env.t, 'ingestRaw', env.fabricId);
+
+    expect(ingested).toMatchObject({ status: 'COMPLETED', errorMessage: null });
+    expect(env.t.sql.filter((statement) => RESOURCE_INSERT.test(statement))).toHaveLength(1);
+    const stored = await queryDatabase<Record<string, any>>(
+      env.t.database.url,
+      'select * from resource where fabric_id = $1',
+      [env.fabricId],
+    );
+    expect(stored).toHaveLength(objects.length);
+    for (const row of stored) {
+      const text = (await readFileAt(env.remote, 'main', `fabric/${row.managed_file_path}`)).toString();
+      expect(row, row.name).toMatchObject({
+        desired_commit: ingested.commitSha,
+        desired_blob_oid: gitBlobOid(text),
+        file_hash: sha256Hex(text),
+        version: 1,
+        drift_status: 'unknown',
+      });
+    }
+    // Recorded as Git has them: the pull of the ingestion's commit finds nothing to change.
+    const pulled = await sync(env.t, env.fabricId, 'PULL');
+    expect(pulled).toMatchObject({ status: 'COMPLETED', filesCreated: 0, filesUpdated: 0, filesDeleted: 0 });
   });
 });
 
