@@ -4,6 +4,7 @@
  * this service reads Git, calls them, makes the one commit, and records the outcome in the
  * fabric, the resource rows (desired state only; never drafts) and the operation's log.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config.ts';
@@ -25,9 +26,9 @@ import { scrubSecrets } from '../git/scrub.ts';
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import { validateManifests } from '../hedgehog/validate.ts';
 import { parse as parseYaml } from 'yaml';
-import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
-import { desiredObjects, rowsOfKinds } from '../resource/resource.repository.ts';
-import { setDesired } from '../resource/resource-state.ts';
+import type { Resource } from '../resource/resource.entity.ts';
+import { desiredObjects, insertDesiredRows, rowsOfKinds, type NewDesiredRow } from '../resource/resource.repository.ts';
+import { editableStateOf, setDesired } from '../resource/resource-state.ts';
 import { checkCancelled, OperationCancelledError } from '../operations/cancellation.ts';
 import type { SyncEvent, SyncOperation } from '../operations/sync-operation.entity.ts';
 import type { SyncOperationService } from '../operations/sync-operation.service.ts';
@@ -510,24 +511,29 @@ export class GitopsService {
       const kinds = [...new Set(plan.objects.map((planned) => planned.object.kind))];
       const rows = await rowsOfKinds(em, fabricId, kinds);
       const byIdentity = new Map(rows.map((row) => [`${row.kind}|${row.namespace}|${row.name}`, row]));
+      // New rows go in by a bulk insert, never into the unit of work (resource.repository.ts).
+      const inserts: NewDesiredRow[] = [];
       for (const { object, managedPath } of plan.objects) {
-        const row: Resource =
-          byIdentity.get(`${object.kind}|${object.namespace}|${object.name}`) ??
-          em.create(ResourceSchema, {
-            fabric: fabricId,
-            kind: object.kind,
-            namespace: object.namespace,
-            name: object.name,
-            apiVersion: object.apiVersion,
-          } as never);
-        setDesired(row, object.object, {
-          path: managedPath,
-          blobOid: object.gitBlobOid,
-          fileHash: object.sha256,
-          commit,
-          at: now,
+        const source = { path: managedPath, blobOid: object.gitBlobOid, fileHash: object.sha256, commit, at: now };
+        const row: Resource | undefined = byIdentity.get(`${object.kind}|${object.namespace}|${object.name}`);
+        if (row) {
+          setDesired(row, object.object, source);
+          continue;
+        }
+        const state = editableStateOf(object.object);
+        inserts.push({
+          id: randomUUID(),
+          kind: object.kind,
+          namespace: object.namespace,
+          name: object.name,
+          apiVersion: state.apiVersion,
+          spec: state.spec,
+          labels: state.labels,
+          annotations: state.annotations,
+          ...source,
         });
       }
+      await insertDesiredRows(em, fabricId, inserts);
     });
   }
 

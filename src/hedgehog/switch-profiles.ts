@@ -44,11 +44,30 @@ export interface SwitchPortMap {
 }
 
 const portMapCache = new Map<string, SwitchPortMap>();
+/**
+ * The same breakouts object asked again (each Connection port of a switch, in one validation)
+ * skips building the string key, which sorts every breakout: for a 10,000-object fabric that
+ * key alone was most of the port-uniqueness check. Weak, so it holds no switch past its use.
+ */
+const portMapByBreakouts = new WeakMap<object, Map<string, SwitchPortMap>>();
 
 /** Ports of a switch with this profile and these breakouts (memoised: fabrics repeat the same few layouts). */
 export function switchPortMap(
   profile: SwitchProfileData,
   portBreakouts: Readonly<Record<string, string>> = {},
+): SwitchPortMap {
+  const byProfile = portMapByBreakouts.get(portBreakouts);
+  const known = byProfile?.get(profile.name);
+  if (known) return known;
+  const result = buildSwitchPortMap(profile, portBreakouts);
+  if (byProfile) byProfile.set(profile.name, result);
+  else portMapByBreakouts.set(portBreakouts, new Map([[profile.name, result]]));
+  return result;
+}
+
+function buildSwitchPortMap(
+  profile: SwitchProfileData,
+  portBreakouts: Readonly<Record<string, string>>,
 ): SwitchPortMap {
   const cacheKey = `${profile.name}|${Object.entries(portBreakouts)
     .sort()

@@ -14,6 +14,8 @@ import { ResourceSchema, type Resource } from './resource.entity.ts';
 const STORED_PATHS_BY_NAME = 500;
 /** A change touching more paths and identities than this reads the whole fabric instead. */
 const ROWS_BY_CONDITION = 500;
+/** New rows per insert statement (one JSON parameter each, a few MB at most). */
+const INSERT_BATCH = 2000;
 
 export interface ResourceIdentity {
   kind: string;
@@ -94,50 +96,47 @@ export function pendingDrafts(em: EntityManager, fabricId: string): Promise<Reso
 
 /**
  * The fabric's desired objects, to validate changed or new input together with them; those
- * recorded in a path of `except` are left out (their files changed or went). Apart from the unit
- * of work.
+ * recorded in a path of `except` are left out (their files changed or went). Plain rows, apart
+ * from the unit of work: hydrating an entity per row cost a one-file pull of a 50,000-object
+ * fabric most of its time (about 18 s of 20 on a loaded machine).
  */
 export async function desiredObjects(
   em: EntityManager,
   fabricId: string,
   except?: ReadonlySet<string>,
 ): Promise<HedgehogObject[]> {
-  const rows = await em.find(
-    ResourceSchema,
-    { fabric: fabricId, desiredSpec: { $ne: null } },
+  const rows = await em.execute<
     {
-      fields: [
-        'apiVersion',
-        'kind',
-        'namespace',
-        'name',
-        'desiredSpec',
-        'desiredLabels',
-        'desiredAnnotations',
-        'managedFilePath',
-      ],
-      disableIdentityMap: true,
-    },
+      api_version: string;
+      kind: string;
+      namespace: string;
+      name: string;
+      desired_spec: unknown;
+      desired_labels: Record<string, string> | null;
+      desired_annotations: Record<string, string> | null;
+      managed_file_path: string | null;
+    }[]
+  >(
+    `select api_version, kind, namespace, name, desired_spec, desired_labels, desired_annotations, managed_file_path
+     from resource where fabric_id = ? and desired_spec is not null`,
+    [fabricId],
   );
-  return rows
-    .filter(
-      (row) =>
-        !except ||
-        row.managedFilePath === null ||
-        row.managedFilePath === undefined ||
-        !except.has(row.managedFilePath),
-    )
-    .map((row) => ({
-      apiVersion: row.apiVersion,
+  const objects: HedgehogObject[] = [];
+  for (const row of rows) {
+    if (except && row.managed_file_path !== null && except.has(row.managed_file_path)) continue;
+    objects.push({
+      apiVersion: row.api_version,
       kind: row.kind,
       metadata: {
         name: row.name,
         namespace: row.namespace,
-        ...(row.desiredLabels ? { labels: row.desiredLabels } : {}),
-        ...(row.desiredAnnotations ? { annotations: row.desiredAnnotations } : {}),
+        ...(row.desired_labels ? { labels: row.desired_labels } : {}),
+        ...(row.desired_annotations ? { annotations: row.desired_annotations } : {}),
       },
-      spec: row.desiredSpec,
-    }));
+      spec: row.desired_spec,
+    });
+  }
+  return objects;
 }
 
 /** Ids of every row of a fabric. */
@@ -398,4 +397,65 @@ export async function resourceRow(
 
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/** A new row that holds a desired state only (what a pull or an ingestion creates). */
+export interface NewDesiredRow {
+  id: string;
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  spec: unknown;
+  labels: Record<string, string> | null;
+  annotations: Record<string, string> | null;
+  commit: string;
+  path: string;
+  blobOid: string;
+  fileHash: string;
+  at: Date;
+}
+
+/**
+ * Inserts new desired-state rows in statements of up to INSERT_BATCH rows, each one JSON
+ * parameter expanded by `jsonb_to_recordset`, in the caller's transaction (run it inside one).
+ * The ORM would hold an entity per row in the unit of work and compare them all at the flush:
+ * for a first pull of 50,000 objects that was most of the write's time and memory. The other
+ * columns take their defaults, as a new entity's do.
+ */
+export async function insertDesiredRows(
+  em: EntityManager,
+  fabricId: string,
+  rows: readonly NewDesiredRow[],
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += INSERT_BATCH) {
+    const batch = rows.slice(start, start + INSERT_BATCH).map((row) => ({
+      id: row.id,
+      api_version: row.apiVersion,
+      kind: row.kind,
+      namespace: row.namespace,
+      name: row.name,
+      desired_spec: row.spec ?? null,
+      desired_labels: row.labels,
+      desired_annotations: row.annotations,
+      desired_commit: row.commit,
+      managed_file_path: row.path,
+      desired_blob_oid: row.blobOid,
+      file_hash: row.fileHash,
+      last_file_sync: row.at.toISOString(),
+    }));
+    await em.execute(
+      `insert into resource (id, fabric_id, api_version, kind, namespace, name, desired_spec, desired_labels,
+         desired_annotations, desired_commit, managed_file_path, desired_blob_oid, file_hash, last_file_sync,
+         created_at, updated_at)
+       select r.id, ?, r.api_version, r.kind, r.namespace, r.name, r.desired_spec, r.desired_labels,
+         r.desired_annotations, r.desired_commit, r.managed_file_path, r.desired_blob_oid, r.file_hash,
+         r.last_file_sync, now(), now()
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, api_version varchar, kind varchar, namespace varchar,
+         name varchar, desired_spec jsonb, desired_labels jsonb, desired_annotations jsonb, desired_commit varchar,
+         managed_file_path text, desired_blob_oid varchar, file_hash varchar, last_file_sync timestamptz)`,
+      [fabricId, JSON.stringify(batch)],
+      'run',
+    );
+  }
 }

@@ -13,6 +13,7 @@
  * All reads and progress updates happen before the writes, so the one transaction is short: it
  * never waits on Git or on another connection while it holds its locks.
  */
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventBus } from '../events/event-bus.ts';
 import { publishDesiredStateChanged, publishFabricEvent } from '../events/fabric-events.ts';
@@ -21,8 +22,14 @@ import { isGitHostError, type GitHost, type TreeChange, type TreeEntry } from '.
 import { sha256Hex } from '../hedgehog/canonical.ts';
 import type { FabricConfig } from '../hedgehog/fabric-config.ts';
 import { validateManifests, type ValidatedObject } from '../hedgehog/validate.ts';
-import { ResourceSchema, type ExternalModification, type Resource } from '../resource/resource.entity.ts';
-import { desiredObjects, rowsByPathOrIdentity, storedBlobOids } from '../resource/resource.repository.ts';
+import type { ExternalModification, Resource } from '../resource/resource.entity.ts';
+import {
+  desiredObjects,
+  insertDesiredRows,
+  rowsByPathOrIdentity,
+  storedBlobOids,
+  type NewDesiredRow,
+} from '../resource/resource.repository.ts';
 import { checkCancelled } from '../operations/cancellation.ts';
 import type { ReportProgress } from '../operations/operation-handler.ts';
 import type { SyncOperationService } from '../operations/sync-operation.service.ts';
@@ -226,6 +233,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     rawFiles: plan.raw.map((file) => file.repositoryPath),
   };
   const changedIds: string[] = [];
+  const inserts: NewDesiredRow[] = [];
   const seenKeys = new Set<string>();
   for (const file of changedFiles) {
     if (unreadable.has(file.path)) {
@@ -240,18 +248,29 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
       const key = keyOf(object);
       if (seenKeys.has(key)) continue; // the same object in two files: the first one wins
       seenKeys.add(key);
-      let row = byKey.get(key);
+      const row = byKey.get(key);
+      const theirs = editableStateOf(object.object);
       if (!row) {
-        row = em.create(ResourceSchema, {
-          fabric: fabric.id,
+        // A new row: written by the bulk insert below, never held in the unit of work.
+        const id = randomUUID();
+        inserts.push({
+          id,
           kind: object.kind,
           namespace: object.namespace,
           name: object.name,
-          apiVersion: object.apiVersion,
-        } as never);
-        byKey.set(key, row);
+          apiVersion: theirs.apiVersion,
+          spec: theirs.spec,
+          labels: theirs.labels,
+          annotations: theirs.annotations,
+          commit: head,
+          path: file.path,
+          blobOid: file.oid,
+          fileHash,
+          at: now,
+        });
+        changedIds.push(id);
+        continue;
       }
-      const theirs = editableStateOf(object.object);
       if (row.desiredBlobOid && row.desiredBlobOid !== file.oid && row.fileHash !== fileHash) {
         const modification: ExternalModification = {
           detectedAt: now.toISOString(),
@@ -285,7 +304,9 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   fabric.lastPulledCommit = head;
   fabric.lastSyncedAt = now;
   fabric.syncStatus = 'in_sync';
-  await em.flush();
+  await writeInOneTransaction(em, async () => {
+    await insertDesiredRows(em, fabric.id, inserts);
+  });
   publishFabricEvent(context.eventBus, fabric.id, {
     type: 'DESIRED_STATE_CHANGED',
     commit: head,
@@ -342,6 +363,26 @@ async function planFromGit(
       ? `${host.provider === 'github' ? 'GitHub' : 'git'} could not list the changes since ${from}`
       : 'first pull';
   return { plan: planPull({ storedFiles, headTree: tree, directory }), source: { kind: 'full', reason } };
+}
+
+/**
+ * Runs `write` (native statements on `em`) and then flushes `em`, in one transaction: the
+ * caller's when it is in one, else a new one.
+ */
+async function writeInOneTransaction(em: EntityManager, write: () => Promise<void>): Promise<void> {
+  if (em.isInTransaction()) {
+    await write();
+    await em.flush();
+    return;
+  }
+  await em.begin();
+  try {
+    await write();
+    await em.commit(); // flushes first
+  } catch (error) {
+    await em.rollback();
+    throw error;
+  }
 }
 
 /**
