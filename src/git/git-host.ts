@@ -77,7 +77,7 @@ export interface CommitOptions {
   /**
    * Called (and awaited) as the adapter works through the request's files: `filesDone` of
    * `filesTotal` (additions + deletions). The native git adapter calls it after each batch of
-   * blobs it writes; GitHub, whose commit is one request, calls it once the request is built,
+   * blobs it writes (at least 100 per batch, at most 4 batches); GitHub, whose commit is one request, calls it once the request is built,
    * before it is sent. Neither calls it for the push of the commit itself: that is one step.
    */
   onProgress?: (filesDone: number, filesTotal: number) => void | Promise<void>;

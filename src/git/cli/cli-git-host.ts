@@ -73,8 +73,12 @@ export interface CliGitHostOptions {
 
 const DEFAULT_AUTHOR: CommitAuthor = { name: 'Hedgehog GitOps Gateway', email: 'gateway@hedgehog.invalid' };
 const ZERO_OID = '0000000000000000000000000000000000000000';
-/** Blobs per `git fast-import` run in a commit: the grain at which `onProgress` moves. */
+/**
+ * Blobs per `git fast-import` run in a commit (the grain at which `onProgress` moves): at least
+ * this many, and at most COMMIT_MAX_BLOB_RUNS runs, since each run costs a fixed ~40 ms.
+ */
 export const COMMIT_BLOB_BATCH = 100;
+const COMMIT_MAX_BLOB_RUNS = 4;
 
 export class CliGitHost implements GitHost {
   readonly provider = 'git' as const;
@@ -398,22 +402,23 @@ export class CliGitHost implements GitHost {
           }
         });
       }
-      // Blobs go in through `git fast-import`, one pack per batch of COMMIT_BLOB_BATCH files: a
-      // loose object per file, or a process per file, dominates large commits, while batches let
-      // the caller follow the writing (`onProgress` after each). Their oids are computed here;
-      // write-tree fails if any object were missing, so the two cannot silently disagree.
+      // Blobs go in through `git fast-import`, one pack per batch: a loose object per file, or a
+      // process per file, dominates large commits, while a few batches (see COMMIT_BLOB_BATCH)
+      // let the caller follow the writing (`onProgress` after each). Their oids are computed
+      // here; write-tree fails if any object were missing, so the two cannot silently disagree.
       const blobOids = request.additions.map((addition) => gitBlobOid(addition.contents));
       const filesTotal = request.additions.length + request.deletions.length;
-      for (let start = 0; start < request.additions.length; start += COMMIT_BLOB_BATCH) {
+      const batch = Math.max(COMMIT_BLOB_BATCH, Math.ceil(request.additions.length / COMMIT_MAX_BLOB_RUNS));
+      for (let start = 0; start < request.additions.length; start += batch) {
         const stream: Buffer[] = [];
-        for (const addition of request.additions.slice(start, start + COMMIT_BLOB_BATCH)) {
+        for (const addition of request.additions.slice(start, start + batch)) {
           const bytes = toBytes(addition.contents);
           stream.push(Buffer.from(`blob\ndata ${bytes.byteLength}\n`), Buffer.from(bytes), Buffer.from('\n'));
         }
         await this.#git(['fast-import', '--quiet', '--done'], operation, {
           input: Buffer.concat([...stream, Buffer.from('done\n')]),
         });
-        await options.onProgress?.(Math.min(start + COMMIT_BLOB_BATCH, request.additions.length), filesTotal);
+        await options.onProgress?.(Math.min(start + batch, request.additions.length), filesTotal);
       }
       const records = [
         ...request.additions.map((addition, index) => `100644 blob ${blobOids[index]}\t${addition.path}\0`),
