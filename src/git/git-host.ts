@@ -72,6 +72,17 @@ export interface CommitRequest {
   author?: CommitAuthor;
 }
 
+/** What a caller may follow of a commit request while it runs (optional for every adapter). */
+export interface CommitOptions {
+  /**
+   * Called (and awaited) as the adapter works through the request's files: `filesDone` of
+   * `filesTotal` (additions + deletions). The native git adapter calls it after each batch of
+   * blobs it writes (at least 100 per batch, at most 4 batches); GitHub, whose commit is one request, calls it once the request is built,
+   * before it is sent. Neither calls it for the push of the commit itself: that is one step.
+   */
+  onProgress?: (filesDone: number, filesTotal: number) => void | Promise<void>;
+}
+
 export type CommitResult =
   | { status: 'committed'; oid: string }
   | { status: 'head_moved'; actualHeadOid: string | null };
@@ -190,7 +201,7 @@ export interface GitHost {
    */
   readFile(commitOid: string, path: string): Promise<FileAtCommit | null>;
   /** One commit on `branch`, or `head_moved` when the branch is not at `expectedHeadOid`. */
-  commit(request: CommitRequest): Promise<CommitResult>;
+  commit(request: CommitRequest, options?: CommitOptions): Promise<CommitResult>;
   /** Creates `name` at `fromOid`; succeeds when it already points there, `CONFLICT` otherwise. */
   createBranch(name: string, fromOid: string): Promise<void>;
   /** Opens a pull request, or reuses (and retitles) the open one for the same head branch. */

@@ -197,16 +197,22 @@ export class GitopsService {
           return { filesCreated: 0 };
         }
         await progress.report({ phase: 'committing', progressTotal: additions.length }, []);
-        const result = await opened.host.commit({
-          branch: opened.branch,
-          expectedHeadOid: head,
-          message: withGatewayTrailers(
-            `Initialise GitOps directory ${opened.prefix || '/'} of fabric ${fabric.name}`,
-            progress,
-          ),
-          additions: additions.map((file) => ({ path: opened.prefix + file.path, contents: file.contents })),
-          deletions: [],
-        });
+        const result = await opened.host.commit(
+          {
+            branch: opened.branch,
+            expectedHeadOid: head,
+            message: withGatewayTrailers(
+              `Initialise GitOps directory ${opened.prefix || '/'} of fabric ${fabric.name}`,
+              progress,
+            ),
+            additions: additions.map((file) => ({ path: opened.prefix + file.path, contents: file.contents })),
+            deletions: [],
+          },
+          {
+            // Files written (native git) or encoded (GitHub) so far; the push of the commit is one step.
+            onProgress: (filesDone) => progress.report({ progressDone: filesDone }),
+          },
+        );
         if (result.status === 'head_moved') {
           if (attempt < 2) continue;
           throw new DomainError(

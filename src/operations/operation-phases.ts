@@ -17,7 +17,7 @@ export const OPERATION_PHASE_DESCRIPTIONS = {
   applying:
     'A pull validates the files it read and writes the desired state in one transaction (one synchronous step: progress stays at the total).',
   committing:
-    'Writing the commit. For a push, progress counts the files the commit writes; the commit is one atomic request, so it moves to the total when the commit lands.',
+    'Writing the commit. For a push or directory init, progress counts the files the commit writes: it moves as the adapter writes their blobs (native git) or encodes them into the request (GitHub), in batches of 100; sending the commit (one atomic request or push) is one step after the last batch.',
   head_moved: 'The branch moved during the push: pulling again before retrying the commit.',
   recording: 'The commit landed; recording it in the database.',
   committed: 'A push landed its commit and recorded it.',

@@ -118,14 +118,21 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
         result.pullRequestUrl = await propose(context, options, target.branch, ready, plan, null);
       return result;
     }
-    const commit = await host.commit({
-      branch: target.branch,
-      expectedHeadOid: base.headOid,
-      message: plan.message,
-      additions: plan.additions,
-      deletions: plan.deletions,
-      author: { name: options.repository.commitAuthorName, email: options.repository.commitAuthorEmail },
-    });
+    const commit = await host.commit(
+      {
+        branch: target.branch,
+        expectedHeadOid: base.headOid,
+        message: plan.message,
+        additions: plan.additions,
+        deletions: plan.deletions,
+        author: { name: options.repository.commitAuthorName, email: options.repository.commitAuthorEmail },
+      },
+      {
+        // The adapter writes (or encodes) the files in batches: done moves with them, in this
+        // phase's unit. Awaited by the adapter, so the unit of work is never used twice at once.
+        onProgress: (filesDone) => progress({ progressDone: Math.min(filesDone, plan.writes.length) }),
+      },
+    );
     if (commit.status === 'head_moved') {
       await progress({ phase: 'head_moved' }, [
         {

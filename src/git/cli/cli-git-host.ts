@@ -32,6 +32,7 @@ import {
   GitHostError,
   type AccessCheck,
   type CommitAuthor,
+  type CommitOptions,
   type CommitRequest,
   type CommitResult,
   type FileAtCommit,
@@ -72,6 +73,12 @@ export interface CliGitHostOptions {
 
 const DEFAULT_AUTHOR: CommitAuthor = { name: 'Hedgehog GitOps Gateway', email: 'gateway@hedgehog.invalid' };
 const ZERO_OID = '0000000000000000000000000000000000000000';
+/**
+ * Blobs per `git fast-import` run in a commit (the grain at which `onProgress` moves): at least
+ * this many, and at most COMMIT_MAX_BLOB_RUNS runs, since each run costs a fixed ~40 ms.
+ */
+export const COMMIT_BLOB_BATCH = 100;
+const COMMIT_MAX_BLOB_RUNS = 4;
 
 export class CliGitHost implements GitHost {
   readonly provider = 'git' as const;
@@ -287,14 +294,14 @@ export class CliGitHost implements GitHost {
     });
   }
 
-  async commit(request: CommitRequest): Promise<CommitResult> {
+  async commit(request: CommitRequest, options: CommitOptions = {}): Promise<CommitResult> {
     const operation = `commit on ${request.branch}`;
     assertValidCommitRequest(request, operation);
     return this.#exclusive(operation, async () => {
       await this.#fetch(operation);
       const head = await this.#localHead(request.branch);
       if (head !== request.expectedHeadOid) return { status: 'head_moved', actualHeadOid: head };
-      const oid = await this.#buildCommit(request, operation);
+      const oid = await this.#buildCommit(request, operation, options);
       const pushed = await this.#pushWithLease(oid, request.branch, request.expectedHeadOid, operation);
       return pushed.status === 'pushed'
         ? { status: 'committed', oid }
@@ -374,7 +381,7 @@ export class CliGitHost implements GitHost {
     await withKeyedLock(this.repositoryDir, async () => {});
   }
 
-  async #buildCommit(request: CommitRequest, operation: string): Promise<string> {
+  async #buildCommit(request: CommitRequest, operation: string, options: CommitOptions): Promise<string> {
     const scratch = await mkdtemp(join(tmpdir(), 'hnp-commit-'));
     try {
       const env = { GIT_INDEX_FILE: join(scratch, 'index') };
@@ -395,19 +402,23 @@ export class CliGitHost implements GitHost {
           }
         });
       }
-      // Blobs go in through one `git fast-import` (a single pack): a loose object per file, or a
-      // process per file, dominates large commits. Their oids are computed here; write-tree fails
-      // if any object were missing, so the two cannot silently disagree.
+      // Blobs go in through `git fast-import`, one pack per batch: a loose object per file, or a
+      // process per file, dominates large commits, while a few batches (see COMMIT_BLOB_BATCH)
+      // let the caller follow the writing (`onProgress` after each). Their oids are computed
+      // here; write-tree fails if any object were missing, so the two cannot silently disagree.
       const blobOids = request.additions.map((addition) => gitBlobOid(addition.contents));
-      if (request.additions.length > 0) {
+      const filesTotal = request.additions.length + request.deletions.length;
+      const batch = Math.max(COMMIT_BLOB_BATCH, Math.ceil(request.additions.length / COMMIT_MAX_BLOB_RUNS));
+      for (let start = 0; start < request.additions.length; start += batch) {
         const stream: Buffer[] = [];
-        for (const addition of request.additions) {
+        for (const addition of request.additions.slice(start, start + batch)) {
           const bytes = toBytes(addition.contents);
           stream.push(Buffer.from(`blob\ndata ${bytes.byteLength}\n`), Buffer.from(bytes), Buffer.from('\n'));
         }
         await this.#git(['fast-import', '--quiet', '--done'], operation, {
           input: Buffer.concat([...stream, Buffer.from('done\n')]),
         });
+        await options.onProgress?.(Math.min(start + batch, request.additions.length), filesTotal);
       }
       const records = [
         ...request.additions.map((addition, index) => `100644 blob ${blobOids[index]}\t${addition.path}\0`),

@@ -40,6 +40,7 @@ import {
   byPath,
   GitHostError,
   type AccessCheck,
+  type CommitOptions,
   type CommitRequest,
   type CommitResult,
   type FileAtCommit,
@@ -105,6 +106,8 @@ interface RawDiffEntry {
 const WRITE_PERMISSIONS = new Set(['ADMIN', 'MAINTAIN', 'WRITE']);
 const REST_BLOB_CONCURRENCY = 4;
 const REST_TREE_CONCURRENCY = 4;
+/** Files base64-encoded into a commit request between two `onProgress` calls. */
+const COMMIT_ENCODE_BATCH = 100;
 /** GitHub lists at most this many files per comparison, silently dropping the rest. */
 export const COMPARE_FILE_LIMIT = 300;
 const BLOB_OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
@@ -351,12 +354,12 @@ export class GitHubHost implements GitHost {
     return { oid: blob.oid, contents: await this.#readBlobOverRest(blob.oid, operation) };
   }
 
-  async commit(request: CommitRequest): Promise<CommitResult> {
+  async commit(request: CommitRequest, options: CommitOptions = {}): Promise<CommitResult> {
     const operation = `commit on ${request.branch}`;
     assertValidCommitRequest(request, operation);
     await this.#requireWrite(operation);
-    if (request.expectedHeadOid === null) return this.#firstCommit(request, operation);
-    return this.#commitOnBranch(request, request.expectedHeadOid, operation);
+    if (request.expectedHeadOid === null) return this.#firstCommit(request, operation, options);
+    return this.#commitOnBranch(request, request.expectedHeadOid, operation, options);
   }
 
   async createBranch(name: string, fromOid: string): Promise<void> {
@@ -501,16 +504,27 @@ export class GitHubHost implements GitHost {
     return { repositoryId: access.repositoryId };
   }
 
-  async #commitOnBranch(request: CommitRequest, expectedHeadOid: string, operation: string): Promise<CommitResult> {
+  async #commitOnBranch(
+    request: CommitRequest,
+    expectedHeadOid: string,
+    operation: string,
+    options: CommitOptions,
+  ): Promise<CommitResult> {
+    // The request is built (contents base64-encoded) in batches, `onProgress` after each; sending
+    // it is one step that progress cannot follow.
+    const additions: { path: string; contents: string }[] = [];
+    const filesTotal = request.additions.length + request.deletions.length;
+    for (let start = 0; start < request.additions.length; start += COMMIT_ENCODE_BATCH) {
+      for (const addition of request.additions.slice(start, start + COMMIT_ENCODE_BATCH))
+        additions.push({ path: addition.path, contents: Buffer.from(toBytes(addition.contents)).toString('base64') });
+      await options.onProgress?.(additions.length, filesTotal);
+    }
     const input = {
       branch: { repositoryNameWithOwner: `${this.#options.owner}/${this.#options.name}`, branchName: request.branch },
       expectedHeadOid,
       message: splitCommitMessage(request.message),
       fileChanges: {
-        additions: request.additions.map((addition) => ({
-          path: addition.path,
-          contents: Buffer.from(toBytes(addition.contents)).toString('base64'),
-        })),
+        additions,
         deletions: request.deletions.map((deletion) => ({ path: deletion.path })),
       },
     };
@@ -571,7 +585,7 @@ export class GitHubHost implements GitHost {
     return { status: 'head_moved', actualHeadOid: target.oid };
   }
 
-  async #firstCommit(request: CommitRequest, operation: string): Promise<CommitResult> {
+  async #firstCommit(request: CommitRequest, operation: string, options: CommitOptions): Promise<CommitResult> {
     const head = await this.#readHead(request.branch, operation);
     if (head !== null) return { status: 'head_moved', actualHeadOid: head };
     const branches = await this.#transport.graphql<{ repository: { refs: { totalCount: number } | null } }>(
@@ -621,7 +635,11 @@ export class GitHubHost implements GitHost {
       rootOid = target.oid;
     }
     if (rest.length === 0) return { status: 'committed', oid: rootOid };
-    return this.#commitOnBranch({ ...request, additions: rest, deletions: [] }, rootOid, operation);
+    // The first file is in (one step); the rest count on from it.
+    await options.onProgress?.(1, request.additions.length);
+    return this.#commitOnBranch({ ...request, additions: rest, deletions: [] }, rootOid, operation, {
+      onProgress: (done) => options.onProgress?.(done + 1, request.additions.length),
+    });
   }
 
   /** The branch's head commit with its message and parents; null when the branch does not exist. */
