@@ -235,7 +235,7 @@ export type SyncOperationPhase =
   | 'CLASSIFICATION'
   /** A push landed its commit and recorded it. */
   | 'COMMITTED'
-  /** Writing the commit. For a push, progress counts the files the commit writes; the commit is one atomic request, so it moves to the total when the commit lands. */
+  /** Writing the commit. For a push or directory init, progress counts the files the commit writes: it moves as the adapter writes their blobs (native git) or encodes them into the request (GitHub), in batches of 100; sending the commit (one atomic request or push) is one step after the last batch. */
   | 'COMMITTING'
   /** Ingestion: listing the YAML files waiting in raw/. */
   | 'DISCOVERY'
