@@ -197,10 +197,14 @@ async function connect(token: string, fabricId: string, count: number, label: st
 }
 
 async function createDraft(token: string, fabricId: string, name: string): Promise<void> {
-  await graphql(token, 'mutation($f: ID!, $yaml: String!) { createResource(fabricId: $f, manifest: { yaml: $yaml }) { id } }', {
-    f: fabricId,
-    yaml: `apiVersion: wiring.githedgehog.com/v1beta1\nkind: VLANNamespace\nmetadata:\n  name: ${name}\nspec:\n  ranges:\n  - from: 1000\n    to: 1999\n`,
-  });
+  await graphql(
+    token,
+    'mutation($f: ID!, $yaml: String!) { createResource(fabricId: $f, manifest: { yaml: $yaml }) { id } }',
+    {
+      f: fabricId,
+      yaml: `apiVersion: wiring.githedgehog.com/v1beta1\nkind: VLANNamespace\nmetadata:\n  name: ${name}\nspec:\n  ranges:\n  - from: 1000\n    to: 1999\n`,
+    },
+  );
 }
 
 /** `ROUNDS` drafts one after another; per round the mutation's own time and the time to the last subscriber. */
@@ -285,7 +289,9 @@ try {
   const rssAfter = rssMiB(pid);
 
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
-  console.log(`1 subscriber:     mutation p50 ${ms(baseline.mutation.p50)}, p99 ${ms(baseline.mutation.p99)}; event p50 ${ms(baseline.last.p50)}, p99 ${ms(baseline.last.p99)}`);
+  console.log(
+    `1 subscriber:     mutation p50 ${ms(baseline.mutation.p50)}, p99 ${ms(baseline.mutation.p99)}; event p50 ${ms(baseline.last.p50)}, p99 ${ms(baseline.last.p99)}`,
+  );
   console.log(
     `${SUBSCRIBERS} subscribers: mutation p50 ${ms(measured.mutation.p50)}, p99 ${ms(measured.mutation.p99)} (x${(measured.mutation.p50 / baseline.mutation.p50).toFixed(2)} of 1 subscriber at p50); event at the last subscriber p50 ${ms(measured.last.p50)}, p99 ${ms(measured.last.p99)}, max ${ms(measured.last.max)}`,
   );
