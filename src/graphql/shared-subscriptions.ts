@@ -45,7 +45,8 @@ export class SharedSubscriptions {
   /** Subscribers following the shared executions. */
   get subscribers(): number {
     let count = 0;
-    for (const entry of this.#groups.values()) if (entry.group) count += this.#fanOut.subscriberCount(entry.group.topic);
+    for (const entry of this.#groups.values())
+      if (entry.group) count += this.#fanOut.subscriberCount(entry.group.topic);
     return count;
   }
 

@@ -5,7 +5,14 @@
  * TOKEN_CLOSE_CODE and the reason.
  */
 import type { IncomingMessage, Server } from 'node:http';
-import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import {
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from 'graphql';
 import { createGraphQLError, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -32,11 +39,26 @@ interface OperationRoot {
   execute: (args: ExecutionArgs) => PromiseOrValue<ExecutionResult>;
   subscribe: (args: ExecutionArgs) => PromiseOrValue<SubscriptionOutcome>;
   contextFactory: () => PromiseOrValue<unknown>;
-  /** Operations with the same key (token, role, fabrics, document, variables) share one execution. */
-  shareKey: string;
+  /** Operations with the same key (token, role, fabrics, document, variables) share one execution; null: not shared. */
+  shareKey: string | null;
 }
 
 type PromiseOrValue<T> = T | Promise<T>;
+
+/**
+ * Subscription fields whose events do not depend on when a subscriber joined, so a late one may
+ * join a running execution. Not `syncOperationUpdated`: it starts with the operation as it is now.
+ */
+const SHAREABLE_FIELDS: ReadonlySet<string> = new Set(['fabricEvents']);
+
+/** Whether the operation is a subscription that selects only shareable root fields. */
+function isShareable(document: DocumentNode, operationName: string | null | undefined): boolean {
+  const operation = getOperationAST(document, operationName);
+  if (operation?.operation !== 'subscription') return false;
+  return operation.selectionSet.selections.every(
+    (selection) => selection.kind === Kind.FIELD && SHAREABLE_FIELDS.has(selection.name.value),
+  );
+}
 
 /** Takes the server's upgrades on yoga's endpoint; `dispose()` closes every socket (on stop). */
 export function attachWebSocket(
@@ -117,15 +139,17 @@ export function attachWebSocket(
           execute: enveloped.execute,
           subscribe: enveloped.subscribe,
           contextFactory: enveloped.contextFactory,
-          shareKey: JSON.stringify([
-            actor.tokenId,
-            actor.name,
-            actor.role,
-            actor.fabricIds,
-            payload.query,
-            payload.operationName ?? null,
-            payload.variables ?? null,
-          ]),
+          shareKey: !isShareable(document, payload.operationName)
+            ? null
+            : JSON.stringify([
+                actor.tokenId,
+                actor.name,
+                actor.role,
+                actor.fabricIds,
+                payload.query,
+                payload.operationName ?? null,
+                payload.variables ?? null,
+              ]),
         };
         const args = {
           schema: enveloped.schema,

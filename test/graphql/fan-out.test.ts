@@ -151,6 +151,27 @@ describe('fan-out of fabric events over graphql-ws', () => {
     }
   });
 
+  it('does not share syncOperationUpdated: a later subscriber with the same document still gets the current state first', async ({
+    t,
+  }) => {
+    const fabric = await createFabric(t);
+    const services = t.app.services();
+    const operation = await services.operations.create({ fabricId: fabric.id, type: 'pull', initiatedBy: 'test' });
+    await services.operations.update(operation, { status: 'in_progress', startedAt: new Date() });
+    const query = `subscription($id: ID!) { syncOperationUpdated(id: $id) { status } }`;
+    const client = t.wsClient();
+    try {
+      const first = subscribeWs(client, query, { id: operation.id });
+      await first.next(1);
+      const second = subscribeWs(client, query, { id: operation.id });
+      await second.next(1);
+      expect(second.received[0].data.syncOperationUpdated.status).toBe('IN_PROGRESS');
+      expect(t.app.sharedSubscriptions.executions).toBe(0);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it("answers a mutation while a subscriber's socket is paused, and the other subscribers still get the event", async ({
     t,
   }) => {
