@@ -21,6 +21,7 @@ import { createErrorMasker, describeError, useNoSuggestions } from './graphql/er
 import { createAuthentication, LiveConnections } from './graphql/authentication.ts';
 import { TokenCache } from './auth/token-cache.ts';
 import { useAuthorization } from './graphql/authorization.ts';
+import type { SharedSubscriptions } from './graphql/shared-subscriptions.ts';
 import { attachWebSocket } from './graphql/websocket.ts';
 import { ensureFirstAdminToken, printFirstAdminToken } from './auth/bootstrap.ts';
 import type { FabricScope } from './auth/fabric-scope.ts';
@@ -89,6 +90,8 @@ export interface App {
   readonly headCheck: HeadCheckDependencies;
   /** What GET /metrics serves. */
   readonly metrics: GatewayMetrics;
+  /** WebSocket subscriptions sharing one execution per (authority, document, variables). */
+  readonly sharedSubscriptions: SharedSubscriptions;
   /** Every HTTP route and GraphQL; `yoga.fetch` answers a request without a port (tests). */
   readonly yoga: YogaServerInstance<ServerContext, GraphQLContext>;
   /** http://host:port of the running server (after start). */
@@ -327,6 +330,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     orm,
     eventBus,
+    sharedSubscriptions: webSocketServer.shared,
     secretBox,
     databaseUrl,
     runner,

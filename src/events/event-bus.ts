@@ -31,16 +31,69 @@ interface Subscriber {
 /** A slow subscriber may hold this many undelivered events before the oldest are dropped. */
 const MAX_BUFFERED_EVENTS = 10_000;
 
+/**
+ * Subscribers handed an event per turn of the event loop. Each hand-over wakes the subscriber's
+ * consumer (GraphQL execution, serialisation, a socket write) in the same turn, so this bounds
+ * the work one turn does for the fan-out and lets I/O (a mutation's own response) run between.
+ */
+const DELIVERIES_PER_TURN = 200;
+
+interface Delivery {
+  /** The topic's subscribers when the event was published (later ones do not get it). */
+  subscribers: Subscriber[];
+  payload: unknown;
+  /** How many of `subscribers` have it already. */
+  next: number;
+}
+
+/**
+ * Delivers in later turns of the event loop, never inside `publish`: a publisher (a mutation
+ * that answers its client) goes on at once, and its response does not wait for the event to
+ * reach thousands of subscribers. Each subscriber gets the events of a topic in publish order.
+ */
 export class InProcessEventBus implements EventBus {
   private readonly subscribers = new Map<string, Set<Subscriber>>();
+  readonly #deliveries: Delivery[] = [];
+  #scheduled = false;
 
   publish(topic: string, payload: unknown): void {
-    for (const subscriber of this.subscribers.get(topic) ?? []) subscriber.push(payload);
+    const set = this.subscribers.get(topic);
+    if (!set || set.size === 0) return;
+    this.#deliveries.push({ subscribers: [...set], payload, next: 0 });
+    this.#schedule();
+  }
+
+  /** Events published and not yet handed to every subscriber (tests, benchmarks). */
+  get pendingDeliveries(): number {
+    return this.#deliveries.length;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#deliverSome();
+    });
+  }
+
+  #deliverSome(): void {
+    let budget = DELIVERIES_PER_TURN;
+    while (budget > 0 && this.#deliveries.length > 0) {
+      const delivery = this.#deliveries[0]!;
+      const end = Math.min(delivery.subscribers.length, delivery.next + budget);
+      for (let index = delivery.next; index < end; index += 1) delivery.subscribers[index]!.push(delivery.payload);
+      budget -= end - delivery.next;
+      delivery.next = end;
+      if (end === delivery.subscribers.length) this.#deliveries.shift();
+    }
+    if (this.#deliveries.length > 0) this.#schedule();
   }
 
   close(): void {
     for (const set of [...this.subscribers.values()]) for (const subscriber of [...set]) subscriber.end();
     this.subscribers.clear();
+    this.#deliveries.length = 0;
   }
 
   subscriberCount(topic: string): number {

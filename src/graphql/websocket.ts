@@ -5,12 +5,20 @@
  * TOKEN_CLOSE_CODE and the reason.
  */
 import type { IncomingMessage, Server } from 'node:http';
-import { GraphQLError } from 'graphql';
+import {
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from 'graphql';
 import { createGraphQLError, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { closeReason, TOKEN_CLOSE_CODE, type createAuthentication, type LiveConnections } from './authentication.ts';
 import type { GraphQLContext } from './context.ts';
+import { SharedSubscriptions, type SubscriptionOutcome } from './shared-subscriptions.ts';
 
 /** What graphql-ws's `extra` holds for one socket: the ws socket and request, and the token it opened with. */
 interface SocketExtra {
@@ -26,13 +34,40 @@ export interface WebSocketOptions {
   maxPayload: number;
 }
 
+/** What `onSubscribe` hands graphql-ws's `execute`/`subscribe` as the root value. */
+interface OperationRoot {
+  execute: (args: ExecutionArgs) => PromiseOrValue<ExecutionResult>;
+  subscribe: (args: ExecutionArgs) => PromiseOrValue<SubscriptionOutcome>;
+  contextFactory: () => PromiseOrValue<unknown>;
+  /** Operations with the same key (token, role, fabrics, document, variables) share one execution; null: not shared. */
+  shareKey: string | null;
+}
+
+type PromiseOrValue<T> = T | Promise<T>;
+
+/**
+ * Subscription fields whose events do not depend on when a subscriber joined, so a late one may
+ * join a running execution. Not `syncOperationUpdated`: it starts with the operation as it is now.
+ */
+const SHAREABLE_FIELDS: ReadonlySet<string> = new Set(['fabricEvents']);
+
+/** Whether the operation is a subscription that selects only shareable root fields. */
+function isShareable(document: DocumentNode, operationName: string | null | undefined): boolean {
+  const operation = getOperationAST(document, operationName);
+  if (operation?.operation !== 'subscription') return false;
+  return operation.selectionSet.selections.every(
+    (selection) => selection.kind === Kind.FIELD && SHAREABLE_FIELDS.has(selection.name.value),
+  );
+}
+
 /** Takes the server's upgrades on yoga's endpoint; `dispose()` closes every socket (on stop). */
 export function attachWebSocket(
   server: Server,
   yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>,
   authentication: ReturnType<typeof createAuthentication>,
   { connections, maxPayload }: WebSocketOptions,
-): { dispose(): Promise<void> } {
+): { dispose(): Promise<void>; shared: SharedSubscriptions } {
+  const shared = new SharedSubscriptions();
   // The WebSocket server takes the HTTP server's upgrades but not its 'error' events (with
   // `server:` it re-emits them, and graphql-ws prints a port in use as "Internal error emitted on
   // the WebSocket server"): start() reports listen failures itself.
@@ -46,8 +81,18 @@ export function attachWebSocket(
   });
   const webSocketServer = useServer(
     {
-      execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
-      subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
+      execute: async (args) => {
+        const root = args.rootValue as OperationRoot;
+        return root.execute({ ...args, contextValue: await root.contextFactory() });
+      },
+      // Subscribers with the same authority, document and variables share one execution; the
+      // context is built only for the one that starts it (idle subscribers hold none).
+      subscribe: (args) => {
+        const root = args.rootValue as OperationRoot;
+        return shared.subscribe(root.shareKey, async () =>
+          root.subscribe({ ...args, contextValue: await root.contextFactory() }),
+        );
+      },
       onConnect: async (context) => {
         const extra = context.extra as SocketExtra;
         const authenticated = await authentication.authenticateConnection(context.connectionParams);
@@ -89,13 +134,30 @@ export function attachWebSocket(
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
+        const { actor } = authenticated;
+        const rootValue: OperationRoot = {
+          execute: enveloped.execute,
+          subscribe: enveloped.subscribe,
+          contextFactory: enveloped.contextFactory,
+          shareKey: !isShareable(document, payload.operationName)
+            ? null
+            : JSON.stringify([
+                actor.tokenId,
+                actor.name,
+                actor.role,
+                actor.fabricIds,
+                payload.query,
+                payload.operationName ?? null,
+                payload.variables ?? null,
+              ]),
+        };
         const args = {
           schema: enveloped.schema,
           operationName: payload.operationName,
           document,
           variableValues: payload.variables,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+          contextValue: undefined,
+          rootValue,
         };
         const errors = enveloped.validate(args.schema, args.document);
         if (errors.length > 0) return errors;
@@ -104,5 +166,5 @@ export function attachWebSocket(
     },
     webSockets,
   );
-  return { dispose: async () => webSocketServer.dispose() };
+  return { dispose: async () => webSocketServer.dispose(), shared };
 }

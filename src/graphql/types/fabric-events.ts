@@ -6,6 +6,7 @@
  * else in the schema, in upper case. docs/events.md documents every event.
  */
 import type { LiveChangeSummary } from '../../cluster/live-state-store.ts';
+import { filterEvents } from '../../events/event-iterators.ts';
 import { topics } from '../../events/event-bus.ts';
 import {
   FABRIC_EVENT_TYPES,
@@ -319,18 +320,6 @@ builder.objectFields(
   }),
 );
 
-/** Ends with `source`; yields only the events whose type is in `types`. */
-async function* onlyTypes(
-  source: AsyncIterableIterator<FabricEvent>,
-  types: ReadonlySet<FabricEventType>,
-): AsyncGenerator<FabricEvent> {
-  try {
-    for await (const event of source) if (types.has(event.type)) yield event;
-  } finally {
-    await source.return?.();
-  }
-}
-
 builder.subscriptionFields((t) => ({
   fabricEvents: t.field({
     type: FabricEventRef,
@@ -348,7 +337,9 @@ builder.subscriptionFields((t) => ({
       // Fails with NOT_FOUND for an unknown fabric instead of waiting forever.
       await context.services.fabrics.get(String(args.fabricId));
       const events = context.eventBus.subscribe<FabricEvent>(topics.fabric(String(args.fabricId)));
-      return args.types ? onlyTypes(events, new Set(args.types)) : events;
+      if (!args.types) return events;
+      const types = new Set<FabricEventType>(args.types);
+      return filterEvents(events, (event) => types.has(event.type));
     },
     resolve: (event) => event,
   }),

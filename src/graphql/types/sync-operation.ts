@@ -1,4 +1,5 @@
 import { topics } from '../../events/event-bus.ts';
+import { endingWith } from '../../events/event-iterators.ts';
 import {
   EVENT_LEVELS,
   OPERATION_STATUSES,
@@ -252,21 +253,25 @@ builder.subscriptionFields((t) => ({
     description:
       "The operation's whole state: first as it is now, then after every change (progress at most every 100 ms). Completes after sending a final state (COMPLETED, FAILED or CANCELLED).",
     args: { id: t.arg.id({ required: true, description: 'The UUID of the operation.' }) },
-    subscribe: async function* (_root, args, context) {
+    subscribe: (_root, args, context) => {
       const id = String(args.id);
       // Subscribe before reading, so no change between the read and the subscription is lost.
       const updates = context.eventBus.subscribe<OperationUpdate>(topics.syncOperation(id));
-      try {
-        const current = await context.services.operations.getFresh(id);
-        yield current;
-        if (FINAL_STATUSES.has(current.status)) return;
-        for await (const update of updates) {
-          yield update.snapshot;
-          if (FINAL_STATUSES.has(update.snapshot.status)) return;
+      async function* states() {
+        try {
+          const current = await context.services.operations.getFresh(id);
+          yield current;
+          if (FINAL_STATUSES.has(current.status)) return;
+          for await (const update of updates) {
+            yield update.snapshot;
+            if (FINAL_STATUSES.has(update.snapshot.status)) return;
+          }
+        } finally {
+          await updates.return?.();
         }
-      } finally {
-        await updates.return?.();
       }
+      // A client leaving ends the bus subscription at once, not at the operation's next change.
+      return endingWith(states(), updates);
     },
     resolve: (snapshot) => snapshot as OperationSnapshot,
   }),

@@ -1,0 +1,197 @@
+import { once } from 'node:events';
+import type { Client } from 'graphql-ws';
+import { describe, expect } from 'vitest';
+import { WebSocket } from 'ws';
+import { topics } from '../../src/events/event-bus.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { appTest } from '../support/app-fixture.ts';
+import { createDraft, createFabric, vlanNamespaceYaml } from '../support/fixtures.ts';
+
+const it = appTest;
+
+const FABRIC_EVENTS = `subscription($f: ID!, $types: [FabricEventType!]) {
+  fabricEvents(fabricId: $f, types: $types) { type fabricId ... on DraftChangedEvent { name action } }
+}`;
+
+/** Collects results of one graphql-ws subscription; `next(n)` resolves when n have arrived. */
+function subscribeWs(client: Client, query: string, variables: Record<string, unknown>) {
+  const received: any[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  const dispose = client.subscribe(
+    { query, variables },
+    {
+      next: (value) => {
+        received.push(value);
+        for (const waiter of waiters.filter((w) => received.length >= w.count)) waiter.resolve();
+      },
+      error: () => {},
+      complete: () => {},
+    },
+  );
+  return {
+    received,
+    dispose,
+    next: (count: number) =>
+      new Promise<void>((resolve) => {
+        if (received.length >= count) resolve();
+        else waiters.push({ count, resolve });
+      }),
+  };
+}
+
+/** Turns of the event loop until `condition` holds (the bus and the sockets are event-driven). */
+async function until(condition: () => boolean) {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A graphql-transport-ws subscriber on a raw socket, so the test can stop reading from it. */
+async function rawSubscriber(t: TestApp, fabricId: string) {
+  const socket = new WebSocket(`${t.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+  await once(socket, 'open');
+  const messages: any[] = [];
+  socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${t.adminToken}` } }));
+  await until(() => messages.some((message) => message.type === 'connection_ack'));
+  socket.send(
+    JSON.stringify({ id: 'paused', type: 'subscribe', payload: { query: FABRIC_EVENTS, variables: { f: fabricId } } }),
+  );
+  return { socket, messages };
+}
+
+describe('fan-out of fabric events over graphql-ws', () => {
+  it('runs ONE execution for subscribers with the same token, document and variables, and each gets the event', async ({
+    t,
+  }) => {
+    const fabric = await createFabric(t);
+    const other = await createFabric(t);
+    const client = t.wsClient();
+    try {
+      const same = Array.from({ length: 5 }, () => subscribeWs(client, FABRIC_EVENTS, { f: fabric.id }));
+      const elsewhere = subscribeWs(client, FABRIC_EVENTS, { f: other.id });
+      await until(() => t.app.sharedSubscriptions.subscribers === 6);
+      // One bus listener per distinct subscription, not per subscriber.
+      expect(t.app.sharedSubscriptions.executions).toBe(2);
+      expect(t.app.eventBus.subscriberCount(topics.fabric(fabric.id))).toBe(1);
+      expect(t.app.eventBus.subscriberCount(topics.fabric(other.id))).toBe(1);
+
+      await createDraft(t, fabric.id, vlanNamespaceYaml('shared-leaf'));
+      await Promise.all(same.map((subscription) => subscription.next(1)));
+      for (const subscription of same)
+        expect(subscription.received[0].data.fabricEvents).toMatchObject({
+          type: 'DRAFT_CHANGED',
+          fabricId: fabric.id,
+          name: 'shared-leaf',
+          action: 'UPSERT',
+        });
+      expect(elsewhere.received).toEqual([]);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('does not share an execution between tokens of different authority', async ({ t }) => {
+    const fabric = await createFabric(t);
+    const viewerToken = await t.createToken({ role: 'viewer', fabricIds: [fabric.id] });
+    const admin = t.wsClient();
+    const viewer = t.wsClient({ token: viewerToken });
+    try {
+      const asAdmin = subscribeWs(admin, FABRIC_EVENTS, { f: fabric.id });
+      const asViewer = subscribeWs(viewer, FABRIC_EVENTS, { f: fabric.id });
+      await until(() => t.app.sharedSubscriptions.subscribers === 2);
+      expect(t.app.sharedSubscriptions.executions).toBe(2);
+      await createDraft(t, fabric.id, vlanNamespaceYaml('two-tokens'));
+      await Promise.all([asAdmin.next(1), asViewer.next(1)]);
+      expect(asViewer.received[0].data.fabricEvents.name).toBe('two-tokens');
+    } finally {
+      await Promise.all([admin.dispose(), viewer.dispose()]);
+    }
+  });
+
+  it('frees the bus listener as soon as subscribers leave, with a type filter and without one, on a quiet fabric', async ({
+    t,
+  }) => {
+    const fabric = await createFabric(t);
+    const topic = topics.fabric(fabric.id);
+    const client = t.wsClient();
+    try {
+      const filtered = subscribeWs(client, FABRIC_EVENTS, { f: fabric.id, types: ['COMMITTED'] });
+      const all = subscribeWs(client, FABRIC_EVENTS, { f: fabric.id });
+      await until(() => t.app.eventBus.subscriberCount(topic) === 2);
+      filtered.dispose();
+      // No event comes: the filtered subscription must still let go of its listener at once.
+      await until(() => t.app.eventBus.subscriberCount(topic) === 1);
+      all.dispose();
+      await until(() => t.app.eventBus.subscriberCount(topic) === 0);
+      expect(t.app.sharedSubscriptions.executions).toBe(0);
+      expect(t.app.sharedSubscriptions.subscribers).toBe(0);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('frees the bus listener of syncOperationUpdated when its subscriber leaves before the next change', async ({
+    t,
+  }) => {
+    const fabric = await createFabric(t);
+    const services = t.app.services();
+    const operation = await services.operations.create({ fabricId: fabric.id, type: 'pull', initiatedBy: 'test' });
+    await services.operations.update(operation, { status: 'in_progress', startedAt: new Date() });
+    const topic = topics.syncOperation(operation.id);
+    const client = t.wsClient();
+    try {
+      const subscription = subscribeWs(client, `subscription($id: ID!) { syncOperationUpdated(id: $id) { status } }`, {
+        id: operation.id,
+      });
+      await subscription.next(1);
+      expect(t.app.eventBus.subscriberCount(topic)).toBe(1);
+      subscription.dispose();
+      await until(() => t.app.eventBus.subscriberCount(topic) === 0);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('does not share syncOperationUpdated: a later subscriber with the same document still gets the current state first', async ({
+    t,
+  }) => {
+    const fabric = await createFabric(t);
+    const services = t.app.services();
+    const operation = await services.operations.create({ fabricId: fabric.id, type: 'pull', initiatedBy: 'test' });
+    await services.operations.update(operation, { status: 'in_progress', startedAt: new Date() });
+    const query = `subscription($id: ID!) { syncOperationUpdated(id: $id) { status } }`;
+    const client = t.wsClient();
+    try {
+      const first = subscribeWs(client, query, { id: operation.id });
+      await first.next(1);
+      const second = subscribeWs(client, query, { id: operation.id });
+      await second.next(1);
+      expect(second.received[0].data.syncOperationUpdated.status).toBe('IN_PROGRESS');
+      expect(t.app.sharedSubscriptions.executions).toBe(0);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it("answers a mutation while a subscriber's socket is paused, and the other subscribers still get the event", async ({
+    t,
+  }) => {
+    const fabric = await createFabric(t);
+    const paused = await rawSubscriber(t, fabric.id);
+    const client = t.wsClient();
+    try {
+      const reading = subscribeWs(client, FABRIC_EVENTS, { f: fabric.id });
+      await until(() => t.app.sharedSubscriptions.subscribers === 2);
+      (paused.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+      const draft = await createDraft(t, fabric.id, vlanNamespaceYaml('paused-leaf'));
+      expect(draft.name).toBe('paused-leaf');
+      await reading.next(1);
+      expect(reading.received[0].data.fabricEvents.name).toBe('paused-leaf');
+      expect(paused.messages.filter((message) => message.type === 'next')).toEqual([]);
+      (paused.socket as unknown as { _socket: { resume(): void } })._socket.resume();
+      await until(() => paused.messages.some((message) => message.type === 'next'));
+    } finally {
+      paused.socket.close();
+      await client.dispose();
+    }
+  });
+});
