@@ -60,10 +60,15 @@ async function waitForSubscribers(t: TestApp, topic: string, count: number) {
   while (t.app.eventBus.subscriberCount(topic) < count) await new Promise((resolve) => setImmediate(resolve));
 }
 
-/** OPERATION_UPDATED events of the fabric over a real WebSocket; `midway` resolves on the first 0 < done < total. */
+/**
+ * OPERATION_UPDATED events of the fabric over a real WebSocket; `midway` resolves on the first
+ * 0 < done < total, `final` on the first final status (events of different topics are delivered
+ * independently: the fabric's last event may come after `syncOperationUpdated` completed).
+ */
 function watchOperationEvents(client: Client, fabricId: string) {
   const events: OperationEvent[] = [];
   const midway = createDeferred<OperationEvent>();
+  const final = createDeferred<OperationEvent>();
   client.subscribe<{ fabricEvents: OperationEvent }>(
     {
       query: `subscription($f: ID!) { fabricEvents(fabricId: $f, types: [OPERATION_UPDATED]) {
@@ -77,12 +82,16 @@ function watchOperationEvents(client: Client, fabricId: string) {
         events.push(event);
         if (event.status === 'IN_PROGRESS' && event.progressDone > 0 && event.progressDone < event.progressTotal)
           midway.resolve(event);
+        if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(event.status)) final.resolve(event);
       },
-      error: (error) => midway.reject(error),
+      error: (error) => {
+        midway.reject(error);
+        final.reject(error);
+      },
       complete: () => {},
     },
   );
-  return { events, midway: midway.promise };
+  return { events, midway: midway.promise, final: final.promise };
 }
 
 /** syncOperationUpdated over WebSocket: every state, and whether the server completed it. */
@@ -183,6 +192,7 @@ describe.each(tAdapters)('progress on the $name adapter', (adapter) => {
     const streamed = await sse.ended;
     expect(streamed.completed).toBe(true);
     expect(streamed.states.at(-1)).toMatchObject({ status: 'COMPLETED' });
+    await watched.final;
     return watched.events.filter((event) => event.operationId === operationId);
   }
 

@@ -56,10 +56,15 @@ async function waitForSubscribers(t: TestApp, topic: string, count: number) {
   while (t.app.eventBus.subscriberCount(topic) < count) await new Promise((resolve) => setImmediate(resolve));
 }
 
-/** OPERATION_UPDATED events of the fabric; `midway` resolves on the first COMMITTING update with 0 < done < total. */
+/**
+ * OPERATION_UPDATED events of the fabric; `midway` resolves on the first COMMITTING update with
+ * 0 < done < total, `final` on the first final status (the fabric's topic is delivered apart from
+ * `syncOperationUpdated`'s, so its last event may come after that subscription completed).
+ */
 function watchOperationEvents(client: Client, fabricId: string) {
   const events: OperationEvent[] = [];
   const midway = createDeferred<OperationEvent>();
+  const final = createDeferred<OperationEvent>();
   client.subscribe<{ fabricEvents: OperationEvent }>(
     {
       query: `subscription($f: ID!) { fabricEvents(fabricId: $f, types: [OPERATION_UPDATED]) {
@@ -78,12 +83,16 @@ function watchOperationEvents(client: Client, fabricId: string) {
           event.progressDone < event.progressTotal
         )
           midway.resolve(event);
+        if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(event.status)) final.resolve(event);
       },
-      error: (error) => midway.reject(error),
+      error: (error) => {
+        midway.reject(error);
+        final.reject(error);
+      },
       complete: () => {},
     },
   );
-  return { events, midway: midway.promise };
+  return { events, midway: midway.promise, final: final.promise };
 }
 
 /** syncOperationUpdated over WebSocket: every state, and whether the server completed it. */
@@ -161,6 +170,7 @@ describe.each(tAdapters)('push progress on the $name adapter', (adapter) => {
 
     await ws.completed;
     expect(ws.states.at(-1)).toMatchObject({ status: 'COMPLETED', progressDone: DRAFTS, progressTotal: DRAFTS });
+    await watched.final;
     const events = watched.events.filter((event) => event.operationId === operationId);
     const last = events.at(-1)!;
     expect(last).toMatchObject({ status: 'COMPLETED', phase: 'DONE', progressDone: DRAFTS, progressTotal: DRAFTS });
