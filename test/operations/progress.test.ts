@@ -17,21 +17,12 @@ import { gitHostHook, type GitHostHook } from '../support/git-host-hook.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { runOperation } from '../gitops/support.ts';
 import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
+import { watchOperationEvents, watchOperationWs, waitForSubscribers } from './support.ts';
 import { fileOf, vlanNamespace, yamlOf } from '../sync/support.ts';
 
 afterAll(removeScratchDirs);
 
 const FILES = 250;
-
-interface OperationEvent {
-  operationId: string;
-  operationType: string;
-  status: string;
-  phase: string;
-  progressDone: number;
-  progressTotal: number;
-  estimatedSecondsLeft: number | null;
-}
 
 /**
  * Holds every readBlobs call that comes after a full batch (100 blobs) was read, until `release`:
@@ -54,64 +45,6 @@ function holdSecondBatch(hosts: GitHostHook) {
       },
     });
   return { release: () => released.resolve() };
-}
-
-async function waitForSubscribers(t: TestApp, topic: string, count: number) {
-  while (t.app.eventBus.subscriberCount(topic) < count) await new Promise((resolve) => setImmediate(resolve));
-}
-
-/**
- * OPERATION_UPDATED events of the fabric over a real WebSocket; `midway` resolves on the first
- * 0 < done < total, `final` on the first final status (events of different topics are delivered
- * independently: the fabric's last event may come after `syncOperationUpdated` completed).
- */
-function watchOperationEvents(client: Client, fabricId: string) {
-  const events: OperationEvent[] = [];
-  const midway = createDeferred<OperationEvent>();
-  const final = createDeferred<OperationEvent>();
-  client.subscribe<{ fabricEvents: OperationEvent }>(
-    {
-      query: `subscription($f: ID!) { fabricEvents(fabricId: $f, types: [OPERATION_UPDATED]) {
-        type ... on OperationUpdatedEvent { operationId operationType status phase progressDone progressTotal estimatedSecondsLeft } } }`,
-      variables: { f: fabricId },
-    },
-    {
-      next: (result) => {
-        const event = result.data?.fabricEvents;
-        if (!event) return;
-        events.push(event);
-        if (event.status === 'IN_PROGRESS' && event.progressDone > 0 && event.progressDone < event.progressTotal)
-          midway.resolve(event);
-        if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(event.status)) final.resolve(event);
-      },
-      error: (error) => {
-        midway.reject(error);
-        final.reject(error);
-      },
-      complete: () => {},
-    },
-  );
-  return { events, midway: midway.promise, final: final.promise };
-}
-
-/** syncOperationUpdated over WebSocket: every state, and whether the server completed it. */
-function watchOperationWs(client: Client, operationId: string) {
-  const states: { status: string; progressDone: number; progressTotal: number }[] = [];
-  const completed = createDeferred();
-  client.subscribe<{ syncOperationUpdated: (typeof states)[number] }>(
-    {
-      query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status phase progressDone progressTotal } }`,
-      variables: { id: operationId },
-    },
-    {
-      next: (result) => {
-        if (result.data) states.push(result.data.syncOperationUpdated);
-      },
-      error: (error) => completed.reject(error),
-      complete: () => completed.resolve(),
-    },
-  );
-  return { states, completed: completed.promise };
 }
 
 /** syncOperationUpdated over SSE: resolves with every state once the server sends `complete`. */

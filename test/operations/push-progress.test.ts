@@ -12,23 +12,13 @@ import { topics } from '../../src/events/event-bus.ts';
 import type { CommitOptions, CommitRequest, GitHost } from '../../src/git/git-host.ts';
 import { createDeferred, readFileAt, removeScratchDirs } from '../support/git-fixtures.ts';
 import { gitHostHook, type GitHostHook } from '../support/git-host-hook.ts';
-import type { TestApp } from '../support/test-app.ts';
 import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
+import { type OperationEvent, watchOperationEvents, watchOperationWs, waitForSubscribers } from './support.ts';
 import { createDraftOf, pathOf, vlanNamespace, yamlOf } from '../sync/support.ts';
 
 afterAll(removeScratchDirs);
 
 const DRAFTS = 250;
-
-interface OperationEvent {
-  operationId: string;
-  operationType: string;
-  status: string;
-  phase: string;
-  progressDone: number;
-  progressTotal: number;
-  estimatedSecondsLeft: number | null;
-}
 
 /** Holds every commit after its first reported batch (0 < done < total) until `release`; records what was reported. */
 function holdCommitMidway(hosts: GitHostHook) {
@@ -52,69 +42,6 @@ function holdCommitMidway(hosts: GitHostHook) {
   return { release: () => released.resolve(), reported };
 }
 
-async function waitForSubscribers(t: TestApp, topic: string, count: number) {
-  while (t.app.eventBus.subscriberCount(topic) < count) await new Promise((resolve) => setImmediate(resolve));
-}
-
-/**
- * OPERATION_UPDATED events of the fabric; `midway` resolves on the first COMMITTING update with
- * 0 < done < total, `final` on the first final status (the fabric's topic is delivered apart from
- * `syncOperationUpdated`'s, so its last event may come after that subscription completed).
- */
-function watchOperationEvents(client: Client, fabricId: string) {
-  const events: OperationEvent[] = [];
-  const midway = createDeferred<OperationEvent>();
-  const final = createDeferred<OperationEvent>();
-  client.subscribe<{ fabricEvents: OperationEvent }>(
-    {
-      query: `subscription($f: ID!) { fabricEvents(fabricId: $f, types: [OPERATION_UPDATED]) {
-        type ... on OperationUpdatedEvent { operationId operationType status phase progressDone progressTotal estimatedSecondsLeft } } }`,
-      variables: { f: fabricId },
-    },
-    {
-      next: (result) => {
-        const event = result.data?.fabricEvents;
-        if (!event) return;
-        events.push(event);
-        if (
-          event.status === 'IN_PROGRESS' &&
-          event.phase === 'COMMITTING' &&
-          event.progressDone > 0 &&
-          event.progressDone < event.progressTotal
-        )
-          midway.resolve(event);
-        if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(event.status)) final.resolve(event);
-      },
-      error: (error) => {
-        midway.reject(error);
-        final.reject(error);
-      },
-      complete: () => {},
-    },
-  );
-  return { events, midway: midway.promise, final: final.promise };
-}
-
-/** syncOperationUpdated over WebSocket: every state, and whether the server completed it. */
-function watchOperationWs(client: Client, operationId: string) {
-  const states: { status: string; phase: string; progressDone: number; progressTotal: number }[] = [];
-  const completed = createDeferred();
-  client.subscribe<{ syncOperationUpdated: (typeof states)[number] }>(
-    {
-      query: `subscription($id: ID!) { syncOperationUpdated(id: $id) { status phase progressDone progressTotal } }`,
-      variables: { id: operationId },
-    },
-    {
-      next: (result) => {
-        if (result.data) states.push(result.data.syncOperationUpdated);
-      },
-      error: (error) => completed.reject(error),
-      complete: () => completed.resolve(),
-    },
-  );
-  return { states, completed: completed.promise };
-}
-
 describe.each(tAdapters)('push progress on the $name adapter', (adapter) => {
   let env: GatewayWithRemote;
   let hosts: GitHostHook;
@@ -136,7 +63,7 @@ describe.each(tAdapters)('push progress on the $name adapter', (adapter) => {
       await Promise.all(objects.slice(start, start + 25).map((object) => createDraftOf(t, fabricId, object)));
 
     const hold = holdCommitMidway(hosts);
-    const watched = watchOperationEvents(client, fabricId);
+    const watched = watchOperationEvents(client, fabricId, { phase: 'COMMITTING' });
     await waitForSubscribers(t, topics.fabric(fabricId), 1);
     const started = await t.graphqlOk<{ commitChanges: { id: string } }>(
       `mutation($id: ID!) { commitChanges(fabricId: $id, message: "250 namespaces") { id } }`,
