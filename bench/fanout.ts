@@ -17,14 +17,14 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { WebSocket } from 'ws';
+import { percentile } from './stats.ts';
+import { adminQuery, freePort, loadAverage, postGraphql } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,37 +35,14 @@ const { values } = parseArgs({
   },
 });
 const ROOT = path.resolve(values.root);
-const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 const TOKEN = /hgw_[A-Za-z0-9_-]{43}/;
 const SUBSCRIBERS = Number(values.subscribers);
 const ROUNDS = Number(values.rounds);
 const SUBSCRIPTION = `subscription($f: ID!) { fabricEvents(fabricId: $f) { type fabricId at ... on DraftChangedEvent { resourceId kind name action actor } } }`;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const rssMiB = (pid: number) =>
   Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-bench-fanout-'));
@@ -107,6 +84,8 @@ createInterface({ input: child.stderr! }).on('line', (line) => {
   }
 });
 const url = `http://127.0.0.1:${port}`;
+const graphql = <T>(token: string, query: string, variables: Record<string, unknown> = {}) =>
+  postGraphql<T>(url, token, query, variables);
 
 /** Forces two full GCs in the gateway; the V8 heap in use then, in bytes. */
 async function heapAfterGc(): Promise<number> {
@@ -118,17 +97,6 @@ async function heapAfterGc(): Promise<number> {
   }
   if (!usage) throw new Error('the gateway has no forced GC (--expose-gc)');
   return usage.heapUsed;
-}
-
-async function graphql<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data as T;
 }
 
 interface Subscriber {

@@ -22,17 +22,16 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { managedFilePath, renderCanonicalYaml } from '../src/hedgehog/canonical.ts';
 import { generateFabric } from '../src/hedgehog/generate-fabric.ts';
 import { createBareRepository, pushFromAnotherClone, removeScratchDirs } from '../test/support/git-fixtures.ts';
 import { operationFinished, watchOperation } from '../test/support/gateway-process.ts';
+import { adminQuery, freePort, postGraphql } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,27 +41,8 @@ const { values } = parseArgs({
   },
 });
 const ROOT = path.resolve(values.root);
-const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 const TOKEN = /hgw_[A-Za-z0-9_-]{43}/;
 const target = Number(values.objects);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** VmRSS and VmHWM of a process, in MiB. */
 function memoryOf(pid: number): { rss: number; peak: number } {
@@ -171,6 +151,8 @@ createInterface({ input: child.stderr! }).on('line', (line) => {
   }
 });
 const url = `http://127.0.0.1:${port}`;
+const graphql = <T>(token: string, query: string, variables: Record<string, unknown> = {}) =>
+  postGraphql<T>(url, token, query, variables);
 
 /** Forces a full GC in the gateway; returns its V8 heap in use and memory outside the heap then, in MiB. */
 async function collectGarbage(): Promise<string> {
@@ -180,17 +162,6 @@ async function collectGarbage(): Promise<string> {
   return usage
     ? `V8 heap ${mib(usage.heapUsed / 2 ** 20)} used of ${mib(usage.heapTotal / 2 ** 20)}, external ${mib(usage.external / 2 ** 20)}`
     : 'no GC';
-}
-
-async function graphql<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data as T;
 }
 
 try {
