@@ -15,6 +15,7 @@ import { createDeferred } from '../support/git-fixtures.ts';
 import { HEDGEHOG_CRDS, switchObject, vpc } from '../support/kube-server/hedgehog.ts';
 import { KubeServer } from '../support/kube-server/kube-server.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { watchOperationEvents } from './support.ts';
 
 const TOKEN = 'kube-token-refresh-progress';
 
@@ -78,26 +79,9 @@ it('refreshCluster moves kind by kind with an estimate, and its subscription com
 
   const client: Client = t.wsClient();
   try {
-    const midway = createDeferred<Record<string, any>>();
-    const seen: Record<string, any>[] = [];
-    client.subscribe<{ fabricEvents: Record<string, any> }>(
-      {
-        query: `subscription($f: ID!) { fabricEvents(fabricId: $f, types: [OPERATION_UPDATED]) {
-          ... on OperationUpdatedEvent { operationId operationType status phase progressDone progressTotal estimatedSecondsLeft } } }`,
-        variables: { f: fabric.id },
-      },
-      {
-        next: (result) => {
-          const event = result.data?.fabricEvents;
-          if (!event) return;
-          seen.push(event);
-          if (event.status === 'IN_PROGRESS' && event.progressDone > 0 && event.progressDone < event.progressTotal)
-            midway.resolve(event);
-        },
-        error: (error) => midway.reject(error),
-        complete: () => {},
-      },
-    );
+    // The fabric's topic is delivered apart from syncOperationUpdated's: `final` is awaited below.
+    const watched = watchOperationEvents(client, fabric.id);
+    const seen = watched.events;
     while (t.app.eventBus.subscriberCount(topics.fabric(fabric.id)) === 0)
       await new Promise((resolve) => setImmediate(resolve));
 
@@ -122,7 +106,7 @@ it('refreshCluster moves kind by kind with an estimate, and its subscription com
     );
     let event: Record<string, any>;
     try {
-      event = await midway.promise;
+      event = await watched.midway;
       while (t.app.eventBus.subscriberCount(topics.syncOperation(operationId)) === 0)
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
@@ -137,6 +121,7 @@ it('refreshCluster moves kind by kind with an estimate, and its subscription com
     await t.app.runner.idle();
     await completed.promise;
     expect(states.at(-1)).toEqual({ status: 'COMPLETED' });
+    await watched.final;
     const last = seen.filter((update) => update.operationId === operationId).at(-1)!;
     expect(last).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
     expect(last.progressDone).toBe(last.progressTotal);
