@@ -104,7 +104,12 @@ function streamOnce(options: ListWatchOptions, resourceVersion: string): Promise
     let errorEvent: string | undefined;
     let controller: AbortController | undefined;
     let settled = false;
-    const onAbort = () => controller?.abort();
+    // Stopping never waits for the server: until the response headers arrive there is no
+    // controller to abort, so the stream ends here and the request is aborted once it answers.
+    const onAbort = () => {
+      controller?.abort();
+      finish(undefined);
+    };
     const finish = (error: unknown) => {
       if (settled) return;
       settled = true;
@@ -155,9 +160,8 @@ function streamOnce(options: ListWatchOptions, resourceVersion: string): Promise
       .watch(options.path, { resourceVersion, allowWatchBookmarks: true }, onLine, finish)
       .then((watchController) => {
         controller = watchController;
-        if (settled) return;
         if (options.signal.aborted) watchController.abort();
-        else options.onState('watching', { resourceVersion });
+        else if (!settled) options.onState('watching', { resourceVersion });
       }, finish);
   });
 }
