@@ -216,6 +216,10 @@ describe('Dockerfile', () => {
     expect(user).toBeDefined();
     expect(['root', '0']).not.toContain(user);
     expect(finalStage.find((entry) => entry.instruction === 'HEALTHCHECK')?.args).toContain('/readyz');
+    // The container runs dist/ without scripts/run-built.mjs: Node's own variable turns the compile cache on.
+    expect(
+      finalStage.some((entry) => entry.instruction === 'ENV' && /\bNODE_COMPILE_CACHE=\/tmp\//.test(entry.args)),
+    ).toBe(true);
   });
 
   it('runs the built server with the command the README documents', () => {
