@@ -323,6 +323,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const webSocketServer = attachWebSocket(server, yoga, authentication, {
     connections,
     maxPayload: config.limits.maxBodyBytes,
+    onFanOut: (seconds) => metrics.subscriptionFanOut.observe(seconds),
   });
 
   const app: App = {

@@ -45,17 +45,17 @@ async function until(condition: () => boolean) {
 }
 
 /** A graphql-transport-ws subscriber on a raw socket, so the test can stop reading from it. */
-async function rawSubscriber(t: TestApp, fabricId: string) {
+async function rawSubscriber(t: TestApp, fabricId: string, id = 'paused') {
   const socket = new WebSocket(`${t.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
   await once(socket, 'open');
   const messages: any[] = [];
   socket.on('message', (data) => messages.push(JSON.parse(String(data))));
   socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${t.adminToken}` } }));
   await until(() => messages.some((message) => message.type === 'connection_ack'));
-  socket.send(
-    JSON.stringify({ id: 'paused', type: 'subscribe', payload: { query: FABRIC_EVENTS, variables: { f: fabricId } } }),
-  );
-  return { socket, messages };
+  socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: FABRIC_EVENTS, variables: { f: fabricId } } }));
+  const raw: string[] = [];
+  socket.on('message', (data) => raw.push(String(data)));
+  return { socket, messages, raw };
 }
 
 describe('fan-out of fabric events over graphql-ws', () => {
@@ -192,6 +192,68 @@ describe('fan-out of fabric events over graphql-ws', () => {
     } finally {
       paused.socket.close();
       await client.dispose();
+    }
+  });
+
+  it('serialises each shared result ONCE, and writes it to every socket as its own next message', async ({ t }) => {
+    const fabric = await createFabric(t);
+    // Ids of every form a client may choose (graphql-ws's own client sends UUIDs).
+    const ids = ['1', 'b0c5e1f2-4a6d-4e8b-9c3d-2f1e0a9b8c7d', 'with "quotes" and \\ slash', 'ünïcode-✓'];
+    const subscribers = await Promise.all(ids.map((id) => rawSubscriber(t, fabric.id, id)));
+    try {
+      await until(() => t.app.sharedSubscriptions.subscribers === ids.length);
+      expect(t.app.sharedSubscriptions.executions).toBe(1);
+      const serialisedBefore = t.app.sharedSubscriptions.serialisations;
+      const fannedOutBefore = (await t.app.metrics.subscriptionFanOut.get()).values.find(
+        (value) => value.metricName === 'gateway_subscription_fanout_seconds_count',
+      )!.value;
+
+      await createDraft(t, fabric.id, vlanNamespaceYaml('once-leaf'));
+      await until(() => subscribers.every((subscriber) => subscriber.messages.some((m) => m.type === 'next')));
+
+      expect(t.app.sharedSubscriptions.serialisations - serialisedBefore).toBe(1);
+      const texts = subscribers.map((subscriber) => subscriber.raw.find((text) => text.includes('"next"'))!);
+      const payloads = new Set(texts.map((text) => JSON.stringify(JSON.parse(text).payload)));
+      expect(payloads.size).toBe(1);
+      subscribers.forEach((subscriber, index) => {
+        const message = JSON.parse(texts[index]!);
+        // The message graphql-ws itself would send: its id, type and payload, nothing else.
+        expect(Object.keys(message)).toEqual(['id', 'type', 'payload']);
+        expect(message).toMatchObject({
+          id: ids[index],
+          type: 'next',
+          payload: { data: { fabricEvents: { type: 'DRAFT_CHANGED', fabricId: fabric.id, name: 'once-leaf' } } },
+        });
+      });
+      // The server's own fan-out time is recorded once for that result.
+      const fannedOut = (await t.app.metrics.subscriptionFanOut.get()).values.find(
+        (value) => value.metricName === 'gateway_subscription_fanout_seconds_count',
+      )!.value;
+      expect(fannedOut - fannedOutBefore).toBe(1);
+    } finally {
+      for (const subscriber of subscribers) subscriber.socket.close();
+    }
+    await until(() => t.app.sharedSubscriptions.executions === 0);
+    expect(t.app.sharedSubscriptions.subscribers).toBe(0);
+    expect(t.app.eventBus.subscriberCount(topics.fabric(fabric.id))).toBe(0);
+  });
+
+  it('sends complete to a subscriber that stops, and the others go on getting events', async ({ t }) => {
+    const fabric = await createFabric(t);
+    const staying = await rawSubscriber(t, fabric.id, 'staying');
+    const leaving = await rawSubscriber(t, fabric.id, 'leaving');
+    try {
+      await until(() => t.app.sharedSubscriptions.subscribers === 2);
+      leaving.socket.send(JSON.stringify({ id: 'leaving', type: 'complete' }));
+      await until(() => t.app.sharedSubscriptions.subscribers === 1);
+      await createDraft(t, fabric.id, vlanNamespaceYaml('after-leave'));
+      await until(() => staying.messages.some((message) => message.type === 'next'));
+      // Its socket stays open and may subscribe again; the one that left got nothing more.
+      expect(leaving.messages.filter((message) => message.type === 'next')).toEqual([]);
+      expect(leaving.socket.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      staying.socket.close();
+      leaving.socket.close();
     }
   });
 });
