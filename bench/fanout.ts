@@ -6,7 +6,8 @@
  * (bench/fanout-clients.ts), all following `fabricEvents` of one fabric, so the clients' own
  * work (5,000 messages parsed per round) does not run on the bench's clock.
  *
- *   1. heap in use after a forced GC: before the subscribers connect, with them idle, after they left;
+ *   1. heap in use after a forced GC: before the subscribers connect, with them idle, after they
+ *      left, and after a second cycle of them joining and leaving (what one cycle retains);
  *   2. `--rounds` draft mutations (createResource over HTTP), one at a time: the time from sending
  *      the mutation to its own response, and to the event at the last subscriber (p50, p99, max),
  *      measured by the clients on the machine's wall clock;
@@ -140,10 +141,10 @@ async function profiling(signal: 'SIGTTIN' | 'SIGTTOU'): Promise<void> {
   if (signal === 'SIGTTOU') console.log(line.replace('bench: ', 'CPU '));
 }
 
-/** CPU time (user + system) of process `pid` so far, in ms (10 ms steps). */
-function cpuMs(pid: number): number {
+/** CPU time of process `pid` so far, user and system (the kernel: socket writes), in ms (10 ms steps). */
+function cpuMs(pid: number): { user: number; system: number } {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  return { user: (Number(fields[11]) * 1000) / 100, system: (Number(fields[12]) * 1000) / 100 };
 }
 
 /** The sum and count of the gateway's gateway_subscription_fanout_seconds (null: no such metric). */
@@ -253,7 +254,7 @@ async function rounds(clients: Clients, token: string, fabricId: string, pid: nu
   const mutation: number[] = [];
   const last: number[] = [];
   const server: number[] = [];
-  let gatewayCpu = 0;
+  const gatewayCpu = { user: 0, system: 0 };
   const clientsCpuBefore = await clients.cpuMs();
   for (let round = 0; round < ROUNDS; round += 1) {
     const name = `${label}-${round}`;
@@ -264,7 +265,9 @@ async function rounds(clients: Clients, token: string, fabricId: string, pid: nu
     await createDraft(token, fabricId, name);
     mutation.push(wallClock() - started);
     last.push((await arrived) - started);
-    gatewayCpu += cpuMs(pid) - cpuBefore;
+    const cpuAfter = cpuMs(pid);
+    gatewayCpu.user += cpuAfter.user - cpuBefore.user;
+    gatewayCpu.system += cpuAfter.system - cpuBefore.system;
     const after = await fanOutMetric(token);
     if (before && after && after.count > before.count)
       server.push(((after.sum - before.sum) * 1000) / (after.count - before.count));
@@ -279,7 +282,7 @@ async function rounds(clients: Clients, token: string, fabricId: string, pid: nu
     mutation: figures(mutation),
     last: figures(last),
     server: server.length > 0 ? figures(server) : null,
-    gatewayCpuPerRound: gatewayCpu / ROUNDS,
+    gatewayCpuPerRound: { user: gatewayCpu.user / ROUNDS, system: gatewayCpu.system / ROUNDS },
     clientsCpuPerRound: clientsCpu / ROUNDS,
   };
 }
@@ -331,13 +334,28 @@ try {
     await profiling('SIGTTOU');
     await clients.disconnect();
     // The server sees the closes a moment later: wait until its heap stops shrinking.
-    let heapAfter = await heapAfterGc();
-    for (let pass = 0; pass < 5; pass += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      heapAfter = Math.min(heapAfter, await heapAfterGc());
-    }
+    const settledHeap = async () => {
+      let heap = await heapAfterGc();
+      for (let pass = 0; pass < 5; pass += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        heap = Math.min(heap, await heapAfterGc());
+      }
+      return heap;
+    };
+    const heapAfter = await settledHeap();
     const rssAfter = rssMiB(pid);
     await snapshot('after');
+    // A second cycle of the same subscribers joining, getting 3 events and leaving: what it
+    // leaves behind is what each cycle retains (the first one also leaves compiled code).
+    await connect(clients, token, fabricId, SUBSCRIBERS, 'again');
+    for (let round = 0; round < 3; round += 1) {
+      const arrived = clients.lastArrival(`again-${round}`);
+      await createDraft(token, fabricId, `again-${round}`);
+      await arrived;
+    }
+    await clients.disconnect();
+    const heapAfterSecond = await settledHeap();
+    await snapshot('after a second cycle');
 
     const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
     const serverText = (figures: typeof measured.server) =>
@@ -352,14 +370,14 @@ try {
         `${title} mutation p50 ${ms(run.mutation.p50)}, p99 ${ms(run.mutation.p99)}; event at the last subscriber p50 ${ms(run.last.p50)}, p99 ${ms(run.last.p99)}, max ${ms(run.last.max)}`,
       );
       console.log(
-        `  ${serverText(run.server)}; CPU per round: gateway ${run.gatewayCpuPerRound.toFixed(1)} ms, ${CLIENTS} client processes ${run.clientsCpuPerRound.toFixed(1)} ms`,
+        `  ${serverText(run.server)}; CPU per round: gateway ${(run.gatewayCpuPerRound.user + run.gatewayCpuPerRound.system).toFixed(1)} ms (user ${run.gatewayCpuPerRound.user.toFixed(1)}, system ${run.gatewayCpuPerRound.system.toFixed(1)}), ${CLIENTS} client processes ${run.clientsCpuPerRound.toFixed(1)} ms`,
       );
     }
     console.log(
       `ratios to 1 subscriber: mutation p50 x${(measured.mutation.p50 / baseline.mutation.p50).toFixed(2)}, event at the last p50 x${(measured.last.p50 / baseline.last.p50).toFixed(2)}`,
     );
     console.log(
-      `heap after GC: before ${kib(heapBefore)}, idle subscribers +${kib(heapIdle - heapBefore)} (${kib((heapIdle - heapBefore) / SUBSCRIBERS)} per subscriber), after they left ${heapAfter >= heapBefore ? '+' : ''}${kib(heapAfter - heapBefore)}`,
+      `heap after GC: before ${kib(heapBefore)}, idle subscribers +${kib(heapIdle - heapBefore)} (${kib((heapIdle - heapBefore) / SUBSCRIBERS)} per subscriber), after they left ${heapAfter >= heapBefore ? '+' : ''}${kib(heapAfter - heapBefore)}, after a second join/leave cycle ${heapAfterSecond >= heapAfter ? '+' : ''}${kib(heapAfterSecond - heapAfter)} more`,
     );
     console.log(
       `RSS: before ${rssBefore.toFixed(0)} MiB, subscribers idle ${rssIdle.toFixed(0)} MiB, after they left ${rssAfter.toFixed(0)} MiB; connecting took ${(connectMs / 1000).toFixed(1)} s; load average ${loadAverage()}`,

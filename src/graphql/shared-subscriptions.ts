@@ -14,7 +14,9 @@
  * The hand-over goes through an in-process event bus, so it is spread over turns of the event
  * loop like every other delivery (see events/event-bus.ts) and never runs inside the publisher.
  */
-import type { ExecutionResult } from 'graphql';
+import { type DocumentNode, type ExecutionResult, getOperationAST, Kind } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Actor } from '../auth/tokens.ts';
 import { InProcessEventBus } from '../events/event-bus.ts';
 
 export type SubscriptionOutcome = AsyncIterable<ExecutionResult> | ExecutionResult;
@@ -59,6 +61,64 @@ export interface SharedSubscriptionsOptions {
    * and how many subscribers got it.
    */
   onFanOut?: (seconds: number, subscribers: number) => void;
+}
+
+/**
+ * Subscription fields whose events do not depend on when a subscriber joined, so a late one may
+ * join a running execution. Not `syncOperationUpdated`: it starts with the operation as it is now.
+ */
+const SHAREABLE_FIELDS: ReadonlySet<string> = new Set(['fabricEvents']);
+
+/**
+ * The key under which an operation may share an execution: the authority it runs with (token,
+ * name, role, fabrics) and what it asks (document text, operation name, variables); null when it
+ * is not a subscription of shareable root fields only.
+ */
+export function shareKey(
+  actor: Pick<Actor, 'tokenId' | 'name' | 'role' | 'fabricIds'>,
+  document: DocumentNode,
+  params: { query?: string | null; operationName?: string | null; variables?: unknown },
+): string | null {
+  const operation = getOperationAST(document, params.operationName);
+  if (operation?.operation !== 'subscription' || typeof params.query !== 'string') return null;
+  const shareable = operation.selectionSet.selections.every(
+    (selection) => selection.kind === Kind.FIELD && SHAREABLE_FIELDS.has(selection.name.value),
+  );
+  if (!shareable) return null;
+  return JSON.stringify([
+    actor.tokenId,
+    actor.name,
+    actor.role,
+    actor.fabricIds,
+    params.query,
+    params.operationName ?? null,
+    params.variables ?? null,
+  ]);
+}
+
+/**
+ * Shares executions between SSE subscribers (HTTP requests) the way websocket.ts shares them
+ * between WebSocket ones: the first subscriber's execution runs, the others follow it. Each SSE
+ * subscriber still has its context built (yoga builds it before `subscribe`) and yoga serialises
+ * each result per response. Operations over a WebSocket are shared there (with one serialisation
+ * per result), not here.
+ */
+export function useSharedSubscriptions(shared: SharedSubscriptions): Plugin {
+  return {
+    onSubscribe({ args, subscribeFn, setSubscribeFn }) {
+      const context = args.contextValue as {
+        request?: unknown;
+        actor?: Actor;
+        params?: { query?: string | null; operationName?: string | null; variables?: unknown };
+      };
+      if (!context.request || !context.actor || !context.params) return;
+      const key = shareKey(context.actor, args.document, context.params);
+      if (key === null) return;
+      setSubscribeFn((subscribeArgs) =>
+        shared.subscribe(key, async () => (await subscribeFn(subscribeArgs)) as SubscriptionOutcome),
+      );
+    },
+  };
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult> {

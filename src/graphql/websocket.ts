@@ -5,22 +5,15 @@
  * TOKEN_CLOSE_CODE and the reason.
  */
 import type { IncomingMessage, Server } from 'node:http';
-import {
-  getOperationAST,
-  GraphQLError,
-  Kind,
-  type DocumentNode,
-  type ExecutionArgs,
-  type ExecutionResult,
-} from 'graphql';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { createGraphQLError, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { closeReason, TOKEN_CLOSE_CODE, type createAuthentication, type LiveConnections } from './authentication.ts';
 import type { GraphQLContext } from './context.ts';
 import {
-  SharedSubscriptions,
-  type SharedSubscriptionsOptions,
+  shareKey,
+  type SharedSubscriptions,
   type SubscriptionOutcome,
   type WriteResult,
 } from './shared-subscriptions.ts';
@@ -41,8 +34,8 @@ export interface WebSocketOptions {
   connections: LiveConnections;
   /** A message larger than this is refused unread: the socket is closed with 1009. */
   maxPayload: number;
-  /** Told how long each shared result took to reach its last subscriber (a metric). */
-  onFanOut?: SharedSubscriptionsOptions['onFanOut'];
+  /** The executions shared between subscribers (also by SSE ones, see useSharedSubscriptions). */
+  shared: SharedSubscriptions;
 }
 
 /**
@@ -88,29 +81,13 @@ function resultWriter(socket: WebSocket, id: string): WriteResult {
 
 type PromiseOrValue<T> = T | Promise<T>;
 
-/**
- * Subscription fields whose events do not depend on when a subscriber joined, so a late one may
- * join a running execution. Not `syncOperationUpdated`: it starts with the operation as it is now.
- */
-const SHAREABLE_FIELDS: ReadonlySet<string> = new Set(['fabricEvents']);
-
-/** Whether the operation is a subscription that selects only shareable root fields. */
-function isShareable(document: DocumentNode, operationName: string | null | undefined): boolean {
-  const operation = getOperationAST(document, operationName);
-  if (operation?.operation !== 'subscription') return false;
-  return operation.selectionSet.selections.every(
-    (selection) => selection.kind === Kind.FIELD && SHAREABLE_FIELDS.has(selection.name.value),
-  );
-}
-
 /** Takes the server's upgrades on yoga's endpoint; `dispose()` closes every socket (on stop). */
 export function attachWebSocket(
   server: Server,
   yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>,
   authentication: ReturnType<typeof createAuthentication>,
-  { connections, maxPayload, onFanOut }: WebSocketOptions,
-): { dispose(): Promise<void>; shared: SharedSubscriptions } {
-  const shared = new SharedSubscriptions({ onFanOut });
+  { connections, maxPayload, shared }: WebSocketOptions,
+): { dispose(): Promise<void> } {
   // The WebSocket server takes the HTTP server's upgrades but not its 'error' events (with
   // `server:` it re-emits them, and graphql-ws prints a port in use as "Internal error emitted on
   // the WebSocket server"): start() reports listen failures itself.
@@ -192,17 +169,7 @@ export function attachWebSocket(
             execute: enveloped.execute,
             subscribe: enveloped.subscribe,
             contextFactory: enveloped.contextFactory,
-            shareKey: !isShareable(document, payload.operationName)
-              ? null
-              : JSON.stringify([
-                  actor.tokenId,
-                  actor.name,
-                  actor.role,
-                  actor.fabricIds,
-                  payload.query,
-                  payload.operationName ?? null,
-                  payload.variables ?? null,
-                ]),
+            shareKey: shareKey(actor, document, payload),
             write: resultWriter(extra.socket, id),
           },
         };
@@ -221,5 +188,5 @@ export function attachWebSocket(
     },
     webSockets,
   );
-  return { dispose: async () => webSocketServer.dispose(), shared };
+  return { dispose: async () => webSocketServer.dispose() };
 }

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Client } from 'graphql-ws';
 import { describe, expect } from 'vitest';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { WebSocket } from 'ws';
 import { topics } from '../../src/events/event-bus.ts';
 import type { TestApp } from '../support/test-app.ts';
@@ -58,7 +59,7 @@ async function rawSubscriber(t: TestApp, fabricId: string, id = 'paused') {
   return { socket, messages, raw };
 }
 
-describe('fan-out of fabric events over graphql-ws', () => {
+describe('fan-out of fabric events over graphql-ws and SSE', () => {
   it('runs ONE execution for subscribers with the same token, document and variables, and each gets the event', async ({
     t,
   }) => {
@@ -256,4 +257,88 @@ describe('fan-out of fabric events over graphql-ws', () => {
       leaving.socket.close();
     }
   });
+
+  it('shares one execution between SSE subscribers too, and ends it when the last one leaves', async ({ t }) => {
+    const fabric = await createFabric(t);
+    const topic = topics.fabric(fabric.id);
+    const streams = [0, 1, 2].map(() => sseSubscriber(t, fabric.id));
+    try {
+      await Promise.all(streams.map((stream) => stream.opened));
+      await until(() => t.app.sharedSubscriptions.subscribers === 3);
+      expect(t.app.sharedSubscriptions.executions).toBe(1);
+      expect(t.app.eventBus.subscriberCount(topic)).toBe(1);
+      await createDraft(t, fabric.id, vlanNamespaceYaml('sse-shared'));
+      for (const stream of streams) {
+        const first = await stream.events.next();
+        expect(first.value.data.fabricEvents).toMatchObject({ type: 'DRAFT_CHANGED', name: 'sse-shared' });
+      }
+      streams[0]!.controller.abort();
+      await until(() => t.app.sharedSubscriptions.subscribers === 2);
+      expect(t.app.eventBus.subscriberCount(topic)).toBe(1);
+    } finally {
+      for (const stream of streams) stream.controller.abort();
+    }
+    await until(() => t.app.sharedSubscriptions.executions === 0);
+    expect(t.app.eventBus.subscriberCount(topic)).toBe(0);
+  });
+
+  it('does not share between an SSE subscriber and one of another token', async ({ t }) => {
+    const fabric = await createFabric(t);
+    const viewerToken = await t.createToken({ role: 'viewer', fabricIds: [fabric.id] });
+    const streams = [sseSubscriber(t, fabric.id), sseSubscriber(t, fabric.id, viewerToken)];
+    try {
+      await Promise.all(streams.map((stream) => stream.opened));
+      await until(() => t.app.sharedSubscriptions.subscribers === 2);
+      expect(t.app.sharedSubscriptions.executions).toBe(2);
+    } finally {
+      for (const stream of streams) stream.controller.abort();
+    }
+    await until(() => t.app.sharedSubscriptions.executions === 0);
+  });
+
+  it('shares nothing for SSE subscribers refused a fabric: each gets its own error, and nothing runs', async ({
+    t,
+  }) => {
+    const fabric = await createFabric(t);
+    const other = await createFabric(t);
+    const viewerToken = await t.createToken({ role: 'viewer', fabricIds: [fabric.id] });
+    for (const fabricId of [other.id, 'not-a-fabric\u0000', '00000000-0000-4000-8000-000000000000']) {
+      const streams = [sseSubscriber(t, fabricId, viewerToken), sseSubscriber(t, fabricId, viewerToken)];
+      try {
+        for (const stream of streams) {
+          const first = await stream.events.next();
+          expect(first.value.errors?.[0]?.extensions?.code).toMatch(/NOT_FOUND|FORBIDDEN|BAD_USER_INPUT/);
+        }
+        expect(t.app.sharedSubscriptions.executions).toBe(0);
+        expect(t.app.eventBus.subscriberCount(topics.fabric(other.id))).toBe(0);
+      } finally {
+        for (const stream of streams) stream.controller.abort();
+      }
+    }
+  });
 });
+
+/** A GraphQL-over-SSE subscriber to the fabric's events; `events` yields each payload. */
+function sseSubscriber(t: TestApp, fabricId: string, token = t.adminToken) {
+  const controller = new AbortController();
+  const response = fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: FABRIC_EVENTS, variables: { f: fabricId } }),
+    signal: controller.signal,
+  });
+  async function* read(): AsyncGenerator<any> {
+    const queue: EventSourceMessage[] = [];
+    const parser = createParser({ onEvent: (event) => queue.push(event) });
+    const decoder = new TextDecoder();
+    for await (const chunk of (await response).body as unknown as AsyncIterable<Uint8Array>) {
+      parser.feed(decoder.decode(chunk, { stream: true }));
+      while (queue.length > 0) {
+        const event = queue.shift()!;
+        if (event.event === 'complete') return;
+        if (event.data) yield JSON.parse(event.data);
+      }
+    }
+  }
+  return { controller, opened: response, events: read() };
+}
