@@ -67,11 +67,11 @@ interface OperationRoot {
  * graphql-ws's own `{ id, type: 'next', payload }`), written as is: a shared result is serialised
  * once, not once per socket.
  */
-function resultWriter(socket: WebSocket, id: string): WriteResult {
+export function resultWriter(socket: WebSocket, id: string, maxUnsentBytes = MAX_UNSENT_BYTES): WriteResult {
   const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
   return (json) => {
     if (socket.readyState !== socket.OPEN) return;
-    if (socket.bufferedAmount > MAX_UNSENT_BYTES) {
+    if (socket.bufferedAmount > maxUnsentBytes) {
       socket.close(SLOW_SUBSCRIBER_CLOSE_CODE, 'Subscriber too slow: events not read');
       return;
     }
