@@ -1,19 +1,31 @@
 /**
  * Fan-out of fabric events to many graphql-ws subscribers (prints numbers; not a test). The
  * gateway runs in a process of its own as `npm start` runs it, with `--expose-gc` and
- * gc-on-signal.mjs preloaded (forced GC on SIGUSR2, bench only); the subscribers are raw
- * graphql-transport-ws sockets in this process, all following `fabricEvents` of one fabric.
+ * gc-on-signal.mjs preloaded (forced GC on SIGUSR2, a heap snapshot on SIGWINCH; bench only);
+ * the subscribers are raw graphql-transport-ws sockets spread over `--clients` child processes
+ * (bench/fanout-clients.ts), all following `fabricEvents` of one fabric, so the clients' own
+ * work (5,000 messages parsed per round) does not run on the bench's clock.
  *
- *   1. heap in use after a forced GC: before the subscribers connect, with them idle, after they left;
+ *   1. heap in use after a forced GC: before the subscribers connect, with them idle, after they
+ *      left, and after a second cycle of them joining and leaving (what one cycle retains);
  *   2. `--rounds` draft mutations (createResource over HTTP), one at a time: the time from sending
- *      the mutation to its own response, and to the event at the last subscriber (p50, p99, max);
- *   3. the same for a baseline of 1 subscriber, measured in the same run (the ratio is printed).
+ *      the mutation to its own response, and to the event at the last subscriber (p50, p99, max),
+ *      measured by the clients on the machine's wall clock;
+ *   3. the server's own figure for each round: gateway_subscription_fanout_seconds (from the one
+ *      shared execution's result to the write on the last socket), read from /metrics;
+ *   4. the gateway's CPU time per round (/proc, 10 ms steps) and the client processes' CPU time;
+ *   5. the same for a baseline of 1 subscriber, measured in the same run (the ratio is printed).
  *
- *   node bench/fanout.ts [--subscribers 5000] [--rounds 20] [--database postgres|embedded] [--root <checkout>]
+ *   node bench/fanout.ts [--subscribers 5000] [--rounds 20] [--clients 4] [--database postgres|embedded]
+ *        [--root <checkout>] [--profile <dir>] [--snapshots <dir>]
  *
- * `--root` runs another checkout's gateway (its dist/ built first if stale) with this bench.
+ * `--root` runs another checkout's gateway (its dist/ built first if stale) with this bench
+ * (without its fan-out metric, the server-side figure is missing). `--profile` writes the
+ * gateway's CPU profile of the rounds with N subscribers (see bench/profile-summary.ts).
+ * `--snapshots` writes heap snapshots of the gateway before the subscribers, with them idle and
+ * after they left (see bench/heap-summary.ts).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -22,7 +34,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { WebSocket } from 'ws';
+import type { FromClients, ToClients } from './fanout-clients.ts';
 import { percentile } from './stats.ts';
 import { adminQuery, freePort, loadAverage, postGraphql } from './support.ts';
 
@@ -30,7 +42,10 @@ const { values } = parseArgs({
   options: {
     subscribers: { type: 'string', default: '5000' },
     rounds: { type: 'string', default: '20' },
+    clients: { type: 'string', default: '4' },
     database: { type: 'string', default: 'postgres' },
+    profile: { type: 'string' },
+    snapshots: { type: 'string' },
     root: { type: 'string', default: path.resolve(import.meta.dirname, '..') },
   },
 });
@@ -38,6 +53,7 @@ const ROOT = path.resolve(values.root);
 const TOKEN = /hgw_[A-Za-z0-9_-]{43}/;
 const SUBSCRIBERS = Number(values.subscribers);
 const ROUNDS = Number(values.rounds);
+const CLIENTS = Math.max(1, Math.min(Number(values.clients), SUBSCRIBERS));
 const SUBSCRIPTION = `subscription($f: ID!) { fabricEvents(fabricId: $f) { type fabricId at ... on DraftChangedEvent { resourceId kind name action actor } } }`;
 
 const rssMiB = (pid: number) =>
@@ -67,7 +83,12 @@ const child = spawn(process.execPath, ['scripts/run-built.mjs', 'src/main.ts'], 
     HOST: '127.0.0.1',
     PORT: String(port),
     LOG_LEVEL: 'info',
-    NODE_OPTIONS: `--expose-gc --import ${pathToFileURL(path.join(import.meta.dirname, 'gc-on-signal.mjs')).href}`,
+    NODE_OPTIONS: [
+      '--expose-gc',
+      `--import ${pathToFileURL(path.join(import.meta.dirname, 'gc-on-signal.mjs')).href}`,
+    ].join(' '),
+    ...(values.profile ? { BENCH_PROFILE_DIR: path.resolve(values.profile) } : {}),
+    ...(values.snapshots ? { BENCH_SNAPSHOT_DIR: path.resolve(values.snapshots) } : {}),
     ...env,
   },
   stdio: ['ignore', 'pipe', 'pipe'],
@@ -76,12 +97,15 @@ const exited = new Promise<number | null>((resolve) => child.once('exit', (code)
 const lines: string[] = [];
 type MemoryUsage = { heapUsed: number };
 const gcWaiters: ((usage: MemoryUsage | null) => void)[] = [];
+const snapshotWaiters: ((file: string) => void)[] = [];
+const profileWaiters: ((line: string) => void)[] = [];
 createInterface({ input: child.stderr! }).on('line', (line) => {
   lines.push(line);
   if (line.startsWith('bench: gc')) {
     const json = /^bench: gc done (\{.*\})$/.exec(line)?.[1];
     gcWaiters.shift()?.(json ? (JSON.parse(json) as MemoryUsage) : null);
-  }
+  } else if (line.startsWith('bench: snapshot ')) snapshotWaiters.shift()?.(line.slice('bench: snapshot '.length));
+  else if (line.startsWith('bench: profil')) profileWaiters.shift()?.(line);
 });
 const url = `http://127.0.0.1:${port}`;
 const graphql = <T>(token: string, query: string, variables: Record<string, unknown> = {}) =>
@@ -99,69 +123,116 @@ async function heapAfterGc(): Promise<number> {
   return usage.heapUsed;
 }
 
-interface Subscriber {
-  socket: WebSocket;
-  /** Arrival time (performance.now()) of each event, by the draft's name. */
-  arrivals: Map<string, number>;
+/** A heap snapshot of the gateway (with --snapshots), named `label`; after forced GCs. */
+async function snapshot(label: string): Promise<void> {
+  if (!values.snapshots) return;
+  const written = new Promise<string>((resolve) => snapshotWaiters.push(resolve));
+  child.kill('SIGWINCH');
+  const file = await written;
+  console.log(`heap snapshot ${label}: ${file}`);
 }
 
-/** One graphql-transport-ws socket subscribed to the fabric's events; resolves once acknowledged. */
-function subscribe(token: string, fabricId: string, onEvent: (name: string) => void): Promise<Subscriber> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws');
-    const subscriber: Subscriber = { socket, arrivals: new Map() };
-    socket.once('error', reject);
-    socket.once('open', () =>
-      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })),
-    );
-    socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { type: string; payload?: any };
-      if (message.type === 'connection_ack') {
-        socket.send(
-          JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION, variables: { f: fabricId } } }),
-        );
-        resolve(subscriber);
-      } else if (message.type === 'next') {
-        const name = message.payload?.data?.fabricEvents?.name as string | undefined;
-        if (name) {
-          subscriber.arrivals.set(name, performance.now());
-          onEvent(name);
-        }
-      } else if (message.type === 'error') reject(new Error(JSON.stringify(message.payload)));
-    });
-  });
+/** Starts (SIGTTIN) or stops and writes (SIGTTOU) the gateway's CPU profile (with --profile). */
+async function profiling(signal: 'SIGTTIN' | 'SIGTTOU'): Promise<void> {
+  if (!values.profile) return;
+  const answered = new Promise<string>((resolve) => profileWaiters.push(resolve));
+  child.kill(signal);
+  const line = await answered;
+  if (signal === 'SIGTTOU') console.log(line.replace('bench: ', 'CPU '));
 }
 
-/** Connects `count` subscribers (50 at a time) and waits until every one gets a warm-up event. */
-async function connect(token: string, fabricId: string, count: number, label: string) {
-  const received = new Map<string, number>();
-  const waiters = new Map<string, () => void>();
-  const onEvent = (name: string) => {
-    const seen = (received.get(name) ?? 0) + 1;
-    received.set(name, seen);
-    if (seen === count) waiters.get(name)?.();
-  };
-  const subscribers: Subscriber[] = [];
-  for (let start = 0; start < count; start += 50)
-    subscribers.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(50, count - start) }, () => subscribe(token, fabricId, onEvent)),
-      )),
+/** CPU time of process `pid` so far, user and system (the kernel: socket writes), in ms (10 ms steps). */
+function cpuMs(pid: number): { user: number; system: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return { user: (Number(fields[11]) * 1000) / 100, system: (Number(fields[12]) * 1000) / 100 };
+}
+
+/** The sum and count of the gateway's gateway_subscription_fanout_seconds (null: no such metric). */
+async function fanOutMetric(token: string): Promise<{ sum: number; count: number } | null> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+  const sum = /^gateway_subscription_fanout_seconds_sum (\S+)$/m.exec(text)?.[1];
+  const count = /^gateway_subscription_fanout_seconds_count (\S+)$/m.exec(text)?.[1];
+  return sum === undefined || count === undefined ? null : { sum: Number(sum), count: Number(count) };
+}
+
+/** Client processes holding the subscribers between them. */
+class Clients {
+  readonly #processes: ChildProcess[] = [];
+  readonly #waiters = new Map<string, ((message: FromClients) => void)[]>();
+
+  constructor(count: number) {
+    for (let index = 0; index < count; index += 1) {
+      const process = fork(path.join(import.meta.dirname, 'fanout-clients.ts'), { stdio: 'inherit' });
+      process.on('message', (message: FromClients) => {
+        if (message.type === 'failed') throw new Error(`client process: ${message.message}`);
+        const key = message.type === 'arrived' ? `arrived:${message.name}` : message.type;
+        const waiters = this.#waiters.get(key);
+        waiters?.shift()?.(message);
+      });
+      this.#processes.push(process);
+    }
+  }
+
+  /** Sends `message` to every process; resolves with their answers of type `answer`. */
+  #all<T extends FromClients>(message: ToClients | ((index: number) => ToClients), answer: string): Promise<T[]> {
+    return Promise.all(
+      this.#processes.map((process, index) => {
+        const answered = new Promise<T>((resolve) => {
+          const waiters = this.#waiters.get(answer) ?? [];
+          waiters.push(resolve as (message: FromClients) => void);
+          this.#waiters.set(answer, waiters);
+        });
+        process.send(typeof message === 'function' ? message(index) : message);
+        return answered;
+      }),
     );
-  const everyone = (name: string) =>
-    new Promise<void>((resolve) => {
-      if ((received.get(name) ?? 0) >= count) resolve();
-      else waiters.set(name, resolve);
-    });
+  }
+
+  async connect(token: string, fabricId: string, count: number): Promise<void> {
+    const share = (index: number) =>
+      Math.floor(count / this.#processes.length) + (index < count % this.#processes.length ? 1 : 0);
+    await this.#all(
+      (index) => ({ type: 'connect', url, token, fabricId, count: share(index), query: SUBSCRIPTION }),
+      'connected',
+    );
+  }
+
+  /** When (wall clock, ms) the last subscriber of all processes had event `name`. */
+  async lastArrival(name: string): Promise<number> {
+    const answers = await this.#all<Extract<FromClients, { type: 'arrived' }>>(
+      { type: 'expect', name },
+      `arrived:${name}`,
+    );
+    return Math.max(...answers.map((answer) => answer.last));
+  }
+
+  async cpuMs(): Promise<number> {
+    const answers = await this.#all<Extract<FromClients, { type: 'cpu' }>>({ type: 'cpu' }, 'cpu');
+    return answers.reduce((total, answer) => total + answer.ms, 0);
+  }
+
+  async disconnect(): Promise<void> {
+    await this.#all({ type: 'disconnect' }, 'disconnected');
+  }
+
+  stop(): void {
+    for (const process of this.#processes) process.kill();
+  }
+}
+
+const wallClock = () => performance.timeOrigin + performance.now();
+
+/** Connects `count` subscribers and drafts until one event has reached every one of them. */
+async function connect(clients: Clients, token: string, fabricId: string, count: number, label: string) {
+  await clients.connect(token, fabricId, count);
   // The subscribe message may still be on its way: draft until one event reaches everyone.
   for (let attempt = 0; ; attempt += 1) {
     const name = `warm-${label}-${attempt}`;
-    const arrived = everyone(name);
+    const arrived = clients.lastArrival(name);
     await createDraft(token, fabricId, name);
     const done = await Promise.race([arrived.then(() => true), new Promise((r) => setTimeout(() => r(false), 2_000))]);
     if (done) break;
   }
-  return { subscribers, everyone };
 }
 
 async function createDraft(token: string, fabricId: string, name: string): Promise<void> {
@@ -175,37 +246,45 @@ async function createDraft(token: string, fabricId: string, name: string): Promi
   );
 }
 
-/** `ROUNDS` drafts one after another; per round the mutation's own time and the time to the last subscriber. */
-async function rounds(token: string, fabricId: string, group: Awaited<ReturnType<typeof connect>>, label: string) {
+/**
+ * `ROUNDS` drafts one after another; per round the mutation's own time, the time to the last
+ * subscriber, and the server's fan-out time; the gateway's and the clients' CPU time per round.
+ */
+async function rounds(clients: Clients, token: string, fabricId: string, pid: number, label: string) {
   const mutation: number[] = [];
   const last: number[] = [];
+  const server: number[] = [];
+  const gatewayCpu = { user: 0, system: 0 };
+  const clientsCpuBefore = await clients.cpuMs();
   for (let round = 0; round < ROUNDS; round += 1) {
     const name = `${label}-${round}`;
-    const arrived = group.everyone(name);
-    const started = performance.now();
+    const before = await fanOutMetric(token);
+    const cpuBefore = cpuMs(pid);
+    const arrived = clients.lastArrival(name);
+    const started = wallClock();
     await createDraft(token, fabricId, name);
-    mutation.push(performance.now() - started);
-    await arrived;
-    last.push(Math.max(...group.subscribers.map((s) => s.arrivals.get(name)!)) - started);
+    mutation.push(wallClock() - started);
+    last.push((await arrived) - started);
+    const cpuAfter = cpuMs(pid);
+    gatewayCpu.user += cpuAfter.user - cpuBefore.user;
+    gatewayCpu.system += cpuAfter.system - cpuBefore.system;
+    const after = await fanOutMetric(token);
+    if (before && after && after.count > before.count)
+      server.push(((after.sum - before.sum) * 1000) / (after.count - before.count));
   }
-  mutation.sort((a, b) => a - b);
-  last.sort((a, b) => a - b);
+  const clientsCpu = (await clients.cpuMs()) - clientsCpuBefore;
+  const figures = (values: number[]) => ({
+    p50: percentile(values, 50),
+    p99: percentile(values, 99),
+    max: Math.max(...values),
+  });
   return {
-    mutation: { p50: percentile(mutation, 50), p99: percentile(mutation, 99) },
-    last: { p50: percentile(last, 50), p99: percentile(last, 99), max: last.at(-1)! },
+    mutation: figures(mutation),
+    last: figures(last),
+    server: server.length > 0 ? figures(server) : null,
+    gatewayCpuPerRound: { user: gatewayCpu.user / ROUNDS, system: gatewayCpu.system / ROUNDS },
+    clientsCpuPerRound: clientsCpu / ROUNDS,
   };
-}
-
-async function disconnect(subscribers: Subscriber[]) {
-  await Promise.all(
-    subscribers.map(
-      (subscriber) =>
-        new Promise<void>((resolve) => {
-          subscriber.socket.once('close', () => resolve());
-          subscriber.socket.close();
-        }),
-    ),
-  );
 }
 
 try {
@@ -235,40 +314,77 @@ try {
     `gateway: ${ROOT}; database: ${values.database}; node ${process.versions.node}; ${SUBSCRIBERS} subscribers, ${ROUNDS} rounds; load average ${loadAverage()}`,
   );
 
-  const single = await connect(token, fabricId, 1, 'one');
-  const baseline = await rounds(token, fabricId, single, 'one');
-  await disconnect(single.subscribers);
+  const clients = new Clients(CLIENTS);
+  try {
+    await connect(clients, token, fabricId, 1, 'one');
+    const baseline = await rounds(clients, token, fabricId, pid, 'one');
+    await clients.disconnect();
 
-  const heapBefore = await heapAfterGc();
-  const rssBefore = rssMiB(pid);
-  const connectStarted = performance.now();
-  const many = await connect(token, fabricId, SUBSCRIBERS, 'many');
-  const connectMs = performance.now() - connectStarted;
-  const heapIdle = await heapAfterGc();
-  const rssIdle = rssMiB(pid);
-  const measured = await rounds(token, fabricId, many, 'many');
-  await disconnect(many.subscribers);
-  // The server sees the closes a moment later: wait until its heap stops shrinking.
-  let heapAfter = await heapAfterGc();
-  for (let pass = 0; pass < 5; pass += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    heapAfter = Math.min(heapAfter, await heapAfterGc());
+    await snapshot('before');
+    const heapBefore = await heapAfterGc();
+    const rssBefore = rssMiB(pid);
+    const connectStarted = performance.now();
+    await connect(clients, token, fabricId, SUBSCRIBERS, 'many');
+    const connectMs = performance.now() - connectStarted;
+    const heapIdle = await heapAfterGc();
+    const rssIdle = rssMiB(pid);
+    await snapshot('idle');
+    await profiling('SIGTTIN');
+    const measured = await rounds(clients, token, fabricId, pid, 'many');
+    await profiling('SIGTTOU');
+    await clients.disconnect();
+    // The server sees the closes a moment later: wait until its heap stops shrinking.
+    const settledHeap = async () => {
+      let heap = await heapAfterGc();
+      for (let pass = 0; pass < 5; pass += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        heap = Math.min(heap, await heapAfterGc());
+      }
+      return heap;
+    };
+    const heapAfter = await settledHeap();
+    const rssAfter = rssMiB(pid);
+    await snapshot('after');
+    // A second cycle of the same subscribers joining, getting 3 events and leaving: what it
+    // leaves behind is what each cycle retains (the first one also leaves compiled code).
+    await connect(clients, token, fabricId, SUBSCRIBERS, 'again');
+    for (let round = 0; round < 3; round += 1) {
+      const arrived = clients.lastArrival(`again-${round}`);
+      await createDraft(token, fabricId, `again-${round}`);
+      await arrived;
+    }
+    await clients.disconnect();
+    const heapAfterSecond = await settledHeap();
+    await snapshot('after a second cycle');
+
+    const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+    const serverText = (figures: typeof measured.server) =>
+      figures
+        ? `server fan-out (result to last socket write) p50 ${ms(figures.p50)}, p99 ${ms(figures.p99)}, max ${ms(figures.max)}`
+        : 'no server fan-out metric';
+    for (const [title, run] of [
+      ['1 subscriber:', baseline],
+      [`${SUBSCRIBERS} subscribers:`, measured],
+    ] as const) {
+      console.log(
+        `${title} mutation p50 ${ms(run.mutation.p50)}, p99 ${ms(run.mutation.p99)}; event at the last subscriber p50 ${ms(run.last.p50)}, p99 ${ms(run.last.p99)}, max ${ms(run.last.max)}`,
+      );
+      console.log(
+        `  ${serverText(run.server)}; CPU per round: gateway ${(run.gatewayCpuPerRound.user + run.gatewayCpuPerRound.system).toFixed(1)} ms (user ${run.gatewayCpuPerRound.user.toFixed(1)}, system ${run.gatewayCpuPerRound.system.toFixed(1)}), ${CLIENTS} client processes ${run.clientsCpuPerRound.toFixed(1)} ms`,
+      );
+    }
+    console.log(
+      `ratios to 1 subscriber: mutation p50 x${(measured.mutation.p50 / baseline.mutation.p50).toFixed(2)}, event at the last p50 x${(measured.last.p50 / baseline.last.p50).toFixed(2)}`,
+    );
+    console.log(
+      `heap after GC: before ${kib(heapBefore)}, idle subscribers +${kib(heapIdle - heapBefore)} (${kib((heapIdle - heapBefore) / SUBSCRIBERS)} per subscriber), after they left ${heapAfter >= heapBefore ? '+' : ''}${kib(heapAfter - heapBefore)}, after a second join/leave cycle ${heapAfterSecond >= heapAfter ? '+' : ''}${kib(heapAfterSecond - heapAfter)} more`,
+    );
+    console.log(
+      `RSS: before ${rssBefore.toFixed(0)} MiB, subscribers idle ${rssIdle.toFixed(0)} MiB, after they left ${rssAfter.toFixed(0)} MiB; connecting took ${(connectMs / 1000).toFixed(1)} s; load average ${loadAverage()}`,
+    );
+  } finally {
+    clients.stop();
   }
-  const rssAfter = rssMiB(pid);
-
-  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
-  console.log(
-    `1 subscriber:     mutation p50 ${ms(baseline.mutation.p50)}, p99 ${ms(baseline.mutation.p99)}; event p50 ${ms(baseline.last.p50)}, p99 ${ms(baseline.last.p99)}`,
-  );
-  console.log(
-    `${SUBSCRIBERS} subscribers: mutation p50 ${ms(measured.mutation.p50)}, p99 ${ms(measured.mutation.p99)} (x${(measured.mutation.p50 / baseline.mutation.p50).toFixed(2)} of 1 subscriber at p50); event at the last subscriber p50 ${ms(measured.last.p50)}, p99 ${ms(measured.last.p99)}, max ${ms(measured.last.max)}`,
-  );
-  console.log(
-    `heap after GC: before ${kib(heapBefore)}, idle subscribers +${kib(heapIdle - heapBefore)} (${kib((heapIdle - heapBefore) / SUBSCRIBERS)} per subscriber), after they left ${heapAfter >= heapBefore ? '+' : ''}${kib(heapAfter - heapBefore)}`,
-  );
-  console.log(
-    `RSS: before ${rssBefore.toFixed(0)} MiB, subscribers idle ${rssIdle.toFixed(0)} MiB, after they left ${rssAfter.toFixed(0)} MiB; connecting took ${(connectMs / 1000).toFixed(1)} s; load average ${loadAverage()}`,
-  );
 } finally {
   child.kill('SIGTERM');
   await exited;

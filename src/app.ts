@@ -21,7 +21,7 @@ import { createErrorMasker, describeError, useNoSuggestions } from './graphql/er
 import { createAuthentication, LiveConnections } from './graphql/authentication.ts';
 import { TokenCache } from './auth/token-cache.ts';
 import { useAuthorization } from './graphql/authorization.ts';
-import type { SharedSubscriptions } from './graphql/shared-subscriptions.ts';
+import { SharedSubscriptions, useSharedSubscriptions } from './graphql/shared-subscriptions.ts';
 import { attachWebSocket } from './graphql/websocket.ts';
 import { ensureFirstAdminToken, printFirstAdminToken } from './auth/bootstrap.ts';
 import type { FabricScope } from './auth/fabric-scope.ts';
@@ -276,6 +276,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       liveConnections: () => connections.size,
     }),
   );
+  // One execution per distinct fabricEvents subscription, over WebSocket and SSE alike.
+  const sharedSubscriptions = new SharedSubscriptions({
+    onFanOut: (seconds) => metrics.subscriptionFanOut.observe(seconds),
+  });
   const yoga: YogaServerInstance<ServerContext, GraphQLContext> = createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -310,6 +314,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         mutationRateLimiter: new RateLimiter(config.limits.mutationsPerMinute),
         queryRateLimiter: new RateLimiter(config.limits.queriesPerMinute),
       }),
+      useSharedSubscriptions(sharedSubscriptions),
     ],
     context: createContext({
       openUnitOfWork: services,
@@ -323,6 +328,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const webSocketServer = attachWebSocket(server, yoga, authentication, {
     connections,
     maxPayload: config.limits.maxBodyBytes,
+    shared: sharedSubscriptions,
   });
 
   const app: App = {
@@ -330,7 +336,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     orm,
     eventBus,
-    sharedSubscriptions: webSocketServer.shared,
+    sharedSubscriptions,
     secretBox,
     databaseUrl,
     runner,

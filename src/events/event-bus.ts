@@ -23,10 +23,14 @@ export const topics = {
   apiTokens: 'api-tokens',
 };
 
-interface Subscriber {
-  push(payload: unknown): void;
+/** What `listen` hands each event to, in the turn that delivers it (see `InProcessEventBus`). */
+export interface Listener<T = unknown> {
+  push(payload: T): void;
+  /** The bus closed, or the listener was removed with `close`. */
   end(): void;
 }
+
+type Subscriber = Listener;
 
 /** A slow subscriber may hold this many undelivered events before the oldest are dropped. */
 const MAX_BUFFERED_EVENTS = 10_000;
@@ -44,6 +48,8 @@ interface Delivery {
   payload: unknown;
   /** How many of `subscribers` have it already. */
   next: number;
+  /** Called once the last subscriber has it (fan-out timing). */
+  onDelivered?: (() => void) | undefined;
 }
 
 /**
@@ -56,10 +62,11 @@ export class InProcessEventBus implements EventBus {
   readonly #deliveries: Delivery[] = [];
   #scheduled = false;
 
-  publish(topic: string, payload: unknown): void {
+  /** `onDelivered` runs once the last of the topic's subscribers has the event (not if it had none). */
+  publish(topic: string, payload: unknown, onDelivered?: () => void): void {
     const set = this.subscribers.get(topic);
     if (!set || set.size === 0) return;
-    this.#deliveries.push({ subscribers: [...set], payload, next: 0 });
+    this.#deliveries.push({ subscribers: [...set], payload, next: 0, onDelivered });
     this.#schedule();
   }
 
@@ -85,7 +92,10 @@ export class InProcessEventBus implements EventBus {
       for (let index = delivery.next; index < end; index += 1) delivery.subscribers[index]!.push(delivery.payload);
       budget -= end - delivery.next;
       delivery.next = end;
-      if (end === delivery.subscribers.length) this.#deliveries.shift();
+      if (end === delivery.subscribers.length) {
+        this.#deliveries.shift();
+        delivery.onDelivered?.();
+      }
     }
     if (this.#deliveries.length > 0) this.#schedule();
   }
@@ -98,6 +108,36 @@ export class InProcessEventBus implements EventBus {
 
   subscriberCount(topic: string): number {
     return this.subscribers.get(topic)?.size ?? 0;
+  }
+
+  /**
+   * Hands every event published on `topic` from now on to `listener.push`, in the turn that
+   * delivers it (no iterator, no promise per event: a consumer that writes to a socket does it
+   * there). The returned function removes the listener; `end` is not called then.
+   */
+  listen<T>(topic: string, listener: Listener<T>): () => void {
+    const set = this.subscribers.get(topic) ?? new Set<Subscriber>();
+    this.subscribers.set(topic, set);
+    // A listener removed while an event is on its way to it does not get that event.
+    let removed = false;
+    const subscriber: Subscriber = {
+      push(payload) {
+        if (!removed) listener.push(payload as T);
+      },
+      end() {
+        if (!removed) {
+          removed = true;
+          listener.end();
+        }
+      },
+    };
+    set.add(subscriber);
+    return () => {
+      if (removed) return;
+      removed = true;
+      set.delete(subscriber);
+      if (set.size === 0 && this.subscribers.get(topic) === set) this.subscribers.delete(topic);
+    };
   }
 
   subscribe<T>(topic: string, options: { signal?: AbortSignal } = {}): AsyncIterableIterator<T> {

@@ -1,8 +1,9 @@
 /**
  * One execution per distinct subscription, shared by every subscriber that sent the same
  * document and variables with the same authority (token, role, fabrics): a fabric event seen by
- * 5,000 dashboards is resolved once, and the ONE execution result is handed to each of them (the
- * WebSocket layer only wraps it in each subscriber's message). Idle subscribers hold no GraphQL
+ * 5,000 dashboards is resolved once, the ONE execution result is serialised once, and that text
+ * is written to each WebSocket subscriber with only its operation id around it (see
+ * websocket.ts); an SSE subscriber gets the result itself. Idle subscribers hold no GraphQL
  * context of their own, only their place in the fan-out.
  *
  * The execution starts with the first subscriber (with its context) and ends when the last one
@@ -13,20 +14,112 @@
  * The hand-over goes through an in-process event bus, so it is spread over turns of the event
  * loop like every other delivery (see events/event-bus.ts) and never runs inside the publisher.
  */
-import type { ExecutionResult } from 'graphql';
+import { type DocumentNode, type ExecutionResult, getOperationAST, Kind } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Actor } from '../auth/tokens.ts';
 import { InProcessEventBus } from '../events/event-bus.ts';
 
 export type SubscriptionOutcome = AsyncIterable<ExecutionResult> | ExecutionResult;
 
-type Item = { result: ExecutionResult } | { end: true } | { error: unknown };
+/** One result of a shared execution, with its JSON text made at most once for all subscribers. */
+class SharedResult {
+  #json: string | undefined;
+  constructor(
+    readonly result: ExecutionResult,
+    private readonly counted: () => void,
+  ) {}
+
+  /** `JSON.stringify(result)`, computed by the first subscriber that needs it. */
+  get json(): string {
+    if (this.#json === undefined) {
+      this.#json = JSON.stringify(this.result);
+      this.counted();
+    }
+    return this.#json;
+  }
+}
+
+type Item = { shared: SharedResult } | { end: true } | { error: unknown };
 
 interface Group {
+  /** The key it is shared under (the map's own string: a subscriber's copy is not kept). */
+  key: string;
   topic: string;
   source: AsyncIterator<ExecutionResult>;
   ended: boolean;
 }
 
 type Opening = Promise<{ group: Group } | { outcome: ExecutionResult }>;
+
+/** Writes one result's JSON text (`JSON.stringify` of the ExecutionResult) to one subscriber. */
+export type WriteResult = (json: string) => void;
+
+export interface SharedSubscriptionsOptions {
+  /**
+   * Called once per result of a shared execution, when it has been handed to (for WebSocket
+   * subscribers: written to) the last subscriber: the seconds since the execution produced it,
+   * and how many subscribers got it.
+   */
+  onFanOut?: (seconds: number, subscribers: number) => void;
+}
+
+/**
+ * Subscription fields whose events do not depend on when a subscriber joined, so a late one may
+ * join a running execution. Not `syncOperationUpdated`: it starts with the operation as it is now.
+ */
+const SHAREABLE_FIELDS: ReadonlySet<string> = new Set(['fabricEvents']);
+
+/**
+ * The key under which an operation may share an execution: the authority it runs with (token,
+ * name, role, fabrics) and what it asks (document text, operation name, variables); null when it
+ * is not a subscription of shareable root fields only.
+ */
+export function shareKey(
+  actor: Pick<Actor, 'tokenId' | 'name' | 'role' | 'fabricIds'>,
+  document: DocumentNode,
+  params: { query?: string | null; operationName?: string | null; variables?: unknown },
+): string | null {
+  const operation = getOperationAST(document, params.operationName);
+  if (operation?.operation !== 'subscription' || typeof params.query !== 'string') return null;
+  const shareable = operation.selectionSet.selections.every(
+    (selection) => selection.kind === Kind.FIELD && SHAREABLE_FIELDS.has(selection.name.value),
+  );
+  if (!shareable) return null;
+  return JSON.stringify([
+    actor.tokenId,
+    actor.name,
+    actor.role,
+    actor.fabricIds,
+    params.query,
+    params.operationName ?? null,
+    params.variables ?? null,
+  ]);
+}
+
+/**
+ * Shares executions between SSE subscribers (HTTP requests) the way websocket.ts shares them
+ * between WebSocket ones: the first subscriber's execution runs, the others follow it. Each SSE
+ * subscriber still has its context built (yoga builds it before `subscribe`) and yoga serialises
+ * each result per response. Operations over a WebSocket are shared there (with one serialisation
+ * per result), not here.
+ */
+export function useSharedSubscriptions(shared: SharedSubscriptions): Plugin {
+  return {
+    onSubscribe({ args, subscribeFn, setSubscribeFn }) {
+      const context = args.contextValue as {
+        request?: unknown;
+        actor?: Actor;
+        params?: { query?: string | null; operationName?: string | null; variables?: unknown };
+      };
+      if (!context.request || !context.actor || !context.params) return;
+      const key = shareKey(context.actor, args.document, context.params);
+      if (key === null) return;
+      setSubscribeFn((subscribeArgs) =>
+        shared.subscribe(key, async () => (await subscribeFn(subscribeArgs)) as SubscriptionOutcome),
+      );
+    },
+  };
+}
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown })?.[Symbol.asyncIterator] === 'function';
@@ -35,7 +128,13 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult
 export class SharedSubscriptions {
   readonly #fanOut = new InProcessEventBus();
   readonly #groups = new Map<string, { opening: Opening; group?: Group }>();
+  readonly #onFanOut: SharedSubscriptionsOptions['onFanOut'];
   #sequence = 0;
+  #serialisations = 0;
+
+  constructor(options: SharedSubscriptionsOptions = {}) {
+    this.#onFanOut = options.onFanOut;
+  }
 
   /** Executions running, one per distinct (authority, document, variables). */
   get executions(): number {
@@ -50,11 +149,24 @@ export class SharedSubscriptions {
     return count;
   }
 
+  /** Results serialised to JSON so far (once per result, whatever the number of subscribers). */
+  get serialisations(): number {
+    return this.#serialisations;
+  }
+
   /**
    * The results of the execution shared under `key`, started with `start` if none runs; `start`'s
    * own outcome when it is not a stream (an error), or when `key` is null (not shareable).
+   *
+   * With `write`, a subscriber that joins gets each result as JSON text through `write`, in the
+   * turn that delivers it, and the returned stream yields nothing: it ends when the execution
+   * ends (or throws its error), and its `return()` is how the subscriber leaves.
    */
-  async subscribe(key: string | null, start: () => Promise<SubscriptionOutcome>): Promise<SubscriptionOutcome> {
+  async subscribe(
+    key: string | null,
+    start: () => Promise<SubscriptionOutcome>,
+    write?: WriteResult,
+  ): Promise<SubscriptionOutcome> {
     if (key === null) return start();
     for (;;) {
       let entry = this.#groups.get(key);
@@ -82,7 +194,7 @@ export class SharedSubscriptions {
         return start();
       }
       if ('outcome' in opened) return opener ? opened.outcome : start();
-      if (!opened.group.ended) return this.#join(key, opened.group);
+      if (!opened.group.ended) return write ? this.#attach(opened.group, write) : this.#join(opened.group);
       // It ended between its start and this subscriber's turn: start another.
       if (this.#groups.get(key) === entry) this.#groups.delete(key);
     }
@@ -92,53 +204,126 @@ export class SharedSubscriptions {
     const outcome = await start();
     if (!isAsyncIterable(outcome)) return { outcome };
     const group: Group = {
+      key,
       topic: `shared:${++this.#sequence}`,
       source: outcome[Symbol.asyncIterator](),
       ended: false,
     };
-    void this.#pump(key, group);
+    void this.#pump(group);
     return { group };
   }
 
-  async #pump(key: string, group: Group): Promise<void> {
+  async #pump(group: Group): Promise<void> {
+    const counted = () => {
+      this.#serialisations += 1;
+    };
     try {
       for (;;) {
         const next = await group.source.next();
         if (next.done) break;
-        this.#fanOut.publish(group.topic, { result: next.value } satisfies Item);
+        const produced = performance.now();
+        const subscribers = this.#fanOut.subscriberCount(group.topic);
+        const onFanOut = this.#onFanOut;
+        this.#fanOut.publish(
+          group.topic,
+          { shared: new SharedResult(next.value, counted) } satisfies Item,
+          onFanOut && (() => onFanOut((performance.now() - produced) / 1000, subscribers)),
+        );
       }
       this.#fanOut.publish(group.topic, { end: true } satisfies Item);
     } catch (error) {
       this.#fanOut.publish(group.topic, { error } satisfies Item);
     } finally {
-      this.#end(key, group);
+      this.#end(group);
     }
   }
 
-  #end(key: string, group: Group): void {
+  #end(group: Group): void {
     if (group.ended) return;
     group.ended = true;
-    if (this.#groups.get(key)?.group === group) this.#groups.delete(key);
+    if (this.#groups.get(group.key)?.group === group) this.#groups.delete(group.key);
   }
 
-  #join(key: string, group: Group): AsyncGenerator<ExecutionResult> {
+  /** After a subscriber left: the last one ends the shared execution (and its bus subscription). */
+  async #leftGroup(group: Group): Promise<void> {
+    if (!group.ended && this.#fanOut.subscriberCount(group.topic) === 0) {
+      this.#end(group);
+      await group.source.return?.();
+    }
+  }
+
+  /** A subscriber that is written to: results go to `write` as they are delivered, the stream only ends. */
+  #attach(group: Group, write: WriteResult): AsyncGenerator<ExecutionResult> {
+    let settle: ((outcome: { error: unknown } | null) => void) | null = null;
+    let outcome: { error: unknown } | null | undefined;
+    const finish = (value: { error: unknown } | null) => {
+      if (outcome !== undefined) return;
+      outcome = value;
+      settle?.(value);
+      settle = null;
+    };
+    const remove = this.#fanOut.listen<Item>(group.topic, {
+      push: (item) => {
+        if ('shared' in item) write(item.shared.json);
+        else finish('error' in item ? { error: item.error } : null);
+      },
+      end: () => finish(null),
+    });
+    let left = false;
+    const leave = async () => {
+      if (left) return;
+      left = true;
+      remove();
+      finish(null);
+      await this.#leftGroup(group);
+    };
+    const done = { value: undefined, done: true } as const;
+    const ending = async (ended: { error: unknown } | null): Promise<IteratorResult<ExecutionResult>> => {
+      await leave();
+      if (ended) throw ended.error;
+      return done;
+    };
+    const iterator: AsyncGenerator<ExecutionResult> = {
+      // Not an async function: an idle subscriber holds one pending promise, not a suspended frame.
+      next() {
+        if (outcome !== undefined) return ending(outcome);
+        return new Promise<{ error: unknown } | null>((resolve) => {
+          settle = resolve;
+        }).then(ending);
+      },
+      async return() {
+        await leave();
+        return done;
+      },
+      async throw(error?: unknown) {
+        await leave();
+        throw error;
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+      [Symbol.asyncDispose]: async () => {
+        await leave();
+      },
+    };
+    return iterator;
+  }
+
+  /** A subscriber that reads the results (SSE, or a WebSocket operation without a writer). */
+  #join(group: Group): AsyncGenerator<ExecutionResult> {
     const items = this.#fanOut.subscribe<Item>(group.topic);
     let left = false;
     const leave = async () => {
       if (left) return;
       left = true;
       await items.return?.();
-      // The last subscriber left: the shared execution (and its bus subscription) ends.
-      if (!group.ended && this.#fanOut.subscriberCount(group.topic) === 0) {
-        this.#end(key, group);
-        await group.source.return?.();
-      }
+      await this.#leftGroup(group);
     };
     const done = { value: undefined, done: true } as const;
     const iterator: AsyncGenerator<ExecutionResult> = {
       async next() {
         const next = await items.next();
-        if (!next.done && 'result' in next.value) return { value: next.value.result, done: false };
+        if (!next.done && 'shared' in next.value) return { value: next.value.shared.result, done: false };
         await leave();
         if (!next.done && 'error' in next.value) throw next.value.error;
         return done;

@@ -5,25 +5,27 @@
  * TOKEN_CLOSE_CODE and the reason.
  */
 import type { IncomingMessage, Server } from 'node:http';
-import {
-  getOperationAST,
-  GraphQLError,
-  Kind,
-  type DocumentNode,
-  type ExecutionArgs,
-  type ExecutionResult,
-} from 'graphql';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { createGraphQLError, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { closeReason, TOKEN_CLOSE_CODE, type createAuthentication, type LiveConnections } from './authentication.ts';
 import type { GraphQLContext } from './context.ts';
-import { SharedSubscriptions, type SubscriptionOutcome } from './shared-subscriptions.ts';
+import {
+  shareKey,
+  type SharedSubscriptions,
+  type SubscriptionOutcome,
+  type WriteResult,
+} from './shared-subscriptions.ts';
 
-/** What graphql-ws's `extra` holds for one socket: the ws socket and request, and the token it opened with. */
+/**
+ * What graphql-ws's `extra` holds for one socket: the ws socket, the HTTP upgrade request (let go
+ * once the socket is authenticated: nothing after reads it, and an idle subscriber should not
+ * hold its headers), and the token it opened with.
+ */
 interface SocketExtra {
   socket: WebSocket;
-  request: IncomingMessage;
+  request?: IncomingMessage;
   token?: string;
 }
 
@@ -32,42 +34,60 @@ export interface WebSocketOptions {
   connections: LiveConnections;
   /** A message larger than this is refused unread: the socket is closed with 1009. */
   maxPayload: number;
+  /** The executions shared between subscribers (also by SSE ones, see useSharedSubscriptions). */
+  shared: SharedSubscriptions;
 }
 
-/** What `onSubscribe` hands graphql-ws's `execute`/`subscribe` as the root value. */
+/**
+ * A subscriber whose socket holds this many bytes not yet taken by the network (it does not read
+ * its events) is closed with SLOW_SUBSCRIBER_CLOSE_CODE rather than buffered without bound.
+ */
+export const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
+export const SLOW_SUBSCRIBER_CLOSE_CODE = 1008;
+
+/**
+ * What `onSubscribe` hands graphql-ws's `execute`/`subscribe` as the root value. graphql-ws keeps
+ * it as long as the operation runs: `operation` is dropped once it has started (a subscriber of
+ * a shared execution then holds no pipeline or request of its own).
+ */
 interface OperationRoot {
-  execute: (args: ExecutionArgs) => PromiseOrValue<ExecutionResult>;
-  subscribe: (args: ExecutionArgs) => PromiseOrValue<SubscriptionOutcome>;
-  contextFactory: () => PromiseOrValue<unknown>;
-  /** Operations with the same key (token, role, fabrics, document, variables) share one execution; null: not shared. */
-  shareKey: string | null;
+  operation: {
+    execute: (args: ExecutionArgs) => PromiseOrValue<ExecutionResult>;
+    subscribe: (args: ExecutionArgs) => PromiseOrValue<SubscriptionOutcome>;
+    contextFactory: () => PromiseOrValue<unknown>;
+    /** Operations with the same key (token, role, fabrics, document, variables) share one execution; null: not shared. */
+    shareKey: string | null;
+    /** Writes one result to this operation's subscriber as a `next` message. */
+    write: WriteResult;
+  } | null;
+}
+
+/**
+ * The `next` message of operation `id` carrying a result already serialised (the same text as
+ * graphql-ws's own `{ id, type: 'next', payload }`), written as is: a shared result is serialised
+ * once, not once per socket.
+ */
+export function resultWriter(socket: WebSocket, id: string, maxUnsentBytes = MAX_UNSENT_BYTES): WriteResult {
+  const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  return (json) => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > maxUnsentBytes) {
+      socket.close(SLOW_SUBSCRIBER_CLOSE_CODE, 'Subscriber too slow: events not read');
+      return;
+    }
+    socket.send(`${head}${json}}`);
+  };
 }
 
 type PromiseOrValue<T> = T | Promise<T>;
-
-/**
- * Subscription fields whose events do not depend on when a subscriber joined, so a late one may
- * join a running execution. Not `syncOperationUpdated`: it starts with the operation as it is now.
- */
-const SHAREABLE_FIELDS: ReadonlySet<string> = new Set(['fabricEvents']);
-
-/** Whether the operation is a subscription that selects only shareable root fields. */
-function isShareable(document: DocumentNode, operationName: string | null | undefined): boolean {
-  const operation = getOperationAST(document, operationName);
-  if (operation?.operation !== 'subscription') return false;
-  return operation.selectionSet.selections.every(
-    (selection) => selection.kind === Kind.FIELD && SHAREABLE_FIELDS.has(selection.name.value),
-  );
-}
 
 /** Takes the server's upgrades on yoga's endpoint; `dispose()` closes every socket (on stop). */
 export function attachWebSocket(
   server: Server,
   yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>,
   authentication: ReturnType<typeof createAuthentication>,
-  { connections, maxPayload }: WebSocketOptions,
-): { dispose(): Promise<void>; shared: SharedSubscriptions } {
-  const shared = new SharedSubscriptions();
+  { connections, maxPayload, shared }: WebSocketOptions,
+): { dispose(): Promise<void> } {
   // The WebSocket server takes the HTTP server's upgrades but not its 'error' events (with
   // `server:` it re-emits them, and graphql-ws prints a port in use as "Internal error emitted on
   // the WebSocket server"): start() reports listen failures itself.
@@ -83,18 +103,26 @@ export function attachWebSocket(
     {
       execute: async (args) => {
         const root = args.rootValue as OperationRoot;
-        return root.execute({ ...args, contextValue: await root.contextFactory() });
+        const operation = root.operation!;
+        root.operation = null;
+        return operation.execute({ ...args, contextValue: await operation.contextFactory() });
       },
       // Subscribers with the same authority, document and variables share one execution; the
-      // context is built only for the one that starts it (idle subscribers hold none).
+      // context is built only for the one that starts it (idle subscribers hold none), and each
+      // result is serialised once and written to every subscriber's socket.
       subscribe: (args) => {
         const root = args.rootValue as OperationRoot;
-        return shared.subscribe(root.shareKey, async () =>
-          root.subscribe({ ...args, contextValue: await root.contextFactory() }),
+        const operation = root.operation!;
+        root.operation = null;
+        return shared.subscribe(
+          operation.shareKey,
+          async () => operation.subscribe({ ...args, contextValue: await operation.contextFactory() }),
+          operation.write,
         );
       },
       onConnect: async (context) => {
         const extra = context.extra as SocketExtra;
+        extra.request = undefined;
         const authenticated = await authentication.authenticateConnection(context.connectionParams);
         if ('reason' in authenticated) {
           // Closed here with the reason; graphql-ws's own close (4403 "Forbidden") then does nothing.
@@ -102,13 +130,15 @@ export function attachWebSocket(
           return false;
         }
         extra.token = authenticated.token;
+        // Kept as `extra.token` (checked again for every operation): the parameters are let go.
+        (context as { connectionParams?: unknown }).connectionParams = undefined;
         const release = connections.open(authenticated.actor, (reason) =>
           extra.socket.close(TOKEN_CLOSE_CODE, closeReason(reason)),
         );
         extra.socket.once('close', release);
         return true;
       },
-      onSubscribe: async (context, _id, payload) => {
+      onSubscribe: async (context, id, payload) => {
         // Every operation sent over the socket is authenticated again: a token revoked or expired
         // since the socket opened runs nothing, and the socket is closed.
         const extra = context.extra as SocketExtra;
@@ -121,8 +151,7 @@ export function attachWebSocket(
         const enveloped = yoga.getEnveloped({
           ...context,
           actor: authenticated.actor,
-          req: context.extra.request,
-          socket: context.extra.socket,
+          socket: extra.socket,
           params: payload,
         });
         // A syntax error is the client's: answered as an error of this operation (like over HTTP),
@@ -136,20 +165,13 @@ export function attachWebSocket(
         }
         const { actor } = authenticated;
         const rootValue: OperationRoot = {
-          execute: enveloped.execute,
-          subscribe: enveloped.subscribe,
-          contextFactory: enveloped.contextFactory,
-          shareKey: !isShareable(document, payload.operationName)
-            ? null
-            : JSON.stringify([
-                actor.tokenId,
-                actor.name,
-                actor.role,
-                actor.fabricIds,
-                payload.query,
-                payload.operationName ?? null,
-                payload.variables ?? null,
-              ]),
+          operation: {
+            execute: enveloped.execute,
+            subscribe: enveloped.subscribe,
+            contextFactory: enveloped.contextFactory,
+            shareKey: shareKey(actor, document, payload),
+            write: resultWriter(extra.socket, id),
+          },
         };
         const args = {
           schema: enveloped.schema,
@@ -166,5 +188,5 @@ export function attachWebSocket(
     },
     webSockets,
   );
-  return { dispose: async () => webSocketServer.dispose(), shared };
+  return { dispose: async () => webSocketServer.dispose() };
 }

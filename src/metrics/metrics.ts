@@ -25,6 +25,7 @@ export interface MetricSources {
 }
 
 const OPERATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+const FAN_OUT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 const REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** git subcommands are our own (`fetch`, `push`, `cat-file`…); anything else is named `other`. */
 const GIT_COMMAND = /^[a-z][a-z-]{0,30}$/;
@@ -99,6 +100,12 @@ export class GatewayMetrics {
     name: 'gateway_events_published_total',
     help: 'Live events published on the event bus, by topic family (`sync-operation`, `fabric`, `api-tokens`).',
     labelNames: ['topic'] as const,
+    registers: [this.registry],
+  });
+  readonly subscriptionFanOut = new Histogram({
+    name: 'gateway_subscription_fanout_seconds',
+    help: 'Time from a shared subscription result to its hand-over to the last subscriber (the socket write for WebSocket ones).',
+    buckets: FAN_OUT_BUCKETS,
     registers: [this.registry],
   });
   readonly graphqlDuration = new Histogram({

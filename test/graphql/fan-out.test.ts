@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Client } from 'graphql-ws';
 import { describe, expect } from 'vitest';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { WebSocket } from 'ws';
 import { topics } from '../../src/events/event-bus.ts';
 import type { TestApp } from '../support/test-app.ts';
@@ -45,20 +46,20 @@ async function until(condition: () => boolean) {
 }
 
 /** A graphql-transport-ws subscriber on a raw socket, so the test can stop reading from it. */
-async function rawSubscriber(t: TestApp, fabricId: string) {
+async function rawSubscriber(t: TestApp, fabricId: string, id = 'paused') {
   const socket = new WebSocket(`${t.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
   await once(socket, 'open');
   const messages: any[] = [];
   socket.on('message', (data) => messages.push(JSON.parse(String(data))));
   socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${t.adminToken}` } }));
   await until(() => messages.some((message) => message.type === 'connection_ack'));
-  socket.send(
-    JSON.stringify({ id: 'paused', type: 'subscribe', payload: { query: FABRIC_EVENTS, variables: { f: fabricId } } }),
-  );
-  return { socket, messages };
+  socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: FABRIC_EVENTS, variables: { f: fabricId } } }));
+  const raw: string[] = [];
+  socket.on('message', (data) => raw.push(String(data)));
+  return { socket, messages, raw };
 }
 
-describe('fan-out of fabric events over graphql-ws', () => {
+describe('fan-out of fabric events over graphql-ws and SSE', () => {
   it('runs ONE execution for subscribers with the same token, document and variables, and each gets the event', async ({
     t,
   }) => {
@@ -194,4 +195,150 @@ describe('fan-out of fabric events over graphql-ws', () => {
       await client.dispose();
     }
   });
+
+  it('serialises each shared result ONCE, and writes it to every socket as its own next message', async ({ t }) => {
+    const fabric = await createFabric(t);
+    // Ids of every form a client may choose (graphql-ws's own client sends UUIDs).
+    const ids = ['1', 'b0c5e1f2-4a6d-4e8b-9c3d-2f1e0a9b8c7d', 'with "quotes" and \\ slash', 'ünïcode-✓'];
+    const subscribers = await Promise.all(ids.map((id) => rawSubscriber(t, fabric.id, id)));
+    try {
+      await until(() => t.app.sharedSubscriptions.subscribers === ids.length);
+      expect(t.app.sharedSubscriptions.executions).toBe(1);
+      const serialisedBefore = t.app.sharedSubscriptions.serialisations;
+      const fannedOutBefore = (await t.app.metrics.subscriptionFanOut.get()).values.find(
+        (value) => value.metricName === 'gateway_subscription_fanout_seconds_count',
+      )!.value;
+
+      await createDraft(t, fabric.id, vlanNamespaceYaml('once-leaf'));
+      await until(() => subscribers.every((subscriber) => subscriber.messages.some((m) => m.type === 'next')));
+
+      expect(t.app.sharedSubscriptions.serialisations - serialisedBefore).toBe(1);
+      const texts = subscribers.map((subscriber) => subscriber.raw.find((text) => text.includes('"next"'))!);
+      const payloads = new Set(texts.map((text) => JSON.stringify(JSON.parse(text).payload)));
+      expect(payloads.size).toBe(1);
+      texts.forEach((text, index) => {
+        const message = JSON.parse(text);
+        // The message graphql-ws itself would send: its id, type and payload, nothing else.
+        expect(Object.keys(message)).toEqual(['id', 'type', 'payload']);
+        expect(message).toMatchObject({
+          id: ids[index],
+          type: 'next',
+          payload: { data: { fabricEvents: { type: 'DRAFT_CHANGED', fabricId: fabric.id, name: 'once-leaf' } } },
+        });
+      });
+      // The server's own fan-out time is recorded once for that result.
+      const fannedOut = (await t.app.metrics.subscriptionFanOut.get()).values.find(
+        (value) => value.metricName === 'gateway_subscription_fanout_seconds_count',
+      )!.value;
+      expect(fannedOut - fannedOutBefore).toBe(1);
+    } finally {
+      for (const subscriber of subscribers) subscriber.socket.close();
+    }
+    await until(() => t.app.sharedSubscriptions.executions === 0);
+    expect(t.app.sharedSubscriptions.subscribers).toBe(0);
+    expect(t.app.eventBus.subscriberCount(topics.fabric(fabric.id))).toBe(0);
+  });
+
+  it('sends complete to a subscriber that stops, and the others go on getting events', async ({ t }) => {
+    const fabric = await createFabric(t);
+    const staying = await rawSubscriber(t, fabric.id, 'staying');
+    const leaving = await rawSubscriber(t, fabric.id, 'leaving');
+    try {
+      await until(() => t.app.sharedSubscriptions.subscribers === 2);
+      leaving.socket.send(JSON.stringify({ id: 'leaving', type: 'complete' }));
+      await until(() => t.app.sharedSubscriptions.subscribers === 1);
+      await createDraft(t, fabric.id, vlanNamespaceYaml('after-leave'));
+      await until(() => staying.messages.some((message) => message.type === 'next'));
+      // Its socket stays open and may subscribe again; the one that left got nothing more.
+      expect(leaving.messages.filter((message) => message.type === 'next')).toEqual([]);
+      expect(leaving.socket.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      staying.socket.close();
+      leaving.socket.close();
+    }
+  });
+
+  it('shares one execution between SSE subscribers too, and ends it when the last one leaves', async ({ t }) => {
+    const fabric = await createFabric(t);
+    const topic = topics.fabric(fabric.id);
+    const streams = [0, 1, 2].map(() => sseSubscriber(t, fabric.id));
+    try {
+      await Promise.all(streams.map((stream) => stream.opened));
+      await until(() => t.app.sharedSubscriptions.subscribers === 3);
+      expect(t.app.sharedSubscriptions.executions).toBe(1);
+      expect(t.app.eventBus.subscriberCount(topic)).toBe(1);
+      await createDraft(t, fabric.id, vlanNamespaceYaml('sse-shared'));
+      for (const stream of streams) {
+        const first = await stream.events.next();
+        expect(first.value.data.fabricEvents).toMatchObject({ type: 'DRAFT_CHANGED', name: 'sse-shared' });
+      }
+      streams[0]!.controller.abort();
+      await until(() => t.app.sharedSubscriptions.subscribers === 2);
+      expect(t.app.eventBus.subscriberCount(topic)).toBe(1);
+    } finally {
+      for (const stream of streams) stream.controller.abort();
+    }
+    await until(() => t.app.sharedSubscriptions.executions === 0);
+    expect(t.app.eventBus.subscriberCount(topic)).toBe(0);
+  });
+
+  it('does not share between an SSE subscriber and one of another token', async ({ t }) => {
+    const fabric = await createFabric(t);
+    const viewerToken = await t.createToken({ role: 'viewer', fabricIds: [fabric.id] });
+    const streams = [sseSubscriber(t, fabric.id), sseSubscriber(t, fabric.id, viewerToken)];
+    try {
+      await Promise.all(streams.map((stream) => stream.opened));
+      await until(() => t.app.sharedSubscriptions.subscribers === 2);
+      expect(t.app.sharedSubscriptions.executions).toBe(2);
+    } finally {
+      for (const stream of streams) stream.controller.abort();
+    }
+    await until(() => t.app.sharedSubscriptions.executions === 0);
+  });
+
+  it('shares nothing for SSE subscribers refused a fabric: each gets its own error, and nothing runs', async ({
+    t,
+  }) => {
+    const fabric = await createFabric(t);
+    const other = await createFabric(t);
+    const viewerToken = await t.createToken({ role: 'viewer', fabricIds: [fabric.id] });
+    for (const fabricId of [other.id, 'not-a-fabric\u0000', '00000000-0000-4000-8000-000000000000']) {
+      const streams = [sseSubscriber(t, fabricId, viewerToken), sseSubscriber(t, fabricId, viewerToken)];
+      try {
+        for (const stream of streams) {
+          const first = await stream.events.next();
+          expect(first.value.errors?.[0]?.extensions?.code).toMatch(/NOT_FOUND|FORBIDDEN|BAD_USER_INPUT/);
+        }
+        expect(t.app.sharedSubscriptions.executions).toBe(0);
+        expect(t.app.eventBus.subscriberCount(topics.fabric(other.id))).toBe(0);
+      } finally {
+        for (const stream of streams) stream.controller.abort();
+      }
+    }
+  });
 });
+
+/** A GraphQL-over-SSE subscriber to the fabric's events; `events` yields each payload. */
+function sseSubscriber(t: TestApp, fabricId: string, token = t.adminToken) {
+  const controller = new AbortController();
+  const response = fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: FABRIC_EVENTS, variables: { f: fabricId } }),
+    signal: controller.signal,
+  });
+  async function* read(): AsyncGenerator<any> {
+    const queue: EventSourceMessage[] = [];
+    const parser = createParser({ onEvent: (event) => queue.push(event) });
+    const decoder = new TextDecoder();
+    for await (const chunk of (await response).body as unknown as AsyncIterable<Uint8Array>) {
+      parser.feed(decoder.decode(chunk, { stream: true }));
+      while (queue.length > 0) {
+        const event = queue.shift()!;
+        if (event.event === 'complete') return;
+        if (event.data) yield JSON.parse(event.data);
+      }
+    }
+  }
+  return { controller, opened: response, events: read() };
+}
