@@ -21,10 +21,10 @@ import type { Fabric } from '../fabric/fabric.entity.ts';
 import { isGitHostError, type GitHost, type TreeChange, type TreeEntry } from '../git/git-host.ts';
 import { sha256Hex } from '../hedgehog/canonical.ts';
 import type { FabricConfig } from '../hedgehog/fabric-config.ts';
-import { validateManifests, type ValidatedObject } from '../hedgehog/validate.ts';
+import { parseManifestFiles, validateManifests, validateParsed, type ValidatedObject } from '../hedgehog/validate.ts';
 import type { ExternalModification, Resource } from '../resource/resource.entity.ts';
 import {
-  desiredObjects,
+  desiredObjectsFor,
   insertDesiredRows,
   rowsByPathOrIdentity,
   storedBlobOids,
@@ -161,9 +161,22 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   // Checked against the rest of the fabric's desired state, so a reference to an object in an
   // unchanged file is found, and a conflict with one is seen.
   const touched = new Set([...changedFiles.map((file) => file.path), ...plan.deleted.map((file) => file.path)]);
-  const validation = validateManifests({
-    files: changedFiles.map((file) => ({ path: file.path, text: decoder.decode(blobs.get(file.oid)) })),
-    existing: changedFiles.length > 0 ? await desiredObjects(em, fabric.id, touched) : [],
+  // Only the existing objects the changed ones can reach (validation-scope.ts), or the whole
+  // fabric for a large change.
+  const parsed = parseManifestFiles(
+    changedFiles.map((file) => ({ path: file.path, text: decoder.decode(blobs.get(file.oid)) })),
+  );
+  const existing =
+    changedFiles.length > 0
+      ? await desiredObjectsFor(
+          em,
+          fabric.id,
+          parsed.sources.map((source) => source.object),
+          touched,
+        )
+      : [];
+  const validation = validateParsed(parsed, {
+    existing,
     fabricConfig: fabric.validationSettings as Partial<FabricConfig>,
   });
   const objectsByFile = new Map<string, ValidatedObject[]>();
@@ -218,7 +231,10 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   for (const file of plan.deleted)
     fileEvents.push({ message: 'deleted', path: toRepositoryPath(fabric.gitopsDirectory, file.path) });
   // The log, one line per file: written with the next change at the latest (the throttle).
-  await report({ progressDone: total }, fileEvents.length > 0 ? fileEvents : [{ message: `${total} file(s) read` }]);
+  await report({ progressDone: total }, [
+    ...(changedFiles.length > 0 ? [{ message: `validated against ${existing.length} existing object(s)` }] : []),
+    ...(fileEvents.length > 0 ? fileEvents : [{ message: `${total} file(s) read` }]),
+  ]);
   checkCancelled(context.signal);
 
   // ---- Writes: nothing below reads the database or waits on the network until the flush. ----
