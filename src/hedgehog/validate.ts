@@ -54,11 +54,12 @@ export interface ValidatedObject {
   documentIndex?: number;
   /** Canonical plain object. */
   object: HedgehogObject;
-  canonicalYaml: string;
+  /** Computed when first read, as are the two hashes. */
+  readonly canonicalYaml: string;
   /** SHA-256 (hex) of the canonical YAML bytes. */
-  sha256: string;
+  readonly sha256: string;
   /** Git blob id of the canonical YAML bytes. */
-  gitBlobOid: string;
+  readonly gitBlobOid: string;
   /** False when any error finding is about this object. */
   valid: boolean;
 }
@@ -513,26 +514,43 @@ function validateSources(
   }
 
   // 4. Results: every input object with its canonical form, valid or not.
-  const objects: ValidatedObject[] = inputRecords.map((record) => {
-    const canonicalYaml = renderCanonicalObjectYaml(record.object);
-    return {
-      apiVersion: record.object.apiVersion,
-      kind: record.kind,
-      namespace: record.namespace,
-      name: record.name,
-      ...(record.file === undefined ? {} : { file: record.file }),
-      ...(record.documentIndex === undefined ? {} : { documentIndex: record.documentIndex }),
-      object: record.object,
-      canonicalYaml,
-      sha256: sha256Hex(canonicalYaml),
-      gitBlobOid: gitBlobOid(canonicalYaml),
-      valid: validity.get(record) === true && !errorsByRecord.has(record),
-    };
-  });
+  const objects: ValidatedObject[] = inputRecords.map((record) =>
+    validatedObject(record, validity.get(record) === true && !errorsByRecord.has(record)),
+  );
   findings.sort(compareFindings);
   const errors = findings.filter((finding) => finding.severity === 'error');
   const warnings = findings.filter((finding) => finding.severity === 'warning');
   return { valid: errors.length === 0, errors, warnings, objects };
+}
+
+/**
+ * The result for one input object. Its canonical YAML and the two hashes of it are computed when
+ * first read: a pull writes the canonical object and never reads them, and rendering and hashing
+ * 50,000 objects it does not need cost time and memory. Only the canonical object is held (not
+ * the record, which holds the text and the object as written).
+ */
+function validatedObject(record: ObjectRecord, valid: boolean): ValidatedObject {
+  const object = record.object;
+  let text: string | undefined;
+  let sha256: string | undefined;
+  let oid: string | undefined;
+  const canonicalYaml = () => (text ??= renderCanonicalObjectYaml(object));
+  const result = {
+    apiVersion: object.apiVersion,
+    kind: record.kind,
+    namespace: record.namespace,
+    name: record.name,
+    ...(record.file === undefined ? {} : { file: record.file }),
+    ...(record.documentIndex === undefined ? {} : { documentIndex: record.documentIndex }),
+    object,
+    valid,
+  } as ValidatedObject;
+  Object.defineProperties(result, {
+    canonicalYaml: { get: canonicalYaml, enumerable: true },
+    sha256: { get: () => (sha256 ??= sha256Hex(canonicalYaml())), enumerable: true },
+    gitBlobOid: { get: () => (oid ??= gitBlobOid(canonicalYaml())), enumerable: true },
+  });
+  return result;
 }
 
 type KindRule = (ctx: RuleContext, record: ObjectRecord) => void;

@@ -21,7 +21,13 @@ import type { Fabric } from '../fabric/fabric.entity.ts';
 import { isGitHostError, type GitHost, type TreeChange, type TreeEntry } from '../git/git-host.ts';
 import { sha256Hex } from '../hedgehog/canonical.ts';
 import type { FabricConfig } from '../hedgehog/fabric-config.ts';
-import { parseManifestFiles, validateManifests, validateParsed, type ValidatedObject } from '../hedgehog/validate.ts';
+import {
+  parseManifestFiles,
+  validateManifests,
+  validateParsed,
+  type ValidatedObject,
+  type ValidationResult,
+} from '../hedgehog/validate.ts';
 import type { ExternalModification, Resource } from '../resource/resource.entity.ts';
 import {
   desiredObjectsFor,
@@ -157,28 +163,11 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   // them, and the writes one transaction: a phase of their own, so a dashboard does not see
   // reading stall while they run.
   await report({ phase: 'applying', progressDone: total });
-  const decoder = new TextDecoder();
-  // Checked against the rest of the fabric's desired state, so a reference to an object in an
-  // unchanged file is found, and a conflict with one is seen.
+  // Each file's hash now: the bytes go as soon as they are decoded for validation.
+  const fileHashes = new Map<string, string>();
+  for (const [oid, bytes] of blobs) fileHashes.set(oid, sha256Hex(bytes));
   const touched = new Set([...changedFiles.map((file) => file.path), ...plan.deleted.map((file) => file.path)]);
-  // Only the existing objects the changed ones can reach (validation-scope.ts), or the whole
-  // fabric for a large change.
-  const parsed = parseManifestFiles(
-    changedFiles.map((file) => ({ path: file.path, text: decoder.decode(blobs.get(file.oid)) })),
-  );
-  const existing =
-    changedFiles.length > 0
-      ? await desiredObjectsFor(
-          em,
-          fabric.id,
-          parsed.sources.map((source) => source.object),
-          touched,
-        )
-      : [];
-  const validation = validateParsed(parsed, {
-    existing,
-    fabricConfig: fabric.validationSettings as Partial<FabricConfig>,
-  });
+  const { validation, existingCount } = await validateChangedFiles(context, changedFiles, blobs, touched);
   const objectsByFile = new Map<string, ValidatedObject[]>();
   for (const object of validation.objects) {
     if (!object.file) continue;
@@ -232,7 +221,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     fileEvents.push({ message: 'deleted', path: toRepositoryPath(fabric.gitopsDirectory, file.path) });
   // The log, one line per file: written with the next change at the latest (the throttle).
   await report({ progressDone: total }, [
-    ...(changedFiles.length > 0 ? [{ message: `validated against ${existing.length} existing object(s)` }] : []),
+    ...(changedFiles.length > 0 ? [{ message: `validated against ${existingCount} existing object(s)` }] : []),
     ...(fileEvents.length > 0 ? fileEvents : [{ message: `${total} file(s) read` }]),
   ]);
   checkCancelled(context.signal);
@@ -256,8 +245,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
       for (const row of byPath.get(file.path) ?? []) seenKeys.add(keyOf(row));
       continue;
     }
-    const bytes = blobs.get(file.oid)!;
-    const fileHash = sha256Hex(bytes);
+    const fileHash = fileHashes.get(file.oid)!;
     if (changedSet.has(file.path)) result.filesUpdated += 1;
     else result.filesCreated += 1;
     for (const object of objectsByFile.get(file.path) ?? []) {
@@ -344,6 +332,41 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     });
   }
   return result;
+}
+
+/**
+ * Validates the changed files (parsed, then checked against the rest of the fabric's desired
+ * state, so a reference to an object in an unchanged file is found and a conflict with one is
+ * seen). Only the existing objects the change can reach are read (hedgehog/validation-scope.ts),
+ * or the whole fabric for a large change. The blobs are emptied once decoded; the texts, the
+ * objects as written and the validation's records are this function's own and go when it returns:
+ * only the canonical objects stay.
+ */
+async function validateChangedFiles(
+  context: PullContext,
+  changedFiles: readonly { path: string; oid: string }[],
+  blobs: Map<string, Uint8Array>,
+  touched: ReadonlySet<string>,
+): Promise<{ validation: ValidationResult; existingCount: number }> {
+  const decoder = new TextDecoder();
+  const parsed = parseManifestFiles(
+    changedFiles.map((file) => ({ path: file.path, text: decoder.decode(blobs.get(file.oid)) })),
+  );
+  blobs.clear();
+  const existing =
+    changedFiles.length > 0
+      ? await desiredObjectsFor(
+          context.em,
+          context.fabric.id,
+          parsed.sources.map((source) => source.object),
+          touched,
+        )
+      : [];
+  const validation = validateParsed(parsed, {
+    existing,
+    fabricConfig: context.fabric.validationSettings as Partial<FabricConfig>,
+  });
+  return { validation, existingCount: existing.length };
 }
 
 /**
