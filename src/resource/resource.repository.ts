@@ -473,6 +473,22 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
+/** Rows written at once from which the planner's statistics of `resource` are refreshed right away. */
+export const ANALYZE_AFTER_ROWS = 1_000;
+
+/**
+ * Refreshes the planner's statistics of `resource` after a write of at least ANALYZE_AFTER_ROWS
+ * rows (a first pull, a large ingestion): until autovacuum gets to it, up to a minute later, the
+ * planner has none for the new rows and turns list pages and counts into scans of the fabric.
+ * ANALYZE samples a bounded number of rows whatever the table's size. Outside a transaction only,
+ * so it holds no lock past its own run; returns whether it ran.
+ */
+export async function analyzeAfterLargeWrite(em: EntityManager, rowsWritten: number): Promise<boolean> {
+  if (rowsWritten < ANALYZE_AFTER_ROWS || em.isInTransaction()) return false;
+  await em.execute('analyze resource');
+  return true;
+}
+
 /** A new row that holds a desired state only (what a pull or an ingestion creates). */
 export interface NewDesiredRow {
   id: string;

@@ -30,6 +30,7 @@ import {
 } from '../hedgehog/validate.ts';
 import type { ExternalModification, Resource } from '../resource/resource.entity.ts';
 import {
+  analyzeAfterLargeWrite,
   desiredObjectsFor,
   insertDesiredRows,
   rowsByPathOrIdentity,
@@ -294,14 +295,17 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     }
   }
   // Rows whose file is gone, or whose object left a changed file.
+  let removed = 0;
   for (const path of touchedPaths) {
     for (const row of byPath.get(path) ?? []) {
       if (seenKeys.has(keyOf(row))) continue;
       if (row.draftAction && row.draftBaseBlobOid !== null)
         tally(result, row, reconcileDraft(row, baseStates, null, null, head, now));
       clearDesired(row, head, now);
-      if (!hasAnyState(row)) em.remove(row);
-      else changedIds.push(row.id);
+      if (!hasAnyState(row)) {
+        em.remove(row);
+        removed += 1;
+      } else changedIds.push(row.id);
     }
   }
   result.filesDeleted = plan.deleted.length;
@@ -311,6 +315,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   await writeInOneTransaction(em, async () => {
     await insertDesiredRows(em, fabric.id, inserts);
   });
+  await analyzeAfterLargeWrite(em, changedIds.length + removed);
   publishFabricEvent(context.eventBus, fabric.id, {
     type: 'DESIRED_STATE_CHANGED',
     commit: head,
