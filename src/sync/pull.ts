@@ -60,6 +60,8 @@ import { RAW_PREFIX, toRepositoryPath } from '../gitops/fabric-paths.ts';
 const KEEPS_PREVIOUS_STATE = new Set(['YAML_SYNTAX', 'YAML_LIMIT', 'TEXT_UNSTORABLE']);
 /** Kept per resource; older entries are dropped. */
 const MAX_EXTERNAL_MODIFICATIONS = 20;
+/** Files logged one line each by a pull; the rest are counted in one line. */
+export const MAX_FILE_LOG_LINES = 1_000;
 /** Blobs read per request (GitHub's batch: no more requests than one call would make), progress after each. */
 const BLOB_BATCH = 100;
 
@@ -209,21 +211,38 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     });
   }
   const changedSet = new Set(plan.changed.map((file) => file.path));
+  // One line per file up to MAX_FILE_LOG_LINES, then one line counting the rest: 50,000 lines
+  // (a first pull of a large fabric) were 50,000 event rows for nobody to read.
+  const unlisted = new Map<string, number>();
+  let listed = 0;
+  const logFile = (message: string, path: string) => {
+    if (listed++ < MAX_FILE_LOG_LINES) fileEvents.push({ message, path });
+    else unlisted.set(message, (unlisted.get(message) ?? 0) + 1);
+  };
   for (const file of changedFiles)
-    fileEvents.push({
-      message: unreadable.has(file.path)
+    logFile(
+      unreadable.has(file.path)
         ? 'unreadable or not storable; previous state kept'
         : changedSet.has(file.path)
           ? 'changed'
           : 'created',
-      path: file.repositoryPath,
-    });
-  for (const file of plan.deleted)
-    fileEvents.push({ message: 'deleted', path: toRepositoryPath(fabric.gitopsDirectory, file.path) });
+      file.repositoryPath,
+    );
+  for (const file of plan.deleted) logFile('deleted', toRepositoryPath(fabric.gitopsDirectory, file.path));
+  const rest = [...unlisted.values()].reduce((sum, count) => sum + count, 0);
+  const summary =
+    rest > 0
+      ? [
+          {
+            message: `${rest} more file(s), not listed one by one: ${[...unlisted].map(([message, count]) => `${count} ${message}`).join(', ')}`,
+          },
+        ]
+      : [];
   // The log, one line per file: written with the next change at the latest (the throttle).
   await report({ progressDone: total }, [
     ...(changedFiles.length > 0 ? [{ message: `validated against ${existingCount} existing object(s)` }] : []),
     ...(fileEvents.length > 0 ? fileEvents : [{ message: `${total} file(s) read` }]),
+    ...summary,
   ]);
   checkCancelled(context.signal);
 

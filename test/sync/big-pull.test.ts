@@ -70,6 +70,10 @@ describe('a first pull of many files (git adapter)', () => {
     // 1,000 rows or more: the planner's statistics are refreshed at once, not a minute later.
     expect(env.t.sql.filter((statement) => ANALYZE.test(statement))).toHaveLength(1);
     expect(await lastAnalyzed(env)).toBeInstanceOf(Date);
+    // The log lists the first 1,000 files one by one and counts the rest in one line.
+    const messages = pulled.events.map((event: { message: string }) => event.message);
+    expect(messages.filter((message: string) => message === 'created')).toHaveLength(1_000);
+    expect(messages).toContain(`${FILES - 1_000} more file(s), not listed one by one: ${FILES - 1_000} created`);
     const stored = await queryDatabase<Record<string, any>>(
       env.t.database.url,
       'select * from resource where fabric_id = $1 order by name',
