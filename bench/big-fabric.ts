@@ -28,6 +28,7 @@ import { ResourceSchema } from '../src/resource/resource.entity.ts';
 import { pushFromAnotherClone, removeScratchDirs } from '../test/support/git-fixtures.ts';
 import { startBench } from './sync-harness.ts';
 import { median } from './stats.ts';
+import { loadAverage } from './support.ts';
 
 type Adapter = 'git' | 'github';
 
@@ -92,6 +93,7 @@ async function child(adapter: Adapter, size: number, what: string): Promise<Chil
         throw new Error(`the full-listing pull changed files: ${JSON.stringify(full.operation)}`);
       result.fullListingMs = full.ms;
       const times: number[] = [];
+      const cpuTimes: number[] = [];
       // A label on one server: a typical edit, which one or two connections refer to. (An object
       // most of the fabric refers to, such as VLANNamespace default, re-checks all those too.)
       const server = objects.find((object) => object.kind === 'Server')!;
@@ -99,12 +101,16 @@ async function child(adapter: Adapter, size: number, what: string): Promise<Chil
         const changed = structuredClone(server);
         (changed.metadata as { labels?: Record<string, string> }).labels = { round: String(round) };
         await bench.commitElsewhere([changed], `change ${round}`);
+        const before = process.cpuUsage();
         const pulled = await bench.run('pull');
+        const used = process.cpuUsage(before);
+        cpuTimes.push((used.user + used.system) / 1000);
         if (pulled.operation.filesUpdated !== 1)
           throw new Error(`expected one updated file, got ${JSON.stringify(pulled.operation)}`);
         times.push(pulled.ms);
       }
       result.oneFileMs = median(times);
+      result.cpuMs.oneFile = median(cpuTimes);
       console.error(`pull figures: ${JSON.stringify(result)}`);
     } finally {
       await bench.stop();
@@ -198,7 +204,7 @@ if (process.argv[2] === '--child') {
       };
       results.push(r);
       console.log(
-        `${adapter.padEnd(6)} ${String(size).padStart(6)} objects: first pull ${seconds(r.firstPullMs)}, full listing ${seconds(r.fullListingMs)}, one file ${seconds(r.oneFileMs)}, ingestion ${seconds(r.ingestMs)} (${database}); CPU first pull ${seconds(r.cpuMs.firstPull)}, full listing ${seconds(r.cpuMs.fullListing)}, ingestion ${seconds(r.cpuMs.ingest)}`,
+        `${adapter.padEnd(6)} ${String(size).padStart(6)} objects (load average ${loadAverage()}): first pull ${seconds(r.firstPullMs)}, full listing ${seconds(r.fullListingMs)}, one file ${seconds(r.oneFileMs)}, ingestion ${seconds(r.ingestMs)} (${database}); CPU first pull ${seconds(r.cpuMs.firstPull)}, full listing ${seconds(r.cpuMs.fullListing)}, ingestion ${seconds(r.cpuMs.ingest)}`,
       );
       console.log(
         `${' '.repeat(21)}RSS of the pulls' process: peak ${pulls.peakRssMb} MB, after ${pulls.restRssMb} MB (heap ${pulls.restHeapMb} MB); ingestion's: peak ${ingestion.peakRssMb} MB, after ${ingestion.restRssMb} MB (heap ${ingestion.restHeapMb} MB)`,
@@ -217,7 +223,7 @@ if (process.argv[2] === '--child') {
     }
     if (small && large)
       console.log(
-        `${adapter.padEnd(6)} one-file pull ${large.size} / ${small.size}: ${ratio(large.oneFileMs, small.oneFileMs)} (goal at 50,000 / 100: <= 1.5)`,
+        `${adapter.padEnd(6)} one-file pull ${large.size} / ${small.size}: ${ratio(large.oneFileMs, small.oneFileMs)} (goal at 50,000 / 100: <= 1.5); in CPU time ${ratio(large.cpuMs.oneFile, small.cpuMs.oneFile)} (${seconds(small.cpuMs.oneFile)} and ${seconds(large.cpuMs.oneFile)})`,
       );
     const peak = Math.max(...results.map((r) => r.peakRssMb));
     console.log(`${adapter.padEnd(6)} peak RSS ${peak} MB (goal <= 600 MB; the benchmark's own data included)`);

@@ -27,7 +27,13 @@ import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import { validateManifests } from '../hedgehog/validate.ts';
 import { parse as parseYaml } from 'yaml';
 import type { Resource } from '../resource/resource.entity.ts';
-import { desiredObjects, insertDesiredRows, rowsOfKinds, type NewDesiredRow } from '../resource/resource.repository.ts';
+import {
+  analyzeAfterLargeWrite,
+  desiredObjects,
+  insertDesiredRows,
+  rowsOfKinds,
+  type NewDesiredRow,
+} from '../resource/resource.repository.ts';
 import { editableStateOf, setDesired } from '../resource/resource-state.ts';
 import { checkCancelled, OperationCancelledError } from '../operations/cancellation.ts';
 import type { SyncEvent, SyncOperation } from '../operations/sync-operation.entity.ts';
@@ -541,6 +547,7 @@ export class GitopsService {
       }
       await insertDesiredRows(em, fabricId, inserts);
     });
+    await analyzeAfterLargeWrite(this.deps.em, plan.objects.length);
   }
 
   private async recordDirectoryState(

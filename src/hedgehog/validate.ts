@@ -24,6 +24,7 @@ import { toJsonPath, type Finding, type FindingCode } from './findings.ts';
 import { parseManifests, type ManifestDocument, type PathSegment, type SourcePosition } from './manifests.ts';
 import type { ObjectRecord, RuleContext, RuleFinding } from './rule-context.ts';
 import { KIND_SCHEMAS } from './schemas.ts';
+import { mentionsAny } from './validation-scope.ts';
 import { findUnstorableText, unstorableCharacter } from './storable-text.ts';
 import { checkMetadata } from './rules/metadata-rules.ts';
 import { checkConnection, checkSwitch, checkVlanNamespace } from './rules/wiring-rules.ts';
@@ -53,11 +54,12 @@ export interface ValidatedObject {
   documentIndex?: number;
   /** Canonical plain object. */
   object: HedgehogObject;
-  canonicalYaml: string;
+  /** Computed when first read, as are the two hashes. */
+  readonly canonicalYaml: string;
   /** SHA-256 (hex) of the canonical YAML bytes. */
-  sha256: string;
+  readonly sha256: string;
   /** Git blob id of the canonical YAML bytes. */
-  gitBlobOid: string;
+  readonly gitBlobOid: string;
   /** False when any error finding is about this object. */
   valid: boolean;
 }
@@ -98,14 +100,33 @@ export interface SourceObject {
 }
 
 export function validateManifests(input: ValidateManifestsInput): ValidationResult {
+  return validateParsed(parseManifestFiles(input.files), input);
+}
+
+/** Files parsed into documents to validate, with the parse findings (step one of validateManifests). */
+export interface ParsedManifests {
+  sources: SourceObject[];
+  findings: Finding[];
+}
+
+/**
+ * Parses files for `validateParsed`: a caller that reads the existing objects the input needs
+ * (validation-scope.ts) looks at the parsed documents first.
+ */
+export function parseManifestFiles(files: readonly { path: string; text: string }[]): ParsedManifests {
   const findings: Finding[] = [];
   const sources: SourceObject[] = [];
-  for (const file of input.files) {
+  for (const file of files) {
     const parsed = parseManifests(file.text, { file: file.path });
     findings.push(...parsed.findings);
     for (const document of parsed.documents) sources.push(sourceOf(document));
   }
-  return validateSources(sources, input, findings);
+  return { sources, findings };
+}
+
+/** validateManifests on files already parsed by parseManifestFiles. */
+export function validateParsed(parsed: ParsedManifests, options: ValidationOptions): ValidationResult {
+  return validateSources(parsed.sources, options, parsed.findings);
 }
 
 /** For callers that already hold parsed objects (no positions unless given as SourceObjects). */
@@ -464,7 +485,7 @@ function validateSources(
             !inputSet.has(record) &&
             readability.get(record) &&
             KIND_RULES[record.kind] &&
-            refersToAny(record.object.spec, changedNames),
+            mentionsAny(record.object.spec, changedNames),
         );
   if (dependents.length > 0) {
     const collect = (lookup: Map<string, ObjectRecord>, kinds: Map<string, ObjectRecord[]>) => {
@@ -493,26 +514,43 @@ function validateSources(
   }
 
   // 4. Results: every input object with its canonical form, valid or not.
-  const objects: ValidatedObject[] = inputRecords.map((record) => {
-    const canonicalYaml = renderCanonicalObjectYaml(record.object);
-    return {
-      apiVersion: record.object.apiVersion,
-      kind: record.kind,
-      namespace: record.namespace,
-      name: record.name,
-      ...(record.file === undefined ? {} : { file: record.file }),
-      ...(record.documentIndex === undefined ? {} : { documentIndex: record.documentIndex }),
-      object: record.object,
-      canonicalYaml,
-      sha256: sha256Hex(canonicalYaml),
-      gitBlobOid: gitBlobOid(canonicalYaml),
-      valid: validity.get(record) === true && !errorsByRecord.has(record),
-    };
-  });
+  const objects: ValidatedObject[] = inputRecords.map((record) =>
+    validatedObject(record, validity.get(record) === true && !errorsByRecord.has(record)),
+  );
   findings.sort(compareFindings);
   const errors = findings.filter((finding) => finding.severity === 'error');
   const warnings = findings.filter((finding) => finding.severity === 'warning');
   return { valid: errors.length === 0, errors, warnings, objects };
+}
+
+/**
+ * The result for one input object. Its canonical YAML and the two hashes of it are computed when
+ * first read: a pull writes the canonical object and never reads them, and rendering and hashing
+ * 50,000 objects it does not need cost time and memory. Only the canonical object is held (not
+ * the record, which holds the text and the object as written).
+ */
+function validatedObject(record: ObjectRecord, valid: boolean): ValidatedObject {
+  const object = record.object;
+  let text: string | undefined;
+  let sha256: string | undefined;
+  let oid: string | undefined;
+  const canonicalYaml = () => (text ??= renderCanonicalObjectYaml(object));
+  const result = {
+    apiVersion: object.apiVersion,
+    kind: record.kind,
+    namespace: record.namespace,
+    name: record.name,
+    ...(record.file === undefined ? {} : { file: record.file }),
+    ...(record.documentIndex === undefined ? {} : { documentIndex: record.documentIndex }),
+    object,
+    valid,
+  } as ValidatedObject;
+  Object.defineProperties(result, {
+    canonicalYaml: { get: canonicalYaml, enumerable: true },
+    sha256: { get: () => (sha256 ??= sha256Hex(canonicalYaml())), enumerable: true },
+    gitBlobOid: { get: () => (oid ??= gitBlobOid(canonicalYaml())), enumerable: true },
+  });
+  return result;
 }
 
 type KindRule = (ctx: RuleContext, record: ObjectRecord) => void;
@@ -569,25 +607,6 @@ function reportHydrationStatus(ctx: RuleContext, hydration: Hydration, inputReco
         : `the wiring is partially hydrated: ${counts}; hhfab's hydration mode if-not-present refuses it ("wiring is already partially hydrated"). Fill in the rest, remove the hydrated values, or use hydration mode override`,
     path: hydration.gaps.get(first)!,
   });
-}
-
-/** True when any string (or map key) in `value` is one of `names`, or `<name>/...` (ports, subnets). */
-function refersToAny(value: unknown, names: ReadonlySet<string>): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const current = stack.pop();
-    if (typeof current === 'string') {
-      if (names.has(current) || names.has(current.split('/', 1)[0]!)) return true;
-    } else if (Array.isArray(current)) {
-      stack.push(...current);
-    } else if (current !== null && typeof current === 'object') {
-      for (const [key, member] of Object.entries(current)) {
-        if (names.has(key) || (key.startsWith('ext.') && names.has(key.slice(4)))) return true;
-        stack.push(member);
-      }
-    }
-  }
-  return false;
 }
 
 const KIND_RULES: Readonly<Record<string, KindRule>> = {

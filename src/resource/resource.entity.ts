@@ -27,6 +27,8 @@ export const ResourceSchema = defineEntity({
   uniques: [{ properties: ['fabric', 'kind', 'namespace', 'name'], name: 'resource_identity_unique' }],
   indexes: [
     { properties: ['fabric', 'kind', 'name'], name: 'resource_fabric_kind_name_idx' },
+    // The rows of the files a pull changes (storedBlobOids, rowsByPathOrIdentity).
+    { properties: ['fabric', 'managedFilePath'], name: 'resource_fabric_path_idx' },
     { properties: ['fabric', 'conflictStatus'], name: 'resource_fabric_conflict_idx' },
     { properties: ['fabric', 'driftStatus'], name: 'resource_fabric_drift_idx' },
     { properties: ['fabric', 'draftAction'], name: 'resource_fabric_draft_idx' },

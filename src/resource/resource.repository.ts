@@ -8,6 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { keysetClause, type KeysetPage } from '../db/keyset-page.ts';
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import { unstorableCharacter } from '../hedgehog/storable-text.ts';
+import { LINK_TYPES, readExistingInScope, type ExistingQuery } from '../hedgehog/validation-scope.ts';
 import { ResourceSchema, type Resource } from './resource.entity.ts';
 
 /** Stored blob oids are asked for by path up to this many paths; a larger change reads them all. */
@@ -94,33 +95,21 @@ export function pendingDrafts(em: EntityManager, fabricId: string): Promise<Reso
   );
 }
 
-/**
- * The fabric's desired objects, to validate changed or new input together with them; those
- * recorded in a path of `except` are left out (their files changed or went). Plain rows, apart
- * from the unit of work: hydrating an entity per row cost a one-file pull of a 50,000-object
- * fabric most of its time (about 18 s of 20 on a loaded machine).
- */
-export async function desiredObjects(
-  em: EntityManager,
-  fabricId: string,
-  except?: ReadonlySet<string>,
-): Promise<HedgehogObject[]> {
-  const rows = await em.execute<
-    {
-      api_version: string;
-      kind: string;
-      namespace: string;
-      name: string;
-      desired_spec: unknown;
-      desired_labels: Record<string, string> | null;
-      desired_annotations: Record<string, string> | null;
-      managed_file_path: string | null;
-    }[]
-  >(
-    `select api_version, kind, namespace, name, desired_spec, desired_labels, desired_annotations, managed_file_path
-     from resource where fabric_id = ? and desired_spec is not null`,
-    [fabricId],
-  );
+type DesiredObjectRow = {
+  api_version: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  desired_spec: unknown;
+  desired_labels: Record<string, string> | null;
+  desired_annotations: Record<string, string> | null;
+  managed_file_path: string | null;
+};
+
+const DESIRED_OBJECT_COLUMNS =
+  'api_version, kind, namespace, name, desired_spec, desired_labels, desired_annotations, managed_file_path';
+
+function desiredObjectsOf(rows: readonly DesiredObjectRow[], except?: ReadonlySet<string>): HedgehogObject[] {
   const objects: HedgehogObject[] = [];
   for (const row of rows) {
     if (except && row.managed_file_path !== null && except.has(row.managed_file_path)) continue;
@@ -137,6 +126,91 @@ export async function desiredObjects(
     });
   }
   return objects;
+}
+
+/**
+ * The fabric's desired objects, to validate changed or new input together with them; those
+ * recorded in a path of `except` are left out (their files changed or went). Plain rows, apart
+ * from the unit of work: hydrating an entity per row cost a one-file pull of a 50,000-object
+ * fabric most of its time (about 18 s of 20 on a loaded machine).
+ */
+export async function desiredObjects(
+  em: EntityManager,
+  fabricId: string,
+  except?: ReadonlySet<string>,
+): Promise<HedgehogObject[]> {
+  const rows = await em.execute<DesiredObjectRow[]>(
+    `select ${DESIRED_OBJECT_COLUMNS} from resource where fabric_id = ? and desired_spec is not null`,
+    [fabricId],
+  );
+  return desiredObjectsOf(rows, except);
+}
+
+/**
+ * The desired objects a small change is validated against (hedgehog/validation-scope.ts): those
+ * `inputs` can reach, read in one statement per round, or the whole fabric when the change is too
+ * large to scope. Except paths as in `desiredObjects`.
+ */
+export async function desiredObjectsFor(
+  em: EntityManager,
+  fabricId: string,
+  inputs: readonly unknown[],
+  except?: ReadonlySet<string>,
+): Promise<HedgehogObject[]> {
+  const scoped = await readExistingInScope(inputs, (query) => desiredObjectsMatching(em, fabricId, query, except));
+  return scoped ?? desiredObjects(em, fabricId, except);
+}
+
+/**
+ * The rows an ExistingQuery asks for, in one statement: each part is a condition on the
+ * (fabric, kind, name) index; "mentions a name" is a text search of the spec, which finds more
+ * than asked (any string containing the name in quotes) and is narrowed by the caller.
+ */
+async function desiredObjectsMatching(
+  em: EntityManager,
+  fabricId: string,
+  query: ExistingQuery,
+  except?: ReadonlySet<string>,
+): Promise<HedgehogObject[]> {
+  const conditions: string[] = [];
+  const params: unknown[] = [fabricId];
+  const list = (values: readonly unknown[]) => {
+    params.push(...values);
+    return values.map(() => '?').join(', ');
+  };
+  // A name no column can hold (U+0000, a lone surrogate) names no stored row; PostgreSQL refuses it as a parameter.
+  const storable = (names: readonly string[]) => names.filter((name) => unstorableCharacter(name) === null);
+  query = {
+    ...query,
+    named: query.named && { kinds: query.named.kinds, names: storable(query.named.names) },
+    mentioning: query.mentioning && { kinds: query.mentioning.kinds, names: storable(query.mentioning.names) },
+    byConnection: query.byConnection && { kinds: query.byConnection.kinds, names: storable(query.byConnection.names) },
+  };
+  if (query.wholeKinds.length > 0) conditions.push(`kind in (${list(query.wholeKinds)})`);
+  if (query.named && query.named.names.length > 0)
+    conditions.push(`(kind in (${list(query.named.kinds)}) and name in (${list(query.named.names)}))`);
+  if (query.mentioning && query.mentioning.names.length > 0 && query.mentioning.kinds.length > 0) {
+    const patterns = query.mentioning.names.flatMap((name) => {
+      // As jsonb's text form writes it: a JSON string, of the name, of `<name>/...`, or a key `ext.<name>`.
+      const json = escapeLike(JSON.stringify(name).slice(1, -1));
+      return [`%"${json}"%`, `%"${json}/%`, `%"ext.${json}"%`];
+    });
+    conditions.push(
+      `(kind in (${list(query.mentioning.kinds)}) and desired_spec::text like any (array[${list(patterns)}]))`,
+    );
+  }
+  if (query.byConnection && query.byConnection.names.length > 0)
+    conditions.push(
+      `(kind in (${list(query.byConnection.kinds)}) and desired_spec->>'connection' in (${list(query.byConnection.names)}))`,
+    );
+  if (query.linkConnections)
+    conditions.push(`(kind = 'Connection' and jsonb_exists_any(desired_spec, array[${list(LINK_TYPES)}]))`);
+  if (conditions.length === 0) return [];
+  const rows = await em.execute<DesiredObjectRow[]>(
+    `select ${DESIRED_OBJECT_COLUMNS} from resource where fabric_id = ? and desired_spec is not null and (${conditions.join(' or ')})`,
+    params,
+  );
+  return desiredObjectsOf(rows, except);
 }
 
 /** Ids of every row of a fabric. */
@@ -397,6 +471,22 @@ export async function resourceRow(
 
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/** Rows written at once from which the planner's statistics of `resource` are refreshed right away. */
+export const ANALYZE_AFTER_ROWS = 1_000;
+
+/**
+ * Refreshes the planner's statistics of `resource` after a write of at least ANALYZE_AFTER_ROWS
+ * rows (a first pull, a large ingestion): until autovacuum gets to it, up to a minute later, the
+ * planner has none for the new rows and turns list pages and counts into scans of the fabric.
+ * ANALYZE samples a bounded number of rows whatever the table's size. Outside a transaction only,
+ * so it holds no lock past its own run; returns whether it ran.
+ */
+export async function analyzeAfterLargeWrite(em: EntityManager, rowsWritten: number): Promise<boolean> {
+  if (rowsWritten < ANALYZE_AFTER_ROWS || em.isInTransaction()) return false;
+  await em.execute('analyze resource');
+  return true;
 }
 
 /** A new row that holds a desired state only (what a pull or an ingestion creates). */

@@ -21,10 +21,17 @@ import type { Fabric } from '../fabric/fabric.entity.ts';
 import { isGitHostError, type GitHost, type TreeChange, type TreeEntry } from '../git/git-host.ts';
 import { sha256Hex } from '../hedgehog/canonical.ts';
 import type { FabricConfig } from '../hedgehog/fabric-config.ts';
-import { validateManifests, type ValidatedObject } from '../hedgehog/validate.ts';
+import {
+  parseManifestFiles,
+  validateManifests,
+  validateParsed,
+  type ValidatedObject,
+  type ValidationResult,
+} from '../hedgehog/validate.ts';
 import type { ExternalModification, Resource } from '../resource/resource.entity.ts';
 import {
-  desiredObjects,
+  analyzeAfterLargeWrite,
+  desiredObjectsFor,
   insertDesiredRows,
   rowsByPathOrIdentity,
   storedBlobOids,
@@ -53,6 +60,8 @@ import { RAW_PREFIX, toRepositoryPath } from '../gitops/fabric-paths.ts';
 const KEEPS_PREVIOUS_STATE = new Set(['YAML_SYNTAX', 'YAML_LIMIT', 'TEXT_UNSTORABLE']);
 /** Kept per resource; older entries are dropped. */
 const MAX_EXTERNAL_MODIFICATIONS = 20;
+/** Files logged one line each by a pull; the rest are counted in one line. */
+export const MAX_FILE_LOG_LINES = 1_000;
 /** Blobs read per request (GitHub's batch: no more requests than one call would make), progress after each. */
 const BLOB_BATCH = 100;
 
@@ -157,15 +166,11 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   // them, and the writes one transaction: a phase of their own, so a dashboard does not see
   // reading stall while they run.
   await report({ phase: 'applying', progressDone: total });
-  const decoder = new TextDecoder();
-  // Checked against the rest of the fabric's desired state, so a reference to an object in an
-  // unchanged file is found, and a conflict with one is seen.
+  // Each file's hash now: the bytes go as soon as they are decoded for validation.
+  const fileHashes = new Map<string, string>();
+  for (const [oid, bytes] of blobs) fileHashes.set(oid, sha256Hex(bytes));
   const touched = new Set([...changedFiles.map((file) => file.path), ...plan.deleted.map((file) => file.path)]);
-  const validation = validateManifests({
-    files: changedFiles.map((file) => ({ path: file.path, text: decoder.decode(blobs.get(file.oid)) })),
-    existing: changedFiles.length > 0 ? await desiredObjects(em, fabric.id, touched) : [],
-    fabricConfig: fabric.validationSettings as Partial<FabricConfig>,
-  });
+  const { validation, existingCount } = await validateChangedFiles(context, changedFiles, blobs, touched);
   const objectsByFile = new Map<string, ValidatedObject[]>();
   for (const object of validation.objects) {
     if (!object.file) continue;
@@ -206,19 +211,39 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     });
   }
   const changedSet = new Set(plan.changed.map((file) => file.path));
+  // One line per file up to MAX_FILE_LOG_LINES, then one line counting the rest: 50,000 lines
+  // (a first pull of a large fabric) were 50,000 event rows for nobody to read.
+  const unlisted = new Map<string, number>();
+  let listed = 0;
+  const logFile = (message: string, path: string) => {
+    if (listed++ < MAX_FILE_LOG_LINES) fileEvents.push({ message, path });
+    else unlisted.set(message, (unlisted.get(message) ?? 0) + 1);
+  };
   for (const file of changedFiles)
-    fileEvents.push({
-      message: unreadable.has(file.path)
+    logFile(
+      unreadable.has(file.path)
         ? 'unreadable or not storable; previous state kept'
         : changedSet.has(file.path)
           ? 'changed'
           : 'created',
-      path: file.repositoryPath,
-    });
-  for (const file of plan.deleted)
-    fileEvents.push({ message: 'deleted', path: toRepositoryPath(fabric.gitopsDirectory, file.path) });
+      file.repositoryPath,
+    );
+  for (const file of plan.deleted) logFile('deleted', toRepositoryPath(fabric.gitopsDirectory, file.path));
+  const rest = [...unlisted.values()].reduce((sum, count) => sum + count, 0);
+  const summary =
+    rest > 0
+      ? [
+          {
+            message: `${rest} more file(s), not listed one by one: ${[...unlisted].map(([message, count]) => `${count} ${message}`).join(', ')}`,
+          },
+        ]
+      : [];
   // The log, one line per file: written with the next change at the latest (the throttle).
-  await report({ progressDone: total }, fileEvents.length > 0 ? fileEvents : [{ message: `${total} file(s) read` }]);
+  await report({ progressDone: total }, [
+    ...(changedFiles.length > 0 ? [{ message: `validated against ${existingCount} existing object(s)` }] : []),
+    ...(fileEvents.length > 0 ? fileEvents : [{ message: `${total} file(s) read` }]),
+    ...summary,
+  ]);
   checkCancelled(context.signal);
 
   // ---- Writes: nothing below reads the database or waits on the network until the flush. ----
@@ -240,8 +265,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
       for (const row of byPath.get(file.path) ?? []) seenKeys.add(keyOf(row));
       continue;
     }
-    const bytes = blobs.get(file.oid)!;
-    const fileHash = sha256Hex(bytes);
+    const fileHash = fileHashes.get(file.oid)!;
     if (changedSet.has(file.path)) result.filesUpdated += 1;
     else result.filesCreated += 1;
     for (const object of objectsByFile.get(file.path) ?? []) {
@@ -290,14 +314,17 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     }
   }
   // Rows whose file is gone, or whose object left a changed file.
+  let removed = 0;
   for (const path of touchedPaths) {
     for (const row of byPath.get(path) ?? []) {
       if (seenKeys.has(keyOf(row))) continue;
       if (row.draftAction && row.draftBaseBlobOid !== null)
         tally(result, row, reconcileDraft(row, baseStates, null, null, head, now));
       clearDesired(row, head, now);
-      if (!hasAnyState(row)) em.remove(row);
-      else changedIds.push(row.id);
+      if (!hasAnyState(row)) {
+        em.remove(row);
+        removed += 1;
+      } else changedIds.push(row.id);
     }
   }
   result.filesDeleted = plan.deleted.length;
@@ -307,6 +334,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   await writeInOneTransaction(em, async () => {
     await insertDesiredRows(em, fabric.id, inserts);
   });
+  await analyzeAfterLargeWrite(em, changedIds.length + removed);
   publishFabricEvent(context.eventBus, fabric.id, {
     type: 'DESIRED_STATE_CHANGED',
     commit: head,
@@ -328,6 +356,41 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     });
   }
   return result;
+}
+
+/**
+ * Validates the changed files (parsed, then checked against the rest of the fabric's desired
+ * state, so a reference to an object in an unchanged file is found and a conflict with one is
+ * seen). Only the existing objects the change can reach are read (hedgehog/validation-scope.ts),
+ * or the whole fabric for a large change. The blobs are emptied once decoded; the texts, the
+ * objects as written and the validation's records are this function's own and go when it returns:
+ * only the canonical objects stay.
+ */
+async function validateChangedFiles(
+  context: PullContext,
+  changedFiles: readonly { path: string; oid: string }[],
+  blobs: Map<string, Uint8Array>,
+  touched: ReadonlySet<string>,
+): Promise<{ validation: ValidationResult; existingCount: number }> {
+  const decoder = new TextDecoder();
+  const parsed = parseManifestFiles(
+    changedFiles.map((file) => ({ path: file.path, text: decoder.decode(blobs.get(file.oid)) })),
+  );
+  blobs.clear();
+  const existing =
+    changedFiles.length > 0
+      ? await desiredObjectsFor(
+          context.em,
+          context.fabric.id,
+          parsed.sources.map((source) => source.object),
+          touched,
+        )
+      : [];
+  const validation = validateParsed(parsed, {
+    existing,
+    fabricConfig: context.fabric.validationSettings as Partial<FabricConfig>,
+  });
+  return { validation, existingCount: existing.length };
 }
 
 /**

@@ -20,6 +20,15 @@ afterAll(removeScratchDirs);
 
 const FILES = 2_100;
 const RESOURCE_INSERT = /^insert into "?resource"? /i;
+const ANALYZE = /^analyze resource$/i;
+/** When `resource` was last analysed by a statement (not autovacuum), as PostgreSQL's statistics have it. */
+const lastAnalyzed = async (env: GatewayWithRemote) =>
+  (
+    await queryDatabase<{ last_analyze: Date | null }>(
+      env.t.database.url,
+      `select last_analyze from pg_stat_user_tables where relname = 'resource'`,
+    )
+  )[0]!.last_analyze;
 
 describe('a first pull of many files (git adapter)', () => {
   let env: GatewayWithRemote;
@@ -58,6 +67,13 @@ describe('a first pull of many files (git adapter)', () => {
     expect(pulled).toMatchObject({ status: 'COMPLETED', filesCreated: FILES });
     // One statement per 2,000 new rows (the ORM sent one per 300, with an entity per row).
     expect(env.t.sql.filter((statement) => RESOURCE_INSERT.test(statement))).toHaveLength(2);
+    // 1,000 rows or more: the planner's statistics are refreshed at once, not a minute later.
+    expect(env.t.sql.filter((statement) => ANALYZE.test(statement))).toHaveLength(1);
+    expect(await lastAnalyzed(env)).toBeInstanceOf(Date);
+    // The log lists the first 1,000 files one by one and counts the rest in one line.
+    const messages = pulled.events.map((event: { message: string }) => event.message);
+    expect(messages.filter((message: string) => message === 'created')).toHaveLength(1_000);
+    expect(messages).toContain(`${FILES - 1_000} more file(s), not listed one by one: ${FILES - 1_000} created`);
     const stored = await queryDatabase<Record<string, any>>(
       env.t.database.url,
       'select * from resource where fabric_id = $1 order by name',
@@ -95,8 +111,10 @@ describe('a first pull of many files (git adapter)', () => {
     // The rows are the ORM's as much as its own: a later pull changes one through the unit of work.
     const changed = vlanNamespace('ns-0000', 1500);
     await pushFromAnotherClone(env.remote, { files: fileOf(changed) });
+    env.t.sql.length = 0;
     const again = await sync(env.t, env.fabricId, 'PULL');
     expect(again).toMatchObject({ status: 'COMPLETED', filesUpdated: 1, filesCreated: 0 });
+    expect(env.t.sql.filter((statement) => ANALYZE.test(statement))).toEqual([]); // one row: no ANALYZE
     const [updated] = await queryDatabase<Record<string, any>>(
       env.t.database.url,
       'select desired_spec, version, external_modifications from resource where id = $1',
@@ -127,6 +145,7 @@ describe('an ingestion (git adapter)', () => {
 
     expect(ingested).toMatchObject({ status: 'COMPLETED', errorMessage: null });
     expect(env.t.sql.filter((statement) => RESOURCE_INSERT.test(statement))).toHaveLength(1);
+    expect(env.t.sql.filter((statement) => ANALYZE.test(statement))).toEqual([]); // fewer than 1,000 rows
     const stored = await queryDatabase<Record<string, any>>(
       env.t.database.url,
       'select * from resource where fabric_id = $1',
@@ -146,6 +165,21 @@ describe('an ingestion (git adapter)', () => {
     // Recorded as Git has them: the pull of the ingestion's commit finds nothing to change.
     const pulled = await sync(env.t, env.fabricId, 'PULL');
     expect(pulled).toMatchObject({ status: 'COMPLETED', filesCreated: 0, filesUpdated: 0, filesDeleted: 0 });
+  });
+
+  it('refreshes the planner statistics after ingesting 1,000 objects or more', async () => {
+    await pushFromAnotherClone(env.remote, { files: { 'README.md': '# fabric\n' } });
+    expect(await runOperation(env.t, 'initializeGitopsDirectory', env.fabricId)).toMatchObject({ status: 'COMPLETED' });
+    const objects = generateFabric({ spines: 2, leaves: 8, serversPerLeafPair: 64, attachmentsPerConnection: 2 });
+    expect(objects.length).toBeGreaterThanOrEqual(1_000);
+    await pushFromAnotherClone(env.remote, { files: { 'fabric/raw/fabric.yaml': renderMultiDocument(objects) } });
+    expect(await lastAnalyzed(env)).toBeNull();
+    env.t.sql.length = 0;
+
+    expect(await runOperation(env.t, 'ingestRaw', env.fabricId)).toMatchObject({ status: 'COMPLETED' });
+
+    expect(env.t.sql.filter((statement) => ANALYZE.test(statement))).toHaveLength(1);
+    expect(await lastAnalyzed(env)).toBeInstanceOf(Date);
   });
 });
 
