@@ -26,6 +26,7 @@ import {
 import { EVENT_ITEM_LIMIT, publishDriftChanged, publishDriftSummary } from './cluster-events.ts';
 import { publishFabricEvent } from '../events/fabric-events.ts';
 import { DriftFollower } from './drift-follower.ts';
+import { ENGINE_KINDS, EngineCache, isEngineKind } from './gitops-engines.ts';
 import { LiveBatcher, type LiveBatch } from './live-batcher.ts';
 import { applyLiveChanges, forgetLiveKinds, storeDriftRollup, type ClusterSyncState } from './live-state-store.ts';
 
@@ -85,6 +86,8 @@ export interface FabricWatchInit {
   recompute: (resourceIds: readonly string[] | 'all') => Promise<void>;
   /** Told of every full list of a kind received (metrics). */
   onRelist?: ((fabricId: string, kind: string) => void) | undefined;
+  /** Told when the GitOps engine objects (Argo CD, Flux; gitops-engines.ts) of the cluster change. */
+  onEngines?: ((objects: ClusterObject[]) => void) | undefined;
 }
 
 /** The watchers of one fabric. */
@@ -109,6 +112,9 @@ export class FabricWatch {
   readonly #stored = new Map<string, number>();
   readonly #stopSignal = new AbortController();
   readonly #agents = new AgentCache();
+  /** GitOps engine kinds the cluster serves (optional CRDs: never missing, never an error). */
+  #engineKinds: WatchedKind[] = [];
+  readonly #engines = new EngineCache();
   readonly #batcher: LiveBatcher;
   readonly #follower: DriftFollower;
 
@@ -175,6 +181,11 @@ export class FabricWatch {
 
   agent(namespace: string, name: string): ClusterObject | undefined {
     return this.#agents.get(namespace, name);
+  }
+
+  /** The GitOps engine objects of the cluster (gitops-engines.ts matches them to the fabric). */
+  engines(): ClusterObject[] {
+    return this.#engines.objects();
   }
 
   status(): FabricClusterStatus {
@@ -295,10 +306,15 @@ export class FabricWatch {
   async #discoverAndWatch(): Promise<void> {
     if (this.#stopped || !this.#client) return;
     try {
-      const { served, missing } = await this.#client.discover(WATCHED_KINDS);
+      // Engine CRDs are optional: any failure to discover them means none.
+      const [{ served, missing }, engines] = await Promise.all([
+        this.#client.discover(WATCHED_KINDS),
+        this.#client.discover(ENGINE_KINDS).catch(() => ({ served: [] })),
+      ]);
       if (this.#stopped) return;
       this.#served = served;
       this.#missing = missing;
+      this.#engineKinds = engines.served;
     } catch (error) {
       // Unreachable or refusing API server: retry with the same backoff as the watch streams.
       this.#fail(`discovery failed: ${messageOf(error)}`);
@@ -322,11 +338,12 @@ export class FabricWatch {
       servedKinds: this.#served.map((k) => k.kind),
       missingKinds: this.#missing.map((k) => k.kind),
     });
-    this.#handle = this.#client.watch(this.#served, {
+    this.#handle = this.#client.watch([...this.#served, ...this.#engineKinds], {
       ...(this.#init.namespaces ? { namespaces: this.#init.namespaces } : {}),
       ...(this.#init.backoff ? { backoff: this.#init.backoff } : {}),
       onEvent: (event) => this.#accept(event),
       onStatus: (kind, status) => {
+        if (isEngineKind(kind)) return;
         if (status.state === 'error')
           this.#notifySynced({ kind: kind.kind, objects: 0, error: status.lastError ?? 'error' });
         if (status.state === 'error' && /\(404\)/.test(status.lastError ?? '') && !this.#unserved.has(kind.kind)) {
@@ -348,6 +365,10 @@ export class FabricWatch {
   /** Agent events update the cache; events of managed kinds go to the batcher (written on the next tick). */
   #accept(event: ClusterEvent): void {
     if (this.#stopped) return;
+    if (isEngineKind(event.kind)) {
+      if (this.#engines.apply(event)) this.#init.onEngines?.(this.#engines.objects());
+      return;
+    }
     if (event.type === 'synced') this.#init.onRelist?.(this.#fabricId, event.kind.kind);
     if (isAgentKind(event.kind)) {
       this.#agents.apply(event);

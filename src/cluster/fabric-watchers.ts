@@ -12,6 +12,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import { fabricExists, fabricIdsWithCluster } from '../fabric/fabric.repository.ts';
 import type { FabricChangeNotice } from '../fabric/fabric.service.ts';
 import type { Logger } from '../logger.ts';
+import { followEngines } from '../changes/change-engine.ts';
 import { fabricIdsOf, resourceIdsOf } from '../resource/resource.repository.ts';
 import type { BackoffOptions, ClusterClientFactory, ClusterObject } from './cluster-client.ts';
 import { publishDriftChanged, publishDriftSummary } from './cluster-events.ts';
@@ -100,6 +101,11 @@ export class FabricWatchers implements ClusterSyncState {
     return this.#fabrics.get(fabricId)?.status() ?? { fabricId, state: 'not_configured', kinds: [], missingKinds: [] };
   }
 
+  /** The GitOps engine objects (Argo CD, Flux) of a fabric's cluster; gitops-engines.ts matches them. */
+  engines(fabricId: string): ClusterObject[] {
+    return this.#fabrics.get(fabricId)?.engines() ?? [];
+  }
+
   /** The Agent object of a switch (same name and namespace), when the cluster has one. */
   agent(fabricId: string, namespace: string, name: string): ClusterObject | undefined {
     return this.#fabrics.get(fabricId)?.agent(namespace, name);
@@ -182,6 +188,7 @@ export class FabricWatchers implements ClusterSyncState {
       backoff,
       onRelist,
       sync: this,
+      onEngines: followEngines({ fabricId, fork: () => orm.em.fork(), eventBus, logger }),
       recompute: async (ids) => {
         const recomputeEm = this.#options.orm.em.fork();
         const all = ids === 'all' ? await resourceIdsOf(recomputeEm, fabricId) : ids;
