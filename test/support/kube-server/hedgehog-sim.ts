@@ -33,12 +33,26 @@ export const ENGINE_CRDS = {
   GitRepository: { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository', plural: 'gitrepositories' },
 } as const satisfies Record<string, KubeServerCrd>;
 
-/** The Hedgehog kinds a GitOps engine applies (everything but Agent). */
+/** Hedgehog kinds the base test server (hedgehog.ts) lacks, that generated fabrics use. */
+export const MORE_HEDGEHOG_CRDS = {
+  SwitchGroup: { group: 'wiring.githedgehog.com', version: 'v1beta1', kind: 'SwitchGroup', plural: 'switchgroups' },
+} as const satisfies Record<string, KubeServerCrd>;
+
+/** The Hedgehog kinds a GitOps engine applies (everything but Agent), when the server serves them. */
 const APPLIED_KINDS: ReadonlySet<string> = new Set(
-  Object.values(HEDGEHOG_CRDS)
+  [...Object.values(HEDGEHOG_CRDS), ...Object.values(MORE_HEDGEHOG_CRDS)]
     .map((crd) => crd.kind)
     .filter((kind) => kind !== 'Agent'),
 );
+
+function served(server: KubeServer, kind: string): boolean {
+  try {
+    server.objects(kind);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const keyOf = (object: Pick<KubeObject, 'kind' | 'metadata'>) =>
   `${object.kind} ${object.metadata.namespace ?? 'default'}/${object.metadata.name}`;
@@ -156,8 +170,9 @@ export class GitopsEngineSim {
   /** Makes the server's Hedgehog objects equal `objects` (status and Agents are left alone). */
   applyObjects(objects: readonly KubeObject[]): EngineApplyResult {
     const result: EngineApplyResult = { created: [], updated: [], deleted: [] };
-    const wanted = new Map(objects.filter((o) => APPLIED_KINDS.has(o.kind)).map((o) => [keyOf(o), o]));
-    for (const kind of APPLIED_KINDS) {
+    const kinds = [...APPLIED_KINDS].filter((kind) => served(this.#server, kind));
+    const wanted = new Map(objects.filter((o) => kinds.includes(o.kind)).map((o) => [keyOf(o), o]));
+    for (const kind of kinds) {
       for (const current of this.#server.objects(kind)) {
         if (wanted.has(keyOf(current))) continue;
         this.#server.delete(kind, current.metadata.name, current.metadata.namespace);
