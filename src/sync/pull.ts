@@ -48,6 +48,14 @@ import {
 } from '../resource/resource-state.ts';
 import { changedManagedPaths, planPull, planPullFromDiff, pullPlanSize, type PullPlan } from './plan-pull.ts';
 import { RAW_PREFIX, toRepositoryPath } from '../gitops/fabric-paths.ts';
+import {
+  contentOf,
+  preparePullRecording,
+  publishRecorded,
+  sameContent,
+  type RecordedStage,
+  type TouchedObject,
+} from '../changes/change-recorder.ts';
 
 /** Findings that make a changed file keep its previous desired state (with a warning) instead of applying it. */
 const KEEPS_PREVIOUS_STATE = new Set(['YAML_SYNTAX', 'YAML_LIMIT', 'TEXT_UNSTORABLE']);
@@ -96,6 +104,21 @@ export interface PullResult {
 
 type Identity = { kind: string; namespace: string; name: string };
 const keyOf = (identity: Identity) => `${identity.kind}\u0000${identity.namespace}\u0000${identity.name}`;
+const identityOf = (identity: Identity): Identity => ({
+  kind: identity.kind,
+  namespace: identity.namespace,
+  name: identity.name,
+});
+/** The row's desired content, or null when Git holds none. */
+const desiredContentOf = (row: Resource) =>
+  row.desiredSpec === null || row.desiredSpec === undefined
+    ? null
+    : contentOf({
+        apiVersion: row.apiVersion,
+        spec: row.desiredSpec,
+        labels: row.desiredLabels,
+        annotations: row.desiredAnnotations,
+      });
 
 export async function pullFabric(context: PullContext): Promise<PullResult> {
   const { em, progress: report, fabric, host } = context;
@@ -161,9 +184,10 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   // Checked against the rest of the fabric's desired state, so a reference to an object in an
   // unchanged file is found, and a conflict with one is seen.
   const touched = new Set([...changedFiles.map((file) => file.path), ...plan.deleted.map((file) => file.path)]);
+  const existing = changedFiles.length > 0 ? await desiredObjects(em, fabric.id, touched) : [];
   const validation = validateManifests({
     files: changedFiles.map((file) => ({ path: file.path, text: decoder.decode(blobs.get(file.oid)) })),
-    existing: changedFiles.length > 0 ? await desiredObjects(em, fabric.id, touched) : [],
+    existing,
     fabricConfig: fabric.validationSettings as Partial<FabricConfig>,
   });
   const objectsByFile = new Map<string, ValidatedObject[]>();
@@ -234,6 +258,8 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   };
   const changedIds: string[] = [];
   const inserts: NewDesiredRow[] = [];
+  /** The objects whose desired content this pull changes (its change record: change-recorder.ts). */
+  const touchedObjects: TouchedObject[] = [];
   const seenKeys = new Set<string>();
   for (const file of changedFiles) {
     if (unreadable.has(file.path)) {
@@ -253,6 +279,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
       if (!row) {
         // A new row: written by the bulk insert below, never held in the unit of work.
         const id = randomUUID();
+        touchedObjects.push({ ...identityOf(object), resourceId: id, previous: null, committed: contentOf(theirs) });
         inserts.push({
           id,
           kind: object.kind,
@@ -285,6 +312,9 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
       }
       if (row.draftAction && row.draftBaseBlobOid !== file.oid)
         tally(result, row, reconcileDraft(row, baseStates, theirs, file.oid, head, now));
+      const before = desiredContentOf(row);
+      if (!sameContent(before, contentOf(theirs)))
+        touchedObjects.push({ ...identityOf(row), resourceId: row.id, previous: before, committed: contentOf(theirs) });
       setDesired(row, object.object, { path: file.path, blobOid: file.oid, fileHash, commit: head, at: now });
       changedIds.push(row.id);
     }
@@ -295,18 +325,36 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
       if (seenKeys.has(keyOf(row))) continue;
       if (row.draftAction && row.draftBaseBlobOid !== null)
         tally(result, row, reconcileDraft(row, baseStates, null, null, head, now));
+      const before = desiredContentOf(row);
+      if (before) touchedObjects.push({ ...identityOf(row), resourceId: row.id, previous: before, committed: null });
       clearDesired(row, head, now);
       if (!hasAnyState(row)) em.remove(row);
       else changedIds.push(row.id);
     }
   }
   result.filesDeleted = plan.deleted.length;
+  const previousHead = fabric.lastPulledCommit ?? null;
+  // Reads Git (the commits brought in) and the open proposals before the transaction.
+  const recording = await preparePullRecording({
+    em,
+    host,
+    fabric,
+    branch: context.branch,
+    operationId: context.operation.id,
+    head,
+    previousHead,
+    objects: touchedObjects,
+    stateAfter: changedFiles.length > 0 ? () => [...existing, ...validation.objects.map((item) => item.object)] : null,
+  });
   fabric.lastPulledCommit = head;
   fabric.lastSyncedAt = now;
   fabric.syncStatus = 'in_sync';
+  let recorded: RecordedStage[] = [];
   await writeInOneTransaction(em, async () => {
     await insertDesiredRows(em, fabric.id, inserts);
+    if (recording) recorded = await recording.write(em);
   });
+  publishRecorded(context.eventBus, recorded);
   publishFabricEvent(context.eventBus, fabric.id, {
     type: 'DESIRED_STATE_CHANGED',
     commit: head,
