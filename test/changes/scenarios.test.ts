@@ -20,6 +20,7 @@ import { createFabric, createRepository } from '../support/fixtures.ts';
 import {
   branchHead,
   createBareRepository,
+  createDeferred,
   pushFromAnotherClone,
   removeScratchDirs,
   TEST_PERSON,
@@ -31,6 +32,7 @@ import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts'
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { until } from '../cluster/support-live.ts';
 import { commitChanges, sync } from '../sync/support.ts';
+import { waitForSubscribers } from '../operations/support.ts';
 
 const TOKEN = 'scenario-kube-token';
 const SWITCHES = ['default/leaf-01', 'default/leaf-02', 'default/leaf-03', 'default/spine-01'];
@@ -241,6 +243,30 @@ describe('change tracking scenarios', () => {
   it('a VPC edit commits, applies, and converges on its leaves', { timeout: 120_000 }, async () => {
     s = await startScenario('git');
     const { t, fabricId, sim, env } = s;
+    // A dashboard's view: CHANGE_UPDATED over a real WebSocket.
+    const client = t.wsClient();
+    const events: { changeId: string; stage: string; previousStage: string | null; switchesBehind: string[] }[] = [];
+    const convergedSeen = createDeferred();
+    const subscribers = t.app.eventBus.subscriberCount(topics.fabric(fabricId));
+    client.subscribe<{ fabricEvents: (typeof events)[number] }>(
+      {
+        query: `subscription($f: ID!) { fabricEvents(fabricId: $f, types: [CHANGE_UPDATED]) {
+          ... on ChangeUpdatedEvent { changeId stage previousStage switchesBehind } } }`,
+        variables: { f: fabricId },
+      },
+      {
+        next: (result) => {
+          const event = result.data?.fabricEvents;
+          if (!event) return;
+          events.push(event);
+          if (event.stage === 'CONVERGED') convergedSeen.resolve();
+        },
+        error: (error) => convergedSeen.reject(error),
+        complete: () => {},
+      },
+    );
+    await waitForSubscribers(t, topics.fabric(fabricId), subscribers + 1);
+
     await editAndCommit(t, fabricId, editedVpc(), 'Shorten the DHCP range of vpc-0003');
     const head = (await branchHead(env.remote, 'main'))!;
     const committed = await untilStage(t, fabricId, newest, 'COMMITTED');
@@ -282,6 +308,31 @@ describe('change tracking scenarios', () => {
     );
     expect(converged.switches.every((sw) => sw.convergedAt !== null)).toBe(true);
     expect((await changeObjects(t, converged.id))[0]!.applied_at).not.toBeNull();
+
+    // The API says the same.
+    const api = await t.graphqlOk<{ change: any; fabric: { lastChange: { id: string } } }>(
+      `query($id: ID!, $f: ID!) {
+        change(id: $id) { stage open commit stages { stage } switchesBehind objectsBehind
+          switches { name generationAtCommit convergedGeneration convergedAt } }
+        fabric(id: $f) { lastChange { id } } }`,
+      { id: converged.id, f: fabricId },
+    );
+    expect(api.fabric.lastChange.id).toBe(converged.id);
+    expect(api.change).toMatchObject({
+      stage: 'CONVERGED',
+      open: false,
+      commit: head,
+      stages: [{ stage: 'COMMITTED' }, { stage: 'APPLIED' }, { stage: 'CONVERGED' }],
+      switchesBehind: [],
+      objectsBehind: [],
+    });
+    for (const sw of api.change.switches) expect(sw.convergedGeneration).toBeGreaterThan(sw.generationAtCommit);
+    // And the subscriber saw it move: switches behind 2, then 1, then none.
+    await convergedSeen.promise;
+    const mine = events.filter((e) => e.changeId === converged.id);
+    expect(mine.map((e) => e.stage)).toEqual(['COMMITTED', 'APPLIED', 'APPLIED', 'CONVERGED']);
+    expect(mine.map((e) => e.switchesBehind.length)).toEqual([2, 2, 1, 0]);
+    await client.dispose();
   });
 
   it('a pull request is proposed, merged, applied and converges', { timeout: 120_000 }, async () => {
@@ -451,6 +502,26 @@ describe('change tracking scenarios', () => {
       phase: 'Succeeded',
       includesChange: true,
     });
+    const api = await t.graphqlOk<{
+      change: { engine: unknown };
+      fabric: { clusterStatus: { gitopsEngines: unknown[] } };
+    }>(
+      `query($id: ID!, $f: ID!) {
+        change(id: $id) { engine { kind namespace name revision phase includesChange } }
+        fabric(id: $f) { clusterStatus { gitopsEngines { kind name revision syncStatus } } } }`,
+      { id: committed.id, f: fabricId },
+    );
+    expect(api.change.engine).toEqual({
+      kind: 'Application',
+      namespace: 'argocd',
+      name: 'fabric',
+      revision: committed.commit_oid,
+      phase: 'Succeeded',
+      includesChange: true,
+    });
+    expect(api.fabric.clusterStatus.gitopsEngines).toEqual([
+      { kind: 'Application', name: 'fabric', revision: committed.commit_oid, syncStatus: 'Synced' },
+    ]);
     sim.applyPending();
     await untilStage(t, fabricId, newest, 'CONVERGED');
     controller.abort();
