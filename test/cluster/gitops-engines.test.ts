@@ -11,7 +11,7 @@ import {
 } from '../../src/cluster/gitops-engines.ts';
 import { engineStatusFor } from '../../src/changes/change-engine.ts';
 import { initialTimeline } from '../../src/changes/change-stages.ts';
-import { ChangeSchema } from '../../src/changes/change.entity.ts';
+import { ChangeObjectSchema, ChangeSchema } from '../../src/changes/change.entity.ts';
 import { topics } from '../../src/events/event-bus.ts';
 import type { FabricEvent } from '../../src/events/fabric-events.ts';
 import { appTest } from '../support/app-fixture.ts';
@@ -366,6 +366,19 @@ describe('the engine watch (gateway, test Kubernetes API server)', () => {
       commitOid,
       branch: 'main',
       ...initialTimeline('COMMITTED', new Date()),
+      objectCount: 1,
+      objectsBehind: ['VPC default/not-in-the-cluster'],
+    } as never);
+    // An object the cluster never gets: the tracker keeps the change open (COMMITTED).
+    em.create(ChangeObjectSchema, {
+      change,
+      fabricId,
+      kind: 'VPC',
+      namespace: 'default',
+      name: 'not-in-the-cluster',
+      action: 'create',
+      committed: { apiVersion: 'vpc.githedgehog.com/v1beta1', spec: { subnets: {} }, labels: null, annotations: null },
+      previous: null,
     } as never);
     await em.flush();
     return change.id;
