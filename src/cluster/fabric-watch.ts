@@ -5,6 +5,8 @@
  * go to an AgentCache (switch health); a DriftFollower recomputes drift after Git-side changes
  * and keeps the fabric's roll-up fresh; a ChangeTracker moves the fabric's open changes through
  * APPLIED, CONVERGED, STALLED and DIVERGED from what the batches and Agent events changed.
+ * Argo CD and Flux objects (optional CRDs, gitops-engines.ts) go to an EngineCache; `onEngines`
+ * hears when they move.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ChangeTracker } from '../changes/change-tracker.ts';
