@@ -261,7 +261,8 @@ export async function openChangesTouching(
   identities: readonly { kind: string; namespace: string; name: string }[],
 ): Promise<string[]> {
   if (identities.length === 0) return [];
-  const rows = await em.getConnection().execute<{ id: string }[]>(
+  // In the caller's transaction (em.execute), like the writes around it.
+  const rows = await em.execute<{ id: string }[]>(
     `select distinct c.id from change c
      join change_object o on o.change_id = c.id
      join jsonb_to_recordset(?::jsonb) as t(kind varchar, namespace varchar, name varchar)
