@@ -247,6 +247,13 @@ export async function objectsOfChanges(em: EntityManager, changeIds: readonly st
   }));
 }
 
+/** Kind, namespace and name alone (callers pass objects with their content: not sent). */
+const identityOnly = (identity: { kind: string; namespace: string; name: string }) => ({
+  kind: identity.kind,
+  namespace: identity.namespace,
+  name: identity.name,
+});
+
 /** Open changes of a fabric that touched one of `identities` (ids only), one statement. */
 export async function openChangesTouching(
   em: EntityManager,
@@ -254,13 +261,14 @@ export async function openChangesTouching(
   identities: readonly { kind: string; namespace: string; name: string }[],
 ): Promise<string[]> {
   if (identities.length === 0) return [];
-  const rows = await em.getConnection().execute<{ id: string }[]>(
+  // In the caller's transaction (em.execute), like the writes around it.
+  const rows = await em.execute<{ id: string }[]>(
     `select distinct c.id from change c
      join change_object o on o.change_id = c.id
      join jsonb_to_recordset(?::jsonb) as t(kind varchar, namespace varchar, name varchar)
        on o.kind = t.kind and o.namespace = t.namespace and o.name = t.name
      where c.fabric_id = ? and c.open and o.fabric_id = ?`,
-    [JSON.stringify(identities), fabricId, fabricId],
+    [JSON.stringify(identities.map(identityOnly)), fabricId, fabricId],
   );
   return rows.map((row) => row.id);
 }
@@ -332,7 +340,7 @@ export async function desiredContents(
      from resource r join jsonb_to_recordset(?::jsonb) as t(kind varchar, namespace varchar, name varchar)
        on r.kind = t.kind and r.namespace = t.namespace and r.name = t.name
      where r.fabric_id = ? and r.desired_spec is not null`,
-    [JSON.stringify(identities), fabricId],
+    [JSON.stringify(identities.map(identityOnly)), fabricId],
   );
   for (const row of rows)
     found.set(`${row.kind}\u0000${row.namespace}\u0000${row.name}`, {

@@ -10,7 +10,8 @@ import { withGatewayTrailers } from '../../src/git/commit-trailers.ts';
 import { gitLog, pushFromAnotherClone, removeScratchDirs, TEST_PERSON } from '../support/git-fixtures.ts';
 import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts';
 import { referenceFabric } from '../gitops/support.ts';
-import { commitChanges, editDraft, fileOf, pathOf, rows, sync } from '../sync/support.ts';
+import { renderCanonicalYaml } from '../../src/hedgehog/canonical.ts';
+import { commitChanges, editDraft, fileOf, pathOf, rows, sync, vlanNamespace } from '../sync/support.ts';
 import { changeEvents, changeObjectRows, changeRows } from './support.ts';
 
 afterAll(removeScratchDirs);
@@ -217,5 +218,38 @@ describe.each(tAdapters)('change records on the $name adapter', (adapter) => {
     const change = (await changeRows(env)).at(-1)!;
     expect(change).toMatchObject({ source: 'gateway', operation_id: operationId, actor: 'alice', object_count: 1 });
     expect((await gitLog(env.remote, 'main'))[0]!.message).toContain('Gateway-Operation');
+  });
+
+  it('an ingestion of raw/ files (inside the pull that finds them) records the gateway’s change of the objects it changed', async () => {
+    const before = (await changeRows(env)).length;
+    await pushFromAnotherClone(env.remote, {
+      files: {
+        'fabric/raw/more.yaml': renderCanonicalYaml(vlanNamespace('ns-raw', 1500)),
+        'fabric/raw/same.yaml': renderCanonicalYaml(objects.find((object) => object.kind === 'VLANNamespace')!),
+      },
+      message: 'drop files into raw/',
+    });
+    // The pull brings in raw/ files only (no managed object: no change of its own), then ingests them.
+    const pulled = await sync(env.t, env.fabricId, 'PULL');
+    expect(pulled.status).toBe('COMPLETED');
+    expect(pulled.commitSha).toMatch(/^[0-9a-f]{40}$/);
+    const changes = await changeRows(env);
+    expect(changes).toHaveLength(before + 1);
+    const change = changes.at(-1)!;
+    expect(change).toMatchObject({
+      source: 'gateway',
+      stage: 'COMMITTED',
+      commit_oid: pulled.commitSha,
+      operation_id: pulled.id,
+      // The object raw/ repeated unchanged is not part of it.
+      object_count: 1,
+      objects_behind: ['VLANNamespace default/ns-raw'],
+    });
+    expect(await changeObjectRows(env, change.id)).toEqual([
+      expect.objectContaining({ name: 'ns-raw', action: 'create', previous: null }),
+    ]);
+    // The pull that reads the ingestion commit records nothing more.
+    await sync(env.t, env.fabricId, 'PULL');
+    expect(await changeRows(env)).toHaveLength(before + 1);
   });
 });
