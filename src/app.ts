@@ -195,6 +195,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger: logger.child({ component: 'cluster' }),
     createClient: createClusterClient,
     onRelist: metrics.relisted,
+    changeTracking: { onReached: metrics.changeReached },
     readConnection: (fabricId) => readFabricConnection(new FabricService({ em: orm.em.fork(), secretBox }), fabricId),
   });
   // Every operation type's work, registered before the runner starts.

@@ -21,6 +21,7 @@ import { SyncOperationService, type OperationQueue } from './operations/sync-ope
 import { SyncCommands } from './sync/sync-commands.ts';
 import { GitHistoryService } from './sync/git-history.service.ts';
 import { PendingChangesService } from './sync/pending-changes.service.ts';
+import { ChangeService } from './changes/change.service.ts';
 
 /** What every service may depend on; built once by the composition root. */
 export interface ServiceDependencies {
@@ -63,6 +64,8 @@ export interface Services {
   pendingChanges: PendingChangesService;
   /** Any object by its id (Relay's `node`), loaded through the service that owns it. */
   nodes: NodeService;
+  /** Change records: pages, one by id, pull request webhooks (docs/changes.md). */
+  changes: ChangeService;
 }
 
 /**
@@ -91,6 +94,7 @@ export function createServices(deps: ServiceDependencies, options: { scope?: Fab
     }),
     operations: new SyncOperationService({ em, scope, eventBus: deps.eventBus, queue: deps.operationQueue }),
     tokens: new TokenService({ em, cache: deps.tokenCache }),
+    changes: new ChangeService({ em, scope, eventBus: deps.eventBus }),
   };
   const gitops = new GitopsService({
     em,

@@ -54,6 +54,7 @@ export type FabricScope =
   | { via: 'fabricName'; arg: string }
   | { via: 'resourceId'; arg: string }
   | { via: 'operationId'; arg: string }
+  | { via: 'changeId'; arg: string }
   | { via: 'global' };
 
 export function fabricScopeOf(field: string, args: Record<string, unknown>): FabricScope[] {
@@ -64,6 +65,7 @@ export function fabricScopeOf(field: string, args: Record<string, unknown>): Fab
   if (field === 'fabric' && has('name')) scopes.push({ via: 'fabricName', arg: 'name' });
   if (RESOURCE_ID_FIELDS.has(field)) scopes.push({ via: 'resourceId', arg: has('resourceId') ? 'resourceId' : 'id' });
   if (OPERATION_ID_FIELDS.has(field) && has('id')) scopes.push({ via: 'operationId', arg: 'id' });
+  if (CHANGE_ID_FIELDS.has(field)) scopes.push({ via: 'changeId', arg: 'id' });
   return scopes.length > 0 ? scopes : [{ via: 'global' }];
 }
 
@@ -77,6 +79,7 @@ const RESOURCE_ID_FIELDS = new Set([
   'resolveConflict',
 ]);
 const OPERATION_ID_FIELDS = new Set(['syncOperation', 'syncOperationUpdated', 'cancelSyncOperation']);
+const CHANGE_ID_FIELDS = new Set(['change']);
 
 /** Cross-fabric fields a fabric-limited token may still call; their results are filtered. */
 export const LIMITED_TOKEN_GLOBAL_FIELDS = new Set([

@@ -25,6 +25,8 @@ import type { FabricClusterStatus } from './fabric-watch.ts';
 import type { FabricWatchers } from './fabric-watchers.ts';
 import { driftSummary, recomputeDrift, type StoredDriftSummary } from './live-state-store.ts';
 import { switchHealth, type SwitchHealth } from './switch-health.ts';
+import { fabricEngines } from '../changes/change-engine.ts';
+import type { GitopsEngineStatus } from './gitops-engines.ts';
 
 export interface ClusterServiceDependencies {
   em: EntityManager;
@@ -52,6 +54,11 @@ export class ClusterService {
     return status.state === 'not_configured' && fabric.kubernetesServer
       ? { ...status, state: 'connecting' as const }
       : status;
+  }
+
+  /** The Argo CD Applications and Flux Kustomizations of the fabric's cluster that deploy its directory. */
+  gitopsEngines(fabricId: string): Promise<GitopsEngineStatus[]> {
+    return fabricEngines(this.deps.em, fabricId, this.deps.watchers?.engines(fabricId) ?? []);
   }
 
   /** The health of a Switch from its Agent object, when the cluster has one; null otherwise. */

@@ -3,9 +3,13 @@
  * one watch per served kind, and its status. Events of the managed kinds go to a LiveBatcher that
  * writes them to the resource rows (live-state-store.ts) and publishes what changed; Agent events
  * go to an AgentCache (switch health); a DriftFollower recomputes drift after Git-side changes
- * and keeps the fabric's roll-up fresh.
+ * and keeps the fabric's roll-up fresh; a ChangeTracker moves the fabric's open changes through
+ * APPLIED, CONVERGED, STALLED and DIVERGED from what the batches and Agent events changed.
+ * Argo CD and Flux objects (optional CRDs, gitops-engines.ts) go to an EngineCache; `onEngines`
+ * hears when they move.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { ChangeTracker } from '../changes/change-tracker.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { MANAGED_KINDS } from '../hedgehog/catalog.ts';
 import type { Logger } from '../logger.ts';
@@ -26,6 +30,7 @@ import {
 import { EVENT_ITEM_LIMIT, publishDriftChanged, publishDriftSummary } from './cluster-events.ts';
 import { publishFabricEvent } from '../events/fabric-events.ts';
 import { DriftFollower } from './drift-follower.ts';
+import { ENGINE_KINDS, EngineCache, isEngineKind } from './gitops-engines.ts';
 import { LiveBatcher, type LiveBatch } from './live-batcher.ts';
 import { applyLiveChanges, forgetLiveKinds, storeDriftRollup, type ClusterSyncState } from './live-state-store.ts';
 
@@ -85,6 +90,20 @@ export interface FabricWatchInit {
   recompute: (resourceIds: readonly string[] | 'all') => Promise<void>;
   /** Told of every full list of a kind received (metrics). */
   onRelist?: ((fabricId: string, kind: string) => void) | undefined;
+  /** Told when the GitOps engine objects (Argo CD, Flux; gitops-engines.ts) of the cluster change. */
+  onEngines?: ((objects: ClusterObject[]) => void) | undefined;
+  /** Change tracking settings (change-tracker.ts); the stall limit defaults to the fabric's. */
+  changeTracking?: ChangeTrackingOptions | undefined;
+}
+
+export interface ChangeTrackingOptions {
+  /** Overrides the fabric's `changeStallSeconds`. */
+  stallSeconds?: number | undefined;
+  /** A heartbeat older than this does not count for convergence. @default 120000 */
+  heartbeatStaleAfterMs?: number | undefined;
+  clock?: (() => Date) | undefined;
+  /** A change applied or converged `seconds` after it landed (metrics). */
+  onReached?: ((fabricId: string, milestone: 'applied' | 'converged', seconds: number) => void) | undefined;
 }
 
 /** The watchers of one fabric. */
@@ -109,8 +128,12 @@ export class FabricWatch {
   readonly #stored = new Map<string, number>();
   readonly #stopSignal = new AbortController();
   readonly #agents = new AgentCache();
+  /** GitOps engine kinds the cluster serves (optional CRDs: never missing, never an error). */
+  #engineKinds: WatchedKind[] = [];
+  readonly #engines = new EngineCache();
   readonly #batcher: LiveBatcher;
   readonly #follower: DriftFollower;
+  readonly #tracker: ChangeTracker;
 
   constructor(init: FabricWatchInit) {
     this.#init = init;
@@ -122,8 +145,19 @@ export class FabricWatch {
       onWriteFailed: (error) => logger.error({ fabricId, err: error }, 'writing live state failed; retrying'),
       onRelistStored: (kind, objects) => {
         this.#stored.set(kind, objects);
+        this.#tracker.kindRelisted(kind);
         if (this.isKindSynced(kind)) this.#notifySynced({ kind, objects });
       },
+    });
+    this.#tracker = new ChangeTracker({
+      fabricId,
+      orm,
+      eventBus,
+      logger,
+      signal,
+      agent: (namespace, name) => this.#agents.get(namespace, name),
+      isKindSynced: (kind) => this.isKindSynced(kind),
+      ...init.changeTracking,
     });
     this.#follower = new DriftFollower({
       fabricId,
@@ -154,6 +188,11 @@ export class FabricWatch {
     // Stopped while the adapter was loading: start nothing.
     if (this.#stopped) return;
     this.#follower.start();
+    await this.#tracker.start().catch((error: unknown) => {
+      if (!this.#stopped)
+        this.#init.logger.error({ fabricId: this.#fabricId, err: error }, 'change tracking could not start');
+    });
+    if (this.#stopped) return;
     await this.#discoverAndWatch();
   }
 
@@ -165,6 +204,7 @@ export class FabricWatch {
     await this.#handle?.stop();
     await this.#batcher.idle();
     await this.#follower.finish();
+    await this.#tracker.stop();
     this.#state = 'stopped';
   }
 
@@ -175,6 +215,24 @@ export class FabricWatch {
 
   agent(namespace: string, name: string): ClusterObject | undefined {
     return this.#agents.get(namespace, name);
+  }
+
+  /** The GitOps engine objects of the cluster (gitops-engines.ts matches them to the fabric). */
+  engines(): ClusterObject[] {
+    return this.#engines.objects();
+  }
+
+  /** The tracker of the fabric's open changes (tests and benchmarks await its evaluations). */
+  get changeTracker(): ChangeTracker {
+    return this.#tracker;
+  }
+
+  /** The fabric's settings changed (its stall limit): the tracker reads them again. */
+  settingsChanged(): void {
+    void this.#tracker.reloadSettings().catch((error: unknown) => {
+      if (!this.#stopped)
+        this.#init.logger.error({ fabricId: this.#fabricId, err: error }, 'reading the stall limit failed');
+    });
   }
 
   status(): FabricClusterStatus {
@@ -295,10 +353,15 @@ export class FabricWatch {
   async #discoverAndWatch(): Promise<void> {
     if (this.#stopped || !this.#client) return;
     try {
-      const { served, missing } = await this.#client.discover(WATCHED_KINDS);
+      // Engine CRDs are optional: any failure to discover them means none.
+      const [{ served, missing }, engines] = await Promise.all([
+        this.#client.discover(WATCHED_KINDS),
+        this.#client.discover(ENGINE_KINDS).catch(() => ({ served: [] })),
+      ]);
       if (this.#stopped) return;
       this.#served = served;
       this.#missing = missing;
+      this.#engineKinds = engines.served;
     } catch (error) {
       // Unreachable or refusing API server: retry with the same backoff as the watch streams.
       this.#fail(`discovery failed: ${messageOf(error)}`);
@@ -322,11 +385,12 @@ export class FabricWatch {
       servedKinds: this.#served.map((k) => k.kind),
       missingKinds: this.#missing.map((k) => k.kind),
     });
-    this.#handle = this.#client.watch(this.#served, {
+    this.#handle = this.#client.watch([...this.#served, ...this.#engineKinds], {
       ...(this.#init.namespaces ? { namespaces: this.#init.namespaces } : {}),
       ...(this.#init.backoff ? { backoff: this.#init.backoff } : {}),
       onEvent: (event) => this.#accept(event),
       onStatus: (kind, status) => {
+        if (isEngineKind(kind)) return;
         if (status.state === 'error')
           this.#notifySynced({ kind: kind.kind, objects: 0, error: status.lastError ?? 'error' });
         if (status.state === 'error' && /\(404\)/.test(status.lastError ?? '') && !this.#unserved.has(kind.kind)) {
@@ -343,15 +407,24 @@ export class FabricWatch {
         });
       },
     });
+    // Changes move once the cluster is known: every served kind listed (or failed) once.
+    const ready = () => this.#tracker.ready();
+    this.initialSync(async () => {}).then(ready, ready);
   }
 
   /** Agent events update the cache; events of managed kinds go to the batcher (written on the next tick). */
   #accept(event: ClusterEvent): void {
     if (this.#stopped) return;
+    if (isEngineKind(event.kind)) {
+      if (this.#engines.apply(event)) this.#init.onEngines?.(this.#engines.objects());
+      return;
+    }
     if (event.type === 'synced') this.#init.onRelist?.(this.#fabricId, event.kind.kind);
     if (isAgentKind(event.kind)) {
       this.#agents.apply(event);
       if (event.type === 'synced') this.#notifySynced({ kind: 'Agent', objects: event.objects.length });
+      if (event.type === 'synced') this.#tracker.agentsListed();
+      else this.#tracker.agentChanged(event.object.metadata.namespace ?? 'default', event.object.metadata.name);
       // Health is computed when read (it ages with the heartbeat); subscribers learn that it moved.
       publishFabricEvent(this.#init.eventBus, this.#fabricId, {
         type: 'SWITCH_HEALTH_CHANGED',
@@ -393,6 +466,7 @@ export class FabricWatch {
   async #write(batch: LiveBatch): Promise<void> {
     const { orm, eventBus } = this.#init;
     const summary = await applyLiveChanges(orm.em.fork(), this.#fabricId, batch, this.#init.sync);
+    this.#tracker.liveChanged(summary.live);
     if (summary.live.length > 0) {
       publishFabricEvent(eventBus, this.#fabricId, {
         type: 'LIVE_CHANGED',

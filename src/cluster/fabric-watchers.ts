@@ -12,11 +12,18 @@ import type { EventBus } from '../events/event-bus.ts';
 import { fabricExists, fabricIdsWithCluster } from '../fabric/fabric.repository.ts';
 import type { FabricChangeNotice } from '../fabric/fabric.service.ts';
 import type { Logger } from '../logger.ts';
+import { followEngines } from '../changes/change-engine.ts';
 import { fabricIdsOf, resourceIdsOf } from '../resource/resource.repository.ts';
 import type { BackoffOptions, ClusterClientFactory, ClusterObject } from './cluster-client.ts';
 import { publishDriftChanged, publishDriftSummary } from './cluster-events.ts';
 import type { FabricConnection } from './fabric-connection.ts';
-import { FabricWatch, type FabricClusterStatus, type RefreshProgress } from './fabric-watch.ts';
+import {
+  FabricWatch,
+  type ChangeTrackingOptions,
+  type FabricClusterStatus,
+  type RefreshProgress,
+} from './fabric-watch.ts';
+import type { ChangeTracker } from '../changes/change-tracker.ts';
 import {
   forgetLiveKinds,
   recomputeDrift,
@@ -37,6 +44,8 @@ export interface FabricWatchersOptions {
   backoff?: BackoffOptions;
   /** Told of every full list of a kind a fabric's watch receives (metrics). */
   onRelist?: (fabricId: string, kind: string) => void;
+  /** Change tracking settings for every fabric's watch (the stall limit is each fabric's own). */
+  changeTracking?: ChangeTrackingOptions;
 }
 
 export class FabricWatchers implements ClusterSyncState {
@@ -82,7 +91,11 @@ export class FabricWatchers implements ClusterSyncState {
   fabricChanged(change: FabricChangeNotice): Promise<void> {
     if (this.#closed) return Promise.resolve();
     if (change.type === 'deleted') return this.#enqueue(change.fabricId, () => this.#stopFabric(change.fabricId));
-    if (!change.clusterChanged) return Promise.resolve();
+    if (!change.clusterChanged) {
+      // Another setting may have changed (the stall limit of change tracking).
+      if (change.type === 'updated') this.#fabrics.get(change.fabricId)?.settingsChanged();
+      return Promise.resolve();
+    }
     void this.#enqueue(change.fabricId, async () => {
       await this.#stopFabric(change.fabricId);
       const started = await this.#startFabric(change.fabricId);
@@ -100,9 +113,19 @@ export class FabricWatchers implements ClusterSyncState {
     return this.#fabrics.get(fabricId)?.status() ?? { fabricId, state: 'not_configured', kinds: [], missingKinds: [] };
   }
 
+  /** The GitOps engine objects (Argo CD, Flux) of a fabric's cluster; gitops-engines.ts matches them. */
+  engines(fabricId: string): ClusterObject[] {
+    return this.#fabrics.get(fabricId)?.engines() ?? [];
+  }
+
   /** The Agent object of a switch (same name and namespace), when the cluster has one. */
   agent(fabricId: string, namespace: string, name: string): ClusterObject | undefined {
     return this.#fabrics.get(fabricId)?.agent(namespace, name);
+  }
+
+  /** The change tracker of a fabric's watch (tests and benchmarks await its evaluations). */
+  changeTracker(fabricId: string): ChangeTracker | undefined {
+    return this.#fabrics.get(fabricId)?.changeTracker;
   }
 
   /**
@@ -170,7 +193,7 @@ export class FabricWatchers implements ClusterSyncState {
     if (this.#closed) return false;
     const settings = await this.#options.readConnection(fabricId);
     if (!settings) return false;
-    const { orm, eventBus, logger, createClient, backoff, onRelist } = this.#options;
+    const { orm, eventBus, logger, createClient, backoff, onRelist, changeTracking } = this.#options;
     const watch = new FabricWatch({
       fabricId,
       namespaces: settings.namespaces,
@@ -181,7 +204,9 @@ export class FabricWatchers implements ClusterSyncState {
       createClient,
       backoff,
       onRelist,
+      changeTracking,
       sync: this,
+      onEngines: followEngines({ fabricId, fork: () => orm.em.fork(), eventBus, logger }),
       recompute: async (ids) => {
         const recomputeEm = this.#options.orm.em.fork();
         const all = ids === 'all' ? await resourceIdsOf(recomputeEm, fabricId) : ids;

@@ -1,3 +1,4 @@
+import { ChangeObjectSchema, ChangeSchema } from '../changes/change.entity.ts';
 import { ApiTokenSchema } from '../auth/api-token.entity.ts';
 import { EventPayloadSchema } from '../events/event-payload.entity.ts';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
@@ -16,4 +17,6 @@ export const ENTITIES = [
   ApiTokenSchema,
   EventPayloadSchema,
   WebhookDeliverySchema,
+  ChangeSchema,
+  ChangeObjectSchema,
 ];

@@ -10,6 +10,7 @@
  */
 import type { DriftCountsByStatus, LiveChangeSummary } from '../cluster/live-state-store.ts';
 import type { WatchState } from '../cluster/cluster-client.ts';
+import type { ChangeStage } from '../changes/change.entity.ts';
 import type { OperationPhase } from '../operations/operation-phases.ts';
 import type { OperationStatus, OperationType } from '../operations/sync-operation.entity.ts';
 import { topics, type EventBus } from './event-bus.ts';
@@ -145,6 +146,25 @@ export interface DriftSummaryChanged {
   driftCount: number;
 }
 
+/**
+ * A change (docs/changes.md) was recorded or entered a stage: what a dashboard's timeline of the
+ * change needs, without reading it again.
+ */
+export interface ChangeUpdated {
+  type: 'CHANGE_UPDATED';
+  changeId: string;
+  commit: string;
+  stage: ChangeStage;
+  /** Null when the change was just recorded. */
+  previousStage: ChangeStage | null;
+  /** Objects whose live state does not yet equal what the change committed (up to EVENT_ITEM_LIMIT named). */
+  objectsBehind: string[];
+  objectsBehindCount: number;
+  /** Switches not yet converged ("namespace/name"), up to EVENT_ITEM_LIMIT named. */
+  switchesBehind: string[];
+  switchesBehindCount: number;
+}
+
 /** An event as its publisher gives it: without the fabric id and time. */
 export type FabricEventBody =
   | DraftChanged
@@ -159,7 +179,8 @@ export type FabricEventBody =
   | SwitchHealthChanged
   | LiveChanged
   | DriftChanged
-  | DriftSummaryChanged;
+  | DriftSummaryChanged
+  | ChangeUpdated;
 
 /** What `fabricEvents` subscribers receive; `type` says which fields come with it. */
 export type FabricEvent = FabricEventBody & Stamped;
@@ -182,6 +203,7 @@ export const FABRIC_EVENT_TYPES = {
   DRIFT_SUMMARY_CHANGED: "The fabric's drift counts changed.",
   WATCH_STATUS_CHANGED: 'The cluster watch of the fabric, or of one kind, changed state.',
   SWITCH_HEALTH_CHANGED: 'An Agent changed or all Agents were listed: switch health may have moved.',
+  CHANGE_UPDATED: 'A change was recorded or entered a stage (committed, applied, converged, stalled, ...).',
 } as const satisfies Record<FabricEventType, string>;
 
 /** Publishes `event` to the fabric's subscribers, stamped with the fabric id and the time. */

@@ -54,6 +54,8 @@ export const FabricSchema = defineEntity({
     pullIntervalSeconds: p.integer().default(60),
     autoCommitEnabled: p.boolean().default(false),
     autoCommitQuietSeconds: p.integer().default(30),
+    /** A change not applied, or not converged, this long after it landed (or applied) is STALLED. */
+    changeStallSeconds: p.integer().default(600),
     /** Per-fabric overrides of the validation settings (reserved subnets, hydration, ...). */
     validationSettings: p
       .json<Record<string, unknown>>()

@@ -65,6 +65,8 @@ const FabricFields = {
   pullIntervalSeconds: z.number().int().min(10).max(86_400),
   autoCommitEnabled: z.boolean(),
   autoCommitQuietSeconds: z.number().int().min(1).max(86_400),
+  /** Seconds a change may take to apply, then to converge, before it is STALLED (docs/changes.md). */
+  changeStallSeconds: z.number().int().min(10).max(604_800),
   validationSettings: fabricConfigSettingsSchema,
 };
 

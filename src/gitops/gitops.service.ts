@@ -35,6 +35,22 @@ import {
   type NewDesiredRow,
 } from '../resource/resource.repository.ts';
 import { editableStateOf, setDesired } from '../resource/resource-state.ts';
+import {
+  contentOf,
+  impactOfObjects,
+  publishRecorded,
+  recordChange,
+  sameContent,
+  type ChangeHeader,
+  type RecordedStage,
+  type TouchedObject,
+} from '../changes/change-recorder.ts';
+
+const identityOf = (object: { kind: string; namespace: string; name: string }) => ({
+  kind: object.kind,
+  namespace: object.namespace,
+  name: object.name,
+});
 import { checkCancelled, OperationCancelledError } from '../operations/cancellation.ts';
 import type { SyncEvent, SyncOperation } from '../operations/sync-operation.entity.ts';
 import type { SyncOperationService } from '../operations/sync-operation.service.ts';
@@ -427,8 +443,16 @@ export class GitopsService {
         await progress.report({ phase: 'recording', commitSha: result.oid });
         // One transaction that moves no commit pointer: when it fails, the next pull reads the
         // ingestion commit from the fabric's last pulled commit and records it.
+        let recorded: RecordedStage[] = [];
         try {
-          await this.upsertDesiredState(fabric.id, plan, result.oid);
+          recorded = await this.upsertDesiredState(fabric.id, plan, result.oid, {
+            state: existing,
+            operationId: progress.operationId,
+            actor: progress.actor,
+            branch: opened.branch,
+            message: subject,
+            author: { name: opened.repository.commitAuthorName, email: opened.repository.commitAuthorEmail },
+          });
         } catch (error) {
           throw new Error(
             `commit ${result.oid} landed on ${opened.branch}, but recording it failed: ${safeMessage(error, opened.secrets)}; the next pull records it`,
@@ -455,6 +479,7 @@ export class GitopsService {
           conflicts: plan.conflicts.length,
         });
         publishDesiredStateChanged(this.deps.eventBus, fabric.id, 'all');
+        publishRecorded(this.deps.eventBus, recorded);
         return {
           filesProcessed: counters.discovery.rawFiles,
           filesCreated: counters.processing.created + counters.processing.unmanagedFiles * 2,
@@ -515,26 +540,57 @@ export class GitopsService {
     return new Map(entries.map((entry) => [entry.path, decoder.decode(blobs.get(entry.oid))]));
   }
 
-  /** Desired state, file path, blob oid and hash of every ingested object, in one transaction. */
-  private async upsertDesiredState(fabricId: string, plan: IngestionPlan, commit: string): Promise<void> {
-    if (plan.objects.length === 0) return;
+  /**
+   * Desired state, file path, blob oid and hash of every ingested object, and the change record of
+   * the objects whose content it changed (the gateway's, COMMITTED), in one transaction.
+   */
+  private async upsertDesiredState(
+    fabricId: string,
+    plan: IngestionPlan,
+    commit: string,
+    origin: {
+      /** The fabric's desired objects before the ingestion (the impact's index). */
+      state: readonly HedgehogObject[];
+      operationId: string;
+      actor: string;
+      branch: string;
+      message: string;
+      author: { name: string; email: string };
+    },
+  ): Promise<RecordedStage[]> {
+    if (plan.objects.length === 0) return [];
     const now = new Date();
-    await this.deps.em.transactional(async (em) => {
+    return this.deps.em.transactional(async (em) => {
       const kinds = [...new Set(plan.objects.map((planned) => planned.object.kind))];
       const rows = await rowsOfKinds(em, fabricId, kinds);
       const byIdentity = new Map(rows.map((row) => [`${row.kind}|${row.namespace}|${row.name}`, row]));
       // New rows go in by a bulk insert, never into the unit of work (resource.repository.ts).
       const inserts: NewDesiredRow[] = [];
+      const touched: TouchedObject[] = [];
       for (const { object, managedPath } of plan.objects) {
         const source = { path: managedPath, blobOid: object.gitBlobOid, fileHash: object.sha256, commit, at: now };
         const row: Resource | undefined = byIdentity.get(`${object.kind}|${object.namespace}|${object.name}`);
+        const committed = contentOf(editableStateOf(object.object));
         if (row) {
+          const previous =
+            row.desiredSpec == null
+              ? null
+              : contentOf({
+                  apiVersion: row.apiVersion,
+                  spec: row.desiredSpec,
+                  labels: row.desiredLabels,
+                  annotations: row.desiredAnnotations,
+                });
+          if (!sameContent(previous, committed))
+            touched.push({ ...identityOf(object), resourceId: row.id, previous, committed });
           setDesired(row, object.object, source);
           continue;
         }
         const state = editableStateOf(object.object);
+        const id = randomUUID();
+        touched.push({ ...identityOf(object), resourceId: id, previous: null, committed });
         inserts.push({
-          id: randomUUID(),
+          id,
           kind: object.kind,
           namespace: object.namespace,
           name: object.name,
@@ -546,6 +602,29 @@ export class GitopsService {
         });
       }
       await insertDesiredRows(em, fabricId, inserts);
+      if (touched.length === 0) return [];
+      const header: ChangeHeader = {
+        fabricId,
+        source: 'gateway',
+        stage: 'COMMITTED',
+        commitOid: commit,
+        branch: origin.branch,
+        message: origin.message,
+        actor: origin.actor,
+        authorName: origin.author.name,
+        authorEmail: origin.author.email,
+        commits: [
+          {
+            oid: commit,
+            message: origin.message,
+            authorName: origin.author.name,
+            authorEmail: origin.author.email,
+            committedAt: now.toISOString(),
+          },
+        ],
+        operationId: origin.operationId,
+      };
+      return recordChange(em, header, touched, impactOfObjects(origin.state, touched), now);
     });
     await analyzeAfterLargeWrite(this.deps.em, plan.objects.length);
   }

@@ -1,3 +1,4 @@
+import { ChangeSchema } from '../changes/change.entity.ts';
 import {
   getOperationAST,
   Kind,
@@ -103,7 +104,8 @@ async function fabricIdsOf(
       const fabrics = await em.find(FabricSchema, { name: { $in: values } }, { fields: ['id'] });
       ids.push(...fabrics.map((fabric) => fabric.id), ...(fabrics.length < new Set(values).size ? [UNKNOWN] : []));
     } else {
-      const schema = scope.via === 'resourceId' ? ResourceSchema : SyncOperationSchema;
+      const schema =
+        scope.via === 'resourceId' ? ResourceSchema : scope.via === 'changeId' ? ChangeSchema : SyncOperationSchema;
       const uuids = [...new Set(values.filter(isUuid))];
       const rows =
         uuids.length > 0

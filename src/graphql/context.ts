@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
+import type { Change } from '../changes/change.entity.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
 import type { Logger } from '../logger.ts';
@@ -22,6 +23,10 @@ export interface GraphQLContext {
   loaders: {
     operationEvents: DataLoader<EventPageKey, { items: EventRow[]; totalCount: number }, string>;
     fabricById: DataLoader<string, Fabric>;
+    /** Changes by id (`supersededBy`); one statement per batch; a change out of scope is null. */
+    changeById: DataLoader<string, Change | null>;
+    /** The newest change of each fabric (`Fabric.lastChange`), one statement per batch. */
+    lastChangeOf: DataLoader<string, Change | null>;
   };
 }
 
@@ -91,6 +96,20 @@ export function createContext(deps: ContextDependencies) {
           async (ids: readonly string[]) => {
             const fabrics = await requestServices.fabrics.getMany(ids);
             return ids.map((id) => fabrics.get(id) ?? new Error(`Fabric ${id} does not exist`));
+          },
+          { cache: false },
+        ),
+        changeById: new DataLoader(
+          async (ids: readonly string[]) => {
+            const changes = await requestServices.changes.getMany(ids);
+            return ids.map((id) => changes.get(id) ?? null);
+          },
+          { cache: false },
+        ),
+        lastChangeOf: new DataLoader(
+          async (fabricIds: readonly string[]) => {
+            const changes = await requestServices.changes.lastOf(fabricIds);
+            return fabricIds.map((id) => changes.get(id) ?? null);
           },
           { cache: false },
         ),

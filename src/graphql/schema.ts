@@ -13,6 +13,7 @@ import './types/sync.ts';
 import './types/validation.ts';
 import './types/api-token.ts';
 import './types/history.ts';
+import './types/change.ts';
 import './types/node.ts';
 
 /**

@@ -1,5 +1,8 @@
 /**
- * `POST /webhooks/github`: GitHub's push notifications turned into queued pulls.
+ * `POST /webhooks/github`: GitHub's push notifications turned into queued pulls, and its
+ * `pull_request` notifications into change stages: a pull request the gateway proposed that is
+ * closed and merged makes its open changes MERGED (and queues a pull, which brings the merge in),
+ * one closed unmerged makes them CLOSED (docs/changes.md).
  *
  * The repository is found by the URL in the payload; the `X-Hub-Signature-256` HMAC of the raw
  * body must match that repository's webhook secret (constant-time compare), or the answer is 401
@@ -47,7 +50,7 @@ export function repositoryKey(url: string): string | null {
 
 /** A unit of work per delivery, with the services the handler uses. */
 export interface WebhookDependencies {
-  openUnitOfWork: () => Pick<Services, 'em' | 'gitRepositories' | 'sync'>;
+  openUnitOfWork: () => Pick<Services, 'em' | 'gitRepositories' | 'sync' | 'changes'>;
   logger: Logger;
 }
 
@@ -116,7 +119,7 @@ export function createGitHubWebhookHandler(
       return { status: 202, body: { status: 'ignored', reason: 'delivery already seen' } };
     }
     if (event === 'ping') return { status: 202, body: { status: 'pong' } };
-    if (event !== 'push')
+    if (event !== 'push' && event !== 'pull_request')
       return { status: 202, body: { status: 'ignored', reason: `event ${event || '(none)'} is not used` } };
 
     const fabrics = await services.em.find(
@@ -124,6 +127,34 @@ export function createGitHubWebhookHandler(
       { gitRepository: repository.id },
       { orderBy: { name: 'asc' } },
     );
+    if (event === 'pull_request') {
+      const closed = pullRequestClosedOf(payload);
+      if (!closed) return { status: 202, body: { status: 'ignored', reason: 'not a closed pull request' } };
+      const moved = await services.changes.pullRequestClosed({
+        ...closed,
+        fabricIds: fabrics.map((fabric) => fabric.id),
+      });
+      if (moved.length === 0)
+        return { status: 202, body: { status: 'ignored', reason: 'no open change proposed in that pull request' } };
+      // Merged: the pull that follows brings the merge commit in (and the desired state with it).
+      const queued: string[] = [];
+      if (closed.merged) {
+        for (const fabricId of new Set(moved.map((change) => change.fabric.id))) {
+          const operation = await services.sync.start({
+            fabricId,
+            direction: 'PULL',
+            actor: 'github-webhook',
+            trigger: 'webhook',
+            details: delivery ? { deliveries: [delivery] } : {},
+          });
+          queued.push(operation.id);
+        }
+      }
+      return {
+        status: 202,
+        body: { status: 'recorded', changes: moved.map((change) => change.id), operations: queued },
+      };
+    }
     const queued: string[] = [];
     for (const fabric of fabrics) {
       if (
@@ -168,6 +199,29 @@ export function createGitHubWebhookHandler(
       deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'github webhook failed');
       return reply({ status: 500, body: { error: 'internal error' } });
     }
+  };
+}
+
+/**
+ * What a `pull_request` delivery says when it closes a pull request (`action: closed`, with
+ * `pull_request.merged`); null for any other action or a payload without a pull request number.
+ */
+export function pullRequestClosedOf(payload: Record<string, unknown>): {
+  number: number;
+  url: string | null;
+  merged: boolean;
+  mergeCommitOid: string | null;
+} | null {
+  if (payload.action !== 'closed') return null;
+  const pullRequest = (payload.pull_request ?? {}) as Record<string, unknown>;
+  const number = pullRequest.number ?? payload.number;
+  if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1) return null;
+  const sha = pullRequest.merge_commit_sha;
+  return {
+    number,
+    url: typeof pullRequest.html_url === 'string' ? pullRequest.html_url : null,
+    merged: pullRequest.merged === true,
+    mergeCommitOid: typeof sha === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha) ? sha : null,
   };
 }
 

@@ -26,6 +26,8 @@ export interface MetricSources {
 
 const OPERATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 const FAN_OUT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+/** Commit to applied / converged: seconds for an engine that syncs on a webhook, up to an hour. */
+const CHANGE_BUCKETS = [1, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600];
 const REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** git subcommands are our own (`fetch`, `push`, `cat-file`…); anything else is named `other`. */
 const GIT_COMMAND = /^[a-z][a-z-]{0,30}$/;
@@ -106,6 +108,20 @@ export class GatewayMetrics {
     name: 'gateway_subscription_fanout_seconds',
     help: 'Time from a shared subscription result to its hand-over to the last subscriber (the socket write for WebSocket ones).',
     buckets: FAN_OUT_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly changeApplied = new Histogram({
+    name: 'gateway_change_applied_seconds',
+    help: "Time from a change landing on the fabric's branch to every object it touched being live as committed, by fabric.",
+    labelNames: ['fabric'] as const,
+    buckets: CHANGE_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly changeConverged = new Histogram({
+    name: 'gateway_change_converged_seconds',
+    help: "Time from a change landing on the fabric's branch to every switch it affects reporting it applied, by fabric.",
+    labelNames: ['fabric'] as const,
+    buckets: CHANGE_BUCKETS,
     registers: [this.registry],
   });
   readonly graphqlDuration = new Histogram({
@@ -224,6 +240,14 @@ export class GatewayMetrics {
   /** Hook for the cluster watchers: a full list of `kind` arrived for `fabricId`. */
   readonly relisted = (fabricId: string, kind: string) => {
     this.relists.inc({ fabric: fabricId, kind });
+  };
+
+  /** Hook for the change tracker: a change of `fabricId` applied or converged `seconds` after it landed. */
+  readonly changeReached = (fabricId: string, milestone: 'applied' | 'converged', seconds: number) => {
+    (milestone === 'applied' ? this.changeApplied : this.changeConverged).observe(
+      { fabric: fabricId },
+      Math.max(0, seconds),
+    );
   };
 
   /** Hook for the event bus: one event was published on `topic`. */

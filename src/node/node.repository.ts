@@ -1,6 +1,6 @@
 /**
- * Which table holds an id: ids of fabrics, resources, sync operations, Git repositories and API
- * tokens are UUIDs, unique across all of them, so one statement (a UNION ALL over the primary
+ * Which table holds an id: ids of fabrics, resources, sync operations, Git repositories, API
+ * tokens and changes are UUIDs, unique across all of them, so one statement (a UNION ALL over the primary
  * keys) tells the type of any id. Used by `node(id:)` and `nodes(ids:)`.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -12,6 +12,7 @@ export const NODE_TABLES = {
   SyncOperation: { table: 'sync_operation', fabricColumn: 'fabric_id' },
   GitRepository: { table: 'git_repository', fabricColumn: null },
   ApiToken: { table: 'api_token', fabricColumn: null },
+  Change: { table: 'change', fabricColumn: 'fabric_id' },
 } as const;
 
 export type NodeTypeName = keyof typeof NODE_TABLES;

@@ -11,6 +11,8 @@ import type { SyncOperation } from '../operations/sync-operation.entity.ts';
 import type { SyncOperationService } from '../operations/sync-operation.service.ts';
 import type { Resource } from '../resource/resource.entity.ts';
 import type { ResourceService } from '../resource/resource.service.ts';
+import type { Change } from '../changes/change.entity.ts';
+import type { ChangeService } from '../changes/change.service.ts';
 import { nodeRowsOf, type NodeRow, type NodeTypeName } from './node.repository.ts';
 
 /** An object found by its id, with the GraphQL type it is shown as. */
@@ -19,7 +21,8 @@ export type FoundNode =
   | { typename: 'Resource'; value: Resource }
   | { typename: 'SyncOperation'; value: SyncOperation }
   | { typename: 'GitRepository'; value: GitRepository }
-  | { typename: 'ApiToken'; value: ApiToken };
+  | { typename: 'ApiToken'; value: ApiToken }
+  | { typename: 'Change'; value: Change };
 
 /** Who asks: the role decides whether API tokens are visible (admins only, as `apiTokens`). */
 export interface NodeViewer {
@@ -49,6 +52,7 @@ export class NodeService {
       operations: SyncOperationService;
       gitRepositories: GitRepositoryService;
       tokens: TokenService;
+      changes: ChangeService;
     },
   ) {
     this.#scope = deps.scope ?? FabricScope.unlimited;
@@ -104,6 +108,8 @@ export class NodeService {
         return { typename, value: await this.deps.gitRepositories.get(id) };
       case 'ApiToken':
         return { typename, value: await this.deps.tokens.get(id) };
+      case 'Change':
+        return { typename, value: await this.deps.changes.get(id) };
     }
   }
 }

@@ -55,6 +55,14 @@ import {
 } from '../resource/resource-state.ts';
 import { changedManagedPaths, planPull, planPullFromDiff, pullPlanSize, type PullPlan } from './plan-pull.ts';
 import { RAW_PREFIX, toRepositoryPath } from '../gitops/fabric-paths.ts';
+import {
+  contentOf,
+  preparePullRecording,
+  publishRecorded,
+  sameContent,
+  type RecordedStage,
+  type TouchedObject,
+} from '../changes/change-recorder.ts';
 
 /** Findings that make a changed file keep its previous desired state (with a warning) instead of applying it. */
 const KEEPS_PREVIOUS_STATE = new Set(['YAML_SYNTAX', 'YAML_LIMIT', 'TEXT_UNSTORABLE']);
@@ -105,6 +113,21 @@ export interface PullResult {
 
 type Identity = { kind: string; namespace: string; name: string };
 const keyOf = (identity: Identity) => `${identity.kind}\u0000${identity.namespace}\u0000${identity.name}`;
+const identityOf = (identity: Identity): Identity => ({
+  kind: identity.kind,
+  namespace: identity.namespace,
+  name: identity.name,
+});
+/** The row's desired content, or null when Git holds none. */
+const desiredContentOf = (row: Resource) =>
+  row.desiredSpec === null || row.desiredSpec === undefined
+    ? null
+    : contentOf({
+        apiVersion: row.apiVersion,
+        spec: row.desiredSpec,
+        labels: row.desiredLabels,
+        annotations: row.desiredAnnotations,
+      });
 
 export async function pullFabric(context: PullContext): Promise<PullResult> {
   const { em, progress: report, fabric, host } = context;
@@ -259,6 +282,8 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   };
   const changedIds: string[] = [];
   const inserts: NewDesiredRow[] = [];
+  /** The objects whose desired content this pull changes (its change record: change-recorder.ts). */
+  const touchedObjects: TouchedObject[] = [];
   const seenKeys = new Set<string>();
   for (const file of changedFiles) {
     if (unreadable.has(file.path)) {
@@ -277,6 +302,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
       if (!row) {
         // A new row: written by the bulk insert below, never held in the unit of work.
         const id = randomUUID();
+        touchedObjects.push({ ...identityOf(object), resourceId: id, previous: null, committed: contentOf(theirs) });
         inserts.push({
           id,
           kind: object.kind,
@@ -309,6 +335,9 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
       }
       if (row.draftAction && row.draftBaseBlobOid !== file.oid)
         tally(result, row, reconcileDraft(row, baseStates, theirs, file.oid, head, now));
+      const before = desiredContentOf(row);
+      if (!sameContent(before, contentOf(theirs)))
+        touchedObjects.push({ ...identityOf(row), resourceId: row.id, previous: before, committed: contentOf(theirs) });
       setDesired(row, object.object, { path: file.path, blobOid: file.oid, fileHash, commit: head, at: now });
       changedIds.push(row.id);
     }
@@ -320,6 +349,8 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
       if (seenKeys.has(keyOf(row))) continue;
       if (row.draftAction && row.draftBaseBlobOid !== null)
         tally(result, row, reconcileDraft(row, baseStates, null, null, head, now));
+      const before = desiredContentOf(row);
+      if (before) touchedObjects.push({ ...identityOf(row), resourceId: row.id, previous: before, committed: null });
       clearDesired(row, head, now);
       if (!hasAnyState(row)) {
         em.remove(row);
@@ -328,12 +359,28 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     }
   }
   result.filesDeleted = plan.deleted.length;
+  const previousHead = fabric.lastPulledCommit ?? null;
+  // Reads Git (the commits brought in) and the open proposals before the transaction.
+  const recording = await preparePullRecording({
+    em,
+    host,
+    fabric,
+    branch: context.branch,
+    operationId: context.operation.id,
+    head,
+    previousHead,
+    objects: touchedObjects,
+    stateAfter: changedFiles.length > 0 ? () => [...existing, ...validation.objects.map((item) => item.object)] : null,
+  });
   fabric.lastPulledCommit = head;
   fabric.lastSyncedAt = now;
   fabric.syncStatus = 'in_sync';
+  let recorded: RecordedStage[] = [];
   await writeInOneTransaction(em, async () => {
     await insertDesiredRows(em, fabric.id, inserts);
+    if (recording) recorded = await recording.write(em);
   });
+  publishRecorded(context.eventBus, recorded);
   await analyzeAfterLargeWrite(em, changedIds.length + removed);
   publishFabricEvent(context.eventBus, fabric.id, {
     type: 'DESIRED_STATE_CHANGED',

@@ -15,7 +15,18 @@ import type { GitHost } from '../git/git-host.ts';
 import { publishFabricEvent } from '../events/fabric-events.ts';
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import type { Resource } from '../resource/resource.entity.ts';
-import { desiredFiles, pendingDrafts } from '../resource/resource.repository.ts';
+import { desiredFiles, desiredObjects, pendingDrafts } from '../resource/resource.repository.ts';
+import {
+  contentOf,
+  impactOfObjects,
+  inTransaction,
+  publishRecorded,
+  recordChange,
+  sameContent,
+  type ChangeHeader,
+  type RecordedStage,
+  type TouchedObject,
+} from '../changes/change-recorder.ts';
 import { toFabricPath } from '../gitops/fabric-paths.ts';
 import { planPush, type PushDraft, type PushPlan } from './plan-push.ts';
 import { checkCancelled } from '../operations/cancellation.ts';
@@ -155,11 +166,19 @@ export async function pushFabric(context: PullContext, options: PushOptions): Pr
     if (target.viaPullRequest) {
       result.pullRequestUrl = await propose(context, options, target.branch, ready, plan, commit.oid);
     } else {
-      // One flush, with `lastPulledCommit`: when it fails nothing of it is applied, and the next
-      // pull reads this commit like anyone else's (its drafts then match Git and are cleared).
-      recordLanded(em, fabric, ready, plan, commit.oid);
+      // One transaction, with `lastPulledCommit` and the change record: when it fails nothing of
+      // it is applied, and the next pull reads this commit like anyone else's (its drafts then
+      // match Git and are cleared; its trailers make its change the gateway's).
+      let recorded: RecordedStage[] = [];
       try {
-        await em.flush();
+        const touched = touchedByPush(ready, plan);
+        const impact = impactOfObjects(await desiredObjects(em, fabric.id), touched);
+        const header = pushHeader(context, options, target.branch, commit.oid, plan.message, 'COMMITTED');
+        recorded = await inTransaction(em, async () => {
+          recordLanded(em, fabric, ready, plan, commit.oid);
+          return recordChange(em, header, touched, impact, new Date());
+        });
+        publishRecorded(context.eventBus, recorded);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         throw new Error(
@@ -222,10 +241,82 @@ function recordLanded(
   fabric.syncStatus = 'in_sync';
 }
 
+/** The objects a push's commit changes: each write's row before, and what it commits. */
+function touchedByPush(rows: readonly Resource[], plan: PushPlan): TouchedObject[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const touched: TouchedObject[] = [];
+  for (const write of plan.writes) {
+    const row = byId.get(write.resourceId);
+    if (!row) continue;
+    const previous =
+      row.desiredSpec === null || row.desiredSpec === undefined
+        ? null
+        : contentOf({
+            apiVersion: row.apiVersion,
+            spec: row.desiredSpec,
+            labels: row.desiredLabels,
+            annotations: row.desiredAnnotations,
+          });
+    const committed =
+      write.change === 'delete' || !write.object
+        ? null
+        : contentOf({
+            apiVersion: write.object.apiVersion,
+            spec: write.object.spec,
+            labels: write.object.metadata.labels,
+            annotations: write.object.metadata.annotations,
+          });
+    if (previous === null && committed === null) continue;
+    if (sameContent(previous, committed)) continue;
+    touched.push({
+      kind: row.kind,
+      namespace: row.namespace,
+      name: row.name,
+      resourceId: row.id,
+      previous,
+      committed,
+    });
+  }
+  return touched;
+}
+
+/** A push's change, before its objects: who, which commit, which branch. */
+function pushHeader(
+  context: PullContext,
+  options: PushOptions,
+  branch: string,
+  commitOid: string,
+  message: string,
+  stage: 'COMMITTED' | 'PROPOSED',
+): ChangeHeader {
+  const author = { name: options.repository.commitAuthorName, email: options.repository.commitAuthorEmail };
+  return {
+    fabricId: context.fabric.id,
+    source: 'gateway',
+    stage,
+    commitOid,
+    branch,
+    message,
+    actor: options.actor,
+    authorName: author.name,
+    authorEmail: author.email,
+    commits: [
+      {
+        oid: commitOid,
+        message,
+        authorName: author.name,
+        authorEmail: author.email,
+        committedAt: new Date().toISOString(),
+      },
+    ],
+    operationId: context.operation.id,
+  };
+}
+
 /** Opens or updates the fabric's pull request; the drafts stay, marked as proposed. */
 async function propose(
   context: PullContext,
-  _options: PushOptions,
+  options: PushOptions,
   branch: string,
   rows: readonly Resource[],
   plan: PushPlan,
@@ -245,7 +336,22 @@ async function propose(
       proposed: { pullRequestUrl: pullRequest.url, branch, commit: commitOid, at: new Date().toISOString() },
     };
   }
-  await context.em.flush();
+  if (commitOid === null) await context.em.flush();
+  else {
+    // A new commit on the pull request's branch: its change, PROPOSED, with the rows' marks.
+    const touched = touchedByPush(rows, plan);
+    const impact = impactOfObjects(await desiredObjects(context.em, context.fabric.id), touched);
+    const header = {
+      ...pushHeader(context, options, branch, commitOid, plan.message, 'PROPOSED' as const),
+      source: 'pull_request' as const,
+      pullRequestUrl: pullRequest.url,
+      pullRequestNumber: pullRequest.number,
+    };
+    const recorded = await inTransaction(context.em, () =>
+      recordChange(context.em, header, touched, impact, new Date()),
+    );
+    publishRecorded(context.eventBus, recorded);
+  }
   await context.progress({ pullRequestUrl: pullRequest.url }, [
     { message: `${pullRequest.created ? 'opened' : 'updated'} ${pullRequest.url}` },
   ]);

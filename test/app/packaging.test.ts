@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { WATCHED_KINDS } from '../../src/cluster/fabric-watch.ts';
+import { ENGINE_KINDS } from '../../src/cluster/gitops-engines.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -129,7 +130,7 @@ describe('deploy/ (Kubernetes)', () => {
     expect(container.volumeMounts.map((mount: { mountPath: string }) => mount.mountPath)).toContain(dataDir);
   });
 
-  it('RBAC: list and watch on exactly the kinds the cluster watch follows, nothing else', () => {
+  it('RBAC: list and watch on exactly the kinds the cluster watch follows (GitOps engines too), nothing else', () => {
     const role = one('ClusterRole');
     const granted = new Map<string, string[]>();
     for (const rule of role.rules) {
@@ -137,7 +138,8 @@ describe('deploy/ (Kubernetes)', () => {
       for (const group of rule.apiGroups) granted.set(group, [...(granted.get(group) ?? []), ...rule.resources].sort());
     }
     const watched = new Map<string, string[]>();
-    for (const kind of WATCHED_KINDS) watched.set(kind.group, [...(watched.get(kind.group) ?? []), kind.plural].sort());
+    for (const kind of [...WATCHED_KINDS, ...ENGINE_KINDS])
+      watched.set(kind.group, [...(watched.get(kind.group) ?? []), kind.plural].sort());
     expect(Object.fromEntries(granted)).toEqual(Object.fromEntries(watched));
 
     const binding = one('ClusterRoleBinding');

@@ -15,8 +15,16 @@ import {
 import { startTestApp, type GraphQLResponse, type TestApp } from '../support/test-app.ts';
 let bareRepository: string;
 /** The fabric the tokens may not touch: Git-backed, ingested, with a draft and an operation. */
-let theirs: { id: string; name: string; resourceId: string; draftId: string; operationId: string; managedFile: string };
-let mine: { id: string; name: string; resourceId: string; operationId: string };
+let theirs: {
+  id: string;
+  name: string;
+  resourceId: string;
+  draftId: string;
+  operationId: string;
+  changeId: string;
+  managedFile: string;
+};
+let mine: { id: string; name: string; resourceId: string; operationId: string; changeId: string };
 let tokens: Record<'viewer' | 'operator' | 'admin', string>;
 const clients = new Map<string, Client>();
 
@@ -63,6 +71,7 @@ it.beforeAll(async ({ t }) => {
     resourceId: ingested!.id,
     draftId: draft.id,
     operationId: operationIds[1]!,
+    changeId: await insertChange(t, fabric.id),
     managedFile: `fabric/${ingested!.managed_file_path}`,
   };
   expect(await listFiles(bareRepository, 'main')).toContain(theirs.managedFile);
@@ -83,6 +92,7 @@ it.beforeAll(async ({ t }) => {
     name: own.name,
     resourceId: ownDraft.id,
     operationId: ownOperation.initializeGitopsDirectory.id,
+    changeId: await insertChange(t, own.id),
   };
   tokens = {
     viewer: await t.createToken({ role: 'viewer', name: 'limited-viewer', fabricIds: [mine.id] }),
@@ -90,6 +100,24 @@ it.beforeAll(async ({ t }) => {
     admin: await t.createToken({ role: 'admin', name: 'limited-admin', fabricIds: [mine.id] }),
   };
 });
+/** A change record of the fabric (as a push records one), with one object. */
+async function insertChange(t: TestApp, fabricId: string): Promise<string> {
+  const id = crypto.randomUUID();
+  await queryDatabase(
+    t.database.url,
+    `insert into change (id, fabric_id, source, commit_oid, branch, message, stage, stage_at, stages, object_count, created_at, updated_at)
+     values ($1, $2, 'gateway', $3, 'main', $4, 'COMMITTED', now(), '[]', 1, now(), now())`,
+    [id, fabricId, 'a'.repeat(40), PRIVATE_MARK],
+  );
+  await queryDatabase(
+    t.database.url,
+    `insert into change_object (change_id, fabric_id, kind, namespace, name, action, committed)
+     values ($1, $2, 'VLANNamespace', 'default', $3, 'create', '{"apiVersion":"v","spec":{}}')`,
+    [id, fabricId, THEIR_NAME],
+  );
+  return id;
+}
+
 it.afterAll(async () => {
   for (const client of clients.values()) await client.dispose();
   await removeScratchDirs();
@@ -364,6 +392,20 @@ const TARGETS: Target[] = [
     address: byOperation,
   },
   { field: 'fabricEvents', operation: 'subscription', template: 'fabricEvents(fabricId: @) { type }', type: 'ID' },
+  {
+    field: 'changes',
+    operation: 'query',
+    template: 'changes(fabricId: @) { totalCount edges { node { id message } } }',
+    type: 'ID',
+    optional: true,
+  },
+  {
+    field: 'change',
+    operation: 'query',
+    template: 'change(id: @) { id message objects { edges { node { name committed } } } fabric { description } }',
+    type: 'ID',
+    address: (of) => of.changeId,
+  },
 ];
 
 const addressOf = (target: Target, of: typeof theirs | typeof mine) => (target.address ? target.address(of) : of.id);
@@ -538,10 +580,25 @@ describe('services built for a limited token', () => {
       () => services.fabrics.delete(theirs.id),
       () => services.gitops.requireRepository(theirs.id),
       () => services.gitops.validateDirectory(theirs.id),
+      () => services.changes.get(theirs.changeId),
+      async () => services.changes.pages({ fabricId: theirs.id }),
+      async () =>
+        services.changes.objectPages({
+          fabricId: theirs.id,
+          kind: 'VLANNamespace',
+          namespace: 'default',
+          name: THEIR_NAME,
+        }),
     ]) {
       await expect(load()).rejects.toMatchObject({ code: 'FORBIDDEN' });
     }
     expect((await services.fabrics.getMany([theirs.id, mine.id])).has(theirs.id)).toBe(false);
+    expect([...(await services.changes.getMany([theirs.changeId, mine.changeId])).keys()]).toEqual([mine.changeId]);
+    expect([...(await services.changes.lastOf([theirs.id, mine.id])).keys()]).toEqual([mine.id]);
+    const everyChange = await services.changes
+      .pages({ fabricId: null })
+      .read({ limit: 100, after: null, before: null, fromEnd: false });
+    expect(everyChange.map((change) => change.fabric.id)).toEqual([mine.id]);
     expect((await services.fabrics.list()).map((fabric) => fabric.id)).toEqual([mine.id]);
     expect(
       (await services.operations.list({}, { limit: 100, offset: 0 })).items.every(

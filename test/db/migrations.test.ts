@@ -32,6 +32,8 @@ it('migrates up from an empty database, matches the entities exactly, and migrat
   expect(await migrationsAreCurrent(orm)).toBe(true);
   expect(await tables()).toEqual([
     'api_token',
+    'change',
+    'change_object',
     'event_payload',
     'fabric',
     'git_repository',

@@ -29,7 +29,8 @@ const EVENT_FIELDS = `__typename type fabricId at
   ... on DriftChangedEvent { count changes { resourceId kind namespace name from to } }
   ... on DriftSummaryChangedEvent { driftCount driftCounts { inSync specDrift desiredOnly liveOnly unknown } }
   ... on WatchStatusChangedEvent { watchedKind state error servedKinds missingKinds }
-  ... on SwitchHealthChangedEvent { agentCount switchNamespace switchName }`;
+  ... on SwitchHealthChangedEvent { agentCount switchNamespace switchName }
+  ... on ChangeUpdatedEvent { changeId commit stage previousStage objectsBehind objectsBehindCount switchesBehind switchesBehindCount change { id source stage } }`;
 
 type Event = Record<string, any> & { __typename: string; type: string };
 
@@ -155,6 +156,26 @@ describe('typed fabric events from the Git flows (native git remote)', () => {
       pullRequestUrl: null,
     });
     expect(pushed.commitSha).toMatch(SHA);
+  });
+
+  it('CHANGE_UPDATED: a push records a COMMITTED change (objects behind, no switches for a namespace)', async () => {
+    await createDraftOf(env.t, env.fabricId, vlanNamespace('ns-change'));
+    const pushed = await commitChanges(env.t, env.fabricId, 'add ns-change');
+    expect(pushed.status).toBe('COMPLETED');
+    const event = await all.next('CHANGE_UPDATED', (candidate) => candidate.commit === pushed.commitSha);
+    expect(event).toEqual({
+      ...stamped(env.fabricId, 'ChangeUpdatedEvent'),
+      type: 'CHANGE_UPDATED',
+      changeId: expect.stringMatching(UUID),
+      commit: pushed.commitSha,
+      stage: 'COMMITTED',
+      previousStage: null,
+      objectsBehind: ['VLANNamespace default/ns-change'],
+      objectsBehindCount: 1,
+      switchesBehind: [],
+      switchesBehindCount: 0,
+      change: { id: event.changeId, source: 'GATEWAY', stage: 'COMMITTED' },
+    });
   });
 
   it('DESIRED_STATE_CHANGED names the rows a pull changed', async () => {

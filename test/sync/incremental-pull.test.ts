@@ -101,9 +101,17 @@ describe.each(tAdapters)('incremental pull on the $name adapter', (adapter) => {
     expect(pulled.details.pull.rawFiles).toBe(1);
     // No statement reads every recorded file of the fabric.
     expect(env.t.sql.filter((statement) => FULL_READ.test(statement))).toEqual([]);
-    // raw/ is listed by resolving its tree oid (GraphQL) and reading it in one REST answer.
+    // raw/ is listed by resolving its tree oid (GraphQL) and reading it in one REST answer; the
+    // change record lists the commits the pull brings in with one history page.
     if (requests)
-      expect(requests).toEqual({ BranchHead: 1, 'rest:compare': 1, ResolveTree: 1, 'rest:getTree': 1, ReadBlobs: 1 });
+      expect(requests).toEqual({
+        BranchHead: 1,
+        'rest:compare': 1,
+        ResolveTree: 1,
+        'rest:getTree': 1,
+        ReadBlobs: 1,
+        PathHistory: 1,
+      });
 
     const state = await rows(env.t, env.fabricId);
     expect([...state.keys()]).toEqual(['ns-a', 'ns-b', 'ns-c', 'ns-d', 'ns-e']);

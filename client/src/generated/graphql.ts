@@ -21,6 +21,8 @@ export type CreateFabricInput = {
   autoCommitEnabled?: boolean | null | undefined;
   /** Quiet time before an automatic commit, 1 to 86400 s (default 30). */
   autoCommitQuietSeconds?: number | null | undefined;
+  /** Seconds a change may take to apply, and then to converge, before it is STALLED: 10 to 604800 (default 600). */
+  changeStallSeconds?: number | null | undefined;
   /** Free text, at most 10000 characters. */
   description?: string | null | undefined;
   /** null detaches the fabric from its repository. */

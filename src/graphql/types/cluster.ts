@@ -1,5 +1,6 @@
 import type { ConnectionTestResult } from '../../cluster/cluster-client.ts';
 import type { FabricClusterStatus, KindWatchStatus } from '../../cluster/fabric-watch.ts';
+import type { GitopsEngineStatus } from '../../cluster/gitops-engines.ts';
 import type { StoredDriftDifference, StoredDriftSummary } from '../../cluster/live-state-store.ts';
 import { SWITCH_HEALTH_STATES, type SwitchHealth } from '../../cluster/switch-health.ts';
 import type { Fabric } from '../../fabric/fabric.entity.ts';
@@ -62,6 +63,29 @@ const KindWatchStatusRef = builder.objectRef<KindWatchStatus>('KindWatchStatus')
   }),
 });
 
+const GitopsEngineRef = builder.objectRef<GitopsEngineStatus>('GitopsEngine').implement({
+  description:
+    "An Argo CD Application or Flux Kustomization that deploys the fabric's repository and directory, and what it last reported.",
+  fields: (t) => ({
+    kind: t.exposeString('kind', { description: '`Application` (Argo CD) or `Kustomization` (Flux).' }),
+    namespace: t.exposeString('namespace', { description: "The engine object's namespace." }),
+    name: t.exposeString('name', { description: "The engine object's name." }),
+    revision: t.exposeString('revision', {
+      nullable: true,
+      description: 'The commit it last applied (Argo `status.sync.revision`, Flux `status.lastAppliedRevision`).',
+    }),
+    phase: t.exposeString('phase', {
+      nullable: true,
+      description: 'Argo `status.operationState.phase` (else the sync status); Flux: the Ready condition reason.',
+    }),
+    syncStatus: t.exposeString('syncStatus', {
+      nullable: true,
+      description: 'Argo `status.sync.status` (Synced, OutOfSync); Flux: the Ready condition status (True, False).',
+    }),
+    message: t.exposeString('message', { nullable: true, description: 'What the engine said last, as it said it.' }),
+  }),
+});
+
 const FabricClusterStatusRef = builder.objectRef<FabricClusterStatus>('FabricClusterStatus').implement({
   description: "How this gateway process watches the fabric's cluster.",
   fields: (t) => ({
@@ -89,6 +113,12 @@ const FabricClusterStatusRef = builder.objectRef<FabricClusterStatus>('FabricClu
       nullable: true,
       description: 'When watching started in this process; null when it has not.',
       resolve: (status) => status.startedAt ?? null,
+    }),
+    gitopsEngines: t.field({
+      type: [GitopsEngineRef],
+      description:
+        "The GitOps engines (Argo CD Applications, Flux Kustomizations) whose source covers the fabric's repository and directory; empty when the cluster has none (their CRDs are optional).",
+      resolve: (status, _args, context) => context.services.cluster.gitopsEngines(status.fabricId),
     }),
   }),
 });

@@ -10,6 +10,7 @@ import { filterEvents } from '../../events/event-iterators.ts';
 import { topics } from '../../events/event-bus.ts';
 import {
   FABRIC_EVENT_TYPES,
+  type ChangeUpdated,
   type Committed,
   type ConflictDetected,
   type ConflictResolved,
@@ -29,6 +30,7 @@ import {
 import type { RESOLUTION_STRATEGIES } from '../../sync/conflict-resolution.ts';
 import { builder } from '../builder.ts';
 import { describedEnumValues } from '../enums.ts';
+import { ChangeRef, ChangeStageEnum } from './change.ts';
 import { WatchStateEnum } from './cluster.ts';
 import { DriftCountsRef } from './fabric.ts';
 import { ConflictStrategyEnum, DriftStatusEnum } from './resource.ts';
@@ -319,6 +321,34 @@ builder.objectFields(
     }),
   }),
 );
+
+builder.objectFields(eventType<EventOf<ChangeUpdated>>('CHANGE_UPDATED', FABRIC_EVENT_TYPES.CHANGE_UPDATED), (t) => ({
+  changeId: t.exposeID('changeId', { description: 'The change (a `Change` node id).' }),
+  change: t.field({
+    type: ChangeRef,
+    nullable: true,
+    description: 'The change as it is when the event is delivered (read then); null when it is gone.',
+    resolve: (event, _args, context) => context.loaders.changeById.load(event.changeId),
+  }),
+  commit: t.exposeString('commit', { description: "The change's commit SHA." }),
+  stage: t.field({ type: ChangeStageEnum, description: 'The stage it is in now.', resolve: (event) => event.stage }),
+  previousStage: t.field({
+    type: ChangeStageEnum,
+    nullable: true,
+    description: 'The stage it left; null when the change was just recorded.',
+    resolve: (event) => event.previousStage,
+  }),
+  objectsBehind: t.exposeStringList('objectsBehind', {
+    description: 'Objects not yet applied ("kind namespace/name"), the first 100.',
+  }),
+  objectsBehindCount: t.exposeInt('objectsBehindCount', { description: 'Objects not yet applied, all of them.' }),
+  switchesBehind: t.exposeStringList('switchesBehind', {
+    description: 'Affected switches not yet converged ("namespace/name"), the first 100.',
+  }),
+  switchesBehindCount: t.exposeInt('switchesBehindCount', {
+    description: 'Affected switches not yet converged, all of them.',
+  }),
+}));
 
 builder.subscriptionFields((t) => ({
   fabricEvents: t.field({

@@ -357,6 +357,10 @@ FabricRef.implement({
     autoCommitQuietSeconds: t.exposeInt('autoCommitQuietSeconds', {
       description: 'Seconds without edits before an automatic commit (1 to 86400).',
     }),
+    changeStallSeconds: t.exposeInt('changeStallSeconds', {
+      description:
+        'Seconds a change may take to apply after it landed, and then to converge after it applied, before it is STALLED (10 to 604800; docs/changes.md).',
+    }),
     validationSettings: t.field({
       type: ValidationSettingsRef,
       description: 'The settings this fabric overrides; a null field takes the default.',
@@ -393,6 +397,10 @@ const fabricInputFields = (t: InputFieldBuilder) => ({
   pullIntervalSeconds: t.int({ description: 'Seconds between head checks, 10 to 86400 (default 60).' }),
   autoCommitEnabled: t.boolean({ description: 'Commit drafts automatically after a quiet time (default false).' }),
   autoCommitQuietSeconds: t.int({ description: 'Quiet time before an automatic commit, 1 to 86400 s (default 30).' }),
+  changeStallSeconds: t.int({
+    description:
+      'Seconds a change may take to apply, and then to converge, before it is STALLED: 10 to 604800 (default 600).',
+  }),
   validationSettings: t.field({
     type: ValidationSettingsInput,
     description: 'Overrides of the validation settings; replaces the stored ones whole ({} clears them).',

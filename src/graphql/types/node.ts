@@ -13,7 +13,7 @@ builder.queryFields((t) => ({
     type: NodeInterface,
     nullable: true,
     description:
-      'Any object by its id (Relay global object identification): a Fabric, Resource, SyncOperation, GitRepository or ApiToken. Ids are UUIDs, unique across every type. Loaded with the same checks as the field of its own type; an id the token may not see (another fabric for a fabric-limited token, an API token for a non-admin) answers NOT_FOUND exactly as an id that does not exist. Errors: NOT_FOUND.',
+      'Any object by its id (Relay global object identification): a Fabric, Resource, SyncOperation, GitRepository, ApiToken or Change. Ids are UUIDs, unique across every type. Loaded with the same checks as the field of its own type; an id the token may not see (another fabric for a fabric-limited token, an API token for a non-admin) answers NOT_FOUND exactly as an id that does not exist. Errors: NOT_FOUND.',
     args: { id: t.arg.id({ required: true, description: 'The UUID of the object.' }) },
     resolve: async (_root, args, context) => branded(await context.services.nodes.get(String(args.id), context.actor)),
   }),

@@ -66,6 +66,13 @@ export interface DropConnectionsOptions {
 
 type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
+/** One object change, as `onChange` listeners see it (`previous`: the object before, if any). */
+export interface KubeServerChange {
+  type: WatchEventType;
+  object: KubeObject;
+  previous: KubeObject | undefined;
+}
+
 interface LoggedEvent {
   resourceVersion: number;
   crdKey: string;
@@ -118,6 +125,7 @@ export class KubeServer {
   readonly #snapshots = new Map<string, ListSnapshot>();
   #snapshotCounter = 0;
   readonly #watches = new Set<OpenWatch>();
+  readonly #changeListeners = new Set<(change: KubeServerChange) => void>();
   #watchWaiters: { predicate: (n: number) => boolean; resolve: () => void }[] = [];
   #uidCounter = 0;
 
@@ -198,6 +206,7 @@ export class KubeServer {
     };
     store.set(key, stored);
     this.#publish(crd, namespace, 'ADDED', stored);
+    this.#changed({ type: 'ADDED', object: stored, previous: undefined });
     return stored;
   }
 
@@ -220,6 +229,7 @@ export class KubeServer {
     };
     store.set(key, stored);
     this.#publish(crd, namespace, 'MODIFIED', stored);
+    this.#changed({ type: 'MODIFIED', object: stored, previous: current });
     return stored;
   }
 
@@ -240,6 +250,16 @@ export class KubeServer {
       metadata: { ...current.metadata, resourceVersion: String(++this.#resourceVersion) },
     };
     this.#publish(crd, ns, 'DELETED', tombstone);
+    this.#changed({ type: 'DELETED', object: tombstone, previous: current });
+  }
+
+  /**
+   * Calls `listener` synchronously after each object change (after watchers were sent the event),
+   * as a controller would see it; returns the unsubscribe function.
+   */
+  onChange(listener: (change: KubeServerChange) => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
   }
 
   // ---- test controls: history and connections -----------------------------------------------
@@ -518,6 +538,10 @@ export class KubeServer {
       if (watch.crdKey === crdKey && (watch.namespace === undefined || watch.namespace === namespace))
         this.#send(watch, type, object);
     }
+  }
+
+  #changed(change: KubeServerChange): void {
+    for (const listener of [...this.#changeListeners]) listener(change);
   }
 
   #send(watch: OpenWatch, type: WatchEventType | 'BOOKMARK', object: unknown): void {
