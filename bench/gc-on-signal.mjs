@@ -1,11 +1,37 @@
-// Benchmarks only (bench/memory.ts preloads it with --expose-gc): SIGUSR2 makes the process run
-// a full garbage collection, then write "bench: gc done <process.memoryUsage() as JSON>" to
-// stderr. Not loaded by the gateway otherwise.
+// Benchmarks only (bench/memory.ts, bench/soak.ts, bench/fanout.ts preload it with --expose-gc):
+// SIGUSR2 makes the process run a full garbage collection, then write
+// "bench: gc done <memory figures as JSON>" to stderr: process.memoryUsage() plus V8's physical
+// heap size and the memory V8 itself allocated with malloc. With BENCH_SNAPSHOT_DIR set, SIGWINCH
+// collects and writes a heap snapshot there ("bench: snapshot <path>"). Not loaded by the gateway
+// otherwise.
+import path from 'node:path';
+import v8 from 'node:v8';
+
+function figures() {
+  const heap = v8.getHeapStatistics();
+  return {
+    ...process.memoryUsage(),
+    heapPhysical: heap.total_physical_size,
+    v8Malloced: heap.malloced_memory,
+  };
+}
+
 process.on('SIGUSR2', () => {
   if (!globalThis.gc) {
     process.stderr.write('bench: gc unavailable (no --expose-gc)\n');
     return;
   }
   globalThis.gc();
-  process.stderr.write(`bench: gc done ${JSON.stringify(process.memoryUsage())}\n`);
+  process.stderr.write(`bench: gc done ${JSON.stringify(figures())}\n`);
 });
+
+const snapshotDir = process.env.BENCH_SNAPSHOT_DIR;
+if (snapshotDir) {
+  let taken = 0;
+  process.on('SIGWINCH', () => {
+    globalThis.gc?.();
+    taken += 1;
+    const file = v8.writeHeapSnapshot(path.join(snapshotDir, `gateway-${process.pid}-${taken}.heapsnapshot`));
+    process.stderr.write(`bench: snapshot ${file}\n`);
+  });
+}
