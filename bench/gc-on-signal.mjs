@@ -1,13 +1,23 @@
-// Benchmarks only (bench/memory.ts, bench/fanout.ts preload it with --expose-gc): SIGUSR2 makes
-// the process run a full garbage collection, then write "bench: gc done <process.memoryUsage()
-// as JSON>" to stderr. With BENCH_SNAPSHOT_DIR set, SIGWINCH writes a heap snapshot there
-// (after a full collection) and "bench: snapshot <file>". With BENCH_PROFILE_DIR set, SIGTTIN
-// starts a CPU profile and SIGTTOU stops it, writes it there and prints "bench: profile <file>".
-// Not loaded by the gateway otherwise.
+// Benchmarks only (bench/memory.ts, bench/soak.ts, bench/fanout.ts preload it with --expose-gc):
+// SIGUSR2 makes the process run a full garbage collection, then write
+// "bench: gc done <memory figures as JSON>" to stderr: process.memoryUsage() plus V8's physical
+// heap size and the memory V8 itself allocated with malloc. With BENCH_SNAPSHOT_DIR set, SIGWINCH
+// collects and writes a heap snapshot there ("bench: snapshot <path>"). With BENCH_PROFILE_DIR
+// set, SIGTTIN starts a CPU profile and SIGTTOU stops it, writes it there and prints
+// "bench: profile <file>". Not loaded by the gateway otherwise.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
-import { writeHeapSnapshot } from 'node:v8';
+import v8 from 'node:v8';
+
+function figures() {
+  const heap = v8.getHeapStatistics();
+  return {
+    ...process.memoryUsage(),
+    heapPhysical: heap.total_physical_size,
+    v8Malloced: heap.malloced_memory,
+  };
+}
 
 process.on('SIGUSR2', () => {
   if (!globalThis.gc) {
@@ -15,18 +25,19 @@ process.on('SIGUSR2', () => {
     return;
   }
   globalThis.gc();
-  process.stderr.write(`bench: gc done ${JSON.stringify(process.memoryUsage())}\n`);
+  process.stderr.write(`bench: gc done ${JSON.stringify(figures())}\n`);
 });
 
 const snapshotDir = process.env.BENCH_SNAPSHOT_DIR;
-let snapshots = 0;
-if (snapshotDir)
+if (snapshotDir) {
+  let taken = 0;
   process.on('SIGWINCH', () => {
     globalThis.gc?.();
-    snapshots += 1;
-    const file = writeHeapSnapshot(path.join(snapshotDir, `gateway-${process.pid}-${snapshots}.heapsnapshot`));
+    taken += 1;
+    const file = v8.writeHeapSnapshot(path.join(snapshotDir, `gateway-${process.pid}-${taken}.heapsnapshot`));
     process.stderr.write(`bench: snapshot ${file}\n`);
   });
+}
 
 const profileDir = process.env.BENCH_PROFILE_DIR;
 if (profileDir) {

@@ -1,12 +1,13 @@
 /**
  * Resident memory of the built gateway (prints numbers; not a test). The gateway runs in a
- * process of its own as `npm start` runs it (`node scripts/run-built.mjs src/main.ts`, without
- * npm); its RSS (VmRSS) and peak RSS (VmHWM) are read from /proc/<pid>/status:
+ * process of its own as `npm start` runs it (bench/gateway-child.ts); its RSS (VmRSS, with its
+ * anonymous and file-backed parts) and peak RSS (VmHWM) are read from /proc/<pid>/status:
  *
  *   1. idle, once it serves (and again after a forced full garbage collection);
  *   2. after a pull of a generated, valid fabric of about 10,000 objects (spine-leaf wiring, VPCs,
  *      attachments: scripts/generate-fabric.ts's generator) from a file:// remote, through the
- *      GraphQL API (createGitRepository, createFabric, syncFabric(PULL)), and after a forced GC.
+ *      GraphQL API (createGitRepository, createFabric, syncFabric(PULL)), and after a forced GC;
+ *   3. with `--rest <seconds>`, at rest after the pull: every 10 s for that long, then after a GC.
  *
  * The forced GC exists only here: the gateway is started with `--expose-gc` and this folder's
  * gc-on-signal.mjs preloaded, which collects on SIGUSR2. With the embedded database, the
@@ -14,42 +15,47 @@
  * apart, as their summed PSS (proportional set size: shared buffers counted once in all).
  *
  *   node bench/memory.ts [--objects 10000] [--database embedded|postgres] [--root <checkout>]
+ *     [--rest 0] [--node-option <flag>]... [--env NAME=value]... [--snapshots <dir>]
  *
  * `--root` runs another checkout's gateway (its dist/ built first if stale), e.g. one before a
  * change, with this bench. `--database postgres` uses a fresh database on 127.0.0.1:5432.
+ * `--node-option` and `--env` try a setting (`--node-option=--max-semi-space-size=4`,
+ * `--env MALLOC_ARENA_MAX=2`); `--snapshots` writes heap snapshots idle, after the pull and at
+ * the end (compare them in Chrome DevTools, Memory tab, "Comparison").
  */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { managedFilePath, renderCanonicalYaml } from '../src/hedgehog/canonical.ts';
-import { generateFabric } from '../src/hedgehog/generate-fabric.ts';
-import { createBareRepository, pushFromAnotherClone, removeScratchDirs } from '../test/support/git-fixtures.ts';
+import { removeScratchDirs } from '../test/support/git-fixtures.ts';
 import { operationFinished, watchOperation } from '../test/support/gateway-process.ts';
-import { adminQuery, freePort, postGraphql } from './support.ts';
+import {
+  anonymousMappings,
+  cpuMsOf,
+  fabricOf,
+  type GcFigures,
+  memoryOf,
+  mib,
+  mibOf,
+  remoteWith,
+  startBenchGateway,
+  threadsOf,
+} from './gateway-child.ts';
+import { loadAverage } from './support.ts';
 
 const { values } = parseArgs({
   options: {
     objects: { type: 'string', default: '10000' },
     database: { type: 'string', default: 'embedded' },
     root: { type: 'string', default: path.resolve(import.meta.dirname, '..') },
+    rest: { type: 'string', default: '0' },
+    'node-option': { type: 'string', multiple: true, default: [] },
+    env: { type: 'string', multiple: true, default: [] },
+    snapshots: { type: 'string' },
   },
 });
-const ROOT = path.resolve(values.root);
-const TOKEN = /hgw_[A-Za-z0-9_-]{43}/;
 const target = Number(values.objects);
-
-/** VmRSS and VmHWM of a process, in MiB. */
-function memoryOf(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
-}
+const restSeconds = Number(values.rest);
 
 /** Proportional set size of a process, in MiB (/proc/<pid>/smaps_rollup). */
 function pssOf(pid: number): number {
@@ -82,148 +88,78 @@ function postgresPss(dataDir: string): number | null {
   return found ? total : null;
 }
 
-/** A valid fabric with at least `count` objects (as bench/ingest.ts makes it). */
-function fabricOf(count: number) {
-  const objects = generateFabric({
-    spines: 4,
-    leaves: 64,
-    serversPerLeafPair: 96,
-    vpcs: 300 + Math.max(0, Math.ceil((count - 10_028) / 1.5)),
-  });
-  if (objects.length < count) throw new Error(`the generator made only ${objects.length} objects`);
-  return objects;
-}
-
-const mib = (value: number) => `${value.toFixed(0)} MiB`;
-
-/** User + system CPU time of a process so far, in ms (Linux /proc; USER_HZ 100). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-const dataDir = await mkdtemp(path.join(tmpdir(), 'gateway-bench-memory-'));
-await chmod(dataDir, 0o755); // as root, the embedded server's user must enter it
-const env: Record<string, string> = {
-  DATA_DIR: dataDir,
-  GATEWAY_SECRET_KEY: randomBytes(32).toString('hex'),
-  HEAD_CHECK: 'false',
-};
-let database: string | null = null;
-if (values.database === 'postgres') {
-  database = `gateway_bench_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`create database "${database}"`);
-  env.DATABASE_URL = `postgresql://postgres@127.0.0.1:5432/${database}`;
+/** The process's figures: RSS (anonymous / file-backed) and, after a GC, V8's heap beside it. */
+function describe(pid: number, usage?: GcFigures): string {
+  const memory = memoryOf(pid);
+  const heap = usage
+    ? `; V8 heap ${mibOf(usage.heapUsed)} used of ${mibOf(usage.heapTotal)} (${mibOf(usage.heapPhysical)} in memory), external ${mibOf(usage.external)}, outside V8's heap ${mib(memory.anon - usage.heapPhysical / 2 ** 20)} anonymous`
+    : '';
+  const mappings = Object.entries(anonymousMappings(pid))
+    .map(([kind, size]) => `${kind} ${mib(size)}`)
+    .join(', ');
+  return `RSS ${mib(memory.rss)} (anonymous ${mib(memory.anon)}: ${mappings}; files ${mib(memory.file)}), threads ${threadsOf(pid)}${heap}`;
 }
 
 const objects = fabricOf(target);
-const remote = await createBareRepository();
-await pushFromAnotherClone(remote, {
-  files: Object.fromEntries(
-    objects.map((object) => [`fabric/${managedFilePath(object)}`, renderCanonicalYaml(object)] as const),
-  ),
-  message: `a fabric of ${objects.length} objects`,
+const remote = await remoteWith(objects);
+const gateway = await startBenchGateway({
+  root: path.resolve(values.root),
+  database: values.database === 'postgres' ? 'postgres' : 'embedded',
+  nodeOptions: values['node-option'],
+  env: Object.fromEntries(values.env.map((pair) => [pair.split('=')[0]!, pair.slice(pair.indexOf('=') + 1)])),
+  snapshotDir: values.snapshots,
 });
-
-const port = await freePort();
-const child = spawn(process.execPath, ['scripts/run-built.mjs', 'src/main.ts'], {
-  cwd: ROOT,
-  env: {
-    ...process.env,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'info',
-    NODE_OPTIONS: `--expose-gc --import ${pathToFileURL(path.join(import.meta.dirname, 'gc-on-signal.mjs')).href}`,
-    ...env,
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-const lines: string[] = [];
-/** What the gateway's process.memoryUsage() said after a forced GC (bytes). */
-type MemoryUsage = { heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
-const gcWaiters: ((usage: MemoryUsage | null) => void)[] = [];
-createInterface({ input: child.stderr! }).on('line', (line) => {
-  lines.push(line);
-  if (line.startsWith('bench: gc')) {
-    const json = /^bench: gc done (\{.*\})$/.exec(line)?.[1];
-    gcWaiters.shift()?.(json ? (JSON.parse(json) as MemoryUsage) : null);
-  }
-});
-const url = `http://127.0.0.1:${port}`;
-const graphql = <T>(token: string, query: string, variables: Record<string, unknown> = {}) =>
-  postGraphql<T>(url, token, query, variables);
-
-/** Forces a full GC in the gateway; returns its V8 heap in use and memory outside the heap then, in MiB. */
-async function collectGarbage(): Promise<string> {
-  const done = new Promise<MemoryUsage | null>((resolve) => gcWaiters.push(resolve));
-  child.kill('SIGUSR2');
-  const usage = await done;
-  return usage
-    ? `V8 heap ${mib(usage.heapUsed / 2 ** 20)} used of ${mib(usage.heapTotal / 2 ** 20)}, external ${mib(usage.external / 2 ** 20)}`
-    : 'no GC';
-}
-
 try {
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      lines.push(line);
-      if (line.includes('gateway ready')) resolve();
-    });
-    void exited.then((code) => reject(new Error(`the gateway exited with ${code}:\n${lines.join('\n')}`)));
-  });
-  const token = lines.join('\n').match(TOKEN)?.[0];
-  if (!token) throw new Error(`no admin token printed:\n${lines.join('\n')}`);
-  const pid = child.pid!;
+  const { pid } = gateway;
   console.log(
-    `gateway: ${ROOT}; database: ${values.database}; node ${process.versions.node}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+    `gateway (pid ${pid}): ${path.resolve(values.root)}; database: ${values.database}; node ${process.versions.node}; options ${[...values['node-option'], ...values.env].join(' ') || 'none'}; load average ${loadAverage()}`,
   );
-  const idle = memoryOf(pid);
   const startCpuMs = cpuMsOf(pid);
-  const idleHeap = await collectGarbage();
-  const idleGc = memoryOf(pid);
-  console.log(
-    `idle:                          RSS ${mib(idle.rss)}, after GC ${mib(idleGc.rss)} (${idleHeap}; start-up CPU ${startCpuMs} ms)`,
-  );
+  console.log(`idle:                  ${describe(pid)} (start-up CPU ${startCpuMs} ms)`);
+  console.log(`idle, after GC:        ${describe(pid, await gateway.gc())}`);
+  if (values.snapshots) console.log(`snapshot: ${await gateway.snapshot()}`);
 
-  const { createGitRepository } = await graphql<{ createGitRepository: { id: string } }>(
-    token,
+  const { createGitRepository } = await gateway.graphql<{ createGitRepository: { id: string } }>(
     'mutation($input: CreateGitRepositoryInput!) { createGitRepository(input: $input) { id } }',
     { input: { name: 'bench', url: `file://${remote}` } },
   );
-  const { createFabric } = await graphql<{ createFabric: { id: string } }>(
-    token,
+  const { createFabric } = await gateway.graphql<{ createFabric: { id: string } }>(
     'mutation($input: CreateFabricInput!) { createFabric(input: $input) { id } }',
     { input: { name: 'bench', gitRepositoryId: createGitRepository.id } },
   );
   const started = performance.now();
   const cpuBefore = cpuMsOf(pid);
-  const { syncFabric } = await graphql<{ syncFabric: { id: string } }>(
-    token,
+  const { syncFabric } = await gateway.graphql<{ syncFabric: { id: string } }>(
     'mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }',
     { id: createFabric.id },
   );
-  const ended = await watchOperation(url, token, syncFabric.id, operationFinished);
+  const ended = await watchOperation(gateway.url, gateway.token, syncFabric.id, operationFinished);
   const pullMs = performance.now() - started;
   const pullCpuMs = cpuMsOf(pid) - cpuBefore;
-  if (ended.status !== 'COMPLETED') throw new Error(`the pull ended ${ended.status}:\n${lines.slice(-10).join('\n')}`);
-  const { resources } = await graphql<{ resources: { totalCount: number } }>(
-    token,
+  if (ended.status !== 'COMPLETED') {
+    throw new Error(`the pull ended ${ended.status}:\n${gateway.lines.slice(-10).join('\n')}`);
+  }
+  const { resources } = await gateway.graphql<{ resources: { totalCount: number } }>(
     'query($id: ID!) { resources(fabricId: $id, first: 1) { totalCount } }',
     { id: createFabric.id },
   );
-  const loaded = memoryOf(pid);
-  const loadedHeap = await collectGarbage();
-  const loadedGc = memoryOf(pid);
   console.log(
-    `after pulling ${objects.length} objects:  RSS ${mib(loaded.rss)}, after GC ${mib(loadedGc.rss)} (${loadedHeap}), peak ${mib(loadedGc.peak)} (pull ${(pullMs / 1000).toFixed(1)} s, gateway CPU ${(pullCpuMs / 1000).toFixed(1)} s, ${resources.totalCount} resources)`,
+    `after pulling ${objects.length}: ${describe(pid)} (pull ${(pullMs / 1000).toFixed(1)} s, gateway CPU ${(pullCpuMs / 1000).toFixed(1)} s, ${resources.totalCount} resources)`,
   );
-  const server = values.database === 'embedded' ? postgresPss(path.join(dataDir, 'pgdata')) : null;
+  console.log(`after pull, GC:        ${describe(pid, await gateway.gc())}, peak ${mib(memoryOf(pid).peak)}`);
+  if (values.snapshots) console.log(`snapshot: ${await gateway.snapshot()}`);
+  for (let waited = 10; waited <= restSeconds; waited += 10) {
+    await sleep(10_000);
+    console.log(`at rest ${String(waited).padStart(4)} s:       ${describe(pid)}`);
+  }
+  if (restSeconds > 0) {
+    console.log(`at rest, GC:           ${describe(pid, await gateway.gc())}`);
+    if (values.snapshots) console.log(`snapshot: ${await gateway.snapshot()}`);
+  }
+  for (const line of gateway.lines.filter((line) => line.includes('memory released'))) console.log(`gateway: ${line}`);
+  const server = values.database === 'embedded' ? postgresPss(path.join(gateway.dataDir, 'pgdata')) : null;
   if (server !== null) console.log(`embedded PostgreSQL processes: summed PSS ${mib(server)}`);
 } finally {
-  child.kill('SIGTERM');
-  await exited;
+  await gateway.stop();
   await removeScratchDirs();
-  await rm(dataDir, { recursive: true, force: true });
-  if (database) await adminQuery(`drop database if exists "${database}" with (force)`);
 }

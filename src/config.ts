@@ -68,6 +68,7 @@ const EnvironmentSchema = z.object({
   HEAD_CHECK: booleanFromString.default(true),
   TOKEN_RECHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
   TOKEN_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  MEMORY_RELEASE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   METRICS_TOKEN: z
     .string()
     .regex(/^[\x21-\x7e]{24,256}$/, 'must be 24 to 256 printable characters without spaces')
@@ -148,6 +149,11 @@ export interface Config {
    * request); a revocation made elsewhere than through this gateway takes effect within this time.
    */
   readonly tokenCacheMs: number;
+  /**
+   * How often the gateway checks whether it is quiet and holds memory it grew to and no longer
+   * uses, and then hands V8's spare pages back to the system (src/memory.ts); 0: never.
+   */
+  readonly memoryReleaseIntervalMs: number;
   /** A bearer token that may read /metrics only (besides any API token of every fabric); never logged. */
   readonly metricsToken: string | null;
 }
@@ -230,6 +236,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     headCheckEnabled: e.HEAD_CHECK,
     tokenRecheckIntervalMs: e.TOKEN_RECHECK_INTERVAL_MS,
     tokenCacheMs: e.TOKEN_CACHE_MS,
+    memoryReleaseIntervalMs: e.MEMORY_RELEASE_INTERVAL_MS,
     metricsToken: e.METRICS_TOKEN ?? null,
   });
 }

@@ -336,7 +336,7 @@ export interface PullRecordingInput {
    * The fabric's desired state after the pull, when the pull has it at hand (the objects it
    * validated against and read); read from the database otherwise.
    */
-  stateAfter: (() => Iterable<HedgehogObject>) | null;
+  stateAfter: (() => Iterable<HedgehogObject> | Promise<Iterable<HedgehogObject>>) | null;
   /** Told when the commits could not be listed (the change is recorded without them). */
   warn?: (message: string) => void;
 }
@@ -398,7 +398,7 @@ export async function preparePullRecording(input: PullRecordingInput): Promise<P
       commits,
       operationId: ours ? trailers[0]!.operationId : input.operationId,
     };
-    const state = input.stateAfter ? input.stateAfter() : await desiredObjects(em, fabric.id);
+    const state = input.stateAfter ? await input.stateAfter() : await desiredObjects(em, fabric.id);
     impact = impactOfObjects(state, own, { everything: input.previousHead === null });
   }
 

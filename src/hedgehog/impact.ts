@@ -645,6 +645,11 @@ const NO_SWITCH_IMPACT: Record<string, string> = {
   GatewayPeering: 'gateway peerings are configured through GatewayAgents, not switch Agents',
 };
 
+/** False for the kinds no switch Agent holds (Server, Gateway, ...): a change of them affects no switch. */
+export function affectsSwitches(kind: string): boolean {
+  return !Object.hasOwn(NO_SWITCH_IMPACT, kind);
+}
+
 /**
  * The switches a set of changes affects, each with its reasons, over a fabric's desired state.
  * `index` may be built from the state before or after the changes: the changed objects' own

@@ -11,11 +11,12 @@ import type { ValidatedObject } from '../hedgehog/validate.ts';
 import { unstorableCharacter } from '../hedgehog/storable-text.ts';
 import { checkManifestShape, parseSingleManifest, type ManifestObject } from './manifest-input.ts';
 import type { BoundedValidationResult, ManifestValidator } from '../manifest-validator/manifest-validator.ts';
-import { effectiveObjects, requireOneValidObject } from './manifest-validation.ts';
+import { requireOneValidObject } from './manifest-validation.ts';
 import { ResourceSchema, type Resource } from './resource.entity.ts';
 import { clearDraft, editableStateOf, hasDesiredOrLive, setDraft } from './resource-state.ts';
 import {
   countResources,
+  effectiveObjectsOf,
   escapeLike,
   resourcePage,
   resourcePageCounted,
@@ -217,8 +218,8 @@ export class ResourceService {
     const manifest = input.yaml !== undefined ? { yaml: input.yaml } : { object: input.object };
     if (fabricId === null) return this.deps.validator.validate({ ...manifest, existing: [] });
     this.#scope.requireFabricId(fabricId);
-    const [rows, fabric] = await Promise.all([
-      this.deps.em.find(ResourceSchema, { fabric: fabricId }, { disableIdentityMap: true }),
+    const [existing, fabric] = await Promise.all([
+      effectiveObjectsOf(this.deps.em, fabricId),
       // Apart from the unit of work: a partly loaded Fabric there would answer later reads without its other fields.
       this.deps.em.findOneOrFail(
         FabricSchema,
@@ -228,7 +229,7 @@ export class ResourceService {
     ]);
     return this.deps.validator.validate({
       ...manifest,
-      existing: effectiveObjects(rows),
+      existing,
       fabricConfig: fabric.validationSettings as Partial<FabricConfig>,
     });
   }

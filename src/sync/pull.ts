@@ -19,7 +19,8 @@ import type { EventBus } from '../events/event-bus.ts';
 import { publishDesiredStateChanged, publishFabricEvent } from '../events/fabric-events.ts';
 import type { Fabric } from '../fabric/fabric.entity.ts';
 import { isGitHostError, type GitHost, type TreeChange, type TreeEntry } from '../git/git-host.ts';
-import { sha256Hex } from '../hedgehog/canonical.ts';
+import { sha256Hex, type HedgehogObject } from '../hedgehog/canonical.ts';
+import { affectsSwitches } from '../hedgehog/impact.ts';
 import type { FabricConfig } from '../hedgehog/fabric-config.ts';
 import {
   parseManifestFiles,
@@ -31,7 +32,8 @@ import {
 import type { ExternalModification, Resource } from '../resource/resource.entity.ts';
 import {
   analyzeAfterLargeWrite,
-  desiredObjectsFor,
+  desiredObjects,
+  desiredObjectsInScope,
   insertDesiredRows,
   rowsByPathOrIdentity,
   storedBlobOids,
@@ -193,7 +195,8 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   const fileHashes = new Map<string, string>();
   for (const [oid, bytes] of blobs) fileHashes.set(oid, sha256Hex(bytes));
   const touched = new Set([...changedFiles.map((file) => file.path), ...plan.deleted.map((file) => file.path)]);
-  const { validation, existingCount } = await validateChangedFiles(context, changedFiles, blobs, touched);
+  const { validation, existing, complete } = await validateChangedFiles(context, changedFiles, blobs, touched);
+  const existingCount = existing.length;
   const objectsByFile = new Map<string, ValidatedObject[]>();
   for (const object of validation.objects) {
     if (!object.file) continue;
@@ -370,7 +373,17 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     head,
     previousHead,
     objects: touchedObjects,
-    stateAfter: changedFiles.length > 0 ? () => [...existing, ...validation.objects.map((item) => item.object)] : null,
+    // The fabric after the pull, for the switches the change affects: the objects read for
+    // validation when they were the whole fabric, else the whole fabric read now; none when every
+    // touched object is of a kind no switch Agent holds (a one-file pull stays a one-file read).
+    stateAfter:
+      changedFiles.length > 0
+        ? async () => {
+            const own = validation.objects.map((item) => item.object);
+            if (previousHead !== null && touchedObjects.every((object) => !affectsSwitches(object.kind))) return own;
+            return [...(complete ? existing : await desiredObjects(em, fabric.id, touched)), ...own];
+          }
+        : null,
   });
   fabric.lastPulledCommit = head;
   fabric.lastSyncedAt = now;
@@ -418,26 +431,26 @@ async function validateChangedFiles(
   changedFiles: readonly { path: string; oid: string }[],
   blobs: Map<string, Uint8Array>,
   touched: ReadonlySet<string>,
-): Promise<{ validation: ValidationResult; existingCount: number }> {
+): Promise<{ validation: ValidationResult; existing: HedgehogObject[]; complete: boolean }> {
   const decoder = new TextDecoder();
   const parsed = parseManifestFiles(
     changedFiles.map((file) => ({ path: file.path, text: decoder.decode(blobs.get(file.oid)) })),
   );
   blobs.clear();
-  const existing =
+  const { objects: existing, complete } =
     changedFiles.length > 0
-      ? await desiredObjectsFor(
+      ? await desiredObjectsInScope(
           context.em,
           context.fabric.id,
           parsed.sources.map((source) => source.object),
           touched,
         )
-      : [];
+      : { objects: [], complete: false };
   const validation = validateParsed(parsed, {
     existing,
     fabricConfig: context.fabric.validationSettings as Partial<FabricConfig>,
   });
-  return { validation, existingCount: existing.length };
+  return { validation, existing, complete };
 }
 
 /**
