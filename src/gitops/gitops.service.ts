@@ -560,7 +560,7 @@ export class GitopsService {
   ): Promise<RecordedStage[]> {
     if (plan.objects.length === 0) return [];
     const now = new Date();
-    return this.deps.em.transactional(async (em) => {
+    const recorded = await this.deps.em.transactional(async (em) => {
       const kinds = [...new Set(plan.objects.map((planned) => planned.object.kind))];
       const rows = await rowsOfKinds(em, fabricId, kinds);
       const byIdentity = new Map(rows.map((row) => [`${row.kind}|${row.namespace}|${row.name}`, row]));
@@ -627,6 +627,7 @@ export class GitopsService {
       return recordChange(em, header, touched, impactOfObjects(origin.state, touched), now);
     });
     await analyzeAfterLargeWrite(this.deps.em, plan.objects.length);
+    return recorded;
   }
 
   private async recordDirectoryState(
