@@ -51,6 +51,12 @@ export interface ProgressObject {
   action: ChangeObjectAction;
   committed: CommittedContent | null;
   previous: CommittedContent | null;
+  /**
+   * Contents of the same object in the changes this one superseded (their `previous` and
+   * `committed`): the cluster may still hold one of them, the engine not having applied this
+   * change yet. Live equal to one of them is behind, not diverged.
+   */
+  earlier?: readonly CommittedContent[];
   appliedAt: Date | null;
   /** The object's row now; undefined when there is none (nothing live). */
   live: LiveRow | undefined;
@@ -105,6 +111,7 @@ export function objectState(object: ProgressObject): ObjectState {
   if (!live) return object.action === 'delete' ? 'applied' : 'behind';
   if (object.committed && equalsLive(object, object.committed, live)) return 'applied';
   if (object.previous && equalsLive(object, object.previous, live)) return 'behind';
+  if (object.earlier?.some((content) => equalsLive(object, content, live))) return 'behind';
   return 'diverged';
 }
 

@@ -25,7 +25,14 @@ import type { Logger } from '../logger.ts';
 import { publishChangeUpdated } from './change-events.ts';
 import { changeProgress, type LiveRow } from './change-progress.ts';
 import { enterStage } from './change-stages.ts';
-import { ChangeObjectSchema, ChangeSchema, type Change, type ChangeObject, type ChangeStage } from './change.entity.ts';
+import {
+  ChangeObjectSchema,
+  ChangeSchema,
+  type Change,
+  type ChangeObject,
+  type ChangeStage,
+  type CommittedContent,
+} from './change.entity.ts';
 
 /** Changes evaluated together (one read of each table for all of them). */
 const EVALUATION_BATCH = 50;
@@ -247,11 +254,23 @@ export class ChangeTracker {
     const found = new Set(changes.map((c) => c.id));
     for (const id of ids) if (!found.has(id)) this.#forget(id);
     if (changes.length === 0) return;
-    const objects = await em.find(
+    const open = new Set(changes.map((c) => c.id));
+    // With the objects of the changes these superseded: what the cluster may still hold instead.
+    const loaded = await em.find(
       ChangeObjectSchema,
-      { change: { $in: changes.map((c) => c.id) } },
+      { $or: [{ change: { $in: [...open] } }, { change: { supersededBy: { $in: [...open] } } }] },
       { orderBy: { id: 'asc' } },
     );
+    const objects = loaded.filter((object) => open.has(object.change.id));
+    // An object has one open change at a time (recording supersedes the older): by identity.
+    const earlier = new Map<string, CommittedContent[]>();
+    for (const object of loaded) {
+      if (open.has(object.change.id)) continue;
+      const key = identity(object.kind, object.namespace, object.name);
+      const contents = earlier.get(key) ?? earlier.set(key, []).get(key)!;
+      if (object.previous) contents.push(object.previous);
+      if (object.committed) contents.push(object.committed);
+    }
     const rows = await liveRows(em, fabricId, objects);
     const now = this.#init.clock?.() ?? new Date();
     const byChange = new Map<string, ChangeObject[]>();
@@ -281,6 +300,7 @@ export class ChangeTracker {
           action: object.action,
           committed: object.committed ?? null,
           previous: object.previous ?? null,
+          earlier: earlier.get(identity(object.kind, object.namespace, object.name)) ?? [],
           appliedAt: object.appliedAt ?? null,
           live: rows.get(identity(object.kind, object.namespace, object.name)),
           synced: this.#init.isKindSynced(object.kind),

@@ -130,6 +130,16 @@ describe('objects', () => {
   it('an update whose object the cluster does not have is behind, not diverged', () => {
     expect(objectState(object({ live: undefined }))).toBe('behind');
   });
+
+  it('live still holding a superseded change, or what was before it, is behind, not diverged', () => {
+    // 1000 before the first change, 1001 committed by it (superseded), 1002 committed by this one.
+    const earlier = [content(1000), content(1001)];
+    expect(objectState(object({ earlier, live: live(content(1000)) }))).toBe('behind');
+    expect(objectState(object({ earlier, live: live(content(1001)) }))).toBe('behind');
+    expect(objectState(object({ earlier, live: live(content(1002)) }))).toBe('applied');
+    expect(objectState(object({ earlier, live: live(content(1003)) }))).toBe('diverged');
+    expect(objectState(object({ live: live(content(1000)) }))).toBe('diverged');
+  });
 });
 
 describe('stages', () => {

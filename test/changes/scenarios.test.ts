@@ -411,12 +411,15 @@ describe('change tracking scenarios', () => {
 
     await sim.engine.applyCommit({ repoDir: env.remote, commit: second.commit_oid });
     sim.applyPending();
-    await untilStage(t, fabricId, newest, 'CONVERGED');
+    const converged = await untilStage(t, fabricId, newest, 'CONVERGED');
     // The superseded change stays as it was: final stages do not move.
     expect((await changes(t, fabricId)).find((c) => c.id === first.id)).toMatchObject({
       stage: 'SUPERSEDED',
       stages: superseded.stages,
     });
+    // Until the engine applied it, the cluster held what was there before both changes: the
+    // second change was behind, never DIVERGED.
+    expect(converged.stages.map((entry) => entry.stage)).not.toContain('DIVERGED');
   });
 
   it('an agent that never applies: STALLED, naming the switch behind', { timeout: 120_000 }, async () => {
