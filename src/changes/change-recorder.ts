@@ -90,6 +90,23 @@ export function contentOf(state: {
   };
 }
 
+/** A resource row's desired content (what Git holds for it), or null when Git holds none. */
+export function desiredContentOf(row: {
+  apiVersion: string;
+  desiredSpec?: unknown;
+  desiredLabels?: Record<string, string> | null | undefined;
+  desiredAnnotations?: Record<string, string> | null | undefined;
+}): CommittedContent | null {
+  return row.desiredSpec == null
+    ? null
+    : contentOf({
+        apiVersion: row.apiVersion,
+        spec: row.desiredSpec,
+        labels: row.desiredLabels,
+        annotations: row.desiredAnnotations,
+      });
+}
+
 /** Same content: apiVersion, spec, labels and annotations (an empty map is none). */
 export function sameContent(a: CommittedContent | null, b: CommittedContent | null): boolean {
   if (a === null || b === null) return a === b;

@@ -37,6 +37,7 @@ import {
 import { editableStateOf, setDesired } from '../resource/resource-state.ts';
 import {
   contentOf,
+  desiredContentOf,
   impactOfObjects,
   publishRecorded,
   recordChange,
@@ -572,15 +573,7 @@ export class GitopsService {
         const row: Resource | undefined = byIdentity.get(`${object.kind}|${object.namespace}|${object.name}`);
         const committed = contentOf(editableStateOf(object.object));
         if (row) {
-          const previous =
-            row.desiredSpec == null
-              ? null
-              : contentOf({
-                  apiVersion: row.apiVersion,
-                  spec: row.desiredSpec,
-                  labels: row.desiredLabels,
-                  annotations: row.desiredAnnotations,
-                });
+          const previous = desiredContentOf(row);
           if (!sameContent(previous, committed))
             touched.push({ ...identityOf(object), resourceId: row.id, previous, committed });
           setDesired(row, object.object, source);

@@ -59,6 +59,7 @@ import { changedManagedPaths, planPull, planPullFromDiff, pullPlanSize, type Pul
 import { RAW_PREFIX, toRepositoryPath } from '../gitops/fabric-paths.ts';
 import {
   contentOf,
+  desiredContentOf,
   preparePullRecording,
   publishRecorded,
   sameContent,
@@ -120,16 +121,6 @@ const identityOf = (identity: Identity): Identity => ({
   namespace: identity.namespace,
   name: identity.name,
 });
-/** The row's desired content, or null when Git holds none. */
-const desiredContentOf = (row: Resource) =>
-  row.desiredSpec === null || row.desiredSpec === undefined
-    ? null
-    : contentOf({
-        apiVersion: row.apiVersion,
-        spec: row.desiredSpec,
-        labels: row.desiredLabels,
-        annotations: row.desiredAnnotations,
-      });
 
 export async function pullFabric(context: PullContext): Promise<PullResult> {
   const { em, progress: report, fabric, host } = context;

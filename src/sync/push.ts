@@ -18,6 +18,7 @@ import type { Resource } from '../resource/resource.entity.ts';
 import { desiredFiles, desiredObjects, pendingDrafts } from '../resource/resource.repository.ts';
 import {
   contentOf,
+  desiredContentOf,
   impactOfObjects,
   inTransaction,
   publishRecorded,
@@ -248,15 +249,7 @@ function touchedByPush(rows: readonly Resource[], plan: PushPlan): TouchedObject
   for (const write of plan.writes) {
     const row = byId.get(write.resourceId);
     if (!row) continue;
-    const previous =
-      row.desiredSpec === null || row.desiredSpec === undefined
-        ? null
-        : contentOf({
-            apiVersion: row.apiVersion,
-            spec: row.desiredSpec,
-            labels: row.desiredLabels,
-            annotations: row.desiredAnnotations,
-          });
+    const previous = desiredContentOf(row);
     const committed =
       write.change === 'delete' || !write.object
         ? null
