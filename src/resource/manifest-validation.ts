@@ -8,35 +8,6 @@ import {
   type ValidationResult,
 } from '../hedgehog/validate.ts';
 import { invalidManifest } from './manifest-input.ts';
-import type { Resource } from './resource.entity.ts';
-
-/**
- * The fabric as it would be once its drafts are committed: desired state overlaid with drafts
- * (an upsert draft replaces, a delete draft removes). New drafts are validated against it.
- */
-export function effectiveObjects(rows: readonly Resource[]): HedgehogObject[] {
-  const objects: HedgehogObject[] = [];
-  for (const row of rows) {
-    if (row.draftAction === 'delete') continue;
-    const fromDraft = row.draftAction === 'upsert';
-    const spec = fromDraft ? row.draftSpec : row.desiredSpec;
-    if (spec == null) continue;
-    const labels = fromDraft ? row.draftLabels : row.desiredLabels;
-    const annotations = fromDraft ? row.draftAnnotations : row.desiredAnnotations;
-    objects.push({
-      apiVersion: (fromDraft ? row.draftApiVersion : null) ?? row.apiVersion,
-      kind: row.kind,
-      metadata: {
-        name: row.name,
-        namespace: row.namespace,
-        ...(labels ? { labels } : {}),
-        ...(annotations ? { annotations } : {}),
-      },
-      spec,
-    });
-  }
-  return objects;
-}
 
 export interface ManifestValidationInput {
   yaml?: string;

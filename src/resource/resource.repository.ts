@@ -226,8 +226,8 @@ async function desiredObjectsMatching(
 }
 
 /**
- * The fabric as its drafts would leave it (`effectiveObjects` of every row: a draft's object where
- * there is one, none for a deleted one, else the desired object), to validate a draft against.
+ * The fabric as its drafts would leave it (a draft's object where there is one, none for a deleted
+ * one, else the desired object), to validate a draft against or to review before a commit.
  * Plain rows with only these columns, apart from the unit of work: as entities, each draft of a
  * 10,000-object fabric hydrated every column of every row (all three states' JSON), some 250 MiB
  * of heap and seconds of CPU per draft (docs/performance.md, "Steady memory").

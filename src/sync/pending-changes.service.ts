@@ -18,9 +18,8 @@ import { toFabricPath, toRepositoryPath } from '../gitops/fabric-paths.ts';
 import { managedFilePath, type HedgehogObject } from '../hedgehog/canonical.ts';
 import type { FabricConfig } from '../hedgehog/fabric-config.ts';
 import type { BoundedValidationResult, ManifestValidator } from '../manifest-validator/manifest-validator.ts';
-import { effectiveObjects } from '../resource/manifest-validation.ts';
 import { ResourceSchema, type Resource } from '../resource/resource.entity.ts';
-import { desiredFiles } from '../resource/resource.repository.ts';
+import { desiredFiles, desiredObjects, effectiveObjectsOf } from '../resource/resource.repository.ts';
 import type { ImpactResult } from '../hedgehog/impact.ts';
 import {
   describePendingChanges,
@@ -58,13 +57,15 @@ export class PendingChangesService {
 
   async forFabric(fabricId: string): Promise<PendingChangesView> {
     const fabric = await this.deps.fabrics.get(fabricId);
-    // Apart from the unit of work: the rows are read, never changed, here.
-    const rows = await this.deps.em.find(
+    // Apart from the unit of work: the rows are read, never changed, here. Only the drafted rows
+    // are read whole; the rest of the fabric comes as plain objects of the columns each step needs
+    // (a whole fabric of entities, live state included, held several times what the view uses).
+    const draftRows = await this.deps.em.find(
       ResourceSchema,
-      { fabric: fabric.id },
+      { fabric: fabric.id, draftAction: { $ne: null } },
       { orderBy: { kind: 'asc', namespace: 'asc', name: 'asc' }, disableIdentityMap: true },
     );
-    const drafts = rows.filter((row) => row.draftAction != null).map(pendingDraftOf);
+    const drafts = draftRows.map(pendingDraftOf);
     const desired = await desiredFiles(this.deps.em, fabric.id);
     const repository = fabric.gitRepository ? await this.deps.gitRepositories.get(fabric.gitRepository.id) : null;
     const target = repository ? pushTarget(repository, fabric) : { branch: '', viaPullRequest: false };
@@ -89,8 +90,7 @@ export class PendingChangesService {
       { drafts, desired: base.files, objectsPerFile: desired.objectsPerFile, ...planContext(fabric) },
       texts,
     );
-    const desiredObjects = rows.map(desiredObjectOf).filter((object) => object !== null);
-    const { impact, switchesByResource } = draftImpact(desiredObjects, drafts);
+    const { impact, switchesByResource } = draftImpact(await desiredObjects(this.deps.em, fabric.id), drafts);
     for (const change of described.changes) change.affectedSwitches = switchesByResource.get(change.resourceId) ?? [];
     return {
       fabricId: fabric.id,
@@ -98,14 +98,17 @@ export class PendingChangesService {
       viaPullRequest: target.viaPullRequest,
       baseCommit: base.headOid,
       ...described,
-      validation: await this.validateFabric(fabric, rows),
+      validation: await this.validateFabric(fabric),
       impact,
     };
   }
 
   /** Every object of the fabric with the drafts applied, each named by the file it will live in. */
-  private validateFabric(fabric: Fabric, rows: readonly Resource[]): Promise<BoundedValidationResult> {
-    const objects = effectiveObjects(rows).map((object) => ({
+  private async validateFabric(fabric: Fabric): Promise<BoundedValidationResult> {
+    const effective = await effectiveObjectsOf(this.deps.em, fabric.id);
+    // In the order the findings were always reported in (kind, namespace, name).
+    effective.sort(byIdentity);
+    const objects = effective.map((object) => ({
       object,
       file: toRepositoryPath(fabric.gitopsDirectory, managedFilePath(object as HedgehogObject)),
     }));
@@ -115,6 +118,18 @@ export class PendingChangesService {
       fabricConfig: fabric.validationSettings as Partial<FabricConfig>,
     });
   }
+}
+
+function byIdentity(a: HedgehogObject, b: HedgehogObject): number {
+  return (
+    compareText(a.kind, b.kind) ||
+    compareText(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+    compareText(a.metadata.name, b.metadata.name)
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function planContext(fabric: Fabric) {
