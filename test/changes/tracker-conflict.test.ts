@@ -6,39 +6,14 @@
 import pg from 'pg';
 import { describe, expect, vi } from 'vitest';
 import { publishChangeUpdated } from '../../src/changes/change-events.ts';
-import { ChangeTracker } from '../../src/changes/change-tracker.ts';
 import { ChangeSchema } from '../../src/changes/change.entity.ts';
-import type { ClusterObject } from '../../src/cluster/cluster-client.ts';
 import { appTest } from '../support/app-fixture.ts';
 import { queryDatabase } from '../support/database.ts';
 import { createFabric } from '../support/fixtures.ts';
 import { vpc } from '../support/kube-server/hedgehog.ts';
-import type { TestApp } from '../support/test-app.ts';
-import { affected, recordChange } from './tracker-support.ts';
+import { affected, directTracker as tracker, recordChange } from './tracker-support.ts';
 
 const it = appTest;
-
-const agent: ClusterObject = {
-  apiVersion: 'agent.githedgehog.com/v1beta1',
-  kind: 'Agent',
-  metadata: { name: 'leaf-1', namespace: 'default', generation: 5 },
-};
-
-function tracker(t: TestApp, fabricId: string, controller: AbortController, onAgent: () => void = () => {}) {
-  return new ChangeTracker({
-    fabricId,
-    orm: t.app.orm,
-    eventBus: t.app.eventBus,
-    logger: t.app.logger,
-    signal: controller.signal,
-    stallSeconds: 3600,
-    isKindSynced: () => true,
-    agent: () => {
-      onAgent();
-      return agent;
-    },
-  });
-}
 
 const change = (fabricId: string) => ({
   objects: [

@@ -3,38 +3,13 @@
  * nothing, and no timer is left. Real database and event bus; the tracker built directly.
  */
 import { describe, expect } from 'vitest';
-import { ChangeTracker } from '../../src/changes/change-tracker.ts';
 import { ChangeSchema } from '../../src/changes/change.entity.ts';
-import type { ClusterObject } from '../../src/cluster/cluster-client.ts';
 import { appTest } from '../support/app-fixture.ts';
 import { createFabric } from '../support/fixtures.ts';
 import { vpc } from '../support/kube-server/hedgehog.ts';
-import type { TestApp } from '../support/test-app.ts';
-import { affected, recordChange } from './tracker-support.ts';
+import { affected, directTracker as tracker, recordChange } from './tracker-support.ts';
 
 const it = appTest;
-
-const agent: ClusterObject = {
-  apiVersion: 'agent.githedgehog.com/v1beta1',
-  kind: 'Agent',
-  metadata: { name: 'leaf-1', namespace: 'default', generation: 5 },
-};
-
-function tracker(t: TestApp, fabricId: string, controller: AbortController, onAgent = () => {}) {
-  return new ChangeTracker({
-    fabricId,
-    orm: t.app.orm,
-    eventBus: t.app.eventBus,
-    logger: t.app.logger,
-    signal: controller.signal,
-    stallSeconds: 3600,
-    isKindSynced: () => true,
-    agent: () => {
-      onAgent();
-      return agent;
-    },
-  });
-}
 
 describe('stopping', () => {
   it('an evaluation under way when the tracker stops writes nothing; one not stopped writes', async ({ t }) => {

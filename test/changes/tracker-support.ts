@@ -14,6 +14,9 @@ import {
   type CommittedContent,
 } from '../../src/changes/change.entity.ts';
 import type { App } from '../../src/app.ts';
+import { ChangeTracker } from '../../src/changes/change-tracker.ts';
+import type { ClusterObject } from '../../src/cluster/cluster-client.ts';
+import type { TestApp } from '../support/test-app.ts';
 import type { KubeObject, KubeServer } from '../support/kube-server/kube-server.ts';
 
 export interface RecordedObject {
@@ -150,6 +153,33 @@ export function agentApplies(kube: KubeServer, name: string, generation?: number
       ...(current.status as object),
       lastAppliedGen: generation ?? current.metadata.generation,
       lastHeartbeat: new Date().toISOString(),
+    },
+  });
+}
+
+/** The Agent of leaf-1 at generation 5, as `directTracker` hands it to its tracker. */
+export const leafAgent: ClusterObject = {
+  apiVersion: 'agent.githedgehog.com/v1beta1',
+  kind: 'Agent',
+  metadata: { name: 'leaf-1', namespace: 'default', generation: 5 },
+};
+
+/**
+ * A tracker built directly on the test app's database and event bus (no watch): every kind synced,
+ * no stall, and `leafAgent` as every switch's Agent; `onAgent` runs at each Agent read.
+ */
+export function directTracker(t: TestApp, fabricId: string, controller: AbortController, onAgent = () => {}) {
+  return new ChangeTracker({
+    fabricId,
+    orm: t.app.orm,
+    eventBus: t.app.eventBus,
+    logger: t.app.logger,
+    signal: controller.signal,
+    stallSeconds: 3600,
+    isKindSynced: () => true,
+    agent: () => {
+      onAgent();
+      return leafAgent;
     },
   });
 }
