@@ -497,14 +497,15 @@ describe('change tracking scenarios', () => {
       },
       'the engine revision on the change',
     );
-    expect(shown.engine).toMatchObject({
+    const engine = {
       kind: 'Application',
       namespace: 'argocd',
       name: 'fabric',
       revision: committed.commit_oid,
       phase: 'Succeeded',
       includesChange: true,
-    });
+    };
+    expect(shown.engine).toMatchObject(engine);
     const api = await t.graphqlOk<{
       change: { engine: unknown };
       fabric: { clusterStatus: { gitopsEngines: unknown[] } };
@@ -514,14 +515,7 @@ describe('change tracking scenarios', () => {
         fabric(id: $f) { clusterStatus { gitopsEngines { kind name revision syncStatus } } } }`,
       { id: committed.id, f: fabricId },
     );
-    expect(api.change.engine).toEqual({
-      kind: 'Application',
-      namespace: 'argocd',
-      name: 'fabric',
-      revision: committed.commit_oid,
-      phase: 'Succeeded',
-      includesChange: true,
-    });
+    expect(api.change.engine).toEqual(engine);
     expect(api.fabric.clusterStatus.gitopsEngines).toEqual([
       { kind: 'Application', name: 'fabric', revision: committed.commit_oid, syncStatus: 'Synced' },
     ]);
