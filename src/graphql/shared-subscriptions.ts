@@ -21,21 +21,52 @@ import { InProcessEventBus } from '../events/event-bus.ts';
 
 export type SubscriptionOutcome = AsyncIterable<ExecutionResult> | ExecutionResult;
 
-/** One result of a shared execution, with its JSON text made at most once for all subscribers. */
-class SharedResult {
+/** One result of a shared execution as its subscribers' writers see it. */
+export interface SerialisedResult {
+  /** `JSON.stringify(result)`, made once for all subscribers. */
+  readonly json: string;
+  /** A value made from `json` once for all subscribers (a framed message), by the first that asks for `key`. */
+  derived<T>(key: symbol, make: (json: string) => T): T;
+}
+
+/**
+ * One result of a shared execution, with its JSON text made at most once for all subscribers.
+ * The result itself carries a `stringify` (not enumerable) giving that text: graphql-yoga
+ * serialises an SSE result with `result.stringify` when it has one, so SSE subscribers of the
+ * execution get the same text without serialising the result again.
+ */
+export class SharedResult implements SerialisedResult {
   #json: string | undefined;
+  #derived: Map<symbol, unknown> | undefined;
   constructor(
     readonly result: ExecutionResult,
-    private readonly counted: () => void,
-  ) {}
+    private readonly counted: () => void = () => {},
+  ) {
+    Object.defineProperty(result, 'stringify', {
+      // yoga passes the result itself when it has nothing to strip (no errors, no `extensions.http`).
+      value: (value: unknown) => (value === result ? this.json : JSON.stringify(value)),
+      enumerable: false,
+      configurable: true,
+    });
+  }
 
-  /** `JSON.stringify(result)`, computed by the first subscriber that needs it. */
+  /**
+   * `JSON.stringify(result)`, computed by the first subscriber that needs it; with `errors` last,
+   * where graphql-ws puts them in a `next` message (the same text as graphql-ws's own payload).
+   */
   get json(): string {
     if (this.#json === undefined) {
-      this.#json = JSON.stringify(this.result);
+      const { errors, ...rest } = this.result;
+      this.#json = JSON.stringify(errors === undefined ? this.result : { ...rest, errors });
       this.counted();
     }
     return this.#json;
+  }
+
+  derived<T>(key: symbol, make: (json: string) => T): T {
+    this.#derived ??= new Map();
+    if (!this.#derived.has(key)) this.#derived.set(key, make(this.json));
+    return this.#derived.get(key) as T;
   }
 }
 
@@ -51,8 +82,8 @@ interface Group {
 
 type Opening = Promise<{ group: Group } | { outcome: ExecutionResult }>;
 
-/** Writes one result's JSON text (`JSON.stringify` of the ExecutionResult) to one subscriber. */
-export type WriteResult = (json: string) => void;
+/** Writes one result (its JSON text, made once: `JSON.stringify` of the ExecutionResult) to one subscriber. */
+export type WriteResult = (result: SerialisedResult) => void;
 
 export interface SharedSubscriptionsOptions {
   /**
@@ -264,7 +295,7 @@ export class SharedSubscriptions {
     };
     const remove = this.#fanOut.listen<Item>(group.topic, {
       push: (item) => {
-        if ('shared' in item) write(item.shared.json);
+        if ('shared' in item) write(item.shared);
         else finish('error' in item ? { error: item.error } : null);
       },
       end: () => finish(null),
