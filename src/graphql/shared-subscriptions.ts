@@ -3,7 +3,8 @@
  * document and variables with the same authority (token, role, fabrics): a fabric event seen by
  * 5,000 dashboards is resolved once, the ONE execution result is serialised once, and that text
  * is written to each WebSocket subscriber with only its operation id around it (see
- * websocket.ts); an SSE subscriber gets the result itself. Idle subscribers hold no GraphQL
+ * websocket.ts and next-frames.ts); an SSE subscriber gets the result itself, which yoga
+ * serialises with that same text. Idle subscribers hold no GraphQL
  * context of their own, only their place in the fan-out.
  *
  * The execution starts with the first subscriber (with its context) and ends when the last one
@@ -42,6 +43,7 @@ export class SharedResult implements SerialisedResult {
     readonly result: ExecutionResult,
     private readonly counted: () => void = () => {},
   ) {
+    if (!Object.isExtensible(result)) return;
     Object.defineProperty(result, 'stringify', {
       // yoga passes the result itself when it has nothing to strip (no errors, no `extensions.http`).
       value: (value: unknown) => (value === result ? this.json : JSON.stringify(value)),
@@ -130,9 +132,10 @@ export function shareKey(
 /**
  * Shares executions between SSE subscribers (HTTP requests) the way websocket.ts shares them
  * between WebSocket ones: the first subscriber's execution runs, the others follow it. Each SSE
- * subscriber still has its context built (yoga builds it before `subscribe`) and yoga serialises
- * each result per response. Operations over a WebSocket are shared there (with one serialisation
- * per result), not here.
+ * subscriber still has its context built (yoga builds it before `subscribe`); yoga serialises a
+ * shared result with the `stringify` it carries (SharedResult), so once for all subscribers, and
+ * only frames it (`data: <text>`) per response. Operations over a WebSocket are shared there, not
+ * here.
  */
 export function useSharedSubscriptions(shared: SharedSubscriptions): Plugin {
   return {
