@@ -343,7 +343,9 @@ try {
     const connectStarted = performance.now();
     await connect(clients, token, fabricId, SUBSCRIBERS, 'many');
     const connectMs = performance.now() - connectStarted;
-    console.log(`${SUBSCRIBERS} subscribers connected in ${(connectMs / 1000).toFixed(1)} s; load average ${loadAverage()}`);
+    console.log(
+      `${SUBSCRIBERS} subscribers connected in ${(connectMs / 1000).toFixed(1)} s; load average ${loadAverage()}`,
+    );
     const heapIdle = await heapAfterGc();
     const rssIdle = rssMiB(pid);
     await snapshot('idle');

@@ -127,7 +127,11 @@ describe('resultWriter: a pre-serialised result as a graphql-ws next message', (
   it('is read by a real graphql-ws client: ids of several lengths, unicode, payloads over 64 KiB', async () => {
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await once(server, 'listening');
-    const results = [{ data: { text: 'ünïcode ✓ "quoted"' } }, resultOfMessageLength(300), resultOfMessageLength(70_000)];
+    const results = [
+      { data: { text: 'ünïcode ✓ "quoted"' } },
+      resultOfMessageLength(300),
+      resultOfMessageLength(70_000),
+    ];
     // A graphql-transport-ws server by hand: ack, then every subscription gets the results
     // through resultWriter, then complete.
     server.on('connection', (socket) => {
