@@ -37,12 +37,13 @@ export interface SerialisedResult {
  * execution get the same text without serialising the result again.
  */
 export class SharedResult implements SerialisedResult {
+  readonly result: ExecutionResult;
+  readonly #counted: () => void;
   #json: string | undefined;
   #derived: Map<symbol, unknown> | undefined;
-  constructor(
-    readonly result: ExecutionResult,
-    private readonly counted: () => void = () => {},
-  ) {
+  constructor(result: ExecutionResult, counted: () => void = () => {}) {
+    this.result = result;
+    this.#counted = counted;
     if (!Object.isExtensible(result)) return;
     Object.defineProperty(result, 'stringify', {
       // yoga passes the result itself when it has nothing to strip (no errors, no `extensions.http`).
@@ -60,7 +61,7 @@ export class SharedResult implements SerialisedResult {
     if (this.#json === undefined) {
       const { errors, ...rest } = this.result;
       this.#json = JSON.stringify(errors === undefined ? this.result : { ...rest, errors });
-      this.counted();
+      this.#counted();
     }
     return this.#json;
   }
