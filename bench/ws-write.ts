@@ -86,7 +86,9 @@ if (values.child) {
   const ids = accepted.map(() => crypto.randomUUID());
   const writers = accepted.map((socket, index) => resultWriter(socket, ids[index]!));
   const result = (round: number) => ({
-    data: { fabricEvents: { type: 'DRAFT_CHANGED', round, name: 'x'.repeat(Math.max(0, Number(values.payload) - 60)) } },
+    data: {
+      fabricEvents: { type: 'DRAFT_CHANGED', round, name: 'x'.repeat(Math.max(0, Number(values.payload) - 60)) },
+    },
   });
   const perSocket: Record<'ws.send' | 'resultWriter', number[]> = { 'ws.send': [], resultWriter: [] };
   const systemPerSocket: Record<'ws.send' | 'resultWriter', number[]> = { 'ws.send': [], resultWriter: [] };

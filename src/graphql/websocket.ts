@@ -84,6 +84,8 @@ interface WsInternals {
 export function resultWriter(socket: WebSocket, id: string, maxUnsentBytes = MAX_UNSENT_BYTES): WriteResult {
   const framed = framedId(id);
   const internals = socket as unknown as WsInternals;
+  // Negotiated in the handshake, before any operation: fixed for the socket's life.
+  const plain = socket.extensions === '';
   return (result) => {
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > maxUnsentBytes) {
@@ -92,7 +94,7 @@ export function resultWriter(socket: WebSocket, id: string, maxUnsentBytes = MAX
     }
     const raw = internals._socket;
     const sender = internals._sender;
-    if (raw && sender && sender._state === 0 && sender._queue.length === 0 && socket.extensions === '') {
+    if (plain && raw && sender && sender._state === 0 && sender._queue.length === 0) {
       result.derived(NEXT_FRAMES, (json) => new NextFrames(json)).write(raw, framed);
       return;
     }
