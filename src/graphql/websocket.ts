@@ -70,7 +70,7 @@ const NEXT_FRAMES = Symbol('graphql-ws next frames');
 /** What of `ws`'s WebSocket the pre-framed write reads: its raw socket and its sender's queue (ws 8). */
 interface WsInternals {
   _socket?: Socket;
-  _sender?: { _state: number; _queue: unknown[] };
+  _sender?: { _state?: number; _queue?: unknown[] };
 }
 
 /**
@@ -94,7 +94,7 @@ export function resultWriter(socket: WebSocket, id: string, maxUnsentBytes = MAX
     }
     const raw = internals._socket;
     const sender = internals._sender;
-    if (plain && raw && sender && sender._state === 0 && sender._queue.length === 0) {
+    if (plain && raw && sender?._state === 0 && sender._queue?.length === 0) {
       result.derived(NEXT_FRAMES, (json) => new NextFrames(json)).write(raw, framed);
       return;
     }
