@@ -17,13 +17,15 @@
  *   5. the same for a baseline of 1 subscriber, measured in the same run (the ratio is printed).
  *
  *   node bench/fanout.ts [--subscribers 5000] [--rounds 20] [--clients 4] [--database postgres|embedded]
- *        [--root <checkout>] [--profile <dir>] [--snapshots <dir>]
+ *        [--root <checkout>] [--profile <dir>] [--snapshots <dir>] [--memory false]
  *
  * `--root` runs another checkout's gateway (its dist/ built first if stale) with this bench
  * (without its fan-out metric, the server-side figure is missing). `--profile` writes the
  * gateway's CPU profile of the rounds with N subscribers (see bench/profile-summary.ts).
  * `--snapshots` writes heap snapshots of the gateway before the subscribers, with them idle and
- * after they left (see bench/heap-summary.ts).
+ * after they left (see bench/heap-summary.ts). `--memory false` skips the heap figures and the
+ * second join/leave cycle (a shorter run: the rounds only). Each part's figures are printed as
+ * soon as it is measured.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     snapshots: { type: 'string' },
     root: { type: 'string', default: path.resolve(import.meta.dirname, '..') },
+    memory: { type: 'string', default: 'true' },
   },
 });
 const ROOT = path.resolve(values.root);
@@ -316,8 +319,22 @@ try {
 
   const clients = new Clients(CLIENTS);
   try {
+    const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+    const serverText = (figures: Awaited<ReturnType<typeof rounds>>['server']) =>
+      figures
+        ? `server fan-out (result to last socket write) p50 ${ms(figures.p50)}, p99 ${ms(figures.p99)}, max ${ms(figures.max)}`
+        : 'no server fan-out metric';
+    const report = (title: string, run: Awaited<ReturnType<typeof rounds>>) => {
+      console.log(
+        `${title} mutation p50 ${ms(run.mutation.p50)}, p99 ${ms(run.mutation.p99)}; event at the last subscriber p50 ${ms(run.last.p50)}, p99 ${ms(run.last.p99)}, max ${ms(run.last.max)}`,
+      );
+      console.log(
+        `  ${serverText(run.server)}; CPU per round: gateway ${(run.gatewayCpuPerRound.user + run.gatewayCpuPerRound.system).toFixed(1)} ms (user ${run.gatewayCpuPerRound.user.toFixed(1)}, system ${run.gatewayCpuPerRound.system.toFixed(1)}), ${CLIENTS} client processes ${run.clientsCpuPerRound.toFixed(1)} ms`,
+      );
+    };
     await connect(clients, token, fabricId, 1, 'one');
     const baseline = await rounds(clients, token, fabricId, pid, 'one');
+    report('1 subscriber:', baseline);
     await clients.disconnect();
 
     await snapshot('before');
@@ -326,62 +343,55 @@ try {
     const connectStarted = performance.now();
     await connect(clients, token, fabricId, SUBSCRIBERS, 'many');
     const connectMs = performance.now() - connectStarted;
+    console.log(
+      `${SUBSCRIBERS} subscribers connected in ${(connectMs / 1000).toFixed(1)} s; load average ${loadAverage()}`,
+    );
     const heapIdle = await heapAfterGc();
     const rssIdle = rssMiB(pid);
     await snapshot('idle');
     await profiling('SIGTTIN');
     const measured = await rounds(clients, token, fabricId, pid, 'many');
     await profiling('SIGTTOU');
+    report(`${SUBSCRIBERS} subscribers:`, measured);
+    console.log(
+      `ratios to 1 subscriber: mutation p50 x${(measured.mutation.p50 / baseline.mutation.p50).toFixed(2)}, event at the last p50 x${(measured.last.p50 / baseline.last.p50).toFixed(2)}; load average ${loadAverage()}`,
+    );
     await clients.disconnect();
-    // The server sees the closes a moment later: wait until its heap stops shrinking.
-    const settledHeap = async () => {
-      let heap = await heapAfterGc();
-      for (let pass = 0; pass < 5; pass += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        heap = Math.min(heap, await heapAfterGc());
+    if (values.memory === 'false') {
+      console.log(
+        `heap after GC: before ${kib(heapBefore)}, idle subscribers +${kib(heapIdle - heapBefore)} (${kib((heapIdle - heapBefore) / SUBSCRIBERS)} per subscriber); RSS before ${rssBefore.toFixed(0)} MiB, idle ${rssIdle.toFixed(0)} MiB; connecting took ${(connectMs / 1000).toFixed(1)} s`,
+      );
+    } else {
+      // The server sees the closes a moment later: wait until its heap stops shrinking.
+      const settledHeap = async () => {
+        let heap = await heapAfterGc();
+        for (let pass = 0; pass < 5; pass += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          heap = Math.min(heap, await heapAfterGc());
+        }
+        return heap;
+      };
+      const heapAfter = await settledHeap();
+      const rssAfter = rssMiB(pid);
+      await snapshot('after');
+      // A second cycle of the same subscribers joining, getting 3 events and leaving: what it
+      // leaves behind is what each cycle retains (the first one also leaves compiled code).
+      await connect(clients, token, fabricId, SUBSCRIBERS, 'again');
+      for (let round = 0; round < 3; round += 1) {
+        const arrived = clients.lastArrival(`again-${round}`);
+        await createDraft(token, fabricId, `again-${round}`);
+        await arrived;
       }
-      return heap;
-    };
-    const heapAfter = await settledHeap();
-    const rssAfter = rssMiB(pid);
-    await snapshot('after');
-    // A second cycle of the same subscribers joining, getting 3 events and leaving: what it
-    // leaves behind is what each cycle retains (the first one also leaves compiled code).
-    await connect(clients, token, fabricId, SUBSCRIBERS, 'again');
-    for (let round = 0; round < 3; round += 1) {
-      const arrived = clients.lastArrival(`again-${round}`);
-      await createDraft(token, fabricId, `again-${round}`);
-      await arrived;
-    }
-    await clients.disconnect();
-    const heapAfterSecond = await settledHeap();
-    await snapshot('after a second cycle');
-
-    const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
-    const serverText = (figures: typeof measured.server) =>
-      figures
-        ? `server fan-out (result to last socket write) p50 ${ms(figures.p50)}, p99 ${ms(figures.p99)}, max ${ms(figures.max)}`
-        : 'no server fan-out metric';
-    for (const [title, run] of [
-      ['1 subscriber:', baseline],
-      [`${SUBSCRIBERS} subscribers:`, measured],
-    ] as const) {
+      await clients.disconnect();
+      const heapAfterSecond = await settledHeap();
+      await snapshot('after a second cycle');
       console.log(
-        `${title} mutation p50 ${ms(run.mutation.p50)}, p99 ${ms(run.mutation.p99)}; event at the last subscriber p50 ${ms(run.last.p50)}, p99 ${ms(run.last.p99)}, max ${ms(run.last.max)}`,
+        `heap after GC: before ${kib(heapBefore)}, idle subscribers +${kib(heapIdle - heapBefore)} (${kib((heapIdle - heapBefore) / SUBSCRIBERS)} per subscriber), after they left ${heapAfter >= heapBefore ? '+' : ''}${kib(heapAfter - heapBefore)}, after a second join/leave cycle ${heapAfterSecond >= heapAfter ? '+' : ''}${kib(heapAfterSecond - heapAfter)} more`,
       );
       console.log(
-        `  ${serverText(run.server)}; CPU per round: gateway ${(run.gatewayCpuPerRound.user + run.gatewayCpuPerRound.system).toFixed(1)} ms (user ${run.gatewayCpuPerRound.user.toFixed(1)}, system ${run.gatewayCpuPerRound.system.toFixed(1)}), ${CLIENTS} client processes ${run.clientsCpuPerRound.toFixed(1)} ms`,
+        `RSS: before ${rssBefore.toFixed(0)} MiB, subscribers idle ${rssIdle.toFixed(0)} MiB, after they left ${rssAfter.toFixed(0)} MiB; connecting took ${(connectMs / 1000).toFixed(1)} s; load average ${loadAverage()}`,
       );
     }
-    console.log(
-      `ratios to 1 subscriber: mutation p50 x${(measured.mutation.p50 / baseline.mutation.p50).toFixed(2)}, event at the last p50 x${(measured.last.p50 / baseline.last.p50).toFixed(2)}`,
-    );
-    console.log(
-      `heap after GC: before ${kib(heapBefore)}, idle subscribers +${kib(heapIdle - heapBefore)} (${kib((heapIdle - heapBefore) / SUBSCRIBERS)} per subscriber), after they left ${heapAfter >= heapBefore ? '+' : ''}${kib(heapAfter - heapBefore)}, after a second join/leave cycle ${heapAfterSecond >= heapAfter ? '+' : ''}${kib(heapAfterSecond - heapAfter)} more`,
-    );
-    console.log(
-      `RSS: before ${rssBefore.toFixed(0)} MiB, subscribers idle ${rssIdle.toFixed(0)} MiB, after they left ${rssAfter.toFixed(0)} MiB; connecting took ${(connectMs / 1000).toFixed(1)} s; load average ${loadAverage()}`,
-    );
   } finally {
     clients.stop();
   }

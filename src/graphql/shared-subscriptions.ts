@@ -3,7 +3,8 @@
  * document and variables with the same authority (token, role, fabrics): a fabric event seen by
  * 5,000 dashboards is resolved once, the ONE execution result is serialised once, and that text
  * is written to each WebSocket subscriber with only its operation id around it (see
- * websocket.ts); an SSE subscriber gets the result itself. Idle subscribers hold no GraphQL
+ * websocket.ts and next-frames.ts); an SSE subscriber gets the result itself, which yoga
+ * serialises with that same text. Idle subscribers hold no GraphQL
  * context of their own, only their place in the fan-out.
  *
  * The execution starts with the first subscriber (with its context) and ends when the last one
@@ -21,21 +22,54 @@ import { InProcessEventBus } from '../events/event-bus.ts';
 
 export type SubscriptionOutcome = AsyncIterable<ExecutionResult> | ExecutionResult;
 
-/** One result of a shared execution, with its JSON text made at most once for all subscribers. */
-class SharedResult {
-  #json: string | undefined;
-  constructor(
-    readonly result: ExecutionResult,
-    private readonly counted: () => void,
-  ) {}
+/** One result of a shared execution as its subscribers' writers see it. */
+export interface SerialisedResult {
+  /** `JSON.stringify(result)`, made once for all subscribers. */
+  readonly json: string;
+  /** A value made from `json` once for all subscribers (a framed message), by the first that asks for `key`. */
+  derived<T>(key: symbol, make: (json: string) => T): T;
+}
 
-  /** `JSON.stringify(result)`, computed by the first subscriber that needs it. */
+/**
+ * One result of a shared execution, with its JSON text made at most once for all subscribers.
+ * The result itself carries a `stringify` (not enumerable) giving that text: graphql-yoga
+ * serialises an SSE result with `result.stringify` when it has one, so SSE subscribers of the
+ * execution get the same text without serialising the result again.
+ */
+export class SharedResult implements SerialisedResult {
+  readonly result: ExecutionResult;
+  readonly #counted: () => void;
+  #json: string | undefined;
+  #derived: Map<symbol, unknown> | undefined;
+  constructor(result: ExecutionResult, counted: () => void = () => {}) {
+    this.result = result;
+    this.#counted = counted;
+    if (!Object.isExtensible(result)) return;
+    Object.defineProperty(result, 'stringify', {
+      // yoga passes the result itself when it has nothing to strip (no errors, no `extensions.http`).
+      value: (value: unknown) => (value === result ? this.json : JSON.stringify(value)),
+      enumerable: false,
+      configurable: true,
+    });
+  }
+
+  /**
+   * `JSON.stringify(result)`, computed by the first subscriber that needs it; with `errors` last,
+   * where graphql-ws puts them in a `next` message (the same text as graphql-ws's own payload).
+   */
   get json(): string {
     if (this.#json === undefined) {
-      this.#json = JSON.stringify(this.result);
-      this.counted();
+      const { errors, ...rest } = this.result;
+      this.#json = JSON.stringify(errors === undefined ? this.result : { ...rest, errors });
+      this.#counted();
     }
     return this.#json;
+  }
+
+  derived<T>(key: symbol, make: (json: string) => T): T {
+    this.#derived ??= new Map();
+    if (!this.#derived.has(key)) this.#derived.set(key, make(this.json));
+    return this.#derived.get(key) as T;
   }
 }
 
@@ -51,8 +85,8 @@ interface Group {
 
 type Opening = Promise<{ group: Group } | { outcome: ExecutionResult }>;
 
-/** Writes one result's JSON text (`JSON.stringify` of the ExecutionResult) to one subscriber. */
-export type WriteResult = (json: string) => void;
+/** Writes one result (its JSON text, made once: `JSON.stringify` of the ExecutionResult) to one subscriber. */
+export type WriteResult = (result: SerialisedResult) => void;
 
 export interface SharedSubscriptionsOptions {
   /**
@@ -99,9 +133,10 @@ export function shareKey(
 /**
  * Shares executions between SSE subscribers (HTTP requests) the way websocket.ts shares them
  * between WebSocket ones: the first subscriber's execution runs, the others follow it. Each SSE
- * subscriber still has its context built (yoga builds it before `subscribe`) and yoga serialises
- * each result per response. Operations over a WebSocket are shared there (with one serialisation
- * per result), not here.
+ * subscriber still has its context built (yoga builds it before `subscribe`); yoga serialises a
+ * shared result with the `stringify` it carries (SharedResult), so once for all subscribers, and
+ * only frames it (`data: <text>`) per response. Operations over a WebSocket are shared there, not
+ * here.
  */
 export function useSharedSubscriptions(shared: SharedSubscriptions): Plugin {
   return {
@@ -264,7 +299,7 @@ export class SharedSubscriptions {
     };
     const remove = this.#fanOut.listen<Item>(group.topic, {
       push: (item) => {
-        if ('shared' in item) write(item.shared.json);
+        if ('shared' in item) write(item.shared);
         else finish('error' in item ? { error: item.error } : null);
       },
       end: () => finish(null),

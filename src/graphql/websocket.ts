@@ -5,12 +5,14 @@
  * TOKEN_CLOSE_CODE and the reason.
  */
 import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { createGraphQLError, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { closeReason, TOKEN_CLOSE_CODE, type createAuthentication, type LiveConnections } from './authentication.ts';
 import type { GraphQLContext } from './context.ts';
+import { framedId, NextFrames } from './next-frames.ts';
 import {
   shareKey,
   type SharedSubscriptions,
@@ -62,20 +64,41 @@ interface OperationRoot {
   } | null;
 }
 
+/** The key under which a shared result keeps its framed `next` messages (see next-frames.ts). */
+const NEXT_FRAMES = Symbol('graphql-ws next frames');
+
+/** What of `ws`'s WebSocket the pre-framed write reads: its raw socket and its sender's queue (ws 8). */
+interface WsInternals {
+  _socket?: Socket;
+  _sender?: { _state?: number; _queue?: unknown[] };
+}
+
 /**
  * The `next` message of operation `id` carrying a result already serialised (the same text as
- * graphql-ws's own `{ id, type: 'next', payload }`), written as is: a shared result is serialised
- * once, not once per socket.
+ * graphql-ws's own `{ id, type: 'next', payload }`): a shared result is serialised once, framed
+ * once per id length (next-frames.ts), and written to each socket as ONE buffer on `ws`'s raw
+ * socket. Only while `ws` itself would write at once: the socket open, no extension negotiated
+ * (the server never offers permessage-deflate), nothing queued in `ws`'s sender; otherwise the
+ * text goes through `ws.send`, behind what it queued.
  */
 export function resultWriter(socket: WebSocket, id: string, maxUnsentBytes = MAX_UNSENT_BYTES): WriteResult {
-  const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-  return (json) => {
+  const framed = framedId(id);
+  const internals = socket as unknown as WsInternals;
+  // Negotiated in the handshake, before any operation: fixed for the socket's life.
+  const plain = socket.extensions === '';
+  return (result) => {
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > maxUnsentBytes) {
       socket.close(SLOW_SUBSCRIBER_CLOSE_CODE, 'Subscriber too slow: events not read');
       return;
     }
-    socket.send(`${head}${json}}`);
+    const raw = internals._socket;
+    const sender = internals._sender;
+    if (plain && raw && sender?._state === 0 && sender._queue?.length === 0) {
+      result.derived(NEXT_FRAMES, (json) => new NextFrames(json)).write(raw, framed);
+      return;
+    }
+    socket.send(`{"id":${framed.json},"type":"next","payload":${result.json}}`);
   };
 }
 
@@ -91,7 +114,13 @@ export function attachWebSocket(
   // The WebSocket server takes the HTTP server's upgrades but not its 'error' events (with
   // `server:` it re-emits them, and graphql-ws prints a port in use as "Internal error emitted on
   // the WebSocket server"): start() reports listen failures itself.
-  const webSockets = new WebSocketServer({ noServer: true, path: yoga.graphqlEndpoint, maxPayload });
+  // No permessage-deflate (ws's default, stated here): resultWriter writes frames of its own.
+  const webSockets = new WebSocketServer({
+    noServer: true,
+    path: yoga.graphqlEndpoint,
+    maxPayload,
+    perMessageDeflate: false,
+  });
   server.on('upgrade', (request, socket, head) => {
     if (!webSockets.shouldHandle(request)) {
       socket.destroy();

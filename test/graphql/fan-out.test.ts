@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Client } from 'graphql-ws';
-import { describe, expect } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { WebSocket } from 'ws';
 import { topics } from '../../src/events/event-bus.ts';
@@ -282,6 +282,42 @@ describe('fan-out of fabric events over graphql-ws and SSE', () => {
     expect(t.app.eventBus.subscriberCount(topic)).toBe(0);
   });
 
+  it('serialises a shared result ONCE for all its SSE subscribers and WebSocket subscribers together', async ({
+    t,
+  }) => {
+    const fabric = await createFabric(t);
+    const streams = [0, 1, 2].map(() => sseSubscriber(t, fabric.id));
+    const sockets = await Promise.all(['ws-1', 'ws-2'].map((id) => rawSubscriber(t, fabric.id, id)));
+    // Every JSON.stringify of this event's result, whoever makes it (yoga's SSE processor included).
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const ofEvent = () =>
+      stringify.mock.calls.filter(([value]) => (value as any)?.data?.fabricEvents?.name === 'sse-once').length;
+    try {
+      await Promise.all(streams.map((stream) => stream.opened));
+      await until(() => t.app.sharedSubscriptions.subscribers === 5);
+      expect(t.app.sharedSubscriptions.executions).toBe(1);
+      const serialisedBefore = t.app.sharedSubscriptions.serialisations;
+      await createDraft(t, fabric.id, vlanNamespaceYaml('sse-once'));
+      const texts: string[] = [];
+      for (const stream of streams) {
+        const first = await stream.texts.next();
+        texts.push(first.value);
+      }
+      await until(() => sockets.every((socket) => socket.messages.some((m) => m.type === 'next')));
+      expect(ofEvent()).toBe(1);
+      expect(t.app.sharedSubscriptions.serialisations - serialisedBefore).toBe(1);
+      // Every subscriber got the same text: the WebSocket ones inside their next message.
+      expect(new Set(texts).size).toBe(1);
+      expect(JSON.parse(texts[0]!).data.fabricEvents).toMatchObject({ type: 'DRAFT_CHANGED', name: 'sse-once' });
+      for (const socket of sockets) expect(socket.raw.find((text) => text.includes('"next"'))).toContain(texts[0]);
+    } finally {
+      stringify.mockRestore();
+      for (const stream of streams) stream.controller.abort();
+      for (const socket of sockets) socket.socket.close();
+    }
+    await until(() => t.app.sharedSubscriptions.executions === 0);
+  });
+
   it('does not share between an SSE subscriber and one of another token', async ({ t }) => {
     const fabric = await createFabric(t);
     const viewerToken = await t.createToken({ role: 'viewer', fabricIds: [fabric.id] });
@@ -318,7 +354,7 @@ describe('fan-out of fabric events over graphql-ws and SSE', () => {
   });
 });
 
-/** A GraphQL-over-SSE subscriber to the fabric's events; `events` yields each payload. */
+/** A GraphQL-over-SSE subscriber to the fabric's events; `events` yields each payload, `texts` each data text. */
 function sseSubscriber(t: TestApp, fabricId: string, token = t.adminToken) {
   const controller = new AbortController();
   const response = fetch(`${t.url}/graphql`, {
@@ -327,7 +363,7 @@ function sseSubscriber(t: TestApp, fabricId: string, token = t.adminToken) {
     body: JSON.stringify({ query: FABRIC_EVENTS, variables: { f: fabricId } }),
     signal: controller.signal,
   });
-  async function* read(): AsyncGenerator<any> {
+  async function* read(): AsyncGenerator<string> {
     const queue: EventSourceMessage[] = [];
     const parser = createParser({ onEvent: (event) => queue.push(event) });
     const decoder = new TextDecoder();
@@ -336,9 +372,13 @@ function sseSubscriber(t: TestApp, fabricId: string, token = t.adminToken) {
       while (queue.length > 0) {
         const event = queue.shift()!;
         if (event.event === 'complete') return;
-        if (event.data) yield JSON.parse(event.data);
+        if (event.data) yield event.data;
       }
     }
   }
-  return { controller, opened: response, events: read() };
+  async function* parsed(texts: AsyncGenerator<string>): AsyncGenerator<any> {
+    for await (const text of texts) yield JSON.parse(text);
+  }
+  const texts = read();
+  return { controller, opened: response, texts, events: parsed(texts) };
 }
