@@ -321,7 +321,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       openUnitOfWork: services,
       actorOf: authentication.actorOf,
       eventBus,
-      logger,
       pagination: config.pagination,
     }),
   });
