@@ -98,6 +98,16 @@ describe('HTTP routes through yoga.fetch, without a port', () => {
     } as RequestInit);
     expect(unknownSize.status).toBe(411);
     expect((await unknownSize.json()).errors[0].extensions.code).toBe('INVALID_INPUT');
+    // A length that is not a plain number (node:http refuses it on a port; yoga.fetch does not).
+    for (const length of ['1e3', '30, 30', '-1', '0x1e']) {
+      const malformed = await ready.app.yoga.fetch('http://gateway/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': length },
+        body: '{"query":"{ fabrics { id } }"}',
+      });
+      expect(malformed.status, length).toBe(400);
+      expect((await malformed.json()).errors[0].extensions.code).toBe('INVALID_INPUT');
+    }
     // Within the limit, the request goes on to authentication (no token: 401).
     const small = '{"query":"{ fabrics { id } }"}';
     const unauthenticated = await ready.app.yoga.fetch('http://gateway/graphql', {
