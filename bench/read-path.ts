@@ -94,11 +94,12 @@ async function serveGateway(): Promise<void> {
     logger,
     onFirstAdminToken: false,
     onQuery: (sql, requestId, params) => {
+      // Only the requests whose statements are replayed: the rest costs the gateway nothing here.
+      if (!requestId?.startsWith('capture-')) return;
       // As pg takes them: $n placeholders (the ORM logs knex-style ?).
       let n = 0;
       const text = sql.replace(/\?/g, () => `$${++n}`);
-      if (requestId?.startsWith('capture-'))
-        statements.set(requestId, [...(statements.get(requestId) ?? []), { text, values: [...params] }]);
+      statements.set(requestId, [...(statements.get(requestId) ?? []), { text, values: [...params] }]);
     },
   });
   await app.start();
