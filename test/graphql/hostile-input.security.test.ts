@@ -344,9 +344,10 @@ async function rawExchange(t: TestApp, text: string): Promise<string> {
   const socket = connect({ host: hostname, port: Number(port) });
   const chunks: Buffer[] = [];
   socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const closed = new Promise<void>((resolve, reject) => {
+  // The server may reset the connection after its last answer (a parse error): what came before counts.
+  const closed = new Promise<void>((resolve) => {
     socket.once('close', () => resolve());
-    socket.once('error', reject);
+    socket.on('error', () => {});
   });
   socket.end(text);
   await closed;
@@ -358,11 +359,13 @@ describe('a request body is its Content-Length (the only body limit, http/body-s
     const body = JSON.stringify({ query: '{ __typename }' });
     const answer = await rawExchange(
       t,
-      `POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nAuthorization: Bearer ${t.adminToken}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}${'x'.repeat(64 * 1024)}`,
+      `POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nAuthorization: Bearer ${t.adminToken}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}GET /healthz HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n`,
     );
-    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
-    expect(answer).toContain('{"data":{"__typename":"Query"}}');
-    expect(answer).toContain('HTTP/1.1 400 Bad Request');
+    const responses = answer.split(/(?=HTTP\/1\.1 )/);
+    expect(responses).toHaveLength(2);
+    expect(responses[0]).toMatch(/^HTTP\/1\.1 200 /);
+    expect(responses[0]).toContain('{"data":{"__typename":"Query"}}');
+    expect(responses[1]).toMatch(/^HTTP\/1\.1 200 /);
   });
 
   it('a length together with Transfer-Encoding is refused before anything runs', async ({ t }) => {
