@@ -515,9 +515,10 @@ describe('a token limited to other fabrics', () => {
   it('is refused with the very document another token was just answered, whichever asks first', async ({ t }) => {
     // One query text, so yoga hands every request the same parsed document (and the authorization
     // plugin its analysis of it): what was decided for one token must not be decided for another.
-    const query = `query One($id: ID!) { resource(id: $id) { id name } }`;
+    const query = `query OneOfTheirs($id: ID!) { resource(id: $id) { id name } }`;
     const theirsToken = await t.createToken({ role: 'viewer', name: 'their-viewer', fabricIds: [theirs.id] });
     const asks = [
+      { who: 'limited to mine', token: tokens.viewer, id: theirs.resourceId, allowed: false },
       { who: 'admin', token: t.adminToken, id: theirs.resourceId, allowed: true },
       { who: 'limited to mine', token: tokens.viewer, id: theirs.resourceId, allowed: false },
       { who: 'limited to theirs', token: theirsToken, id: theirs.resourceId, allowed: true },
