@@ -22,7 +22,8 @@
  *                     src/, e.g. `git archive main | tar -x -C dir` with node_modules linked in), on
  *                     a database and fabric of its own, and run each gateway row on both, in
  *                     alternating slices (A B B A ...), so that both see the same machine load;
- *                     prints each side's req/s and CPU per request and their ratio.
+ *                     prints each side's req/s and CPU per request and their ratio (SLICES=n
+ *                     slices per row, default 6).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -322,7 +323,13 @@ interface Side {
  * `seconds / slices` long: both sides see the same machine load, whatever the other sessions on
  * the machine do meanwhile. Requests per second and CPU per request of each side over its slices.
  */
-async function loadAlternating(label: string, sides: [Side, Side], query: string, connections: number, slices = 6) {
+async function loadAlternating(
+  label: string,
+  sides: [Side, Side],
+  query: string,
+  connections: number,
+  slices = Number(process.env.SLICES) || 6,
+) {
   const totals = sides.map(() => ({ requests: 0, cpu: 0, errors: 0, p99: 0 }));
   const load = loadText();
   const slice = Math.max(1, Math.round(seconds / slices));
