@@ -118,6 +118,19 @@ describe('HTTP routes through yoga.fetch, without a port', () => {
     expect(unauthenticated.status).toBe(401);
   });
 
+  it('GraphQL at the other URLs yoga serves it on (/graphql/, any URL ending in /graphql) needs a token too', async () => {
+    for (const url of ['http://gateway/graphql/', 'http://gateway/x?/graphql', 'http://gateway/x?q=/graphql/']) {
+      const body = '{"query":"{ fabrics { id } }"}';
+      const response = await ready.app.yoga.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+        body,
+      });
+      expect(response.status, url).toBe(401);
+      expect((await response.json()).errors[0].extensions.code, url).toBe('UNAUTHENTICATED');
+    }
+  });
+
   it('the GitHub webhook: POST only, and nothing without a valid signature', async () => {
     const get = await ready.app.yoga.fetch(`http://gateway${WEBHOOK_PATH}`);
     expect(get.status).toBe(405);
