@@ -17,6 +17,13 @@
  *                     dir/read-path.cpuprofile (open it in Chrome DevTools or summarise it with
  *                     bench/profile-summary.ts).
  *   ROWS=page10,last : run only these rows (page10 page50 last one gatewayTrivial).
+ *   FABRIC=small    : a fabric of about 100 objects instead of 10,028 (quicker to set up).
+ *   BASE=dir ...    : also start the gateway of another checkout (dir: its bench/read-path.ts and
+ *                     src/, e.g. `git archive main | tar -x -C dir` with node_modules linked in), on
+ *                     a database and fabric of its own, and run each gateway row on both, in
+ *                     alternating slices (A B B A ...), so that both see the same machine load;
+ *                     prints each side's req/s and CPU per request and their ratio (SLICES=n
+ *                     slices per row, default 6).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -94,11 +101,12 @@ async function serveGateway(): Promise<void> {
     logger,
     onFirstAdminToken: false,
     onQuery: (sql, requestId, params) => {
+      // Only the requests whose statements are replayed: the rest costs the gateway nothing here.
+      if (!requestId?.startsWith('capture-')) return;
       // As pg takes them: $n placeholders (the ORM logs knex-style ?).
       let n = 0;
       const text = sql.replace(/\?/g, () => `$${++n}`);
-      if (requestId?.startsWith('capture-'))
-        statements.set(requestId, [...(statements.get(requestId) ?? []), { text, values: [...params] }]);
+      statements.set(requestId, [...(statements.get(requestId) ?? []), { text, values: [...params] }]);
     },
   });
   await app.start();
@@ -108,7 +116,12 @@ async function serveGateway(): Promise<void> {
   await pushFromAnotherClone(remote, { files: { 'README.md': '# bench\n' } });
   const progress = (operationId: string) => ({ operationId, actor: 'bench', report: async () => {} });
   await services.gitops.initializeDirectory(fabric.id, progress('00000000-0000-4000-8000-000000000001'));
-  const objects = generateFabric({ spines: 4, leaves: 64, serversPerLeafPair: 96, vpcs: 300 });
+  // FABRIC=small: about 100 objects, for the rows whose cost does not depend on the fabric's size
+  // (resource(id), `{ __typename }`; a page reads 101 rows of the index either way).
+  const objects =
+    process.env.FABRIC === 'small'
+      ? generateFabric({ spines: 2, leaves: 4, serversPerLeafPair: 8, vpcs: 20 })
+      : generateFabric({ spines: 4, leaves: 64, serversPerLeafPair: 96, vpcs: 300 });
   await pushFromAnotherClone(remote, { files: { 'fabric/raw/fabric.yaml': renderMultiDocument(objects) } });
   await app.services().gitops.ingest(fabric.id, progress('00000000-0000-4000-8000-000000000002'));
   // The fabric at rest: what autovacuum does within a minute of a large ingestion (statistics for the
@@ -118,8 +131,9 @@ async function serveGateway(): Promise<void> {
   const [row] = await app
     .services()
     .em.getConnection()
-    .execute<{ id: string }[]>(`select id from resource where fabric_id = ? order by name limit 1 offset 5000`, [
+    .execute<{ id: string }[]>(`select id from resource where fabric_id = ? order by name limit 1 offset ?`, [
       fabric.id,
+      Math.min(5000, Math.floor(objects.length / 2)),
     ]);
   const ready: GatewayReady = {
     url: app.url,
@@ -216,10 +230,11 @@ const loadText = () =>
     .map((value) => value.toFixed(2))
     .join(' ');
 
-function child(mode: string, execArgv: string[] = []): ChildProcess {
-  return fork(SELF, [mode], {
-    execArgv: ['--import', 'tsx', ...execArgv],
+function child(mode: string, root?: string): ChildProcess {
+  return fork(root ? join(root, 'bench', 'read-path.ts') : SELF, [mode], {
+    execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...(root ? { cwd: root } : {}),
   });
 }
 
@@ -294,6 +309,71 @@ async function loadHttp(
   };
 }
 
+/** One gateway of an A/B comparison (BASE=dir). */
+interface Side {
+  name: string;
+  server: ChildProcess;
+  url: string;
+  token: string;
+  variables: object;
+}
+
+/**
+ * The same load on two gateways in alternating slices (A B B A A B ...), `slices` in all, each
+ * `seconds / slices` long: both sides see the same machine load, whatever the other sessions on
+ * the machine do meanwhile. Requests per second and CPU per request of each side over its slices.
+ */
+async function loadAlternating(
+  label: string,
+  sides: [Side, Side],
+  query: string,
+  connections: number,
+  slices = Number(process.env.SLICES) || 6,
+) {
+  const totals = sides.map(() => ({ requests: 0, cpu: 0, errors: 0, p99: 0 }));
+  const load = loadText();
+  const slice = Math.max(1, Math.round(seconds / slices));
+  for (let index = 0; index < slices; index++) {
+    const order = index % 2 === 0 ? [0, 1] : [1, 0];
+    for (const which of order) {
+      const side = sides[which]!;
+      const cpuBefore = await cpuOf(side.server);
+      const result = await autocannon({
+        url: `${side.url}/graphql`,
+        connections,
+        duration: slice,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${side.token}` },
+        body: JSON.stringify({ query, variables: side.variables }),
+      } as autocannon.Options);
+      const total = totals[which]!;
+      total.cpu += (await cpuOf(side.server)) - cpuBefore;
+      total.requests += result.requests.total;
+      total.errors += result.non2xx + result.errors + result.timeouts;
+      total.p99 = Math.max(total.p99, result.latency.p99);
+    }
+  }
+  const figures = sides.map((side, which) => {
+    const total = totals[which]!;
+    return {
+      name: side.name,
+      rps: total.requests / (slice * slices),
+      cpuPerRequest: total.cpu / Math.max(1, total.requests),
+      errors: total.errors,
+      p99: total.p99,
+    };
+  });
+  for (const figure of figures)
+    console.log(
+      `${`${label}: ${figure.name}`.padEnd(48)} ${figure.rps.toFixed(0).padStart(6)} req/s  worst slice p99 ${figure.p99.toFixed(1).padStart(6)} ms  cpu ${figure.cpuPerRequest.toFixed(3)} ms/req  errors ${figure.errors}  load ${load}`,
+    );
+  const [a, b] = figures as [(typeof figures)[0], (typeof figures)[0]];
+  console.log(
+    `${`${label}: ${b.name} / ${a.name}`.padEnd(48)} req/s ${(b.rps / a.rps).toFixed(2)}, cpu per request ${(b.cpuPerRequest / a.cpuPerRequest).toFixed(2)}`,
+  );
+  return figures;
+}
+
 /** The statements replayed in order, `connections` clients each in a loop, for `seconds`. */
 async function loadSql(label: string, databaseUrl: string, statements: Statement[], connections: number) {
   const load = loadText();
@@ -351,8 +431,10 @@ async function main(): Promise<void> {
   const only = process.env.ROWS?.split(',');
   const wanted = (row: string) => !only || only.includes(row);
   const gateway = child('gateway');
+  const base = process.env.BASE ? child('gateway', process.env.BASE) : null;
   const started = performance.now();
   const ready = await nextMessage<GatewayReady>(gateway, 'ready');
+  const baseReady = base ? await nextMessage<GatewayReady>(base, 'ready') : null;
   console.log(
     `gateway ready with ${ready.objects} objects in ${((performance.now() - started) / 1000).toFixed(1)} s; ${seconds} s per row`,
   );
@@ -406,6 +488,41 @@ async function main(): Promise<void> {
   const bareUrl = await nextMessage<string>(bare, 'url');
 
   const rows: Record<string, Figures> = {};
+  if (base && baseReady) {
+    try {
+      const trivial = await loadHttp(bare, 'bare yoga, { __typename } (10)', bareUrl, null, TRIVIAL_QUERY, {}, 10);
+      print(trivial);
+      const pair = (variables: (ready: GatewayReady) => object): [Side, Side] => [
+        { name: 'base', server: base, url: baseReady.url, token: baseReady.token, variables: variables(baseReady) },
+        { name: 'this', server: gateway, url, token, variables: variables(ready) },
+      ];
+      if (wanted('page10'))
+        await loadAlternating(
+          'page of 100 (10)',
+          pair((r) => ({ f: r.fabricId })),
+          PAGE_QUERY,
+          10,
+        );
+      if (wanted('one'))
+        await loadAlternating(
+          'resource(id) (10)',
+          pair((r) => ({ id: r.resourceId })),
+          ONE_QUERY,
+          10,
+        );
+      if (wanted('gatewayTrivial'))
+        await loadAlternating(
+          '{ __typename } (10)',
+          pair(() => ({})),
+          TRIVIAL_QUERY,
+          10,
+        );
+    } finally {
+      for (const server of [gateway, base, bare]) server.send({ stop: true });
+      await Promise.all([gateway, base, bare].map((server) => new Promise((resolve) => server.once('exit', resolve))));
+    }
+    return;
+  }
   if (process.env.PROFILE) {
     gateway.send({ profile: 'start' });
     await nextMessage(gateway, 'profiling');

@@ -287,6 +287,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     graphiql: config.http.graphiql ? graphiqlOptions : false,
     renderGraphiQL: renderOfflineGraphiQL,
     landingPage: false,
+    // The body limit is useBodySizeLimit's (http/body-size-limit.ts says why yoga's is off).
+    maxRequestBodySize: false,
     healthCheckEndpoint: HEALTH_ENDPOINT,
     logging: yogaLogger(logger),
     // Suggestions ("Did you mean …?") name parts of the schema: off together with introspection.
@@ -321,7 +323,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       openUnitOfWork: services,
       actorOf: authentication.actorOf,
       eventBus,
-      logger,
       pagination: config.pagination,
     }),
   });

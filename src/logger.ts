@@ -71,6 +71,9 @@ export function withRequestLog<
   Request extends import('node:http').IncomingMessage,
   Response extends import('node:http').ServerResponse,
 >(logger: Logger, handler: (req: Request, res: Response) => void): (req: Request, res: Response) => void {
+  // The line's fields are the ones below and nothing a client sent but the path: no redaction,
+  // which was half the cost of the line (docs/performance.md, "The fixed cost of a request").
+  const lines = logger.child({}, { redact: [] });
   return (req, res) => {
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : crypto.randomUUID();
@@ -80,7 +83,7 @@ export function withRequestLog<
     res.once('finish', () => {
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/healthz' || path === '/readyz') return;
-      logger.info(
+      lines.info(
         {
           requestId,
           method: req.method,

@@ -71,64 +71,158 @@ export interface Services {
 /**
  * `scope`: the fabrics this unit of work may load (a request of a fabric-limited token); every
  * load of a fabric, resource or operation by id or by list checks it. Unlimited by default.
+ *
+ * Built on first use: the unit of work (`em.fork`) and each service are made when first asked
+ * for, so a request that reads one resource builds one service, and `{ __typename }` none
+ * (docs/performance.md, "The fixed cost of a request").
  */
 export function createServices(deps: ServiceDependencies, options: { scope?: FabricScope } = {}): Services {
-  const em = deps.orm.em.fork();
-  const scope = options.scope ?? FabricScope.unlimited;
-  const services: Omit<Services, 'gitops' | 'sync' | 'cluster' | 'history' | 'pendingChanges' | 'nodes'> = {
-    em,
-    gitRepositories: new GitRepositoryService({ em, secretBox: deps.secretBox }),
-    fabrics: new FabricService({
-      em,
-      scope,
+  return new LazyServices(deps, options.scope ?? FabricScope.unlimited);
+}
+
+class LazyServices implements Services {
+  #em: EntityManager | undefined;
+  #gitRepositories: GitRepositoryService | undefined;
+  #fabrics: FabricService | undefined;
+  #resources: ResourceService | undefined;
+  #operations: SyncOperationService | undefined;
+  #tokens: TokenService | undefined;
+  #changes: ChangeService | undefined;
+  #gitops: GitopsService | undefined;
+  #sync: SyncCommands | undefined;
+  #cluster: ClusterService | undefined;
+  #history: GitHistoryService | undefined;
+  #pendingChanges: PendingChangesService | undefined;
+  #nodes: NodeService | undefined;
+
+  constructor(
+    private readonly deps: ServiceDependencies,
+    private readonly scope: FabricScope,
+  ) {}
+
+  get em(): EntityManager {
+    this.#em ??= this.deps.orm.em.fork();
+    return this.#em;
+  }
+
+  get gitRepositories(): GitRepositoryService {
+    this.#gitRepositories ??= new GitRepositoryService({ em: this.em, secretBox: this.deps.secretBox });
+    return this.#gitRepositories;
+  }
+
+  get fabrics(): FabricService {
+    const { deps } = this;
+    this.#fabrics ??= new FabricService({
+      em: this.em,
+      scope: this.scope,
       secretBox: deps.secretBox,
       gatewayAddress: deps.gatewayAddress,
       onChange: (change) => deps.clusterWatchers?.fabricChanged(change),
-    }),
-    resources: new ResourceService({
-      em,
-      scope,
-      eventBus: deps.eventBus,
-      maxYamlBytes: deps.config.maxYamlBytes,
-      validator: deps.validator,
-    }),
-    operations: new SyncOperationService({ em, scope, eventBus: deps.eventBus, queue: deps.operationQueue }),
-    tokens: new TokenService({ em, cache: deps.tokenCache }),
-    changes: new ChangeService({ em, scope, eventBus: deps.eventBus }),
-  };
-  const gitops = new GitopsService({
-    em,
-    fabrics: services.fabrics,
-    gitRepositories: services.gitRepositories,
-    eventBus: deps.eventBus,
-    config: deps.config,
-    operations: services.operations,
-    openGitHost: deps.openGitHost,
-  });
-  const sync = new SyncCommands(services);
-  const cluster = new ClusterService({
-    em,
-    fabrics: services.fabrics,
-    eventBus: deps.eventBus,
-    operations: services.operations,
-    watchers: deps.clusterWatchers,
-    createClient: deps.createClusterClient,
-  });
-  const history = new GitHistoryService({
-    fabrics: services.fabrics,
-    gitRepositories: services.gitRepositories,
-    resources: services.resources,
-    openGitHost: deps.openGitHost,
-    defaultPageSize: deps.config.pagination.defaultPageSize,
-    maxPageSize: deps.config.pagination.maxPageSize,
-  });
-  const pendingChanges = new PendingChangesService({
-    em,
-    fabrics: services.fabrics,
-    gitRepositories: services.gitRepositories,
-    validator: deps.validator,
-    openGitHost: deps.openGitHost,
-  });
-  const nodes = new NodeService({ ...services, scope, maxIds: deps.config.pagination.maxPageSize });
-  return { ...services, gitops, sync, cluster, history, pendingChanges, nodes };
+    });
+    return this.#fabrics;
+  }
+
+  get resources(): ResourceService {
+    this.#resources ??= new ResourceService({
+      em: this.em,
+      scope: this.scope,
+      eventBus: this.deps.eventBus,
+      maxYamlBytes: this.deps.config.maxYamlBytes,
+      validator: this.deps.validator,
+    });
+    return this.#resources;
+  }
+
+  get operations(): SyncOperationService {
+    this.#operations ??= new SyncOperationService({
+      em: this.em,
+      scope: this.scope,
+      eventBus: this.deps.eventBus,
+      queue: this.deps.operationQueue,
+    });
+    return this.#operations;
+  }
+
+  get tokens(): TokenService {
+    this.#tokens ??= new TokenService({ em: this.em, cache: this.deps.tokenCache });
+    return this.#tokens;
+  }
+
+  get changes(): ChangeService {
+    this.#changes ??= new ChangeService({ em: this.em, scope: this.scope, eventBus: this.deps.eventBus });
+    return this.#changes;
+  }
+
+  get gitops(): GitopsService {
+    this.#gitops ??= new GitopsService({
+      em: this.em,
+      fabrics: this.fabrics,
+      gitRepositories: this.gitRepositories,
+      eventBus: this.deps.eventBus,
+      config: this.deps.config,
+      operations: this.operations,
+      openGitHost: this.deps.openGitHost,
+    });
+    return this.#gitops;
+  }
+
+  get sync(): SyncCommands {
+    this.#sync ??= new SyncCommands({
+      fabrics: this.fabrics,
+      gitRepositories: this.gitRepositories,
+      resources: this.resources,
+      operations: this.operations,
+    });
+    return this.#sync;
+  }
+
+  get cluster(): ClusterService {
+    this.#cluster ??= new ClusterService({
+      em: this.em,
+      fabrics: this.fabrics,
+      eventBus: this.deps.eventBus,
+      operations: this.operations,
+      watchers: this.deps.clusterWatchers,
+      createClient: this.deps.createClusterClient,
+    });
+    return this.#cluster;
+  }
+
+  get history(): GitHistoryService {
+    this.#history ??= new GitHistoryService({
+      fabrics: this.fabrics,
+      gitRepositories: this.gitRepositories,
+      resources: this.resources,
+      openGitHost: this.deps.openGitHost,
+      defaultPageSize: this.deps.config.pagination.defaultPageSize,
+      maxPageSize: this.deps.config.pagination.maxPageSize,
+    });
+    return this.#history;
+  }
+
+  get pendingChanges(): PendingChangesService {
+    this.#pendingChanges ??= new PendingChangesService({
+      em: this.em,
+      fabrics: this.fabrics,
+      gitRepositories: this.gitRepositories,
+      validator: this.deps.validator,
+      openGitHost: this.deps.openGitHost,
+    });
+    return this.#pendingChanges;
+  }
+
+  get nodes(): NodeService {
+    this.#nodes ??= new NodeService({
+      em: this.em,
+      scope: this.scope,
+      maxIds: this.deps.config.pagination.maxPageSize,
+      fabrics: this.fabrics,
+      resources: this.resources,
+      operations: this.operations,
+      gitRepositories: this.gitRepositories,
+      tokens: this.tokens,
+      changes: this.changes,
+    });
+    return this.#nodes;
+  }
 }

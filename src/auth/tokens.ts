@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Role } from './api-token.entity.ts';
 
 /** Tokens look like `hgw_<43 url-safe characters>`: 256 random bits. */
@@ -8,8 +8,9 @@ export function generateToken(): string {
   return `hgw_${randomBytes(32).toString('base64url')}`;
 }
 
+/** SHA-256 of the token, hex (one-shot `crypto.hash`: no Hash object per request). */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 export function looksLikeToken(text: string): boolean {

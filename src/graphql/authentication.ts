@@ -25,6 +25,20 @@ export function tokenOf(authorization: unknown): string {
   return token;
 }
 
+/**
+ * Whether yoga answers this URL as its GraphQL endpoint (`/graphql`): besides the path itself, it
+ * serves `/graphql/` and any URL whose text ends in `/graphql` or `/graphql/` (a query string
+ * included; see yoga's useUnhandledRoute). Every one of them needs a token.
+ */
+function servesGraphQL(requestUrl: string, url: URL): boolean {
+  return (
+    url.pathname === '/graphql' ||
+    url.pathname === '/graphql/' ||
+    requestUrl.endsWith('/graphql') ||
+    requestUrl.endsWith('/graphql/')
+  );
+}
+
 const reasonOf = (error: unknown) => (error instanceof DomainError ? error.message : 'Authentication failed');
 
 /** A WebSocket close reason must fit in 123 bytes. */
@@ -48,7 +62,7 @@ export function createAuthentication(
   const actors = new WeakMap<Request, Actor>();
   const plugin: Plugin<GraphQLContext> = {
     async onRequest({ request, url, endResponse, fetchAPI }) {
-      if (url.pathname !== '/graphql') return;
+      if (!servesGraphQL(request.url, url)) return;
       if (request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html')) return;
       try {
         actors.set(request, await authenticate(tokenOf(request.headers.get('authorization'))));

@@ -28,13 +28,50 @@ interface RootField {
 
 type OperationKind = 'query' | 'mutation' | 'subscription';
 
+type Analysis = NonNullable<ReturnType<typeof analyse>>;
+
+/**
+ * What `analyse` found, per schema, parsed document and operation name. yoga's parse cache hands
+ * the same DocumentNode to every request with the same text, so a document is analysed once and
+ * not once per request. Only what the document says is kept here (its operation kind, root fields
+ * and their argument nodes); everything about the caller (role, fabrics, rate limits, variables)
+ * is decided per request. Entries go with their document; an operation name that names no
+ * operation is not kept, so a document has at most one entry per operation it holds (plus the
+ * one without a name).
+ */
+const analyses = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string | null, Analysis>>>();
+
+function rootFields(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): Analysis | null {
+  let bySchema = analyses.get(schema);
+  if (!bySchema) {
+    bySchema = new WeakMap();
+    analyses.set(schema, bySchema);
+  }
+  let byName = bySchema.get(document);
+  if (!byName) {
+    byName = new Map();
+    bySchema.set(document, byName);
+  }
+  // `null` and `undefined` both mean "the document's only operation".
+  const key = operationName ?? null;
+  const known = byName.get(key);
+  if (known) return known;
+  const analysis = analyse(schema, document, operationName);
+  if (analysis) byName.set(key, analysis);
+  return analysis;
+}
+
 /**
  * The root fields the operation will run, wherever the document puts them (fragments, inline
  * fragments, aliases). `withArguments` adds their arguments as execution will see them: variables
  * coerced with their defaults applied, exactly as graphql-js does; invalid variables answer their
  * errors, before anything runs.
  */
-function rootFields(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined) {
+function analyse(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined) {
   const operation = getOperationAST(document, operationName ?? undefined);
   // No such operation: execution itself answers that, and runs nothing.
   if (!operation) return null;
@@ -79,7 +116,8 @@ function rootFields(schema: GraphQLSchema, document: DocumentNode, operationName
       }),
     };
   };
-  return { kind: operation.operation as OperationKind, names: nodes.map((node) => node.name.value), withArguments };
+  const names: readonly string[] = nodes.map((node) => node.name.value);
+  return { kind: operation.operation as OperationKind, names, withArguments };
 }
 
 /** Marks an address that names no fabric this check can see: a limited token is refused it. */

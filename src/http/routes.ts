@@ -22,7 +22,7 @@ export type Readiness = () => Promise<{ ready: boolean; reason?: string }>;
 export interface HttpRoutesOptions {
   /** What `/readyz` answers (see databaseReadiness). */
   readiness: Readiness;
-  /** The largest `/graphql` POST body, in bytes. */
+  /** The largest POST body (GraphQL's), in bytes. */
   maxBodyBytes: number;
   /** What `POST /webhooks/github` uses. */
   githubWebhook: WebhookDependencies;
@@ -48,7 +48,8 @@ export function httpRoutes(options: HttpRoutesOptions): Plugin[] {
     }),
     useGitHubWebhook(options.githubWebhook),
     useMetricsRoute(options.metrics),
-    useBodySizeLimit({ endpoint: '/graphql', maxBytes: options.maxBodyBytes }),
+    // Last: every POST the routes above did not answer.
+    useBodySizeLimit({ maxBytes: options.maxBodyBytes }),
   ];
 }
 

@@ -512,6 +512,35 @@ describe('a token limited to other fabrics', () => {
     }
   });
 
+  it('is refused with the very document another token was just answered, whichever asks first', async ({ t }) => {
+    // One query text, so yoga hands every request the same parsed document (and the authorization
+    // plugin its analysis of it): what was decided for one token must not be decided for another.
+    const query = `query OneOfTheirs($id: ID!) { resource(id: $id) { id name } }`;
+    const theirsToken = await t.createToken({ role: 'viewer', name: 'their-viewer', fabricIds: [theirs.id] });
+    const asks = [
+      { who: 'limited to mine', token: tokens.viewer, id: theirs.resourceId, allowed: false },
+      { who: 'admin', token: t.adminToken, id: theirs.resourceId, allowed: true },
+      { who: 'limited to mine', token: tokens.viewer, id: theirs.resourceId, allowed: false },
+      { who: 'limited to theirs', token: theirsToken, id: theirs.resourceId, allowed: true },
+      { who: 'limited to mine', token: tokens.viewer, id: theirs.resourceId, allowed: false },
+      { who: 'limited to mine', token: tokens.viewer, id: mine.resourceId, allowed: true },
+      { who: 'limited to theirs', token: theirsToken, id: mine.resourceId, allowed: false },
+      { who: 'limited to mine', token: tokens.viewer, id: theirs.resourceId, allowed: false },
+      { who: 'admin', token: t.adminToken, id: mine.resourceId, allowed: true },
+    ];
+    for (const [index, ask] of asks.entries()) {
+      const result = await overHttp(t, ask.token, query, { id: ask.id });
+      const label = `ask ${index + 1}, ${ask.who}: ${JSON.stringify(result)}`;
+      if (ask.allowed) {
+        expect(result.errors, label).toBeUndefined();
+        expect(result.data?.resource.id, label).toBe(ask.id);
+      } else {
+        expect(result.errors?.[0]?.extensions?.code, label).toBe('FORBIDDEN');
+        expect(result.data?.resource ?? null, label).toBeNull();
+      }
+    }
+  });
+
   it('validates standalone manifests without a fabricId, seeing no other fabric', async ({ t }) => {
     const result = await overHttp(
       t,

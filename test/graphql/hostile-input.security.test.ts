@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { connect } from 'node:net';
 import { describe, expect } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { appTestWith } from '../support/app-fixture.ts';
@@ -164,6 +165,19 @@ const cases: HostileCase[] = [
     expect: { status: 413, code: 'INVALID_INPUT' },
   },
   {
+    // yoga serves GraphQL at /graphql/ and at any URL ending in /graphql as well: the limit holds there.
+    name: 'a 20 MB body sent to /graphql/',
+    send: async (t) => {
+      const response = await fetch(`${t.url}/graphql/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.adminToken}` },
+        body: JSON.stringify({ query: '{ fabrics { id } }', padding: 'x'.repeat(20 * 1024 * 1024) }),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    expect: { status: 413, code: 'INVALID_INPUT' },
+  },
+  {
     name: 'a name with ../',
     send: gql(create(vlanNamespaceYaml('../../etc/passwd'))),
     expect: { code: 'INVALID_INPUT' },
@@ -322,6 +336,57 @@ describe('hostile input changes nothing', () => {
       expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
     });
   }
+});
+
+/** Sends raw bytes to the gateway's port and returns everything it answers until it closes the connection. */
+async function rawExchange(t: TestApp, text: string): Promise<string> {
+  const { hostname, port } = new URL(t.url);
+  const socket = connect({ host: hostname, port: Number(port) });
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  // The server may reset the connection after its last answer (a parse error): what came before counts.
+  const closed = new Promise<void>((resolve) => {
+    socket.once('close', () => resolve());
+    socket.on('error', () => {});
+  });
+  socket.end(text);
+  await closed;
+  return Buffer.concat(chunks).toString('latin1');
+}
+
+describe('a request body is its Content-Length (the only body limit, http/body-size-limit.ts)', () => {
+  it('bytes after it are read as the next request, not as more body', async ({ t }) => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const answer = await rawExchange(
+      t,
+      `POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nAuthorization: Bearer ${t.adminToken}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}GET /healthz HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n`,
+    );
+    const responses = answer.split(/(?=HTTP\/1\.1 )/);
+    expect(responses).toHaveLength(2);
+    expect(responses[0]).toMatch(/^HTTP\/1\.1 200 /);
+    expect(responses[0]).toContain('{"data":{"__typename":"Query"}}');
+    expect(responses[1]).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it('a length together with Transfer-Encoding is refused before anything runs', async ({ t }) => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const answer = await rawExchange(
+      t,
+      `POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nAuthorization: Bearer ${t.adminToken}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).not.toContain('__typename');
+  });
+
+  it('a chunked body without a length is refused (411)', async ({ t }) => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const answer = await rawExchange(
+      t,
+      `POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nAuthorization: Bearer ${t.adminToken}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 411 /);
+    expect(answer).not.toContain('"data"');
+  });
 });
 
 describe('limits that need their own settings', () => {

@@ -423,6 +423,30 @@ describe('the log holds nothing a client typed', () => {
     });
   });
 
+  it('the request line has its own fields only: no query string, no header', async ({ t }) => {
+    // The line is written without redaction (it was half its cost): it must hold nothing else.
+    const requestId = `request-line-${crypto.randomUUID()}`;
+    const before = t.logs().length;
+    const response = await fetch(
+      `${t.url}/graphql?query=${encodeURIComponent(`{ __typename }`)}&token=${SECRET}&typed=${TYPED}`,
+      { headers: { authorization: `Bearer ${t.adminToken}`, 'x-request-id': requestId, 'x-typed': TYPED } },
+    );
+    expect(response.status).toBe(200);
+    await response.text();
+    const line = logLines(t).find((candidate) => candidate.msg === 'request' && candidate.requestId === requestId);
+    expect(line).toBeDefined();
+    const { time, ...rest } = line!;
+    expect(Object.keys(rest).sort()).toEqual(
+      ['durationMs', 'level', 'method', 'msg', 'path', 'requestId', 'service', 'status'].sort(),
+    );
+    expect(line).toMatchObject({ method: 'GET', path: '/graphql', status: 200, level: 30 });
+    expect(typeof time).toBe('string');
+    const written = t.logs().slice(before);
+    expect(written).not.toContain(SECRET);
+    expect(written).not.toContain(TYPED);
+    expect(written).not.toContain(t.adminToken);
+  });
+
   it('a GraphQL document or variables handed to the logger by mistake are redacted', () => {
     const lines: string[] = [];
     const stream = new PassThrough();

@@ -98,6 +98,16 @@ describe('HTTP routes through yoga.fetch, without a port', () => {
     } as RequestInit);
     expect(unknownSize.status).toBe(411);
     expect((await unknownSize.json()).errors[0].extensions.code).toBe('INVALID_INPUT');
+    // A length that is not a plain number (node:http refuses it on a port; yoga.fetch does not).
+    for (const length of ['1e3', '30, 30', '-1', '0x1e']) {
+      const malformed = await ready.app.yoga.fetch('http://gateway/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': length },
+        body: '{"query":"{ fabrics { id } }"}',
+      });
+      expect(malformed.status, length).toBe(400);
+      expect((await malformed.json()).errors[0].extensions.code).toBe('INVALID_INPUT');
+    }
     // Within the limit, the request goes on to authentication (no token: 401).
     const small = '{"query":"{ fabrics { id } }"}';
     const unauthenticated = await ready.app.yoga.fetch('http://gateway/graphql', {
@@ -106,6 +116,19 @@ describe('HTTP routes through yoga.fetch, without a port', () => {
       body: small,
     });
     expect(unauthenticated.status).toBe(401);
+  });
+
+  it('GraphQL at the other URLs yoga serves it on (/graphql/, any URL ending in /graphql) needs a token too', async () => {
+    for (const url of ['http://gateway/graphql/', 'http://gateway/x?/graphql', 'http://gateway/x?q=/graphql/']) {
+      const body = '{"query":"{ fabrics { id } }"}';
+      const response = await ready.app.yoga.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+        body,
+      });
+      expect(response.status, url).toBe(401);
+      expect((await response.json()).errors[0].extensions.code, url).toBe('UNAUTHENTICATED');
+    }
   });
 
   it('the GitHub webhook: POST only, and nothing without a valid signature', async () => {
