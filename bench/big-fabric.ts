@@ -326,7 +326,7 @@ async function runSize(adapter: Adapter, size: number): Promise<RunResult> {
   // Pulls: first, full listing, three one-file pulls.
   let github = adapter === 'github' ? await startGitHubServer() : null;
   let remote = github ? github.repositoryDir : await createBareRepository();
-  let writer = await commitTo(remote);
+  const writer = await commitTo(remote);
   let pulls: { value: { firstPullMs: number; fullListingMs: number; oneFileMs: number }; memory: MemoryFigures };
   try {
     await writer.commit(objects, `seed ${size}`);
