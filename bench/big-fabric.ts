@@ -28,7 +28,8 @@
  *     [--timeline] [--show <text>] [--node-option <flag>]... [--env NAME=value]... [--root <checkout>]
  *
  * `--snapshots <dir>` writes a heap snapshot of the gateway (after a collection) when the first
- * pull and the ingestion reach their `applying` phase: what is live at the peak. `--cpu-prof`
+ * pull reaches its `applying` phase and the ingestion its `committing` phase (validated, the plan
+ * held): what is live then. Taking one raises that run's peak (the snapshot's own memory). `--cpu-prof`
  * writes a V8 CPU profile per gateway process. `--root` runs another checkout's gateway (a
  * baseline before a change) with this bench. `--timeline` prints the first pull's and the
  * ingestion's resident set at each new 25 MiB (with the phase last seen), `--show <text>` the
@@ -285,12 +286,12 @@ async function createFabric(gateway: BenchGateway, name: string, remote: string,
 }
 
 /** Records the peak resident set reached by the end of each phase; a heap snapshot at `applying`. */
-function phaseWatcher(gateway: BenchGateway, phases: MemoryFigures['phases'], label: string) {
+function phaseWatcher(gateway: BenchGateway, phases: MemoryFigures['phases'], label: string, snapshotAt: string) {
   return async (left: string, entered: string) => {
     phases.push([left, memoryOf(gateway.pid).peak]);
-    if (values.snapshots && entered === 'APPLYING') {
+    if (values.snapshots && entered === snapshotAt) {
       const file = await gateway.snapshot();
-      console.error(`${label}: heap snapshot at APPLYING: ${file}`);
+      console.error(`${label}: heap snapshot at ${snapshotAt}: ${file}`);
     }
   };
 }
@@ -336,7 +337,7 @@ async function runSize(adapter: Adapter, size: number): Promise<RunResult> {
         gateway,
         PULL,
         { id: fabricId },
-        phaseWatcher(gateway, phases, `${adapter} ${size} first pull`),
+        phaseWatcher(gateway, phases, `${adapter} ${size} first pull`, 'APPLYING'),
       );
       phases.push(['(end)', memoryOf(gateway.pid).peak]);
       if (first.filesCreated !== size) throw new Error(`the first pull created ${first.filesCreated} files`);
@@ -385,7 +386,7 @@ async function runSize(adapter: Adapter, size: number): Promise<RunResult> {
         gateway,
         'mutation($id: ID!) { ingestRaw(fabricId: $id) { id } }',
         { id: fabricId },
-        phaseWatcher(gateway, phases, `${adapter} ${size} ingestion`),
+        phaseWatcher(gateway, phases, `${adapter} ${size} ingestion`, 'COMMITTING'),
       );
       phases.push(['(end)', memoryOf(gateway.pid).peak]);
       cpuMs.ingest = ingested.cpuMs;
