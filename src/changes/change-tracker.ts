@@ -33,6 +33,7 @@ import {
   type ChangeStage,
   type CommittedContent,
 } from './change.entity.ts';
+import { JSONB_PARAMETER, jsonParameter } from '../db/json-parameter.ts';
 
 /** Changes evaluated together (one read of each table for all of them). */
 const EVALUATION_BATCH = 50;
@@ -452,10 +453,10 @@ async function liveRows(em: EntityManager, fabricId: string, objects: ChangeObje
     }[]
   >(
     `select r.kind, r.namespace, r.name, r.live_resource_version, r.live_spec, r.live_labels, r.live_annotations
-     from resource r join jsonb_to_recordset(?::jsonb) as x(k text, ns text, n text)
+     from resource r join jsonb_to_recordset(${JSONB_PARAMETER}) as x(k text, ns text, n text)
        on r.kind = x.k and r.namespace = x.ns and r.name = x.n
      where r.fabric_id = ?`,
-    [JSON.stringify(wanted), fabricId],
+    [jsonParameter(wanted), fabricId],
   );
   for (const row of found) {
     rows.set(identity(row.kind, row.namespace, row.name), {

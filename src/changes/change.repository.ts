@@ -15,6 +15,7 @@ import {
   type ChangeStage,
   type CommittedContent,
 } from './change.entity.ts';
+import { JSONB_PARAMETER, jsonParameter } from '../db/json-parameter.ts';
 
 /** New change objects per insert statement (one JSON parameter each). */
 const INSERT_BATCH = 2000;
@@ -140,9 +141,9 @@ export async function lastChanges(em: EntityManager, fabricIds: readonly string[
   const found = new Map<string, Change>();
   if (fabricIds.length === 0) return found;
   const rows = await em.getConnection().execute<(Record<string, unknown> & { fabric_id: string })[]>(
-    `select l.* from (select (jsonb_array_elements_text(?::jsonb))::uuid as fabric_id) f
+    `select l.* from (select (jsonb_array_elements_text(${JSONB_PARAMETER}))::uuid as fabric_id) f
      join lateral (select c.* from change c where c.fabric_id = f.fabric_id order by c.created_at desc, c.id desc limit 1) l on true`,
-    [JSON.stringify(fabricIds)],
+    [jsonParameter(fabricIds)],
   );
   for (const row of rows) found.set(row.fabric_id, em.map(ChangeSchema, row as never));
   return found;
@@ -154,8 +155,8 @@ export async function changesByIds(em: EntityManager, ids: readonly string[]): P
   const rows = await em
     .getConnection()
     .execute<Record<string, unknown>[]>(
-      `select c.* from change c where c.id in (select (jsonb_array_elements_text(?::jsonb))::uuid)`,
-      [JSON.stringify(ids)],
+      `select c.* from change c where c.id in (select (jsonb_array_elements_text(${JSONB_PARAMETER}))::uuid)`,
+      [jsonParameter(ids)],
     );
   return rows.map((row) => em.map(ChangeSchema, row as never));
 }
@@ -199,9 +200,9 @@ export async function insertChangeObjects(
     await em.execute(
       `insert into change_object (change_id, fabric_id, resource_id, kind, namespace, name, action, committed, previous)
        select ?, ?, r.resource_id, r.kind, r.namespace, r.name, r.action, r.committed, r.previous
-       from jsonb_to_recordset(?::jsonb) as r(resource_id uuid, kind varchar, namespace varchar, name varchar,
+       from jsonb_to_recordset(${JSONB_PARAMETER}) as r(resource_id uuid, kind varchar, namespace varchar, name varchar,
          action text, committed jsonb, previous jsonb)`,
-      [change.id, change.fabricId, JSON.stringify(batch)],
+      [change.id, change.fabricId, jsonParameter(batch)],
       'run',
     );
   }
@@ -233,8 +234,8 @@ export async function objectsOfChanges(em: EntityManager, changeIds: readonly st
     }[]
   >(
     `select change_id, kind, namespace, name, action, committed, previous from change_object
-     where change_id in (select (jsonb_array_elements_text(?::jsonb))::uuid) order by id`,
-    [JSON.stringify(changeIds)],
+     where change_id in (select (jsonb_array_elements_text(${JSONB_PARAMETER}))::uuid) order by id`,
+    [jsonParameter(changeIds)],
   );
   return rows.map((row) => ({
     changeId: row.change_id,
@@ -265,10 +266,10 @@ export async function openChangesTouching(
   const rows = await em.execute<{ id: string }[]>(
     `select distinct c.id from change c
      join change_object o on o.change_id = c.id
-     join jsonb_to_recordset(?::jsonb) as t(kind varchar, namespace varchar, name varchar)
+     join jsonb_to_recordset(${JSONB_PARAMETER}) as t(kind varchar, namespace varchar, name varchar)
        on o.kind = t.kind and o.namespace = t.namespace and o.name = t.name
      where c.fabric_id = ? and c.open and o.fabric_id = ?`,
-    [JSON.stringify(identities.map(identityOnly)), fabricId, fabricId],
+    [jsonParameter(identities.map(identityOnly)), fabricId, fabricId],
   );
   return rows.map((row) => row.id);
 }
@@ -337,10 +338,10 @@ export async function desiredContents(
     }[]
   >(
     `select r.kind, r.namespace, r.name, r.api_version, r.desired_spec, r.desired_labels, r.desired_annotations
-     from resource r join jsonb_to_recordset(?::jsonb) as t(kind varchar, namespace varchar, name varchar)
+     from resource r join jsonb_to_recordset(${JSONB_PARAMETER}) as t(kind varchar, namespace varchar, name varchar)
        on r.kind = t.kind and r.namespace = t.namespace and r.name = t.name
      where r.fabric_id = ? and r.desired_spec is not null`,
-    [JSON.stringify(identities.map(identityOnly)), fabricId],
+    [jsonParameter(identities.map(identityOnly)), fabricId],
   );
   for (const row of rows)
     found.set(`${row.kind}\u0000${row.namespace}\u0000${row.name}`, {

@@ -527,18 +527,19 @@ export class GitopsService {
   ): Promise<Map<string, string>> {
     if (entries.length === 0) return new Map();
     const oids = [...new Set(entries.map((entry) => entry.oid))];
-    const blobs = new Map<string, Uint8Array>();
+    // Decoded batch by batch: no more than one batch of bytes is held.
+    const decoder = new TextDecoder();
+    const byOid = new Map<string, string>();
     const entriesPerOid = new Map<string, number>();
     for (const entry of entries) entriesPerOid.set(entry.oid, (entriesPerOid.get(entry.oid) ?? 0) + 1);
     let read = 0;
     for (let start = 0; start < oids.length; start += BLOB_BATCH) {
       const batch = oids.slice(start, start + BLOB_BATCH);
-      for (const [oid, bytes] of await opened.host.readBlobs(batch)) blobs.set(oid, bytes);
+      for (const [oid, bytes] of await opened.host.readBlobs(batch)) byOid.set(oid, decoder.decode(bytes));
       for (const oid of batch) read += entriesPerOid.get(oid) ?? 0;
       await onBatch?.(read);
     }
-    const decoder = new TextDecoder();
-    return new Map(entries.map((entry) => [entry.path, decoder.decode(blobs.get(entry.oid))]));
+    return new Map(entries.map((entry) => [entry.path, byOid.get(entry.oid) ?? '']));
   }
 
   /**

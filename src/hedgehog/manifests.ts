@@ -150,10 +150,23 @@ export function parseManifests(text: string, options: ParseManifestsOptions = {}
       ...where,
       index,
       object,
-      positionOf: (path) => positions(index, path),
+      positionOf: positionIn(positions, index),
     });
   });
   return { documents, findings };
+}
+
+/**
+ * The document's `positionOf`, made out here so that it holds the file's positions and nothing
+ * else: a closure made inside `parseManifests` keeps that call's scope (every document parsed,
+ * the line counter) for as long as any document's `positionOf` lives, so a validation that
+ * replaced the parsed objects by their canonical forms still kept them all.
+ */
+function positionIn(
+  positions: ReturnType<typeof lazyPositions>,
+  index: number,
+): (path: readonly PathSegment[]) => SourcePosition {
+  return (path) => positions(index, path);
 }
 
 /**

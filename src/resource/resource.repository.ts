@@ -10,6 +10,7 @@ import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import { unstorableCharacter } from '../hedgehog/storable-text.ts';
 import { LINK_TYPES, readExistingInScope, type ExistingQuery } from '../hedgehog/validation-scope.ts';
 import { ResourceSchema, type Resource } from './resource.entity.ts';
+import { JSONB_PARAMETER, jsonParameter } from '../db/json-parameter.ts';
 
 /** Stored blob oids are asked for by path up to this many paths; a larger change reads them all. */
 const STORED_PATHS_BY_NAME = 500;
@@ -276,8 +277,8 @@ export async function resourceIdsOf(em: EntityManager, fabricId: string): Promis
 /** The fabric of each of these rows (rows gone meanwhile are missing from the map). */
 export async function fabricIdsOf(em: EntityManager, resourceIds: readonly string[]): Promise<Map<string, string>> {
   const rows = await em.execute<{ id: string; fabric_id: string }[]>(
-    `select id, fabric_id from resource where id in (select (jsonb_array_elements_text(?::jsonb))::uuid)`,
-    [JSON.stringify(resourceIds)],
+    `select id, fabric_id from resource where id in (select (jsonb_array_elements_text(${JSONB_PARAMETER}))::uuid)`,
+    [jsonParameter(resourceIds)],
   );
   return new Map(rows.map((row) => [row.id, row.fabric_id]));
 }
@@ -595,10 +596,10 @@ export async function insertDesiredRows(
        select r.id, ?, r.api_version, r.kind, r.namespace, r.name, r.desired_spec, r.desired_labels,
          r.desired_annotations, r.desired_commit, r.managed_file_path, r.desired_blob_oid, r.file_hash,
          r.last_file_sync, now(), now()
-       from jsonb_to_recordset(?::jsonb) as r(id uuid, api_version varchar, kind varchar, namespace varchar,
+       from jsonb_to_recordset(${JSONB_PARAMETER}) as r(id uuid, api_version varchar, kind varchar, namespace varchar,
          name varchar, desired_spec jsonb, desired_labels jsonb, desired_annotations jsonb, desired_commit varchar,
          managed_file_path text, desired_blob_oid varchar, file_hash varchar, last_file_sync timestamptz)`,
-      [fabricId, JSON.stringify(batch)],
+      [fabricId, jsonParameter(batch)],
       'run',
     );
   }

@@ -164,15 +164,21 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   checkCancelled(context.signal);
 
   // Only the blobs that changed, in batches: the progress bar moves as they arrive (files read).
+  // Each batch is hashed and decoded as it arrives, so no more than one batch of bytes is held.
   const changedFiles = [...plan.created, ...plan.changed];
-  const blobs = new Map<string, Uint8Array>();
+  const texts = new Map<string, string>();
+  const fileHashes = new Map<string, string>();
+  const decoder = new TextDecoder();
   const oids = [...new Set(changedFiles.map((file) => file.oid))];
   const filesPerOid = new Map<string, number>();
   for (const file of changedFiles) filesPerOid.set(file.oid, (filesPerOid.get(file.oid) ?? 0) + 1);
   let read = 0;
   for (let start = 0; start < oids.length; start += BLOB_BATCH) {
     const batch = oids.slice(start, start + BLOB_BATCH);
-    for (const [oid, bytes] of await host.readBlobs(batch)) blobs.set(oid, bytes);
+    for (const [oid, bytes] of await host.readBlobs(batch)) {
+      fileHashes.set(oid, sha256Hex(bytes));
+      texts.set(oid, decoder.decode(bytes));
+    }
     for (const oid of batch) read += filesPerOid.get(oid) ?? 0;
     // The deleted files need no read: they count once the changed ones are in.
     if (read < changedFiles.length) await report({ progressDone: read });
@@ -182,11 +188,8 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   // them, and the writes one transaction: a phase of their own, so a dashboard does not see
   // reading stall while they run.
   await report({ phase: 'applying', progressDone: total });
-  // Each file's hash now: the bytes go as soon as they are decoded for validation.
-  const fileHashes = new Map<string, string>();
-  for (const [oid, bytes] of blobs) fileHashes.set(oid, sha256Hex(bytes));
   const touched = new Set([...changedFiles.map((file) => file.path), ...plan.deleted.map((file) => file.path)]);
-  const { validation, existing, complete } = await validateChangedFiles(context, changedFiles, blobs, touched);
+  const { validation, existing, complete } = await validateChangedFiles(context, changedFiles, texts, touched);
   const existingCount = existing.length;
   const objectsByFile = new Map<string, ValidatedObject[]>();
   for (const object of validation.objects) {
@@ -413,21 +416,18 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
  * Validates the changed files (parsed, then checked against the rest of the fabric's desired
  * state, so a reference to an object in an unchanged file is found and a conflict with one is
  * seen). Only the existing objects the change can reach are read (hedgehog/validation-scope.ts),
- * or the whole fabric for a large change. The blobs are emptied once decoded; the texts, the
- * objects as written and the validation's records are this function's own and go when it returns:
- * only the canonical objects stay.
+ * or the whole fabric for a large change. The texts by blob oid are emptied once parsed (each
+ * document keeps its file's text for positions); the objects as written and the validation's
+ * records are this function's own and go when it returns: only the canonical objects stay.
  */
 async function validateChangedFiles(
   context: PullContext,
   changedFiles: readonly { path: string; oid: string }[],
-  blobs: Map<string, Uint8Array>,
+  texts: Map<string, string>,
   touched: ReadonlySet<string>,
 ): Promise<{ validation: ValidationResult; existing: HedgehogObject[]; complete: boolean }> {
-  const decoder = new TextDecoder();
-  const parsed = parseManifestFiles(
-    changedFiles.map((file) => ({ path: file.path, text: decoder.decode(blobs.get(file.oid)) })),
-  );
-  blobs.clear();
+  const parsed = parseManifestFiles(changedFiles.map((file) => ({ path: file.path, text: texts.get(file.oid) ?? '' })));
+  texts.clear();
   const { objects: existing, complete } =
     changedFiles.length > 0
       ? await desiredObjectsInScope(

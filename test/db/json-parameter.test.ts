@@ -1,0 +1,139 @@
+/**
+ * The statements that take thousands of rows at once send them as one JSON document in bytes
+ * (src/db/json-parameter.ts), not as a string: MikroORM writes a string parameter into the SQL
+ * one character at a time, a rope of a million pieces for a 2,000-row batch. What matters is
+ * that every bulk statement of a big write goes that way (structural: the parameters it sent),
+ * and that any text survives the trip unchanged (quotes, backslashes, `E'` look-alikes, unicode).
+ */
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JSONB_PARAMETER, jsonParameter } from '../../src/db/json-parameter.ts';
+import { initOrm } from '../../src/db/orm.ts';
+import { recordChange } from '../../src/changes/change-recorder.ts';
+import { desiredContents, objectsOfChanges, openChangesTouching } from '../../src/changes/change.repository.ts';
+import { fabricIdsOf, insertDesiredRows, type NewDesiredRow } from '../../src/resource/resource.repository.ts';
+import { queryDatabase } from '../support/database.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/** Text a literal could get wrong. */
+const AWKWARD = `it's "quoted" \\ back\\slash E'\\x41' $1 ? ?? -- /* */ \n\t 雪 🦔 \u2028 end`;
+
+let t: TestApp;
+let orm: MikroORM;
+let fabricId: string;
+/** Every statement this file's ORM sent, with its parameters. */
+const sent: { sql: string; params: readonly unknown[] }[] = [];
+
+beforeAll(async () => {
+  t = await startTestApp();
+  fabricId = (await t.app.services().fabrics.create({ name: 'json-parameter' })).id;
+  orm = await initOrm({ url: t.database.url, onQuery: (sql, _request, params) => sent.push({ sql, params }) });
+});
+afterAll(async () => {
+  await orm?.close(true);
+  await t?.stop();
+});
+
+const rowsOf = (count: number): NewDesiredRow[] =>
+  Array.from({ length: count }, (_, index) => ({
+    id: randomUUID(),
+    kind: 'VLANNamespace',
+    namespace: 'default',
+    name: `ns-${index}`,
+    apiVersion: 'wiring.githedgehog.com/v1beta1',
+    spec: { ranges: [{ from: 1000, to: 1000 + (index % 900) }], note: AWKWARD },
+    labels: index === 0 ? { team: AWKWARD } : null,
+    annotations: null,
+    commit: 'a'.repeat(40),
+    path: `managed/vlannamespaces/ns-${index}.yaml`,
+    blobOid: 'b'.repeat(40),
+    fileHash: 'c'.repeat(64),
+    at: new Date(),
+  }));
+
+describe('bulk statements', () => {
+  it('send their rows as one byte parameter per statement, and the rows arrive unchanged', async () => {
+    const rows = rowsOf(4_100);
+    sent.length = 0;
+    await orm.em.fork().transactional((tx) => insertDesiredRows(tx, fabricId, rows));
+    // A change recording them all (its objects in bulk; then the older open changes it supersedes
+    // are looked up by identity, in bulk too).
+    const at = new Date();
+    await orm.em.fork().transactional((tx) =>
+      recordChange(
+        tx,
+        {
+          fabricId,
+          source: 'gateway',
+          stage: 'COMMITTED',
+          commitOid: 'a'.repeat(40),
+          branch: 'main',
+          message: AWKWARD,
+          actor: 'test',
+          authorName: 'test',
+          authorEmail: 'test@example.invalid',
+          commits: [],
+          operationId: null,
+        },
+        rows.map((row) => ({
+          kind: row.kind,
+          namespace: row.namespace,
+          name: row.name,
+          resourceId: row.id,
+          previous: null,
+          committed: { apiVersion: row.apiVersion, spec: row.spec, labels: row.labels, annotations: null },
+        })),
+        { switches: [], summary: 'affects no switches', unresolved: [] },
+        at,
+      ),
+    );
+    const identities = rows.map((row) => ({ kind: row.kind, namespace: row.namespace, name: row.name }));
+    const contents = await desiredContents(orm.em.fork(), fabricId, identities);
+    const open = await openChangesTouching(orm.em.fork(), fabricId, identities);
+    const recorded = await objectsOfChanges(orm.em.fork(), open);
+    const fabrics = await fabricIdsOf(
+      orm.em.fork(),
+      rows.map((row) => row.id),
+    );
+
+    // Three inserts of resource rows (2,000 a statement), each with its rows as bytes.
+    const inserts = sent.filter((statement) => /^insert into resource /.test(statement.sql));
+    expect(inserts).toHaveLength(3);
+    const bulk = sent.filter((statement) => statement.sql.includes(JSONB_PARAMETER));
+    // 3 resource inserts, 3 change_object inserts, the superseded changes looked up in the
+    // recording and after it, the desired contents, the change objects and the fabrics by row.
+    expect(bulk).toHaveLength(11);
+    for (const statement of bulk) {
+      expect(statement.params.filter((param) => Buffer.isBuffer(param))).toHaveLength(1);
+      expect(statement.params.some((param) => typeof param === 'string' && param.startsWith('['))).toBe(false);
+    }
+
+    const stored = await queryDatabase<{ id: string; desired_spec: unknown; desired_labels: unknown }>(
+      t.database.url,
+      'select id, desired_spec, desired_labels from resource where fabric_id = $1',
+      [fabricId],
+    );
+    expect(stored).toHaveLength(rows.length);
+    const byId = new Map(stored.map((row) => [row.id, row]));
+    for (const row of rows) {
+      expect(byId.get(row.id)?.desired_spec).toEqual(row.spec);
+      expect(byId.get(row.id)?.desired_labels).toEqual(row.labels);
+    }
+    expect(contents.size).toBe(rows.length);
+    expect(open).toHaveLength(1);
+    expect(recorded).toHaveLength(rows.length);
+    expect(recorded.find((object) => object.name === 'ns-0')?.committed?.labels).toEqual({ team: AWKWARD });
+    expect(fabrics.size).toBe(rows.length);
+    expect([...fabrics.values()].every((id) => id === fabricId)).toBe(true);
+  });
+
+  it('round-trips any JSON text through PostgreSQL', async () => {
+    const value = { text: AWKWARD, nested: [AWKWARD, { [AWKWARD]: 1 }], empty: '', unicode: '\u{1F994}\u00e9' };
+    const [row] = await orm.em
+      .fork()
+      .getConnection()
+      .execute<{ value: unknown }[]>(`select ${JSONB_PARAMETER} as value`, [jsonParameter(value)]);
+    expect(row!.value).toEqual(value);
+  });
+});
