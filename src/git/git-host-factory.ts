@@ -83,7 +83,10 @@ export function createGitHost(target: GitHostTarget, settings: GitHostSettings):
       token: credentials.token,
       baseUrl: settings.githubApiUrl ?? coordinates.baseUrl,
       // Folders GitHub's API cuts are listed over git at the API's host (gitHubGitUrl), cached here.
-      gitProtocol: { cacheDir: settings.cacheDir, ...(settings.cli?.onCommand ? { onCommand: settings.cli.onCommand } : {}) },
+      gitProtocol: {
+        cacheDir: settings.cacheDir,
+        ...(settings.cli?.onCommand ? { onCommand: settings.cli.onCommand } : {}),
+      },
     });
   }
   return new CliGitHost({

@@ -69,8 +69,9 @@ describe('GitHub adapter: folders the API cuts are listed over git', { timeout: 
       // The REST answers were tried first: the recursive one and the folder's own level were cut.
       expect(server.requestCount('rest:getTree')).toBeGreaterThanOrEqual(3);
       const fetches = commands.filter((command) => command.args.includes('fetch'));
-      expect(fetches.map((command) => command.args.filter((arg) => arg.startsWith('--filter') || arg === '--stdin')))
-        .toEqual([['--filter=blob:none'], ['--filter=blob:none', '--stdin']]);
+      expect(
+        fetches.map((command) => command.args.filter((arg) => arg.startsWith('--filter') || arg === '--stdin')),
+      ).toEqual([['--filter=blob:none'], ['--filter=blob:none', '--stdin']]);
       // The token reached git only through the environment (askpass), never argv.
       for (const command of commands) expect(command.args.join(' ')).not.toContain(server.token);
       expect(fetches.every((command) => command.envNames.includes('HNP_GIT_PASSWORD'))).toBe(true);
@@ -124,7 +125,9 @@ describe('GitHub adapter: folders the API cuts are listed over git', { timeout: 
       const error = await caught(host.readTree(head, 'managed'));
       expect(error.code).toBe('AUTH');
       expect(error.location).toBe('managed/big');
-      expect(error.message).toMatch(/GitHub cut the listing of managed\/big .*even for that folder alone, and listing it over git/);
+      expect(error.message).toMatch(
+        /GitHub cut the listing of managed\/big .*even for that folder alone, and listing it over git/,
+      );
       expect(inspect(error, { depth: 10 })).not.toContain(server.token);
       expect(JSON.stringify(error)).not.toContain(server.token);
     } finally {
@@ -161,7 +164,9 @@ describe('GitHub adapter: folders the API cuts are listed over git', { timeout: 
       await unreachable.close();
     }
     const noGit = await startWithGit({
-      host: { gitProtocol: { cacheDir: join(await makeScratchDir('hnp-gh-cache-'), 'c'), gitBinary: '/nonexistent/git' } },
+      host: {
+        gitProtocol: { cacheDir: join(await makeScratchDir('hnp-gh-cache-'), 'c'), gitBinary: '/nonexistent/git' },
+      },
     });
     try {
       const head = await pushFromAnotherClone(noGit.remote, { files: bigFolder() });

@@ -106,7 +106,11 @@ export class GitProtocolTrees {
         ]);
         const still = await this.#missingBelow(treeOid, operation);
         if (still === null || still.length > 0)
-          throw this.#incomplete(`git did not send ${still?.length ?? 'all'} object(s) of tree ${treeOid}`, path, operation);
+          throw this.#incomplete(
+            `git did not send ${still?.length ?? 'all'} object(s) of tree ${treeOid}`,
+            path,
+            operation,
+          );
       }
       const { stdout } = await this.#git(['ls-tree', '-r', '-t', '-l', '-z', treeOid], operation);
       const raw: RawRestTreeEntry[] = [];
@@ -243,9 +247,13 @@ export class GitProtocolTrees {
     const code: GitHostErrorCode = classified === 'UNKNOWN' ? 'INCOMPLETE' : classified;
     const command = error.args.find((arg) => !arg.startsWith('-') && arg !== this.repositoryDir && !arg.includes('='));
     const hint = error.exitCode === -1 ? ' (the GitHub adapter needs git on PATH to list folders this large)' : '';
-    return new GitHostError(code, `listing it over git (${this.#options.url}) failed: git ${command ?? ''}: ${detail}${hint}`, {
-      operation,
-    });
+    return new GitHostError(
+      code,
+      `listing it over git (${this.#options.url}) failed: git ${command ?? ''}: ${detail}${hint}`,
+      {
+        operation,
+      },
+    );
   }
 
   #incomplete(reason: string, path: string, operation: string): GitHostError {

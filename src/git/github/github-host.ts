@@ -135,7 +135,8 @@ export class GitHubHost implements GitHost {
     this.#gitTrees = gitProtocol
       ? new GitProtocolTrees({
           ...gitProtocol,
-          url: gitProtocol.url ?? gitHubGitUrl(options.baseUrl ?? 'https://api.github.com', options.owner, options.name),
+          url:
+            gitProtocol.url ?? gitHubGitUrl(options.baseUrl ?? 'https://api.github.com', options.owner, options.name),
           token: options.token,
         })
       : null;
