@@ -4,6 +4,7 @@
  * (`git http-backend` on the same bare repository, token as the Basic password), with the
  * server's tree limit lowered so a few dozen files cross it.
  */
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -60,7 +61,7 @@ async function startWithGit(options: { host?: Partial<GitHubHostOptions> } = {})
 
 describe('GitHub adapter: folders the API cuts are listed over git', { timeout: 60_000 }, () => {
   it('lists a folder over the cut completely, sizes included, from one blobless fetch and one blob fetch', async () => {
-    const { host, server, remote, commands, close } = await startWithGit();
+    const { host, server, remote, commands, cacheDir, close } = await startWithGit();
     try {
       const head = await pushFromAnotherClone(remote, { files: bigFolder() });
       const listed = await host.readTree(head, 'managed');
@@ -75,6 +76,11 @@ describe('GitHub adapter: folders the API cuts are listed over git', { timeout: 
       // The token reached git only through the environment (askpass), never argv.
       for (const command of commands) expect(command.args.join(' ')).not.toContain(server.token);
       expect(fetches.every((command) => command.envNames.includes('HNP_GIT_PASSWORD'))).toBe(true);
+      // Nor was it written anywhere in the cache (config, askpass script, logs).
+      for (const file of await readdir(cacheDir, { recursive: true, withFileTypes: true })) {
+        if (file.isFile())
+          expect((await readFile(join(file.parentPath, file.name))).includes(server.token)).toBe(false);
+      }
 
       // The same commit again: everything is in the cache, no git request.
       const gitRequests = server.requestCount('git:upload-pack');
