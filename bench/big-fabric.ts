@@ -19,6 +19,7 @@
  * Set BIG_FABRIC_CPU_PROF=<dir> to write a V8 CPU profile per child (node --cpu-prof).
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { HedgehogObject } from '../src/hedgehog/canonical.ts';
@@ -41,6 +42,8 @@ interface ChildResult {
   ingestMs?: number;
   /** CPU time of this process (gateway and test servers; not PostgreSQL, not git) per step. */
   cpuMs: Record<string, number>;
+  /** CPU time of the git processes this process ran and waited for (the adapters', the test servers') per step. */
+  gitCpuMs?: Record<string, number>;
   peakRssMb: number;
   restRssMb: number;
   restHeapMb: number;
@@ -73,14 +76,32 @@ export function fabricOf(count: number): HedgehogObject[] {
 
 const mb = (bytes: number) => Math.round(bytes / 1e6);
 
+/**
+ * CPU time of the children this process has waited for (git, and what git ran), from
+ * /proc/self/stat (cutime + cstime, in clock ticks of 10 ms); undefined off Linux.
+ */
+function childrenCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 async function child(adapter: Adapter, size: number, what: string): Promise<ChildResult> {
   const objects = fabricOf(size);
   const result: ChildResult = { adapter, size, cpuMs: {}, peakRssMb: 0, restRssMb: 0, restHeapMb: 0 };
   const cpu = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
     const before = process.cpuUsage();
+    const childrenBefore = childrenCpuMs();
     const value = await work();
     const used = process.cpuUsage(before);
     result.cpuMs[step] = (used.user + used.system) / 1000;
+    const childrenAfter = childrenCpuMs();
+    if (childrenBefore !== undefined && childrenAfter !== undefined)
+      (result.gitCpuMs ??= {})[step] = childrenAfter - childrenBefore;
     return value;
   };
   if (what === 'all' || what === 'pull') {
@@ -200,11 +221,12 @@ if (process.argv[2] === '--child') {
         ...pulls,
         ingestMs: ingestion.ingestMs,
         cpuMs: { ...pulls.cpuMs, ...ingestion.cpuMs },
+        gitCpuMs: { ...pulls.gitCpuMs, ...ingestion.gitCpuMs },
         peakRssMb: Math.max(pulls.peakRssMb, ingestion.peakRssMb),
       };
       results.push(r);
       console.log(
-        `${adapter.padEnd(6)} ${String(size).padStart(6)} objects (load average ${loadAverage()}): first pull ${seconds(r.firstPullMs)}, full listing ${seconds(r.fullListingMs)}, one file ${seconds(r.oneFileMs)}, ingestion ${seconds(r.ingestMs)} (${database}); CPU first pull ${seconds(r.cpuMs.firstPull)}, full listing ${seconds(r.cpuMs.fullListing)}, ingestion ${seconds(r.cpuMs.ingest)}`,
+        `${adapter.padEnd(6)} ${String(size).padStart(6)} objects (load average ${loadAverage()}): first pull ${seconds(r.firstPullMs)}, full listing ${seconds(r.fullListingMs)}, one file ${seconds(r.oneFileMs)}, ingestion ${seconds(r.ingestMs)} (${database}); CPU first pull ${seconds(r.cpuMs.firstPull)}, full listing ${seconds(r.cpuMs.fullListing)}, ingestion ${seconds(r.cpuMs.ingest)}; git processes' CPU ${seconds(r.gitCpuMs?.firstPull)}, ${seconds(r.gitCpuMs?.fullListing)}, ${seconds(r.gitCpuMs?.ingest)}`,
       );
       console.log(
         `${' '.repeat(21)}RSS of the pulls' process: peak ${pulls.peakRssMb} MB, after ${pulls.restRssMb} MB (heap ${pulls.restHeapMb} MB); ingestion's: peak ${ingestion.peakRssMb} MB, after ${ingestion.restRssMb} MB (heap ${ingestion.restHeapMb} MB)`,
@@ -219,6 +241,11 @@ if (process.argv[2] === '--child') {
       );
       console.log(
         `${adapter.padEnd(6)} ${label} in CPU time: first pull ${ratio(large.cpuMs.firstPull, middle.cpuMs.firstPull)}, full listing ${ratio(large.cpuMs.fullListing, middle.cpuMs.fullListing)}, ingestion ${ratio(large.cpuMs.ingest, middle.cpuMs.ingest)}`,
+      );
+      const withGit = (r: ChildResult, step: string) =>
+        r.gitCpuMs?.[step] === undefined ? undefined : (r.cpuMs[step] ?? 0) + r.gitCpuMs[step];
+      console.log(
+        `${adapter.padEnd(6)} ${label} in CPU time with git's: first pull ${ratio(withGit(large, 'firstPull'), withGit(middle, 'firstPull'))}, full listing ${ratio(withGit(large, 'fullListing'), withGit(middle, 'fullListing'))}, ingestion ${ratio(withGit(large, 'ingest'), withGit(middle, 'ingest'))}`,
       );
     }
     if (small && large)
