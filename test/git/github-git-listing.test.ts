@@ -87,12 +87,16 @@ describe('GitHub adapter: folders the API cuts are listed over git', { timeout: 
       expect(await host.readTree(head, 'managed/big')).toEqual(await gitListing(remote, head, 'managed/big'));
       expect(server.requestCount('git:upload-pack')).toBe(gitRequests);
 
-      // A later commit: its trees and the folder's changed blob are fetched, the listing is its own.
+      // A later commit: its trees and the folder's changed blobs are fetched, the listing is its own,
+      // and the API is not asked for answers it would cut (the folder is remembered as cut).
+      const cutBefore = server.cutTreeAnswers();
+      expect(cutBefore).toBeGreaterThanOrEqual(2);
       const next = await pushFromAnotherClone(remote, {
         files: { 'managed/big/deeper/inner.yaml': 'inner: 2\n', 'managed/big/added.yaml': 'added\n' },
         deletions: ['managed/big/f-000.yaml'],
       });
       expect(await host.readTree(next, 'managed')).toEqual(await gitListing(remote, next, 'managed'));
+      expect(server.cutTreeAnswers()).toBe(cutBefore);
     } finally {
       await close();
     }

@@ -12,13 +12,17 @@
  * against its oid, and the listing is re-hashed tree by tree (tree-listing.ts) against the tree
  * oid GitHub's API named, so what comes back is that tree exactly, or an error.
  *
+ * The folders listed this way are remembered (a file in the cache repository), so the next
+ * listing asks git for them at once and does not ask the API for answers it would cut: each cut
+ * answer is up to 7 MB that GitHub builds and the gateway parses for nothing.
+ *
  * Credentials travel as for the native adapter (credentials.ts): an askpass script reading
  * environment variables, never argv, the remote URL or a config file; git's output is scrubbed of
  * the token before it reaches an error. The cache keeps what it fetched (trees and the folder's
  * blobs), so a later listing of the same or a nearby commit fetches only what changed.
  */
 import { createHash } from 'node:crypto';
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GitHostError, type GitHostErrorCode, type TreeEntry } from '../git-host.ts';
@@ -67,7 +71,9 @@ export class GitProtocolTrees {
   readonly #options: GitProtocolTreesOptions;
   readonly #homeDir: string;
   readonly #askpassScript: string;
+  readonly #cutFoldersFile: string;
   #prepared: Promise<void> | undefined;
+  #cutFolders: Promise<Set<string>> | undefined;
 
   constructor(options: GitProtocolTreesOptions) {
     if (options.token.length < 4)
@@ -80,6 +86,23 @@ export class GitProtocolTrees {
     this.repositoryDir = join(options.cacheDir, `github-trees-${slug}-${digest}.git`);
     this.#homeDir = join(options.cacheDir, '.home');
     this.#askpassScript = join(options.cacheDir, '.hnp-askpass.sh');
+    this.#cutFoldersFile = join(this.repositoryDir, 'hnp-cut-folders');
+  }
+
+  /** Folders (repository paths) this cache listed because GitHub's API cut them. */
+  cutFolders(): Promise<ReadonlySet<string>> {
+    this.#cutFolders ??= readFile(this.#cutFoldersFile, 'utf8').then(
+      (text) => new Set(text.split('\n').filter((line) => line !== '')),
+      () => new Set<string>(),
+    );
+    return this.#cutFolders;
+  }
+
+  async #rememberCut(path: string): Promise<void> {
+    const folders = (await this.cutFolders()) as Set<string>;
+    if (folders.has(path)) return;
+    folders.add(path);
+    await writeFile(this.#cutFoldersFile, [...folders].map((folder) => `${folder}\n`).join(''));
   }
 
   /**
@@ -120,12 +143,15 @@ export class GitProtocolTrees {
         const [mode, type, sha, size] = record.slice(0, tab).split(/ +/);
         raw.push({ path: record.slice(tab + 1), mode, type, sha, size: size === '-' ? undefined : Number(size) });
       }
+      let blobs: TreeEntry[];
       try {
-        return listedTree(treeOid, path, raw, true).blobs;
+        blobs = listedTree(treeOid, path, raw, true).blobs;
       } catch (error) {
         if (!(error instanceof UnverifiedListing)) throw error;
         throw this.#incomplete(`git's listing cannot be trusted: ${error.message}`, path, operation);
       }
+      await this.#rememberCut(path);
+      return blobs;
     });
   }
 

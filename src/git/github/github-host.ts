@@ -183,7 +183,15 @@ export class GitHubHost implements GitHost {
 
   /** Appends every blob below tree `oid` (at `path` in commit `commitOid`) to `into`; see readTree. */
   async #listTree(commitOid: string, oid: string, path: string, into: TreeEntry[], operation: string): Promise<void> {
-    const whole = await this.#getTree(oid, path, true, operation);
+    // A folder GitHub cut before goes to git at once; above one, the recursive answer would be cut too.
+    const cut = (await this.#gitTrees?.cutFolders()) ?? new Set<string>();
+    if (cut.has(path)) {
+      into.push(...(await this.#listOverGit(commitOid, oid, path, operation)));
+      return;
+    }
+    const prefix = path === '' ? '' : `${path}/`;
+    const cutBelow = [...cut].some((folder) => folder.startsWith(prefix));
+    const whole = cutBelow ? null : await this.#getTree(oid, path, true, operation);
     if (whole) {
       into.push(...whole.blobs);
       return;

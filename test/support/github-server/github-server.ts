@@ -96,6 +96,8 @@ export interface GitHubServer {
   state: GitHubState;
   /** Requests per operation name, faulted ones included. */
   requests: Map<string, number>;
+  /** REST tree answers cut so far (`truncated: true`). */
+  cutTreeAnswers(): number;
   requestCount(operation?: string): number;
   /**
    * Git's smart HTTP endpoint (`${url}/<owner>/<name>.git`): off when `enabled` is false (404, as
@@ -155,6 +157,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   const hangFaults: HangFault[] = [];
   const openResponses = new Set<ServerResponse>();
   const gitProtocol = { enabled: options.gitProtocol ?? true, repositoryDir, token };
+  let cutTreeAnswers = 0;
 
   const take = <F extends Fault>(list: F[], operation: string): F | undefined => {
     const fault = list.find(
@@ -473,6 +476,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       bytes += JSON.stringify(json).length;
       if (entries.length >= state.maxTreeEntries || bytes > state.maxTreeBytes) {
         truncated = true;
+        cutTreeAnswers++;
         break;
       }
       entries.push(json);
@@ -509,6 +513,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     state,
     gitProtocol,
     requests,
+    cutTreeAnswers: () => cutTreeAnswers,
     requestCount: (operation) =>
       operation ? (requests.get(operation) ?? 0) : [...requests.values()].reduce((sum, count) => sum + count, 0),
     rejectedQueries,
