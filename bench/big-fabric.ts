@@ -100,8 +100,10 @@ async function child(adapter: Adapter, size: number, what: string): Promise<Chil
     const used = process.cpuUsage(before);
     result.cpuMs[step] = (used.user + used.system) / 1000;
     const childrenAfter = childrenCpuMs();
-    if (childrenBefore !== undefined && childrenAfter !== undefined)
-      (result.gitCpuMs ??= {})[step] = childrenAfter - childrenBefore;
+    if (childrenBefore !== undefined && childrenAfter !== undefined) {
+      result.gitCpuMs ??= {};
+      result.gitCpuMs[step] = childrenAfter - childrenBefore;
+    }
     return value;
   };
   if (what === 'all' || what === 'pull') {
