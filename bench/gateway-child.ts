@@ -175,6 +175,15 @@ export function cpuMsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/**
+ * CPU time (ms) of the children a process has run and waited for (git, and what git ran): cutime
+ * plus cstime of /proc/<pid>/stat. `cpuMsOf` leaves them out.
+ */
+export function childrenCpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
 /** Threads of a process now (the main thread, libuv's pool, V8's, validation workers). */
 export function threadsOf(pid: number): number {
   return Number(/^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);

@@ -11,7 +11,10 @@ import { GitHubHost, type GitHubHostOptions } from './github/github-host.ts';
 
 /** What the adapters need besides the repository: the gateway's settings. */
 export interface GitHostSettings {
-  /** Where the native adapter keeps its cached bare clones (`Config.gitCacheDir`). */
+  /**
+   * Where the native adapter keeps its cached bare clones (`Config.gitCacheDir`), and the GitHub
+   * adapter the trees it reads over git when its API cuts a folder.
+   */
   cacheDir: string;
   /** REST base URL for GitHub instead of the one derived from the URL (`Config.githubApiUrl`; tests). */
   githubApiUrl?: string | null;
@@ -79,6 +82,11 @@ export function createGitHost(target: GitHostTarget, settings: GitHostSettings):
       name: coordinates.name,
       token: credentials.token,
       baseUrl: settings.githubApiUrl ?? coordinates.baseUrl,
+      // Folders GitHub's API cuts are listed over git at the API's host (gitHubGitUrl), cached here.
+      gitProtocol: {
+        cacheDir: settings.cacheDir,
+        ...(settings.cli?.onCommand ? { onCommand: settings.cli.onCommand } : {}),
+      },
     });
   }
   return new CliGitHost({

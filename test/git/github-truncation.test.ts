@@ -3,8 +3,10 @@
  * answers beyond a number of entries, as GitHub does beyond 100,000 (REST: `truncated: true`;
  * GraphQL `Tree.entries`: silently). The limit is lowered here so small fabrics cross it:
  * (a) a listing cut as a whole but readable folder by folder gives every row right;
- * (b) a folder cut even alone fails the pull and the push with the reason, and nothing changes:
- *     rows, last pulled commit and the branch stay as they were, no commit is made.
+ * (b) a folder cut even alone is listed over git's smart HTTP protocol and every row is right;
+ * (c) a folder cut even alone that git cannot list either (its endpoint gone) fails the pull and
+ *     the push with the reason, and nothing changes: rows, last pulled commit and the branch stay
+ *     as they were, no commit is made.
  * Real gateway, real database, real git behind the test server.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -137,7 +139,35 @@ describe('GitHub tree listings cut at the API limit', { timeout: 120_000 }, () =
     expect(Number(n)).toBe(objects.length - 1);
   });
 
-  it('(b) a folder cut even on its own fails the pull and the push with the reason; nothing is removed, nothing committed', async () => {
+  it('(b) a folder cut even on its own is listed over git, and every row is right, deletions included', async () => {
+    await pushFromAnotherClone(env.remote, { files: filesOf(objects), message: 'seed' });
+    // The VLAN namespace folder (40 files), and it alone, is too large for one answer.
+    env.github!.state.maxTreeEntries = secondLargest + 1;
+    expect(sizes.get('managed/vlannamespaces')).toBeGreaterThan(env.github!.state.maxTreeEntries);
+    const first = await sync(env.t, env.fabricId, 'PULL');
+    expect(first).toMatchObject({ status: 'COMPLETED', errorMessage: null, filesCreated: objects.length });
+    expect(env.github!.requestCount('git:upload-pack')).toBeGreaterThan(0);
+
+    const gone = objects.filter((object) => object.kind === 'VLANNamespace').slice(0, 2);
+    const head = await pushFromAnotherClone(env.remote, {
+      deletions: gone.map((object) => `fabric/${managedFilePath(object)}`),
+    });
+    const again = await pullFull(env);
+    expect(again).toMatchObject({ status: 'COMPLETED', filesCreated: 0, filesUpdated: 0, filesDeleted: 2 });
+    const stored = await queryDatabase<{ managed_file_path: string; desired_blob_oid: string }>(
+      env.t.database.url,
+      'select managed_file_path, desired_blob_oid from resource where fabric_id = $1 order by managed_file_path',
+      [env.fabricId],
+    );
+    const expected = objects
+      .filter((object) => !gone.includes(object))
+      .map((object) => ({ managed_file_path: managedFilePath(object), desired_blob_oid: gitBlobOid(yamlOf(object)) }))
+      .sort((a, b) => (a.managed_file_path < b.managed_file_path ? -1 : 1));
+    expect(stored).toEqual(expected);
+    expect((await fabricRow(env.t, env.fabricId)).last_pulled_commit).toBe(head);
+  });
+
+  it('(c) a folder cut even on its own that git cannot list either fails the pull and the push with the reason; nothing is removed, nothing committed', async () => {
     await pushFromAnotherClone(env.remote, { files: filesOf(objects), message: 'seed' });
     expect(await sync(env.t, env.fabricId, 'PULL')).toMatchObject({
       status: 'COMPLETED',
@@ -149,14 +179,15 @@ describe('GitHub tree listings cut at the API limit', { timeout: 120_000 }, () =
     expect(sizes.get('managed/vlannamespaces')).toBe(largest);
     expect(secondLargest).toBeLessThan(largest - 1);
     env.github!.state.maxTreeEntries = secondLargest + 1;
+    // ...and git's endpoint does not answer for the repository.
+    env.github!.gitProtocol.enabled = false;
     const before = await snapshot(env);
 
     const pulled = await pullFull(env);
     expect(pulled).toMatchObject({ status: 'FAILED', filesDeleted: 0 });
     expect(pulled.errorMessage).toMatch(
-      /cut the listing of fabric\/managed\/vlannamespaces .*even for that folder alone/,
+      /cut the listing of fabric\/managed\/vlannamespaces .*even for that folder alone, and listing it over git .* failed/,
     );
-    expect(pulled.errorMessage).toMatch(/nothing was changed/);
     expect(await snapshot(env)).toEqual(before);
 
     // A rewritten history makes the push's own pull list in full: it fails the same way, before committing.
@@ -180,8 +211,8 @@ describe('GitHub tree listings cut at the API limit', { timeout: 120_000 }, () =
     );
     expect(draft?.draft_action).toBe('upsert');
 
-    // Once GitHub can list it again, the next pull completes and nothing was lost meanwhile.
-    env.github!.state.maxTreeEntries = 100_000;
+    // Once git answers again, the next pull completes and nothing was lost meanwhile.
+    env.github!.gitProtocol.enabled = true;
     const recovered = await pullFull(env);
     expect(recovered).toMatchObject({ status: 'COMPLETED', filesDeleted: 0 });
   });

@@ -3,7 +3,7 @@
  * Nothing here uses the gateway's own git code, so the tests check it against git itself.
  */
 import { execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -202,46 +202,11 @@ export async function startGitHttpServer(options: {
     }
     authorized++;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const child = spawn('git', ['http-backend'], {
-      env: fixtureEnv({
-        GIT_PROJECT_ROOT: options.projectRoot,
-        GIT_HTTP_EXPORT_ALL: '1',
-        REQUEST_METHOD: req.method ?? 'GET',
-        PATH_INFO: decodeURIComponent(url.pathname),
-        QUERY_STRING: url.search.slice(1),
-        CONTENT_TYPE: req.headers['content-type'] ?? '',
-        HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
-        GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
-        REMOTE_USER: options.username,
-        REMOTE_ADDR: '127.0.0.1',
-      }),
+    serveGitHttpBackend(req, res, {
+      projectRoot: options.projectRoot,
+      pathInfo: decodeURIComponent(url.pathname),
+      remoteUser: options.username,
     });
-    req.pipe(child.stdin);
-    let head = Buffer.alloc(0);
-    let headersSent = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (headersSent) return void res.write(chunk);
-      head = Buffer.concat([head, chunk]);
-      const crlf = head.indexOf('\r\n\r\n');
-      const lf = head.indexOf('\n\n');
-      const end = crlf !== -1 && (lf === -1 || crlf < lf) ? crlf : lf;
-      if (end === -1) return;
-      const separator = end === crlf ? 4 : 2;
-      let status = 200;
-      const headers: Record<string, string> = {};
-      for (const line of head.subarray(0, end).toString('utf8').split(/\r?\n/)) {
-        const colon = line.indexOf(':');
-        const key = line.slice(0, colon).trim();
-        const value = line.slice(colon + 1).trim();
-        if (key.toLowerCase() === 'status') status = Number.parseInt(value, 10);
-        else if (key) headers[key] = value;
-      }
-      res.writeHead(status, headers);
-      headersSent = true;
-      const rest = head.subarray(end + separator);
-      if (rest.length > 0) res.write(rest);
-    });
-    child.stdout.on('end', () => res.end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -253,4 +218,69 @@ export async function startGitHttpServer(options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Answers one smart-HTTP request with `git http-backend` (CGI): the request body goes to its
+ * stdin, its CGI headers become the response's. `pathInfo` is `/<repository dir>/<service path>`
+ * below `projectRoot`; `config` is handed to git (and the upload-pack it runs) as `-c` settings.
+ */
+export function serveGitHttpBackend(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: { projectRoot: string; pathInfo: string; remoteUser: string; config?: Record<string, string> },
+): void {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const config = Object.entries(options.config ?? {});
+  const child = spawn('git', ['http-backend'], {
+    env: fixtureEnv({
+      GIT_PROJECT_ROOT: options.projectRoot,
+      GIT_HTTP_EXPORT_ALL: '1',
+      REQUEST_METHOD: req.method ?? 'GET',
+      PATH_INFO: options.pathInfo,
+      QUERY_STRING: url.search.slice(1),
+      CONTENT_TYPE: req.headers['content-type'] ?? '',
+      HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
+      GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
+      REMOTE_USER: options.remoteUser,
+      REMOTE_ADDR: '127.0.0.1',
+      GIT_CONFIG_COUNT: String(config.length),
+      ...Object.fromEntries(
+        config.flatMap(([key, value], index) => [
+          [`GIT_CONFIG_KEY_${index}`, key],
+          [`GIT_CONFIG_VALUE_${index}`, value],
+        ]),
+      ),
+    }),
+  });
+  req.pipe(child.stdin);
+  child.stdin.on('error', () => {});
+  let head = Buffer.alloc(0);
+  let headersSent = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (headersSent) return void res.write(chunk);
+    head = Buffer.concat([head, chunk]);
+    const crlf = head.indexOf('\r\n\r\n');
+    const lf = head.indexOf('\n\n');
+    const end = crlf !== -1 && (lf === -1 || crlf < lf) ? crlf : lf;
+    if (end === -1) return;
+    const separator = end === crlf ? 4 : 2;
+    let status = 200;
+    const headers: Record<string, string> = {};
+    for (const line of head.subarray(0, end).toString('utf8').split(/\r?\n/)) {
+      const colon = line.indexOf(':');
+      const key = line.slice(0, colon).trim();
+      const value = line.slice(colon + 1).trim();
+      if (key.toLowerCase() === 'status') status = Number.parseInt(value, 10);
+      else if (key) headers[key] = value;
+    }
+    res.writeHead(status, headers);
+    headersSent = true;
+    const rest = head.subarray(end + separator);
+    if (rest.length > 0) res.write(rest);
+  });
+  child.stdout.on('end', () => {
+    if (!headersSent) res.writeHead(500);
+    res.end();
+  });
 }

@@ -5,8 +5,10 @@
  *
  * - Trees: GraphQL resolves the directory's tree oid, the REST trees endpoint lists it
  *   (`recursive=1`). GitHub flags a cut answer (`truncated`); then the tree is listed folder by
- *   folder, and a folder cut even alone fails with INCOMPLETE. Every answer is re-hashed and
- *   compared with its tree oid, so a listing handed back is complete (never a shorter list).
+ *   folder; a folder cut even alone is listed over git's smart HTTP protocol (a blobless fetch
+ *   of the commit, git-protocol-trees.ts), or fails with INCOMPLETE when that is not configured.
+ *   Every answer is re-hashed and compared with its tree oid, so a listing handed back is
+ *   complete (never a shorter list).
  * - What changed between two commits comes from the REST compare endpoint (one request, files
  *   only; GraphQL has no tree diff). It answers only forward moves it can list in full: a
  *   rewritten history or more than 300 changed files makes the caller read the tree instead.
@@ -56,10 +58,17 @@ import * as q from './queries.ts';
 import { listedTree, UnverifiedListing, type ListedTree, type RawRestTreeEntry } from './tree-listing.ts';
 import { backoffDelayMs } from './retry-policy.ts';
 import { GitHubTransport, GraphqlErrors, MaybeApplied, type GitHubTransportOptions } from './github-transport.ts';
+import { gitHubGitUrl, GitProtocolTrees, type GitProtocolTreesOptions } from './git-protocol-trees.ts';
 
 export interface GitHubHostOptions extends GitHubTransportOptions {
   /** Blobs per ReadBlobs request. @default 100 */
   blobBatchSize?: number;
+  /**
+   * Lists folders the REST trees endpoint cuts even on their own over git's smart HTTP protocol
+   * (git-protocol-trees.ts), keeping a cache repository in `cacheDir`. `url` defaults to the one
+   * `gitHubGitUrl` derives from `baseUrl`. Without it such a folder fails with INCOMPLETE.
+   */
+  gitProtocol?: Omit<GitProtocolTreesOptions, 'url' | 'token'> & { url?: string };
 }
 
 /** A branch's head commit with what tells whether it is a commit of ours. */
@@ -116,11 +125,21 @@ export class GitHubHost implements GitHost {
   readonly provider = 'github' as const;
   readonly #options: GitHubHostOptions;
   readonly #transport: GitHubTransport;
+  readonly #gitTrees: GitProtocolTrees | null;
   #access: Promise<AccessCheck & { repositoryId?: string }> | undefined;
 
   constructor(options: GitHubHostOptions) {
     this.#options = options;
     this.#transport = new GitHubTransport(options);
+    const { gitProtocol } = options;
+    this.#gitTrees = gitProtocol
+      ? new GitProtocolTrees({
+          ...gitProtocol,
+          url:
+            gitProtocol.url ?? gitHubGitUrl(options.baseUrl ?? 'https://api.github.com', options.owner, options.name),
+          token: options.token,
+        })
+      : null;
   }
 
   /** HTTP requests made so far, retries included. */
@@ -143,8 +162,8 @@ export class GitHubHost implements GitHost {
    * The directory's tree oid from GraphQL (which also says whether the commit exists), then its
    * entries from the REST trees endpoint, whose answers say when they were cut. A cut recursive
    * answer is replaced by this tree's own level plus each subtree listed on its own, down to
-   * single folders; a folder cut even alone fails with INCOMPLETE. Every answer used is checked
-   * against its tree's oid (tree-listing.ts).
+   * single folders; a folder cut even alone is listed over git (`gitProtocol`), else fails with
+   * INCOMPLETE. Every answer used is checked against its tree's oid (tree-listing.ts).
    */
   async readTree(commitOid: string, directory: string): Promise<TreeEntry[]> {
     const operation = `read tree ${directory || '/'} at ${commitOid}`;
@@ -158,22 +177,35 @@ export class GitHubHost implements GitHost {
     const tree = data.repository.tree;
     if (tree?.__typename !== 'Tree' || !tree.oid) return [];
     const entries: TreeEntry[] = [];
-    await this.#listTree(tree.oid, dir, entries, operation);
+    await this.#listTree(commitOid, tree.oid, dir, entries, operation);
     return entries.sort(byPath);
   }
 
-  /** Appends every blob below tree `oid` (at `path`) to `into`; see readTree. */
-  async #listTree(oid: string, path: string, into: TreeEntry[], operation: string): Promise<void> {
-    const whole = await this.#getTree(oid, path, true, operation);
+  /** Appends every blob below tree `oid` (at `path` in commit `commitOid`) to `into`; see readTree. */
+  async #listTree(commitOid: string, oid: string, path: string, into: TreeEntry[], operation: string): Promise<void> {
+    // A folder GitHub cut before goes to git at once; above one, the recursive answer would be cut too.
+    const cut = (await this.#gitTrees?.cutFolders()) ?? new Set<string>();
+    if (cut.has(path)) {
+      into.push(...(await this.#listOverGit(commitOid, oid, path, operation)));
+      return;
+    }
+    const prefix = path === '' ? '' : `${path}/`;
+    const cutBelow = [...cut].some((folder) => folder.startsWith(prefix));
+    const whole = cutBelow ? null : await this.#getTree(oid, path, true, operation);
     if (whole) {
       into.push(...whole.blobs);
       return;
     }
     const level = await this.#getTree(oid, path, false, operation);
     if (!level) {
+      // More entries in one folder than GitHub's API answers: git's own protocol has no such limit.
+      if (this.#gitTrees) {
+        into.push(...(await this.#listOverGit(commitOid, oid, path, operation)));
+        return;
+      }
       throw new GitHostError(
         'INCOMPLETE',
-        `GitHub cut the listing of ${path || '/'} (tree ${oid}) even for that folder alone, so its complete contents are unknown`,
+        `GitHub cut the listing of ${path || '/'} (tree ${oid}) even for that folder alone, so its complete contents are unknown (listing over git is not configured)`,
         {
           operation,
           location: path || '/',
@@ -185,7 +217,22 @@ export class GitHubHost implements GitHost {
       await Promise.all(
         level.subtrees
           .slice(start, start + REST_TREE_CONCURRENCY)
-          .map((subtree) => this.#listTree(subtree.oid, subtree.path, into, operation)),
+          .map((subtree) => this.#listTree(commitOid, subtree.oid, subtree.path, into, operation)),
+      );
+    }
+  }
+
+  /** The fallback's listing; its failure keeps its code (AUTH, TRANSIENT, INCOMPLETE…) and says why git was asked. */
+  async #listOverGit(commitOid: string, oid: string, path: string, operation: string): Promise<TreeEntry[]> {
+    try {
+      return await this.#gitTrees!.listTree(commitOid, oid, path, operation);
+    } catch (error) {
+      if (!(error instanceof GitHostError)) throw error;
+      const reason = error.message.slice(`${error.operation}: `.length);
+      throw new GitHostError(
+        error.code,
+        `GitHub cut the listing of ${path || '/'} (tree ${oid}) even for that folder alone, and ${reason}`,
+        { operation, location: path || '/' },
       );
     }
   }

@@ -12,6 +12,9 @@
  *   files differ from the merge base, renames detected, at most 300 files, paging the commits),
  *   `GET /repos/{owner}/{name}/git/trees/{sha}[?recursive=1]` (as GitHub: cut beyond 100,000
  *   entries or 7 MB with `truncated: true`; both limits can be lowered, see `maxTreeEntries`).
+ * - Git's smart HTTP protocol for fetching, at `/{owner}/{name}.git` (`git http-backend` on the
+ *   same bare repository, token as the Basic password), counted as `git:info-refs` and
+ *   `git:upload-pack`; it can be switched off or pointed at another repository (`gitProtocol`).
  * - Faults: the next N requests fail with 5xx, hang (before or after applying), or hit a
  *   secondary rate limit with `retry-after`; a hook runs before each commit; blobs above a size
  *   come back truncated.
@@ -32,7 +35,8 @@ import {
   type IntrospectionQuery,
 } from 'graphql';
 import { schema } from '@octokit/graphql-schema';
-import { createBareRepository, createDeferred } from '../git-fixtures.ts';
+import { basename, dirname } from 'node:path';
+import { createBareRepository, createDeferred, serveGitHttpBackend } from '../git-fixtures.ts';
 import { BareRepository, type CommitInfo } from './bare-repository.ts';
 import { createRequestContext, createRootValue, type GitHubState } from './resolvers.ts';
 
@@ -59,6 +63,8 @@ export interface GitHubServerOptions {
   maxTreeEntries?: number;
   /** Bytes of entries per REST tree answer. @default 7 MB (GitHub's) */
   maxTreeBytes?: number;
+  /** Serve git's smart HTTP protocol at `/<owner>/<name>.git`. @default true */
+  gitProtocol?: boolean;
 }
 
 interface Fault {
@@ -90,7 +96,16 @@ export interface GitHubServer {
   state: GitHubState;
   /** Requests per operation name, faulted ones included. */
   requests: Map<string, number>;
+  /** REST tree answers cut so far (`truncated: true`). */
+  cutTreeAnswers(): number;
   requestCount(operation?: string): number;
+  /**
+   * Git's smart HTTP endpoint (`${url}/<owner>/<name>.git`): off when `enabled` is false (404, as
+   * for an unknown repository); `repositoryDir` is the bare repository it serves (the API's own
+   * by default; point it elsewhere to make the two disagree); `token` is the password it takes
+   * (the API's token by default; change it for a token git refuses and the API accepts).
+   */
+  gitProtocol: { enabled: boolean; repositoryDir: string; token: string };
   /** Documents that failed validation against GitHub's schema (should stay empty). */
   rejectedQueries: { query: string; errors: string[] }[];
   faults: {
@@ -141,6 +156,8 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   const rateLimitFaults: RateLimitFault[] = [];
   const hangFaults: HangFault[] = [];
   const openResponses = new Set<ServerResponse>();
+  const gitProtocol = { enabled: options.gitProtocol ?? true, repositoryDir, token };
+  let cutTreeAnswers = 0;
 
   const take = <F extends Fault>(list: F[], operation: string): F | undefined => {
     const fault = list.find(
@@ -168,6 +185,8 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     const url = new URL(req.url ?? '/', state.url);
     // GitHub Enterprise Server layout: REST under /api/v3, GraphQL at /api/graphql.
     url.pathname = url.pathname.replace(/^\/api\/v3\//, '/').replace(/^\/api\/graphql$/, '/graphql');
+    const gitMatch = /^\/([^/]+)\/([^/]+?)\.git\/(info\/refs|git-upload-pack)$/.exec(url.pathname);
+    if (gitMatch) return serveGit(req, res, gitMatch, url);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks).toString('utf8');
@@ -262,6 +281,43 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     }
     if (hang) return holdForever(res, hang);
     send(res, status, result);
+  };
+
+  /**
+   * Git's smart HTTP protocol, fetch only (as `https://github.com/<owner>/<name>.git`): the
+   * advertisement (`GET info/refs?service=git-upload-pack`) and `POST git-upload-pack`, answered
+   * by `git http-backend` from the bare repository (`gitProtocol.repositoryDir`), with partial
+   * clone filters and fetching reachable commits by oid allowed, as on GitHub. Basic auth with
+   * the token as the password (any username, as GitHub); without it a 401 asking for Basic.
+   */
+  const serveGit = (req: IncomingMessage, res: ServerResponse, match: RegExpExecArray, url: URL) => {
+    const operation = match[3] === 'info/refs' ? 'git:info-refs' : 'git:upload-pack';
+    requests.set(operation, (requests.get(operation) ?? 0) + 1);
+    const service = match[3] === 'info/refs' ? url.searchParams.get('service') : 'git-upload-pack';
+    if (!gitProtocol.enabled || match[1] !== owner || match[2] !== name || service !== 'git-upload-pack') {
+      req.resume();
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      return void res.end('Repository not found.');
+    }
+    const [scheme, encoded = ''] = (req.headers.authorization ?? '').split(' ');
+    const password = Buffer.from(encoded, 'base64').toString('utf8').split(':').slice(1).join(':');
+    if (scheme !== 'Basic' || password !== gitProtocol.token) {
+      req.resume();
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"', 'content-type': 'text/plain' });
+      return void res.end('Invalid username or token.');
+    }
+    const failure = take(failFaults, operation);
+    if (failure) {
+      req.resume();
+      res.writeHead(failure.status, { 'content-type': 'text/html' });
+      return void res.end(`<html><body><h1>${failure.status} Server Error</h1></body></html>`);
+    }
+    serveGitHttpBackend(req, res, {
+      projectRoot: dirname(gitProtocol.repositoryDir),
+      pathInfo: `/${basename(gitProtocol.repositoryDir)}/${match[3]}`,
+      remoteUser: 'x-access-token',
+      config: { 'uploadpack.allowFilter': 'true', 'uploadpack.allowReachableSHA1InWant': 'true' },
+    });
   };
 
   const runGraphQL = async (
@@ -420,6 +476,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       bytes += JSON.stringify(json).length;
       if (entries.length >= state.maxTreeEntries || bytes > state.maxTreeBytes) {
         truncated = true;
+        cutTreeAnswers++;
         break;
       }
       entries.push(json);
@@ -454,7 +511,9 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     name,
     repositoryDir,
     state,
+    gitProtocol,
     requests,
+    cutTreeAnswers: () => cutTreeAnswers,
     requestCount: (operation) =>
       operation ? (requests.get(operation) ?? 0) : [...requests.values()].reduce((sum, count) => sum + count, 0),
     rejectedQueries,
