@@ -11,6 +11,7 @@
  * Nothing here creates drafts or touches desired columns: cluster data never echoes into Git.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { JSONB_PARAMETER, jsonParameter } from '../db/json-parameter.ts';
 import { normalizeForDrift, type HedgehogObject } from '../hedgehog/canonical.ts';
 import type { ClusterObject } from './cluster-client.ts';
 import { computeDrift, type DriftStatus, type KubeLikeObject } from './drift.ts';
@@ -229,8 +230,8 @@ export async function applyLiveChanges(
     if (relistedKinds.length > 0) {
       rows.push(
         ...(await tx.execute<Row[]>(
-          `select ${ROW_COLUMNS} from resource where fabric_id = ? and kind in (select jsonb_array_elements_text(?::jsonb)) order by id for update`,
-          [fabricId, JSON.stringify(relistedKinds)],
+          `select ${ROW_COLUMNS} from resource where fabric_id = ? and kind in (select jsonb_array_elements_text(${JSONB_PARAMETER})) order by id for update`,
+          [fabricId, jsonParameter(relistedKinds)],
         )),
       );
     }
@@ -238,9 +239,9 @@ export async function applyLiveChanges(
       rows.push(
         ...(await tx.execute<Row[]>(
           `select ${ROW_COLUMNS.replace(/(\w+)/g, 'r.$1')} from resource r
-         join jsonb_to_recordset(?::jsonb) as x(k text, ns text, n text) on r.kind = x.k and r.namespace = x.ns and r.name = x.n
+         join jsonb_to_recordset(${JSONB_PARAMETER}) as x(k text, ns text, n text) on r.kind = x.k and r.namespace = x.ns and r.name = x.n
          where r.fabric_id = ? order by r.id for update of r`,
-          [JSON.stringify(explicit), fabricId],
+          [jsonParameter(explicit), fabricId],
         )),
       );
     }
@@ -368,13 +369,13 @@ export async function applyLiveChanges(
            live_resource_version, live_generation, live_observed_at, drift_status, drift_details, created_at, updated_at)
          select x.id, ?, x.api_version, x.kind, x.namespace, x.name, x.live_spec, x.live_status, x.live_labels, x.live_annotations,
            x.live_resource_version, x.live_generation, now(), x.drift_status, x.drift_details, now(), now()
-         from jsonb_to_recordset(?::jsonb) as x(id uuid, api_version text, kind text, namespace text, name text, ${LIVE_RECORD_TYPES},
+         from jsonb_to_recordset(${JSONB_PARAMETER}) as x(id uuid, api_version text, kind text, namespace text, name text, ${LIVE_RECORD_TYPES},
            drift_status text, drift_details jsonb)
          on conflict (fabric_id, kind, namespace, name) do update set
            live_spec = excluded.live_spec, live_status = excluded.live_status, live_labels = excluded.live_labels,
            live_annotations = excluded.live_annotations, live_resource_version = excluded.live_resource_version,
            live_generation = excluded.live_generation, live_observed_at = excluded.live_observed_at, updated_at = now()`,
-        [fabricId, JSON.stringify(batch)],
+        [fabricId, jsonParameter(batch)],
       );
     }
     for (const batch of chunks(updates)) {
@@ -388,17 +389,17 @@ export async function applyLiveChanges(
            live_generation = case when x.keep_live then r.live_generation else x.live_generation end,
            live_observed_at = case when x.keep_live then r.live_observed_at when x.live_resource_version is null then null else now() end,
            drift_status = x.drift_status, drift_details = x.drift_details, updated_at = now()
-         from jsonb_to_recordset(?::jsonb) as x(id uuid, keep_live boolean, ${LIVE_RECORD_TYPES}, drift_status text, drift_details jsonb)
+         from jsonb_to_recordset(${JSONB_PARAMETER}) as x(id uuid, keep_live boolean, ${LIVE_RECORD_TYPES}, drift_status text, drift_details jsonb)
          where r.id = x.id`,
-        [JSON.stringify(batch.map((u) => ({ keep_live: false, ...u })))],
+        [jsonParameter(batch.map((u) => ({ keep_live: false, ...u })))],
       );
     }
     for (const batch of chunks(removals)) {
       // Re-checked in SQL: a draft or desired state written meanwhile keeps the row.
       const removed = await tx.execute<{ affectedRows?: number }>(
-        `delete from resource where fabric_id = ? and id in (select (jsonb_array_elements_text(?::jsonb))::uuid)
+        `delete from resource where fabric_id = ? and id in (select (jsonb_array_elements_text(${JSONB_PARAMETER}))::uuid)
            and desired_spec is null and draft_action is null`,
-        [fabricId, JSON.stringify(batch)],
+        [fabricId, jsonParameter(batch)],
         'run',
       );
       summary.removed += removed.affectedRows ?? batch.length;
@@ -421,8 +422,8 @@ export async function recomputeDrift(
   await em.transactional(async (tx) => {
     for (const ids of chunks([...resourceIds])) {
       const rows = await tx.execute<(Row & { fabric_id: string })[]>(
-        `select fabric_id, ${ROW_COLUMNS} from resource where id in (select (jsonb_array_elements_text(?::jsonb))::uuid) order by id for update`,
-        [JSON.stringify(ids)],
+        `select fabric_id, ${ROW_COLUMNS} from resource where id in (select (jsonb_array_elements_text(${JSONB_PARAMETER}))::uuid) order by id for update`,
+        [jsonParameter(ids)],
       );
       const updates: Record<string, unknown>[] = [];
       for (const row of rows) {
@@ -444,8 +445,8 @@ export async function recomputeDrift(
       if (updates.length === 0) continue;
       await tx.execute(
         `update resource r set drift_status = x.drift_status, drift_details = x.drift_details
-         from jsonb_to_recordset(?::jsonb) as x(id uuid, drift_status text, drift_details jsonb) where r.id = x.id`,
-        [JSON.stringify(updates)],
+         from jsonb_to_recordset(${JSONB_PARAMETER}) as x(id uuid, drift_status text, drift_details jsonb) where r.id = x.id`,
+        [jsonParameter(updates)],
       );
     }
   });
@@ -461,8 +462,8 @@ export async function forgetLiveKinds(
   fabricId: string,
   kinds: readonly string[] | 'all',
 ): Promise<void> {
-  const kindFilter = kinds === 'all' ? '' : 'and kind in (select jsonb_array_elements_text(?::jsonb))';
-  const params = kinds === 'all' ? [fabricId] : [fabricId, JSON.stringify(kinds)];
+  const kindFilter = kinds === 'all' ? '' : `and kind in (select jsonb_array_elements_text(${JSONB_PARAMETER}))`;
+  const params = kinds === 'all' ? [fabricId] : [fabricId, jsonParameter(kinds)];
   await em.transactional(async (tx) => {
     await tx.execute(
       `delete from resource where fabric_id = ? ${kindFilter} and desired_spec is null and draft_action is null`,

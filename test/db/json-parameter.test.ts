@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JSONB_PARAMETER, jsonParameter } from '../../src/db/json-parameter.ts';
 import { initOrm } from '../../src/db/orm.ts';
 import { recordChange } from '../../src/changes/change-recorder.ts';
+import type { ClusterObject } from '../../src/cluster/cluster-client.ts';
+import { applyLiveChanges, forgetLiveKinds, recomputeDrift } from '../../src/cluster/live-state-store.ts';
 import { desiredContents, objectsOfChanges, openChangesTouching } from '../../src/changes/change.repository.ts';
 import { fabricIdsOf, insertDesiredRows, type NewDesiredRow } from '../../src/resource/resource.repository.ts';
 import { queryDatabase } from '../support/database.ts';
@@ -126,6 +128,59 @@ describe('bulk statements', () => {
     expect(recorded.find((object) => object.name === 'ns-0')?.committed?.labels).toEqual({ team: AWKWARD });
     expect(fabrics.size).toBe(rows.length);
     expect([...fabrics.values()].every((id) => id === fabricId)).toBe(true);
+  });
+
+  it('the live state store sends its batches as bytes: a relist, an update, removals, drift', async () => {
+    const live = (index: number, note: string, version = 1): ClusterObject => ({
+      apiVersion: 'vpc.githedgehog.com/v1beta1',
+      kind: 'VPC',
+      metadata: { name: `live-${index}`, namespace: 'default', resourceVersion: `${version}-${index}` },
+      spec: { note },
+    });
+    const synced = { isKindSynced: () => true };
+    const relist = (objects: ClusterObject[]) =>
+      new Map([
+        ['VPC', { relisted: new Map(objects.map((object) => [object.metadata.name, object])), changes: new Map() }],
+      ]);
+    const objects = Array.from({ length: 2_500 }, (_, index) => live(index, AWKWARD));
+    sent.length = 0;
+    const first = await applyLiveChanges(orm.em.fork(), fabricId, relist(objects), synced);
+    expect(first.live).toHaveLength(objects.length);
+    // The same objects changed (updates), then half of them gone (removals).
+    const changed = objects.map((_, i) => live(i, `${AWKWARD} ${i}`, 2));
+    await applyLiveChanges(orm.em.fork(), fabricId, relist(changed), synced);
+    await applyLiveChanges(orm.em.fork(), fabricId, relist(changed.slice(0, 1_250)), synced);
+    const ids = (
+      await queryDatabase<{ id: string }>(
+        t.database.url,
+        "select id from resource where fabric_id = $1 and kind = 'VPC'",
+        [fabricId],
+      )
+    ).map((row) => row.id);
+    expect(ids).toHaveLength(1_250);
+    const [updated] = await queryDatabase<{ live_spec: unknown }>(
+      t.database.url,
+      "select live_spec from resource where fabric_id = $1 and kind = 'VPC' and name = 'live-7'",
+      [fabricId],
+    );
+    expect(updated?.live_spec).toEqual({ note: `${AWKWARD} 7` });
+    await recomputeDrift(orm.em.fork(), ids, synced);
+    await forgetLiveKinds(orm.em.fork(), fabricId, ['VPC']);
+
+    const bulk = sent.filter((statement) => statement.sql.includes(JSONB_PARAMETER));
+    // Per write: the relisted kind's rows, then inserts (2), updates (2) or removals (1); the
+    // drift's row lookup (and its updates when drift changed), and the forgotten kind.
+    expect(bulk.length).toBeGreaterThanOrEqual(9);
+    for (const statement of bulk) {
+      expect(statement.params.filter((param) => Buffer.isBuffer(param))).toHaveLength(1);
+      expect(statement.params.some((param) => typeof param === 'string' && /^[[{]/.test(param))).toBe(false);
+    }
+    const left = await queryDatabase<{ id: string }>(
+      t.database.url,
+      "select id from resource where fabric_id = $1 and kind = 'VPC'",
+      [fabricId],
+    );
+    expect(left).toHaveLength(0);
   });
 
   it('round-trips any JSON text through PostgreSQL', async () => {
