@@ -31,6 +31,8 @@ export interface GcFigures {
   heapPhysical: number;
   /** What V8 itself holds through malloc (zones, compiler): not the embedder's. */
   v8Malloced: number;
+  /** Each space's pages in memory after the collection (new_space, old_space, ...). */
+  spaces: Record<string, number>;
 }
 
 export interface BenchGateway {

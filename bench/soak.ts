@@ -24,6 +24,7 @@
  *
  *   node bench/soak.ts [--minutes 30] [--objects 10000] [--database embedded|postgres]
  *     [--readers 4] [--subscribers 10] [--drafts 5] [--rest 30] [--flat-bound 1] [--warm-up 1] [--env NAME=value]...
+ *     [--node-option=--flag]...
  */
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,6 +39,7 @@ import {
   fabricOf,
   memoryOf,
   mib,
+  mibOf,
   remoteWith,
   startBenchGateway,
   threadsOf,
@@ -56,6 +58,7 @@ const { values } = parseArgs({
     'flat-bound': { type: 'string', default: '1' },
     'warm-up': { type: 'string', default: '1' },
     env: { type: 'string', multiple: true, default: [] },
+    'node-option': { type: 'string', multiple: true, default: [] },
     root: { type: 'string', default: path.resolve(import.meta.dirname, '..') },
   },
 });
@@ -86,6 +89,7 @@ const remote = await remoteWith(objects);
 const gateway = await startBenchGateway({
   root: path.resolve(values.root),
   database: values.database === 'postgres' ? 'postgres' : 'embedded',
+  nodeOptions: values['node-option'],
   env: {
     // One token makes every request here: the per-token rate limits would refuse most of them.
     QUERIES_PER_MINUTE: '10000000',
@@ -216,7 +220,7 @@ async function keepGoing(work: () => Promise<void>): Promise<void> {
 
 try {
   console.log(
-    `soak: gateway pid ${pid}; database ${values.database}; node ${process.versions.node}; ${MINUTES} min, ${READERS} readers, ${SUBSCRIBERS} subscribers joining and leaving, commits of ${DRAFTS} drafts; settings ${values.env.join(' ') || 'defaults'}; load average ${loadAverage()}`,
+    `soak: gateway pid ${pid}; database ${values.database}; node ${process.versions.node}; ${MINUTES} min, ${READERS} readers, ${SUBSCRIBERS} subscribers joining and leaving, commits of ${DRAFTS} drafts; settings ${[...values.env, ...values['node-option']].join(' ') || 'defaults'}; load average ${loadAverage()}`,
   );
   const idle = rss();
   console.log(`idle:                 RSS ${mib(idle)}`);
@@ -284,7 +288,10 @@ try {
     const resident = rss();
     const mappings = anonymousMappings(pid);
     const threads = threadsOf(pid);
-    const heap = (await gateway.gc()).heapUsed / 2 ** 20;
+    const collected = await gateway.gc();
+    const heap = collected.heapUsed / 2 ** 20;
+    const pagesAfterGc = anonymousMappings(pid)['256 KiB (V8 pages)'] ?? 0;
+    const space = (name: string) => ((collected.spaces[name] ?? 0) / 2 ** 20).toFixed(0);
     const cpu = cpuMsOf(pid);
     const delta = Object.fromEntries(
       Object.entries(counts).map(([key, value]) => [key, value - before[key as keyof typeof counts]]),
@@ -294,6 +301,9 @@ try {
     heapSeries.push(heap);
     console.log(
       `${String(minute).padStart(6)} | ${resident.toFixed(0).padStart(4)} (${(mappings['256 KiB (V8 pages)'] ?? 0).toFixed(0)}, ${((mappings['[heap]'] ?? 0) + (mappings['malloc arenas'] ?? 0)).toFixed(0)}) | ${String(threads).padStart(7)} | ${heap.toFixed(1).padStart(17)} | ${((cpu - cpuBefore) / 1000).toFixed(1).padStart(13)} | ${delta.list}, ${delta.one}, ${delta.draft}, ${delta.commit}, ${delta.joined}, ${delta.events} | ${delta.errors}${delta.errors ? ` (last: ${lastError})` : ''}; load ${loadAverage()}`,
+    );
+    console.log(
+      `       | after the GC: V8 pages ${pagesAfterGc.toFixed(0)} MiB, in the heap's spaces ${mibOf(collected.heapPhysical)} (new ${space('new_space')}, old ${space('old_space')}, large ${space('large_object_space')}, code ${space('code_space')}), RSS ${mibOf(collected.rss)}`,
     );
     cpuBefore = cpu;
     before = { ...counts };
