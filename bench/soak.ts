@@ -127,6 +127,21 @@ const PAGE = `query($f: ID!, $after: String) { resources(fabricId: $f, first: 10
 const ONE = 'query($id: ID!) { resource(id: $id) { id kind name desired { spec labels commit } draft { spec } } }';
 const UPDATE = 'mutation($id: ID!, $m: ResourceManifestInput!) { updateResource(id: $id, manifest: $m) { id } }';
 
+/**
+ * An operation's end, watched again when the WebSocket fails (on a loaded machine a connection is
+ * sometimes reset): `syncOperationUpdated` starts with the operation as it is now.
+ */
+async function ended(id: string): Promise<{ status: string }> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await watchOperation(gateway.url, gateway.token, id, operationFinished);
+    } catch (error) {
+      if (attempt === 5) throw error;
+      lastError = `watching ${id}: ${String(error)}`;
+    }
+  }
+}
+
 let stopAt = Number.POSITIVE_INFINITY;
 const running = () => performance.now() < stopAt;
 
@@ -160,12 +175,12 @@ async function drafter(fabricId: string, servers: { id: string; object: (typeof 
       { f: fabricId, m: `soak round ${round}` },
     );
     if (commit) {
-      const ended = await watchOperation(gateway.url, gateway.token, commit.commitChanges.id, operationFinished).catch(
-        (error: unknown) => ({ status: `unwatched (${String(error)})` }),
-      );
-      if (ended.status !== 'COMPLETED') {
+      const end = await ended(commit.commitChanges.id).catch((error: unknown) => ({
+        status: `unwatched (${String(error)})`,
+      }));
+      if (end.status !== 'COMPLETED') {
         counts.errors += 1;
-        lastError = `commit ended ${ended.status}`;
+        lastError = `commit ended ${end.status}`;
       }
       counts.commit += 1;
     }
@@ -237,7 +252,7 @@ try {
     'mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }',
     { id: fabricId },
   );
-  const pulled = await watchOperation(gateway.url, gateway.token, syncFabric.id, operationFinished);
+  const pulled = await ended(syncFabric.id);
   if (pulled.status !== 'COMPLETED') throw new Error(`the pull ended ${pulled.status}`);
   console.log(`after the pull:       RSS ${mib(rss())} (${objects.length} objects), peak ${mib(memoryOf(pid).peak)}`);
   await sleep(REST_SECONDS * 1000);
