@@ -44,6 +44,8 @@ export interface BenchGateway {
   dataDir: string;
   /** Every line the gateway wrote so far. */
   lines: string[];
+  /** The Node flags it runs with besides the bench's own: `npm start`'s, then `nodeOptions`. */
+  nodeFlags: string[];
   graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
   /** Forces a full GC in the gateway (twice: what survives one may be freed by the next). */
   gc(): Promise<GcFigures>;
@@ -145,6 +147,7 @@ export async function startBenchGateway(options: BenchGatewayOptions): Promise<B
     token,
     dataDir,
     lines,
+    nodeFlags: [...startFlags, ...(options.nodeOptions ?? [])],
     graphql: (query, variables = {}) => postGraphql(url, token, query, variables),
     async gc() {
       await gcOnce();

@@ -235,7 +235,7 @@ async function keepGoing(work: () => Promise<void>): Promise<void> {
 
 try {
   console.log(
-    `soak: gateway pid ${pid}; database ${values.database}; node ${process.versions.node}; ${MINUTES} min, ${READERS} readers, ${SUBSCRIBERS} subscribers joining and leaving, commits of ${DRAFTS} drafts; settings ${[...values.env, ...values['node-option']].join(' ') || 'defaults'}; load average ${loadAverage()}`,
+    `soak: gateway pid ${pid}; database ${values.database}; node ${process.versions.node}; ${MINUTES} min, ${READERS} readers, ${SUBSCRIBERS} subscribers joining and leaving, commits of ${DRAFTS} drafts; node flags ${gateway.nodeFlags.join(' ') || 'none'}; settings ${values.env.join(' ') || 'defaults'}; load average ${loadAverage()}`,
   );
   const idle = rss();
   console.log(`idle:                 RSS ${mib(idle)}`);
