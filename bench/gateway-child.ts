@@ -1,6 +1,6 @@
 /**
- * The built gateway in a child process, as `npm start` runs it (`node scripts/run-built.mjs
- * src/main.ts`, without npm), for the memory benchmarks (bench/memory.ts, bench/soak.ts): started
+ * The built gateway in a child process, as `npm start` runs it (`node <its flags>
+ * scripts/run-built.mjs src/main.ts`, without npm; the flags passed in NODE_OPTIONS), for the memory benchmarks (bench/memory.ts, bench/soak.ts): started
  * with `--expose-gc` and gc-on-signal.mjs preloaded, so the bench can force a full collection
  * (SIGUSR2) and, with `snapshotDir`, take heap snapshots (SIGWINCH). Its resident set is read from
  * /proc/<pid>/status. Plain TypeScript that Node runs as it is.
@@ -31,6 +31,8 @@ export interface GcFigures {
   heapPhysical: number;
   /** What V8 itself holds through malloc (zones, compiler): not the embedder's. */
   v8Malloced: number;
+  /** Each space's pages in memory after the collection (new_space, old_space, ...). */
+  spaces: Record<string, number>;
 }
 
 export interface BenchGateway {
@@ -42,6 +44,8 @@ export interface BenchGateway {
   dataDir: string;
   /** Every line the gateway wrote so far. */
   lines: string[];
+  /** The Node flags it runs with besides the bench's own: `npm start`'s, then `nodeOptions`. */
+  nodeFlags: string[];
   graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
   /** Forces a full GC in the gateway (twice: what survives one may be freed by the next). */
   gc(): Promise<GcFigures>;
@@ -77,6 +81,13 @@ export async function startBenchGateway(options: BenchGatewayOptions): Promise<B
   }
   const port = await freePort();
   const preload = pathToFileURL(path.join(import.meta.dirname, 'gc-on-signal.mjs')).href;
+  // The Node flags `npm start` gives (`node <flags> scripts/run-built.mjs ...` in package.json).
+  const start = (
+    JSON.parse(readFileSync(path.join(options.root, 'package.json'), 'utf8')) as {
+      scripts: { start: string };
+    }
+  ).scripts.start.split(/\s+/);
+  const startFlags = start.slice(1, start.indexOf('scripts/run-built.mjs'));
   const child = spawn(process.execPath, ['scripts/run-built.mjs', 'src/main.ts'], {
     cwd: options.root,
     env: {
@@ -84,7 +95,7 @@ export async function startBenchGateway(options: BenchGatewayOptions): Promise<B
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'info',
-      NODE_OPTIONS: ['--expose-gc', `--import ${preload}`, ...(options.nodeOptions ?? [])].join(' '),
+      NODE_OPTIONS: ['--expose-gc', `--import ${preload}`, ...startFlags, ...(options.nodeOptions ?? [])].join(' '),
       ...(options.snapshotDir ? { BENCH_SNAPSHOT_DIR: options.snapshotDir } : {}),
       ...env,
       ...options.env,
@@ -136,6 +147,7 @@ export async function startBenchGateway(options: BenchGatewayOptions): Promise<B
     token,
     dataDir,
     lines,
+    nodeFlags: [...startFlags, ...(options.nodeOptions ?? [])],
     graphql: (query, variables = {}) => postGraphql(url, token, query, variables),
     async gc() {
       await gcOnce();

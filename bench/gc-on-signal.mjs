@@ -16,6 +16,10 @@ function figures() {
     ...process.memoryUsage(),
     heapPhysical: heap.total_physical_size,
     v8Malloced: heap.malloced_memory,
+    // Each space's pages in memory (new_space, old_space, large_object_space, code_space, ...).
+    spaces: Object.fromEntries(
+      v8.getHeapSpaceStatistics().map((space) => [space.space_name, space.physical_space_size]),
+    ),
   };
 }
 

@@ -24,6 +24,7 @@
  *
  *   node bench/soak.ts [--minutes 30] [--objects 10000] [--database embedded|postgres]
  *     [--readers 4] [--subscribers 10] [--drafts 5] [--rest 30] [--flat-bound 1] [--warm-up 1] [--env NAME=value]...
+ *     [--node-option=--flag]...
  */
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,6 +39,7 @@ import {
   fabricOf,
   memoryOf,
   mib,
+  mibOf,
   remoteWith,
   startBenchGateway,
   threadsOf,
@@ -56,6 +58,7 @@ const { values } = parseArgs({
     'flat-bound': { type: 'string', default: '1' },
     'warm-up': { type: 'string', default: '1' },
     env: { type: 'string', multiple: true, default: [] },
+    'node-option': { type: 'string', multiple: true, default: [] },
     root: { type: 'string', default: path.resolve(import.meta.dirname, '..') },
   },
 });
@@ -86,6 +89,7 @@ const remote = await remoteWith(objects);
 const gateway = await startBenchGateway({
   root: path.resolve(values.root),
   database: values.database === 'postgres' ? 'postgres' : 'embedded',
+  nodeOptions: values['node-option'],
   env: {
     // One token makes every request here: the per-token rate limits would refuse most of them.
     QUERIES_PER_MINUTE: '10000000',
@@ -123,6 +127,21 @@ const PAGE = `query($f: ID!, $after: String) { resources(fabricId: $f, first: 10
 const ONE = 'query($id: ID!) { resource(id: $id) { id kind name desired { spec labels commit } draft { spec } } }';
 const UPDATE = 'mutation($id: ID!, $m: ResourceManifestInput!) { updateResource(id: $id, manifest: $m) { id } }';
 
+/**
+ * An operation's end, watched again when the WebSocket fails (on a loaded machine a connection is
+ * sometimes reset): `syncOperationUpdated` starts with the operation as it is now.
+ */
+async function ended(id: string): Promise<{ status: string }> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await watchOperation(gateway.url, gateway.token, id, operationFinished);
+    } catch (error) {
+      if (attempt === 5) throw error;
+      lastError = `watching ${id}: ${String(error)}`;
+    }
+  }
+}
+
 let stopAt = Number.POSITIVE_INFINITY;
 const running = () => performance.now() < stopAt;
 
@@ -156,12 +175,12 @@ async function drafter(fabricId: string, servers: { id: string; object: (typeof 
       { f: fabricId, m: `soak round ${round}` },
     );
     if (commit) {
-      const ended = await watchOperation(gateway.url, gateway.token, commit.commitChanges.id, operationFinished).catch(
-        (error: unknown) => ({ status: `unwatched (${String(error)})` }),
-      );
-      if (ended.status !== 'COMPLETED') {
+      const end = await ended(commit.commitChanges.id).catch((error: unknown) => ({
+        status: `unwatched (${String(error)})`,
+      }));
+      if (end.status !== 'COMPLETED') {
         counts.errors += 1;
-        lastError = `commit ended ${ended.status}`;
+        lastError = `commit ended ${end.status}`;
       }
       counts.commit += 1;
     }
@@ -216,7 +235,7 @@ async function keepGoing(work: () => Promise<void>): Promise<void> {
 
 try {
   console.log(
-    `soak: gateway pid ${pid}; database ${values.database}; node ${process.versions.node}; ${MINUTES} min, ${READERS} readers, ${SUBSCRIBERS} subscribers joining and leaving, commits of ${DRAFTS} drafts; settings ${values.env.join(' ') || 'defaults'}; load average ${loadAverage()}`,
+    `soak: gateway pid ${pid}; database ${values.database}; node ${process.versions.node}; ${MINUTES} min, ${READERS} readers, ${SUBSCRIBERS} subscribers joining and leaving, commits of ${DRAFTS} drafts; node flags ${gateway.nodeFlags.join(' ') || 'none'}; settings ${values.env.join(' ') || 'defaults'}; load average ${loadAverage()}`,
   );
   const idle = rss();
   console.log(`idle:                 RSS ${mib(idle)}`);
@@ -233,7 +252,7 @@ try {
     'mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }',
     { id: fabricId },
   );
-  const pulled = await watchOperation(gateway.url, gateway.token, syncFabric.id, operationFinished);
+  const pulled = await ended(syncFabric.id);
   if (pulled.status !== 'COMPLETED') throw new Error(`the pull ended ${pulled.status}`);
   console.log(`after the pull:       RSS ${mib(rss())} (${objects.length} objects), peak ${mib(memoryOf(pid).peak)}`);
   await sleep(REST_SECONDS * 1000);
@@ -284,7 +303,10 @@ try {
     const resident = rss();
     const mappings = anonymousMappings(pid);
     const threads = threadsOf(pid);
-    const heap = (await gateway.gc()).heapUsed / 2 ** 20;
+    const collected = await gateway.gc();
+    const heap = collected.heapUsed / 2 ** 20;
+    const pagesAfterGc = anonymousMappings(pid)['256 KiB (V8 pages)'] ?? 0;
+    const space = (name: string) => ((collected.spaces[name] ?? 0) / 2 ** 20).toFixed(0);
     const cpu = cpuMsOf(pid);
     const delta = Object.fromEntries(
       Object.entries(counts).map(([key, value]) => [key, value - before[key as keyof typeof counts]]),
@@ -294,6 +316,9 @@ try {
     heapSeries.push(heap);
     console.log(
       `${String(minute).padStart(6)} | ${resident.toFixed(0).padStart(4)} (${(mappings['256 KiB (V8 pages)'] ?? 0).toFixed(0)}, ${((mappings['[heap]'] ?? 0) + (mappings['malloc arenas'] ?? 0)).toFixed(0)}) | ${String(threads).padStart(7)} | ${heap.toFixed(1).padStart(17)} | ${((cpu - cpuBefore) / 1000).toFixed(1).padStart(13)} | ${delta.list}, ${delta.one}, ${delta.draft}, ${delta.commit}, ${delta.joined}, ${delta.events} | ${delta.errors}${delta.errors ? ` (last: ${lastError})` : ''}; load ${loadAverage()}`,
+    );
+    console.log(
+      `       | after the GC: V8 pages ${pagesAfterGc.toFixed(0)} MiB, in the heap's spaces ${mibOf(collected.heapPhysical)} (new ${space('new_space')}, old ${space('old_space')}, large ${space('large_object_space')}, code ${space('code_space')}), RSS ${mibOf(collected.rss)}`,
     );
     cpuBefore = cpu;
     before = { ...counts };

@@ -69,6 +69,7 @@ const EnvironmentSchema = z.object({
   TOKEN_RECHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
   TOKEN_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   MEMORY_RELEASE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
   METRICS_TOKEN: z
     .string()
     .regex(/^[\x21-\x7e]{24,256}$/, 'must be 24 to 256 printable characters without spaces')
@@ -154,6 +155,11 @@ export interface Config {
    * uses, and then hands V8's spare pages back to the system (src/memory.ts); 0: never.
    */
   readonly memoryReleaseIntervalMs: number;
+  /**
+   * How far V8 lets its old generation grow past what the last full collection kept before it
+   * collects again, in percent (src/memory.ts, `limitHeapGrowth`); 0: V8's own factor (up to 4x).
+   */
+  readonly heapGrowthPercent: number;
   /** A bearer token that may read /metrics only (besides any API token of every fabric); never logged. */
   readonly metricsToken: string | null;
 }
@@ -237,6 +243,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tokenRecheckIntervalMs: e.TOKEN_RECHECK_INTERVAL_MS,
     tokenCacheMs: e.TOKEN_CACHE_MS,
     memoryReleaseIntervalMs: e.MEMORY_RELEASE_INTERVAL_MS,
+    heapGrowthPercent: e.HEAP_GROWTH_PERCENT,
     metricsToken: e.METRICS_TOKEN ?? null,
   });
 }

@@ -5,7 +5,7 @@ import { buildApp, type App } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { createLogger } from './logger.ts';
-import { startMemoryReleaser } from './memory.ts';
+import { limitHeapGrowth, startMemoryReleaser } from './memory.ts';
 import { StartupError } from './startup-error.ts';
 
 const startedAt = performance.now();
@@ -39,6 +39,9 @@ async function startGateway(config: Config): Promise<App> {
     process.exit(1);
   }
 }
+
+// How far V8's heap grows between full collections: the resident set under load.
+limitHeapGrowth(config.heapGrowthPercent);
 
 // Hands V8's spare pages back once the gateway is quiet after a peak (a large pull, a load run).
 if (config.memoryReleaseIntervalMs > 0) {

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RELEASE_POLICY, shouldReleaseMemory } from '../../src/memory.ts';
+import { loadConfig } from '../../src/config.ts';
+import { DEFAULT_RELEASE_POLICY, limitHeapGrowth, shouldReleaseMemory } from '../../src/memory.ts';
 
 const MiB = 2 ** 20;
 const MODULE = pathToFileURL(path.resolve(import.meta.dirname, '../../src/memory.ts')).href;
@@ -102,5 +103,68 @@ describe('startMemoryReleaser', () => {
         });`,
     });
     expect(figures.after).toBeLessThan(figures.before - 150 * MiB);
+  });
+});
+
+/**
+ * In a process of its own: about 100 MiB live, then medium-lived garbage (arrays that survive
+ * scavenges, reach the old generation and die there) allocated steadily, as a server under load
+ * does; returns the heap in use after a full collection (what survives: the 100 MiB and the last
+ * arrays) and the largest old space seen meanwhile (MiB).
+ */
+function oldSpacePeak(percent: number | null): Promise<{ live: number; peak: number }> {
+  const script = `
+    import v8 from 'node:v8';
+    import { limitHeapGrowth } from ${JSON.stringify(MODULE)};
+    ${percent === null ? '' : `limitHeapGrowth(${percent});`}
+    const old = () => v8.getHeapSpaceStatistics().find((space) => space.space_name === 'old_space').space_size;
+    const live = Array.from({ length: 1_000_000 }, (_, i) => ({ i, text: 'kept ' + i }));
+    const ring = [];
+    let peak = 0;
+    for (let round = 0; round < 250; round += 1) {
+      ring.push(Array.from({ length: 20_000 }, (_, i) => ({ round, i, text: 'medium ' + i })));
+      if (ring.length > 10) ring.shift();
+      peak = Math.max(peak, old());
+    }
+    globalThis.gc();
+    globalThis.keep = [live, ring];
+    console.log(JSON.stringify({ live: v8.getHeapStatistics().used_heap_size / 2 ** 20, peak: peak / 2 ** 20 }));
+  `;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('exit', (code) => {
+      const last = stdout.trim().split('\n').at(-1);
+      if (code !== 0 || !last) reject(new Error(`exit ${code}: ${stderr}`));
+      else resolve(JSON.parse(last) as { live: number; peak: number });
+    });
+  });
+}
+
+describe('limitHeapGrowth', () => {
+  it('keeps the old generation within the percent of what survives, plus a collection in progress', {
+    timeout: 120_000,
+  }, async () => {
+    // V8's own factor let it reach 290 MiB here (2.9 times the 100 MiB live).
+    const { live, peak } = await oldSpacePeak(25);
+    expect(live).toBeGreaterThan(90);
+    expect(peak).toBeLessThan(live * 1.25 + 50);
+  });
+
+  it('refuses what is not a whole percent', () => {
+    expect(() => limitHeapGrowth(-1)).toThrow(RangeError);
+    expect(() => limitHeapGrowth(12.5)).toThrow(RangeError);
+  });
+
+  it('is the HEAP_GROWTH_PERCENT setting, 50 unless set, 0 for V8 own factor', () => {
+    expect(loadConfig({}).heapGrowthPercent).toBe(50);
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
+    expect(() => loadConfig({ HEAP_GROWTH_PERCENT: '-5' })).toThrow(/HEAP_GROWTH_PERCENT/);
+    expect(() => loadConfig({ HEAP_GROWTH_PERCENT: 'lots' })).toThrow(/HEAP_GROWTH_PERCENT/);
   });
 });
