@@ -49,7 +49,7 @@ import { urlCredentialProblem } from '../repository-url.ts';
 import { scrubSecrets } from '../scrub.ts';
 import { openCredentialSession, secretsOf, writeAskpassScript, type GitAuth } from './credentials.ts';
 import { classifyGitFailure } from './git-failure.ts';
-import { GitCommandError, runGit, type GitCommandEvent, type GitOutput } from './run-git.ts';
+import { GitCommandError, isolatedGitEnv, runGit, type GitCommandEvent, type GitOutput } from './run-git.ts';
 
 export type { GitAuth } from './credentials.ts';
 export type { GitCommandEvent } from './run-git.ts';
@@ -662,18 +662,7 @@ export class CliGitHost implements GitHost {
     operation: string,
     options: { env?: Record<string, string>; input?: Uint8Array | string; cwd?: string; raw?: boolean } = {},
   ): Promise<GitOutput> {
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: this.#homeDir,
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      GIT_TERMINAL_PROMPT: '0',
-      GIT_ASKPASS: '/bin/false',
-      SSH_ASKPASS: '/bin/false',
-      LANG: 'C',
-      LC_ALL: 'C',
-      ...options.env,
-    };
+    const env = isolatedGitEnv(this.#homeDir, options.env);
     // `--` precedes every path and URL argument (see the calls; the --git-dir value is an option's
     // own argument); oids, refs and branch names are checked before they get here, none starts with "-".
     const gitArgs = options.cwd ? args : ['--git-dir', this.repositoryDir, ...args];

@@ -45,6 +45,26 @@ export class GitCommandError extends Error {
 const MAX_OUTPUT_BYTES = 2 ** 31 - 1;
 
 /**
+ * The environment every git process of the gateway runs with: no system or user configuration
+ * (`HOME` is the adapter's own folder), no prompts and no askpass helper unless `extra` names one
+ * (credentials come only that way), and the C locale so messages can be classified.
+ */
+export function isolatedGitEnv(homeDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: homeDir,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ASKPASS: '/bin/false',
+    SSH_ASKPASS: '/bin/false',
+    LANG: 'C',
+    LC_ALL: 'C',
+    ...extra,
+  };
+}
+
+/**
  * Runs git (no shell), feeding `input` on stdin; rejects with GitCommandError. The child leads a
  * process group of its own (`detached`): Ctrl-C in a terminal signals the foreground group, and
  * that signal is the gateway's to handle (it stops operations at a step boundary), not a git

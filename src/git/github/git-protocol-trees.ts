@@ -30,7 +30,7 @@ import { withKeyedLock } from '../keyed-mutex.ts';
 import { scrubSecrets } from '../scrub.ts';
 import { openCredentialSession, writeAskpassScript } from '../cli/credentials.ts';
 import { classifyGitFailure } from '../cli/git-failure.ts';
-import { GitCommandError, runGit, type GitCommandEvent, type GitOutput } from '../cli/run-git.ts';
+import { GitCommandError, isolatedGitEnv, runGit, type GitCommandEvent, type GitOutput } from '../cli/run-git.ts';
 import { listedTree, UnverifiedListing, type RawRestTreeEntry } from './tree-listing.ts';
 
 export interface GitProtocolTreesOptions {
@@ -235,18 +235,7 @@ export class GitProtocolTrees {
     operation: string,
     options: { env?: Record<string, string>; input?: string; cwd?: string; raw?: boolean } = {},
   ): Promise<GitOutput> {
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: this.#homeDir,
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      GIT_TERMINAL_PROMPT: '0',
-      GIT_ASKPASS: '/bin/false',
-      SSH_ASKPASS: '/bin/false',
-      LANG: 'C',
-      LC_ALL: 'C',
-      ...options.env,
-    };
+    const env = isolatedGitEnv(this.#homeDir, options.env);
     const gitArgs = options.cwd ? args : ['--git-dir', this.repositoryDir, ...args];
     try {
       return await runGit(gitArgs, {
