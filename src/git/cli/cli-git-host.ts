@@ -14,7 +14,7 @@
  * (see credentials.ts). Pull requests are not a git concept: `ensurePullRequest` throws UNSUPPORTED.
  */
 import { createHash } from 'node:crypto';
-import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -47,7 +47,8 @@ import {
 import { withKeyedLock } from '../keyed-mutex.ts';
 import { urlCredentialProblem } from '../repository-url.ts';
 import { scrubSecrets } from '../scrub.ts';
-import { openCredentialSession, secretsOf, writeAskpassScript, type GitAuth } from './credentials.ts';
+import { prepareBareCache } from './bare-cache.ts';
+import { openCredentialSession, secretsOf, type GitAuth } from './credentials.ts';
 import { classifyGitFailure } from './git-failure.ts';
 import { GitCommandError, isolatedGitEnv, runGit, type GitCommandEvent, type GitOutput } from './run-git.ts';
 
@@ -611,18 +612,16 @@ export class CliGitHost implements GitHost {
 
   #prepare(operation: string): Promise<void> {
     this.#prepared ??= (async () => {
-      await mkdir(this.#homeDir, { recursive: true });
-      await writeAskpassScript(this.#askpassScript);
-      const initialised = await access(join(this.repositoryDir, 'HEAD')).then(
-        () => true,
-        () => false,
+      await prepareBareCache(
+        {
+          homeDir: this.#homeDir,
+          askpassScript: this.#askpassScript,
+          repositoryDir: this.repositoryDir,
+          cacheDir: this.#options.cacheDir,
+          remoteUrl: this.#options.remoteUrl,
+        },
+        (args, options) => this.#git(args, operation, options),
       );
-      if (!initialised) {
-        await this.#git(['init', '--bare', '--quiet', '--', this.repositoryDir], operation, {
-          cwd: this.#options.cacheDir,
-        });
-        await this.#git(['remote', 'add', '--', 'origin', this.#options.remoteUrl], operation);
-      }
     })().catch((error: unknown) => {
       this.#prepared = undefined;
       throw error;

@@ -22,13 +22,14 @@
  * blobs), so a later listing of the same or a nearby commit fetches only what changed.
  */
 import { createHash } from 'node:crypto';
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GitHostError, type GitHostErrorCode, type TreeEntry } from '../git-host.ts';
 import { withKeyedLock } from '../keyed-mutex.ts';
 import { scrubSecrets } from '../scrub.ts';
-import { openCredentialSession, writeAskpassScript } from '../cli/credentials.ts';
+import { prepareBareCache } from '../cli/bare-cache.ts';
+import { openCredentialSession } from '../cli/credentials.ts';
 import { classifyGitFailure } from '../cli/git-failure.ts';
 import { GitCommandError, isolatedGitEnv, runGit, type GitCommandEvent, type GitOutput } from '../cli/run-git.ts';
 import { listedTree, UnverifiedListing, type RawRestTreeEntry } from './tree-listing.ts';
@@ -208,21 +209,21 @@ export class GitProtocolTrees {
 
   #prepare(operation: string): Promise<void> {
     this.#prepared ??= (async () => {
-      await mkdir(this.#homeDir, { recursive: true });
-      await writeAskpassScript(this.#askpassScript);
-      const initialised = await access(join(this.repositoryDir, 'HEAD')).then(
-        () => true,
-        () => false,
+      await prepareBareCache(
+        {
+          homeDir: this.#homeDir,
+          askpassScript: this.#askpassScript,
+          repositoryDir: this.repositoryDir,
+          cacheDir: this.#options.cacheDir,
+          remoteUrl: this.#options.url,
+          // Fetches here are few and targeted; an automatic gc would run in the background.
+          settings: [
+            ['gc.auto', '0'],
+            ['maintenance.auto', 'false'],
+          ],
+        },
+        (args, options) => this.#git(args, operation, options),
       );
-      if (!initialised) {
-        await this.#git(['init', '--bare', '--quiet', '--', this.repositoryDir], operation, {
-          cwd: this.#options.cacheDir,
-        });
-        await this.#git(['remote', 'add', '--', 'origin', this.#options.url], operation);
-        // Fetches here are few and targeted; an automatic gc would run in the background.
-        await this.#git(['config', 'gc.auto', '0'], operation);
-        await this.#git(['config', 'maintenance.auto', 'false'], operation);
-      }
     })().catch((error: unknown) => {
       this.#prepared = undefined;
       throw error;

@@ -1,0 +1,36 @@
+/**
+ * The cached bare repository both git-backed adapters keep (the native git adapter's clone, the
+ * GitHub adapter's listing cache): the adapter's own home folder and askpass script, then
+ * `git init --bare` with the remote as `origin` and any settings, once; an existing cache is used
+ * as it is.
+ */
+import { access, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeAskpassScript } from './credentials.ts';
+
+export interface BareCache {
+  homeDir: string;
+  askpassScript: string;
+  repositoryDir: string;
+  /** The folder the repository lives in (`git init` runs there). */
+  cacheDir: string;
+  remoteUrl: string;
+  /** Settings written once the repository is made, `[key, value]`. */
+  settings?: readonly (readonly [string, string])[];
+}
+
+/** Runs one git command: in `cwd` when given, else on the cache repository. */
+export type RunCacheGit = (args: string[], options?: { cwd?: string }) => Promise<unknown>;
+
+export async function prepareBareCache(cache: BareCache, git: RunCacheGit): Promise<void> {
+  await mkdir(cache.homeDir, { recursive: true });
+  await writeAskpassScript(cache.askpassScript);
+  const initialised = await access(join(cache.repositoryDir, 'HEAD')).then(
+    () => true,
+    () => false,
+  );
+  if (initialised) return;
+  await git(['init', '--bare', '--quiet', '--', cache.repositoryDir], { cwd: cache.cacheDir });
+  await git(['remote', 'add', '--', 'origin', cache.remoteUrl]);
+  for (const [key, value] of cache.settings ?? []) await git(['config', key, value]);
+}
