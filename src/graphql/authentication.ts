@@ -3,6 +3,7 @@ import { createGraphQLError, isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { AuthenticationError, NO_TOKEN_SENT, NOT_BEARER } from '../auth/token.service.ts';
 import { bearerToken, type Actor } from '../auth/tokens.ts';
 import { DomainError } from '../errors.ts';
+import { servesGraphQL } from '../http/graphql-endpoint.ts';
 import type { Logger } from '../logger.ts';
 import type { GraphQLContext } from './context.ts';
 import { describeError } from './errors.ts';
@@ -23,20 +24,6 @@ export function tokenOf(authorization: unknown): string {
   const token = typeof authorization === 'string' ? bearerToken(authorization) : null;
   if (!token) throw new AuthenticationError(NOT_BEARER);
   return token;
-}
-
-/**
- * Whether yoga answers this URL as its GraphQL endpoint (`/graphql`): besides the path itself, it
- * serves `/graphql/` and any URL whose text ends in `/graphql` or `/graphql/` (a query string
- * included; see yoga's useUnhandledRoute). Every one of them needs a token.
- */
-function servesGraphQL(requestUrl: string, url: URL): boolean {
-  return (
-    url.pathname === '/graphql' ||
-    url.pathname === '/graphql/' ||
-    requestUrl.endsWith('/graphql') ||
-    requestUrl.endsWith('/graphql/')
-  );
 }
 
 const reasonOf = (error: unknown) => (error instanceof DomainError ? error.message : 'Authentication failed');
@@ -62,6 +49,7 @@ export function createAuthentication(
   const actors = new WeakMap<Request, Actor>();
   const plugin: Plugin<GraphQLContext> = {
     async onRequest({ request, url, endResponse, fetchAPI }) {
+      // Every URL yoga serves GraphQL on needs a token.
       if (!servesGraphQL(request.url, url)) return;
       if (request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html')) return;
       try {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
+import { servesGraphQL } from './graphql-endpoint.ts';
 
 export interface BodySizeLimitOptions {
   /** The largest body accepted, in bytes (`Content-Length`). */
@@ -7,10 +8,12 @@ export interface BodySizeLimitOptions {
 }
 
 /**
- * A POST that no earlier route answered (the GraphQL endpoint, which yoga also serves at
- * `/graphql/` and at any URL ending in `/graphql`) is refused before anything is read when its
- * body is larger than `maxBytes` (413, and the connection is closed), when its size is not given
- * (411) or when it is not a plain number (400).
+ * A POST that no earlier route answered. To the GraphQL endpoint (which yoga also serves at
+ * `/graphql/` and at any URL ending in `/graphql`), it is refused before anything is read when
+ * its body is larger than `maxBytes` (413, and the connection is closed), when its size is not
+ * given (411) or when it is not a plain number (400). To any other URL it is 404 whatever its
+ * framing, as yoga answers it; a body not known to be within `maxBytes` is not read then either
+ * (the connection is closed after the answer).
  *
  * This is the gateway's only body limit: yoga's own (`maxRequestBodySize`) is turned off in
  * app.ts, because it pipes every body through a counting stream (4 % of the CPU time of a small
@@ -20,10 +23,17 @@ export interface BodySizeLimitOptions {
  */
 export function useBodySizeLimit({ maxBytes }: BodySizeLimitOptions): Plugin {
   return {
-    onRequest({ request, endResponse, fetchAPI, serverContext }) {
+    onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       if (request.method !== 'POST') return;
       const header = request.headers.get('content-length');
-      if (header !== null && !/^\d{1,15}$/.test(header)) {
+      const valid = header !== null && /^\d{1,15}$/.test(header);
+      if (!servesGraphQL(request.url, url)) {
+        const bounded = valid && Number(header) <= maxBytes;
+        endResponse(new fetchAPI.Response(null, { status: 404, headers: bounded ? {} : { connection: 'close' } }));
+        if (!bounded) dropRequestAfterResponse(serverContext);
+        return;
+      }
+      if (header !== null && !valid) {
         endResponse(
           new fetchAPI.Response(
             '{"errors":[{"message":"Content-Length is not valid","extensions":{"code":"INVALID_INPUT"}}]}',
