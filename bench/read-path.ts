@@ -74,7 +74,6 @@ async function serveGateway(): Promise<void> {
   const { createBareRepository, pushFromAnotherClone, removeScratchDirs } = await import(
     '../test/support/git-fixtures.ts'
   );
-  const pino = (await import('pino')).default;
 
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'hnp-read-bench-'));
@@ -85,17 +84,14 @@ async function serveGateway(): Promise<void> {
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     DATABASE_URL: database.url,
-    // As deployed: request lines logged at info (to /dev/null here, asynchronously as a log shipper would read them).
+    // As deployed: request lines logged at info, to stdout (a pipe the bench reads and drops, as a log shipper would read it).
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     GATEWAY_SECRET_KEY: randomBytes(32).toString('hex'),
     OPERATION_RUNNER: 'in-process',
     HEAD_CHECK: 'false',
     QUERIES_PER_MINUTE: '100000000',
   });
-  const logger = createLogger({
-    level: config.logLevel,
-    destination: pino.destination({ dest: '/dev/null', sync: false }) as unknown as NodeJS.WritableStream,
-  });
+  const logger = createLogger({ level: config.logLevel });
   const statements = new Map<string, Statement[]>();
   const app = await buildApp(config, {
     logger,
@@ -231,11 +227,14 @@ const loadText = () =>
     .join(' ');
 
 function child(mode: string, root?: string): ChildProcess {
-  return fork(root ? join(root, 'bench', 'read-path.ts') : SELF, [mode], {
+  const started = fork(root ? join(root, 'bench', 'read-path.ts') : SELF, [mode], {
     execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // The gateway's log lines: read and dropped.
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     ...(root ? { cwd: root } : {}),
   });
+  started.stdout?.resume();
+  return started;
 }
 
 function nextMessage<T>(child: ChildProcess, key: string): Promise<T> {
