@@ -58,18 +58,23 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 /**
- * pino's `stdTimeFunctions.isoTime`, formatted once per millisecond: under load several lines
- * share one.
+ * pino's `stdTimeFunctions.isoTime` (`,"time":"2026-01-02T03:04:05.678Z"`), with the date and
+ * time formatted once per second: under load many lines share it.
  */
-let lastMillis = -1;
-let lastTime = '';
+let second = -1;
+let secondText = '';
 function isoTime(): string {
-  const now = Date.now();
-  if (now !== lastMillis) {
-    lastMillis = now;
-    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+  return isoTimeAt(Date.now());
+}
+
+/** `isoTime` at a given time (milliseconds since the epoch, not before it). */
+export function isoTimeAt(now: number): string {
+  const millis = now % 1000;
+  if (now - millis !== second) {
+    second = now - millis;
+    secondText = `,"time":"${new Date(second).toISOString().slice(0, 20)}`;
   }
-  return lastTime;
+  return `${secondText}${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z"`;
 }
 
 /** pino's level number of `error`: lines at it and above are written at once. */
@@ -177,8 +182,10 @@ export function withRequestLog<
     req.headers['x-request-id'] = requestId;
     res.setHeader('x-request-id', requestId);
     const startedAt = performance.now();
-    res.once('finish', () => {
-      const path = (req.url ?? '/').split('?')[0];
+    res.on('finish', () => {
+      const url = req.url ?? '/';
+      const query = url.indexOf('?');
+      const path = query === -1 ? url : url.slice(0, query);
       if (path === '/healthz' || path === '/readyz') return;
       lines.info(
         {

@@ -9,7 +9,7 @@
  * than silently paging somewhere else.
  */
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { KeysetList, SortKey } from '../db/keyset-page.ts';
 import { DomainError } from '../errors.ts';
 import type { GraphQLContext } from './context.ts';
@@ -157,13 +157,36 @@ export const connectionWithTotalCount = {
  * The fields a query selects on the nodes of a connection (`edges { node { … } }`), fragments
  * included; null when it cannot tell (the caller then reads every column).
  */
-export function selectedNodeFields(info: GraphQLResolveInfo): Set<string> | null {
-  return selectedFieldsAt(info, ['edges', 'node']);
+export function selectedNodeFields(info: GraphQLResolveInfo): ReadonlySet<string> | null {
+  return selectedFieldsOnce(nodeFieldsOf, info, ['edges', 'node']);
 }
 
 /** The fields a query selects on the object a field returns, fragments included; null when it cannot tell. */
-export function selectedFields(info: GraphQLResolveInfo): Set<string> | null {
-  return selectedFieldsAt(info, []);
+export function selectedFields(info: GraphQLResolveInfo): ReadonlySet<string> | null {
+  return selectedFieldsOnce(fieldsOf, info, []);
+}
+
+/**
+ * Found once per field of a parsed document (yoga's parse cache hands every request with the same
+ * text the same document, and a field's node with its fragments decides the answer), so the sets
+ * are shared: callers only read them, and the repository keeps its select list for each.
+ */
+const fieldsOf = new WeakMap<FieldNode, ReadonlySet<string> | null>();
+const nodeFieldsOf = new WeakMap<FieldNode, ReadonlySet<string> | null>();
+
+function selectedFieldsOnce(
+  found: WeakMap<FieldNode, ReadonlySet<string> | null>,
+  info: GraphQLResolveInfo,
+  at: readonly string[],
+): ReadonlySet<string> | null {
+  const [node] = info.fieldNodes;
+  if (info.fieldNodes.length !== 1 || !node) return selectedFieldsAt(info, at);
+  let fields = found.get(node);
+  if (fields === undefined) {
+    fields = selectedFieldsAt(info, at);
+    found.set(node, fields);
+  }
+  return fields;
 }
 
 function selectedFieldsAt(info: GraphQLResolveInfo, at: readonly string[]): Set<string> | null {

@@ -68,9 +68,10 @@ export function useMetricsRoute(options: MetricsRouteOptions): Plugin {
     }
   };
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+    // Not async: every other request passes here, and a promise to wait for costs each of them.
+    onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== METRICS_PATH) return;
-      endResponse(await answer(request, fetchAPI));
+      return answer(request, fetchAPI).then(endResponse);
     },
   };
 }

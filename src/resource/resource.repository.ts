@@ -373,6 +373,20 @@ const columnOf = (property: string) => property.replace(/[A-Z]/g, (letter) => `_
  * ORM's hydration (which, for a list page, costs more than the query).
  */
 function selectList(fields: ReadonlySet<string> | null): string {
+  if (fields === null) return (allColumns ??= buildSelectList(null));
+  let list = selectListOf.get(fields);
+  if (list === undefined) {
+    list = buildSelectList(fields);
+    selectListOf.set(fields, list);
+  }
+  return list;
+}
+
+/** Kept per set of fields: the GraphQL layer hands the same set for every request with the same document. */
+const selectListOf = new WeakMap<ReadonlySet<string>, string>();
+let allColumns: string | undefined;
+
+function buildSelectList(fields: ReadonlySet<string> | null): string {
   const known = fields && [...fields].every((field) => field in COLUMNS_OF_FIELD);
   const properties = known ? [...new Set([...fields].flatMap((field) => COLUMNS_OF_FIELD[field] ?? []))] : ALL_COLUMNS;
   return [

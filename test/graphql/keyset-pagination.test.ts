@@ -210,6 +210,25 @@ describe('resources', () => {
     );
   });
 
+  it('resource(id) reads the columns each query text asks for, however often each is asked', async () => {
+    const first = await t.graphql<{ resources: { edges: { node: { id: string } }[] } }>(
+      `query($f: ID!) { resources(fabricId: $f, first: 1) { edges { node { id } } } }`,
+      { f: fabricId },
+    );
+    const id = first.data!.resources.edges[0]!.node.id;
+    const statementOf = async (query: string, requestId: string) => {
+      const result = await t.graphql(query, { id }, { 'x-request-id': requestId });
+      expect(result.errors).toBeUndefined();
+      return t.statementsOf(requestId).find((sql) => sql.includes('from resource where'))!;
+    };
+    const narrow = `query($id: ID!) { resource(id: $id) { id name } }`;
+    const wide = `query($id: ID!) { resource(id: $id) { id name ...Spec } } fragment Spec on Resource { desired { spec } }`;
+    for (const round of [1, 2]) {
+      expect(await statementOf(narrow, `one-narrow-${round}`)).not.toContain('desired_spec');
+      expect(await statementOf(wide, `one-wide-${round}`)).toContain('desired_spec');
+    }
+  });
+
   it('filters as before: search is a literal part of the name, other filters narrow the count', async () => {
     const count = async (filter: string) => {
       const result = await t.graphql<{ resources: { totalCount: number; edges: unknown[] } }>(

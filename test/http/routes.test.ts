@@ -67,6 +67,9 @@ describe('HTTP routes through yoga.fetch, without a port', () => {
     const pending = await unmigrated.app.yoga.fetch('http://gateway/readyz');
     expect(pending.status).toBe(503);
     expect(await pending.json()).toEqual({ status: 'not_ready', reason: 'migrations pending' });
+    // The path only: yoga's useReadinessCheck also answered any URL ending in /readyz.
+    expect((await ready.app.yoga.fetch('http://gateway/elsewhere/readyz')).status).toBe(404);
+    expect((await ready.app.yoga.fetch('http://gateway/readyz?probe=1')).status).toBe(200);
   });
 
   it('refuses a /graphql POST larger than MAX_BODY_BYTES (413) or of unknown size (411), before authentication', async () => {

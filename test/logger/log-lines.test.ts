@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { TurnBufferedDestination } from '../../src/logger.ts';
+import { isoTimeAt, TurnBufferedDestination } from '../../src/logger.ts';
 
 const CHILD = path.resolve(import.meta.dirname, '../support/log-lines-child.ts');
 
@@ -95,5 +95,17 @@ describe('TurnBufferedDestination', () => {
     logger.flush();
     expect(writes).toHaveLength(2);
     expect(JSON.parse(writes[1]!).msg).toBe('four');
+  });
+});
+
+describe('the time of a line', () => {
+  it("is pino's isoTime, formatted once per second", () => {
+    const start = Date.parse('2026-12-31T23:59:58.000Z');
+    // Within a second, across seconds, minutes, days and years; milliseconds of 1, 2 and 3 digits.
+    const times = [0, 7, 42, 999, 1000, 1001, 1099, 1999, 2000, 2345, 2001, 61_000, 86_399_999, 86_400_000].map(
+      (offset) => start + offset,
+    );
+    for (const time of [...times, ...times.reverse()])
+      expect(isoTimeAt(time)).toBe(`,"time":"${new Date(time).toISOString()}"`);
   });
 });
