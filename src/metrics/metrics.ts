@@ -151,6 +151,7 @@ export class GatewayMetrics {
           },
         });
       }
+      replaceActiveResourceGauges(this.registry);
     }
     const sources = () => this.#sources;
     new Gauge({
@@ -272,6 +273,86 @@ export class GatewayMetrics {
     const family = topic.split(':', 1)[0] ?? '';
     this.eventsPublished.inc({ topic: /^[a-z-]{1,30}$/.test(family) ? family : 'other' });
   };
+}
+
+/**
+ * prom-client's `nodejs_active_handles` (by type, and its `_total`) asks Node for the handles'
+ * objects, twice a scrape (2.9 ms each with 5,000 sockets open), and `nodejs_active_resources`
+ * (by type, and `_total`) for their names, twice more. The same four gauges, with the same names
+ * and help, from one `process.getActiveResourcesInfo()` a scrape (0.4 ms): its handles are the
+ * same handles (the referenced ones), typed by their native class (`TCPSocketWrap`, not the
+ * `Socket` that owns it), which is what the help always said.
+ */
+function replaceActiveResourceGauges(registry: Registry): void {
+  const gauges: [string, (active: ActiveResources, gauge: Gauge) => void][] = [
+    [`${PREFIX}nodejs_active_handles`, (active, gauge) => setByType(gauge, active.handles)],
+    [`${PREFIX}nodejs_active_handles_total`, (active, gauge) => gauge.set(active.handleCount)],
+    [`${PREFIX}nodejs_active_resources`, (active, gauge) => setByType(gauge, active.resources)],
+    [`${PREFIX}nodejs_active_resources_total`, (active, gauge) => gauge.set(active.resourceCount)],
+  ];
+  for (const [name, set] of gauges) {
+    const replaced = registry.getSingleMetric(name) as (Gauge & { help: string; labelNames: string[] }) | undefined;
+    if (!replaced) continue;
+    registry.removeSingleMetric(name);
+    new Gauge({
+      name,
+      help: replaced.help,
+      labelNames: replaced.labelNames,
+      registers: [registry],
+      collect() {
+        set(activeResources(), this);
+      },
+    });
+  }
+}
+
+const PREFIX = 'gateway_';
+
+function setByType(gauge: Gauge, counts: ReadonlyMap<string, number>): void {
+  gauge.reset();
+  for (const [type, count] of counts) gauge.set({ type }, count);
+}
+
+export interface ActiveResources {
+  /** Active resources (requests, handles, timers) by type, as `process.getActiveResourcesInfo()` names them. */
+  resources: ReadonlyMap<string, number>;
+  resourceCount: number;
+  /** The handles among them (what `process._getActiveHandles()` lists), by native type. */
+  handles: ReadonlyMap<string, number>;
+  handleCount: number;
+}
+
+let activeNow: ActiveResources | null = null;
+
+/**
+ * The process's active resources, read once for the gauges of one scrape (they collect one after
+ * the other in the same turn; the next microtask forgets the reading).
+ */
+export function activeResources(): ActiveResources {
+  if (activeNow) return activeNow;
+  const names = process.getActiveResourcesInfo();
+  // Node lists the requests first, then the handles, then one `Timeout` or `Immediate` per timer.
+  const requests = (process as unknown as { _getActiveRequests(): unknown[] })._getActiveRequests().length;
+  let handlesEnd = names.length;
+  while (handlesEnd > requests && (names[handlesEnd - 1] === 'Timeout' || names[handlesEnd - 1] === 'Immediate'))
+    handlesEnd -= 1;
+  const resources = new Map<string, number>();
+  const handles = new Map<string, number>();
+  for (let index = 0; index < names.length; index += 1) {
+    const type = names[index]!;
+    resources.set(type, (resources.get(type) ?? 0) + 1);
+    if (index >= requests && index < handlesEnd) handles.set(type, (handles.get(type) ?? 0) + 1);
+  }
+  activeNow = {
+    resources,
+    resourceCount: names.length,
+    handles,
+    handleCount: Math.max(0, handlesEnd - requests),
+  };
+  queueMicrotask(() => {
+    activeNow = null;
+  });
+  return activeNow;
 }
 
 const OPEN_FDS = 'gateway_process_open_fds';
