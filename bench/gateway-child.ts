@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { managedFilePath, renderCanonicalYaml } from '../src/hedgehog/canonical.ts';
 import { generateFabric } from '../src/hedgehog/generate-fabric.ts';
+import { builtEntryNodeFlags } from '../test/support/gateway-process.ts';
 import { createBareRepository, pushFromAnotherClone } from '../test/support/git-fixtures.ts';
 import { adminQuery, freePort, postGraphql } from './support.ts';
 
@@ -81,13 +82,8 @@ export async function startBenchGateway(options: BenchGatewayOptions): Promise<B
   }
   const port = await freePort();
   const preload = pathToFileURL(path.join(import.meta.dirname, 'gc-on-signal.mjs')).href;
-  // The Node flags `npm start` gives (`node <flags> scripts/run-built.mjs ...` in package.json).
-  const start = (
-    JSON.parse(readFileSync(path.join(options.root, 'package.json'), 'utf8')) as {
-      scripts: { start: string };
-    }
-  ).scripts.start.split(/\s+/);
-  const startFlags = start.slice(1, start.indexOf('scripts/run-built.mjs'));
+  // The Node flags `npm start` gives (`node <flags> scripts/run-built.mjs src/main.ts` in package.json).
+  const startFlags = builtEntryNodeFlags('src/main.ts', options.root);
   const child = spawn(process.execPath, ['scripts/run-built.mjs', 'src/main.ts'], {
     cwd: options.root,
     env: {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createClient } from 'graphql-ws';
@@ -23,7 +24,28 @@ export interface FinishedProcess {
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** How an entry runs: from its sources through tsx (default), or `built`: as `npm start` runs it, from dist/ (built first when missing or stale). */
+/**
+ * The Node flags the package.json script that runs `entry` built gives it (`"start": "node
+ * --max-semi-space-size=16 scripts/run-built.mjs src/main.ts"`: the flags between `node` and
+ * `scripts/run-built.mjs`), in the checkout at `root`; none when no script runs it so.
+ */
+export function builtEntryNodeFlags(entry: string, root = ROOT): string[] {
+  const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  for (const script of Object.values(scripts)) {
+    const words = script.trim().split(/\s+/);
+    const runner = words.indexOf('scripts/run-built.mjs');
+    if (words[0] === 'node' && runner > 0 && words[runner + 1] === entry) return words.slice(1, runner);
+  }
+  return [];
+}
+
+/**
+ * How an entry runs: from its sources through tsx (default), or `built`: as its package.json
+ * script runs it (`npm start` for src/main.ts), from dist/ (built first when missing or stale),
+ * with that script's Node flags.
+ */
 interface EntryOptions {
   node?: string;
   args?: string[];
@@ -32,7 +54,9 @@ interface EntryOptions {
 }
 
 function spawnEntry(entry: string, env: Record<string, string>, options: EntryOptions = {}): ChildProcess {
-  const command = options.built ? ['scripts/run-built.mjs', entry] : ['--import', 'tsx', entry];
+  const command = options.built
+    ? [...builtEntryNodeFlags(entry), 'scripts/run-built.mjs', entry]
+    : ['--import', 'tsx', entry];
   return spawn(options.node ?? process.execPath, [...command, ...(options.args ?? [])], {
     cwd: ROOT,
     detached: options.detached ?? false,
