@@ -123,8 +123,14 @@ class LazyServices implements Services {
   }
 
   get resources(): ResourceService {
+    const services = this;
     this.#resources ??= new ResourceService({
-      em: this.em,
+      // Forked when a method first uses it: `view` (the API's resource(id)) reads through the
+      // connection alone, and a fork was 4 % of that request's CPU time.
+      get em() {
+        return services.em;
+      },
+      connection: () => this.deps.orm.em.getConnection(),
       scope: this.scope,
       eventBus: this.deps.eventBus,
       maxYamlBytes: this.deps.config.maxYamlBytes,

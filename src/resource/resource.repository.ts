@@ -5,6 +5,9 @@
  * finds where the caller changes the rows it gets.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** The database connection an EntityManager reads through. */
+export type Connection = ReturnType<EntityManager['getConnection']>;
 import { keysetClause, type KeysetPage } from '../db/keyset-page.ts';
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import { unstorableCharacter } from '../hedgehog/storable-text.ts';
@@ -523,13 +526,11 @@ export async function countResources(em: EntityManager, filter: ResourceListFilt
 
 /** One resource as plain row (see `resourcePage`), or null. */
 export async function resourceRow(
-  em: EntityManager,
+  connection: Connection,
   id: string,
   fields: ReadonlySet<string> | null,
 ): Promise<ResourceRow | null> {
-  const [row] = await em
-    .getConnection()
-    .execute<(Record<string, unknown> & { fabric_id: string })[]>(
+  const [row] = await connection.execute<(Record<string, unknown> & { fabric_id: string })[]>(
       `select ${selectList(fields)} from resource where id = ?`,
       [id],
     );

@@ -21,6 +21,7 @@ import {
   resourcePage,
   resourcePageCounted,
   resourceRow,
+  type Connection,
   type ResourceListFilter,
 } from './resource.repository.ts';
 
@@ -43,6 +44,8 @@ export class ResourceService {
   constructor(
     private readonly deps: {
       em: EntityManager;
+      /** The database connection, for reads that need no unit of work (default: `em`'s). */
+      connection?: () => Connection;
       eventBus: EventBus;
       maxYamlBytes: number;
       validator: ManifestValidator;
@@ -106,7 +109,8 @@ export class ResourceService {
 
   /** One resource as a plain row with the columns the given GraphQL fields need (the API's `resource(id)`). */
   async view(id: string, fields: ReadonlySet<string> | null): Promise<Resource> {
-    const row = await resourceRow(this.deps.em, this.#scope.requireId('Resource', id), fields);
+    const connection = this.deps.connection?.() ?? this.deps.em.getConnection();
+    const row = await resourceRow(connection, this.#scope.requireId('Resource', id), fields);
     return this.#scope.require('Resource', id, row, (found) => found.fabric.id);
   }
 

@@ -4,7 +4,7 @@
  * totalCount counted only when selected; the columns read follow the fields asked for; hostile
  * cursors refused with INVALID_INPUT and nothing read.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeCursor, MAX_CURSOR_LENGTH } from '../../src/graphql/pagination.ts';
 import { createFabric } from '../support/fixtures.ts';
 import { queryDatabase } from '../support/database.ts';
@@ -223,10 +223,14 @@ describe('resources', () => {
     };
     const narrow = `query($id: ID!) { resource(id: $id) { id name } }`;
     const wide = `query($id: ID!) { resource(id: $id) { id name ...Spec } } fragment Spec on Resource { desired { spec } }`;
+    // Through the connection alone: no unit of work is forked for it.
+    const fork = vi.spyOn(t.app.orm.em, 'fork');
     for (const round of [1, 2]) {
       expect(await statementOf(narrow, `one-narrow-${round}`)).not.toContain('desired_spec');
       expect(await statementOf(wide, `one-wide-${round}`)).toContain('desired_spec');
     }
+    expect(fork).not.toHaveBeenCalled();
+    fork.mockRestore();
   });
 
   it('filters as before: search is a literal part of the name, other filters narrow the count', async () => {
