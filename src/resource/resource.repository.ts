@@ -376,7 +376,10 @@ const columnOf = (property: string) => property.replace(/[A-Z]/g, (letter) => `_
  * ORM's hydration (which, for a list page, costs more than the query).
  */
 function selectList(fields: ReadonlySet<string> | null): string {
-  if (fields === null) return (allColumns ??= buildSelectList(null));
+  if (fields === null) {
+    allColumns ??= buildSelectList(null);
+    return allColumns;
+  }
   let list = selectListOf.get(fields);
   if (list === undefined) {
     list = buildSelectList(fields);
@@ -531,9 +534,9 @@ export async function resourceRow(
   fields: ReadonlySet<string> | null,
 ): Promise<ResourceRow | null> {
   const [row] = await connection.execute<(Record<string, unknown> & { fabric_id: string })[]>(
-      `select ${selectList(fields)} from resource where id = ?`,
-      [id],
-    );
+    `select ${selectList(fields)} from resource where id = ?`,
+    [id],
+  );
   if (!row) return null;
   const { fabric_id, ...rest } = row;
   return { ...rest, fabric: { id: fabric_id } } as unknown as ResourceRow;

@@ -105,16 +105,21 @@ describe('the built server', () => {
     expect([...migrate.stderr, ...created.stderr].join('\n')).not.toMatch(/(Building|Rebuilding) the gateway/);
   }, 300_000);
 
-  it.runIf(process.platform === 'linux')('runs with the Node flags of `npm start`', async () => {
-    const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
-      .scripts.start;
-    expect(start).toMatch(/^node --max-semi-space-size=16 scripts\/run-built\.mjs src\/main\.ts$/);
-    expect(builtEntryNodeFlags('src/main.ts')).toEqual(['--max-semi-space-size=16']);
-    const gateway = await startBuilt(await gatewayEnvironment());
-    const commandLine = readFileSync(`/proc/${gateway.child.pid}/cmdline`, 'utf8').split('\0').slice(1, -1);
-    expect(commandLine).toEqual([...start.split(' ').slice(1)]);
-    await stopGateway(gateway);
-  }, 120_000);
+  it.runIf(process.platform === 'linux')(
+    'runs with the Node flags of `npm start`',
+    async () => {
+      const start = (
+        JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+      ).scripts.start;
+      expect(start).toMatch(/^node --max-semi-space-size=16 scripts\/run-built\.mjs src\/main\.ts$/);
+      expect(builtEntryNodeFlags('src/main.ts')).toEqual(['--max-semi-space-size=16']);
+      const gateway = await startBuilt(await gatewayEnvironment());
+      const commandLine = readFileSync(`/proc/${gateway.child.pid}/cmdline`, 'utf8').split('\0').slice(1, -1);
+      expect(commandLine).toEqual([...start.split(' ').slice(1)]);
+      await stopGateway(gateway);
+    },
+    120_000,
+  );
 
   it("keeps the modules' compiled code in Node's compile cache for the next start", async () => {
     const env = await gatewayEnvironment();

@@ -393,17 +393,25 @@ describe('a request body is its Content-Length (the only body limit, http/body-s
     expect(answer).not.toContain('"data"');
   });
 
-  it('a POST to a URL nothing serves is 404 whatever its framing; a body of unknown size is not read', async ({ t }) => {
+  it('a POST to a URL nothing serves is 404 whatever its framing; a body of unknown size is not read', async ({
+    t,
+  }) => {
     const chunked = await rawExchange(
       t,
       'POST /nowhere HTTP/1.1\r\nHost: gateway\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
     );
     expect(chunked).toMatch(/^HTTP\/1\.1 404 /);
     // A chunked body that never ends, on a connection the client keeps: answered, then closed.
-    const endless = await rawExchange(t, 'POST /nowhere HTTP/1.1\r\nHost: gateway\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n');
+    const endless = await rawExchange(
+      t,
+      'POST /nowhere HTTP/1.1\r\nHost: gateway\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n',
+    );
     expect(endless).toMatch(/^HTTP\/1\.1 404 /);
     // A length beyond the limit (MAX_BODY_BYTES, 12 MiB by default), of which a few bytes come: the same.
-    const tooLarge = await rawExchange(t, 'POST /nowhere HTTP/1.1\r\nHost: gateway\r\nContent-Length: 1000000000\r\n\r\n{}');
+    const tooLarge = await rawExchange(
+      t,
+      'POST /nowhere HTTP/1.1\r\nHost: gateway\r\nContent-Length: 1000000000\r\n\r\n{}',
+    );
     expect(tooLarge).toMatch(/^HTTP\/1\.1 404 /);
     // Within the limit, the body is read past and the connection goes on.
     const pipelined = await rawExchange(

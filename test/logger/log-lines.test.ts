@@ -90,7 +90,12 @@ describe('TurnBufferedDestination', () => {
     expect(writes).toEqual([]);
     await new Promise((resolve) => setImmediate(resolve));
     expect(writes).toHaveLength(1);
-    expect(writes[0]!.split('\n').slice(0, -1).map((line) => JSON.parse(line).msg)).toEqual(['one', 'two', 'three']);
+    expect(
+      writes[0]!
+        .split('\n')
+        .slice(0, -1)
+        .map((line) => JSON.parse(line).msg),
+    ).toEqual(['one', 'two', 'three']);
     logger.info('four');
     logger.flush();
     expect(writes).toHaveLength(2);
