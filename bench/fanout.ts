@@ -2,9 +2,12 @@
  * Fan-out of fabric events to many graphql-ws subscribers (prints numbers; not a test). The
  * gateway runs in a process of its own as `npm start` runs it, with `--expose-gc` and
  * gc-on-signal.mjs preloaded (forced GC on SIGUSR2, a heap snapshot on SIGWINCH; bench only);
- * the subscribers are raw graphql-transport-ws sockets spread over `--clients` child processes
+ * the subscribers are graphql-transport-ws sockets spread over `--clients` child processes
  * (bench/fanout-clients.ts), all following `fabricEvents` of one fabric, so the clients' own
- * work (5,000 messages parsed per round) does not run on the bench's clock.
+ * work (5,000 messages read per round) does not run on the bench's clock. `--client raw` (the
+ * default) reads them on plain `net` sockets, finding each event's name in the bytes
+ * (bench/raw-websocket.ts): the clients then cost little more than the kernel's reads, and take
+ * less of the machine's CPU from the gateway; `--client ws` uses `ws` and JSON.parse per message.
  *
  *   1. heap in use after a forced GC: before the subscribers connect, with them idle, after they
  *      left, and after a second cycle of them joining and leaving (what one cycle retains);
@@ -17,7 +20,7 @@
  *   5. the same for a baseline of 1 subscriber, measured in the same run (the ratio is printed).
  *
  *   node bench/fanout.ts [--subscribers 5000] [--rounds 20] [--clients 4] [--database postgres|embedded]
- *        [--root <checkout>] [--profile <dir>] [--snapshots <dir>] [--memory false]
+ *        [--client raw|ws] [--root <checkout>] [--profile <dir>] [--snapshots <dir>] [--memory false]
  *
  * `--root` runs another checkout's gateway (its dist/ built first if stale) with this bench
  * (without its fan-out metric, the server-side figure is missing). `--profile` writes the
@@ -36,7 +39,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { FromClients, ToClients } from './fanout-clients.ts';
+import type { ClientKind, FromClients, ToClients } from './fanout-clients.ts';
 import { percentile } from './stats.ts';
 import { adminQuery, freePort, loadAverage, postGraphql } from './support.ts';
 
@@ -50,8 +53,11 @@ const { values } = parseArgs({
     snapshots: { type: 'string' },
     root: { type: 'string', default: path.resolve(import.meta.dirname, '..') },
     memory: { type: 'string', default: 'true' },
+    client: { type: 'string', default: 'raw' },
   },
 });
+if (values.client !== 'raw' && values.client !== 'ws') throw new Error('--client is raw or ws');
+const CLIENT_KIND: ClientKind = values.client;
 const ROOT = path.resolve(values.root);
 const TOKEN = /hgw_[A-Za-z0-9_-]{43}/;
 const SUBSCRIBERS = Number(values.subscribers);
@@ -195,7 +201,15 @@ class Clients {
     const share = (index: number) =>
       Math.floor(count / this.#processes.length) + (index < count % this.#processes.length ? 1 : 0);
     await this.#all(
-      (index) => ({ type: 'connect', url, token, fabricId, count: share(index), query: SUBSCRIPTION }),
+      (index) => ({
+        type: 'connect',
+        url,
+        token,
+        fabricId,
+        count: share(index),
+        query: SUBSCRIPTION,
+        client: CLIENT_KIND,
+      }),
       'connected',
     );
   }
@@ -209,9 +223,13 @@ class Clients {
     return Math.max(...answers.map((answer) => answer.last));
   }
 
-  async cpuMs(): Promise<number> {
+  /** The client processes' CPU time so far, user and system (the kernel: socket reads), in ms. */
+  async cpuMs(): Promise<{ user: number; system: number }> {
     const answers = await this.#all<Extract<FromClients, { type: 'cpu' }>>({ type: 'cpu' }, 'cpu');
-    return answers.reduce((total, answer) => total + answer.ms, 0);
+    return {
+      user: answers.reduce((total, answer) => total + answer.user, 0),
+      system: answers.reduce((total, answer) => total + answer.system, 0),
+    };
   }
 
   async disconnect(): Promise<void> {
@@ -275,7 +293,7 @@ async function rounds(clients: Clients, token: string, fabricId: string, pid: nu
     if (before && after && after.count > before.count)
       server.push(((after.sum - before.sum) * 1000) / (after.count - before.count));
   }
-  const clientsCpu = (await clients.cpuMs()) - clientsCpuBefore;
+  const clientsCpuAfter = await clients.cpuMs();
   const figures = (values: number[]) => ({
     p50: percentile(values, 50),
     p99: percentile(values, 99),
@@ -286,7 +304,10 @@ async function rounds(clients: Clients, token: string, fabricId: string, pid: nu
     last: figures(last),
     server: server.length > 0 ? figures(server) : null,
     gatewayCpuPerRound: { user: gatewayCpu.user / ROUNDS, system: gatewayCpu.system / ROUNDS },
-    clientsCpuPerRound: clientsCpu / ROUNDS,
+    clientsCpuPerRound: {
+      user: (clientsCpuAfter.user - clientsCpuBefore.user) / ROUNDS,
+      system: (clientsCpuAfter.system - clientsCpuBefore.system) / ROUNDS,
+    },
   };
 }
 
@@ -314,7 +335,7 @@ try {
   );
   const fabricId = createFabric.id;
   console.log(
-    `gateway: ${ROOT}; database: ${values.database}; node ${process.versions.node}; ${SUBSCRIBERS} subscribers, ${ROUNDS} rounds; load average ${loadAverage()}`,
+    `gateway: ${ROOT}; database: ${values.database}; node ${process.versions.node}; ${SUBSCRIBERS} subscribers (${CLIENT_KIND} clients), ${ROUNDS} rounds; load average ${loadAverage()}`,
   );
 
   const clients = new Clients(CLIENTS);
@@ -329,7 +350,7 @@ try {
         `${title} mutation p50 ${ms(run.mutation.p50)}, p99 ${ms(run.mutation.p99)}; event at the last subscriber p50 ${ms(run.last.p50)}, p99 ${ms(run.last.p99)}, max ${ms(run.last.max)}`,
       );
       console.log(
-        `  ${serverText(run.server)}; CPU per round: gateway ${(run.gatewayCpuPerRound.user + run.gatewayCpuPerRound.system).toFixed(1)} ms (user ${run.gatewayCpuPerRound.user.toFixed(1)}, system ${run.gatewayCpuPerRound.system.toFixed(1)}), ${CLIENTS} client processes ${run.clientsCpuPerRound.toFixed(1)} ms`,
+        `  ${serverText(run.server)}; CPU per round: gateway ${(run.gatewayCpuPerRound.user + run.gatewayCpuPerRound.system).toFixed(1)} ms (user ${run.gatewayCpuPerRound.user.toFixed(1)}, system ${run.gatewayCpuPerRound.system.toFixed(1)}), ${CLIENTS} ${CLIENT_KIND} client processes ${(run.clientsCpuPerRound.user + run.clientsCpuPerRound.system).toFixed(1)} ms (user ${run.clientsCpuPerRound.user.toFixed(1)}, system ${run.clientsCpuPerRound.system.toFixed(1)})`,
       );
     };
     await connect(clients, token, fabricId, 1, 'one');
