@@ -135,6 +135,9 @@ async function subscribeRaw(url: string, token: string, fabricId: string, query:
   closers.push(() => socket.close());
 }
 
+// The bench went away (or stops its clients): exit normally, so that a CPU profile is written.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', async (message: ToClients) => {
   try {
     if (message.type === 'connect') {

@@ -20,12 +20,14 @@
  *   5. the same for a baseline of 1 subscriber, measured in the same run (the ratio is printed).
  *
  *   node bench/fanout.ts [--subscribers 5000] [--rounds 20] [--clients 4] [--database postgres|embedded]
- *        [--client raw|ws] [--root <checkout>] [--profile <dir>] [--snapshots <dir>] [--memory false]
+ *        [--client raw|ws] [--root <checkout>] [--profile <dir>] [--profile-clients <dir>]
+ *        [--snapshots <dir>] [--memory false]
  *
  * `--root` runs another checkout's gateway (its dist/ built first if stale) with this bench
  * (without its fan-out metric, the server-side figure is missing). `--profile` writes the
  * gateway's CPU profile of the rounds with N subscribers (see bench/profile-summary.ts).
- * `--snapshots` writes heap snapshots of the gateway before the subscribers, with them idle and
+ * `--profile-clients` writes each client process's CPU profile of its whole life (connecting
+ * included). `--snapshots` writes heap snapshots of the gateway before the subscribers, with them idle and
  * after they left (see bench/heap-summary.ts). `--memory false` skips the heap figures and the
  * second join/leave cycle (a shorter run: the rounds only). Each part's figures are printed as
  * soon as it is measured.
@@ -54,6 +56,7 @@ const { values } = parseArgs({
     root: { type: 'string', default: path.resolve(import.meta.dirname, '..') },
     memory: { type: 'string', default: 'true' },
     client: { type: 'string', default: 'raw' },
+    'profile-clients': { type: 'string' },
   },
 });
 if (values.client !== 'raw' && values.client !== 'ws') throw new Error('--client is raw or ws');
@@ -171,7 +174,12 @@ class Clients {
 
   constructor(count: number) {
     for (let index = 0; index < count; index += 1) {
-      const process = fork(path.join(import.meta.dirname, 'fanout-clients.ts'), { stdio: 'inherit' });
+      const process = fork(path.join(import.meta.dirname, 'fanout-clients.ts'), {
+        stdio: 'inherit',
+        execArgv: values['profile-clients']
+          ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['profile-clients'])}`]
+          : [],
+      });
       process.on('message', (message: FromClients) => {
         if (message.type === 'failed') throw new Error(`client process: ${message.message}`);
         const key = message.type === 'arrived' ? `arrived:${message.name}` : message.type;
@@ -236,8 +244,16 @@ class Clients {
     await this.#all({ type: 'disconnect' }, 'disconnected');
   }
 
-  stop(): void {
-    for (const process of this.#processes) process.kill();
+  /** Ends the client processes (they exit when the IPC channel closes, writing their profiles). */
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.#processes.map((process) => {
+        if (process.exitCode !== null || process.signalCode !== null) return;
+        const exited = new Promise((resolve) => process.once('exit', resolve));
+        process.disconnect();
+        return exited;
+      }),
+    );
   }
 }
 
@@ -414,7 +430,7 @@ try {
       );
     }
   } finally {
-    clients.stop();
+    await clients.stop();
   }
 } finally {
   child.kill('SIGTERM');
