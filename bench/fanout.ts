@@ -229,7 +229,8 @@ class Clients {
       });
       process.on('message', (message: FromClients) => {
         if (message.type === 'failed') throw new Error(`client process: ${message.message}`);
-        const key = message.type === 'arrived' ? `arrived:${message.name}` : message.type;
+        // Keyed by process: each answer goes to the waiter of the process that sent it.
+        const key = `${index}:${message.type === 'arrived' ? `arrived:${message.name}` : message.type}`;
         const waiters = this.#waiters.get(key);
         waiters?.shift()?.(message);
       });
@@ -237,14 +238,15 @@ class Clients {
     }
   }
 
-  /** Sends `message` to every process; resolves with their answers of type `answer`. */
+  /** Sends `message` to every process; resolves with their answers of type `answer`, in the processes' order. */
   #all<T extends FromClients>(message: ToClients | ((index: number) => ToClients), answer: string): Promise<T[]> {
     return Promise.all(
       this.#processes.map((process, index) => {
+        const key = `${index}:${answer}`;
         const answered = new Promise<T>((resolve) => {
-          const waiters = this.#waiters.get(answer) ?? [];
+          const waiters = this.#waiters.get(key) ?? [];
           waiters.push(resolve as (message: FromClients) => void);
-          this.#waiters.set(answer, waiters);
+          this.#waiters.set(key, waiters);
         });
         process.send(typeof message === 'function' ? message(index) : message);
         return answered;
