@@ -304,80 +304,87 @@ export class SharedSubscriptions {
       },
       end: () => finish(null),
     });
-    let left = false;
-    const leave = async () => {
-      if (left) return;
-      left = true;
-      remove();
-      finish(null);
-      await this.#leftGroup(group);
-    };
-    const done = { value: undefined, done: true } as const;
     const ending = async (ended: { error: unknown } | null): Promise<IteratorResult<ExecutionResult>> => {
-      await leave();
+      await stream.leave();
       if (ended) throw ended.error;
-      return done;
+      return DONE;
     };
-    const iterator: AsyncGenerator<ExecutionResult> = {
+    const stream: SubscriberStream = new SubscriberStream(
       // Not an async function: an idle subscriber holds one pending promise, not a suspended frame.
-      next() {
+      () => {
         if (outcome !== undefined) return ending(outcome);
         return new Promise<{ error: unknown } | null>((resolve) => {
           settle = resolve;
         }).then(ending);
       },
-      async return() {
-        await leave();
-        return done;
+      async () => {
+        remove();
+        finish(null);
+        await this.#leftGroup(group);
       },
-      async throw(error?: unknown) {
-        await leave();
-        throw error;
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-      [Symbol.asyncDispose]: async () => {
-        await leave();
-      },
-    };
-    return iterator;
+    );
+    return stream;
   }
 
   /** A subscriber that reads the results (SSE, or a WebSocket operation without a writer). */
   #join(group: Group): AsyncGenerator<ExecutionResult> {
     const items = this.#fanOut.subscribe<Item>(group.topic);
-    let left = false;
-    const leave = async () => {
-      if (left) return;
-      left = true;
-      await items.return?.();
-      await this.#leftGroup(group);
-    };
-    const done = { value: undefined, done: true } as const;
-    const iterator: AsyncGenerator<ExecutionResult> = {
-      async next() {
+    const stream: SubscriberStream = new SubscriberStream(
+      async () => {
         const next = await items.next();
         if (!next.done && 'shared' in next.value) return { value: next.value.shared.result, done: false };
-        await leave();
+        await stream.leave();
         if (!next.done && 'error' in next.value) throw next.value.error;
-        return done;
+        return DONE;
       },
-      async return() {
-        await leave();
-        return done;
+      async () => {
+        await items.return?.();
+        await this.#leftGroup(group);
       },
-      async throw(error?: unknown) {
-        await leave();
-        throw error;
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-      [Symbol.asyncDispose]: async () => {
-        await leave();
-      },
-    };
-    return iterator;
+    );
+    return stream;
+  }
+}
+
+const DONE = { value: undefined, done: true } as const;
+
+/**
+ * What a subscriber of a shared execution holds: `next` reads as the subscriber's kind does (see
+ * `#attach` and `#join`); `return`, `throw` and `asyncDispose` leave the group, once, whichever
+ * comes first (the methods are the class's: an idle subscriber holds no closures for them).
+ */
+class SubscriberStream implements AsyncGenerator<ExecutionResult> {
+  readonly next: () => Promise<IteratorResult<ExecutionResult>>;
+  #leave: (() => Promise<void>) | null;
+
+  constructor(next: () => Promise<IteratorResult<ExecutionResult>>, leave: () => Promise<void>) {
+    this.next = next;
+    this.#leave = leave;
+  }
+
+  /** Leaves the group (the first call does; later ones return at once). */
+  async leave(): Promise<void> {
+    const leave = this.#leave;
+    if (!leave) return;
+    this.#leave = null;
+    await leave();
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    await this.leave();
+    return DONE;
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.leave();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.leave();
   }
 }
