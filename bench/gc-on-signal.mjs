@@ -3,8 +3,9 @@
 // "bench: gc done <memory figures as JSON>" to stderr: process.memoryUsage() plus V8's physical
 // heap size and the memory V8 itself allocated with malloc. With BENCH_SNAPSHOT_DIR set, SIGWINCH
 // collects and writes a heap snapshot there ("bench: snapshot <path>"). With BENCH_PROFILE_DIR
-// set, SIGTTIN starts a CPU profile and SIGTTOU stops it, writes it there and prints
-// "bench: profile <file>". Not loaded by the gateway otherwise.
+// set, SIGTTIN starts a CPU profile (with BENCH_PROFILE_KIND=heap: a sampling heap profile of
+// everything allocated) and SIGTTOU stops it, writes it there and prints "bench: profile <file>".
+// Not loaded by the gateway otherwise.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
@@ -48,15 +49,27 @@ if (profileDir) {
   const session = new Session();
   session.connect();
   let profiles = 0;
+  // BENCH_PROFILE_KIND=heap: V8's sampling heap profiler instead, counting what collections
+  // already freed too (so the profile is what was allocated, not what is still alive).
+  const heap = process.env.BENCH_PROFILE_KIND === 'heap';
   process.on('SIGTTIN', async () => {
-    await session.post('Profiler.enable');
-    await session.post('Profiler.start');
+    if (heap) {
+      await session.post('HeapProfiler.enable');
+      await session.post('HeapProfiler.startSampling', {
+        samplingInterval: 4096,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+    } else {
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
     process.stderr.write('bench: profiling\n');
   });
   process.on('SIGTTOU', async () => {
-    const { profile } = await session.post('Profiler.stop');
+    const { profile } = await session.post(heap ? 'HeapProfiler.stopSampling' : 'Profiler.stop');
     profiles += 1;
-    const file = path.join(profileDir, `gateway-${process.pid}-${profiles}.cpuprofile`);
+    const file = path.join(profileDir, `gateway-${process.pid}-${profiles}.${heap ? 'heapprofile' : 'cpuprofile'}`);
     writeFileSync(file, JSON.stringify(profile));
     process.stderr.write(`bench: profile ${file}\n`);
   });

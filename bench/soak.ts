@@ -7,13 +7,21 @@
  *   1. idle: its resident set once it serves;
  *   2. a pull of a generated 10,000-object fabric from a file:// remote, then `--rest` seconds at
  *      rest (the resident set after the pull, against idle);
- *   3. `--minutes` of mixed load, all through the API: `--readers` clients walking the
- *      resource list 100 at a time and reading single resources by id; one client drafting label
- *      changes (updateResource) and committing them every `--drafts` drafts (commitChanges: a
- *      push to the local bare remote, awaited to its end); `--subscribers` graphql-ws clients
- *      each joining `fabricEvents`, waiting for one event (or 2 s) and leaving, again and again;
+ *   3. `--minutes` of mixed load, all through the API: pages of the resource list (100 at a
+ *      time), single resources by id, label changes drafted on Servers (updateResource),
+ *      commits (commitChanges: a push to the local bare remote, awaited to its end), and
+ *      graphql-ws clients joining `fabricEvents`, waiting for one event (or 2 s) and leaving.
+ *      `--load open` (the default): each kind at a fixed rate per second (`--rate
+ *      lists=1,ones=5,drafts=0.1,commits=0.02,joins=2`, those the defaults), whatever the
+ *      gateway's speed, at most a few of a kind in flight; what is due and not started is the
+ *      backlog. `--load closed`: `--readers` clients each reading a page then five resources as
+ *      fast as they are served, one drafter committing every `--drafts` drafts, `--subscribers`
+ *      clients joining and leaving (the rate then follows the machine's load: a quieter machine
+ *      serves 3-8 times more, and V8 keeps the pages of the busiest minute);
  *   4. each minute: the resident set, the V8 heap in use after a forced full collection, the
- *      gateway's CPU time, and the requests of that minute (and errors);
+ *      gateway's CPU time, and the requests of that minute (and errors); with the open loop, the
+ *      rate each kind achieved against the one asked, its backlog, and "held" or "FELL BEHIND"
+ *      (a kind more than 2 s of its rate, or 1, behind at the minute's end);
  *   5. after the load, `--rest` seconds at rest again (the resident set against idle).
  *
  * At the end: the least-squares slope (MiB per minute) of the resident set and of the heap after
@@ -23,6 +31,7 @@
  * Bounded in time: the load stops at its deadline, each request has a 30 s timeout.
  *
  *   node bench/soak.ts [--minutes 30] [--objects 10000] [--database embedded|postgres]
+ *     [--load open|closed] [--rate lists=1,ones=5,drafts=0.1,commits=0.02,joins=2]
  *     [--readers 4] [--subscribers 10] [--drafts 5] [--rest 30] [--flat-bound 1] [--warm-up 1] [--env NAME=value]...
  *     [--node-option=--flag]...
  */
@@ -51,6 +60,8 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '30' },
     objects: { type: 'string', default: '10000' },
     database: { type: 'string', default: 'embedded' },
+    load: { type: 'string', default: 'open' },
+    rate: { type: 'string', default: '' },
     readers: { type: 'string', default: '4' },
     subscribers: { type: 'string', default: '10' },
     drafts: { type: 'string', default: '5' },
@@ -69,6 +80,32 @@ const DRAFTS = Number(values.drafts);
 const REST_SECONDS = Number(values.rest);
 const FLAT_BOUND = Number(values['flat-bound']);
 const WARM_UP = Number(values['warm-up']);
+const OPEN = values.load !== 'closed';
+if (values.load !== 'open' && values.load !== 'closed') throw new Error(`--load open|closed, not ${values.load}`);
+
+/** The kinds of work of the open-loop load, and how many of each may be in flight at once. */
+const KINDS = ['lists', 'ones', 'drafts', 'commits', 'joins'] as const;
+type Kind = (typeof KINDS)[number];
+const IN_FLIGHT: Record<Kind, number> = { lists: 8, ones: 16, drafts: 4, commits: 1, joins: 64 };
+/**
+ * Per second: what this 2-core machine shared with other sessions (load 10-25) holds with room to
+ * spare. The closed loop served 1.2-19 pages and 6-95 single reads a second there; 2 pages, 10
+ * reads, 0.5 drafts a second fell behind at load 22 (a draft validates the whole fabric).
+ */
+export const DEFAULT_RATES: Record<Kind, number> = { lists: 1, ones: 5, drafts: 0.1, commits: 0.02, joins: 2 };
+
+/** `lists=2,ones=10`: per-second rates over the defaults. */
+export function parseRates(text: string): Record<Kind, number> {
+  const rates = { ...DEFAULT_RATES };
+  for (const pair of text.split(',').filter(Boolean)) {
+    const [name, value] = pair.split('=');
+    if (!KINDS.includes(name as Kind) || !Number.isFinite(Number(value)) || Number(value) < 0)
+      throw new Error(`--rate takes ${KINDS.join('|')}=<per second>, not ${pair}`);
+    rates[name as Kind] = Number(value);
+  }
+  return rates;
+}
+const RATES = parseRates(values.rate);
 
 /** Least-squares slope of y over x. */
 export function slope(xs: readonly number[], ys: readonly number[]): number {
@@ -145,80 +182,143 @@ async function ended(id: string): Promise<{ status: string }> {
 let stopAt = Number.POSITIVE_INFINITY;
 const running = () => performance.now() < stopAt;
 
-async function reader(fabricId: string, ids: string[]): Promise<void> {
-  let after: string | null = null;
-  while (running()) {
-    type Page = { resources: { pageInfo: { hasNextPage: boolean; endCursor: string } } };
-    const page: Page | null = await request<Page>(PAGE, { f: fabricId, after });
-    counts.list += 1;
-    after = page?.resources.pageInfo.hasNextPage ? page.resources.pageInfo.endCursor : null;
-    for (let i = 0; i < 5 && running(); i += 1) {
-      await request(ONE, { id: ids[Math.floor(Math.random() * ids.length)] });
-      counts.one += 1;
-    }
-  }
+/** One page of the resource list, walking on from the last page read (wrapping at the end). */
+let listCursor: string | null = null;
+async function readPage(fabricId: string): Promise<void> {
+  type Page = { resources: { pageInfo: { hasNextPage: boolean; endCursor: string } } };
+  const page: Page | null = await request<Page>(PAGE, { f: fabricId, after: listCursor });
+  counts.list += 1;
+  listCursor = page?.resources.pageInfo.hasNextPage ? page.resources.pageInfo.endCursor : null;
 }
 
-/** Label changes on Servers, `DRAFTS` at a time, then one commit (a push), awaited to its end. */
-async function drafter(fabricId: string, servers: { id: string; object: (typeof objects)[number] }[]): Promise<void> {
-  let round = 0;
-  while (running()) {
-    round += 1;
-    for (let i = 0; i < DRAFTS && running(); i += 1) {
-      const { id, object } = servers[(round * DRAFTS + i) % servers.length]!;
-      const labels = { ...(object.metadata.labels ?? {}), 'soak.example/round': String(round) };
-      await request(UPDATE, { id, m: { object: { ...object, metadata: { ...object.metadata, labels } } } });
-      counts.draft += 1;
-    }
-    const commit = await request<{ commitChanges: { id: string } }>(
-      'mutation($f: ID!, $m: String!) { commitChanges(fabricId: $f, message: $m) { id } }',
-      { f: fabricId, m: `soak round ${round}` },
-    );
-    if (commit) {
-      const end = await ended(commit.commitChanges.id).catch((error: unknown) => ({
-        status: `unwatched (${String(error)})`,
-      }));
-      if (end.status !== 'COMPLETED') {
-        counts.errors += 1;
-        lastError = `commit ended ${end.status}`;
-      }
-      counts.commit += 1;
-    }
-  }
+async function readOne(ids: string[]): Promise<void> {
+  await request(ONE, { id: ids[Math.floor(Math.random() * ids.length)] });
+  counts.one += 1;
 }
 
-/** Joins fabricEvents, waits for one event or 2 s, leaves; again until the deadline. */
-async function subscriber(fabricId: string): Promise<void> {
-  while (running()) {
-    const client = createClient({
-      url: `${gateway.url.replace('http', 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      connectionParams: { authorization: `Bearer ${gateway.token}` },
-    });
-    counts.joined += 1;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 2_000);
-      client.subscribe(
-        { query: 'subscription($f: ID!) { fabricEvents(fabricId: $f) { type at } }', variables: { f: fabricId } },
-        {
-          next: () => {
-            counts.events += 1;
-            clearTimeout(timer);
-            resolve();
-          },
-          error: (error) => {
-            counts.errors += 1;
-            lastError = `subscription: ${error instanceof Error ? error.message : JSON.stringify(error)}`;
-            clearTimeout(timer);
-            resolve();
-          },
-          complete: () => {},
+type Server = { id: string; object: (typeof objects)[number] };
+let drafted = 0;
+/** A label change on the next Server. */
+async function draft(servers: Server[]): Promise<void> {
+  drafted += 1;
+  const { id, object } = servers[drafted % servers.length]!;
+  const labels = { ...(object.metadata.labels ?? {}), 'soak.example/round': String(drafted) };
+  await request(UPDATE, { id, m: { object: { ...object, metadata: { ...object.metadata, labels } } } });
+  counts.draft += 1;
+}
+
+let committed = 0;
+/** commitChanges (a push to the bare remote), awaited to its end. */
+async function commit(fabricId: string): Promise<void> {
+  committed += 1;
+  const started = await request<{ commitChanges: { id: string } }>(
+    'mutation($f: ID!, $m: String!) { commitChanges(fabricId: $f, message: $m) { id } }',
+    { f: fabricId, m: `soak commit ${committed}` },
+  );
+  if (!started) return;
+  const end = await ended(started.commitChanges.id).catch((error: unknown) => ({
+    status: `unwatched (${String(error)})`,
+  }));
+  if (end.status !== 'COMPLETED') {
+    counts.errors += 1;
+    lastError = `commit ended ${end.status}`;
+  }
+  counts.commit += 1;
+}
+
+/** Joins fabricEvents, waits for one event or 2 s, and leaves. */
+async function joinOnce(fabricId: string): Promise<void> {
+  const client = createClient({
+    url: `${gateway.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${gateway.token}` },
+  });
+  counts.joined += 1;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2_000);
+    client.subscribe(
+      { query: 'subscription($f: ID!) { fabricEvents(fabricId: $f) { type at } }', variables: { f: fabricId } },
+      {
+        next: () => {
+          counts.events += 1;
+          clearTimeout(timer);
+          resolve();
         },
-      );
-    });
-    await Promise.resolve(client.dispose()).catch(() => {});
+        error: (error) => {
+          counts.errors += 1;
+          lastError = `subscription: ${error instanceof Error ? error.message : JSON.stringify(error)}`;
+          clearTimeout(timer);
+          resolve();
+        },
+        complete: () => {},
+      },
+    );
+  });
+  await Promise.resolve(client.dispose()).catch(() => {});
+}
+
+/**
+ * The open loop: each kind of work is due at its fixed rate from `start` (n seconds in,
+ * floor(rate × n) of it), whatever the gateway's speed; a due piece starts as soon as fewer than
+ * `IN_FLIGHT` of its kind are in flight. What is due and not started is the backlog: a gateway
+ * (or a machine) that cannot keep up shows it growing, instead of the load easing off as a closed
+ * loop's does. Resolves once the deadline passed and what is in flight ended.
+ */
+const lanes = Object.fromEntries(KINDS.map((kind) => [kind, { started: 0, done: 0, inFlight: 0 }])) as Record<
+  Kind,
+  { started: number; done: number; inFlight: number }
+>;
+function dueAt(kind: Kind, now: number, start: number): number {
+  return Math.floor((RATES[kind] * Math.min(now, stopAt) - RATES[kind] * start) / 1000);
+}
+async function openLoop(start: number, work: Record<Kind, () => Promise<void>>): Promise<void> {
+  const pending = new Set<Promise<void>>();
+  while (running()) {
+    const now = performance.now();
+    for (const kind of KINDS) {
+      const lane = lanes[kind];
+      const due = dueAt(kind, now, start);
+      while (lane.started < due && lane.inFlight < IN_FLIGHT[kind]) {
+        lane.started += 1;
+        lane.inFlight += 1;
+        const piece: Promise<void> = work[kind]()
+          .catch((error: unknown) => {
+            counts.errors += 1;
+            lastError = String(error);
+          })
+          .finally(() => {
+            lane.inFlight -= 1;
+            lane.done += 1;
+            pending.delete(piece);
+          });
+        pending.add(piece);
+      }
+    }
+    await sleep(20);
   }
+  await Promise.all(pending);
+}
+
+/** The closed loop's reader: a page of the list, then five single reads, as fast as served. */
+async function reader(fabricId: string, ids: string[]): Promise<void> {
+  while (running()) {
+    await readPage(fabricId);
+    for (let i = 0; i < 5 && running(); i += 1) await readOne(ids);
+  }
+}
+
+/** The closed loop's drafter: `DRAFTS` label changes, then one commit awaited to its end. */
+async function drafter(fabricId: string, servers: Server[]): Promise<void> {
+  while (running()) {
+    for (let i = 0; i < DRAFTS && running(); i += 1) await draft(servers);
+    await commit(fabricId);
+  }
+}
+
+/** The closed loop's subscriber: joins and leaves again until the deadline. */
+async function subscriber(fabricId: string): Promise<void> {
+  while (running()) await joinOnce(fabricId);
 }
 
 /** A worker that fails is counted, and started again until the deadline. */
@@ -235,7 +335,7 @@ async function keepGoing(work: () => Promise<void>): Promise<void> {
 
 try {
   console.log(
-    `soak: gateway pid ${pid}; database ${values.database}; node ${process.versions.node}; ${MINUTES} min, ${READERS} readers, ${SUBSCRIBERS} subscribers joining and leaving, commits of ${DRAFTS} drafts; node flags ${gateway.nodeFlags.join(' ') || 'none'}; settings ${values.env.join(' ') || 'defaults'}; load average ${loadAverage()}`,
+    `soak: gateway pid ${pid}; database ${values.database}; node ${process.versions.node}; ${MINUTES} min, ${OPEN ? `open loop, per second: ${KINDS.map((kind) => `${kind} ${RATES[kind]}`).join(', ')}` : `closed loop: ${READERS} readers, ${SUBSCRIBERS} subscribers joining and leaving, commits of ${DRAFTS} drafts`}; node flags ${gateway.nodeFlags.join(' ') || 'none'}; settings ${values.env.join(' ') || 'defaults'}; load average ${loadAverage()}`,
   );
   const idle = rss();
   console.log(`idle:                 RSS ${mib(idle)}`);
@@ -264,7 +364,7 @@ try {
   // Every resource's id, and the Servers to draft on (their objects as generated).
   const ids: string[] = [];
   const byKey = new Map(objects.map((object) => [`${object.kind}/${object.metadata.name}`, object]));
-  const servers: { id: string; object: (typeof objects)[number] }[] = [];
+  const servers: Server[] = [];
   for (let after: string | null = null; ; ) {
     type Page = {
       resources: {
@@ -285,16 +385,28 @@ try {
 
   const started = performance.now();
   stopAt = started + MINUTES * 60_000;
-  const workers = [
-    ...Array.from({ length: READERS }, () => keepGoing(() => reader(fabricId, ids))),
-    keepGoing(() => drafter(fabricId, servers)),
-    ...Array.from({ length: SUBSCRIBERS }, () => keepGoing(() => subscriber(fabricId))),
-  ];
+  const workers = OPEN
+    ? [
+        openLoop(started, {
+          lists: () => readPage(fabricId),
+          ones: () => readOne(ids),
+          drafts: () => draft(servers),
+          commits: () => commit(fabricId),
+          joins: () => joinOnce(fabricId),
+        }),
+      ]
+    : [
+        ...Array.from({ length: READERS }, () => keepGoing(() => reader(fabricId, ids))),
+        keepGoing(() => drafter(fabricId, servers)),
+        ...Array.from({ length: SUBSCRIBERS }, () => keepGoing(() => subscriber(fabricId))),
+      ];
   const minutes: number[] = [];
   const rssSeries: number[] = [];
   const heapSeries: number[] = [];
   let cpuBefore = cpuMsOf(pid);
   let before = { ...counts };
+  let lanesBefore = structuredClone(lanes);
+  const held: boolean[] = [];
   console.log(
     'minute | RSS MiB (V8 pages, malloc) | threads | heap after GC MiB | gateway CPU s | lists, ones, drafts, commits, subscribers joined, events | errors',
   );
@@ -320,6 +432,23 @@ try {
     console.log(
       `       | after the GC: V8 pages ${pagesAfterGc.toFixed(0)} MiB, in the heap's spaces ${mibOf(collected.heapPhysical)} (new ${space('new_space')}, old ${space('old_space')}, large ${space('large_object_space')}, code ${space('code_space')}), RSS ${mibOf(collected.rss)}`,
     );
+    if (OPEN) {
+      // What was due this minute, what started and ended, and what is due but not started now.
+      const now = performance.now();
+      const behind = KINDS.filter(
+        (kind) => dueAt(kind, now, started) - lanes[kind].started > Math.max(1, RATES[kind] * 2),
+      );
+      held.push(behind.length === 0);
+      const rates = KINDS.map((kind) => {
+        const ended = (lanes[kind].done - lanesBefore[kind].done) / 60;
+        const backlog = dueAt(kind, now, started) - lanes[kind].started;
+        return `${kind} ${ended.toFixed(2)}/${RATES[kind]} (backlog ${backlog}, in flight ${lanes[kind].inFlight})`;
+      });
+      console.log(
+        `       | rate per s, ended/asked: ${rates.join(', ')}; ${behind.length ? `FELL BEHIND (${behind.join(', ')})` : 'held'}`,
+      );
+      lanesBefore = structuredClone(lanes);
+    }
     cpuBefore = cpu;
     before = { ...counts };
   }
@@ -337,6 +466,10 @@ try {
   console.log(
     `slope over minutes ${from + 1}-${MINUTES} of the load: RSS ${rssSlope.toFixed(2)} MiB/min, heap after GC ${heapSlope.toFixed(2)} MiB/min; last/first minute: RSS ${(rssSeries.at(-1)! / rssSeries[0]!).toFixed(2)}, heap ${(heapSeries.at(-1)! / heapSeries[0]!).toFixed(2)}; slope over all minutes: RSS ${slope(minutes, rssSeries).toFixed(2)} MiB/min; ${flat ? 'FLAT' : 'NOT FLAT'} (bound ${FLAT_BOUND} MiB/min); ${counts.errors} errors in all; load average ${loadAverage()}`,
   );
+  if (OPEN)
+    console.log(
+      `the rate held in ${held.filter(Boolean).length} of ${held.length} minutes${held.includes(false) ? ` (fell behind in minutes ${held.flatMap((ok, i) => (ok ? [] : [i + 1])).join(', ')})` : ''}`,
+    );
   for (const line of gateway.lines.filter((line) => line.includes('memory released'))) console.log(`gateway: ${line}`);
 } finally {
   stopAt = 0;

@@ -39,7 +39,10 @@ function copy(value: unknown): Json {
   if (Array.isArray(value)) return value.map(copy);
   if (isObject(value)) {
     const out: JsonObject = {};
-    for (const [key, member] of Object.entries(value)) {
+    // Keys, not entries: no [key, value] pair per member (a draft's validation copies every
+    // object of the fabric).
+    for (const key of Object.keys(value)) {
+      const member = value[key];
       if (key === '__proto__')
         Object.defineProperty(out, key, { value: copy(member), enumerable: true, writable: true, configurable: true });
       else out[key] = copy(member);
