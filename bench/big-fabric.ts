@@ -195,7 +195,20 @@ async function runOperation(
             }
             if (!['PENDING', 'IN_PROGRESS'].includes(update.status)) resolve(update);
           },
-          error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+          // The socket can be closed on a loaded machine (this process, busy serving the GitHub
+          // test server, reads its events too slowly): then the operation is followed by polling.
+          error: () => {
+            const poll = async (): Promise<Update> => {
+              const { syncOperation } = await gateway.graphql<{ syncOperation: Update }>(
+                `query($id: ID!) { syncOperation(id: $id) { ${OPERATION_FIELDS} } }`,
+                { id },
+              );
+              if (!['PENDING', 'IN_PROGRESS'].includes(syncOperation.status)) return syncOperation;
+              await new Promise((wake) => setTimeout(wake, 250));
+              return poll();
+            };
+            poll().then(resolve, reject);
+          },
           complete: () => {},
         },
       );

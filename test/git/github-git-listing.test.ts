@@ -4,10 +4,11 @@
  * (`git http-backend` on the same bare repository, token as the Basic password), with the
  * server's tree limit lowered so a few dozen files cross it.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { gitBlobOid } from '../../src/git/blob-oid.ts';
 import type { GitCommandEvent } from '../../src/git/cli/run-git.ts';
 import type { TreeEntry } from '../../src/git/git-host.ts';
 import type { GitHubHostOptions } from '../../src/git/github/github-host.ts';
@@ -101,6 +102,89 @@ describe('GitHub adapter: folders the API cuts are listed over git', { timeout: 
       await close();
     }
   });
+
+  it('reads the blobs of a folder listed over git from the cache, through one git process, not the API', async () => {
+    const { host, server, remote, commands, close } = await startWithGit();
+    try {
+      const head = await pushFromAnotherClone(remote, { files: bigFolder() });
+      const listed = await host.readTree(head, 'managed');
+      const big = listed.filter((entry) => entry.path.startsWith('managed/big/'));
+      const small = listed.filter((entry) => !entry.path.startsWith('managed/big/'));
+      expect(big).toHaveLength(TEST_TREE_ENTRIES + 6);
+      expect(small).toHaveLength(1);
+      const gitRequests = server.requestCount('git:upload-pack');
+      const read = new Map<string, Uint8Array>();
+      // In batches, as a pull reads them: the cut folder's blobs never reach the API.
+      for (let start = 0; start < listed.length; start += 10)
+        for (const [oid, bytes] of await host.readBlobs(listed.slice(start, start + 10).map((entry) => entry.oid)))
+          read.set(oid, bytes);
+      expect(server.requestCount('ReadBlobs')).toBe(1);
+      expect(server.requestCount('git:upload-pack')).toBe(gitRequests);
+      for (const entry of listed)
+        expect(Buffer.from(read.get(entry.oid)!).toString('utf8')).toBe(
+          (await gitRaw(['--git-dir', remote, 'cat-file', 'blob', entry.oid])).toString('utf8'),
+        );
+      await host.close();
+      // One git process served every batch.
+      expect(commands.filter((command) => command.args.includes('cat-file'))).toHaveLength(1);
+    } finally {
+      await close();
+    }
+  });
+
+  it('reads them through the API when the cache is gone', async () => {
+    const { host, server, remote, cacheDir, close } = await startWithGit();
+    try {
+      const head = await pushFromAnotherClone(remote, { files: bigFolder() });
+      const listed = await host.readTree(head, 'managed/big');
+      await rm(cacheDir, { recursive: true, force: true });
+      const read = await host.readBlobs(listed.map((entry) => entry.oid));
+      expect(server.requestCount('ReadBlobs')).toBe(1);
+      expect(read.size).toBe(listed.length);
+      for (const entry of listed) expect(gitBlobOid(read.get(entry.oid)!)).toBe(entry.oid);
+    } finally {
+      await close();
+    }
+  });
+
+  it('keeps the cache repository bounded: past its bound, a listing that fetches starts it afresh', async () => {
+    const cacheDir = join(await makeScratchDir('hnp-gh-cache-'), 'cache');
+    const { host, server, remote, close } = await startWithGit({
+      host: { gitProtocol: { cacheDir, cacheBound: { growth: 2, slackBytes: 0 } } },
+    });
+    const cacheBytes = async () => {
+      const [repository] = (await readdir(cacheDir)).filter((name) => /^github-trees-.*\.git$/.test(name));
+      const counts = (await gitRaw(['--git-dir', join(cacheDir, repository!), 'count-objects', '-v'])).toString();
+      return [...counts.matchAll(/^(size|size-pack|size-garbage): (\d+)$/gm)].reduce((sum, m) => sum + Number(m[2]), 0);
+    };
+    try {
+      const sizes: number[] = [];
+      let cutAnswers = 0;
+      for (let version = 1; version <= 5; version++) {
+        // Every blob of the cut folder changes: each listing brings as much again into the cache.
+        const files = Object.fromEntries(
+          Object.entries(bigFolder(version)).map(([path, text]) => [path, `${text}version: ${version}\n`]),
+        );
+        const head = await pushFromAnotherClone(remote, { files });
+        expect(await host.readTree(head, 'managed')).toEqual(await gitListing(remote, head, 'managed'));
+        sizes.push(await cacheBytes());
+        // Started afresh or not, the folder stays remembered as cut: no cut answer asked for again.
+        if (version === 1) cutAnswers = server.cutTreeAnswers();
+        expect(server.cutTreeAnswers()).toBe(cutAnswers);
+      }
+      const [first = 0] = sizes;
+      // It grows with each commit listed...
+      expect(sizes[1]).toBeGreaterThan(first);
+      // ...until it passes twice its first size; then the next listing starts from one commit again.
+      const drops = sizes.filter((size, index) => index > 0 && size < sizes[index - 1]!);
+      expect(drops.length).toBeGreaterThanOrEqual(1);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(4 * first);
+      // Nothing left beside it.
+      expect((await readdir(cacheDir)).filter((name) => name.includes('.old-'))).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 180_000);
 
   it('retries a git request that failed with a 5xx', async () => {
     const { host, server, remote, close } = await startWithGit({

@@ -71,6 +71,7 @@ export async function startGitHubHost(
     remote: server.repositoryDir,
     counters: () => ({ restBlobReads: server.requestCount('rest:getBlob') }),
     close: async () => {
+      await host.close();
       await server.close();
       // Any query GitHub's schema rejects fails the test that sent it.
       if (server.rejectedQueries.length > 0)

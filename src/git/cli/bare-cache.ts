@@ -22,15 +22,17 @@ export interface BareCache {
 /** Runs one git command: in `cwd` when given, else on the cache repository. */
 export type RunCacheGit = (args: string[], options?: { cwd?: string }) => Promise<unknown>;
 
-export async function prepareBareCache(cache: BareCache, git: RunCacheGit): Promise<void> {
+/** Sets the cache up; true when the repository was made by this call, false when it was there. */
+export async function prepareBareCache(cache: BareCache, git: RunCacheGit): Promise<boolean> {
   await mkdir(cache.homeDir, { recursive: true });
   await writeAskpassScript(cache.askpassScript);
   const initialised = await access(join(cache.repositoryDir, 'HEAD')).then(
     () => true,
     () => false,
   );
-  if (initialised) return;
+  if (initialised) return false;
   await git(['init', '--bare', '--quiet', '--', cache.repositoryDir], { cwd: cache.cacheDir });
   await git(['remote', 'add', '--', 'origin', cache.remoteUrl]);
   for (const [key, value] of cache.settings ?? []) await git(['config', key, value]);
+  return true;
 }

@@ -17,7 +17,6 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { gitBlobOid, toBytes } from '../blob-oid.ts';
 import {
   assertBranchName,
@@ -48,7 +47,8 @@ import { withKeyedLock } from '../keyed-mutex.ts';
 import { urlCredentialProblem } from '../repository-url.ts';
 import { scrubSecrets } from '../scrub.ts';
 import { prepareBareCache } from './bare-cache.ts';
-import { openCredentialSession, secretsOf, type GitAuth } from './credentials.ts';
+import { withCredentialRetry } from './credential-retry.ts';
+import { secretsOf, type GitAuth } from './credentials.ts';
 import { classifyGitFailure } from './git-failure.ts';
 import { GitCommandError, isolatedGitEnv, runGit, type GitCommandEvent, type GitOutput } from './run-git.ts';
 
@@ -635,24 +635,23 @@ export class CliGitHost implements GitHost {
     operation: string,
     options: { isRejection?: (error: GitCommandError) => boolean } = {},
   ): Promise<GitOutput> {
-    const maxAttempts = this.#options.retry?.maxAttempts ?? 3;
-    const baseDelayMs = this.#options.retry?.baseDelayMs ?? 250;
-    for (let attempt = 1; ; attempt++) {
-      const session = await openCredentialSession(this.#auth, {
-        askpassScript: this.#askpassScript,
-        knownHostsFile: join(this.#homeDir, 'known_hosts'),
-      });
-      try {
-        return await this.#git(args, operation, { env: session.env, raw: true });
-      } catch (error) {
-        if (!(error instanceof GitCommandError)) throw error;
-        if (options.isRejection?.(error)) throw new PushRejected(error);
-        const code = classifyGitFailure(error.stderr);
-        if (code !== 'TRANSIENT' || attempt >= maxAttempts) throw this.#hostError(code, error, operation);
-      } finally {
-        await session.dispose();
-      }
-      await delay(baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
+    try {
+      return await withCredentialRetry(
+        {
+          auth: this.#auth,
+          paths: { askpassScript: this.#askpassScript, knownHostsFile: join(this.#homeDir, 'known_hosts') },
+          retry: this.#options.retry,
+          isTransient: (error) =>
+            error instanceof GitCommandError &&
+            !options.isRejection?.(error) &&
+            classifyGitFailure(error.stderr) === 'TRANSIENT',
+        },
+        (env) => this.#git(args, operation, { env, raw: true }),
+      );
+    } catch (error) {
+      if (!(error instanceof GitCommandError)) throw error;
+      if (options.isRejection?.(error)) throw new PushRejected(error);
+      throw this.#hostError(classifyGitFailure(error.stderr), error, operation);
     }
   }
 

@@ -21,15 +21,16 @@
  * the token before it reaches an error. The cache keeps what it fetched (trees and the folder's
  * blobs), so a later listing of the same or a nearby commit fetches only what changed.
  */
-import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
+import { gitBlobOid } from '../blob-oid.ts';
 import { GitHostError, type GitHostErrorCode, type TreeEntry } from '../git-host.ts';
 import { withKeyedLock } from '../keyed-mutex.ts';
 import { scrubSecrets } from '../scrub.ts';
 import { prepareBareCache } from '../cli/bare-cache.ts';
-import { openCredentialSession } from '../cli/credentials.ts';
+import { CatFileReader } from '../cli/cat-file-reader.ts';
+import { withCredentialRetry } from '../cli/credential-retry.ts';
 import { classifyGitFailure } from '../cli/git-failure.ts';
 import { GitCommandError, isolatedGitEnv, runGit, type GitCommandEvent, type GitOutput } from '../cli/run-git.ts';
 import { listedTree, UnverifiedListing, type RawRestTreeEntry } from './tree-listing.ts';
@@ -47,6 +48,12 @@ export interface GitProtocolTreesOptions {
   onCommand?: ((event: GitCommandEvent) => void) | undefined;
   /** Fetches that fail transiently (5xx, network) are tried this many times. @default { maxAttempts: 3, baseDelayMs: 250 } */
   retry?: { maxAttempts?: number; baseDelayMs?: number };
+  /**
+   * How far the cache repository may grow before a listing that has to fetch starts it afresh:
+   * beyond `growth` times its size after its first listing, plus `slackBytes`.
+   * @default { growth: 4, slackBytes: 32 MiB }
+   */
+  cacheBound?: { growth?: number; slackBytes?: number };
 }
 
 /**
@@ -73,8 +80,14 @@ export class GitProtocolTrees {
   readonly #homeDir: string;
   readonly #askpassScript: string;
   readonly #cutFoldersFile: string;
+  readonly #baselineFile: string;
   #prepared: Promise<void> | undefined;
+  /** The repository was made by this instance and has not been listed into yet. */
+  #fresh = false;
   #cutFolders: Promise<Set<string>> | undefined;
+  /** Blobs this instance listed over git: the cache holds them (readListedBlobs). */
+  readonly #listedBlobs = new Set<string>();
+  #reader: CatFileReader | null = null;
 
   constructor(options: GitProtocolTreesOptions) {
     if (options.token.length < 4)
@@ -88,6 +101,7 @@ export class GitProtocolTrees {
     this.#homeDir = join(options.cacheDir, '.home');
     this.#askpassScript = join(options.cacheDir, '.hnp-askpass.sh');
     this.#cutFoldersFile = join(this.repositoryDir, 'hnp-cut-folders');
+    this.#baselineFile = join(this.repositoryDir, 'hnp-cache-baseline');
   }
 
   /** Folders (repository paths) this cache listed because GitHub's API cut them. */
@@ -114,8 +128,12 @@ export class GitProtocolTrees {
   async listTree(commitOid: string, treeOid: string, path: string, operation: string): Promise<TreeEntry[]> {
     return withKeyedLock(this.repositoryDir, async () => {
       await this.#prepare(operation);
+      let created = this.#fresh;
+      this.#fresh = false;
       let missing = await this.#missingBelow(treeOid, operation);
       if (missing === null) {
+        // A new commit to fetch: the moment to start afresh if what the cache kept has outgrown it.
+        if (!created && (await this.#outgrown(operation))) created = await this.#startAfresh(operation);
         // Trees only: blobs come below for this folder alone.
         await this.#fetch(['--filter=blob:none', '--depth=1', 'origin', commitOid], operation);
         missing = await this.#missingBelow(treeOid, operation);
@@ -152,8 +170,86 @@ export class GitProtocolTrees {
         throw this.#incomplete(`git's listing cannot be trusted: ${error.message}`, path, operation);
       }
       await this.#rememberCut(path);
+      // What one listing needs is what the cache is measured against later (#outgrown).
+      if (created) await writeFile(this.#baselineFile, `${await this.#cacheBytes(operation)}\n`);
+      for (const blob of blobs) this.#listedBlobs.add(blob.oid);
       return blobs;
     });
+  }
+
+  /**
+   * The blobs among `oids` this instance listed over git, read from the cache repository (which
+   * holds them: the listing fetched them for their sizes), each checked against its oid. Others,
+   * and any the cache no longer has, are left to the caller; a cache that cannot be read gives
+   * nothing rather than failing the read.
+   */
+  async readListedBlobs(oids: readonly string[]): Promise<Map<string, Uint8Array>> {
+    const listed = oids.filter((oid) => this.#listedBlobs.has(oid));
+    const blobs = new Map<string, Uint8Array>();
+    if (listed.length === 0) return blobs;
+    return withKeyedLock(this.repositoryDir, async () => {
+      this.#reader ??= new CatFileReader({
+        gitBinary: this.#options.gitBinary ?? 'git',
+        // A blob missing from this partial clone would make git fetch it: never from here.
+        gitArgs: ['-c', 'protocol.allow=never', '--git-dir', this.repositoryDir],
+        env: isolatedGitEnv(this.#homeDir),
+        onCommand: this.#options.onCommand,
+      });
+      try {
+        const read = await this.#reader.read(listed);
+        for (const [oid, bytes] of read.blobs) if (gitBlobOid(bytes) === oid) blobs.set(oid, bytes);
+      } catch {
+        // The cache was started afresh or removed meanwhile: the caller reads them elsewhere.
+      }
+      return blobs;
+    });
+  }
+
+  /** Ends the cache reader's git process, if one is running. */
+  async close(): Promise<void> {
+    await this.#reader?.close();
+  }
+
+  /** Whether the cache has grown past its bound (see `cacheBound`). */
+  async #outgrown(operation: string): Promise<boolean> {
+    const baseline = await readFile(this.#baselineFile, 'utf8').then(
+      (text) => Number(text.trim()) || 0,
+      () => 0,
+    );
+    const growth = this.#options.cacheBound?.growth ?? 4;
+    const slackBytes = this.#options.cacheBound?.slackBytes ?? 32 * 2 ** 20;
+    return (await this.#cacheBytes(operation)) > growth * baseline + slackBytes;
+  }
+
+  /**
+   * Replaces the cache repository with a new, empty one (keeping the folders remembered as cut).
+   * `git gc` would not do: every object here came from a promisor remote, and git keeps those
+   * whether anything reaches them or not. Moved aside first, so a crash leaves either repository
+   * whole at its path, never half of one.
+   */
+  async #startAfresh(operation: string): Promise<boolean> {
+    const cut = await this.cutFolders();
+    await this.#reader?.close();
+    const aside = `${this.repositoryDir}.old-${randomUUID()}`;
+    await rename(this.repositoryDir, aside);
+    await rm(aside, { recursive: true, force: true });
+    this.#prepared = undefined;
+    await this.#prepare(operation);
+    const created = this.#fresh;
+    this.#fresh = false;
+    if (cut.size > 0) await writeFile(this.#cutFoldersFile, [...cut].map((folder) => `${folder}\n`).join(''));
+    return created;
+  }
+
+  /** The cache repository's objects, loose and packed (`git count-objects -v`), in bytes. */
+  async #cacheBytes(operation: string): Promise<number> {
+    const { stdout } = await this.#git(['count-objects', '-v'], operation);
+    let kib = 0;
+    for (const line of stdout.toString('utf8').split('\n')) {
+      const [key, value] = line.split(': ');
+      if (key === 'size' || key === 'size-pack' || key === 'size-garbage') kib += Number(value) || 0;
+    }
+    return kib * 1024;
   }
 
   /** The objects below `treeOid` the cache lacks (`rev-list --missing=print`); null when it lacks the tree itself. */
@@ -175,15 +271,15 @@ export class GitProtocolTrees {
   }
 
   async #fetch(args: string[], operation: string, input?: string, config: string[] = []): Promise<void> {
-    const maxAttempts = this.#options.retry?.maxAttempts ?? 3;
-    const baseDelayMs = this.#options.retry?.baseDelayMs ?? 250;
-    for (let attempt = 1; ; attempt++) {
-      const session = await openCredentialSession(
-        { type: 'token', token: this.#options.token },
-        { askpassScript: this.#askpassScript, knownHostsFile: join(this.#homeDir, 'known_hosts') },
-      );
-      try {
-        await this.#git(
+    await withCredentialRetry(
+      {
+        auth: { type: 'token', token: this.#options.token },
+        paths: { askpassScript: this.#askpassScript, knownHostsFile: join(this.#homeDir, 'known_hosts') },
+        retry: this.#options.retry,
+        isTransient: (error) => error instanceof GitHostError && error.code === 'TRANSIENT',
+      },
+      (env) =>
+        this.#git(
           [
             ...LOW_SPEED,
             ...config,
@@ -195,21 +291,15 @@ export class GitProtocolTrees {
             ...args,
           ],
           operation,
-          { env: session.env, ...(input !== undefined ? { input } : {}) },
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof GitHostError) || error.code !== 'TRANSIENT' || attempt >= maxAttempts) throw error;
-      } finally {
-        await session.dispose();
-      }
-      await delay(baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
-    }
+          { env, ...(input !== undefined ? { input } : {}) },
+        ),
+    );
   }
 
+  /** Sets the cache repository up once per instance (`#fresh` when it made it). */
   #prepare(operation: string): Promise<void> {
     this.#prepared ??= (async () => {
-      await prepareBareCache(
+      this.#fresh = await prepareBareCache(
         {
           homeDir: this.#homeDir,
           askpassScript: this.#askpassScript,

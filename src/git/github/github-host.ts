@@ -12,7 +12,9 @@
  * - What changed between two commits comes from the REST compare endpoint (one request, files
  *   only; GraphQL has no tree diff). It answers only forward moves it can list in full: a
  *   rewritten history or more than 300 changed files makes the caller read the tree instead.
- * - Blobs come in aliased batches (`b0: object(oid:)`). A text is accepted only when its git oid
+ * - Blobs of a folder listed over git come from that listing's cache repository, which holds them
+ *   (one long-lived `git cat-file --batch`, each checked against its oid). The others come in
+ *   aliased GraphQL batches (`b0: object(oid:)`). A text is accepted only when its git oid
  *   matches; binary, truncated (GitHub cuts `text` at 512 kB) or re-encoded blobs are re-read
  *   through the REST blob endpoint, and a mismatch there fails loudly.
  * - Commits use `createCommitOnBranch` with `expectedHeadOid`; a moved branch is `head_moved`. A
@@ -140,6 +142,11 @@ export class GitHubHost implements GitHost {
           token: options.token,
         })
       : null;
+  }
+
+  /** Ends the git process reading blobs from the listing cache, if one runs. */
+  async close(): Promise<void> {
+    await this.#gitTrees?.close();
   }
 
   /** HTTP requests made so far, retries included. */
@@ -297,8 +304,9 @@ export class GitHubHost implements GitHost {
   async readBlobs(oids: readonly string[]): Promise<Map<string, Uint8Array>> {
     const operation = `read ${oids.length} blob(s)`;
     for (const [index, oid] of oids.entries()) assertOid(oid, operation, `oids[${index}]`);
-    const wanted = [...new Set(oids)];
-    const blobs = new Map<string, Uint8Array>();
+    // Blobs of a folder listed over git are in its cache repository already (fetched for their sizes).
+    const blobs = (await this.#gitTrees?.readListedBlobs(oids)) ?? new Map<string, Uint8Array>();
+    const wanted = [...new Set(oids)].filter((oid) => !blobs.has(oid));
     const viaRest: string[] = [];
     const batchSize = this.#options.blobBatchSize ?? 100;
     for (let start = 0; start < wanted.length; start += batchSize) {
