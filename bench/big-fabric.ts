@@ -27,6 +27,7 @@
  *   node --import tsx bench/big-fabric.ts [sizes=100,10000,50000] [adapters=git,github]
  *     [--database postgres|embedded] [--rest 25] [--phases] [--snapshots <dir>] [--cpu-prof <dir>]
  *     [--timeline] [--show <text>] [--node-option <flag>]... [--env NAME=value]... [--root <checkout>]
+ *     [--ingestion-only]
  *
  * `--snapshots <dir>` writes a heap snapshot of the gateway (after a collection) when the first
  * pull reaches its `applying` phase and the ingestion its `committing` phase (validated, the plan
@@ -34,7 +35,7 @@
  * writes a V8 CPU profile per gateway process. `--root` runs another checkout's gateway (a
  * baseline before a change) with this bench. `--timeline` prints the first pull's and the
  * ingestion's resident set at each new 25 MiB (with the phase last seen), `--show <text>` the
- * gateway's log lines that contain the text.
+ * gateway's log lines that contain the text. `--ingestion-only` skips the pulls (printed as 0).
  */
 import { join } from 'node:path';
 import path from 'node:path';
@@ -63,6 +64,7 @@ const { values, positionals } = parseArgs({
     database: { type: 'string', default: 'postgres' },
     rest: { type: 'string', default: '25' },
     phases: { type: 'boolean', default: false },
+    'ingestion-only': { type: 'boolean', default: false },
     timeline: { type: 'boolean', default: false },
     show: { type: 'string' },
     snapshots: { type: 'string' },
@@ -319,6 +321,14 @@ function phaseWatcher(gateway: BenchGateway, phases: MemoryFigures['phases'], la
   };
 }
 
+/** With `--ingestion-only`, the pulls are not run: their figures are 0. */
+const pullsIn: typeof inGateway = values['ingestion-only']
+  ? async <T>() => ({
+      value: { firstPullMs: 0, fullListingMs: 0, oneFileMs: 0 } as T,
+      memory: { idle: 0, peak: 0, rest: 0, heapAfterGc: 0, phases: [] },
+    })
+  : inGateway;
+
 const PULL =
   'mutation($id: ID!, $full: Boolean) { syncFabric(fabricId: $id, direction: PULL, fullListing: $full) { id } }';
 
@@ -354,8 +364,8 @@ async function runSize(adapter: Adapter, size: number): Promise<RunResult> {
   const writer = await commitTo(remote);
   let pulls: { value: { firstPullMs: number; fullListingMs: number; oneFileMs: number }; memory: MemoryFigures };
   try {
-    await writer.commit(objects, `seed ${size}`);
-    pulls = await inGateway(`${adapter}-${size}-pull`, github, async (gateway, phases) => {
+    if (!values['ingestion-only']) await writer.commit(objects, `seed ${size}`);
+    pulls = await pullsIn(`${adapter}-${size}-pull`, github, async (gateway, phases) => {
       const fabricId = await createFabric(gateway, `big-${adapter}-${size}`, remote, github);
       const first = await runOperation(
         gateway,

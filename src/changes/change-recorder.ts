@@ -26,7 +26,13 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { GitHost, PathCommit } from '../git/git-host.ts';
 import { parseGatewayTrailers } from '../git/commit-trailers.ts';
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
-import { buildImpactIndex, computeImpact, describeImpact, type ImpactResult } from '../hedgehog/impact.ts';
+import {
+  buildImpactIndex,
+  computeImpact,
+  describeImpact,
+  type ImpactResult,
+  type UnresolvedReference,
+} from '../hedgehog/impact.ts';
 import { desiredObjects } from '../resource/resource.repository.ts';
 import { publishChangeUpdated } from './change-events.ts';
 import { enterStage, initialTimeline, objectLabel, switchLabel } from './change-stages.ts';
@@ -157,11 +163,15 @@ export function changeImpactOf(result: ImpactResult): ChangeImpact {
       convergedAt: null,
     })),
     summary: describeImpact(result),
-    unresolved: result.unresolved.map(
-      (item) =>
-        `${objectLabel(item.object)} (${item.side}): ${item.field} of ${objectLabel(item.from)} names ${objectLabel(item.missing)}, which does not exist`,
-    ),
+    unresolved: unresolvedLines(result.unresolved),
   };
+}
+
+function unresolvedLines(unresolved: readonly UnresolvedReference[]): string[] {
+  return unresolved.map(
+    (item) =>
+      `${objectLabel(item.object)} (${item.side}): ${item.field} of ${objectLabel(item.from)} names ${objectLabel(item.missing)}, which does not exist`,
+  );
 }
 
 /**
@@ -200,6 +210,8 @@ export function impactOfObjects(
         : `affects ${names.length} switch${names.length === 1 ? '' : 'es'}: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`;
     return { switches, summary, unresolved: [] };
   }
+  if (objects.length > NEW_OBJECTS_BATCH && objects.every((object) => object.previous === null && object.committed))
+    return impactOfNewObjects(state, objects);
   const index = buildImpactIndex(state);
   return changeImpactOf(
     computeImpact(
@@ -211,6 +223,76 @@ export function impactOfObjects(
       })),
     ),
   );
+}
+
+/** New objects walked at once by `impactOfNewObjects`. */
+export const NEW_OBJECTS_BATCH = 1_000;
+
+/**
+ * `impactOfObjects` when every object is new (an ingestion of new objects), batch by batch: the
+ * same answer as one `computeImpact` of them all, without holding every reason at once (at
+ * 50,000 new objects, some hundred MB of reasons and their paths, of which a change keeps the
+ * relations of each switch). A new object has no before side, so only the state after the change
+ * is walked: the state before with every new object laid over it, indexed once. Each batch's
+ * walk sees that same state (its own objects masked and laid over again, unchanged), and a
+ * switch's reasons over all objects are its reasons per batch one after the other, so its
+ * relations (in order of first appearance), `immediate` and `removed` come out the same
+ * (`test/changes/impact-new-objects.test.ts` compares both). Unresolved references come out the
+ * same, possibly in another order (a batch's own objects come last in the index's lists).
+ */
+function impactOfNewObjects(state: Iterable<HedgehogObject>, objects: readonly TouchedObject[]): ChangeImpact {
+  const versions = objects.map((object) => hedgehogObject(object, object.committed!));
+  const index = buildImpactIndex(
+    (function* () {
+      yield* state;
+      yield* versions;
+    })(),
+  );
+  const switches = new Map<string, ChangeSwitch & { relationSet: Set<string> }>();
+  const unresolved: UnresolvedReference[] = [];
+  const seen = new Set<string>();
+  for (let start = 0; start < versions.length; start += NEW_OBJECTS_BATCH) {
+    const result = computeImpact(
+      index,
+      versions.slice(start, start + NEW_OBJECTS_BATCH).map((after) => ({ action: 'create' as const, after })),
+    );
+    for (const entry of changeImpactOf(result).switches) {
+      const key = `${entry.namespace}\u0000${entry.name}`;
+      const known = switches.get(key);
+      if (!known) {
+        switches.set(key, { ...entry, relationSet: new Set(entry.relations) });
+        continue;
+      }
+      known.immediate ||= entry.immediate;
+      for (const relation of entry.relations) {
+        if (known.relationSet.has(relation)) continue;
+        known.relationSet.add(relation);
+        known.relations.push(relation);
+      }
+    }
+    for (const item of result.unresolved) {
+      const key = JSON.stringify([item.side, item.object, item.field, item.from, item.missing]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      unresolved.push(item);
+    }
+  }
+  const list: ChangeSwitch[] = [...switches.values()]
+    .map(({ relationSet: _, ...entry }) => entry)
+    .sort((a, b) => (a.namespace === b.namespace ? compare(a.name, b.name) : compare(a.namespace, b.namespace)));
+  return {
+    switches: list,
+    summary: describeImpact({
+      switches: list.map((entry) => ({ ...entry, reasons: [] })),
+      unresolved,
+      noSwitchImpact: [],
+    }),
+    unresolved: unresolvedLines(unresolved),
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** What a new change is made of, apart from its objects and impact. */

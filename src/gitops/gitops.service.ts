@@ -63,6 +63,7 @@ import {
   managedPathsToCompare,
   planIngestion,
   type IngestionPlan,
+  type RawDiscovery,
   type StageCounters,
 } from './ingestion-plan.ts';
 import {
@@ -323,103 +324,25 @@ export class GitopsService {
         }
         checkCancelled(progress.signal);
 
-        await progress.report({ phase: 'validation', progressTotal: discovery.files.length });
-        const archiveLog = entries.find((entry) => entry.path === ARCHIVE_LOG_PATH);
-        // Raw files are read in batches: the progress bar moves as they arrive (raw files read).
-        const texts = await this.readTexts(
-          opened,
-          archiveLog ? [...discovery.files, archiveLog] : discovery.files,
-          async (read) => {
-            if (read < discovery.files.length) await progress.report({ progressDone: read });
-            checkCancelled(progress.signal);
-          },
-        );
-        const rawFiles = discovery.files.map((entry) => ({ path: entry.path, text: texts.get(entry.path) ?? '' }));
-        const existing = await desiredObjects(this.deps.em, fabric.id);
-        let validation = validateManifests({
-          files: rawFiles,
-          existing,
-          fabricConfig: fabric.validationSettings as never,
-        });
-        checkCancelled(progress.signal);
-
-        await progress.report({ phase: 'classification' });
-        const tree = new Map(entries.map((entry) => [entry.path, entry.oid]));
-        const comparePaths = new Set(managedPathsToCompare(validation, tree));
-        const managedTexts = await this.readTexts(
-          opened,
-          entries.filter((entry) => comparePaths.has(entry.path)),
-        );
-        const planWith = (checked: typeof validation) =>
-          planIngestion({
-            rawFiles,
-            skipped: discovery.skipped,
-            validation: checked,
-            tree,
-            managedTexts,
-            archiveLog: archiveLog ? (texts.get(archiveLog.path) ?? null) : null,
-            sourceCommit: head,
-            operationId: progress.operationId,
-            actor: progress.actor,
-            at: new Date().toISOString(),
-          });
-        let plan = planWith(validation);
-        if (plan.conflicts.length > 0) {
-          // A conflict keeps the managed file: the rest of raw/ is checked again against it.
-          const kept = new Map(
-            plan.conflicts.flatMap((conflict) => {
-              const object = readManagedObject(managedTexts.get(conflict.managedPath));
-              return object ? [[`${conflict.kind}|${conflict.namespace}|${conflict.name}`, object] as const] : [];
-            }),
-          );
-          validation = validateManifests({
-            files: rawFiles,
-            existing: [
-              ...existing.filter(
-                (object) =>
-                  !kept.has(`${object.kind}|${object.metadata.namespace ?? 'default'}|${object.metadata.name}`),
-              ),
-              ...kept.values(),
-            ],
-            keepExisting: plan.conflicts,
-            fabricConfig: fabric.validationSettings as never,
-          });
-          plan = planWith(validation);
-        }
+        // Read, validated and planned in a function of its own: the raw texts, the parsed documents
+        // and the validation's results go when it returns; the plan keeps what the commit and the
+        // rows need.
+        const { plan, existing } = await this.planRawFiles(fabric, opened, head, entries, discovery, progress);
         checkCancelled(progress.signal);
 
         // Processing and archive land together: one commit writes managed/ and unmanaged/,
         // removes the raw files and appends the archive log. Only a change above the size limit
         // is split, and then the raw files leave in the last commit (see commit-chunks.ts).
         await progress.report({ phase: 'committing' });
-        const chunks = chunkChanges(plan, {
-          maxBytes: this.deps.config.gitopsMaxCommitBytes,
-          last: new Set([ARCHIVE_LOG_PATH]),
-        });
         const subject = ingestionCommitSubject(plan);
-        const commits: string[] = [];
-        let result: CommitResult = { status: 'head_moved', actualHeadOid: null };
-        for (const [index, chunk] of chunks.entries()) {
-          const part = chunks.length > 1 ? ` (part ${index + 1} of ${chunks.length})` : '';
-          result = await opened.host.commit({
-            branch: opened.branch,
-            expectedHeadOid: commits.at(-1) ?? head,
-            message: withGatewayTrailers(
-              `${subject}${part}\n\nFabric ${fabric.name}, directory ${opened.prefix || '/'}.`,
-              progress,
-            ),
-            additions: chunk.additions.map((file) => ({ path: opened.prefix + file.path, contents: file.contents })),
-            deletions: chunk.deletions.map((path) => ({ path: opened.prefix + path })),
-          });
-          if (result.status === 'head_moved') break;
-          commits.push(result.oid);
-          // A part that landed is named at once: a later part failing still leaves it on the operation.
-          if (chunks.length > 1) await progress.report({ commitSha: result.oid, details: { commits } });
-        }
+        const { result, commits, parts } = await this.commitPlan(fabric, opened, head, plan, subject, progress);
+        // The files are in Git now: their contents (the canonical text of every object) go before
+        // the rows are written.
+        plan.additions = [];
         if (result.status === 'head_moved') {
           const partly =
             commits.length > 0
-              ? ` after ${commits.length} of ${chunks.length} commits (raw/ is untouched; running ingestion again finishes it)`
+              ? ` after ${commits.length} of ${parts} commits (raw/ is untouched; running ingestion again finishes it)`
               : '';
           if (attempt < 2) {
             await progress.report({}, [
@@ -432,11 +355,11 @@ export class GitopsService {
             `branch ${opened.branch} kept moving during ingestion${partly || '; nothing was committed'}; try again`,
           );
         }
-        if (chunks.length > 1) {
+        if (parts > 1) {
           await progress.report({ details: { commits } }, [
             {
               level: 'warning',
-              message: `the change was above ${this.deps.config.gitopsMaxCommitBytes} bytes: committed in ${chunks.length} parts`,
+              message: `the change was above ${this.deps.config.gitopsMaxCommitBytes} bytes: committed in ${parts} parts`,
             },
           ]);
         }
@@ -498,6 +421,121 @@ export class GitopsService {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /**
+   * Stages 2-4 of an ingestion: the raw files read, validated with the fabric's objects and
+   * planned (a conflict keeps the managed file, and the rest is checked again against it).
+   */
+  private async planRawFiles(
+    fabric: Fabric,
+    opened: OpenedDirectory,
+    head: string,
+    entries: readonly DirectoryEntry[],
+    discovery: RawDiscovery,
+    progress: OperationProgress,
+  ): Promise<{ plan: IngestionPlan; existing: HedgehogObject[] }> {
+    await progress.report({ phase: 'validation', progressTotal: discovery.files.length });
+    const archiveLog = entries.find((entry) => entry.path === ARCHIVE_LOG_PATH);
+    // Raw files are read in batches: the progress bar moves as they arrive (raw files read).
+    const texts = await this.readTexts(
+      opened,
+      archiveLog ? [...discovery.files, archiveLog] : discovery.files,
+      async (read) => {
+        if (read < discovery.files.length) await progress.report({ progressDone: read });
+        checkCancelled(progress.signal);
+      },
+    );
+    const rawFiles = discovery.files.map((entry) => ({ path: entry.path, text: texts.get(entry.path) ?? '' }));
+    const existing = await desiredObjects(this.deps.em, fabric.id);
+    let validation = validateManifests({
+      files: rawFiles,
+      existing,
+      fabricConfig: fabric.validationSettings as never,
+    });
+    checkCancelled(progress.signal);
+
+    await progress.report({ phase: 'classification' });
+    const tree = new Map(entries.map((entry) => [entry.path, entry.oid]));
+    const comparePaths = new Set(managedPathsToCompare(validation, tree));
+    const managedTexts = await this.readTexts(
+      opened,
+      entries.filter((entry) => comparePaths.has(entry.path)),
+    );
+    const planWith = (checked: typeof validation) =>
+      planIngestion({
+        rawFiles,
+        skipped: discovery.skipped,
+        validation: checked,
+        tree,
+        managedTexts,
+        archiveLog: archiveLog ? (texts.get(archiveLog.path) ?? null) : null,
+        sourceCommit: head,
+        operationId: progress.operationId,
+        actor: progress.actor,
+        at: new Date().toISOString(),
+      });
+    let plan = planWith(validation);
+    if (plan.conflicts.length > 0) {
+      // A conflict keeps the managed file: the rest of raw/ is checked again against it.
+      const kept = new Map(
+        plan.conflicts.flatMap((conflict) => {
+          const object = readManagedObject(managedTexts.get(conflict.managedPath));
+          return object ? [[`${conflict.kind}|${conflict.namespace}|${conflict.name}`, object] as const] : [];
+        }),
+      );
+      validation = validateManifests({
+        files: rawFiles,
+        existing: [
+          ...existing.filter(
+            (object) => !kept.has(`${object.kind}|${object.metadata.namespace ?? 'default'}|${object.metadata.name}`),
+          ),
+          ...kept.values(),
+        ],
+        keepExisting: plan.conflicts,
+        fabricConfig: fabric.validationSettings as never,
+      });
+      plan = planWith(validation);
+    }
+    return { plan, existing };
+  }
+
+  /**
+   * The plan's commit: one, or parts when it is above GITOPS_MAX_COMMIT_BYTES (the raw files
+   * leave in the last, see commit-chunks.ts). Stops at the first part whose branch moved.
+   */
+  private async commitPlan(
+    fabric: Fabric,
+    opened: OpenedDirectory,
+    head: string,
+    plan: IngestionPlan,
+    subject: string,
+    progress: OperationProgress,
+  ): Promise<{ result: CommitResult; commits: string[]; parts: number }> {
+    const chunks = chunkChanges(plan, {
+      maxBytes: this.deps.config.gitopsMaxCommitBytes,
+      last: new Set([ARCHIVE_LOG_PATH]),
+    });
+    const commits: string[] = [];
+    let result: CommitResult = { status: 'head_moved', actualHeadOid: null };
+    for (const [index, chunk] of chunks.entries()) {
+      const part = chunks.length > 1 ? ` (part ${index + 1} of ${chunks.length})` : '';
+      result = await opened.host.commit({
+        branch: opened.branch,
+        expectedHeadOid: commits.at(-1) ?? head,
+        message: withGatewayTrailers(
+          `${subject}${part}\n\nFabric ${fabric.name}, directory ${opened.prefix || '/'}.`,
+          progress,
+        ),
+        additions: chunk.additions.map((file) => ({ path: opened.prefix + file.path, contents: file.contents })),
+        deletions: chunk.deletions.map((path) => ({ path: opened.prefix + path })),
+      });
+      if (result.status === 'head_moved') break;
+      commits.push(result.oid);
+      // A part that landed is named at once: a later part failing still leaves it on the operation.
+      if (chunks.length > 1) await progress.report({ commitSha: result.oid, details: { commits } });
+    }
+    return { result, commits, parts: chunks.length };
+  }
 
   private async open(fabric: Fabric, operationId: string): Promise<OpenedDirectory> {
     const git = await openFabricGit(this.deps, fabric.id, operationId);
@@ -572,7 +610,8 @@ export class GitopsService {
       for (const { object, managedPath } of plan.objects) {
         const source = { path: managedPath, blobOid: object.gitBlobOid, fileHash: object.sha256, commit, at: now };
         const row: Resource | undefined = byIdentity.get(`${object.kind}|${object.namespace}|${object.name}`);
-        const committed = contentOf(editableStateOf(object.object));
+        const state = editableStateOf(object.object);
+        const committed = contentOf(state);
         if (row) {
           const previous = desiredContentOf(row);
           if (!sameContent(previous, committed))
@@ -580,7 +619,6 @@ export class GitopsService {
           setDesired(row, object.object, source);
           continue;
         }
-        const state = editableStateOf(object.object);
         const id = randomUUID();
         touched.push({ ...identityOf(object), resourceId: id, previous: null, committed });
         inserts.push({

@@ -97,8 +97,23 @@ export interface RawFile {
 
 export type ObjectOutcome = 'created' | 'updated' | 'unchanged';
 
+/**
+ * What the database needs of a managed object: not the `ValidatedObject`, which holds its
+ * canonical YAML once read (the commit's copy is dropped once committed; 50,000 texts at 50,000
+ * objects would otherwise stay while the rows are written).
+ */
+export interface PlannedRecord {
+  kind: string;
+  namespace: string;
+  name: string;
+  /** The canonical object. */
+  object: ValidatedObject['object'];
+  gitBlobOid: string;
+  sha256: string;
+}
+
 export interface PlannedObject {
-  object: ValidatedObject;
+  object: PlannedRecord;
   /** Relative to the fabric directory. */
   managedPath: string;
   outcome: ObjectOutcome;
@@ -418,7 +433,15 @@ export function planIngestion(input: PlanIngestionInput): IngestionPlan {
       if (objectOutcome !== 'unchanged') additions.set(managedPath, object.canonicalYaml);
       counters.processing[objectOutcome]++;
       counters.classification.toManaged++;
-      objects.push({ object, managedPath, outcome: objectOutcome, sourcePath: raw.path });
+      const record: PlannedRecord = {
+        kind: object.kind,
+        namespace: object.namespace,
+        name: object.name,
+        object: object.object,
+        gitBlobOid: object.gitBlobOid,
+        sha256: object.sha256,
+      };
+      objects.push({ object: record, managedPath, outcome: objectOutcome, sourcePath: raw.path });
       outcome.objects.push(managedPath);
     }
 
