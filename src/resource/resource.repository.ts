@@ -5,15 +5,15 @@
  * finds where the caller changes the rows it gets.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-
-/** The database connection an EntityManager reads through. */
-export type Connection = ReturnType<EntityManager['getConnection']>;
 import { keysetClause, type KeysetPage } from '../db/keyset-page.ts';
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import { unstorableCharacter } from '../hedgehog/storable-text.ts';
 import { LINK_TYPES, readExistingInScope, type ExistingQuery } from '../hedgehog/validation-scope.ts';
 import { ResourceSchema, type Resource } from './resource.entity.ts';
 import { JSONB_PARAMETER, jsonParameter } from '../db/json-parameter.ts';
+
+/** The database connection an EntityManager reads through. */
+export type Connection = ReturnType<EntityManager['getConnection']>;
 
 /** Stored blob oids are asked for by path up to this many paths; a larger change reads them all. */
 const STORED_PATHS_BY_NAME = 500;
