@@ -566,15 +566,18 @@ class ValidatedResult implements ValidatedObject {
   }
 
   get canonicalYaml(): string {
-    return (this.#text ??= renderCanonicalObjectYaml(this.object));
+    this.#text ??= renderCanonicalObjectYaml(this.object);
+    return this.#text;
   }
 
   get sha256(): string {
-    return (this.#sha256 ??= sha256Hex(this.canonicalYaml));
+    this.#sha256 ??= sha256Hex(this.canonicalYaml);
+    return this.#sha256;
   }
 
   get gitBlobOid(): string {
-    return (this.#oid ??= gitBlobOid(this.canonicalYaml));
+    this.#oid ??= gitBlobOid(this.canonicalYaml);
+    return this.#oid;
   }
 }
 
