@@ -27,7 +27,7 @@
  *   node --import tsx bench/big-fabric.ts [sizes=100,10000,50000] [adapters=git,github]
  *     [--database postgres|embedded] [--rest 25] [--phases] [--snapshots <dir>] [--cpu-prof <dir>]
  *     [--timeline] [--show <text>] [--node-option <flag>]... [--env NAME=value]... [--root <checkout>]
- *     [--ingestion-only]
+ *     [--ingestion-only | --pulls-only]
  *
  * `--snapshots <dir>` writes a heap snapshot of the gateway (after a collection) when the first
  * pull reaches its `applying` phase and the ingestion its `committing` phase (validated, the plan
@@ -35,7 +35,8 @@
  * writes a V8 CPU profile per gateway process. `--root` runs another checkout's gateway (a
  * baseline before a change) with this bench. `--timeline` prints the first pull's and the
  * ingestion's resident set at each new 25 MiB (with the phase last seen), `--show <text>` the
- * gateway's log lines that contain the text. `--ingestion-only` skips the pulls (printed as 0).
+ * gateway's log lines that contain the text. `--ingestion-only` skips the pulls (printed as 0),
+ * `--pulls-only` the ingestions.
  */
 import { join } from 'node:path';
 import path from 'node:path';
@@ -66,6 +67,7 @@ const { values, positionals } = parseArgs({
     phases: { type: 'boolean', default: false },
     'ingestion-only': { type: 'boolean', default: false },
     timeline: { type: 'boolean', default: false },
+    'pulls-only': { type: 'boolean', default: false },
     show: { type: 'string' },
     snapshots: { type: 'string' },
     'cpu-prof': { type: 'string' },
@@ -128,7 +130,8 @@ interface RunResult {
    */
   gitCpuMs: Record<string, number>;
   pulls: MemoryFigures;
-  ingestion: MemoryFigures;
+  /** Null with --pulls-only. */
+  ingestion: MemoryFigures | null;
 }
 
 interface OperationEnd {
@@ -404,6 +407,17 @@ async function runSize(adapter: Adapter, size: number): Promise<RunResult> {
   }
 
   // Ingestion: the objects in raw/ as files of about 1,000 objects (50 at 50,000).
+  if (values['pulls-only'])
+    return {
+      adapter,
+      size,
+      ...pulls.value,
+      ingestMs: Number.NaN,
+      cpuMs,
+      gitCpuMs,
+      pulls: pulls.memory,
+      ingestion: null,
+    };
   github = adapter === 'github' ? await startGitHubServer() : null;
   remote = github ? github.repositoryDir : await createBareRepository();
   let ingestion: { value: number; memory: MemoryFigures };
@@ -455,8 +469,10 @@ const ratio = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined ? '-' : (a / b).toFixed(2);
 /** MiB (as /proc gives them) in MB, the unit of the goal. */
 const mb = (mebibytes: number) => `${(mebibytes * 1.048576).toFixed(0)} MB`;
-const memoryLine = (m: MemoryFigures) =>
-  `idle ${mb(m.idle)}, peak ${mb(m.peak)}, at rest ${mb(m.rest)} (heap after GC ${mb(m.heapAfterGc)})`;
+const memoryLine = (m: MemoryFigures | null) =>
+  m === null
+    ? '-'
+    : `idle ${mb(m.idle)}, peak ${mb(m.peak)}, at rest ${mb(m.rest)} (heap after GC ${mb(m.heapAfterGc)})`;
 
 const sizes = (positionals[0] ?? '100,10000,50000').split(',').map(Number);
 const adapters = (positionals[1] ?? 'git,github').split(',') as Adapter[];
@@ -474,8 +490,8 @@ try {
       );
       console.log(`${' '.repeat(21)}gateway RSS, pulls: ${memoryLine(r.pulls)}; ingestion: ${memoryLine(r.ingestion)}`);
       if (values.phases) {
-        const phases = (m: MemoryFigures) =>
-          m.phases.map(([phase, peak]) => `${phase.toLowerCase()} ${mb(peak)}`).join(', ');
+        const phases = (m: MemoryFigures | null) =>
+          (m?.phases ?? []).map(([phase, peak]) => `${phase.toLowerCase()} ${mb(peak)}`).join(', ');
         console.log(`${' '.repeat(21)}peak by the end of each phase, first pull: ${phases(r.pulls)}`);
         console.log(`${' '.repeat(21)}peak by the end of each phase, ingestion: ${phases(r.ingestion)}`);
       }
@@ -499,8 +515,8 @@ try {
       console.log(
         `${adapter.padEnd(6)} one-file pull ${large.size} / ${small.size}: ${ratio(large.oneFileMs, small.oneFileMs)} (goal at 50,000 / 100: <= 1.5); in gateway CPU time ${ratio(large.cpuMs.oneFile, small.cpuMs.oneFile)}`,
       );
-    const peak = Math.max(...results.flatMap((r) => [r.pulls.peak, r.ingestion.peak]));
-    const rest = Math.max(...results.flatMap((r) => [r.pulls.rest, r.ingestion.rest]));
+    const peak = Math.max(...results.flatMap((r) => [r.pulls.peak, r.ingestion?.peak ?? 0]));
+    const rest = Math.max(...results.flatMap((r) => [r.pulls.rest, r.ingestion?.rest ?? 0]));
     console.log(
       `${adapter.padEnd(6)} gateway peak RSS ${mb(peak)}, at rest at most ${mb(rest)} (goal <= 600 MB during and after either)`,
     );

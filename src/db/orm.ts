@@ -12,6 +12,7 @@ import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { currentRequestId, type Logger } from '../logger.ts';
 import { checkDatabase } from './database-check.ts';
 import { ENTITIES } from './entities.ts';
+import { useFlatLiterals } from './json-parameter.ts';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
@@ -82,7 +83,9 @@ export function ormConfig(options: OrmOptions): Options {
 /** Checks that the database can be opened (one clear error if not, see database-check.ts), then opens the ORM on it. */
 export async function initOrm(options: OrmOptions): Promise<MikroORM> {
   await checkDatabase(options.url, { create: options.createDatabase ?? false, logger: options.logger });
-  return MikroORM.init(ormConfig(options));
+  const orm = await MikroORM.init(ormConfig(options));
+  useFlatLiterals(orm.em.getPlatform());
+  return orm;
 }
 
 /** Applies every pending migration; returns the names applied. */
