@@ -175,9 +175,9 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   const oids = [...new Set(changedFiles.map((file) => file.oid))];
   /** The changed files' indexes by blob (two files may hold the same blob). */
   const filesByOid = new Map<string, number[]>();
-  changedFiles.forEach((file, index) => {
-    (filesByOid.get(file.oid) ?? filesByOid.set(file.oid, []).get(file.oid)!).push(index);
-  });
+  changedFiles.forEach((file, index) =>
+    (filesByOid.get(file.oid) ?? filesByOid.set(file.oid, []).get(file.oid)!).push(index),
+  );
   /** Each changed file parsed, in the order of changedFiles (validation's "first one wins" order). */
   const parsedFiles: ParsedManifests[] = new Array(changedFiles.length);
   let read = 0;
