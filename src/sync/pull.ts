@@ -183,18 +183,14 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   let read = 0;
   for (let start = 0; start < oids.length; start += BLOB_BATCH) {
     const batch = oids.slice(start, start + BLOB_BATCH);
-    const parse = (oid: string, text: string) => {
+    const blobs = await host.readBlobs(batch);
+    for (const oid of batch) {
+      const bytes = blobs.get(oid);
+      if (bytes) fileHashes.set(oid, sha256Hex(bytes));
+      const text = bytes ? decoder.decode(bytes) : '';
       for (const index of filesByOid.get(oid) ?? [])
         parsedFiles[index] = parseManifestFiles([{ path: changedFiles[index]!.path, text }]);
-    };
-    // Iterated to its end, the map of bytes is held by nothing here while the next batch is read.
-    const arrived = new Set<string>();
-    for (const [oid, bytes] of await host.readBlobs(batch)) {
-      arrived.add(oid);
-      fileHashes.set(oid, sha256Hex(bytes));
-      parse(oid, decoder.decode(bytes));
     }
-    for (const oid of batch) if (!arrived.has(oid)) parse(oid, '');
     for (const oid of batch) read += filesByOid.get(oid)?.length ?? 0;
     // The deleted files need no read: they count once the changed ones are in.
     if (read < changedFiles.length) await report({ progressDone: read });
