@@ -20,8 +20,7 @@ const STORED_PATHS_BY_NAME = 500;
 /** A change touching more paths and identities than this reads the whole fabric instead. */
 const ROWS_BY_CONDITION = 500;
 /** New rows per insert statement (one JSON parameter each, a few MB at most). */
-/** Rows per statement of `insertDesiredRows` (a caller building its rows in batches uses the same size). */
-export const INSERT_BATCH = 2000;
+const INSERT_BATCH = 2000;
 
 export interface ResourceIdentity {
   kind: string;

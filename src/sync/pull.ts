@@ -26,7 +26,6 @@ import {
   parseManifestFiles,
   validateManifests,
   validateParsed,
-  type ParsedManifests,
   type ValidatedObject,
   type ValidationResult,
 } from '../hedgehog/validate.ts';
@@ -35,7 +34,6 @@ import {
   analyzeAfterLargeWrite,
   desiredObjects,
   desiredObjectsInScope,
-  INSERT_BATCH,
   insertDesiredRows,
   rowsByPathOrIdentity,
   storedBlobOids,
@@ -166,32 +164,22 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   checkCancelled(context.signal);
 
   // Only the blobs that changed, in batches: the progress bar moves as they arrive (files read).
-  // Each batch is hashed, decoded and parsed as it arrives, so no more than one batch of bytes and
-  // texts is held, and the garbage of parsing is made while the pull waits on Git, not all at once
-  // after (docs/performance.md, "Big fabrics"). A file's parsed documents keep its text for positions.
+  // Each batch is hashed and decoded as it arrives, so no more than one batch of bytes is held.
   const changedFiles = [...plan.created, ...plan.changed];
+  const texts = new Map<string, string>();
   const fileHashes = new Map<string, string>();
   const decoder = new TextDecoder();
   const oids = [...new Set(changedFiles.map((file) => file.oid))];
-  /** The changed files' indexes by blob (two files may hold the same blob). */
-  const filesByOid = new Map<string, number[]>();
-  changedFiles.forEach((file, index) =>
-    (filesByOid.get(file.oid) ?? filesByOid.set(file.oid, []).get(file.oid)!).push(index),
-  );
-  /** Each changed file parsed, in the order of changedFiles (validation's "first one wins" order). */
-  const parsedFiles: ParsedManifests[] = new Array(changedFiles.length);
+  const filesPerOid = new Map<string, number>();
+  for (const file of changedFiles) filesPerOid.set(file.oid, (filesPerOid.get(file.oid) ?? 0) + 1);
   let read = 0;
   for (let start = 0; start < oids.length; start += BLOB_BATCH) {
     const batch = oids.slice(start, start + BLOB_BATCH);
-    const blobs = await host.readBlobs(batch);
-    for (const oid of batch) {
-      const bytes = blobs.get(oid);
-      if (bytes) fileHashes.set(oid, sha256Hex(bytes));
-      const text = bytes ? decoder.decode(bytes) : '';
-      for (const index of filesByOid.get(oid) ?? [])
-        parsedFiles[index] = parseManifestFiles([{ path: changedFiles[index]!.path, text }]);
+    for (const [oid, bytes] of await host.readBlobs(batch)) {
+      fileHashes.set(oid, sha256Hex(bytes));
+      texts.set(oid, decoder.decode(bytes));
     }
-    for (const oid of batch) read += filesByOid.get(oid)?.length ?? 0;
+    for (const oid of batch) read += filesPerOid.get(oid) ?? 0;
     // The deleted files need no read: they count once the changed ones are in.
     if (read < changedFiles.length) await report({ progressDone: read });
     checkCancelled(context.signal);
@@ -201,7 +189,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   // reading stall while they run.
   await report({ phase: 'applying', progressDone: total });
   const touched = new Set([...changedFiles.map((file) => file.path), ...plan.deleted.map((file) => file.path)]);
-  const { validation, existing, complete } = await validateChangedFiles(context, changedFiles, parsedFiles, touched);
+  const { validation, existing, complete } = await validateChangedFiles(context, changedFiles, texts, touched);
   const existingCount = existing.length;
   const objectsByFile = new Map<string, ValidatedObject[]>();
   for (const object of validation.objects) {
@@ -290,11 +278,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
     rawFiles: plan.raw.map((file) => file.repositoryPath),
   };
   const changedIds: string[] = [];
-  // The new rows: their content is their change object's (`committed`), their file beside it. The
-  // rows themselves are made a statement's worth at a time in the transaction below (at 50,000
-  // objects, some 15 MB less held through the writes; docs/performance.md, "Big fabrics").
-  const newObjects: TouchedObject[] = [];
-  const newFiles: { path: string; oid: string }[] = [];
+  const inserts: NewDesiredRow[] = [];
   /** The objects whose desired content this pull changes (its change record: change-recorder.ts). */
   const touchedObjects: TouchedObject[] = [];
   const seenKeys = new Set<string>();
@@ -315,15 +299,22 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
       if (!row) {
         // A new row: written by the bulk insert below, never held in the unit of work.
         const id = randomUUID();
-        const created: TouchedObject = {
-          ...identityOf(object),
-          resourceId: id,
-          previous: null,
-          committed: contentOf(theirs),
-        };
-        touchedObjects.push(created);
-        newObjects.push(created);
-        newFiles.push(file);
+        touchedObjects.push({ ...identityOf(object), resourceId: id, previous: null, committed: contentOf(theirs) });
+        inserts.push({
+          id,
+          kind: object.kind,
+          namespace: object.namespace,
+          name: object.name,
+          apiVersion: theirs.apiVersion,
+          spec: theirs.spec,
+          labels: theirs.labels,
+          annotations: theirs.annotations,
+          commit: head,
+          path: file.path,
+          blobOid: file.oid,
+          fileHash,
+          at: now,
+        });
         changedIds.push(id);
         continue;
       }
@@ -393,8 +384,7 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
   fabric.syncStatus = 'in_sync';
   let recorded: RecordedStage[] = [];
   await writeInOneTransaction(em, async () => {
-    for (let start = 0; start < newObjects.length; start += INSERT_BATCH)
-      await insertDesiredRows(em, fabric.id, newRows(newObjects, newFiles, start, fileHashes, head, now));
+    await insertDesiredRows(em, fabric.id, inserts);
     if (recording) recorded = await recording.write(em);
   });
   publishRecorded(context.eventBus, recorded);
@@ -423,61 +413,21 @@ export async function pullFabric(context: PullContext): Promise<PullResult> {
 }
 
 /**
- * The new rows `start` to `start + INSERT_BATCH` (one insert statement's): each one's content is
- * its change object's, which `contentOf` made from the same editable state a row holds.
- */
-function newRows(
-  objects: readonly TouchedObject[],
-  files: readonly { path: string; oid: string }[],
-  start: number,
-  fileHashes: ReadonlyMap<string, string>,
-  commit: string,
-  at: Date,
-): NewDesiredRow[] {
-  const rows: NewDesiredRow[] = [];
-  for (let index = start; index < Math.min(objects.length, start + INSERT_BATCH); index++) {
-    const object = objects[index]!;
-    const file = files[index]!;
-    const content = object.committed!;
-    rows.push({
-      id: object.resourceId!,
-      kind: object.kind,
-      namespace: object.namespace,
-      name: object.name,
-      apiVersion: content.apiVersion,
-      spec: content.spec,
-      labels: content.labels,
-      annotations: content.annotations,
-      commit,
-      path: file.path,
-      blobOid: file.oid,
-      fileHash: fileHashes.get(file.oid)!,
-      at,
-    });
-  }
-  return rows;
-}
-
-/**
  * Validates the changed files (parsed, then checked against the rest of the fabric's desired
  * state, so a reference to an object in an unchanged file is found and a conflict with one is
  * seen). Only the existing objects the change can reach are read (hedgehog/validation-scope.ts),
- * or the whole fabric for a large change. The files parsed as their blobs arrived are taken out of
- * `parsedFiles` (each document keeps its file's text for positions); the objects as written and
- * the validation's records are this function's own and go when it returns: only the canonical
- * objects stay.
+ * or the whole fabric for a large change. The texts by blob oid are emptied once parsed (each
+ * document keeps its file's text for positions); the objects as written and the validation's
+ * records are this function's own and go when it returns: only the canonical objects stay.
  */
 async function validateChangedFiles(
   context: PullContext,
   changedFiles: readonly { path: string; oid: string }[],
-  parsedFiles: ParsedManifests[],
+  texts: Map<string, string>,
   touched: ReadonlySet<string>,
 ): Promise<{ validation: ValidationResult; existing: HedgehogObject[]; complete: boolean }> {
-  const parsed: ParsedManifests = { sources: [], findings: [] };
-  for (const file of parsedFiles.splice(0)) {
-    parsed.sources.push(...file.sources);
-    parsed.findings.push(...file.findings);
-  }
+  const parsed = parseManifestFiles(changedFiles.map((file) => ({ path: file.path, text: texts.get(file.oid) ?? '' })));
+  texts.clear();
   const { objects: existing, complete } =
     changedFiles.length > 0
       ? await desiredObjectsInScope(
