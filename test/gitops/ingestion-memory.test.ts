@@ -6,24 +6,11 @@
  * Checked with weak references and a forced full collection, as the service holds them: the plan
  * kept, the validation result and the raw texts dropped.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { collectGarbage as collect } from '../support/collect-garbage.ts';
 import { planIngestion, type IngestionPlan } from '../../src/gitops/ingestion-plan.ts';
 import { generateFabric, renderMultiDocument } from '../../src/hedgehog/generate-fabric.ts';
 import { validateManifests } from '../../src/hedgehog/validate.ts';
-
-/** A full collection, after the current job (WeakRef targets made in it are kept until it ends). */
-async function collect(): Promise<void> {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  v8.setFlagsFromString('--no-expose-gc');
-  await nextTurn();
-  gc();
-  await nextTurn();
-  gc();
-}
 
 const fabric = generateFabric({ spines: 2, leaves: 4, serversPerLeafPair: 8, vpcs: 4, attachmentsPerConnection: 2 });
 

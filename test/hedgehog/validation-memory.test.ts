@@ -6,25 +6,13 @@
  * records. Checked with weak references and a forced full collection, the objects as they
  * would be held by a caller that keeps the parsed files until validation returns (the pull).
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { collectGarbage as collect } from '../support/collect-garbage.ts';
 import { stringify } from 'yaml';
 import { renderCanonicalYaml, type HedgehogObject } from '../../src/hedgehog/canonical.ts';
 import { generateFabric, renderMultiDocument } from '../../src/hedgehog/generate-fabric.ts';
 import { parseManifestFiles, validateParsed, type ValidationResult } from '../../src/hedgehog/validate.ts';
-
-/** A full collection, after the current job (WeakRef targets made in it are kept until it ends). */
-async function collect(): Promise<void> {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  v8.setFlagsFromString('--no-expose-gc');
-  await nextTurn();
-  gc();
-  await nextTurn();
-  gc();
-}
 
 const fabric = generateFabric({ spines: 2, leaves: 4, serversPerLeafPair: 4, vpcs: 2, attachmentsPerConnection: 1 });
 

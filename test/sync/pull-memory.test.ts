@@ -4,10 +4,8 @@
  * byte arrays of the earlier ones are no longer reachable. Checked with weak references to the bytes
  * the Git host handed out and a forced full collection before each read.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { collectGarbage as collect } from '../support/collect-garbage.ts';
 import type { GitHost } from '../../src/git/git-host.ts';
 import { pushFromAnotherClone, removeScratchDirs } from '../support/git-fixtures.ts';
 import { gitHostHook, type GitHostHook } from '../support/git-host-hook.ts';
@@ -15,15 +13,6 @@ import { tAdapters, type GatewayWithRemote } from '../support/remote-gateway.ts'
 import { fileOf, sync, vlanNamespace } from './support.ts';
 
 afterAll(removeScratchDirs);
-
-/** A full collection, after the current job (WeakRef targets made in it are kept until it ends). */
-async function collect(): Promise<void> {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  v8.setFlagsFromString('--no-expose-gc');
-  await nextTurn();
-  gc();
-}
 
 /** The host, with `readBlobs` counting how many bytes it handed out earlier are still reachable. */
 function countingBlobs(host: GitHost, reads: { batch: number; earlierAlive: number }[]): GitHost {
