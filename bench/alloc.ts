@@ -19,7 +19,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { removeScratchDirs } from '../test/support/git-fixtures.ts';
 import { operationFinished, watchOperation } from '../test/support/gateway-process.ts';
-import { fabricOf, remoteWith, startBenchGateway } from './gateway-child.ts';
+import { createFabricOn, fabricOf, remoteWith, startBenchGateway, startPull } from './gateway-child.ts';
 import { loadAverage } from './support.ts';
 
 const { values } = parseArgs({
@@ -106,20 +106,8 @@ try {
   console.log(
     `alloc: ${objects.length} objects, ${REPEAT} requests of each kind, one at a time; database ${values.database}; node flags ${gateway.nodeFlags.join(' ') || 'none'}; load average ${loadAverage()}`,
   );
-  const { createGitRepository } = await gateway.graphql<{ createGitRepository: { id: string } }>(
-    'mutation($input: CreateGitRepositoryInput!) { createGitRepository(input: $input) { id } }',
-    { input: { name: 'alloc', url: `file://${remote}` } },
-  );
-  const { createFabric } = await gateway.graphql<{ createFabric: { id: string } }>(
-    'mutation($input: CreateFabricInput!) { createFabric(input: $input) { id } }',
-    { input: { name: 'alloc', gitRepositoryId: createGitRepository.id } },
-  );
-  const f = createFabric.id;
-  const { syncFabric } = await gateway.graphql<{ syncFabric: { id: string } }>(
-    'mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }',
-    { id: f },
-  );
-  const pulled = await watchOperation(gateway.url, gateway.token, syncFabric.id, operationFinished);
+  const f = await createFabricOn(gateway, 'alloc', remote);
+  const pulled = await watchOperation(gateway.url, gateway.token, await startPull(gateway, f), operationFinished);
   if (pulled.status !== 'COMPLETED') throw new Error(`the pull ended ${pulled.status}`);
 
   type Page = {

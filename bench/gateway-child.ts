@@ -249,3 +249,25 @@ export function anonymousMappings(pid: number): Record<string, number> {
   }
   return totals;
 }
+
+/** A Git repository on the `file://` remote and a fabric on it, through the API; the fabric's id. */
+export async function createFabricOn(gateway: BenchGateway, name: string, remote: string): Promise<string> {
+  const { createGitRepository } = await gateway.graphql<{ createGitRepository: { id: string } }>(
+    'mutation($input: CreateGitRepositoryInput!) { createGitRepository(input: $input) { id } }',
+    { input: { name, url: `file://${remote}` } },
+  );
+  const { createFabric } = await gateway.graphql<{ createFabric: { id: string } }>(
+    'mutation($input: CreateFabricInput!) { createFabric(input: $input) { id } }',
+    { input: { name, gitRepositoryId: createGitRepository.id } },
+  );
+  return createFabric.id;
+}
+
+/** Starts a pull of the fabric; the sync operation's id. */
+export async function startPull(gateway: BenchGateway, fabricId: string): Promise<string> {
+  const { syncFabric } = await gateway.graphql<{ syncFabric: { id: string } }>(
+    'mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }',
+    { id: fabricId },
+  );
+  return syncFabric.id;
+}

@@ -37,7 +37,9 @@ import {
   memoryOf,
   mib,
   mibOf,
+  createFabricOn,
   remoteWith,
+  startPull,
   startBenchGateway,
   threadsOf,
 } from './gateway-child.ts';
@@ -119,21 +121,10 @@ try {
   console.log(`idle, after GC:        ${describe(pid, await gateway.gc())}`);
   if (values.snapshots) console.log(`snapshot: ${await gateway.snapshot()}`);
 
-  const { createGitRepository } = await gateway.graphql<{ createGitRepository: { id: string } }>(
-    'mutation($input: CreateGitRepositoryInput!) { createGitRepository(input: $input) { id } }',
-    { input: { name: 'bench', url: `file://${remote}` } },
-  );
-  const { createFabric } = await gateway.graphql<{ createFabric: { id: string } }>(
-    'mutation($input: CreateFabricInput!) { createFabric(input: $input) { id } }',
-    { input: { name: 'bench', gitRepositoryId: createGitRepository.id } },
-  );
+  const fabricId = await createFabricOn(gateway, 'bench', remote);
   const started = performance.now();
   const cpuBefore = cpuMsOf(pid);
-  const { syncFabric } = await gateway.graphql<{ syncFabric: { id: string } }>(
-    'mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }',
-    { id: createFabric.id },
-  );
-  const ended = await watchOperation(gateway.url, gateway.token, syncFabric.id, operationFinished);
+  const ended = await watchOperation(gateway.url, gateway.token, await startPull(gateway, fabricId), operationFinished);
   const pullMs = performance.now() - started;
   const pullCpuMs = cpuMsOf(pid) - cpuBefore;
   if (ended.status !== 'COMPLETED') {
@@ -141,7 +132,7 @@ try {
   }
   const { resources } = await gateway.graphql<{ resources: { totalCount: number } }>(
     'query($id: ID!) { resources(fabricId: $id, first: 1) { totalCount } }',
-    { id: createFabric.id },
+    { id: fabricId },
   );
   console.log(
     `after pulling ${objects.length}: ${describe(pid)} (pull ${(pullMs / 1000).toFixed(1)} s, gateway CPU ${(pullCpuMs / 1000).toFixed(1)} s, ${resources.totalCount} resources)`,

@@ -49,7 +49,9 @@ import {
   memoryOf,
   mib,
   mibOf,
+  createFabricOn,
   remoteWith,
+  startPull,
   startBenchGateway,
   threadsOf,
 } from './gateway-child.ts';
@@ -339,20 +341,8 @@ try {
   );
   const idle = rss();
   console.log(`idle:                 RSS ${mib(idle)}`);
-  const { createGitRepository } = await gateway.graphql<{ createGitRepository: { id: string } }>(
-    'mutation($input: CreateGitRepositoryInput!) { createGitRepository(input: $input) { id } }',
-    { input: { name: 'soak', url: `file://${remote}` } },
-  );
-  const { createFabric } = await gateway.graphql<{ createFabric: { id: string } }>(
-    'mutation($input: CreateFabricInput!) { createFabric(input: $input) { id } }',
-    { input: { name: 'soak', gitRepositoryId: createGitRepository.id } },
-  );
-  const fabricId = createFabric.id;
-  const { syncFabric } = await gateway.graphql<{ syncFabric: { id: string } }>(
-    'mutation($id: ID!) { syncFabric(fabricId: $id, direction: PULL) { id } }',
-    { id: fabricId },
-  );
-  const pulled = await ended(syncFabric.id);
+  const fabricId = await createFabricOn(gateway, 'soak', remote);
+  const pulled = await ended(await startPull(gateway, fabricId));
   if (pulled.status !== 'COMPLETED') throw new Error(`the pull ended ${pulled.status}`);
   console.log(`after the pull:       RSS ${mib(rss())} (${objects.length} objects), peak ${mib(memoryOf(pid).peak)}`);
   await sleep(REST_SECONDS * 1000);
