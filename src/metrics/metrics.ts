@@ -136,21 +136,13 @@ export class GatewayMetrics {
   constructor(options: { defaultMetrics?: boolean } = {}) {
     // Process metrics (CPU, memory, event loop lag), prefixed like ours.
     if (options.defaultMetrics !== false) {
-      collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
+      collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
       // prom-client lists /proc/self/fd on every scrape: with 5,000 sockets open, a tenth of
       // the gateway's time in a fan-out round. Same metric, counted with one stat.
-      if (this.registry.getSingleMetric(OPEN_FDS)) {
-        this.registry.removeSingleMetric(OPEN_FDS);
-        new Gauge({
-          name: OPEN_FDS,
-          help: 'Number of open file descriptors.',
-          registers: [this.registry],
-          collect() {
-            const count = openFileDescriptors();
-            if (count !== null) this.set(count);
-          },
-        });
-      }
+      replaceDefaultGauge(this.registry, OPEN_FDS, (gauge) => {
+        const count = openFileDescriptors();
+        if (count !== null) gauge.set(count);
+      });
       replaceActiveResourceGauges(this.registry);
     }
     const sources = () => this.#sources;
@@ -290,22 +282,29 @@ function replaceActiveResourceGauges(registry: Registry): void {
     [`${PREFIX}nodejs_active_resources`, (active, gauge) => setByType(gauge, active.resources)],
     [`${PREFIX}nodejs_active_resources_total`, (active, gauge) => gauge.set(active.resourceCount)],
   ];
-  for (const [name, set] of gauges) {
-    const replaced = registry.getSingleMetric(name) as (Gauge & { help: string; labelNames: string[] }) | undefined;
-    if (!replaced) continue;
-    registry.removeSingleMetric(name);
-    new Gauge({
-      name,
-      help: replaced.help,
-      labelNames: replaced.labelNames,
-      registers: [registry],
-      collect() {
-        set(activeResources(), this);
-      },
-    });
-  }
+  for (const [name, set] of gauges) replaceDefaultGauge(registry, name, (gauge) => set(activeResources(), gauge));
 }
 
+/**
+ * One of prom-client's default gauges, when registered, replaced by a gauge of the same name, help
+ * and labels whose value `collect` sets at each scrape.
+ */
+function replaceDefaultGauge(registry: Registry, name: string, collect: (gauge: Gauge) => void): void {
+  const replaced = registry.getSingleMetric(name) as (Gauge & { help: string; labelNames: string[] }) | undefined;
+  if (!replaced) return;
+  registry.removeSingleMetric(name);
+  new Gauge({
+    name,
+    help: replaced.help,
+    labelNames: replaced.labelNames,
+    registers: [registry],
+    collect() {
+      collect(this);
+    },
+  });
+}
+
+/** The prefix of the gateway's metrics, prom-client's default ones included. */
 const PREFIX = 'gateway_';
 
 function setByType(gauge: Gauge, counts: ReadonlyMap<string, number>): void {
@@ -355,7 +354,7 @@ export function activeResources(): ActiveResources {
   return activeNow;
 }
 
-const OPEN_FDS = 'gateway_process_open_fds';
+const OPEN_FDS = `${PREFIX}process_open_fds`;
 /** How long a listing of /proc/self/fd stands for the count, where a stat does not give it. */
 const FD_LISTING_SECONDS = 10;
 let fdListing: { at: number; count: number } | null = null;
