@@ -28,6 +28,7 @@ import { parseGatewayTrailers } from '../git/commit-trailers.ts';
 import type { HedgehogObject } from '../hedgehog/canonical.ts';
 import {
   buildImpactIndex,
+  compareSwitches,
   computeImpact,
   describeImpact,
   type ImpactResult,
@@ -279,7 +280,7 @@ function impactOfNewObjects(state: Iterable<HedgehogObject>, objects: readonly T
   }
   const list: ChangeSwitch[] = [...switches.values()]
     .map(({ relationSet: _, ...entry }) => entry)
-    .sort((a, b) => (a.namespace === b.namespace ? compare(a.name, b.name) : compare(a.namespace, b.namespace)));
+    .sort(compareSwitches);
   return {
     switches: list,
     summary: describeImpact({
@@ -289,10 +290,6 @@ function impactOfNewObjects(state: Iterable<HedgehogObject>, objects: readonly T
     }),
     unresolved: unresolvedLines(unresolved),
   };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** What a new change is made of, apart from its objects and impact. */

@@ -751,8 +751,16 @@ export function computeImpact(index: ImpactIndex, changes: readonly ObjectChange
 
   const list = [...switches.values()];
   for (const entry of list) entry.removed = !afterView.get('Switch', entry.namespace, entry.name);
-  list.sort((a, b) => (a.namespace === b.namespace ? compare(a.name, b.name) : compare(a.namespace, b.namespace)));
+  list.sort(compareSwitches);
   return { switches: list, unresolved, noSwitchImpact };
+}
+
+/** The order of an impact's switches: by namespace, then name (code units, not locale). */
+export function compareSwitches(
+  a: { namespace: string; name: string },
+  b: { namespace: string; name: string },
+): number {
+  return a.namespace === b.namespace ? compare(a.name, b.name) : compare(a.namespace, b.namespace);
 }
 
 function compare(a: string, b: string): number {
