@@ -150,10 +150,14 @@ describe('limitHeapGrowth', () => {
   it('keeps the old generation within the percent of what survives, plus a collection in progress', {
     timeout: 120_000,
   }, async () => {
-    // V8's own factor let it reach 290 MiB here (2.9 times the 100 MiB live).
+    // V8's own factor let it reach 290-309 MiB here (2.9 times the 100 MiB live). With 25 %, the
+    // old space reached 176-180 MiB on a quiet machine at the end of stop 23: the 25 % over what
+    // survives and 52-55 MiB allocated while a concurrent collection was finishing. The 50 MiB
+    // allowed for that before failed about one run in two; 70 leaves 15 MiB of room and still
+    // fails V8's own factor by over 90 MiB.
     const { live, peak } = await oldSpacePeak(25);
     expect(live).toBeGreaterThan(90);
-    expect(peak).toBeLessThan(live * 1.25 + 50);
+    expect(peak).toBeLessThan(live * 1.25 + 70);
   });
 
   it('refuses what is not a whole percent', () => {
