@@ -227,6 +227,29 @@ describe('native git adapter', () => {
     expect((await caught(host.getBranchHead('main'))).code).toBe('NOT_FOUND');
   });
 
+  it('reads blobs in many batches through one git process, which sees what a fetch adds', async () => {
+    const commands: GitCommandEvent[] = [];
+    const { host, remote } = await startCliHost({ onCommand: (event) => commands.push(event) });
+    const texts = Array.from({ length: 30 }, (_, index) => `n: ${index}\n`);
+    await pushFromAnotherClone(remote, {
+      files: Object.fromEntries(texts.slice(0, 20).map((text, index) => [`f/${index}.yaml`, text])),
+    });
+    await host.getBranchHead('main');
+    // Twenty batches of one blob, as a pull reads its batches.
+    for (const text of texts.slice(0, 20))
+      expect(Buffer.from((await host.readBlobs([gitBlobOid(text)])).get(gitBlobOid(text)) ?? []).toString()).toBe(text);
+    // Pushed elsewhere after the reader started: fetched, then read by the same process.
+    await pushFromAnotherClone(remote, {
+      files: Object.fromEntries(texts.slice(20).map((text, index) => [`g/${index}.yaml`, text])),
+    });
+    const later = await host.readBlobs(texts.slice(20).map((text) => gitBlobOid(text)));
+    expect([...later.values()].map((bytes) => Buffer.from(bytes).toString()).sort()).toEqual(texts.slice(20).sort());
+    expect((await caught(host.readBlobs(['0123456789012345678901234567890123456789']))).code).toBe('NOT_FOUND');
+    await host.close();
+    expect(commands.filter((command) => command.args.at(-1) === '--batch')).toHaveLength(1);
+    expect(commands.filter((command) => command.args.includes('fetch')).length).toBeGreaterThan(1);
+  });
+
   it("fetches only for objects it lacks; a pull's reads take few git processes", async () => {
     const commands: GitCommandEvent[] = [];
     const { host, remote } = await startCliHost({ onCommand: (event) => commands.push(event) });
@@ -234,8 +257,15 @@ describe('native git adapter', () => {
       files: { 'fabric/managed/a.yaml': 'a: 1\n', 'fabric/raw/notes.txt': 'x\n' },
     });
     const head = await pushFromAnotherClone(remote, { files: { 'fabric/managed/a.yaml': 'a: 2\n' } });
+    // The blob reader (`cat-file --batch`, one process for many reads) is reported when it ends.
     const gitCommands = () =>
-      commands.splice(0).map((command) => command.args.find((arg, index) => index > 1 && !arg.startsWith('-')));
+      commands
+        .splice(0)
+        .map((command) =>
+          command.args.at(-1) === '--batch'
+            ? 'blob reader'
+            : command.args.find((arg, index) => index > 1 && !arg.startsWith('-')),
+        );
     // Nothing cached yet: each read fetches what it lacks, then answers.
     expect(Buffer.from((await host.readBlobs([gitBlobOid('a: 2\n')])).get(gitBlobOid('a: 2\n')) ?? []).toString()).toBe(
       'a: 2\n',
@@ -250,6 +280,14 @@ describe('native git adapter', () => {
     await host.diffTree(base, head, 'fabric');
     await host.readTree(head, 'fabric/raw');
     await host.readBlobs([gitBlobOid('a: 2\n')]);
-    expect(gitCommands()).toEqual(['merge-base', 'diff-tree', 'cat-file', 'ls-tree', 'cat-file']);
+    // The blob came from the reader started by the first read (or a new one, if it went idle).
+    expect(gitCommands().filter((command) => command !== 'blob reader')).toEqual([
+      'merge-base',
+      'diff-tree',
+      'cat-file',
+      'ls-tree',
+    ]);
+    await host.close();
+    expect(gitCommands()).toEqual(['blob reader']);
   });
 });

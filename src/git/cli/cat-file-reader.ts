@@ -26,8 +26,10 @@ export interface CatFileReaderOptions {
 export interface CatFileRead {
   /** The blobs found, by oid. */
   blobs: Map<string, Uint8Array>;
-  /** Oids the repository does not have as blobs (absent, or another type of object). */
+  /** Oids the repository does not have. */
   missing: string[];
+  /** Oids of other types of object (a tree, a commit), with their type. */
+  others: Map<string, string>;
 }
 
 interface Running {
@@ -83,6 +85,7 @@ export class CatFileReader {
       running.child.stdin.write(`${oids.join('\n')}\n`);
       const blobs = new Map<string, Uint8Array>();
       const missing: string[] = [];
+      const others = new Map<string, string>();
       for (const oid of oids) {
         const header = await this.#line(running);
         const [name, type, size] = header.split(' ');
@@ -97,11 +100,11 @@ export class CatFileReader {
         if (body[length] !== 0x0a) throw new Error(`git cat-file's object ${oid} did not end where its size said`);
         // A copy: the blob must not keep the rest of git's output alive.
         if (type === 'blob') blobs.set(oid, new Uint8Array(body.subarray(0, length)));
-        else missing.push(oid);
+        else others.set(oid, type ?? '');
       }
       this.#idleTimer = setTimeout(() => void this.close(), this.#options.idleMs ?? 2000);
       this.#idleTimer.unref();
-      return { blobs, missing };
+      return { blobs, missing, others };
     } catch (error) {
       this.#running = null;
       running.child.kill();

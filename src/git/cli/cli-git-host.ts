@@ -46,6 +46,7 @@ import {
 import { withKeyedLock } from '../keyed-mutex.ts';
 import { urlCredentialProblem } from '../repository-url.ts';
 import { scrubSecrets } from '../scrub.ts';
+import { CatFileReader, type CatFileRead } from './cat-file-reader.ts';
 import { prepareBareCache } from './bare-cache.ts';
 import { withCredentialRetry } from './credential-retry.ts';
 import { secretsOf, type GitAuth } from './credentials.ts';
@@ -90,6 +91,7 @@ export class CliGitHost implements GitHost {
   readonly #homeDir: string;
   readonly #askpassScript: string;
   #prepared: Promise<void> | undefined;
+  #reader: CatFileReader | null = null;
 
   constructor(options: CliGitHostOptions) {
     this.#options = options;
@@ -196,20 +198,43 @@ export class CliGitHost implements GitHost {
     const wanted = [...new Set(oids)];
     if (wanted.length === 0) return new Map();
     return this.#exclusive(operation, async () => {
-      const read = async () =>
-        parseCatFileBatch(
-          (await this.#git(['cat-file', '--batch'], operation, { input: `${wanted.join('\n')}\n` })).stdout,
-          operation,
-        );
-      // Usually every blob is here already (fetched with the head): one process. Else fetch, read again.
-      try {
-        return await read();
-      } catch (error) {
-        if (!(error instanceof GitHostError && error.code === 'NOT_FOUND')) throw error;
-      }
-      await this.#ensureObjects(wanted, operation);
-      return read();
+      // Usually every blob is here already (fetched with the head). Else fetch, read those again.
+      const { blobs, missing } = await this.#readCachedBlobs(wanted, operation);
+      if (missing.length === 0) return blobs;
+      await this.#ensureObjects(missing, operation);
+      const fetched = await this.#readCachedBlobs(missing, operation);
+      if (fetched.missing.length > 0)
+        throw new GitHostError('NOT_FOUND', `object ${fetched.missing[0]} not found`, { operation });
+      for (const [oid, bytes] of fetched.blobs) blobs.set(oid, bytes);
+      return blobs;
     });
+  }
+
+  /**
+   * Blobs from the cache repository through one long-lived `git cat-file --batch` (a pull reads
+   * 100 at a time: one git process for all its batches, not one per batch). It sees the packs a
+   * fetch adds meanwhile: git looks for new packs before it answers `missing`.
+   */
+  async #readCachedBlobs(
+    oids: readonly string[],
+    operation: string,
+  ): Promise<{ blobs: Map<string, Uint8Array>; missing: string[] }> {
+    this.#reader ??= new CatFileReader({
+      gitBinary: this.#options.gitBinary ?? 'git',
+      gitArgs: ['--git-dir', this.repositoryDir],
+      env: isolatedGitEnv(this.#homeDir),
+      onCommand: this.#options.onCommand,
+    });
+    let read: CatFileRead;
+    try {
+      read = await this.#reader.read(oids);
+    } catch (error) {
+      const detail = scrubSecrets(error instanceof Error ? error.message : String(error), this.#secrets);
+      throw new GitHostError('UNKNOWN', `git cat-file failed: ${detail}`, { operation });
+    }
+    const [other] = read.others;
+    if (other) throw new GitHostError('INVALID', `object ${other[0]} is a ${other[1]}, not a blob`, { operation });
+    return read;
   }
 
   /**
@@ -378,8 +403,10 @@ export class CliGitHost implements GitHost {
   }
 
   async close(): Promise<void> {
-    // Waits for queued operations; the cache stays for the next run.
-    await withKeyedLock(this.repositoryDir, async () => {});
+    // Waits for queued operations and ends the blob reader's git process; the cache stays.
+    await withKeyedLock(this.repositoryDir, async () => {
+      await this.#reader?.close();
+    });
   }
 
   async #buildCommit(request: CommitRequest, operation: string, options: CommitOptions): Promise<string> {
