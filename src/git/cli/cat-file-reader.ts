@@ -64,7 +64,11 @@ export class CatFileReader {
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
     const result = this.#queue.then(task);
-    this.#queue = result.catch(() => {});
+    // Settles with nothing: the queue must not keep the last read's blobs reachable.
+    this.#queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
     return result;
   }
 
