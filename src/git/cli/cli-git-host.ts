@@ -309,11 +309,7 @@ export class CliGitHost implements GitHost {
       const [found] = await this.#batchCheck([`${commitOid}:${file}`], operation);
       if (found?.type !== 'blob') return null;
       const { oid } = found;
-      const blobs = parseCatFileBatch(
-        (await this.#git(['cat-file', '--batch'], operation, { input: `${oid}\n` })).stdout,
-        operation,
-      );
-      const contents = blobs.get(oid);
+      const contents = (await this.#readCachedBlobs([oid], operation)).blobs.get(oid);
       if (!contents || gitBlobOid(contents) !== oid)
         throw new GitHostError('INTEGRITY', `blob ${oid} did not read back whole`, { operation });
       return { oid, contents };
@@ -733,26 +729,6 @@ function authorEnv(author: CommitAuthor): Record<string, string> {
     GIT_COMMITTER_NAME: author.name,
     GIT_COMMITTER_EMAIL: author.email,
   };
-}
-
-/** Parses `git cat-file --batch` output: `<oid> <type> <size>\n<bytes>\n` per object. */
-function parseCatFileBatch(output: Buffer, operation: string): Map<string, Uint8Array> {
-  const blobs = new Map<string, Uint8Array>();
-  let offset = 0;
-  while (offset < output.length) {
-    const newline = output.indexOf(0x0a, offset);
-    if (newline === -1) break;
-    const header = output.subarray(offset, newline).toString('utf8');
-    const [oid, type, size] = header.split(' ');
-    if (!oid || type === 'missing' || size === undefined)
-      throw new GitHostError('NOT_FOUND', `object ${oid ?? header} not found`, { operation });
-    if (type !== 'blob') throw new GitHostError('INVALID', `object ${oid} is a ${type}, not a blob`, { operation });
-    const start = newline + 1;
-    const end = start + Number(size);
-    blobs.set(oid, new Uint8Array(output.subarray(start, end)));
-    offset = end + 1;
-  }
-  return blobs;
 }
 
 const NO_BLOB_MODES = new Set(['000000', '160000']); // absent, or a submodule (not a file of this repository)
