@@ -181,15 +181,11 @@ export async function desiredObjectsInScope(
  * The rows an ExistingQuery asks for, in one statement: each part is a condition on the
  * (fabric, kind, name) index; "mentions a name" is a text search of the spec, which finds more
  * than asked (any string containing the name in quotes) and is narrowed by the caller.
+ * `spec` is the SQL of the spec searched (the desired one, or the one the drafts leave).
  */
-async function desiredObjectsMatching(
-  em: EntityManager,
-  fabricId: string,
-  query: ExistingQuery,
-  except?: ReadonlySet<string>,
-): Promise<HedgehogObject[]> {
+function matchingConditions(query: ExistingQuery, spec: string): { conditions: string[]; params: unknown[] } {
   const conditions: string[] = [];
-  const params: unknown[] = [fabricId];
+  const params: unknown[] = [];
   const list = (values: readonly unknown[]) => {
     params.push(...values);
     return values.map(() => '?').join(', ');
@@ -212,21 +208,65 @@ async function desiredObjectsMatching(
       return [`%"${json}"%`, `%"${json}/%`, `%"ext.${json}"%`];
     });
     conditions.push(
-      `(kind in (${list(query.mentioning.kinds)}) and desired_spec::text like any (array[${list(patterns)}]))`,
+      `(kind in (${list(query.mentioning.kinds)}) and ${spec}::text like any (array[${list(patterns)}]))`,
     );
   }
   if (query.byConnection && query.byConnection.names.length > 0)
     conditions.push(
-      `(kind in (${list(query.byConnection.kinds)}) and desired_spec->>'connection' in (${list(query.byConnection.names)}))`,
+      `(kind in (${list(query.byConnection.kinds)}) and ${spec}->>'connection' in (${list(query.byConnection.names)}))`,
     );
   if (query.linkConnections)
-    conditions.push(`(kind = 'Connection' and jsonb_exists_any(desired_spec, array[${list(LINK_TYPES)}]))`);
+    conditions.push(`(kind = 'Connection' and jsonb_exists_any(${spec}, array[${list(LINK_TYPES)}]))`);
+  return { conditions, params };
+}
+
+async function desiredObjectsMatching(
+  em: EntityManager,
+  fabricId: string,
+  query: ExistingQuery,
+  except?: ReadonlySet<string>,
+): Promise<HedgehogObject[]> {
+  const { conditions, params } = matchingConditions(query, 'desired_spec');
   if (conditions.length === 0) return [];
   const rows = await em.execute<DesiredObjectRow[]>(
     `select ${DESIRED_OBJECT_COLUMNS} from resource where fabric_id = ? and desired_spec is not null and (${conditions.join(' or ')})`,
-    params,
+    [fabricId, ...params],
   );
   return desiredObjectsOf(rows, except);
+}
+
+/** The spec a row's drafts leave: the draft's for an upserting draft, else the desired one. */
+const EFFECTIVE_SPEC = `(case when draft_action = 'upsert' then draft_spec else desired_spec end)`;
+const EFFECTIVE_OBJECT_COLUMNS = `kind, namespace, name,
+  case when draft_action = 'upsert' then coalesce(draft_api_version, api_version) else api_version end as api_version,
+  ${EFFECTIVE_SPEC} as spec,
+  case when draft_action = 'upsert' then draft_labels else desired_labels end as labels,
+  case when draft_action = 'upsert' then draft_annotations else desired_annotations end as annotations`;
+/** Rows the drafts leave an object in: not deleted by a draft, with a spec. */
+const EFFECTIVE_ROWS = `draft_action is distinct from 'delete' and ${EFFECTIVE_SPEC} is not null`;
+
+interface EffectiveObjectRow {
+  api_version: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  spec: unknown;
+  labels: Record<string, string> | null;
+  annotations: Record<string, string> | null;
+}
+
+function effectiveObjectOf(row: EffectiveObjectRow): HedgehogObject {
+  return {
+    apiVersion: row.api_version,
+    kind: row.kind,
+    metadata: {
+      name: row.name,
+      namespace: row.namespace,
+      ...(row.labels ? { labels: row.labels } : {}),
+      ...(row.annotations ? { annotations: row.annotations } : {}),
+    },
+    spec: row.spec,
+  };
 }
 
 /**
@@ -237,38 +277,34 @@ async function desiredObjectsMatching(
  * of heap and seconds of CPU per draft (docs/performance.md, "Steady memory").
  */
 export async function effectiveObjectsOf(em: EntityManager, fabricId: string): Promise<HedgehogObject[]> {
-  const rows = await em.execute<
-    {
-      api_version: string;
-      kind: string;
-      namespace: string;
-      name: string;
-      spec: unknown;
-      labels: Record<string, string> | null;
-      annotations: Record<string, string> | null;
-    }[]
-  >(
-    `select kind, namespace, name,
-       case when draft_action = 'upsert' then coalesce(draft_api_version, api_version) else api_version end as api_version,
-       case when draft_action = 'upsert' then draft_spec else desired_spec end as spec,
-       case when draft_action = 'upsert' then draft_labels else desired_labels end as labels,
-       case when draft_action = 'upsert' then draft_annotations else desired_annotations end as annotations
-     from resource
-     where fabric_id = ? and draft_action is distinct from 'delete'
-       and (case when draft_action = 'upsert' then draft_spec else desired_spec end) is not null`,
+  const rows = await em.execute<EffectiveObjectRow[]>(
+    `select ${EFFECTIVE_OBJECT_COLUMNS} from resource where fabric_id = ? and ${EFFECTIVE_ROWS}`,
     [fabricId],
   );
-  return rows.map((row) => ({
-    apiVersion: row.api_version,
-    kind: row.kind,
-    metadata: {
-      name: row.name,
-      namespace: row.namespace,
-      ...(row.labels ? { labels: row.labels } : {}),
-      ...(row.annotations ? { annotations: row.annotations } : {}),
-    },
-    spec: row.spec,
-  }));
+  return rows.map(effectiveObjectOf);
+}
+
+/**
+ * The objects the drafts leave that a small change (`inputs`, as written) is validated against
+ * (hedgehog/validation-scope.ts), read in one statement per round; the whole of
+ * `effectiveObjectsOf` when the change is too large to scope. A draft of a 50,000-object fabric
+ * reads the few kinds read whole and what its object names, not every row.
+ */
+export async function effectiveObjectsFor(
+  em: EntityManager,
+  fabricId: string,
+  inputs: readonly unknown[],
+): Promise<HedgehogObject[]> {
+  const scoped = await readExistingInScope(inputs, async (query) => {
+    const { conditions, params } = matchingConditions(query, EFFECTIVE_SPEC);
+    if (conditions.length === 0) return [];
+    const rows = await em.execute<EffectiveObjectRow[]>(
+      `select ${EFFECTIVE_OBJECT_COLUMNS} from resource where fabric_id = ? and ${EFFECTIVE_ROWS} and (${conditions.join(' or ')})`,
+      [fabricId, ...params],
+    );
+    return rows.map(effectiveObjectOf);
+  });
+  return scoped ?? effectiveObjectsOf(em, fabricId);
 }
 
 /** Ids of every row of a fabric. */

@@ -16,6 +16,7 @@ import { ResourceSchema, type Resource } from './resource.entity.ts';
 import { clearDraft, editableStateOf, hasDesiredOrLive, setDraft } from './resource-state.ts';
 import {
   countResources,
+  effectiveObjectsFor,
   effectiveObjectsOf,
   escapeLike,
   resourcePage,
@@ -139,8 +140,8 @@ export class ResourceService {
   /** Records a draft for a new object. Refused when the object already exists in Git or as a draft. */
   async createDraft(fabricId: string, input: ManifestInput, actor: Actor): Promise<Resource> {
     await this.requireFabric(fabricId);
-    this.parse(input);
-    const manifest = await this.validatedManifest(fabricId, input);
+    const parsed = this.parse(input);
+    const manifest = await this.validatedManifest(fabricId, input, parsed);
     const identity = identityOf(manifest);
     const existing = await this.deps.em.findOne(ResourceSchema, { fabric: fabricId, ...identity });
     if (existing && (existing.desiredSpec != null || existing.draftAction === 'upsert')) {
@@ -175,7 +176,7 @@ export class ResourceService {
         { problems: [{ path: '$.metadata.name', message: 'does not match the resource being updated' }] },
       );
     }
-    const manifest = await this.validatedManifest(resource.fabric.id, input);
+    const manifest = await this.validatedManifest(resource.fabric.id, input, parsed);
     this.applyDraft(resource, manifest, actor);
     await this.deps.em.flush();
     this.publishDraftChange(resource, 'upsert', actor);
@@ -217,13 +218,25 @@ export class ResourceService {
   /**
    * Checks a manifest as the fabric would see it with every pending draft applied (or on its own
    * when no fabric is named). Changes nothing; `validateManifests` answers with this.
+   *
+   * The fabric is read as far as the input can reach (hedgehog/validation-scope.ts: the same
+   * findings as against the whole fabric) when its objects are known without parsing here: an
+   * object input, or `parsed` (a draft's manifest, parsed before). YAML alone is parsed by the
+   * bounded validator, so the whole fabric is read for it.
    */
-  async validate(fabricId: string | null, input: ManifestInput): Promise<BoundedValidationResult> {
+  async validate(
+    fabricId: string | null,
+    input: ManifestInput,
+    parsed?: ManifestObject,
+  ): Promise<BoundedValidationResult> {
     const manifest = input.yaml !== undefined ? { yaml: input.yaml } : { object: input.object };
     if (fabricId === null) return this.deps.validator.validate({ ...manifest, existing: [] });
     this.#scope.requireFabricId(fabricId);
+    const known = parsed ?? (input.yaml === undefined ? input.object : undefined);
     const [existing, fabric] = await Promise.all([
-      effectiveObjectsOf(this.deps.em, fabricId),
+      known === undefined
+        ? effectiveObjectsOf(this.deps.em, fabricId)
+        : effectiveObjectsFor(this.deps.em, fabricId, [known]),
       // Apart from the unit of work: a partly loaded Fabric there would answer later reads without its other fields.
       this.deps.em.findOneOrFail(
         FabricSchema,
@@ -242,8 +255,12 @@ export class ResourceService {
    * The canonical object (what will be written to Git) of an input whose shape `parse` has
    * already accepted; refused with every finding otherwise.
    */
-  private async validatedManifest(fabricId: string, input: ManifestInput): Promise<ManifestObject> {
-    const validated: ValidatedObject = requireOneValidObject(await this.validate(fabricId, input));
+  private async validatedManifest(
+    fabricId: string,
+    input: ManifestInput,
+    parsed: ManifestObject,
+  ): Promise<ManifestObject> {
+    const validated: ValidatedObject = requireOneValidObject(await this.validate(fabricId, input, parsed));
     return validated.object as ManifestObject;
   }
 

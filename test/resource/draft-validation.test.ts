@@ -35,6 +35,25 @@ it('reads the fabric for a draft as plain rows, without the live state', async (
   );
   expect(fabricWide).toHaveLength(1);
   expect(fabricWide[0]).not.toMatch(/live_spec|"r0"\.\*/);
+  // Only what the switch can reach (draft-scope.test.ts): kinds read whole, objects it names.
+  expect(fabricWide[0]).toMatch(/kind in \(/);
+});
+
+it('reads the whole fabric for YAML given to validateManifests (parsed by the bounded validator)', async ({ t }) => {
+  const fabric = await createFabric(t);
+  await createDraft(t, fabric.id, vlanNamespaceYaml('tenant-vlans'));
+  const result = await t.graphql(
+    `query($f: ID!, $y: String!) { validateManifests(fabricId: $f, yaml: $y) { valid } }`,
+    { f: fabric.id, y: leafYaml('leaf-01') },
+    { 'x-request-id': 'validate-read' },
+  );
+  expect(result.errors).toBeUndefined();
+  expect(result.data).toEqual({ validateManifests: { valid: true } });
+  const fabricWide = t
+    .statementsOf('validate-read')
+    .filter((statement) => /^select/i.test(statement.trim()) && /from "?resource"?/.test(statement));
+  expect(fabricWide).toHaveLength(1);
+  expect(fabricWide[0]).not.toMatch(/kind in \(/);
 });
 
 it('sees drafted objects, not deleted ones, with the desired ones', async ({ t }) => {
