@@ -19,7 +19,8 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { removeScratchDirs } from '../test/support/git-fixtures.ts';
 import { operationFinished, watchOperation } from '../test/support/gateway-process.ts';
-import { createFabricOn, fabricOf, remoteWith, startBenchGateway, startPull } from './gateway-child.ts';
+import { cpuMsOf, createFabricOn, fabricOf, remoteWith, startBenchGateway, startPull } from './gateway-child.ts';
+import { median } from './stats.ts';
 import { loadAverage } from './support.ts';
 
 const { values } = parseArgs({
@@ -200,8 +201,21 @@ try {
       for (const [key, bytes] of profile.byFunction) byFunction.set(key, (byFunction.get(key) ?? 0) + bytes);
     }
     const ours = [...byFunction].filter(([key]) => key.includes('OURS')).reduce((sum, [, bytes]) => sum + bytes, 0);
+    // The same requests without the profiler: time and the gateway's CPU per request (a commit's
+    // drafts are outside its time but inside the CPU: not timed).
+    let timing = '';
+    if (kind !== 'commit') {
+      const times: number[] = [];
+      const cpuBefore = cpuMsOf(gateway.pid);
+      for (let i = 0; i < repeat; i += 1) {
+        const started = performance.now();
+        await one(i);
+        times.push(performance.now() - started);
+      }
+      timing = `; unprofiled: median ${median(times).toFixed(1)} ms, gateway CPU ${((cpuMsOf(gateway.pid) - cpuBefore) / repeat).toFixed(1)} ms per request`;
+    }
     console.log(
-      `\n${kind}: ${(total / repeat / 1024).toFixed(0)} KiB allocated per request (${repeat} requests; in our functions ${((100 * ours) / total).toFixed(0)}%)`,
+      `\n${kind}: ${(total / repeat / 1024).toFixed(0)} KiB allocated per request (${repeat} requests; in our functions ${((100 * ours) / total).toFixed(0)}%)${timing}`,
     );
     for (const [key, bytes] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top)))
       console.log(`  ${(bytes / repeat / 1024).toFixed(1).padStart(8)} KiB  ${key}`);
