@@ -99,35 +99,41 @@ export function pendingDrafts(em: EntityManager, fabricId: string): Promise<Reso
   );
 }
 
-type DesiredObjectRow = {
+/** The columns of one object, whichever state they were read from (see the column lists). */
+interface ObjectRow {
   api_version: string;
   kind: string;
   namespace: string;
   name: string;
-  desired_spec: unknown;
-  desired_labels: Record<string, string> | null;
-  desired_annotations: Record<string, string> | null;
-  managed_file_path: string | null;
-};
+  spec: unknown;
+  labels: Record<string, string> | null;
+  annotations: Record<string, string> | null;
+}
+
+function objectOf(row: ObjectRow): HedgehogObject {
+  return {
+    apiVersion: row.api_version,
+    kind: row.kind,
+    metadata: {
+      name: row.name,
+      namespace: row.namespace,
+      ...(row.labels ? { labels: row.labels } : {}),
+      ...(row.annotations ? { annotations: row.annotations } : {}),
+    },
+    spec: row.spec,
+  };
+}
+
+type DesiredObjectRow = ObjectRow & { managed_file_path: string | null };
 
 const DESIRED_OBJECT_COLUMNS =
-  'api_version, kind, namespace, name, desired_spec, desired_labels, desired_annotations, managed_file_path';
+  'api_version, kind, namespace, name, desired_spec as spec, desired_labels as labels, desired_annotations as annotations, managed_file_path';
 
 function desiredObjectsOf(rows: readonly DesiredObjectRow[], except?: ReadonlySet<string>): HedgehogObject[] {
   const objects: HedgehogObject[] = [];
   for (const row of rows) {
     if (except && row.managed_file_path !== null && except.has(row.managed_file_path)) continue;
-    objects.push({
-      apiVersion: row.api_version,
-      kind: row.kind,
-      metadata: {
-        name: row.name,
-        namespace: row.namespace,
-        ...(row.desired_labels ? { labels: row.desired_labels } : {}),
-        ...(row.desired_annotations ? { annotations: row.desired_annotations } : {}),
-      },
-      spec: row.desired_spec,
-    });
+    objects.push(objectOf(row));
   }
   return objects;
 }
@@ -245,30 +251,6 @@ const EFFECTIVE_OBJECT_COLUMNS = `kind, namespace, name,
 /** Rows the drafts leave an object in: not deleted by a draft, with a spec. */
 const EFFECTIVE_ROWS = `draft_action is distinct from 'delete' and ${EFFECTIVE_SPEC} is not null`;
 
-interface EffectiveObjectRow {
-  api_version: string;
-  kind: string;
-  namespace: string;
-  name: string;
-  spec: unknown;
-  labels: Record<string, string> | null;
-  annotations: Record<string, string> | null;
-}
-
-function effectiveObjectOf(row: EffectiveObjectRow): HedgehogObject {
-  return {
-    apiVersion: row.api_version,
-    kind: row.kind,
-    metadata: {
-      name: row.name,
-      namespace: row.namespace,
-      ...(row.labels ? { labels: row.labels } : {}),
-      ...(row.annotations ? { annotations: row.annotations } : {}),
-    },
-    spec: row.spec,
-  };
-}
-
 /**
  * The fabric as its drafts would leave it (a draft's object where there is one, none for a deleted
  * one, else the desired object), to validate a draft against or to review before a commit.
@@ -277,11 +259,11 @@ function effectiveObjectOf(row: EffectiveObjectRow): HedgehogObject {
  * of heap and seconds of CPU per draft (docs/performance.md, "Steady memory").
  */
 export async function effectiveObjectsOf(em: EntityManager, fabricId: string): Promise<HedgehogObject[]> {
-  const rows = await em.execute<EffectiveObjectRow[]>(
+  const rows = await em.execute<ObjectRow[]>(
     `select ${EFFECTIVE_OBJECT_COLUMNS} from resource where fabric_id = ? and ${EFFECTIVE_ROWS}`,
     [fabricId],
   );
-  return rows.map(effectiveObjectOf);
+  return rows.map(objectOf);
 }
 
 /**
@@ -298,11 +280,11 @@ export async function effectiveObjectsFor(
   const scoped = await readExistingInScope(inputs, async (query) => {
     const { conditions, params } = matchingConditions(query, EFFECTIVE_SPEC);
     if (conditions.length === 0) return [];
-    const rows = await em.execute<EffectiveObjectRow[]>(
+    const rows = await em.execute<ObjectRow[]>(
       `select ${EFFECTIVE_OBJECT_COLUMNS} from resource where fabric_id = ? and ${EFFECTIVE_ROWS} and (${conditions.join(' or ')})`,
       [fabricId, ...params],
     );
-    return rows.map(effectiveObjectOf);
+    return rows.map(objectOf);
   });
   return scoped ?? effectiveObjectsOf(em, fabricId);
 }
