@@ -43,6 +43,7 @@ import { SecretBox } from './secrets/secret-box.ts';
 import { resolveSecretKey } from './secrets/secret-key.ts';
 import { createServices, type ServiceDependencies, type Services } from './services.ts';
 import { workerPoolManifestValidator } from './manifest-validator/worker-pool-validator.ts';
+import { SMALL_YAML_BYTES } from './manifest-validator/manifest-validator.ts';
 import { listenFailure } from './startup-error.ts';
 import { executeOperation } from './operations/execute-operation.ts';
 import type { OperationHandlers } from './operations/operation-handler.ts';
@@ -174,7 +175,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     maxDocuments: config.validation.maxDocuments,
     maxFindings: config.validation.maxFindings,
     timeoutMs: config.validation.timeoutMs,
-    inlineBytes: 64 * 1024,
+    inlineBytes: SMALL_YAML_BYTES,
     ...(config.validation.threads ? { threads: config.validation.threads } : {}),
   });
   // The port is known once the server listens (PORT=0 picks one); start() sets it.

@@ -13,6 +13,13 @@ export interface ManifestValidator {
   close(): Promise<void>;
 }
 
+/**
+ * YAML up to this many bytes is small: the gateway validates it on the request's thread (app.ts,
+ * the worker pool's `inlineBytes`), and the resource service parses it there to scope the
+ * fabric it is validated against.
+ */
+export const SMALL_YAML_BYTES = 64 * 1024;
+
 /** The bounds of one validation request. */
 export interface ValidationLimits {
   /** UTF-8 bytes of the YAML text. */

@@ -8,9 +8,14 @@ import { publishFabricEvent } from '../events/fabric-events.ts';
 import { FabricSchema } from '../fabric/fabric.entity.ts';
 import type { FabricConfig } from '../hedgehog/fabric-config.ts';
 import type { ValidatedObject } from '../hedgehog/validate.ts';
+import { parseManifests } from '../hedgehog/manifests.ts';
 import { unstorableCharacter } from '../hedgehog/storable-text.ts';
 import { checkManifestShape, parseSingleManifest, type ManifestObject } from './manifest-input.ts';
-import type { BoundedValidationResult, ManifestValidator } from '../manifest-validator/manifest-validator.ts';
+import {
+  SMALL_YAML_BYTES,
+  type BoundedValidationResult,
+  type ManifestValidator,
+} from '../manifest-validator/manifest-validator.ts';
 import { requireOneValidObject } from './manifest-validation.ts';
 import { ResourceSchema, type Resource } from './resource.entity.ts';
 import { clearDraft, editableStateOf, hasDesiredOrLive, setDraft } from './resource-state.ts';
@@ -220,9 +225,10 @@ export class ResourceService {
    * when no fabric is named). Changes nothing; `validateManifests` answers with this.
    *
    * The fabric is read as far as the input can reach (hedgehog/validation-scope.ts: the same
-   * findings as against the whole fabric) when its objects are known without parsing here: an
-   * object input, or `parsed` (a draft's manifest, parsed before). YAML alone is parsed by the
-   * bounded validator, so the whole fabric is read for it.
+   * findings as against the whole fabric): for an object, `parsed` (a draft's manifest, parsed
+   * before) or YAML of at most SMALL_YAML_BYTES, parsed here to know its objects (the validator
+   * parses YAML that small on this thread too). Larger YAML goes to a worker thread unparsed,
+   * and the whole fabric is read for it.
    */
   async validate(
     fabricId: string | null,
@@ -232,11 +238,18 @@ export class ResourceService {
     const manifest = input.yaml !== undefined ? { yaml: input.yaml } : { object: input.object };
     if (fabricId === null) return this.deps.validator.validate({ ...manifest, existing: [] });
     this.#scope.requireFabricId(fabricId);
-    const known = parsed ?? (input.yaml === undefined ? input.object : undefined);
+    const known =
+      parsed !== undefined
+        ? [parsed]
+        : input.yaml === undefined
+          ? [input.object]
+          : Buffer.byteLength(input.yaml, 'utf8') <= SMALL_YAML_BYTES
+            ? parseManifests(input.yaml).documents.map((document) => document.object)
+            : undefined;
     const [existing, fabric] = await Promise.all([
       known === undefined
         ? effectiveObjectsOf(this.deps.em, fabricId)
-        : effectiveObjectsFor(this.deps.em, fabricId, [known]),
+        : effectiveObjectsFor(this.deps.em, fabricId, known),
       // Apart from the unit of work: a partly loaded Fabric there would answer later reads without its other fields.
       this.deps.em.findOneOrFail(
         FabricSchema,

@@ -39,21 +39,31 @@ it('reads the fabric for a draft as plain rows, without the live state', async (
   expect(fabricWide[0]).toMatch(/kind in \(/);
 });
 
-it('reads the whole fabric for YAML given to validateManifests (parsed by the bounded validator)', async ({ t }) => {
+it('scopes validateManifests for small YAML, and reads the whole fabric for YAML above 64 KiB', async ({ t }) => {
   const fabric = await createFabric(t);
   await createDraft(t, fabric.id, vlanNamespaceYaml('tenant-vlans'));
-  const result = await t.graphql(
-    `query($f: ID!, $y: String!) { validateManifests(fabricId: $f, yaml: $y) { valid } }`,
-    { f: fabric.id, y: leafYaml('leaf-01') },
-    { 'x-request-id': 'validate-read' },
-  );
-  expect(result.errors).toBeUndefined();
-  expect(result.data).toEqual({ validateManifests: { valid: true } });
-  const fabricWide = t
-    .statementsOf('validate-read')
-    .filter((statement) => /^select/i.test(statement.trim()) && /from "?resource"?/.test(statement));
-  expect(fabricWide).toHaveLength(1);
-  expect(fabricWide[0]).not.toMatch(/kind in \(/);
+  const VALIDATE = `query($f: ID!, $y: String!) { validateManifests(fabricId: $f, yaml: $y) { valid errors { code } } }`;
+  const readsOf = (requestId: string) =>
+    t
+      .statementsOf(requestId)
+      .filter((statement) => /^select/i.test(statement.trim()) && /from "?resource"?/.test(statement));
+  // A comment makes the same document large: validated on a worker thread, parsed only there.
+  const padding = `# ${'x'.repeat(70 * 1024)}\n`;
+  for (const [requestId, yaml, scoped] of [
+    ['validate-small', leafYaml('leaf-01'), true],
+    ['validate-large', padding + leafYaml('leaf-01'), false],
+  ] as const) {
+    const result = await t.graphql(VALIDATE, { f: fabric.id, y: yaml }, { 'x-request-id': requestId });
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ validateManifests: { valid: true, errors: [] } });
+    const reads = readsOf(requestId);
+    expect(reads, requestId).toHaveLength(1);
+    if (scoped) expect(reads[0]).toMatch(/kind in \(/);
+    else expect(reads[0]).not.toMatch(/kind in \(/);
+  }
+  // The scope still finds what the input names: without the namespace, the switch refers to nothing.
+  const missing = await t.graphqlOk(VALIDATE, { f: fabric.id, y: leafYaml('leaf-01', 'no-such-namespace') });
+  expect(JSON.stringify(missing)).toContain('REFERENCE_NOT_FOUND');
 });
 
 it('sees drafted objects, not deleted ones, with the desired ones', async ({ t }) => {
