@@ -3,7 +3,8 @@
  * real smart-HTTP remote that demands Basic auth), ssh keys in short-lived files, the lease that
  * makes concurrent pushes safe, and the commit author.
  */
-import { access, readdir } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { inspect } from 'node:util';
@@ -216,6 +217,29 @@ describe('native git adapter', () => {
       'Ada <ada@example.test>',
       'Fabric Bot <bot@fabric.test>',
     ]);
+  });
+
+  it('removes a cache repository a crash left moved aside, and nothing else', async () => {
+    const { host, remote } = await startCliHost();
+    await pushFromAnotherClone(remote, { files: { 'a.txt': 'a\n' } });
+    const head = await host.getBranchHead('main');
+    await host.close();
+    const cacheDir = dirname(host.repositoryDir);
+    // As a crash between moving a repository aside and removing it leaves it; and another cache's.
+    const aside = `${host.repositoryDir}.old-${randomUUID()}`;
+    await mkdir(join(aside, 'objects'), { recursive: true });
+    await writeFile(join(aside, 'HEAD'), 'ref: refs/heads/main\n');
+    await mkdir(join(cacheDir, 'other.git.old-1'));
+    const again = new CliGitHost({ remoteUrl: `file://${remote}`, cacheDir, retry: { baseDelayMs: 1 } });
+    try {
+      expect(await again.getBranchHead('main')).toEqual(head);
+      const left = await readdir(cacheDir);
+      expect(left).toContain(basename(host.repositoryDir));
+      expect(left).not.toContain(basename(aside));
+      expect(left).toContain('other.git.old-1');
+    } finally {
+      await again.close();
+    }
   });
 
   it('says a missing remote cannot be read', async () => {

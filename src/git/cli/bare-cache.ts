@@ -2,10 +2,11 @@
  * The cached bare repository both git-backed adapters keep (the native git adapter's clone, the
  * GitHub adapter's listing cache): the adapter's own home folder and askpass script, then
  * `git init --bare` with the remote as `origin` and any settings, once; an existing cache is used
- * as it is.
+ * as it is. A repository replaced by a new one is first moved aside as `<repository>.old-<id>`
+ * and then removed; one a crash left there is removed here.
  */
-import { access, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, mkdir, readdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { writeAskpassScript } from './credentials.ts';
 
 export interface BareCache {
@@ -25,6 +26,7 @@ export type RunCacheGit = (args: string[], options?: { cwd?: string }) => Promis
 /** Sets the cache up; true when the repository was made by this call, false when it was there. */
 export async function prepareBareCache(cache: BareCache, git: RunCacheGit): Promise<boolean> {
   await mkdir(cache.homeDir, { recursive: true });
+  await removeMovedAside(cache);
   await writeAskpassScript(cache.askpassScript);
   const initialised = await access(join(cache.repositoryDir, 'HEAD')).then(
     () => true,
@@ -35,4 +37,12 @@ export async function prepareBareCache(cache: BareCache, git: RunCacheGit): Prom
   await git(['remote', 'add', '--', 'origin', cache.remoteUrl]);
   for (const [key, value] of cache.settings ?? []) await git(['config', key, value]);
   return true;
+}
+
+/** What a crash between moving a repository aside and removing it left (see the module comment). */
+async function removeMovedAside(cache: BareCache): Promise<void> {
+  const prefix = `${basename(cache.repositoryDir)}.old-`;
+  const names = await readdir(cache.cacheDir).catch(() => [] as string[]);
+  for (const name of names)
+    if (name.startsWith(prefix)) await rm(join(cache.cacheDir, name), { recursive: true, force: true });
 }
