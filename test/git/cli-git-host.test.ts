@@ -270,7 +270,10 @@ describe('native git adapter', () => {
     expect([...later.values()].map((bytes) => Buffer.from(bytes).toString()).sort()).toEqual(texts.slice(20).sort());
     expect((await caught(host.readBlobs(['0123456789012345678901234567890123456789']))).code).toBe('NOT_FOUND');
     await host.close();
-    expect(commands.filter((command) => command.args.at(-1) === '--batch')).toHaveLength(1);
+    // One for all the reads (23 processes before), or two when the first went idle (2 s) during the push.
+    const readers = commands.filter((command) => command.args.at(-1) === '--batch').length;
+    expect(readers).toBeGreaterThanOrEqual(1);
+    expect(readers).toBeLessThanOrEqual(2);
     expect(commands.filter((command) => command.args.includes('fetch')).length).toBeGreaterThan(1);
   });
 
@@ -312,6 +315,7 @@ describe('native git adapter', () => {
       'ls-tree',
     ]);
     await host.close();
-    expect(gitCommands()).toEqual(['blob reader']);
+    // Only readers end now (one, or also an earlier one that went idle just before).
+    expect(new Set(gitCommands())).toEqual(new Set(['blob reader']));
   });
 });
