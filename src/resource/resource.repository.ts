@@ -149,11 +149,7 @@ export async function desiredObjects(
   fabricId: string,
   except?: ReadonlySet<string>,
 ): Promise<HedgehogObject[]> {
-  const rows = await em.execute<DesiredObjectRow[]>(
-    `select ${DESIRED_OBJECT_COLUMNS} from resource where fabric_id = ? and desired_spec is not null`,
-    [fabricId],
-  );
-  return desiredObjectsOf(rows, except);
+  return desiredObjectsOf(await objectRows<DesiredObjectRow>(em, fabricId, DESIRED), except);
 }
 
 /**
@@ -177,7 +173,9 @@ export async function desiredObjectsInScope(
   inputs: readonly unknown[],
   except?: ReadonlySet<string>,
 ): Promise<{ objects: HedgehogObject[]; complete: boolean }> {
-  const scoped = await readExistingInScope(inputs, (query) => desiredObjectsMatching(em, fabricId, query, except));
+  const scoped = await readExistingInScope(inputs, async (query) =>
+    desiredObjectsOf(await objectRows<DesiredObjectRow>(em, fabricId, DESIRED, query), except),
+  );
   return scoped
     ? { objects: scoped, complete: false }
     : { objects: await desiredObjects(em, fabricId, except), complete: true };
@@ -226,21 +224,6 @@ function matchingConditions(query: ExistingQuery, spec: string): { conditions: s
   return { conditions, params };
 }
 
-async function desiredObjectsMatching(
-  em: EntityManager,
-  fabricId: string,
-  query: ExistingQuery,
-  except?: ReadonlySet<string>,
-): Promise<HedgehogObject[]> {
-  const { conditions, params } = matchingConditions(query, 'desired_spec');
-  if (conditions.length === 0) return [];
-  const rows = await em.execute<DesiredObjectRow[]>(
-    `select ${DESIRED_OBJECT_COLUMNS} from resource where fabric_id = ? and desired_spec is not null and (${conditions.join(' or ')})`,
-    [fabricId, ...params],
-  );
-  return desiredObjectsOf(rows, except);
-}
-
 /** The spec a row's drafts leave: the draft's for an upserting draft, else the desired one. */
 const EFFECTIVE_SPEC = `(case when draft_action = 'upsert' then draft_spec else desired_spec end)`;
 const EFFECTIVE_OBJECT_COLUMNS = `kind, namespace, name,
@@ -251,6 +234,39 @@ const EFFECTIVE_OBJECT_COLUMNS = `kind, namespace, name,
 /** Rows the drafts leave an object in: not deleted by a draft, with a spec. */
 const EFFECTIVE_ROWS = `draft_action is distinct from 'delete' and ${EFFECTIVE_SPEC} is not null`;
 
+/** Which state of a row its object is read from: the SQL of its columns, of its rows and of its spec. */
+interface ObjectState {
+  columns: string;
+  rows: string;
+  spec: string;
+}
+/** The object in Git. */
+const DESIRED: ObjectState = {
+  columns: DESIRED_OBJECT_COLUMNS,
+  rows: 'desired_spec is not null',
+  spec: 'desired_spec',
+};
+/** The object as the fabric's drafts leave it. */
+const EFFECTIVE: ObjectState = { columns: EFFECTIVE_OBJECT_COLUMNS, rows: EFFECTIVE_ROWS, spec: EFFECTIVE_SPEC };
+
+/** The rows of a fabric's objects in `state`: all of them, or those `query` asks for (see `matchingConditions`). */
+async function objectRows<Row extends ObjectRow>(
+  em: EntityManager,
+  fabricId: string,
+  state: ObjectState,
+  query?: ExistingQuery,
+): Promise<Row[]> {
+  const params: unknown[] = [fabricId];
+  let where = `fabric_id = ? and ${state.rows}`;
+  if (query) {
+    const matching = matchingConditions(query, state.spec);
+    if (matching.conditions.length === 0) return [];
+    where += ` and (${matching.conditions.join(' or ')})`;
+    params.push(...matching.params);
+  }
+  return em.execute<Row[]>(`select ${state.columns} from resource where ${where}`, params);
+}
+
 /**
  * The fabric as its drafts would leave it (a draft's object where there is one, none for a deleted
  * one, else the desired object), to validate a draft against or to review before a commit.
@@ -259,11 +275,7 @@ const EFFECTIVE_ROWS = `draft_action is distinct from 'delete' and ${EFFECTIVE_S
  * of heap and seconds of CPU per draft (docs/performance.md, "Steady memory").
  */
 export async function effectiveObjectsOf(em: EntityManager, fabricId: string): Promise<HedgehogObject[]> {
-  const rows = await em.execute<ObjectRow[]>(
-    `select ${EFFECTIVE_OBJECT_COLUMNS} from resource where fabric_id = ? and ${EFFECTIVE_ROWS}`,
-    [fabricId],
-  );
-  return rows.map(objectOf);
+  return (await objectRows(em, fabricId, EFFECTIVE)).map(objectOf);
 }
 
 /**
@@ -277,15 +289,9 @@ export async function effectiveObjectsFor(
   fabricId: string,
   inputs: readonly unknown[],
 ): Promise<HedgehogObject[]> {
-  const scoped = await readExistingInScope(inputs, async (query) => {
-    const { conditions, params } = matchingConditions(query, EFFECTIVE_SPEC);
-    if (conditions.length === 0) return [];
-    const rows = await em.execute<ObjectRow[]>(
-      `select ${EFFECTIVE_OBJECT_COLUMNS} from resource where fabric_id = ? and ${EFFECTIVE_ROWS} and (${conditions.join(' or ')})`,
-      [fabricId, ...params],
-    );
-    return rows.map(objectOf);
-  });
+  const scoped = await readExistingInScope(inputs, async (query) =>
+    (await objectRows(em, fabricId, EFFECTIVE, query)).map(objectOf),
+  );
   return scoped ?? effectiveObjectsOf(em, fabricId);
 }
 
