@@ -40,6 +40,17 @@ export interface ResourceFilter extends ResourceListFilter {
 /** One API edit: YAML text or an already structured object, never both. */
 export type ManifestInput = { yaml: string; object?: undefined } | { object: unknown; yaml?: undefined };
 
+/**
+ * The objects of an input as written, to scope its validation by (see `ResourceService.validate`):
+ * undefined for YAML above SMALL_YAML_BYTES, which only a worker thread parses.
+ */
+function objectsToScope(input: ManifestInput, parsed: ManifestObject | undefined): unknown[] | undefined {
+  if (parsed !== undefined) return [parsed];
+  if (input.yaml === undefined) return [input.object];
+  if (Buffer.byteLength(input.yaml, 'utf8') > SMALL_YAML_BYTES) return undefined;
+  return parseManifests(input.yaml).documents.map((document) => document.object);
+}
+
 export interface Actor {
   name: string;
 }
@@ -238,14 +249,7 @@ export class ResourceService {
     const manifest = input.yaml !== undefined ? { yaml: input.yaml } : { object: input.object };
     if (fabricId === null) return this.deps.validator.validate({ ...manifest, existing: [] });
     this.#scope.requireFabricId(fabricId);
-    const known =
-      parsed !== undefined
-        ? [parsed]
-        : input.yaml === undefined
-          ? [input.object]
-          : Buffer.byteLength(input.yaml, 'utf8') <= SMALL_YAML_BYTES
-            ? parseManifests(input.yaml).documents.map((document) => document.object)
-            : undefined;
+    const known = objectsToScope(input, parsed);
     const [existing, fabric] = await Promise.all([
       known === undefined
         ? effectiveObjectsOf(this.deps.em, fabricId)
