@@ -2,8 +2,8 @@
  * The cached bare repository both git-backed adapters keep (the native git adapter's clone, the
  * GitHub adapter's listing cache): the adapter's own home folder and askpass script, then
  * `git init --bare` with the remote as `origin` and any settings, once; an existing cache is used
- * as it is. A repository replaced by a new one is first moved aside as `<repository>.old-<id>`
- * and then removed; one a crash left there is removed here.
+ * as it is. A repository replaced by a new one is moved aside as `<repository>.old-<id>`; this
+ * deletes it when it prepares the new one, or the next time the cache is opened after a crash.
  */
 import { access, mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -39,7 +39,7 @@ export async function prepareBareCache(cache: BareCache, git: RunCacheGit): Prom
   return true;
 }
 
-/** What a crash between moving a repository aside and removing it left (see the module comment). */
+/** Deletes the repositories moved aside (see the module comment). */
 async function removeMovedAside(cache: BareCache): Promise<void> {
   const prefix = `${basename(cache.repositoryDir)}.old-`;
   const names = await readdir(cache.cacheDir).catch(() => [] as string[]);

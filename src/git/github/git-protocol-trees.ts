@@ -22,7 +22,7 @@
  * blobs), so a later listing of the same or a nearby commit fetches only what changed.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gitBlobOid } from '../blob-oid.ts';
 import { GitHostError, type GitHostErrorCode, type TreeEntry } from '../git-host.ts';
@@ -225,14 +225,13 @@ export class GitProtocolTrees {
    * Replaces the cache repository with a new, empty one (keeping the folders remembered as cut).
    * `git gc` would not do: every object here came from a promisor remote, and git keeps those
    * whether anything reaches them or not. Moved aside first, so a crash leaves either repository
-   * whole at its path, never half of one.
+   * whole at its path, never half of one; preparing the new one deletes it (prepareBareCache
+   * deletes what was moved aside, after a crash too).
    */
   async #startAfresh(operation: string): Promise<boolean> {
     const cut = await this.cutFolders();
     await this.#reader?.close();
-    const aside = `${this.repositoryDir}.old-${randomUUID()}`;
-    await rename(this.repositoryDir, aside);
-    await rm(aside, { recursive: true, force: true });
+    await rename(this.repositoryDir, `${this.repositoryDir}.old-${randomUUID()}`);
     this.#prepared = undefined;
     await this.#prepare(operation);
     const created = this.#fresh;
